@@ -1,0 +1,121 @@
+// Business-hours arithmetic on a working calendar (working days, opening hours, holidays, time zone).
+import type { Calendar } from './schema.types.js';
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+interface LocalParts {
+  year: number;
+  month: number;
+  day: number;
+  weekday: number; // ISO: 1 = Monday
+  minutes: number; // minutes since local midnight
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+function localParts(ts: number, timeZone: string): LocalParts {
+  const p: Record<string, number> = {};
+  for (const part of formatter(timeZone).formatToParts(ts)) {
+    if (part.type !== 'literal') p[part.type] = Number(part.value);
+  }
+  const year = p['year'] ?? 1970;
+  const month = p['month'] ?? 1;
+  const day = p['day'] ?? 1;
+  const weekday = ((new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7) + 1;
+  return { year, month, day, weekday, minutes: (p['hour'] ?? 0) * 60 + (p['minute'] ?? 0) };
+}
+
+/** Offset of the zone from UTC at an instant, in ms. */
+function offsetAt(ts: number, timeZone: string): number {
+  const p = localParts(ts, timeZone);
+  const secs = new Date(ts).getUTCSeconds() * 1000 + new Date(ts).getUTCMilliseconds();
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day) + p.minutes * MINUTE + secs;
+  return asUtc - ts;
+}
+
+/** The instant of a local wall-clock time in the zone. */
+function zonedTime(
+  year: number,
+  month: number,
+  day: number,
+  minutes: number,
+  timeZone: string,
+): number {
+  const guess = Date.UTC(year, month - 1, day) + minutes * MINUTE;
+  const first = guess - offsetAt(guess, timeZone);
+  return guess - offsetAt(first, timeZone);
+}
+
+function parseHm(hm: string): number {
+  const [h, m] = hm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
+
+function isoDate(p: LocalParts): string {
+  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+}
+
+/** Adds `ms` of working time to `start`, counting only the calendar's opening hours. */
+export function addBusinessTime(start: number, ms: number, calendar: Calendar): number {
+  const open = parseHm(calendar.hours.start);
+  const close = parseHm(calendar.hours.end);
+  const holidays = new Set(calendar.holidays ?? []);
+  const working = new Set(calendar.workingDays);
+  let t = start;
+  let remaining = ms;
+  for (let guard = 0; guard < 3660; guard++) {
+    const p = localParts(t, calendar.timeZone);
+    if (working.has(p.weekday) && !holidays.has(isoDate(p)) && close > open) {
+      const opensAt = zonedTime(p.year, p.month, p.day, open, calendar.timeZone);
+      const closesAt = zonedTime(p.year, p.month, p.day, close, calendar.timeZone);
+      if (t < opensAt) t = opensAt;
+      if (t < closesAt) {
+        const available = closesAt - t;
+        if (remaining <= available) return t + remaining;
+        remaining -= available;
+      }
+    }
+    // Next local midnight (noon of the next UTC day, then back to its local midnight: DST-safe).
+    const next = new Date(Date.UTC(p.year, p.month - 1, p.day) + DAY + DAY / 2);
+    t = zonedTime(
+      next.getUTCFullYear(),
+      next.getUTCMonth() + 1,
+      next.getUTCDate(),
+      0,
+      calendar.timeZone,
+    );
+  }
+  throw new RangeError('calendar has no working time within ten years');
+}
+
+/** Adds whole working days to `start`, keeping the time of day. */
+export function addBusinessDays(start: number, days: number, calendar: Calendar): number {
+  const holidays = new Set(calendar.holidays ?? []);
+  const working = new Set(calendar.workingDays);
+  let t = start;
+  let left = days;
+  for (let guard = 0; left > 0 && guard < 3660; guard++) {
+    t += DAY;
+    const p = localParts(t, calendar.timeZone);
+    if (working.has(p.weekday) && !holidays.has(isoDate(p))) left--;
+  }
+  return t;
+}

@@ -1,0 +1,262 @@
+// Compiles a validated policy into an XState machine whose actions, guards and delays are pure.
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { assign, setup, type AnyStateMachine } from 'xstate';
+import { dueTime } from './delays.js';
+import { EngineError } from './engine.error.js';
+import { evaluate, truthy } from './logic/json-logic.js';
+import { actions as registry, type ActionContext } from './registry.js';
+import type { Action, Actions, Guard, Policy, Transition, Transitions } from './schema.types.js';
+import type { EffectInput, Instance, JsonObject, PoolEvent, PoolUser } from './types.js';
+import { validate } from './validate.js';
+import './builtin-actions.js';
+
+/** The machine's context during one step. Only `instance` is persisted. */
+export interface MachineContext {
+  instance: Instance;
+  entity: JsonObject;
+  env: { now: number; user: PoolUser | null; startAt?: string };
+  effects: EffectInput[];
+}
+
+export interface CompiledPolicy {
+  policy: Policy;
+  machine: AnyStateMachine;
+  pooledStates: ReadonlySet<string>;
+  finalStates: ReadonlySet<string>;
+  /** User-sent event types the machine handles (timers excluded). */
+  eventTypes: readonly string[];
+  rules: Readonly<Record<string, unknown>>;
+  payloadValidators: ReadonlyMap<string, ValidateFunction>;
+}
+
+const START_STATE = 'poolflow_start';
+
+function toArray<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+function guardLogic(guard: Guard): unknown {
+  if (typeof guard === 'string') return { rule: guard };
+  if (
+    guard &&
+    typeof guard === 'object' &&
+    !Array.isArray(guard) &&
+    (guard as JsonObject)['type'] === 'rule'
+  ) {
+    return { rule: (guard as { params: { rule: string } }).params.rule };
+  }
+  return guard;
+}
+
+function xAction(action: Action): { type: string; params: JsonObject } {
+  return typeof action === 'string'
+    ? { type: `act:${action}`, params: {} }
+    : { type: `act:${action.type}`, params: action.params ?? {} };
+}
+
+function xTransitions(value: Transitions, prepend: string[]): JsonObject[] {
+  const list: Transition[] = typeof value === 'string' ? [{ target: value }] : toArray(value);
+  return list.map((t) => {
+    const out: JsonObject = {
+      actions: [
+        ...prepend.map((type) => ({ type })),
+        ...toArray<Action>(t.actions as Actions).map(xAction),
+      ],
+    };
+    if (t.target !== undefined) out['target'] = t.target;
+    if (t.reenter !== undefined) out['reenter'] = t.reenter;
+    if (t.guard !== undefined)
+      out['guard'] = { type: 'logic', params: { logic: guardLogic(t.guard) } };
+    return out;
+  });
+}
+
+export function logicData(
+  context: MachineContext,
+  event: PoolEvent | { type: string },
+): JsonObject {
+  return {
+    entity: context.entity,
+    instance: context.instance,
+    event,
+    user: context.env.user,
+    now: context.env.now,
+  };
+}
+
+function userEventOf(event: { type: string }): PoolEvent {
+  return event;
+}
+
+export function compile(policy: Policy): CompiledPolicy {
+  const result = validate(policy);
+  if (!result.valid) {
+    throw new EngineError(
+      'POOL_ERR_INVALID_POLICY',
+      `policy is invalid: ${result.problems[0]?.message ?? ''}`,
+      result.problems,
+    );
+  }
+  const rules = policy.rules ?? {};
+  const pooledStates = new Set<string>();
+  const finalStates = new Set<string>();
+  const eventTypes = new Set<string>();
+  const states: JsonObject = {};
+
+  for (const [name, node] of Object.entries(policy.machine.states)) {
+    if (node.meta?.pooled) pooledStates.add(name);
+    if (node.type === 'final') finalStates.add(name);
+    const entryBuiltins = node.meta?.pooled ? ['pool.entered', 'pool.enter'] : ['pool.entered'];
+    const state: JsonObject = {
+      entry: [...entryBuiltins.map((type) => ({ type })), ...toArray(node.entry).map(xAction)],
+      exit: toArray(node.exit).map(xAction),
+    };
+    if (node.type === 'final') state['type'] = 'final';
+    if (node.on) {
+      const on: JsonObject = {};
+      for (const [event, transitions] of Object.entries(node.on)) {
+        eventTypes.add(event);
+        const builtin =
+          event === 'CLAIM' ? ['pool.claim'] : event === 'ASSIGN' ? ['pool.assign'] : [];
+        on[event] = xTransitions(transitions, builtin);
+      }
+      state['on'] = on;
+    }
+    if (node.after) {
+      const after: JsonObject = {};
+      for (const [delay, transitions] of Object.entries(node.after))
+        after[delay] = xTransitions(transitions, []);
+      state['after'] = after;
+    }
+    if (node.always) state['always'] = xTransitions(node.always, []);
+    states[name] = state;
+  }
+  // A transient start state lets a record start in any state (e.g. unowned, straight into the pool).
+  states[START_STATE] = {
+    always: Object.keys(policy.machine.states).map((name) => ({
+      target: name,
+      guard: { type: 'startAt', params: { state: name } },
+    })),
+  };
+
+  const implementations: Record<string, unknown> = {
+    'pool.entered': assign(({ context }: { context: MachineContext }) => ({
+      instance: { ...context.instance, enteredStateAt: context.env.now },
+    })),
+    'pool.enter': assign(({ context, event }: { context: MachineContext; event: PoolEvent }) => {
+      const i = context.instance;
+      const now = context.env.now;
+      const ownerId = i.ownerId;
+      const reason =
+        typeof event.payload?.['reason'] === 'string'
+          ? event.payload['reason']
+          : event.type.startsWith('xstate.after.')
+            ? 'timeout'
+            : event.type === 'xstate.init'
+              ? 'created'
+              : event.type.toLowerCase();
+      return {
+        instance: {
+          ...i,
+          ownerId: null,
+          previousOwnerIds:
+            ownerId && !i.previousOwnerIds.includes(ownerId)
+              ? [...i.previousOwnerIds, ownerId]
+              : i.previousOwnerIds,
+          previousOwners: ownerId
+            ? [...i.previousOwners, { userId: ownerId, releasedAt: now }]
+            : i.previousOwners,
+          poolEntries: i.poolEntries + 1,
+          lastRelease: { at: now, reason, byUserId: context.env.user?.id ?? null },
+        },
+      };
+    }),
+    'pool.claim': assign(({ context }: { context: MachineContext }) => {
+      const i = context.instance;
+      const userId = context.env.user?.id ?? null;
+      return {
+        instance: {
+          ...i,
+          ownerId: userId,
+          claims: i.claims + 1,
+          claimedBy:
+            userId && !i.claimedBy.includes(userId) ? [...i.claimedBy, userId] : i.claimedBy,
+        },
+      };
+    }),
+    'pool.assign': assign(({ context, event }: { context: MachineContext; event: PoolEvent }) => {
+      const to = event.payload?.['userId'];
+      return { instance: { ...context.instance, ownerId: typeof to === 'string' ? to : null } };
+    }),
+  };
+  for (const action of registry.list()) {
+    implementations[`act:${action.type}`] = assign(
+      ({ context, event }: { context: MachineContext; event: PoolEvent }, params: JsonObject) => {
+        const instance: Instance = { ...context.instance, tags: [...context.instance.tags] };
+        const entity: JsonObject = { ...context.entity };
+        const effects = [...context.effects];
+        const data = {
+          entity,
+          instance,
+          event: userEventOf(event),
+          user: context.env.user,
+          now: context.env.now,
+        };
+        const ctx: ActionContext = {
+          instance,
+          entity,
+          event: userEventOf(event),
+          user: context.env.user,
+          now: context.env.now,
+          evaluate: (logic) => evaluate(logic, data, rules),
+          emit: (effect) => effects.push(effect),
+        };
+        action.run(ctx, params);
+        return { instance: ctx.instance, entity: ctx.entity, effects };
+      },
+    );
+  }
+
+  const delays: Record<string, (args: { context: MachineContext; event: PoolEvent }) => number> =
+    {};
+  for (const [name, delay] of Object.entries(policy.delays ?? {})) {
+    delays[name] = ({ context, event }) =>
+      dueTime(delay, context.env.now, logicData(context, event), policy) - context.env.now;
+  }
+
+  const guards = {
+    logic: (
+      { context, event }: { context: MachineContext; event: PoolEvent },
+      params: { logic: unknown },
+    ) => truthy(evaluate(params.logic, logicData(context, event), rules)),
+    startAt: ({ context }: { context: MachineContext }, params: { state: string }) =>
+      (context.env.startAt ?? policy.machine.initial) === params.state,
+  };
+  // The config is built from JSON, so XState's static typing cannot follow it: bind it untyped.
+  const implementationsConfig: unknown = { actions: implementations, guards, delays };
+  const machineConfig: unknown = {
+    id: policy.machine.id,
+    initial: START_STATE,
+    context: ({ input }: { input: MachineContext }) => input,
+    states,
+  };
+  const machine = setup(implementationsConfig as never).createMachine(
+    machineConfig as never,
+  ) as unknown as AnyStateMachine;
+
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  const payloadValidators = new Map<string, ValidateFunction>();
+  for (const [type, def] of Object.entries(policy.events ?? {})) {
+    if (def.payload) payloadValidators.set(type, ajv.compile(def.payload));
+  }
+
+  return {
+    policy,
+    machine,
+    pooledStates,
+    finalStates,
+    eventTypes: [...eventTypes],
+    rules,
+    payloadValidators,
+  };
+}

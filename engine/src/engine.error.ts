@@ -1,0 +1,52 @@
+// The engine's one error class: a POOL_ERR_* code (shared with the API) and, where it reaches HTTP, a status.
+
+export type PoolErrorCode =
+  | 'POOL_ERR_TAKEN'
+  | 'POOL_ERR_CLAIM_LIMIT'
+  | 'POOL_ERR_DAILY_LIMIT'
+  | 'POOL_ERR_COOLDOWN'
+  | 'POOL_ERR_NOT_ELIGIBLE'
+  | 'POOL_ERR_EVENT_NOT_ALLOWED'
+  | 'POOL_ERR_INVALID_PAYLOAD'
+  | 'POOL_ERR_INVALID_POLICY'
+  | 'POOL_ERR_INVALID_RULE'
+  | 'POOL_ERR_IDEMPOTENCY_MISMATCH'
+  | 'POOL_ERR_UNAUTHENTICATED'
+  | 'POOL_ERR_FORBIDDEN'
+  | 'POOL_ERR_NOT_FOUND';
+
+export const httpStatusOf: Record<PoolErrorCode, number> = {
+  POOL_ERR_TAKEN: 409,
+  POOL_ERR_CLAIM_LIMIT: 422,
+  POOL_ERR_DAILY_LIMIT: 422,
+  POOL_ERR_COOLDOWN: 422,
+  POOL_ERR_NOT_ELIGIBLE: 403,
+  POOL_ERR_EVENT_NOT_ALLOWED: 409,
+  POOL_ERR_INVALID_PAYLOAD: 400,
+  POOL_ERR_INVALID_POLICY: 400,
+  POOL_ERR_INVALID_RULE: 400,
+  POOL_ERR_IDEMPOTENCY_MISMATCH: 422,
+  POOL_ERR_UNAUTHENTICATED: 401,
+  POOL_ERR_FORBIDDEN: 403,
+  POOL_ERR_NOT_FOUND: 404,
+};
+
+export class EngineError extends Error {
+  override readonly name = 'EngineError';
+  readonly status: number;
+
+  constructor(
+    readonly code: PoolErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.status = httpStatusOf[code];
+  }
+
+  toJSON(): { code: PoolErrorCode; message: string; details?: unknown } {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}

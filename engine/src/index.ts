@@ -1,0 +1,41 @@
+// Public entry of @poolflow/engine.
+export { compile, type CompiledPolicy } from './compile.js';
+export { validate, type Problem, type ValidationResult } from './validate.js';
+export {
+  start,
+  step,
+  availableEvents,
+  isTimerEvent,
+  scoreOf,
+  toEpoch,
+  type StartOptions,
+} from './step.js';
+export { checkClaim, type ClaimCheck } from './claim.js';
+export { EngineError, httpStatusOf, type PoolErrorCode } from './engine.error.js';
+export {
+  defineAction,
+  actions,
+  ActionRegistry,
+  type ActionContext,
+  type ActionDefinition,
+} from './registry.js';
+export { defineOperator, evaluate, allowedOperators } from './logic/json-logic.js';
+export { addBusinessTime } from './calendar.js';
+export type * from './types.js';
+export type {
+  Policy,
+  Scenario,
+  Delay,
+  Calendar,
+  ClaimRules,
+  StateNode,
+  Transition,
+} from './schema.types.js';
+export {
+  simulate,
+  checkScenario,
+  type SimulationResult,
+  type TraceEntry,
+  type ExpectationFailure,
+} from './simulator.js';
+export { addDuration } from './duration.js';

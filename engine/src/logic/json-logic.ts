@@ -1,0 +1,234 @@
+// Hardened JSON-logic: allow-listed operators, own-property `var`, named rules and Poolflow operators.
+import jsonLogic from 'json-logic-js';
+import { EngineError } from '../engine.error.js';
+
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type Logic = unknown;
+export type LogicData = Record<string, unknown>;
+export type OperatorFn = (...args: unknown[]) => unknown;
+
+/** Operators of json-logic-js that are safe: they only compute on their arguments. */
+const coreOperators = [
+  'var',
+  'missing',
+  'missing_some',
+  'if',
+  '?:',
+  '==',
+  '===',
+  '!=',
+  '!==',
+  '!',
+  '!!',
+  'or',
+  'and',
+  '>',
+  '>=',
+  '<',
+  '<=',
+  'max',
+  'min',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  'map',
+  'reduce',
+  'filter',
+  'all',
+  'none',
+  'some',
+  'merge',
+  'in',
+  'cat',
+  'substr',
+  'log',
+] as const;
+
+const allowed = new Set<string>(coreOperators);
+allowed.delete('log'); // writes to the console: not for policies
+
+/** The data of the evaluation in progress, for operators that need `now` or named rules. */
+interface Frame {
+  data: LogicData;
+  rules: Readonly<Record<string, Logic>>;
+  depth: number;
+}
+let frame: Frame | undefined;
+
+function ownPath(data: unknown, path: string): unknown {
+  let node: unknown = data;
+  for (const key of path.split('.')) {
+    if (node === null || typeof node !== 'object') return undefined;
+    if (!Object.prototype.hasOwnProperty.call(node, key)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+// `var` reads own properties only: no prototype walk, so "constructor.constructor" gives null.
+jsonLogic.add_operation('var', function (this: unknown, path?: unknown, fallback?: unknown) {
+  const notFound = fallback === undefined ? null : fallback;
+  if (path === undefined || path === null || path === '') return this;
+  const value = ownPath(this, typeof path === 'number' ? String(path) : (path as string));
+  return value === undefined ? notFound : value;
+});
+// json-logic-js ships `method`, which calls any method of any value: never available.
+jsonLogic.rm_operation('method');
+
+/** Registers an operator and puts it on the allow-list. */
+export function defineOperator(name: string, fn: OperatorFn): void {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new EngineError('POOL_ERR_INVALID_RULE', `operator name "${name}" must be an identifier`);
+  }
+  jsonLogic.add_operation(name, fn);
+  allowed.add(name);
+}
+
+export function isAllowedOperator(name: string): boolean {
+  return allowed.has(name);
+}
+
+export function allowedOperators(): string[] {
+  return [...allowed].sort();
+}
+
+/** The `now` of the evaluation in progress (epoch ms). */
+export function currentNow(): number {
+  const now = frame?.data['now'];
+  return typeof now === 'number' ? now : Date.now();
+}
+
+const DAY = 86_400_000;
+defineOperator('days', (n) => Number(n) * DAY);
+defineOperator('hours', (n) => Number(n) * 3_600_000);
+defineOperator('minutes', (n) => Number(n) * 60_000);
+defineOperator('daysSince', (ts, now) =>
+  ts === null || ts === undefined
+    ? null
+    : ((now === undefined ? currentNow() : Number(now)) - Number(ts)) / DAY,
+);
+defineOperator('addMonths', (ts, months) => addMonths(Number(ts), Number(months)));
+defineOperator('length', (v) => (Array.isArray(v) || typeof v === 'string' ? v.length : 0));
+defineOperator('rule', (name) => {
+  if (!frame) throw new EngineError('POOL_ERR_INVALID_RULE', 'rule used outside a policy');
+  const rule = Object.prototype.hasOwnProperty.call(frame.rules, String(name))
+    ? frame.rules[String(name)]
+    : undefined;
+  if (rule === undefined)
+    throw new EngineError('POOL_ERR_INVALID_RULE', `unknown rule "${String(name)}"`);
+  if (frame.depth > 16)
+    throw new EngineError('POOL_ERR_INVALID_RULE', `rule "${String(name)}" recurses`);
+  assertAllowed(rule);
+  frame.depth++;
+  try {
+    return jsonLogic.apply(rule, frame.data);
+  } finally {
+    frame.depth--;
+  }
+});
+
+/** Adds calendar months in UTC, clamping the day (Jan 31 + 1 month = Feb 28/29). */
+export function addMonths(ts: number, months: number): number {
+  const d = new Date(ts);
+  const day = d.getUTCDate();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+  d.setUTCDate(Math.min(day, last));
+  return d.getTime();
+}
+
+export interface LogicProblem {
+  path: string;
+  code: 'unknown-operator' | 'bad-var';
+  message: string;
+  operator?: string;
+  varPath?: string;
+}
+
+/** Walks a rule: every operator, and every literal `var` path with its JSON pointer. */
+export function inspectLogic(
+  logic: Logic,
+  pointer: string,
+  visit: (kind: 'operator' | 'var', value: string, pointer: string) => void,
+): void {
+  if (Array.isArray(logic)) {
+    logic.forEach((item, i) => inspectLogic(item, `${pointer}/${i}`, visit));
+    return;
+  }
+  if (logic === null || typeof logic !== 'object') return;
+  const keys = Object.keys(logic);
+  if (keys.length !== 1) {
+    // Not an operation: an object literal. json-logic-js returns it as data.
+    return;
+  }
+  const op = keys[0] as string;
+  const args = (logic as Record<string, unknown>)[op];
+  const opPointer = `${pointer}/${escapePointer(op)}`;
+  visit('operator', op, opPointer);
+  if (op === 'var') {
+    const path: unknown = Array.isArray(args) ? args[0] : args;
+    if (typeof path === 'string') visit('var', path, opPointer);
+    else inspectLogic(path, opPointer, visit);
+    return;
+  }
+  inspectLogic(args, opPointer, visit);
+}
+
+export function escapePointer(token: string): string {
+  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** Operators a rule uses that are not on the allow-list, with their JSON pointers. */
+export function unknownOperators(logic: Logic, pointer = ''): LogicProblem[] {
+  const problems: LogicProblem[] = [];
+  inspectLogic(logic, pointer, (kind, value, at) => {
+    if (kind === 'operator' && !allowed.has(value)) {
+      problems.push({
+        path: at,
+        code: 'unknown-operator',
+        operator: value,
+        message: `operator "${value}" is not allowed`,
+      });
+    }
+  });
+  return problems;
+}
+
+const checked = new WeakSet<object>();
+
+function assertAllowed(logic: unknown): void {
+  if (logic === null || typeof logic !== 'object' || checked.has(logic)) return;
+  const bad = unknownOperators(logic);
+  if (bad.length > 0) {
+    throw new EngineError('POOL_ERR_INVALID_RULE', bad[0]?.message ?? 'operator not allowed', bad);
+  }
+  checked.add(logic);
+}
+
+/**
+ * Evaluates a rule on data. Objects are checked against the allow-list once (and remembered), so a
+ * rule that skipped validation still never reaches an operator outside it.
+ */
+export function evaluate(
+  logic: Logic,
+  data: LogicData,
+  rules: Readonly<Record<string, Logic>> = {},
+): unknown {
+  if (logic === null || typeof logic !== 'object') return logic;
+  assertAllowed(logic);
+  const outer = frame;
+  frame = { data, rules, depth: outer?.depth ?? 0 };
+  try {
+    return jsonLogic.apply(logic, data);
+  } finally {
+    frame = outer;
+  }
+}
+
+export function truthy(value: unknown): boolean {
+  return jsonLogic.truthy(value);
+}

@@ -1,0 +1,262 @@
+// Runs a scenario on the real engine with simulated time: due timers fire in order between steps.
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import scenarioSchema from '../../schemas/scenario.schema.json' with { type: 'json' };
+import { compile, type CompiledPolicy } from './compile.js';
+import { addDuration } from './duration.js';
+import { EngineError } from './engine.error.js';
+import type { Policy, Scenario } from './schema.types.js';
+import { start, step } from './step.js';
+import type { Effect, JsonObject, PoolSnapshot, PoolUser } from './types.js';
+
+export interface TraceEntry {
+  at: string;
+  /** Index of the scenario step, or null for a timer that fired between steps. */
+  step: number | null;
+  trigger: string;
+  actor: string | null;
+  from: string;
+  to: string;
+  ownerId: string | null;
+  tags: string[];
+  score: number;
+  notified: { to: string[]; kind: string; message: string }[];
+  rejected?: { code: string; message: string };
+  effects: Effect[];
+}
+
+export interface ExpectationFailure {
+  step: number;
+  at: string;
+  field: string;
+  expected: unknown;
+  actual: unknown;
+  message: string;
+}
+
+export interface SimulationResult {
+  ok: boolean;
+  trace: TraceEntry[];
+  failures: ExpectationFailure[];
+  final: { state: string; ownerId: string | null; tags: string[]; score: number };
+}
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+addFormats(ajv);
+const validateScenario = ajv.compile(scenarioSchema);
+const DEFAULT_START = '2026-01-05T09:00:00+08:00';
+const DAY = 86_400_000;
+
+export function checkScenario(scenario: unknown): { path: string; message: string }[] {
+  if (validateScenario(scenario)) return [];
+  return (validateScenario.errors ?? []).map((e) => ({
+    path: e.instancePath || '/',
+    message: e.message ?? 'is invalid',
+  }));
+}
+
+function dayOf(ts: number): number {
+  return Math.floor(ts / DAY);
+}
+
+/** Simulates one record's life. `policy` may be a document or an already compiled policy. */
+export function simulate(policy: Policy | CompiledPolicy, scenario: Scenario): SimulationResult {
+  const problems = checkScenario(scenario);
+  if (problems.length > 0) {
+    throw new EngineError(
+      'POOL_ERR_INVALID_PAYLOAD',
+      `scenario is invalid: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+      problems,
+    );
+  }
+  const compiled = 'machine' in policy && 'pooledStates' in policy ? policy : compile(policy);
+  const t0 = Date.parse(scenario.start ?? DEFAULT_START);
+  const users = scenario.users ?? {};
+  const userOf = (id: string | undefined): PoolUser | null => {
+    if (id === undefined) return null;
+    const u = users[id];
+    return { id, attributes: u?.attributes ?? {} };
+  };
+  // The single-record world: each user's other holdings and claims today, as the scenario sets them.
+  const claimsByDay = new Map<string, number>();
+  const claimsToday = (userId: string, now: number): number =>
+    (users[userId]?.claimsToday ?? 0) * (dayOf(now) === dayOf(t0) ? 1 : 0) +
+    (claimsByDay.get(`${userId}:${dayOf(now)}`) ?? 0);
+
+  const trace: TraceEntry[] = [];
+  const failures: ExpectationFailure[] = [];
+  let entity: JsonObject = structuredClone(scenario.entity ?? {});
+  const owner = scenario.owner === undefined ? undefined : scenario.owner;
+  const first = start(compiled, {
+    entity,
+    now: t0,
+    ownerId: owner === undefined ? null : owner,
+    user: owner ? userOf(owner) : null,
+    recordId: 'sim',
+  });
+  let snapshot: PoolSnapshot = first.snapshot;
+  entity = first.record.entity;
+  let notifiedSince: string[] = [];
+  const push = (entry: Omit<TraceEntry, 'notified'> & { effects: Effect[] }): void => {
+    const notified = entry.effects
+      .filter((e): e is Extract<Effect, { type: 'notify' }> => e.type === 'notify')
+      .map((e) => ({ to: e.to, kind: e.kind, message: e.message.en }));
+    for (const n of notified) notifiedSince.push(...n.to);
+    trace.push({ ...entry, notified });
+  };
+  push({
+    at: new Date(t0).toISOString(),
+    step: null,
+    trigger: 'start',
+    actor: owner ?? null,
+    from: '',
+    to: snapshot.value,
+    ownerId: snapshot.instance.ownerId,
+    tags: snapshot.instance.tags,
+    score: first.record.score,
+    effects: first.effects,
+  });
+
+  const fireTimersUntil = (until: number): void => {
+    for (let guard = 0; guard < 10_000; guard++) {
+      const due = Object.entries(snapshot.timers)
+        .filter(([, t]) => t.dueAt <= until)
+        .sort((a, b) => a[1].dueAt - b[1].dueAt || a[0].localeCompare(b[0]))[0];
+      if (!due) return;
+      const [timerKey, timer] = due;
+      const r = step(
+        compiled,
+        snapshot,
+        { type: timerKey, timerKey, dueAt: timer.dueAt },
+        { entity, now: timer.dueAt, recordId: 'sim' },
+      );
+      snapshot = r.snapshot;
+      entity = r.record.entity;
+      push({
+        at: new Date(timer.dueAt).toISOString(),
+        step: null,
+        trigger: `timer ${timer.delay}`,
+        actor: null,
+        from: r.from,
+        to: snapshot.value,
+        ownerId: snapshot.instance.ownerId,
+        tags: snapshot.instance.tags,
+        score: r.record.score,
+        effects: r.effects,
+      });
+    }
+  };
+
+  scenario.steps.forEach((s, index) => {
+    const at = addDuration(t0, s.at);
+    fireTimersUntil(at);
+    let rejected: EngineError | undefined;
+    if (s.event) {
+      const user = userOf(s.actor);
+      const owned = s.actor
+        ? (users[s.actor]?.owned ?? 0) + (snapshot.instance.ownerId === s.actor ? 1 : 0)
+        : 0;
+      try {
+        const event =
+          s.event.payload === undefined
+            ? { type: s.event.type }
+            : { type: s.event.type, payload: s.event.payload };
+        const r = step(compiled, snapshot, event, {
+          entity,
+          now: at,
+          user,
+          recordId: 'sim',
+          claimant: { owned, claimsToday: s.actor ? claimsToday(s.actor, at) : 0 },
+        });
+        if (s.event.type === 'CLAIM' && s.actor) {
+          const key = `${s.actor}:${dayOf(at)}`;
+          claimsByDay.set(key, (claimsByDay.get(key) ?? 0) + 1);
+        }
+        snapshot = r.snapshot;
+        entity = r.record.entity;
+        push({
+          at: new Date(at).toISOString(),
+          step: index,
+          trigger: s.event.type,
+          actor: s.actor ?? null,
+          from: r.from,
+          to: snapshot.value,
+          ownerId: snapshot.instance.ownerId,
+          tags: snapshot.instance.tags,
+          score: r.record.score,
+          effects: r.effects,
+        });
+      } catch (e) {
+        if (!(e instanceof EngineError)) throw e;
+        rejected = e;
+        push({
+          at: new Date(at).toISOString(),
+          step: index,
+          trigger: s.event.type,
+          actor: s.actor ?? null,
+          from: snapshot.value,
+          to: snapshot.value,
+          ownerId: snapshot.instance.ownerId,
+          tags: snapshot.instance.tags,
+          score: trace[trace.length - 1]?.score ?? 0,
+          effects: [],
+          rejected: { code: e.code, message: e.message },
+        });
+      }
+    }
+    const expect = s.expect;
+    const fail = (field: string, expected: unknown, actual: unknown): void => {
+      failures.push({
+        step: index,
+        at: s.at,
+        field,
+        expected,
+        actual,
+        message: `step ${index} (${s.at}${s.event ? ` ${s.event.type}` : ''}): expected ${field} ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`,
+      });
+    };
+    if (expect) {
+      if (expect.state !== undefined && expect.state !== snapshot.value)
+        fail('state', expect.state, snapshot.value);
+      if (expect.ownerId !== undefined && expect.ownerId !== snapshot.instance.ownerId)
+        fail('ownerId', expect.ownerId, snapshot.instance.ownerId);
+      for (const tag of expect.tagsInclude ?? []) {
+        if (!snapshot.instance.tags.includes(tag)) fail('tagsInclude', tag, snapshot.instance.tags);
+      }
+      for (const tag of expect.tagsExclude ?? []) {
+        if (snapshot.instance.tags.includes(tag)) fail('tagsExclude', tag, snapshot.instance.tags);
+      }
+      if (expect.rejected !== undefined && expect.rejected !== rejected?.code)
+        fail('rejected', expect.rejected, rejected?.code ?? null);
+      if (expect.notified !== undefined) {
+        const got = [...new Set(notifiedSince)].sort();
+        const want = [...new Set(expect.notified)].sort();
+        if (JSON.stringify(got) !== JSON.stringify(want)) fail('notified', want, got);
+      }
+      if (expect.score !== undefined) {
+        const score = trace[trace.length - 1]?.score ?? 0;
+        if (
+          (expect.score.min !== undefined && score < expect.score.min) ||
+          (expect.score.max !== undefined && score > expect.score.max)
+        ) {
+          fail('score', expect.score, score);
+        }
+      }
+    }
+    if (rejected && expect?.rejected === undefined) fail('rejected', null, rejected.code);
+    notifiedSince = [];
+  });
+  const last = trace[trace.length - 1];
+  return {
+    ok: failures.length === 0,
+    trace,
+    failures,
+    final: {
+      state: snapshot.value,
+      ownerId: snapshot.instance.ownerId,
+      tags: snapshot.instance.tags,
+      score: last?.score ?? 0,
+    },
+  };
+}

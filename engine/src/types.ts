@@ -1,0 +1,138 @@
+// Engine data types that are not part of the policy document: instances, events, effects, results.
+
+export type JsonObject = Record<string, unknown>;
+
+export interface PoolUser {
+  id: string;
+  attributes?: JsonObject;
+  roles?: string[];
+}
+
+export interface PreviousOwner {
+  userId: string;
+  releasedAt: number;
+}
+
+export interface ReleaseInfo {
+  at: number;
+  reason: string;
+  byUserId: string | null;
+}
+
+/** Engine-kept fields of a record, readable in rules as `instance.*`. Times are epoch ms. */
+export interface Instance {
+  ownerId: string | null;
+  previousOwnerIds: string[];
+  previousOwners: PreviousOwner[];
+  poolEntries: number;
+  claims: number;
+  claimedBy: string[];
+  tags: string[];
+  createdAt: number;
+  lastActivityAt: number;
+  enteredStateAt: number;
+  nurtureUntil: number | null;
+  lastRelease: ReleaseInfo | null;
+  eventCounts: Record<string, number>;
+  [extra: string]: unknown;
+}
+
+export const instanceFields = [
+  'ownerId',
+  'previousOwnerIds',
+  'previousOwners',
+  'poolEntries',
+  'claims',
+  'claimedBy',
+  'tags',
+  'createdAt',
+  'lastActivityAt',
+  'enteredStateAt',
+  'nurtureUntil',
+  'lastRelease',
+  'eventCounts',
+] as const;
+
+export interface PoolEvent {
+  type: string;
+  payload?: JsonObject;
+}
+
+/** A due timer sent back by the runtime: the `event` of a schedule effect. */
+export interface TimerEvent {
+  type: string;
+  timerKey: string;
+  dueAt: number;
+}
+
+export interface PendingTimer {
+  dueAt: number;
+  delay: string;
+  state: string;
+}
+
+/** What the runtime persists per record (besides the entity's data). JSON-safe. */
+export interface PoolSnapshot {
+  policyId: string;
+  policyVersion: number;
+  value: string;
+  status: 'active' | 'done';
+  seq: number;
+  instance: Instance;
+  timers: Record<string, PendingTimer>;
+}
+
+interface EffectBase {
+  /** Deterministic idempotency key: `recordId:seq:index`. */
+  key: string;
+}
+export type Effect = EffectBase &
+  (
+    | { type: 'schedule'; timerKey: string; dueAt: number; event: TimerEvent }
+    | { type: 'cancel'; timerKey: string }
+    | { type: 'owner'; from: string | null; to: string | null; reason: string }
+    | { type: 'notify'; to: string[]; kind: string; message: { en: string; zh?: string } }
+    | { type: 'webhook'; url: string; body: unknown }
+    | { type: 'moveToPool'; pool: string }
+    | { type: string; [field: string]: unknown }
+  );
+
+/** What an action may emit; the step adds the key. */
+export type EffectInput = { type: string; [field: string]: unknown };
+
+export interface RecordView {
+  state: string;
+  status: 'active' | 'done';
+  pooled: boolean;
+  ownerId: string | null;
+  tags: string[];
+  score: number;
+  entity: JsonObject;
+  instance: Instance;
+}
+
+export interface StepResult {
+  snapshot: PoolSnapshot;
+  effects: Effect[];
+  record: RecordView;
+  /** True when a timer event was stale or early: nothing changed. */
+  stale: boolean;
+  /** The state before the step. */
+  from: string;
+}
+
+export interface ClaimantStats {
+  /** Records of this pool the claimant owns now. */
+  owned: number;
+  /** Claims the claimant made today. */
+  claimsToday: number;
+}
+
+export interface StepEnv {
+  entity: JsonObject;
+  user?: PoolUser | null;
+  now: number | Date | string;
+  recordId?: string;
+  /** Needed for CLAIM: the claimant's counts, read by the runtime with the claimant locked. */
+  claimant?: ClaimantStats;
+}

@@ -1,0 +1,355 @@
+// Policy validation: JSON Schema problems (ajv) plus semantic ones, all returned as data.
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import policySchema from '../../schemas/policy.schema.json' with { type: 'json' };
+import ruleSchema from '../../schemas/rule.schema.json' with { type: 'json' };
+import { escapePointer, inspectLogic, isAllowedOperator } from './logic/json-logic.js';
+import { isWritableField } from './actions/set.action.js';
+import { actions as registry } from './registry.js';
+import type { Action, Actions, Guard, Policy, Transition, Transitions } from './schema.types.js';
+import { instanceFields, type JsonObject } from './types.js';
+import './builtin-actions.js';
+
+export interface Problem {
+  /** JSON pointer into the policy document. */
+  path: string;
+  code: string;
+  message: string;
+}
+
+export interface ValidationResult {
+  valid: boolean;
+  problems: Problem[];
+}
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+addFormats(ajv);
+ajv.addSchema(ruleSchema);
+const validateSchema = ajv.compile(policySchema);
+const paramsValidators = new Map<string, ReturnType<typeof ajv.compile>>();
+
+function schemaProblems(errors: ErrorObject[] | null | undefined, prefix = ''): Problem[] {
+  const seen = new Set<string>();
+  const out: Problem[] = [];
+  for (const e of errors ?? []) {
+    // anyOf branches repeat themselves; keep the most specific message per path.
+    if (e.keyword === 'anyOf' || e.keyword === 'if') continue;
+    let path = `${prefix}${e.instancePath}`;
+    let message = e.message ?? 'is invalid';
+    if (e.keyword === 'required') path += `/${escapePointer(String(e.params['missingProperty']))}`;
+    if (e.keyword === 'additionalProperties') {
+      path += `/${escapePointer(String(e.params['additionalProperty']))}`;
+      message = 'is not a known field';
+    }
+    if (e.keyword === 'enum') message += `: ${(e.params['allowedValues'] as unknown[]).join(', ')}`;
+    const key = `${path}|${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ path, code: 'schema', message: `${path || '/'} ${message}` });
+  }
+  return out;
+}
+
+function toArray<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+function transitionList(value: Transitions): { t: Transition; at: string }[] {
+  if (typeof value === 'string') return [{ t: { target: value }, at: '' }];
+  if (Array.isArray(value)) return value.map((t, i) => ({ t, at: `/${i}` }));
+  return [{ t: value, at: '' }];
+}
+
+const ESCAPE_SCOPED = new Set(['map', 'filter', 'reduce', 'all', 'some', 'none']);
+
+class Checker {
+  readonly problems: Problem[] = [];
+  readonly states: Set<string>;
+  readonly entityFields: Set<string>;
+  readonly instanceExtra: Set<string>;
+
+  constructor(readonly policy: Policy) {
+    this.states = new Set(Object.keys(policy.machine.states));
+    this.entityFields = new Set(Object.keys(policy.entity.schema.properties));
+    this.instanceExtra = new Set(Object.keys(policy.context ?? {}));
+  }
+
+  add(path: string, code: string, message: string): void {
+    this.problems.push({ path, code, message });
+  }
+
+  varPathKnown(path: string): boolean {
+    const [root, field] = path.split('.');
+    if (root === 'now') return path === 'now';
+    if (root === 'event' || root === 'user') return true;
+    if (root === 'entity') return field === undefined || this.entityFields.has(field);
+    if (root === 'instance') {
+      return (
+        field === undefined ||
+        (instanceFields as readonly string[]).includes(field) ||
+        this.instanceExtra.has(field)
+      );
+    }
+    return false;
+  }
+
+  logic(logic: unknown, pointer: string): void {
+    this.walk(logic, pointer, false);
+  }
+
+  private walk(logic: unknown, pointer: string, scoped: boolean): void {
+    if (Array.isArray(logic)) {
+      logic.forEach((item, i) => this.walk(item, `${pointer}/${i}`, scoped));
+      return;
+    }
+    if (logic === null || typeof logic !== 'object') return;
+    const keys = Object.keys(logic);
+    if (keys.length !== 1) return;
+    const op = keys[0] as string;
+    const args = (logic as JsonObject)[op];
+    const at = `${pointer}/${escapePointer(op)}`;
+    if (!isAllowedOperator(op)) {
+      this.add(at, 'unknown-operator', `operator "${op}" is not allowed`);
+      return;
+    }
+    if (op === 'rule') {
+      const name: unknown = Array.isArray(args) ? args[0] : args;
+      if (
+        typeof name !== 'string' ||
+        !Object.prototype.hasOwnProperty.call(this.policy.rules ?? {}, name)
+      ) {
+        this.add(at, 'unknown-rule', `rule "${String(name)}" is not defined in rules`);
+      }
+      return;
+    }
+    if (op === 'var') {
+      inspectLogic(logic, pointer, (kind, value, p) => {
+        if (kind === 'operator' && value !== 'var' && !isAllowedOperator(value)) {
+          this.add(p, 'unknown-operator', `operator "${value}" is not allowed`);
+        }
+        if (kind === 'var' && !scoped && !this.varPathKnown(value)) {
+          this.add(p, 'unknown-var', `"${value}" is not an entity or instance field`);
+        }
+      });
+      return;
+    }
+    if (ESCAPE_SCOPED.has(op) && Array.isArray(args)) {
+      this.walk(args[0], `${at}/0`, scoped);
+      args.slice(1).forEach((a, i) => this.walk(a, `${at}/${i + 1}`, true));
+      return;
+    }
+    this.walk(args, at, scoped);
+  }
+
+  guard(guard: Guard, pointer: string): void {
+    if (typeof guard === 'string') {
+      if (!Object.prototype.hasOwnProperty.call(this.policy.rules ?? {}, guard)) {
+        this.add(pointer, 'unknown-rule', `rule "${guard}" is not defined in rules`);
+      }
+      return;
+    }
+    if (
+      guard &&
+      typeof guard === 'object' &&
+      !Array.isArray(guard) &&
+      (guard as JsonObject)['type'] === 'rule'
+    ) {
+      this.guard((guard as { params: { rule: string } }).params.rule, `${pointer}/params/rule`);
+      return;
+    }
+    this.logic(guard, pointer);
+  }
+
+  actions(value: Actions | undefined, pointer: string): void {
+    const list = toArray<Action>(value);
+    list.forEach((action, i) => {
+      const at = Array.isArray(value) ? `${pointer}/${i}` : pointer;
+      const type = typeof action === 'string' ? action : action.type;
+      const params = typeof action === 'string' ? {} : (action.params ?? {});
+      const def = registry.get(type);
+      if (!def) {
+        this.add(
+          `${at}${typeof action === 'string' ? '' : '/type'}`,
+          'unknown-action',
+          `action "${type}" is not registered`,
+        );
+        return;
+      }
+      let validateParams = paramsValidators.get(type);
+      if (!validateParams) {
+        validateParams = ajv.compile(def.paramsSchema);
+        paramsValidators.set(type, validateParams);
+      }
+      if (!validateParams(params)) {
+        for (const p of schemaProblems(validateParams.errors, `${at}/params`)) {
+          this.add(p.path, 'invalid-params', `${type}: ${p.message}`);
+        }
+        return;
+      }
+      // Any param that is a rule is checked like every other rule.
+      for (const [name, schema] of Object.entries(
+        (def.paramsSchema['properties'] ?? {}) as Record<string, JsonObject>,
+      )) {
+        if (
+          typeof schema['$ref'] === 'string' &&
+          String(schema['$ref']).endsWith('rule.schema.json') &&
+          name in params
+        ) {
+          this.logic(params[name], `${at}/params/${name}`);
+        }
+      }
+      if (type === 'set') {
+        const field = String(params['field']);
+        if (!isWritableField(field) || !this.varPathKnown(field)) {
+          this.add(
+            `${at}/params/field`,
+            'unknown-var',
+            `"${field}" is not a writable entity or instance field`,
+          );
+        }
+      }
+    });
+  }
+
+  transitions(value: Transitions, pointer: string): string[] {
+    const targets: string[] = [];
+    for (const { t, at } of transitionList(value)) {
+      const p = `${pointer}${at}`;
+      if (t.target !== undefined) {
+        if (!this.states.has(t.target)) {
+          this.add(
+            `${p}${typeof value === 'string' ? '' : '/target'}`,
+            'unknown-state',
+            `target state "${t.target}" does not exist`,
+          );
+        } else targets.push(t.target);
+      }
+      if (t.guard !== undefined) this.guard(t.guard, `${p}/guard`);
+      if (t.actions !== undefined) this.actions(t.actions, `${p}/actions`);
+    }
+    return targets;
+  }
+
+  run(): void {
+    const { policy } = this;
+    const machine = policy.machine;
+    if (!this.states.has(machine.initial)) {
+      this.add(
+        '/machine/initial',
+        'unknown-state',
+        `initial state "${machine.initial}" does not exist`,
+      );
+    }
+    for (const [i, field] of (policy.entity.maskedInPool ?? []).entries()) {
+      if (!this.entityFields.has(field)) {
+        this.add(`/entity/maskedInPool/${i}`, 'unknown-field', `"${field}" is not an entity field`);
+      }
+    }
+    for (const [name, rule] of Object.entries(policy.rules ?? {}))
+      this.logic(rule, `/rules/${escapePointer(name)}`);
+    if (policy.score !== undefined) this.logic(policy.score, '/score');
+    if (policy.claim?.eligible !== undefined) this.logic(policy.claim.eligible, '/claim/eligible');
+    for (const [name, delay] of Object.entries(policy.delays ?? {})) {
+      for (const key of ['months', 'days', 'hours', 'minutes', 'ms', 'until'] as const) {
+        if (delay[key] !== undefined) this.logic(delay[key], `/delays/${name}/${key}`);
+      }
+      if (
+        delay.calendar !== undefined &&
+        !Object.prototype.hasOwnProperty.call(policy.calendars ?? {}, delay.calendar)
+      ) {
+        this.add(
+          `/delays/${name}/calendar`,
+          'unknown-calendar',
+          `calendar "${delay.calendar}" is not defined in calendars`,
+        );
+      }
+    }
+    for (const [type, def] of Object.entries(policy.events ?? {})) {
+      if (def.payload !== undefined) {
+        try {
+          ajv.compile(def.payload);
+        } catch (e) {
+          this.add(
+            `/events/${type}/payload`,
+            'invalid-payload-schema',
+            `payload schema of ${type}: ${(e as Error).message}`,
+          );
+        }
+      }
+    }
+
+    const edges = new Map<string, Set<string>>();
+    for (const [name, node] of Object.entries(machine.states)) {
+      const base = `/machine/states/${escapePointer(name)}`;
+      const out = new Set<string>();
+      this.actions(node.entry, `${base}/entry`);
+      this.actions(node.exit, `${base}/exit`);
+      for (const [event, t] of Object.entries(node.on ?? {})) {
+        for (const target of this.transitions(t, `${base}/on/${event}`)) out.add(target);
+      }
+      for (const [delay, t] of Object.entries(node.after ?? {})) {
+        if (!Object.prototype.hasOwnProperty.call(policy.delays ?? {}, delay)) {
+          this.add(
+            `${base}/after/${delay}`,
+            'unknown-delay',
+            `delay "${delay}" is not defined in delays`,
+          );
+        }
+        for (const target of this.transitions(t, `${base}/after/${delay}`)) out.add(target);
+      }
+      if (node.always !== undefined)
+        for (const target of this.transitions(node.always, `${base}/always`)) out.add(target);
+      edges.set(name, out);
+      const exits = [...out].some((target) => target !== name);
+      if (node.type !== 'final' && !exits) {
+        this.add(
+          base,
+          'no-exit',
+          `state "${name}" is not final and has no transition to another state`,
+        );
+      }
+      if (node.meta?.pooled && !node.on?.['CLAIM'] && !node.on?.['ASSIGN']) {
+        this.add(
+          base,
+          'pool-without-claim',
+          `pool state "${name}" has no CLAIM or ASSIGN transition`,
+        );
+      }
+      if (node.meta?.pooled && node.type === 'final') {
+        this.add(`${base}/type`, 'final-pool', `pool state "${name}" cannot be final`);
+      }
+    }
+    // Pool states are reachable by creation (unowned records start there) as well as the initial state.
+    const reached = new Set<string>();
+    const queue = [
+      machine.initial,
+      ...Object.keys(machine.states).filter((s) => machine.states[s]?.meta?.pooled),
+    ];
+    while (queue.length > 0) {
+      const s = queue.pop() as string;
+      if (reached.has(s) || !this.states.has(s)) continue;
+      reached.add(s);
+      for (const next of edges.get(s) ?? []) queue.push(next);
+    }
+    for (const name of this.states) {
+      if (!reached.has(name)) {
+        this.add(
+          `/machine/states/${escapePointer(name)}`,
+          'unreachable-state',
+          `state "${name}" cannot be reached`,
+        );
+      }
+    }
+  }
+}
+
+/** Validates a policy document; never throws. */
+export function validate(document: unknown): ValidationResult {
+  if (!validateSchema(document)) {
+    return { valid: false, problems: schemaProblems(validateSchema.errors) };
+  }
+  const checker = new Checker(document as unknown as Policy);
+  checker.run();
+  return { valid: checker.problems.length === 0, problems: checker.problems };
+}
