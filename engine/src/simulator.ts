@@ -1,7 +1,7 @@
 // Runs a scenario on the real engine with simulated time: due timers fire in order between steps.
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import scenarioSchema from '../../schemas/scenario.schema.json' with { type: 'json' };
+import scenarioSchema from '@poolflow/schemas/scenario.schema.json' with { type: 'json' };
 import { compile, type CompiledPolicy } from './compile.js';
 import { addDuration } from './duration.js';
 import { EngineError } from './engine.error.js';

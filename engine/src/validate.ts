@@ -1,8 +1,8 @@
 // Policy validation: JSON Schema problems (ajv) plus semantic ones, all returned as data.
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import policySchema from '../../schemas/policy.schema.json' with { type: 'json' };
-import ruleSchema from '../../schemas/rule.schema.json' with { type: 'json' };
+import policySchema from '@poolflow/schemas/policy.schema.json' with { type: 'json' };
+import ruleSchema from '@poolflow/schemas/rule.schema.json' with { type: 'json' };
 import { escapePointer, inspectLogic, isAllowedOperator } from './logic/json-logic.js';
 import { isWritableField } from './actions/set.action.js';
 import { actions as registry } from './registry.js';
