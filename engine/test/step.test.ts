@@ -1,0 +1,258 @@
+import { describe, expect, it } from 'vitest';
+import {
+  compile,
+  defineAction,
+  EngineError,
+  start,
+  step,
+  availableEvents,
+  type Effect,
+  type PoolSnapshot,
+} from '../src/index.js';
+import { DAY, T0, template } from './fixtures.js';
+
+const crm = compile(template());
+const entity = { name: 'ACME Trading', industry: 'trade', phone: '13800000000' };
+const alice = { id: 'alice' };
+const bob = { id: 'bob' };
+
+function schedules(effects: Effect[]) {
+  return Object.fromEntries(
+    effects
+      .filter((e) => e.type === 'schedule')
+      .map((e) => [String(e['timerKey']).split('.')[2], e['dueAt']]),
+  );
+}
+
+function refusal(fn: () => unknown): EngineError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof EngineError) return e;
+    throw e;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('start', () => {
+  it('schedules the reminder and the release as absolute due times, never through XState', () => {
+    const r = start(crm, { entity, now: T0, ownerId: 'alice', recordId: 'r1' });
+    expect(r.record).toMatchObject({ state: 'owned', ownerId: 'alice', pooled: false });
+    expect(schedules(r.effects)).toEqual({ remind: T0 + 23 * DAY, release: T0 + 30 * DAY });
+    expect(r.effects.map((e) => e.key)).toEqual(['r1:1:0', 'r1:1:1', 'r1:1:2']);
+    expect(r.effects[0]).toMatchObject({ type: 'owner', from: null, to: 'alice' });
+  });
+
+  it('starts an unowned record straight in the pool', () => {
+    const r = start(crm, { entity, now: T0, ownerId: null });
+    expect(r.record).toMatchObject({ state: 'pool', ownerId: null, pooled: true });
+    expect(r.snapshot.instance.poolEntries).toBe(1);
+    expect(r.effects).toEqual([]);
+  });
+
+  it('handles delays far past setTimeout range (six months of nurture)', () => {
+    const r0 = start(crm, { entity, now: T0, ownerId: 'alice' });
+    const r = step(
+      crm,
+      r0.snapshot,
+      { type: 'NURTURE', payload: { months: 12 } },
+      { entity, now: T0, user: alice },
+    );
+    const due = r.snapshot.timers['xstate.after.nurtureEnd.crm.nurture']?.dueAt;
+    expect(due).toBe(Date.parse('2027-01-05T01:00:00Z'));
+    expect(r.effects.filter((e) => e.type === 'cancel').map((e) => e['timerKey'])).toEqual([
+      'xstate.after.remind.crm.owned',
+      'xstate.after.release.crm.owned',
+    ]);
+  });
+});
+
+describe('step', () => {
+  const created = start(crm, { entity, now: T0, ownerId: 'alice', recordId: 'r1' });
+
+  it('a FOLLOW_UP re-arms both timers from its own time (an upsert, not cancel + schedule)', () => {
+    const r = step(
+      crm,
+      created.snapshot,
+      { type: 'FOLLOW_UP', payload: { channel: 'call', note: 'quote' } },
+      { entity, now: T0 + 10 * DAY, user: alice, recordId: 'r1' },
+    );
+    expect(schedules(r.effects)).toEqual({ remind: T0 + 33 * DAY, release: T0 + 40 * DAY });
+    expect(r.effects.some((e) => e.type === 'cancel')).toBe(false);
+    expect(r.snapshot.seq).toBe(2);
+    expect(r.snapshot.instance.lastActivityAt).toBe(T0 + 10 * DAY);
+  });
+
+  it('a snapshot survives a JSON round trip', () => {
+    const json = JSON.parse(JSON.stringify(created.snapshot)) as PoolSnapshot;
+    const r = step(crm, json, { type: 'WIN' }, { entity, now: T0 + DAY, user: alice });
+    expect(r.record).toMatchObject({ state: 'won', status: 'done' });
+  });
+
+  it('a stale timer (re-armed since) changes nothing; the current one releases', () => {
+    const oldDue = created.snapshot.timers['xstate.after.release.crm.owned']!.dueAt;
+    const followed = step(
+      crm,
+      created.snapshot,
+      { type: 'FOLLOW_UP', payload: { channel: 'call', note: 'x' } },
+      { entity, now: T0 + 10 * DAY, user: alice },
+    );
+    const key = 'xstate.after.release.crm.owned';
+    const stale = step(
+      crm,
+      followed.snapshot,
+      { type: key, timerKey: key, dueAt: oldDue },
+      { entity, now: oldDue },
+    );
+    expect(stale.stale).toBe(true);
+    expect(stale.snapshot).toBe(followed.snapshot);
+    expect(stale.effects).toEqual([]);
+
+    const early = step(
+      crm,
+      followed.snapshot,
+      { type: key, timerKey: key, dueAt: T0 + 40 * DAY },
+      { entity, now: T0 + 39 * DAY },
+    );
+    expect(early.stale).toBe(true);
+
+    const due = step(
+      crm,
+      followed.snapshot,
+      { type: key, timerKey: key, dueAt: T0 + 40 * DAY },
+      { entity, now: T0 + 40 * DAY },
+    );
+    expect(due.record).toMatchObject({ state: 'pool', ownerId: null });
+    expect(due.snapshot.instance.lastRelease).toMatchObject({ reason: 'timeout' });
+    const again = step(
+      crm,
+      due.snapshot,
+      { type: key, timerKey: key, dueAt: T0 + 40 * DAY },
+      { entity, now: T0 + 41 * DAY },
+    );
+    expect(again.stale).toBe(true);
+  });
+
+  it('refuses events the state has no transition for, and payloads that break their schema', () => {
+    expect(
+      refusal(() => step(crm, created.snapshot, { type: 'CLAIM' }, { entity, now: T0, user: bob }))
+        .code,
+    ).toBe('POOL_ERR_TAKEN');
+    const pooled = start(crm, { entity, now: T0, ownerId: null });
+    const e = refusal(() =>
+      step(crm, pooled.snapshot, { type: 'WIN' }, { entity, now: T0, user: bob }),
+    );
+    expect(e.code).toBe('POOL_ERR_EVENT_NOT_ALLOWED');
+    expect(e.status).toBe(409);
+    const bad = refusal(() =>
+      step(
+        crm,
+        created.snapshot,
+        { type: 'NURTURE', payload: { months: 24 } },
+        { entity, now: T0, user: alice },
+      ),
+    );
+    expect(bad.code).toBe('POOL_ERR_INVALID_PAYLOAD');
+    expect(bad.details).toEqual([expect.objectContaining({ path: '/payload/months' })]);
+    expect(
+      refusal(() =>
+        step(crm, created.snapshot, { type: 'DELETE' }, { entity, now: T0, user: alice }),
+      ).code,
+    ).toBe('POOL_ERR_EVENT_NOT_ALLOWED');
+  });
+
+  it('claim rules use the claimant counts the caller passes', () => {
+    const pooled = start(crm, { entity, now: T0, ownerId: null });
+    const env = { entity, now: T0, user: bob };
+    expect(
+      refusal(() =>
+        step(
+          crm,
+          pooled.snapshot,
+          { type: 'CLAIM' },
+          { ...env, claimant: { owned: 200, claimsToday: 0 } },
+        ),
+      ).code,
+    ).toBe('POOL_ERR_CLAIM_LIMIT');
+    expect(
+      refusal(() =>
+        step(
+          crm,
+          pooled.snapshot,
+          { type: 'CLAIM' },
+          { ...env, claimant: { owned: 0, claimsToday: 20 } },
+        ),
+      ).code,
+    ).toBe('POOL_ERR_DAILY_LIMIT');
+    const ok = step(
+      crm,
+      pooled.snapshot,
+      { type: 'CLAIM' },
+      { ...env, claimant: { owned: 199, claimsToday: 19 } },
+    );
+    expect(ok.record.ownerId).toBe('bob');
+    expect(ok.effects[0]).toMatchObject({ type: 'owner', from: null, to: 'bob', reason: 'claim' });
+  });
+
+  it('lists the events a user could send now', () => {
+    expect(availableEvents(crm, created.snapshot, entity, alice, T0).sort()).toEqual(
+      ['ASSIGN', 'FOLLOW_UP', 'LOSE', 'NURTURE', 'RELEASE', 'WIN'].sort(),
+    );
+    const pooled = start(crm, { entity, now: T0, ownerId: null });
+    expect(availableEvents(crm, pooled.snapshot, entity, bob, T0).sort()).toEqual([
+      'ASSIGN',
+      'CLAIM',
+    ]);
+  });
+
+  it('runs a custom action registered with defineAction and emits its effect', () => {
+    defineAction<{ title: string }>({
+      type: 'createTask',
+      paramsSchema: {
+        type: 'object',
+        required: ['title'],
+        additionalProperties: false,
+        properties: { title: { type: 'string', minLength: 1 } },
+      },
+      run(ctx, params) {
+        ctx.instance.tags.push('task-open');
+        ctx.emit({
+          type: 'task',
+          title: `${params.title}: ${String(ctx.entity['name'])}`,
+          assignee: ctx.instance.ownerId,
+        });
+      },
+    });
+    const policy = template();
+    const owned = policy.machine.states['owned']!;
+    owned.on!['FOLLOW_UP'] = {
+      target: 'owned',
+      reenter: true,
+      actions: [{ type: 'createTask', params: { title: 'Send the quote' } }],
+    };
+    const custom = compile(policy);
+    const r0 = start(custom, { entity, now: T0, ownerId: 'alice', recordId: 'r9' });
+    const r = step(
+      custom,
+      r0.snapshot,
+      { type: 'FOLLOW_UP', payload: { channel: 'call', note: 'x' } },
+      {
+        entity,
+        now: T0 + DAY,
+        user: alice,
+        recordId: 'r9',
+      },
+    );
+    expect(r.effects).toContainEqual({
+      type: 'task',
+      title: 'Send the quote: ACME Trading',
+      assignee: 'alice',
+      key: 'r9:2:0',
+    });
+    expect(r.record.tags).toContain('task-open');
+
+    const badParams = template();
+    badParams.machine.states['owned']!.entry = [{ type: 'createTask', params: {} }];
+    expect(() => compile(badParams)).toThrow(/createTask/);
+  });
+});
