@@ -20,7 +20,10 @@ function schedules(effects: Effect[]) {
   return Object.fromEntries(
     effects
       .filter((e) => e.type === 'schedule')
-      .map((e) => [String(e['timerKey']).split('.')[2], e['dueAt']]),
+      .map((e) => [
+        String((e as unknown as Record<string, unknown>)['timerKey']).split('.')[2],
+        (e as unknown as Record<string, unknown>)['dueAt'],
+      ]),
   );
 }
 
@@ -60,10 +63,11 @@ describe('start', () => {
     );
     const due = r.snapshot.timers['xstate.after.nurtureEnd.crm.nurture']?.dueAt;
     expect(due).toBe(Date.parse('2027-01-05T01:00:00Z'));
-    expect(r.effects.filter((e) => e.type === 'cancel').map((e) => e['timerKey'])).toEqual([
-      'xstate.after.remind.crm.owned',
-      'xstate.after.release.crm.owned',
-    ]);
+    expect(
+      r.effects
+        .filter((e) => e.type === 'cancel')
+        .map((e) => (e as unknown as Record<string, unknown>)['timerKey']),
+    ).toEqual(['xstate.after.remind.crm.owned', 'xstate.after.release.crm.owned']);
   });
 });
 
@@ -90,7 +94,7 @@ describe('step', () => {
   });
 
   it('a stale timer (re-armed since) changes nothing; the current one releases', () => {
-    const oldDue = created.snapshot.timers['xstate.after.release.crm.owned']!.dueAt;
+    const oldDue = created.snapshot.timers['xstate.after.release.crm.owned'].dueAt;
     const followed = step(
       crm,
       created.snapshot,
@@ -224,7 +228,7 @@ describe('step', () => {
       },
     });
     const policy = template();
-    const owned = policy.machine.states['owned']!;
+    const owned = policy.machine.states['owned'];
     owned.on!['FOLLOW_UP'] = {
       target: 'owned',
       reenter: true,
@@ -252,7 +256,7 @@ describe('step', () => {
     expect(r.record.tags).toContain('task-open');
 
     const badParams = template();
-    badParams.machine.states['owned']!.entry = [{ type: 'createTask', params: {} }];
+    badParams.machine.states['owned'].entry = [{ type: 'createTask', params: {} }];
     expect(() => compile(badParams)).toThrow(/createTask/);
   });
 });

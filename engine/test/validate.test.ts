@@ -22,7 +22,7 @@ describe('validate', () => {
     [
       'unknown target state',
       (p: Policy) => {
-        (states(p)['owned']!['on'] as Record<string, unknown>)['WIN'] = 'wonn';
+        (states(p)['owned']['on'] as Record<string, unknown>)['WIN'] = 'wonn';
       },
       { path: '/machine/states/owned/on/WIN', code: 'unknown-state' },
     ],
@@ -36,21 +36,21 @@ describe('validate', () => {
     [
       'unknown action',
       (p: Policy) => {
-        states(p)['review']!['entry'] = [{ type: 'sendSms', params: {} }];
+        states(p)['review']['entry'] = [{ type: 'sendSms', params: {} }];
       },
       { path: '/machine/states/review/entry/0/type', code: 'unknown-action' },
     ],
     [
       'action params that break its schema',
       (p: Policy) => {
-        states(p)['pool']!['entry'] = [{ type: 'tag', params: { add: '' } }];
+        states(p)['pool']['entry'] = [{ type: 'tag', params: { add: '' } }];
       },
       { path: '/machine/states/pool/entry/0/params/add', code: 'invalid-params' },
     ],
     [
       'unknown rule in a guard',
       (p: Policy) => {
-        states(p)['pool']!['on'] = {
+        states(p)['pool']['on'] = {
           CLAIM: [{ target: 'review', guard: 'isFifth' }, { target: 'owned' }],
           ASSIGN: 'owned',
         };
@@ -67,7 +67,7 @@ describe('validate', () => {
     [
       'unknown delay',
       (p: Policy) => {
-        states(p)['nurture']!['after'] = { sixMonths: 'pool' };
+        states(p)['nurture']['after'] = { sixMonths: 'pool' };
       },
       { path: '/machine/states/nurture/after/sixMonths', code: 'unknown-delay' },
     ],
@@ -81,14 +81,14 @@ describe('validate', () => {
     [
       'non-final state with no way out',
       (p: Policy) => {
-        states(p)['review']!['on'] = {};
+        states(p)['review']['on'] = {};
       },
       { path: '/machine/states/review', code: 'no-exit' },
     ],
     [
       'pool state with no CLAIM or ASSIGN',
       (p: Policy) => {
-        states(p)['pool']!['on'] = { FOLLOW_UP: 'owned', ESCALATE: 'review' };
+        states(p)['pool']['on'] = { FOLLOW_UP: 'owned', ESCALATE: 'review' };
       },
       { path: '/machine/states/pool', code: 'pool-without-claim' },
     ],
@@ -131,7 +131,7 @@ describe('validate', () => {
     const problems = problemsAfter(change);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject(expected);
-    expect(problems[0]!.message.length).toBeGreaterThan(10);
+    expect(problems[0].message.length).toBeGreaterThan(10);
   });
 
   it('does not flag var paths inside map/filter scopes', () => {
