@@ -1,0 +1,135 @@
+// Business-hours arithmetic: opening hours, weekends, holidays (local dates) and DST changes.
+import { describe, expect, it } from 'vitest';
+import { addBusinessTime } from '../src/calendar.js';
+import type { Calendar } from '../src/index.js';
+
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+
+/** Mon-Fri 09:00-18:00 Beijing time with Labour Day 2026 (Fri 1 May, Mon 4 and Tue 5 May). */
+const shanghai: Calendar = {
+  timeZone: 'Asia/Shanghai',
+  workingDays: [1, 2, 3, 4, 5],
+  hours: { start: '09:00', end: '18:00' },
+  holidays: ['2026-05-01', '2026-05-04', '2026-05-05'],
+};
+
+const berlin: Calendar = {
+  timeZone: 'Europe/Berlin',
+  workingDays: [1, 2, 3, 4, 5],
+  hours: { start: '09:00', end: '17:00' },
+};
+
+/** Adds business time and returns the result as an instant, for comparing with offset strings. */
+function add(start: string, ms: number, calendar: Calendar): string {
+  return new Date(addBusinessTime(Date.parse(start), ms, calendar)).toISOString();
+}
+
+function at(local: string): string {
+  return new Date(local).toISOString();
+}
+
+describe('addBusinessTime in Asia/Shanghai', () => {
+  it('counts within one working day', () => {
+    expect(add('2026-01-12T10:00:00+08:00', 4 * HOUR, shanghai)).toBe(
+      at('2026-01-12T14:00:00+08:00'),
+    );
+  });
+
+  it('carries Friday 17:00 + 4 h over the weekend to Monday 12:00', () => {
+    expect(add('2026-01-09T17:00:00+08:00', 4 * HOUR, shanghai)).toBe(
+      at('2026-01-12T12:00:00+08:00'),
+    );
+  });
+
+  it('carries a minute past closing to the next working morning', () => {
+    expect(add('2026-01-09T17:59:00+08:00', 2 * MINUTE, shanghai)).toBe(
+      at('2026-01-12T09:01:00+08:00'),
+    );
+  });
+
+  it('starts counting at opening time when started before it', () => {
+    // 07:30 local is still Sunday in UTC: the local day decides.
+    expect(add('2026-01-12T07:30:00+08:00', 2 * HOUR, shanghai)).toBe(
+      at('2026-01-12T11:00:00+08:00'),
+    );
+  });
+
+  it('starts counting the next working morning when started after closing', () => {
+    expect(add('2026-01-12T19:00:00+08:00', HOUR, shanghai)).toBe(at('2026-01-13T10:00:00+08:00'));
+  });
+
+  it('starts counting on Monday when started on a weekend', () => {
+    expect(add('2026-01-10T10:00:00+08:00', HOUR, shanghai)).toBe(at('2026-01-12T10:00:00+08:00'));
+  });
+
+  it('ends at closing time when the time exactly fills the day', () => {
+    expect(add('2026-01-12T09:00:00+08:00', 9 * HOUR, shanghai)).toBe(
+      at('2026-01-12T18:00:00+08:00'),
+    );
+  });
+
+  it('skips holidays as well as the weekend', () => {
+    // Thursday 30 April 17:00: 1 h that day, then Labour Day, the weekend and two more holidays.
+    expect(add('2026-04-30T17:00:00+08:00', 2 * HOUR, shanghai)).toBe(
+      at('2026-05-06T10:00:00+08:00'),
+    );
+    const noHolidays: Calendar = { ...shanghai, holidays: [] };
+    expect(add('2026-04-30T17:00:00+08:00', 2 * HOUR, noHolidays)).toBe(
+      at('2026-05-01T10:00:00+08:00'),
+    );
+  });
+});
+
+describe('addBusinessTime in other zones', () => {
+  it('matches holidays by local date, not the UTC date', () => {
+    // Monday 26 January 09:00 in Auckland (UTC+13) is still Sunday in UTC.
+    const auckland: Calendar = {
+      ...berlin,
+      timeZone: 'Pacific/Auckland',
+      holidays: ['2026-01-26'],
+    };
+    expect(add('2026-01-23T16:00:00+13:00', 2 * HOUR, auckland)).toBe(
+      at('2026-01-27T10:00:00+13:00'),
+    );
+  });
+
+  it('keeps local opening hours across the March DST change in Europe/Berlin', () => {
+    // Friday 27 March is CET (+01:00); clocks go forward on Sunday 29 March; Monday is CEST.
+    expect(add('2026-03-27T16:00:00+01:00', 2 * HOUR, berlin)).toBe(
+      at('2026-03-30T10:00:00+02:00'),
+    );
+  });
+
+  it('keeps local opening hours across the October DST change in Europe/Berlin', () => {
+    expect(add('2026-10-23T16:00:00+02:00', 2 * HOUR, berlin)).toBe(
+      at('2026-10-26T10:00:00+01:00'),
+    );
+  });
+
+  it('counts real elapsed time on a round-the-clock calendar through the 23-hour day', () => {
+    const always: Calendar = {
+      timeZone: 'Europe/Berlin',
+      workingDays: [1, 2, 3, 4, 5, 6, 7],
+      hours: { start: '00:00', end: '24:00' },
+    };
+    expect(add('2026-03-28T12:00:00+01:00', 24 * HOUR, always)).toBe(
+      at('2026-03-29T13:00:00+02:00'),
+    );
+  });
+
+  it('counts only the hours that exist when opening hours span the skipped hour', () => {
+    // 01:00-04:00 local on 29 March is two real hours: 02:00-03:00 does not exist.
+    const night: Calendar = {
+      ...berlin,
+      workingDays: [7],
+      hours: { start: '01:00', end: '04:00' },
+    };
+    expect(add('2026-03-28T23:00:00+01:00', 2 * HOUR, night)).toBe(at('2026-03-29T04:00:00+02:00'));
+    expect(add('2026-03-28T23:00:00+01:00', 3 * HOUR, night)).toBe(at('2026-04-05T02:00:00+02:00'));
+  });
+
+  it('refuses a calendar without any working time', () => {
+    expect(() => addBusinessTime(0, HOUR, { ...shanghai, workingDays: [] })).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,64 @@
+// Builds the Fastify app: external plugins, then one plugin per domain, then schema-first routes.
+import apiSchema from '@poolflow/schemas/api.schema.json' with { type: 'json' };
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { authPlugin } from './plugins/auth.plugin.js';
+import { errorsPlugin } from './plugins/errors.plugin.js';
+import { servicesPlugin, type ServicesOptions } from './plugins/services.plugin.js';
+import authRoutes from './routes/auth/index.js';
+import clockRoutes from './routes/clock/index.js';
+import healthRoutes from './routes/health/index.js';
+import notificationRoutes from './routes/notifications/index.js';
+import policyRoutes from './routes/policies/index.js';
+import poolRoutes from './routes/pools/index.js';
+import recordRoutes from './routes/records/index.js';
+
+export interface AppOptions extends ServicesOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** Largest accepted request body in bytes. */
+  bodyLimit?: number;
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+  });
+  app.addSchema(apiSchema);
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Poolflow API',
+        version: '0.1.0',
+        description: 'Resource pools: records, claims, policies.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    refResolver: {
+      buildLocalReference: (json, _base, _fragment, i) =>
+        typeof json['$id'] === 'string' ? json['$id'] : `def-${i}`,
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, () =>
+    app.swagger(),
+  );
+  await app.register(errorsPlugin);
+  await app.register(servicesPlugin, options);
+  await app.register(authPlugin);
+  for (const routes of [
+    healthRoutes,
+    authRoutes,
+    policyRoutes,
+    poolRoutes,
+    recordRoutes,
+    notificationRoutes,
+    clockRoutes,
+  ]) {
+    await app.register(routes);
+  }
+  return app;
+}

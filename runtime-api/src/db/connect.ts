@@ -1,0 +1,56 @@
+// Opens the database: PostgreSQL through pg when a URL is given, else embedded PGlite on disk or in memory.
+import { mkdirSync } from 'node:fs';
+import knexModule, { type Knex } from 'knex';
+import ClientPgLite from 'knex-pglite';
+import pg from 'pg';
+import { migrationSource } from './migrations.js';
+
+// Return bigint counts and ids as numbers and timestamps as Date (pg's defaults would give strings).
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export interface DatabaseOptions {
+  /** postgres://… : PostgreSQL. Unset: PGlite in `dataDir` (":memory:" keeps it in memory). */
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+  /** PostgreSQL schema to use (created if missing): lets tests share one database. */
+  schema?: string | undefined;
+  poolSize?: number | undefined;
+}
+
+export interface Database {
+  knex: Knex;
+  kind: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+const knexFactory = knexModule as unknown as (config: Knex.Config) => Knex;
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  let knex: Knex;
+  let kind: Database['kind'];
+  if (options.databaseUrl) {
+    kind = 'postgres';
+    const schema = options.schema;
+    knex = knexFactory({
+      client: 'pg',
+      connection: options.databaseUrl,
+      pool: { min: 0, max: options.poolSize ?? 10 },
+      ...(schema ? { searchPath: [schema] } : {}),
+    });
+    if (schema) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
+      await knex.raw(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    }
+  } else {
+    kind = 'pglite';
+    const dir = options.dataDir ?? './data';
+    if (dir !== ':memory:') mkdirSync(dir, { recursive: true });
+    knex = knexFactory({
+      client: ClientPgLite,
+      dialect: 'postgres',
+      connection: dir === ':memory:' ? {} : { filename: dir },
+    } as Knex.Config);
+  }
+  await knex.migrate.latest({ migrationSource });
+  return { knex, kind, close: () => knex.destroy() };
+}

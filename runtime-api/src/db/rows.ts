@@ -1,0 +1,39 @@
+// Row shapes of the tables the runtime reads, and their mapping to API replies.
+import type { PoolSnapshot } from '@poolflow/engine';
+
+export interface RecordRow {
+  id: string;
+  pool_key: string;
+  policy_id: string;
+  policy_version: number;
+  state: string;
+  owner_id: string | null;
+  pooled: boolean;
+  done: boolean;
+  tags: string[];
+  score: number;
+  data: Record<string, unknown>;
+  snapshot: PoolSnapshot;
+  seq: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  roles: string[];
+  attributes: Record<string, unknown>;
+  created_at: Date;
+}
+
+export interface PoolRow {
+  key: string;
+  name: { en: string; zh?: string };
+  policy_id: string;
+  policy_version: number;
+  distribution: 'manual' | 'roundRobin' | 'leastLoaded';
+  created_at: Date;
+}

@@ -1,0 +1,72 @@
+// One error handler: POOL_ERR_* codes with their status; validation errors name the field; 5xx hide internals.
+import { EngineError } from '@poolflow/engine';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+interface ValidationItem {
+  instancePath?: string;
+  message?: string;
+  keyword?: string;
+  params?: Record<string, unknown>;
+}
+
+function fieldOf(item: ValidationItem, context: string | undefined): string {
+  let path = `/${context ?? 'body'}${item.instancePath ?? ''}`;
+  if (item.keyword === 'required') path += `/${String(item.params?.['missingProperty'])}`;
+  if (item.keyword === 'additionalProperties')
+    path += `/${String(item.params?.['additionalProperty'])}`;
+  return path;
+}
+
+export const errorsPlugin = fp(
+  (app: FastifyInstance) => {
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      if (error instanceof EngineError) {
+        return reply.status(error.status).send({ error: error.toJSON() });
+      }
+      if (error.validation) {
+        const details = error.validation.map((v) => {
+          const item = v as ValidationItem;
+          const path = fieldOf(item, error.validationContext);
+          const message =
+            item.keyword === 'additionalProperties'
+              ? 'is not a known field'
+              : (item.message ?? 'is invalid');
+          return { path, message };
+        });
+        return reply.status(400).send({
+          error: {
+            code: 'POOL_ERR_INVALID_PAYLOAD',
+            message: details.map((d) => `${d.path} ${d.message}`).join('; '),
+            details,
+          },
+        });
+      }
+      const status = error.statusCode ?? 500;
+      if (status < 500) {
+        const code =
+          status === 401
+            ? 'POOL_ERR_UNAUTHENTICATED'
+            : status === 403
+              ? 'POOL_ERR_FORBIDDEN'
+              : status === 404
+                ? 'POOL_ERR_NOT_FOUND'
+                : 'POOL_ERR_INVALID_PAYLOAD';
+        return reply.status(status).send({ error: { code, message: error.message } });
+      }
+      request.log.error({ err: error }, 'request failed');
+      return reply.status(500).send({
+        error: { code: 'POOL_ERR_INTERNAL', message: `internal error (request ${request.id})` },
+      });
+    });
+    app.setNotFoundHandler((request, reply) =>
+      reply.status(404).send({
+        error: {
+          code: 'POOL_ERR_NOT_FOUND',
+          message: `no route ${request.method} ${request.url}`,
+        },
+      }),
+    );
+  },
+  { name: 'errors' },
+);

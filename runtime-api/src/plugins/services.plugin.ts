@@ -1,0 +1,66 @@
+// Opens the database and builds the domain services every route uses, as app decorations.
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Knex } from 'knex';
+import { openDatabase, type DatabaseOptions } from '../db/connect.js';
+import { AuthService } from '../services/auth.service.js';
+import { databaseClock, manualClock, type Clock } from '../services/clock.js';
+import { Metrics } from '../services/metrics.js';
+import { PolicyStore } from '../services/policy-store.js';
+import { RecordService } from '../services/record.service.js';
+import { Sweeper } from '../services/sweeper.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Knex;
+    dbKind: 'postgres' | 'pglite';
+    auth: AuthService;
+    clock: Clock;
+    metrics: Metrics;
+    policies: PolicyStore;
+    records: RecordService;
+    sweeper: Sweeper;
+  }
+}
+
+export interface ServicesOptions extends DatabaseOptions {
+  clock: 'system' | 'manual';
+  secret?: string | undefined;
+}
+
+async function loadSecret(knex: Knex, given: string | undefined): Promise<string> {
+  if (given) return given;
+  // No POOLFLOW_SECRET: one random secret per database, shared by every process on it.
+  await knex('settings')
+    .insert({ key: 'secret', value: JSON.stringify(randomBytes(32).toString('hex')) })
+    .onConflict('key')
+    .ignore();
+  const row = (await knex('settings').where({ key: 'secret' }).first()) as { value: string };
+  return row.value;
+}
+
+export const servicesPlugin = fp(
+  async (app: FastifyInstance, options: ServicesOptions) => {
+    const database = await openDatabase(options);
+    const metrics = new Metrics();
+    const clock = options.clock === 'manual' ? manualClock() : databaseClock();
+    const policies = new PolicyStore(database.knex);
+    app.decorate('db', database.knex);
+    app.decorate('dbKind', database.kind);
+    app.decorate(
+      'auth',
+      new AuthService(database.knex, await loadSecret(database.knex, options.secret)),
+    );
+    app.decorate('clock', clock);
+    app.decorate('metrics', metrics);
+    app.decorate('policies', policies);
+    app.decorate('records', new RecordService(database.knex, policies, clock, metrics));
+    app.decorate('sweeper', new Sweeper(database.knex, policies, clock, metrics));
+    app.addHook('onClose', async () => {
+      await app.sweeper.stop();
+      await database.close();
+    });
+  },
+  { name: 'services' },
+);

@@ -1,0 +1,46 @@
+// Manual clock (POOLFLOW_CLOCK=manual, demos and tests only): move time and run the sweeper to it.
+import type { FastifyInstance } from 'fastify';
+import { requireRole } from '../../plugins/auth.plugin.js';
+import { RuntimeError } from '../../runtime.error.js';
+
+export default function clockRoutes(app: FastifyInstance): void {
+  app.get('/api/clock', { schema: { tags: ['clock'] } }, async () => ({
+    now: new Date(await app.clock.now(app.db)).toISOString(),
+    manual: app.clock.manual,
+  }));
+
+  app.post<{ Body: { days?: number; hours?: number; minutes?: number } }>(
+    '/api/clock/advance',
+    {
+      schema: {
+        tags: ['clock'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            days: { type: 'number', minimum: 0, maximum: 3660 },
+            hours: { type: 'number', minimum: 0, maximum: 87840 },
+            minutes: { type: 'number', minimum: 0, maximum: 5270400 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      requireRole(request, 'admin');
+      if (!app.clock.manual) {
+        throw new RuntimeError(
+          'POOL_ERR_FORBIDDEN',
+          'the clock is not manual (set POOLFLOW_CLOCK=manual)',
+        );
+      }
+      const { days = 0, hours = 0, minutes = 0 } = request.body;
+      const now = await app.clock.advance(
+        app.db,
+        days * 86_400_000 + hours * 3_600_000 + minutes * 60_000,
+      );
+      const swept = await app.sweeper.sweepAll();
+      return { now: new Date(now).toISOString(), fired: swept.fired, records: swept.records };
+    },
+  );
+}

@@ -1,0 +1,82 @@
+// Maps record rows to API replies: masked fields for non-owners while pooled, timers, allowed events.
+import { availableEvents, type CompiledPolicy } from '@poolflow/engine';
+import type { RecordRow } from '../db/rows.js';
+import type { Actor } from '../services/record.service.js';
+
+const iso = (v: Date | number | null | undefined): string | undefined =>
+  v === null || v === undefined ? undefined : new Date(v).toISOString();
+
+export interface RecordReply {
+  id: string;
+  pool: string;
+  policyId: string;
+  policyVersion: number;
+  state: string;
+  pooled: boolean;
+  done: boolean;
+  ownerId: string | null;
+  tags: string[];
+  score: number;
+  data: Record<string, unknown>;
+  masked: string[];
+  seq: number;
+  poolEntries: number;
+  lastRelease: { at: string; reason: string; byUserId: string | null } | null;
+  previousOwnerIds: string[];
+  enteredStateAt?: string | undefined;
+  lastActivityAt?: string | undefined;
+  createdAt?: string | undefined;
+  updatedAt?: string | undefined;
+  timers?: { key: string; delay: string; dueAt: string }[];
+  availableEvents?: string[];
+}
+
+/** Owners, managers and admins see everything; others see pooled records with masked fields hidden. */
+export function recordReply(
+  row: RecordRow,
+  compiled: CompiledPolicy,
+  actor: Actor,
+  detail: { now: number } | null,
+): RecordReply {
+  const privileged =
+    row.owner_id === actor.id || actor.roles.includes('admin') || actor.roles.includes('manager');
+  const masked = row.pooled && !privileged ? (compiled.policy.entity.maskedInPool ?? []) : [];
+  const data = { ...row.data };
+  for (const field of masked) if (field in data) data[field] = '***';
+  const instance = row.snapshot.instance;
+  const reply: RecordReply = {
+    id: row.id,
+    pool: row.pool_key,
+    policyId: row.policy_id,
+    policyVersion: row.policy_version,
+    state: row.state,
+    pooled: row.pooled,
+    done: row.done,
+    ownerId: row.owner_id,
+    tags: row.tags,
+    score: row.score,
+    data,
+    masked,
+    seq: row.seq,
+    poolEntries: instance.poolEntries,
+    lastRelease: instance.lastRelease
+      ? {
+          at: iso(instance.lastRelease.at)!,
+          reason: instance.lastRelease.reason,
+          byUserId: instance.lastRelease.byUserId,
+        }
+      : null,
+    previousOwnerIds: instance.previousOwnerIds,
+    enteredStateAt: iso(instance.enteredStateAt),
+    lastActivityAt: iso(instance.lastActivityAt),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+  if (detail) {
+    reply.timers = Object.entries(row.snapshot.timers)
+      .map(([key, t]) => ({ key, delay: t.delay, dueAt: iso(t.dueAt)! }))
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+    reply.availableEvents = availableEvents(compiled, row.snapshot, row.data, actor, detail.now);
+  }
+  return reply;
+}

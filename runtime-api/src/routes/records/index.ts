@@ -1,0 +1,284 @@
+// Records of a pool: create, list (pool / mine / all), read, send events, claim, assign, release, claim-next, history.
+import type { PoolEvent } from '@poolflow/engine';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { RecordRow } from '../../db/rows.js';
+import { requirePoolRole } from '../../plugins/auth.plugin.js';
+import { RuntimeError } from '../../runtime.error.js';
+import type { EventOutcome } from '../../services/record.service.js';
+import { recordReply } from '../record-view.js';
+
+type PoolParams = { pool: string };
+type RecordParams = { pool: string; id: string };
+interface ListQuery {
+  view?: 'pool' | 'mine' | 'all';
+  state?: string;
+  tag?: string;
+  q?: string;
+  sort?: 'score' | 'updated';
+  limit?: number;
+  cursor?: string;
+}
+
+const params = { $ref: 'api.schema.json#/definitions/recordParams' };
+const poolParams = { $ref: 'api.schema.json#/definitions/poolKeyParams' };
+const recordResponse = { 200: { $ref: 'api.schema.json#/definitions/record' } };
+
+export default function recordRoutes(app: FastifyInstance): void {
+  const reply = async (request: FastifyRequest, outcome: EventOutcome) => {
+    const compiled = await app.policies.get(outcome.row.policy_id, outcome.row.policy_version);
+    return recordReply(outcome.row, compiled, request.actor, { now: await app.clock.now(app.db) });
+  };
+
+  app.post<{
+    Params: PoolParams;
+    Body: { data: Record<string, unknown>; ownerId?: string | null };
+  }>(
+    '/api/pools/:pool/records',
+    {
+      schema: {
+        tags: ['records'],
+        params: poolParams,
+        body: { $ref: 'api.schema.json#/definitions/recordCreate' },
+        response: { 201: { $ref: 'api.schema.json#/definitions/record' } },
+      },
+    },
+    async (request, res) => {
+      const { pool } = request.params;
+      await requirePoolRole(app, request, pool, 'member');
+      const ownerId = request.body.ownerId ?? null;
+      // Members may create records for themselves or unowned; giving one to someone else is assigning.
+      if (ownerId !== null && ownerId !== request.actor.id)
+        await requirePoolRole(app, request, pool, 'manager');
+      const outcome = await app.records.create(pool, request.body.data, ownerId, request.actor);
+      return res.status(201).send(await reply(request, outcome));
+    },
+  );
+
+  app.get<{ Params: PoolParams; Querystring: ListQuery }>(
+    '/api/pools/:pool/records',
+    {
+      schema: {
+        tags: ['records'],
+        params: poolParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            view: { type: 'string', enum: ['pool', 'mine', 'all'], default: 'pool' },
+            state: { type: 'string', maxLength: 64 },
+            tag: { type: 'string', maxLength: 64 },
+            q: { type: 'string', maxLength: 200 },
+            sort: { type: 'string', enum: ['score', 'updated'], default: 'score' },
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+            cursor: { type: 'string', maxLength: 200 },
+          },
+        },
+        response: { 200: { $ref: 'api.schema.json#/definitions/recordList' } },
+      },
+    },
+    async (request) => {
+      const { pool } = request.params;
+      const q = request.query;
+      await requirePoolRole(app, request, pool, 'member');
+      const view = q.view ?? 'pool';
+      if (view === 'all') await requirePoolRole(app, request, pool, 'manager');
+      const limit = q.limit ?? 50;
+      const sortColumn = q.sort === 'updated' ? 'updated_at' : 'score';
+      const query = app.db('records').where({ pool_key: pool });
+      if (view === 'pool') query.where({ pooled: true });
+      if (view === 'mine') query.where({ owner_id: request.actor.id });
+      if (q.state) query.where({ state: q.state });
+      if (q.tag) query.whereRaw('tags \\? ?', [q.tag]);
+      if (q.q)
+        query.where('search', 'like', `%${q.q.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+      if (q.cursor) {
+        const [value, id] = decodeCursor(q.cursor);
+        query.whereRaw(`(${sortColumn}, id) < (?, ?)`, [
+          sortColumn === 'score' ? Number(value) : value,
+          id,
+        ]);
+      }
+      const rows = (await query
+        .orderBy([
+          { column: sortColumn, order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(limit + 1)) as RecordRow[];
+      const page = rows.slice(0, limit);
+      const items = await Promise.all(
+        page.map(async (row) =>
+          recordReply(
+            row,
+            await app.policies.get(row.policy_id, row.policy_version),
+            request.actor,
+            null,
+          ),
+        ),
+      );
+      const lastRow = page[page.length - 1];
+      const nextCursor =
+        rows.length > limit && lastRow
+          ? encodeCursor(
+              sortColumn === 'score' ? String(lastRow.score) : lastRow.updated_at.toISOString(),
+              lastRow.id,
+            )
+          : null;
+      return { items, nextCursor };
+    },
+  );
+
+  app.get<{ Params: RecordParams }>(
+    '/api/pools/:pool/records/:id',
+    { schema: { tags: ['records'], params, response: recordResponse } },
+    async (request) => {
+      const { pool, id } = request.params;
+      await requirePoolRole(app, request, pool, 'member');
+      const row = (await app.db('records').where({ id, pool_key: pool }).first()) as
+        RecordRow | undefined;
+      if (!row) throw RuntimeError.notFound(`record ${id} in pool ${pool}`);
+      return reply(request, { row, result: undefined as never });
+    },
+  );
+
+  const mutate = (
+    path: string,
+    body: object | undefined,
+    toEvent: (
+      request: FastifyRequest<{ Params: RecordParams; Body: Record<string, unknown> }>,
+    ) => PoolEvent,
+    level: 'member' | 'manager' = 'member',
+  ) =>
+    app.post<{ Params: RecordParams; Body: Record<string, unknown> }>(
+      `/api/pools/:pool/records/:id${path}`,
+      {
+        schema: { tags: ['records'], params, ...(body ? { body } : {}), response: recordResponse },
+      },
+      async (request) => {
+        const { pool, id } = request.params;
+        await requirePoolRole(app, request, pool, level);
+        const event = toEvent(request);
+        await assertMayAct(request, id, event);
+        return reply(request, await app.records.send(pool, id, event, request.actor));
+      },
+    );
+
+  /** Non-owners may only claim; owners act on their records; managers act on any. */
+  const assertMayAct = async (
+    request: FastifyRequest<{ Params: RecordParams }>,
+    id: string,
+    event: PoolEvent,
+  ) => {
+    if (event.type === 'CLAIM') return;
+    const { actor } = request;
+    if (actor.roles.includes('admin') || actor.roles.includes('manager')) return;
+    const row = (await app
+      .db('records')
+      .where({ id, pool_key: request.params.pool })
+      .first('owner_id')) as { owner_id: string | null } | undefined;
+    if (!row) throw RuntimeError.notFound(`record ${id}`);
+    if (event.type === 'ASSIGN') throw RuntimeError.forbidden('assigning needs a manager');
+    if (row.owner_id !== actor.id)
+      throw RuntimeError.forbidden('only the owner or a manager may do this');
+  };
+
+  mutate(
+    '/events',
+    { $ref: 'api.schema.json#/definitions/eventBody' },
+    (r) => r.body as unknown as PoolEvent,
+  );
+  mutate('/claim', undefined, () => ({ type: 'CLAIM' }));
+  mutate(
+    '/assign',
+    { $ref: 'api.schema.json#/definitions/assignBody' },
+    (r) => ({ type: 'ASSIGN', payload: { userId: String(r.body['userId']) } }),
+    'manager',
+  );
+  mutate('/release', { $ref: 'api.schema.json#/definitions/releaseBody' }, (r) => ({
+    type: 'RELEASE',
+    payload: { reason: String(r.body['reason']) },
+  }));
+
+  app.post<{ Params: PoolParams }>(
+    '/api/pools/:pool/claim-next',
+    { schema: { tags: ['records'], params: poolParams, response: recordResponse } },
+    async (request) => {
+      await requirePoolRole(app, request, request.params.pool, 'member');
+      return reply(request, await app.records.claimNext(request.params.pool, request.actor));
+    },
+  );
+
+  app.get<{ Params: RecordParams }>(
+    '/api/pools/:pool/records/:id/history',
+    {
+      schema: {
+        tags: ['records'],
+        params,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              items: {
+                type: 'array',
+                items: { $ref: 'api.schema.json#/definitions/historyEntry' },
+              },
+            },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { pool, id } = request.params;
+      await requirePoolRole(app, request, pool, 'member');
+      const exists = (await app.db('records').where({ id, pool_key: pool }).first('id')) as unknown;
+      if (!exists) throw RuntimeError.notFound(`record ${id} in pool ${pool}`);
+      const rows = (await app.db('history').where({ record_id: id }).orderBy('seq')) as {
+        seq: number;
+        at: Date;
+        actor_id: string | null;
+        event_type: string;
+        payload: unknown;
+        from_state: string;
+        to_state: string;
+        owner_from: string | null;
+        owner_to: string | null;
+        tags: string[];
+        reason: string | null;
+      }[];
+      return {
+        items: rows.map((h) => ({
+          seq: h.seq,
+          at: h.at.toISOString(),
+          actorId: h.actor_id,
+          event: h.event_type,
+          payload: h.payload,
+          from: h.from_state,
+          to: h.to_state,
+          ownerFrom: h.owner_from,
+          ownerTo: h.owner_to,
+          tags: h.tags,
+          reason: h.reason,
+        })),
+      };
+    },
+  );
+}
+
+function encodeCursor(value: string, id: string): string {
+  return Buffer.from(JSON.stringify([value, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 2 &&
+      parsed.every((v) => typeof v === 'string')
+    ) {
+      return parsed as [string, string];
+    }
+  } catch {
+    // fall through
+  }
+  throw RuntimeError.invalid('/cursor', 'is not a cursor from a previous page');
+}

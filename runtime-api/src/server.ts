@@ -1,0 +1,42 @@
+// `npm start`: serves the API (and the designer) on PORT with the embedded database unless DATABASE_URL is set.
+import { buildApp } from './app.js';
+
+const env = process.env;
+const port = Number(env['PORT'] ?? 3000);
+const host = env['HOST'] ?? '127.0.0.1';
+const clock = env['POOLFLOW_CLOCK'] === 'manual' ? 'manual' : 'system';
+
+const app = await buildApp({
+  databaseUrl: env['DATABASE_URL'],
+  dataDir: env['POOLFLOW_DATA_DIR'] ?? './data',
+  clock,
+  secret: env['POOLFLOW_SECRET'],
+  logger: { level: env['LOG_LEVEL'] ?? 'info' },
+});
+
+const admin = await app.auth.ensureAdmin(env['POOLFLOW_ADMIN_PASSWORD']);
+if (admin.password) {
+  console.log(
+    `\nCreated user "admin" with password: ${admin.password}\n(shown once; set POOLFLOW_ADMIN_PASSWORD to choose it)\n`,
+  );
+} else if (admin.created) {
+  console.log('\nCreated user "admin" with the password from POOLFLOW_ADMIN_PASSWORD.\n');
+}
+if (clock === 'system') {
+  app.sweeper.start(Number(env['POOLFLOW_SWEEP_INTERVAL_MS'] ?? 1000), (e) =>
+    app.log.error({ err: e }, 'sweep failed'),
+  );
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    app.log.info(`${signal}: shutting down`);
+    void app.close().then(() => process.exit(0));
+  });
+}
+
+await app.listen({ port, host });
+const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+console.log(
+  `Poolflow is running at http://${shown}:${port}/  (API docs: http://${shown}:${port}/docs, database: ${app.dbKind}${clock === 'manual' ? ', manual clock' : ''})`,
+);

@@ -1,0 +1,48 @@
+// In-process Prometheus counters and gauges, rendered as text for /metrics.
+type Labels = Record<string, string>;
+
+function key(name: string, labels: Labels): string {
+  const parts = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`);
+  return parts.length ? `${name}{${parts.join(',')}}` : name;
+}
+
+export class Metrics {
+  readonly #counters = new Map<string, number>();
+  readonly #gauges = new Map<string, number>();
+  readonly #help = new Map<string, { help: string; type: 'counter' | 'gauge' }>([
+    ['poolflow_events_total', { help: 'Events applied to records, by type.', type: 'counter' }],
+    [
+      'poolflow_claims_total',
+      { help: 'Claims, by outcome (ok or the refusal code).', type: 'counter' },
+    ],
+    [
+      'poolflow_timers_fired_total',
+      { help: 'Due timers applied by the sweeper.', type: 'counter' },
+    ],
+    [
+      'poolflow_sweep_lag_seconds',
+      { help: 'Age of the oldest due timer at the last sweep.', type: 'gauge' },
+    ],
+    ['poolflow_http_requests_total', { help: 'HTTP requests, by status class.', type: 'counter' }],
+  ]);
+
+  count(name: string, labels: Labels = {}, by = 1): void {
+    const k = key(name, labels);
+    this.#counters.set(k, (this.#counters.get(k) ?? 0) + by);
+  }
+
+  gauge(name: string, value: number, labels: Labels = {}): void {
+    this.#gauges.set(key(name, labels), value);
+  }
+
+  render(): string {
+    const lines: string[] = [];
+    for (const [name, { help, type }] of this.#help) {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+      const source = type === 'counter' ? this.#counters : this.#gauges;
+      for (const [k, v] of source)
+        if (k === name || k.startsWith(`${name}{`)) lines.push(`${k} ${v}`);
+    }
+    return `${lines.join('\n')}\n`;
+  }
+}

@@ -1,0 +1,116 @@
+// Test harness: an app on embedded PGlite, or on PostgreSQL in a fresh schema when DATABASE_URL is set.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppOptions } from '../src/app.js';
+
+export type Backend = 'pglite' | 'postgres';
+/** Storage tests run on embedded PGlite, and also on PostgreSQL when DATABASE_URL is set. */
+export const backends: Backend[] = process.env['DATABASE_URL']
+  ? ['pglite', 'postgres']
+  : ['pglite'];
+
+export interface TestApp {
+  app: FastifyInstance;
+  adminToken: string;
+  close(): Promise<void>;
+}
+
+export async function build(backend: Backend, options: Partial<AppOptions> = {}): Promise<TestApp> {
+  const url = backend === 'postgres' ? process.env['DATABASE_URL'] : undefined;
+  const schema = url ? `t_${randomBytes(6).toString('hex')}` : undefined;
+  const app = await buildApp({
+    databaseUrl: url,
+    dataDir: ':memory:',
+    schema,
+    clock: 'manual',
+    secret: 'test-secret',
+    ...options,
+  });
+  await app.auth.ensureAdmin('admin-password-for-tests');
+  const adminToken = await login(app, 'admin', 'admin-password-for-tests');
+  return {
+    app,
+    adminToken,
+    async close() {
+      if (schema) await app.db.raw(`DROP SCHEMA ${schema} CASCADE`);
+      await app.close();
+    },
+  };
+}
+
+export async function login(
+  app: FastifyInstance,
+  username: string,
+  password: string,
+): Promise<string> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { username, password },
+  });
+  if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
+  return (res.json() as { token: string }).token;
+}
+
+export function template(id: string): Record<string, unknown> {
+  const file = join(import.meta.dirname, '..', '..', 'templates', id, 'policy.json');
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+}
+
+/** A JSON request as a user: returns status and parsed body. */
+export async function call(
+  app: FastifyInstance,
+  token: string | null,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  url: string,
+  payload?: unknown,
+  headers: Record<string, string> = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON replies; tests assert on them
+): Promise<{ status: number; body: any }> {
+  const res = await app.inject({
+    method,
+    url,
+    ...(payload === undefined ? {} : { payload: payload as object }),
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+  });
+  return { status: res.statusCode, body: res.body ? (JSON.parse(res.body) as unknown) : null };
+}
+
+/** Publishes a template and creates a pool on it with the given members; returns user tokens by name. */
+export async function crmPool(
+  t: TestApp,
+  users: Record<string, { roles?: string[]; attributes?: Record<string, unknown> }>,
+  poolKey = 'crm',
+): Promise<{ tokens: Record<string, string>; ids: Record<string, string> }> {
+  const { app, adminToken } = t;
+  const tokens: Record<string, string> = {};
+  const ids: Record<string, string> = {};
+  for (const [name, u] of Object.entries(users)) {
+    const created = await app.auth.createUser({
+      username: name,
+      password: `${name}-password`,
+      roles: u.roles ?? ['member'],
+      attributes: u.attributes ?? {},
+    });
+    ids[name] = created.id;
+    tokens[name] = await login(app, name, `${name}-password`);
+  }
+  const policy = await call(app, adminToken, 'POST', '/api/policies', {
+    document: template('crm-customer-pool'),
+  });
+  if (policy.status !== 201 && policy.status !== 400) throw new Error(JSON.stringify(policy.body));
+  const published = await call(app, adminToken, 'POST', '/api/policies/crm-customer-pool/publish', {
+    message: 'first',
+  });
+  if (published.status !== 200) throw new Error(JSON.stringify(published.body));
+  const pool = await call(app, adminToken, 'POST', '/api/pools', {
+    key: poolKey,
+    name: { en: 'Customers', zh: '客户公海' },
+    policyId: 'crm-customer-pool',
+    members: Object.values(ids).map((userId) => ({ userId })),
+  });
+  if (pool.status !== 201) throw new Error(JSON.stringify(pool.body));
+  return { tokens, ids };
+}
