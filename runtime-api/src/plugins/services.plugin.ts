@@ -7,6 +7,7 @@ import { openDatabase, type DatabaseOptions } from '../db/connect.js';
 import { AuthService } from '../services/auth.service.js';
 import { databaseClock, manualClock, type Clock } from '../services/clock.js';
 import { Metrics } from '../services/metrics.js';
+import { Outbox } from '../services/outbox.js';
 import { PolicyStore } from '../services/policy-store.js';
 import { RecordService } from '../services/record.service.js';
 import { Sweeper } from '../services/sweeper.js';
@@ -18,6 +19,7 @@ declare module 'fastify' {
     auth: AuthService;
     clock: Clock;
     metrics: Metrics;
+    outbox: Outbox;
     policies: PolicyStore;
     records: RecordService;
     sweeper: Sweeper;
@@ -54,6 +56,7 @@ export const servicesPlugin = fp(
     );
     app.decorate('clock', clock);
     app.decorate('metrics', metrics);
+    app.decorate('outbox', new Outbox(database.knex, clock));
     app.decorate('policies', policies);
     app.decorate('records', new RecordService(database.knex, policies, clock, metrics));
     app.decorate('sweeper', new Sweeper(database.knex, policies, clock, metrics));
