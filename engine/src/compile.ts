@@ -1,5 +1,6 @@
 // Compiles a validated policy into an XState machine whose actions, guards and delays are pure.
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import { assign, setup, type AnyStateMachine } from 'xstate';
 import { dueTime } from './delays.js';
 import { EngineError } from './engine.error.js';
@@ -245,6 +246,7 @@ export function compile(policy: Policy): CompiledPolicy {
   ) as unknown as AnyStateMachine;
 
   const ajv = new Ajv2020({ allErrors: true, strict: false });
+  (addFormatsModule as unknown as (a: Ajv2020) => void)(ajv);
   const payloadValidators = new Map<string, ValidateFunction>();
   for (const [type, def] of Object.entries(policy.events ?? {})) {
     if (def.payload) payloadValidators.set(type, ajv.compile(def.payload));

@@ -1,9 +1,11 @@
 // The pure step: (compiled policy, snapshot, event, {entity, user, now}) -> {snapshot, effects, record}.
-import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import type { AnyMachineSnapshot } from 'xstate';
 import { checkClaim } from './claim.js';
+import { cloneData } from './clone.js';
 import { logicData, type CompiledPolicy, type MachineContext } from './compile.js';
 import { EngineError } from './engine.error.js';
 import { evaluate } from './logic/json-logic.js';
+import { initialTransition, transition } from './pure-transition.js';
 import type {
   Effect,
   EffectInput,
@@ -34,7 +36,7 @@ export function isTimerEvent(event: { type: string }): event is TimerEvent {
 
 function newInstance(compiled: CompiledPolicy, ownerId: string | null, now: number): Instance {
   return {
-    ...structuredClone(compiled.policy.context ?? {}),
+    ...cloneData(compiled.policy.context ?? {}),
     ownerId,
     previousOwnerIds: [],
     previousOwners: [],
@@ -187,7 +189,7 @@ export function start(compiled: CompiledPolicy, options: StartOptions): StepResu
   const ownerId = options.ownerId === undefined ? (user?.id ?? null) : options.ownerId;
   const input: MachineContext = {
     instance: newInstance(compiled, ownerId, now),
-    entity: structuredClone(options.entity),
+    entity: cloneData(options.entity),
     env: { now, user, startAt },
     effects: [],
   };
@@ -233,7 +235,7 @@ export function step(
   const now = toEpoch(env.now);
   const user = env.user ?? null;
   const recordId = env.recordId ?? 'record';
-  const instance: Instance = structuredClone(snapshot.instance);
+  const instance: Instance = cloneData(snapshot.instance);
   if (isTimerEvent(event)) {
     const pending = snapshot.timers[event.type];
     if (
@@ -277,7 +279,7 @@ export function step(
   }
   const context: MachineContext = {
     instance,
-    entity: structuredClone(env.entity),
+    entity: cloneData(env.entity),
     env: { now, user },
     effects: [],
   };

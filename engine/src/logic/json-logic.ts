@@ -58,9 +58,21 @@ interface Frame {
 }
 let frame: Frame | undefined;
 
+// Policies use a small set of paths, read at every step: split each once.
+const splitPaths = new Map<string, readonly string[]>();
+function pathKeys(path: string): readonly string[] {
+  let keys = splitPaths.get(path);
+  if (keys === undefined) {
+    if (splitPaths.size >= 10_000) splitPaths.clear();
+    keys = path.split('.');
+    splitPaths.set(path, keys);
+  }
+  return keys;
+}
+
 function ownPath(data: unknown, path: string): unknown {
   let node: unknown = data;
-  for (const key of path.split('.')) {
+  for (const key of pathKeys(path)) {
     if (node === null || typeof node !== 'object') return undefined;
     if (!Object.prototype.hasOwnProperty.call(node, key)) return undefined;
     node = (node as Record<string, unknown>)[key];

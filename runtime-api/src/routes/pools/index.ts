@@ -128,4 +128,53 @@ export default function poolRoutes(app: FastifyInstance): void {
       return poolReply(app, await app.records.pool(request.params.pool));
     },
   );
+
+  // Moves a pool to another published version: new records start on it, running ones stay on theirs.
+  app.patch<{
+    Params: { pool: string };
+    Body: { policyVersion?: number; distribution?: PoolRow['distribution'] };
+  }>(
+    '/api/pools/:pool',
+    {
+      schema: {
+        tags: ['pools'],
+        params: { $ref: 'api.schema.json#/definitions/poolKeyParams' },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            policyVersion: { type: 'integer', minimum: 1 },
+            distribution: { type: 'string', enum: ['manual', 'roundRobin', 'leastLoaded'] },
+          },
+        },
+        response: { 200: { $ref: 'api.schema.json#/definitions/pool' } },
+      },
+    },
+    async (request) => {
+      requireRole(request, 'admin');
+      const pool = await app.records.pool(request.params.pool);
+      const { policyVersion, distribution } = request.body;
+      if (policyVersion !== undefined) {
+        const published = (await app
+          .db('policy_versions')
+          .where({ policy_id: pool.policy_id, version: policyVersion })
+          .first('version')) as unknown;
+        if (!published) {
+          throw RuntimeError.invalid(
+            '/policyVersion',
+            `policy ${pool.policy_id} has no published version ${policyVersion}`,
+          );
+        }
+      }
+      await app
+        .db('pools')
+        .where({ key: pool.key })
+        .update({
+          ...(policyVersion !== undefined ? { policy_version: policyVersion } : {}),
+          ...(distribution !== undefined ? { distribution } : {}),
+        });
+      return poolReply(app, await app.records.pool(pool.key));
+    },
+  );
 }
