@@ -5,6 +5,11 @@ import { expect, it } from 'vitest';
 import { generateSchemaTypes } from '../scripts/gen-types.js';
 
 it('engine/src/schema.types.ts is what scripts/gen-types.ts generates from the schemas', async () => {
-  const committed = readFileSync(join(import.meta.dirname, '..', 'engine', 'src', 'schema.types.ts'), 'utf8');
-  expect(committed, 'run `npx tsx scripts/gen-types.ts` after changing a schema').toBe(await generateSchemaTypes());
+  const committed = readFileSync(
+    join(import.meta.dirname, '..', 'engine', 'src', 'schema.types.ts'),
+    'utf8',
+  );
+  expect(committed, 'run `npx tsx scripts/gen-types.ts` after changing a schema').toBe(
+    await generateSchemaTypes(),
+  );
 });
