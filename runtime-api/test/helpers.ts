@@ -63,7 +63,7 @@ export function template(id: string): Record<string, unknown> {
 export async function call(
   app: FastifyInstance,
   token: string | null,
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   url: string,
   payload?: unknown,
   headers: Record<string, string> = {},
