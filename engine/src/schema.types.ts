@@ -166,6 +166,10 @@ export interface StateNode {
      */
     pooled?: boolean;
     label?: LocalizedText;
+    /**
+     * For analytics: reaching this state counts as a conversion (success) or a loss (failure).
+     */
+    outcome?: 'success' | 'failure';
     [k: string]: unknown;
   };
   entry?: Actions;
