@@ -62,7 +62,7 @@ export class Sweeper {
       for (const [recordId, timers] of timersOf) {
         const row = byId.get(recordId);
         if (!row) continue;
-        const compiled = await this.policies.get(row.policy_id, row.policy_version);
+        const compiled = await this.policies.get(row.policy_id, row.policy_version, trx);
         let snapshot = row.snapshot;
         let entity = row.data;
         const steps: RecordOutcome['steps'] = [];
@@ -70,11 +70,14 @@ export class Sweeper {
         for (const t of timers) {
           const pending = snapshot.timers[t.timer_key];
           const dueAt = pending?.dueAt ?? t.due_at.getTime();
+          // A timer takes effect at its due time, however late the sweep: the record's timeline and the
+          // timers it arms next follow the policy, not the sweeper's schedule.
+          const at = Math.min(dueAt, now);
           const result: StepResult = step(
             compiled,
             snapshot,
             { type: t.timer_key, timerKey: t.timer_key, dueAt },
-            { entity, now, recordId },
+            { entity, now: at, recordId },
           );
           if (result.stale) {
             stale++;
@@ -88,7 +91,7 @@ export class Sweeper {
             eventType: 'TIMER',
             payload: { timer: pending?.delay ?? t.timer_key },
             actorId: null,
-            at: now,
+            at,
           });
         }
         outcomes.push({ recordId, poolKey: row.pool_key, prevSeq: row.seq, steps });
@@ -108,11 +111,12 @@ export class Sweeper {
     });
   }
 
-  /** Sweeps until nothing is due. */
-  async sweepAll(): Promise<SweepResult> {
+  /** Sweeps until nothing is due; `onBatch` hears each batch once it is committed. */
+  async sweepAll(onBatch?: (batch: SweepResult) => void): Promise<SweepResult> {
     const total: SweepResult = { fired: 0, stale: 0, records: 0 };
     for (;;) {
       const r = await this.sweepOnce();
+      if (r.fired + r.stale > 0) onBatch?.(r);
       total.fired += r.fired;
       total.stale += r.stale;
       total.records += r.records;
