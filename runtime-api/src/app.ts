@@ -2,9 +2,15 @@
 import apiSchema from '@poolflow/schemas/api.schema.json' with { type: 'json' };
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyServerOptions,
+  type RouteOptions,
+} from 'fastify';
 import { authPlugin } from './plugins/auth.plugin.js';
+import { designerPlugin } from './plugins/designer.plugin.js';
 import { errorsPlugin } from './plugins/errors.plugin.js';
+import { idempotencyPlugin } from './plugins/idempotency.plugin.js';
 import { servicesPlugin, type ServicesOptions } from './plugins/services.plugin.js';
 import authRoutes from './routes/auth/index.js';
 import clockRoutes from './routes/clock/index.js';
@@ -13,11 +19,20 @@ import notificationRoutes from './routes/notifications/index.js';
 import policyRoutes from './routes/policies/index.js';
 import poolRoutes from './routes/pools/index.js';
 import recordRoutes from './routes/records/index.js';
+import statsRoutes from './routes/stats/index.js';
+import transferRoutes from './routes/transfer/index.js';
+import simulateRoutes from './routes/simulate/index.js';
+import templateRoutes from './routes/templates/index.js';
+import userRoutes from './routes/users/index.js';
 
 export interface AppOptions extends ServicesOptions {
   logger?: FastifyServerOptions['logger'];
+  /** Built designer to serve at `/` (default designer/dist). */
+  designerRoot?: string;
   /** Largest accepted request body in bytes. */
   bodyLimit?: number;
+  /** Sees every route as it is registered (tests enumerate the API with it). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -26,6 +41,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   });
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.addSchema(apiSchema);
   await app.register(swagger, {
     openapi: {
@@ -49,16 +65,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(errorsPlugin);
   await app.register(servicesPlugin, options);
   await app.register(authPlugin);
+  await app.register(idempotencyPlugin);
   for (const routes of [
     healthRoutes,
     authRoutes,
+    userRoutes,
+    templateRoutes,
     policyRoutes,
+    simulateRoutes,
     poolRoutes,
     recordRoutes,
+    statsRoutes,
+    transferRoutes,
     notificationRoutes,
     clockRoutes,
   ]) {
     await app.register(routes);
   }
+  await app.register(designerPlugin, options.designerRoot ? { root: options.designerRoot } : {});
   return app;
 }

@@ -114,3 +114,75 @@ export async function crmPool(
   if (pool.status !== 201) throw new Error(JSON.stringify(pool.body));
   return { tokens, ids };
 }
+
+/** Creates users in parallel (scrypt runs on the thread pool) and logs each in; returns tokens and ids by name. */
+export async function createUsers(
+  t: TestApp,
+  names: string[],
+  roles: string[] = ['member'],
+): Promise<{ tokens: Record<string, string>; ids: Record<string, string> }> {
+  const tokens: Record<string, string> = {};
+  const ids: Record<string, string> = {};
+  await Promise.all(
+    names.map(async (name) => {
+      const user = await t.app.auth.createUser({
+        username: name,
+        password: `${name}-password`,
+        roles,
+      });
+      ids[name] = user.id;
+      tokens[name] = await login(t.app, name, `${name}-password`);
+    }),
+  );
+  return { tokens, ids };
+}
+
+/** Starts the app on a real socket (127.0.0.1, a free port) and returns its base URL. */
+export async function listen(app: FastifyInstance): Promise<string> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  return `http://127.0.0.1:${address.port}`;
+}
+
+/** A JSON POST over real HTTP: returns status and parsed body. */
+export async function httpPost(
+  base: string,
+  token: string,
+  path: string,
+  payload?: unknown,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON replies; tests assert on them
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
+}
+
+/** Creates and publishes a policy document (if new) and opens a pool on it with the given members. */
+export async function publishPool(
+  t: TestApp,
+  document: Record<string, unknown>,
+  poolKey: string,
+  memberIds: string[],
+): Promise<void> {
+  const { app, adminToken } = t;
+  const id = String(document['id']);
+  const created = await call(app, adminToken, 'POST', '/api/policies', { document });
+  if (created.status !== 201) throw new Error(JSON.stringify(created.body));
+  const published = await call(app, adminToken, 'POST', `/api/policies/${id}/publish`, {});
+  if (published.status !== 200) throw new Error(JSON.stringify(published.body));
+  const pool = await call(app, adminToken, 'POST', '/api/pools', {
+    key: poolKey,
+    name: { en: poolKey },
+    policyId: id,
+    members: memberIds.map((userId) => ({ userId })),
+  });
+  if (pool.status !== 201) throw new Error(JSON.stringify(pool.body));
+}

@@ -31,14 +31,15 @@ const initial: Migration = {
     await knex.schema.createTable('policies', (t) => {
       t.text('id').primary();
       t.jsonb('name').notNullable();
-      t.jsonb('draft').notNullable();
+      // json, not jsonb: a policy keeps the key order its author gave (states, fields, rules).
+      t.json('draft').notNullable();
       t.integer('latest_version').notNullable().defaultTo(0);
       t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     });
     await knex.schema.createTable('policy_versions', (t) => {
       t.text('policy_id').notNullable().references('policies.id');
       t.integer('version').notNullable();
-      t.jsonb('document').notNullable();
+      t.json('document').notNullable();
       t.text('message').notNullable().defaultTo('');
       t.text('published_by').notNullable();
       t.timestamp('published_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());

@@ -52,6 +52,16 @@ export const errorsPlugin = fp(
               : status === 404
                 ? 'POOL_ERR_NOT_FOUND'
                 : 'POOL_ERR_INVALID_PAYLOAD';
+        // Body-level failures (too large, not JSON, wrong media type) name the body as the field.
+        if (error.code?.startsWith('FST_ERR_CTP_')) {
+          const message =
+            error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+              ? `is larger than the limit of ${app.initialConfig.bodyLimit ?? 1048576} bytes`
+              : error.message;
+          return reply.status(status).send({
+            error: { code, message: `/body ${message}`, details: [{ path: '/body', message }] },
+          });
+        }
         return reply.status(status).send({ error: { code, message: error.message } });
       }
       request.log.error({ err: error }, 'request failed');

@@ -78,11 +78,29 @@ export class AuthService {
       attributes: input.attributes ?? {},
       created_at: new Date(),
     };
-    await this.db('users').insert({
-      ...row,
-      roles: JSON.stringify(row.roles),
-      attributes: JSON.stringify(row.attributes),
-    });
+    try {
+      await this.db('users').insert({
+        ...row,
+        roles: JSON.stringify(row.roles),
+        attributes: JSON.stringify(row.attributes),
+      });
+    } catch (e) {
+      // Two creations of one name at once: the unique index decides, the loser hears why.
+      if ((e as { code?: unknown }).code === '23505')
+        throw RuntimeError.invalid('/username', `username ${input.username} is taken`);
+      throw e;
+    }
+    return publicUser(row);
+  }
+
+  async listUsers(): Promise<PublicUser[]> {
+    const rows = (await this.db('users').orderBy('username')) as UserRow[];
+    return rows.map(publicUser);
+  }
+
+  async user(id: string): Promise<PublicUser> {
+    const row = (await this.db('users').where({ id }).first()) as UserRow | undefined;
+    if (!row) throw RuntimeError.notFound(`user ${id}`);
     return publicUser(row);
   }
 

@@ -8,21 +8,32 @@ export class PolicyStore {
 
   constructor(private readonly db: Knex) {}
 
-  get(policyId: string, version: number): Promise<CompiledPolicy> {
+  /**
+   * Inside a transaction pass it as `db`: a cache miss must not wait for a second connection while the
+   * transaction holds one (PGlite has only one; a full PostgreSQL pool would stall the same way).
+   */
+  get(
+    policyId: string,
+    version: number,
+    db: Knex | Knex.Transaction = this.db,
+  ): Promise<CompiledPolicy> {
     const key = `${policyId}@${version}`;
     let hit = this.#compiled.get(key);
     if (!hit) {
-      hit = this.#load(policyId, version);
+      hit = this.#load(db, policyId, version);
       hit.catch(() => this.#compiled.delete(key));
       this.#compiled.set(key, hit);
     }
     return hit;
   }
 
-  async #load(policyId: string, version: number): Promise<CompiledPolicy> {
-    const row = (await this.db('policy_versions')
-      .where({ policy_id: policyId, version })
-      .first()) as { document: Policy } | undefined;
+  async #load(
+    db: Knex | Knex.Transaction,
+    policyId: string,
+    version: number,
+  ): Promise<CompiledPolicy> {
+    const row = (await db('policy_versions').where({ policy_id: policyId, version }).first()) as
+      { document: Policy } | undefined;
     if (!row) throw RuntimeError.notFound(`policy ${policyId} version ${version}`);
     return compile(row.document);
   }

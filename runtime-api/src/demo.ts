@@ -1,0 +1,248 @@
+// `npm run demo`: seeds the database `npm start` uses with a live CRM pool (users, a few hundred customers in
+// every state, two months of history) plus HR and service-ticket pools, so a new user sees a working pool at once.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Policy } from '@poolflow/engine';
+import { openDatabase } from './db/connect.js';
+import { AuthService } from './services/auth.service.js';
+import type { Clock } from './services/clock.js';
+import { Metrics } from './services/metrics.js';
+import { PolicyStore } from './services/policy-store.js';
+import { RecordService, type Actor } from './services/record.service.js';
+import { Sweeper } from './services/sweeper.js';
+
+const DAY = 86_400_000;
+const env = process.env;
+const templatesDir = join(import.meta.dirname, '..', '..', 'templates');
+
+/** A deterministic pseudo-random sequence, so every demo database looks the same. */
+function random(seed: number): () => number {
+  let s = seed;
+  return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+}
+
+const names = [
+  'Huaxin',
+  'Jinmao',
+  'Longteng',
+  'Tianyu',
+  'Ruifeng',
+  'Hengtai',
+  'Boyuan',
+  'Zhongxing',
+  'Xinda',
+  'Guanghe',
+];
+const suffix = [
+  'Trading',
+  'Robotics',
+  'Software',
+  'Textiles',
+  'Logistics',
+  'Foods',
+  'Medical',
+  'Energy',
+  'Capital',
+  'Retail',
+];
+const industries = [
+  'software',
+  'manufacturing',
+  'finance',
+  'trade',
+  'retail',
+  'education',
+  'other',
+];
+
+const db = await openDatabase({
+  databaseUrl: env['DATABASE_URL'],
+  dataDir: env['POOLFLOW_DATA_DIR'] ?? './data',
+});
+const knex = db.knex;
+if (await knex('pools').where({ key: 'crm' }).first()) {
+  console.log('The demo pool "crm" exists already: nothing to do.');
+  await db.close();
+  process.exit(0);
+}
+const auth = new AuthService(knex, 'demo-seeding');
+const admin = await auth.ensureAdmin(env['POOLFLOW_ADMIN_PASSWORD']);
+const password = env['POOLFLOW_DEMO_PASSWORD'] ?? 'poolflow-demo';
+const people = [
+  {
+    username: 'manager',
+    displayName: 'Wang Min (manager)',
+    roles: ['manager'],
+    attributes: { seniority: 'senior' },
+  },
+  {
+    username: 'alice',
+    displayName: 'Alice Zhang',
+    roles: ['member'],
+    attributes: { seniority: 'junior' },
+  },
+  {
+    username: 'bob',
+    displayName: 'Bob Li',
+    roles: ['member'],
+    attributes: { seniority: 'junior' },
+  },
+  {
+    username: 'carol',
+    displayName: 'Carol Chen',
+    roles: ['member'],
+    attributes: { seniority: 'senior' },
+  },
+  {
+    username: 'dave',
+    displayName: 'Dave Liu',
+    roles: ['member'],
+    attributes: { seniority: 'junior' },
+  },
+];
+const users: Actor[] = [];
+for (const p of people) {
+  const existing = (await knex('users').where({ username: p.username }).first()) as
+    { id: string } | undefined;
+  const id = existing?.id ?? (await auth.createUser({ ...p, password })).id;
+  users.push({ id, roles: p.roles, attributes: p.attributes });
+}
+const [manager, ...reps] = users as [Actor, ...Actor[]];
+
+// The seed clock walks through the last 60 days; the sweeper fires whatever fell due once the server runs.
+let now = Date.now() - 60 * DAY;
+const seedClock: Clock = {
+  manual: true,
+  now: () => Promise.resolve(now),
+  advance: () => Promise.resolve(now),
+};
+const policies = new PolicyStore(knex);
+const records = new RecordService(knex, policies, seedClock, new Metrics());
+const sweeper = new Sweeper(knex, policies, seedClock, new Metrics());
+
+for (const [id, key, zh] of [
+  ['crm-customer-pool', 'crm', '客户公海'],
+  ['hr-candidate-pool', 'talent', '人才库'],
+  ['service-ticket-pool', 'tickets', '工单池'],
+] as const) {
+  const document = JSON.parse(
+    readFileSync(join(templatesDir, id, 'policy.json'), 'utf8'),
+  ) as Policy;
+  if (!(await knex('policies').where({ id }).first())) {
+    await knex('policies').insert({
+      id,
+      name: JSON.stringify(document.name),
+      draft: JSON.stringify(document),
+      latest_version: 1,
+    });
+    await knex('policy_versions').insert({
+      policy_id: id,
+      version: 1,
+      document: JSON.stringify(document),
+      message: 'template',
+      published_by: manager.id,
+    });
+  }
+  await knex('pools').insert({
+    key,
+    name: JSON.stringify({ en: document.name.en, zh }),
+    policy_id: id,
+    policy_version: 1,
+    distribution: 'manual',
+  });
+  await knex('pool_members').insert(
+    users.map((u) => ({ pool_key: key, user_id: u.id, role: u === manager ? 'admin' : 'member' })),
+  );
+}
+
+const rnd = random(42);
+const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
+const tryEvent = async (
+  id: string,
+  type: string,
+  actor: Actor,
+  payload?: Record<string, unknown>,
+) => {
+  try {
+    await records.send('crm', id, payload ? { type, payload } : { type }, actor);
+  } catch {
+    // A refused move (limits, cooldown) is part of a live pool; the demo just goes on.
+  }
+};
+let created = 0;
+for (let day = 0; day < 60; day++) {
+  now = Date.now() - (60 - day) * DAY + 9 * 3_600_000;
+  await sweeper.sweepAll(); // reminders and releases that fell due overnight
+  for (let i = 0; i < 6; i++) {
+    const owner = rnd() < 0.8 ? pick(reps) : null;
+    const { row } = await records.create(
+      'crm',
+      {
+        name: `${pick(names)} ${pick(suffix)} ${created + 1}`,
+        industry: pick(industries),
+        phone: `138${String(Math.floor(rnd() * 1e8)).padStart(8, '0')}`,
+        level: pick(['A', 'B', 'C']),
+        urgency: Math.floor(rnd() * 6),
+      },
+      owner?.id ?? null,
+      owner ?? manager,
+    );
+    created++;
+    const roll = rnd();
+    if (owner && roll < 0.1) await tryEvent(row.id, 'WIN', owner);
+    else if (owner && roll < 0.15) await tryEvent(row.id, 'LOSE', owner);
+    else if (owner && roll < 0.22)
+      await tryEvent(row.id, 'NURTURE', owner, { months: 6, note: 'budget next year' });
+    else if (owner && roll < 0.3)
+      await tryEvent(row.id, 'RELEASE', owner, { reason: 'not a fit for me' });
+  }
+  // Reps work the pool and their customers every day.
+  const pooled = (await knex('records')
+    .where({ pool_key: 'crm', pooled: true })
+    .orderBy('score', 'desc')
+    .limit(3)
+    .pluck('id')) as string[];
+  for (const id of pooled) await tryEvent(id, 'CLAIM', pick(reps));
+  const mine = (await knex('records')
+    .where({ pool_key: 'crm', state: 'owned' })
+    .orderByRaw('random()')
+    .limit(8)
+    .select('id', 'owner_id')) as { id: string; owner_id: string }[];
+  for (const r of mine) {
+    const owner = users.find((u) => u.id === r.owner_id);
+    if (owner && rnd() < 0.6)
+      await tryEvent(r.id, 'FOLLOW_UP', owner, {
+        channel: pick(['call', 'visit', 'wechat', 'email']),
+        note: 'checked in',
+      });
+  }
+}
+// A few customers that keep bouncing back: tagged hard on their 3rd pool entry, and one claimed by five reps
+// without a deal, which goes to manager review.
+const seniors = users.filter((u) => u.attributes?.['seniority'] === 'senior');
+for (let i = 0; i < 6; i++) {
+  now = Date.now() - 45 * DAY;
+  const { row } = await records.create(
+    'crm',
+    { name: `${pick(names)} Holdings ${i + 1}`, industry: pick(industries), urgency: 3 },
+    null,
+    manager,
+  );
+  created++;
+  // Record 1 goes round five (senior) reps; the others bounce twice and come back hard.
+  const claimers =
+    i === 0 ? [0, 1, 2, 3, 4].map((k) => seniors[k % seniors.length]!) : reps.slice(0, 2);
+  for (const [k, rep] of claimers.entries()) {
+    now += 8 * DAY; // past the previous owner's cooldown
+    await tryEvent(row.id, 'CLAIM', rep);
+    if (k < claimers.length - 1 || i > 0)
+      await tryEvent(row.id, 'RELEASE', rep, { reason: 'no answer' });
+  }
+}
+console.log(
+  `Seeded ${created} customers in pool "crm" and users ${people.map((p) => p.username).join(', ')} (password: ${password}).`,
+);
+if (admin.password)
+  console.log(`Created user "admin" with password: ${admin.password} (shown once)`);
+console.log('Run `npm start` and open the printed URL; overdue timers fire as the server starts.');
+await db.close();

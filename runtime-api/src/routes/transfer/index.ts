@@ -1,0 +1,114 @@
+// Import (CSV or NDJSON, streamed, with progress) and export (CSV) of a pool's records; managers only.
+import { PassThrough, type Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { RecordRow } from '../../db/rows.js';
+import { requirePoolRole } from '../../plugins/auth.plugin.js';
+import { csvLine } from '../../services/csv.js';
+import { importRecords } from '../../services/import.service.js';
+
+const params = { $ref: 'api.schema.json#/definitions/poolKeyParams' };
+
+export default function transferRoutes(app: FastifyInstance): void {
+  // Import bodies are streamed to the importer as they arrive, whatever their size.
+  app.addContentTypeParser(['text/csv', 'application/x-ndjson'], (_request, payload, done) =>
+    done(null, payload),
+  );
+
+  app.post<{ Params: { pool: string }; Querystring: { format?: 'csv' | 'ndjson' } }>(
+    '/api/pools/:pool/import',
+    {
+      schema: {
+        tags: ['records'],
+        description:
+          'Body: CSV with a header of entity fields (and optionally ownerId), or NDJSON lines {data, ownerId?}. ' +
+          'Accept: application/x-ndjson streams progress lines before the final report.',
+        params,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { format: { type: 'string', enum: ['csv', 'ndjson'] } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { pool } = request.params;
+      await requirePoolRole(app, request, pool, 'manager');
+      const row = await app.records.pool(pool);
+      const compiled = await app.policies.get(row.policy_id, row.policy_version);
+      const contentType = request.headers['content-type'] ?? '';
+      const format = request.query.format ?? (contentType.includes('ndjson') ? 'ndjson' : 'csv');
+      const body = request.body as Readable;
+      const run = (onProgress: Parameters<typeof importRecords>[7]) =>
+        importRecords(app.db, app.clock, compiled, pool, format, body, request.actor, onProgress);
+      if (!(request.headers.accept ?? '').includes('application/x-ndjson'))
+        return run(() => undefined);
+      const out = new PassThrough();
+      void run((progress) => out.write(`${JSON.stringify({ progress })}\n`))
+        .then((report) => out.end(`${JSON.stringify({ done: report })}\n`))
+        .catch((e: unknown) =>
+          out.end(`${JSON.stringify({ error: { message: (e as Error).message } })}\n`),
+        );
+      return reply.type('application/x-ndjson').send(out);
+    },
+  );
+
+  app.get<{ Params: { pool: string }; Querystring: { format?: 'csv' } }>(
+    '/api/pools/:pool/export',
+    {
+      schema: {
+        tags: ['records'],
+        params,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { format: { type: 'string', enum: ['csv'], default: 'csv' } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { pool } = request.params;
+      await requirePoolRole(app, request, pool, 'manager');
+      const row = await app.records.pool(pool);
+      const compiled = await app.policies.get(row.policy_id, row.policy_version);
+      const fields = Object.keys(compiled.policy.entity.schema.properties);
+      const out = new PassThrough();
+      const write = async (): Promise<void> => {
+        out.write(csvLine(['id', 'state', 'ownerId', 'tags', 'score', ...fields]));
+        let after = '';
+        for (;;) {
+          // Keyset pages by id: constant memory however large the pool.
+          const rows = (await app
+            .db('records')
+            .where({ pool_key: pool })
+            .where('id', '>', after || '00000000-0000-0000-0000-000000000000')
+            .orderBy('id')
+            .limit(1000)) as RecordRow[];
+          if (rows.length === 0) break;
+          for (const r of rows) {
+            if (
+              !out.write(
+                csvLine([
+                  r.id,
+                  r.state,
+                  r.owner_id,
+                  r.tags.join(' '),
+                  r.score,
+                  ...fields.map((f) => r.data[f]),
+                ]),
+              )
+            ) {
+              await new Promise((resolve) => out.once('drain', resolve));
+            }
+          }
+          after = rows[rows.length - 1]!.id;
+        }
+        out.end();
+      };
+      void write().catch((e: unknown) => out.destroy(e as Error));
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${pool}.csv"`)
+        .send(out);
+    },
+  );
+}

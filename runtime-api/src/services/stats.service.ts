@@ -1,0 +1,177 @@
+// Pool analytics from the append-only history: inflow/outflow per day, pool size, conversion, time in pool.
+import type { CompiledPolicy } from '@poolflow/engine';
+import type { Knex } from 'knex';
+
+const DAY = 86_400_000;
+
+export interface PoolStats {
+  from: string;
+  to: string;
+  pooledNow: number;
+  days: {
+    day: string;
+    inflow: Record<string, number>;
+    outflow: Record<string, number>;
+    poolSize: number;
+  }[];
+  conversion: { claimed: number; converted: number; rate: number | null };
+  medianHoursInPool: number | null;
+  claimsByUser: { userId: string; claims: number }[];
+  breakdown: {
+    field: string;
+    items: { value: string | null; total: number; pooled: number; converted: number }[];
+  };
+}
+
+/** States that count as pool states, and as conversions, in every version of the pool's policy seen so far. */
+export function statesOf(policies: CompiledPolicy[]): { pooled: string[]; success: string[] } {
+  const pooled = new Set<string>();
+  const success = new Set<string>();
+  for (const p of policies) {
+    for (const [name, node] of Object.entries(p.policy.machine.states)) {
+      if (node.meta?.pooled) pooled.add(name);
+      if ((node.meta as Record<string, unknown> | undefined)?.['outcome'] === 'success')
+        success.add(name);
+    }
+  }
+  return { pooled: [...pooled], success: [...success] };
+}
+
+export async function poolStats(
+  db: Knex,
+  poolKey: string,
+  states: { pooled: string[]; success: string[] },
+  range: { from: number; to: number },
+  breakdownField: string,
+): Promise<PoolStats> {
+  const from = new Date(range.from).toISOString();
+  const to = new Date(range.to).toISOString();
+  const { pooled, success } = states;
+  // One pass over the range's history rows: each row is an entry into the pool, an exit, or neither.
+  const flows = await db.raw<{ rows: { day: Date; dir: 'in' | 'out'; kind: string; n: number }[] }>(
+    `SELECT date_trunc('day', at) AS day,
+            CASE WHEN to_state = ANY(:pooled) THEN 'in' ELSE 'out' END AS dir,
+            lower(event_type) AS kind, count(*)::int AS n
+     FROM history
+     WHERE pool_key = :pool AND at >= :from
+       AND ((to_state = ANY(:pooled) AND (from_state <> ALL(:pooled) OR event_type = 'CREATE'))
+         OR (from_state = ANY(:pooled) AND to_state <> ALL(:pooled)))
+     GROUP BY 1, 2, 3`,
+    { pool: poolKey, pooled, from },
+  );
+  const pooledNow = Number(
+    (
+      (await db('records')
+        .where({ pool_key: poolKey, pooled: true })
+        .count({ n: '*' })
+        .first()) as { n: number }
+    ).n,
+  );
+  const days = new Map<
+    string,
+    { inflow: Record<string, number>; outflow: Record<string, number>; net: number }
+  >();
+  let netAfterRange = 0;
+  for (const r of flows.rows) {
+    const signed = r.dir === 'in' ? r.n : -r.n;
+    if (r.day.getTime() >= range.to) {
+      netAfterRange += signed;
+      continue;
+    }
+    const key = r.day.toISOString().slice(0, 10);
+    const entry = days.get(key) ?? { inflow: {}, outflow: {}, net: 0 };
+    const bucket = r.dir === 'in' ? entry.inflow : entry.outflow;
+    bucket[r.kind] = (bucket[r.kind] ?? 0) + r.n;
+    entry.net += signed;
+    days.set(key, entry);
+  }
+  // Walk back from today's size: the size at the end of a day is the size now minus what came in since.
+  const series: PoolStats['days'] = [];
+  let size = pooledNow - netAfterRange;
+  for (
+    let t = Math.floor((range.to - 1) / DAY) * DAY;
+    t >= Math.floor(range.from / DAY) * DAY;
+    t -= DAY
+  ) {
+    const key = new Date(t).toISOString().slice(0, 10);
+    const entry = days.get(key);
+    series.push({
+      day: key,
+      inflow: entry?.inflow ?? {},
+      outflow: entry?.outflow ?? {},
+      poolSize: size,
+    });
+    size -= entry?.net ?? 0;
+  }
+  series.reverse();
+
+  const conversion = await db.raw<{ rows: { claimed: number; converted: number }[] }>(
+    `SELECT count(DISTINCT h.record_id)::int AS claimed,
+            count(DISTINCT h.record_id) FILTER (WHERE r.state = ANY(:success))::int AS converted
+     FROM history h JOIN records r ON r.id = h.record_id
+     WHERE h.pool_key = :pool AND h.at >= :from AND h.at < :to AND h.event_type = 'CLAIM'`,
+    { pool: poolKey, success, from, to },
+  );
+  const median = await db.raw<{ rows: { hours: number | null }[] }>(
+    `WITH moves AS (
+       SELECT record_id, at, seq, to_state = ANY(:pooled) AS entered
+       FROM history
+       WHERE pool_key = :pool AND at < :to
+         AND ((to_state = ANY(:pooled) AND (from_state <> ALL(:pooled) OR event_type = 'CREATE'))
+           OR (from_state = ANY(:pooled) AND to_state <> ALL(:pooled)))
+     ), spans AS (
+       SELECT at, entered, lag(at) OVER w AS prev_at, lag(entered) OVER w AS prev_entered
+       FROM moves WINDOW w AS (PARTITION BY record_id ORDER BY at, seq)
+     )
+     SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM at - prev_at) / 3600) AS hours
+     FROM spans WHERE NOT entered AND prev_entered AND at >= :from`,
+    { pool: poolKey, pooled, from, to },
+  );
+  const claims = (await db('history')
+    .where({ pool_key: poolKey, event_type: 'CLAIM' })
+    .where('at', '>=', from)
+    .where('at', '<', to)
+    .groupBy('actor_id')
+    .select('actor_id')
+    .count({ n: '*' })
+    .orderBy('n', 'desc')) as { actor_id: string; n: number | string }[];
+  const breakdown = await db.raw<{
+    rows: { value: string | null; total: number; pooled: number; converted: number }[];
+  }>(
+    `SELECT data->>:field AS value, count(*)::int AS total, count(*) FILTER (WHERE pooled)::int AS pooled,
+            count(*) FILTER (WHERE state = ANY(:success))::int AS converted
+     FROM records WHERE pool_key = :pool GROUP BY 1 ORDER BY total DESC LIMIT 50`,
+    { field: breakdownField, pool: poolKey, success },
+  );
+  const c = conversion.rows[0] ?? { claimed: 0, converted: 0 };
+  const hours = median.rows[0]?.hours;
+  return {
+    from,
+    to,
+    pooledNow,
+    days: series,
+    conversion: {
+      claimed: c.claimed,
+      converted: c.converted,
+      rate: c.claimed ? c.converted / c.claimed : null,
+    },
+    medianHoursInPool:
+      hours === null || hours === undefined ? null : Math.round(Number(hours) * 10) / 10,
+    claimsByUser: claims.map((r) => ({ userId: r.actor_id, claims: Number(r.n) })),
+    breakdown: { field: breakdownField, items: breakdown.rows },
+  };
+}
+
+/** The daily series as CSV: one row per day and flow kind. */
+export function statsCsv(stats: PoolStats): string {
+  const lines = ['day,direction,kind,count,pool_size'];
+  for (const d of stats.days) {
+    const rows = [
+      ...Object.entries(d.inflow).map(([k, n]) => ['in', k, n] as const),
+      ...Object.entries(d.outflow).map(([k, n]) => ['out', k, n] as const),
+    ];
+    if (rows.length === 0) lines.push(`${d.day},,,0,${d.poolSize}`);
+    for (const [dir, kind, n] of rows) lines.push(`${d.day},${dir},${kind},${n},${d.poolSize}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

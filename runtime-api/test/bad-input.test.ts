@@ -1,0 +1,208 @@
+// Bad input gets a 4xx whose error names the field (a JSON pointer), and nothing is written.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends, build, call, crmPool, template, type TestApp } from './helpers.js';
+
+describe.each(backends)('bad input (%s)', (backend) => {
+  let t: TestApp;
+  let tokens: Record<string, string>;
+  let ids: Record<string, string>;
+  let recordId: string;
+  const count = async (table: string, where: Record<string, unknown> = {}) =>
+    Number(((await t.app.db(table).where(where).count({ n: '*' }).first()) as { n: unknown }).n);
+  const paths = (body: { error: { details: { path: string }[] } }) =>
+    body.error.details.map((d) => d.path);
+  const eventsUrl = () => `/api/pools/crm/records/${recordId}/events`;
+
+  beforeAll(async () => {
+    t = await build(backend);
+    ({ tokens, ids } = await crmPool(t, { alice: {} }));
+    const created = await call(t.app, tokens['alice']!, 'POST', '/api/pools/crm/records', {
+      data: { name: 'ACME' },
+      ownerId: ids['alice'],
+    });
+    recordId = created.body.id as string;
+  });
+  afterAll(() => t.close());
+
+  it('names fields of the wrong type', async () => {
+    const clock = await t.app.clock.now(t.app.db);
+    const days = await call(t.app, t.adminToken, 'POST', '/api/clock/advance', { days: 'ten' });
+    expect(days.status).toBe(400);
+    expect(days.body.error.code).toBe('POOL_ERR_INVALID_PAYLOAD');
+    expect(paths(days.body)).toEqual(['/body/days']);
+    expect(days.body.error.message).toBe('/body/days must be number');
+    expect(await t.app.clock.now(t.app.db)).toBe(clock);
+
+    const users = await count('users');
+    const user = await call(t.app, t.adminToken, 'POST', '/api/users', {
+      username: { first: 'eve' },
+      password: 'eve-password',
+      attributes: 'senior',
+    });
+    expect(user.status).toBe(400);
+    expect(paths(user.body).sort()).toEqual(['/body/attributes', '/body/username']);
+    expect(await count('users')).toBe(users);
+
+    const records = await count('records');
+    const data = await call(t.app, tokens['alice']!, 'POST', '/api/pools/crm/records', {
+      data: 'ACME',
+    });
+    expect(data.status).toBe(400);
+    expect(paths(data.body)).toEqual(['/body/data']);
+    expect(await count('records')).toBe(records);
+  });
+
+  it('names unknown fields, in bodies and query strings', async () => {
+    const pools = await count('pools');
+    const res = await call(t.app, t.adminToken, 'POST', '/api/pools', {
+      key: 'extra',
+      name: { en: 'Extra' },
+      policyId: 'crm-customer-pool',
+      color: 'red',
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([
+      { path: '/body/color', message: 'is not a known field' },
+    ]);
+    expect(await count('pools')).toBe(pools);
+
+    const users = await count('users');
+    const escalate = await call(t.app, t.adminToken, 'POST', '/api/users', {
+      username: 'eve',
+      password: 'eve-password',
+      isAdmin: true,
+    });
+    expect(paths(escalate.body)).toEqual(['/body/isAdmin']);
+    expect(await count('users')).toBe(users);
+
+    const query = await call(
+      t.app,
+      tokens['alice']!,
+      'GET',
+      '/api/pools/crm/records?limit=0&foo=1',
+    );
+    expect(query.status).toBe(400);
+    expect(paths(query.body).sort()).toEqual(['/querystring/foo', '/querystring/limit']);
+    const param = await call(t.app, tokens['alice']!, 'GET', '/api/pools/crm/records/not-a-uuid');
+    expect(paths(param.body)).toEqual(['/params/id']);
+  });
+
+  it('refuses a body over the limit, broken JSON and prototype pollution at the body', async () => {
+    const records = await count('records');
+    const huge = JSON.stringify({ data: { name: 'x'.repeat(1024 * 1024 + 10) } });
+    const big = await t.app.inject({
+      method: 'POST',
+      url: '/api/pools/crm/records',
+      payload: huge,
+      headers: { authorization: `Bearer ${tokens['alice']}`, 'content-type': 'application/json' },
+    });
+    expect(big.statusCode).toBe(413);
+    expect(big.json().error).toMatchObject({
+      code: 'POOL_ERR_INVALID_PAYLOAD',
+      message: '/body is larger than the limit of 1048576 bytes',
+      details: [{ path: '/body' }],
+    });
+
+    for (const payload of [
+      '{"data": {"name": ',
+      '{"data": {"name": "x"}, "__proto__": {"x": 1}}',
+    ]) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/pools/crm/records',
+        payload,
+        headers: { authorization: `Bearer ${tokens['alice']}`, 'content-type': 'application/json' },
+      });
+      expect(res.statusCode, payload).toBe(400);
+      expect(res.json().error.details[0].path, payload).toBe('/body');
+    }
+    expect(await count('records')).toBe(records);
+  });
+
+  it('refuses a policy using an operator outside the allow-list, naming where', async () => {
+    const crm = template('crm-customer-pool');
+    const bad = {
+      ...crm,
+      id: 'sneaky-policy',
+      rules: {
+        ...(crm['rules'] as object),
+        isHard: { method: [{ var: 'entity.name' }, 'constructor'] },
+      },
+    };
+    const policies = await count('policies');
+    const res = await call(t.app, t.adminToken, 'POST', '/api/policies', { document: bad });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('POOL_ERR_INVALID_POLICY');
+    expect(res.body.error.details).toContainEqual(
+      expect.objectContaining({ path: '/document/rules/isHard/method', code: 'unknown-operator' }),
+    );
+    expect(await count('policies')).toBe(policies);
+
+    // A draft may hold it while being edited, but it can never be published.
+    const draft = await call(t.app, t.adminToken, 'PUT', '/api/policies/crm-customer-pool/draft', {
+      document: { ...bad, id: 'crm-customer-pool' },
+    });
+    expect(draft.body.validation.valid).toBe(false);
+    const versions = await count('policy_versions');
+    const publish = await call(
+      t.app,
+      t.adminToken,
+      'POST',
+      '/api/policies/crm-customer-pool/publish',
+      {},
+    );
+    expect(publish.status).toBe(400);
+    expect(publish.body.error.code).toBe('POOL_ERR_INVALID_POLICY');
+    expect(await count('policy_versions')).toBe(versions);
+  });
+
+  it('names /data/<field> for record data failing the entity schema', async () => {
+    const records = await count('records');
+    const res = await call(t.app, tokens['alice']!, 'POST', '/api/pools/crm/records', {
+      data: { industry: 'space', urgency: 9 },
+    });
+    expect(res.status).toBe(400);
+    expect(paths(res.body).sort()).toEqual(['/data/industry', '/data/name', '/data/urgency']);
+    expect(await count('records')).toBe(records);
+  });
+
+  it('names /payload/<field> for an event payload failing its schema', async () => {
+    const history = await count('history', { record_id: recordId });
+    const res = await call(t.app, tokens['alice']!, 'POST', eventsUrl(), {
+      type: 'FOLLOW_UP',
+      payload: { channel: 'pigeon' },
+    });
+    expect(res.status).toBe(400);
+    expect(paths(res.body).sort()).toEqual(['/payload/channel', '/payload/note']);
+    expect(await count('history', { record_id: recordId })).toBe(history);
+  });
+
+  it('replays a retried event once and refuses its key for another body', async () => {
+    const headers = { 'idempotency-key': 'follow-up-1' };
+    const body = { type: 'FOLLOW_UP', payload: { channel: 'call', note: 'first call' } };
+    const first = await call(t.app, tokens['alice']!, 'POST', eventsUrl(), body, headers);
+    expect(first.status).toBe(200);
+    const retry = await t.app.inject({
+      method: 'POST',
+      url: eventsUrl(),
+      payload: body,
+      headers: { authorization: `Bearer ${tokens['alice']}`, ...headers },
+    });
+    expect(retry.statusCode).toBe(200);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.json()).toEqual(first.body);
+    expect(await count('history', { record_id: recordId, event_type: 'FOLLOW_UP' })).toBe(1);
+
+    const other = await call(
+      t.app,
+      tokens['alice']!,
+      'POST',
+      eventsUrl(),
+      { type: 'FOLLOW_UP', payload: { channel: 'call', note: 'second call' } },
+      headers,
+    );
+    expect(other.status).toBe(422);
+    expect(other.body.error.code).toBe('POOL_ERR_IDEMPOTENCY_MISMATCH');
+    expect(await count('history', { record_id: recordId, event_type: 'FOLLOW_UP' })).toBe(1);
+  });
+});
