@@ -19,7 +19,7 @@ export {
   type ActionContext,
   type ActionDefinition,
 } from './registry.js';
-export { defineOperator, evaluate, allowedOperators } from './logic/json-logic.js';
+export { defineOperator, evaluate, truthy, allowedOperators } from './logic/json-logic.js';
 export { addBusinessTime } from './calendar.js';
 export type * from './types.js';
 export type {

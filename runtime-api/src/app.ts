@@ -15,6 +15,7 @@ import { servicesPlugin, type ServicesOptions } from './plugins/services.plugin.
 import authRoutes from './routes/auth/index.js';
 import clockRoutes from './routes/clock/index.js';
 import healthRoutes from './routes/health/index.js';
+import manageRoutes from './routes/manage/index.js';
 import notificationRoutes from './routes/notifications/index.js';
 import policyRoutes from './routes/policies/index.js';
 import poolRoutes from './routes/pools/index.js';
@@ -76,6 +77,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     poolRoutes,
     recordRoutes,
     statsRoutes,
+    manageRoutes,
     transferRoutes,
     notificationRoutes,
     clockRoutes,

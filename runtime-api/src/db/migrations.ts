@@ -175,7 +175,19 @@ const initial: Migration = {
   },
 };
 
-const migrations: Migration[] = [initial];
+const distribution: Migration = {
+  name: '002_distribution',
+  async up(knex) {
+    await knex.schema.alterTable('pool_members', (t) => {
+      t.timestamp('last_assigned_at', { useTz: true });
+    });
+  },
+  async down(knex) {
+    await knex.schema.alterTable('pool_members', (t) => t.dropColumn('last_assigned_at'));
+  },
+};
+
+const migrations: Migration[] = [initial, distribution];
 
 /** A knex migration source over the in-code list. */
 export const migrationSource: Knex.MigrationSource<Migration> = {

@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import { openDatabase, type DatabaseOptions } from '../db/connect.js';
 import { AuthService } from '../services/auth.service.js';
 import { databaseClock, manualClock, type Clock } from '../services/clock.js';
+import { Distributor } from '../services/distributor.js';
 import { Metrics } from '../services/metrics.js';
 import { Outbox } from '../services/outbox.js';
 import { PolicyStore } from '../services/policy-store.js';
@@ -20,6 +21,7 @@ declare module 'fastify' {
     clock: Clock;
     metrics: Metrics;
     outbox: Outbox;
+    distributor: Distributor;
     policies: PolicyStore;
     records: RecordService;
     sweeper: Sweeper;
@@ -58,7 +60,9 @@ export const servicesPlugin = fp(
     app.decorate('metrics', metrics);
     app.decorate('outbox', new Outbox(database.knex, clock));
     app.decorate('policies', policies);
-    app.decorate('records', new RecordService(database.knex, policies, clock, metrics));
+    const records = new RecordService(database.knex, policies, clock, metrics);
+    app.decorate('records', records);
+    app.decorate('distributor', new Distributor(database.knex, policies, clock, records));
     app.decorate('sweeper', new Sweeper(database.knex, policies, clock, metrics));
     app.addHook('onClose', async () => {
       await app.sweeper.stop();

@@ -40,7 +40,13 @@ export default function clockRoutes(app: FastifyInstance): void {
         days * 86_400_000 + hours * 3_600_000 + minutes * 60_000,
       );
       const swept = await app.sweeper.sweepAll();
-      return { now: new Date(now).toISOString(), fired: swept.fired, records: swept.records };
+      const assigned = await app.distributor.distribute();
+      return {
+        now: new Date(now).toISOString(),
+        fired: swept.fired,
+        records: swept.records,
+        assigned,
+      };
     },
   );
 }

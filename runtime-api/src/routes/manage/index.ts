@@ -1,0 +1,125 @@
+// Manager moves: bulk assign, move a record to another pool, and run push distribution now.
+import type { FastifyInstance } from 'fastify';
+import { EngineError } from '@poolflow/engine';
+import type { RecordRow } from '../../db/rows.js';
+import { requirePoolRole } from '../../plugins/auth.plugin.js';
+import { RuntimeError } from '../../runtime.error.js';
+
+const poolParams = { $ref: 'api.schema.json#/definitions/poolKeyParams' };
+
+export default function manageRoutes(app: FastifyInstance): void {
+  app.post<{ Params: { pool: string }; Body: { recordIds: string[]; userId: string } }>(
+    '/api/pools/:pool/assign-bulk',
+    {
+      schema: {
+        tags: ['records'],
+        params: poolParams,
+        body: {
+          type: 'object',
+          required: ['recordIds', 'userId'],
+          additionalProperties: false,
+          properties: {
+            recordIds: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 500,
+              uniqueItems: true,
+              items: { type: 'string', format: 'uuid' },
+            },
+            userId: { type: 'string', minLength: 1 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { pool } = request.params;
+      await requirePoolRole(app, request, pool, 'manager');
+      const results: {
+        id: string;
+        ok: boolean;
+        state?: string;
+        error?: { code: string; message: string };
+      }[] = [];
+      // One transaction per record: a refusal for one record does not undo the others.
+      for (const id of request.body.recordIds) {
+        try {
+          const { row } = await app.records.send(
+            pool,
+            id,
+            { type: 'ASSIGN', payload: { userId: request.body.userId } },
+            request.actor,
+          );
+          results.push({ id, ok: true, state: row.state });
+        } catch (e) {
+          if (!(e instanceof EngineError)) throw e;
+          results.push({ id, ok: false, error: { code: e.code, message: e.message } });
+        }
+      }
+      return { assigned: results.filter((r) => r.ok).length, results };
+    },
+  );
+
+  app.post<{ Params: { pool: string; id: string }; Body: { pool: string } }>(
+    '/api/pools/:pool/records/:id/move',
+    {
+      schema: {
+        tags: ['records'],
+        params: { $ref: 'api.schema.json#/definitions/recordParams' },
+        body: {
+          type: 'object',
+          required: ['pool'],
+          additionalProperties: false,
+          properties: { pool: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } },
+        },
+      },
+    },
+    async (request) => {
+      const { pool, id } = request.params;
+      const target = request.body.pool;
+      await requirePoolRole(app, request, pool, 'manager');
+      await requirePoolRole(app, request, target, 'manager');
+      return app.db.transaction(async (trx) => {
+        const row = (await trx('records').where({ id, pool_key: pool }).forUpdate().first()) as
+          RecordRow | undefined;
+        if (!row) throw RuntimeError.notFound(`record ${id} in pool ${pool}`);
+        const to = await app.records.pool(target, trx);
+        // A record keeps its policy version; it may only move between pools that run the same policy.
+        if (to.policy_id !== row.policy_id) {
+          throw RuntimeError.invalid(
+            '/pool',
+            `pool ${target} runs policy ${to.policy_id}, the record runs ${row.policy_id}`,
+          );
+        }
+        const now = await app.clock.now(trx);
+        await trx('records')
+          .where({ id })
+          .update({ pool_key: target, updated_at: new Date(now) });
+        await trx('history').insert({
+          record_id: id,
+          pool_key: target,
+          seq: row.seq,
+          at: new Date(now),
+          actor_id: request.actor.id,
+          event_type: 'MOVE',
+          payload: JSON.stringify({ from: pool, to: target }),
+          from_state: row.state,
+          to_state: row.state,
+          owner_from: row.owner_id,
+          owner_to: row.owner_id,
+          tags: JSON.stringify(row.tags),
+          reason: `moved from ${pool}`,
+        });
+        return { id, pool: target, state: row.state };
+      });
+    },
+  );
+
+  app.post<{ Params: { pool: string } }>(
+    '/api/pools/:pool/distribute',
+    { schema: { tags: ['pools'], params: poolParams } },
+    async (request) => {
+      await requirePoolRole(app, request, request.params.pool, 'manager');
+      return { assigned: await app.distributor.distribute() };
+    },
+  );
+}
