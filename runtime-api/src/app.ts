@@ -12,6 +12,7 @@ import { designerPlugin } from './plugins/designer.plugin.js';
 import { errorsPlugin } from './plugins/errors.plugin.js';
 import { idempotencyPlugin } from './plugins/idempotency.plugin.js';
 import { servicesPlugin, type ServicesOptions } from './plugins/services.plugin.js';
+import actionRoutes from './routes/actions/index.js';
 import authRoutes from './routes/auth/index.js';
 import clockRoutes from './routes/clock/index.js';
 import healthRoutes from './routes/health/index.js';
@@ -77,6 +78,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     poolRoutes,
     recordRoutes,
     statsRoutes,
+    actionRoutes,
     manageRoutes,
     transferRoutes,
     notificationRoutes,

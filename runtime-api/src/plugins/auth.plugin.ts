@@ -59,6 +59,15 @@ export const authPlugin = fp(
       if (!actor) throw new RuntimeError('POOL_ERR_UNAUTHENTICATED', 'invalid or expired token');
       request.actor = actor;
     });
+    // Pool routes check membership before the body is validated: an outsider learns nothing, not even
+    // whether its body would have been valid.
+    app.addHook('preValidation', async (request) => {
+      const url = request.routeOptions.url;
+      const pool = (request.params as { pool?: unknown } | undefined)?.pool;
+      if (url?.startsWith('/api/pools/:pool') && typeof pool === 'string') {
+        await requirePoolRole(app, request, pool, 'member');
+      }
+    });
   },
   { name: 'auth', dependencies: ['services'] },
 );

@@ -1,0 +1,50 @@
+// Shared by the e2e test, the screenshot script and the render bench: the built designer served by a
+// real runtime (in-memory database, manual clock) and Debian's headless Chromium.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildApp } from '../../runtime-api/src/app.js';
+
+export const designerDir = join(import.meta.dirname, '..');
+export const ADMIN_PASSWORD = 'designer-e2e-password';
+
+/** Builds designer/dist with Vite unless it is there already. */
+export async function ensureDesignerBuilt(): Promise<void> {
+  if (existsSync(join(designerDir, 'dist', 'index.html'))) return;
+  const { build } = await import('vite');
+  await build({ configFile: join(designerDir, 'vite.config.ts'), logLevel: 'warn' });
+}
+
+export interface Runtime {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startRuntime(): Promise<Runtime> {
+  const app = await buildApp({ dataDir: ':memory:', clock: 'manual', secret: 'x' });
+  await app.auth.ensureAdmin(ADMIN_PASSWORD);
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { url: address, close: () => app.close() };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+export async function logIn(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('template-gallery').waitFor();
+}

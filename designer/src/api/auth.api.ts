@@ -1,0 +1,37 @@
+// Login and the signed-in user.
+import { api, setToken } from './client.js';
+
+export interface User {
+  id: string;
+  username?: string;
+  displayName?: string;
+  roles: string[];
+}
+
+const USER_KEY = 'poolflow.user';
+
+export async function login(username: string, password: string): Promise<User> {
+  const reply = await api<{ token: string; user: User }>('POST', '/api/auth/login', {
+    username,
+    password,
+  });
+  setToken(reply.token);
+  const user = { username, ...reply.user };
+  globalThis.localStorage?.setItem(USER_KEY, JSON.stringify(user));
+  return user;
+}
+
+export function logout(): void {
+  setToken(null);
+  globalThis.localStorage?.removeItem(USER_KEY);
+}
+
+export function storedUser(): User | null {
+  const raw = globalThis.localStorage?.getItem(USER_KEY);
+  if (!raw) return null;
+  try {
+    return JSON.parse(raw) as User;
+  } catch {
+    return null;
+  }
+}

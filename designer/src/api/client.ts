@@ -1,0 +1,56 @@
+// HTTP client for the runtime API: bearer token, JSON bodies, {error:{code,message}} as ApiError.
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+const TOKEN_KEY = 'poolflow.token';
+let token: string | null = globalThis.localStorage?.getItem(TOKEN_KEY) ?? null;
+const unauthorizedListeners = new Set<() => void>();
+
+export function setToken(next: string | null): void {
+  token = next;
+  if (next) globalThis.localStorage?.setItem(TOKEN_KEY, next);
+  else globalThis.localStorage?.removeItem(TOKEN_KEY);
+}
+
+export function hasToken(): boolean {
+  return token !== null;
+}
+
+/** Called when the API answers 401: the token expired or was revoked. */
+export function onUnauthorized(listener: () => void): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers['authorization'] = `Bearer ${token}`;
+  const init: RequestInit = { method, headers };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  const response = await fetch(path, init);
+  const text = await response.text();
+  const data: unknown = text ? JSON.parse(text) : undefined;
+  if (!response.ok) {
+    const error = (data as { error?: { code?: string; message?: string; details?: unknown } })
+      ?.error;
+    if (response.status === 401) unauthorizedListeners.forEach((l) => l());
+    throw new ApiError(
+      response.status,
+      error?.code ?? 'POOL_ERR_HTTP',
+      error?.message ?? `${method} ${path}: HTTP ${response.status}`,
+      error?.details,
+    );
+  }
+  return data as T;
+}

@@ -1,0 +1,81 @@
+// Field titles for the generated forms, in English and Chinese, keyed by property name.
+import type { RJSFSchema } from '@rjsf/utils';
+import type { Lang } from '../i18n/messages.js';
+
+const LABELS: Record<string, [string, string]> = {
+  name: ['Name', '名称'],
+  description: ['Description', '说明'],
+  en: ['English', '英文'],
+  zh: ['Chinese', '中文'],
+  label: ['Label', '显示名'],
+  maxOwned: ['Max records owned', '最多持有数'],
+  maxPerDay: ['Max claims per day', '每日最多领取'],
+  previousOwnerCooldownDays: ['Previous owner cooldown (days)', '原负责人冷却期（天）'],
+  eligible: ['Who may claim', '领取资格'],
+  months: ['Months', '月'],
+  days: ['Days', '天'],
+  hours: ['Hours', '小时'],
+  minutes: ['Minutes', '分钟'],
+  ms: ['Milliseconds', '毫秒'],
+  until: ['Until (epoch ms rule)', '截止时间（规则）'],
+  calendar: ['Business calendar', '工作日历'],
+  timeZone: ['Time zone', '时区'],
+  workingDays: ['Working days (1 = Monday)', '工作日（1 = 周一）'],
+  start: ['Start', '开始'],
+  end: ['End', '结束'],
+  holidays: ['Holidays', '节假日'],
+  schema: ['Fields', '字段'],
+  titleField: ['Title field', '标题字段'],
+  maskedInPool: ['Hidden from non-owners while pooled', '公海中对非负责人隐藏'],
+  payload: ['Payload fields', '事件字段'],
+  pooled: ['Pool state: no owner, claimable', '公海状态：无负责人，可领取'],
+  outcome: ['Outcome (analytics)', '结果（用于分析）'],
+  type: ['Kind', '类型'],
+  target: ['Target state', '目标状态'],
+  reenter: ['Re-enter (restarts the state’s timers)', '重新进入（重启该状态的定时器）'],
+  to: ['Recipients', '接收人'],
+  kind: ['Kind', '类别'],
+  message: ['Message', '消息'],
+  add: ['Tag', '标签'],
+  when: ['Only when', '仅当'],
+  field: ['Field', '字段'],
+  value: ['Value', '值'],
+  url: ['URL', '地址'],
+  pool: ['Pool', '公海'],
+  Role: ['Role', '角色'],
+  Users: ['Users', '用户'],
+};
+
+/** Titles for known property names (kept when the schema has its own, except in Chinese). */
+export function withTitles(schema: RJSFSchema, lang: Lang): RJSFSchema {
+  const walk = (node: unknown): unknown => {
+    if (!node || typeof node !== 'object' || Array.isArray(node)) return node;
+    const out: Record<string, unknown> = { ...(node as Record<string, unknown>) };
+    // Alternatives of an anyOf carry their own titles ("Role", "Users").
+    const own = out['title'];
+    if (lang === 'zh' && typeof own === 'string' && /^[A-Z]/.test(own) && LABELS[own]) {
+      out['title'] = LABELS[own][1];
+    }
+    const props = out['properties'];
+    if (props && typeof props === 'object') {
+      const next: Record<string, unknown> = {};
+      for (const [key, sub] of Object.entries(props as Record<string, unknown>)) {
+        const walked = walk(sub) as Record<string, unknown>;
+        const label = LABELS[key];
+        if (label && (lang === 'zh' || walked['title'] === undefined)) {
+          walked['title'] = label[lang === 'zh' ? 1 : 0];
+        }
+        next[key] = walked;
+      }
+      out['properties'] = next;
+    }
+    for (const key of ['items', 'additionalProperties']) {
+      if (out[key] && typeof out[key] === 'object') out[key] = walk(out[key]);
+    }
+    for (const key of ['anyOf', 'oneOf']) {
+      if (Array.isArray(out[key])) out[key] = (out[key] as unknown[]).map(walk);
+    }
+    return out;
+  };
+  return walk(schema) as RJSFSchema;
+}

@@ -1,0 +1,58 @@
+// An rjsf form bound to a slice of the policy: every change goes straight back to the editor.
+import type { Policy } from '@poolflow/engine';
+import Form from '@rjsf/core';
+import { useMemo } from 'react';
+import type { UiSchema } from '@rjsf/utils';
+import validator from '@rjsf/validator-ajv8';
+import { useI18n } from '../i18n/i18n.js';
+import { sameJson } from '../rules/logic-query.js';
+import { withTitles } from './form-labels.js';
+import type { FormSpec } from './form-schemas.js';
+import { customFields, type FormContext } from './rjsf-fields.js';
+import { MapEntryTemplate } from './rjsf-templates.js';
+
+const templates = { WrapIfAdditionalTemplate: MapEntryTemplate };
+
+export interface SchemaFormProps<T> {
+  spec: FormSpec;
+  value: T | undefined;
+  onChange: (value: T) => void;
+  policy: Policy;
+  testId: string;
+  uiSchema?: UiSchema;
+}
+
+export function SchemaForm<T>({
+  spec,
+  value,
+  onChange,
+  policy,
+  testId,
+  uiSchema,
+}: SchemaFormProps<T>) {
+  const { lang } = useI18n();
+  const schema = useMemo(() => withTitles(spec.schema, lang), [spec.schema, lang]);
+  const context: FormContext = { policy };
+  return (
+    <div className="schema-form" data-testid={testId}>
+      <Form
+        tagName="div"
+        schema={schema}
+        templates={templates}
+        uiSchema={{ ...spec.uiSchema, ...uiSchema, 'ui:submitButtonOptions': { norender: true } }}
+        formData={value}
+        validator={validator}
+        fields={customFields}
+        formContext={context}
+        idPrefix={testId}
+        liveValidate="onChange"
+        showErrorList={false}
+        noHtml5Validate
+        experimental_defaultFormStateBehavior={{ emptyObjectFields: 'skipDefaults' }}
+        onChange={(e) => {
+          if (!sameJson(e.formData, value)) onChange(e.formData as T);
+        }}
+      />
+    </div>
+  );
+}

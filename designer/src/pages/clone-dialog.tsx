@@ -1,0 +1,88 @@
+// Clones a template into a new policy: a new id and name, the template's scenarios kept with it.
+import type { Policy } from '@poolflow/engine';
+import { useState, type FormEvent } from 'react';
+import { createPolicy } from '../api/policies.api.js';
+import type { Template } from '../api/templates.api.js';
+import { useI18n } from '../i18n/i18n.js';
+import { Dialog } from './dialog.js';
+
+export function freeId(base: string, taken: string[]): string {
+  if (!taken.includes(base)) return base;
+  for (let i = 2; ; i++) if (!taken.includes(`${base}-${i}`)) return `${base}-${i}`;
+}
+
+export function CloneDialog(props: {
+  template: Template;
+  taken: string[];
+  onClose: () => void;
+  onCreated: (id: string) => void;
+}) {
+  const { template } = props;
+  const { t, text } = useI18n();
+  const [id, setId] = useState(() => freeId(`my-${template.id}`.slice(0, 60), props.taken));
+  const [nameEn, setNameEn] = useState(`${template.document.name.en} (copy)`);
+  const [nameZh, setNameZh] = useState(
+    template.document.name.zh ? `${template.document.name.zh}（副本）` : '',
+  );
+  const [error, setError] = useState<string | null>(null);
+  const idOk = /^[a-z][a-z0-9-]{1,62}$/.test(id);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const name = nameZh ? { en: nameEn, zh: nameZh } : { en: nameEn };
+    const document = { ...structuredClone(template.document), id, version: 1, name };
+    if (template.scenarios.length > 0) {
+      document.scenarios = structuredClone(template.scenarios) as unknown as NonNullable<
+        Policy['scenarios']
+      >;
+    }
+    try {
+      await createPolicy(document);
+      props.onCreated(id);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  return (
+    <Dialog title={t('cloneTitle', { name: text(template.document.name) })} onClose={props.onClose}>
+      <form onSubmit={(e) => void submit(e)} data-testid="clone-form">
+        <label className="field">
+          <span>{t('policyId')}</span>
+          <input data-testid="clone-id" value={id} onChange={(e) => setId(e.target.value)} />
+          <small className={idOk ? 'muted' : 'error-text'}>{t('policyIdHint')}</small>
+        </label>
+        <label className="field">
+          <span>{t('nameEn')}</span>
+          <input
+            data-testid="clone-name-en"
+            value={nameEn}
+            onChange={(e) => setNameEn(e.target.value)}
+          />
+        </label>
+        <label className="field">
+          <span>{t('nameZh')}</span>
+          <input
+            data-testid="clone-name-zh"
+            value={nameZh}
+            onChange={(e) => setNameZh(e.target.value)}
+          />
+        </label>
+        {error && <div className="alert error">{error}</div>}
+        <div className="dialog-actions">
+          <button type="button" className="btn" onClick={props.onClose}>
+            {t('cancel')}
+          </button>
+          <button
+            type="submit"
+            className="btn primary"
+            disabled={!idOk || !nameEn}
+            data-testid="clone-submit"
+          >
+            {t('create')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,214 @@
+// The policy editor: canvas, inspector, problems, simulator and versions around one draft.
+import { validate, type Problem } from '@poolflow/engine';
+import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { loadActionTypes, type ActionType } from '../api/actions.api.js';
+import { getPolicy, publishPolicy, type PolicyDetail } from '../api/policies.api.js';
+import { autoLayout } from '../canvas/auto-layout.js';
+import type { FocusRequest } from '../canvas/canvas-focus.js';
+import { PolicyCanvas } from '../canvas/policy-canvas.js';
+import {
+  addState,
+  deleteState,
+  deleteTransition,
+  freePosition,
+  setLayout,
+} from '../canvas/policy-graph.js';
+import {
+  problemTargets,
+  selectionForPointer,
+  type Selection,
+  type SettingsSection,
+} from '../canvas/selection.js';
+import { parseTransitionId } from '../canvas/transition-ref.js';
+import { useI18n } from '../i18n/i18n.js';
+import { ActionTypesContext } from '../inspector/action-types.js';
+import { Inspector } from '../inspector/inspector.js';
+import { ProblemsPanel } from '../inspector/problems-panel.js';
+import type { LitPath } from '../simulator/run-scenario.js';
+import { SimulatorPanel } from '../simulator/simulator-panel.js';
+import { VersionsPanel } from '../versions/versions-panel.js';
+import { BottomPanel, type BottomTab } from './bottom-panel.js';
+import { EditorToolbar } from './editor-toolbar.js';
+import { exportPolicy, parseImportedPolicy } from './json-io.js';
+import { PublishDialog } from './publish-dialog.js';
+import { useAutosave } from './use-autosave.js';
+import { useEditorShortcuts } from './use-editor-shortcuts.js';
+import { usePolicyHistory } from './use-policy-history.js';
+
+export function EditorPage({ policyId }: { policyId: string }) {
+  const [detail, setDetail] = useState<PolicyDetail | null>(null);
+  const [actionTypes, setActionTypes] = useState<ActionType[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    getPolicy(policyId).then(setDetail, (e: Error) => setError(e.message));
+    void loadActionTypes().then(setActionTypes);
+  }, [policyId]);
+  if (error) return <div className="alert error page">{error}</div>;
+  if (!detail || !actionTypes) return <div className="loading">…</div>;
+  return (
+    <ActionTypesContext.Provider value={actionTypes}>
+      <ReactFlowProvider>
+        <Editor detail={detail} />
+      </ReactFlowProvider>
+    </ActionTypesContext.Provider>
+  );
+}
+
+function Editor({ detail }: { detail: PolicyDetail }) {
+  const { t } = useI18n();
+  const flow = useReactFlow();
+  const history = usePolicyHistory(detail.draft);
+  const { policy, update } = history;
+  const save = useAutosave(policy);
+  const validation = useMemo(() => validate(policy), [policy]);
+  const targets = useMemo(() => problemTargets(policy, validation.problems), [policy, validation]);
+  const [selection, setSelection] = useState<Selection | null>(null);
+  const [section, setSection] = useState<SettingsSection>('general');
+  const [focus, setFocus] = useState<FocusRequest | null>(null);
+  const [tab, setTab] = useState<BottomTab>('problems');
+  const [lit, setLit] = useState<LitPath | null>(null);
+  const [latestVersion, setLatestVersion] = useState(detail.latestVersion);
+  const [versionsRefresh, setVersionsRefresh] = useState(0);
+  const [publishing, setPublishing] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(null), 4000);
+    return () => clearTimeout(timer);
+  }, [notice]);
+
+  const select = useCallback((next: Selection | null) => {
+    if (next?.kind === 'settings') {
+      setSection(next.section);
+      setSelection(null);
+    } else setSelection(next);
+  }, []);
+  const pickProblem = (problem: Problem) => {
+    const target = selectionForPointer(policy, problem.path);
+    select(target);
+    if (target.kind !== 'settings') setFocus({ selection: target, nonce: Date.now() });
+  };
+  const fitView = () => void flow.fitView({ padding: 0.25 });
+  const layout = async () => {
+    const rect = document.querySelector('[data-testid=canvas]')?.getBoundingClientRect();
+    const ratio = rect && rect.height > 0 ? rect.width / rect.height : undefined;
+    update(setLayout(policy, await autoLayout(policy, ratio)));
+    requestAnimationFrame(fitView);
+  };
+  const newState = () => {
+    // In the middle of what the user is looking at, below any state already there.
+    const rect = document.querySelector('[data-testid=canvas]')?.getBoundingClientRect();
+    const centre = rect
+      ? flow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 })
+      : { x: 0, y: 0 };
+    const position = freePosition(policy, { x: centre.x - 90, y: centre.y - 32 });
+    const added = addState(policy, { position });
+    update(added.policy);
+    select({ kind: 'state', name: added.name });
+  };
+  const deleteSelection = () => {
+    if (selection?.kind === 'state') update(deleteState(policy, selection.name));
+    if (selection?.kind === 'transition') {
+      const ref = parseTransitionId(selection.id);
+      if (ref) update(deleteTransition(policy, ref));
+    }
+    select(null);
+  };
+  useEditorShortcuts({
+    undo: history.undo,
+    redo: history.redo,
+    deleteSelection,
+    addState: newState,
+    rename: () => {
+      const input = document.querySelector<HTMLInputElement>(
+        '[data-testid=state-name-input], [data-testid=transition-event-input]',
+      );
+      input?.focus();
+      input?.select();
+    },
+    autoLayout: () => void layout(),
+    fitView,
+    clearSelection: () => select(null),
+  });
+
+  const publish = async (message: string) => {
+    await save.flush();
+    const { version } = await publishPolicy(policy.id, message);
+    setLatestVersion(version);
+    setVersionsRefresh((n) => n + 1);
+    setPublishing(false);
+    setTab('versions');
+    setNotice(t('published', { version }));
+  };
+  const importJson = (text: string) => {
+    try {
+      update(parseImportedPolicy(text, policy.id));
+      select(null);
+      requestAnimationFrame(fitView);
+    } catch (e) {
+      setNotice(t('importFailed', { message: (e as Error).message }));
+    }
+  };
+
+  return (
+    <div className="editor" data-testid="editor">
+      <EditorToolbar
+        policy={policy}
+        latestVersion={latestVersion}
+        status={save.status}
+        saveError={save.error}
+        canUndo={history.canUndo}
+        canRedo={history.canRedo}
+        problems={validation.problems.length}
+        onAddState={newState}
+        onAutoLayout={() => void layout()}
+        onFitView={fitView}
+        onUndo={history.undo}
+        onRedo={history.redo}
+        onImport={importJson}
+        onExport={() => exportPolicy(policy)}
+        onPublish={() => setPublishing(true)}
+      />
+      {notice && (
+        <div className="notice" data-testid="notice" onClick={() => setNotice(null)}>
+          {notice}
+        </div>
+      )}
+      <div className="editor-body">
+        <div className={`editor-main tab-${tab}`}>
+          <PolicyCanvas
+            policy={policy}
+            selection={selection}
+            lit={lit}
+            problems={targets}
+            focus={focus}
+            onSelect={select}
+            onChange={update}
+          />
+          <div className="shortcuts muted">{t('shortcuts')}</div>
+          <BottomPanel tab={tab} onTab={setTab} problems={validation.problems.length}>
+            {tab === 'problems' && (
+              <ProblemsPanel problems={validation.problems} onPick={pickProblem} />
+            )}
+            {tab === 'simulator' && (
+              <SimulatorPanel policy={policy} onChange={update} onPath={setLit} />
+            )}
+            {tab === 'versions' && <VersionsPanel policy={policy} refresh={versionsRefresh} />}
+          </BottomPanel>
+        </div>
+        <aside className="inspector" data-testid="inspector">
+          <Inspector
+            policy={policy}
+            selection={selection}
+            section={section}
+            onSection={setSection}
+            onSelect={select}
+            onChange={update}
+          />
+        </aside>
+      </div>
+      {publishing && <PublishDialog onPublish={publish} onClose={() => setPublishing(false)} />}
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+// Policy list and template gallery: open a policy, or clone a template into a new one.
+import { useEffect, useState } from 'react';
+import { listPolicies, type PolicySummary } from '../api/policies.api.js';
+import { listTemplates, type Template } from '../api/templates.api.js';
+import { useI18n } from '../i18n/i18n.js';
+import { CloneDialog } from './clone-dialog.js';
+import { navigate } from './use-hash-route.js';
+
+export function PoliciesPage() {
+  const { t, text } = useI18n();
+  const [policies, setPolicies] = useState<PolicySummary[] | null>(null);
+  const [templates, setTemplates] = useState<Template[]>([]);
+  const [cloning, setCloning] = useState<Template | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    listPolicies().then(setPolicies, (e: Error) => setError(e.message));
+    listTemplates().then(setTemplates, (e: Error) => setError(e.message));
+  }, []);
+
+  return (
+    <main className="page">
+      {error && <div className="alert error">{error}</div>}
+      <section>
+        <h1>{t('policies')}</h1>
+        <div className="card-grid" data-testid="policy-list">
+          {policies?.length === 0 && <p className="muted">{t('noPolicies')}</p>}
+          {policies?.map((p) => (
+            <a
+              key={p.id}
+              className="card policy-card"
+              href={`#/policies/${encodeURIComponent(p.id)}`}
+              data-testid={`policy-${p.id}`}
+            >
+              <div className="card-title">{text(p.name, p.id)}</div>
+              <code className="muted">{p.id}</code>
+              <div className="card-meta">
+                <span className={p.latestVersion > 0 ? 'badge ok' : 'badge'}>
+                  {p.latestVersion > 0
+                    ? t('latestVersion', { version: p.latestVersion })
+                    : t('unpublished')}
+                </span>
+                <span className="muted">{new Date(p.updatedAt).toLocaleString()}</span>
+              </div>
+            </a>
+          ))}
+        </div>
+      </section>
+      <section>
+        <h2>{t('templates')}</h2>
+        <p className="muted">{t('templatesHint')}</p>
+        <div className="card-grid" data-testid="template-gallery">
+          {templates.map((tpl) => (
+            <div key={tpl.id} className="card template-card" data-testid={`template-${tpl.id}`}>
+              <div className="card-title">{text(tpl.document.name, tpl.id)}</div>
+              <p className="card-body">{text(tpl.document.description)}</p>
+              <div className="card-meta">
+                <span className="badge">
+                  {Object.keys(tpl.document.machine.states).length} {t('states')}
+                </span>
+                <span className="badge">
+                  {tpl.scenarios.length} {t('scenarios')}
+                </span>
+              </div>
+              <button
+                type="button"
+                className="btn primary"
+                data-testid={`clone-${tpl.id}`}
+                onClick={() => setCloning(tpl)}
+              >
+                {t('clone')}
+              </button>
+            </div>
+          ))}
+        </div>
+      </section>
+      {cloning && (
+        <CloneDialog
+          template={cloning}
+          taken={(policies ?? []).map((p) => p.id)}
+          onClose={() => setCloning(null)}
+          onCreated={(id) => navigate({ page: 'editor', policyId: id })}
+        />
+      )}
+    </main>
+  );
+}

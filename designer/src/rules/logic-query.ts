@@ -1,0 +1,162 @@
+// JSON-logic <-> react-querybuilder query, with a check that the builder can show a rule losslessly.
+import type { Policy } from '@poolflow/engine';
+import type { Field, RuleGroupType } from 'react-querybuilder';
+import { defaultRuleProcessorJsonLogic, formatQuery } from 'react-querybuilder/formatQuery';
+import { parseJsonLogic } from 'react-querybuilder/parseJsonLogic';
+
+const INSTANCE_FIELDS: { name: string; label: string; kind: 'number' | 'text' | 'list' }[] = [
+  { name: 'instance.poolEntries', label: 'Pool entries', kind: 'number' },
+  { name: 'instance.claims', label: 'Claims', kind: 'number' },
+  { name: 'instance.tags', label: 'Tags', kind: 'list' },
+  { name: 'instance.ownerId', label: 'Owner', kind: 'text' },
+  { name: 'instance.previousOwnerIds', label: 'Previous owners', kind: 'list' },
+  { name: 'instance.claimedBy', label: 'Claimed by', kind: 'list' },
+  { name: 'instance.createdAt', label: 'Created at (ms)', kind: 'number' },
+  { name: 'instance.lastActivityAt', label: 'Last activity (ms)', kind: 'number' },
+  { name: 'instance.enteredStateAt', label: 'Entered state (ms)', kind: 'number' },
+];
+
+/** Operator labels in Chinese (symbols stay as they are). */
+export const ZH_OPERATORS: Record<string, string> = {
+  contains: '包含',
+  doesNotContain: '不包含',
+  beginsWith: '开头是',
+  doesNotBeginWith: '开头不是',
+  endsWith: '结尾是',
+  doesNotEndWith: '结尾不是',
+  null: '为空',
+  notNull: '不为空',
+  in: '属于',
+  notIn: '不属于',
+  between: '介于',
+  notBetween: '不介于',
+  holds: '成立',
+};
+
+const listOperators = (zh: boolean) => [
+  { name: 'contains', label: zh ? '包含' : 'contains' },
+  { name: 'doesNotContain', label: zh ? '不包含' : 'does not contain' },
+];
+
+/** The pseudo-field for `{"rule": name}`: a named rule of the policy holds. */
+export const NAMED_RULE_FIELD = '$rule';
+
+/** Every `var` path a rule reads, so rules over fields the builder does not list still parse. */
+export function collectVarPaths(logic: unknown, out: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(logic)) logic.forEach((item) => collectVarPaths(item, out));
+  else if (logic && typeof logic === 'object') {
+    for (const [op, args] of Object.entries(logic)) {
+      const path: unknown = op === 'var' ? (Array.isArray(args) ? args[0] : args) : undefined;
+      if (typeof path === 'string' && path !== '') out.add(path);
+      collectVarPaths(args, out);
+    }
+  }
+  return out;
+}
+
+/** Fields the builder offers: entity fields (typed from the schema), instance fields, rule vars. */
+export function ruleFields(policy: Policy, logic?: unknown, lang: 'en' | 'zh' = 'en'): Field[] {
+  const fields: Field[] = [];
+  for (const [name, schema] of Object.entries(policy.entity.schema.properties)) {
+    const type = schema['type'];
+    const values = Array.isArray(schema['enum']) ? (schema['enum'] as unknown[]) : undefined;
+    const field: Field = {
+      name: `entity.${name}`,
+      label: `entity.${typeof schema['title'] === 'string' ? schema['title'] : name}`,
+    };
+    if (type === 'integer' || type === 'number') field.inputType = 'number';
+    if (type === 'boolean') field.valueEditorType = 'checkbox';
+    if (values) {
+      field.valueEditorType = 'select';
+      field.values = values.map((v) => ({ name: String(v), label: String(v) }));
+    }
+    fields.push(field);
+  }
+  for (const f of INSTANCE_FIELDS) {
+    const field: Field = { name: f.name, label: `instance.${f.label}` };
+    if (f.kind === 'number') field.inputType = 'number';
+    if (f.kind === 'list') field.operators = listOperators(lang === 'zh');
+    fields.push(field);
+  }
+  const names = Object.keys(policy.rules ?? {});
+  if (names.length > 0) {
+    fields.push({
+      name: NAMED_RULE_FIELD,
+      label: lang === 'zh' ? '命名规则' : 'rule (named)',
+      valueEditorType: 'select',
+      values: names.map((n) => ({ name: n, label: n })),
+      operators: [{ name: '=', label: lang === 'zh' ? '成立' : 'holds' }],
+    });
+  }
+  for (const path of collectVarPaths(logic)) {
+    if (!fields.some((f) => f.name === path)) fields.push({ name: path, label: path });
+  }
+  return fields;
+}
+
+/** Unwraps one-element and/or groups, which the builder adds around single conditions. */
+export function simplifyLogic(logic: unknown): unknown {
+  if (Array.isArray(logic)) return logic.map(simplifyLogic);
+  if (!logic || typeof logic !== 'object') return logic;
+  const entries = Object.entries(logic);
+  if (entries.length !== 1) return logic;
+  const [op, args] = entries[0] as [string, unknown];
+  if ((op === 'and' || op === 'or') && Array.isArray(args) && args.length === 1) {
+    return simplifyLogic(args[0]);
+  }
+  return { [op]: simplifyLogic(args) };
+}
+
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((item, i) => sameJson(item, b[i]));
+  }
+  // Keys holding undefined are absent in JSON.
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  const ka = Object.keys(ra).filter((k) => ra[k] !== undefined);
+  const kb = Object.keys(rb).filter((k) => rb[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => sameJson(ra[k], rb[k]));
+}
+
+export function queryToLogic(query: RuleGroupType): unknown {
+  if (query.rules.length === 0) return true;
+  return simplifyLogic(
+    formatQuery(query, {
+      format: 'jsonlogic',
+      ruleProcessor: (rule, options): unknown =>
+        rule.field === NAMED_RULE_FIELD
+          ? { rule: rule.value as unknown }
+          : (defaultRuleProcessorJsonLogic(rule, options) as unknown),
+    }),
+  );
+}
+
+/** The builder's query for a rule, or null when the builder cannot show it without loss. */
+export function logicToQuery(logic: unknown, fields: Field[]): RuleGroupType | null {
+  if (logic === undefined || logic === true) return { combinator: 'and', rules: [] };
+  if (!logic || typeof logic !== 'object' || Array.isArray(logic)) return null;
+  let query: RuleGroupType;
+  try {
+    const options = {
+      fields,
+      jsonLogicOperations: {
+        rule: (value: unknown) => ({
+          field: NAMED_RULE_FIELD,
+          operator: '=',
+          value: Array.isArray(value) ? (value[0] as unknown) : value,
+        }),
+      },
+    } as unknown as Parameters<typeof parseJsonLogic>[1];
+    query = parseJsonLogic(
+      logic as Parameters<typeof parseJsonLogic>[0],
+      options,
+    ) as unknown as RuleGroupType;
+  } catch {
+    return null;
+  }
+  return sameJson(queryToLogic(query), simplifyLogic(logic)) ? query : null;
+}

@@ -1,0 +1,92 @@
+// Edits a JSON-logic rule visually (react-querybuilder) or as raw JSON when the builder cannot show it.
+import type { Policy } from '@poolflow/engine';
+import { useMemo, useRef, useState } from 'react';
+import { defaultOperators, QueryBuilder, type RuleGroupType } from 'react-querybuilder';
+import { useI18n } from '../i18n/i18n.js';
+import { logicToQuery, queryToLogic, ruleFields, sameJson, ZH_OPERATORS } from './logic-query.js';
+import { RawJsonEditor } from './raw-json-editor.js';
+
+const ZH = {
+  translations: {
+    addRule: { label: '+ 条件', title: '添加条件' },
+    addGroup: { label: '+ 条件组', title: '添加条件组' },
+    removeRule: { label: '⨯', title: '删除条件' },
+    removeGroup: { label: '⨯', title: '删除条件组' },
+    notToggle: { label: '非', title: '取反' },
+  },
+  operators: defaultOperators.map((o) => ({ ...o, label: ZH_OPERATORS[o.name] ?? o.label })),
+  combinators: [
+    { name: 'and', label: '并且' },
+    { name: 'or', label: '或者' },
+  ],
+};
+
+export interface RuleEditorProps {
+  value: unknown;
+  onChange: (value: unknown) => void;
+  policy: Policy;
+  testId?: string;
+}
+
+export function RuleEditor({ value, onChange, policy, testId }: RuleEditorProps) {
+  const { t, lang } = useI18n();
+  const fields = useMemo(() => ruleFields(policy, value, lang), [policy, value, lang]);
+  const parsed = useMemo(() => logicToQuery(value, fields), [value, fields]);
+  const [mode, setMode] = useState<'builder' | 'json'>(parsed ? 'builder' : 'json');
+  const [query, setQuery] = useState<RuleGroupType | null>(parsed);
+  const emitted = useRef<unknown>(value);
+  // The value changed from outside (undo, another form): show it afresh.
+  if (!sameJson(emitted.current, value)) {
+    emitted.current = value;
+    setQuery(parsed);
+  }
+
+  const onQueryChange = (next: RuleGroupType) => {
+    setQuery(next);
+    const logic = queryToLogic(next);
+    emitted.current = logic;
+    onChange(logic);
+  };
+
+  const builderOk = mode === 'builder' && query !== null;
+  return (
+    <div className="rule-editor" data-testid={testId}>
+      <div className="segmented">
+        <button
+          type="button"
+          className={builderOk ? 'active' : ''}
+          disabled={!parsed}
+          onClick={() => setMode('builder')}
+        >
+          {t('builder')}
+        </button>
+        <button
+          type="button"
+          className={builderOk ? '' : 'active'}
+          onClick={() => setMode('json')}
+          data-testid={testId ? `${testId}-json-mode` : undefined}
+        >
+          {t('rawJson')}
+        </button>
+      </div>
+      {!parsed && <p className="hint">{t('builderUnsupported')}</p>}
+      {builderOk ? (
+        <QueryBuilder
+          fields={fields}
+          query={query}
+          onQueryChange={onQueryChange}
+          parseNumbers="strict-limited"
+          enableMountQueryChange={false}
+          {...(lang === 'zh' ? ZH : {})}
+          controlClassnames={{ queryBuilder: 'qb-compact' }}
+        />
+      ) : (
+        <RawJsonEditor
+          value={value}
+          onChange={onChange}
+          {...(testId ? { testId: `${testId}-json` } : {})}
+        />
+      )}
+    </div>
+  );
+}

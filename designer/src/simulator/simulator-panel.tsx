@@ -1,0 +1,168 @@
+// Simulator: pick or write a scenario, run it on the real engine here in the browser, see the trace
+// and the path it took on the canvas; scenarios are saved with the policy.
+import type { Policy, Scenario } from '@poolflow/engine';
+import { useEffect, useState } from 'react';
+import { scenariosForPolicy } from '../api/templates.api.js';
+import { stateLabel } from '../canvas/policy-graph.js';
+import { useI18n } from '../i18n/i18n.js';
+import {
+  runScenario,
+  savedScenarios,
+  starterScenario,
+  withScenario,
+  type LitPath,
+  type ScenarioRun,
+} from './run-scenario.js';
+import { TraceTimeline } from './trace-timeline.js';
+
+const pretty = (s: unknown) => JSON.stringify(s, null, 2);
+
+export function SimulatorPanel(props: {
+  policy: Policy;
+  onChange: (policy: Policy) => void;
+  onPath: (path: LitPath | null) => void;
+}) {
+  const { policy, onPath } = props;
+  const { t, lang } = useI18n();
+  const saved = savedScenarios(policy);
+  const [templates, setTemplates] = useState<Scenario[]>([]);
+  const [text, setText] = useState(() => pretty(saved[0] ?? starterScenario(policy)));
+  const [run, setRun] = useState<ScenarioRun | null>(null);
+  // Template scenarios depend on which template the policy came from, not on its edits.
+  const { id, machine } = policy;
+  useEffect(() => {
+    // A policy that came from no template simply has no template scenarios.
+    scenariosForPolicy(id, machine.id).then(setTemplates, () => setTemplates([]));
+  }, [id, machine.id]);
+  useEffect(() => () => onPath(null), [onPath]);
+
+  const extra = templates.filter((s) => !saved.some((k) => k.name === s.name));
+  const choices = [...saved, ...extra];
+  const pick = (value: string) => {
+    const chosen = value === 'new' ? starterScenario(policy) : choices[Number(value)];
+    if (chosen) setText(pretty(chosen));
+    setRun(null);
+    onPath(null);
+  };
+  const execute = () => {
+    let scenario: Scenario;
+    try {
+      scenario = JSON.parse(text) as Scenario;
+    } catch (e) {
+      setRun({
+        error: `${t('invalidJson')}: ${(e as Error).message}`,
+        path: { states: new Set(), edges: new Set() },
+      });
+      return;
+    }
+    const result = runScenario(policy, scenario);
+    setRun(result);
+    onPath(result.result ? result.path : null);
+  };
+  const save = () => {
+    try {
+      const scenario = JSON.parse(text) as Scenario;
+      props.onChange(withScenario(policy, scenario));
+    } catch (e) {
+      setRun({
+        error: `${t('invalidJson')}: ${(e as Error).message}`,
+        path: { states: new Set(), edges: new Set() },
+      });
+    }
+  };
+
+  const result = run?.result;
+  return (
+    <div className="simulator" data-testid="simulator">
+      <div className="simulator-editor">
+        <div className="row">
+          <select
+            data-testid="scenario-picker"
+            defaultValue=""
+            onChange={(e) => pick(e.target.value)}
+          >
+            <option value="" disabled>
+              {t('pickScenario')}
+            </option>
+            <optgroup label={t('scenarioSaved')}>
+              {saved.map((s, i) => (
+                <option key={`s${i}`} value={i}>
+                  {s.name ?? `#${i + 1}`}
+                </option>
+              ))}
+            </optgroup>
+            {extra.length > 0 && (
+              <optgroup label={t('templateScenarios')}>
+                {extra.map((s, i) => (
+                  <option key={`t${i}`} value={saved.length + i}>
+                    {s.name ?? `#${i + 1}`}
+                  </option>
+                ))}
+              </optgroup>
+            )}
+            <option value="new">+ {t('newScenario')}</option>
+          </select>
+          <button
+            type="button"
+            className="btn primary small"
+            onClick={execute}
+            data-testid="run-scenario"
+          >
+            ▶ {t('run')}
+          </button>
+          <button type="button" className="btn small" onClick={save} data-testid="save-scenario">
+            {t('saveScenario')}
+          </button>
+        </div>
+        <textarea
+          className="code"
+          spellCheck={false}
+          value={text}
+          data-testid="scenario-json"
+          onChange={(e) => setText(e.target.value)}
+        />
+      </div>
+      <div className="simulator-result">
+        {run?.error && (
+          <div className="alert error" data-testid="sim-error">
+            {run.error}
+          </div>
+        )}
+        {result && (
+          <>
+            <div
+              className={result.ok ? 'sim-summary ok' : 'sim-summary failed'}
+              data-testid="sim-summary"
+              data-ok={String(result.ok)}
+            >
+              <span>
+                {result.ok
+                  ? `✓ ${t('passed')}`
+                  : `✗ ${t('failed', { count: result.failures.length })}`}
+              </span>
+              <span>
+                {t('simFinalState')}:{' '}
+                <strong data-testid="sim-final-state" data-state={result.final.state}>
+                  {stateLabel(policy, result.final.state, lang)}
+                </strong>
+              </span>
+              <span>
+                {t('owner')}: {result.final.ownerId ?? t('noOwner')}
+              </span>
+            </div>
+            {result.failures.length > 0 && (
+              <ul className="failures">
+                {result.failures.map((f, i) => (
+                  <li key={i} className="error-text">
+                    {f.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+            <TraceTimeline policy={policy} trace={result.trace} />
+          </>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+// A simulation trace as a timeline: when, what happened, where the record went, who was notified.
+import type { Policy, TraceEntry } from '@poolflow/engine';
+import { stateLabel } from '../canvas/policy-graph.js';
+import { useI18n } from '../i18n/i18n.js';
+import { formatOffset } from './run-scenario.js';
+
+export function TraceTimeline({ policy, trace }: { policy: Policy; trace: TraceEntry[] }) {
+  const { t, lang } = useI18n();
+  const start = trace[0]?.at ?? new Date(0).toISOString();
+  const name = (s: string) => (s ? stateLabel(policy, s, lang) : '—');
+  return (
+    <ol className="timeline" data-testid="trace-timeline">
+      {trace.map((entry, i) => {
+        const moved = entry.from !== entry.to;
+        const kind = entry.rejected
+          ? 'rejected'
+          : entry.trigger.startsWith('timer')
+            ? 'timer'
+            : 'event';
+        return (
+          <li key={i} className={`timeline-item ${kind}`} data-testid="trace-entry">
+            <span className="timeline-dot" />
+            <div className="timeline-when">{formatOffset(start, entry.at)}</div>
+            <div className="timeline-what">
+              <strong>{entry.trigger}</strong>
+              {entry.actor && <span className="muted"> · {entry.actor}</span>}
+              <span className={moved ? 'timeline-move moved' : 'timeline-move'}>
+                {entry.from ? `${name(entry.from)} → ${name(entry.to)}` : `→ ${name(entry.to)}`}
+              </span>
+            </div>
+            <div className="timeline-details muted">
+              {t('owner')}: {entry.ownerId ?? t('noOwner')}
+              {entry.tags.length > 0 && <> · {entry.tags.map((tag) => `#${tag}`).join(' ')}</>}
+              {entry.notified.length > 0 && (
+                <>
+                  {' '}
+                  · {t('notified')}: {entry.notified.flatMap((n) => n.to).join(', ')}
+                </>
+              )}
+              {entry.rejected && (
+                <span className="error-text">
+                  {' '}
+                  · {t('rejected')}: {entry.rejected.code}
+                </span>
+              )}
+            </div>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

@@ -1,0 +1,178 @@
+// @vitest-environment jsdom
+import type { Policy } from '@poolflow/engine';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { I18nProvider } from '../src/i18n/i18n.js';
+import { PolicySettings } from '../src/inspector/policy-settings.js';
+import { StateInspector } from '../src/inspector/state-inspector.js';
+import { TransitionInspector } from '../src/inspector/transition-inspector.js';
+import { crm } from './fixtures.js';
+
+afterEach(cleanup);
+
+/** The last policy the inspector handed back. */
+function lastPolicy(onChange: ReturnType<typeof vi.fn>): Policy {
+  const calls = onChange.mock.calls;
+  expect(calls.length).toBeGreaterThan(0);
+  return calls[calls.length - 1][0] as Policy;
+}
+
+function input(container: HTMLElement, id: string): HTMLInputElement {
+  const element = container.querySelector<HTMLInputElement>(`#${id}`);
+  if (!element) throw new Error(`no input #${id}`);
+  return element;
+}
+
+describe('inspector forms', () => {
+  it('renders the state form from the schema and writes a changed label and pool flag back', () => {
+    const onChange = vi.fn();
+    render(
+      <I18nProvider lang="en">
+        <StateInspector
+          policy={crm()}
+          name="review"
+          onChange={onChange}
+          onSelect={() => undefined}
+        />
+      </I18nProvider>,
+    );
+    const form = screen.getByTestId('state-form');
+    // Showing a form changes nothing.
+    expect(onChange).not.toHaveBeenCalled();
+    fireEvent.change(input(form, 'state-form_meta_label_en'), {
+      target: { value: 'Manager check' },
+    });
+    expect(lastPolicy(onChange).machine.states['review']?.meta?.label).toEqual({
+      en: 'Manager check',
+      zh: '主管审核',
+    });
+    fireEvent.click(input(form, 'state-form_meta_pooled'));
+    const review = lastPolicy(onChange).machine.states['review'];
+    expect(review?.meta?.pooled).toBe(true);
+    // Transitions and actions are untouched by the form.
+    expect(review?.on).toEqual(crm().machine.states['review']?.on);
+    expect(review?.entry).toEqual(crm().machine.states['review']?.entry);
+  });
+
+  it('renders entry actions with the params form of their action type', () => {
+    const onChange = vi.fn();
+    render(
+      <I18nProvider lang="en">
+        <StateInspector policy={crm()} name="pool" onChange={onChange} onSelect={() => undefined} />
+      </I18nProvider>,
+    );
+    const params = screen.getByTestId('entry-actions-0-params');
+    fireEvent.change(input(params, 'entry-actions-0-params_add'), { target: { value: 'tough' } });
+    expect(lastPolicy(onChange).machine.states['pool']?.entry).toEqual([
+      { type: 'tag', params: { add: 'tough', when: { rule: 'isHard' } } },
+    ]);
+  });
+
+  it('edits the claim rules and shows their eligibility rule', () => {
+    const onChange = vi.fn();
+    render(
+      <I18nProvider lang="en">
+        <PolicySettings
+          policy={crm()}
+          section="claim"
+          onSection={() => undefined}
+          onChange={onChange}
+        />
+      </I18nProvider>,
+    );
+    const form = screen.getByTestId('settings-claim');
+    expect(onChange).not.toHaveBeenCalled();
+    expect(within(form).getByText('Max claims per day')).toBeTruthy();
+    fireEvent.change(input(form, 'settings-claim_maxPerDay'), { target: { value: '12' } });
+    expect(lastPolicy(onChange).claim).toEqual({ ...crm().claim, maxPerDay: 12 });
+    // Eligibility is shown in the rule builder: "tags does not contain hard" or "isSenior holds".
+    const rules = screen.getByTestId('field-eligible').querySelectorAll('.rule');
+    expect(rules).toHaveLength(2);
+    expect(rules[0]?.querySelector<HTMLInputElement>('.rule-value')?.value).toBe('hard');
+    expect(rules[1]?.querySelector<HTMLSelectElement>('.rule-value')?.value).toBe('isSenior');
+  });
+
+  it('shows the score, which the builder cannot show, as raw JSON and applies edits', () => {
+    const onChange = vi.fn();
+    render(
+      <I18nProvider lang="en">
+        <PolicySettings
+          policy={crm()}
+          section="score"
+          onSection={() => undefined}
+          onChange={onChange}
+        />
+      </I18nProvider>,
+    );
+    const json = screen.getByTestId<HTMLTextAreaElement>('settings-score-json');
+    expect(JSON.parse(json.value)).toEqual(crm().score);
+    fireEvent.change(json, { target: { value: '{"+": [1, 2]}' } });
+    fireEvent.blur(json);
+    expect(lastPolicy(onChange).score).toEqual({ '+': [1, 2] });
+  });
+
+  it('changes the protection period in the delays form', () => {
+    const onChange = vi.fn();
+    render(
+      <I18nProvider lang="en">
+        <PolicySettings
+          policy={crm()}
+          section="delays"
+          onSection={() => undefined}
+          onChange={onChange}
+        />
+      </I18nProvider>,
+    );
+    fireEvent.change(screen.getByTestId('field-release-days'), { target: { value: '45' } });
+    expect(lastPolicy(onChange).delays).toEqual({ ...crm().delays, release: { days: 45 } });
+  });
+
+  it('edits a named rule in the visual rule builder', () => {
+    const onChange = vi.fn();
+    render(
+      <I18nProvider lang="en">
+        <PolicySettings
+          policy={crm()}
+          section="rules"
+          onSection={() => undefined}
+          onChange={onChange}
+        />
+      </I18nProvider>,
+    );
+    const builder = screen.getByTestId('field-isHard');
+    const value = builder.querySelector<HTMLInputElement>('.rule-value');
+    if (!value) throw new Error('no value editor');
+    expect(value.value).toBe('3');
+    fireEvent.change(value, { target: { value: '4' } });
+    expect(lastPolicy(onChange).rules?.['isHard']).toEqual({
+      '>=': [{ var: 'instance.poolEntries' }, 4],
+    });
+  });
+
+  it('edits a transition: target, and the payload fields of its event', () => {
+    const onChange = vi.fn();
+    const ref = { source: 'owned', kind: 'on' as const, key: 'RELEASE', index: 0 };
+    render(
+      <I18nProvider lang="en">
+        <TransitionInspector
+          policy={crm()}
+          refTo={ref}
+          onChange={onChange}
+          onSelect={() => undefined}
+        />
+      </I18nProvider>,
+    );
+    const form = screen.getByTestId('transition-form');
+    fireEvent.change(form.querySelector('select')!, { target: { value: '4' } });
+    expect(lastPolicy(onChange).machine.states['owned']?.on?.['RELEASE']).toBe('won');
+    const payload = screen.getByTestId('field-payload');
+    const title = payload.querySelector<HTMLInputElement>('input[id$="_0_title"]');
+    fireEvent.change(title!, { target: { value: 'Why' } });
+    expect(lastPolicy(onChange).events?.['RELEASE']?.payload).toEqual({
+      type: 'object',
+      required: ['reason'],
+      additionalProperties: false,
+      properties: { reason: { type: 'string', title: 'Why', minLength: 1, maxLength: 500 } },
+    });
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import {
+  collectVarPaths,
+  logicToQuery,
+  queryToLogic,
+  ruleFields,
+  simplifyLogic,
+} from '../src/rules/logic-query.js';
+import { crm } from './fixtures.js';
+
+const policy = crm();
+const roundTrip = (logic: unknown) => {
+  const query = logicToQuery(logic, ruleFields(policy, logic));
+  return query === null ? null : queryToLogic(query);
+};
+
+describe('rule builder <-> JSON-logic', () => {
+  it.each(Object.entries(policy.rules ?? {}))(
+    'round-trips the CRM rule %s unchanged',
+    (_name, rule) => {
+      expect(roundTrip(rule)).toEqual(rule);
+    },
+  );
+
+  it('round-trips conditions the builder writes: and/or groups, negation, lists, ranges', () => {
+    const rules = [
+      {
+        and: [
+          { '>=': [{ var: 'instance.poolEntries' }, 3] },
+          { '==': [{ var: 'entity.level' }, 'A'] },
+        ],
+      },
+      {
+        or: [
+          { '<': [{ var: 'entity.urgency' }, 2] },
+          { '!': { in: ['hard', { var: 'instance.tags' }] } },
+        ],
+      },
+      { in: [{ var: 'entity.industry' }, ['software', 'finance']] },
+      { '!': { '==': [{ var: 'entity.industry' }, 'trade'] } },
+      { '<=': [1, { var: 'instance.claims' }, 5] },
+    ];
+    for (const rule of rules) expect(roundTrip(rule)).toEqual(rule);
+  });
+
+  it('shows references to named rules as conditions: the CRM claim eligibility', () => {
+    const eligible = policy.claim?.eligible;
+    expect(roundTrip(eligible)).toEqual(eligible);
+    const query = logicToQuery(eligible, ruleFields(policy, eligible));
+    expect(query?.rules[1]).toEqual({ field: '$rule', operator: '=', value: 'isSenior' });
+  });
+
+  it('builds the query the builder shows: fields typed from the entity schema', () => {
+    const query = logicToQuery({ '>=': [{ var: 'entity.urgency' }, 3] }, ruleFields(policy));
+    expect(query?.rules).toEqual([{ field: 'entity.urgency', operator: '>=', value: 3 }]);
+    const urgency = ruleFields(policy).find((f) => f.name === 'entity.urgency');
+    expect(urgency?.inputType).toBe('number');
+    const industry = ruleFields(policy).find((f) => f.name === 'entity.industry');
+    expect(industry?.valueEditorType).toBe('select');
+  });
+
+  it('falls back to raw JSON for what the builder cannot show', () => {
+    // Arithmetic (the CRM score), truthiness tests, custom operators, bare values.
+    expect(roundTrip(policy.score)).toBeNull();
+    expect(roundTrip({ '!!': { var: 'entity.phone' } })).toBeNull();
+    expect(roundTrip({ daysSince: [{ var: 'instance.lastActivityAt' }] })).toBeNull();
+    expect(roundTrip(42)).toBeNull();
+  });
+
+  it('treats an empty builder as always true', () => {
+    expect(queryToLogic({ combinator: 'and', rules: [] })).toBe(true);
+    expect(logicToQuery(true, ruleFields(policy))).toEqual({ combinator: 'and', rules: [] });
+  });
+
+  it('drops the one-condition groups the builder adds around a rule', () => {
+    expect(simplifyLogic({ and: [{ '==': [1, 1] }] })).toEqual({ '==': [1, 1] });
+    expect(simplifyLogic({ '!': { or: [{ var: 'x' }] } })).toEqual({ '!': { var: 'x' } });
+    expect([...collectVarPaths(policy.claim?.eligible)]).toEqual(['instance.tags']);
+  });
+});
