@@ -4,12 +4,10 @@ import type { FastifyInstance } from 'fastify';
 
 export default function actionRoutes(app: FastifyInstance): void {
   app.get('/api/actions', { schema: { tags: ['policies'] } }, () => ({
-    items: actions
-      .list()
-      .map((a) => ({
-        type: a.type,
-        description: a.description ?? '',
-        paramsSchema: a.paramsSchema,
-      })),
+    items: actions.list().map((a) => ({
+      type: a.type,
+      description: a.description ?? '',
+      paramsSchema: a.paramsSchema,
+    })),
   }));
 }
