@@ -112,19 +112,18 @@ export async function poolStats(
      WHERE h.pool_key = :pool AND h.at >= :from AND h.at < :to AND h.event_type = 'CLAIM'`,
     { pool: poolKey, success, from, to },
   );
+  // Each exit from the pool in the range, paired with the latest entry before it (index on record_id, seq).
   const median = await db.raw<{ rows: { hours: number | null }[] }>(
-    `WITH moves AS (
-       SELECT record_id, at, seq, to_state = ANY(:pooled) AS entered
-       FROM history
-       WHERE pool_key = :pool AND at < :to
-         AND ((to_state = ANY(:pooled) AND (from_state <> ALL(:pooled) OR event_type = 'CREATE'))
-           OR (from_state = ANY(:pooled) AND to_state <> ALL(:pooled)))
-     ), spans AS (
-       SELECT at, entered, lag(at) OVER w AS prev_at, lag(entered) OVER w AS prev_entered
-       FROM moves WINDOW w AS (PARTITION BY record_id ORDER BY at, seq)
-     )
-     SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM at - prev_at) / 3600) AS hours
-     FROM spans WHERE NOT entered AND prev_entered AND at >= :from`,
+    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM x.at - e.at) / 3600) AS hours
+     FROM history x
+     CROSS JOIN LATERAL (
+       SELECT h.at FROM history h
+       WHERE h.record_id = x.record_id AND h.seq <= x.seq AND h.to_state = ANY(:pooled)
+         AND (h.from_state <> ALL(:pooled) OR h.event_type = 'CREATE')
+       ORDER BY h.seq DESC LIMIT 1
+     ) e
+     WHERE x.pool_key = :pool AND x.at >= :from AND x.at < :to
+       AND x.from_state = ANY(:pooled) AND x.to_state <> ALL(:pooled)`,
     { pool: poolKey, pooled, from, to },
   );
   const claims = (await db('history')
