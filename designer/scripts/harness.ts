@@ -48,3 +48,38 @@ export async function logIn(page: Page, url: string): Promise<void> {
   await page.getByTestId('login-submit').click();
   await page.getByTestId('template-gallery').waitFor();
 }
+
+/** Logs a workspace user in (any user; admins land on the policies, others on the workspace). */
+export async function logInAs(
+  page: Page,
+  url: string,
+  username: string,
+  password: string,
+): Promise<void> {
+  await page.goto(url);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('current-user').waitFor();
+}
+
+/** A JSON call to the runtime's API over HTTP, as a user's token; throws on an unexpected status. */
+export async function apiCall<T = unknown>(
+  url: string,
+  token: string | null,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (token) headers['authorization'] = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(new URL(path, url), {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}

@@ -1,4 +1,4 @@
-// The designer app: login, then the policy list or the editor of one policy.
+// The app: login, then the pool workspace, or (admins) the policy list and the editor of one policy.
 import { useEffect, useState } from 'react';
 import { logout, storedUser, type User } from './api/auth.api.js';
 import { hasToken, onUnauthorized } from './api/client.js';
@@ -7,6 +7,7 @@ import { LoginPage } from './pages/login-page.js';
 import { PoliciesPage } from './pages/policies-page.js';
 import { TopBar } from './pages/top-bar.js';
 import { useHashRoute } from './pages/use-hash-route.js';
+import { WorkspacePage } from './workspace/workspace-page.js';
 
 export function App() {
   const [user, setUser] = useState<User | null>(() => (hasToken() ? storedUser() : null));
@@ -20,9 +21,17 @@ export function App() {
   };
   return (
     <div className="app">
-      <TopBar user={user} onLogout={signOut} />
+      <TopBar user={user} route={route} onLogout={signOut} />
       {route.page === 'editor' ? (
         <EditorPage key={route.policyId} policyId={route.policyId} />
+      ) : route.page === 'workspace' || !user.roles.includes('admin') ? (
+        // Policies are for admins: everyone else starts in the workspace.
+        <WorkspacePage
+          me={user}
+          pool={route.page === 'workspace' ? route.pool : undefined}
+          view={route.page === 'workspace' ? route.view : 'pool'}
+          recordId={route.page === 'workspace' ? route.recordId : undefined}
+        />
       ) : (
         <PoliciesPage />
       )}

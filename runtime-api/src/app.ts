@@ -19,6 +19,7 @@ import healthRoutes from './routes/health/index.js';
 import manageRoutes from './routes/manage/index.js';
 import notificationRoutes from './routes/notifications/index.js';
 import policyRoutes from './routes/policies/index.js';
+import poolPolicyRoutes from './routes/pool-policy/index.js';
 import poolRoutes from './routes/pools/index.js';
 import recordRoutes from './routes/records/index.js';
 import statsRoutes from './routes/stats/index.js';
@@ -76,6 +77,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     policyRoutes,
     simulateRoutes,
     poolRoutes,
+    poolPolicyRoutes,
     recordRoutes,
     statsRoutes,
     actionRoutes,

@@ -54,3 +54,30 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   }
   return data as T;
 }
+
+/**
+ * A raw request with the bearer token, for bodies and replies that are not JSON (CSV uploads and
+ * downloads, streamed NDJSON progress). A non-2xx reply throws the same ApiError as api().
+ */
+export async function apiFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (token) headers.set('authorization', `Bearer ${token}`);
+  const response = await fetch(path, { ...init, headers });
+  if (!response.ok) {
+    const text = await response.text();
+    let error: { code?: string; message?: string; details?: unknown } | undefined;
+    try {
+      error = (JSON.parse(text) as { error?: typeof error }).error;
+    } catch {
+      // not JSON: the status says enough
+    }
+    if (response.status === 401) unauthorizedListeners.forEach((l) => l());
+    throw new ApiError(
+      response.status,
+      error?.code ?? 'POOL_ERR_HTTP',
+      error?.message ?? `${init.method ?? 'GET'} ${path}: HTTP ${response.status}`,
+      error?.details,
+    );
+  }
+  return response;
+}

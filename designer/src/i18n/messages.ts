@@ -1,4 +1,5 @@
 // UI strings in English and Chinese; `{name}` placeholders are filled by t().
+import { workspaceEn, workspaceZh } from './workspace-messages.js';
 
 export type Lang = 'en' | 'zh';
 
@@ -128,6 +129,7 @@ export const en = {
   changed: 'changed',
   language: '中文',
   shortcuts: 'N add state · Del delete · F2 rename · Ctrl+Z/Y undo/redo · L layout · F fit',
+  ...workspaceEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -258,6 +260,7 @@ export const zh: Record<MessageKey, string> = {
   changed: '修改',
   language: 'English',
   shortcuts: 'N 添加状态 · Del 删除 · F2 重命名 · Ctrl+Z/Y 撤销/重做 · L 布局 · F 适应',
+  ...workspaceZh,
 };
 
 export function format(template: string, vars: Record<string, string | number> = {}): string {

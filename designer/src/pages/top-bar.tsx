@@ -1,18 +1,31 @@
-// Application header: brand, language switch, signed-in user.
+// Application header: brand, workspace and policies, notifications, language switch, signed-in user.
 import type { User } from '../api/auth.api.js';
 import { useI18n } from '../i18n/i18n.js';
+import { NotificationBell } from '../workspace/notification-bell.js';
+import type { Route } from './use-hash-route.js';
 
-export function TopBar({ user, onLogout }: { user: User; onLogout: () => void }) {
+export function TopBar(props: { user: User; route: Route; onLogout: () => void }) {
+  const { user, onLogout, route } = props;
   const { t, lang, setLang } = useI18n();
+  const admin = user.roles.includes('admin');
+  const inWorkspace = route.page === 'workspace';
   return (
     <header className="top-bar">
-      <a className="brand" href="#/">
+      <a className="brand" href={admin ? '#/' : '#/pools'}>
         <span className="brand-mark">◎</span> {t('appName')}
       </a>
       <nav className="top-nav">
-        <a href="#/">{t('policies')}</a>
+        <a href="#/pools" className={inWorkspace ? 'active' : ''} data-testid="nav-workspace">
+          {t('workspace')}
+        </a>
+        {admin && (
+          <a href="#/" className={inWorkspace ? '' : 'active'} data-testid="nav-policies">
+            {t('policies')}
+          </a>
+        )}
       </nav>
       <div className="top-bar-right">
+        <NotificationBell />
         <button
           type="button"
           className="btn ghost"

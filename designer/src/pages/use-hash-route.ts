@@ -1,16 +1,40 @@
-// Minimal hash router: "#/" is the policy list, "#/policies/<id>" the editor.
+// Minimal hash router: "#/" is the policy list, "#/policies/<id>" the editor, "#/pools/<key>/…" the
+// workspace of a pool (pool view, my records, a record, analytics, import).
 import { useEffect, useState } from 'react';
 
-export type Route = { page: 'policies' } | { page: 'editor'; policyId: string };
+export type WorkspaceView = 'pool' | 'mine' | 'record' | 'analytics' | 'import';
+
+export type Route =
+  | { page: 'policies' }
+  | { page: 'editor'; policyId: string }
+  | { page: 'workspace'; pool?: string; view: WorkspaceView; recordId?: string };
 
 export function parseRoute(hash: string): Route {
-  const m = /^#\/policies\/([^/?#]+)/.exec(hash);
-  return m ? { page: 'editor', policyId: decodeURIComponent(m[1]) } : { page: 'policies' };
+  const editor = /^#\/policies\/([^/?#]+)/.exec(hash);
+  if (editor) return { page: 'editor', policyId: decodeURIComponent(editor[1]) };
+  const pools =
+    /^#\/pools(?:\/([^/?#]+)(?:\/(mine|analytics|import|records\/([^/?#]+)))?)?\/?$/.exec(hash);
+  if (pools) {
+    const [, pool, sub, recordId] = pools;
+    if (!pool) return { page: 'workspace', view: 'pool' };
+    const key = decodeURIComponent(pool);
+    if (recordId) return { page: 'workspace', pool: key, view: 'record', recordId };
+    return { page: 'workspace', pool: key, view: (sub as WorkspaceView | undefined) ?? 'pool' };
+  }
+  return { page: 'policies' };
+}
+
+export function routeHash(route: Route): string {
+  if (route.page === 'editor') return `#/policies/${encodeURIComponent(route.policyId)}`;
+  if (route.page === 'policies') return '#/';
+  if (!route.pool) return '#/pools';
+  const pool = `#/pools/${encodeURIComponent(route.pool)}`;
+  if (route.view === 'record' && route.recordId) return `${pool}/records/${route.recordId}`;
+  return route.view === 'pool' || route.view === 'record' ? pool : `${pool}/${route.view}`;
 }
 
 export function navigate(route: Route): void {
-  window.location.hash =
-    route.page === 'editor' ? `#/policies/${encodeURIComponent(route.policyId)}` : '#/';
+  window.location.hash = routeHash(route);
 }
 
 export function useHashRoute(): Route {

@@ -1,0 +1,77 @@
+// Import (CSV or NDJSON, progress streamed back as NDJSON lines) and file downloads with the token.
+import { apiFetch } from './client.js';
+
+export interface ImportProgress {
+  rows: number;
+  imported: number;
+  failed: number;
+}
+
+export interface ImportReport extends ImportProgress {
+  errors: { line: number; path: string; message: string }[];
+}
+
+export function importFormat(fileName: string): 'csv' | 'ndjson' {
+  return /\.(ndjson|jsonl|json)$/i.test(fileName) ? 'ndjson' : 'csv';
+}
+
+/** Uploads a file and reads the progress lines as they come; resolves with the final report. */
+export async function importRecords(
+  pool: string,
+  file: Blob,
+  format: 'csv' | 'ndjson',
+  onProgress: (progress: ImportProgress) => void,
+): Promise<ImportReport> {
+  const response = await apiFetch(`/api/pools/${encodeURIComponent(pool)}/import`, {
+    method: 'POST',
+    headers: {
+      'content-type': format === 'csv' ? 'text/csv' : 'application/x-ndjson',
+      accept: 'application/x-ndjson',
+    },
+    body: file,
+  });
+  let report: ImportReport | null = null;
+  for await (const line of ndjsonLines(response)) {
+    const message = JSON.parse(line) as {
+      progress?: ImportProgress;
+      done?: ImportReport;
+      error?: { message: string };
+    };
+    if (message.progress) onProgress(message.progress);
+    if (message.done) report = message.done;
+    if (message.error) throw new Error(message.error.message);
+  }
+  if (!report) throw new Error('the import ended without a report');
+  return report;
+}
+
+/** The lines of a streamed NDJSON body, as they arrive. */
+export async function* ndjsonLines(response: Response): AsyncGenerator<string> {
+  if (!response.body) {
+    yield* (await response.text()).split('\n').filter((l) => l.trim() !== '');
+    return;
+  }
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (value) buffer += value;
+    const lines = buffer.split('\n');
+    buffer = done ? '' : (lines.pop() ?? '');
+    for (const line of lines) if (line.trim() !== '') yield line;
+    if (done) return;
+  }
+}
+
+/** Downloads an authenticated file (a plain link cannot carry the bearer token). */
+export async function download(path: string, fileName: string): Promise<void> {
+  const blob = await (await apiFetch(path)).blob();
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

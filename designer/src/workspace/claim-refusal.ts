@@ -1,0 +1,65 @@
+// A refused move in plain words: which limit, until when, or why this record is not for this user.
+import { ApiError } from '../api/client.js';
+import type { I18n } from '../i18n/i18n.js';
+import { formatDateTime } from './format.js';
+
+export interface Refusal {
+  code: string;
+  text: string;
+  /** The end of a cooldown, as an ISO date. */
+  until?: string;
+}
+
+export function refusalOf(
+  error: unknown,
+  i18n: Pick<I18n, 't' | 'lang'>,
+  about: { tags?: string[]; claimNext?: boolean } = {},
+): Refusal {
+  const { t, lang } = i18n;
+  if (!(error instanceof ApiError)) {
+    return { code: 'ERROR', text: (error as Error).message };
+  }
+  const details = (error.details ?? {}) as Record<string, unknown>;
+  const num = (key: string): number | string => {
+    const value = details[key];
+    return typeof value === 'number' ? value : '?';
+  };
+  switch (error.code) {
+    case 'POOL_ERR_TAKEN':
+      return { code: error.code, text: t('refusedTaken') };
+    case 'POOL_ERR_CLAIM_LIMIT':
+      return {
+        code: error.code,
+        text: t('refusedClaimLimit', { owned: num('owned'), limit: num('limit') }),
+      };
+    case 'POOL_ERR_DAILY_LIMIT':
+      return { code: error.code, text: t('refusedDailyLimit', { limit: num('limit') }) };
+    case 'POOL_ERR_COOLDOWN': {
+      const until = typeof details['until'] === 'string' ? details['until'] : undefined;
+      const date = until ? formatDateTime(until, lang) : '?';
+      return {
+        code: error.code,
+        text: t('refusedCooldown', { date }),
+        ...(until ? { until } : {}),
+      };
+    }
+    case 'POOL_ERR_NOT_ELIGIBLE': {
+      const tags = [...(about.tags ?? []), ...((details['tags'] as string[] | undefined) ?? [])];
+      return {
+        code: error.code,
+        text: t(tags.includes('hard') ? 'refusedHard' : 'refusedNotEligible'),
+      };
+    }
+    case 'POOL_ERR_NOT_FOUND':
+      return {
+        code: error.code,
+        text: about.claimNext ? t('refusedNothingToClaim') : error.message,
+      };
+    case 'POOL_ERR_EVENT_NOT_ALLOWED':
+      return { code: error.code, text: t('refusedNotAllowed') };
+    case 'POOL_ERR_FORBIDDEN':
+      return { code: error.code, text: t('refusedForbidden') };
+    default:
+      return { code: error.code, text: error.message };
+  }
+}

@@ -1,0 +1,108 @@
+// Chinese names for the templates' fields and choices: policies carry English titles only.
+import type { Lang } from '../i18n/messages.js';
+
+const FIELDS: Record<string, string> = {
+  name: '名称',
+  industry: '行业',
+  phone: '电话',
+  level: '级别',
+  urgency: '紧急度 (0-5)',
+  channel: '渠道',
+  note: '备注',
+  reason: '原因',
+  months: '暂不跟进（月）',
+  position: '应聘职位',
+  email: '邮箱',
+  city: '城市',
+  source: '来源',
+  yearsOfExperience: '工作年限',
+  education: '学历',
+  rating: '面试评分 (1-5)',
+  startDate: '入职日期 (YYYY-MM-DD)',
+  reengage: '90 天后重新联系',
+  subject: '主题',
+  customer: '客户',
+  contactPhone: '联系电话',
+  contactEmail: '联系邮箱',
+  category: '类别',
+  priority: '优先级',
+  severity: '严重程度',
+  userId: '用户',
+};
+
+const VALUES: Record<string, string> = {
+  software: '软件',
+  manufacturing: '制造',
+  finance: '金融',
+  trade: '贸易',
+  retail: '零售',
+  education: '教育',
+  other: '其他',
+  call: '电话',
+  visit: '拜访',
+  email: '邮件',
+  wechat: '微信',
+  interview: '面试',
+  referral: '内推',
+  headhunter: '猎头',
+  job_board: '招聘网站',
+  campus: '校园',
+  website: '官网',
+  high_school: '高中',
+  associate: '大专',
+  bachelor: '本科',
+  master: '硕士',
+  doctorate: '博士',
+  phone: '电话',
+  web: '网页',
+  billing: '账单',
+  technical: '技术',
+  account: '账户',
+  delivery: '配送',
+  urgent: '紧急',
+  high: '高',
+  normal: '普通',
+  low: '低',
+  critical: '致命',
+  major: '严重',
+  minor: '一般',
+  cosmetic: '轻微',
+};
+
+export function fieldLabel(name: string, schemaTitle: unknown, lang: Lang): string {
+  if (lang === 'zh' && FIELDS[name]) return FIELDS[name];
+  return typeof schemaTitle === 'string' ? schemaTitle : name;
+}
+
+export function valueLabel(value: unknown, lang: Lang): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const text =
+    typeof value === 'string'
+      ? value
+      : typeof value === 'number' || typeof value === 'boolean'
+        ? String(value)
+        : JSON.stringify(value);
+  return lang === 'zh' ? (VALUES[text] ?? text) : text;
+}
+
+/** An object schema with Chinese titles and choice names, as an rjsf uiSchema beside it. */
+export function localizeForm(
+  schema: Record<string, unknown>,
+  lang: Lang,
+): { schema: Record<string, unknown>; uiSchema: Record<string, unknown> } {
+  const properties = (schema['properties'] ?? {}) as Record<string, Record<string, unknown>>;
+  const uiSchema: Record<string, unknown> = {};
+  const localized: Record<string, Record<string, unknown>> = {};
+  for (const [name, prop] of Object.entries(properties)) {
+    localized[name] = { ...prop, title: fieldLabel(name, prop['title'], lang) };
+    const ui: Record<string, unknown> = {};
+    if (Array.isArray(prop['enum'])) {
+      ui['ui:enumNames'] = (prop['enum'] as unknown[]).map((v) => valueLabel(v, lang));
+    }
+    if (prop['type'] === 'string' && (name === 'note' || Number(prop['maxLength']) > 500)) {
+      ui['ui:widget'] = 'textarea';
+    }
+    if (Object.keys(ui).length > 0) uiSchema[name] = ui;
+  }
+  return { schema: { ...schema, properties: localized }, uiSchema };
+}

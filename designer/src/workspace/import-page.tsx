@@ -1,0 +1,188 @@
+// Import for managers: upload CSV or NDJSON, watch the progress the server streams back, read the
+// per-row error report; export the pool as CSV.
+import { useRef, useState } from 'react';
+import {
+  download,
+  importFormat,
+  importRecords,
+  type ImportProgress,
+  type ImportReport,
+} from '../api/transfer.api.js';
+import { useI18n } from '../i18n/i18n.js';
+import { useWorkspace } from './workspace-context.js';
+
+/** Data rows in a file (a CSV's header is not one): the denominator of the progress bar. */
+export function countRows(text: string, format: 'csv' | 'ndjson'): number {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '').length;
+  return format === 'csv' ? Math.max(0, lines - 1) : lines;
+}
+
+export function ImportPage() {
+  const { t } = useI18n();
+  const { pool, policy, fieldTitle } = useWorkspace();
+  const input = useRef<HTMLInputElement>(null);
+  const [file, setFile] = useState<File | null>(null);
+  const [total, setTotal] = useState(0);
+  const [progress, setProgress] = useState<ImportProgress | null>(null);
+  const [report, setReport] = useState<ImportReport | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const fields = Object.keys(policy.entity.schema.properties);
+
+  const choose = async (chosen: File | undefined) => {
+    setFile(chosen ?? null);
+    setReport(null);
+    setProgress(null);
+    setError(null);
+    if (chosen) setTotal(countRows(await chosen.text(), importFormat(chosen.name)));
+  };
+  const run = async () => {
+    if (!file) return;
+    setBusy(true);
+    setReport(null);
+    setError(null);
+    setProgress({ rows: 0, imported: 0, failed: 0 });
+    try {
+      const done = await importRecords(pool.key, file, importFormat(file.name), setProgress);
+      setProgress(done);
+      setReport(done);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const share = progress && total > 0 ? Math.min(1, progress.rows / total) : report ? 1 : 0;
+
+  return (
+    <div className="import-page" data-testid="import-page">
+      <div className="page-head">
+        <div>
+          <h1>{t('importExport')}</h1>
+          <p className="muted">{t('importHint')}</p>
+        </div>
+        <button
+          type="button"
+          className="btn"
+          data-testid="export-csv"
+          onClick={() =>
+            void download(
+              `/api/pools/${encodeURIComponent(pool.key)}/export?format=csv`,
+              `${pool.key}.csv`,
+            ).catch((e: Error) => setError(e.message))
+          }
+        >
+          ↓ {t('exportCsv')}
+        </button>
+      </div>
+      <section className="panel">
+        <h3>{t('importTitle')}</h3>
+        <p className="hint">
+          {t('importColumns')} <code>{[...fields, 'ownerId'].join(', ')}</code>
+        </p>
+        <div
+          className={file ? 'dropzone has-file' : 'dropzone'}
+          onDragOver={(e) => e.preventDefault()}
+          onDrop={(e) => {
+            e.preventDefault();
+            void choose(e.dataTransfer.files[0]);
+          }}
+          onClick={() => input.current?.click()}
+        >
+          {file ? (
+            <>
+              <strong data-testid="import-file-name">{file.name}</strong>
+              <span className="muted">
+                {' '}
+                · {t('rowsCount', { count: total })} · {importFormat(file.name).toUpperCase()}
+              </span>
+            </>
+          ) : (
+            <span className="muted">{t('dropFile')}</span>
+          )}
+          <input
+            ref={input}
+            type="file"
+            accept=".csv,.ndjson,.jsonl,text/csv,application/x-ndjson"
+            hidden
+            data-testid="import-input"
+            onChange={(e) => void choose(e.target.files?.[0])}
+          />
+        </div>
+        <div className="row">
+          <button
+            type="button"
+            className="btn primary"
+            disabled={!file || busy}
+            onClick={() => void run()}
+            data-testid="import-start"
+          >
+            {t('importStart')}
+          </button>
+        </div>
+        {progress && (
+          <div className="import-progress" data-testid="import-progress">
+            <div
+              className="progress"
+              role="progressbar"
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={Math.round(share * 100)}
+            >
+              <div className="progress-bar" style={{ width: `${share * 100}%` }} />
+            </div>
+            <div className="progress-text">
+              {t('importCounts', {
+                rows: progress.rows,
+                total: total || progress.rows,
+                imported: progress.imported,
+                failed: progress.failed,
+              })}
+            </div>
+          </div>
+        )}
+        {error && <div className="alert error">{error}</div>}
+        {report && (
+          <div className="import-report" data-testid="import-report">
+            <div className={report.failed > 0 ? 'alert warn' : 'alert ok'}>
+              {t('importDone', { imported: report.imported, failed: report.failed })}
+            </div>
+            {report.errors.length > 0 && (
+              <table className="data-table" data-testid="import-errors">
+                <thead>
+                  <tr>
+                    <th className="num">{t('line')}</th>
+                    <th>{t('field')}</th>
+                    <th>{t('problem')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.errors.map((e, i) => (
+                    <tr key={i} data-testid="import-error">
+                      <td className="num">{e.line}</td>
+                      <td>
+                        <code>{errorField(e.path, fieldTitle)}</code>
+                      </td>
+                      <td>{e.message}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+            {report.errors.length < report.failed && (
+              <p className="hint">
+                {t('moreErrors', { count: report.failed - report.errors.length })}
+              </p>
+            )}
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}
+
+/** "/data/industry" -> "Industry (/data/industry)". */
+function errorField(path: string, title: (field: string) => string): string {
+  const field = /^\/(?:data\/)?([^/]+)/.exec(path)?.[1];
+  return field && field !== 'data' ? `${title(field)} (${path})` : path || '—';
+}

@@ -1,0 +1,147 @@
+// Manager tools over the pool view: assign the checked records to someone, and the pool's
+// distribution setting (manual, round robin, least loaded) with "distribute now".
+import { useState } from 'react';
+import { distributeNow, setDistribution, type Distribution } from '../api/pools.api.js';
+import { assignBulk } from '../api/records.api.js';
+import { useI18n } from '../i18n/i18n.js';
+import { useWorkspace } from './workspace-context.js';
+
+export function MemberSelect(props: {
+  value: string;
+  onChange: (userId: string) => void;
+  testId: string;
+}) {
+  const { t } = useI18n();
+  const { policy } = useWorkspace();
+  return (
+    <select
+      aria-label={t('assignTo')}
+      data-testid={props.testId}
+      value={props.value}
+      onChange={(e) => props.onChange(e.target.value)}
+    >
+      <option value="">{t('pickUser')}</option>
+      {policy.members.map((m) => (
+        <option key={m.userId} value={m.userId}>
+          {m.displayName || m.username}
+          {m.seniority === 'senior' ? ` · ${t('senior')}` : ''}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+export function BulkAssignBar(props: {
+  selected: string[];
+  onDone: (assignedIds: string[], message: string) => void;
+  onClear: () => void;
+}) {
+  const { t } = useI18n();
+  const { pool } = useWorkspace();
+  const [userId, setUserId] = useState('');
+  const [busy, setBusy] = useState(false);
+  const run = async () => {
+    setBusy(true);
+    try {
+      const reply = await assignBulk(pool.key, props.selected, userId);
+      const refused = reply.results.filter((r) => !r.ok);
+      const message =
+        refused.length === 0
+          ? t('bulkAssigned', { count: reply.assigned })
+          : t('bulkAssignedSome', {
+              count: reply.assigned,
+              total: props.selected.length,
+              reason: refused[0]?.error?.message ?? '',
+            });
+      props.onDone(
+        reply.results.filter((r) => r.ok).map((r) => r.id),
+        message,
+      );
+    } catch (e) {
+      props.onDone([], (e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="bulk-bar" data-testid="bulk-bar">
+      <strong>{t('selectedCount', { count: props.selected.length })}</strong>
+      <span>{t('assignTo')}</span>
+      <MemberSelect value={userId} onChange={setUserId} testId="bulk-user" />
+      <button
+        type="button"
+        className="btn primary"
+        disabled={!userId || busy}
+        onClick={() => void run()}
+        data-testid="bulk-assign"
+      >
+        {t('assign')}
+      </button>
+      <button type="button" className="btn link" onClick={props.onClear}>
+        {t('clearSelection')}
+      </button>
+    </div>
+  );
+}
+
+const DISTRIBUTIONS: Distribution[] = ['manual', 'roundRobin', 'leastLoaded'];
+
+export function DistributionSetting({ onNotice }: { onNotice: (text: string) => void }) {
+  const { t } = useI18n();
+  const { pool, admin, reload } = useWorkspace();
+  const [busy, setBusy] = useState(false);
+  const change = async (next: Distribution) => {
+    setBusy(true);
+    try {
+      await setDistribution(pool.key, next);
+      onNotice(t('distributionSaved', { mode: t(`dist_${next}`) }));
+      reload();
+    } catch (e) {
+      onNotice((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const distribute = async () => {
+    setBusy(true);
+    try {
+      const { assigned } = await distributeNow(pool.key);
+      onNotice(t('distributed', { count: assigned }));
+    } catch (e) {
+      onNotice((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="distribution" data-testid="distribution">
+      <label>
+        <span className="muted">{t('distribution')}</span>{' '}
+        <select
+          value={pool.distribution}
+          disabled={!admin || busy}
+          title={admin ? undefined : t('distributionAdminOnly')}
+          data-testid="distribution-select"
+          onChange={(e) => void change(e.target.value as Distribution)}
+        >
+          {DISTRIBUTIONS.map((d) => (
+            <option key={d} value={d}>
+              {t(`dist_${d}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {pool.distribution !== 'manual' && (
+        <button
+          type="button"
+          className="btn small"
+          disabled={busy}
+          onClick={() => void distribute()}
+          data-testid="distribute-now"
+        >
+          {t('distributeNow')}
+        </button>
+      )}
+    </div>
+  );
+}

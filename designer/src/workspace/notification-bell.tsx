@@ -1,0 +1,118 @@
+// The bell in the top bar: unread count, the latest notifications (reminders before release,
+// reviews, assignments), a link to each record, and "mark all read".
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { listNotifications, markAllRead, type Notification } from '../api/notifications.api.js';
+import { useI18n } from '../i18n/i18n.js';
+import { routeHash } from '../pages/use-hash-route.js';
+import { formatDateTime } from './format.js';
+import { BellIcon } from './icons.js';
+
+const POLL_MS = 30_000;
+
+export function NotificationBell() {
+  const { t, text, lang } = useI18n();
+  const [unread, setUnread] = useState(0);
+  const [items, setItems] = useState<Notification[]>([]);
+  const [open, setOpen] = useState(false);
+  const box = useRef<HTMLDivElement>(null);
+
+  const refresh = useCallback(() => {
+    listNotifications().then(
+      (reply) => {
+        setUnread(reply.unread);
+        setItems(reply.items);
+      },
+      () => undefined, // the bell stays as it was; the page shows real errors
+    );
+  }, []);
+  useEffect(() => {
+    refresh();
+    const timer = setInterval(refresh, POLL_MS);
+    window.addEventListener('hashchange', refresh);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener('hashchange', refresh);
+    };
+  }, [refresh]);
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: MouseEvent) => {
+      if (!box.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', close);
+    return () => document.removeEventListener('mousedown', close);
+  }, [open]);
+
+  const readAll = async () => {
+    await markAllRead();
+    refresh();
+  };
+  return (
+    <div className="bell" ref={box}>
+      <button
+        type="button"
+        className="btn ghost bell-button"
+        aria-label={t('notifications')}
+        data-testid="bell"
+        onClick={() => {
+          if (!open) refresh();
+          setOpen(!open);
+        }}
+      >
+        <BellIcon />
+        {unread > 0 && (
+          <span className="bell-count" data-testid="unread-count">
+            {unread > 99 ? '99+' : unread}
+          </span>
+        )}
+      </button>
+      {open && (
+        <div className="bell-panel" data-testid="notifications">
+          <div className="bell-head">
+            <strong>{t('notifications')}</strong>
+            <button
+              type="button"
+              className="btn link small"
+              disabled={unread === 0}
+              onClick={() => void readAll()}
+              data-testid="mark-read"
+            >
+              {t('markAllRead')}
+            </button>
+          </div>
+          {items.length === 0 && <p className="muted bell-empty">{t('noNotifications')}</p>}
+          <ul className="bell-list">
+            {items.map((n) => (
+              <li key={n.id} className={n.read ? 'read' : 'unread'} data-testid="notification">
+                <a
+                  href={
+                    n.pool && n.recordId
+                      ? routeHash({
+                          page: 'workspace',
+                          pool: n.pool,
+                          view: 'record',
+                          recordId: n.recordId,
+                        })
+                      : undefined
+                  }
+                  onClick={() => setOpen(false)}
+                >
+                  <span className={`kind kind-${n.kind}`}>{kindLabel(n.kind, t)}</span>
+                  <span className="bell-text">{text(n.message)}</span>
+                  <span className="muted bell-when">{formatDateTime(n.createdAt, lang)}</span>
+                </a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function kindLabel(kind: string, t: ReturnType<typeof useI18n>['t']): string {
+  if (kind === 'reminder') return t('kindReminder');
+  if (kind === 'review') return t('kindReview');
+  if (kind === 'assigned' || kind === 'assign') return t('kindAssigned');
+  return kind;
+}

@@ -1,0 +1,265 @@
+// The pool: pooled records by score with filters and masked fields, how long each has been in the
+// pool and why it was released; claim one or the next best; managers assign in bulk.
+import { useCallback, useMemo, useState } from 'react';
+import { claim, claimNext, type PoolRecord } from '../api/records.api.js';
+import { useI18n } from '../i18n/i18n.js';
+import { navigate } from '../pages/use-hash-route.js';
+import { refusalOf, type Refusal } from './claim-refusal.js';
+import { daysBetween } from './format.js';
+import { BulkAssignBar, DistributionSetting } from './manager-bar.js';
+import { noFilters, PoolFilters, type Filters } from './pool-filters.js';
+import {
+  FieldValue,
+  listFields,
+  RecordLink,
+  recordTitle,
+  ReleaseReason,
+  Tags,
+} from './record-cells.js';
+import { RefusalAlert, useNotice } from './notice.js';
+import { useRecordList } from './use-record-list.js';
+import { useWorkspace } from './workspace-context.js';
+
+export function PoolView() {
+  const i18n = useI18n();
+  const { t, text } = i18n;
+  const ws = useWorkspace();
+  const { pool, policy, manager, now, stateLabel, fieldTitle } = ws;
+  const [filters, setFilters] = useState<Filters>(noFilters);
+  const [scope, setScope] = useState<'pool' | 'all'>('pool');
+  const [refresh, setRefresh] = useState(0);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [refusal, setRefusal] = useState<(Refusal & { title: string }) | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const notice = useNotice();
+  const query = useMemo(
+    () => ({
+      view: scope,
+      sort: 'score' as const,
+      ...(filters.state ? { state: filters.state } : {}),
+      ...(filters.tag ? { tag: filters.tag } : {}),
+      ...(filters.q ? { q: filters.q } : {}),
+    }),
+    [scope, filters.state, filters.tag, filters.q],
+  );
+  const list = useRecordList(pool.key, query, filters.fields, refresh);
+  const changeFilters = useCallback((next: Filters) => {
+    setFilters(next);
+    setSelected([]);
+  }, []);
+
+  const states = Object.entries(policy.states)
+    .filter(([, s]) => scope === 'all' || s.pooled)
+    .map(([name]) => name);
+  const tags = useMemo(() => {
+    const seen = new Set(['hard']);
+    for (const r of list.items ?? []) r.tags.forEach((tag) => seen.add(tag));
+    if (filters.tag) seen.add(filters.tag);
+    return [...seen].sort();
+  }, [list.items, filters.tag]);
+  const columns = listFields(policy.entity.schema.properties, policy.entity.titleField);
+
+  const claimOne = async (record: PoolRecord) => {
+    setBusy(record.id);
+    setRefusal(null);
+    try {
+      await claim(pool.key, record.id);
+      list.remove([record.id]);
+      notice.show(t('claimed', { title: recordTitle(record, policy.entity.titleField) }));
+    } catch (e) {
+      const title = recordTitle(record, policy.entity.titleField);
+      setRefusal({ ...refusalOf(e, i18n, { tags: record.tags }), title });
+    } finally {
+      setBusy(null);
+    }
+  };
+  const claimBest = async () => {
+    setBusy('next');
+    setRefusal(null);
+    try {
+      const record = await claimNext(pool.key);
+      navigate({ page: 'workspace', pool: pool.key, view: 'record', recordId: record.id });
+    } catch (e) {
+      setRefusal({ ...refusalOf(e, i18n, { claimNext: true }), title: t('claimNext') });
+      setBusy(null);
+    }
+  };
+  const toggle = (id: string) =>
+    setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
+  const visible = list.items ?? [];
+  const allChecked = visible.length > 0 && visible.every((r) => selected.includes(r.id));
+
+  return (
+    <div className="pool-view" data-testid="pool-view">
+      <div className="page-head">
+        <div>
+          <h1>{text(pool.name, pool.key)}</h1>
+          <p className="muted">{t('poolHint')}</p>
+        </div>
+        <button
+          type="button"
+          className="btn primary"
+          disabled={busy !== null}
+          onClick={() => void claimBest()}
+          data-testid="claim-next"
+        >
+          ★ {t('claimNext')}
+        </button>
+      </div>
+      <div className="filter-row">
+        <PoolFilters value={filters} onChange={changeFilters} states={states} tags={tags} />
+        {manager && (
+          <div className="segmented" role="group">
+            {(['pool', 'all'] as const).map((s) => (
+              <button
+                key={s}
+                type="button"
+                className={scope === s ? 'active' : ''}
+                data-testid={`scope-${s}`}
+                onClick={() => {
+                  setScope(s);
+                  setSelected([]);
+                  setFilters({ ...filters, state: '' });
+                }}
+              >
+                {s === 'pool' ? t('scopePooled') : t('scopeAll')}
+              </button>
+            ))}
+          </div>
+        )}
+      </div>
+      {manager && (
+        <div className="manager-row">
+          <DistributionSetting onNotice={notice.show} />
+          {selected.length > 0 && (
+            <BulkAssignBar
+              selected={selected}
+              onClear={() => setSelected([])}
+              onDone={(ids, message) => {
+                notice.show(message);
+                setSelected([]);
+                if (scope === 'pool') list.remove(ids);
+                else setRefresh((n) => n + 1);
+              }}
+            />
+          )}
+        </div>
+      )}
+      {refusal && <RefusalAlert refusal={refusal} onClose={() => setRefusal(null)} />}
+      {list.error && <div className="alert error">{list.error}</div>}
+      <div className="table-wrap">
+        <table className="data-table" data-testid="pool-table">
+          <thead>
+            <tr>
+              {manager && (
+                <th className="check">
+                  <input
+                    type="checkbox"
+                    aria-label={t('selectAll')}
+                    checked={allChecked}
+                    onChange={() => setSelected(allChecked ? [] : visible.map((r) => r.id))}
+                  />
+                </th>
+              )}
+              <th className="num">{t('scoreShort')}</th>
+              <th>{fieldTitle(policy.entity.titleField ?? 'name')}</th>
+              {columns.map((f) => (
+                <th key={f}>{fieldTitle(f)}</th>
+              ))}
+              <th>{t('tags')}</th>
+              {scope === 'all' && <th>{t('state')}</th>}
+              <th>{t('inPool')}</th>
+              <th>{t('releasedBecause')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {visible.map((r) => (
+              <tr
+                key={r.id}
+                data-testid="pool-row"
+                data-id={r.id}
+                data-score={r.score}
+                className={selected.includes(r.id) ? 'selected' : ''}
+              >
+                {manager && (
+                  <td className="check">
+                    <input
+                      type="checkbox"
+                      aria-label={recordTitle(r, policy.entity.titleField)}
+                      checked={selected.includes(r.id)}
+                      onChange={() => toggle(r.id)}
+                      data-testid="row-check"
+                    />
+                  </td>
+                )}
+                <td className="num score" data-testid="score">
+                  {Math.round(r.score)}
+                </td>
+                <td>
+                  <RecordLink record={r} />
+                </td>
+                {columns.map((f) => (
+                  <td key={f}>
+                    <FieldValue record={r} field={f} />
+                  </td>
+                ))}
+                <td>
+                  <Tags tags={r.tags} />
+                </td>
+                {scope === 'all' && (
+                  <td>
+                    <span className={r.pooled ? 'badge pool' : 'badge'}>{stateLabel(r.state)}</span>
+                  </td>
+                )}
+                <td className="nowrap">
+                  {r.pooled && r.enteredStateAt ? (
+                    <>
+                      {t('daysCount', { days: daysBetween(r.enteredStateAt, now()) })}
+                      {r.poolEntries > 1 && (
+                        <span className="muted">
+                          {' '}
+                          · {t('entriesCount', { count: r.poolEntries })}
+                        </span>
+                      )}
+                    </>
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
+                </td>
+                <td>
+                  <ReleaseReason record={r} />
+                </td>
+                <td className="actions">
+                  {r.pooled && (
+                    <button
+                      type="button"
+                      className="btn small primary"
+                      disabled={busy !== null}
+                      onClick={() => void claimOne(r)}
+                      data-testid="claim"
+                    >
+                      {t('claimAction')}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {list.items?.length === 0 && !list.loading && (
+          <p className="empty muted" data-testid="pool-empty">
+            {t('poolEmpty')}
+          </p>
+        )}
+        {list.loading && <p className="muted empty">…</p>}
+      </div>
+      {list.more && !list.loading && (
+        <button type="button" className="btn" onClick={list.loadMore} data-testid="load-more">
+          {t('loadMore')}
+        </button>
+      )}
+      {notice.element}
+    </div>
+  );
+}

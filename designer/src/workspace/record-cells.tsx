@@ -1,0 +1,93 @@
+// Pieces of a record shown in tables and on its page: title, field values (masked ones locked),
+// tags, and why it was last released.
+import type { PoolRecord } from '../api/records.api.js';
+import { useI18n } from '../i18n/i18n.js';
+import { routeHash } from '../pages/use-hash-route.js';
+import { valueLabel } from './field-labels.js';
+import { LockIcon } from './icons.js';
+import { useWorkspace } from './workspace-context.js';
+
+export function recordTitle(record: PoolRecord, titleField: string | undefined): string {
+  const value = titleField ? record.data[titleField] : undefined;
+  return typeof value === 'string' && value !== '' ? value : record.id.slice(0, 8);
+}
+
+export function RecordLink({ record }: { record: PoolRecord }) {
+  const { pool, policy } = useWorkspace();
+  return (
+    <a
+      className="record-link"
+      href={routeHash({ page: 'workspace', pool: pool.key, view: 'record', recordId: record.id })}
+      data-testid="record-link"
+    >
+      {recordTitle(record, policy.entity.titleField)}
+    </a>
+  );
+}
+
+export function FieldValue({ record, field }: { record: PoolRecord; field: string }) {
+  const { lang, t } = useI18n();
+  if (record.masked.includes(field)) {
+    return (
+      <span className="masked" title={t('maskedHint')} data-testid="masked">
+        <LockIcon /> ***
+      </span>
+    );
+  }
+  return <>{valueLabel(record.data[field], lang)}</>;
+}
+
+export function Tags({ tags }: { tags: string[] }) {
+  const { t } = useI18n();
+  return (
+    <span className="tags">
+      {tags.map((tag) => (
+        <span key={tag} className={tag === 'hard' ? 'chip tag hard' : 'chip tag'} data-tag={tag}>
+          {tag === 'hard' ? t('tagHard') : tag}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+/** "No follow-up in time", "New, never owned", or the releasing rep's own words. */
+export function ReleaseReason({ record }: { record: PoolRecord }) {
+  const { t } = useI18n();
+  const { userName } = useWorkspace();
+  const release = record.lastRelease;
+  if (!release) return <span className="muted">—</span>;
+  const text =
+    release.reason === 'timeout'
+      ? t('reasonTimeout')
+      : release.reason === 'created'
+        ? t('reasonCreated')
+        : `“${release.reason}”`;
+  return (
+    <span className="release-reason" data-reason={release.reason}>
+      {text}
+      {release.byUserId && release.reason !== 'created' && (
+        <span className="muted"> · {userName(release.byUserId)}</span>
+      )}
+    </span>
+  );
+}
+
+/** The entity fields shown as table columns: the title first, then up to `max` others. */
+export function listFields(
+  properties: Record<string, unknown>,
+  titleField: string | undefined,
+  max = 4,
+): string[] {
+  return Object.keys(properties)
+    .filter((f) => f !== titleField)
+    .slice(0, max);
+}
+
+/** Entity fields with a fixed list of values: the pool view filters on them. */
+export function enumFields(
+  properties: Record<string, Record<string, unknown>>,
+): { field: string; values: string[] }[] {
+  return Object.entries(properties)
+    .filter(([, p]) => Array.isArray(p['enum']))
+    .map(([field, p]) => ({ field, values: (p['enum'] as unknown[]).map(String) }));
+}

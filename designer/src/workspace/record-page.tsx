@@ -1,0 +1,170 @@
+// One record: its fields, state, owner, tags, score, pending timers, what one may do with it, and
+// the whole timeline of its history (who held it, when, what happened).
+import { useCallback, useEffect, useState } from 'react';
+import { getHistory, getRecord, type HistoryEntry, type RecordDetail } from '../api/records.api.js';
+import { useI18n } from '../i18n/i18n.js';
+import { routeHash } from '../pages/use-hash-route.js';
+import type { Refusal } from './claim-refusal.js';
+import { releaseDue } from './countdown.js';
+import { daysBetween, formatDateTime, formatDuration, urgencyOf } from './format.js';
+import { RefusalAlert, useNotice } from './notice.js';
+import { FieldValue, recordTitle, ReleaseReason, Tags } from './record-cells.js';
+import { RecordActions } from './record-actions.js';
+import { RecordTimeline } from './record-timeline.js';
+import { useWorkspace } from './workspace-context.js';
+
+export function RecordPage({ recordId }: { recordId: string }) {
+  const { t, lang } = useI18n();
+  const { pool, policy, now, userName, personName, stateLabel, fieldTitle } = useWorkspace();
+  const [record, setRecord] = useState<RecordDetail | null>(null);
+  const [history, setHistory] = useState<HistoryEntry[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [refusal, setRefusal] = useState<(Refusal & { title: string }) | null>(null);
+  const notice = useNotice();
+
+  const load = useCallback(async () => {
+    try {
+      const [r, h] = await Promise.all([
+        getRecord(pool.key, recordId),
+        getHistory(pool.key, recordId),
+      ]);
+      setRecord(r);
+      setHistory(h);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, [pool.key, recordId]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  if (error) return <div className="alert error">{error}</div>;
+  if (!record) return <div className="loading">…</div>;
+  const title = recordTitle(record, policy.entity.titleField);
+  const due = releaseDue(record, policy);
+  const state = policy.states[record.state];
+  return (
+    <div className="record-page" data-testid="record-page" data-id={record.id}>
+      <a
+        className="muted back-link"
+        href={routeHash({
+          page: 'workspace',
+          pool: pool.key,
+          view: record.pooled ? 'pool' : 'mine',
+        })}
+      >
+        ← {record.pooled ? t('poolView') : t('myRecords')}
+      </a>
+      <div className="page-head">
+        <div>
+          <h1 data-testid="record-title">{title}</h1>
+          <div className="record-meta">
+            <span
+              className={state?.pooled ? 'badge pool' : state?.final ? 'badge final' : 'badge ok'}
+              data-testid="record-state"
+              data-state={record.state}
+            >
+              {stateLabel(record.state)}
+            </span>
+            <span>
+              {t('owner')}: <strong data-testid="record-owner">{userName(record.ownerId)}</strong>
+            </span>
+            <span>
+              {t('scoreShort')}: <strong>{Math.round(record.score)}</strong>
+            </span>
+            <Tags tags={record.tags} />
+          </div>
+        </div>
+        <RecordActions
+          record={record}
+          onChanged={(next) => {
+            notice.show(t('updated', { title, state: next ? stateLabel(next.state) : '' }));
+            void load();
+          }}
+          onRefused={(x) => setRefusal({ ...x, title })}
+        />
+      </div>
+      {refusal && <RefusalAlert refusal={refusal} onClose={() => setRefusal(null)} />}
+      <div className="record-grid">
+        <section className="panel">
+          <h3>{t('fields')}</h3>
+          <dl className="fields" data-testid="record-fields">
+            {Object.keys(policy.entity.schema.properties).map((f) => (
+              <div key={f} className="field-line">
+                <dt>{fieldTitle(f)}</dt>
+                <dd data-field={f}>
+                  <FieldValue record={record} field={f} />
+                </dd>
+              </div>
+            ))}
+          </dl>
+          {record.masked.length > 0 && <p className="hint">{t('maskedHint')}</p>}
+        </section>
+        <section className="panel">
+          <h3>{t('timers')}</h3>
+          {record.timers.length === 0 && <p className="muted">{t('noTimers')}</p>}
+          <ul className="timer-list" data-testid="record-timers">
+            {record.timers.map((timer) => {
+              const left = Date.parse(timer.dueAt) - now();
+              const release = due?.delay === timer.delay;
+              return (
+                <li key={timer.key} data-delay={timer.delay}>
+                  <span className={release ? 'timer-name release' : 'timer-name'}>
+                    ◷ {timerLabel(timer.delay, t)}
+                  </span>
+                  <span className={`countdown ${release ? urgencyOf(left) : ''}`}>
+                    {left > 0 ? formatDuration(left, lang) : t('dueNow')}
+                  </span>
+                  <span className="muted">{formatDateTime(timer.dueAt, lang)}</span>
+                </li>
+              );
+            })}
+          </ul>
+          <h3 className="spaced">{t('poolFacts')}</h3>
+          <dl className="fields">
+            <div className="field-line">
+              <dt>{t('poolEntries')}</dt>
+              <dd>{record.poolEntries}</dd>
+            </div>
+            {record.pooled && record.enteredStateAt && (
+              <div className="field-line">
+                <dt>{t('inPool')}</dt>
+                <dd>{t('daysCount', { days: daysBetween(record.enteredStateAt, now()) })}</dd>
+              </div>
+            )}
+            <div className="field-line">
+              <dt>{t('releasedBecause')}</dt>
+              <dd>
+                <ReleaseReason record={record} />
+              </dd>
+            </div>
+            {record.previousOwnerIds.length > 0 && (
+              <div className="field-line">
+                <dt>{t('previousOwners')}</dt>
+                <dd>{record.previousOwnerIds.map((id) => personName(id)).join(', ')}</dd>
+              </div>
+            )}
+            {record.lastActivityAt && (
+              <div className="field-line">
+                <dt>{t('lastActivity')}</dt>
+                <dd>{formatDateTime(record.lastActivityAt, lang)}</dd>
+              </div>
+            )}
+          </dl>
+        </section>
+      </div>
+      <section className="panel">
+        <h3>{t('timeline')}</h3>
+        <RecordTimeline history={history} />
+      </section>
+      {notice.element}
+    </div>
+  );
+}
+
+function timerLabel(delay: string, t: ReturnType<typeof useI18n>['t']): string {
+  if (delay === 'release') return t('timerRelease');
+  if (delay === 'remind') return t('timerRemind');
+  if (delay === 'nurtureEnd') return t('timerNurtureEnd');
+  return delay;
+}

@@ -1,0 +1,97 @@
+// A record's history as a timeline: when, who, what happened, where it went, who held it after.
+import type { HistoryEntry } from '../api/records.api.js';
+import { useI18n } from '../i18n/i18n.js';
+import { fieldLabel, valueLabel } from './field-labels.js';
+import { formatDateTime } from './format.js';
+import { useWorkspace } from './workspace-context.js';
+
+/** "timer", "claim", "move" … : the kind of step, for its dot and its words. */
+export function stepKind(entry: HistoryEntry): string {
+  if (entry.event.startsWith('xstate.after.')) return 'timer';
+  return entry.event.toLowerCase();
+}
+
+export function RecordTimeline({ history }: { history: HistoryEntry[] }) {
+  const { t, lang } = useI18n();
+  const { policy, userName, personName, stateLabel, eventLabel } = useWorkspace();
+  const payloadTitle = (event: string, key: string) => {
+    const props = policy.events[event]?.payload?.['properties'] as
+      Record<string, { title?: unknown }> | undefined;
+    return fieldLabel(key, props?.[key]?.title, lang);
+  };
+  // A history reads the same to everyone: names, not "you".
+  const ownerName = (id: string | null) => (id ? personName(id) : userName(null));
+  const what = (entry: HistoryEntry): string => {
+    const kind = stepKind(entry);
+    if (kind === 'timer') {
+      const delay = entry.event.split('.')[2] ?? '';
+      return t('timerFired', { delay });
+    }
+    if (kind === 'create') return t('eventCreate');
+    if (kind === 'move') return t('eventMove');
+    return eventLabel(entry.event);
+  };
+  return (
+    <ol className="timeline record-timeline" data-testid="record-timeline">
+      {[...history].reverse().map((entry) => {
+        const kind = stepKind(entry);
+        const moved = entry.from !== entry.to;
+        const ownerChanged = entry.ownerFrom !== entry.ownerTo;
+        const payload =
+          entry.payload && typeof entry.payload === 'object' && kind !== 'create' && kind !== 'move'
+            ? Object.entries(entry.payload as Record<string, unknown>).filter(
+                ([key]) => key !== 'userId',
+              )
+            : [];
+        return (
+          <li
+            key={`${entry.seq}-${entry.event}`}
+            className={`timeline-item ws-step ${kind}`}
+            data-testid="timeline-entry"
+            data-event={entry.event}
+          >
+            <span className="timeline-dot" />
+            <div className="timeline-when">{formatDateTime(entry.at, lang)}</div>
+            <div className="timeline-what">
+              <strong>{what(entry)}</strong>
+              <span className="muted">
+                {' '}
+                · {entry.actorId ? personName(entry.actorId) : t('system')}
+              </span>
+              {moved && (
+                <span className="timeline-move moved">
+                  {stateLabel(entry.from)} → {stateLabel(entry.to)}
+                </span>
+              )}
+            </div>
+            <div className="timeline-details">
+              {ownerChanged && (
+                <span>
+                  {t('owner')}: {ownerName(entry.ownerFrom)} →{' '}
+                  <strong>{ownerName(entry.ownerTo)}</strong>
+                </span>
+              )}
+              {entry.reason &&
+                !['created', 'timeout'].includes(entry.reason) &&
+                !payload.some(([key]) => key === 'reason') && (
+                  <span className="muted">
+                    {' '}
+                    · {t('reason')}: {entry.reason}
+                  </span>
+                )}
+              {payload.length > 0 && (
+                <span className="payload">
+                  {payload.map(([key, value]) => (
+                    <span key={key} className="payload-item">
+                      {payloadTitle(entry.event, key)}: {valueLabel(value, lang)}
+                    </span>
+                  ))}
+                </span>
+              )}
+            </div>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

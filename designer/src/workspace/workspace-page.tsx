@@ -1,0 +1,87 @@
+// The pool workspace: pick a pool, then its pool view, my records, a record, analytics or import.
+import { useCallback, useEffect, useState } from 'react';
+import type { User } from '../api/auth.api.js';
+import {
+  getPoolPolicy,
+  listPools,
+  serverNow,
+  type Pool,
+  type PoolPolicy,
+} from '../api/pools.api.js';
+import { useI18n } from '../i18n/i18n.js';
+import { navigate, type WorkspaceView } from '../pages/use-hash-route.js';
+import { AnalyticsPage } from './analytics-page.js';
+import { ImportPage } from './import-page.js';
+import { MyRecordsPage } from './my-records-page.js';
+import { PoolView } from './pool-view.js';
+import { RecordPage } from './record-page.js';
+import { WorkspaceProvider, isPoolManager } from './workspace-context.js';
+import { WorkspaceNav } from './workspace-nav.js';
+
+interface Loaded {
+  pools: Pool[];
+  pool: Pool;
+  policy: PoolPolicy;
+  clockOffset: number;
+}
+
+export function WorkspacePage(props: {
+  me: User;
+  pool?: string | undefined;
+  view: WorkspaceView;
+  recordId?: string | undefined;
+}) {
+  const { me, view, recordId } = props;
+  const { t } = useI18n();
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [noPools, setNoPools] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
+
+  useEffect(() => {
+    let live = true;
+    const load = async () => {
+      const pools = await listPools();
+      if (!live) return;
+      const pool = pools.find((p) => p.key === props.pool) ?? pools[0];
+      if (!pool) {
+        setNoPools(true);
+        return;
+      }
+      if (pool.key !== props.pool) {
+        navigate({ page: 'workspace', pool: pool.key, view: 'pool' });
+        return;
+      }
+      const [policy, now] = await Promise.all([getPoolPolicy(pool.key), serverNow()]);
+      if (live) setLoaded({ pools, pool, policy, clockOffset: now - Date.now() });
+    };
+    load().catch((e: Error) => live && setError(e.message));
+    return () => {
+      live = false;
+    };
+  }, [props.pool, version]);
+
+  if (error) return <div className="alert error page">{error}</div>;
+  if (noPools) return <div className="page muted">{t('noPools')}</div>;
+  if (!loaded || loaded.pool.key !== props.pool) return <div className="loading">…</div>;
+  const managerOnly = view === 'analytics' || view === 'import';
+  const allowed = !managerOnly || isPoolManager(me, loaded.pool);
+  return (
+    <WorkspaceProvider me={me} {...loaded} reload={reload}>
+      <div className="workspace" data-testid="workspace">
+        <WorkspaceNav view={view} />
+        <main className="page workspace-body">
+          {!allowed && <div className="alert error">{t('refusedForbidden')}</div>}
+          {allowed && view === 'pool' && <PoolView />}
+          {allowed && view === 'mine' && <MyRecordsPage />}
+          {allowed && view === 'record' && recordId && (
+            <RecordPage key={recordId} recordId={recordId} />
+          )}
+          {allowed && view === 'analytics' && <AnalyticsPage />}
+          {allowed && view === 'import' && <ImportPage />}
+        </main>
+      </div>
+    </WorkspaceProvider>
+  );
+}

@@ -1,0 +1,34 @@
+// The CRM template as a pool member sees it (GET /api/pools/:pool/policy), for workspace tests.
+import type { PoolPolicy } from '../src/api/pools.api.js';
+import { poolPolicyView } from '../../runtime-api/src/routes/pool-policy/index.js';
+import { crm } from './fixtures.js';
+
+export const ME = {
+  id: 'u-alice',
+  username: 'alice',
+  displayName: 'Alice Zhang',
+  roles: ['member'],
+};
+
+export function crmPoolPolicy(): PoolPolicy {
+  return {
+    pool: 'crm',
+    ...(poolPolicyView(crm()) as Omit<PoolPolicy, 'pool' | 'members'>),
+    members: [
+      {
+        userId: 'u-alice',
+        username: 'alice',
+        displayName: 'Alice Zhang',
+        role: 'member',
+        seniority: 'junior',
+      },
+      {
+        userId: 'u-bob',
+        username: 'bob',
+        displayName: 'Bob Li',
+        role: 'member',
+        seniority: 'senior',
+      },
+    ],
+  };
+}

@@ -1,0 +1,211 @@
+// GET /api/pools/:pool/policy: what a pool member's workspace needs from the pool's policy (fields,
+// event payload forms, state labels, masked fields, claim limits) and who the pool's members are.
+import type { Policy, StateNode, Transition } from '@poolflow/engine';
+import type { FastifyInstance } from 'fastify';
+import { requirePoolRole } from '../../plugins/auth.plugin.js';
+import { RuntimeError } from '../../runtime.error.js';
+
+const localized = {
+  type: 'object',
+  required: ['en'],
+  properties: { en: { type: 'string' }, zh: { type: 'string' } },
+};
+const anyObject = { type: 'object', additionalProperties: true };
+
+const poolPolicySchema = {
+  type: 'object',
+  properties: {
+    pool: { type: 'string' },
+    policyId: { type: 'string' },
+    policyVersion: { type: 'integer' },
+    name: localized,
+    description: localized,
+    entity: {
+      type: 'object',
+      properties: {
+        schema: anyObject,
+        titleField: { type: 'string' },
+        maskedInPool: { type: 'array', items: { type: 'string' } },
+      },
+    },
+    events: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        properties: { label: localized, payload: anyObject },
+      },
+    },
+    states: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        properties: {
+          label: localized,
+          pooled: { type: 'boolean' },
+          final: { type: 'boolean' },
+          outcome: { type: 'string' },
+          releaseTimers: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
+    initial: { type: 'string' },
+    claim: {
+      type: 'object',
+      properties: {
+        maxOwned: { type: 'integer' },
+        maxPerDay: { type: 'integer' },
+        previousOwnerCooldownDays: { type: 'number' },
+      },
+    },
+    members: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          userId: { type: 'string' },
+          username: { type: 'string' },
+          displayName: { type: 'string' },
+          role: { type: 'string' },
+          seniority: { type: ['string', 'null'] },
+        },
+      },
+    },
+  },
+} as const;
+
+export interface PoolPolicyView {
+  pool: string;
+  policyId: string;
+  policyVersion: number;
+  name: Policy['name'];
+  description?: Policy['description'];
+  entity: { schema: Policy['entity']['schema']; titleField?: string; maskedInPool: string[] };
+  events: Record<string, { label?: { en: string; zh?: string }; payload?: object }>;
+  states: Record<
+    string,
+    {
+      label?: { en: string; zh?: string };
+      pooled: boolean;
+      final: boolean;
+      outcome?: string;
+      releaseTimers: string[];
+    }
+  >;
+  initial: string;
+  claim: { maxOwned?: number; maxPerDay?: number; previousOwnerCooldownDays?: number };
+  members: {
+    userId: string;
+    username: string;
+    displayName: string;
+    role: string;
+    seniority: string | null;
+  }[];
+}
+
+const targetsOf = (t: string | Transition | Transition[]): string[] =>
+  (typeof t === 'string' ? [t] : Array.isArray(t) ? t.map((x) => x.target) : [t.target]).filter(
+    (x): x is string => typeof x === 'string',
+  );
+
+/** Leaves out rules, score and actions: webhook params may hold URLs and headers members must not see. */
+export function poolPolicyView(policy: Policy): Omit<PoolPolicyView, 'pool' | 'members'> {
+  const states = policy.machine.states;
+  const pooled = (name: string) => states[name]?.meta?.pooled === true;
+  const view = (node: StateNode) => ({
+    ...(node.meta?.label ? { label: node.meta.label } : {}),
+    pooled: node.meta?.pooled === true,
+    final: node.type === 'final',
+    ...(node.meta?.outcome ? { outcome: node.meta.outcome } : {}),
+    // Timers that put the record back in a pool state: the countdown a rep sees.
+    releaseTimers: Object.entries(node.after ?? {})
+      .filter(([, t]) => targetsOf(t).some(pooled))
+      .map(([delay]) => delay),
+  });
+  const { maxOwned, maxPerDay, previousOwnerCooldownDays } = policy.claim ?? {};
+  return {
+    policyId: policy.id,
+    policyVersion: policy.version,
+    name: policy.name,
+    ...(policy.description ? { description: policy.description } : {}),
+    entity: {
+      schema: policy.entity.schema,
+      ...(policy.entity.titleField ? { titleField: policy.entity.titleField } : {}),
+      maskedInPool: policy.entity.maskedInPool ?? [],
+    },
+    events: Object.fromEntries(
+      Object.entries(policy.events ?? {}).map(([type, e]) => [
+        type,
+        { ...(e.label ? { label: e.label } : {}), ...(e.payload ? { payload: e.payload } : {}) },
+      ]),
+    ),
+    states: Object.fromEntries(Object.entries(states).map(([name, node]) => [name, view(node)])),
+    initial: policy.machine.initial,
+    claim: {
+      ...(maxOwned !== undefined ? { maxOwned } : {}),
+      ...(maxPerDay !== undefined ? { maxPerDay } : {}),
+      ...(previousOwnerCooldownDays !== undefined ? { previousOwnerCooldownDays } : {}),
+    },
+  };
+}
+
+export default function poolPolicyRoutes(app: FastifyInstance): void {
+  app.get<{ Params: { pool: string }; Querystring: { version?: number } }>(
+    '/api/pools/:pool/policy',
+    {
+      schema: {
+        tags: ['pools'],
+        description:
+          "The pool's policy as its members need it (fields, event payload schemas, state labels, " +
+          'masked fields, claim limits) and its members. `version` reads another published version ' +
+          'of the same policy (records stay on the version they started on).',
+        params: { $ref: 'api.schema.json#/definitions/poolKeyParams' },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { version: { type: 'integer', minimum: 1 } },
+        },
+        response: { 200: poolPolicySchema },
+      },
+    },
+    async (request): Promise<PoolPolicyView> => {
+      const { pool } = request.params;
+      await requirePoolRole(app, request, pool, 'member');
+      const row = await app.records.pool(pool);
+      const version = request.query.version ?? row.policy_version;
+      const compiled = await app.policies.get(row.policy_id, version).catch(() => {
+        throw RuntimeError.notFound(`policy ${row.policy_id} version ${version}`);
+      });
+      const members = (await app
+        .db('pool_members')
+        .join('users', 'users.id', 'pool_members.user_id')
+        .where({ pool_key: pool })
+        .orderBy('users.display_name')
+        .select(
+          'pool_members.user_id',
+          'pool_members.role',
+          'users.username',
+          'users.display_name',
+          'users.attributes',
+        )) as {
+        user_id: string;
+        role: string;
+        username: string;
+        display_name: string;
+        attributes: Record<string, unknown> | null;
+      }[];
+      return {
+        pool,
+        ...poolPolicyView(compiled.policy),
+        policyVersion: version,
+        members: members.map((m) => ({
+          userId: m.user_id,
+          username: m.username,
+          displayName: m.display_name,
+          role: m.role,
+          seniority:
+            typeof m.attributes?.['seniority'] === 'string' ? m.attributes['seniority'] : null,
+        })),
+      };
+    },
+  );
+}

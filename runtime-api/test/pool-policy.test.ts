@@ -1,0 +1,93 @@
+// GET /api/pools/:pool/policy: members read the forms, labels and members they work with, never the
+// policy's rules or actions; outsiders read nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends, build, call, crmPool, login, type TestApp } from './helpers.js';
+
+describe.each(backends)('pool policy for members (%s)', (backend) => {
+  let t: TestApp;
+  let tokens: Record<string, string>;
+  let ids: Record<string, string>;
+
+  beforeAll(async () => {
+    t = await build(backend);
+    ({ tokens, ids } = await crmPool(t, {
+      alice: { attributes: { seniority: 'senior' } },
+      bob: {},
+    }));
+  });
+  afterAll(() => t.close());
+
+  it('gives a member the event payload schemas, state labels, masked fields and members', async () => {
+    const res = await call(t.app, tokens['bob']!, 'GET', '/api/pools/crm/policy');
+    expect(res.status).toBe(200);
+    const view = res.body;
+    expect(view).toMatchObject({
+      pool: 'crm',
+      policyId: 'crm-customer-pool',
+      policyVersion: 1,
+      name: { en: 'Customer public pool', zh: '客户公海' },
+      initial: 'owned',
+      claim: { maxOwned: 200, maxPerDay: 20, previousOwnerCooldownDays: 7 },
+    });
+    expect(view.entity.maskedInPool).toEqual(['phone']);
+    expect(view.entity.titleField).toBe('name');
+    expect(Object.keys(view.entity.schema.properties)).toContain('industry');
+    expect(view.events.FOLLOW_UP.label).toEqual({ en: 'Follow up', zh: '跟进' });
+    expect(view.events.FOLLOW_UP.payload.required).toEqual(['channel', 'note']);
+    expect(view.events.WIN).toEqual({ label: { en: 'Won', zh: '成交' } });
+    expect(view.states.pool).toEqual({
+      label: { en: 'Public pool', zh: '公海' },
+      pooled: true,
+      final: false,
+      releaseTimers: [],
+    });
+    // The timers that put a record back in the pool: the rep's countdown.
+    expect(view.states.owned.releaseTimers).toEqual(['release']);
+    expect(view.states.nurture.releaseTimers).toEqual(['nurtureEnd']);
+    expect(view.states.won).toMatchObject({ final: true, outcome: 'success' });
+    expect(view.members).toEqual(
+      expect.arrayContaining([
+        {
+          userId: ids['alice'],
+          username: 'alice',
+          displayName: 'alice',
+          role: 'member',
+          seniority: 'senior',
+        },
+        {
+          userId: ids['bob'],
+          username: 'bob',
+          displayName: 'bob',
+          role: 'member',
+          seniority: null,
+        },
+      ]),
+    );
+    // Rules, score, the machine's actions (webhook URLs, headers) stay with the admins.
+    const text = JSON.stringify(view);
+    for (const hidden of ['isHard', 'eligible', 'notify', 'machine', 'score"', 'rules']) {
+      expect(text).not.toContain(hidden);
+    }
+  });
+
+  it('reads another published version of the pool policy, and 404s an unknown one', async () => {
+    const v1 = await call(t.app, tokens['alice']!, 'GET', '/api/pools/crm/policy?version=1');
+    expect(v1.status).toBe(200);
+    expect(v1.body.policyVersion).toBe(1);
+    const missing = await call(t.app, tokens['alice']!, 'GET', '/api/pools/crm/policy?version=9');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('POOL_ERR_NOT_FOUND');
+  });
+
+  it('refuses outsiders and unknown pools', async () => {
+    await t.app.auth.createUser({ username: 'eve', password: 'eve-password', roles: ['member'] });
+    const eve = await login(t.app, 'eve', 'eve-password');
+    const outsider = await call(t.app, eve, 'GET', '/api/pools/crm/policy');
+    expect(outsider.status).toBe(403);
+    expect(outsider.body.error.code).toBe('POOL_ERR_FORBIDDEN');
+    const unknown = await call(t.app, tokens['bob']!, 'GET', '/api/pools/nope/policy');
+    expect(unknown.status).toBe(404);
+    const anonymous = await call(t.app, null, 'GET', '/api/pools/crm/policy');
+    expect(anonymous.status).toBe(401);
+  });
+});
