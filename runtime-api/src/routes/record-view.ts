@@ -72,10 +72,11 @@ export function recordReply(
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
+  // Timers come from the snapshot already loaded, so lists carry them too (release countdowns).
+  reply.timers = Object.entries(row.snapshot.timers)
+    .map(([key, t]) => ({ key, delay: t.delay, dueAt: iso(t.dueAt)! }))
+    .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   if (detail) {
-    reply.timers = Object.entries(row.snapshot.timers)
-      .map(([key, t]) => ({ key, delay: t.delay, dueAt: iso(t.dueAt)! }))
-      .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
     reply.availableEvents = availableEvents(compiled, row.snapshot, row.data, actor, detail.now);
   }
   return reply;

@@ -152,9 +152,11 @@ export default function poolRoutes(app: FastifyInstance): void {
       },
     },
     async (request) => {
-      requireRole(request, 'admin');
-      const pool = await app.records.pool(request.params.pool);
       const { policyVersion, distribution } = request.body;
+      // Moving a pool to another policy version is an admin's call; its distribution, the pool's managers'.
+      if (policyVersion !== undefined) requireRole(request, 'admin');
+      else await requirePoolRole(app, request, request.params.pool, 'manager');
+      const pool = await app.records.pool(request.params.pool);
       if (policyVersion !== undefined) {
         const published = (await app
           .db('policy_versions')
