@@ -1,6 +1,8 @@
-// Writes the outcome of engine steps in a few set-based statements: records, timers, history, notifications, outbox.
+// Writes the outcome of engine steps in one set-based statement: records, timers, history, claims,
+// notifications, outbox. One round trip per transaction, however many records a sweep batch holds.
 import type { Effect, StepResult } from '@poolflow/engine';
 import type { Knex } from 'knex';
+import type { RecordRow } from '../db/rows.js';
 
 /** One record's outcome within a transaction: possibly several steps (a sweep may fire more than one timer). */
 export interface RecordOutcome {
@@ -10,6 +12,8 @@ export interface RecordOutcome {
   prevSeq: number;
   /** True for a record created in this transaction (its row is inserted, not updated). */
   created?: boolean;
+  /** The steps left the entity's data as it was: its columns are not rewritten. */
+  entityUnchanged?: boolean;
   steps: {
     result: StepResult;
     eventType: string;
@@ -28,235 +32,301 @@ export function searchText(data: Record<string, unknown>): string {
     .toLowerCase();
 }
 
-function last<T>(list: T[]): T {
-  return list[list.length - 1];
+/** Deep equality of two JSON values. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  return ka.every((k) => Object.prototype.hasOwnProperty.call(rb, k) && sameJson(ra[k], rb[k]));
+}
+
+/**
+ * The row a record has after its last step, as written: callers reply with it instead of reading the
+ * row back. `before` is the locked row (absent for a created record).
+ */
+export function rowAfter(
+  result: StepResult,
+  recordId: string,
+  poolKey: string,
+  at: number,
+  before?: RecordRow,
+): RecordRow {
+  const { snapshot, record } = result;
+  return {
+    id: recordId,
+    pool_key: poolKey,
+    policy_id: snapshot.policyId,
+    policy_version: snapshot.policyVersion,
+    state: snapshot.value,
+    owner_id: record.ownerId,
+    pooled: record.pooled,
+    done: snapshot.status === 'done',
+    tags: record.tags,
+    score: record.score,
+    data: record.entity,
+    snapshot,
+    seq: snapshot.seq,
+    created_at: before?.created_at ?? new Date(at),
+    updated_at: new Date(at),
+  };
+}
+
+// Column lists of the JSON record sets, as `name type` for jsonb_to_recordset.
+const RECORD = [
+  'id uuid',
+  'pool_key text',
+  'policy_id text',
+  'policy_version int',
+  'prev_seq int',
+  'seq int',
+  'state text',
+  'owner_id text',
+  'pooled boolean',
+  'done boolean',
+  'tags jsonb',
+  'score float8',
+  'data jsonb',
+  'snapshot jsonb',
+  'search text',
+  'at timestamptz',
+];
+const TIMER = ['record_id uuid', 'timer_key text', 'due_at timestamptz', 'event jsonb'];
+const HISTORY = [
+  'record_id uuid',
+  'pool_key text',
+  'seq int',
+  'at timestamptz',
+  'actor_id text',
+  'event_type text',
+  'payload jsonb',
+  'from_state text',
+  'to_state text',
+  'owner_from text',
+  'owner_to text',
+  'tags jsonb',
+  'reason text',
+];
+const CLAIM = ['user_id text', 'pool_key text', 'record_id uuid', 'at timestamptz'];
+const NOTIFICATION = [
+  'user_id text',
+  'record_id uuid',
+  'pool_key text',
+  'kind text',
+  'message jsonb',
+  'effect_key text',
+  'created_at timestamptz',
+];
+const OUTBOX = [
+  'effect_key text',
+  'record_id uuid',
+  'type text',
+  'effect jsonb',
+  'next_attempt_at timestamptz',
+];
+
+const names = (columns: string[]): string => columns.map((c) => c.split(' ')[0]).join(', ');
+const recordset = (columns: string[]): string =>
+  `jsonb_to_recordset(?::jsonb) AS v(${columns.join(', ')})`;
+
+/** Inserts from a JSON record set; the CTE is cheap when the set is empty. */
+const insertFrom = (table: string, columns: string[], suffix = ''): string =>
+  `INSERT INTO ${table} (${names(columns)}) SELECT ${names(columns)} FROM ${recordset(columns)} ${suffix}`;
+
+// The sub-statements touch disjoint rows (a CTE may not change one row twice): created and updated
+// records differ; timers of pending keys are upserted, timers of keys no longer pending are deleted.
+// History and timers reference records changed in the same statement: foreign keys are checked at its end.
+const WRITE = `WITH
+  created AS (
+    INSERT INTO records (id, pool_key, policy_id, policy_version, state, owner_id, pooled, done, tags,
+      score, data, snapshot, seq, search, created_at, updated_at)
+    SELECT id, pool_key, policy_id, policy_version, state, owner_id, pooled, done, tags, score, data,
+      snapshot, seq, search, at, at FROM ${recordset(RECORD)}
+    RETURNING 1),
+  updated AS (
+    UPDATE records r SET state = v.state, owner_id = v.owner_id, pooled = v.pooled, done = v.done,
+      tags = v.tags, score = v.score, data = COALESCE(v.data, r.data), snapshot = v.snapshot,
+      seq = v.seq, search = COALESCE(v.search, r.search), updated_at = v.at
+    FROM ${recordset(RECORD)}
+    WHERE r.id = v.id AND r.seq = v.prev_seq
+    RETURNING 1),
+  pending AS (SELECT * FROM ${recordset(TIMER)}),
+  dropped AS (
+    DELETE FROM timers t WHERE t.record_id = ANY(?::uuid[])
+      AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.record_id = t.record_id AND p.timer_key = t.timer_key)),
+  scheduled AS (
+    INSERT INTO timers (record_id, timer_key, due_at, event)
+    SELECT record_id, timer_key, due_at, event FROM pending
+    ON CONFLICT (record_id, timer_key) DO UPDATE SET due_at = excluded.due_at, event = excluded.event
+    WHERE timers.due_at <> excluded.due_at),
+  history AS (${insertFrom('history', HISTORY)}),
+  claims AS (${insertFrom('claims', CLAIM)}),
+  notifications AS (${insertFrom('notifications', NOTIFICATION, 'ON CONFLICT (effect_key) DO NOTHING')}),
+  outbox AS (${insertFrom('outbox', OUTBOX, 'ON CONFLICT (effect_key) DO NOTHING')})
+SELECT (SELECT count(*) FROM created)::int AS created, (SELECT count(*) FROM updated)::int AS updated`;
+
+/**
+ * Outcomes to write in one statement, serialised as each is added: the engine's objects for a record
+ * can be collected at once instead of living until a whole sweep batch is written.
+ */
+export class OutcomeBatch {
+  readonly #created: string[] = [];
+  readonly #updated: string[] = [];
+  readonly #timers: string[] = [];
+  readonly #ids: string[] = [];
+  readonly #history: string[] = [];
+  readonly #claims: string[] = [];
+  readonly #notifications: string[] = [];
+  readonly #outbox: string[] = [];
+  readonly #moves: { id: string; pool: string }[] = [];
+
+  /** Records this batch writes (outcomes where some step changed something). */
+  get size(): number {
+    return this.#ids.length;
+  }
+
+  add(o: RecordOutcome): void {
+    const steps = o.steps.filter((s) => !s.result.stale);
+    if (steps.length === 0) return;
+    const final = steps[steps.length - 1];
+    const { snapshot, record } = final.result;
+    const keepEntity = o.entityUnchanged === true && !o.created;
+    this.#ids.push(o.recordId);
+    (o.created ? this.#created : this.#updated).push(
+      JSON.stringify({
+        id: o.recordId,
+        pool_key: o.poolKey,
+        policy_id: snapshot.policyId,
+        policy_version: snapshot.policyVersion,
+        prev_seq: o.prevSeq,
+        seq: snapshot.seq,
+        state: snapshot.value,
+        owner_id: record.ownerId,
+        pooled: record.pooled,
+        done: snapshot.status === 'done',
+        tags: record.tags,
+        score: record.score,
+        data: keepEntity ? null : record.entity,
+        snapshot,
+        search: keepEntity ? null : searchText(record.entity),
+        at: iso(final.at),
+      }),
+    );
+    // Timers: the snapshot's pending timers are the truth; the table is made to match them.
+    for (const [key, t] of Object.entries(snapshot.timers)) {
+      this.#timers.push(
+        JSON.stringify({
+          record_id: o.recordId,
+          timer_key: key,
+          due_at: iso(t.dueAt),
+          event: { type: key, timerKey: key, dueAt: t.dueAt },
+        }),
+      );
+    }
+    for (const { result, eventType, payload, actorId, at } of steps) {
+      const owner = result.effects.find((e) => e.type === 'owner') as
+        Extract<Effect, { type: 'owner' }> | undefined;
+      const lastRelease = result.snapshot.instance.lastRelease;
+      this.#history.push(
+        JSON.stringify({
+          record_id: o.recordId,
+          pool_key: o.poolKey,
+          seq: result.snapshot.seq,
+          at: iso(at),
+          actor_id: actorId,
+          event_type: eventType,
+          payload: payload ?? null,
+          from_state: result.from,
+          to_state: result.snapshot.value,
+          owner_from: owner ? owner.from : result.record.ownerId,
+          owner_to: result.record.ownerId,
+          tags: result.record.tags,
+          reason: result.record.pooled && lastRelease?.at === at ? lastRelease.reason : null,
+        }),
+      );
+      if (eventType === 'CLAIM' && actorId) {
+        this.#claims.push(
+          JSON.stringify({
+            user_id: actorId,
+            pool_key: o.poolKey,
+            record_id: o.recordId,
+            at: iso(at),
+          }),
+        );
+      }
+      for (const effect of result.effects) {
+        if (effect.type === 'notify') {
+          const n = effect as Extract<Effect, { type: 'notify' }>;
+          for (const userId of n.to) {
+            this.#notifications.push(
+              JSON.stringify({
+                user_id: userId,
+                record_id: o.recordId,
+                pool_key: o.poolKey,
+                kind: n.kind,
+                message: n.message,
+                effect_key: `${effect.key}:${userId}`,
+                created_at: iso(at),
+              }),
+            );
+          }
+        } else if (effect.type === 'moveToPool') {
+          this.#moves.push({ id: o.recordId, pool: String(effect['pool']) });
+        } else if (!['schedule', 'cancel', 'owner'].includes(effect.type)) {
+          this.#outbox.push(
+            JSON.stringify({
+              effect_key: effect.key,
+              record_id: o.recordId,
+              type: effect.type,
+              effect,
+              next_attempt_at: iso(at),
+            }),
+          );
+        }
+      }
+    }
+  }
+
+  /** Writes everything added, in one statement (plus one per record moved to another pool). */
+  async write(trx: Knex.Transaction): Promise<void> {
+    if (this.#ids.length === 0) return;
+    const list = (items: string[]): string => `[${items.join(',')}]`;
+    const result = await trx.raw<{ rows: { created: number; updated: number }[] }>(WRITE, [
+      list(this.#created),
+      list(this.#updated),
+      list(this.#timers),
+      this.#ids,
+      list(this.#history),
+      list(this.#claims),
+      list(this.#notifications),
+      list(this.#outbox),
+    ]);
+    // Rows are locked by the caller, so a count short of the list means a broken lock: undo everything.
+    const counts = result.rows[0];
+    const [created, updated] = [this.#created.length, this.#updated.length];
+    if (counts.updated !== updated || counts.created !== created) {
+      throw new Error(
+        `lost update: wrote ${counts.updated}/${updated} record(s), created ${counts.created}/${created}`,
+      );
+    }
+    for (const move of this.#moves) {
+      await trx.raw(
+        `UPDATE records SET pool_key = ? WHERE id = ? AND EXISTS (SELECT 1 FROM pools WHERE key = ?)`,
+        [move.pool, move.id, move.pool],
+      );
+    }
+  }
 }
 
 export async function writeOutcomes(
   trx: Knex.Transaction,
   outcomes: RecordOutcome[],
 ): Promise<void> {
-  const changed = outcomes.filter((o) => o.steps.some((s) => !s.result.stale));
-  if (changed.length === 0) return;
-  const rows = changed.map((o) => {
-    const final = last(o.steps.filter((s) => !s.result.stale));
-    const { snapshot, record } = final.result;
-    return {
-      id: o.recordId,
-      pool_key: o.poolKey,
-      policy_id: snapshot.policyId,
-      policy_version: snapshot.policyVersion,
-      prev_seq: o.prevSeq,
-      seq: snapshot.seq,
-      state: snapshot.value,
-      owner_id: record.ownerId,
-      pooled: record.pooled,
-      done: snapshot.status === 'done',
-      tags: record.tags,
-      score: record.score,
-      data: record.entity,
-      snapshot,
-      search: searchText(record.entity),
-      at: iso(final.at),
-    };
-  });
-  const created = rows.filter((_, i) => changed[i].created);
-  const updated = rows.filter((_, i) => !changed[i].created);
-  if (created.length > 0) {
-    await trx('records').insert(
-      created.map((r) => ({
-        id: r.id,
-        pool_key: r.pool_key,
-        policy_id: r.policy_id,
-        policy_version: r.policy_version,
-        state: r.state,
-        owner_id: r.owner_id,
-        pooled: r.pooled,
-        done: r.done,
-        tags: JSON.stringify(r.tags),
-        score: r.score,
-        data: JSON.stringify(r.data),
-        snapshot: JSON.stringify(r.snapshot),
-        seq: r.seq,
-        search: r.search,
-        created_at: r.at,
-        updated_at: r.at,
-      })),
-    );
-  }
-  if (updated.length > 0) {
-    const result = await trx.raw<{ rowCount: number | null; affectedRows?: number }>(
-      `UPDATE records r SET state = v.state, owner_id = v.owner_id, pooled = v.pooled, done = v.done,
-         tags = v.tags, score = v.score, data = v.data, snapshot = v.snapshot, seq = v.seq,
-         search = v.search, updated_at = v.at
-       FROM jsonb_to_recordset(?::jsonb) AS v(id uuid, prev_seq int, seq int, state text, owner_id text,
-         pooled boolean, done boolean, tags jsonb, score float8, data jsonb, snapshot jsonb, search text, at timestamptz)
-       WHERE r.id = v.id AND r.seq = v.prev_seq`,
-      [JSON.stringify(updated)],
-    );
-    const count = result.rowCount ?? result.affectedRows ?? updated.length;
-    if (count !== updated.length) {
-      throw new Error(`lost update: ${updated.length - count} record(s) changed under a lock`);
-    }
-  }
-
-  // Timers: the snapshot's pending timers are the truth; make the table match them.
-  const timers = rows.flatMap((r) =>
-    Object.entries(r.snapshot.timers).map(([key, t]) => ({
-      record_id: r.id,
-      timer_key: key,
-      due_at: iso(t.dueAt),
-      event: { type: key, timerKey: key, dueAt: t.dueAt },
-    })),
-  );
-  await trx.raw(
-    `DELETE FROM timers t WHERE t.record_id = ANY(?::uuid[])
-       AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset(?::jsonb) AS v(record_id uuid, timer_key text, due_at timestamptz)
-                       WHERE v.record_id = t.record_id AND v.timer_key = t.timer_key AND v.due_at = t.due_at)`,
-    [rows.map((r) => r.id), JSON.stringify(timers)],
-  );
-  if (timers.length > 0) {
-    await trx.raw(
-      `INSERT INTO timers (record_id, timer_key, due_at, event)
-       SELECT record_id, timer_key, due_at, event FROM jsonb_to_recordset(?::jsonb)
-         AS v(record_id uuid, timer_key text, due_at timestamptz, event jsonb)
-       ON CONFLICT (record_id, timer_key) DO UPDATE SET due_at = excluded.due_at, event = excluded.event
-       WHERE timers.due_at <> excluded.due_at`,
-      [JSON.stringify(timers)],
-    );
-  }
-
-  const history: Record<string, unknown>[] = [];
-  const notifications: Record<string, unknown>[] = [];
-  const outbox: Record<string, unknown>[] = [];
-  const claims: Record<string, unknown>[] = [];
-  const moves: { id: string; pool: string }[] = [];
-  for (const o of changed) {
-    for (const s of o.steps) {
-      if (s.result.stale) continue;
-      const { result } = s;
-      const owner = result.effects.find((e) => e.type === 'owner') as
-        Extract<Effect, { type: 'owner' }> | undefined;
-      const lastRelease = result.snapshot.instance.lastRelease;
-      history.push({
-        record_id: o.recordId,
-        pool_key: o.poolKey,
-        seq: result.snapshot.seq,
-        at: iso(s.at),
-        actor_id: s.actorId,
-        event_type: s.eventType,
-        payload: s.payload ?? null,
-        from_state: result.from,
-        to_state: result.snapshot.value,
-        owner_from: owner ? owner.from : result.record.ownerId,
-        owner_to: result.record.ownerId,
-        tags: result.record.tags,
-        reason: result.record.pooled && lastRelease?.at === s.at ? lastRelease.reason : null,
-      });
-      if (s.eventType === 'CLAIM' && s.actorId) {
-        claims.push({
-          user_id: s.actorId,
-          pool_key: o.poolKey,
-          record_id: o.recordId,
-          at: iso(s.at),
-        });
-      }
-      for (const effect of result.effects) {
-        if (effect.type === 'notify') {
-          const n = effect as Extract<Effect, { type: 'notify' }>;
-          for (const userId of n.to) {
-            notifications.push({
-              user_id: userId,
-              record_id: o.recordId,
-              pool_key: o.poolKey,
-              kind: n.kind,
-              message: n.message,
-              effect_key: `${effect.key}:${userId}`,
-              created_at: iso(s.at),
-            });
-          }
-        } else if (effect.type === 'moveToPool') {
-          moves.push({ id: o.recordId, pool: String(effect['pool']) });
-        } else if (!['schedule', 'cancel', 'owner'].includes(effect.type)) {
-          outbox.push({
-            effect_key: effect.key,
-            record_id: o.recordId,
-            type: effect.type,
-            effect,
-            next_attempt_at: iso(s.at),
-          });
-        }
-      }
-    }
-  }
-  await insertJson(trx, 'history', history, [
-    'record_id uuid',
-    'pool_key text',
-    'seq int',
-    'at timestamptz',
-    'actor_id text',
-    'event_type text',
-    'payload jsonb',
-    'from_state text',
-    'to_state text',
-    'owner_from text',
-    'owner_to text',
-    'tags jsonb',
-    'reason text',
-  ]);
-  await insertJson(trx, 'claims', claims, [
-    'user_id text',
-    'pool_key text',
-    'record_id uuid',
-    'at timestamptz',
-  ]);
-  await insertJson(
-    trx,
-    'notifications',
-    notifications,
-    [
-      'user_id text',
-      'record_id uuid',
-      'pool_key text',
-      'kind text',
-      'message jsonb',
-      'effect_key text',
-      'created_at timestamptz',
-    ],
-    'ON CONFLICT (effect_key) DO NOTHING',
-  );
-  await insertJson(
-    trx,
-    'outbox',
-    outbox,
-    [
-      'effect_key text',
-      'record_id uuid',
-      'type text',
-      'effect jsonb',
-      'next_attempt_at timestamptz',
-    ],
-    'ON CONFLICT (effect_key) DO NOTHING',
-  );
-  for (const move of moves) {
-    await trx.raw(
-      `UPDATE records SET pool_key = ? WHERE id = ? AND EXISTS (SELECT 1 FROM pools WHERE key = ?)`,
-      [move.pool, move.id, move.pool],
-    );
-  }
-}
-
-async function insertJson(
-  trx: Knex.Transaction,
-  table: string,
-  rows: Record<string, unknown>[],
-  columns: string[],
-  suffix = '',
-): Promise<void> {
-  if (rows.length === 0) return;
-  const names = columns.map((c) => c.split(' ')[0]).join(', ');
-  await trx.raw(
-    `INSERT INTO ${table} (${names}) SELECT ${names} FROM jsonb_to_recordset(?::jsonb) AS v(${columns.join(', ')}) ${suffix}`,
-    [JSON.stringify(rows)],
-  );
+  const batch = new OutcomeBatch();
+  for (const o of outcomes) batch.add(o);
+  await batch.write(trx);
 }

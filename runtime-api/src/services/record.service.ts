@@ -16,7 +16,7 @@ import { RuntimeError } from '../runtime.error.js';
 import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
 import type { PolicyStore } from './policy-store.js';
-import { writeOutcomes } from './record-writer.js';
+import { rowAfter, writeOutcomes } from './record-writer.js';
 
 const DAY = 86_400_000;
 
@@ -27,6 +27,8 @@ export interface Actor extends PoolUser {
 export interface EventOutcome {
   row: RecordRow;
   result: StepResult;
+  /** The clock's time the event was applied at. */
+  now: number;
 }
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
@@ -100,61 +102,138 @@ export class RecordService {
         },
       ]);
       this.metrics.count('poolflow_events_total', { type: 'CREATE' });
-      const row = (await trx('records').where({ id }).first()) as RecordRow;
-      return { row, result };
+      return { row: await this.rowOf(trx, result, id, poolKey, now), result, now };
     });
   }
 
-  /** Sends one event to one record: lock, step, write, in one transaction. */
+  /**
+   * Sends one event to one record: lock, step, write, in one transaction. `authorize` sees the locked
+   * row, so a permission that depends on it (the owner) cannot change between the check and the step.
+   */
   async send(
     poolKey: string,
     recordId: string,
     event: PoolEvent,
     actor: Actor,
+    options: { authorize?: (row: RecordRow) => void } = {},
   ): Promise<EventOutcome> {
-    try {
-      const outcome = await this.db.transaction(async (trx) => {
+    return this.counted(event, () =>
+      this.db.transaction(async (trx) => {
         const row = (await trx('records')
           .where({ id: recordId, pool_key: poolKey })
           .forUpdate()
           .first()) as RecordRow | undefined;
         if (!row) throw RuntimeError.notFound(`record ${recordId} in pool ${poolKey}`);
-        const compiled = await this.policies.get(row.policy_id, row.policy_version);
-        const now = await this.clock.now(trx);
-        let claimant: { owned: number; claimsToday: number } | undefined;
-        if (event.type === 'CLAIM') claimant = await this.lockClaimant(trx, poolKey, actor.id, now);
-        if (event.type === 'ASSIGN') {
-          const to = event.payload?.['userId'];
-          if (typeof to === 'string') await this.assertUser(trx, to, '/payload/userId');
-        }
-        const result = step(compiled, row.snapshot, event, {
-          entity: row.data,
-          user: actor,
-          now,
-          recordId,
-          ...(claimant ? { claimant } : {}),
-        });
-        await writeOutcomes(trx, [
+        options.authorize?.(row);
+        return this.applyLocked(trx, row, event, actor);
+      }),
+    );
+  }
+
+  /**
+   * Claims the best eligible pooled record by score. The candidate is locked with SKIP LOCKED, so
+   * parallel claim-next calls take different records instead of queueing on one.
+   */
+  async claimNext(poolKey: string, actor: Actor): Promise<EventOutcome> {
+    const claim: PoolEvent = { type: 'CLAIM' };
+    // Records this user may not claim (not eligible, cooldown): passed over on the next try.
+    const refused: string[] = [];
+    for (let attempt = 0; attempt < 200; attempt++) {
+      let candidate: string | undefined;
+      try {
+        const outcome = await this.counted(claim, () =>
+          this.db.transaction(async (trx) => {
+            const query = trx('records')
+              .where({ pool_key: poolKey, pooled: true })
+              .orderBy([{ column: 'score', order: 'desc' }, { column: 'id' }])
+              .forUpdate()
+              .skipLocked();
+            if (refused.length > 0) query.whereRaw('id <> ALL(?::uuid[])', [refused]);
+            const row = (await query.first()) as RecordRow | undefined;
+            if (!row) return null;
+            candidate = row.id;
+            return this.applyLocked(trx, row, claim, actor);
+          }),
+        );
+        if (outcome) return outcome;
+        break;
+      } catch (e) {
+        if (!(e instanceof EngineError) || candidate === undefined) throw e;
+        // Limits speak for the user, not the record: report them at once.
+        if (['POOL_ERR_CLAIM_LIMIT', 'POOL_ERR_DAILY_LIMIT'].includes(e.code)) throw e;
+        refused.push(candidate);
+      }
+    }
+    await this.pool(poolKey); // an unknown pool is named as such
+    throw new RuntimeError('POOL_ERR_NOT_FOUND', 'no pooled record you may claim');
+  }
+
+  /** The engine step and its writes for a record row locked by `trx`. */
+  private async applyLocked(
+    trx: Knex.Transaction,
+    row: RecordRow,
+    event: PoolEvent,
+    actor: Actor,
+  ): Promise<EventOutcome> {
+    const { id: recordId, pool_key: poolKey } = row;
+    const compiled = await this.policies.get(row.policy_id, row.policy_version, trx);
+    const now = await this.clock.now(trx);
+    let claimant: { owned: number; claimsToday: number } | undefined;
+    // A record already taken fails the claim before any limit is looked at: no need to lock the claimant.
+    if (event.type === 'CLAIM' && compiled.pooledStates.has(row.snapshot.value))
+      claimant = await this.lockClaimant(trx, poolKey, actor.id, now);
+    if (event.type === 'ASSIGN') {
+      const to = event.payload?.['userId'];
+      if (typeof to === 'string') await this.assertUser(trx, to, '/payload/userId');
+    }
+    const result = step(compiled, row.snapshot, event, {
+      entity: row.data,
+      user: actor,
+      now,
+      recordId,
+      ...(claimant ? { claimant } : {}),
+    });
+    await writeOutcomes(trx, [
+      {
+        recordId,
+        poolKey,
+        prevSeq: row.seq,
+        steps: [
           {
-            recordId,
-            poolKey,
-            prevSeq: row.seq,
-            steps: [
-              {
-                result,
-                eventType: event.type,
-                payload: event.payload ?? null,
-                actorId: actor.id,
-                at: now,
-              },
-            ],
+            result,
+            eventType: event.type,
+            payload: event.payload ?? null,
+            actorId: actor.id,
+            at: now,
           },
-        ]);
-        const updated = (await trx('records').where({ id: recordId }).first()) as RecordRow;
-        return { row: updated, result };
-      });
-      this.metrics.count('poolflow_events_total', { type: event.type });
-      if (event.type === 'CLAIM') this.metrics.count('poolflow_claims_total', { outcome: 'ok' });
+        ],
+      },
+    ]);
+    return { row: await this.rowOf(trx, result, recordId, poolKey, now, row), result, now };
+  }
+
+  /** The row as written; read back only when an effect moved it to another pool. */
+  private async rowOf(
+    trx: Knex.Transaction,
+    result: StepResult,
+    recordId: string,
+    poolKey: string,
+    now: number,
+    before?: RecordRow,
+  ): Promise<RecordRow> {
+    if (!result.effects.some((e) => e.type === 'moveToPool'))
+      return rowAfter(result, recordId, poolKey, now, before);
+    return (await trx('records').where({ id: recordId }).first()) as RecordRow;
+  }
+
+  /** Counts an event (and a claim's outcome) in the metrics once its transaction is over. */
+  private async counted<T>(event: PoolEvent, run: () => Promise<T>): Promise<T> {
+    try {
+      const outcome = await run();
+      if (outcome !== null) {
+        this.metrics.count('poolflow_events_total', { type: event.type });
+        if (event.type === 'CLAIM') this.metrics.count('poolflow_claims_total', { outcome: 'ok' });
+      }
       return outcome;
     } catch (e) {
       if (event.type === 'CLAIM' && e instanceof EngineError) {
@@ -162,33 +241,6 @@ export class RecordService {
       }
       throw e;
     }
-  }
-
-  /**
-   * Claims the best eligible pooled record by score. Candidates are locked with SKIP LOCKED, so
-   * parallel claim-next calls take different records instead of queueing on one.
-   */
-  async claimNext(poolKey: string, actor: Actor): Promise<EventOutcome> {
-    await this.pool(poolKey);
-    for (let offset = 0; offset < 200; offset += 20) {
-      const ids = (await this.db('records')
-        .select('id')
-        .where({ pool_key: poolKey, pooled: true })
-        .orderBy([{ column: 'score', order: 'desc' }, { column: 'id' }])
-        .offset(offset)
-        .limit(20)) as { id: string }[];
-      if (ids.length === 0) break;
-      for (const { id } of ids) {
-        try {
-          return await this.send(poolKey, id, { type: 'CLAIM' }, actor);
-        } catch (e) {
-          if (!(e instanceof EngineError)) throw e;
-          // Limits and cooldowns speak for the user, not the record: report them at once.
-          if (['POOL_ERR_CLAIM_LIMIT', 'POOL_ERR_DAILY_LIMIT'].includes(e.code)) throw e;
-        }
-      }
-    }
-    throw new RuntimeError('POOL_ERR_NOT_FOUND', 'no pooled record you may claim');
   }
 
   /** Locks the claimant's user row so parallel claims by one user cannot both pass a limit. */
@@ -199,17 +251,21 @@ export class RecordService {
     now: number,
   ): Promise<{ owned: number; claimsToday: number }> {
     await trx('users').where({ id: userId }).forUpdate().first('id');
-    const owned = (await trx('records')
-      .where({ pool_key: poolKey, owner_id: userId, done: false })
-      .count({ n: '*' })
-      .first()) as { n: number | string };
-    const dayStart = new Date(Math.floor(now / DAY) * DAY).toISOString();
-    const today = (await trx('claims')
-      .where({ user_id: userId, pool_key: poolKey })
-      .where('at', '>=', dayStart)
-      .count({ n: '*' })
-      .first()) as { n: number | string };
-    return { owned: Number(owned.n), claimsToday: Number(today.n) };
+    // Counted by a statement after the lock: in READ COMMITTED it sees every claim committed before it.
+    const dayStart = Math.floor(now / DAY) * DAY;
+    const { rows } = await trx.raw<{ rows: { owned: number; today: number }[] }>(
+      `SELECT (SELECT count(*) FROM records WHERE pool_key = ? AND owner_id = ? AND NOT done)::int AS owned,
+         (SELECT count(*) FROM claims WHERE user_id = ? AND pool_key = ? AND at >= ? AND at < ?)::int AS today`,
+      [
+        poolKey,
+        userId,
+        userId,
+        poolKey,
+        new Date(dayStart).toISOString(),
+        new Date(dayStart + DAY).toISOString(),
+      ],
+    );
+    return { owned: rows[0].owned, claimsToday: rows[0].today };
   }
 
   private async assertUser(trx: Knex.Transaction, userId: string, path: string): Promise<void> {

@@ -6,7 +6,7 @@ import type { RecordRow } from '../db/rows.js';
 import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
 import type { PolicyStore } from './policy-store.js';
-import { writeOutcomes, type RecordOutcome } from './record-writer.js';
+import { OutcomeBatch, sameJson, type RecordOutcome } from './record-writer.js';
 
 export interface SweepResult {
   fired: number;
@@ -14,10 +14,17 @@ export interface SweepResult {
   records: number;
 }
 
+/** A due timer and its record, read in the statement that locks the record. */
 interface DueRow {
-  record_id: string;
   timer_key: string;
   due_at: Date;
+  id: string;
+  pool_key: string;
+  policy_id: string;
+  policy_version: number;
+  seq: number;
+  data: Record<string, unknown>;
+  snapshot: RecordRow['snapshot'];
 }
 
 export class Sweeper {
@@ -29,7 +36,8 @@ export class Sweeper {
     private readonly policies: PolicyStore,
     private readonly clock: Clock,
     private readonly metrics: Metrics,
-    private readonly batchSize = 500,
+    private readonly batchSize = 1000,
+    private readonly parallel = 1,
   ) {}
 
   /** Applies one batch of due timers in one transaction. */
@@ -37,8 +45,11 @@ export class Sweeper {
     return this.db.transaction(async (trx) => {
       const now = await this.clock.now(trx);
       // Lock the records (not the timer rows): the same lock order as user events, so no deadlocks.
+      // The records are read by this same statement: FOR UPDATE hands back the newest version of a row
+      // that another sweeper committed after the statement began, so no step runs on an old snapshot.
       const due = await trx.raw<{ rows: DueRow[] }>(
-        `SELECT t.record_id, t.timer_key, t.due_at FROM timers t JOIN records r ON r.id = t.record_id
+        `SELECT t.timer_key, t.due_at, r.id, r.pool_key, r.policy_id, r.policy_version, r.seq, r.data, r.snapshot
+         FROM timers t JOIN records r ON r.id = t.record_id
          WHERE t.due_at <= ? ORDER BY t.due_at LIMIT ? FOR UPDATE OF r SKIP LOCKED`,
         [new Date(now).toISOString(), limit],
       );
@@ -47,26 +58,27 @@ export class Sweeper {
         return { fired: 0, stale: 0, records: 0 };
       }
       this.metrics.gauge('poolflow_sweep_lag_seconds', (now - due.rows[0].due_at.getTime()) / 1000);
-      const ids = [...new Set(due.rows.map((d) => d.record_id))];
-      const records = (await trx('records').whereIn('id', ids)) as RecordRow[];
-      const byId = new Map(records.map((r) => [r.id, r]));
       const timersOf = new Map<string, DueRow[]>();
       for (const d of due.rows) {
-        const list = timersOf.get(d.record_id) ?? [];
-        list.push(d);
-        timersOf.set(d.record_id, list);
+        const list = timersOf.get(d.id);
+        if (list) list.push(d);
+        else timersOf.set(d.id, [d]);
       }
-      const outcomes: RecordOutcome[] = [];
+      // From here each record is let go once written into the batch, so its objects die young.
+      due.rows.length = 0;
+      const batch = new OutcomeBatch();
+      const staleRows: { record_id: string; timer_key: string; due_at: string }[] = [];
       let fired = 0;
       let stale = 0;
       for (const [recordId, timers] of timersOf) {
-        const row = byId.get(recordId);
-        if (!row) continue;
+        timersOf.delete(recordId);
+        const row = timers[0];
         const compiled = await this.policies.get(row.policy_id, row.policy_version, trx);
         let snapshot = row.snapshot;
         let entity = row.data;
         const steps: RecordOutcome['steps'] = [];
-        timers.sort((a, b) => a.due_at.getTime() - b.due_at.getTime());
+        const staleHere: typeof staleRows = [];
+        if (timers.length > 1) timers.sort((a, b) => a.due_at.getTime() - b.due_at.getTime());
         for (const t of timers) {
           const pending = snapshot.timers[t.timer_key];
           const dueAt = pending?.dueAt ?? t.due_at.getTime();
@@ -81,6 +93,11 @@ export class Sweeper {
           );
           if (result.stale) {
             stale++;
+            staleHere.push({
+              record_id: recordId,
+              timer_key: t.timer_key,
+              due_at: t.due_at.toISOString(),
+            });
             continue;
           }
           fired++;
@@ -94,34 +111,55 @@ export class Sweeper {
             at,
           });
         }
-        outcomes.push({ recordId, poolKey: row.pool_key, prevSeq: row.seq, steps });
+        if (steps.length === 0) {
+          // Nothing fired: the row outlived its timer (the record moved on). Remove it below.
+          staleRows.push(...staleHere);
+          continue;
+        }
+        batch.add({
+          recordId,
+          poolKey: row.pool_key,
+          prevSeq: row.seq,
+          steps,
+          entityUnchanged: sameJson(row.data, entity),
+        });
       }
-      await writeOutcomes(trx, outcomes);
-      // Stale rows (their record moved on) are removed so they are not picked up again.
-      await trx.raw(
-        `DELETE FROM timers t USING jsonb_to_recordset(?::jsonb) AS v(record_id uuid, timer_key text, due_at timestamptz)
-         WHERE t.record_id = v.record_id AND t.timer_key = v.timer_key AND t.due_at = v.due_at AND t.due_at <= ?`,
-        [
-          JSON.stringify(due.rows.map((d) => ({ ...d, due_at: d.due_at.toISOString() }))),
-          new Date(now).toISOString(),
-        ],
-      );
+      // Writing a changed record also makes its timer rows match its snapshot (stale ones included).
+      await batch.write(trx);
+      if (staleRows.length > 0) {
+        await trx.raw(
+          `DELETE FROM timers t USING jsonb_to_recordset(?::jsonb) AS v(record_id uuid, timer_key text, due_at timestamptz)
+           WHERE t.record_id = v.record_id AND t.timer_key = v.timer_key AND t.due_at = v.due_at`,
+          [JSON.stringify(staleRows)],
+        );
+      }
       this.metrics.count('poolflow_timers_fired_total', {}, fired);
-      return { fired, stale, records: outcomes.length };
+      return { fired, stale, records: batch.size };
     });
   }
 
-  /** Sweeps until nothing is due; `onBatch` hears each batch once it is committed. */
-  async sweepAll(onBatch?: (batch: SweepResult) => void): Promise<SweepResult> {
+  /**
+   * Sweeps until nothing is due; `onBatch` hears each batch once it is committed. `parallel` batches run
+   * at once on their own connections (SKIP LOCKED keeps them apart), so the engine's CPU work on one
+   * batch overlaps the database's work on another.
+   */
+  async sweepAll(
+    onBatch?: (batch: SweepResult) => void,
+    parallel = this.parallel,
+  ): Promise<SweepResult> {
     const total: SweepResult = { fired: 0, stale: 0, records: 0 };
-    for (;;) {
-      const r = await this.sweepOnce();
-      if (r.fired + r.stale > 0) onBatch?.(r);
-      total.fired += r.fired;
-      total.stale += r.stale;
-      total.records += r.records;
-      if (r.fired + r.stale === 0) return total;
-    }
+    const loop = async (): Promise<void> => {
+      for (;;) {
+        const r = await this.sweepOnce();
+        if (r.fired + r.stale === 0) return;
+        onBatch?.(r);
+        total.fired += r.fired;
+        total.stale += r.stale;
+        total.records += r.records;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, parallel) }, loop));
+    return total;
   }
 
   /** Background sweeping every `intervalMs` until stop(). */

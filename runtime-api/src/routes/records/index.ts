@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RecordRow } from '../../db/rows.js';
 import { requirePoolRole } from '../../plugins/auth.plugin.js';
 import { RuntimeError } from '../../runtime.error.js';
-import type { EventOutcome } from '../../services/record.service.js';
+import type { Actor, EventOutcome } from '../../services/record.service.js';
 import { recordReply } from '../record-view.js';
 
 type PoolParams = { pool: string };
@@ -24,9 +24,9 @@ const poolParams = { $ref: 'api.schema.json#/definitions/poolKeyParams' };
 const recordResponse = { 200: { $ref: 'api.schema.json#/definitions/record' } };
 
 export default function recordRoutes(app: FastifyInstance): void {
-  const reply = async (request: FastifyRequest, outcome: EventOutcome) => {
+  const reply = async (request: FastifyRequest, outcome: Pick<EventOutcome, 'row' | 'now'>) => {
     const compiled = await app.policies.get(outcome.row.policy_id, outcome.row.policy_version);
-    return recordReply(outcome.row, compiled, request.actor, { now: await app.clock.now(app.db) });
+    return recordReply(outcome.row, compiled, request.actor, { now: outcome.now });
   };
 
   app.post<{
@@ -91,17 +91,24 @@ export default function recordRoutes(app: FastifyInstance): void {
       if (q.tag) query.whereRaw('tags \\? ?', [q.tag]);
       if (q.q)
         query.where('search', 'like', `%${q.q.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+      // By score, ties go by ascending id: the order of the (pool_key, pooled, score DESC, id) index,
+      // so a page is read off the index even when thousands of records share a score, and the
+      // pool's first record is the one claim-next takes.
+      const tieOrder = sortColumn === 'score' ? 'asc' : 'desc';
       if (q.cursor) {
-        const [value, id] = decodeCursor(q.cursor);
-        query.whereRaw(`(${sortColumn}, id) < (?, ?)`, [
-          sortColumn === 'score' ? Number(value) : value,
-          id,
-        ]);
+        const [value, id] = decodeCursor(q.cursor, sortColumn);
+        if (sortColumn === 'score')
+          query.whereRaw('(score < ? OR (score = ? AND id > ?))', [
+            Number(value),
+            Number(value),
+            id,
+          ]);
+        else query.whereRaw('(updated_at, id) < (?, ?)', [value, id]);
       }
       const rows = (await query
         .orderBy([
           { column: sortColumn, order: 'desc' },
-          { column: 'id', order: 'desc' },
+          { column: 'id', order: tieOrder },
         ])
         .limit(limit + 1)) as RecordRow[];
       const page = rows.slice(0, limit);
@@ -136,7 +143,7 @@ export default function recordRoutes(app: FastifyInstance): void {
       const row = (await app.db('records').where({ id, pool_key: pool }).first()) as
         RecordRow | undefined;
       if (!row) throw RuntimeError.notFound(`record ${id} in pool ${pool}`);
-      return reply(request, { row, result: undefined as never });
+      return reply(request, { row, now: await app.clock.now(app.db) });
     },
   );
 
@@ -157,25 +164,21 @@ export default function recordRoutes(app: FastifyInstance): void {
         const { pool, id } = request.params;
         await requirePoolRole(app, request, pool, level);
         const event = toEvent(request);
-        await assertMayAct(request, id, event);
-        return reply(request, await app.records.send(pool, id, event, request.actor));
+        const authorize = (row: RecordRow) => assertMayAct(request.actor, row, event);
+        return reply(
+          request,
+          await app.records.send(pool, id, event, request.actor, { authorize }),
+        );
       },
     );
 
-  /** Non-owners may only claim; owners act on their records; managers act on any. */
-  const assertMayAct = async (
-    request: FastifyRequest<{ Params: RecordParams }>,
-    id: string,
-    event: PoolEvent,
-  ) => {
+  /**
+   * Non-owners may only claim; owners act on their records; managers act on any. Checked on the row
+   * locked for the event: an ownership read before the lock could be stale by the time the event applies.
+   */
+  const assertMayAct = (actor: Actor, row: RecordRow, event: PoolEvent): void => {
     if (event.type === 'CLAIM') return;
-    const { actor } = request;
     if (actor.roles.includes('admin') || actor.roles.includes('manager')) return;
-    const row = (await app
-      .db('records')
-      .where({ id, pool_key: request.params.pool })
-      .first('owner_id')) as { owner_id: string | null } | undefined;
-    if (!row) throw RuntimeError.notFound(`record ${id}`);
     if (event.type === 'ASSIGN') throw RuntimeError.forbidden('assigning needs a manager');
     if (row.owner_id !== actor.id)
       throw RuntimeError.forbidden('only the owner or a manager may do this');
@@ -267,7 +270,9 @@ function encodeCursor(value: string, id: string): string {
   return Buffer.from(JSON.stringify([value, id])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): [string, string] {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function decodeCursor(cursor: string, sortColumn: 'score' | 'updated_at'): [string, string] {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (
@@ -275,7 +280,11 @@ function decodeCursor(cursor: string): [string, string] {
       parsed.length === 2 &&
       parsed.every((v) => typeof v === 'string')
     ) {
-      return parsed as [string, string];
+      const [value, id] = parsed as [string, string];
+      // Checked here, so a forged cursor is a 400 and never a database error.
+      const valid =
+        sortColumn === 'score' ? Number.isFinite(Number(value)) : !Number.isNaN(Date.parse(value));
+      if (valid && UUID.test(id)) return [value, id];
     }
   } catch {
     // fall through

@@ -1,0 +1,200 @@
+// Sweepers in separate processes on one PostgreSQL schema: every due timer fires exactly once, also when a
+// sweeper is killed mid-sweep. PostgreSQL only: PGlite is one connection inside one process.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { start } from '@poolflow/engine';
+import { afterEach, describe, expect, it } from 'vitest';
+import { writeOutcomes, type RecordOutcome } from '../src/services/record-writer.js';
+import { build, crmPool, type TestApp } from './helpers.js';
+
+const DAY = 86_400_000;
+const RECORDS = 10_000;
+const url = process.env['DATABASE_URL'];
+const workerFile = join(import.meta.dirname, 'fixtures', 'sweep-worker.ts');
+
+interface SweepCounts {
+  fired: number;
+  stale: number;
+  records: number;
+}
+
+/** A sweep-worker process and the JSON lines it printed so far. */
+class Worker {
+  readonly batches: SweepCounts[] = [];
+  done: SweepCounts | undefined;
+  readonly exited: Promise<number | null>;
+  #waiters: { test: () => boolean; resolve: () => void }[] = [];
+  readonly child: ChildProcessWithoutNullStreams;
+
+  constructor(
+    schema: string,
+    name: string,
+    options: { batch: number; wait: boolean; parallel?: number },
+  ) {
+    this.child = spawn(process.execPath, ['--import', 'tsx', workerFile], {
+      cwd: join(import.meta.dirname, '..'),
+      env: {
+        ...process.env,
+        DATABASE_URL: `${url}${url?.includes('?') ? '&' : '?'}application_name=${name}`,
+        SWEEP_SCHEMA: schema,
+        SWEEP_BATCH: String(options.batch),
+        SWEEP_PARALLEL: String(options.parallel ?? 1),
+        SWEEP_WAIT: options.wait ? '1' : '0',
+      },
+    });
+    let stderr = '';
+    this.child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    this.exited = new Promise((resolve) =>
+      this.child.on('exit', (code) => {
+        if (code !== 0 && code !== null) console.error(`${name} exited ${code}: ${stderr}`);
+        this.#check(true);
+        resolve(code);
+      }),
+    );
+    createInterface({ input: this.child.stdout }).on('line', (line) => {
+      // Anything but our JSON lines (a library's warning) is shown, not parsed.
+      if (!line.startsWith('{')) return console.warn(`${name}: ${line}`);
+      const message = JSON.parse(line) as { batch?: SweepCounts; done?: SweepCounts };
+      if (message.batch) this.batches.push(message.batch);
+      if (message.done) this.done = message.done;
+      this.ready ||= 'ready' in message;
+      this.#check(false);
+    });
+  }
+
+  ready = false;
+
+  /** Resolves once `test` holds for what the worker printed; rejects if it exits first. */
+  until(test: () => boolean): Promise<void> {
+    if (test()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.#waiters.push({ test, resolve });
+      void this.exited.then(() => (test() ? resolve() : reject(new Error('worker exited'))));
+    });
+  }
+
+  #check(exited: boolean): void {
+    this.#waiters = this.#waiters.filter((w) => {
+      if (!w.test()) return !exited;
+      w.resolve();
+      return false;
+    });
+  }
+
+  get fired(): number {
+    return this.batches.reduce((n, b) => n + b.fired, 0);
+  }
+}
+
+describe.skipIf(!url)(
+  'sweepers in separate processes (PostgreSQL only, needs DATABASE_URL: PGlite is one connection in one process)',
+  () => {
+    let t: TestApp | undefined;
+    afterEach(async () => {
+      await t?.close();
+      t = undefined;
+    });
+
+    /** 10,000 CRM records owned by 10 reps, created at one instant; then time moves 31 days on without a sweep. */
+    const seed = async (): Promise<{ app: TestApp; schema: string }> => {
+      const app = await build('postgres');
+      const names = Array.from({ length: 10 }, (_, i) => `rep${i}`);
+      const { ids } = await crmPool(app, Object.fromEntries(names.map((n) => [n, {}])));
+      const compiled = await app.app.policies.get('crm-customer-pool', 1);
+      const now = await app.app.clock.now(app.app.db);
+      for (let from = 0; from < RECORDS; from += 1000) {
+        const outcomes: RecordOutcome[] = [];
+        for (let i = from; i < Math.min(from + 1000, RECORDS); i++) {
+          const recordId = crypto.randomUUID();
+          const ownerId = ids[names[i % names.length]];
+          const entity = { name: `Customer ${i}`, industry: 'trade', urgency: i % 6 };
+          const result = start(compiled, { entity, now, ownerId, recordId });
+          outcomes.push({
+            recordId,
+            poolKey: 'crm',
+            prevSeq: 0,
+            created: true,
+            steps: [
+              { result, eventType: 'CREATE', payload: { ownerId }, actorId: ownerId, at: now },
+            ],
+          });
+        }
+        await app.app.db.transaction((trx) => writeOutcomes(trx, outcomes));
+      }
+      await app.app.clock.advance(app.app.db, 31 * DAY);
+      const { rows } = await app.app.db.raw<{ rows: { schema: string }[] }>(
+        'SELECT current_schema() AS schema',
+      );
+      return { app, schema: rows[0].schema };
+    };
+
+    /** Each record fired remind then release exactly once, and nothing is left to fire. */
+    const expectEveryTimerFiredOnce = async (app: TestApp): Promise<void> => {
+      const db = app.app.db;
+      const fired = await db.raw<{ rows: { timer: string; rows: number; records: number }[] }>(
+        `SELECT payload->>'timer' AS timer, count(*)::int AS rows, count(DISTINCT record_id)::int AS records
+       FROM history WHERE event_type = 'TIMER' GROUP BY 1 ORDER BY 1`,
+      );
+      expect(fired.rows).toEqual([
+        { timer: 'release', rows: RECORDS, records: RECORDS },
+        { timer: 'remind', rows: RECORDS, records: RECORDS },
+      ]);
+      const toPool = await db('history')
+        .where({ event_type: 'TIMER', to_state: 'pool' })
+        .countDistinct({ records: 'record_id' })
+        .count({ rows: '*' });
+      expect(toPool).toEqual([{ records: RECORDS, rows: RECORDS }]);
+      const states = await db('records')
+        .select('state', 'seq')
+        .count({ n: '*' })
+        .groupBy('state', 'seq');
+      expect(states).toEqual([{ state: 'pool', seq: 3, n: RECORDS }]);
+      expect(await db('notifications').where({ kind: 'reminder' }).count({ n: '*' })).toEqual([
+        { n: RECORDS },
+      ]);
+      expect(await db('timers').count({ n: '*' })).toEqual([{ n: 0 }]);
+    };
+
+    const both = `two processes, two batches at a time each, sweep ${RECORDS} due records together`;
+    it(`${both}: each timer fires exactly once`, async () => {
+      const seeded = await seed();
+      t = seeded.app;
+      expect(await t.app.db('timers').count({ n: '*' })).toEqual([{ n: 2 * RECORDS }]);
+      const workers = ['sweep-a', 'sweep-b'].map(
+        (name) => new Worker(seeded.schema, name, { batch: 250, wait: true, parallel: 2 }),
+      );
+      await Promise.all(workers.map((w) => w.until(() => w.ready)));
+      for (const w of workers) w.child.stdin.write('go\n');
+      expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0]);
+
+      // Both took part, and between them fired remind and release once per record.
+      for (const w of workers) expect(w.fired).toBeGreaterThan(0);
+      expect(workers.reduce((n, w) => n + (w.done?.fired ?? 0), 0)).toBe(2 * RECORDS);
+      await expectEveryTimerFiredOnce(t);
+    }, 60_000);
+
+    it('a sweeper killed mid-sweep loses nothing and a fresh one fires nothing twice', async () => {
+      const seeded = await seed();
+      t = seeded.app;
+      const doomed = new Worker(seeded.schema, 'sweep-doomed', { batch: 100, wait: false });
+      await doomed.until(() => doomed.batches.length > 0);
+      doomed.child.kill('SIGKILL');
+      expect(await doomed.exited).toBeNull();
+      expect(doomed.done).toBeUndefined();
+      // PostgreSQL rolls the open batch back when the connection drops; wait until its backend is gone.
+      for (;;) {
+        const { rows } = await t.app.db.raw<{ rows: { n: number }[] }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'sweep-doomed'`,
+        );
+        if (rows[0].n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const fresh = new Worker(seeded.schema, 'sweep-fresh', { batch: 250, wait: false });
+      expect(await fresh.exited).toBe(0);
+      expect(fresh.done?.fired).toBeGreaterThan(0);
+      expect(doomed.fired + (fresh.done?.fired ?? 0)).toBeLessThanOrEqual(2 * RECORDS);
+      await expectEveryTimerFiredOnce(t);
+    }, 60_000);
+  },
+);

@@ -1,0 +1,77 @@
+// The pool view pages by score with ties in a fixed order: nothing skipped or repeated across pages.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends, build, call, crmPool, type TestApp } from './helpers.js';
+
+describe.each(backends)('pool list paging (%s)', (backend) => {
+  let t: TestApp;
+  let tokens: Record<string, string>;
+
+  beforeAll(async () => {
+    t = await build(backend);
+    ({ tokens } = await crmPool(t, { alice: {} }));
+  });
+  afterAll(() => t.close());
+
+  it('pages through records sharing a score in id order, the first being the one claim-next takes', async () => {
+    const { app, adminToken } = t;
+    const ids: string[] = [];
+    for (const [name, industry] of [
+      ['Tie A', 'trade'],
+      ['Top', 'software'],
+      ['Tie B', 'trade'],
+      ['Tie C', 'manufacturing'],
+      ['Low', 'other'],
+      ['Tie D', 'trade'],
+    ]) {
+      const created = await call(app, adminToken, 'POST', '/api/pools/crm/records', {
+        data: { name, industry },
+        ownerId: null,
+      });
+      ids.push(created.body.id as string);
+    }
+    const seen: { id: string; score: number }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await call(
+        app,
+        tokens['alice'],
+        'GET',
+        `/api/pools/crm/records?view=pool&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items.map((r: { id: string; score: number }) => r));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    const expected = seen
+      .slice()
+      .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    expect(seen).toEqual(expected);
+    expect(seen.map((r) => r.id).sort()).toEqual(ids.slice().sort());
+    expect(new Set(seen.map((r) => r.score)).size).toBe(3); // 20 (software), 10 (trade, manufacturing), 0
+
+    const next = await call(app, tokens['alice'], 'POST', '/api/pools/crm/claim-next');
+    expect(next.body.id).toBe(seen[0].id);
+    const afterTop = await call(app, tokens['alice'], 'POST', '/api/pools/crm/claim-next');
+    expect(afterTop.body.id).toBe(seen[1].id);
+  });
+
+  it('answers 400 to a forged cursor, never a database error', async () => {
+    const forged = Buffer.from(JSON.stringify(['10', 'not-a-uuid'])).toString('base64url');
+    const res = await call(
+      app(),
+      tokens['alice'],
+      'GET',
+      `/api/pools/crm/records?cursor=${forged}`,
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'POOL_ERR_INVALID_PAYLOAD' });
+    const nan = Buffer.from(JSON.stringify(['x', '00000000-0000-0000-0000-000000000000'])).toString(
+      'base64url',
+    );
+    expect(
+      (await call(app(), tokens['alice'], 'GET', `/api/pools/crm/records?cursor=${nan}`)).status,
+    ).toBe(400);
+  });
+
+  const app = () => t.app;
+});

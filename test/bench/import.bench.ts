@@ -1,0 +1,91 @@
+// Import throughput: N CSV rows through the streaming importer (checked, engine-started, written whole)
+// vs one plain set-based INSERT of the same rows' data into a bare table, in the same run.
+import { Readable } from 'node:stream';
+import { importRecords } from '../../runtime-api/src/services/import.service.js';
+import { manualClock } from '../../runtime-api/src/services/clock.js';
+import { formatRate, table, type BenchOutcome } from './harness.js';
+import { benchSchema, envInt, POOL, printCommand, setupCrmPool } from './runtime-harness.js';
+
+const INDUSTRIES = [
+  'software',
+  'manufacturing',
+  'finance',
+  'trade',
+  'retail',
+  'education',
+  'other',
+];
+
+export async function importBench(): Promise<BenchOutcome> {
+  const n = envInt('BENCH_IMPORT_N', 100_000);
+  printCommand('import', { BENCH_IMPORT_N: n });
+  const db = await benchSchema();
+  try {
+    const { compiled, reps } = await setupCrmPool(db.knex, 20);
+    const lines = ['name,industry,phone,urgency,level,ownerId'];
+    for (let i = 0; i < n; i++) {
+      const owner = i % 2 === 0 ? reps[i % reps.length].id : '';
+      lines.push(
+        `"Customer ${i}, Ltd",${INDUSTRIES[i % 7]},138${String(i).padStart(8, '0')},${i % 6},${'ABC'[i % 3]},${owner}`,
+      );
+    }
+    const csv = `${lines.join('\n')}\n`;
+    const actor = { id: reps[0].id, roles: ['manager'], attributes: {} };
+
+    const t0 = performance.now();
+    const report = await importRecords(
+      db.knex,
+      manualClock(),
+      compiled,
+      POOL,
+      'csv',
+      Readable.from([csv]),
+      actor,
+      () => undefined,
+    );
+    const importMs = performance.now() - t0;
+    if (report.imported !== n)
+      throw new Error(
+        `imported ${report.imported} of ${n}: ${JSON.stringify(report.errors.slice(0, 3))}`,
+      );
+
+    // Baseline: the same entity data inserted in 5,000-row set-based statements, no checks, no engine.
+    await db.knex.raw(
+      'CREATE TABLE bare_import (id bigserial PRIMARY KEY, data jsonb NOT NULL, owner_id text)',
+    );
+    const rows = lines.slice(1).map((line, i) => ({
+      data: {
+        name: `Customer ${i}, Ltd`,
+        industry: INDUSTRIES[i % 7],
+        phone: line.split(',')[3],
+        urgency: i % 6,
+      },
+      owner_id: i % 2 === 0 ? reps[i % reps.length].id : null,
+    }));
+    const t1 = performance.now();
+    for (let i = 0; i < rows.length; i += 5000) {
+      await db.knex.raw(
+        'INSERT INTO bare_import (data, owner_id) SELECT data, owner_id FROM jsonb_to_recordset(?::jsonb) AS v(data jsonb, owner_id text)',
+        [JSON.stringify(rows.slice(i, i + 5000))],
+      );
+    }
+    const bareMs = performance.now() - t1;
+    const importRate = (n / importMs) * 1000;
+    const bareRate = (n / bareMs) * 1000;
+    for (const line of table([
+      ['', 'rows/s', 'seconds'],
+      [
+        'poolflow import (CSV -> checked -> engine -> records, timers, history)',
+        formatRate(importRate),
+        (importMs / 1000).toFixed(1),
+      ],
+      ['bare INSERT of the same data', formatRate(bareRate), (bareMs / 1000).toFixed(1)],
+      ['ratio', `${(importRate / bareRate).toFixed(2)}x`, ''],
+    ])) {
+      console.log(line);
+    }
+    return { ok: true };
+  } finally {
+    await db.drop();
+  }
+}

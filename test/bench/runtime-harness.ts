@@ -1,0 +1,294 @@
+// Shared setup for the runtime benches: a fresh PostgreSQL schema, the CRM pool, reps with tokens, fast seeding.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  compile,
+  start,
+  step,
+  type CompiledPolicy,
+  type Policy,
+  type PoolSnapshot,
+  type StepResult,
+} from '@poolflow/engine';
+import type { Knex } from 'knex';
+import { openDatabase } from '../../runtime-api/src/db/connect.js';
+import { searchText } from '../../runtime-api/src/services/record-writer.js';
+import { AuthService } from '../../runtime-api/src/services/auth.service.js';
+
+export const DAY = 86_400_000;
+export const databaseUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const BENCH_SECRET = 'bench-secret';
+export const POOL = 'crm';
+/** "Now" on the manual clock of every bench schema. */
+export const NOW = Date.parse('2026-03-02T09:00:00Z');
+
+export function envInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw.replace(/_/g, ''));
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
+  return value;
+}
+
+export interface BenchSchema {
+  knex: Knex;
+  schema: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh schema with the runtime's migrations; `drop()` removes it and closes the pool. */
+export async function benchSchema(poolSize = 10): Promise<BenchSchema> {
+  const schema = `bench_${randomBytes(5).toString('hex')}`;
+  const { knex } = await openDatabase({ databaseUrl, schema, poolSize });
+  return {
+    knex,
+    schema,
+    async drop() {
+      await knex.raw(`DROP SCHEMA ${schema} CASCADE`);
+      await knex.destroy();
+    },
+  };
+}
+
+export function crmTemplate(): Policy {
+  const file = join(
+    import.meta.dirname,
+    '..',
+    '..',
+    'templates',
+    'crm-customer-pool',
+    'policy.json',
+  );
+  return JSON.parse(readFileSync(file, 'utf8')) as Policy;
+}
+
+export interface Rep {
+  id: string;
+  token: string;
+}
+
+/**
+ * Publishes the CRM template (optionally changed), opens pool `crm` with `reps` members, each with a
+ * bearer token, and sets the manual clock to NOW. Written in SQL: the benches measure other things.
+ */
+export async function setupCrmPool(
+  knex: Knex,
+  reps: number,
+  change: (policy: Policy) => Policy = (p) => p,
+): Promise<{ compiled: CompiledPolicy; reps: Rep[] }> {
+  const document = { ...change(crmTemplate()), version: 1 };
+  const compiled = compile(document);
+  const auth = new AuthService(knex, BENCH_SECRET);
+  const list: Rep[] = Array.from({ length: reps }, () => ({
+    id: randomUUID(),
+    token: randomBytes(24).toString('base64url'),
+  }));
+  await knex('settings').insert([
+    { key: 'clock', value: JSON.stringify({ now: NOW }) },
+    { key: 'secret', value: JSON.stringify(BENCH_SECRET) },
+  ]);
+  await knex('users').insert(
+    list.map((rep, i) => ({
+      id: rep.id,
+      username: `rep${i}`,
+      display_name: `Rep ${i}`,
+      password_hash: 'scrypt$0$0$0$AAAA$AAAA',
+      roles: JSON.stringify(['member']),
+      attributes: JSON.stringify({ seniority: i % 4 === 0 ? 'senior' : 'junior' }),
+    })),
+  );
+  await knex('sessions').insert(
+    list.map((rep) => ({
+      token_hash: auth.tokenHash(rep.token),
+      user_id: rep.id,
+      expires_at: new Date(Date.now() + DAY),
+    })),
+  );
+  await knex('policies').insert({
+    id: document.id,
+    name: JSON.stringify(document.name),
+    draft: JSON.stringify(document),
+    latest_version: 1,
+  });
+  await knex('policy_versions').insert({
+    policy_id: document.id,
+    version: 1,
+    document: JSON.stringify(document),
+    published_by: 'bench',
+  });
+  await knex('pools').insert({
+    key: POOL,
+    name: JSON.stringify({ en: 'Customers' }),
+    policy_id: document.id,
+    policy_version: 1,
+  });
+  for (let i = 0; i < list.length; i += 1000) {
+    await knex('pool_members').insert(
+      list.slice(i, i + 1000).map((rep) => ({ pool_key: POOL, user_id: rep.id })),
+    );
+  }
+  return { compiled, reps: list };
+}
+
+const INDUSTRIES = [
+  'software',
+  'manufacturing',
+  'finance',
+  'trade',
+  'retail',
+  'education',
+  'other',
+];
+const LEVELS = ['A', 'B', 'C', undefined];
+
+/**
+ * Record shapes made by the real engine, one per mix of industry, urgency, level and follow-ups:
+ * created 31 to 55 days before NOW, followed up at creation, reminder fired; so each is `owned`
+ * with only its release timer pending, and due. With `pooled`, the release has fired too.
+ */
+function engineShapes(compiled: CompiledPolicy, pooled: boolean): Record<string, unknown>[] {
+  const shapes: Record<string, unknown>[] = [];
+  for (let k = 0; k < 1000; k++) {
+    const level = LEVELS[k % LEVELS.length];
+    const entity = {
+      name: `Customer ${k}`,
+      industry: INDUSTRIES[k % INDUSTRIES.length],
+      urgency: Math.floor(k / 7) % 6,
+      ...(level ? { level } : {}),
+    };
+    // Shape k was created k * 34.56 minutes after the first: 1,000 shapes span 24 days.
+    const createdAt = NOW - 55 * DAY + k * 2_073_600;
+    const user = { id: 'seed-owner' };
+    let result: StepResult = start(compiled, { entity, now: createdAt, ownerId: user.id, user });
+    const followUps = Math.floor(k / 42) % 12;
+    for (let f = 0; f < followUps; f++) {
+      const payload = { channel: 'call', note: 'seed' };
+      const next = step(
+        compiled,
+        result.snapshot,
+        { type: 'FOLLOW_UP', payload },
+        { entity, now: createdAt, user },
+      );
+      result = next;
+    }
+    const fire = (delay: string): void => {
+      const [key, timer] =
+        Object.entries(result.snapshot.timers).find(([, t]) => t.delay === delay) ?? [];
+      if (!key || !timer) throw new Error(`no ${delay} timer`);
+      result = step(
+        compiled,
+        result.snapshot,
+        { type: key, timerKey: key, dueAt: timer.dueAt },
+        { entity, now: timer.dueAt },
+      );
+    };
+    fire('remind');
+    if (pooled) fire('release');
+    const snapshot: PoolSnapshot = result.snapshot;
+    shapes.push({
+      k,
+      state: snapshot.value,
+      pooled: result.record.pooled,
+      tags: result.record.tags,
+      score: result.record.score,
+      data: entity,
+      snapshot,
+      seq: snapshot.seq,
+      search: searchText(entity),
+      created_at: new Date(createdAt).toISOString(),
+      updated_at: new Date(createdAt + 23 * DAY).toISOString(),
+    });
+  }
+  return shapes;
+}
+
+/**
+ * Seeds `n` CRM records owned round-robin by `owners` (or pooled), with their timers, in set-based SQL:
+ * 1,000 engine-made shapes replicated with fresh ids; indexes are dropped meanwhile and rebuilt. Rows are
+ * inserted in creation order, as a live pool fills, so due order follows the table's physical order.
+ */
+export async function seedRecords(
+  knex: Knex,
+  compiled: CompiledPolicy,
+  n: number,
+  options: { owners: string[]; pooled: boolean },
+): Promise<void> {
+  const shapes = engineShapes(compiled, options.pooled);
+  await knex.raw(
+    `CREATE UNLOGGED TABLE seed_shapes AS SELECT * FROM jsonb_to_recordset(?::jsonb) AS s(k int,
+       state text, pooled boolean, tags jsonb, score float8, data jsonb, snapshot jsonb, seq int,
+       search text, created_at timestamptz, updated_at timestamptz)`,
+    [JSON.stringify(shapes)],
+  );
+  const owners = options.pooled ? [] : options.owners;
+  const indexes = await dropIndexes(knex, ['records', 'timers']);
+  const chunk = 250_000;
+  for (let from = 0; from < n; from += chunk) {
+    const count = Math.min(chunk, n - from);
+    await knex.raw(
+      `INSERT INTO records (id, pool_key, policy_id, policy_version, state, owner_id, pooled, done, tags,
+         score, data, snapshot, seq, search, created_at, updated_at)
+       SELECT gen_random_uuid(), ?, ?, ?, s.state, o.owner, s.pooled, false, s.tags, s.score, s.data,
+         CASE WHEN o.owner IS NULL THEN s.snapshot
+              ELSE jsonb_set(s.snapshot, '{instance,ownerId}', to_jsonb(o.owner)) END,
+         s.seq, s.search, s.created_at, s.updated_at
+       FROM generate_series(?::int, ?::int) AS g(i)
+       JOIN seed_shapes s ON s.k = g.i * 1000::bigint / ?::bigint
+       LEFT JOIN LATERAL (SELECT (?::text[])[1 + g.i % greatest(cardinality(?::text[]), 1)] AS owner) o ON true`,
+      [
+        POOL,
+        compiled.policy.id,
+        compiled.policy.version,
+        from,
+        from + count - 1,
+        n,
+        owners,
+        owners,
+      ],
+    );
+  }
+  await knex.raw(
+    `INSERT INTO timers (record_id, timer_key, due_at, event)
+     SELECT r.id, t.key, to_timestamp((t.value->>'dueAt')::bigint / 1000.0),
+       jsonb_build_object('type', t.key, 'timerKey', t.key, 'dueAt', (t.value->>'dueAt')::bigint)
+     FROM records r, jsonb_each(r.snapshot->'timers') AS t(key, value)`,
+  );
+  for (const sql of indexes) await knex.raw(sql);
+  await knex.raw('DROP TABLE seed_shapes');
+  await knex.raw('VACUUM ANALYZE records');
+  await knex.raw('VACUUM ANALYZE timers');
+}
+
+/** Drops the tables' secondary indexes and returns the statements that rebuild them. */
+async function dropIndexes(knex: Knex, tables: string[]): Promise<string[]> {
+  const { rows } = await knex.raw<{ rows: { name: string; sql: string }[] }>(
+    `SELECT i.indexname AS name, i.indexdef AS sql FROM pg_indexes i
+     WHERE i.schemaname = current_schema() AND i.tablename = ANY(?)
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
+    [tables],
+  );
+  for (const { name } of rows) await knex.raw(`DROP INDEX ${name}`);
+  return rows.map((r) => r.sql);
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export const ms = (value: number): string => value.toFixed(value < 10 ? 2 : 1);
+
+/** Prints the command that reproduces a bench, with the knobs it read from the environment. */
+export function printCommand(bench: string, knobs: Record<string, number>): void {
+  const env = Object.entries(knobs)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(' ');
+  const url = process.env['DATABASE_URL'] ? 'DATABASE_URL=… ' : '';
+  console.log(`command: ${url}${env} npm run bench -- ${bench}`);
+  console.log(
+    `database: ${databaseUrl.replace(/\/\/[^@]*@/, '//…@')} (a fresh schema, dropped afterwards)`,
+  );
+  console.log('');
+}
