@@ -1,6 +1,9 @@
 // Runs the benchmarks: `npm run bench` runs them all, `npm run bench -- engine` those whose name matches.
 import { engineBench } from './engine.bench.js';
+import { renderBench } from '../../designer/bench/render.bench.js';
 import type { Bench } from './harness.js';
+import { importBench } from './import.bench.js';
+import { statsBench } from './stats.bench.js';
 import { runtimeClaimsBench } from './runtime-claims.bench.js';
 import { runtimeEventsBench } from './runtime-events.bench.js';
 import { runtimeListBench } from './runtime-list.bench.js';
@@ -34,6 +37,27 @@ const benches: Bench[] = [
   },
 ];
 
+benches.push(
+  {
+    name: 'import',
+    description: 'CSV import of 100,000 records through the streaming importer vs a bare INSERT',
+    run: importBench,
+  },
+  {
+    name: 'stats',
+    description: 'pool stats p95 on 1,000,000 records with a year of history (PostgreSQL)',
+    run: statsBench,
+  },
+  {
+    name: 'designer',
+    description: 'render and auto-layout a 60-state policy in headless Chromium',
+    run: async () => {
+      const result = await renderBench();
+      return { ok: result.ok };
+    },
+  },
+);
+
 const filters = process.argv.slice(2).filter((arg) => arg !== '--');
 const selected = benches.filter(
   (bench) => filters.length === 0 || filters.some((f) => bench.name.includes(f)),
@@ -46,6 +70,14 @@ if (selected.length === 0) {
 }
 for (const bench of selected) {
   console.log(`\n== ${bench.name}: ${bench.description}\n`);
-  const outcome = await bench.run();
-  if (!outcome.ok) process.exitCode = 1;
+  try {
+    const outcome = await bench.run();
+    if (!outcome.ok) process.exitCode = 1;
+  } catch (e) {
+    // One broken bench must not hide the others' figures.
+    console.error(
+      `${bench.name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+    );
+    process.exitCode = 1;
+  }
 }

@@ -44,19 +44,20 @@ export async function importCommand(file: string, options: ImportOptions): Promi
   }
   const csv = !/\.(nd)?jsonl?$/i.test(file);
   const total = await countRows(file, csv);
-  const res = await fetch(
-    `${options.url.replace(/\/$/, '')}/api/pools/${encodeURIComponent(options.pool)}/import`,
-    {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${options.token}`,
-        'content-type': csv ? 'text/csv' : 'application/x-ndjson',
-        accept: 'application/x-ndjson',
-      },
-      body: Readable.toWeb(createReadStream(file)) as ReadableStream,
-      duplex: 'half',
+  // Streaming a request body needs `duplex: 'half'` (undici), which the DOM typings do not list.
+  const init: RequestInit & { duplex: 'half' } = {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${options.token}`,
+      'content-type': csv ? 'text/csv' : 'application/x-ndjson',
+      accept: 'application/x-ndjson',
     },
-  );
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed under DOM typings
+    body: Readable.toWeb(createReadStream(file)) as unknown as ReadableStream,
+    duplex: 'half',
+  };
+  const url = `${options.url.replace(/\/$/, '')}/api/pools/${encodeURIComponent(options.pool)}/import`;
+  const res = await fetch(url, init);
   if (!res.ok || !res.body) {
     const text = await res.text();
     throw new CliError(`import refused (${res.status}): ${text}`, EXIT.failed);

@@ -47,8 +47,22 @@ const coreOperators = [
   'log',
 ] as const;
 
-const allowed = new Set<string>(coreOperators);
-allowed.delete('log'); // writes to the console: not for policies
+/**
+ * json-logic-js is one module-wide registry. When two copies of this module load (a bundle and the
+ * sources, say), both must share the allow-list and the evaluation in progress, or an operator
+ * registered by one copy would read the other's state: keep them on one global record.
+ */
+interface SharedState {
+  allowed: Set<string>;
+  frame: Frame | undefined;
+}
+const SHARED = Symbol.for('poolflow.json-logic');
+const globalRecord = globalThis as unknown as Record<symbol, SharedState | undefined>;
+const shared: SharedState = (globalRecord[SHARED] ??= {
+  allowed: new Set<string>(coreOperators.filter((op) => op !== 'log')), // log writes to the console
+  frame: undefined,
+});
+const allowed = shared.allowed;
 
 /** The data of the evaluation in progress, for operators that need `now` or named rules. */
 interface Frame {
@@ -56,7 +70,6 @@ interface Frame {
   rules: Readonly<Record<string, Logic>>;
   depth: number;
 }
-let frame: Frame | undefined;
 
 // Policies use a small set of paths, read at every step: split each once.
 const splitPaths = new Map<string, readonly string[]>();
@@ -109,7 +122,7 @@ export function allowedOperators(): string[] {
 
 /** The `now` of the evaluation in progress (epoch ms). */
 export function currentNow(): number {
-  const now = frame?.data['now'];
+  const now = shared.frame?.data['now'];
   return typeof now === 'number' ? now : Date.now();
 }
 
@@ -125,20 +138,20 @@ defineOperator('daysSince', (ts, now) =>
 defineOperator('addMonths', (ts, months) => addMonths(Number(ts), Number(months)));
 defineOperator('length', (v) => (Array.isArray(v) || typeof v === 'string' ? v.length : 0));
 defineOperator('rule', (name) => {
-  if (!frame) throw new EngineError('POOL_ERR_INVALID_RULE', 'rule used outside a policy');
-  const rule = Object.prototype.hasOwnProperty.call(frame.rules, String(name))
-    ? frame.rules[String(name)]
+  if (!shared.frame) throw new EngineError('POOL_ERR_INVALID_RULE', 'rule used outside a policy');
+  const rule = Object.prototype.hasOwnProperty.call(shared.frame.rules, String(name))
+    ? shared.frame.rules[String(name)]
     : undefined;
   if (rule === undefined)
     throw new EngineError('POOL_ERR_INVALID_RULE', `unknown rule "${String(name)}"`);
-  if (frame.depth > 16)
+  if (shared.frame.depth > 16)
     throw new EngineError('POOL_ERR_INVALID_RULE', `rule "${String(name)}" recurses`);
   assertAllowed(rule);
-  frame.depth++;
+  shared.frame.depth++;
   try {
-    return jsonLogic.apply(rule, frame.data);
+    return jsonLogic.apply(rule, shared.frame.data);
   } finally {
-    frame.depth--;
+    shared.frame.depth--;
   }
 });
 
@@ -232,12 +245,12 @@ export function evaluate(
 ): unknown {
   if (logic === null || typeof logic !== 'object') return logic;
   assertAllowed(logic);
-  const outer = frame;
-  frame = { data, rules, depth: outer?.depth ?? 0 };
+  const outer = shared.frame;
+  shared.frame = { data, rules, depth: outer?.depth ?? 0 };
   try {
     return jsonLogic.apply(logic, data);
   } finally {
-    frame = outer;
+    shared.frame = outer;
   }
 }
 
