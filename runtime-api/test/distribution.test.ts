@@ -130,3 +130,43 @@ describe.each(backends)('manager moves and distribution (%s)', (backend) => {
     expect(got.body.ownerId).toBe(ids[least]);
   });
 });
+
+describe.each(backends)('assignment and refusal notifications (%s)', (backend) => {
+  let t: TestApp;
+  let tokens: Record<string, string>;
+  let ids: Record<string, string>;
+
+  beforeAll(async () => {
+    t = await build(backend);
+    ({ tokens, ids } = await crmPool(t, { boss: { roles: ['manager'] }, amy: {} }));
+  });
+  afterAll(() => t.close());
+
+  it('tells a rep a record was assigned to her, and keeps a refused claim with its reason', async () => {
+    const created = await call(t.app, tokens['boss']!, 'POST', '/api/pools/crm/records', {
+      data: { name: 'Given Co' },
+      ownerId: null,
+    });
+    await call(t.app, tokens['boss']!, 'POST', `/api/pools/crm/records/${created.body.id}/assign`, {
+      userId: ids['amy'],
+    });
+    let inbox = await call(t.app, tokens['amy']!, 'GET', '/api/notifications');
+    expect(inbox.body.items[0]).toMatchObject({ kind: 'assigned', recordId: created.body.id });
+    expect(inbox.body.items[0].message.en).toBe('Given Co was assigned to you.');
+
+    await call(t.app, tokens['amy']!, 'POST', `/api/pools/crm/records/${created.body.id}/release`, {
+      reason: 'duplicate',
+    });
+    const refused = await call(
+      t.app,
+      tokens['amy']!,
+      'POST',
+      `/api/pools/crm/records/${created.body.id}/claim`,
+    );
+    expect(refused.body.error.code).toBe('POOL_ERR_COOLDOWN');
+    inbox = await call(t.app, tokens['amy']!, 'GET', '/api/notifications');
+    expect(inbox.body.unread).toBe(2);
+    expect(inbox.body.items[0]).toMatchObject({ kind: 'refused', recordId: created.body.id });
+    expect(inbox.body.items[0].message.en).toContain('previous owners may not reclaim until');
+  });
+});

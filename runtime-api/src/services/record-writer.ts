@@ -274,6 +274,27 @@ export class OutcomeBatch {
               }),
             );
           }
+        } else if (
+          effect.type === 'owner' &&
+          effect['reason'] === 'assign' &&
+          effect['to'] &&
+          effect['to'] !== actorId
+        ) {
+          // Someone else gave this record to a user: tell them.
+          const title = String(
+            result.record.entity['name'] ?? result.record.entity['title'] ?? o.recordId,
+          );
+          this.#notifications.push(
+            JSON.stringify({
+              user_id: effect['to'],
+              record_id: o.recordId,
+              pool_key: o.poolKey,
+              kind: 'assigned',
+              message: { en: `${title} was assigned to you.`, zh: `${title} 已分配给你。` },
+              effect_key: `${effect.key}:assigned`,
+              created_at: iso(at),
+            }),
+          );
         } else if (effect.type === 'moveToPool') {
           this.#moves.push({ id: o.recordId, pool: String(effect['pool']) });
         } else if (!['schedule', 'cancel', 'owner'].includes(effect.type)) {

@@ -20,6 +20,14 @@ import { rowAfter, writeOutcomes } from './record-writer.js';
 
 const DAY = 86_400_000;
 
+/** Claim refusals that come from the pool's rules (not races), with their Chinese wording. */
+const RULE_REFUSALS: Partial<Record<string, string>> = {
+  POOL_ERR_COOLDOWN: '前负责人冷却期内不能领取',
+  POOL_ERR_CLAIM_LIMIT: '已达到持有上限',
+  POOL_ERR_DAILY_LIMIT: '已达到今日领取上限',
+  POOL_ERR_NOT_ELIGIBLE: '高难度客户仅限资深销售领取',
+};
+
 export interface Actor extends PoolUser {
   roles: string[];
 }
@@ -116,6 +124,23 @@ export class RecordService {
     event: PoolEvent,
     actor: Actor,
     options: { authorize?: (row: RecordRow) => void } = {},
+  ): Promise<EventOutcome> {
+    try {
+      return await this.sendLocked(poolKey, recordId, event, actor, options);
+    } catch (e) {
+      if (event.type === 'CLAIM' && e instanceof EngineError && RULE_REFUSALS[e.code]) {
+        await this.notifyRefusal(poolKey, recordId, actor, e);
+      }
+      throw e;
+    }
+  }
+
+  private sendLocked(
+    poolKey: string,
+    recordId: string,
+    event: PoolEvent,
+    actor: Actor,
+    options: { authorize?: (row: RecordRow) => void },
   ): Promise<EventOutcome> {
     return this.counted(event, () =>
       this.db.transaction(async (trx) => {
@@ -241,6 +266,25 @@ export class RecordService {
       }
       throw e;
     }
+  }
+
+  /** A claim refused by a pool rule is kept in the claimant's notifications, with the reason. */
+  private async notifyRefusal(
+    poolKey: string,
+    recordId: string,
+    actor: Actor,
+    e: EngineError,
+  ): Promise<void> {
+    const until = (e.details as { until?: string } | undefined)?.until;
+    const zh = `${RULE_REFUSALS[e.code] ?? '领取被拒绝'}${until ? `（至 ${until.slice(0, 10)}）` : ''}`;
+    await this.db('notifications').insert({
+      user_id: actor.id,
+      record_id: recordId,
+      pool_key: poolKey,
+      kind: 'refused',
+      message: JSON.stringify({ en: `Claim refused: ${e.message}`, zh }),
+      created_at: new Date(await this.clock.now(this.db)),
+    });
   }
 
   /** Locks the claimant's user row so parallel claims by one user cannot both pass a limit. */
