@@ -281,9 +281,9 @@ export class OutcomeBatch {
           effect['to'] !== actorId
         ) {
           // Someone else gave this record to a user: tell them.
-          const title = String(
-            result.record.entity['name'] ?? result.record.entity['title'] ?? o.recordId,
-          );
+          const name = result.record.entity['name'] ?? result.record.entity['title'];
+          const title =
+            typeof name === 'string' || typeof name === 'number' ? String(name) : o.recordId;
           this.#notifications.push(
             JSON.stringify({
               user_id: effect['to'],
