@@ -75,3 +75,44 @@ describe.each(backends)('pool list paging (%s)', (backend) => {
 
   const app = () => t.app;
 });
+
+describe.each(backends)('pool search and masked fields (%s)', (backend) => {
+  let t: TestApp;
+  let tokens: Record<string, string>;
+
+  beforeAll(async () => {
+    t = await build(backend);
+    ({ tokens } = await crmPool(t, { boss: { roles: ['manager'] }, rep: {} }));
+  });
+  afterAll(() => t.close());
+
+  it('does not let a rep find a pooled record by a masked field', async () => {
+    await call(t.app, tokens['boss']!, 'POST', '/api/pools/crm/records', {
+      data: { name: 'Secret Phone Co', phone: '13912345678' },
+      ownerId: null,
+    });
+    const byPhone = await call(
+      t.app,
+      tokens['rep']!,
+      'GET',
+      '/api/pools/crm/records?view=pool&q=13912345678',
+    );
+    expect(byPhone.body.items).toEqual([]);
+    const byName = await call(
+      t.app,
+      tokens['rep']!,
+      'GET',
+      '/api/pools/crm/records?view=pool&q=secret%20phone',
+    );
+    expect(byName.body.items.map((r: { data: { name: string } }) => r.data.name)).toEqual([
+      'Secret Phone Co',
+    ]);
+    const manager = await call(
+      t.app,
+      tokens['boss']!,
+      'GET',
+      '/api/pools/crm/records?view=pool&q=13912345678',
+    );
+    expect(manager.body.items).toHaveLength(1);
+  });
+});

@@ -89,8 +89,22 @@ export default function recordRoutes(app: FastifyInstance): void {
       if (view === 'mine') query.where({ owner_id: request.actor.id });
       if (q.state) query.where({ state: q.state });
       if (q.tag) query.whereRaw('tags \\? ?', [q.tag]);
-      if (q.q)
-        query.where('search', 'like', `%${q.q.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+      if (q.q) {
+        const pattern = `%${q.q.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+        const privileged = ['admin', 'manager'].some((r) => request.actor.roles.includes(r));
+        if (view === 'pool' && !privileged) {
+          // Masked fields are hidden from reps in the pool, so a search must not find records by them
+          // either: match only the fields a rep can see.
+          const row = await app.records.pool(pool);
+          const { entity } = (await app.policies.get(row.policy_id, row.policy_version)).policy;
+          const masked = new Set(entity.maskedInPool ?? []);
+          const fields = Object.keys(entity.schema.properties).filter((f) => !masked.has(f));
+          query.where((w) => {
+            for (const f of fields) w.orWhereRaw('lower(data->>?) like ?', [f, pattern]);
+            if (fields.length === 0) w.whereRaw('false');
+          });
+        } else query.where('search', 'like', pattern);
+      }
       // By score, ties go by ascending id: the order of the (pool_key, pooled, score DESC, id) index,
       // so a page is read off the index even when thousands of records share a score, and the
       // pool's first record is the one claim-next takes.
