@@ -63,7 +63,12 @@ export const servicesPlugin = fp(
     const records = new RecordService(database.knex, policies, clock, metrics);
     app.decorate('records', records);
     app.decorate('distributor', new Distributor(database.knex, policies, clock, records));
-    app.decorate('sweeper', new Sweeper(database.knex, policies, clock, metrics));
+    // PostgreSQL sweeps two batches at once per process (SKIP LOCKED keeps them apart); PGlite has one connection.
+    const sweepParallel = database.kind === 'postgres' ? 2 : 1;
+    app.decorate(
+      'sweeper',
+      new Sweeper(database.knex, policies, clock, metrics, 1000, sweepParallel),
+    );
     app.addHook('onClose', async () => {
       await app.sweeper.stop();
       await database.close();
