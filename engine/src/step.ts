@@ -2,7 +2,7 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import { checkClaim } from './claim.js';
 import { cloneData } from './clone.js';
-import { logicData, type CompiledPolicy, type MachineContext } from './compile.js';
+import type { CompiledPolicy, MachineContext } from './compile.js';
 import { EngineError } from './engine.error.js';
 import { evaluate } from './logic/json-logic.js';
 import { initialTransition, transition } from './pure-transition.js';
@@ -329,5 +329,3 @@ export function availableEvents(
     }
   });
 }
-
-export { logicData };

@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { createPolicy } from '../api/policies.api.js';
 import type { Template } from '../api/templates.api.js';
 import { useI18n } from '../i18n/i18n.js';
-import { Dialog } from './dialog.js';
+import { Dialog, DialogActions } from './dialog.js';
 
 export function freeId(base: string, taken: string[]): string {
   if (!taken.includes(base)) return base;
@@ -69,19 +69,13 @@ export function CloneDialog(props: {
           />
         </label>
         {error && <div className="alert error">{error}</div>}
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={props.onClose}>
-            {t('cancel')}
-          </button>
-          <button
-            type="submit"
-            className="btn primary"
-            disabled={!idOk || !nameEn}
-            data-testid="clone-submit"
-          >
-            {t('create')}
-          </button>
-        </div>
+        <DialogActions
+          cancelLabel={t('cancel')}
+          onCancel={props.onClose}
+          submitLabel={t('create')}
+          testId="clone-submit"
+          disabled={!idOk || !nameEn}
+        />
       </form>
     </Dialog>
   );

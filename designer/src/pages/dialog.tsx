@@ -24,3 +24,30 @@ export function Dialog(props: {
     </div>
   );
 }
+
+/** A dialog's Cancel and primary buttons. Without `onSubmit` the primary button submits its form. */
+export function DialogActions(props: {
+  cancelLabel: string;
+  onCancel: () => void;
+  submitLabel: string;
+  testId: string;
+  disabled?: boolean;
+  onSubmit?: (() => void) | undefined;
+}) {
+  return (
+    <div className="dialog-actions">
+      <button type="button" className="btn" onClick={props.onCancel}>
+        {props.cancelLabel}
+      </button>
+      <button
+        type={props.onSubmit ? 'button' : 'submit'}
+        className="btn primary"
+        disabled={props.disabled}
+        data-testid={props.testId}
+        onClick={props.onSubmit}
+      >
+        {props.submitLabel}
+      </button>
+    </div>
+  );
+}

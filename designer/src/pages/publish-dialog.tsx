@@ -1,7 +1,7 @@
 // Publishes the draft as a new immutable version, with a message.
 import { useState, type FormEvent } from 'react';
 import { useI18n } from '../i18n/i18n.js';
-import { Dialog } from './dialog.js';
+import { Dialog, DialogActions } from './dialog.js';
 
 export function PublishDialog(props: {
   onPublish: (message: string) => Promise<void>;
@@ -35,19 +35,13 @@ export function PublishDialog(props: {
           />
         </label>
         {error && <div className="alert error">{error}</div>}
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={props.onClose}>
-            {t('cancel')}
-          </button>
-          <button
-            type="submit"
-            className="btn primary"
-            disabled={busy}
-            data-testid="publish-submit"
-          >
-            {t('publish')}
-          </button>
-        </div>
+        <DialogActions
+          cancelLabel={t('cancel')}
+          onCancel={props.onClose}
+          submitLabel={t('publish')}
+          testId="publish-submit"
+          disabled={busy}
+        />
       </form>
     </Dialog>
   );

@@ -6,7 +6,7 @@ import validator from '@rjsf/validator-ajv8';
 import { useMemo, useState } from 'react';
 import { sendEvent, type PoolRecord, type RecordDetail } from '../api/records.api.js';
 import { useI18n } from '../i18n/i18n.js';
-import { Dialog } from '../pages/dialog.js';
+import { Dialog, DialogActions } from '../pages/dialog.js';
 import { refusalOf } from './claim-refusal.js';
 import { localizeForm } from './field-labels.js';
 import { recordTitle } from './record-cells.js';
@@ -54,20 +54,14 @@ export function EventDialog(props: {
     }
   };
   const actions = (
-    <div className="dialog-actions">
-      <button type="button" className="btn" onClick={props.onClose}>
-        {t('cancel')}
-      </button>
-      <button
-        type={form ? 'submit' : 'button'}
-        className="btn primary"
-        disabled={busy}
-        data-testid="event-submit"
-        onClick={form ? undefined : () => void send(undefined)}
-      >
-        {eventLabel(type)}
-      </button>
-    </div>
+    <DialogActions
+      cancelLabel={t('cancel')}
+      onCancel={props.onClose}
+      submitLabel={eventLabel(type)}
+      testId="event-submit"
+      disabled={busy}
+      onSubmit={form ? undefined : () => void send(undefined)}
+    />
   );
   return (
     <Dialog title={title} onClose={props.onClose}>

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { assign, claim, moveRecord, type RecordDetail } from '../api/records.api.js';
 import { useI18n } from '../i18n/i18n.js';
-import { Dialog } from '../pages/dialog.js';
+import { Dialog, DialogActions } from '../pages/dialog.js';
 import { navigate } from '../pages/use-hash-route.js';
 import { refusalOf, type Refusal } from './claim-refusal.js';
 import { EventDialog } from './event-dialog.js';
@@ -139,22 +139,16 @@ function AssignDialog(props: { onClose: () => void; onAssign: (userId: string) =
         <MemberSelect value={userId} onChange={setUserId} testId="assign-user" />
       </label>
       {error && <div className="alert error">{error}</div>}
-      <div className="dialog-actions">
-        <button type="button" className="btn" onClick={props.onClose}>
-          {t('cancel')}
-        </button>
-        <button
-          type="button"
-          className="btn primary"
-          disabled={!userId}
-          data-testid="assign-submit"
-          onClick={() => {
-            props.onAssign(userId).catch((e) => setError(refusalOf(e, i18n).text));
-          }}
-        >
-          {t('assign')}
-        </button>
-      </div>
+      <DialogActions
+        cancelLabel={t('cancel')}
+        onCancel={props.onClose}
+        submitLabel={t('assign')}
+        testId="assign-submit"
+        disabled={!userId}
+        onSubmit={() => {
+          props.onAssign(userId).catch((e) => setError(refusalOf(e, i18n).text));
+        }}
+      />
     </Dialog>
   );
 }
@@ -182,22 +176,16 @@ function MoveDialog(props: {
       </label>
       <p className="hint">{t('moveHint')}</p>
       {error && <div className="alert error">{error}</div>}
-      <div className="dialog-actions">
-        <button type="button" className="btn" onClick={props.onClose}>
-          {t('cancel')}
-        </button>
-        <button
-          type="button"
-          className="btn primary"
-          disabled={!to}
-          data-testid="move-submit"
-          onClick={() => {
-            props.onMove(to).catch((e) => setError(refusalOf(e, i18n).text));
-          }}
-        >
-          {t('moveToPool')}
-        </button>
-      </div>
+      <DialogActions
+        cancelLabel={t('cancel')}
+        onCancel={props.onClose}
+        submitLabel={t('moveToPool')}
+        testId="move-submit"
+        disabled={!to}
+        onSubmit={() => {
+          props.onMove(to).catch((e) => setError(refusalOf(e, i18n).text));
+        }}
+      />
     </Dialog>
   );
 }
