@@ -1,12 +1,19 @@
 // Hardened JSON-logic: allow-listed operators, own-property `var`, named rules and Poolflow operators.
 import jsonLogic from 'json-logic-js';
 import { EngineError } from '../engine.error.js';
+import {
+  compileLogic,
+  ownVar,
+  truthy as logicTruthy,
+  type Evaluator,
+  type OperatorFn,
+} from './compile-logic.js';
 
 export type JsonValue =
   string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type Logic = unknown;
 export type LogicData = Record<string, unknown>;
-export type OperatorFn = (...args: unknown[]) => unknown;
+export type { OperatorFn };
 
 /** Operators of json-logic-js that are safe: they only compute on their arguments. */
 const coreOperators = [
@@ -54,14 +61,23 @@ const coreOperators = [
  */
 interface SharedState {
   allowed: Set<string>;
+  /** Operators registered by defineOperator, for compiled rules to call. */
+  operators: Map<string, OperatorFn>;
+  /** Bumped by defineOperator: compiled rules bind their operators, so older ones go stale. */
+  version: number;
   frame: Frame | undefined;
 }
 const SHARED = Symbol.for('poolflow.json-logic');
 const globalRecord = globalThis as unknown as Record<symbol, SharedState | undefined>;
 const shared: SharedState = (globalRecord[SHARED] ??= {
   allowed: new Set<string>(coreOperators.filter((op) => op !== 'log')), // log writes to the console
+  operators: new Map<string, OperatorFn>(),
+  version: 0,
   frame: undefined,
 });
+// A copy built before rules were compiled (a stale dist, say) made the record without these.
+shared.operators ??= new Map<string, OperatorFn>();
+shared.version ??= 0;
 const allowed = shared.allowed;
 
 /** The data of the evaluation in progress, for operators that need `now` or named rules. */
@@ -71,35 +87,8 @@ interface Frame {
   depth: number;
 }
 
-// Policies use a small set of paths, read at every step: split each once.
-const splitPaths = new Map<string, readonly string[]>();
-function pathKeys(path: string): readonly string[] {
-  let keys = splitPaths.get(path);
-  if (keys === undefined) {
-    if (splitPaths.size >= 10_000) splitPaths.clear();
-    keys = path.split('.');
-    splitPaths.set(path, keys);
-  }
-  return keys;
-}
-
-function ownPath(data: unknown, path: string): unknown {
-  let node: unknown = data;
-  for (const key of pathKeys(path)) {
-    if (node === null || typeof node !== 'object') return undefined;
-    if (!Object.prototype.hasOwnProperty.call(node, key)) return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return node;
-}
-
-// `var` reads own properties only: no prototype walk, so "constructor.constructor" gives null.
-jsonLogic.add_operation('var', function (this: unknown, path?: unknown, fallback?: unknown) {
-  const notFound = fallback === undefined ? null : fallback;
-  if (path === undefined || path === null || path === '') return this;
-  const value = ownPath(this, typeof path === 'number' ? String(path) : (path as string));
-  return value === undefined ? notFound : value;
-});
+// Rules compile to closures; json-logic-js still gets the same `var`, for code that calls it directly.
+jsonLogic.add_operation('var', ownVar);
 // json-logic-js ships `method`, which calls any method of any value: never available.
 jsonLogic.rm_operation('method');
 
@@ -109,6 +98,8 @@ export function defineOperator(name: string, fn: OperatorFn): void {
     throw new EngineError('POOL_ERR_INVALID_RULE', `operator name "${name}" must be an identifier`);
   }
   jsonLogic.add_operation(name, fn);
+  shared.operators.set(name, fn);
+  shared.version++;
   allowed.add(name);
 }
 
@@ -146,10 +137,11 @@ defineOperator('rule', (name) => {
     throw new EngineError('POOL_ERR_INVALID_RULE', `unknown rule "${String(name)}"`);
   if (shared.frame.depth > 16)
     throw new EngineError('POOL_ERR_INVALID_RULE', `rule "${String(name)}" recurses`);
-  assertAllowed(rule);
+  if (rule === null || typeof rule !== 'object') return rule;
+  const run = compiled(rule);
   shared.frame.depth++;
   try {
-    return jsonLogic.apply(rule, shared.frame.data);
+    return run(shared.frame.data);
   } finally {
     shared.frame.depth--;
   }
@@ -234,9 +226,29 @@ function assertAllowed(logic: unknown): void {
   checked.add(logic);
 }
 
+// Each rule object compiles once. The cache belongs to this copy of the module; the operators it
+// binds are shared, and a registration by either copy makes both recompile.
+let compiledRules = new WeakMap<object, Evaluator>();
+let compiledVersion = shared.version;
+
+/** The compiled rule, checked against the allow-list first so a refusal lists every operator. */
+function compiled(logic: object): Evaluator {
+  if (compiledVersion !== shared.version) {
+    compiledRules = new WeakMap();
+    compiledVersion = shared.version;
+  }
+  let run = compiledRules.get(logic);
+  if (run === undefined) {
+    assertAllowed(logic);
+    run = compileLogic(logic, shared);
+    compiledRules.set(logic, run);
+  }
+  return run;
+}
+
 /**
- * Evaluates a rule on data. Objects are checked against the allow-list once (and remembered), so a
- * rule that skipped validation still never reaches an operator outside it.
+ * Evaluates a rule on data. Objects are checked against the allow-list and compiled once (and
+ * remembered), so a rule that skipped validation still never reaches an operator outside it.
  */
 export function evaluate(
   logic: Logic,
@@ -244,16 +256,16 @@ export function evaluate(
   rules: Readonly<Record<string, Logic>> = {},
 ): unknown {
   if (logic === null || typeof logic !== 'object') return logic;
-  assertAllowed(logic);
+  const run = compiled(logic);
   const outer = shared.frame;
   shared.frame = { data, rules, depth: outer?.depth ?? 0 };
   try {
-    return jsonLogic.apply(logic, data);
+    return run(data);
   } finally {
     shared.frame = outer;
   }
 }
 
 export function truthy(value: unknown): boolean {
-  return jsonLogic.truthy(value);
+  return logicTruthy(value);
 }

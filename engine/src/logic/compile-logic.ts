@@ -1,0 +1,470 @@
+// Compiles a JSON-logic rule once into closures with the semantics of json-logic-js's `apply`, so a
+// rule read at every step costs a few calls instead of a walk over its JSON. Closures only: no code
+// is generated from rule text.
+import { EngineError } from '../engine.error.js';
+
+export type OperatorFn = (...args: unknown[]) => unknown;
+/** A compiled rule. `data` is what `var` reads: the current element inside map, filter and the like. */
+export type Evaluator = (data: unknown) => unknown;
+
+/** The registry a rule compiles against. */
+export interface OperatorScope {
+  readonly allowed: ReadonlySet<string>;
+  /** Operators registered by defineOperator, called as json-logic-js does: `this` is the data. */
+  readonly operators: ReadonlyMap<string, OperatorFn>;
+}
+
+const hasOwn = (node: object, key: string): boolean =>
+  Object.prototype.hasOwnProperty.call(node, key);
+
+// Policies use a small set of paths, read at every step: split each once.
+const splitPaths = new Map<string, readonly string[]>();
+function pathKeys(path: string): readonly string[] {
+  let keys = splitPaths.get(path);
+  if (keys === undefined) {
+    if (splitPaths.size >= 10_000) splitPaths.clear();
+    keys = path.split('.');
+    splitPaths.set(path, keys);
+  }
+  return keys;
+}
+
+function ownPath(data: unknown, keys: readonly string[]): unknown {
+  let node: unknown = data;
+  for (const key of keys) {
+    if (node === null || typeof node !== 'object') return undefined;
+    if (!hasOwn(node, key)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+/** `var` on own properties only: no prototype walk, so "constructor.constructor" gives null. */
+export function ownVar(this: unknown, path?: unknown, fallback?: unknown): unknown {
+  const notFound = fallback === undefined ? null : fallback;
+  if (path === undefined || path === null || path === '') return this;
+  // A path that is neither string nor number throws, as it always has.
+  const value = ownPath(this, pathKeys(typeof path === 'number' ? String(path) : (path as string)));
+  return value === undefined ? notFound : value;
+}
+
+/** JSON-logic truthiness: an empty array is false. */
+export function truthy(value: unknown): boolean {
+  return Array.isArray(value) ? value.length > 0 : Boolean(value);
+}
+
+function isArray(value: unknown): value is unknown[] {
+  return Array.isArray(value);
+}
+
+/** json-logic-js's `apply`: a one-key object is an operation, anything else is data. */
+function isLogic(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 1
+  );
+}
+
+// json-logic-js's parseFloat, which reads a number back unchanged but for -0: skip the string.
+const toFloat = (value: unknown): number =>
+  typeof value === 'number' ? value + 0 : parseFloat(value as string);
+
+/** json-logic-js's operators, with its coercions; `var`, `missing*` and `+` are compiled apart. */
+const builtins = new Map<string, OperatorFn>([
+  ['==', (a, b) => a == b],
+  ['===', (a, b) => a === b],
+  ['!=', (a, b) => a != b],
+  ['!==', (a, b) => a !== b],
+  ['>', (a, b) => (a as number) > (b as number)],
+  ['>=', (a, b) => (a as number) >= (b as number)],
+  [
+    '<',
+    (a, b, c) =>
+      c === undefined
+        ? (a as number) < (b as number)
+        : (a as number) < (b as number) && (b as number) < (c as number),
+  ],
+  [
+    '<=',
+    (a, b, c) =>
+      c === undefined
+        ? (a as number) <= (b as number)
+        : (a as number) <= (b as number) && (b as number) <= (c as number),
+  ],
+  ['!!', (a) => truthy(a)],
+  ['!', (a) => !truthy(a)],
+  ['%', (a, b) => (a as number) % (b as number)],
+  ['in', (a, b) => inOp(a, b)],
+  ['cat', (...args) => args.join('')],
+  [
+    'substr',
+    (source, start, end) => {
+      if ((end as number) < 0) {
+        // A negative length drops characters from the end, as PHP does.
+        const rest = String(source).substr(start as number);
+        return rest.substr(0, rest.length + (end as number));
+      }
+      return String(source).substr(start as number, end as number);
+    },
+  ],
+  ['*', (...args) => args.reduce((a, b) => toFloat(a) * toFloat(b))],
+  ['-', (a, b) => (b === undefined ? -(a as number) : (a as number) - (b as number))],
+  ['/', (a, b) => (a as number) / (b as number)],
+  ['min', (...args) => Math.min(...(args as number[]))],
+  ['max', (...args) => Math.max(...(args as number[]))],
+  ['merge', (...args) => args.reduce((a: unknown[], b) => a.concat(b), [])],
+]);
+
+function inOp(a: unknown, b: unknown): boolean {
+  if (!b || typeof (b as { indexOf?: unknown }).indexOf === 'undefined') return false;
+  return (b as { indexOf(item: unknown): number }).indexOf(a) !== -1;
+}
+
+/** Operators that evaluate their own arguments: registering one of these names changes nothing. */
+const specialForms = new Set([
+  'if',
+  '?:',
+  'and',
+  'or',
+  'filter',
+  'map',
+  'reduce',
+  'all',
+  'none',
+  'some',
+]);
+
+/** Compiles a rule; an operator outside the allow-list throws here, before anything runs. */
+export function compileLogic(logic: unknown, scope: OperatorScope): Evaluator {
+  if (Array.isArray(logic)) return compileArray(logic, scope);
+  if (!isLogic(logic)) return () => logic; // Data, returned as is (the same object, as json-logic-js).
+  const op = Object.keys(logic)[0] as string;
+  if (!scope.allowed.has(op)) {
+    throw new EngineError('POOL_ERR_INVALID_RULE', `operator "${op}" is not allowed`, {
+      operator: op,
+    });
+  }
+  const values = logic[op];
+  const args = isArray(values) ? values : [values];
+  if (specialForms.has(op)) return compileSpecialForm(op, args, scope);
+  const fns = args.map((arg) => compileLogic(arg, scope));
+  const custom = scope.operators.get(op);
+  if (custom !== undefined) return call(custom, fns);
+  switch (op) {
+    case 'var':
+      return compileVar(args, fns);
+    case 'missing':
+      return call(missing(scope), fns);
+    case 'missing_some':
+      return call(missingSome(scope), fns);
+  }
+  return compileBuiltin(op, args, fns);
+}
+
+// Arrays are evaluated item by item into a new array each time: callers may keep and change it.
+function compileArray(items: readonly unknown[], scope: OperatorScope): Evaluator {
+  if (items.every(constant)) {
+    const copy = items.slice();
+    return () => copy.slice();
+  }
+  const fns = items.map((item) => compileLogic(item, scope));
+  return (data) => fns.map((fn) => fn(data));
+}
+
+/** Calls an operator on the evaluated arguments, all of them, with `this` the data. */
+function call(fn: OperatorFn, fns: readonly Evaluator[]): Evaluator {
+  switch (fns.length) {
+    case 0:
+      return (data) => fn.call(data);
+    case 1: {
+      const a = fns[0] as Evaluator;
+      return (data) => fn.call(data, a(data));
+    }
+    case 2: {
+      const a = fns[0] as Evaluator;
+      const b = fns[1] as Evaluator;
+      return (data) => fn.call(data, a(data), b(data));
+    }
+    default:
+      return (data) =>
+        fn.apply(
+          data,
+          fns.map((f) => f(data)),
+        );
+  }
+}
+
+function constant(value: unknown): boolean {
+  return value === null || typeof value !== 'object';
+}
+
+function compileVar(args: readonly unknown[], fns: readonly Evaluator[]): Evaluator {
+  const [path, fallback] = args;
+  // The common case, a literal path with at most a literal default: read it without calls.
+  if (args.length <= 2 && constant(fallback)) {
+    const notFound = fallback === undefined ? null : fallback;
+    if (path === undefined || path === null || path === '') return (data) => data;
+    if (typeof path === 'string' || typeof path === 'number') {
+      const keys = String(path).split('.');
+      if (keys.length === 1) {
+        const key = keys[0] as string;
+        return (data) => {
+          if (data === null || typeof data !== 'object' || !hasOwn(data, key)) return notFound;
+          const value = (data as Record<string, unknown>)[key];
+          return value === undefined ? notFound : value;
+        };
+      }
+      return (data) => {
+        const value = ownPath(data, keys);
+        return value === undefined ? notFound : value;
+      };
+    }
+  }
+  return call(ownVar, fns);
+}
+
+/** `missing` reads each key as json-logic-js does, with `{var: key}`: [path, default] arrays too. */
+function readKey(scope: OperatorScope, data: unknown, key: unknown): unknown {
+  const read = scope.operators.get('var') ?? ownVar;
+  if (constant(key)) return read.call(data, key);
+  const args = isArray(key) ? key : [key];
+  return read.apply(
+    data,
+    args.map((arg) => dataAsLogic(arg, data, scope)),
+  );
+}
+
+/**
+ * json-logic-js evaluates the keys `missing` receives once more, so a key read from the data is
+ * logic too. Compiled on the spot, and held to the allow-list like any rule.
+ */
+function dataAsLogic(value: unknown, data: unknown, scope: OperatorScope): unknown {
+  return constant(value) ? value : compileLogic(value, scope)(data);
+}
+
+function missing(scope: OperatorScope): OperatorFn {
+  return function (this: unknown, ...args: unknown[]): unknown[] {
+    const keys = isArray(args[0]) ? args[0] : args;
+    const found: unknown[] = [];
+    for (const key of keys) {
+      const value = readKey(scope, this, key);
+      if (value === null || value === '') found.push(key);
+    }
+    return found;
+  };
+}
+
+function missingSome(scope: OperatorScope): OperatorFn {
+  const fallback = missing(scope);
+  return function (this: unknown, needCount: unknown, options: unknown): unknown {
+    // json-logic-js applies {missing: options}: the current `missing`, on options evaluated again.
+    const args = isArray(options) ? options : [options];
+    const areMissing = (scope.operators.get('missing') ?? fallback).apply(
+      this,
+      args.map((arg) => dataAsLogic(arg, this, scope)),
+    ) as { length: number };
+    return (options as { length: number }).length - areMissing.length >= (needCount as number)
+      ? []
+      : areMissing;
+  };
+}
+
+function compileBuiltin(
+  op: string,
+  args: readonly unknown[],
+  fns: readonly Evaluator[],
+): Evaluator {
+  if (op === '+') {
+    // A sum from 0 with parseFloat at every step, as json-logic-js adds.
+    return (data) => {
+      let sum = 0;
+      for (const f of fns) sum = toFloat(sum) + toFloat(f(data));
+      return sum;
+    };
+  }
+  const fn = builtins.get(op);
+  if (fn === undefined) {
+    // Allowed but unknown to json-logic-js: it throws once the arguments are evaluated.
+    return (data) => {
+      for (const f of fns) f(data);
+      throw new Error(`Unrecognized operation ${op}`);
+    };
+  }
+  // The binary operators of scores and guards get a closure each rather than a call through the
+  // table, and a literal operand (as guards mostly compare with) is used without a call.
+  if (fns.length === 2 && constant(args[1])) {
+    const a = fns[0] as Evaluator;
+    const b = args[1];
+    switch (op) {
+      case '==':
+        return (data) => a(data) == b;
+      case '===':
+        return (data) => a(data) === b;
+      case '!=':
+        return (data) => a(data) != b;
+      case '!==':
+        return (data) => a(data) !== b;
+      case '>':
+        return (data) => (a(data) as number) > (b as number);
+      case '>=':
+        return (data) => (a(data) as number) >= (b as number);
+      case '<':
+        return (data) => (a(data) as number) < (b as number);
+      case '<=':
+        return (data) => (a(data) as number) <= (b as number);
+    }
+  }
+  if (fns.length === 2 && op === '*' && constant(args[0])) {
+    const factor = toFloat(args[0]);
+    const b = fns[1] as Evaluator;
+    return (data) => factor * toFloat(b(data));
+  }
+  if (fns.length === 2) {
+    const a = fns[0] as Evaluator;
+    const b = fns[1] as Evaluator;
+    switch (op) {
+      case '==':
+        return (data) => a(data) == b(data);
+      case '===':
+        return (data) => a(data) === b(data);
+      case '!=':
+        return (data) => a(data) != b(data);
+      case '!==':
+        return (data) => a(data) !== b(data);
+      case '>':
+        return (data) => (a(data) as number) > (b(data) as number);
+      case '>=':
+        return (data) => (a(data) as number) >= (b(data) as number);
+      case '<':
+        return (data) => (a(data) as number) < (b(data) as number);
+      case '<=':
+        return (data) => (a(data) as number) <= (b(data) as number);
+      case '*':
+        return (data) => toFloat(a(data)) * toFloat(b(data));
+      case '/':
+        return (data) => (a(data) as number) / (b(data) as number);
+      case 'in': {
+        const list = args[1];
+        // A literal list of literals is the same list at every call: build it once.
+        if (isArray(list) && list.every(constant)) {
+          const items = list.slice();
+          return (data) => items.indexOf(a(data)) !== -1;
+        }
+        return (data) => inOp(a(data), b(data));
+      }
+    }
+  }
+  return call(fn, fns);
+}
+
+function compileSpecialForm(op: string, args: readonly unknown[], scope: OperatorScope): Evaluator {
+  const arg = (i: number): Evaluator => compileLogic(args[i], scope);
+  switch (op) {
+    case 'and':
+    case 'or':
+      return compileAndOr(
+        op === 'and',
+        args.map((_, i) => arg(i)),
+      );
+    case 'filter': {
+      const list = arg(0);
+      const keep = arg(1);
+      return (data) => {
+        const items = list(data);
+        return isArray(items) ? items.filter((item) => truthy(keep(item))) : [];
+      };
+    }
+    case 'map': {
+      const list = arg(0);
+      const each = arg(1);
+      return (data) => {
+        const items = list(data);
+        return isArray(items) ? items.map((item) => each(item)) : [];
+      };
+    }
+    case 'reduce': {
+      const list = arg(0);
+      const step = arg(1);
+      const initial = args[2] === undefined ? () => null : arg(2);
+      return (data) => {
+        const items = list(data);
+        const start = initial(data);
+        if (!isArray(items)) return start;
+        return items.reduce((accumulator, current) => step({ current, accumulator }), start);
+      };
+    }
+    case 'all':
+    case 'some':
+    case 'none': {
+      const list = arg(0);
+      const test = arg(1);
+      if (op === 'all') {
+        // All of an empty list is false.
+        return (data) => {
+          const items = list(data);
+          if (!isArray(items) || items.length === 0) return false;
+          for (const item of items) if (!truthy(test(item))) return false;
+          return true;
+        };
+      }
+      const some = op === 'some';
+      return (data) => {
+        const items = list(data);
+        if (!isArray(items)) return !some;
+        for (const item of items) if (truthy(test(item))) return some;
+        return !some;
+      };
+    }
+    default:
+      return compileIf(
+        args,
+        args.map((_, i) => arg(i)),
+      );
+  }
+}
+
+/** `if`: condition/value pairs, then an optional else; with no branch taken and no else, null. */
+function compileIf(args: readonly unknown[], fns: readonly Evaluator[]): Evaluator {
+  if (fns.length === 3) {
+    const [test, then, otherwise] = fns as [Evaluator, Evaluator, Evaluator];
+    const [, thenValue, otherwiseValue] = args;
+    // A score's `if` mostly picks between two numbers: no call for either.
+    if (constant(thenValue) && constant(otherwiseValue)) {
+      return (data) => (truthy(test(data)) ? thenValue : otherwiseValue);
+    }
+    return (data) => (truthy(test(data)) ? then(data) : otherwise(data));
+  }
+  return (data) => {
+    let i = 0;
+    for (; i < fns.length - 1; i += 2) {
+      if (truthy((fns[i] as Evaluator)(data))) return (fns[i + 1] as Evaluator)(data);
+    }
+    return i === fns.length - 1 ? (fns[i] as Evaluator)(data) : null;
+  };
+}
+
+/** `and` returns the first falsy value or the last, `or` the first truthy or the last. */
+function compileAndOr(isAnd: boolean, fns: readonly Evaluator[]): Evaluator {
+  if (fns.length === 2) {
+    const [a, b] = fns as [Evaluator, Evaluator];
+    return isAnd
+      ? (data) => {
+          const first = a(data);
+          return truthy(first) ? b(data) : first;
+        }
+      : (data) => {
+          const first = a(data);
+          return truthy(first) ? first : b(data);
+        };
+  }
+  return (data) => {
+    let current: unknown;
+    for (const fn of fns) {
+      current = fn(data);
+      if (truthy(current) !== isAnd) return current;
+    }
+    return current;
+  };
+}
