@@ -230,8 +230,8 @@ export async function seedRecords(
       `INSERT INTO records (id, pool_key, policy_id, policy_version, state, owner_id, pooled, done, tags,
          score, data, snapshot, seq, search, created_at, updated_at)
        SELECT gen_random_uuid(), ?, ?, ?, s.state, o.owner, s.pooled, false, s.tags, s.score, s.data,
-         CASE WHEN o.owner IS NULL THEN s.snapshot
-              ELSE jsonb_set(s.snapshot, '{instance,ownerId}', to_jsonb(o.owner)) END,
+         (CASE WHEN o.owner IS NULL THEN s.snapshot
+              ELSE jsonb_set(s.snapshot, '{instance,ownerId}', to_jsonb(o.owner)) END)::json,
          s.seq, s.search, s.created_at, s.updated_at
        FROM generate_series(?::int, ?::int) AS g(i)
        JOIN seed_shapes s ON s.k = g.i * 1000::bigint / ?::bigint
@@ -252,7 +252,7 @@ export async function seedRecords(
     `INSERT INTO timers (record_id, timer_key, due_at, event)
      SELECT r.id, t.key, to_timestamp((t.value->>'dueAt')::bigint / 1000.0),
        jsonb_build_object('type', t.key, 'timerKey', t.key, 'dueAt', (t.value->>'dueAt')::bigint)
-     FROM records r, jsonb_each(r.snapshot->'timers') AS t(key, value)`,
+     FROM records r, json_each(r.snapshot->'timers') AS t(key, value)`,
   );
   for (const sql of indexes) await knex.raw(sql);
   await knex.raw('DROP TABLE seed_shapes');

@@ -32,7 +32,7 @@ export async function statsBench(): Promise<BenchOutcome> {
               CASE WHEN g % 3 = 0 THEN (:owners::text[])[1 + g % :ownerCount] END,
               g % 3 <> 0, g % 30 = 0, '[]'::jsonb, (g % 100)::float8,
               jsonb_build_object('name', 'Customer ' || g, 'industry', (ARRAY['software','manufacturing','finance','trade','retail','education','other'])[1 + g % 7]),
-              '{}'::jsonb, 3, '', to_timestamp(:start) + (g % 365) * interval '1 day', to_timestamp(:start) + (g % 365) * interval '1 day'
+              '{}'::json, 3, '', to_timestamp(:start) + (g % 365) * interval '1 day', to_timestamp(:start) + (g % 365) * interval '1 day'
        FROM generate_series(1, :n) AS g`,
       { pool: POOL, owners, ownerCount: owners.length, n, start: (NOW - 400 * DAY) / 1000 },
     );

@@ -187,7 +187,26 @@ const distribution: Migration = {
   },
 };
 
-const migrations: Migration[] = [initial, distribution];
+// The sweep writes every released record's snapshot and a history row; measured on PostgreSQL 15, parsing
+// the snapshot into jsonb cost about a third of the sweep's database time, and the history foreign key
+// another tenth. Neither buys anything: SQL never looks inside a snapshot (the engine owns it; `json`
+// still checks it is JSON), and history rows are only written in the statement that writes their record,
+// which is never deleted.
+const leanerWrites: Migration = {
+  name: '003_leaner_writes',
+  async up(knex) {
+    await knex.raw('ALTER TABLE records ALTER COLUMN snapshot TYPE json USING snapshot::json');
+    await knex.raw('ALTER TABLE history DROP CONSTRAINT history_record_id_foreign');
+  },
+  async down(knex) {
+    await knex.raw('ALTER TABLE records ALTER COLUMN snapshot TYPE jsonb USING snapshot::jsonb');
+    await knex.raw(
+      'ALTER TABLE history ADD CONSTRAINT history_record_id_foreign FOREIGN KEY (record_id) REFERENCES records (id) ON DELETE CASCADE',
+    );
+  },
+};
+
+const migrations: Migration[] = [initial, distribution, leanerWrites];
 
 /** A knex migration source over the in-code list. */
 export const migrationSource: Knex.MigrationSource<Migration> = {

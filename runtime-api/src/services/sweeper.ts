@@ -1,6 +1,6 @@
 // The sweeper: claims due timers in batches (records locked with SKIP LOCKED) and applies them. Any number of
 // processes sweep one database together with no leader; the engine ignores a timer that is no longer pending.
-import { step, type StepResult } from '@poolflow/engine';
+import { step, type CompiledPolicy, type StepResult } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import type { RecordRow } from '../db/rows.js';
 import type { Clock } from './clock.js';
@@ -27,6 +27,15 @@ interface DueRow {
   snapshot: RecordRow['snapshot'];
 }
 
+// Lock the records (not the timer rows): the same lock order as user events, so no deadlocks. The
+// records are read by this same statement: FOR UPDATE hands back the newest version of a row that
+// another sweeper committed after the statement began, so no step runs on an old snapshot. A named
+// (prepared) statement: planned once per connection.
+const DUE = `SELECT t.timer_key, t.due_at, r.id, r.pool_key, r.policy_id, r.policy_version, r.seq, r.data,
+    r.snapshot
+  FROM timers t JOIN records r ON r.id = t.record_id
+  WHERE t.due_at <= ? ORDER BY t.due_at LIMIT ? FOR UPDATE OF r SKIP LOCKED`;
+
 export class Sweeper {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<unknown> | undefined;
@@ -44,15 +53,9 @@ export class Sweeper {
   async sweepOnce(limit = this.batchSize): Promise<SweepResult> {
     return this.db.transaction(async (trx) => {
       const now = await this.clock.now(trx);
-      // Lock the records (not the timer rows): the same lock order as user events, so no deadlocks.
-      // The records are read by this same statement: FOR UPDATE hands back the newest version of a row
-      // that another sweeper committed after the statement began, so no step runs on an old snapshot.
-      const due = await trx.raw<{ rows: DueRow[] }>(
-        `SELECT t.timer_key, t.due_at, r.id, r.pool_key, r.policy_id, r.policy_version, r.seq, r.data, r.snapshot
-         FROM timers t JOIN records r ON r.id = t.record_id
-         WHERE t.due_at <= ? ORDER BY t.due_at LIMIT ? FOR UPDATE OF r SKIP LOCKED`,
-        [new Date(now).toISOString(), limit],
-      );
+      const due = await trx
+        .raw<{ rows: DueRow[] }>(DUE, [new Date(now).toISOString(), limit])
+        .options({ name: 'poolflow_sweep_due_v1' });
       if (due.rows.length === 0) {
         this.metrics.gauge('poolflow_sweep_lag_seconds', 0);
         return { fired: 0, stale: 0, records: 0 };
@@ -70,10 +73,17 @@ export class Sweeper {
       const staleRows: { record_id: string; timer_key: string; due_at: string }[] = [];
       let fired = 0;
       let stale = 0;
+      // A batch runs on a handful of policy versions: load each once, not one await per record.
+      const compiledOf = new Map<string, CompiledPolicy>();
+      for (const [, [first]] of timersOf) {
+        const key = `${first.policy_id}@${first.policy_version}`;
+        if (!compiledOf.has(key))
+          compiledOf.set(key, await this.policies.get(first.policy_id, first.policy_version, trx));
+      }
       for (const [recordId, timers] of timersOf) {
         timersOf.delete(recordId);
         const row = timers[0];
-        const compiled = await this.policies.get(row.policy_id, row.policy_version, trx);
+        const compiled = compiledOf.get(`${row.policy_id}@${row.policy_version}`) as CompiledPolicy;
         let snapshot = row.snapshot;
         let entity = row.data;
         const steps: RecordOutcome['steps'] = [];
