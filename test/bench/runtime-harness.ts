@@ -1,6 +1,6 @@
 // Shared setup for the runtime benches: a fresh PostgreSQL schema, the CRM pool, reps with tokens, fast seeding.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   compile,
@@ -291,4 +291,72 @@ export function printCommand(bench: string, knobs: Record<string, number>): void
     `database: ${databaseUrl.replace(/\/\/[^@]*@/, '//…@')} (a fresh schema, dropped afterwards)`,
   );
   console.log('');
+}
+
+/** What a piece of work cost: this process's CPU, the database server's CPU, and the WAL it wrote. */
+export interface Cost {
+  nodeCpuMs: number;
+  /** Null when the server's processes cannot be read (not on this machine, or no /proc). */
+  serverCpuMs: number | null;
+  walBytes: number;
+}
+
+/** CPU milliseconds of every `postgres` process on this machine, by pid (null without /proc). */
+function postgresCpu(): Map<string, number> | null {
+  try {
+    const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+    const cpu = new Map<string, number>();
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+        // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        cpu.set(pid, (Number(fields[11]) + Number(fields[12])) / ticksPerMs);
+      } catch {
+        // The process ended meanwhile.
+      }
+    }
+    return cpu.size > 0 ? cpu : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Measures `work`'s cost. Server CPU counts every postgres process (backends, WAL writer, checkpointer),
+ * so it is only meaningful on a machine where nothing else uses that server at the time.
+ */
+export async function measureCost<T>(
+  knex: Knex,
+  work: () => Promise<T>,
+): Promise<{ result: T; cost: Cost }> {
+  const lsn = async (): Promise<string> =>
+    (await knex.raw<{ rows: { lsn: string }[] }>('SELECT pg_current_wal_lsn()::text AS lsn'))
+      .rows[0].lsn;
+  const walBefore = await lsn();
+  const serverBefore = postgresCpu();
+  const nodeBefore = process.cpuUsage();
+  const result = await work();
+  const node = process.cpuUsage(nodeBefore);
+  const serverAfter = postgresCpu();
+  const walAfter = await lsn();
+  let serverCpuMs: number | null = null;
+  if (serverBefore && serverAfter) {
+    serverCpuMs = 0;
+    for (const [pid, ms] of serverAfter) serverCpuMs += ms - (serverBefore.get(pid) ?? 0);
+  }
+  const { rows } = await knex.raw<{ rows: { bytes: string }[] }>(
+    'SELECT pg_wal_lsn_diff(?::pg_lsn, ?::pg_lsn)::text AS bytes',
+    [walAfter, walBefore],
+  );
+  return {
+    result,
+    cost: {
+      nodeCpuMs: (node.user + node.system) / 1000,
+      serverCpuMs,
+      walBytes: Number(rows[0].bytes),
+    },
+  };
 }

@@ -7,7 +7,9 @@ import { Sweeper } from '../../runtime-api/src/services/sweeper.js';
 import { formatRate, table, type BenchOutcome } from './harness.js';
 import {
   benchSchema,
+  type Cost,
   envInt,
+  measureCost,
   POOL,
   printCommand,
   seedRecords,
@@ -45,10 +47,12 @@ export async function runtimeSweepBench(): Promise<BenchOutcome> {
 
     await knex.raw('CHECKPOINT');
     t = performance.now();
-    const raw = await knex.raw<{ rowCount: number }>(
-      `UPDATE records_raw SET state = 'pool', owner_id = NULL, pooled = true, seq = seq + 1
-       WHERE pool_key = ? AND state = 'owned'`,
-      [POOL],
+    const { result: raw, cost: rawCost } = await measureCost(knex, () =>
+      knex.raw<{ rowCount: number }>(
+        `UPDATE records_raw SET state = 'pool', owner_id = NULL, pooled = true, seq = seq + 1
+         WHERE pool_key = ? AND state = 'owned'`,
+        [POOL],
+      ),
     );
     const rawSeconds = seconds(t);
 
@@ -62,7 +66,7 @@ export async function runtimeSweepBench(): Promise<BenchOutcome> {
       parallel,
     );
     t = performance.now();
-    const swept = await sweeper.sweepAll();
+    const { result: swept, cost: sweepCost } = await measureCost(knex, () => sweeper.sweepAll());
     const sweepSeconds = seconds(t);
 
     // The sweep did the whole job: every record released, one history row each, no timer left.
@@ -94,6 +98,19 @@ export async function runtimeSweepBench(): Promise<BenchOutcome> {
         rawSeconds.toFixed(1),
         formatRate(rawRate),
       ],
+    ]))
+      console.log(line);
+    console.log('');
+    // Where the time goes, per record: this machine's cores are shared by Node and PostgreSQL.
+    const perRecord = (cost: Cost, records: number): string[] => [
+      ((cost.nodeCpuMs * 1000) / records).toFixed(0),
+      cost.serverCpuMs === null ? 'n/a' : ((cost.serverCpuMs * 1000) / records).toFixed(0),
+      (cost.walBytes / records).toFixed(0),
+    ];
+    for (const line of table([
+      ['per record', 'Node CPU µs', 'PostgreSQL CPU µs', 'WAL bytes'],
+      ['sweep', ...perRecord(sweepCost, swept.records)],
+      ['raw UPDATE', ...perRecord(rawCost, raw.rowCount)],
     ]))
       console.log(line);
     console.log('');

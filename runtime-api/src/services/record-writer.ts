@@ -159,20 +159,24 @@ export const rowSource = (columns: Column[]): string =>
 
 /** Rows gathered column by column; JSON columns are serialised as they arrive. */
 export class RowSet {
-  readonly #values: unknown[][];
+  readonly #names: string[];
   readonly #json: boolean[];
+  readonly #values: unknown[][];
   length = 0;
 
   constructor(readonly columns: Column[]) {
-    this.#values = columns.map(() => []);
+    this.#names = columns.map(([name]) => name);
     this.#json = columns.map(([, type]) => isJson(type));
+    this.#values = columns.map(() => []);
   }
 
   push(row: Row): void {
-    const { columns } = this;
-    for (let i = 0; i < columns.length; i++) {
-      const value = row[(columns[i] as Column)[0]] ?? null;
-      (this.#values[i] as unknown[]).push(this.#json[i] ? JSON.stringify(value) : value);
+    const names = this.#names;
+    const json = this.#json;
+    const values = this.#values;
+    for (let i = 0; i < names.length; i++) {
+      const value = row[names[i] as string] ?? null;
+      (values[i] as unknown[]).push(json[i] ? JSON.stringify(value) : value);
     }
     this.length++;
   }
