@@ -36,6 +36,8 @@ export interface AppOptions extends ServicesOptions {
   bodyLimit?: number;
   /** Sees every route as it is registered (tests enumerate the API with it). */
   onRoute?: (route: RouteOptions) => void;
+  /** How long Idempotency-Key responses are replayed, in hours (default 24). */
+  idempotencyKeyHours?: number;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -68,7 +70,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(errorsPlugin);
   await app.register(servicesPlugin, options);
   await app.register(authPlugin);
-  await app.register(idempotencyPlugin);
+  await app.register(
+    idempotencyPlugin,
+    options.idempotencyKeyHours === undefined ? {} : { keyHours: options.idempotencyKeyHours },
+  );
   for (const routes of [
     healthRoutes,
     authRoutes,

@@ -113,6 +113,9 @@ const [manager, ...reps] = users as [Actor, ...Actor[]];
 let now = Date.now() - 60 * DAY;
 const seedClock: Clock = {
   manual: true,
+  get sql() {
+    return `to_timestamp(${now} / 1000.0)`;
+  },
   now: () => Promise.resolve(now),
   advance: () => Promise.resolve(now),
 };

@@ -1,10 +1,16 @@
 // `npm start`: serves the API (and the designer) on PORT with the embedded database unless DATABASE_URL is set.
 import { buildApp } from './app.js';
+import { DEFAULT_KEY_HOURS, purgeExpiredKeys } from './plugins/idempotency.plugin.js';
 
 const env = process.env;
 const port = Number(env['PORT'] ?? 3000);
 const host = env['HOST'] ?? '127.0.0.1';
 const clock = env['POOLFLOW_CLOCK'] === 'manual' ? 'manual' : 'system';
+const keyHours = Number(env['POOLFLOW_IDEMPOTENCY_HOURS'] ?? DEFAULT_KEY_HOURS);
+if (!(keyHours > 0)) {
+  console.error('POOLFLOW_IDEMPOTENCY_HOURS must be a positive number of hours');
+  process.exit(1);
+}
 
 const app = await buildApp({
   databaseUrl: env['DATABASE_URL'],
@@ -12,6 +18,7 @@ const app = await buildApp({
   clock,
   secret: env['POOLFLOW_SECRET'],
   logger: { level: env['LOG_LEVEL'] ?? 'info' },
+  idempotencyKeyHours: keyHours,
 });
 
 const admin = await app.auth.ensureAdmin(env['POOLFLOW_ADMIN_PASSWORD']);
@@ -27,6 +34,15 @@ if (clock === 'system') {
     app.log.error({ err: e }, 'sweep failed'),
   );
 }
+
+// Stored Idempotency-Key responses are dropped once expired (keys also expire on use).
+const purge = setInterval(() => {
+  purgeExpiredKeys(app, keyHours).catch((e: unknown) =>
+    app.log.error({ err: e }, 'purging idempotency keys failed'),
+  );
+}, 3_600_000);
+purge.unref();
+app.addHook('onClose', () => clearInterval(purge));
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

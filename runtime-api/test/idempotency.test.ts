@@ -1,6 +1,6 @@
 // Idempotency-Key mechanics: per-user keys, canonical bodies, concurrent duplicates, dead requests, 5xx.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestHash } from '../src/plugins/idempotency.plugin.js';
+import { purgeExpiredKeys, requestHash } from '../src/plugins/idempotency.plugin.js';
 import { backends, build, call, crmPool, type TestApp } from './helpers.js';
 
 describe.each(backends)('Idempotency-Key (%s)', (backend) => {
@@ -224,5 +224,36 @@ describe.each(backends)('Idempotency-Key (%s)', (backend) => {
     );
     expect(login.status).toBe(200);
     expect(await rows()).toBe(before);
+  });
+
+  // Last in this file: it moves the (manual) clock two days on.
+  it('forgets a key after 24 hours: the same key then runs again, and the purge drops old responses', async () => {
+    const alice = tokens['alice']!;
+    expect((await call(t.app, alice, 'POST', eventsUrl(), followUp, key('daily'))).status).toBe(
+      200,
+    );
+    const other = { type: 'FOLLOW_UP', payload: { channel: 'visit', note: 'demo' } };
+    const refused = await call(t.app, alice, 'POST', eventsUrl(), other, key('daily'));
+    expect(refused.body.error.code).toBe('POOL_ERR_IDEMPOTENCY_MISMATCH');
+
+    await t.app.clock.advance(t.app.db, 25 * 3_600_000);
+    const before = await followUps();
+    const again = await call(t.app, alice, 'POST', eventsUrl(), other, key('daily'));
+    expect(again.status).toBe(200);
+    expect(await followUps()).toBe(before + 1);
+    // Within the day the new response is the one replayed.
+    const replay = await call(t.app, alice, 'POST', eventsUrl(), other, key('daily'));
+    expect(replay.body).toEqual(again.body);
+    expect(await followUps()).toBe(before + 1);
+
+    expect((await call(t.app, alice, 'POST', eventsUrl(), followUp, key('old'))).status).toBe(200);
+    await t.app.clock.advance(t.app.db, 25 * 3_600_000);
+    expect((await call(t.app, alice, 'POST', eventsUrl(), followUp, key('fresh'))).status).toBe(
+      200,
+    );
+    expect(await purgeExpiredKeys(t.app, 24)).toBeGreaterThanOrEqual(2);
+    expect(await stored(ids['alice']!, 'daily')).toBeUndefined();
+    expect(await stored(ids['alice']!, 'old')).toBeUndefined();
+    expect((await stored(ids['alice']!, 'fresh'))?.status).toBe(200);
   });
 });

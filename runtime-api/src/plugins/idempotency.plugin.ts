@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Knex } from 'knex';
 import { RuntimeError } from '../runtime.error.js';
 
 declare module 'fastify' {
@@ -17,6 +18,8 @@ const HEADER = 'idempotency-key';
 const IN_PROGRESS = 0;
 /** A placeholder this old belongs to a request that died (process crash); a retry may take it over. */
 const ABANDONED_AFTER = "interval '5 minutes'";
+/** Stored responses are kept this long (by default): a retry within it is replayed, after it runs anew. */
+export const DEFAULT_KEY_HOURS = 24;
 const headerSchema = { type: 'string', minLength: 1, maxLength: 200 };
 
 interface StoredRow {
@@ -48,8 +51,33 @@ function applies(method: string, url: string, isPublic: boolean | undefined): bo
   return MUTATING.has(method) && url.startsWith('/api/') && !isPublic;
 }
 
+/**
+ * Deletes stored responses older than `hours` on the runtime's clock; returns how many. Every process
+ * runs it now and then (server.ts); keys also expire on use, so a late purge never replays an old one.
+ */
+export async function purgeExpiredKeys(app: FastifyInstance, hours: number): Promise<number> {
+  // `returning`, not the delete count: knex-pglite does not report one.
+  const purged = (await app
+    .db('idempotency')
+    .where('created_at', '<', expiry(app, hours))
+    .delete()
+    .returning('key')) as unknown[];
+  return purged.length;
+}
+
+function expiry(app: FastifyInstance, hours: number): Knex.Raw {
+  return app.db.raw(`${app.clock.sql} - make_interval(hours => ?)`, [hours]);
+}
+
+export interface IdempotencyOptions {
+  /** How long a key's response is replayed (hours); POOLFLOW_IDEMPOTENCY_HOURS in server.ts. */
+  keyHours?: number;
+}
+
 export const idempotencyPlugin = fp(
-  (app: FastifyInstance) => {
+  (app: FastifyInstance, options: IdempotencyOptions) => {
+    const keyHours = options.keyHours ?? DEFAULT_KEY_HOURS;
+    const now = (): Knex.Raw => app.db.raw(app.clock.sql);
     app.decorateRequest('idempotency', null);
 
     // Document (and validate) the header on every route it applies to.
@@ -80,7 +108,13 @@ export const idempotencyPlugin = fp(
       for (let attempt = 0; attempt < 3; attempt++) {
         const inserted = (await app
           .db('idempotency')
-          .insert({ ...where, request_hash: idem.hash, status: IN_PROGRESS, response: 'null' })
+          .insert({
+            ...where,
+            request_hash: idem.hash,
+            status: IN_PROGRESS,
+            response: 'null',
+            created_at: now(),
+          })
           .onConflict(['user_id', 'key'])
           .ignore()
           .returning('key')) as unknown[];
@@ -88,6 +122,14 @@ export const idempotencyPlugin = fp(
           idem.owned = true;
           return;
         }
+        // An expired key is free again: its stored response is dropped and this request runs.
+        const expired = (await app
+          .db('idempotency')
+          .where(where)
+          .where('created_at', '<', expiry(app, keyHours))
+          .delete()
+          .returning('key')) as unknown[];
+        if (expired.length > 0) continue;
         const row = (await app.db('idempotency').where(where).first()) as StoredRow | undefined;
         if (!row) continue; // its request failed with a 5xx and let the key go: try again
         if (row.request_hash !== idem.hash) {
@@ -101,8 +143,8 @@ export const idempotencyPlugin = fp(
           const taken = (await app
             .db('idempotency')
             .where({ ...where, status: IN_PROGRESS })
-            .where('created_at', '<', app.db.raw(`now() - ${ABANDONED_AFTER}`))
-            .update({ created_at: app.db.fn.now() })
+            .where('created_at', '<', app.db.raw(`${app.clock.sql} - ${ABANDONED_AFTER}`))
+            .update({ created_at: now() })
             .returning('key')) as unknown[];
           if (taken.length > 0) {
             idem.owned = true;

@@ -5,6 +5,8 @@ export interface Clock {
   readonly manual: boolean;
   /** The current time in epoch ms. */
   now(db: Knex | Knex.Transaction): Promise<number>;
+  /** The same time as a SQL expression (timestamptz), for statements that compare or store it. */
+  readonly sql: string;
   /** Manual clock only: moves time forward by `ms` and returns the new time. */
   advance(db: Knex, ms: number): Promise<number>;
 }
@@ -12,6 +14,7 @@ export interface Clock {
 export function databaseClock(): Clock {
   return {
     manual: false,
+    sql: 'clock_timestamp()',
     async now(db) {
       const { rows } = await db.raw<{ rows: { now: Date }[] }>('SELECT clock_timestamp() AS now');
       return rows[0].now.getTime();
@@ -37,6 +40,8 @@ export function manualClock(): Clock {
   };
   return {
     manual: true,
+    // Before the first read stores the clock, it reads as the system time (as `read` would set it).
+    sql: `COALESCE((SELECT to_timestamp((value->>'now')::bigint / 1000.0) FROM settings WHERE key = 'clock'), clock_timestamp())`,
     now: read,
     async advance(db, ms) {
       return db.transaction(async (trx) => {
