@@ -33,10 +33,14 @@ export async function requirePoolRole(
 ): Promise<void> {
   const actor = request.actor;
   if (actor.roles.includes('admin')) return;
-  const member = (await app
-    .db('pool_members')
-    .where({ pool_key: poolKey, user_id: actor.id })
-    .first('role')) as { role: string } | undefined;
+  const member = actor.poolRoles
+    ? Object.prototype.hasOwnProperty.call(actor.poolRoles, poolKey)
+      ? { role: actor.poolRoles[poolKey] as string }
+      : undefined
+    : ((await app
+        .db('pool_members')
+        .where({ pool_key: poolKey, user_id: actor.id })
+        .first('role')) as { role: string } | undefined);
   if (!member) {
     const pool = (await app.db('pools').where({ key: poolKey }).first('key')) as unknown;
     if (!pool) throw RuntimeError.notFound(`pool ${poolKey}`);

@@ -124,9 +124,20 @@ export class AuthService {
       .join('users', 'users.id', 'sessions.user_id')
       .where('sessions.token_hash', this.tokenHash(token))
       .where('sessions.expires_at', '>', new Date())
-      .first('users.*')) as UserRow | undefined;
+      .first(
+        'users.*',
+        this.db.raw(
+          `(SELECT COALESCE(json_object_agg(m.pool_key, m.role), '{}') FROM pool_members m
+            WHERE m.user_id = users.id) AS pool_roles`,
+        ),
+      )) as (UserRow & { pool_roles: Record<string, string> }) | undefined;
     if (!row) return null;
-    return { id: row.id, roles: row.roles, attributes: row.attributes };
+    return {
+      id: row.id,
+      roles: row.roles,
+      attributes: row.attributes,
+      poolRoles: row.pool_roles,
+    };
   }
 
   /** First start: create `admin` with the given password, or a random one returned to print once. */

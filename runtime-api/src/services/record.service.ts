@@ -30,6 +30,8 @@ const RULE_REFUSALS: Partial<Record<string, string>> = {
 
 export interface Actor extends PoolUser {
   roles: string[];
+  /** The user's pools (key -> role), read with the session: pool routes check them without a query. */
+  poolRoles?: Readonly<Record<string, string>>;
 }
 
 export interface EventOutcome {
