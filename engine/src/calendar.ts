@@ -73,17 +73,27 @@ function isoDate(p: LocalParts): string {
   return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
 }
 
+/** Whether a local date is a working day: by weekday, or a make-up workday (调休); holidays never are. */
+function workingDayTest(calendar: Calendar): (p: LocalParts) => boolean {
+  const holidays = new Set(calendar.holidays ?? []);
+  const workdays = new Set(calendar.workdays ?? []);
+  const weekdays = new Set(calendar.workingDays);
+  return (p) => {
+    const date = isoDate(p);
+    return !holidays.has(date) && (weekdays.has(p.weekday) || workdays.has(date));
+  };
+}
+
 /** Adds `ms` of working time to `start`, counting only the calendar's opening hours. */
 export function addBusinessTime(start: number, ms: number, calendar: Calendar): number {
   const open = parseHm(calendar.hours.start);
   const close = parseHm(calendar.hours.end);
-  const holidays = new Set(calendar.holidays ?? []);
-  const working = new Set(calendar.workingDays);
+  const isWorking = workingDayTest(calendar);
   let t = start;
   let remaining = ms;
   for (let guard = 0; guard < 3660; guard++) {
     const p = localParts(t, calendar.timeZone);
-    if (working.has(p.weekday) && !holidays.has(isoDate(p)) && close > open) {
+    if (isWorking(p) && close > open) {
       const opensAt = zonedTime(p.year, p.month, p.day, open, calendar.timeZone);
       const closesAt = zonedTime(p.year, p.month, p.day, close, calendar.timeZone);
       if (t < opensAt) t = opensAt;
@@ -108,14 +118,13 @@ export function addBusinessTime(start: number, ms: number, calendar: Calendar): 
 
 /** Adds whole working days to `start`, keeping the time of day. */
 export function addBusinessDays(start: number, days: number, calendar: Calendar): number {
-  const holidays = new Set(calendar.holidays ?? []);
-  const working = new Set(calendar.workingDays);
+  const isWorking = workingDayTest(calendar);
   let t = start;
   let left = days;
   for (let guard = 0; left > 0 && guard < 3660; guard++) {
     t += DAY;
     const p = localParts(t, calendar.timeZone);
-    if (working.has(p.weekday) && !holidays.has(isoDate(p))) left--;
+    if (isWorking(p)) left--;
   }
   return t;
 }

@@ -141,7 +141,14 @@ export interface Calendar {
     start: string;
     end: string;
   };
+  /**
+   * Dates (local, YYYY-MM-DD) with no working time, whatever their weekday.
+   */
   holidays?: string[];
+  /**
+   * Make-up working days (调休): dates (local, YYYY-MM-DD) that are working days although their weekday is not. A date also listed in holidays is a holiday.
+   */
+  workdays?: string[];
 }
 export interface ClaimRules {
   maxOwned?: number;

@@ -1,6 +1,6 @@
 // Business-hours arithmetic: opening hours, weekends, holidays (local dates) and DST changes.
 import { describe, expect, it } from 'vitest';
-import { addBusinessTime } from '../src/calendar.js';
+import { addBusinessDays, addBusinessTime } from '../src/calendar.js';
 import type { Calendar } from '../src/index.js';
 
 const HOUR = 3_600_000;
@@ -78,6 +78,34 @@ describe('addBusinessTime in Asia/Shanghai', () => {
     expect(add('2026-04-30T17:00:00+08:00', 2 * HOUR, noHolidays)).toBe(
       at('2026-05-01T10:00:00+08:00'),
     );
+  });
+});
+
+describe('make-up workdays (调休)', () => {
+  // Labour Day 2026: 1-5 May off, Saturday 9 May worked instead.
+  const labourDay: Calendar = {
+    ...shanghai,
+    holidays: ['2026-05-01', '2026-05-04', '2026-05-05'],
+    workdays: ['2026-05-09'],
+  };
+
+  it('counts a make-up Saturday as a working day', () => {
+    // Friday 8 May 17:00: 1 h that day, then the make-up Saturday from 09:00.
+    expect(add('2026-05-08T17:00:00+08:00', 2 * HOUR, labourDay)).toBe(
+      at('2026-05-09T10:00:00+08:00'),
+    );
+    expect(add('2026-05-08T17:00:00+08:00', 2 * HOUR, shanghai)).toBe(
+      at('2026-05-11T10:00:00+08:00'),
+    );
+    const days = (start: string, n: number, calendar: Calendar): string =>
+      new Date(addBusinessDays(Date.parse(start), n, calendar)).toISOString();
+    expect(days('2026-05-08T10:00:00+08:00', 1, labourDay)).toBe(at('2026-05-09T10:00:00+08:00'));
+    expect(days('2026-05-08T10:00:00+08:00', 1, shanghai)).toBe(at('2026-05-11T10:00:00+08:00'));
+  });
+
+  it('keeps a date listed as both a holiday and a workday a holiday', () => {
+    const both: Calendar = { ...labourDay, workdays: ['2026-05-09', '2026-05-04'] };
+    expect(add('2026-04-30T17:00:00+08:00', 2 * HOUR, both)).toBe(at('2026-05-06T10:00:00+08:00'));
   });
 });
 

@@ -24,6 +24,7 @@ const LABELS: Record<string, [string, string]> = {
   start: ['Start', '开始'],
   end: ['End', '结束'],
   holidays: ['Holidays', '节假日'],
+  workdays: ['Make-up workdays', '调休上班日'],
   schema: ['Fields', '字段'],
   titleField: ['Title field', '标题字段'],
   maskedInPool: ['Hidden from non-owners while pooled', '公海中对非负责人隐藏'],
