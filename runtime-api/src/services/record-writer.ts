@@ -1,6 +1,5 @@
 // Writes the outcome of engine steps in one set-based statement: records, timers, history, claims,
 // notifications, outbox. One round trip per transaction, however many records a sweep batch holds.
-import { createHash } from 'node:crypto';
 import type { Effect, StepResult } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import type { RecordRow } from '../db/rows.js';
@@ -225,9 +224,6 @@ const WRITE = `WITH
   outbox AS (${insertFrom('outbox', OUTBOX, 'ON CONFLICT (effect_key) DO NOTHING')})
 SELECT (SELECT count(*) FROM created)::int AS created, (SELECT count(*) FROM updated)::int AS updated`;
 
-/** The statement's name on each connection (node-postgres prepares it once; PGlite ignores the name). */
-const PREPARED_WRITE = `poolflow_write_${createHash('sha1').update(WRITE).digest('hex').slice(0, 12)}`;
-
 /**
  * Outcomes to write in one statement, serialised as each is added: the engine's objects for a record
  * can be collected at once instead of living until a whole sweep batch is written.
@@ -372,7 +368,7 @@ export class OutcomeBatch {
         ...this.#outbox.bindings(),
       ])
       // A named (prepared) statement: planning this statement took ~10 ms per batch on PostgreSQL 15.
-      .options({ name: PREPARED_WRITE });
+      .options({ name: 'poolflow_write_v1' });
     // Rows are locked by the caller, so a count short of the list means a broken lock: undo everything.
     const counts = result.rows[0];
     const [created, updated] = [this.#created.length, this.#updated.length];
