@@ -33,14 +33,11 @@ export async function requirePoolRole(
 ): Promise<void> {
   const actor = request.actor;
   if (actor.roles.includes('admin')) return;
-  const member = actor.poolRoles
-    ? Object.prototype.hasOwnProperty.call(actor.poolRoles, poolKey)
-      ? { role: actor.poolRoles[poolKey] as string }
-      : undefined
-    : ((await app
-        .db('pool_members')
-        .where({ pool_key: poolKey, user_id: actor.id })
-        .first('role')) as { role: string } | undefined);
+  // Read with the session (AuthService.authenticate): no query here.
+  const roles = actor.poolRoles ?? {};
+  const member = Object.prototype.hasOwnProperty.call(roles, poolKey)
+    ? { role: roles[poolKey] as string }
+    : undefined;
   if (!member) {
     const pool = (await app.db('pools').where({ key: poolKey }).first('key')) as unknown;
     if (!pool) throw RuntimeError.notFound(`pool ${poolKey}`);

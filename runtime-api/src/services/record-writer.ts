@@ -79,7 +79,7 @@ export function rowAfter(
 // The row sets of the statement: one JSON array per column, expanded side by side with ROWS FROM and
 // cast to the column's type. Measured on PostgreSQL 15 against one JSON document of row objects
 // (jsonb_to_recordset), this halves the database's parsing: no jsonb tree of the whole batch is built.
-type Column = readonly [name: string, type: string];
+export type Column = readonly [name: string, type: string];
 type Row = Record<string, unknown>;
 
 const RECORD: Column[] = [

@@ -6,7 +6,14 @@ import type { RecordRow } from '../db/rows.js';
 import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
 import type { PolicyStore } from './policy-store.js';
-import { OutcomeBatch, sameJson, type RecordOutcome } from './record-writer.js';
+import {
+  OutcomeBatch,
+  RowSet,
+  rowSource,
+  sameJson,
+  type Column,
+  type RecordOutcome,
+} from './record-writer.js';
 
 export interface SweepResult {
   fired: number;
@@ -35,6 +42,13 @@ const DUE = `SELECT t.timer_key, t.due_at, r.id, r.pool_key, r.policy_id, r.poli
     r.snapshot
   FROM timers t JOIN records r ON r.id = t.record_id
   WHERE t.due_at <= ? ORDER BY t.due_at LIMIT ? FOR UPDATE OF r SKIP LOCKED`;
+
+/** Timer rows read by a sweep that no longer match their record's snapshot. */
+const STALE_TIMER: Column[] = [
+  ['record_id', 'uuid'],
+  ['timer_key', 'text'],
+  ['due_at', 'timestamptz'],
+];
 
 export class Sweeper {
   #timer: NodeJS.Timeout | undefined;
@@ -137,10 +151,12 @@ export class Sweeper {
       // Writing a changed record also makes its timer rows match its snapshot (stale ones included).
       await batch.write(trx);
       if (staleRows.length > 0) {
+        const stale = new RowSet(STALE_TIMER);
+        for (const r of staleRows) stale.push(r);
         await trx.raw(
-          `DELETE FROM timers t USING jsonb_to_recordset(?::jsonb) AS v(record_id uuid, timer_key text, due_at timestamptz)
+          `DELETE FROM timers t USING ${rowSource(STALE_TIMER)}
            WHERE t.record_id = v.record_id AND t.timer_key = v.timer_key AND t.due_at = v.due_at`,
-          [JSON.stringify(staleRows)],
+          stale.bindings(),
         );
       }
       this.metrics.count('poolflow_timers_fired_total', {}, fired);
