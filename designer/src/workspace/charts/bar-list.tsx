@@ -1,6 +1,7 @@
 // Horizontal bars with a label and value per row; several series per row are drawn side by side
 // (claims per user; total / pooled / converted per industry).
 import { niceMax, scale } from './chart-scale.js';
+import { ChartFrame, LegendItem } from './chart-frame.js';
 import { useWidth } from './use-width.js';
 
 export interface BarSeries {
@@ -25,68 +26,63 @@ export function BarList(props: {
   const max = niceMax(Math.max(0, ...rows.flatMap((r) => Object.values(r.values))));
   const x = scale(max, W - LABEL - VALUE);
   return (
-    <div className="chart" ref={box}>
-      <svg
-        width={W}
-        height={H}
-        viewBox={`0 0 ${W} ${H}`}
-        className="chart-svg"
-        role="img"
-        data-testid={props.testId}
-      >
-        {rows.map((row, i) => {
-          const top = i * rowH + 6;
-          return (
-            <g key={row.label}>
-              <text
-                x={LABEL - 8}
-                y={top + (bar * series.length) / 2 + 4}
-                textAnchor="end"
-                className="bar-label"
-              >
-                {row.label.length > 18 ? `${row.label.slice(0, 17)}…` : row.label}
-              </text>
-              {series.map((s, k) => {
-                const v = row.values[s.key] ?? 0;
-                return (
-                  <g key={s.key}>
-                    <rect
-                      x={LABEL}
-                      y={top + k * bar}
-                      width={Math.max(v > 0 ? 2 : 0, x(v))}
-                      height={bar - 2}
-                      rx={2}
-                      fill={s.colour}
-                      data-testid={`${props.testId}-bar`}
-                      data-series={s.key}
-                      data-label={row.label}
-                      data-value={v}
-                    >
-                      <title>{`${row.label} · ${s.label}: ${v}`}</title>
-                    </rect>
-                    <text
-                      x={LABEL + Math.max(2, x(v)) + 5}
-                      y={top + k * bar + bar - 3}
-                      className="bar-value"
-                    >
-                      {v}
-                    </text>
-                  </g>
-                );
-              })}
-            </g>
-          );
-        })}
-      </svg>
-      {series.length > 1 && (
-        <div className="legend">
-          {series.map((s) => (
-            <span key={s.key} className="legend-item">
-              <i style={{ background: s.colour }} /> {s.label}
-            </span>
-          ))}
-        </div>
-      )}
-    </div>
+    <ChartFrame
+      box={box}
+      width={W}
+      height={H}
+      testId={props.testId}
+      legend={
+        series.length > 1 &&
+        series.map((s) => (
+          <LegendItem key={s.key} colour={s.colour}>
+            {s.label}
+          </LegendItem>
+        ))
+      }
+    >
+      {rows.map((row, i) => {
+        const top = i * rowH + 6;
+        return (
+          <g key={row.label}>
+            <text
+              x={LABEL - 8}
+              y={top + (bar * series.length) / 2 + 4}
+              textAnchor="end"
+              className="bar-label"
+            >
+              {row.label.length > 18 ? `${row.label.slice(0, 17)}…` : row.label}
+            </text>
+            {series.map((s, k) => {
+              const v = row.values[s.key] ?? 0;
+              return (
+                <g key={s.key}>
+                  <rect
+                    x={LABEL}
+                    y={top + k * bar}
+                    width={Math.max(v > 0 ? 2 : 0, x(v))}
+                    height={bar - 2}
+                    rx={2}
+                    fill={s.colour}
+                    data-testid={`${props.testId}-bar`}
+                    data-series={s.key}
+                    data-label={row.label}
+                    data-value={v}
+                  >
+                    <title>{`${row.label} · ${s.label}: ${v}`}</title>
+                  </rect>
+                  <text
+                    x={LABEL + Math.max(2, x(v)) + 5}
+                    y={top + k * bar + bar - 3}
+                    className="bar-value"
+                  >
+                    {v}
+                  </text>
+                </g>
+              );
+            })}
+          </g>
+        );
+      })}
+    </ChartFrame>
   );
 }

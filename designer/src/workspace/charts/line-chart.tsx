@@ -1,5 +1,6 @@
 // A value over days as a line with a soft area under it (pool size over time).
 import { niceMax, scale, shortNumber, ticks } from './chart-scale.js';
+import { ChartFrame } from './chart-frame.js';
 import { useWidth } from './use-width.js';
 
 const H = 200;
@@ -22,66 +23,57 @@ export function LineChart(props: { points: { day: string; value: number }[]; tes
   const labelEvery = Math.max(1, Math.ceil(points.length / Math.max(2, Math.floor(W / 90))));
   const last = points[points.length - 1];
   return (
-    <div className="chart" ref={box}>
-      <svg
-        width={W}
-        height={H}
-        viewBox={`0 0 ${W} ${H}`}
-        className="chart-svg"
-        role="img"
-        data-testid={props.testId}
-      >
-        {ticks(max).map((v) => (
-          <g key={v} className="grid">
-            <line
-              x1={PAD.left}
-              x2={W - PAD.right}
-              y1={PAD.top + plotH - y(v)}
-              y2={PAD.top + plotH - y(v)}
-            />
-            <text x={PAD.left - 6} y={PAD.top + plotH - y(v) + 4} textAnchor="end">
-              {shortNumber(v)}
-            </text>
-          </g>
-        ))}
-        <path d={area} className="line-area" />
-        <path
-          d={line}
-          className="line-path"
-          data-testid={`${props.testId}-path`}
-          data-points={points.length}
-        />
-        {points.map((p, i) => (
-          <circle
-            key={p.day}
-            cx={x(i)}
-            cy={PAD.top + plotH - y(p.value)}
-            r={points.length > 40 ? 1.5 : 3}
-            className="line-point"
-            data-day={p.day}
-            data-value={p.value}
-          >
-            <title>{`${p.day}: ${p.value}`}</title>
-          </circle>
-        ))}
-        {points.map((p, i) =>
-          i % labelEvery === 0 ? (
-            <text key={p.day} x={x(i)} y={H - 8} textAnchor="middle" className="x-label">
-              {p.day.slice(5)}
-            </text>
-          ) : null,
-        )}
-        {last && (
-          <text
-            x={x(points.length - 1) - 6}
-            y={PAD.top + plotH - y(last.value) - 8}
-            textAnchor="end"
-            className="value-label"
-          >
-            {last.value}
+    <ChartFrame box={box} width={W} height={H} testId={props.testId}>
+      {ticks(max).map((v) => (
+        <g key={v} className="grid">
+          <line
+            x1={PAD.left}
+            x2={W - PAD.right}
+            y1={PAD.top + plotH - y(v)}
+            y2={PAD.top + plotH - y(v)}
+          />
+          <text x={PAD.left - 6} y={PAD.top + plotH - y(v) + 4} textAnchor="end">
+            {shortNumber(v)}
           </text>
-        )}
-      </svg>
-    </div>
+        </g>
+      ))}
+      <path d={area} className="line-area" />
+      <path
+        d={line}
+        className="line-path"
+        data-testid={`${props.testId}-path`}
+        data-points={points.length}
+      />
+      {points.map((p, i) => (
+        <circle
+          key={p.day}
+          cx={x(i)}
+          cy={PAD.top + plotH - y(p.value)}
+          r={points.length > 40 ? 1.5 : 3}
+          className="line-point"
+          data-day={p.day}
+          data-value={p.value}
+        >
+          <title>{`${p.day}: ${p.value}`}</title>
+        </circle>
+      ))}
+      {points.map((p, i) =>
+        i % labelEvery === 0 ? (
+          <text key={p.day} x={x(i)} y={H - 8} textAnchor="middle" className="x-label">
+            {p.day.slice(5)}
+          </text>
+        ) : null,
+      )}
+      {last && (
+        <text
+          x={x(points.length - 1) - 6}
+          y={PAD.top + plotH - y(last.value) - 8}
+          textAnchor="end"
+          className="value-label"
+        >
+          {last.value}
+        </text>
+      )}
+    </ChartFrame>
   );
 }
