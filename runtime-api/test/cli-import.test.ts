@@ -34,6 +34,8 @@ describe('poolflow import (pglite, over HTTP)', () => {
   afterAll(() => t.close());
 
   it('imports a CSV with a progress bar and lists the bad rows (exit 1)', async () => {
+    // A token never looks like an option on the command line (base64url alone may start with "-").
+    expect(token).toMatch(/^pf_/);
     const dir = mkdtempSync(join(tmpdir(), 'poolflow-import-'));
     const file = join(dir, 'customers.csv');
     const rows = Array.from({ length: 1500 }, (_, i) =>
@@ -47,7 +49,7 @@ describe('poolflow import (pglite, over HTTP)', () => {
       out.stream,
       err.stream,
     );
-    expect(code).toBe(1);
+    expect(code, err.text()).toBe(1);
     expect(out.text()).toContain('1499 imported, 1 failed of 1500 rows into pool crm');
     expect(out.text()).toMatch(/line 702\s+\/data\/industry/);
     expect(err.text()).toMatch(/\[#+-*\]\s+\d+%/);

@@ -110,7 +110,9 @@ export class AuthService {
     const ok = await verifyPassword(password, row?.password_hash ?? 'scrypt$0$0$0$AAAA$AAAA');
     if (!row || !ok)
       throw new RuntimeError('POOL_ERR_UNAUTHENTICATED', 'wrong username or password');
-    const token = randomBytes(32).toString('base64url');
+    // A prefix: base64url may start with "-", which a command line (`poolflow import --token`) would
+    // read as an option; it also makes a leaked token easy to find.
+    const token = `pf_${randomBytes(32).toString('base64url')}`;
     await this.db('sessions').insert({
       token_hash: this.tokenHash(token),
       user_id: row.id,
