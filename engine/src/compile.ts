@@ -49,20 +49,35 @@ function guardLogic(guard: Guard): unknown {
   return guard;
 }
 
-function xAction(action: Action): { type: string; params: JsonObject } {
+/** One action of a list: a built-in context update (`pool.*`) or a registered action (`act:*`). */
+interface ListStep {
+  type: string;
+  params: JsonObject;
+}
+
+function xAction(action: Action): ListStep {
   return typeof action === 'string'
     ? { type: `act:${action}`, params: {} }
     : { type: `act:${action.type}`, params: action.params ?? {} };
+}
+
+/**
+ * An action list as XState actions: one `pool.run` that applies the steps in order, each seeing the
+ * context the previous one left, as a list of assigns would. XState copies its snapshot once per
+ * assign, so one per list instead of one per action is most of a step's saving on a busy state entry.
+ */
+function xActions(steps: ListStep[]): { type: string; params: { steps: ListStep[] } }[] {
+  return steps.length === 0 ? [] : [{ type: 'pool.run', params: { steps } }];
 }
 
 function xTransitions(value: Transitions, prepend: string[]): JsonObject[] {
   const list: Transition[] = typeof value === 'string' ? [{ target: value }] : toArray(value);
   return list.map((t) => {
     const out: JsonObject = {
-      actions: [
-        ...prepend.map((type) => ({ type })),
+      actions: xActions([
+        ...prepend.map((type) => ({ type, params: {} })),
         ...toArray<Action>(t.actions as Actions).map(xAction),
-      ],
+      ]),
     };
     if (t.target !== undefined) out['target'] = t.target;
     if (t.reenter !== undefined) out['reenter'] = t.reenter;
@@ -84,6 +99,13 @@ export function logicData(
     now: context.env.now,
   };
 }
+
+/** A context update: what an assign returns. */
+type Update = (
+  context: MachineContext,
+  event: PoolEvent,
+  params: JsonObject,
+) => Partial<MachineContext>;
 
 function userEventOf(event: { type: string }): PoolEvent {
   return event;
@@ -109,8 +131,11 @@ export function compile(policy: Policy): CompiledPolicy {
     if (node.type === 'final') finalStates.add(name);
     const entryBuiltins = node.meta?.pooled ? ['pool.entered', 'pool.enter'] : ['pool.entered'];
     const state: JsonObject = {
-      entry: [...entryBuiltins.map((type) => ({ type })), ...toArray(node.entry).map(xAction)],
-      exit: toArray(node.exit).map(xAction),
+      entry: xActions([
+        ...entryBuiltins.map((type) => ({ type, params: {} })),
+        ...toArray(node.entry).map(xAction),
+      ]),
+      exit: xActions(toArray(node.exit).map(xAction)),
     };
     if (node.type === 'final') state['type'] = 'final';
     if (node.on) {
@@ -140,83 +165,109 @@ export function compile(policy: Policy): CompiledPolicy {
     })),
   };
 
-  const implementations: Record<string, unknown> = {
-    'pool.entered': assign(({ context }: { context: MachineContext }) => ({
-      instance: { ...context.instance, enteredStateAt: context.env.now },
-    })),
-    'pool.enter': assign(({ context, event }: { context: MachineContext; event: PoolEvent }) => {
-      const i = context.instance;
-      const now = context.env.now;
-      const ownerId = i.ownerId;
-      const reason =
-        typeof event.payload?.['reason'] === 'string'
-          ? event.payload['reason']
-          : event.type.startsWith('xstate.after.')
-            ? 'timeout'
-            : event.type === 'xstate.init'
-              ? 'created'
-              : event.type.toLowerCase();
-      return {
-        instance: {
-          ...i,
-          ownerId: null,
-          previousOwnerIds:
-            ownerId && !i.previousOwnerIds.includes(ownerId)
-              ? [...i.previousOwnerIds, ownerId]
-              : i.previousOwnerIds,
-          previousOwners: ownerId
-            ? [...i.previousOwners, { userId: ownerId, releasedAt: now }]
-            : i.previousOwners,
-          poolEntries: i.poolEntries + 1,
-          lastRelease: { at: now, reason, byUserId: context.env.user?.id ?? null },
-        },
-      };
-    }),
-    'pool.claim': assign(({ context }: { context: MachineContext }) => {
-      const i = context.instance;
-      const userId = context.env.user?.id ?? null;
-      return {
-        instance: {
-          ...i,
-          ownerId: userId,
-          claims: i.claims + 1,
-          claimedBy:
-            userId && !i.claimedBy.includes(userId) ? [...i.claimedBy, userId] : i.claimedBy,
-        },
-      };
-    }),
-    'pool.assign': assign(({ context, event }: { context: MachineContext; event: PoolEvent }) => {
-      const to = event.payload?.['userId'];
-      return { instance: { ...context.instance, ownerId: typeof to === 'string' ? to : null } };
-    }),
-  };
-  for (const action of registry.list()) {
-    implementations[`act:${action.type}`] = assign(
-      ({ context, event }: { context: MachineContext; event: PoolEvent }, params: JsonObject) => {
-        const instance: Instance = { ...context.instance, tags: [...context.instance.tags] };
-        const entity: JsonObject = { ...context.entity };
-        const effects = [...context.effects];
-        const data = {
-          entity,
-          instance,
-          event: userEventOf(event),
-          user: context.env.user,
-          now: context.env.now,
+  // Context updates by action type; `pool.run` applies an action list's updates in one assign.
+  const updates = new Map<string, Update>([
+    [
+      'pool.entered',
+      (context) => ({ instance: { ...context.instance, enteredStateAt: context.env.now } }),
+    ],
+    [
+      'pool.enter',
+      (context, event) => {
+        const i = context.instance;
+        const now = context.env.now;
+        const ownerId = i.ownerId;
+        const reason =
+          typeof event.payload?.['reason'] === 'string'
+            ? event.payload['reason']
+            : event.type.startsWith('xstate.after.')
+              ? 'timeout'
+              : event.type === 'xstate.init'
+                ? 'created'
+                : event.type.toLowerCase();
+        return {
+          instance: {
+            ...i,
+            ownerId: null,
+            previousOwnerIds:
+              ownerId && !i.previousOwnerIds.includes(ownerId)
+                ? [...i.previousOwnerIds, ownerId]
+                : i.previousOwnerIds,
+            previousOwners: ownerId
+              ? [...i.previousOwners, { userId: ownerId, releasedAt: now }]
+              : i.previousOwners,
+            poolEntries: i.poolEntries + 1,
+            lastRelease: { at: now, reason, byUserId: context.env.user?.id ?? null },
+          },
         };
-        const ctx: ActionContext = {
-          instance,
-          entity,
-          event: userEventOf(event),
-          user: context.env.user,
-          now: context.env.now,
-          evaluate: (logic) => evaluate(logic, data, rules),
-          emit: (effect) => effects.push(effect),
-        };
-        action.run(ctx, params);
-        return { instance: ctx.instance, entity: ctx.entity, effects };
       },
-    );
+    ],
+    [
+      'pool.claim',
+      (context) => {
+        const i = context.instance;
+        const userId = context.env.user?.id ?? null;
+        return {
+          instance: {
+            ...i,
+            ownerId: userId,
+            claims: i.claims + 1,
+            claimedBy:
+              userId && !i.claimedBy.includes(userId) ? [...i.claimedBy, userId] : i.claimedBy,
+          },
+        };
+      },
+    ],
+    [
+      'pool.assign',
+      (context, event) => {
+        const to = event.payload?.['userId'];
+        return { instance: { ...context.instance, ownerId: typeof to === 'string' ? to : null } };
+      },
+    ],
+  ]);
+  for (const action of registry.list()) {
+    updates.set(`act:${action.type}`, (context, event, params) => {
+      const instance: Instance = { ...context.instance, tags: [...context.instance.tags] };
+      const entity: JsonObject = { ...context.entity };
+      const effects = [...context.effects];
+      const data = {
+        entity,
+        instance,
+        event: userEventOf(event),
+        user: context.env.user,
+        now: context.env.now,
+      };
+      const ctx: ActionContext = {
+        instance,
+        entity,
+        event: userEventOf(event),
+        user: context.env.user,
+        now: context.env.now,
+        evaluate: (logic) => evaluate(logic, data, rules),
+        emit: (effect) => effects.push(effect),
+      };
+      action.run(ctx, params);
+      return { instance: ctx.instance, entity: ctx.entity, effects };
+    });
   }
+  const implementations = {
+    'pool.run': assign(
+      (
+        { context, event }: { context: MachineContext; event: PoolEvent },
+        params: { steps: ListStep[] },
+      ) => {
+        let next = context;
+        for (const { type, params: stepParams } of params.steps) {
+          const update = updates.get(type);
+          // compile() validated the policy against the same registry: a missing one is a bug, not a no-op.
+          if (!update) throw new Error(`no implementation for action ${type}`);
+          next = { ...next, ...update(next, event, stepParams) };
+        }
+        return next;
+      },
+    ),
+  };
 
   const delays: Record<string, (args: { context: MachineContext; event: PoolEvent }) => number> =
     {};
