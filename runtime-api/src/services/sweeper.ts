@@ -35,12 +35,14 @@ interface DueRow {
   snapshot: RecordRow['snapshot'];
 }
 
-// Lock the records (not the timer rows): the same lock order as user events, so no deadlocks. The
-// records are read by this same statement: FOR UPDATE hands back the newest version of a row that
-// another sweeper committed after the statement began, so no step runs on an old snapshot. A named
-// (prepared) statement: planned once per connection.
-const DUE = `SELECT t.timer_key, (extract(epoch FROM t.due_at) * 1000)::float8 AS due_ms, r.id, r.pool_key, r.policy_id, r.policy_version, r.seq, r.data,
-    r.snapshot
+// Lock each record, then its timer row: records first, as user events do, and SKIP LOCKED never waits, so
+// no deadlocks. The records are read by this same statement: FOR UPDATE hands back the newest version of
+// a row that another sweeper committed after the statement began, so no step runs on an old snapshot.
+// Locking the timer row too skips one another sweeper has just fired and deleted; with the record alone,
+// a concurrent batch re-read such rows and stepped them for nothing (stale). A named (prepared)
+// statement: planned once per connection.
+const DUE = `SELECT t.timer_key, (extract(epoch FROM t.due_at) * 1000)::float8 AS due_ms, r.id, r.pool_key,
+    r.policy_id, r.policy_version, r.seq, r.data, r.snapshot
   FROM timers t JOIN records r ON r.id = t.record_id
   WHERE t.due_at <= ? ORDER BY t.due_at LIMIT ? FOR UPDATE OF r, t SKIP LOCKED`;
 
