@@ -12,4 +12,6 @@ ENV NODE_ENV=production \
     PORT=3000
 USER node
 EXPOSE 3000
-CMD ["node", "runtime-api/dist/server.js"]
+# A 64 MB young generation (V8's default is 16): a sweep batch's rows outlive several small collections,
+# and copying them was most of the sweep's garbage-collection time (measured: about half as much GC).
+CMD ["node", "--max-semi-space-size=64", "runtime-api/dist/server.js"]
