@@ -259,4 +259,44 @@ describe('step', () => {
     badParams.machine.states['owned'].entry = [{ type: 'createTask', params: {} }];
     expect(() => compile(badParams)).toThrow(/createTask/);
   });
+
+  it('runs an action list in order: each action sees what the ones before it did', () => {
+    // One state entry: the built-in release bookkeeping, then set, then a tag whose rule reads the set
+    // field, then set again from the tags. XState runs the whole list as one assign; the order holds.
+    const policy = template();
+    policy.machine.states['pool'].entry = [
+      { type: 'set', params: { field: 'entity.urgency', value: { var: 'instance.poolEntries' } } },
+      {
+        type: 'tag',
+        params: { add: 'first-release', when: { '==': [{ var: 'entity.urgency' }, 1] } },
+      },
+      {
+        type: 'set',
+        params: {
+          field: 'entity.level',
+          value: { if: [{ in: ['first-release', { var: 'instance.tags' }] }, 'C', 'A'] },
+        },
+      },
+    ];
+    const ordered = compile(policy);
+    const r0 = start(ordered, { entity, now: T0, ownerId: 'alice' });
+    const r = step(
+      ordered,
+      r0.snapshot,
+      { type: 'RELEASE', payload: { reason: 'no budget this year' } },
+      { entity, now: T0 + DAY, user: alice },
+    );
+    expect(r.snapshot.value).toBe('pool');
+    expect(r.record.entity).toMatchObject({ urgency: 1, level: 'C' });
+    expect(r.record.tags).toContain('first-release');
+    expect(r.snapshot.instance).toMatchObject({
+      ownerId: null,
+      poolEntries: 1,
+      enteredStateAt: T0 + DAY,
+    });
+    expect(r.snapshot.instance.lastRelease).toMatchObject({
+      reason: 'no budget this year',
+      byUserId: 'alice',
+    });
+  });
 });
