@@ -23,6 +23,13 @@ import type {
 
 const TIMER_PREFIX = 'xstate.after.';
 
+/** A copy without `key`: `delete` would turn the object into a slow dictionary (also for JSON.stringify). */
+function without<T>(object: Record<string, T>, key: string): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const k of Object.keys(object)) if (k !== key) out[k] = object[k] as T;
+  return out;
+}
+
 export function toEpoch(now: number | Date | string): number {
   const ms =
     typeof now === 'number' ? now : typeof now === 'string' ? Date.parse(now) : now.getTime();
@@ -107,7 +114,7 @@ function finish(
 ): StepResult {
   const context = outcome.xs.context as MachineContext;
   const value = String(outcome.xs.value);
-  const timers: Record<string, PendingTimer> = { ...(before?.timers ?? {}) };
+  let timers: Record<string, PendingTimer> = { ...(before?.timers ?? {}) };
   const seq = (before?.seq ?? 0) + 1;
   const raw: EffectInput[] = [];
   const fromOwner = before ? before.instance.ownerId : null;
@@ -122,7 +129,7 @@ function finish(
       const timerKey = String(params['sendId']);
       scheduled.delete(timerKey);
       if (timers[timerKey]) {
-        delete timers[timerKey];
+        timers = without(timers, timerKey);
         raw.push({ type: 'cancel', timerKey });
       }
     } else if (action.type === 'xstate.raise' && typeof params['delay'] === 'number') {
@@ -284,8 +291,9 @@ export function step(
     effects: [],
   };
   const xs = compiled.machine.resolveState({ value: snapshot.value, context });
-  const pending = { ...snapshot.timers };
-  if (isTimerEvent(event)) delete pending[event.type];
+  const pending = isTimerEvent(event)
+    ? without(snapshot.timers, event.type)
+    : { ...snapshot.timers };
   const xevent = isTimerEvent(event) ? { type: event.type } : event;
   const [next, actions] = transition(compiled.machine, xs, xevent);
   if (next === xs && !isTimerEvent(event)) {

@@ -28,6 +28,8 @@ const ROWS = [
   },
   // Nulls in the middle of every column, and an empty text that stays empty.
   { id: '00000000-0000-4000-8000-000000000002', label: '', n: null, score: null, flag: null },
+  // A time as epoch milliseconds, to the millisecond.
+  { id: '00000000-0000-4000-8000-000000000004', at: Date.parse('2026-09-20T08:59:59.999Z') },
   {
     id: '00000000-0000-4000-8000-000000000003',
     label: null,
@@ -60,7 +62,7 @@ describe.each(backends)('row sets (%s)', (backend) => {
 
   it('round-trips every kind of value, nulls included, each in its own row', async () => {
     const rows = await read(ROWS);
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(4);
     expect(rows[0]).toMatchObject({ label: ROWS[0]!.label, n: 1, score: 2.5, flag: true });
     expect(rows[0]!['doc']).toEqual(ROWS[0]!.doc);
     expect(rows[0]!['raw']).toEqual(['x']);
@@ -75,6 +77,7 @@ describe.each(backends)('row sets (%s)', (backend) => {
       doc: 'a string',
     });
     expect(Date.parse(String(rows[2]!['at']))).toBe(Date.parse('2026-01-04T00:00:00Z'));
+    expect(Date.parse(String(rows[3]!['at']))).toBe(Date.parse('2026-09-20T08:59:59.999Z'));
   });
 
   it('keeps a single row whose split columns are all null', async () => {
@@ -88,7 +91,10 @@ describe.each(backends)('row sets (%s)', (backend) => {
     const set = new RowSet(COLUMNS);
     const id = '00000000-0000-4000-8000-000000000001\u001f00000000-0000-4000-8000-000000000002';
     expect(() => set.push({ id })).toThrow(/^id is not a valid value/);
-    expect(() => set.push({ id: '00000000-0000-4000-8000-000000000001', at: '' })).toThrow(/^at /);
+    expect(() => set.push({ id: '00000000-0000-4000-8000-000000000001', at: 'soon' })).toThrow(
+      /^at is not a valid time/,
+    );
+    expect(() => set.push({ id: '', label: 'x' })).toThrow(/^id /);
     expect(set.length).toBe(0);
     expect(set.bindings().every((column) => column === '' || column === '[]')).toBe(true);
   });

@@ -23,8 +23,6 @@ export interface RecordOutcome {
   }[];
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
-
 export function searchText(data: Record<string, unknown>): string {
   return Object.values(data)
     .filter((v): v is string | number => typeof v === 'string' || typeof v === 'number')
@@ -83,7 +81,9 @@ export function rowAfter(
 // an empty value is NULL. Measured on PostgreSQL 15 with 1,000 snapshots, the split and one parse per
 // value took about 4 ms where a JSON array took 9 (the array was parsed as a parameter, again as it was
 // walked, and each value a third time by its cast); against one JSON document of row objects
-// (jsonb_to_recordset), column arrays had already halved the parsing.
+// (jsonb_to_recordset), column arrays had already halved the parsing. Times travel as epoch
+// milliseconds (given as a number, a Date or an ISO string): formatting an ISO string cost more than
+// the rest of a value's trip.
 export type Column = readonly [name: string, type: string];
 type Row = Record<string, unknown>;
 
@@ -164,7 +164,13 @@ const UNIT = '\x1f';
  * NULL, which is that value.
  */
 export const rowSource = (columns: Column[]): string =>
-  `(SELECT ${columns.map(([name, type]) => `${name}::${type} AS ${name}`).join(', ')}
+  `(SELECT ${columns
+    .map(([name, type]) =>
+      type === 'timestamptz'
+        ? `to_timestamp(${name}::float8 / 1000) AS ${name}`
+        : `${name}::${type} AS ${name}`,
+    )
+    .join(', ')}
     FROM ROWS FROM (${columns
       .map(([, type]) =>
         type === 'text'
@@ -177,14 +183,14 @@ export const rowSource = (columns: Column[]): string =>
 /** Rows gathered column by column; JSON values are serialised as they arrive. */
 export class RowSet {
   readonly #names: string[];
-  readonly #kinds: ('text' | 'json' | 'split')[];
+  readonly #kinds: ('text' | 'json' | 'time' | 'split')[];
   readonly #values: unknown[][];
   length = 0;
 
   constructor(readonly columns: Column[]) {
     this.#names = columns.map(([name]) => name);
     this.#kinds = columns.map(([, type]) =>
-      type === 'text' ? 'text' : isJson(type) ? 'json' : 'split',
+      type === 'text' ? 'text' : isJson(type) ? 'json' : type === 'timestamptz' ? 'time' : 'split',
     );
     this.#values = columns.map(() => []);
   }
@@ -200,11 +206,23 @@ export class RowSet {
         const kind = kinds[i];
         if (kind === 'json') {
           (values[i] as unknown[]).push(value === null ? '' : JSON.stringify(value));
+        } else if (kind === 'time') {
+          const ms =
+            value === null || typeof value === 'number'
+              ? value
+              : value instanceof Date
+                ? value.getTime()
+                : typeof value === 'string'
+                  ? Date.parse(value)
+                  : Number.NaN;
+          if (ms !== null && !Number.isFinite(ms))
+            throw new TypeError(`${names[i]} is not a valid time: ${JSON.stringify(value)}`);
+          (values[i] as unknown[]).push(ms);
         } else if (kind === 'split') {
           // A value holding the separator would shift every later row's value into the wrong row.
           if (typeof value === 'string' && (value === '' || value.includes(UNIT)))
             throw new TypeError(`${names[i]} is not a valid value: ${JSON.stringify(value)}`);
-          (values[i] as unknown[]).push(value instanceof Date ? value.toISOString() : value);
+          (values[i] as unknown[]).push(value);
         } else {
           (values[i] as unknown[]).push(value);
         }
@@ -303,14 +321,14 @@ export class OutcomeBatch {
       data: keepEntity ? null : record.entity,
       snapshot,
       search: keepEntity ? null : searchText(record.entity),
-      at: iso(final.at),
+      at: final.at,
     });
     // Timers: the snapshot's pending timers are the truth; the table is made to match them.
     for (const [key, t] of Object.entries(snapshot.timers)) {
       this.#timers.push({
         record_id: o.recordId,
         timer_key: key,
-        due_at: iso(t.dueAt),
+        due_at: t.dueAt,
         event: { type: key, timerKey: key, dueAt: t.dueAt },
       });
     }
@@ -322,7 +340,7 @@ export class OutcomeBatch {
         record_id: o.recordId,
         pool_key: o.poolKey,
         seq: result.snapshot.seq,
-        at: iso(at),
+        at,
         actor_id: actorId,
         event_type: eventType,
         payload: payload ?? null,
@@ -338,7 +356,7 @@ export class OutcomeBatch {
           user_id: actorId,
           pool_key: o.poolKey,
           record_id: o.recordId,
-          at: iso(at),
+          at,
         });
       }
       for (const effect of result.effects) {
@@ -352,7 +370,7 @@ export class OutcomeBatch {
               kind: n.kind,
               message: n.message,
               effect_key: `${effect.key}:${userId}`,
-              created_at: iso(at),
+              created_at: at,
             });
           }
         } else if (
@@ -372,7 +390,7 @@ export class OutcomeBatch {
             kind: 'assigned',
             message: { en: `${title} was assigned to you.`, zh: `${title} 已分配给你。` },
             effect_key: `${effect.key}:assigned`,
-            created_at: iso(at),
+            created_at: at,
           });
         } else if (effect.type === 'moveToPool') {
           this.#moves.push({ id: o.recordId, pool: String(effect['pool']) });
@@ -382,7 +400,7 @@ export class OutcomeBatch {
             record_id: o.recordId,
             type: effect.type,
             effect,
-            next_attempt_at: iso(at),
+            next_attempt_at: at,
           });
         }
       }

@@ -90,7 +90,7 @@ export class Sweeper {
       // From here each record is let go once written into the batch, so its objects die young.
       due.rows.length = 0;
       const batch = new OutcomeBatch();
-      const staleRows: { record_id: string; timer_key: string; due_at: string }[] = [];
+      const staleRows: { record_id: string; timer_key: string; due_at: number }[] = [];
       let fired = 0;
       let stale = 0;
       // A batch runs on a handful of policy versions: load each once, not one await per record.
@@ -130,7 +130,7 @@ export class Sweeper {
             staleHere.push({
               record_id: recordId,
               timer_key: t.timer_key,
-              due_at: new Date(t.due_ms).toISOString(),
+              due_at: t.due_ms,
             });
             continue;
           }
