@@ -1,6 +1,7 @@
 // `npm start`: serves the API (and the designer) on PORT with the embedded database unless DATABASE_URL is set.
 import { buildApp } from './app.js';
 import { DEFAULT_KEY_HOURS, purgeExpiredKeys } from './plugins/idempotency.plugin.js';
+import { SweepWorkers } from './services/sweep-workers.js';
 
 const env = process.env;
 const port = Number(env['PORT'] ?? 3000);
@@ -9,6 +10,11 @@ const clock = env['POOLFLOW_CLOCK'] === 'manual' ? 'manual' : 'system';
 const keyHours = Number(env['POOLFLOW_IDEMPOTENCY_HOURS'] ?? DEFAULT_KEY_HOURS);
 if (!(keyHours > 0)) {
   console.error('POOLFLOW_IDEMPOTENCY_HOURS must be a positive number of hours');
+  process.exit(1);
+}
+const sweepWorkers = Number(env['POOLFLOW_SWEEP_WORKERS'] ?? 2);
+if (!Number.isInteger(sweepWorkers) || sweepWorkers < 0) {
+  console.error('POOLFLOW_SWEEP_WORKERS must be a whole number (0 sweeps on the main thread)');
   process.exit(1);
 }
 
@@ -30,9 +36,21 @@ if (admin.password) {
   console.log('\nCreated user "admin" with the password from POOLFLOW_ADMIN_PASSWORD.\n');
 }
 if (clock === 'system') {
-  app.sweeper.start(Number(env['POOLFLOW_SWEEP_INTERVAL_MS'] ?? 1000), (e) =>
-    app.log.error({ err: e }, 'sweep failed'),
-  );
+  const interval = Number(env['POOLFLOW_SWEEP_INTERVAL_MS'] ?? 1000);
+  const onError = (e: unknown): void => app.log.error({ err: e }, 'sweep failed');
+  const databaseUrl = env['DATABASE_URL'];
+  // On PostgreSQL the engine steps on worker threads, off the thread that serves requests; PGlite is one
+  // connection inside this process, so it sweeps here.
+  if (app.dbKind === 'postgres' && databaseUrl && sweepWorkers > 0) {
+    const threads = new SweepWorkers(
+      { databaseUrl, clock: 'system', workers: sweepWorkers },
+      app.metrics,
+    );
+    threads.start(interval, onError);
+    app.addHook('onClose', () => threads.close());
+  } else {
+    app.sweeper.start(interval, onError);
+  }
 }
 
 // Stored Idempotency-Key responses are dropped once expired (keys also expire on use).

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { start } from '@poolflow/engine';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Metrics } from '../src/services/metrics.js';
 import { writeOutcomes, type RecordOutcome } from '../src/services/record-writer.js';
+import { SweepWorkers } from '../src/services/sweep-workers.js';
 import { build, crmPool, type TestApp } from './helpers.js';
 
 const DAY = 86_400_000;
@@ -196,5 +198,44 @@ describe.skipIf(!url)(
       expect(doomed.fired + (fresh.done?.fired ?? 0)).toBeLessThanOrEqual(2 * RECORDS);
       await expectEveryTimerFiredOnce(t);
     }, 60_000);
+
+    it('worker threads of one process (SweepWorkers) sweep together: each timer fires once, metrics reach the process', async () => {
+      const seeded = await seed();
+      t = seeded.app;
+      const metrics = new Metrics();
+      const threads = new SweepWorkers(
+        {
+          databaseUrl: url ?? '',
+          schema: seeded.schema,
+          clock: 'manual',
+          workers: 2,
+          batchSize: 250,
+        },
+        metrics,
+      );
+      try {
+        const batches: number[] = [];
+        const total = await threads.sweepAll((b) => batches.push(b.fired));
+        expect(total).toEqual({ fired: 2 * RECORDS, stale: 0, records: 2 * RECORDS });
+        expect(batches.reduce((a, b) => a + b, 0)).toBe(2 * RECORDS);
+        expect(metrics.render()).toContain(`poolflow_timers_fired_total ${2 * RECORDS}`);
+        await expectEveryTimerFiredOnce(t);
+        // Nothing is left: a second sweep finds nothing.
+        expect(await threads.sweepAll()).toEqual({ fired: 0, stale: 0, records: 0 });
+      } finally {
+        await threads.close();
+      }
+    }, 60_000);
+
+    it('a worker thread that cannot sweep fails the sweep with its error instead of hanging', async () => {
+      const threads = new SweepWorkers(
+        { databaseUrl: 'postgres://nobody@127.0.0.1:1/none', clock: 'manual', workers: 1 },
+        new Metrics(),
+      );
+      await expect(threads.sweepAll()).rejects.toThrow(/ECONNREFUSED|connect/);
+      // The next sweep gets a fresh thread, which fails the same way: no sweep waits forever.
+      await expect(threads.sweepAll()).rejects.toThrow(/ECONNREFUSED|connect/);
+      await threads.close();
+    });
   },
 );

@@ -1,13 +1,13 @@
-// Sweep throughput: N records due at once, released to the pool through Sweeper.sweepAll, against one raw
-// SQL UPDATE doing the same state change on an identical copy of the table.
-import { manualClock } from '../../runtime-api/src/services/clock.js';
+// Sweep throughput: N records due at once, released to the pool by the runtime's sweep as `npm start` runs
+// it on PostgreSQL (SweepWorkers: worker threads, each with its own connection), against one raw SQL
+// UPDATE doing the same state change on an identical copy of the table.
 import { Metrics } from '../../runtime-api/src/services/metrics.js';
-import { PolicyStore } from '../../runtime-api/src/services/policy-store.js';
-import { Sweeper } from '../../runtime-api/src/services/sweeper.js';
+import { SweepWorkers } from '../../runtime-api/src/services/sweep-workers.js';
 import { formatRate, table, type BenchOutcome } from './harness.js';
 import {
   benchSchema,
   type Cost,
+  databaseUrl,
   envInt,
   measureCost,
   POOL,
@@ -23,13 +23,16 @@ const seconds = (since: number): number => (performance.now() - since) / 1000;
 export async function runtimeSweepBench(): Promise<BenchOutcome> {
   const n = envInt('BENCH_SWEEP_N', 1_000_000);
   const batch = envInt('BENCH_SWEEP_BATCH', 1000);
-  const parallel = envInt('BENCH_SWEEP_PARALLEL', 2);
+  // The server's default: two worker threads, one batch at a time each (POOLFLOW_SWEEP_WORKERS).
+  const workers = envInt('BENCH_SWEEP_WORKERS', 2);
+  const parallel = envInt('BENCH_SWEEP_PARALLEL', 1);
   printCommand('runtime-sweep', {
     BENCH_SWEEP_N: n,
     BENCH_SWEEP_BATCH: batch,
+    BENCH_SWEEP_WORKERS: workers,
     BENCH_SWEEP_PARALLEL: parallel,
   });
-  const db = await benchSchema(parallel + 2);
+  const db = await benchSchema(4);
   try {
     const { knex } = db;
     const { compiled, reps } = await setupCrmPool(knex, 100);
@@ -57,17 +60,28 @@ export async function runtimeSweepBench(): Promise<BenchOutcome> {
     const rawSeconds = seconds(t);
 
     await knex.raw('CHECKPOINT');
-    const sweeper = new Sweeper(
-      knex,
-      new PolicyStore(knex),
-      manualClock(),
+    const threads = new SweepWorkers(
+      {
+        databaseUrl,
+        schema: db.schema,
+        clock: 'manual',
+        workers,
+        batchSize: batch,
+        parallel,
+      },
       new Metrics(),
-      batch,
-      parallel,
     );
-    t = performance.now();
-    const { result: swept, cost: sweepCost } = await measureCost(knex, () => sweeper.sweepAll());
-    const sweepSeconds = seconds(t);
+    let swept: Awaited<ReturnType<SweepWorkers['sweepAll']>>;
+    let sweepCost: Cost;
+    let sweepSeconds: number;
+    try {
+      await threads.ready();
+      t = performance.now();
+      ({ result: swept, cost: sweepCost } = await measureCost(knex, () => threads.sweepAll()));
+      sweepSeconds = seconds(t);
+    } finally {
+      await threads.close();
+    }
 
     // The sweep did the whole job: every record released, one history row each, no timer left.
     const { rows } = await knex.raw<{
@@ -87,7 +101,7 @@ export async function runtimeSweepBench(): Promise<BenchOutcome> {
     for (const line of table([
       ['side', 'records', 'seconds', 'records/s'],
       [
-        `Sweeper.sweepAll (batch ${batch}, ${parallel} in parallel)`,
+        `SweepWorkers.sweepAll (${workers} threads x ${parallel} batch of ${batch})`,
         String(swept.records),
         sweepSeconds.toFixed(1),
         formatRate(sweepRate),

@@ -15,6 +15,8 @@ export interface DatabaseOptions {
   /** PostgreSQL schema to use (created if missing): lets tests share one database. */
   schema?: string | undefined;
   poolSize?: number | undefined;
+  /** Run the migrations (default). A sweep worker opens a database its process has migrated. */
+  migrate?: boolean | undefined;
 }
 
 export interface Database {
@@ -51,6 +53,6 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       connection: dir === ':memory:' ? {} : { filename: dir },
     } as Knex.Config);
   }
-  await knex.migrate.latest({ migrationSource });
+  if (options.migrate !== false) await knex.migrate.latest({ migrationSource });
   return { knex, kind, close: () => knex.destroy() };
 }

@@ -1,0 +1,189 @@
+// Sweeping on worker threads (PostgreSQL). Stepping the engine is CPU work: one thread stepping every
+// batch was the sweep's bottleneck (busy 90-98% of the time while the database waited), so each worker
+// thread sweeps with its own connection and SKIP LOCKED keeps them apart, as separate processes would.
+// Measured with `npm run bench -- runtime-sweep`: see the README.
+import { Worker } from 'node:worker_threads';
+import type { Metrics } from './metrics.js';
+import type { SweepResult } from './sweeper.js';
+
+export interface SweepWorkersOptions {
+  databaseUrl: string;
+  /** PostgreSQL schema (tests and benches); the default search path otherwise. */
+  schema?: string | undefined;
+  clock: 'system' | 'manual';
+  /** Worker threads (at least 1). */
+  workers: number;
+  /** Records per batch; each worker sweeps `parallel` batches at once (default 1). */
+  batchSize?: number;
+  parallel?: number;
+  /**
+   * Modules each worker imports first: those that register custom actions or operators
+   * (`defineAction`, `defineOperator`), as the process that starts the workers does.
+   */
+  modules?: string[];
+}
+
+/** What a worker thread is given. */
+export interface SweepWorkerData {
+  databaseUrl: string;
+  schema: string | undefined;
+  clock: 'system' | 'manual';
+  batchSize: number;
+  parallel: number;
+  modules: string[];
+}
+
+export type ToWorker = { type: 'sweep' } | { type: 'close' };
+export type ToParent =
+  | { type: 'ready' }
+  | { type: 'batch'; batch: SweepResult }
+  | { type: 'done'; total: SweepResult }
+  | { type: 'failed'; error: string }
+  | { type: 'count'; name: string; labels: Record<string, string>; by: number }
+  | { type: 'gauge'; name: string; labels: Record<string, string>; value: number };
+
+// Workers run the build (runtime-api/dist), also when this file runs from source (tests, benches): a
+// worker thread has no TypeScript loader. `npm run build`, `npm test` and `npm run bench` build first.
+const workerUrl = (): URL =>
+  new URL(
+    import.meta.url.endsWith('.ts') ? '../../dist/services/sweep-worker.js' : './sweep-worker.js',
+    import.meta.url,
+  );
+
+/** A worker thread and the sweep it is running, if any. */
+interface Thread {
+  worker: Worker;
+  ready: Promise<void>;
+  exited: Promise<void>;
+  dead: boolean;
+  sweep:
+    | {
+        onBatch: ((batch: SweepResult) => void) | undefined;
+        resolve: (r: SweepResult) => void;
+        reject: (e: Error) => void;
+      }
+    | undefined;
+}
+
+export class SweepWorkers {
+  readonly #data: SweepWorkerData;
+  #threads: Thread[];
+  #closing = false;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<unknown> | undefined;
+
+  constructor(
+    options: SweepWorkersOptions,
+    private readonly metrics: Metrics,
+  ) {
+    this.#data = {
+      databaseUrl: options.databaseUrl,
+      schema: options.schema,
+      clock: options.clock,
+      batchSize: options.batchSize ?? 1000,
+      parallel: Math.max(1, options.parallel ?? 1),
+      modules: options.modules ?? [],
+    };
+    this.#threads = Array.from({ length: Math.max(1, options.workers) }, () => this.#spawn());
+  }
+
+  #spawn(): Thread {
+    const worker = new Worker(workerUrl(), { workerData: this.#data });
+    let ready!: () => void;
+    let failed!: (e: Error) => void;
+    const thread: Thread = {
+      worker,
+      ready: new Promise<void>((resolve, reject) => {
+        ready = resolve;
+        failed = reject;
+      }),
+      exited: new Promise<void>((resolve) => worker.once('exit', () => resolve())),
+      dead: false,
+      sweep: undefined,
+    };
+    // Awaited by ready() and sweepAll(); a thread that fails before either is asked is not a crash.
+    thread.ready.catch(() => undefined);
+    // A thread that dies fails its sweep (its transaction rolls back in the database) and is replaced
+    // before the next sweep.
+    const die = (e: Error): void => {
+      thread.dead = true;
+      failed(e);
+      thread.sweep?.reject(e);
+      thread.sweep = undefined;
+    };
+    worker.on('error', die);
+    worker.on('exit', (code) => {
+      if (!this.#closing) die(new Error(`sweep worker exited with code ${code}`));
+    });
+    worker.on('message', (message: ToParent) => {
+      switch (message.type) {
+        case 'ready':
+          return ready();
+        case 'count':
+          return this.metrics.count(message.name, message.labels, message.by);
+        case 'gauge':
+          return this.metrics.gauge(message.name, message.value, message.labels);
+        case 'batch':
+          return thread.sweep?.onBatch?.(message.batch);
+        case 'done':
+        case 'failed': {
+          const sweep = thread.sweep;
+          thread.sweep = undefined;
+          if (message.type === 'done') sweep?.resolve(message.total);
+          else sweep?.reject(new Error(message.error));
+        }
+      }
+    });
+    return thread;
+  }
+
+  /** Resolves once every thread has connected and is ready to sweep. */
+  async ready(): Promise<void> {
+    this.#threads = this.#threads.map((t) => (t.dead ? this.#spawn() : t));
+    await Promise.all(this.#threads.map((t) => t.ready));
+  }
+
+  /** Every worker sweeps until nothing is due; the totals of all of them. */
+  async sweepAll(onBatch?: (batch: SweepResult) => void): Promise<SweepResult> {
+    await this.ready();
+    const results = await Promise.all(
+      this.#threads.map(
+        (t) =>
+          new Promise<SweepResult>((resolve, reject) => {
+            t.sweep = { onBatch, resolve, reject };
+            t.worker.postMessage({ type: 'sweep' } satisfies ToWorker);
+          }),
+      ),
+    );
+    return results.reduce(
+      (sum, r) => ({
+        fired: sum.fired + r.fired,
+        stale: sum.stale + r.stale,
+        records: sum.records + r.records,
+      }),
+      { fired: 0, stale: 0, records: 0 },
+    );
+  }
+
+  /** Background sweeping every `intervalMs` until close(). */
+  start(intervalMs: number, onError: (e: unknown) => void): void {
+    const tick = (): void => {
+      this.#running = this.sweepAll()
+        .catch(onError)
+        .finally(() => {
+          if (this.#timer !== undefined) this.#timer = setTimeout(tick, intervalMs);
+        });
+    };
+    this.#timer = setTimeout(tick, intervalMs);
+  }
+
+  /** Stops background sweeping, lets a running sweep finish, and ends the threads. */
+  async close(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+    this.#closing = true;
+    for (const t of this.#threads) t.worker.postMessage({ type: 'close' } satisfies ToWorker);
+    await Promise.all(this.#threads.map((t) => t.exited));
+  }
+}
