@@ -1,4 +1,6 @@
 // `npm start`: serves the API (and the designer) on PORT with the embedded database unless DATABASE_URL is set.
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.js';
 import { DEFAULT_KEY_HOURS, purgeExpiredKeys } from './plugins/idempotency.plugin.js';
 import { SweepWorkers } from './services/sweep-workers.js';
@@ -17,6 +19,15 @@ if (!Number.isInteger(sweepWorkers) || sweepWorkers < 0) {
   console.error('POOLFLOW_SWEEP_WORKERS must be a whole number (0 sweeps on the main thread)');
   process.exit(1);
 }
+
+// Modules that register custom actions and operators (defineAction, defineOperator): loaded here and by
+// every sweep worker. Paths are relative to the working directory; bare names are packages.
+const modules = (env['POOLFLOW_MODULES'] ?? '')
+  .split(',')
+  .map((m) => m.trim())
+  .filter(Boolean)
+  .map((m) => (m.startsWith('.') || m.startsWith('/') ? pathToFileURL(resolve(m)).href : m));
+for (const module of modules) await import(module);
 
 const app = await buildApp({
   databaseUrl: env['DATABASE_URL'],
@@ -43,7 +54,7 @@ if (clock === 'system') {
   // connection inside this process, so it sweeps here.
   if (app.dbKind === 'postgres' && databaseUrl && sweepWorkers > 0) {
     const threads = new SweepWorkers(
-      { databaseUrl, clock: 'system', workers: sweepWorkers },
+      { databaseUrl, clock: 'system', workers: sweepWorkers, modules },
       app.metrics,
     );
     threads.start(interval, onError);

@@ -2,13 +2,14 @@
 // sweeper is killed mid-sweep. PostgreSQL only: PGlite is one connection inside one process.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
 import { start } from '@poolflow/engine';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Metrics } from '../src/services/metrics.js';
 import { writeOutcomes, type RecordOutcome } from '../src/services/record-writer.js';
 import { SweepWorkers } from '../src/services/sweep-workers.js';
-import { build, crmPool, type TestApp } from './helpers.js';
+import { build, call, crmPool, publishPool, template, type TestApp } from './helpers.js';
 
 const DAY = 86_400_000;
 const RECORDS = 10_000;
@@ -237,5 +238,52 @@ describe.skipIf(!url)(
       await expect(threads.sweepAll()).rejects.toThrow(/ECONNREFUSED|connect/);
       await threads.close();
     });
+
+    it('worker threads load the modules that register custom actions, and run them', async () => {
+      const stamp = pathToFileURL(join(import.meta.dirname, 'fixtures', 'stamp-action.js')).href;
+      await import(stamp);
+      t = await build('postgres');
+      const { ids } = await crmPool(t, { rep: {} });
+      const policy = template('crm-customer-pool') as {
+        id: string;
+        machine: { states: Record<string, { entry?: unknown[] }> };
+      };
+      policy.id = 'crm-stamped';
+      policy.machine.states['pool']!.entry = [{ type: 'stamp' }];
+      await publishPool(t, policy, 'stamped', [ids['rep']!]);
+      for (let i = 0; i < 20; i++) {
+        const created = await call(t.app, t.adminToken, 'POST', '/api/pools/stamped/records', {
+          data: { name: `Stamped ${i}` },
+          ownerId: ids['rep'],
+        });
+        expect(created.status).toBe(201);
+      }
+      await t.app.clock.advance(t.app.db, 31 * DAY);
+      const { rows } = await t.app.db.raw<{ rows: { schema: string }[] }>(
+        'SELECT current_schema() AS schema',
+      );
+      const sweep = (modules: string[]): SweepWorkers =>
+        new SweepWorkers(
+          { databaseUrl: url ?? '', schema: rows[0]!.schema, clock: 'manual', workers: 1, modules },
+          new Metrics(),
+        );
+      // Without the module the worker cannot compile the policy: the sweep fails, nothing is written.
+      const bare = sweep([]);
+      await expect(bare.sweepAll()).rejects.toThrow(/stamp/);
+      await bare.close();
+      expect(await t.app.db('timers').count({ n: '*' })).toEqual([{ n: 40 }]);
+      const withModule = sweep([stamp]);
+      try {
+        expect(await withModule.sweepAll()).toMatchObject({ fired: 40, stale: 0 });
+      } finally {
+        await withModule.close();
+      }
+      const pooled = (await t.app.db('records').where({ pool_key: 'stamped' })) as {
+        state: string;
+        tags: string[];
+      }[];
+      expect(pooled).toHaveLength(20);
+      for (const r of pooled) expect(r).toMatchObject({ state: 'pool', tags: ['stamped'] });
+    }, 60_000);
   },
 );
