@@ -17,7 +17,8 @@ const benches: Bench[] = [
   },
   {
     name: 'runtime-sweep',
-    description: 'Sweeper.sweepAll releasing N due records vs one raw SQL UPDATE (PostgreSQL)',
+    description:
+      'the sweep (SweepWorkers) releasing N due records vs one raw SQL UPDATE, best of two runs (PostgreSQL)',
     run: runtimeSweepBench,
   },
   {

@@ -42,22 +42,32 @@ export async function runtimeSweepBench(): Promise<BenchOutcome> {
       `seed: ${n.toLocaleString('en-US')} CRM records owned by 100 reps, each with its release timer ` +
         `due (reminder already fired), in ${seconds(t).toFixed(1)} s`,
     );
+    // The raw side runs twice, before and after the sweep, each on its own copy; the faster run is the
+    // baseline. One statement of tens of seconds on a shared machine can land in a slow stretch.
     t = performance.now();
-    await knex.raw('CREATE TABLE records_raw (LIKE records INCLUDING ALL)');
-    await knex.raw('INSERT INTO records_raw SELECT * FROM records');
-    await knex.raw('VACUUM ANALYZE records_raw');
-    console.log(`copy: records_raw, same rows and indexes, in ${seconds(t).toFixed(1)} s`);
-
-    await knex.raw('CHECKPOINT');
-    t = performance.now();
-    const { result: raw, cost: rawCost } = await measureCost(knex, () =>
-      knex.raw<{ rowCount: number }>(
-        `UPDATE records_raw SET state = 'pool', owner_id = NULL, pooled = true, seq = seq + 1
-         WHERE pool_key = ? AND state = 'owned'`,
-        [POOL],
-      ),
+    for (const copy of ['records_raw', 'records_raw2']) {
+      await knex.raw(`CREATE TABLE ${copy} (LIKE records INCLUDING ALL)`);
+      await knex.raw(`INSERT INTO ${copy} SELECT * FROM records`);
+      await knex.raw(`VACUUM ANALYZE ${copy}`);
+    }
+    console.log(
+      `copy: records_raw and records_raw2, same rows and indexes, in ${seconds(t).toFixed(1)} s`,
     );
-    const rawSeconds = seconds(t);
+    const rawUpdate = async (
+      copy: string,
+    ): Promise<{ rows: number; seconds: number; cost: Cost }> => {
+      await knex.raw('CHECKPOINT');
+      const start = performance.now();
+      const { result, cost } = await measureCost(knex, () =>
+        knex.raw<{ rowCount: number }>(
+          `UPDATE ${copy} SET state = 'pool', owner_id = NULL, pooled = true, seq = seq + 1
+           WHERE pool_key = ? AND state = 'owned'`,
+          [POOL],
+        ),
+      );
+      return { rows: result.rowCount, seconds: seconds(start), cost };
+    };
+    const rawBefore = await rawUpdate('records_raw');
 
     await knex.raw('CHECKPOINT');
     const threads = new SweepWorkers(
@@ -95,7 +105,10 @@ export async function runtimeSweepBench(): Promise<BenchOutcome> {
     if (check.pooled !== n || check.history !== n || check.timers !== 0 || swept.fired !== n)
       throw new Error(`the sweep left work undone: ${JSON.stringify({ ...check, ...swept })}`);
 
-    const rawRate = raw.rowCount / rawSeconds;
+    const rawAfter = await rawUpdate('records_raw2');
+    const rawRuns = [rawBefore, rawAfter];
+    const rawBest = rawRuns.reduce((a, b) => (b.rows / b.seconds > a.rows / a.seconds ? b : a));
+    const rawRate = rawBest.rows / rawBest.seconds;
     const sweepRate = swept.records / sweepSeconds;
     console.log('');
     for (const line of table([
@@ -106,12 +119,13 @@ export async function runtimeSweepBench(): Promise<BenchOutcome> {
         sweepSeconds.toFixed(1),
         formatRate(sweepRate),
       ],
-      [
-        'raw UPDATE records_raw SET state, owner_id, pooled, seq',
-        String(raw.rowCount),
-        rawSeconds.toFixed(1),
-        formatRate(rawRate),
-      ],
+      ...rawRuns.map((run, i) => [
+        `raw UPDATE SET state, owner_id, pooled, seq (${i === 0 ? 'before' : 'after'})` +
+          (run === rawBest ? ' *' : ''),
+        String(run.rows),
+        run.seconds.toFixed(1),
+        formatRate(run.rows / run.seconds),
+      ]),
     ]))
       console.log(line);
     console.log('');
@@ -124,14 +138,15 @@ export async function runtimeSweepBench(): Promise<BenchOutcome> {
     for (const line of table([
       ['per record', 'Node CPU µs', 'PostgreSQL CPU µs', 'WAL bytes'],
       ['sweep', ...perRecord(sweepCost, swept.records)],
-      ['raw UPDATE', ...perRecord(rawCost, raw.rowCount)],
+      ['raw UPDATE *', ...perRecord(rawBest.cost, rawBest.rows)],
     ]))
       console.log(line);
     console.log('');
     const ratio = sweepRate / rawRate;
     const ok = ratio >= TARGET_RATIO;
     console.log(
-      `sweep/raw = ${ratio.toFixed(2)}x (target >= ${TARGET_RATIO.toFixed(2)}x): ${ok ? 'met' : 'NOT met'}; ` +
+      `sweep/raw = ${ratio.toFixed(2)}x against the faster raw run (*) ` +
+        `(target >= ${TARGET_RATIO.toFixed(2)}x): ${ok ? 'met' : 'NOT met'}; ` +
         `the sweep also steps the engine, rewrites each snapshot, writes a history row and deletes the timer ` +
         `(${swept.stale} stale timer reads skipped)`,
     );
