@@ -1,7 +1,7 @@
 // The writer's row sets: every kind of value reaches the database as the same value, in its own row,
 // however the column travels (JSON array for text, split string for the rest).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RowSet, rowSource, type Column } from '../src/services/record-writer.js';
+import { RowSet, rowSource, type Column } from '../src/services/row-set.js';
 import { backends, build, type TestApp } from './helpers.js';
 
 const COLUMNS: Column[] = [

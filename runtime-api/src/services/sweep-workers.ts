@@ -4,7 +4,7 @@
 // Measured with `npm run bench -- runtime-sweep`: see the README.
 import { Worker } from 'node:worker_threads';
 import type { Metrics } from './metrics.js';
-import type { SweepResult } from './sweeper.js';
+import { Repeater, type SweepResult } from './sweeper.js';
 
 export interface SweepWorkersOptions {
   databaseUrl: string;
@@ -69,8 +69,7 @@ export class SweepWorkers {
   readonly #data: SweepWorkerData;
   #threads: Thread[];
   #closing = false;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<unknown> | undefined;
+  readonly #background = new Repeater(() => this.sweepAll());
 
   constructor(
     options: SweepWorkersOptions,
@@ -167,21 +166,12 @@ export class SweepWorkers {
 
   /** Background sweeping every `intervalMs` until close(). */
   start(intervalMs: number, onError: (e: unknown) => void): void {
-    const tick = (): void => {
-      this.#running = this.sweepAll()
-        .catch(onError)
-        .finally(() => {
-          if (this.#timer !== undefined) this.#timer = setTimeout(tick, intervalMs);
-        });
-    };
-    this.#timer = setTimeout(tick, intervalMs);
+    this.#background.start(intervalMs, onError);
   }
 
   /** Stops background sweeping, lets a running sweep finish, and ends the threads. */
   async close(): Promise<void> {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
+    await this.#background.stop();
     this.#closing = true;
     for (const t of this.#threads) t.worker.postMessage({ type: 'close' } satisfies ToWorker);
     await Promise.all(this.#threads.map((t) => t.exited));

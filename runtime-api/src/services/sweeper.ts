@@ -6,14 +6,8 @@ import type { RecordRow } from '../db/rows.js';
 import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
 import type { PolicyStore } from './policy-store.js';
-import {
-  OutcomeBatch,
-  RowSet,
-  rowSource,
-  sameJson,
-  type Column,
-  type RecordOutcome,
-} from './record-writer.js';
+import { OutcomeBatch, sameJson, type RecordOutcome } from './record-writer.js';
+import { RowSet, rowSource, type Column } from './row-set.js';
 
 export interface SweepResult {
   fired: number;
@@ -57,8 +51,7 @@ const STALE_TIMER: Column[] = [
 ];
 
 export class Sweeper {
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<unknown> | undefined;
+  readonly #background = new Repeater(() => this.sweepAll());
 
   constructor(
     private readonly db: Knex,
@@ -200,8 +193,24 @@ export class Sweeper {
 
   /** Background sweeping every `intervalMs` until stop(). */
   start(intervalMs: number, onError: (e: unknown) => void): void {
+    this.#background.start(intervalMs, onError);
+  }
+
+  async stop(): Promise<void> {
+    await this.#background.stop();
+  }
+}
+
+/** Runs `work` again `intervalMs` after each run ends, until stop(), which waits for a run in flight. */
+export class Repeater {
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<unknown> | undefined;
+
+  constructor(private readonly work: () => Promise<unknown>) {}
+
+  start(intervalMs: number, onError: (e: unknown) => void): void {
     const tick = (): void => {
-      this.#running = this.sweepAll()
+      this.#running = this.work()
         .catch(onError)
         .finally(() => {
           if (this.#timer !== undefined) this.#timer = setTimeout(tick, intervalMs);
