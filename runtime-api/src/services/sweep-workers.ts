@@ -69,6 +69,7 @@ export class SweepWorkers {
   readonly #data: SweepWorkerData;
   #threads: Thread[];
   #closing = false;
+  #last: Promise<unknown> = Promise.resolve();
   readonly #background = new Repeater(() => this.sweepAll());
 
   constructor(
@@ -143,7 +144,14 @@ export class SweepWorkers {
   }
 
   /** Every worker sweeps until nothing is due; the totals of all of them. */
-  async sweepAll(onBatch?: (batch: SweepResult) => void): Promise<SweepResult> {
+  sweepAll(onBatch?: (batch: SweepResult) => void): Promise<SweepResult> {
+    // One sweep at a time: a thread runs one request, so a second caller waits for the first.
+    const run = this.#last.then(() => this.#sweep(onBatch));
+    this.#last = run.catch(() => undefined);
+    return run;
+  }
+
+  async #sweep(onBatch: ((batch: SweepResult) => void) | undefined): Promise<SweepResult> {
     await this.ready();
     const results = await Promise.all(
       this.#threads.map(
