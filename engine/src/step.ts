@@ -291,9 +291,8 @@ export function step(
     effects: [],
   };
   const xs = compiled.machine.resolveState({ value: snapshot.value, context });
-  const pending = isTimerEvent(event)
-    ? without(snapshot.timers, event.type)
-    : { ...snapshot.timers };
+  // finish() copies the timers before changing them.
+  const pending = isTimerEvent(event) ? without(snapshot.timers, event.type) : snapshot.timers;
   const xevent = isTimerEvent(event) ? { type: event.type } : event;
   const [next, actions] = transition(compiled.machine, xs, xevent);
   if (next === xs && !isTimerEvent(event)) {

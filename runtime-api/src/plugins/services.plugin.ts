@@ -5,7 +5,7 @@ import fp from 'fastify-plugin';
 import type { Knex } from 'knex';
 import { openDatabase, type DatabaseOptions } from '../db/connect.js';
 import { AuthService } from '../services/auth.service.js';
-import { databaseClock, manualClock, type Clock } from '../services/clock.js';
+import { clockOf, type Clock } from '../services/clock.js';
 import { Distributor } from '../services/distributor.js';
 import { Metrics } from '../services/metrics.js';
 import { Outbox } from '../services/outbox.js';
@@ -48,7 +48,7 @@ export const servicesPlugin = fp(
   async (app: FastifyInstance, options: ServicesOptions) => {
     const database = await openDatabase(options);
     const metrics = new Metrics();
-    const clock = options.clock === 'manual' ? manualClock() : databaseClock();
+    const clock = clockOf(options.clock);
     const policies = new PolicyStore(database.knex);
     app.decorate('db', database.knex);
     app.decorate('dbKind', database.kind);

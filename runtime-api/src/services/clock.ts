@@ -11,6 +11,10 @@ export interface Clock {
   advance(db: Knex, ms: number): Promise<number>;
 }
 
+/** The clock `POOLFLOW_CLOCK` names: the database's, or the manual one. */
+export const clockOf = (kind: 'system' | 'manual'): Clock =>
+  kind === 'manual' ? manualClock() : databaseClock();
+
 export function databaseClock(): Clock {
   return {
     manual: false,

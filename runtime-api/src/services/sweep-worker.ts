@@ -2,7 +2,7 @@
 // and gauges go to the parent's metrics; nothing else is shared (SKIP LOCKED keeps workers apart).
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../db/connect.js';
-import { databaseClock, manualClock } from './clock.js';
+import { clockOf } from './clock.js';
 import { Metrics } from './metrics.js';
 import { PolicyStore } from './policy-store.js';
 import { Sweeper } from './sweeper.js';
@@ -35,7 +35,7 @@ const { knex } = await openDatabase({
 const sweeper = new Sweeper(
   knex,
   new PolicyStore(knex),
-  data.clock === 'manual' ? manualClock() : databaseClock(),
+  clockOf(data.clock),
   new ForwardedMetrics(),
   data.batchSize,
   data.parallel,

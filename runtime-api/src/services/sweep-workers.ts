@@ -4,7 +4,7 @@
 // Measured with `npm run bench -- runtime-sweep`: see the README.
 import { Worker } from 'node:worker_threads';
 import type { Metrics } from './metrics.js';
-import { Repeater, type SweepResult } from './sweeper.js';
+import { Repeater, sumSweeps, type SweepResult } from './sweeper.js';
 
 export interface SweepWorkersOptions {
   databaseUrl: string;
@@ -162,14 +162,7 @@ export class SweepWorkers {
           }),
       ),
     );
-    return results.reduce(
-      (sum, r) => ({
-        fired: sum.fired + r.fired,
-        stale: sum.stale + r.stale,
-        records: sum.records + r.records,
-      }),
-      { fired: 0, stale: 0, records: 0 },
-    );
+    return sumSweeps(results);
   }
 
   /** Background sweeping every `intervalMs` until close(). */

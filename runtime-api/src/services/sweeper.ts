@@ -15,6 +15,17 @@ export interface SweepResult {
   records: number;
 }
 
+/** The sum of sweep results (batches, or workers). */
+export const sumSweeps = (results: SweepResult[]): SweepResult =>
+  results.reduce(
+    (sum, r) => ({
+      fired: sum.fired + r.fired,
+      stale: sum.stale + r.stale,
+      records: sum.records + r.records,
+    }),
+    { fired: 0, stale: 0, records: 0 },
+  );
+
 /** A due timer and its record, read in the statement that locks the record. */
 interface DueRow {
   timer_key: string;
@@ -176,19 +187,17 @@ export class Sweeper {
     onBatch?: (batch: SweepResult) => void,
     parallel = this.parallel,
   ): Promise<SweepResult> {
-    const total: SweepResult = { fired: 0, stale: 0, records: 0 };
+    const batches: SweepResult[] = [];
     const loop = async (): Promise<void> => {
       for (;;) {
         const r = await this.sweepOnce();
         if (r.fired + r.stale === 0) return;
         onBatch?.(r);
-        total.fired += r.fired;
-        total.stale += r.stale;
-        total.records += r.records;
+        batches.push(r);
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, parallel) }, loop));
-    return total;
+    return sumSweeps(batches);
   }
 
   /** Background sweeping every `intervalMs` until stop(). */
