@@ -14,7 +14,8 @@ export type PoolErrorCode =
   | 'POOL_ERR_IDEMPOTENCY_IN_PROGRESS'
   | 'POOL_ERR_UNAUTHENTICATED'
   | 'POOL_ERR_FORBIDDEN'
-  | 'POOL_ERR_NOT_FOUND';
+  | 'POOL_ERR_NOT_FOUND'
+  | 'POOL_ERR_RATE_LIMITED';
 
 export const httpStatusOf: Record<PoolErrorCode, number> = {
   POOL_ERR_TAKEN: 409,
@@ -31,6 +32,7 @@ export const httpStatusOf: Record<PoolErrorCode, number> = {
   POOL_ERR_UNAUTHENTICATED: 401,
   POOL_ERR_FORBIDDEN: 403,
   POOL_ERR_NOT_FOUND: 404,
+  POOL_ERR_RATE_LIMITED: 429,
 };
 
 export class EngineError extends Error {
