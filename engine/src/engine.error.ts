@@ -15,7 +15,8 @@ export type PoolErrorCode =
   | 'POOL_ERR_UNAUTHENTICATED'
   | 'POOL_ERR_FORBIDDEN'
   | 'POOL_ERR_NOT_FOUND'
-  | 'POOL_ERR_RATE_LIMITED';
+  | 'POOL_ERR_RATE_LIMITED'
+  | 'POOL_ERR_TOO_LARGE';
 
 export const httpStatusOf: Record<PoolErrorCode, number> = {
   POOL_ERR_TAKEN: 409,
@@ -33,6 +34,7 @@ export const httpStatusOf: Record<PoolErrorCode, number> = {
   POOL_ERR_FORBIDDEN: 403,
   POOL_ERR_NOT_FOUND: 404,
   POOL_ERR_RATE_LIMITED: 429,
+  POOL_ERR_TOO_LARGE: 413,
 };
 
 export class EngineError extends Error {
