@@ -7,10 +7,12 @@ import Fastify, {
   type FastifyServerOptions,
   type RouteOptions,
 } from 'fastify';
+import { withSafeSerializers } from './log-serializers.js';
 import { authPlugin } from './plugins/auth.plugin.js';
 import { designerPlugin } from './plugins/designer.plugin.js';
 import { errorsPlugin } from './plugins/errors.plugin.js';
 import { idempotencyPlugin } from './plugins/idempotency.plugin.js';
+import { securityHeadersPlugin } from './plugins/security-headers.plugin.js';
 import { servicesPlugin, type ServicesOptions } from './plugins/services.plugin.js';
 import actionRoutes from './routes/actions/index.js';
 import authRoutes from './routes/auth/index.js';
@@ -38,15 +40,20 @@ export interface AppOptions extends ServicesOptions {
   onRoute?: (route: RouteOptions) => void;
   /** How long Idempotency-Key responses are replayed, in hours (default 24). */
   idempotencyKeyHours?: number;
+  /** Behind a reverse proxy: trust its X-Forwarded-For for the client address (login limits). */
+  trustProxy?: FastifyServerOptions['trustProxy'];
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    // Request lines without query strings, errors without SQL values (log-serializers.ts).
+    logger: withSafeSerializers(options.logger ?? false),
+    trustProxy: options.trustProxy ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   });
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
+  await app.register(securityHeadersPlugin);
   app.addSchema(apiSchema);
   await app.register(swagger, {
     openapi: {

@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.js';
 import { DEFAULT_KEY_HOURS, purgeExpiredKeys } from './plugins/idempotency.plugin.js';
+import { MIN_PASSWORD_LENGTH } from './services/auth.service.js';
+import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './services/login-limiter.js';
 import { SweepWorkers } from './services/sweep-workers.js';
 
 const env = process.env;
@@ -19,6 +21,27 @@ if (!Number.isInteger(sweepWorkers) || sweepWorkers < 0) {
   console.error('POOLFLOW_SWEEP_WORKERS must be a whole number (0 sweeps on the main thread)');
   process.exit(1);
 }
+const adminPassword = env['POOLFLOW_ADMIN_PASSWORD'];
+if (adminPassword !== undefined && adminPassword.length < MIN_PASSWORD_LENGTH) {
+  console.error(`POOLFLOW_ADMIN_PASSWORD must have at least ${MIN_PASSWORD_LENGTH} characters`);
+  process.exit(1);
+}
+const loginLimits: LoginLimits = { ...DEFAULT_LOGIN_LIMITS };
+for (const [name, field] of [
+  ['POOLFLOW_LOGIN_MAX_PER_USER', 'perUser'],
+  ['POOLFLOW_LOGIN_MAX_PER_ADDRESS', 'perAddress'],
+  ['POOLFLOW_LOGIN_WINDOW_MINUTES', 'windowMinutes'],
+] as const) {
+  const value = Number(env[name] ?? loginLimits[field]);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`${name} must be a whole number above 0`);
+    process.exit(1);
+  }
+  loginLimits[field] = value;
+}
+// Behind a reverse proxy every client has the proxy's address: trust its X-Forwarded-For (`true`, or the
+// proxy's addresses, comma-separated) so login limits count per client.
+const trustProxy = env['POOLFLOW_TRUST_PROXY'];
 
 // Modules that register custom actions and operators (defineAction, defineOperator): loaded here and by
 // every sweep worker. Paths are relative to the working directory; bare names are packages.
@@ -36,9 +59,11 @@ const app = await buildApp({
   secret: env['POOLFLOW_SECRET'],
   logger: { level: env['LOG_LEVEL'] ?? 'info' },
   idempotencyKeyHours: keyHours,
+  loginLimits,
+  ...(trustProxy ? { trustProxy: trustProxy === 'true' ? true : trustProxy } : {}),
 });
 
-const admin = await app.auth.ensureAdmin(env['POOLFLOW_ADMIN_PASSWORD']);
+const admin = await app.auth.ensureAdmin(adminPassword);
 if (admin.password) {
   console.log(
     `\nCreated user "admin" with password: ${admin.password}\n(shown once; set POOLFLOW_ADMIN_PASSWORD to choose it)\n`,
@@ -64,11 +89,15 @@ if (clock === 'system') {
   }
 }
 
-// Stored Idempotency-Key responses are dropped once expired (keys also expire on use).
+// Stored Idempotency-Key responses are dropped once expired (keys also expire on use), and so are
+// expired sessions and closed login-attempt windows.
 const purge = setInterval(() => {
   purgeExpiredKeys(app, keyHours).catch((e: unknown) =>
     app.log.error({ err: e }, 'purging idempotency keys failed'),
   );
+  app.auth
+    .purgeExpired()
+    .catch((e: unknown) => app.log.error({ err: e }, 'purging expired sessions failed'));
 }, 3_600_000);
 purge.unref();
 app.addHook('onClose', () => clearInterval(purge));

@@ -27,6 +27,7 @@ describe.each(backends)('users (%s)', (backend) => {
       displayName: 'Dora Li',
       roles: ['manager'],
       attributes: { seniority: 'senior', region: 'east' },
+      disabled: false,
     });
 
     const token = await login(t.app, 'dora', 'dora-password-1');
@@ -70,11 +71,11 @@ describe.each(backends)('users (%s)', (backend) => {
 
     const short = await call(t.app, t.adminToken, 'POST', '/api/users', {
       username: 'fay',
-      password: '123456789',
+      password: 'short-pwd11',
     });
     expect(short.status).toBe(400);
     expect(short.body.error.details).toEqual([
-      { path: '/body/password', message: 'must NOT have fewer than 10 characters' },
+      { path: '/body/password', message: 'must NOT have fewer than 12 characters' },
     ]);
 
     const role = await call(t.app, t.adminToken, 'POST', '/api/users', {
@@ -111,5 +112,142 @@ describe.each(backends)('users (%s)', (backend) => {
     expect(create.status).toBe(403);
     expect(create.body.error.code).toBe('POOL_ERR_FORBIDDEN');
     expect(await countUsers()).toBe(before);
+  });
+
+  describe('PATCH /api/users/:id', () => {
+    const idOf = async (username: string) =>
+      ((await t.app.db('users').where({ username }).first('id')) as { id: string }).id;
+    const me = (token: string) => call(t.app, token, 'GET', '/api/me');
+    const userRow = async (username: string) =>
+      (await t.app.db('users').where({ username }).first()) as Record<string, unknown>;
+
+    it('lets an admin change a display name, roles and attributes', async () => {
+      const id = await idOf('eli');
+      const patched = await call(t.app, t.adminToken, 'PATCH', `/api/users/${id}`, {
+        displayName: 'Eli Wong',
+        roles: ['manager'],
+        attributes: { region: 'west' },
+      });
+      expect(patched.status).toBe(200);
+      expect(patched.body).toEqual({
+        id,
+        username: 'eli',
+        displayName: 'Eli Wong',
+        roles: ['manager'],
+        attributes: { region: 'west' },
+        disabled: false,
+      });
+      expect((await me(await login(t.app, 'eli', 'eli-password-1'))).body).toEqual(patched.body);
+    });
+
+    it('disabling stops every token of the user at once and refuses their login like a wrong password', async () => {
+      const id = await idOf('gus');
+      const first = await login(t.app, 'gus', 'gus-password-1');
+      const second = await login(t.app, 'gus', 'gus-password-1');
+      expect((await me(first)).status).toBe(200);
+
+      const disabled = await call(t.app, t.adminToken, 'PATCH', `/api/users/${id}`, {
+        disabled: true,
+      });
+      expect(disabled.status).toBe(200);
+      expect(disabled.body.disabled).toBe(true);
+      for (const token of [first, second]) {
+        const refused = await me(token);
+        expect(refused.status).toBe(401);
+        expect(refused.body.error.code).toBe('POOL_ERR_UNAUTHENTICATED');
+      }
+      const right = await call(t.app, null, 'POST', '/api/auth/login', {
+        username: 'gus',
+        password: 'gus-password-1',
+      });
+      const wrong = await call(t.app, null, 'POST', '/api/auth/login', {
+        username: 'gus',
+        password: 'not-his-password',
+      });
+      expect(right).toEqual(wrong);
+      expect(right.status).toBe(401);
+      const list = await call(t.app, t.adminToken, 'GET', '/api/users');
+      expect(list.body.items.find((u: { id: string }) => u.id === id).disabled).toBe(true);
+
+      // Enabled again: a new login works, the old tokens stay revoked.
+      const enabled = await call(t.app, t.adminToken, 'PATCH', `/api/users/${id}`, {
+        disabled: false,
+      });
+      expect(enabled.body.disabled).toBe(false);
+      expect((await me(first)).status).toBe(401);
+      expect((await me(await login(t.app, 'gus', 'gus-password-1'))).status).toBe(200);
+    });
+
+    it('refuses an admin disabling themselves or dropping their own admin role, writing nothing', async () => {
+      const id = await idOf('admin');
+      const before = await userRow('admin');
+      const disable = await call(t.app, t.adminToken, 'PATCH', `/api/users/${id}`, {
+        disabled: true,
+      });
+      expect(disable.status).toBe(400);
+      expect(disable.body.error.details[0].path).toBe('/body/disabled');
+      const demote = await call(t.app, t.adminToken, 'PATCH', `/api/users/${id}`, {
+        roles: ['member'],
+        displayName: 'Not admin',
+      });
+      expect(demote.status).toBe(400);
+      expect(demote.body.error.details[0].path).toBe('/body/roles');
+      expect(await userRow('admin')).toEqual(before);
+      expect((await me(t.adminToken)).status).toBe(200);
+    });
+
+    it('resets a password: the old one and every token of the user stop working', async () => {
+      const id = await idOf('dora');
+      const token = await login(t.app, 'dora', 'dora-password-1');
+      const short = await call(t.app, t.adminToken, 'PATCH', `/api/users/${id}`, {
+        password: 'short-pwd11',
+      });
+      expect(short.status).toBe(400);
+      expect(short.body.error.details[0].path).toBe('/body/password');
+      expect((await me(token)).status).toBe(200);
+
+      const reset = await call(t.app, t.adminToken, 'PATCH', `/api/users/${id}`, {
+        password: 'dora-new-password',
+      });
+      expect(reset.status).toBe(200);
+      expect(JSON.stringify(reset.body)).not.toMatch(/password|scrypt/);
+      expect((await me(token)).status).toBe(401);
+      const old = await call(t.app, null, 'POST', '/api/auth/login', {
+        username: 'dora',
+        password: 'dora-password-1',
+      });
+      expect(old.status).toBe(401);
+      expect((await me(await login(t.app, 'dora', 'dora-new-password'))).status).toBe(200);
+    });
+
+    it('names the field of a bad patch and answers 404 for an unknown user', async () => {
+      const id = await idOf('eli');
+      const empty = await call(t.app, t.adminToken, 'PATCH', `/api/users/${id}`, {});
+      expect(empty.status).toBe(400);
+      const unknown = await call(t.app, t.adminToken, 'PATCH', `/api/users/${id}`, {
+        username: 'renamed',
+      });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error.details[0].path).toBe('/body/username');
+      const disabled = await call(t.app, t.adminToken, 'PATCH', `/api/users/${id}`, {
+        disabled: 'yes',
+      });
+      expect(disabled.status).toBe(400);
+      expect(disabled.body.error.details[0].path).toBe('/body/disabled');
+      const missing = await call(t.app, t.adminToken, 'PATCH', '/api/users/no-such-user', {
+        displayName: 'Ghost',
+      });
+      expect(missing.status).toBe(404);
+    });
+
+    it('keeps user edits to admins', async () => {
+      const token = await login(t.app, 'eli', 'eli-password-1');
+      const before = await userRow('admin');
+      const res = await call(t.app, token, 'PATCH', `/api/users/${await idOf('admin')}`, {
+        disabled: true,
+      });
+      expect(res.status).toBe(403);
+      expect(await userRow('admin')).toEqual(before);
+    });
   });
 });

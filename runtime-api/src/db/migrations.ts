@@ -206,7 +206,33 @@ const leanerWrites: Migration = {
   },
 };
 
-const migrations: Migration[] = [initial, distribution, leanerWrites];
+// Users can be disabled (every token stops at once); login attempts are counted per username and per
+// address in fixed windows, in the database so that every process of one database shares the counts.
+const authHardening: Migration = {
+  name: '005_auth_hardening',
+  async up(knex) {
+    await knex.schema.alterTable('users', (t) => {
+      t.timestamp('disabled_at', { useTz: true });
+    });
+    await knex.raw('CREATE INDEX sessions_user ON sessions (user_id)');
+    await knex.raw('CREATE INDEX sessions_expires ON sessions (expires_at)');
+    await knex.schema.createTable('login_attempts', (t) => {
+      t.text('kind').notNullable();
+      t.text('key').notNullable();
+      t.timestamp('window_start', { useTz: true }).notNullable();
+      t.integer('attempts').notNullable();
+      t.primary(['kind', 'key']);
+    });
+  },
+  async down(knex) {
+    await knex.schema.dropTableIfExists('login_attempts');
+    await knex.raw('DROP INDEX IF EXISTS sessions_expires');
+    await knex.raw('DROP INDEX IF EXISTS sessions_user');
+    await knex.schema.alterTable('users', (t) => t.dropColumn('disabled_at'));
+  },
+};
+
+const migrations: Migration[] = [initial, distribution, leanerWrites, authHardening];
 
 /** A knex migration source over the in-code list. */
 export const migrationSource: Knex.MigrationSource<Migration> = {

@@ -7,6 +7,8 @@ import type { Actor } from '../services/record.service.js';
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor;
+    /** HMAC of this request's bearer token: logout ends its session, a password change keeps it. */
+    tokenHash: string;
   }
   interface FastifyContextConfig {
     /** Route needs no token (login, health, docs). */
@@ -51,14 +53,17 @@ export async function requirePoolRole(
 export const authPlugin = fp(
   (app: FastifyInstance) => {
     app.decorateRequest('actor', null as unknown as Actor);
+    app.decorateRequest('tokenHash', '');
     app.addHook('onRequest', async (request) => {
       if (request.routeOptions.config.public || !request.url.startsWith('/api/')) return;
       const header = request.headers.authorization ?? '';
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match) throw new RuntimeError('POOL_ERR_UNAUTHENTICATED', 'missing bearer token');
+      // One query: the session, its user (not disabled) and the user's pool roles.
       const actor = await app.auth.authenticate(match[1]);
       if (!actor) throw new RuntimeError('POOL_ERR_UNAUTHENTICATED', 'invalid or expired token');
       request.actor = actor;
+      request.tokenHash = app.auth.tokenHash(match[1]);
     });
     // Pool routes check membership before the body is validated: an outsider learns nothing, not even
     // whether its body would have been valid.

@@ -7,6 +7,7 @@ import { openDatabase, type DatabaseOptions } from '../db/connect.js';
 import { AuthService } from '../services/auth.service.js';
 import { clockOf, type Clock } from '../services/clock.js';
 import { Distributor } from '../services/distributor.js';
+import type { LoginLimits } from '../services/login-limiter.js';
 import { Metrics } from '../services/metrics.js';
 import { Outbox } from '../services/outbox.js';
 import { PolicyStore } from '../services/policy-store.js';
@@ -31,6 +32,8 @@ declare module 'fastify' {
 export interface ServicesOptions extends DatabaseOptions {
   clock: 'system' | 'manual';
   secret?: string | undefined;
+  /** Login attempts per username and per address (default DEFAULT_LOGIN_LIMITS). */
+  loginLimits?: LoginLimits | undefined;
 }
 
 async function loadSecret(knex: Knex, given: string | undefined): Promise<string> {
@@ -54,7 +57,12 @@ export const servicesPlugin = fp(
     app.decorate('dbKind', database.kind);
     app.decorate(
       'auth',
-      new AuthService(database.knex, await loadSecret(database.knex, options.secret)),
+      new AuthService(
+        database.knex,
+        await loadSecret(database.knex, options.secret),
+        clock,
+        options.loginLimits,
+      ),
     );
     app.decorate('clock', clock);
     app.decorate('metrics', metrics);

@@ -3,10 +3,31 @@ import { createHmac, randomBytes, randomUUID, scrypt, timingSafeEqual } from 'no
 import type { Knex } from 'knex';
 import type { UserRow } from '../db/rows.js';
 import { RuntimeError } from '../runtime.error.js';
+import { databaseClock, type Clock } from './clock.js';
+import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from './login-limiter.js';
 import type { Actor } from './record.service.js';
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 };
+// Sessions run on wall time, not the runtime's clock: a demo that moves the manual clock days ahead
+// must not log everyone out.
 const SESSION_MS = 12 * 3600_000;
+/** Shortest password for new users, changed and reset passwords and POOLFLOW_ADMIN_PASSWORD. */
+export const MIN_PASSWORD_LENGTH = 12;
+/** Unknown usernames are checked against this hash, so they cost the same scrypt as known ones. */
+const DUMMY_HASH = `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${'A'.repeat(22)}$${'A'.repeat(43)}`;
+const WRONG_LOGIN = 'wrong username or password';
+
+interface StoredUser extends UserRow {
+  disabled_at?: Date | null;
+}
+
+export interface UserPatch {
+  displayName?: string | undefined;
+  roles?: string[] | undefined;
+  attributes?: Record<string, unknown> | undefined;
+  disabled?: boolean | undefined;
+  password?: string | undefined;
+}
 
 function scryptAsync(password: string, salt: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) =>
@@ -36,23 +57,31 @@ export interface PublicUser {
   displayName: string;
   roles: string[];
   attributes: Record<string, unknown>;
+  disabled: boolean;
 }
 
-export function publicUser(row: UserRow): PublicUser {
+export function publicUser(row: StoredUser): PublicUser {
   return {
     id: row.id,
     username: row.username,
     displayName: row.display_name,
     roles: row.roles,
     attributes: row.attributes,
+    disabled: Boolean(row.disabled_at),
   };
 }
 
 export class AuthService {
+  readonly limiter: LoginLimiter;
+
   constructor(
     private readonly db: Knex,
     private readonly secret: string,
-  ) {}
+    clock: Clock = databaseClock(),
+    limits: LoginLimits = DEFAULT_LOGIN_LIMITS,
+  ) {
+    this.limiter = new LoginLimiter(db, clock, limits);
+  }
 
   tokenHash(token: string): string {
     return createHmac('sha256', this.secret).update(token).digest('hex');
@@ -94,31 +123,125 @@ export class AuthService {
   }
 
   async listUsers(): Promise<PublicUser[]> {
-    const rows = (await this.db('users').orderBy('username')) as UserRow[];
+    const rows = (await this.db('users').orderBy('username')) as StoredUser[];
     return rows.map(publicUser);
   }
 
   async user(id: string): Promise<PublicUser> {
-    const row = (await this.db('users').where({ id }).first()) as UserRow | undefined;
+    const row = (await this.db('users').where({ id }).first()) as StoredUser | undefined;
     if (!row) throw RuntimeError.notFound(`user ${id}`);
     return publicUser(row);
   }
 
-  async login(username: string, password: string): Promise<{ token: string; user: PublicUser }> {
-    const row = (await this.db('users').where({ username }).first()) as UserRow | undefined;
-    // Hash even for unknown users, so timing does not tell which usernames exist.
-    const ok = await verifyPassword(password, row?.password_hash ?? 'scrypt$0$0$0$AAAA$AAAA');
-    if (!row || !ok)
-      throw new RuntimeError('POOL_ERR_UNAUTHENTICATED', 'wrong username or password');
+  /**
+   * Username and password -> a new session. Attempts are limited per username and per address
+   * (LoginLimiter); unknown, disabled and wrong-password logins answer alike, after the same scrypt.
+   */
+  async login(
+    username: string,
+    password: string,
+    address: string,
+  ): Promise<{ token: string; user: PublicUser }> {
+    await this.limiter.take(username, address);
+    const row = (await this.db('users').where({ username }).first()) as StoredUser | undefined;
+    const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
+    if (!row || !ok || row.disabled_at)
+      throw new RuntimeError('POOL_ERR_UNAUTHENTICATED', WRONG_LOGIN);
+    await this.limiter.succeeded(username, address);
+    return { token: await this.openSession(row.id), user: publicUser(row) };
+  }
+
+  private async openSession(userId: string): Promise<string> {
     // A prefix: base64url may start with "-", which a command line (`poolflow import --token`) would
     // read as an option; it also makes a leaked token easy to find.
     const token = `pf_${randomBytes(32).toString('base64url')}`;
     await this.db('sessions').insert({
       token_hash: this.tokenHash(token),
-      user_id: row.id,
+      user_id: userId,
       expires_at: new Date(Date.now() + SESSION_MS),
     });
-    return { token, user: publicUser(row) };
+    return token;
+  }
+
+  /** Ends one session: its token answers 401 from now on. */
+  async logout(tokenHash: string): Promise<void> {
+    await this.db('sessions').where({ token_hash: tokenHash }).delete();
+  }
+
+  /** Ends every session of a user but the one given (the caller's own, when they act on themselves). */
+  async revokeSessions(userId: string, keepTokenHash?: string): Promise<void> {
+    const query = this.db('sessions').where({ user_id: userId });
+    if (keepTokenHash) query.whereNot({ token_hash: keepTokenHash });
+    await query.delete();
+  }
+
+  /**
+   * A user changes their own password, proving the current one (counted like a login attempt, so a
+   * stolen token cannot guess it); every other session of theirs ends, this one keeps working.
+   */
+  async changePassword(
+    userId: string,
+    tokenHash: string,
+    address: string,
+    currentPassword: string,
+    newPassword: string,
+  ): Promise<void> {
+    const row = (await this.db('users').where({ id: userId }).first()) as StoredUser | undefined;
+    if (!row) throw RuntimeError.notFound(`user ${userId}`);
+    await this.limiter.take(row.username, address);
+    if (!(await verifyPassword(currentPassword, row.password_hash)))
+      throw RuntimeError.invalid('/body/currentPassword', 'is not your current password');
+    await this.limiter.succeeded(row.username, address);
+    await this.db.transaction(async (trx) => {
+      await trx('users')
+        .where({ id: userId })
+        .update({ password_hash: await hashPassword(newPassword) });
+      await trx('sessions').where({ user_id: userId }).whereNot({ token_hash: tokenHash }).delete();
+    });
+  }
+
+  /**
+   * An admin edits a user. Disabling ends every session at once (and authenticate() refuses a disabled
+   * user's tokens); a new password ends the user's sessions but the caller's own.
+   */
+  async updateUser(
+    actor: { id: string; tokenHash: string },
+    id: string,
+    patch: UserPatch,
+  ): Promise<PublicUser> {
+    const row = (await this.db('users').where({ id }).first()) as StoredUser | undefined;
+    if (!row) throw RuntimeError.notFound(`user ${id}`);
+    if (id === actor.id && patch.disabled === true)
+      throw RuntimeError.invalid('/body/disabled', 'an admin cannot disable themselves');
+    if (id === actor.id && patch.roles && !patch.roles.includes('admin'))
+      throw RuntimeError.invalid('/body/roles', 'an admin cannot remove their own admin role');
+    const changes: Record<string, unknown> = {};
+    if (patch.displayName !== undefined) changes['display_name'] = patch.displayName;
+    if (patch.roles !== undefined) changes['roles'] = JSON.stringify(patch.roles);
+    if (patch.attributes !== undefined) changes['attributes'] = JSON.stringify(patch.attributes);
+    if (patch.disabled !== undefined)
+      changes['disabled_at'] = patch.disabled ? (row.disabled_at ?? new Date()) : null;
+    if (patch.password !== undefined) changes['password_hash'] = await hashPassword(patch.password);
+    const revoke = patch.disabled === true || patch.password !== undefined;
+    await this.db.transaction(async (trx) => {
+      if (Object.keys(changes).length > 0) await trx('users').where({ id }).update(changes);
+      if (revoke) {
+        const sessions = trx('sessions').where({ user_id: id });
+        if (id === actor.id) sessions.whereNot({ token_hash: actor.tokenHash });
+        await sessions.delete();
+      }
+    });
+    return this.user(id);
+  }
+
+  /** Deletes expired sessions and closed login-attempt windows; server.ts runs it hourly. */
+  async purgeExpired(): Promise<{ sessions: number; loginAttempts: number }> {
+    // `returning`, not the delete count: knex-pglite does not report one.
+    const sessions = (await this.db('sessions')
+      .where('expires_at', '<=', new Date())
+      .delete()
+      .returning('token_hash')) as unknown[];
+    return { sessions: sessions.length, loginAttempts: await this.limiter.purge() };
   }
 
   async authenticate(token: string): Promise<Actor | null> {
@@ -126,13 +249,14 @@ export class AuthService {
       .join('users', 'users.id', 'sessions.user_id')
       .where('sessions.token_hash', this.tokenHash(token))
       .where('sessions.expires_at', '>', new Date())
+      .whereNull('users.disabled_at')
       .first(
         'users.*',
         this.db.raw(
           `(SELECT COALESCE(json_object_agg(m.pool_key, m.role), '{}') FROM pool_members m
             WHERE m.user_id = users.id) AS pool_roles`,
         ),
-      )) as (UserRow & { pool_roles: Record<string, string> }) | undefined;
+      )) as (StoredUser & { pool_roles: Record<string, string> }) | undefined;
     if (!row) return null;
     return {
       id: row.id,
@@ -148,6 +272,8 @@ export class AuthService {
   ): Promise<{ created: boolean; password?: string }> {
     const any = (await this.db('users').first('id')) as unknown;
     if (any) return { created: false };
+    if (password !== undefined && password.length < MIN_PASSWORD_LENGTH)
+      throw new Error(`the admin password must have at least ${MIN_PASSWORD_LENGTH} characters`);
     const chosen = password ?? randomBytes(12).toString('base64url');
     await this.createUser({
       username: 'admin',

@@ -1,7 +1,9 @@
-// Users: admins list and create them; anyone logged in reads themselves. Replies never carry hashes.
+// Users: admins list, create, edit, disable them and reset passwords; anyone logged in reads themselves.
+// Replies never carry hashes.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type {} from '@fastify/swagger';
 import { requireRole } from '../../plugins/auth.plugin.js';
+import type { UserPatch } from '../../services/auth.service.js';
 
 interface UserCreate {
   username: string;
@@ -53,6 +55,30 @@ export default function userRoutes(app: FastifyInstance): void {
       });
       return reply.status(201).send(created);
     },
+  );
+
+  // Disabling ends every session of the user at once; a new password ends them too (not the caller's).
+  app.patch<{ Params: { id: string }; Body: UserPatch }>(
+    '/api/users/:id',
+    {
+      preValidation: adminOnly,
+      schema: {
+        tags: ['users'],
+        params: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', minLength: 1, maxLength: 100 } },
+        },
+        body: { $ref: 'api.schema.json#/definitions/userPatch' },
+        response: { 200: user },
+      },
+    },
+    async (request) =>
+      app.auth.updateUser(
+        { id: request.actor.id, tokenHash: request.tokenHash },
+        request.params.id,
+        request.body,
+      ),
   );
 
   app.get('/api/me', { schema: { tags: ['users'], response: { 200: user } } }, async (request) =>

@@ -1,0 +1,92 @@
+// Login attempts counted per username and per client address in fixed windows, kept in the database so
+// every process of one database shares the counts, on the runtime's clock.
+import type { Knex } from 'knex';
+import { RuntimeError } from '../runtime.error.js';
+import type { Clock } from './clock.js';
+
+export interface LoginLimits {
+  /** Attempts per username per window; a successful login resets the username's count. */
+  perUser: number;
+  /** Attempts per client address per window; successful logins are given back. */
+  perAddress: number;
+  /** Length of a window in minutes, counted from the first attempt in it. */
+  windowMinutes: number;
+}
+
+/** 5 per username and 30 per address per 15 minutes (POOLFLOW_LOGIN_* in server.ts). */
+export const DEFAULT_LOGIN_LIMITS: LoginLimits = { perUser: 5, perAddress: 30, windowMinutes: 15 };
+
+export type AttemptKind = 'user' | 'address';
+
+interface Counted {
+  kind: AttemptKind;
+  attempts: number;
+  retry_after: number | string;
+}
+
+export class LoginLimiter {
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    readonly limits: LoginLimits,
+  ) {}
+
+  /**
+   * Counts one attempt against the username and the address before the password is checked, in one
+   * statement, so a burst of parallel guesses cannot all pass a read-then-write check. Throws
+   * POOL_ERR_RATE_LIMITED (details.retryAfter in seconds) once either count is past its limit.
+   */
+  async take(username: string, address: string): Promise<void> {
+    const now = this.clock.sql;
+    const windowSecs = this.limits.windowMinutes * 60;
+    // Rows are always locked user first, then address: two logins never wait on each other in a cycle.
+    const { rows } = await this.db.raw<{ rows: Counted[] }>(
+      `INSERT INTO login_attempts AS a (kind, key, window_start, attempts)
+       VALUES ('user', ?, ${now}, 1), ('address', ?, ${now}, 1)
+       ON CONFLICT (kind, key) DO UPDATE SET
+         window_start = CASE WHEN a.window_start <= ${now} - make_interval(secs => ?)
+                        THEN ${now} ELSE a.window_start END,
+         attempts = CASE WHEN a.window_start <= ${now} - make_interval(secs => ?)
+                    THEN 1 ELSE a.attempts + 1 END
+       RETURNING kind, attempts,
+         ceil(extract(epoch FROM a.window_start + make_interval(secs => ?) - ${now})) AS retry_after`,
+      [username, address, windowSecs, windowSecs, windowSecs],
+    );
+    const over = rows.filter((r) => r.attempts > this.limitOf(r.kind));
+    if (over.length === 0) return;
+    const retryAfter = Math.max(1, ...over.map((r) => Number(r.retry_after)));
+    throw new RuntimeError(
+      'POOL_ERR_RATE_LIMITED',
+      `too many login attempts; try again in ${Math.ceil(retryAfter / 60)} minute(s)`,
+      { retryAfter },
+    );
+  }
+
+  /** After a successful login: the username starts afresh and the address gets its attempt back. */
+  async succeeded(username: string, address: string): Promise<void> {
+    await this.db('login_attempts').where({ kind: 'user', key: username }).delete();
+    await this.db('login_attempts')
+      .where({ kind: 'address', key: address })
+      .where('attempts', '>', 0)
+      .decrement('attempts', 1);
+  }
+
+  /** Drops counts whose window has closed; returns how many. */
+  async purge(): Promise<number> {
+    const purged = (await this.db('login_attempts')
+      .where(
+        'window_start',
+        '<=',
+        this.db.raw(`${this.clock.sql} - make_interval(secs => ?)`, [
+          this.limits.windowMinutes * 60,
+        ]),
+      )
+      .delete()
+      .returning('key')) as unknown[];
+    return purged.length;
+  }
+
+  private limitOf(kind: AttemptKind): number {
+    return kind === 'user' ? this.limits.perUser : this.limits.perAddress;
+  }
+}
