@@ -273,14 +273,14 @@ export function compile(policy: Policy): CompiledPolicy {
     {};
   for (const [name, delay] of Object.entries(policy.delays ?? {})) {
     delays[name] = ({ context, event }) =>
-      dueTime(delay, context.env.now, logicData(context, event), policy) - context.env.now;
+      dueTime(delay, context.env.now, logicData(context, event), policy, name) - context.env.now;
   }
 
   const guards = {
     logic: (
       { context, event }: { context: MachineContext; event: PoolEvent },
       params: { logic: unknown },
-    ) => truthy(evaluate(params.logic, logicData(context, event), rules)),
+    ) => truthy(evaluate(params.logic, logicData(context, event), rules, 'guard')),
     startAt: ({ context }: { context: MachineContext }, params: { state: string }) =>
       (context.env.startAt ?? policy.machine.initial) === params.state,
   };

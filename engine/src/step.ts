@@ -4,6 +4,7 @@ import { checkClaim } from './claim.js';
 import { cloneData } from './clone.js';
 import type { CompiledPolicy, MachineContext } from './compile.js';
 import { EngineError } from './engine.error.js';
+import { withinBudget } from './logic/budget.js';
 import { evaluate } from './logic/json-logic.js';
 import { initialTransition, transition } from './pure-transition.js';
 import type {
@@ -72,6 +73,7 @@ export function scoreOf(
       compiled.policy.score,
       { entity, instance, now, event: null, user: null },
       compiled.rules,
+      'score',
     ),
   );
   return Number.isFinite(value) ? Math.round(value * 100) / 100 : 0;
@@ -175,8 +177,15 @@ export interface StartOptions {
   recordId?: string;
 }
 
-/** Creates a record's first snapshot: enters the initial (or given) state and schedules its timers. */
+/**
+ * Creates a record's first snapshot: enters the initial (or given) state and schedules its timers.
+ * Its rules (guards, delays, score) share one rule budget: past it, POOL_ERR_RULE_BUDGET.
+ */
 export function start(compiled: CompiledPolicy, options: StartOptions): StepResult {
+  return withinBudget(() => startUnbudgeted(compiled, options));
+}
+
+function startUnbudgeted(compiled: CompiledPolicy, options: StartOptions): StepResult {
   const now = toEpoch(options.now);
   const states = compiled.policy.machine.states;
   let startAt = options.state ?? compiled.policy.machine.initial;
@@ -232,8 +241,21 @@ function assertPayload(compiled: CompiledPolicy, event: PoolEvent): void {
   }
 }
 
-/** Applies one event. Throws EngineError for a refused event; a stale timer returns `stale: true`. */
+/**
+ * Applies one event. Throws EngineError for a refused event; a stale timer returns `stale: true`.
+ * Its rules share one rule budget: past it, POOL_ERR_RULE_BUDGET; a delay that is not a finite
+ * non-negative number, POOL_ERR_INVALID_DELAY.
+ */
 export function step(
+  compiled: CompiledPolicy,
+  snapshot: PoolSnapshot,
+  event: PoolEvent | TimerEvent,
+  env: StepEnv,
+): StepResult {
+  return withinBudget(() => stepUnbudgeted(compiled, snapshot, event, env));
+}
+
+function stepUnbudgeted(
   compiled: CompiledPolicy,
   snapshot: PoolSnapshot,
   event: PoolEvent | TimerEvent,
@@ -328,11 +350,14 @@ export function availableEvents(
     effects: [],
   };
   const xs = compiled.machine.resolveState({ value: snapshot.value, context });
-  return compiled.eventTypes.filter((type) => {
-    try {
-      return xs.can({ type, payload: {} });
-    } catch {
-      return false;
-    }
-  });
+  // One budget for all the guards: an event whose guard fails or runs out of budget is not offered.
+  return withinBudget(() =>
+    compiled.eventTypes.filter((type) => {
+      try {
+        return xs.can({ type, payload: {} });
+      } catch {
+        return false;
+      }
+    }),
+  );
 }

@@ -8,6 +8,13 @@ import { isWritableField } from './actions/set.action.js';
 import { actions as registry } from './registry.js';
 import type { Action, Actions, Guard, Policy, Transition, Transitions } from './schema.types.js';
 import { instanceFields, type JsonObject } from './types.js';
+import {
+  RULE_LIMITS,
+  RuleCosts,
+  ruleLimitProblems,
+  timerCycleProblems,
+  tooDeepAt,
+} from './validate-limits.js';
 import './builtin-actions.js';
 
 export interface Problem {
@@ -68,8 +75,10 @@ class Checker {
   readonly states: Set<string>;
   readonly entityFields: Set<string>;
   readonly instanceExtra: Set<string>;
+  readonly costs: RuleCosts;
 
   constructor(readonly policy: Policy) {
+    this.costs = new RuleCosts(policy.rules ?? {});
     this.states = new Set(Object.keys(policy.machine.states));
     this.entityFields = new Set(Object.keys(policy.entity.schema.properties));
     this.instanceExtra = new Set(Object.keys(policy.context ?? {}));
@@ -96,6 +105,7 @@ class Checker {
 
   logic(logic: unknown, pointer: string): void {
     this.walk(logic, pointer, false);
+    this.problems.push(...ruleLimitProblems(logic, pointer, this.costs));
   }
 
   private walk(logic: unknown, pointer: string, scoped: boolean): void {
@@ -124,6 +134,21 @@ class Checker {
       return;
     }
     if (op === 'var') {
+      const path: unknown = Array.isArray(args) ? args[0] : args;
+      if (
+        path !== undefined &&
+        path !== null &&
+        typeof path !== 'string' &&
+        typeof path !== 'number' &&
+        !(typeof path === 'object' && !Array.isArray(path) && Object.keys(path).length === 1)
+      ) {
+        this.add(
+          at,
+          'invalid-var',
+          `var takes a string or number path, not ${JSON.stringify(path)}`,
+        );
+        return;
+      }
       inspectLogic(logic, pointer, (kind, value, p) => {
         if (kind === 'operator' && value !== 'var' && !isAllowedOperator(value)) {
           this.add(p, 'unknown-operator', `operator "${value}" is not allowed`);
@@ -248,6 +273,14 @@ class Checker {
     }
     for (const [name, rule] of Object.entries(policy.rules ?? {}))
       this.logic(rule, `/rules/${escapePointer(name)}`);
+    for (const name of this.costs.recursive) {
+      this.add(
+        `/rules/${escapePointer(name)}`,
+        'rule-recursive',
+        `rule "${name}" calls itself, directly or through other rules`,
+      );
+    }
+    this.problems.push(...timerCycleProblems(policy));
     if (policy.score !== undefined) this.logic(policy.score, '/score');
     if (policy.claim?.eligible !== undefined) this.logic(policy.claim.eligible, '/claim/eligible');
     for (const [name, delay] of Object.entries(policy.delays ?? {})) {
@@ -346,6 +379,12 @@ class Checker {
 
 /** Validates a policy document; never throws. */
 export function validate(document: unknown): ValidationResult {
+  // Before ajv and the walks below, which recurse: a document nested thousands deep is refused here.
+  const deep = tooDeepAt(document);
+  if (deep !== undefined) {
+    const message = `${deep} nests more than ${RULE_LIMITS.maxJsonDepth} levels`;
+    return { valid: false, problems: [{ path: deep, code: 'too-deep', message }] };
+  }
   if (!validateSchema(document)) {
     return { valid: false, problems: schemaProblems(validateSchema.errors) };
   }

@@ -3,6 +3,15 @@
 // is generated from rule text.
 import { EngineError } from '../engine.error.js';
 import {
+  chargeChars,
+  chargeElements,
+  chargeOps,
+  chargeRead,
+  chargeScan,
+  nodeCount,
+} from './budget.js';
+import {
+  badVarPath,
   builtins,
   hasOwn,
   inOp,
@@ -27,7 +36,12 @@ export interface OperatorScope {
   readonly operators: ReadonlyMap<string, OperatorFn>;
 }
 
-/** Compiles a rule; an operator outside the allow-list throws here, before anything runs. */
+/**
+ * Compiles a rule; an operator outside the allow-list, or a `var` path that is neither a string nor a
+ * number, throws here, before anything runs. The closures charge the budget (budget.ts) only where
+ * work can multiply: loop bodies per element, data read by `var`, arrays and strings produced. The
+ * evaluation itself is charged its node count by whoever runs it (json-logic.ts).
+ */
 export function compileLogic(logic: unknown, scope: OperatorScope): Evaluator {
   if (Array.isArray(logic)) return compileArray(logic, scope);
   if (!isLogic(logic)) return () => logic; // Data, returned as is (the same object, as json-logic-js).
@@ -93,6 +107,7 @@ function constant(value: unknown): boolean {
 
 function compileVar(args: readonly unknown[], fns: readonly Evaluator[]): Evaluator {
   const [path, fallback] = args;
+  if (!validVarPath(path)) throw badVarPath(path);
   // The common case, a literal path with at most a literal default: read it without calls.
   if (args.length <= 2 && constant(fallback)) {
     const notFound = fallback === undefined ? null : fallback;
@@ -104,16 +119,36 @@ function compileVar(args: readonly unknown[], fns: readonly Evaluator[]): Evalua
         return (data) => {
           if (data === null || typeof data !== 'object' || !hasOwn(data, key)) return notFound;
           const value = (data as Record<string, unknown>)[key];
-          return value === undefined ? notFound : value;
+          if (value === undefined) return notFound;
+          if (typeof value === 'object' || typeof value === 'string') chargeRead(value);
+          return value;
         };
       }
       return (data) => {
         const value = ownPath(data, keys);
-        return value === undefined ? notFound : value;
+        if (value === undefined) return notFound;
+        if (typeof value === 'object' || typeof value === 'string') chargeRead(value);
+        return value;
       };
     }
   }
-  return call(ownVar, fns);
+  const read = call(ownVar, fns);
+  return (data) => {
+    const value = read(data);
+    chargeRead(value);
+    return value;
+  };
+}
+
+/** A literal path `var` can read: a string or number, or nothing (the data itself), or logic. */
+function validVarPath(path: unknown): boolean {
+  return (
+    path === undefined ||
+    path === null ||
+    typeof path === 'string' ||
+    typeof path === 'number' ||
+    isLogic(path)
+  );
 }
 
 /** `missing` reads each key as json-logic-js does, with `{var: key}`: [path, default] arrays too. */
@@ -132,7 +167,9 @@ function readKey(scope: OperatorScope, data: unknown, key: unknown): unknown {
  * logic too. Compiled on the spot, and held to the allow-list like any rule.
  */
 function dataAsLogic(value: unknown, data: unknown, scope: OperatorScope): unknown {
-  return constant(value) ? value : compileLogic(value, scope)(data);
+  if (constant(value)) return value;
+  chargeOps(nodeCount(value));
+  return compileLogic(value, scope)(data);
 }
 
 function missing(scope: OperatorScope): OperatorFn {
@@ -175,14 +212,15 @@ function compileBuiltin(
       return sum;
     };
   }
-  const fn = builtins.get(op);
-  if (fn === undefined) {
+  const builtin = builtins.get(op);
+  if (builtin === undefined) {
     // Allowed but unknown to json-logic-js: it throws once the arguments are evaluated.
     return (data) => {
       for (const f of fns) f(data);
       throw new Error(`Unrecognized operation ${op}`);
     };
   }
+  const fn = metered(op, builtin);
   // The binary operators of scores and guards get a closure each rather than a call through the
   // table, and a literal operand (as guards mostly compare with) is used without a call.
   if (fns.length === 2 && constant(args[1])) {
@@ -243,11 +281,46 @@ function compileBuiltin(
           const items = list.slice();
           return (data) => items.indexOf(a(data)) !== -1;
         }
-        return (data) => inOp(a(data), b(data));
+        return (data) => {
+          const item = a(data);
+          const list = b(data);
+          chargeScan(list);
+          return inOp(item, list);
+        };
       }
     }
   }
   return call(fn, fns);
+}
+
+/** Operators whose result grows with their input: charged for what they produce or scan. */
+function metered(op: string, fn: OperatorFn): OperatorFn {
+  switch (op) {
+    case 'merge':
+      return (...args) => {
+        const out = fn(...args) as unknown[];
+        chargeElements(out.length);
+        return out;
+      };
+    case 'cat':
+    case 'substr':
+      return (...args) => {
+        const out = fn(...args) as string;
+        chargeChars(out.length);
+        return out;
+      };
+    case 'in':
+      return (a, b) => {
+        chargeScan(b);
+        return fn(a, b);
+      };
+  }
+  return fn;
+}
+
+/** Charges a loop for its body, run once per element, before it runs. */
+function chargeLoop(items: readonly unknown[], bodySize: number): void {
+  chargeOps(items.length * bodySize);
 }
 
 function compileSpecialForm(op: string, args: readonly unknown[], scope: OperatorScope): Evaluator {
@@ -262,27 +335,38 @@ function compileSpecialForm(op: string, args: readonly unknown[], scope: Operato
     case 'filter': {
       const list = arg(0);
       const keep = arg(1);
+      const size = nodeCount(args[1]);
       return (data) => {
         const items = list(data);
-        return isArray(items) ? items.filter((item) => truthy(keep(item))) : [];
+        if (!isArray(items)) return [];
+        chargeLoop(items, size);
+        const out = items.filter((item) => truthy(keep(item)));
+        chargeElements(out.length);
+        return out;
       };
     }
     case 'map': {
       const list = arg(0);
       const each = arg(1);
+      const size = nodeCount(args[1]);
       return (data) => {
         const items = list(data);
-        return isArray(items) ? items.map((item) => each(item)) : [];
+        if (!isArray(items)) return [];
+        chargeLoop(items, size);
+        chargeElements(items.length);
+        return items.map((item) => each(item));
       };
     }
     case 'reduce': {
       const list = arg(0);
       const step = arg(1);
+      const size = nodeCount(args[1]);
       const initial = args[2] === undefined ? () => null : arg(2);
       return (data) => {
         const items = list(data);
         const start = initial(data);
         if (!isArray(items)) return start;
+        chargeLoop(items, size);
         return items.reduce((accumulator, current) => step({ current, accumulator }), start);
       };
     }
@@ -291,11 +375,13 @@ function compileSpecialForm(op: string, args: readonly unknown[], scope: Operato
     case 'none': {
       const list = arg(0);
       const test = arg(1);
+      const size = nodeCount(args[1]);
       if (op === 'all') {
         // All of an empty list is false.
         return (data) => {
           const items = list(data);
           if (!isArray(items) || items.length === 0) return false;
+          chargeLoop(items, size);
           for (const item of items) if (!truthy(test(item))) return false;
           return true;
         };
@@ -304,6 +390,7 @@ function compileSpecialForm(op: string, args: readonly unknown[], scope: Operato
       return (data) => {
         const items = list(data);
         if (!isArray(items)) return !some;
+        chargeLoop(items, size);
         for (const item of items) if (truthy(test(item))) return some;
         return !some;
       };

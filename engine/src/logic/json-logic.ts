@@ -1,6 +1,7 @@
 // Hardened JSON-logic: allow-listed operators, own-property `var`, named rules and Poolflow operators.
 import jsonLogic from 'json-logic-js';
 import { EngineError } from '../engine.error.js';
+import { chargeCall, chargeOps, meter, nodeCount, raise, resetMeter } from './budget.js';
 import {
   compileLogic,
   ownVar,
@@ -129,21 +130,31 @@ defineOperator('daysSince', (ts, now) =>
 defineOperator('addMonths', (ts, months) => addMonths(Number(ts), Number(months)));
 defineOperator('length', (v) => (Array.isArray(v) || typeof v === 'string' ? v.length : 0));
 defineOperator('rule', (name) => {
-  if (!shared.frame) throw new EngineError('POOL_ERR_INVALID_RULE', 'rule used outside a policy');
-  const rule = Object.prototype.hasOwnProperty.call(shared.frame.rules, String(name))
-    ? shared.frame.rules[String(name)]
+  if (!shared.frame) raise(new EngineError('POOL_ERR_INVALID_RULE', 'rule used outside a policy'));
+  const frame = shared.frame;
+  const rule = Object.prototype.hasOwnProperty.call(frame.rules, String(name))
+    ? frame.rules[String(name)]
     : undefined;
   if (rule === undefined)
-    throw new EngineError('POOL_ERR_INVALID_RULE', `unknown rule "${String(name)}"`);
-  if (shared.frame.depth > 16)
-    throw new EngineError('POOL_ERR_INVALID_RULE', `rule "${String(name)}" recurses`);
+    raise(new EngineError('POOL_ERR_INVALID_RULE', `unknown rule "${String(name)}"`));
+  if (frame.depth > 16)
+    raise(new EngineError('POOL_ERR_INVALID_RULE', `rule "${String(name)}" recurses`));
   if (rule === null || typeof rule !== 'object') return rule;
   const run = compiled(rule);
-  shared.frame.depth++;
+  const m = meter;
+  // Called by json-logic-js itself (not through evaluate): a budget of its own.
+  if (m.active === 0 && m.scopes === 0) resetMeter();
+  chargeCall();
+  const caller = m.rule;
+  m.rule = String(name);
+  m.active++;
+  frame.depth++;
   try {
-    return run(shared.frame.data);
+    return run(frame.data);
   } finally {
-    shared.frame.depth--;
+    frame.depth--;
+    m.active--;
+    m.rule = caller;
   }
 });
 
@@ -229,6 +240,14 @@ function assertAllowed(logic: unknown): void {
 // Each rule object compiles once. The cache belongs to this copy of the module; the operators it
 // binds are shared, and a registration by either copy makes both recompile.
 let compiledRules = new WeakMap<object, Evaluator>();
+
+/** The compiled rule, charging its node count to the budget at each run. */
+function counted(run: Evaluator, size: number): Evaluator {
+  return (data) => {
+    chargeOps(size);
+    return run(data);
+  };
+}
 let compiledVersion = shared.version;
 
 /** The compiled rule, checked against the allow-list first so a refusal lists every operator. */
@@ -240,7 +259,7 @@ function compiled(logic: object): Evaluator {
   let run = compiledRules.get(logic);
   if (run === undefined) {
     assertAllowed(logic);
-    run = compileLogic(logic, shared);
+    run = counted(compileLogic(logic, shared), nodeCount(logic));
     compiledRules.set(logic, run);
   }
   return run;
@@ -248,20 +267,32 @@ function compiled(logic: object): Evaluator {
 
 /**
  * Evaluates a rule on data. Objects are checked against the allow-list and compiled once (and
- * remembered), so a rule that skipped validation still never reaches an operator outside it.
+ * remembered), so a rule that skipped validation still never reaches an operator outside it. The
+ * evaluation runs under the rule budget (budget.ts): its own, or that of the step it is part of.
+ * `name` names the rule in a budget error.
  */
 export function evaluate(
   logic: Logic,
   data: LogicData,
   rules: Readonly<Record<string, Logic>> = {},
+  name?: string,
 ): unknown {
   if (logic === null || typeof logic !== 'object') return logic;
-  const run = compiled(logic);
+  const m = meter;
+  if (m.active === 0 && m.scopes === 0) resetMeter();
+  const caller = m.rule;
+  if (name !== undefined) m.rule = name;
   const outer = shared.frame;
   shared.frame = { data, rules, depth: outer?.depth ?? 0 };
+  m.active++;
   try {
-    return run(data);
+    return compiled(logic)(data);
+  } catch (e) {
+    if (e instanceof EngineError) m.lastError = e;
+    throw e;
   } finally {
+    m.active--;
+    m.rule = caller;
     shared.frame = outer;
   }
 }

@@ -1,4 +1,5 @@
 // json-logic-js's operators and data reads, with its coercions: what a compiled rule calls.
+import { EngineError } from '../engine.error.js';
 /** An operator: called with its evaluated arguments, `this` the data (as json-logic-js does). */
 export type OperatorFn = (...args: unknown[]) => unknown;
 
@@ -31,9 +32,17 @@ export function ownPath(data: unknown, keys: readonly string[]): unknown {
 export function ownVar(this: unknown, path?: unknown, fallback?: unknown): unknown {
   const notFound = fallback === undefined ? null : fallback;
   if (path === undefined || path === null || path === '') return this;
-  // A path that is neither string nor number throws, as it always has.
-  const value = ownPath(this, pathKeys(typeof path === 'number' ? String(path) : (path as string)));
+  if (typeof path !== 'string' && typeof path !== 'number') throw badVarPath(path);
+  const value = ownPath(this, pathKeys(typeof path === 'number' ? String(path) : path));
   return value === undefined ? notFound : value;
+}
+
+/** A `var` path that is neither a string nor a number (json-logic-js would read String(path)). */
+export function badVarPath(path: unknown): EngineError {
+  return new EngineError(
+    'POOL_ERR_INVALID_RULE',
+    `var takes a string or number path, not ${JSON.stringify(path) ?? typeof path}`,
+  );
 }
 
 /** JSON-logic truthiness: an empty array is false. */

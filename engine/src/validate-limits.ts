@@ -1,0 +1,274 @@
+// Static limits of validation: rules too deep, fanning out or recursing, and zero-length timer cycles.
+import { nodeCount } from './logic/budget.js';
+import { escapePointer } from './logic/json-logic.js';
+import type { Delay, Policy, Transition, Transitions } from './schema.types.js';
+
+/** The static limits validate() holds every rule to (the runtime budget is in budget.ts). */
+export const RULE_LIMITS = Object.freeze({
+  /** Operators nested in one rule. */
+  maxDepth: 32,
+  /** Nodes of a rule with its named-rule calls expanded (nodeCount: what one evaluation charges). */
+  maxExpandedSize: 10_000,
+  /** Named rules calling named rules (the evaluator stops past 16 as well). */
+  maxCallDepth: 16,
+  /** map/filter/reduce/all/some/none nested, through named rules too. */
+  maxLoopNesting: 3,
+  /** A cycle of timer (and eventless) transitions must take at least this long to go round. */
+  minTimerCycleMs: 60_000,
+  /** Nesting of the policy document as JSON, checked before anything walks it. */
+  maxJsonDepth: 200,
+});
+
+export interface LimitProblem {
+  path: string;
+  code: string;
+  message: string;
+}
+
+const LOOPS = new Set(['map', 'filter', 'reduce', 'all', 'some', 'none']);
+
+interface Cost {
+  /** Expanded node count. */
+  size: number;
+  /** Deepest named-rule call chain. */
+  calls: number;
+  /** Deepest loop nesting. */
+  loops: number;
+}
+
+/** Where the document first nests deeper than `max`, or undefined. Iterative: no stack to blow. */
+export function tooDeepAt(document: unknown, max = RULE_LIMITS.maxJsonDepth): string | undefined {
+  const stack: [unknown, string, number][] = [[document, '', 0]];
+  while (stack.length > 0) {
+    const [value, pointer, depth] = stack.pop() as [unknown, string, number];
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= max) return pointer;
+    for (const [key, child] of Object.entries(value)) {
+      stack.push([child, `${pointer}/${escapePointer(key)}`, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+/** Costs of named rules, with their call graph walked once; recursion is reported, not followed. */
+export class RuleCosts {
+  private readonly costs = new Map<string, Cost>();
+  private readonly inProgress = new Set<string>();
+  readonly recursive = new Set<string>();
+
+  constructor(private readonly rules: Readonly<Record<string, unknown>>) {}
+
+  ofRule(name: string): Cost {
+    const known = this.costs.get(name);
+    if (known) return known;
+    if (this.inProgress.has(name) || !Object.prototype.hasOwnProperty.call(this.rules, name)) {
+      if (this.inProgress.has(name)) for (const n of this.inProgress) this.recursive.add(n);
+      return { size: 1, calls: 0, loops: 0 };
+    }
+    this.inProgress.add(name);
+    const cost = this.of(this.rules[name]);
+    this.inProgress.delete(name);
+    const withCall = { size: cost.size, calls: cost.calls + 1, loops: cost.loops };
+    this.costs.set(name, withCall);
+    return withCall;
+  }
+
+  /** A rule's cost: nodeCount with every `{rule: name}` replaced by the named rule's cost. */
+  of(logic: unknown): Cost {
+    if (logic === null || typeof logic !== 'object') return { size: 1, calls: 0, loops: 0 };
+    const keys = Object.keys(logic);
+    if (!Array.isArray(logic) && keys.length === 1) {
+      const op = keys[0] as string;
+      const args = (logic as Record<string, unknown>)[op];
+      if (op === 'rule') {
+        const name: unknown = Array.isArray(args) ? args[0] : args;
+        const callee =
+          typeof name === 'string' ? this.ofRule(name) : { size: 1, calls: 0, loops: 0 };
+        return { size: 2 + callee.size, calls: callee.calls, loops: callee.loops };
+      }
+      if (LOOPS.has(op) && Array.isArray(args)) {
+        const parts = args.map((a) => this.of(a));
+        const list = parts[0] ?? { size: 1, calls: 0, loops: 0 };
+        const body = parts.slice(1).reduce((a, b) => sum(a, b), { size: 0, calls: 0, loops: 0 });
+        return {
+          size: 2 + list.size + body.size,
+          calls: Math.max(list.calls, body.calls),
+          loops: Math.max(list.loops, body.loops + 1),
+        };
+      }
+    }
+    if (Array.isArray(logic) && logic.every((v) => v === null || typeof v !== 'object')) {
+      return { size: nodeCount(logic), calls: 0, loops: 0 };
+    }
+    let total: Cost = { size: 1, calls: 0, loops: 0 };
+    for (const value of Object.values(logic)) total = sum(total, this.of(value));
+    return total;
+  }
+}
+
+function sum(a: Cost, b: Cost): Cost {
+  return {
+    size: a.size + b.size,
+    calls: Math.max(a.calls, b.calls),
+    loops: Math.max(a.loops, b.loops),
+  };
+}
+
+/** Operator nesting of a rule (named rules count apart). */
+export function operatorDepth(logic: unknown): number {
+  if (logic === null || typeof logic !== 'object') return 0;
+  const values = Object.values(logic);
+  const inner = values.reduce((max: number, v) => Math.max(max, operatorDepth(v)), 0);
+  return !Array.isArray(logic) && values.length === 1 ? inner + 1 : inner;
+}
+
+/** The problems of one rule at `pointer`: depth, expanded size, call chain, loop nesting. */
+export function ruleLimitProblems(
+  logic: unknown,
+  pointer: string,
+  costs: RuleCosts,
+): LimitProblem[] {
+  const problems: LimitProblem[] = [];
+  const depth = operatorDepth(logic);
+  if (depth > RULE_LIMITS.maxDepth) {
+    problems.push({
+      path: pointer,
+      code: 'rule-too-deep',
+      message: `${pointer} nests ${depth} operators, more than ${RULE_LIMITS.maxDepth}`,
+    });
+  }
+  const cost = costs.of(logic);
+  if (cost.calls > RULE_LIMITS.maxCallDepth) {
+    problems.push({
+      path: pointer,
+      code: 'rule-too-deep',
+      message: `${pointer} calls named rules ${cost.calls} deep, more than ${RULE_LIMITS.maxCallDepth}`,
+    });
+  }
+  if (cost.size > RULE_LIMITS.maxExpandedSize) {
+    problems.push({
+      path: pointer,
+      code: 'rule-fan-out',
+      message: `${pointer} expands to ${cost.size} nodes with its named rules, more than ${RULE_LIMITS.maxExpandedSize}`,
+    });
+  }
+  if (cost.loops > RULE_LIMITS.maxLoopNesting) {
+    problems.push({
+      path: pointer,
+      code: 'rule-nested-loops',
+      message: `${pointer} nests ${cost.loops} map/filter/reduce/all/some/none, more than ${RULE_LIMITS.maxLoopNesting}`,
+    });
+  }
+  return problems;
+}
+
+/** A delay's length when every field is a literal; undefined when computed (the runtime caps it). */
+export function staticDelayMs(delay: Delay | undefined): number | undefined {
+  if (delay === undefined) return undefined;
+  const literal = (v: unknown): number | undefined =>
+    v === undefined ? 0 : typeof v === 'number' ? v : undefined;
+  // A literal `until` is an instant: once it has passed, the delay is 0.
+  if (delay.until !== undefined) return literal(delay.until) === undefined ? undefined : 0;
+  const parts = [
+    [delay.months, 28 * 86_400_000],
+    [delay.days, 86_400_000],
+    [delay.hours, 3_600_000],
+    [delay.minutes, 60_000],
+    [delay.ms, 1],
+  ] as const;
+  let ms = 0;
+  for (const [value, unit] of parts) {
+    const n = literal(value);
+    if (n === undefined) return undefined;
+    ms += Math.max(0, n) * unit;
+  }
+  return ms;
+}
+
+function targets(value: Transitions | undefined): { target: string; at: string }[] {
+  if (value === undefined) return [];
+  if (typeof value === 'string') return [{ target: value, at: '' }];
+  const list: Transition[] = Array.isArray(value) ? value : [value];
+  return list.flatMap((t, i) =>
+    t.target === undefined ? [] : [{ target: t.target, at: Array.isArray(value) ? `/${i}` : '' }],
+  );
+}
+
+interface Edge {
+  to: string;
+  ms: number;
+  at: string;
+  timer: boolean;
+}
+
+/**
+ * Cycles that go round without an event: timer transitions with literal delays and eventless
+ * (`always`) ones. A cycle shorter than minTimerCycleMs through a timer is `timer-cycle` (the record
+ * would step without end); one through `always` alone is `always-cycle` (XState would never return).
+ */
+export function timerCycleProblems(policy: Policy): LimitProblem[] {
+  const edges = new Map<string, Edge[]>();
+  for (const [name, node] of Object.entries(policy.machine.states)) {
+    const base = `/machine/states/${escapePointer(name)}`;
+    const out: Edge[] = [];
+    for (const [delay, t] of Object.entries(node.after ?? {})) {
+      const ms = staticDelayMs(policy.delays?.[delay]);
+      if (ms === undefined) continue;
+      for (const { target, at } of targets(t)) {
+        out.push({ to: target, ms, at: `${base}/after/${escapePointer(delay)}${at}`, timer: true });
+      }
+    }
+    for (const { target, at } of targets(node.always)) {
+      out.push({ to: target, ms: 0, at: `${base}/always${at}`, timer: false });
+    }
+    edges.set(name, out);
+  }
+  const problems: LimitProblem[] = [];
+  const reported = new Set<string>();
+  for (const [from, list] of edges) {
+    for (const edge of list) {
+      const back = shortest(edges, edge.to, from, edge.timer ? RULE_LIMITS.minTimerCycleMs : 1);
+      if (back === undefined || edge.ms + back >= (edge.timer ? RULE_LIMITS.minTimerCycleMs : 1))
+        continue;
+      if (reported.has(edge.at)) continue;
+      reported.add(edge.at);
+      problems.push(
+        edge.timer
+          ? {
+              path: edge.at,
+              code: 'timer-cycle',
+              message: `${edge.at} goes round to "${from}" in ${edge.ms + back} ms, less than ${RULE_LIMITS.minTimerCycleMs} ms: the record would step without end`,
+            }
+          : {
+              path: edge.at,
+              code: 'always-cycle',
+              message: `${edge.at} goes round to "${from}" through eventless transitions only`,
+            },
+      );
+    }
+  }
+  return problems;
+}
+
+/** Shortest time from `from` to `to` over the edges, if under `bound` (Dijkstra on a small graph). */
+function shortest(
+  edges: Map<string, Edge[]>,
+  from: string,
+  to: string,
+  bound: number,
+): number | undefined {
+  const best = new Map<string, number>([[from, 0]]);
+  const done = new Set<string>();
+  for (;;) {
+    let node: string | undefined;
+    let d = Infinity;
+    for (const [n, v] of best) if (!done.has(n) && v < d) [node, d] = [n, v];
+    if (node === undefined || d >= bound) return undefined;
+    if (node === to) return d;
+    done.add(node);
+    for (const e of edges.get(node) ?? []) {
+      const next = d + e.ms;
+      if (next < (best.get(e.to) ?? Infinity)) best.set(e.to, next);
+    }
+  }
+}
