@@ -97,6 +97,15 @@ function recordView(
   };
 }
 
+/**
+ * XState keeps an error thrown by an action or a delay in the snapshot (status "error") instead of
+ * throwing it: throw it, so a bad delay or a rule over budget fails the step instead of leaving the
+ * record in a broken state. withinBudget() turns a wrapped one back into its EngineError.
+ */
+function failed(xs: AnyMachineSnapshot): void {
+  if (xs.status === 'error') throw xs.error;
+}
+
 interface Outcome {
   xs: AnyMachineSnapshot;
   actions: { type: string; params?: unknown }[];
@@ -210,6 +219,7 @@ function startUnbudgeted(compiled: CompiledPolicy, options: StartOptions): StepR
     effects: [],
   };
   const [xs, actions] = initialTransition(compiled.machine, input);
+  failed(xs);
   // The owner given at creation is not a change: report it as one from nobody only if it stuck.
   return finish(
     compiled,
@@ -317,6 +327,7 @@ function stepUnbudgeted(
   const pending = isTimerEvent(event) ? without(snapshot.timers, event.type) : snapshot.timers;
   const xevent = isTimerEvent(event) ? { type: event.type } : event;
   const [next, actions] = transition(compiled.machine, xs, xevent);
+  failed(next);
   if (next === xs && !isTimerEvent(event)) {
     throw new EngineError(
       'POOL_ERR_EVENT_NOT_ALLOWED',

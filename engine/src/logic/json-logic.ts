@@ -139,12 +139,12 @@ defineOperator('rule', (name) => {
     raise(new EngineError('POOL_ERR_INVALID_RULE', `unknown rule "${String(name)}"`));
   if (frame.depth > 16)
     raise(new EngineError('POOL_ERR_INVALID_RULE', `rule "${String(name)}" recurses`));
-  if (rule === null || typeof rule !== 'object') return rule;
-  const run = compiled(rule);
   const m = meter;
   // Called by json-logic-js itself (not through evaluate): a budget of its own.
   if (m.active === 0 && m.scopes === 0) resetMeter();
   chargeCall();
+  if (rule === null || typeof rule !== 'object') return rule;
+  const run = compiled(rule);
   const caller = m.rule;
   m.rule = String(name);
   m.active++;
