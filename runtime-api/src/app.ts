@@ -28,6 +28,7 @@ import statsRoutes from './routes/stats/index.js';
 import transferRoutes from './routes/transfer/index.js';
 import simulateRoutes from './routes/simulate/index.js';
 import templateRoutes from './routes/templates/index.js';
+import timerRoutes from './routes/timers/index.js';
 import userRoutes from './routes/users/index.js';
 
 export interface AppOptions extends ServicesOptions {
@@ -97,6 +98,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     transferRoutes,
     notificationRoutes,
     clockRoutes,
+    timerRoutes,
   ]) {
     await app.register(routes);
   }

@@ -79,7 +79,7 @@ if (clock === 'system') {
   // connection inside this process, so it sweeps here.
   if (app.dbKind === 'postgres' && databaseUrl && sweepWorkers > 0) {
     const threads = new SweepWorkers(
-      { databaseUrl, clock: 'system', workers: sweepWorkers, modules },
+      { databaseUrl, clock: 'system', workers: sweepWorkers, modules, log: app.log },
       app.metrics,
     );
     threads.start(interval, onError);

@@ -32,7 +32,7 @@ describe.each(backends)('sweeper (%s)', (backend) => {
     });
 
     const swept = await t.app.sweeper.sweepOnce();
-    expect(swept).toEqual({ fired: 0, stale: 1, records: 0 });
+    expect(swept).toEqual({ fired: 0, stale: 1, records: 0, failed: 0 });
     const timers = (await t.app.db('timers').where({ record_id: recordId })) as unknown[];
     expect(timers.map((r) => (r as { timer_key: string }).timer_key)).not.toContain(key);
     const record = await call(t.app, tokens['alice']!, 'GET', `/api/pools/crm/records/${recordId}`);

@@ -206,6 +206,31 @@ const leanerWrites: Migration = {
   },
 };
 
+// A timer whose step fails is kept with its error and retried later: `due_at` then holds the retry time
+// (the sweep's DUE query and its index stay as they are: a waiting timer is simply not due), 'infinity'
+// once parked, and `timer_due_at` the timer's own due time. `failed_at` is set while it is failed.
+const timerFailures: Migration = {
+  name: '004_timer_failures',
+  async up(knex) {
+    await knex.schema.alterTable('timers', (t) => {
+      t.integer('attempts').notNullable().defaultTo(0);
+      t.timestamp('failed_at', { useTz: true });
+      t.jsonb('error');
+      t.timestamp('timer_due_at', { useTz: true });
+    });
+    await knex.raw('CREATE INDEX timers_failed ON timers (failed_at) WHERE failed_at IS NOT NULL');
+  },
+  async down(knex) {
+    await knex.raw('DROP INDEX IF EXISTS timers_failed');
+    await knex.schema.alterTable('timers', (t) => {
+      t.dropColumn('timer_due_at');
+      t.dropColumn('error');
+      t.dropColumn('failed_at');
+      t.dropColumn('attempts');
+    });
+  },
+};
+
 // Users can be disabled (every token stops at once); login attempts are counted per username and per
 // address in fixed windows, in the database so that every process of one database shares the counts.
 const authHardening: Migration = {
@@ -232,7 +257,7 @@ const authHardening: Migration = {
   },
 };
 
-const migrations: Migration[] = [initial, distribution, leanerWrites, authHardening];
+const migrations: Migration[] = [initial, distribution, leanerWrites, timerFailures, authHardening];
 
 /** A knex migration source over the in-code list. */
 export const migrationSource: Knex.MigrationSource<Migration> = {

@@ -75,7 +75,7 @@ export const servicesPlugin = fp(
     const sweepParallel = database.kind === 'postgres' ? 2 : 1;
     app.decorate(
       'sweeper',
-      new Sweeper(database.knex, policies, clock, metrics, 1000, sweepParallel),
+      new Sweeper(database.knex, policies, clock, metrics, 1000, sweepParallel, { log: app.log }),
     );
     app.addHook('onClose', async () => {
       await app.sweeper.stop();

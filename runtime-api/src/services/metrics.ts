@@ -20,6 +20,13 @@ export class Metrics {
       { help: 'Due timers applied by the sweeper.', type: 'counter' },
     ],
     [
+      'poolflow_timer_failures_total',
+      {
+        help: 'Timers whose step failed (retried with backoff, or parked), by pool.',
+        type: 'counter',
+      },
+    ],
+    [
       'poolflow_sweep_lag_seconds',
       { help: 'Age of the oldest due timer at the last sweep.', type: 'gauge' },
     ],

@@ -148,7 +148,9 @@ const insertFrom = (table: string, columns: Column[], suffix = ''): string =>
 
 // The sub-statements touch disjoint rows (a CTE may not change one row twice): created and updated
 // records differ; timers of pending keys are upserted, timers of keys no longer pending are deleted.
-// Timers reference records changed in the same statement: their foreign key is checked at its end.
+// Timers reference records changed in the same statement: their foreign key is checked at its end. A
+// failed timer (timer-failures.ts) waits in `due_at` with its own due time in `timer_due_at`: it stays
+// failed while the snapshot holds the same timer, and is new (healthy) once armed at another time.
 const WRITE = `WITH
   created AS (
     INSERT INTO records (id, pool_key, policy_id, policy_version, state, owner_id, pooled, done, tags,
@@ -170,8 +172,9 @@ const WRITE = `WITH
   scheduled AS (
     INSERT INTO timers (record_id, timer_key, due_at, event)
     SELECT record_id, timer_key, due_at, event FROM pending
-    ON CONFLICT (record_id, timer_key) DO UPDATE SET due_at = excluded.due_at, event = excluded.event
-    WHERE timers.due_at <> excluded.due_at),
+    ON CONFLICT (record_id, timer_key) DO UPDATE SET due_at = excluded.due_at, event = excluded.event,
+      attempts = 0, failed_at = NULL, error = NULL, timer_due_at = NULL
+    WHERE COALESCE(timers.timer_due_at, timers.due_at) <> excluded.due_at),
   history AS (${insertFrom('history', HISTORY)}),
   claims AS (${insertFrom('claims', CLAIM)}),
   notifications AS (${insertFrom('notifications', NOTIFICATION, 'ON CONFLICT (effect_key) DO NOTHING')}),
@@ -198,9 +201,32 @@ export class OutcomeBatch {
     return this.#ids.length;
   }
 
+  /** Adds a record's outcome; one that cannot be serialised throws and leaves the batch as it was. */
   add(o: RecordOutcome): void {
     const steps = o.steps.filter((s) => !s.result.stale);
     if (steps.length === 0) return;
+    const sets = [
+      this.#created,
+      this.#updated,
+      this.#timers,
+      this.#history,
+      this.#claims,
+      this.#notifications,
+      this.#outbox,
+    ];
+    const lengths = sets.map((set) => set.length);
+    const [ids, moves] = [this.#ids.length, this.#moves.length];
+    try {
+      this.#add(o, steps);
+    } catch (e) {
+      sets.forEach((set, i) => set.truncate(lengths[i] as number));
+      this.#ids.length = ids;
+      this.#moves.length = moves;
+      throw e;
+    }
+  }
+
+  #add(o: RecordOutcome, steps: RecordOutcome['steps']): void {
     const final = steps[steps.length - 1];
     const { snapshot, record } = final.result;
     const keepEntity = o.entityUnchanged === true && !o.created;
@@ -322,7 +348,7 @@ export class OutcomeBatch {
         ...this.#outbox.bindings(),
       ])
       // A named (prepared) statement: planning this statement took ~10 ms per batch on PostgreSQL 15.
-      .options({ name: 'poolflow_write_v2' });
+      .options({ name: 'poolflow_write_v3' });
     // Rows are locked by the caller, so a count short of the list means a broken lock: undo everything.
     const counts = result.rows[0];
     const [created, updated] = [this.#created.length, this.#updated.length];

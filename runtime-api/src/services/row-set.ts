@@ -92,6 +92,12 @@ export class RowSet {
     this.length++;
   }
 
+  /** Drops the rows after the first `length`. */
+  truncate(length: number): void {
+    for (const column of this.#values) column.length = Math.min(column.length, length);
+    this.length = Math.min(this.length, length);
+  }
+
   /** The bindings of `rowSource(columns)`, one per column (join writes null as the empty string). */
   bindings(): string[] {
     return this.#values.map((values, i) =>

@@ -1,5 +1,5 @@
 // A sweep worker thread: its own connection and Sweeper, sweeping on request from SweepWorkers. Counters
-// and gauges go to the parent's metrics; nothing else is shared (SKIP LOCKED keeps workers apart).
+// and gauges go to the parent's metrics, log lines to its logger; nothing else is shared (SKIP LOCKED keeps workers apart).
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../db/connect.js';
 import { clockOf } from './clock.js';
@@ -39,6 +39,14 @@ const sweeper = new Sweeper(
   new ForwardedMetrics(),
   data.batchSize,
   data.parallel,
+  {
+    // Failed timers are logged by the parent thread's logger.
+    log: {
+      warn: (obj, msg) => post({ type: 'log', level: 'warn', obj, msg }),
+      error: (obj, msg) => post({ type: 'log', level: 'error', obj, msg }),
+    },
+    ...(data.stepCap === undefined ? {} : { stepCap: data.stepCap }),
+  },
 );
 
 port.on('message', (message: ToWorker) => {

@@ -4,7 +4,7 @@
 // Measured with `npm run bench -- runtime-sweep`: see the README.
 import { Worker } from 'node:worker_threads';
 import type { Metrics } from './metrics.js';
-import { Repeater, sumSweeps, type SweepResult } from './sweeper.js';
+import { Repeater, sumSweeps, type SweepLog, type SweepResult } from './sweeper.js';
 
 export interface SweepWorkersOptions {
   databaseUrl: string;
@@ -21,6 +21,10 @@ export interface SweepWorkersOptions {
    * (`defineAction`, `defineOperator`), as the process that starts the workers does.
    */
   modules?: string[];
+  /** Timer firings one record may take in one sweep pass (the Sweeper's default otherwise). */
+  stepCap?: number;
+  /** Where failed timers are logged (the console otherwise). */
+  log?: SweepLog;
 }
 
 /** What a worker thread is given. */
@@ -31,6 +35,7 @@ export interface SweepWorkerData {
   batchSize: number;
   parallel: number;
   modules: string[];
+  stepCap: number | undefined;
 }
 
 export type ToWorker = { type: 'sweep' } | { type: 'close' };
@@ -40,7 +45,8 @@ export type ToParent =
   | { type: 'done'; total: SweepResult }
   | { type: 'failed'; error: string }
   | { type: 'count'; name: string; labels: Record<string, string>; by: number }
-  | { type: 'gauge'; name: string; labels: Record<string, string>; value: number };
+  | { type: 'gauge'; name: string; labels: Record<string, string>; value: number }
+  | { type: 'log'; level: 'warn' | 'error'; obj: object; msg: string };
 
 // Workers run the build (runtime-api/dist), also when this file runs from source (tests, benches): a
 // worker thread has no TypeScript loader. `npm run build`, `npm test` and `npm run bench` build first.
@@ -71,11 +77,13 @@ export class SweepWorkers {
   #closing = false;
   #last: Promise<unknown> = Promise.resolve();
   readonly #background = new Repeater(() => this.sweepAll());
+  readonly #log: SweepLog | undefined;
 
   constructor(
     options: SweepWorkersOptions,
     private readonly metrics: Metrics,
   ) {
+    this.#log = options.log;
     this.#data = {
       databaseUrl: options.databaseUrl,
       schema: options.schema,
@@ -83,6 +91,7 @@ export class SweepWorkers {
       batchSize: options.batchSize ?? 1000,
       parallel: Math.max(1, options.parallel ?? 1),
       modules: options.modules ?? [],
+      stepCap: options.stepCap,
     };
     this.#threads = Array.from({ length: Math.max(1, options.workers) }, () => this.#spawn());
   }
@@ -123,6 +132,11 @@ export class SweepWorkers {
           return this.metrics.count(message.name, message.labels, message.by);
         case 'gauge':
           return this.metrics.gauge(message.name, message.value, message.labels);
+        case 'log':
+          if (this.#log) return this.#log[message.level](message.obj, message.msg);
+          return message.level === 'warn'
+            ? console.warn(message.msg, JSON.stringify(message.obj))
+            : console.error(message.msg, JSON.stringify(message.obj));
         case 'batch':
           return thread.sweep?.onBatch?.(message.batch);
         case 'done':

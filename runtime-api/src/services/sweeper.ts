@@ -1,18 +1,29 @@
 // The sweeper: claims due timers in batches (records locked with SKIP LOCKED) and applies them. Any number of
 // processes sweep one database together with no leader; the engine ignores a timer that is no longer pending.
-import { step, type CompiledPolicy, type StepResult } from '@poolflow/engine';
+// A record whose step fails is left out of its batch and its timer marked failed (timer-failures.ts).
+import type { CompiledPolicy } from '@poolflow/engine';
 import type { Knex } from 'knex';
-import type { RecordRow } from '../db/rows.js';
 import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
 import type { PolicyStore } from './policy-store.js';
 import { OutcomeBatch, sameJson, type RecordOutcome } from './record-writer.js';
 import { RowSet, rowSource, type Column } from './row-set.js';
+import { runRecord, type DueRow, type RecordTurn } from './sweep-record.js';
+import {
+  clearRecovered,
+  DEFAULT_STEP_CAP,
+  errorOf,
+  markFailed,
+  type MarkedFailure,
+  type TimerFailure,
+} from './timer-failures.js';
 
 export interface SweepResult {
   fired: number;
   stale: number;
   records: number;
+  /** Timers marked failed (their step threw, or their record looped past the step cap). */
+  failed: number;
 }
 
 /** The sum of sweep results (batches, or workers). */
@@ -22,32 +33,43 @@ export const sumSweeps = (results: SweepResult[]): SweepResult =>
       fired: sum.fired + r.fired,
       stale: sum.stale + r.stale,
       records: sum.records + r.records,
+      failed: sum.failed + r.failed,
     }),
-    { fired: 0, stale: 0, records: 0 },
+    { fired: 0, stale: 0, records: 0, failed: 0 },
   );
 
-/** A due timer and its record, read in the statement that locks the record. */
-interface DueRow {
-  timer_key: string;
-  /** The timer row's due time in epoch ms (a number is cheaper to read than a timestamp). */
-  due_ms: number;
-  id: string;
-  pool_key: string;
-  policy_id: string;
-  policy_version: number;
-  seq: number;
-  data: Record<string, unknown>;
-  snapshot: RecordRow['snapshot'];
+/** Where the sweeper reports failed timers (pino's signature: the app's logger fits). */
+export interface SweepLog {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
 }
+
+const consoleLog: SweepLog = {
+  warn: (obj, msg) => console.warn(msg, JSON.stringify(obj)),
+  error: (obj, msg) => console.error(msg, JSON.stringify(obj)),
+};
+
+export interface SweeperOptions {
+  /** Timer firings one record may take in one sweep pass (default DEFAULT_STEP_CAP). */
+  stepCap?: number;
+  log?: SweepLog;
+}
+
+/**
+ * Steps taken per record in one sweep pass (sweepAll), for records that may loop (see RecordTurn.mayLoop):
+ * the cap counts across the pass's batches.
+ */
+export type SweepPass = Map<string, number>;
 
 // Lock each record, then its timer row: records first, as user events do, and SKIP LOCKED never waits, so
 // no deadlocks. The records are read by this same statement: FOR UPDATE hands back the newest version of
 // a row that another sweeper committed after the statement began, so no step runs on an old snapshot.
 // Locking the timer row too skips one another sweeper has just fired and deleted; with the record alone,
-// a concurrent batch re-read such rows and stepped them for nothing (stale). A named (prepared)
+// a concurrent batch re-read such rows and stepped them for nothing (stale). A failed timer waits for its
+// retry in `due_at` itself (timer-failures.ts), so this needs no other condition. A named (prepared)
 // statement: planned once per connection.
-const DUE = `SELECT t.timer_key, (extract(epoch FROM t.due_at) * 1000)::float8 AS due_ms, r.id, r.pool_key,
-    r.policy_id, r.policy_version, r.seq, r.data, r.snapshot
+const DUE = `SELECT t.timer_key, (extract(epoch FROM t.due_at) * 1000)::float8 AS due_ms, t.attempts, r.id,
+    r.pool_key, r.policy_id, r.policy_version, r.seq, r.data, r.snapshot
   FROM timers t JOIN records r ON r.id = t.record_id
   WHERE t.due_at <= ? ORDER BY t.due_at LIMIT ? FOR UPDATE OF r, t SKIP LOCKED`;
 
@@ -61,8 +83,17 @@ const STALE_TIMER: Column[] = [
   ['due_at', 'timestamptz'],
 ];
 
+/** The batch's write failed: the batch is swept again with each record written on its own. */
+class WriteFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super('sweep batch write failed');
+  }
+}
+
 export class Sweeper {
   readonly #background = new Repeater(() => this.sweepAll());
+  readonly #stepCap: number;
+  readonly #log: SweepLog;
 
   constructor(
     private readonly db: Knex,
@@ -71,18 +102,37 @@ export class Sweeper {
     private readonly metrics: Metrics,
     private readonly batchSize = 1000,
     private readonly parallel = 1,
-  ) {}
+    options: SweeperOptions = {},
+  ) {
+    this.#stepCap = options.stepCap ?? DEFAULT_STEP_CAP;
+    this.#log = options.log ?? consoleLog;
+  }
 
-  /** Applies one batch of due timers in one transaction. */
-  async sweepOnce(limit = this.batchSize): Promise<SweepResult> {
-    return this.db.transaction(async (trx) => {
+  /**
+   * Applies one batch of due timers in one transaction. A record whose step throws is left out of the
+   * batch and its timer marked failed; if the batch's write fails, the batch is swept again with each
+   * record written on its own (a savepoint each), and the records whose write fails are marked failed.
+   */
+  async sweepOnce(limit = this.batchSize, pass: SweepPass = new Map()): Promise<SweepResult> {
+    try {
+      return await this.#sweepBatch(limit, pass, false);
+    } catch (e) {
+      if (!(e instanceof WriteFailed)) throw e;
+      return this.#sweepBatch(limit, pass, true);
+    }
+  }
+
+  async #sweepBatch(limit: number, pass: SweepPass, alone: boolean): Promise<SweepResult> {
+    // Steps counted for the pass once the batch is committed (a rolled-back batch took none).
+    const counted = new Map<string, number>();
+    const result = await this.db.transaction(async (trx) => {
       const now = await this.clock.now(trx);
       const due = await trx
         .raw<{ rows: DueRow[] }>(DUE, [new Date(now).toISOString(), limit])
-        .options({ name: 'poolflow_sweep_due_v2' });
+        .options({ name: 'poolflow_sweep_due_v3' });
       if (due.rows.length === 0) {
         this.metrics.gauge('poolflow_sweep_lag_seconds', 0);
-        return { fired: 0, stale: 0, records: 0 };
+        return { fired: 0, stale: 0, records: 0, failed: 0 };
       }
       this.metrics.gauge('poolflow_sweep_lag_seconds', (now - due.rows[0].due_ms) / 1000);
       const timersOf = new Map<string, DueRow[]>();
@@ -94,15 +144,24 @@ export class Sweeper {
       // From here each record is let go once written into the batch, so its objects die young.
       due.rows.length = 0;
       const batch = new OutcomeBatch();
-      const staleRows: { record_id: string; timer_key: string; due_at: number }[] = [];
+      const staleRows: RecordTurn['stale'] = [];
+      const recovered: RecordTurn['recovered'] = [];
+      const failures: TimerFailure[] = [];
+      const poolOf = new Map<string, string>();
       let fired = 0;
       let stale = 0;
-      // A batch runs on a handful of policy versions: load each once, not one await per record.
-      const compiledOf = new Map<string, CompiledPolicy>();
+      let records = 0;
+      // A batch runs on a handful of policy versions: load each once, not one await per record. One that
+      // does not compile (a custom action missing in this process) fails its own records' timers only.
+      const compiledOf = new Map<string, CompiledPolicy | Error>();
       for (const [, [first]] of timersOf) {
         const key = `${first.policy_id}@${first.policy_version}`;
-        if (!compiledOf.has(key))
+        if (compiledOf.has(key)) continue;
+        try {
           compiledOf.set(key, await this.policies.get(first.policy_id, first.policy_version, trx));
+        } catch (e) {
+          compiledOf.set(key, e instanceof Error ? e : new Error(String(e)));
+        }
       }
       let done = 0;
       for (const [recordId, timers] of timersOf) {
@@ -111,87 +170,123 @@ export class Sweeper {
         if (++done % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
         timersOf.delete(recordId);
         const row = timers[0];
-        const compiled = compiledOf.get(`${row.policy_id}@${row.policy_version}`) as CompiledPolicy;
-        let snapshot = row.snapshot;
-        let entity = row.data;
-        const steps: RecordOutcome['steps'] = [];
-        const staleHere: typeof staleRows = [];
-        if (timers.length > 1) timers.sort((a, b) => a.due_ms - b.due_ms);
-        for (const t of timers) {
-          const pending = snapshot.timers[t.timer_key];
-          const dueAt = pending?.dueAt ?? t.due_ms;
-          // A timer takes effect at its due time, however late the sweep: the record's timeline and the
-          // timers it arms next follow the policy, not the sweeper's schedule.
-          const at = Math.min(dueAt, now);
-          const result: StepResult = step(
-            compiled,
-            snapshot,
-            { type: t.timer_key, timerKey: t.timer_key, dueAt },
-            { entity, now: at, recordId },
-          );
-          if (result.stale) {
-            stale++;
-            staleHere.push({
-              record_id: recordId,
-              timer_key: t.timer_key,
-              due_at: t.due_ms,
-            });
-            continue;
-          }
-          fired++;
-          snapshot = result.snapshot;
-          entity = result.record.entity;
-          steps.push({
-            result,
-            eventType: 'TIMER',
-            payload: { timer: pending?.delay ?? t.timer_key },
-            actorId: null,
-            at,
-          });
-        }
-        if (steps.length === 0) {
-          // Nothing fired: the row outlived its timer (the record moved on). Remove it below.
-          staleRows.push(...staleHere);
+        const compiled = compiledOf.get(`${row.policy_id}@${row.policy_version}`);
+        if (compiled instanceof Error || compiled === undefined) {
+          poolOf.set(recordId, row.pool_key);
+          const error = errorOf(compiled);
+          for (const t of timers)
+            failures.push({ record_id: recordId, timer_key: t.timer_key, error, park: false });
           continue;
         }
-        batch.add({
+        const taken = pass.get(recordId) ?? 0;
+        const turn = runRecord(compiled, timers, now, taken, this.#stepCap);
+        stale += turn.stale.length;
+        if (turn.failure) {
+          poolOf.set(recordId, row.pool_key);
+          failures.push(turn.failure);
+        }
+        if (turn.steps.length === 0) {
+          // Nothing fired: the row outlived its timer (the record moved on). Remove it below.
+          staleRows.push(...turn.stale);
+          continue;
+        }
+        const outcome: RecordOutcome = {
           recordId,
           poolKey: row.pool_key,
           prevSeq: row.seq,
-          steps,
-          entityUnchanged: sameJson(row.data, entity),
-        });
+          steps: turn.steps,
+          entityUnchanged: sameJson(row.data, turn.entity),
+        };
+        try {
+          if (alone) {
+            const one = new OutcomeBatch();
+            one.add(outcome);
+            await trx.transaction((savepoint) => one.write(savepoint));
+          } else {
+            batch.add(outcome);
+          }
+        } catch (e) {
+          // This record's outcome cannot be written: none of its steps count, its first timer fails.
+          poolOf.set(recordId, row.pool_key);
+          if (turn.failure) failures.pop();
+          failures.push({
+            record_id: recordId,
+            timer_key: timers[0].timer_key,
+            error: errorOf(e),
+            park: false,
+          });
+          continue;
+        }
+        fired += turn.steps.length;
+        records++;
+        recovered.push(...turn.recovered);
+        if (turn.mayLoop || taken > 0) counted.set(recordId, taken + turn.steps.length);
       }
       // Writing a changed record also makes its timer rows match its snapshot (stale ones included).
-      await batch.write(trx);
+      try {
+        await batch.write(trx);
+      } catch (e) {
+        throw new WriteFailed(e);
+      }
       if (staleRows.length > 0) {
-        const stale = new RowSet(STALE_TIMER);
-        for (const r of staleRows) stale.push(r);
+        const set = new RowSet(STALE_TIMER);
+        for (const r of staleRows) set.push(r);
         await trx.raw(
           `DELETE FROM timers t USING ${rowSource(STALE_TIMER)}
            WHERE t.record_id = v.record_id AND t.timer_key = v.timer_key AND t.due_at = v.due_at`,
-          stale.bindings(),
+          set.bindings(),
         );
       }
+      await clearRecovered(trx, recovered);
+      const marked = await markFailed(trx, failures, now);
       this.metrics.count('poolflow_timers_fired_total', {}, fired);
-      return { fired, stale, records: batch.size };
+      this.#report(marked, failures, poolOf);
+      return { fired, stale, records, failed: marked.length };
     });
+    for (const [recordId, steps] of counted) pass.set(recordId, steps);
+    return result;
+  }
+
+  /** A metric and a log line per failed timer, naming its pool, record, timer and error. */
+  #report(marked: MarkedFailure[], failures: TimerFailure[], poolOf: Map<string, string>): void {
+    for (const m of marked) {
+      const failure = failures.find(
+        (f) => f.record_id === m.record_id && f.timer_key === m.timer_key,
+      );
+      const pool = poolOf.get(m.record_id) ?? '';
+      const error = failure?.error ?? { code: 'Error', message: '' };
+      this.metrics.count('poolflow_timer_failures_total', { pool });
+      const nextRetryAt = m.retry_ms === null ? null : new Date(m.retry_ms).toISOString();
+      const entry = {
+        pool,
+        recordId: m.record_id,
+        timerKey: m.timer_key,
+        attempts: m.attempts,
+        nextRetryAt,
+        error,
+      };
+      const what = `timer ${m.timer_key} of record ${m.record_id} in pool ${pool} failed (attempt ${m.attempts}): ${error.code} ${error.message}`;
+      if (nextRetryAt === null) this.#log.error(entry, `${what}; parked until an admin retries it`);
+      else this.#log.warn(entry, `${what}; retried at ${nextRetryAt}`);
+    }
   }
 
   /**
    * Sweeps until nothing is due; `onBatch` hears each batch once it is committed. `parallel` batches run
    * at once on their own connections (SKIP LOCKED keeps them apart), so the engine's CPU work on one
-   * batch overlaps the database's work on another.
+   * batch overlaps the database's work on another. One record takes at most the step cap's timer
+   * firings in one pass.
    */
   async sweepAll(
     onBatch?: (batch: SweepResult) => void,
     parallel = this.parallel,
   ): Promise<SweepResult> {
     const batches: SweepResult[] = [];
+    const pass: SweepPass = new Map();
     const loop = async (): Promise<void> => {
       for (;;) {
-        const r = await this.sweepOnce();
-        if (r.fired + r.stale === 0) return;
+        const r = await this.sweepOnce(this.batchSize, pass);
+        if (r.fired + r.stale + r.failed === 0) return;
         onBatch?.(r);
         batches.push(r);
       }

@@ -24,6 +24,7 @@ export default function clockRoutes(app: FastifyInstance): void {
             minutes: { type: 'number', minimum: 0, maximum: 5270400 },
           },
         },
+        response: { 200: { $ref: 'api.schema.json#/definitions/clockAdvanceReply' } },
       },
     },
     async (request) => {
@@ -39,12 +40,14 @@ export default function clockRoutes(app: FastifyInstance): void {
         app.db,
         days * 86_400_000 + hours * 3_600_000 + minutes * 60_000,
       );
+      // A record whose step fails has its timer marked failed (counted in `failed`): never a 500 here.
       const swept = await app.sweeper.sweepAll();
       const assigned = await app.distributor.distribute();
       return {
         now: new Date(now).toISOString(),
         fired: swept.fired,
         records: swept.records,
+        failed: swept.failed,
         assigned,
       };
     },

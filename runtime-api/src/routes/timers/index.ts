@@ -1,0 +1,65 @@
+// Failed timers: listed for admins (and a pool's managers, for their pool) and retried on request.
+import type { FastifyInstance } from 'fastify';
+import { requirePoolRole, requireRole } from '../../plugins/auth.plugin.js';
+import { RuntimeError } from '../../runtime.error.js';
+import { listFailed, retryFailed } from '../../services/timer-failures.js';
+
+const list = { 200: { $ref: 'api.schema.json#/definitions/failedTimerList' } };
+
+export default function timerRoutes(app: FastifyInstance): void {
+  app.get<{ Querystring: { pool?: string; limit?: number } }>(
+    '/api/timers/failed',
+    {
+      schema: {
+        tags: ['timers'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            pool: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+          },
+        },
+        response: list,
+      },
+    },
+    async (request) => {
+      const { pool, limit = 100 } = request.query;
+      // Every pool's failed timers are the admins'; one pool's, also its managers'.
+      if (pool === undefined) requireRole(request, 'admin');
+      else await requirePoolRole(app, request, pool, 'manager');
+      return { items: await listFailed(app.db, { pool, limit }) };
+    },
+  );
+
+  app.post<{ Body: { recordId: string; timerKey?: string } }>(
+    '/api/timers/failed/retry',
+    {
+      schema: {
+        tags: ['timers'],
+        body: { $ref: 'api.schema.json#/definitions/timerRetryBody' },
+        response: list,
+      },
+    },
+    async (request) => {
+      const { recordId, timerKey } = request.body;
+      const record = (await app.db('records').where({ id: recordId }).first('pool_key')) as
+        { pool_key: string } | undefined;
+      if (!record) {
+        // Outsiders learn nothing about record ids: only admins hear that a record does not exist.
+        requireRole(request, 'admin');
+        throw RuntimeError.notFound(`record ${recordId}`);
+      }
+      await requirePoolRole(app, request, record.pool_key, 'manager');
+      const items = await retryFailed(app.db, await app.clock.now(app.db), recordId, timerKey);
+      if (items.length === 0) {
+        throw RuntimeError.notFound(
+          timerKey === undefined
+            ? `failed timers of record ${recordId}`
+            : `failed timer ${timerKey} of record ${recordId}`,
+        );
+      }
+      return { items };
+    },
+  );
+}
