@@ -30,6 +30,7 @@ import simulateRoutes from './routes/simulate/index.js';
 import templateRoutes from './routes/templates/index.js';
 import timerRoutes from './routes/timers/index.js';
 import userRoutes from './routes/users/index.js';
+import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './services/import-limits.js';
 
 export interface AppOptions extends ServicesOptions {
   logger?: FastifyServerOptions['logger'];
@@ -41,6 +42,8 @@ export interface AppOptions extends ServicesOptions {
   onRoute?: (route: RouteOptions) => void;
   /** How long Idempotency-Key responses are replayed, in hours (default 24). */
   idempotencyKeyHours?: number;
+  /** Bounds of one import (default DEFAULT_IMPORT_LIMITS: 10 MB, 100,000 rows, 100,000-character cells). */
+  importLimits?: Partial<ImportLimits>;
   /** Behind a reverse proxy: trust its X-Forwarded-For for the client address (login limits). */
   trustProxy?: FastifyServerOptions['trustProxy'];
 }
@@ -77,6 +80,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   await app.register(errorsPlugin);
   await app.register(servicesPlugin, options);
+  app.decorate('importLimits', { ...DEFAULT_IMPORT_LIMITS, ...options.importLimits });
   await app.register(authPlugin);
   await app.register(
     idempotencyPlugin,

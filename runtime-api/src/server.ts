@@ -5,6 +5,7 @@ import { buildApp } from './app.js';
 import { DEFAULT_KEY_HOURS, purgeExpiredKeys } from './plugins/idempotency.plugin.js';
 import { MIN_PASSWORD_LENGTH } from './services/auth.service.js';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './services/login-limiter.js';
+import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './services/import-limits.js';
 import { SweepWorkers } from './services/sweep-workers.js';
 
 const env = process.env;
@@ -20,6 +21,19 @@ const sweepWorkers = Number(env['POOLFLOW_SWEEP_WORKERS'] ?? 2);
 if (!Number.isInteger(sweepWorkers) || sweepWorkers < 0) {
   console.error('POOLFLOW_SWEEP_WORKERS must be a whole number (0 sweeps on the main thread)');
   process.exit(1);
+}
+const importLimits: ImportLimits = { ...DEFAULT_IMPORT_LIMITS };
+for (const [name, field] of [
+  ['POOLFLOW_IMPORT_MAX_BYTES', 'maxBytes'],
+  ['POOLFLOW_IMPORT_MAX_ROWS', 'maxRows'],
+  ['POOLFLOW_IMPORT_MAX_CELL', 'maxCellChars'],
+] as const) {
+  const value = Number(env[name] ?? importLimits[field]);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`${name} must be a positive whole number`);
+    process.exit(1);
+  }
+  importLimits[field] = value;
 }
 const adminPassword = env['POOLFLOW_ADMIN_PASSWORD'];
 if (adminPassword !== undefined && adminPassword.length < MIN_PASSWORD_LENGTH) {
@@ -59,6 +73,8 @@ const app = await buildApp({
   secret: env['POOLFLOW_SECRET'],
   logger: { level: env['LOG_LEVEL'] ?? 'info' },
   idempotencyKeyHours: keyHours,
+  importLimits,
+  webhookAllowPrivate: env['POOLFLOW_WEBHOOK_ALLOW_PRIVATE'] === '1',
   loginLimits,
   ...(trustProxy ? { trustProxy: trustProxy === 'true' ? true : trustProxy } : {}),
 });

@@ -17,7 +17,11 @@ describe.each(backends)('import and export (%s)', (backend) => {
         key,
         name: { en: key },
         policyId: 'crm-customer-pool',
-        members: [{ userId: ids['boss'] }],
+        // The round trip brings rep's records along: rep must be a member (records go to members only).
+        members: [
+          { userId: ids['boss'] },
+          ...(key === 'roundtrip' ? [{ userId: ids['rep'] }] : []),
+        ],
       });
       expect(pool.status).toBe(201);
     }

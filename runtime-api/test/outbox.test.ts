@@ -1,4 +1,5 @@
-// Webhooks leave from the outbox after commit, carry the effect key as Idempotency-Key, and are retried.
+// Webhooks leave from the outbox after commit, carry the effect key as Idempotency-Key, and are retried;
+// private targets are refused unless allowed, and redirects are not followed.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ interface Received {
 
 function receiver(
   failFirst: number,
+  redirectTo?: string,
 ): Promise<{ server: Server; url: string; received: Received[] }> {
   const received: Received[] = [];
   let failures = 0;
@@ -18,6 +20,11 @@ function receiver(
     let raw = '';
     req.on('data', (c: Buffer) => (raw += c.toString()));
     req.on('end', () => {
+      if (redirectTo) {
+        res.writeHead(302, { location: redirectTo });
+        res.end();
+        return;
+      }
       if (failures < failFirst) {
         failures++;
         res.statusCode = 503;
@@ -45,7 +52,8 @@ describe.each(backends)('outbox (%s)', (backend) => {
   let token: string;
 
   beforeAll(async () => {
-    t = await build(backend);
+    // The receiver listens on 127.0.0.1: allowed here as in local demos (POOLFLOW_WEBHOOK_ALLOW_PRIVATE=1).
+    t = await build(backend, { webhookAllowPrivate: true });
     hook = await receiver(1);
     const policy = template('crm-customer-pool') as {
       machine: { states: Record<string, Record<string, unknown>> };
@@ -104,5 +112,109 @@ describe.each(backends)('outbox (%s)', (backend) => {
     await call(t.app, t.adminToken, 'POST', '/api/clock/advance', { days: 1 });
     expect(await t.app.outbox.deliverDue()).toEqual({ delivered: 0, failed: 0 });
     expect(hook.received).toHaveLength(1);
+  });
+});
+
+/** A pool whose won state posts to `url`; returns a function that wins a fresh record. */
+async function wonHookPool(t: TestApp, url: string): Promise<() => Promise<string>> {
+  const policy = template('crm-customer-pool') as {
+    machine: { states: Record<string, Record<string, unknown>> };
+  };
+  policy.machine.states['won']!['entry'] = [{ type: 'webhook', params: { url } }];
+  await call(t.app, t.adminToken, 'POST', '/api/policies', { document: policy });
+  await call(t.app, t.adminToken, 'POST', '/api/policies/crm-customer-pool/publish', {});
+  const rep = await t.app.auth.createUser({ username: 'rep', password: 'rep-password-1' });
+  const token = await login(t.app, 'rep', 'rep-password-1');
+  await call(t.app, t.adminToken, 'POST', '/api/pools', {
+    key: 'crm',
+    name: { en: 'CRM' },
+    policyId: 'crm-customer-pool',
+    members: [{ userId: rep.id }],
+  });
+  return async () => {
+    const created = await call(t.app, token, 'POST', '/api/pools/crm/records', {
+      data: { name: 'ACME' },
+      ownerId: rep.id,
+    });
+    const id = created.body.id as string;
+    expect(
+      (await call(t.app, token, 'POST', `/api/pools/crm/records/${id}/events`, { type: 'WIN' }))
+        .body.state,
+    ).toBe('won');
+    return id;
+  };
+}
+
+const outboxRow = async (t: TestApp, recordId: string) =>
+  (await t.app.db('outbox').where({ record_id: recordId }).first()) as {
+    attempts: number;
+    done_at: Date | null;
+    last_error: string | null;
+  };
+
+describe.each(backends)('webhook targets (%s)', (backend) => {
+  it('refuses loopback targets for good unless POOLFLOW_WEBHOOK_ALLOW_PRIVATE is set', async () => {
+    const t = await build(backend);
+    const hook = await receiver(0);
+    try {
+      const win = await wonHookPool(t, hook.url);
+      const id = await win();
+      expect(await t.app.outbox.deliverDue()).toEqual({ delivered: 0, failed: 1 });
+      expect(hook.received).toEqual([]);
+      const row = await outboxRow(t, id);
+      expect(row.done_at).toBeNull();
+      expect(row.last_error).toContain(
+        'resolves to 127.0.0.1, a loopback, private or link-local address',
+      );
+      expect(row.last_error).toContain('POOLFLOW_WEBHOOK_ALLOW_PRIVATE=1');
+      // Failed for good: no retry later either.
+      await call(t.app, t.adminToken, 'POST', '/api/clock/advance', { days: 1 });
+      expect(await t.app.outbox.deliverDue()).toEqual({ delivered: 0, failed: 0 });
+      expect(hook.received).toEqual([]);
+    } finally {
+      hook.server.close();
+      await t.close();
+    }
+  });
+
+  it('refuses a name that resolves to loopback, IPv6 loopback, IPv4-mapped loopback and 0.0.0.0', async () => {
+    const hook = await receiver(0);
+    const port = new URL(hook.url).port;
+    try {
+      for (const host of ['localhost', '[::1]', '[::ffff:127.0.0.1]', '0.0.0.0']) {
+        const t = await build(backend);
+        try {
+          const id = await (await wonHookPool(t, `http://${host}:${port}/hook`))();
+          expect(await t.app.outbox.deliverDue(), host).toEqual({ delivered: 0, failed: 1 });
+          expect((await outboxRow(t, id)).last_error, host).toMatch(
+            /loopback, private or link-local/,
+          );
+        } finally {
+          await t.close();
+        }
+      }
+      expect(hook.received).toEqual([]);
+    } finally {
+      hook.server.close();
+    }
+  });
+
+  it('does not follow a redirect: a 302 is a failed delivery and the other URL gets nothing', async () => {
+    const t = await build(backend, { webhookAllowPrivate: true });
+    const target = await receiver(0);
+    const redirecting = await receiver(0, target.url);
+    try {
+      const win = await wonHookPool(t, redirecting.url);
+      const id = await win();
+      expect(await t.app.outbox.deliverDue()).toEqual({ delivered: 0, failed: 1 });
+      expect((await outboxRow(t, id)).last_error).toContain(
+        'answered 302; redirects are not followed',
+      );
+      expect(target.received).toEqual([]);
+    } finally {
+      target.server.close();
+      redirecting.server.close();
+      await t.close();
+    }
   });
 });

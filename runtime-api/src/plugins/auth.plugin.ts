@@ -1,6 +1,7 @@
-// Bearer-token authentication on every /api route except login, and role / pool-membership checks.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+// Bearer-token authentication on every /api route except login; pool routes check membership before validation.
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { requirePoolRole } from '../access.js';
 import { RuntimeError } from '../runtime.error.js';
 import type { Actor } from '../services/record.service.js';
 
@@ -16,39 +17,8 @@ declare module 'fastify' {
   }
 }
 
-export function hasRole(actor: Actor, ...roles: string[]): boolean {
-  return actor.roles.includes('admin') || roles.some((r) => actor.roles.includes(r));
-}
-
-export function requireRole(request: FastifyRequest, ...roles: string[]): void {
-  if (!hasRole(request.actor, ...roles)) {
-    throw RuntimeError.forbidden(`this needs the ${roles.join(' or ')} role`);
-  }
-}
-
-/** Members of a pool (and admins) may work in it; managers and pool admins may manage it. */
-export async function requirePoolRole(
-  app: FastifyInstance,
-  request: FastifyRequest,
-  poolKey: string,
-  level: 'member' | 'manager',
-): Promise<void> {
-  const actor = request.actor;
-  if (actor.roles.includes('admin')) return;
-  // Read with the session (AuthService.authenticate): no query here.
-  const roles = actor.poolRoles ?? {};
-  const member = Object.prototype.hasOwnProperty.call(roles, poolKey)
-    ? { role: roles[poolKey] as string }
-    : undefined;
-  if (!member) {
-    const pool = (await app.db('pools').where({ key: poolKey }).first('key')) as unknown;
-    if (!pool) throw RuntimeError.notFound(`pool ${poolKey}`);
-    throw RuntimeError.forbidden(`you are not a member of pool ${poolKey}`);
-  }
-  if (level === 'manager' && !(actor.roles.includes('manager') || member.role === 'admin')) {
-    throw RuntimeError.forbidden(`this needs a manager of pool ${poolKey}`);
-  }
-}
+// The checks live in the access module; re-exported for routes that import them from here.
+export { hasRole, requirePoolRole, requireRole } from '../access.js';
 
 export const authPlugin = fp(
   (app: FastifyInstance) => {

@@ -1,5 +1,6 @@
 // Idempotency-Key on mutating /api calls: the first response is stored per (user, key) and replayed.
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Knex } from 'knex';
@@ -9,6 +10,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set when this request holds an idempotency placeholder that its response must fill. */
     idempotency: { key: string; hash: string; owned: boolean } | null;
+    /** SHA-256 of a body the route streams (import), set while it reads it: hashed instead of the stream. */
+    bodyDigest: string | null;
   }
 }
 
@@ -79,6 +82,7 @@ export const idempotencyPlugin = fp(
     const keyHours = options.keyHours ?? DEFAULT_KEY_HOURS;
     const now = (): Knex.Raw => app.db.raw(app.clock.sql);
     app.decorateRequest('idempotency', null);
+    app.decorateRequest('bodyDigest', null);
 
     // Document (and validate) the header on every route it applies to.
     app.addHook('onRoute', (route: RouteOptions) => {
@@ -95,7 +99,12 @@ export const idempotencyPlugin = fp(
       if (!applies(request.method, request.url, request.routeOptions.config.public)) return done();
       if (key.length < 1 || key.length > 200)
         return done(RuntimeError.invalid(`/headers/${HEADER}`, 'must be 1 to 200 characters'));
-      const hash = requestHash(request.method, request.url, request.body);
+      let body: unknown = request.body;
+      if (request.bodyDigest !== null) body = `sha256:${request.bodyDigest}`;
+      else if (body instanceof Readable)
+        // A stream nobody read has no content to compare: refused rather than hashed as an object.
+        return done(RuntimeError.invalid(`/headers/${HEADER}`, 'is not supported on this route'));
+      const hash = requestHash(request.method, request.url, body);
       request.idempotency = { key, hash, owned: false };
       done();
     });

@@ -32,6 +32,8 @@ declare module 'fastify' {
 export interface ServicesOptions extends DatabaseOptions {
   clock: 'system' | 'manual';
   secret?: string | undefined;
+  /** Webhooks may target loopback and private addresses (POOLFLOW_WEBHOOK_ALLOW_PRIVATE=1). */
+  webhookAllowPrivate?: boolean | undefined;
   /** Login attempts per username and per address (default DEFAULT_LOGIN_LIMITS). */
   loginLimits?: LoginLimits | undefined;
 }
@@ -66,7 +68,10 @@ export const servicesPlugin = fp(
     );
     app.decorate('clock', clock);
     app.decorate('metrics', metrics);
-    app.decorate('outbox', new Outbox(database.knex, clock));
+    app.decorate(
+      'outbox',
+      new Outbox(database.knex, clock, { allowPrivateWebhooks: options.webhookAllowPrivate }),
+    );
     app.decorate('policies', policies);
     const records = new RecordService(database.knex, policies, clock, metrics);
     app.decorate('records', records);

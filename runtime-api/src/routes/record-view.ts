@@ -1,5 +1,6 @@
-// Maps record rows to API replies: masked fields for non-owners while pooled, timers, allowed events.
+// Maps record rows to API replies: masked fields for members who do not own the record, timers, allowed events.
 import { availableEvents, type CompiledPolicy } from '@poolflow/engine';
+import { maskData, maskedFields } from '../access.js';
 import type { RecordRow } from '../db/rows.js';
 import type { Actor } from '../services/record.service.js';
 
@@ -31,18 +32,15 @@ export interface RecordReply {
   availableEvents?: string[];
 }
 
-/** Owners, managers and admins see everything; others see pooled records with masked fields hidden. */
+/** Owners, the pool's managers and admins see everything; other members see masked fields hidden. */
 export function recordReply(
   row: RecordRow,
   compiled: CompiledPolicy,
   actor: Actor,
   detail: { now: number } | null,
 ): RecordReply {
-  const privileged =
-    row.owner_id === actor.id || actor.roles.includes('admin') || actor.roles.includes('manager');
-  const masked = row.pooled && !privileged ? (compiled.policy.entity.maskedInPool ?? []) : [];
-  const data = { ...row.data };
-  for (const field of masked) if (field in data) data[field] = '***';
+  const masked = maskedFields(actor, row, compiled);
+  const data = maskData(row.data, masked);
   const instance = row.snapshot.instance;
   const reply: RecordReply = {
     id: row.id,

@@ -1,4 +1,5 @@
 // Streaming CSV (RFC 4180: quotes, doubled quotes, newlines inside quotes) and CSV writing.
+import { StringDecoder } from 'node:string_decoder';
 
 export interface CsvRow {
   /** 1-based line number where the row starts in the file. */
@@ -6,8 +7,26 @@ export interface CsvRow {
   fields: string[];
 }
 
-/** Parses CSV from text chunks, yielding rows as soon as they are complete. */
-export async function* parseCsv(chunks: AsyncIterable<string | Buffer>): AsyncGenerator<CsvRow> {
+/** A cell or line past the parser's bound: thrown before it is held in memory. */
+export class CellTooLong extends Error {
+  constructor(
+    readonly line: number,
+    readonly max: number,
+  ) {
+    super(`line ${line} has a cell longer than ${max} characters`);
+  }
+}
+
+/**
+ * Parses CSV from text chunks, yielding rows as soon as they are complete. A cell longer than
+ * `maxCellChars` throws CellTooLong as soon as it passes the bound.
+ */
+export async function* parseCsv(
+  chunks: AsyncIterable<string | Buffer>,
+  maxCellChars = Infinity,
+): AsyncGenerator<CsvRow> {
+  // Decoded across chunk boundaries: a multi-byte character split between two chunks stays whole.
+  const decoder = new StringDecoder('utf8');
   let field = '';
   let fields: string[] = [];
   let quoted = false;
@@ -16,9 +35,10 @@ export async function* parseCsv(chunks: AsyncIterable<string | Buffer>): AsyncGe
   let rowLine = 1;
   let sawAny = false;
   for await (const chunk of chunks) {
-    const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
     for (let i = 0; i < text.length; i++) {
       const c = text[i]!;
+      if (field.length > maxCellChars) throw new CellTooLong(rowLine, maxCellChars);
       if (quoted) {
         if (pendingQuote) {
           pendingQuote = false;
@@ -52,19 +72,54 @@ export async function* parseCsv(chunks: AsyncIterable<string | Buffer>): AsyncGe
       } else field += c;
     }
   }
+  if (field.length > maxCellChars) throw new CellTooLong(rowLine, maxCellChars);
   if (sawAny || field !== '' || fields.length > 0) {
     fields.push(field.endsWith('\r') ? field.slice(0, -1) : field);
     yield { line: rowLine, fields };
   }
 }
 
+/** First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV cell. Text that a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+cmd|…`, `@SUM…`) gets a
+ * leading `'`, so it shows as text; numbers stay numbers.
+ */
+/** Splits text chunks into lines (LF or CRLF), throwing CellTooLong for a line past `maxChars`. */
+export async function* splitLines(
+  chunks: AsyncIterable<string | Buffer>,
+  maxChars = Infinity,
+): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  let line = 1;
+  let rest = '';
+  for await (const chunk of chunks) {
+    const text = rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk));
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      if (nl - start > maxChars) throw new CellTooLong(line, maxChars);
+      yield text.slice(start, text[nl - 1] === '\r' ? nl - 1 : nl);
+      line++;
+      start = nl + 1;
+    }
+    rest = text.slice(start);
+    if (rest.length > maxChars) throw new CellTooLong(line, maxChars);
+  }
+  rest += decoder.end();
+  if (rest.length > maxChars) throw new CellTooLong(line, maxChars);
+  if (rest !== '') yield rest.endsWith('\r') ? rest.slice(0, -1) : rest;
+}
+
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text =
+  let text =
     typeof value === 'object' ? JSON.stringify(value) : String(value as string | number | boolean);
+  if (typeof value !== 'number' && FORMULA_START.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** One CSV line (with its newline); every export writes through it. */
 export function csvLine(values: unknown[]): string {
   return `${values.map(csvCell).join(',')}\n`;
 }

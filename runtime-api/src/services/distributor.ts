@@ -60,9 +60,15 @@ export class Distributor {
     private readonly records: RecordService,
   ) {}
 
-  /** Assigns pooled records of push-distribution pools; returns how many were assigned. */
-  async distribute(limit = 200): Promise<number> {
-    const pools = (await this.db('pools').whereNot({ distribution: 'manual' })) as PoolRow[];
+  /**
+   * Assigns pooled records of push-distribution pools (every such pool, or only `pool`: a pool's manager
+   * runs it for their own pool); returns how many were assigned.
+   */
+  async distribute(options: { pool?: string; limit?: number } = {}): Promise<number> {
+    const limit = options.limit ?? 200;
+    const query = this.db('pools').whereNot({ distribution: 'manual' });
+    if (options.pool !== undefined) query.where({ key: options.pool });
+    const pools = (await query) as PoolRow[];
     let assigned = 0;
     for (const pool of pools) {
       const rows = (await this.db('records')

@@ -1,12 +1,12 @@
 // Imports records into a pool from CSV or NDJSON, streamed: rows are checked one by one, good rows are
 // written in batches (each row whole: record, timers, history), bad rows are reported with their line.
 import { randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { EngineError, start, type CompiledPolicy } from '@poolflow/engine';
 import type { Knex } from 'knex';
+import { poolMemberIds } from '../access.js';
 import type { Clock } from './clock.js';
-import { parseCsv } from './csv.js';
+import { parseCsv, splitLines } from './csv.js';
 import { assertEntity, type Actor } from './record.service.js';
 import { writeOutcomes, type RecordOutcome } from './record-writer.js';
 
@@ -73,7 +73,7 @@ async function* csvRows(compiled: CompiledPolicy, body: Readable): AsyncGenerato
 
 async function* ndjsonRows(body: Readable): AsyncGenerator<ParsedRow> {
   let line = 0;
-  for await (const text of createInterface({ input: body, crlfDelay: Infinity })) {
+  for await (const text of splitLines(body)) {
     line++;
     if (text.trim() === '') continue;
     try {
@@ -111,7 +111,8 @@ export async function importRecords(
   onProgress: (p: ImportProgress) => void,
 ): Promise<ImportReport> {
   const report: ImportReport = { rows: 0, imported: 0, failed: 0, errors: [] };
-  const users = new Set((await db('users').pluck('id')) as string[]);
+  // Records are only given to members of the pool (read once: rows are checked against it as they come).
+  const members = await poolMemberIds(db, poolKey);
   const fail = (line: number, path: string, message: string): void => {
     report.failed++;
     if (report.errors.length < MAX_ERRORS) report.errors.push({ line, path, message });
@@ -181,8 +182,8 @@ export async function importRecords(
       continue;
     }
     const ownerId = row.ownerId ?? null;
-    if (ownerId !== null && !users.has(ownerId)) {
-      fail(row.line, '/ownerId', `user ${ownerId} does not exist`);
+    if (ownerId !== null && !members.has(ownerId)) {
+      fail(row.line, '/ownerId', `user ${ownerId} is not a member of pool ${poolKey}`);
       continue;
     }
     batch.push({ line: row.line, data: row.data, ownerId });

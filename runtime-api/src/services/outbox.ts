@@ -2,6 +2,7 @@
 // Each delivery carries the effect's deterministic key as Idempotency-Key, so a retried webhook is safe.
 import type { Knex } from 'knex';
 import type { Clock } from './clock.js';
+import { postWebhook, WebhookRefused } from './webhook.js';
 
 export interface OutboxEffect {
   type: string;
@@ -30,25 +31,22 @@ export function retryDelayMs(attempts: number): number {
   return Math.min(3_600_000, 10_000 * 2 ** Math.max(0, attempts - 1));
 }
 
-async function postWebhook(effect: OutboxEffect, signal: AbortSignal): Promise<void> {
-  const url = String(effect['url']);
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': effect.key },
-    body: JSON.stringify(effect['body'] ?? null),
-    signal,
-  });
-  if (!res.ok) throw new Error(`webhook ${url} answered ${res.status}`);
-}
-
 export class Outbox {
   readonly #handlers = new Map<string, EffectHandler>([
-    ['webhook', (effect) => postWebhook(effect, AbortSignal.timeout(10_000))],
+    [
+      'webhook',
+      (effect) =>
+        postWebhook(effect, {
+          allowPrivate: this.options.allowPrivateWebhooks === true,
+          signal: AbortSignal.timeout(10_000),
+        }),
+    ],
   ]);
 
   constructor(
     private readonly db: Knex,
     private readonly clock: Clock,
+    private readonly options: { allowPrivateWebhooks?: boolean | undefined } = {},
   ) {}
 
   /** Custom actions' effects are delivered by a handler registered for their type. */
@@ -80,10 +78,12 @@ export class Outbox {
             .update({ done_at: new Date(now), attempts: row.attempts + 1, last_error: null });
           delivered++;
         } catch (e) {
+          // A refused target (private address, bad URL) will not change on retry: failed for good at once.
+          const final = e instanceof WebhookRefused;
           await trx('outbox')
             .where({ id: row.id })
             .update({
-              attempts: row.attempts + 1,
+              attempts: final ? MAX_ATTEMPTS : row.attempts + 1,
               next_attempt_at: new Date(now + retryDelayMs(row.attempts + 1)),
               last_error: (e as Error).message.slice(0, 500),
             });

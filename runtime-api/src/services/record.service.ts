@@ -11,6 +11,7 @@ import {
 } from '@poolflow/engine';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { Knex } from 'knex';
+import { requirePoolMember } from '../access.js';
 import type { PoolRow, RecordRow } from '../db/rows.js';
 import { RuntimeError } from '../runtime.error.js';
 import type { Clock } from './clock.js';
@@ -32,6 +33,13 @@ export interface Actor extends PoolUser {
   roles: string[];
   /** The user's pools (key -> role), read with the session: pool routes check them without a query. */
   poolRoles?: Readonly<Record<string, string>>;
+}
+
+export interface SendOptions {
+  /** Sees the locked row: a permission that depends on it (the owner) cannot change before the step. */
+  authorize?: (row: RecordRow) => void;
+  /** Where an ASSIGN's user is named in the request, for the error (default /payload/userId). */
+  assigneePath?: string;
 }
 
 export interface EventOutcome {
@@ -91,12 +99,14 @@ export class RecordService {
     data: unknown,
     ownerId: string | null,
     actor: Actor,
+    options: { ownerPath?: string } = {},
   ): Promise<EventOutcome> {
     const pool = await this.pool(poolKey);
     const compiled = await this.policies.get(pool.policy_id, pool.policy_version);
     assertEntity(compiled, data);
     return this.db.transaction(async (trx) => {
-      if (ownerId !== null) await this.assertUser(trx, ownerId, '/ownerId');
+      if (ownerId !== null)
+        await requirePoolMember(trx, poolKey, ownerId, options.ownerPath ?? '/ownerId');
       const now = await this.clock.now(trx);
       const id = randomUUID();
       const result = start(compiled, { entity: data, now, ownerId, user: actor, recordId: id });
@@ -125,7 +135,7 @@ export class RecordService {
     recordId: string,
     event: PoolEvent,
     actor: Actor,
-    options: { authorize?: (row: RecordRow) => void } = {},
+    options: SendOptions = {},
   ): Promise<EventOutcome> {
     try {
       return await this.sendLocked(poolKey, recordId, event, actor, options);
@@ -142,7 +152,7 @@ export class RecordService {
     recordId: string,
     event: PoolEvent,
     actor: Actor,
-    options: { authorize?: (row: RecordRow) => void },
+    options: SendOptions,
   ): Promise<EventOutcome> {
     return this.counted(event, () =>
       this.db.transaction(async (trx) => {
@@ -152,7 +162,7 @@ export class RecordService {
           .first()) as RecordRow | undefined;
         if (!row) throw RuntimeError.notFound(`record ${recordId} in pool ${poolKey}`);
         options.authorize?.(row);
-        return this.applyLocked(trx, row, event, actor);
+        return this.applyLocked(trx, row, event, actor, options.assigneePath);
       }),
     );
   }
@@ -201,6 +211,7 @@ export class RecordService {
     row: RecordRow,
     event: PoolEvent,
     actor: Actor,
+    assigneePath = '/payload/userId',
   ): Promise<EventOutcome> {
     const { id: recordId, pool_key: poolKey } = row;
     const compiled = await this.policies.get(row.policy_id, row.policy_version, trx);
@@ -211,7 +222,7 @@ export class RecordService {
       claimant = await this.lockClaimant(trx, poolKey, actor.id, now);
     if (event.type === 'ASSIGN') {
       const to = event.payload?.['userId'];
-      if (typeof to === 'string') await this.assertUser(trx, to, '/payload/userId');
+      if (typeof to === 'string') await requirePoolMember(trx, poolKey, to, assigneePath);
     }
     const result = step(compiled, row.snapshot, event, {
       entity: row.data,
@@ -312,11 +323,5 @@ export class RecordService {
       ],
     );
     return { owned: rows[0].owned, claimsToday: rows[0].today };
-  }
-
-  private async assertUser(trx: Knex.Transaction, userId: string, path: string): Promise<void> {
-    const user = (await trx('users').where({ id: userId }).first('id')) as
-      { id: string } | undefined;
-    if (!user) throw RuntimeError.invalid(path, `user ${userId} does not exist`);
   }
 }

@@ -1,6 +1,7 @@
 // Pool analytics from the append-only history: inflow/outflow per day, pool size, conversion, time in pool.
 import type { CompiledPolicy } from '@poolflow/engine';
 import type { Knex } from 'knex';
+import { csvLine } from './csv.js';
 
 const DAY = 86_400_000;
 
@@ -163,14 +164,15 @@ export async function poolStats(
 
 /** The daily series as CSV: one row per day and flow kind. */
 export function statsCsv(stats: PoolStats): string {
-  const lines = ['day,direction,kind,count,pool_size'];
+  // Kinds are policy-defined names: written through csvLine, quoted and neutralised like every export.
+  let out = csvLine(['day', 'direction', 'kind', 'count', 'pool_size']);
   for (const d of stats.days) {
     const rows = [
       ...Object.entries(d.inflow).map(([k, n]) => ['in', k, n] as const),
       ...Object.entries(d.outflow).map(([k, n]) => ['out', k, n] as const),
     ];
-    if (rows.length === 0) lines.push(`${d.day},,,0,${d.poolSize}`);
-    for (const [dir, kind, n] of rows) lines.push(`${d.day},${dir},${kind},${n},${d.poolSize}`);
+    if (rows.length === 0) out += csvLine([d.day, '', '', 0, d.poolSize]);
+    for (const [dir, kind, n] of rows) out += csvLine([d.day, dir, kind, n, d.poolSize]);
   }
-  return `${lines.join('\n')}\n`;
+  return out;
 }

@@ -1,8 +1,8 @@
 // Manager moves: bulk assign, move a record to another pool, and run push distribution now.
 import type { FastifyInstance } from 'fastify';
 import { EngineError } from '@poolflow/engine';
+import { requirePoolMember, requirePoolRole } from '../../access.js';
 import type { RecordRow } from '../../db/rows.js';
-import { requirePoolRole } from '../../plugins/auth.plugin.js';
 import { RuntimeError } from '../../runtime.error.js';
 
 const poolParams = { $ref: 'api.schema.json#/definitions/poolKeyParams' };
@@ -34,6 +34,8 @@ export default function manageRoutes(app: FastifyInstance): void {
     async (request) => {
       const { pool } = request.params;
       await requirePoolRole(app, request, pool, 'manager');
+      // Checked once before any record: an outsider named here is a 400 and nothing is assigned.
+      await requirePoolMember(app.db, pool, request.body.userId, '/body/userId');
       const results: {
         id: string;
         ok: boolean;
@@ -48,6 +50,7 @@ export default function manageRoutes(app: FastifyInstance): void {
             id,
             { type: 'ASSIGN', payload: { userId: request.body.userId } },
             request.actor,
+            { assigneePath: '/body/userId' },
           );
           results.push({ id, ok: true, state: row.state });
         } catch (e) {
@@ -77,6 +80,7 @@ export default function manageRoutes(app: FastifyInstance): void {
       const { pool, id } = request.params;
       const target = request.body.pool;
       await requirePoolRole(app, request, pool, 'manager');
+      if (target === pool) throw RuntimeError.invalid('/body/pool', `is the record's pool already`);
       await requirePoolRole(app, request, target, 'manager');
       return app.db.transaction(async (trx) => {
         const row = (await trx('records').where({ id, pool_key: pool }).forUpdate().first()) as
@@ -86,10 +90,12 @@ export default function manageRoutes(app: FastifyInstance): void {
         // A record keeps its policy version; it may only move between pools that run the same policy.
         if (to.policy_id !== row.policy_id) {
           throw RuntimeError.invalid(
-            '/pool',
+            '/body/pool',
             `pool ${target} runs policy ${to.policy_id}, the record runs ${row.policy_id}`,
           );
         }
+        // Its owner keeps it: they must be a member of the pool it moves to.
+        if (row.owner_id !== null) await requirePoolMember(trx, target, row.owner_id, '/body/pool');
         const now = await app.clock.now(trx);
         await trx('records')
           .where({ id })
@@ -119,7 +125,7 @@ export default function manageRoutes(app: FastifyInstance): void {
     { schema: { tags: ['pools'], params: poolParams } },
     async (request) => {
       await requirePoolRole(app, request, request.params.pool, 'manager');
-      return { assigned: await app.distributor.distribute() };
+      return { assigned: await app.distributor.distribute({ pool: request.params.pool }) };
     },
   );
 }

@@ -1,7 +1,7 @@
 // Policies (admin): drafts, validation, immutable published versions.
 import { validate, type Policy } from '@poolflow/engine';
 import type { FastifyInstance } from 'fastify';
-import { requireRole } from '../../plugins/auth.plugin.js';
+import { requirePolicyEditor } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
 
 interface PolicyRow {
@@ -45,7 +45,7 @@ function assertValid(document: unknown): asserts document is Policy {
 export default function policyRoutes(app: FastifyInstance): void {
   app.addHook('preHandler', (request, _reply, done) => {
     try {
-      requireRole(request, 'admin');
+      requirePolicyEditor(request);
       done();
     } catch (e) {
       done(e as Error);

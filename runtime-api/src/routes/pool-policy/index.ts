@@ -2,7 +2,7 @@
 // event payload forms, state labels, masked fields, claim limits) and who the pool's members are.
 import type { Policy, StateNode, Transition } from '@poolflow/engine';
 import type { FastifyInstance } from 'fastify';
-import { requirePoolRole } from '../../plugins/auth.plugin.js';
+import { requirePoolRole } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
 
 const localized = {

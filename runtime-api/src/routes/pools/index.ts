@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { PoolRow } from '../../db/rows.js';
 import { RuntimeError } from '../../runtime.error.js';
-import { requirePoolRole, requireRole } from '../../plugins/auth.plugin.js';
+import { mayAdminister, requirePoolRole, requireRole } from '../../access.js';
 
 interface PoolCreate {
   key: string;
@@ -44,7 +44,7 @@ export default function poolRoutes(app: FastifyInstance): void {
       },
     },
     async (request, reply) => {
-      requireRole(request, 'admin');
+      if (!mayAdminister(request.actor)) throw RuntimeError.forbidden('this needs the admin role');
       const body = request.body;
       const pool = await app.db.transaction(async (trx) => {
         if (await trx('pools').where({ key: body.key }).first('key')) {
@@ -104,7 +104,7 @@ export default function poolRoutes(app: FastifyInstance): void {
 
   app.get('/api/pools', { schema: { tags: ['pools'] } }, async (request) => {
     const query = app.db('pools').orderBy('key');
-    if (!request.actor.roles.includes('admin')) {
+    if (!mayAdminister(request.actor)) {
       query.whereIn(
         'key',
         app.db('pool_members').where({ user_id: request.actor.id }).select('pool_key'),

@@ -1,10 +1,16 @@
 // Records of a pool: create, list (pool / mine / all), read, send events, claim, assign, release, claim-next, history.
 import type { PoolEvent } from '@poolflow/engine';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  assertMayAct,
+  maskData,
+  maskedFields,
+  mayManagePool,
+  requirePoolRole,
+} from '../../access.js';
 import type { RecordRow } from '../../db/rows.js';
-import { requirePoolRole } from '../../plugins/auth.plugin.js';
 import { RuntimeError } from '../../runtime.error.js';
-import type { Actor, EventOutcome } from '../../services/record.service.js';
+import type { EventOutcome } from '../../services/record.service.js';
 import { recordReply } from '../record-view.js';
 
 type PoolParams = { pool: string };
@@ -49,7 +55,9 @@ export default function recordRoutes(app: FastifyInstance): void {
       // Members may create records for themselves or unowned; giving one to someone else is assigning.
       if (ownerId !== null && ownerId !== request.actor.id)
         await requirePoolRole(app, request, pool, 'manager');
-      const outcome = await app.records.create(pool, request.body.data, ownerId, request.actor);
+      const outcome = await app.records.create(pool, request.body.data, ownerId, request.actor, {
+        ownerPath: '/body/ownerId',
+      });
       return res.status(201).send(await reply(request, outcome));
     },
   );
@@ -91,8 +99,7 @@ export default function recordRoutes(app: FastifyInstance): void {
       if (q.tag) query.whereRaw('tags \\? ?', [q.tag]);
       if (q.q) {
         const pattern = `%${q.q.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-        const privileged = ['admin', 'manager'].some((r) => request.actor.roles.includes(r));
-        if (view === 'pool' && !privileged) {
+        if (view === 'pool' && !mayManagePool(request.actor, pool)) {
           // Masked fields are hidden from reps in the pool, so a search must not find records by them
           // either: match only the fields a rep can see.
           const row = await app.records.pool(pool);
@@ -168,6 +175,7 @@ export default function recordRoutes(app: FastifyInstance): void {
       request: FastifyRequest<{ Params: RecordParams; Body: Record<string, unknown> }>,
     ) => PoolEvent,
     level: 'member' | 'manager' = 'member',
+    assigneePath?: string,
   ) =>
     app.post<{ Params: RecordParams; Body: Record<string, unknown> }>(
       `/api/pools/:pool/records/:id${path}`,
@@ -181,22 +189,13 @@ export default function recordRoutes(app: FastifyInstance): void {
         const authorize = (row: RecordRow) => assertMayAct(request.actor, row, event);
         return reply(
           request,
-          await app.records.send(pool, id, event, request.actor, { authorize }),
+          await app.records.send(pool, id, event, request.actor, {
+            authorize,
+            ...(assigneePath ? { assigneePath } : {}),
+          }),
         );
       },
     );
-
-  /**
-   * Non-owners may only claim; owners act on their records; managers act on any. Checked on the row
-   * locked for the event: an ownership read before the lock could be stale by the time the event applies.
-   */
-  const assertMayAct = (actor: Actor, row: RecordRow, event: PoolEvent): void => {
-    if (event.type === 'CLAIM') return;
-    if (actor.roles.includes('admin') || actor.roles.includes('manager')) return;
-    if (event.type === 'ASSIGN') throw RuntimeError.forbidden('assigning needs a manager');
-    if (row.owner_id !== actor.id)
-      throw RuntimeError.forbidden('only the owner or a manager may do this');
-  };
 
   mutate(
     '/events',
@@ -209,6 +208,7 @@ export default function recordRoutes(app: FastifyInstance): void {
     { $ref: 'api.schema.json#/definitions/assignBody' },
     (r) => ({ type: 'ASSIGN', payload: { userId: String(r.body['userId']) } }),
     'manager',
+    '/body/userId',
   );
   mutate('/release', { $ref: 'api.schema.json#/definitions/releaseBody' }, (r) => ({
     type: 'RELEASE',
@@ -246,8 +246,16 @@ export default function recordRoutes(app: FastifyInstance): void {
     async (request) => {
       const { pool, id } = request.params;
       await requirePoolRole(app, request, pool, 'member');
-      const exists = (await app.db('records').where({ id, pool_key: pool }).first('id')) as unknown;
-      if (!exists) throw RuntimeError.notFound(`record ${id} in pool ${pool}`);
+      const record = (await app
+        .db('records')
+        .where({ id, pool_key: pool })
+        .first('id', 'pool_key', 'owner_id', 'policy_id', 'policy_version')) as
+        | Pick<RecordRow, 'id' | 'pool_key' | 'owner_id' | 'policy_id' | 'policy_version'>
+        | undefined;
+      if (!record) throw RuntimeError.notFound(`record ${id} in pool ${pool}`);
+      // Event payloads may carry a masked field's value (an event that sets the phone): hidden alike.
+      const compiled = await app.policies.get(record.policy_id, record.policy_version);
+      const masked = maskedFields(request.actor, record, compiled);
       const rows = (await app.db('history').where({ record_id: id }).orderBy('seq')) as {
         seq: number;
         at: Date;
@@ -267,7 +275,7 @@ export default function recordRoutes(app: FastifyInstance): void {
           at: h.at.toISOString(),
           actorId: h.actor_id,
           event: h.event_type,
-          payload: h.payload,
+          payload: maskData(h.payload, masked),
           from: h.from_state,
           to: h.to_state,
           ownerFrom: h.owner_from,
@@ -295,13 +303,22 @@ function decodeCursor(cursor: string, sortColumn: 'score' | 'updated_at'): [stri
       parsed.every((v) => typeof v === 'string')
     ) {
       const [value, id] = parsed as [string, string];
-      // Checked here, so a forged cursor is a 400 and never a database error.
+      // Only what encodeCursor writes round-trips (Date.parse takes forms PostgreSQL refuses), so a forged
+      // cursor is a 400 and never a database error.
       const valid =
-        sortColumn === 'score' ? Number.isFinite(Number(value)) : !Number.isNaN(Date.parse(value));
+        sortColumn === 'score'
+          ? Number.isFinite(Number(value)) && String(Number(value)) === value
+          : isoRoundTrips(value);
       if (valid && UUID.test(id)) return [value, id];
     }
   } catch {
     // fall through
   }
-  throw RuntimeError.invalid('/cursor', 'is not a cursor from a previous page');
+  throw RuntimeError.invalid('/querystring/cursor', 'is not a cursor from a previous page');
+}
+
+function isoRoundTrips(value: string): boolean {
+  const time = Date.parse(value);
+  // Years past 9999 print as +010000-…, which PostgreSQL does not read.
+  return !Number.isNaN(time) && /^\d{4}-/.test(value) && new Date(time).toISOString() === value;
 }

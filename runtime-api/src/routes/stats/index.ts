@@ -1,6 +1,6 @@
 // GET /api/pools/:pool/stats: analytics for managers (JSON, or CSV with format=csv).
 import type { FastifyInstance } from 'fastify';
-import { requirePoolRole } from '../../plugins/auth.plugin.js';
+import { requirePoolRole } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
 import { poolStats, statesOf, statsCsv } from '../../services/stats.service.js';
 

@@ -1,0 +1,136 @@
+// Who may see, act on, mask and manage what: the one place routes, views and services ask.
+import type { CompiledPolicy, PoolEvent } from '@poolflow/engine';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Knex } from 'knex';
+import { RuntimeError } from './runtime.error.js';
+import type { Actor } from './services/record.service.js';
+
+export type PoolLevel = 'member' | 'manager';
+
+/** Admins hold every role. */
+export function hasRole(actor: Actor, ...roles: string[]): boolean {
+  return actor.roles.includes('admin') || roles.some((r) => actor.roles.includes(r));
+}
+
+export function requireRole(request: FastifyRequest, ...roles: string[]): void {
+  if (!hasRole(request.actor, ...roles)) {
+    throw RuntimeError.forbidden(`this needs the ${roles.join(' or ')} role`);
+  }
+}
+
+/** The actor's role in a pool ('member' or 'admin'), read with the session; undefined for outsiders. */
+export function poolRoleOf(actor: Actor, poolKey: string): string | undefined {
+  const roles = actor.poolRoles ?? {};
+  return Object.prototype.hasOwnProperty.call(roles, poolKey) ? roles[poolKey] : undefined;
+}
+
+/** Admins, and members of the pool who are managers or the pool's own admins. */
+export function mayManagePool(actor: Actor, poolKey: string): boolean {
+  if (actor.roles.includes('admin')) return true;
+  const role = poolRoleOf(actor, poolKey);
+  return role !== undefined && (actor.roles.includes('manager') || role === 'admin');
+}
+
+export function mayWorkInPool(actor: Actor, poolKey: string): boolean {
+  return actor.roles.includes('admin') || poolRoleOf(actor, poolKey) !== undefined;
+}
+
+/** Policies (drafts, validation, publishing, simulation) are the admins'. */
+export function mayEditPolicies(actor: Actor): boolean {
+  return actor.roles.includes('admin');
+}
+
+export function requirePolicyEditor(request: FastifyRequest): void {
+  if (!mayEditPolicies(request.actor)) throw RuntimeError.forbidden('this needs the admin role');
+}
+
+/** Users, the manual clock and pool creation are the admins'. */
+export function mayAdminister(actor: Actor): boolean {
+  return actor.roles.includes('admin');
+}
+
+/**
+ * Members of a pool (and admins) may work in it; its managers may manage it. An outsider learns only that
+ * the pool exists (403) or not (404).
+ */
+export async function requirePoolRole(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  poolKey: string,
+  level: PoolLevel,
+): Promise<void> {
+  const actor = request.actor;
+  if (mayWorkInPool(actor, poolKey)) {
+    if (level === 'manager' && !mayManagePool(actor, poolKey))
+      throw RuntimeError.forbidden(`this needs a manager of pool ${poolKey}`);
+    return;
+  }
+  const pool = (await app.db('pools').where({ key: poolKey }).first('key')) as unknown;
+  if (!pool) throw RuntimeError.notFound(`pool ${poolKey}`);
+  throw RuntimeError.forbidden(`you are not a member of pool ${poolKey}`);
+}
+
+/** The record's owner and the pool's managers see every field; other members not the masked ones. */
+export function maySeeUnmasked(
+  actor: Actor,
+  poolKey: string,
+  record: { owner_id: string | null },
+): boolean {
+  return record.owner_id === actor.id || mayManagePool(actor, poolKey);
+}
+
+/** Fields of this record hidden from the actor (the policy's `entity.maskedInPool`, or none). */
+export function maskedFields(
+  actor: Actor,
+  record: { pool_key: string; owner_id: string | null },
+  compiled: CompiledPolicy,
+): string[] {
+  if (maySeeUnmasked(actor, record.pool_key, record)) return [];
+  return compiled.policy.entity.maskedInPool ?? [];
+}
+
+/** A copy of `data` with the masked fields that are present replaced by '***'. */
+export function maskData<T>(data: T, masked: string[]): T {
+  if (masked.length === 0 || data === null || typeof data !== 'object' || Array.isArray(data))
+    return data;
+  const copy = { ...(data as Record<string, unknown>) };
+  for (const field of masked) if (Object.hasOwn(copy, field)) copy[field] = '***';
+  return copy as T;
+}
+
+/**
+ * Anyone in the pool may claim; owners act on their records; managers act on any and alone assign.
+ * Checked on the row locked for the event, so ownership cannot change between the check and the step.
+ */
+export function assertMayAct(
+  actor: Actor,
+  row: { pool_key: string; owner_id: string | null },
+  event: PoolEvent,
+): void {
+  if (event.type === 'CLAIM') return;
+  if (mayManagePool(actor, row.pool_key)) return;
+  if (event.type === 'ASSIGN') throw RuntimeError.forbidden('assigning needs a manager');
+  if (row.owner_id !== actor.id)
+    throw RuntimeError.forbidden('only the owner or a manager may do this');
+}
+
+/** Records are only given to members of their pool (assign, create with an owner, import). */
+export async function requirePoolMember(
+  db: Knex | Knex.Transaction,
+  poolKey: string,
+  userId: string,
+  path: string,
+): Promise<void> {
+  const member = (await db('pool_members')
+    .where({ pool_key: poolKey, user_id: userId })
+    .first('user_id')) as unknown;
+  if (!member)
+    throw RuntimeError.invalid(path, `user ${userId} is not a member of pool ${poolKey}`);
+}
+
+/** The ids of a pool's members, for checking many rows at once (import). */
+export async function poolMemberIds(db: Knex, poolKey: string): Promise<Set<string>> {
+  return new Set(
+    (await db('pool_members').where({ pool_key: poolKey }).pluck('user_id')) as string[],
+  );
+}

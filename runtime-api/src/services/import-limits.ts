@@ -1,0 +1,114 @@
+// Import bounds (bytes, rows, cell length): the body is copied to a temporary file while counting and hashed,
+// then checked whole before any row is written, so an import past a bound writes nothing.
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { RuntimeError } from '../runtime.error.js';
+import { CellTooLong, parseCsv, splitLines } from './csv.js';
+
+export interface ImportLimits {
+  /** Largest import body in bytes (POOLFLOW_IMPORT_MAX_BYTES). */
+  maxBytes: number;
+  /** Most data rows in one import, the CSV header not counted (POOLFLOW_IMPORT_MAX_ROWS). */
+  maxRows: number;
+  /** Longest CSV cell or NDJSON line, in characters (POOLFLOW_IMPORT_MAX_CELL). */
+  maxCellChars: number;
+}
+
+export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
+  maxBytes: 10 * 1024 * 1024,
+  maxRows: 100_000,
+  maxCellChars: 100_000,
+};
+
+export function tooLarge(message: string): RuntimeError {
+  return new RuntimeError('POOL_ERR_TOO_LARGE', `/body ${message}`, [{ path: '/body', message }]);
+}
+
+export interface Spooled {
+  path: string;
+  bytes: number;
+  /** SHA-256 of the body, for Idempotency-Key (the body itself is a stream). */
+  sha256: string;
+  open(): Readable;
+  remove(): Promise<void>;
+}
+
+/**
+ * Copies a request body to a temporary file, refusing it as soon as it passes `maxBytes`. The rest of a
+ * refused body is read and dropped (not destroyed), so the client can still read the 413.
+ */
+export async function spool(body: Readable, maxBytes: number): Promise<Spooled> {
+  const path = join(tmpdir(), `poolflow-import-${randomUUID()}`);
+  const remove = () => rm(path, { force: true });
+  const hash = createHash('sha256');
+  const file = createWriteStream(path);
+  let bytes = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let refused = false;
+      const fail = (e: unknown) => {
+        if (refused) return;
+        refused = true;
+        file.destroy();
+        reject(e as Error);
+      };
+      body.on('data', (chunk: Buffer) => {
+        if (refused) return;
+        bytes += chunk.length;
+        if (bytes > maxBytes)
+          return fail(tooLarge(`is larger than the import limit of ${maxBytes} bytes`));
+        hash.update(chunk);
+        if (!file.write(chunk)) {
+          body.pause();
+          file.once('drain', () => body.resume());
+        }
+      });
+      body.once('end', () => {
+        if (!refused) file.end(() => resolve());
+      });
+      body.once('error', fail);
+      file.once('error', fail);
+    });
+  } catch (e) {
+    await remove();
+    throw e;
+  }
+  return { path, bytes, sha256: hash.digest('hex'), open: () => createReadStream(path), remove };
+}
+
+/** Counts rows and cell lengths of a spooled body; throws POOL_ERR_TOO_LARGE past a limit. */
+export async function checkImport(
+  spooled: Spooled,
+  format: 'csv' | 'ndjson',
+  limits: ImportLimits,
+): Promise<number> {
+  let rows = 0;
+  try {
+    if (format === 'csv') {
+      let header = true;
+      for await (const row of parseCsv(spooled.open(), limits.maxCellChars)) {
+        if (header) header = false;
+        else if (!(row.fields.length === 1 && row.fields[0] === '')) rows++;
+        if (rows > limits.maxRows) break;
+      }
+    } else {
+      for await (const line of splitLines(spooled.open(), limits.maxCellChars)) {
+        if (line.trim() !== '') rows++;
+        if (rows > limits.maxRows) break;
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof CellTooLong)) throw e;
+    const what = format === 'csv' ? 'a cell' : 'a line';
+    throw tooLarge(
+      `line ${e.line} has ${what} longer than the import limit of ${e.max} characters`,
+    );
+  }
+  if (rows > limits.maxRows)
+    throw tooLarge(`has more than ${limits.maxRows} rows, the import limit`);
+  return rows;
+}

@@ -1,0 +1,139 @@
+// Webhook delivery: targets that resolve to loopback, link-local or private addresses are refused (unless
+// allowed), the connection goes to the address that was checked (no DNS rebinding), redirects are not followed.
+import { lookup } from 'node:dns/promises';
+import { request as httpRequest, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
+
+/** A webhook that must not be sent (a private target, a bad URL): failed for good, never retried. */
+export class WebhookRefused extends Error {}
+
+const blocked = new BlockList();
+for (const [net, bits] of [
+  ['0.0.0.0', 8], // "this network", 0.0.0.0 reaches the local host
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10], // carrier-grade NAT
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16], // link-local, cloud metadata services
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4], // multicast
+  ['240.0.0.0', 4], // reserved, broadcast
+] as const)
+  blocked.addSubnet(net, bits, 'ipv4');
+for (const [net, bits] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7], // unique local
+  ['fe80::', 10], // link-local
+  ['ff00::', 8], // multicast
+] as const)
+  blocked.addSubnet(net, bits, 'ipv6');
+
+/** The eight 16-bit words of a valid IPv6 address (zone dropped, a dotted IPv4 tail as two words). */
+function ipv6Words(address: string): number[] {
+  let text = address.toLowerCase().split('%')[0]!;
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a = 0, b = 0, c = 0, d = 0] = dotted.slice(1).map(Number);
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const fill = tail === undefined ? [] : Array<string>(8 - h.length - t.length).fill('0');
+  return [...h, ...fill, ...t].map((w) => parseInt(w, 16));
+}
+
+/** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible or NAT64 IPv6 address. */
+function embeddedIpv4(address: string): string | null {
+  const n = ipv6Words(address);
+  const zeros = (from: number, to: number) => n.slice(from, to).every((w) => w === 0);
+  const mapped = zeros(0, 5) && (n[5] === 0xffff || n[5] === 0);
+  const nat64 = n[0] === 0x64 && n[1] === 0xff9b && zeros(2, 6);
+  if (!mapped && !nat64) return null;
+  const [hi = 0, lo = 0] = n.slice(6);
+  return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
+}
+
+/** True for addresses a webhook may not reach: loopback, private, link-local, unspecified, multicast. */
+export function isPrivateAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 4) return blocked.check(address, 'ipv4');
+  if (family !== 6) return true; // not an address at all: refuse
+  const v4 = embeddedIpv4(address);
+  if (v4 !== null && v4 !== '0.0.0.0') return blocked.check(v4, 'ipv4');
+  return blocked.check(address, 'ipv6');
+}
+
+export interface WebhookOptions {
+  /** Allow loopback and private targets (POOLFLOW_WEBHOOK_ALLOW_PRIVATE=1: tests, local demos). */
+  allowPrivate: boolean;
+  signal: AbortSignal;
+}
+
+/** The address to connect to: every address the name resolves to must be public. */
+async function checkedAddress(
+  hostname: string,
+  allowPrivate: boolean,
+): Promise<{ address: string; family: number }> {
+  const literal = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+  const addresses = isIP(literal)
+    ? [{ address: literal, family: isIP(literal) }]
+    : await lookup(literal, { all: true, verbatim: true });
+  if (addresses.length === 0) throw new Error(`webhook host ${hostname} has no address`);
+  if (!allowPrivate) {
+    const inside = addresses.find((a) => isPrivateAddress(a.address));
+    if (inside)
+      throw new WebhookRefused(
+        `webhook target ${hostname} resolves to ${inside.address}, a loopback, private or link-local address; ` +
+          'set POOLFLOW_WEBHOOK_ALLOW_PRIVATE=1 to allow it',
+      );
+  }
+  return addresses[0]!;
+}
+
+/** POSTs the effect's body as JSON with its key as Idempotency-Key; a non-2xx (3xx included) fails. */
+export async function postWebhook(
+  effect: { key: string; [field: string]: unknown },
+  options: WebhookOptions,
+): Promise<void> {
+  let url: URL;
+  try {
+    url = new URL(String(effect['url']));
+  } catch {
+    throw new WebhookRefused(`webhook URL ${String(effect['url'])} is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new WebhookRefused(`webhook URL ${url.href} is not http or https`);
+  const target = await checkedAddress(url.hostname, options.allowPrivate);
+  // The socket connects to the checked address; the URL's host still names the server (Host, TLS SNI).
+  const pinned: LookupFunction = (_host, lookupOptions, callback) => {
+    if (lookupOptions.all) callback(null, [target]);
+    else callback(null, target.address, target.family);
+  };
+  const body = JSON.stringify(effect['body'] ?? null);
+  const request: RequestOptions = {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      'idempotency-key': effect.key,
+    },
+    lookup: pinned,
+    signal: options.signal,
+  };
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, request, (res) => {
+      res.resume(); // the answer's body is not read, only its status
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+  if (status >= 300 && status < 400)
+    throw new Error(`webhook ${url.href} answered ${status}; redirects are not followed`);
+  if (status < 200 || status >= 300) throw new Error(`webhook ${url.href} answered ${status}`);
+}

@@ -1,0 +1,160 @@
+// Imports past their byte, row or cell bound are refused whole (413) with memory bounded; an idempotent import
+// replays its first report; CSV exports neutralise cells a spreadsheet would run as formulas.
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csvCell } from '../src/services/csv.js';
+import { backends, build, crmPool, type TestApp } from './helpers.js';
+
+describe.each(backends)('import limits and CSV export (%s)', (backend) => {
+  let t: TestApp;
+  let tokens: Record<string, string>;
+  const limits = { maxBytes: 64 * 1024 * 1024, maxRows: 50, maxCellChars: 1000 };
+  const count = async () =>
+    Number(((await t.app.db('records').count({ n: '*' }).first()) as { n: unknown }).n);
+  const importCsv = (payload: string | Readable, headers: Record<string, string> = {}) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/pools/crm/import',
+      headers: {
+        authorization: `Bearer ${tokens['boss']}`,
+        'content-type': 'text/csv',
+        ...headers,
+      },
+      payload,
+    });
+  const rows = (n: number, prefix = 'Co') =>
+    ['name,industry', ...Array.from({ length: n }, (_, i) => `${prefix} ${i},trade`)].join('\n');
+
+  beforeAll(async () => {
+    t = await build(backend, { importLimits: limits });
+    ({ tokens } = await crmPool(t, { boss: { roles: ['manager'] } }));
+  });
+  afterAll(() => t.close());
+
+  it('refuses more rows than the limit with 413, writing none of them', async () => {
+    const before = await count();
+    const res = await importCsv(rows(51));
+    expect(res.statusCode).toBe(413);
+    expect(res.json().error).toMatchObject({
+      code: 'POOL_ERR_TOO_LARGE',
+      message: '/body has more than 50 rows, the import limit',
+      details: [{ path: '/body' }],
+    });
+    expect(await count()).toBe(before);
+    expect((await importCsv(rows(50))).json()).toMatchObject({ imported: 50, failed: 0 });
+    expect(await count()).toBe(before + 50);
+  });
+
+  it('refuses a cell past the limit, naming its line, and an NDJSON line past it', async () => {
+    const before = await count();
+    const res = await importCsv(`name,industry\nFine,trade\n${'x'.repeat(1001)},trade\n`);
+    expect(res.statusCode).toBe(413);
+    expect(res.json().error.message).toBe(
+      '/body line 3 has a cell longer than the import limit of 1000 characters',
+    );
+    const nd = await importCsv(`{"data":{"name":"${'y'.repeat(1000)}"}}\n`, {
+      'content-type': 'application/x-ndjson',
+    });
+    expect(nd.statusCode).toBe(413);
+    expect(nd.json().error.message).toContain('line 1 has a line longer than');
+    expect(await count()).toBe(before);
+  });
+
+  it('streams a 20 MB cell through without holding it: 413 and the heap stays small', async () => {
+    const before = await count();
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const body = Readable.from(
+      (function* () {
+        yield Buffer.from('name,industry\n');
+        for (let i = 0; i < 320; i++) yield chunk; // 20 MB in one cell
+        yield Buffer.from(',trade\n');
+      })(),
+    );
+    const heap = process.memoryUsage().heapUsed;
+    const res = await importCsv(body);
+    const grew = process.memoryUsage().heapUsed - heap;
+    expect(res.statusCode).toBe(413);
+    expect(res.json().error.code).toBe('POOL_ERR_TOO_LARGE');
+    expect(grew).toBeLessThan(16 * 1024 * 1024);
+    expect(await count()).toBe(before);
+  });
+
+  it('refuses a body over the byte limit, by its length or while it streams', async () => {
+    const small = await build(backend, { importLimits: { maxBytes: 1000 } });
+    try {
+      const { tokens: own } = await crmPool(small, { boss: { roles: ['manager'] } });
+      const send = (payload: string | Readable) =>
+        small.app.inject({
+          method: 'POST',
+          url: '/api/pools/crm/import',
+          headers: { authorization: `Bearer ${own['boss']}`, 'content-type': 'text/csv' },
+          payload,
+        });
+      const declared = await send(rows(100));
+      expect(declared.statusCode).toBe(413);
+      expect(declared.json().error.message).toBe(
+        '/body is larger than the import limit of 1000 bytes',
+      );
+      // No content-length: counted as it arrives.
+      const streamed = await send(Readable.from([Buffer.from(rows(100))]));
+      expect(streamed.statusCode).toBe(413);
+      expect(streamed.json().error.message).toBe(
+        '/body is larger than the import limit of 1000 bytes',
+      );
+      expect(Number((await small.app.db('records').count({ n: '*' }).first())?.['n'])).toBe(0);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('refuses an import that is not CSV or NDJSON, naming the content type', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/pools/crm/import',
+      headers: { authorization: `Bearer ${tokens['boss']}` },
+      payload: { data: { name: 'x' } },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details).toEqual([
+      { path: '/headers/content-type', message: 'must be text/csv or application/x-ndjson' },
+    ]);
+  });
+
+  it('replays an import sent again with the same Idempotency-Key, and refuses the key for another body', async () => {
+    const before = await count();
+    const headers = { 'idempotency-key': 'import-1' };
+    const first = await importCsv(rows(3, 'Idem'), headers);
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({ rows: 3, imported: 3 });
+    const again = await importCsv(rows(3, 'Idem'), headers);
+    expect(again.statusCode).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json()).toEqual(first.json());
+    expect(await count()).toBe(before + 3);
+    const other = await importCsv(rows(4, 'Idem'), headers);
+    expect(other.statusCode).toBe(422);
+    expect(other.json().error.code).toBe('POOL_ERR_IDEMPOTENCY_MISMATCH');
+    expect(await count()).toBe(before + 3);
+  });
+
+  it('neutralises formula cells in the CSV export', async () => {
+    const names = ['=HYPERLINK("http://x","y")', '+cmd|calc', '-2+3', '@SUM(A1)', '\tTab', '\rCR'];
+    const body = ['name,industry', ...names.map((n) => `${csvCell(n)},trade`)].join('\n');
+    expect((await importCsv(body)).json()).toMatchObject({ imported: names.length, failed: 0 });
+    const exported = await t.app.inject({
+      method: 'GET',
+      url: '/api/pools/crm/export',
+      headers: { authorization: `Bearer ${tokens['boss']}` },
+    });
+    for (const cell of [
+      `"'=HYPERLINK(""http://x"",""y"")"`,
+      `'+cmd|calc`,
+      `'-2+3`,
+      `'@SUM(A1)`,
+      `'\tTab`,
+      `"'\rCR"`,
+    ])
+      expect(exported.body).toContain(`,${cell},trade,`);
+    expect(csvCell(-5)).toBe('-5'); // numbers stay numbers
+  });
+});
