@@ -111,6 +111,33 @@ function userEventOf(event: { type: string }): PoolEvent {
   return event;
 }
 
+// One Ajv for every compile, its validators by schema text: a new Ajv per compile cost tens of
+// milliseconds, on the request thread of every simulation.
+const payloadAjv = new Ajv2020({ allErrors: true, strict: false });
+(addFormatsModule as unknown as (a: Ajv2020) => void)(payloadAjv);
+const payloadValidators = new Map<string, ValidateFunction>();
+
+function payloadValidator(schema: object): ValidateFunction {
+  const key = JSON.stringify(schema);
+  let validator = payloadValidators.get(key);
+  if (validator === undefined) {
+    if (payloadValidators.size >= 1000) {
+      payloadValidators.clear();
+      payloadAjv.removeSchema();
+    }
+    try {
+      validator = payloadAjv.compile(schema);
+    } catch {
+      // An `$id` another schema already took: this one gets an Ajv of its own.
+      const own = new Ajv2020({ allErrors: true, strict: false });
+      (addFormatsModule as unknown as (a: Ajv2020) => void)(own);
+      validator = own.compile(schema);
+    }
+    payloadValidators.set(key, validator);
+  }
+  return validator;
+}
+
 export function compile(policy: Policy): CompiledPolicy {
   const result = validate(policy);
   if (!result.valid) {
@@ -296,11 +323,9 @@ export function compile(policy: Policy): CompiledPolicy {
     machineConfig as never,
   ) as unknown as AnyStateMachine;
 
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  (addFormatsModule as unknown as (a: Ajv2020) => void)(ajv);
   const payloadValidators = new Map<string, ValidateFunction>();
   for (const [type, def] of Object.entries(policy.events ?? {})) {
-    if (def.payload) payloadValidators.set(type, ajv.compile(def.payload));
+    if (def.payload) payloadValidators.set(type, payloadValidator(def.payload));
   }
 
   return {

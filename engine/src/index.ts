@@ -36,6 +36,7 @@ export type {
 export {
   simulate,
   checkScenario,
+  SIMULATION_LIMITS,
   type SimulationResult,
   type TraceEntry,
   type ExpectationFailure,

@@ -5,6 +5,7 @@ import scenarioSchema from '@poolflow/schemas/scenario.schema.json' with { type:
 import { compile, type CompiledPolicy } from './compile.js';
 import { addDuration } from './duration.js';
 import { EngineError } from './engine.error.js';
+import { scaledBudget, withinBudget } from './logic/budget.js';
 import type { Policy, Scenario } from './schema.types.js';
 import { start, step } from './step.js';
 import type { Effect, JsonObject, PoolSnapshot, PoolUser } from './types.js';
@@ -46,6 +47,29 @@ const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats(ajv);
 const validateScenario = ajv.compile(scenarioSchema);
 const DEFAULT_START = '2026-01-05T09:00:00+08:00';
+
+/**
+ * What one simulation may do, so that it stays within tens of milliseconds (a simulation runs on
+ * the request thread). Past a limit it stops with POOL_ERR_RULE_BUDGET (422), details name the limit.
+ */
+export const SIMULATION_LIMITS = Object.freeze({
+  /** Steps of the scenario. */
+  maxSteps: 500,
+  /** Timers fired between steps, over the whole simulation. */
+  maxTimerFirings: 1_000,
+  /** Trace entries (start, steps, timer firings). */
+  maxTraceEntries: 1_500,
+  /** The rule budget of the whole simulation, in rule budgets of one evaluation (budget.ts). */
+  ruleBudgets: 5,
+});
+
+function overSimulationBudget(what: string, trace: readonly TraceEntry[]): never {
+  throw new EngineError('POOL_ERR_RULE_BUDGET', `the simulation exceeded its budget: ${what}`, {
+    limit: what,
+    traceEntries: trace.length,
+    lastAt: trace[trace.length - 1]?.at ?? null,
+  });
+}
 const DAY = 86_400_000;
 
 export function checkScenario(scenario: unknown): { path: string; message: string }[] {
@@ -60,14 +84,32 @@ function dayOf(ts: number): number {
   return Math.floor(ts / DAY);
 }
 
-/** Simulates one record's life. `policy` may be a document or an already compiled policy. */
+/**
+ * Simulates one record's life. `policy` may be a document or an already compiled policy. The whole
+ * simulation runs under SIMULATION_LIMITS and one rule budget (SIMULATION_LIMITS.ruleBudgets times
+ * the engine's): past either, POOL_ERR_RULE_BUDGET.
+ */
 export function simulate(policy: Policy | CompiledPolicy, scenario: Scenario): SimulationResult {
+  return withinBudget(
+    () => simulateUnbudgeted(policy, scenario),
+    scaledBudget(SIMULATION_LIMITS.ruleBudgets),
+  );
+}
+
+function simulateUnbudgeted(policy: Policy | CompiledPolicy, scenario: Scenario): SimulationResult {
   const problems = checkScenario(scenario);
   if (problems.length > 0) {
     throw new EngineError(
       'POOL_ERR_INVALID_PAYLOAD',
       `scenario is invalid: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
       problems,
+    );
+  }
+  if (scenario.steps.length > SIMULATION_LIMITS.maxSteps) {
+    throw new EngineError(
+      'POOL_ERR_INVALID_PAYLOAD',
+      `scenario has ${scenario.steps.length} steps, more than ${SIMULATION_LIMITS.maxSteps}`,
+      [{ path: '/steps', message: `must have at most ${SIMULATION_LIMITS.maxSteps} items` }],
     );
   }
   const compiled = 'machine' in policy && 'pooledStates' in policy ? policy : compile(policy);
@@ -103,6 +145,9 @@ export function simulate(policy: Policy | CompiledPolicy, scenario: Scenario): S
       .filter((e): e is Extract<Effect, { type: 'notify' }> => e.type === 'notify')
       .map((e) => ({ to: e.to, kind: e.kind, message: e.message.en }));
     for (const n of notified) notifiedSince.push(...n.to);
+    if (trace.length >= SIMULATION_LIMITS.maxTraceEntries) {
+      overSimulationBudget(`more than ${SIMULATION_LIMITS.maxTraceEntries} trace entries`, trace);
+    }
     trace.push({ ...entry, notified });
   };
   push({
@@ -118,12 +163,16 @@ export function simulate(policy: Policy | CompiledPolicy, scenario: Scenario): S
     effects: first.effects,
   });
 
+  let firings = 0;
   const fireTimersUntil = (until: number): void => {
-    for (let guard = 0; guard < 10_000; guard++) {
+    for (;;) {
       const due = Object.entries(snapshot.timers)
         .filter(([, t]) => t.dueAt <= until)
         .sort((a, b) => a[1].dueAt - b[1].dueAt || a[0].localeCompare(b[0]))[0];
       if (!due) return;
+      if (++firings > SIMULATION_LIMITS.maxTimerFirings) {
+        overSimulationBudget(`more than ${SIMULATION_LIMITS.maxTimerFirings} timer firings`, trace);
+      }
       const [timerKey, timer] = due;
       const r = step(
         compiled,
@@ -188,7 +237,8 @@ export function simulate(policy: Policy | CompiledPolicy, scenario: Scenario): S
           effects: r.effects,
         });
       } catch (e) {
-        if (!(e instanceof EngineError)) throw e;
+        // A refused event is part of the story; a rule over budget ends the simulation.
+        if (!(e instanceof EngineError) || e.code === 'POOL_ERR_RULE_BUDGET') throw e;
         rejected = e;
         push({
           at: new Date(at).toISOString(),

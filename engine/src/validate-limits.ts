@@ -38,6 +38,8 @@ interface Cost {
 
 /** Where the document first nests deeper than `max`, or undefined. Iterative: no stack to blow. */
 export function tooDeepAt(document: unknown, max = RULE_LIMITS.maxJsonDepth): string | undefined {
+  // First without pointers (a policy of a megabyte has a lot of nodes), then the path if needed.
+  if (!deeperThan(document, max)) return undefined;
   const stack: [unknown, string, number][] = [[document, '', 0]];
   while (stack.length > 0) {
     const [value, pointer, depth] = stack.pop() as [unknown, string, number];
@@ -48,6 +50,34 @@ export function tooDeepAt(document: unknown, max = RULE_LIMITS.maxJsonDepth): st
     }
   }
   return undefined;
+}
+
+function deeperThan(document: unknown, max: number): boolean {
+  const values: unknown[] = [document];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const value = values.pop();
+    const depth = depths.pop() as number;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= max) return true;
+    if (Array.isArray(value)) {
+      for (const child of value) {
+        if (child !== null && typeof child === 'object') {
+          values.push(child);
+          depths.push(depth + 1);
+        }
+      }
+    } else {
+      for (const key of Object.keys(value)) {
+        const child = (value as Record<string, unknown>)[key];
+        if (child !== null && typeof child === 'object') {
+          values.push(child);
+          depths.push(depth + 1);
+        }
+      }
+    }
+  }
+  return false;
 }
 
 /** Costs of named rules, with their call graph walked once; recursion is reported, not followed. */

@@ -220,13 +220,13 @@ export function nodeCount(logic: unknown): number {
 
 /**
  * Runs `fn` as one budgeted unit: evaluations inside share one budget (a step's guards, delays and
- * score together). Inside an open unit it just runs. An EngineError a guard threw comes out as
- * itself, not as the plain Error XState wraps it in.
+ * score together). Inside an open unit (a step of a simulation) it shares that unit's budget. An
+ * EngineError a guard threw comes out as itself, not as the plain Error XState wraps it in.
  */
 export function withinBudget<T>(fn: () => T, limits?: RuleBudget): T {
   const m = meter;
-  if (m.scopes > 0 || m.active > 0) return fn();
-  resetMeter(limits);
+  if (m.scopes > 0 || m.active > 0) m.lastError = undefined;
+  else resetMeter(limits);
   m.scopes++;
   try {
     return fn();
