@@ -11,6 +11,7 @@ function validBody(route: ApiRoute, ids: Record<string, string>): unknown {
   const crm = template('crm-customer-pool');
   const bodies: Record<string, unknown> = {
     'POST /api/users': { username: 'mallory', password: 'mallory-password', roles: ['admin'] },
+    'PATCH /api/users/:id': { disabled: true },
     'POST /api/policies': { document: { ...crm, id: 'evil-policy' } },
     'PUT /api/policies/:id/draft': { document: crm },
     'POST /api/policies/validate': { document: crm },
@@ -110,12 +111,12 @@ describe.each(backends)('security (%s)', (backend) => {
       (r) =>
         r.method !== 'HEAD' &&
         (r.url.startsWith('/api/policies') ||
-          r.url === '/api/users' ||
+          r.url.startsWith('/api/users') ||
           ['POST /api/pools', 'PATCH /api/pools/:pool', 'POST /api/clock/advance'].includes(
             routeName(r),
           )),
     );
-    expect(adminOnly.length).toBe(13);
+    expect(adminOnly.length).toBe(14);
     const before = await snapshot();
     for (const route of adminOnly) {
       const res = await call(
@@ -174,5 +175,39 @@ describe.each(backends)('security (%s)', (backend) => {
     );
     expect(assign.status).toBe(403);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('sends security headers on the designer, the API, the docs and error replies', async () => {
+    const replies = {
+      designer: await t.app.inject({ method: 'GET', url: '/' }),
+      api: await t.app.inject({
+        method: 'GET',
+        url: '/api/me',
+        headers: { authorization: `Bearer ${tokens['alice']}` },
+      }),
+      docs: await t.app.inject({ method: 'GET', url: '/docs' }),
+      unauthenticated: await t.app.inject({ method: 'GET', url: '/api/me' }),
+      badBody: await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'alice' },
+      }),
+      notFound: await t.app.inject({ method: 'GET', url: '/api/no-such-route' }),
+    };
+    expect(Object.values(replies).map((r) => r.statusCode)).toEqual([200, 200, 200, 401, 400, 404]);
+    for (const [name, reply] of Object.entries(replies)) {
+      expect(reply.headers, name).toMatchObject({
+        'x-frame-options': 'DENY',
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+      });
+      const csp = String(reply.headers['content-security-policy']);
+      expect(csp, name).toContain("default-src 'self'");
+      expect(csp, name).toContain("script-src 'self'");
+      expect(csp, name).toContain("frame-ancestors 'none'");
+      // No inline script anywhere; only the designer may eval (Ajv compiles its JSON Schemas).
+      expect(csp, name).not.toMatch(/script-src[^;]*unsafe-inline/);
+      expect(/script-src[^;]*unsafe-eval/.test(csp), name).toBe(name === 'designer');
+    }
   });
 });

@@ -21,7 +21,10 @@ export async function login(username: string, password: string): Promise<User> {
   return user;
 }
 
+/** Ends the session on the server too (its token stops working), then forgets it here. */
 export function logout(): void {
+  // Sent before the token is cleared (api() reads it now); the reply does not matter.
+  void api('POST', '/api/auth/logout').catch(() => undefined);
   setToken(null);
   globalThis.localStorage?.removeItem(USER_KEY);
 }

@@ -1,6 +1,7 @@
 // Sign-in form.
 import { useState, type FormEvent } from 'react';
 import { login, type User } from '../api/auth.api.js';
+import { ApiError } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
 
 export function LoginPage({ onLogin }: { onLogin: (user: User) => void }) {
@@ -16,8 +17,12 @@ export function LoginPage({ onLogin }: { onLogin: (user: User) => void }) {
     setError(null);
     try {
       onLogin(await login(username, password));
-    } catch {
-      setError(t('loginFailed'));
+    } catch (e) {
+      // 429: too many attempts for this username or address; the reply says for how many seconds.
+      if (e instanceof ApiError && e.status === 429) {
+        const seconds = (e.details as { retryAfter?: number } | undefined)?.retryAfter ?? 60;
+        setError(t('loginRateLimited', { minutes: Math.ceil(seconds / 60) }));
+      } else setError(t('loginFailed'));
     } finally {
       setBusy(false);
     }

@@ -2,25 +2,32 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
+const policy = (script: string): string =>
+  [
+    "default-src 'self'",
+    `script-src ${script}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+
 /**
- * Scripts only from this origin (the designer's Vite build and Swagger UI load theirs as files). Styles
- * also inline: React Flow and Swagger UI set style attributes and inject <style> elements.
+ * Scripts only from this origin, as files (no inline script anywhere). Styles also inline: React Flow and
+ * Swagger UI set style attributes and inject <style> elements.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const API_CSP = policy("'self'");
+/**
+ * The designer also needs eval: the engine and the record forms compile JSON Schemas with Ajv, which
+ * builds its validators with `new Function`. Inline scripts stay refused.
+ */
+export const DESIGNER_CSP = policy("'self' 'unsafe-eval'");
 
 export const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy': CONTENT_SECURITY_POLICY,
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
@@ -30,9 +37,13 @@ export const SECURITY_HEADERS: Record<string, string> = {
 export const securityHeadersPlugin = fp(
   (app: FastifyInstance) => {
     // onSend runs for every reply, error and 404 replies included.
-    app.addHook('onSend', (_request, reply, payload, done) => {
+    app.addHook('onSend', (request, reply, payload, done) => {
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
         if (!reply.hasHeader(name)) void reply.header(name, value);
+      }
+      if (!reply.hasHeader('content-security-policy')) {
+        const strict = request.url.startsWith('/api/') || request.url.startsWith('/docs');
+        void reply.header('content-security-policy', strict ? API_CSP : DESIGNER_CSP);
       }
       done(null, payload);
     });
