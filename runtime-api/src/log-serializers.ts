@@ -72,6 +72,12 @@ export function withSafeSerializers(logger: LoggerOption): LoggerOption {
   const options = logger === true ? {} : logger;
   return {
     ...options,
-    serializers: { ...options.serializers, req: requestLine, err: (e: Error) => safeError(e) },
+    // `error` too: a log call that names its error so gets the same treatment as Fastify's `err`.
+    serializers: {
+      ...options.serializers,
+      req: requestLine,
+      err: (e: Error) => safeError(e),
+      error: (e: unknown) => safeError(e),
+    },
   };
 }

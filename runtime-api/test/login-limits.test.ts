@@ -130,6 +130,23 @@ describe.each(backends)('login limits (%s)', (backend) => {
     expect((await attempt(t.app, 'carol', 'carol-password-12', '198.51.100.78')).status).toBe(200);
   });
 
+  it('counts IPv6 addresses by their /64 network', async () => {
+    await advance(15);
+    for (let i = 0; i < 30; i++) {
+      const address = `2001:db8:aa:bb::${(i + 1).toString(16)}`;
+      expect((await attempt(t.app, `spray6-${i}`, 'password-spray', address)).status).toBe(401);
+    }
+    const sameNetwork = await attempt(
+      t.app,
+      'carol',
+      'carol-password-12',
+      '2001:db8:aa:bb:ffff::1',
+    );
+    expect(sameNetwork.status).toBe(429);
+    const otherNetwork = await attempt(t.app, 'carol', 'carol-password-12', '2001:db8:aa:cc::1');
+    expect(otherNetwork.status).toBe(200);
+  });
+
   it('does not count successful logins against the address', async () => {
     await advance(15);
     for (let i = 0; i < 35; i++) {

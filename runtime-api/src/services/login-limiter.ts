@@ -18,6 +18,28 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimits = { perUser: 5, perAddress: 30, w
 
 export type AttemptKind = 'user' | 'address';
 
+/**
+ * The address an attempt is counted against: an IPv4 address as it is (also when IPv4-mapped), an IPv6
+ * address by its /64 network, since one host is usually given a whole /64 and could rotate through it.
+ */
+export function addressKey(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail = ''] = ip.split('%')[0]!.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = ip.includes('::') && tail ? tail.split(':') : [];
+  const groups = [
+    ...left,
+    ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'),
+    ...right,
+  ];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}
+
 interface Counted {
   kind: AttemptKind;
   attempts: number;
@@ -50,7 +72,7 @@ export class LoginLimiter {
                     THEN 1 ELSE a.attempts + 1 END
        RETURNING kind, attempts,
          ceil(extract(epoch FROM a.window_start + make_interval(secs => ?) - ${now})) AS retry_after`,
-      [username, address, windowSecs, windowSecs, windowSecs],
+      [username, addressKey(address), windowSecs, windowSecs, windowSecs],
     );
     const over = rows.filter((r) => r.attempts > this.limitOf(r.kind));
     if (over.length === 0) return;
@@ -66,7 +88,7 @@ export class LoginLimiter {
   async succeeded(username: string, address: string): Promise<void> {
     await this.db('login_attempts').where({ kind: 'user', key: username }).delete();
     await this.db('login_attempts')
-      .where({ kind: 'address', key: address })
+      .where({ kind: 'address', key: addressKey(address) })
       .where('attempts', '>', 0)
       .decrement('attempts', 1);
   }
