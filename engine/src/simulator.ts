@@ -90,10 +90,21 @@ function dayOf(ts: number): number {
  * the engine's): past either, POOL_ERR_RULE_BUDGET.
  */
 export function simulate(policy: Policy | CompiledPolicy, scenario: Scenario): SimulationResult {
-  return withinBudget(
-    () => simulateUnbudgeted(policy, scenario),
-    scaledBudget(SIMULATION_LIMITS.ruleBudgets),
-  );
+  try {
+    return withinBudget(
+      () => simulateUnbudgeted(policy, scenario),
+      scaledBudget(SIMULATION_LIMITS.ruleBudgets),
+    );
+  } catch (e) {
+    if (!(e instanceof EngineError) || e.code !== 'POOL_ERR_RULE_BUDGET') throw e;
+    if (e.message.startsWith('the simulation')) throw e;
+    // The rule budget is the whole simulation's: say so, or a cheap rule would look guilty.
+    throw new EngineError(
+      'POOL_ERR_RULE_BUDGET',
+      `the simulation exceeded its rule budget (${SIMULATION_LIMITS.ruleBudgets} times one evaluation's): ${e.message}`,
+      e.details,
+    );
+  }
 }
 
 function simulateUnbudgeted(policy: Policy | CompiledPolicy, scenario: Scenario): SimulationResult {

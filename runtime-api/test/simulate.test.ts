@@ -1,8 +1,10 @@
-// Simulation over HTTP: a document and a scenario give the engine's trace; bad input names the path.
+// Simulation over HTTP: a document and a scenario give the engine's trace; bad input names the path;
+// only policy editors may simulate, and costly rules end in 400 or 422 while /healthz keeps answering.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, build, call, login, template, type TestApp } from './helpers.js';
+import { catGrowth, fanOut, nestedMap, reduceDoubling } from '../../engine/test/attacks.js';
+import { backends, build, call, listen, login, template, type TestApp } from './helpers.js';
 
 const scenario = (file: string) =>
   JSON.parse(
@@ -15,17 +17,19 @@ const scenario = (file: string) =>
 describe.each(backends)('simulate (%s)', (backend) => {
   let t: TestApp;
   let member: string;
+  let editor: string;
   const crm = template('crm-customer-pool');
 
   beforeAll(async () => {
     t = await build(backend);
     await t.app.auth.createUser({ username: 'rep', password: 'rep-password', roles: ['member'] });
     member = await login(t.app, 'rep', 'rep-password');
+    editor = t.adminToken;
   });
   afterAll(() => t.close());
 
   it('runs a template scenario and returns the trace: reminder, release, claim', async () => {
-    const res = await call(t.app, member, 'POST', '/api/simulate', {
+    const res = await call(t.app, editor, 'POST', '/api/simulate', {
       document: crm,
       scenario: scenario('01-release-after-30-days.json'),
     });
@@ -46,7 +50,7 @@ describe.each(backends)('simulate (%s)', (backend) => {
   });
 
   it('shows a refused claim with its code, and unmet expectations as failures', async () => {
-    const res = await call(t.app, member, 'POST', '/api/simulate', {
+    const res = await call(t.app, editor, 'POST', '/api/simulate', {
       document: crm,
       scenario: {
         users: { alice: {}, bob: {} },
@@ -66,7 +70,7 @@ describe.each(backends)('simulate (%s)', (backend) => {
 
   it('refuses an invalid policy with its problems as details', async () => {
     const broken = { ...crm, machine: { ...(crm['machine'] as object), initial: 'nowhere' } };
-    const res = await call(t.app, member, 'POST', '/api/simulate', {
+    const res = await call(t.app, editor, 'POST', '/api/simulate', {
       document: broken,
       scenario: scenario('01-release-after-30-days.json'),
     });
@@ -78,7 +82,7 @@ describe.each(backends)('simulate (%s)', (backend) => {
   });
 
   it('refuses an invalid scenario, naming the path inside it', async () => {
-    const res = await call(t.app, member, 'POST', '/api/simulate', {
+    const res = await call(t.app, editor, 'POST', '/api/simulate', {
       document: crm,
       scenario: { steps: [{ at: 'tomorrow' }] },
     });
@@ -89,8 +93,106 @@ describe.each(backends)('simulate (%s)', (backend) => {
     ]);
     expect(res.body.error.message).toContain('/scenario/steps/0/at');
 
-    const missing = await call(t.app, member, 'POST', '/api/simulate', { document: crm });
+    const missing = await call(t.app, editor, 'POST', '/api/simulate', { document: crm });
     expect(missing.status).toBe(400);
     expect(missing.body.error.details[0].path).toBe('/body/scenario');
+  });
+
+  it('refuses a member who may not edit policies (403), before looking at the body', async () => {
+    const res = await call(t.app, member, 'POST', '/api/simulate', {
+      document: crm,
+      scenario: scenario('01-release-after-30-days.json'),
+    });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('POOL_ERR_FORBIDDEN');
+  });
+
+  it('refuses the issue’s fan-out and nested-map attacks by validation (400, problem codes)', async () => {
+    const owned = { entity: { name: 'ACME' }, owner: 'alice', steps: [{ at: 'P1D' }] };
+    for (const [document, code] of [
+      [fanOut(3, 16), 'rule-fan-out'],
+      [fanOut(4, 16), 'rule-fan-out'],
+      [nestedMap(5, 100), 'rule-nested-loops'],
+    ] as const) {
+      const res = await call(t.app, editor, 'POST', '/api/simulate', { document, scenario: owned });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('POOL_ERR_INVALID_POLICY');
+      expect(res.body.error.details).toContainEqual(
+        expect.objectContaining({ code, path: '/document/score' }),
+      );
+    }
+  });
+
+  it('refuses a zero-minute timer loop by validation (timer-cycle), and ends a long one at its budget (422)', async () => {
+    const looping = (minutes: number) => {
+      const document = template('crm-customer-pool') as {
+        delays: Record<string, unknown>;
+        machine: { states: Record<string, { after?: Record<string, unknown> }> };
+      };
+      document.delays['loop'] = { minutes };
+      const owned = document.machine.states['owned'] as { after?: Record<string, unknown> };
+      owned.after = { ...owned.after, loop: { target: 'owned', reenter: true } };
+      return document;
+    };
+    const month = { entity: { name: 'ACME' }, owner: 'alice', steps: [{ at: 'P30D' }] };
+    const zero = await call(t.app, editor, 'POST', '/api/simulate', {
+      document: looping(0),
+      scenario: month,
+    });
+    expect(zero.status).toBe(400);
+    expect(zero.body.error.details).toContainEqual(
+      expect.objectContaining({
+        code: 'timer-cycle',
+        path: '/document/machine/states/owned/after/loop',
+      }),
+    );
+    const minute = await call(t.app, editor, 'POST', '/api/simulate', {
+      document: looping(1),
+      scenario: month,
+    });
+    expect(minute.status).toBe(422);
+    expect(minute.body.error.code).toBe('POOL_ERR_RULE_BUDGET');
+    expect(minute.body.error.message).toMatch(/^the simulation exceeded its/);
+  });
+
+  it('stops costly rules the validation accepts with 422 POOL_ERR_RULE_BUDGET; /healthz keeps answering', async () => {
+    const base = await listen(t.app);
+    const owned = { entity: { name: 'ACME' }, owner: 'alice', steps: [{ at: 'P1D' }] };
+    const attacks = [nestedMap(3, 100), reduceDoubling(40), catGrowth(10_000)];
+    // Health checks every 10 ms over real HTTP while the attacks run: their slowest answer is the
+    // longest the event loop was held (plus a round trip).
+    let slowest = 0;
+    let running = true;
+    const pings = (async () => {
+      while (running) {
+        const started = performance.now();
+        const res = await fetch(`${base}/healthz`);
+        expect(res.status).toBe(200);
+        slowest = Math.max(slowest, performance.now() - started);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    try {
+      for (let round = 0; round < 3; round++) {
+        for (const document of attacks) {
+          const res = await fetch(`${base}/api/simulate`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${editor}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ document, scenario: owned }),
+          });
+          const body = (await res.json()) as { error: { code: string; message: string } };
+          expect(res.status).toBe(422);
+          expect(body.error.code).toBe('POOL_ERR_RULE_BUDGET');
+          expect(body.error.message).toContain('rule "score"');
+        }
+      }
+    } finally {
+      running = false;
+      await pings;
+    }
+    // A bound, not a benchmark: before the budget one of these held the server for seconds.
+    if (process.env['SHOW_STALL'])
+      console.log(`slowest /healthz during the attacks: ${slowest} ms`);
+    expect(slowest).toBeLessThan(500);
   });
 });

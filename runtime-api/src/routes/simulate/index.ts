@@ -1,7 +1,19 @@
 // Simulation: runs a scenario on a policy document with simulated time and returns the trace. Writes nothing.
-import { checkScenario, simulate, validate, type Policy, type Scenario } from '@poolflow/engine';
+// Policy editors only (a simulation runs any rule a document holds); the engine bounds it (SIMULATION_LIMITS
+// and the rule budget: 422 POOL_ERR_RULE_BUDGET past them), so it never holds the event loop for long.
+import {
+  checkScenario,
+  compile,
+  EngineError,
+  simulate,
+  type CompiledPolicy,
+  type Policy,
+  type Problem,
+  type Scenario,
+} from '@poolflow/engine';
 import type { FastifyInstance } from 'fastify';
 import type {} from '@fastify/swagger';
+import { requirePolicyEditor } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
 
 export default function simulateRoutes(app: FastifyInstance): void {
@@ -15,10 +27,18 @@ export default function simulateRoutes(app: FastifyInstance): void {
       },
     },
     (request) => {
+      requirePolicyEditor(request);
       const { document, scenario } = request.body;
-      const result = validate(document);
-      if (!result.valid) {
-        const problems = result.problems.map((p) => ({ ...p, path: `/document${p.path}` }));
+      // compile() validates: once, not again in simulate() (a large document takes milliseconds).
+      let compiled: CompiledPolicy;
+      try {
+        compiled = compile(document as Policy);
+      } catch (e) {
+        if (!(e instanceof EngineError) || e.code !== 'POOL_ERR_INVALID_POLICY') throw e;
+        const problems = (e.details as Problem[]).map((p) => ({
+          ...p,
+          path: `/document${p.path}`,
+        }));
         throw new RuntimeError(
           'POOL_ERR_INVALID_POLICY',
           `policy is invalid: ${problems
@@ -40,7 +60,7 @@ export default function simulateRoutes(app: FastifyInstance): void {
           scenarioProblems,
         );
       }
-      return simulate(document as Policy, scenario as Scenario);
+      return simulate(compiled, scenario as Scenario);
     },
   );
 }
