@@ -1,5 +1,6 @@
 // Sweepers in separate processes on one PostgreSQL schema: every due timer fires exactly once, also when a
-// sweeper is killed mid-sweep. PostgreSQL only: PGlite is one connection inside one process.
+// sweeper (or a whole server with its sweep threads) is killed mid-sweep. PostgreSQL only: PGlite is one
+// connection inside one process.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,7 +10,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Metrics } from '../src/services/metrics.js';
 import { writeOutcomes, type RecordOutcome } from '../src/services/record-writer.js';
 import { SweepWorkers } from '../src/services/sweep-workers.js';
+import { spinPolicy } from './fixtures/timer-policies.js';
 import { build, call, crmPool, publishPool, template, type TestApp } from './helpers.js';
+import { freePort, ServerProcess, urlWithSchema, within } from './server-process.js';
 
 const DAY = 86_400_000;
 const RECORDS = 10_000;
@@ -99,13 +102,16 @@ describe.skipIf(!url)(
       t = undefined;
     });
 
-    /** 10,000 CRM records owned by 10 reps, created at one instant; then time moves 31 days on without a sweep. */
-    const seed = async (): Promise<{ app: TestApp; schema: string }> => {
+    /**
+     * 10,000 CRM records owned by 10 reps, created at one instant; then time moves 31 days on without a
+     * sweep. With `createdAt` (system clock), they are created that long ago instead.
+     */
+    const seed = async (createdAt?: number): Promise<{ app: TestApp; schema: string }> => {
       const app = await build('postgres');
       const names = Array.from({ length: 10 }, (_, i) => `rep${i}`);
       const { ids } = await crmPool(app, Object.fromEntries(names.map((n) => [n, {}])));
       const compiled = await app.app.policies.get('crm-customer-pool', 1);
-      const now = await app.app.clock.now(app.app.db);
+      const now = createdAt ?? (await app.app.clock.now(app.app.db));
       for (let from = 0; from < RECORDS; from += 1000) {
         const outcomes: RecordOutcome[] = [];
         for (let i = from; i < Math.min(from + 1000, RECORDS); i++) {
@@ -125,7 +131,7 @@ describe.skipIf(!url)(
         }
         await app.app.db.transaction((trx) => writeOutcomes(trx, outcomes));
       }
-      await app.app.clock.advance(app.app.db, 31 * DAY);
+      if (createdAt === undefined) await app.app.clock.advance(app.app.db, 31 * DAY);
       const { rows } = await app.app.db.raw<{ rows: { schema: string }[] }>(
         'SELECT current_schema() AS schema',
       );
@@ -200,6 +206,116 @@ describe.skipIf(!url)(
       await expectEveryTimerFiredOnce(t);
     }, 60_000);
 
+    it('two real servers (system clock, 2 sweep threads each), one killed -9 mid-sweep and restarted: every timer fires exactly once', async () => {
+      // Created 31 days ago by the database clock: every remind and release timer is due as they start.
+      const seeded = await seed(Date.now() - 31 * DAY);
+      t = seeded.app;
+      const db = t.app.db;
+      const serverEnv = (name: string) => ({
+        DATABASE_URL: urlWithSchema(
+          `${url}${url?.includes('?') ? '&' : '?'}application_name=${name}`,
+          seeded.schema,
+        ),
+        POOLFLOW_SWEEP_WORKERS: '2',
+      });
+      const fired = async (): Promise<number> =>
+        Number((await db('history').where({ event_type: 'TIMER' }).count({ n: '*' }))[0]?.n);
+      const started = Date.now();
+      const [portA, portB] = [await freePort(), await freePort()];
+      let a = new ServerProcess(portA, serverEnv('server-a'));
+      const b = new ServerProcess(portB, serverEnv('server-b'));
+      try {
+        await Promise.all([a.started(), b.started()]);
+        // Kill A once a fifth of the timers fired: both servers are sweeping then.
+        await within(60_000, fired, (n) => n >= (2 * RECORDS) / 5);
+        // ... and while A holds a sweep transaction that has locked rows (it has a transaction id).
+        const open = await within(
+          30_000,
+          async () =>
+            (
+              await db.raw<{ rows: { n: number }[] }>(
+                `SELECT count(*)::int AS n FROM pg_stat_activity
+                 WHERE application_name = 'server-a' AND backend_xid IS NOT NULL`,
+              )
+            ).rows[0]!.n,
+          (n) => n > 0,
+        );
+        a.child.kill('SIGKILL');
+        const atKill = await fired();
+        expect(open).toBeGreaterThan(0);
+        expect(await a.exited).toBeNull();
+        expect(atKill).toBeLessThan(2 * RECORDS);
+        // PostgreSQL rolls A's open batches back when its connections drop.
+        await within(
+          30_000,
+          async () =>
+            (
+              await db.raw<{ rows: { n: number }[] }>(
+                `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'server-a'`,
+              )
+            ).rows[0]!.n,
+          (n) => n === 0,
+        );
+        a = new ServerProcess(portA, serverEnv('server-a'));
+        await a.started();
+        const left = await within(
+          90_000,
+          async () => Number((await db('timers').count({ n: '*' }))[0]?.n),
+          (n) => n === 0,
+        );
+        expect(left).toBe(0);
+        console.log(
+          `kill -9 over ${RECORDS} records (${2 * RECORDS} timers), two servers x 2 sweep threads: ` +
+            `${atKill} fired before the kill (A had ${open} open sweep transactions), ${await fired()} in all, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        );
+      } finally {
+        await Promise.all([a.stop(), b.stop()]);
+      }
+      // 0 lost, 0 duplicated: one remind and one release history row per record, each record released once.
+      await expectEveryTimerFiredOnce(t);
+      const twice = await db.raw<{ rows: { n: number }[] }>(
+        `SELECT count(*)::int AS n FROM (SELECT record_id FROM history WHERE event_type = 'TIMER'
+           AND to_state = 'pool' GROUP BY record_id HAVING count(*) <> 1) d`,
+      );
+      expect(twice.rows[0]!.n).toBe(0);
+    }, 180_000);
+
+    it('worker threads park a zero-delay loop at the step cap and log it through the process', async () => {
+      t = await build('postgres');
+      const { ids } = await crmPool(t, { rep: {} });
+      await publishPool(t, spinPolicy(), 'spin', [ids['rep']!]);
+      const created = await call(t.app, t.adminToken, 'POST', '/api/pools/spin/records', {
+        data: { name: 'Spinner', spin: 0 },
+        ownerId: ids['rep'],
+      });
+      const { rows } = await t.app.db.raw<{ rows: { schema: string }[] }>(
+        'SELECT current_schema() AS schema',
+      );
+      const logged: string[] = [];
+      const log = {
+        warn: (_: object, msg: string) => logged.push(msg),
+        error: (_: object, msg: string) => logged.push(msg),
+      };
+      const threads = new SweepWorkers(
+        { databaseUrl: url ?? '', schema: rows[0]!.schema, clock: 'manual', workers: 2, log },
+        new Metrics(),
+      );
+      try {
+        expect(await threads.sweepAll()).toMatchObject({ fired: 100, failed: 1 });
+      } finally {
+        await threads.close();
+      }
+      const history = await t.app
+        .db('history')
+        .where({ record_id: created.body.id })
+        .count({ n: '*' });
+      expect(history).toEqual([{ n: 101 }]);
+      expect(logged).toEqual([
+        expect.stringContaining(`record ${created.body.id as string} in pool spin`),
+      ]);
+      expect(logged[0]).toContain('POOL_ERR_TIMER_LOOP');
+    });
+
     it('worker threads of one process (SweepWorkers) sweep together: each timer fires once, metrics reach the process', async () => {
       const seeded = await seed();
       t = seeded.app;
@@ -221,8 +337,8 @@ describe.skipIf(!url)(
           threads.sweepAll((b) => batches.push(b.fired)),
           threads.sweepAll(),
         ]);
-        expect(second).toEqual({ fired: 0, stale: 0, records: 0 });
-        expect(total).toEqual({ fired: 2 * RECORDS, stale: 0, records: 2 * RECORDS });
+        expect(second).toEqual({ fired: 0, stale: 0, records: 0, failed: 0 });
+        expect(total).toEqual({ fired: 2 * RECORDS, stale: 0, records: 2 * RECORDS, failed: 0 });
         expect(batches.reduce((a, b) => a + b, 0)).toBe(2 * RECORDS);
         expect(metrics.render()).toContain(`poolflow_timers_fired_total ${2 * RECORDS}`);
         await expectEveryTimerFiredOnce(t);
@@ -265,19 +381,34 @@ describe.skipIf(!url)(
       const { rows } = await t.app.db.raw<{ rows: { schema: string }[] }>(
         'SELECT current_schema() AS schema',
       );
+      const logged: string[] = [];
       const sweep = (modules: string[]): SweepWorkers =>
         new SweepWorkers(
-          { databaseUrl: url ?? '', schema: rows[0]!.schema, clock: 'manual', workers: 1, modules },
+          {
+            databaseUrl: url ?? '',
+            schema: rows[0]!.schema,
+            clock: 'manual',
+            workers: 1,
+            modules,
+            log: { warn: (_, msg) => logged.push(msg), error: (_, msg) => logged.push(msg) },
+          },
           new Metrics(),
         );
-      // Without the module the worker cannot compile the policy: the sweep fails, nothing is written.
+      // Without the module the worker cannot compile the policy: its timers fail (retried in a minute),
+      // no record is written.
       const bare = sweep([]);
-      await expect(bare.sweepAll()).rejects.toThrow(/stamp/);
+      expect(await bare.sweepAll()).toMatchObject({ fired: 0, failed: 40 });
       await bare.close();
-      expect(await t.app.db('timers').count({ n: '*' })).toEqual([{ n: 40 }]);
+      expect(await t.app.db('timers').whereNotNull('failed_at').count({ n: '*' })).toEqual([
+        { n: 40 },
+      ]);
+      const list = await call(t.app, t.adminToken, 'GET', '/api/timers/failed?pool=stamped');
+      expect(list.body.items[0].error.message).toMatch(/stamp/);
+      expect(logged).toHaveLength(40);
+      await t.app.clock.advance(t.app.db, 60_000);
       const withModule = sweep([stamp]);
       try {
-        expect(await withModule.sweepAll()).toMatchObject({ fired: 40, stale: 0 });
+        expect(await withModule.sweepAll()).toMatchObject({ fired: 40, stale: 0, failed: 0 });
       } finally {
         await withModule.close();
       }

@@ -1,0 +1,102 @@
+// Starts the real server (`node runtime-api/dist/server.js`, as `npm start` does) for tests that watch it
+// from outside: over HTTP, in its database and in its log lines.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const ADMIN_PASSWORD = 'admin-password-for-process-tests';
+const serverFile = join(import.meta.dirname, '..', 'dist', 'server.js');
+
+/** A free TCP port on 127.0.0.1 (the server prints the port it was given, not the one it got). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** A PostgreSQL URL whose connections use `schema` (the server and its sweep workers alike). */
+export const urlWithSchema = (url: string, schema: string): string =>
+  `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+
+export class ServerProcess {
+  readonly child: ChildProcess;
+  readonly lines: string[] = [];
+  readonly base: string;
+  readonly exited: Promise<number | null>;
+  readonly #started: Promise<void>;
+
+  constructor(port: number, env: Record<string, string>) {
+    this.base = `http://127.0.0.1:${port}`;
+    this.child = spawn(process.execPath, ['--max-semi-space-size=64', serverFile], {
+      env: {
+        ...process.env,
+        POOLFLOW_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        POOLFLOW_SWEEP_INTERVAL_MS: '100',
+        LOG_LEVEL: 'warn',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      if (stream) createInterface({ input: stream }).on('line', (line) => this.lines.push(line));
+    }
+    this.#started = new Promise((resolve, reject) => {
+      const check = setInterval(() => {
+        if (this.lines.some((l) => l.includes('Poolflow is running at'))) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 20);
+      void this.exited.then((code) => {
+        clearInterval(check);
+        reject(new Error(`server exited with ${code}:\n${this.lines.join('\n')}`));
+      });
+    });
+    this.#started.catch(() => undefined);
+  }
+
+  /** Resolves once the server listens (rejects if it exits first). */
+  started(): Promise<void> {
+    return this.#started;
+  }
+
+  /** Stops the server (SIGTERM: a clean shutdown) and waits for it. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    await this.exited;
+  }
+
+  async login(username = 'admin', password = ADMIN_PASSWORD): Promise<string> {
+    const res = await fetch(`${this.base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    if (res.status !== 200) throw new Error(`login: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { token: string }).token;
+  }
+}
+
+/** Polls `test` until it holds or `ms` pass; returns its last value. */
+export async function within<T>(
+  ms: number,
+  test: () => Promise<T>,
+  done: (value: T) => boolean,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await test();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
