@@ -12,6 +12,7 @@ import { authPlugin } from './plugins/auth.plugin.js';
 import { designerPlugin } from './plugins/designer.plugin.js';
 import { errorsPlugin } from './plugins/errors.plugin.js';
 import { idempotencyPlugin } from './plugins/idempotency.plugin.js';
+import { inputGuardPlugin } from './plugins/input-guard.plugin.js';
 import { securityHeadersPlugin } from './plugins/security-headers.plugin.js';
 import { servicesPlugin, type ServicesOptions } from './plugins/services.plugin.js';
 import actionRoutes from './routes/actions/index.js';
@@ -79,6 +80,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     app.swagger(),
   );
   await app.register(errorsPlugin);
+  await app.register(inputGuardPlugin);
   await app.register(servicesPlugin, options);
   app.decorate('importLimits', { ...DEFAULT_IMPORT_LIMITS, ...options.importLimits });
   await app.register(authPlugin);

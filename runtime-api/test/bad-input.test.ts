@@ -205,4 +205,74 @@ describe.each(backends)('bad input (%s)', (backend) => {
     expect(other.body.error.code).toBe('POOL_ERR_IDEMPOTENCY_MISMATCH');
     expect(await count('history', { record_id: recordId, event_type: 'FOLLOW_UP' })).toBe(1);
   });
+
+  it('refuses NUL characters in bodies, query strings, paths and headers, naming the field', async () => {
+    const records = await count('records');
+    const alice = { authorization: `Bearer ${tokens['alice']}` };
+    const body = await call(t.app, tokens['alice']!, 'POST', '/api/pools/crm/records', {
+      data: { name: 'AC\u0000ME' },
+    });
+    expect(body.status).toBe(400);
+    expect(paths(body.body)).toEqual(['/body/data/name']);
+    const key = await call(t.app, tokens['alice']!, 'POST', '/api/pools/crm/records', {
+      data: { name: 'ACME', 'ph\u0000one': '1' },
+    });
+    expect(paths(key.body)).toEqual(['/body/data/ph\u0000one']);
+    const query = await call(t.app, tokens['alice']!, 'GET', '/api/pools/crm/records?q=a%00b');
+    expect(query.status).toBe(400);
+    expect(paths(query.body)).toEqual(['/querystring/q']);
+    const param = await call(t.app, tokens['alice']!, 'GET', '/api/pools/cr%00m/records');
+    expect(paths(param.body)).toEqual(['/params/pool']);
+    const header = await t.app.inject({
+      method: 'POST',
+      url: '/api/pools/crm/records',
+      headers: { ...alice, 'idempotency-key': 'k\u0000' },
+      payload: { data: { name: 'ACME' } },
+    });
+    expect(header.statusCode).toBe(400);
+    expect(header.json().error.details).toEqual([
+      { path: '/headers/idempotency-key', message: 'must not contain a NUL character' },
+    ]);
+    expect(await count('records')).toBe(records);
+  });
+
+  it('refuses JSON nested 10,000 deep and a forged list cursor with a 400', async () => {
+    const records = await count('records');
+    const deep = await t.app.inject({
+      method: 'POST',
+      url: '/api/pools/crm/records',
+      headers: { authorization: `Bearer ${tokens['alice']}`, 'content-type': 'application/json' },
+      payload: `{"data":${'['.repeat(10_000)}${']'.repeat(10_000)}}`,
+    });
+    expect(deep.statusCode).toBe(400);
+    expect(deep.json().error.details).toEqual([
+      { path: '/body', message: 'nests deeper than 128 levels' },
+    ]);
+    expect(await count('records')).toBe(records);
+    const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    for (const [sort, forged] of [
+      ['updated', cursor(['0', recordId])],
+      ['updated', cursor(['+010000-01-01T00:00:00.000Z', recordId])],
+      ['score', cursor(['1e999', recordId])],
+      ['score', cursor(['1', 'not-a-uuid'])],
+      ['score', 'not base64 at all!'],
+    ]) {
+      const res = await call(
+        t.app,
+        tokens['alice']!,
+        'GET',
+        `/api/pools/crm/records?sort=${sort}&cursor=${encodeURIComponent(forged!)}`,
+      );
+      expect(res.status, forged).toBe(400);
+      expect(paths(res.body)).toEqual(['/querystring/cursor']);
+    }
+    const infinite = await call(
+      t.app,
+      tokens['alice']!,
+      'GET',
+      '/api/pools/crm/records?limit=1e999',
+    );
+    expect(infinite.status).toBe(400);
+    expect(paths(infinite.body)[0]).toBe('/querystring/limit');
+  });
 });

@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isPrivateAddress } from '../src/services/webhook.js';
 import { backends, build, call, login, template, type TestApp } from './helpers.js';
 
 interface Received {
@@ -116,29 +117,31 @@ describe.each(backends)('outbox (%s)', (backend) => {
 });
 
 /** A pool whose won state posts to `url`; returns a function that wins a fresh record. */
-async function wonHookPool(t: TestApp, url: string): Promise<() => Promise<string>> {
+async function wonHookPool(t: TestApp, url: string, key = 'crm'): Promise<() => Promise<string>> {
   const policy = template('crm-customer-pool') as {
+    id: string;
     machine: { states: Record<string, Record<string, unknown>> };
   };
+  policy.id = `hook-${key}`;
   policy.machine.states['won']!['entry'] = [{ type: 'webhook', params: { url } }];
   await call(t.app, t.adminToken, 'POST', '/api/policies', { document: policy });
-  await call(t.app, t.adminToken, 'POST', '/api/policies/crm-customer-pool/publish', {});
-  const rep = await t.app.auth.createUser({ username: 'rep', password: 'rep-password-1' });
-  const token = await login(t.app, 'rep', 'rep-password-1');
+  await call(t.app, t.adminToken, 'POST', `/api/policies/${policy.id}/publish`, {});
+  const rep = await t.app.auth.createUser({ username: `rep-${key}`, password: 'rep-password-1' });
+  const token = await login(t.app, `rep-${key}`, 'rep-password-1');
   await call(t.app, t.adminToken, 'POST', '/api/pools', {
-    key: 'crm',
-    name: { en: 'CRM' },
-    policyId: 'crm-customer-pool',
+    key,
+    name: { en: key },
+    policyId: policy.id,
     members: [{ userId: rep.id }],
   });
   return async () => {
-    const created = await call(t.app, token, 'POST', '/api/pools/crm/records', {
+    const created = await call(t.app, token, 'POST', `/api/pools/${key}/records`, {
       data: { name: 'ACME' },
       ownerId: rep.id,
     });
     const id = created.body.id as string;
     expect(
-      (await call(t.app, token, 'POST', `/api/pools/crm/records/${id}/events`, { type: 'WIN' }))
+      (await call(t.app, token, 'POST', `/api/pools/${key}/records/${id}/events`, { type: 'WIN' }))
         .body.state,
     ).toBe('won');
     return id;
@@ -178,24 +181,23 @@ describe.each(backends)('webhook targets (%s)', (backend) => {
   });
 
   it('refuses a name that resolves to loopback, IPv6 loopback, IPv4-mapped loopback and 0.0.0.0', async () => {
+    const t = await build(backend);
     const hook = await receiver(0);
     const port = new URL(hook.url).port;
     try {
-      for (const host of ['localhost', '[::1]', '[::ffff:127.0.0.1]', '0.0.0.0']) {
-        const t = await build(backend);
-        try {
-          const id = await (await wonHookPool(t, `http://${host}:${port}/hook`))();
-          expect(await t.app.outbox.deliverDue(), host).toEqual({ delivered: 0, failed: 1 });
-          expect((await outboxRow(t, id)).last_error, host).toMatch(
-            /loopback, private or link-local/,
-          );
-        } finally {
-          await t.close();
-        }
-      }
+      const hosts = ['localhost', '[::1]', '[::ffff:127.0.0.1]', '0.0.0.0'];
+      const ids: string[] = [];
+      for (const [i, host] of hosts.entries())
+        ids.push(await (await wonHookPool(t, `http://${host}:${port}/hook`, `p${i}`))());
+      expect(await t.app.outbox.deliverDue()).toEqual({ delivered: 0, failed: hosts.length });
+      for (const [i, id] of ids.entries())
+        expect((await outboxRow(t, id)).last_error, hosts[i]).toMatch(
+          /loopback, private or link-local/,
+        );
       expect(hook.received).toEqual([]);
     } finally {
       hook.server.close();
+      await t.close();
     }
   });
 
@@ -216,5 +218,39 @@ describe.each(backends)('webhook targets (%s)', (backend) => {
       redirecting.server.close();
       await t.close();
     }
+  });
+});
+
+describe('private address ranges', () => {
+  it('classifies loopback, private, link-local, mapped and NAT64 forms as private, public ones not', () => {
+    const cases: [string, boolean][] = [
+      ['127.0.0.1', true],
+      ['127.255.0.9', true],
+      ['10.1.2.3', true],
+      ['172.16.0.1', true],
+      ['172.31.255.255', true],
+      ['172.32.0.1', false],
+      ['192.168.1.1', true],
+      ['169.254.169.254', true],
+      ['100.64.0.1', true],
+      ['0.0.0.0', true],
+      ['8.8.8.8', false],
+      ['::1', true],
+      ['::', true],
+      ['fe80::1', true],
+      ['febf::1', true],
+      ['fc00::1', true],
+      ['fd12:3456::1', true],
+      ['::ffff:127.0.0.1', true],
+      ['::ffff:7f00:1', true],
+      ['::ffff:10.0.0.1', true],
+      ['::ffff:8.8.8.8', false],
+      ['64:ff9b::7f00:1', true],
+      ['::127.0.0.1', true],
+      ['2606:4700::1111', false],
+      ['not an address', true],
+    ];
+    for (const [address, expected] of cases)
+      expect(isPrivateAddress(address), address).toBe(expected);
   });
 });

@@ -1,0 +1,122 @@
+// Input the database or the validators cannot take is refused as a 400 naming the field: NUL characters
+// (PostgreSQL text refuses them) in paths, query strings, headers and JSON bodies, and JSON nested too deep.
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { RuntimeError } from '../runtime.error.js';
+
+/** Deepest JSON body accepted; policies nest far less, and recursive code below it stays safe. */
+export const MAX_JSON_DEPTH = 128;
+
+const pointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** The JSON pointer of the first string (or key) holding U+0000, or null. Depth is bounded by the parser. */
+export function findNul(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes('\0') ? path : null;
+  if (value === null || typeof value !== 'object') return null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findNul(value[i], `${path}/${i}`);
+      if (found) return found;
+    }
+    return null;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    if (key.includes('\0')) return `${path}/${pointer(key)}`;
+    const found = findNul(item, `${path}/${pointer(key)}`);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** How deep the JSON text nests, counted before parsing (brackets inside strings do not count). */
+function depthOf(text: string, max: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > max) return depth;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return depth;
+}
+
+const nulMessage = 'must not contain a NUL character';
+
+/** JSON.parse refusing __proto__ and constructor.prototype keys, as Fastify's own parser does. */
+function parseSafely(text: string): unknown {
+  return JSON.parse(text, (key, value: unknown) => {
+    if (key === '__proto__')
+      throw new RuntimeError('POOL_ERR_INVALID_PAYLOAD', '/body has a forbidden __proto__ key', [
+        { path: '/body', message: 'has a forbidden __proto__ key' },
+      ]);
+    if (
+      key === 'constructor' &&
+      value !== null &&
+      typeof value === 'object' &&
+      'prototype' in value
+    )
+      throw RuntimeError.invalid('/body', 'has a forbidden constructor.prototype key');
+    return value;
+  });
+}
+
+export const inputGuardPlugin = fp(
+  (app: FastifyInstance) => {
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+      const body = text as string;
+      if (body.trim() === '') return done(null, undefined);
+      if (depthOf(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
+        return done(RuntimeError.invalid('/body', `nests deeper than ${MAX_JSON_DEPTH} levels`));
+      let parsed: unknown;
+      try {
+        parsed = parseSafely(body);
+      } catch (e) {
+        if (e instanceof RuntimeError) return done(e);
+        return done(RuntimeError.invalid('/body', `is not JSON: ${(e as Error).message}`));
+      }
+      const nul = findNul(parsed, '/body');
+      if (nul) return done(RuntimeError.invalid(nul, nulMessage));
+      done(null, parsed);
+    });
+
+    // Before authentication and membership checks, which look the path's pool up in the database.
+    app.addHook('onRequest', (request, _reply, done) => {
+      if (!request.url.startsWith('/api/')) return done();
+      if (request.url.includes('%00') || request.url.includes('\0')) {
+        const params = findNul(request.params, '/params');
+        const path = params ?? findNul(request.query, '/querystring') ?? '/url';
+        return done(RuntimeError.invalid(path, nulMessage));
+      }
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (findNul(value, '') !== null)
+          return done(RuntimeError.invalid(`/headers/${name}`, nulMessage));
+      }
+      done();
+    });
+
+    // Validation coerces a query's "1e999" to Infinity, which passes an integer schema: refused here.
+    app.addHook('preHandler', (request, _reply, done) => {
+      for (const [part, values] of [
+        ['querystring', request.query],
+        ['params', request.params],
+      ] as const) {
+        if (values === null || typeof values !== 'object') continue;
+        for (const [name, value] of Object.entries(values)) {
+          if (typeof value === 'number' && !Number.isFinite(value))
+            return done(
+              RuntimeError.invalid(`/${part}/${pointer(name)}`, 'must be a finite number'),
+            );
+        }
+      }
+      done();
+    });
+  },
+  { name: 'input-guard' },
+);
