@@ -120,14 +120,18 @@ function compileVar(args: readonly unknown[], fns: readonly Evaluator[]): Evalua
           if (data === null || typeof data !== 'object' || !hasOwn(data, key)) return notFound;
           const value = (data as Record<string, unknown>)[key];
           if (value === undefined) return notFound;
-          if (typeof value === 'object' || typeof value === 'string') chargeRead(value);
+          if (typeof value === 'object' || (typeof value === 'string' && value.length > 1024)) {
+            chargeRead(value);
+          }
           return value;
         };
       }
       return (data) => {
         const value = ownPath(data, keys);
         if (value === undefined) return notFound;
-        if (typeof value === 'object' || typeof value === 'string') chargeRead(value);
+        if (typeof value === 'object' || (typeof value === 'string' && value.length > 1024)) {
+          chargeRead(value);
+        }
         return value;
       };
     }

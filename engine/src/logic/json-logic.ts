@@ -144,7 +144,8 @@ defineOperator('rule', (name) => {
   if (m.active === 0 && m.scopes === 0) resetMeter();
   chargeCall();
   if (rule === null || typeof rule !== 'object') return rule;
-  const run = compiled(rule);
+  const { run, size } = compiled(rule);
+  chargeOps(size);
   const caller = m.rule;
   m.rule = String(name);
   m.active++;
@@ -239,30 +240,28 @@ function assertAllowed(logic: unknown): void {
 
 // Each rule object compiles once. The cache belongs to this copy of the module; the operators it
 // binds are shared, and a registration by either copy makes both recompile.
-let compiledRules = new WeakMap<object, Evaluator>();
+let compiledRules = new WeakMap<object, CompiledRule>();
 
-/** The compiled rule, charging its node count to the budget at each run. */
-function counted(run: Evaluator, size: number): Evaluator {
-  return (data) => {
-    chargeOps(size);
-    return run(data);
-  };
+/** A compiled rule and its node count, which each run charges to the budget. */
+interface CompiledRule {
+  run: Evaluator;
+  size: number;
 }
 let compiledVersion = shared.version;
 
 /** The compiled rule, checked against the allow-list first so a refusal lists every operator. */
-function compiled(logic: object): Evaluator {
+function compiled(logic: object): CompiledRule {
   if (compiledVersion !== shared.version) {
     compiledRules = new WeakMap();
     compiledVersion = shared.version;
   }
-  let run = compiledRules.get(logic);
-  if (run === undefined) {
+  let rule = compiledRules.get(logic);
+  if (rule === undefined) {
     assertAllowed(logic);
-    run = counted(compileLogic(logic, shared), nodeCount(logic));
-    compiledRules.set(logic, run);
+    rule = { run: compileLogic(logic, shared), size: nodeCount(logic) };
+    compiledRules.set(logic, rule);
   }
-  return run;
+  return rule;
 }
 
 /**
@@ -286,7 +285,9 @@ export function evaluate(
   shared.frame = { data, rules, depth: outer?.depth ?? 0 };
   m.active++;
   try {
-    return compiled(logic)(data);
+    const rule = compiled(logic);
+    chargeOps(rule.size);
+    return rule.run(data);
   } catch (e) {
     if (e instanceof EngineError) m.lastError = e;
     throw e;
