@@ -1,7 +1,7 @@
 // The access module over the whole API: every guarded route needs a token, pool routes need membership,
 // manager routes a manager of that pool; masked fields stay hidden from non-owners; records go to members only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, call, crmPool, type TestApp } from './helpers.js';
+import { backends, call, crmPool, publishPool, template, type TestApp } from './helpers.js';
 import { apiRoutes, buildWithRoutes, concrete, routeName, type ApiRoute } from './route-list.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -182,6 +182,48 @@ describe.each(backends)('access (%s)', (backend) => {
     await call(t.app, tokens['bob']!, 'POST', `/api/pools/crm/records/${pooled}/claim`);
     expect(await phoneOf('bob', pooled)).toBe('13800000000');
     expect(await phoneOf('alice', pooled)).toBe('***');
+  });
+
+  it('hides a masked field carried in an event payload from the history of non-owners', async () => {
+    const policy = template('crm-customer-pool') as {
+      id: string;
+      events: Record<string, unknown>;
+      machine: { states: Record<string, { on: Record<string, unknown> }> };
+    };
+    policy.id = 'crm-phone';
+    policy.events['UPDATE_PHONE'] = {
+      payload: { type: 'object', properties: { phone: { type: 'string' } } },
+    };
+    policy.machine.states['owned']!.on['UPDATE_PHONE'] = {
+      actions: [
+        { type: 'set', params: { field: 'entity.phone', value: { var: 'event.payload.phone' } } },
+      ],
+    };
+    await publishPool(t, policy, 'phones', [ids['alice']!, ids['bob']!]);
+    for (const name of ['alice', 'bob'])
+      tokens[name] = (
+        await call(t.app, null, 'POST', '/api/auth/login', {
+          username: name,
+          password: `${name}-password`,
+        })
+      ).body.token as string;
+    const created = await call(t.app, tokens['alice']!, 'POST', '/api/pools/phones/records', {
+      data: { name: 'Phone Co' },
+      ownerId: ids['alice'],
+    });
+    const url = `/api/pools/phones/records/${created.body.id}`;
+    const sent = await call(t.app, tokens['alice']!, 'POST', `${url}/events`, {
+      type: 'UPDATE_PHONE',
+      payload: { phone: '13912345678' },
+    });
+    expect(sent.body.data.phone).toBe('13912345678');
+    const payloadOf = async (name: string) =>
+      (await call(t.app, tokens[name]!, 'GET', `${url}/history`)).body.items.find(
+        (h: { event: string }) => h.event === 'UPDATE_PHONE',
+      ).payload as { phone: string };
+    expect(await payloadOf('alice')).toEqual({ phone: '13912345678' });
+    expect(await payloadOf('bob')).toEqual({ phone: '***' });
+    expect((await call(t.app, tokens['bob']!, 'GET', url)).body.data.phone).toBe('***');
   });
 
   it('gives records only to members of their pool, naming the field, and writes nothing otherwise', async () => {
