@@ -34,6 +34,8 @@ interface Cost {
   calls: number;
   /** Deepest loop nesting. */
   loops: number;
+  /** Deepest operator nesting, named rules apart. */
+  depth: number;
 }
 
 /** Where the document first nests deeper than `max`, or undefined. Iterative: no stack to blow. */
@@ -80,76 +82,95 @@ function deeperThan(document: unknown, max: number): boolean {
   return false;
 }
 
-/** Costs of named rules, with their call graph walked once; recursion is reported, not followed. */
+/**
+ * Costs of rules: one walk per rule (named rules once, remembered), keeping the deepest levels in
+ * fields rather than allocating a result per node (a policy of a megabyte has a lot of them).
+ */
 export class RuleCosts {
   private readonly costs = new Map<string, Cost>();
   private readonly inProgress = new Set<string>();
+  /** Costs by rule object: a named rule is checked where it is defined and costed where called. */
+  private readonly byObject = new WeakMap<object, Cost>();
   readonly recursive = new Set<string>();
+  private calls = 0;
+  private loops = 0;
+  private depth = 0;
 
   constructor(private readonly rules: Readonly<Record<string, unknown>>) {}
 
+  /** A named rule's cost, its call included; recursion is reported, not followed. */
   ofRule(name: string): Cost {
     const known = this.costs.get(name);
     if (known) return known;
     if (this.inProgress.has(name) || !Object.prototype.hasOwnProperty.call(this.rules, name)) {
       if (this.inProgress.has(name)) for (const n of this.inProgress) this.recursive.add(n);
-      return { size: 1, calls: 0, loops: 0 };
+      return { size: 1, calls: 0, loops: 0, depth: 0 };
     }
     this.inProgress.add(name);
     const cost = this.of(this.rules[name]);
     this.inProgress.delete(name);
-    const withCall = { size: cost.size, calls: cost.calls + 1, loops: cost.loops };
+    const withCall = { ...cost, calls: cost.calls + 1 };
     this.costs.set(name, withCall);
     return withCall;
   }
 
   /** A rule's cost: nodeCount with every `{rule: name}` replaced by the named rule's cost. */
   of(logic: unknown): Cost {
-    if (logic === null || typeof logic !== 'object') return { size: 1, calls: 0, loops: 0 };
-    const keys = Object.keys(logic);
-    if (!Array.isArray(logic) && keys.length === 1) {
-      const op = keys[0] as string;
-      const args = (logic as Record<string, unknown>)[op];
-      if (op === 'rule') {
-        const name: unknown = Array.isArray(args) ? args[0] : args;
-        const callee =
-          typeof name === 'string' ? this.ofRule(name) : { size: 1, calls: 0, loops: 0 };
-        return { size: 2 + callee.size, calls: callee.calls, loops: callee.loops };
-      }
-      if (LOOPS.has(op) && Array.isArray(args)) {
-        const parts = args.map((a) => this.of(a));
-        const list = parts[0] ?? { size: 1, calls: 0, loops: 0 };
-        const body = parts.slice(1).reduce((a, b) => sum(a, b), { size: 0, calls: 0, loops: 0 });
-        return {
-          size: 2 + list.size + body.size,
-          calls: Math.max(list.calls, body.calls),
-          loops: Math.max(list.loops, body.loops + 1),
-        };
-      }
+    const known =
+      logic !== null && typeof logic === 'object' ? this.byObject.get(logic) : undefined;
+    if (known) return known;
+    const outer = [this.calls, this.loops, this.depth] as const;
+    this.calls = 0;
+    this.loops = 0;
+    this.depth = 0;
+    const size = this.walk(logic, 0, 0, 0);
+    const cost = { size, calls: this.calls, loops: this.loops, depth: this.depth };
+    [this.calls, this.loops, this.depth] = outer;
+    // Not while a rule is in progress: a cost cut short by recursion must not be reused.
+    if (logic !== null && typeof logic === 'object' && this.inProgress.size === 0) {
+      this.byObject.set(logic, cost);
     }
-    if (Array.isArray(logic) && logic.every((v) => v === null || typeof v !== 'object')) {
-      return { size: nodeCount(logic), calls: 0, loops: 0 };
-    }
-    let total: Cost = { size: 1, calls: 0, loops: 0 };
-    for (const value of Object.values(logic)) total = sum(total, this.of(value));
-    return total;
+    return cost;
   }
-}
 
-function sum(a: Cost, b: Cost): Cost {
-  return {
-    size: a.size + b.size,
-    calls: Math.max(a.calls, b.calls),
-    loops: Math.max(a.loops, b.loops),
-  };
-}
-
-/** Operator nesting of a rule (named rules count apart). */
-export function operatorDepth(logic: unknown): number {
-  if (logic === null || typeof logic !== 'object') return 0;
-  const values = Object.values(logic);
-  const inner = values.reduce((max: number, v) => Math.max(max, operatorDepth(v)), 0);
-  return !Array.isArray(logic) && values.length === 1 ? inner + 1 : inner;
+  private walk(logic: unknown, calls: number, loops: number, depth: number): number {
+    if (logic === null || typeof logic !== 'object') return 1;
+    if (Array.isArray(logic)) {
+      let constant = true;
+      for (const v of logic) if (v !== null && typeof v === 'object') constant = false;
+      if (constant) return nodeCount(logic);
+      let size = 1;
+      for (const v of logic) size += this.walk(v, calls, loops, depth);
+      return size;
+    }
+    const keys = Object.keys(logic);
+    if (keys.length !== 1) {
+      let size = 1;
+      for (const key of keys) {
+        size += this.walk((logic as Record<string, unknown>)[key], calls, loops, depth);
+      }
+      return size;
+    }
+    const op = keys[0] as string;
+    const args = (logic as Record<string, unknown>)[op];
+    const level = depth + 1;
+    if (level > this.depth) this.depth = level;
+    if (op === 'rule') {
+      const name: unknown = Array.isArray(args) ? args[0] : args;
+      if (typeof name !== 'string') return 2;
+      const callee = this.ofRule(name);
+      this.calls = Math.max(this.calls, calls + callee.calls);
+      this.loops = Math.max(this.loops, loops + callee.loops);
+      return 2 + callee.size;
+    }
+    if (LOOPS.has(op) && Array.isArray(args)) {
+      let size = 2 + this.walk(args[0], calls, loops, level);
+      if (loops + 1 > this.loops) this.loops = loops + 1;
+      for (let i = 1; i < args.length; i++) size += this.walk(args[i], calls, loops + 1, level);
+      return size;
+    }
+    return 1 + this.walk(args, calls, loops, level);
+  }
 }
 
 /** The problems of one rule at `pointer`: depth, expanded size, call chain, loop nesting. */
@@ -159,7 +180,8 @@ export function ruleLimitProblems(
   costs: RuleCosts,
 ): LimitProblem[] {
   const problems: LimitProblem[] = [];
-  const depth = operatorDepth(logic);
+  const cost = costs.of(logic);
+  const depth = cost.depth;
   if (depth > RULE_LIMITS.maxDepth) {
     problems.push({
       path: pointer,
@@ -167,7 +189,6 @@ export function ruleLimitProblems(
       message: `${pointer} nests ${depth} operators, more than ${RULE_LIMITS.maxDepth}`,
     });
   }
-  const cost = costs.of(logic);
   if (cost.calls > RULE_LIMITS.maxCallDepth) {
     problems.push({
       path: pointer,
