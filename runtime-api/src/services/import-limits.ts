@@ -67,8 +67,14 @@ export async function spool(body: Readable, maxBytes: number): Promise<Spooled> 
           file.once('drain', () => body.resume());
         }
       });
+      let ended = false;
       body.once('end', () => {
+        ended = true;
         if (!refused) file.end(() => resolve());
+      });
+      // A client that goes away mid-upload: the partial file is removed, not left behind.
+      body.once('close', () => {
+        if (!ended) fail(RuntimeError.invalid('/body', 'ended before it was complete'));
       });
       body.once('error', fail);
       file.once('error', fail);
