@@ -73,7 +73,12 @@ function overSimulationBudget(what: string, trace: readonly TraceEntry[]): never
 const DAY = 86_400_000;
 
 export function checkScenario(scenario: unknown): { path: string; message: string }[] {
-  if (validateScenario(scenario)) return [];
+  if (validateScenario(scenario)) {
+    const steps = (scenario as unknown as Scenario).steps.length;
+    return steps > SIMULATION_LIMITS.maxSteps
+      ? [{ path: '/steps', message: `must have at most ${SIMULATION_LIMITS.maxSteps} items` }]
+      : [];
+  }
   return (validateScenario.errors ?? []).map((e) => ({
     path: e.instancePath || '/',
     message: e.message ?? 'is invalid',
@@ -114,13 +119,6 @@ function simulateUnbudgeted(policy: Policy | CompiledPolicy, scenario: Scenario)
       'POOL_ERR_INVALID_PAYLOAD',
       `scenario is invalid: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
       problems,
-    );
-  }
-  if (scenario.steps.length > SIMULATION_LIMITS.maxSteps) {
-    throw new EngineError(
-      'POOL_ERR_INVALID_PAYLOAD',
-      `scenario has ${scenario.steps.length} steps, more than ${SIMULATION_LIMITS.maxSteps}`,
-      [{ path: '/steps', message: `must have at most ${SIMULATION_LIMITS.maxSteps} items` }],
     );
   }
   const compiled = 'machine' in policy && 'pooledStates' in policy ? policy : compile(policy);

@@ -98,6 +98,18 @@ describe.each(backends)('simulate (%s)', (backend) => {
     expect(missing.body.error.details[0].path).toBe('/body/scenario');
   });
 
+  it('refuses a scenario of more than 500 steps (400 naming /scenario/steps)', async () => {
+    const steps = Array.from({ length: 501 }, (_, i) => ({ at: `PT${i + 1}M` }));
+    const res = await call(t.app, editor, 'POST', '/api/simulate', {
+      document: crm,
+      scenario: { entity: { name: 'ACME' }, owner: 'alice', steps },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([
+      { path: '/scenario/steps', message: 'must have at most 500 items' },
+    ]);
+  });
+
   it('refuses a member who may not edit policies (403), before looking at the body', async () => {
     const res = await call(t.app, member, 'POST', '/api/simulate', {
       document: crm,
