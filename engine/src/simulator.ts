@@ -59,7 +59,10 @@ export const SIMULATION_LIMITS = Object.freeze({
   maxTimerFirings: 1_000,
   /** Trace entries (start, steps, timer firings). */
   maxTraceEntries: 1_500,
-  /** The rule budget of the whole simulation, in rule budgets of one evaluation (budget.ts). */
+  /**
+   * The rule budget of the whole simulation, in rule budgets of one evaluation (budget.ts); its
+   * clock backstop is twice one evaluation's (100 ms by default).
+   */
   ruleBudgets: 5,
 });
 
