@@ -9,6 +9,8 @@ export const hasOwn = (node: object, key: string): boolean =>
 // Policies use a small set of paths, read at every step: split each once.
 const splitPaths = new Map<string, readonly string[]>();
 function pathKeys(path: string): readonly string[] {
+  // A path computed from data can be long: split it every time rather than keep it.
+  if (path.length > 256) return path.split('.');
   let keys = splitPaths.get(path);
   if (keys === undefined) {
     if (splitPaths.size >= 10_000) splitPaths.clear();
