@@ -98,7 +98,7 @@ describe.each(backends)('bad input (%s)', (backend) => {
     });
     expect(big.statusCode).toBe(413);
     expect(big.json().error).toMatchObject({
-      code: 'POOL_ERR_INVALID_PAYLOAD',
+      code: 'POOL_ERR_TOO_LARGE',
       message: '/body is larger than the limit of 1048576 bytes',
       details: [{ path: '/body' }],
     });

@@ -51,7 +51,9 @@ export const errorsPlugin = fp(
               ? 'POOL_ERR_FORBIDDEN'
               : status === 404
                 ? 'POOL_ERR_NOT_FOUND'
-                : 'POOL_ERR_INVALID_PAYLOAD';
+                : status === 413
+                  ? 'POOL_ERR_TOO_LARGE'
+                  : 'POOL_ERR_INVALID_PAYLOAD';
         // Body-level failures (too large, not JSON, wrong media type) name the body as the field.
         if (error.code?.startsWith('FST_ERR_CTP_')) {
           const message =
