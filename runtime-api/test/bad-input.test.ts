@@ -266,6 +266,21 @@ describe.each(backends)('bad input (%s)', (backend) => {
       expect(res.status, forged).toBe(400);
       expect(paths(res.body)).toEqual(['/querystring/cursor']);
     }
+    const clock = await t.app.clock.now(t.app.db);
+    const days = await t.app.inject({
+      method: 'POST',
+      url: '/api/clock/advance',
+      headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': 'application/json' },
+      payload: '{"days": 1e999}',
+    });
+    expect(days.statusCode).toBe(400);
+    expect(paths(days.json())).toEqual(['/body/days']);
+    expect(await t.app.clock.now(t.app.db)).toBe(clock);
+    const version = await call(t.app, t.adminToken, 'PATCH', '/api/pools/crm', {
+      policyVersion: 1e308,
+    });
+    expect(version.status).toBe(400);
+    expect(paths(version.body)).toEqual(['/body/policyVersion']);
     const infinite = await call(
       t.app,
       tokens['alice']!,

@@ -70,6 +70,42 @@ const NASTY: unknown[] = [
   Array.from({ length: 2000 }, (_, i) => i),
 ];
 
+/** A random JSON value up to `depth` levels: the generated trees no hand-written case thought of. */
+function randomJson(random: () => number, depth: number): unknown {
+  const r = random();
+  if (depth <= 0 || r < 0.3) {
+    const leaves = [null, true, false, 0, -0.5, 1e21, 'x', '', '\u0000', 'é'.repeat(300)];
+    return leaves[Math.floor(random() * leaves.length)];
+  }
+  const n = Math.floor(random() * 4);
+  if (r < 0.6) return Array.from({ length: n }, () => randomJson(random, depth - 1));
+  const keys = ['data', 'type', 'payload', 'userId', 'ownerId', 'name', 'document', 'days', 'x'];
+  return Object.fromEntries(
+    Array.from({ length: n }, () => [
+      keys[Math.floor(random() * keys.length)]!,
+      randomJson(random, depth - 1),
+    ]),
+  );
+}
+
+/** Import bodies: broken CSV and NDJSON of every sort. */
+const IMPORT_BODIES: [string, string][] = [
+  ['text/csv', ''],
+  ['text/csv', 'name\n"unterminated'],
+  ['text/csv', 'name,industry\nA,trade,extra,cells\n'],
+  ['text/csv', `${Array.from({ length: 5000 }, (_, i) => `c${i}`).join(',')}\nx\n`],
+  ['text/csv', 'name,ownerId\nA\u0000B,\u0000\n'],
+  ['text/csv', '\ufeffname\nBOM Co\n'],
+  ['text/csv', 'name,urgency\nA,1e999\nB,-0\nC,NaN\n'],
+  ['text/csv', 'name\n=HYPERLINK("x")\n'],
+  ['text/csv', '\u0000\u0001\u0002\n\r\r\n,,,\n'],
+  ['application/x-ndjson', '{"data":{"name":"a\\u0000b"}}\n'],
+  ['application/x-ndjson', `{"data":${'['.repeat(5000)}${']'.repeat(5000)}}\n`],
+  ['application/x-ndjson', '[1,2]\nnull\n"x"\n{"data":[]}\n{"data":{},"ownerId":5}\n'],
+  ['application/x-ndjson', '{"data":{"name":"x"},"ownerId":"no-such-user"}\n'],
+  ['application/x-ndjson', '{"data":{"name":"x","__proto__":{"a":1}}}\n'],
+];
+
 const NASTY_SEGMENTS = [
   'x',
   '%00',
@@ -259,6 +295,8 @@ describe.each(backends)('fuzz over the OpenAPI document (%s)', (backend) => {
       const segments = pathParams.flatMap((name) =>
         [...NASTY_SEGMENTS, randomUUID()].map((s) => ({ [name]: s })),
       );
+      if (op.method !== 'GET')
+        for (let i = 0; i < 30; i++) bodies.push(JSON.stringify(randomJson(random, 6)));
       const headerSets: Record<string, string>[] = [
         { 'idempotency-key': '' },
         { 'idempotency-key': 'x'.repeat(201) },
@@ -274,6 +312,9 @@ describe.each(backends)('fuzz over the OpenAPI document (%s)', (backend) => {
 
       for (const who of ['admin', 'member'] as const) {
         for (const payload of bodies) await send(who, op.method, url(), payload);
+        if (op.path.endsWith('/import'))
+          for (const [type, payload] of IMPORT_BODIES)
+            await send(who, op.method, url(), payload, { 'content-type': type });
         for (const query of queries)
           await send(who, op.method, url({}, query), base ? JSON.stringify(base) : undefined);
         for (const segment of segments)

@@ -1,5 +1,6 @@
 // Input the database or the validators cannot take is refused as a 400 naming the field: NUL characters
 // (PostgreSQL text refuses them) in paths, query strings, headers and JSON bodies, and JSON nested too deep.
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { RuntimeError } from '../runtime.error.js';
@@ -28,8 +29,20 @@ export function findNul(value: unknown, path: string): string | null {
   return null;
 }
 
+/** The JSON pointer of the first number that is not finite (JSON's 1e999, a coerced "1e999"), or null. */
+function findNonFinite(value: unknown, path: string): string | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? null : path;
+  if (value === null || typeof value !== 'object') return null;
+  if (value instanceof Readable) return null; // a streamed body (import) is not walked
+  for (const [key, item] of Object.entries(value)) {
+    const found = findNonFinite(item, `${path}/${pointer(key)}`);
+    if (found) return found;
+  }
+  return null;
+}
+
 /** How deep the JSON text nests, counted before parsing (brackets inside strings do not count). */
-function depthOf(text: string, max: number): number {
+export function depthOf(text: string, max: number): number {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -101,19 +114,16 @@ export const inputGuardPlugin = fp(
       done();
     });
 
-    // Validation coerces a query's "1e999" to Infinity, which passes an integer schema: refused here.
+    // JSON's 1e999 parses to Infinity and validation coerces a query's "1e999" to it, which passes an
+    // integer schema: refused after validation, naming the field. Bodies are at most MAX_JSON_DEPTH deep.
     app.addHook('preHandler', (request, _reply, done) => {
       for (const [part, values] of [
         ['querystring', request.query],
         ['params', request.params],
+        ['body', request.body],
       ] as const) {
-        if (values === null || typeof values !== 'object') continue;
-        for (const [name, value] of Object.entries(values)) {
-          if (typeof value === 'number' && !Number.isFinite(value))
-            return done(
-              RuntimeError.invalid(`/${part}/${pointer(name)}`, 'must be a finite number'),
-            );
-        }
+        const found = findNonFinite(values, `/${part}`);
+        if (found) return done(RuntimeError.invalid(found, 'must be a finite number'));
       }
       done();
     });

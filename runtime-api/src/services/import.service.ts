@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { EngineError, start, type CompiledPolicy } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import { poolMemberIds } from '../access.js';
+import { depthOf, findNul, MAX_JSON_DEPTH } from '../plugins/input-guard.plugin.js';
 import type { Clock } from './clock.js';
 import { parseCsv, splitLines } from './csv.js';
 import { assertEntity, type Actor } from './record.service.js';
@@ -76,6 +77,10 @@ async function* ndjsonRows(body: Readable): AsyncGenerator<ParsedRow> {
   for await (const text of splitLines(body)) {
     line++;
     if (text.trim() === '') continue;
+    if (depthOf(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+      yield { line, error: { path: '', message: `nests deeper than ${MAX_JSON_DEPTH} levels` } };
+      continue;
+    }
     try {
       const parsed = JSON.parse(text) as unknown;
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
@@ -164,6 +169,12 @@ export async function importRecords(
     report.rows++;
     if (row.error || !row.data) {
       fail(row.line, row.error?.path ?? '', row.error?.message ?? 'is invalid');
+      continue;
+    }
+    // PostgreSQL refuses U+0000 in JSON: one such cell would fail its whole batch, so it fails alone here.
+    const nul = findNul(row.data, '/data');
+    if (nul) {
+      fail(row.line, nul, 'must not contain a NUL character');
       continue;
     }
     try {

@@ -180,7 +180,10 @@ export default function policyRoutes(app: FastifyInstance): void {
         tags: ['policies'],
         params: {
           type: 'object',
-          properties: { id: { type: 'string' }, v: { type: 'integer', minimum: 1 } },
+          properties: {
+            id: { type: 'string' },
+            v: { type: 'integer', minimum: 1, maximum: 2147483647 },
+          },
         },
       },
     },

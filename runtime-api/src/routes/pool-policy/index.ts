@@ -162,7 +162,7 @@ export default function poolPolicyRoutes(app: FastifyInstance): void {
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { version: { type: 'integer', minimum: 1 } },
+          properties: { version: { type: 'integer', minimum: 1, maximum: 2147483647 } },
         },
         response: { 200: poolPolicySchema },
       },

@@ -144,7 +144,7 @@ export default function poolRoutes(app: FastifyInstance): void {
           additionalProperties: false,
           minProperties: 1,
           properties: {
-            policyVersion: { type: 'integer', minimum: 1 },
+            policyVersion: { type: 'integer', minimum: 1, maximum: 2147483647 },
             distribution: { type: 'string', enum: ['manual', 'roundRobin', 'leastLoaded'] },
           },
         },
