@@ -137,6 +137,17 @@ describe.each(backends)('import limits and CSV export (%s)', (backend) => {
     expect(await count()).toBe(before + 3);
   });
 
+  it('fails a row with a NUL cell alone, naming it, and writes the others', async () => {
+    const before = await count();
+    const res = await importCsv('name,industry\nGood 1,trade\nBad\u0000Co,trade\nGood 2,trade\n');
+    expect(res.json()).toMatchObject({
+      imported: 2,
+      failed: 1,
+      errors: [{ line: 3, path: '/data/name', message: 'must not contain a NUL character' }],
+    });
+    expect(await count()).toBe(before + 2);
+  });
+
   it('neutralises formula cells in the CSV export', async () => {
     const names = ['=HYPERLINK("http://x","y")', '+cmd|calc', '-2+3', '@SUM(A1)', '\tTab', '\rCR'];
     const body = ['name,industry', ...names.map((n) => `${csvCell(n)},trade`)].join('\n');
