@@ -5,13 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, call, crmPool, publishPool, type TestApp, build } from './helpers.js';
 import { SETTLE_TIMER, spinPolicy, waitPolicy } from './fixtures/timer-policies.js';
 
-// Writes a NUL character into the entity: PostgreSQL refuses it in jsonb, so the record's write fails.
+// With `poison: true` writes a NUL character into the entity: PostgreSQL refuses it in jsonb, so the
+// record's write fails. With `poison: 'throw'` the action throws, so the step fails.
 if (!actions.has('poison')) {
   defineAction({
     type: 'poison',
     paramsSchema: { type: 'object', additionalProperties: false, properties: {} },
     run(ctx) {
       if (ctx.entity['poison'] === true) ctx.entity['note'] = 'bad\u0000byte';
+      if (ctx.entity['poison'] === 'throw') throw new Error('the poison action threw');
     },
   });
 }
@@ -225,17 +227,55 @@ describe.each(backends)('failed timers (%s)', (backend) => {
     expect(after.body.items).toHaveLength(101);
   });
 
-  it('takes a record whose write fails out of its batch and writes the others', async () => {
+  it('takes a record whose write fails, or whose custom action throws, out of its batch', async () => {
     const good = [];
     for (let i = 0; i < 10; i++) good.push(await create('poison', { name: `Fine ${i}`, wait: 5 }));
     const poisoned = await create('poison', { name: 'Poisoned', wait: 5, poison: true });
+    const throwing = await create('poison', { name: 'Throwing', wait: 5, poison: 'throw' });
     const swept = await advance({ minutes: 10 });
-    expect(swept).toMatchObject({ fired: 20, failed: 1 });
+    expect(swept).toMatchObject({ fired: 20, failed: 2 });
     for (const id of good) expect(await stateOf('poison', id)).toBe('pool');
     expect(await stateOf('poison', poisoned)).toBe('fresh');
+    expect(await stateOf('poison', throwing)).toBe('fresh');
     const items = (await failed('poison')).body.items as Record<string, unknown>[];
-    expect(items).toEqual([
+    expect(items).toHaveLength(2);
+    expect(items).toContainEqual(
       expect.objectContaining({ recordId: poisoned, timerKey: SETTLE_TIMER, attempts: 1 }),
-    ]);
+    );
+    expect(items).toContainEqual(
+      expect.objectContaining({
+        recordId: throwing,
+        error: { code: 'Error', message: 'the poison action threw' },
+      }),
+    );
+  });
+
+  it('forgets a failure once the record arms the timer anew, and keeps it while the timer is the same', async () => {
+    const bad = await create('wait', { name: 'Restarted', wait: 'never' });
+    const mine = async () =>
+      ((await failed('wait')).body.items as { recordId: string; attempts: number }[]).filter(
+        (i) => i.recordId === bad,
+      );
+    await advance({ minutes: 1 });
+    expect(await mine()).toEqual([expect.objectContaining({ attempts: 1 })]);
+    // FIX keeps the settle timer as it is: still failed. RESTART re-enters `fresh`: a new timer.
+    await call(t.app, tokens['rep']!, 'POST', `/api/pools/wait/records/${bad}/events`, {
+      type: 'FIX',
+      payload: { wait: 1 },
+    });
+    expect(await mine()).toHaveLength(1);
+    const restart = await call(
+      t.app,
+      tokens['rep']!,
+      'POST',
+      `/api/pools/wait/records/${bad}/events`,
+      { type: 'RESTART' },
+    );
+    expect(restart.status, JSON.stringify(restart.body)).toBe(200);
+    expect(await mine()).toEqual([]);
+    // The new timer fires a minute after the restart, with the fixed data.
+    await advance({ minutes: 1 });
+    expect(await stateOf('wait', bad)).toBe('owned');
+    expect(await mine()).toEqual([]);
   });
 });
