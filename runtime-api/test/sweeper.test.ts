@@ -1,7 +1,9 @@
 // A timer row that outlived its timer (the snapshot no longer holds it) is removed by the sweep and
-// changes nothing on its record.
+// changes nothing on its record; the step cap counts a looping record's steps across the batches of a pass.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, build, call, crmPool, type TestApp } from './helpers.js';
+import { Sweeper, type SweepPass } from '../src/services/sweeper.js';
+import { spinPolicy } from './fixtures/timer-policies.js';
+import { backends, build, call, crmPool, publishPool, type TestApp } from './helpers.js';
 
 describe.each(backends)('sweeper (%s)', (backend) => {
   let t: TestApp;
@@ -37,5 +39,44 @@ describe.each(backends)('sweeper (%s)', (backend) => {
     expect(timers.map((r) => (r as { timer_key: string }).timer_key)).not.toContain(key);
     const record = await call(t.app, tokens['alice']!, 'GET', `/api/pools/crm/records/${recordId}`);
     expect(record.body).toMatchObject({ state: 'owned', ownerId: ids['alice'], seq: 1 });
+  });
+
+  it('counts a looping record’s steps across the batches of one pass and parks it past the cap', async () => {
+    await publishPool(t, spinPolicy(), 'spin', [ids['alice']!]);
+    const created = await call(t.app, tokens['alice']!, 'POST', '/api/pools/spin/records', {
+      data: { name: 'Every minute', spin: 1 },
+      ownerId: ids['alice'],
+    });
+    const logged: string[] = [];
+    const log = {
+      warn: (_: object, m: string) => logged.push(m),
+      error: (_: object, m: string) => logged.push(m),
+    };
+    const sweeper = new Sweeper(t.app.db, t.app.policies, t.app.clock, t.app.metrics, 1000, 1, {
+      stepCap: 12,
+      log,
+    });
+    const pass: SweepPass = new Map();
+    // 5 minutes: 5 steps in one batch (the loop's next timers are due at once); then a minute at a time,
+    // as a system clock moves while one long pass runs: one step per batch, counted in the same pass.
+    await t.app.clock.advance(t.app.db, 5 * 60_000);
+    expect(await sweeper.sweepOnce(1000, pass)).toMatchObject({ fired: 5, failed: 0 });
+    const batches: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      await t.app.clock.advance(t.app.db, 60_000);
+      const r = await sweeper.sweepOnce(1000, pass);
+      batches.push(`${r.fired} fired, ${r.failed} failed`);
+    }
+    // Steps 6..12 fire; the 13th is parked.
+    expect(batches).toEqual([...Array<string>(7).fill('1 fired, 0 failed'), '0 fired, 1 failed']);
+    expect(logged).toEqual([expect.stringContaining('more than 12 steps in one sweep')]);
+    // A new pass starts counting afresh, but the parked timer waits for a retry.
+    await t.app.clock.advance(t.app.db, 60_000);
+    expect(await sweeper.sweepAll()).toMatchObject({ fired: 0, failed: 0 });
+    const history = await t.app
+      .db('history')
+      .where({ record_id: created.body.id })
+      .count({ n: '*' });
+    expect(history).toEqual([{ n: 13 }]);
   });
 });
