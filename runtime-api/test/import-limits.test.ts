@@ -3,7 +3,7 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvCell } from '../src/services/csv.js';
-import { backends, build, crmPool, type TestApp } from './helpers.js';
+import { backends, build, crmPool, listen, type TestApp } from './helpers.js';
 
 describe.each(backends)('import limits and CSV export (%s)', (backend) => {
   let t: TestApp;
@@ -135,6 +135,36 @@ describe.each(backends)('import limits and CSV export (%s)', (backend) => {
     expect(other.statusCode).toBe(422);
     expect(other.json().error.code).toBe('POOL_ERR_IDEMPOTENCY_MISMATCH');
     expect(await count()).toBe(before + 3);
+  });
+
+  it('replays an idempotent import over HTTP (a real request stream), writing once', async () => {
+    const other = await build(backend);
+    try {
+      const { tokens: own } = await crmPool(other, { boss: { roles: ['manager'] } });
+      const base = await listen(other.app);
+      const send = () =>
+        fetch(`${base}/api/pools/crm/import`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${own['boss']}`,
+            'content-type': 'text/csv',
+            'idempotency-key': 'http-import-1',
+          },
+          body: rows(3, 'Http'),
+        });
+      const first = await send();
+      expect(first.status).toBe(200);
+      const report = (await first.json()) as unknown;
+      expect(report).toMatchObject({ rows: 3, imported: 3 });
+      const again = await send();
+      expect(again.status).toBe(200);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(await again.json()).toEqual(report);
+      const n = (await other.app.db('records').count({ n: '*' }).first()) as { n: unknown };
+      expect(Number(n.n)).toBe(3);
+    } finally {
+      await other.close();
+    }
   });
 
   it('fails a row with a NUL cell alone, naming it, and writes the others', async () => {
