@@ -156,6 +156,17 @@ describe.each(backends)('login limits (%s)', (backend) => {
     }
   });
 
+  it('lets 40 people behind one office address log in at the same moment', async () => {
+    await advance(15);
+    const staff = Array.from({ length: 40 }, (_, i) => `staff${i}`);
+    for (const name of staff)
+      await t.app.auth.createUser({ username: name, password: `${name}-password-12` });
+    const replies = await Promise.all(
+      staff.map((name) => attempt(t.app, name, `${name}-password-12`, '198.51.100.91')),
+    );
+    expect(replies.map((r) => r.status)).toEqual(Array<number>(40).fill(200));
+  });
+
   it.runIf(backend === 'postgres')(
     'shares the counts between processes of one database',
     async () => {

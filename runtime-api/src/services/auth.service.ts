@@ -145,9 +145,11 @@ export class AuthService {
     await this.limiter.take(username, address);
     const row = (await this.db('users').where({ username }).first()) as StoredUser | undefined;
     const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
-    if (!row || !ok || row.disabled_at)
+    if (!row || !ok || row.disabled_at) {
+      await this.limiter.failed(address);
       throw new RuntimeError('POOL_ERR_UNAUTHENTICATED', WRONG_LOGIN);
-    await this.limiter.succeeded(username, address);
+    }
+    await this.limiter.succeeded(username);
     return { token: await this.openSession(row.id), user: publicUser(row) };
   }
 
@@ -189,9 +191,11 @@ export class AuthService {
     const row = (await this.db('users').where({ id: userId }).first()) as StoredUser | undefined;
     if (!row) throw RuntimeError.notFound(`user ${userId}`);
     await this.limiter.take(row.username, address);
-    if (!(await verifyPassword(currentPassword, row.password_hash)))
+    if (!(await verifyPassword(currentPassword, row.password_hash))) {
+      await this.limiter.failed(address);
       throw RuntimeError.invalid('/body/currentPassword', 'is not your current password');
-    await this.limiter.succeeded(row.username, address);
+    }
+    await this.limiter.succeeded(row.username);
     await this.db.transaction(async (trx) => {
       await trx('users')
         .where({ id: userId })

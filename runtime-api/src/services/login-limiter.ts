@@ -7,7 +7,7 @@ import type { Clock } from './clock.js';
 export interface LoginLimits {
   /** Attempts per username per window; a successful login resets the username's count. */
   perUser: number;
-  /** Attempts per client address per window; successful logins are given back. */
+  /** Failed attempts per client address per window. */
   perAddress: number;
   /** Length of a window in minutes, counted from the first attempt in it. */
   windowMinutes: number;
@@ -54,27 +54,37 @@ export class LoginLimiter {
   ) {}
 
   /**
-   * Counts one attempt against the username and the address before the password is checked, in one
-   * statement, so a burst of parallel guesses cannot all pass a read-then-write check. Throws
-   * POOL_ERR_RATE_LIMITED (details.retryAfter in seconds) once either count is past its limit.
+   * Before the password is checked: counts one attempt against the username in one statement, so a
+   * burst of parallel guesses at one account cannot all pass a read-then-write check, and refuses an
+   * address that has failed too often. The address counts failures only (`failed`): a hundred people
+   * behind one office address logging in at nine are not an attack. Throws POOL_ERR_RATE_LIMITED
+   * (details.retryAfter in seconds) once either count is past its limit.
    */
   async take(username: string, address: string): Promise<void> {
     const now = this.clock.sql;
     const windowSecs = this.limits.windowMinutes * 60;
-    // Rows are always locked user first, then address: two logins never wait on each other in a cycle.
     const { rows } = await this.db.raw<{ rows: Counted[] }>(
-      `INSERT INTO login_attempts AS a (kind, key, window_start, attempts)
-       VALUES ('user', ?, ${now}, 1), ('address', ?, ${now}, 1)
-       ON CONFLICT (kind, key) DO UPDATE SET
-         window_start = CASE WHEN a.window_start <= ${now} - make_interval(secs => ?)
-                        THEN ${now} ELSE a.window_start END,
-         attempts = CASE WHEN a.window_start <= ${now} - make_interval(secs => ?)
-                    THEN 1 ELSE a.attempts + 1 END
-       RETURNING kind, attempts,
-         ceil(extract(epoch FROM a.window_start + make_interval(secs => ?) - ${now})) AS retry_after`,
-      [username, addressKey(address), windowSecs, windowSecs, windowSecs],
+      `WITH bumped AS (
+         INSERT INTO login_attempts AS a (kind, key, window_start, attempts)
+         VALUES ('user', ?, ${now}, 1)
+         ON CONFLICT (kind, key) DO UPDATE SET
+           window_start = CASE WHEN a.window_start <= ${now} - make_interval(secs => ?)
+                          THEN ${now} ELSE a.window_start END,
+           attempts = CASE WHEN a.window_start <= ${now} - make_interval(secs => ?)
+                      THEN 1 ELSE a.attempts + 1 END
+         RETURNING kind, attempts, window_start)
+       SELECT kind, attempts,
+         ceil(extract(epoch FROM window_start + make_interval(secs => ?) - ${now})) AS retry_after
+       FROM (SELECT kind, attempts, window_start FROM bumped
+             UNION ALL
+             SELECT kind, attempts, window_start FROM login_attempts
+             WHERE kind = 'address' AND key = ?
+               AND window_start > ${now} - make_interval(secs => ?)) c`,
+      [username, windowSecs, windowSecs, windowSecs, addressKey(address), windowSecs],
     );
-    const over = rows.filter((r) => r.attempts > this.limitOf(r.kind));
+    const over = rows.filter((r) =>
+      r.kind === 'user' ? r.attempts > this.limits.perUser : r.attempts >= this.limits.perAddress,
+    );
     if (over.length === 0) return;
     const retryAfter = Math.max(1, ...over.map((r) => Number(r.retry_after)));
     throw new RuntimeError(
@@ -84,13 +94,25 @@ export class LoginLimiter {
     );
   }
 
-  /** After a successful login: the username starts afresh and the address gets its attempt back. */
-  async succeeded(username: string, address: string): Promise<void> {
+  /** After a wrong password (or unknown or disabled user): one more failure for the address. */
+  async failed(address: string): Promise<void> {
+    const now = this.clock.sql;
+    const windowSecs = this.limits.windowMinutes * 60;
+    await this.db.raw(
+      `INSERT INTO login_attempts AS a (kind, key, window_start, attempts)
+       VALUES ('address', ?, ${now}, 1)
+       ON CONFLICT (kind, key) DO UPDATE SET
+         window_start = CASE WHEN a.window_start <= ${now} - make_interval(secs => ?)
+                        THEN ${now} ELSE a.window_start END,
+         attempts = CASE WHEN a.window_start <= ${now} - make_interval(secs => ?)
+                    THEN 1 ELSE a.attempts + 1 END`,
+      [addressKey(address), windowSecs, windowSecs],
+    );
+  }
+
+  /** After a successful login: the username starts afresh. */
+  async succeeded(username: string): Promise<void> {
     await this.db('login_attempts').where({ kind: 'user', key: username }).delete();
-    await this.db('login_attempts')
-      .where({ kind: 'address', key: addressKey(address) })
-      .where('attempts', '>', 0)
-      .decrement('attempts', 1);
   }
 
   /** Drops counts whose window has closed; returns how many. */
@@ -106,9 +128,5 @@ export class LoginLimiter {
       .delete()
       .returning('key')) as unknown[];
     return purged.length;
-  }
-
-  private limitOf(kind: AttemptKind): number {
-    return kind === 'user' ? this.limits.perUser : this.limits.perAddress;
   }
 }
