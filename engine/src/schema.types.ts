@@ -102,7 +102,7 @@ export interface Entity {
    */
   titleField?: string;
   /**
-   * Fields hidden from non-owners while the record is pooled.
+   * Fields hidden from every member who does not own the record (the pool's managers and admins see all).
    */
   maskedInPool?: string[];
 }

@@ -27,7 +27,7 @@ const LABELS: Record<string, [string, string]> = {
   workdays: ['Make-up workdays', '调休上班日'],
   schema: ['Fields', '字段'],
   titleField: ['Title field', '标题字段'],
-  maskedInPool: ['Hidden from non-owners while pooled', '公海中对非负责人隐藏'],
+  maskedInPool: ['Hidden from members who do not own the record', '仅负责人和管理者可见'],
   payload: ['Payload fields', '事件字段'],
   pooled: ['Pool state: no owner, claimable', '公海状态：无负责人，可领取'],
   outcome: ['Outcome (analytics)', '结果（用于分析）'],
