@@ -16,10 +16,8 @@ export const range = (n: number): number[] => Array.from({ length: n }, (_, i) =
 
 /** The CRM template with `score` replaced and `rules` added. */
 export function crmWith(score: unknown, rules: Record<string, unknown> = {}): Policy {
-  const policy = JSON.parse(readFileSync(crmFile, 'utf8')) as Policy & {
-    rules: Record<string, unknown>;
-  };
-  policy.rules = { ...policy.rules, ...rules };
+  const policy = JSON.parse(readFileSync(crmFile, 'utf8')) as Policy;
+  policy.rules = { ...policy.rules, ...(rules as Policy['rules']) };
   (policy as { score: unknown }).score = score;
   return policy;
 }

@@ -17,42 +17,32 @@ if (!(keyHours > 0)) {
   console.error('POOLFLOW_IDEMPOTENCY_HOURS must be a positive number of hours');
   process.exit(1);
 }
-const sweepWorkers = Number(env['POOLFLOW_SWEEP_WORKERS'] ?? 2);
-if (!Number.isInteger(sweepWorkers) || sweepWorkers < 0) {
-  console.error('POOLFLOW_SWEEP_WORKERS must be a whole number (0 sweeps on the main thread)');
-  process.exit(1);
-}
-const importLimits: ImportLimits = { ...DEFAULT_IMPORT_LIMITS };
-for (const [name, field] of [
-  ['POOLFLOW_IMPORT_MAX_BYTES', 'maxBytes'],
-  ['POOLFLOW_IMPORT_MAX_ROWS', 'maxRows'],
-  ['POOLFLOW_IMPORT_MAX_CELL', 'maxCellChars'],
-] as const) {
-  const value = Number(env[name] ?? importLimits[field]);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`${name} must be a positive whole number`);
+/** A whole-number setting from the environment; a bad value stops the start with a message naming it. */
+function wholeNumber(name: string, fallback: number, min = 1): number {
+  const value = Number(env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < min) {
+    console.error(`${name} must be a whole number of at least ${min}`);
     process.exit(1);
   }
-  importLimits[field] = value;
+  return value;
 }
+// 0 sweeps on the main thread.
+const sweepWorkers = wholeNumber('POOLFLOW_SWEEP_WORKERS', 2, 0);
+const importLimits: ImportLimits = {
+  maxBytes: wholeNumber('POOLFLOW_IMPORT_MAX_BYTES', DEFAULT_IMPORT_LIMITS.maxBytes),
+  maxRows: wholeNumber('POOLFLOW_IMPORT_MAX_ROWS', DEFAULT_IMPORT_LIMITS.maxRows),
+  maxCellChars: wholeNumber('POOLFLOW_IMPORT_MAX_CELL', DEFAULT_IMPORT_LIMITS.maxCellChars),
+};
 const adminPassword = env['POOLFLOW_ADMIN_PASSWORD'];
 if (adminPassword !== undefined && adminPassword.length < MIN_PASSWORD_LENGTH) {
   console.error(`POOLFLOW_ADMIN_PASSWORD must have at least ${MIN_PASSWORD_LENGTH} characters`);
   process.exit(1);
 }
-const loginLimits: LoginLimits = { ...DEFAULT_LOGIN_LIMITS };
-for (const [name, field] of [
-  ['POOLFLOW_LOGIN_MAX_PER_USER', 'perUser'],
-  ['POOLFLOW_LOGIN_MAX_PER_ADDRESS', 'perAddress'],
-  ['POOLFLOW_LOGIN_WINDOW_MINUTES', 'windowMinutes'],
-] as const) {
-  const value = Number(env[name] ?? loginLimits[field]);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`${name} must be a whole number above 0`);
-    process.exit(1);
-  }
-  loginLimits[field] = value;
-}
+const loginLimits: LoginLimits = {
+  perUser: wholeNumber('POOLFLOW_LOGIN_MAX_PER_USER', DEFAULT_LOGIN_LIMITS.perUser),
+  perAddress: wholeNumber('POOLFLOW_LOGIN_MAX_PER_ADDRESS', DEFAULT_LOGIN_LIMITS.perAddress),
+  windowMinutes: wholeNumber('POOLFLOW_LOGIN_WINDOW_MINUTES', DEFAULT_LOGIN_LIMITS.windowMinutes),
+};
 // Behind a reverse proxy every client has the proxy's address: trust its X-Forwarded-For (`true`, or the
 // proxy's addresses, comma-separated) so login limits count per client.
 const trustProxy = env['POOLFLOW_TRUST_PROXY'];
@@ -106,15 +96,18 @@ if (clock === 'system') {
 }
 
 // Stored Idempotency-Key responses are dropped once expired (keys also expire on use), and so are
-// expired sessions and closed login-attempt windows.
-const purge = setInterval(() => {
+// expired sessions and closed login-attempt windows: at start (a server restarted more often than
+// hourly still purges) and every hour.
+const purgeExpired = (): void => {
   purgeExpiredKeys(app, keyHours).catch((e: unknown) =>
     app.log.error({ err: e }, 'purging idempotency keys failed'),
   );
   app.auth
     .purgeExpired()
     .catch((e: unknown) => app.log.error({ err: e }, 'purging expired sessions failed'));
-}, 3_600_000);
+};
+purgeExpired();
+const purge = setInterval(purgeExpired, 3_600_000);
 purge.unref();
 app.addHook('onClose', () => clearInterval(purge));
 

@@ -136,9 +136,14 @@ describe.each(backends)('failed timers (%s)', (backend) => {
     const bad = await create('wait', { name: 'Stubborn', wait: 'later' });
     expect(await advance({ minutes: 1 })).toMatchObject({ failed: 1 });
     const item = async () =>
-      ((await failed('wait')).body.items as { recordId: string; attempts: number }[]).find(
-        (i) => i.recordId === bad,
-      ) as { attempts: number; nextRetryAt: string | null; failedAt: string };
+      (
+        (await failed('wait')).body.items as {
+          recordId: string;
+          attempts: number;
+          nextRetryAt: string | null;
+          failedAt: string;
+        }[]
+      ).find((i) => i.recordId === bad)!;
     expect((await item()).attempts).toBe(1);
     // 1 minute, then 5: retried at each, never before.
     expect(await advance({ minutes: 1 })).toMatchObject({ failed: 1 });
