@@ -34,9 +34,12 @@ export class ServerProcess {
 
   constructor(port: number, env: Record<string, string>) {
     this.base = `http://127.0.0.1:${port}`;
+    // The test's DATABASE_URL is not inherited: a server runs on PostgreSQL only when `env` says so.
+    const inherited = { ...process.env };
+    delete inherited['DATABASE_URL'];
     this.child = spawn(process.execPath, ['--max-semi-space-size=64', serverFile], {
       env: {
-        ...process.env,
+        ...inherited,
         POOLFLOW_ADMIN_PASSWORD: ADMIN_PASSWORD,
         POOLFLOW_SWEEP_INTERVAL_MS: '100',
         LOG_LEVEL: 'warn',
