@@ -17,9 +17,6 @@ declare module 'fastify' {
   }
 }
 
-// The checks live in the access module; re-exported for routes that import them from here.
-export { hasRole, requirePoolRole, requireRole } from '../access.js';
-
 export const authPlugin = fp(
   (app: FastifyInstance) => {
     app.decorateRequest('actor', null as unknown as Actor);

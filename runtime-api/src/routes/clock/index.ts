@@ -1,6 +1,6 @@
 // Manual clock (POOLFLOW_CLOCK=manual, demos and tests only): move time and run the sweeper to it.
 import type { FastifyInstance } from 'fastify';
-import { requireRole } from '../../plugins/auth.plugin.js';
+import { requireRole } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
 
 export default function clockRoutes(app: FastifyInstance): void {

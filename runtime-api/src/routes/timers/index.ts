@@ -1,6 +1,6 @@
 // Failed timers: listed for admins (and a pool's managers, for their pool) and retried on request.
 import type { FastifyInstance } from 'fastify';
-import { requirePoolRole, requireRole } from '../../plugins/auth.plugin.js';
+import { requirePoolRole, requireRole } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
 import { listFailed, retryFailed } from '../../services/timer-failures.js';
 

@@ -2,7 +2,7 @@
 // Replies never carry hashes.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type {} from '@fastify/swagger';
-import { requireRole } from '../../plugins/auth.plugin.js';
+import { requireRole } from '../../access.js';
 import type { UserPatch } from '../../services/auth.service.js';
 
 interface UserCreate {
