@@ -146,6 +146,29 @@ export const workspaceEn = {
   field: 'Field',
   problem: 'Problem',
   moreErrors: '…and {count} more rejected rows.',
+  failedTimers: 'Failed timers',
+  failedTimersHint:
+    'Timers that could not run for a record. Each is retried after 1 min, 5 min, 30 min, 2 h and 12 h, then parked after 6 attempts. Fix the record or the policy, then retry.',
+  noFailedTimers: 'No failed timers: every timer of this pool runs.',
+  refresh: 'Refresh',
+  record: 'Record',
+  attempts: 'Attempts',
+  failedAt: 'Failed at',
+  nextRetry: 'Next retry',
+  retry: 'Retry',
+  retryNow: 'Due now',
+  parked: 'Parked — retry by hand',
+  timerInState: '{delay} in {state}',
+  timerRetried:
+    'The timer of “{title}” is due again now: it runs at the next sweep. If it fails again it comes back here.',
+  timerErr_POOL_ERR_INVALID_DELAY:
+    'A waiting time could not be worked out from the record’s data (a field is missing or not a number).',
+  timerErr_POOL_ERR_RULE_BUDGET:
+    'A rule of the policy took too much work to evaluate and was stopped.',
+  timerErr_POOL_ERR_TIMER_LOOP:
+    'The timer kept firing again and again (a loop), so it was stopped and parked.',
+  timerErr_POOL_ERR_INVALID_PAYLOAD: 'A step wrote data that does not fit the record’s fields.',
+  timerErr_other: 'A step of the policy failed (an action or saving the record).',
 } as const;
 
 export type WorkspaceMessageKey = keyof typeof workspaceEn;
@@ -292,4 +315,24 @@ export const workspaceZh: Record<WorkspaceMessageKey, string> = {
   field: '字段',
   problem: '问题',
   moreErrors: '……还有 {count} 行被拒绝。',
+  failedTimers: '失败的定时器',
+  failedTimersHint:
+    '无法为记录执行的定时器。系统会在 1 分钟、5 分钟、30 分钟、2 小时和 12 小时后重试，失败 6 次后挂起。请先修正记录或策略，再重试。',
+  noFailedTimers: '没有失败的定时器：本公海的定时器都在正常运行。',
+  refresh: '刷新',
+  record: '记录',
+  attempts: '尝试次数',
+  failedAt: '失败时间',
+  nextRetry: '下次重试',
+  retry: '重试',
+  retryNow: '立即到期',
+  parked: '已挂起 — 需手动重试',
+  timerInState: '{state}中的{delay}',
+  timerRetried:
+    '“{title}”的定时器已重新到期：将在下一轮扫描时执行。如果再次失败，会重新出现在这里。',
+  timerErr_POOL_ERR_INVALID_DELAY: '无法根据记录数据算出等待时间（字段缺失或不是数字）。',
+  timerErr_POOL_ERR_RULE_BUDGET: '策略中的某条规则计算量过大，已被中止。',
+  timerErr_POOL_ERR_TIMER_LOOP: '定时器反复触发（死循环），已被中止并挂起。',
+  timerErr_POOL_ERR_INVALID_PAYLOAD: '某一步写入的数据不符合记录的字段定义。',
+  timerErr_other: '策略的某一步执行失败（动作出错或保存记录失败）。',
 };

@@ -1,8 +1,8 @@
 // Minimal hash router: "#/" is the policy list, "#/policies/<id>" the editor, "#/pools/<key>/…" the
-// workspace of a pool (pool view, my records, a record, analytics, import).
+// workspace of a pool (pool view, my records, a record, analytics, import, failed timers).
 import { useEffect, useState } from 'react';
 
-export type WorkspaceView = 'pool' | 'mine' | 'record' | 'analytics' | 'import';
+export type WorkspaceView = 'pool' | 'mine' | 'record' | 'analytics' | 'import' | 'failed-timers';
 
 export type Route =
   | { page: 'policies' }
@@ -13,7 +13,9 @@ export function parseRoute(hash: string): Route {
   const editor = /^#\/policies\/([^/?#]+)/.exec(hash);
   if (editor) return { page: 'editor', policyId: decodeURIComponent(editor[1]) };
   const pools =
-    /^#\/pools(?:\/([^/?#]+)(?:\/(mine|analytics|import|records\/([^/?#]+)))?)?\/?$/.exec(hash);
+    /^#\/pools(?:\/([^/?#]+)(?:\/(mine|analytics|import|failed-timers|records\/([^/?#]+)))?)?\/?$/.exec(
+      hash,
+    );
   if (pools) {
     const [, pool, sub, recordId] = pools;
     if (!pool) return { page: 'workspace', view: 'pool' };

@@ -1,18 +1,29 @@
-// The workspace's sub-header: which pool, and its screens (analytics and import for managers).
+// The workspace's sub-header: which pool, and its screens (analytics, import and failed timers for
+// managers, the last with a count badge).
 import { useI18n } from '../i18n/i18n.js';
 import { navigate, routeHash, type WorkspaceView } from '../pages/use-hash-route.js';
+import { badgeText } from './failed-timers-page.js';
 import { useWorkspace } from './workspace-context.js';
 
-export function WorkspaceNav({ view }: { view: WorkspaceView }) {
+export function WorkspaceNav({
+  view,
+  failedTimers = null,
+}: {
+  view: WorkspaceView;
+  /** Failed timers of the pool, for the tab's badge (null: not known). */
+  failedTimers?: number | null;
+}) {
   const { t, text } = useI18n();
   const { pools, pool, manager } = useWorkspace();
-  const tabs: { view: WorkspaceView; label: string }[] = [
+  const badge = badgeText(failedTimers);
+  const tabs: { view: WorkspaceView; label: string; badge?: string | null }[] = [
     { view: 'pool', label: t('poolView') },
     { view: 'mine', label: t('myRecords') },
     ...(manager
       ? [
           { view: 'analytics' as const, label: t('analytics') },
           { view: 'import' as const, label: t('importExport') },
+          { view: 'failed-timers' as const, label: t('failedTimers'), badge },
         ]
       : []),
   ];
@@ -41,6 +52,11 @@ export function WorkspaceNav({ view }: { view: WorkspaceView }) {
               data-testid={`ws-tab-${tab.view}`}
             >
               {tab.label}
+              {tab.badge && (
+                <span className="count bad" data-testid="failed-timers-badge">
+                  {tab.badge}
+                </span>
+              )}
             </a>
           ))}
         </nav>

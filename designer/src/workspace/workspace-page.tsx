@@ -1,4 +1,5 @@
-// The pool workspace: pick a pool, then its pool view, my records, a record, analytics or import.
+// The pool workspace: pick a pool, then its pool view, my records, a record, analytics, import or
+// failed timers.
 import { useCallback, useEffect, useState } from 'react';
 import type { User } from '../api/auth.api.js';
 import {
@@ -10,7 +11,9 @@ import {
 } from '../api/pools.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { navigate, type WorkspaceView } from '../pages/use-hash-route.js';
+import { listFailedTimers } from '../api/timers.api.js';
 import { AnalyticsPage } from './analytics-page.js';
+import { FailedTimersPage } from './failed-timers-page.js';
 import { ImportPage } from './import-page.js';
 import { MyRecordsPage } from './my-records-page.js';
 import { PoolView } from './pool-view.js';
@@ -38,6 +41,7 @@ export function WorkspacePage(props: {
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const reload = useCallback(() => setVersion((v) => v + 1), []);
+  const [failedTimers, setFailedTimers] = useState<{ pool: string; count: number } | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -62,15 +66,37 @@ export function WorkspacePage(props: {
     };
   }, [props.pool, version]);
 
+  // The failed-timers badge of a manager's tabs: counted again on each screen, so it does not go stale.
+  const managed = loaded && isPoolManager(me, loaded.pool) ? loaded.pool.key : null;
+  useEffect(() => {
+    if (!managed) return;
+    let live = true;
+    listFailedTimers(managed)
+      .then((items) => live && setFailedTimers({ pool: managed, count: items.length }))
+      .catch(() => undefined); // the badge is a hint: the page itself shows errors
+    return () => {
+      live = false;
+    };
+  }, [managed, view]);
+  const countFailed = useCallback(
+    (count: number) => {
+      if (managed) setFailedTimers({ pool: managed, count });
+    },
+    [managed],
+  );
+
   if (error) return <div className="alert error page">{error}</div>;
   if (noPools) return <div className="page muted">{t('noPools')}</div>;
   if (!loaded || loaded.pool.key !== props.pool) return <div className="loading">…</div>;
-  const managerOnly = view === 'analytics' || view === 'import';
+  const managerOnly = view === 'analytics' || view === 'import' || view === 'failed-timers';
   const allowed = !managerOnly || isPoolManager(me, loaded.pool);
   return (
     <WorkspaceProvider me={me} {...loaded} reload={reload}>
       <div className="workspace" data-testid="workspace">
-        <WorkspaceNav view={view} />
+        <WorkspaceNav
+          view={view}
+          failedTimers={failedTimers?.pool === loaded.pool.key ? failedTimers.count : null}
+        />
         <main className="page workspace-body">
           {!allowed && <div className="alert error">{t('refusedForbidden')}</div>}
           {allowed && view === 'pool' && <PoolView />}
@@ -80,6 +106,7 @@ export function WorkspacePage(props: {
           )}
           {allowed && view === 'analytics' && <AnalyticsPage />}
           {allowed && view === 'import' && <ImportPage />}
+          {allowed && view === 'failed-timers' && <FailedTimersPage onCount={countFailed} />}
         </main>
       </div>
     </WorkspaceProvider>
