@@ -127,7 +127,7 @@ describe('failed timers end to end', () => {
         `#/pools/wait/records/${bad}`,
       );
       const text = await row.textContent();
-      expect(text).toContain('A waiting time could not be worked out from the record’s data');
+      expect(text).toContain("A waiting time could not be worked out from the record's data");
       expect(text).toContain('settle in fresh');
       // Only the bad record stalled: the good one's settle timer ran.
       const goodRecord = await api<{ state: string }>(

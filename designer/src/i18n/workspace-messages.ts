@@ -162,12 +162,12 @@ export const workspaceEn = {
   timerRetried:
     'The timer of “{title}” is due again now: it runs at the next sweep. If it fails again it comes back here.',
   timerErr_POOL_ERR_INVALID_DELAY:
-    'A waiting time could not be worked out from the record’s data (a field is missing or not a number).',
+    "A waiting time could not be worked out from the record's data (a field is missing or not a number).",
   timerErr_POOL_ERR_RULE_BUDGET:
     'A rule of the policy took too much work to evaluate and was stopped.',
   timerErr_POOL_ERR_TIMER_LOOP:
     'The timer kept firing again and again (a loop), so it was stopped and parked.',
-  timerErr_POOL_ERR_INVALID_PAYLOAD: 'A step wrote data that does not fit the record’s fields.',
+  timerErr_POOL_ERR_INVALID_PAYLOAD: "A step wrote data that does not fit the record's fields.",
   timerErr_other: 'A step of the policy failed (an action or saving the record).',
 } as const;
 
@@ -327,7 +327,7 @@ export const workspaceZh: Record<WorkspaceMessageKey, string> = {
   retry: '重试',
   retryNow: '立即到期',
   parked: '已挂起 — 需手动重试',
-  timerInState: '{state}中的{delay}',
+  timerInState: '{delay}（{state}）',
   timerRetried:
     '“{title}”的定时器已重新到期：将在下一轮扫描时执行。如果再次失败，会重新出现在这里。',
   timerErr_POOL_ERR_INVALID_DELAY: '无法根据记录数据算出等待时间（字段缺失或不是数字）。',

@@ -10,6 +10,7 @@ import { routeHash } from '../pages/use-hash-route.js';
 import { formatDateTime, formatDuration } from './format.js';
 import { useNotice } from './notice.js';
 import { recordTitle } from './record-cells.js';
+import { timerLabel } from './record-page.js';
 import { useWorkspace } from './workspace-context.js';
 
 /** Records whose titles are fetched (one GET each); further rows show the record's short id. */
@@ -167,7 +168,10 @@ export function FailedTimersPage({ onCount }: { onCount?: (count: number) => voi
                     </td>
                     <td title={row.timerKey}>
                       {timer
-                        ? t('timerInState', { delay: timer.delay, state: stateLabel(timer.state) })
+                        ? t('timerInState', {
+                            delay: timerLabel(timer.delay, t),
+                            state: stateLabel(timer.state),
+                          })
                         : row.timerKey}
                     </td>
                     <td className="timer-error">
@@ -188,7 +192,7 @@ export function FailedTimersPage({ onCount }: { onCount?: (count: number) => voi
                     <td className="actions">
                       <button
                         type="button"
-                        className="btn small"
+                        className={row.nextRetryAt === null ? 'btn small primary' : 'btn small'}
                         disabled={busy !== null}
                         onClick={() => void retry(row)}
                         data-testid="failed-timer-retry"

@@ -162,7 +162,8 @@ export function RecordPage({ recordId }: { recordId: string }) {
   );
 }
 
-function timerLabel(delay: string, t: ReturnType<typeof useI18n>['t']): string {
+/** A timer's delay in words: the CRM's known delays, else its name in the policy. */
+export function timerLabel(delay: string, t: ReturnType<typeof useI18n>['t']): string {
   if (delay === 'release') return t('timerRelease');
   if (delay === 'remind') return t('timerRemind');
   if (delay === 'nurtureEnd') return t('timerNurtureEnd');
