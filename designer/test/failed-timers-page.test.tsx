@@ -167,6 +167,24 @@ describe('failed timers page', () => {
     );
   });
 
+  it('at the list limit says older failures are not shown, and fetches at most 25 titles', async () => {
+    const many = Array.from({ length: 100 }, (_, i) => ({
+      ...delayRow,
+      recordId: `${String(i).padStart(8, '0')}-1111-4111-8111-111111111111`,
+    }));
+    const calls = stubApi({ failed: many });
+    render(
+      <Workspace>
+        <FailedTimersPage />
+      </Workspace>,
+    );
+    expect(await screen.findAllByTestId('failed-timer-row')).toHaveLength(100);
+    expect(screen.getByText(/The 100 most recent failures are shown/)).toBeTruthy();
+    await waitFor(() =>
+      expect(calls.filter((c) => c.url.startsWith('/api/pools/crm/records/'))).toHaveLength(25),
+    );
+  });
+
   it('reads in Chinese', async () => {
     stubApi({ failed: [loopRow] });
     render(

@@ -150,6 +150,8 @@ export const workspaceEn = {
   failedTimersHint:
     'Timers that could not run for a record. Each is retried after 1 min, 5 min, 30 min, 2 h and 12 h, then parked after 6 attempts. Fix the record or the policy, then retry.',
   noFailedTimers: 'No failed timers: every timer of this pool runs.',
+  failedTimersMore:
+    'The {count} most recent failures are shown: retry or fix them to see older ones.',
   refresh: 'Refresh',
   record: 'Record',
   attempts: 'Attempts',
@@ -319,6 +321,7 @@ export const workspaceZh: Record<WorkspaceMessageKey, string> = {
   failedTimersHint:
     '无法为记录执行的定时器。系统会在 1 分钟、5 分钟、30 分钟、2 小时和 12 小时后重试，失败 6 次后挂起。请先修正记录或策略，再重试。',
   noFailedTimers: '没有失败的定时器：本公海的定时器都在正常运行。',
+  failedTimersMore: '只显示最近的 {count} 条失败：处理后可看到更早的。',
   refresh: '刷新',
   record: '记录',
   attempts: '尝试次数',

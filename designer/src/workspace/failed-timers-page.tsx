@@ -3,7 +3,12 @@
 import { useCallback, useEffect, useState } from 'react';
 import { serverNow } from '../api/pools.api.js';
 import { getRecord } from '../api/records.api.js';
-import { listFailedTimers, retryFailedTimer, type FailedTimer } from '../api/timers.api.js';
+import {
+  FAILED_TIMERS_LIMIT,
+  listFailedTimers,
+  retryFailedTimer,
+  type FailedTimer,
+} from '../api/timers.api.js';
 import { useI18n, type I18n } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/messages.js';
 import { routeHash } from '../pages/use-hash-route.js';
@@ -205,6 +210,9 @@ export function FailedTimersPage({ onCount }: { onCount?: (count: number) => voi
               })}
             </tbody>
           </table>
+          {items.length >= FAILED_TIMERS_LIMIT && (
+            <p className="muted empty">{t('failedTimersMore', { count: FAILED_TIMERS_LIMIT })}</p>
+          )}
         </div>
       )}
     </div>
