@@ -257,7 +257,32 @@ const authHardening: Migration = {
   },
 };
 
-const migrations: Migration[] = [initial, distribution, leanerWrites, timerFailures, authHardening];
+// A version published past failing scenarios says so: `forced`, and the failures the publish gate saw
+// (the same list as the 422 POOL_ERR_SCENARIO_FAILED details), so the history shows who overrode what.
+const publishGate: Migration = {
+  name: '006_publish_gate',
+  async up(knex) {
+    await knex.schema.alterTable('policy_versions', (t) => {
+      t.boolean('forced').notNullable().defaultTo(false);
+      t.json('failed_scenarios');
+    });
+  },
+  async down(knex) {
+    await knex.schema.alterTable('policy_versions', (t) => {
+      t.dropColumn('failed_scenarios');
+      t.dropColumn('forced');
+    });
+  },
+};
+
+const migrations: Migration[] = [
+  initial,
+  distribution,
+  leanerWrites,
+  timerFailures,
+  authHardening,
+  publishGate,
+];
 
 /** A knex migration source over the in-code list. */
 export const migrationSource: Knex.MigrationSource<Migration> = {
