@@ -32,28 +32,77 @@ function num(
   return value;
 }
 
-/** The absolute due time of a delay entered at `now` (epoch ms, never before now). */
+/** The delay a relative delay counts from, and the direction: -1 before it, +1 after it. */
+export function referenceOf(delay: Delay): { name: string; sign: -1 | 1 } | undefined {
+  if (delay.before !== undefined) return { name: delay.before, sign: -1 };
+  if (delay.after !== undefined) return { name: delay.after, sign: 1 };
+  return undefined;
+}
+
+/** Relative delays may chain (A before B after C); validation refuses cycles, this bounds the rest. */
+const MAX_REFERENCE_DEPTH = 16;
+
+/**
+ * The absolute due time of a delay entered at `now` (epoch ms, never before now). A relative delay
+ * (`before`/`after` another delay's name) is that delay's due time for the same entry, minus or plus
+ * its amount in calendar time; one due before the entry is due at the entry (a reminder "7 days
+ * before release" on a 5-day release fires at once).
+ */
 export function dueTime(
   delay: Delay,
   now: number,
   data: LogicData,
-  policy: Pick<Policy, 'rules' | 'calendars'>,
+  policy: Pick<Policy, 'rules' | 'calendars' | 'delays'>,
   name = 'delay',
+  depth = 0,
 ): number {
   const rules = policy.rules ?? {};
+  const reference = referenceOf(delay);
+  if (reference !== undefined) {
+    const target = Object.prototype.hasOwnProperty.call(policy.delays ?? {}, reference.name)
+      ? policy.delays?.[reference.name]
+      : undefined;
+    if (target === undefined || depth >= MAX_REFERENCE_DEPTH) {
+      raise(
+        new EngineError(
+          'POOL_ERR_INVALID_DELAY',
+          `delay "${name}" counts from delay "${reference.name}", which ${target === undefined ? 'is not defined' : 'is part of a chain too long or a cycle'}`,
+          { delay: name, field: reference.sign < 0 ? 'before' : 'after', value: reference.name },
+        ),
+      );
+    }
+    const base = dueTime(target, now, data, policy, reference.name, depth + 1);
+    // Business time only counts forward (calendar.ts): a relative amount is calendar time.
+    const amount = amountOf(delay, base, reference.sign, undefined, data, rules, name);
+    return Math.max(now, Math.round(amount));
+  }
   if (delay.until !== undefined) return Math.max(now, num(delay.until, data, rules, 'until', name));
   const calendar: Calendar | undefined =
     delay.calendar === undefined ? undefined : policy.calendars?.[delay.calendar];
-  let t = now;
-  if (delay.months !== undefined) t = addMonths(t, num(delay.months, data, rules, 'months', name));
+  return Math.max(now, Math.round(amountOf(delay, now, 1, calendar, data, rules, name)));
+}
+
+/** `from` moved by the delay's months/days/hours/minutes/ms, forward (+1) or back (-1). */
+function amountOf(
+  delay: Delay,
+  from: number,
+  sign: -1 | 1,
+  calendar: Calendar | undefined,
+  data: LogicData,
+  rules: Record<string, unknown>,
+  name: string,
+): number {
+  let t = from;
+  if (delay.months !== undefined)
+    t = addMonths(t, sign * num(delay.months, data, rules, 'months', name));
   if (delay.days !== undefined) {
     const days = num(delay.days, data, rules, 'days', name);
-    t = calendar ? addBusinessDays(t, days, calendar) : t + days * DAY;
+    t = calendar ? addBusinessDays(t, days, calendar) : t + sign * days * DAY;
   }
   let ms = 0;
   if (delay.hours !== undefined) ms += num(delay.hours, data, rules, 'hours', name) * 3_600_000;
   if (delay.minutes !== undefined) ms += num(delay.minutes, data, rules, 'minutes', name) * 60_000;
   if (delay.ms !== undefined) ms += num(delay.ms, data, rules, 'ms', name);
-  if (ms > 0) t = calendar ? addBusinessTime(t, ms, calendar) : t + ms;
-  return Math.max(now, Math.round(t));
+  if (ms > 0) t = calendar ? addBusinessTime(t, ms, calendar) : t + sign * ms;
+  return t;
 }

@@ -117,7 +117,7 @@ export interface EventDefinition {
   };
 }
 /**
- * A duration from entry (days/hours/minutes/months, each a number or a JSON-logic giving one; hours and minutes count business time when a calendar is named), an absolute time (until, JSON-logic giving epoch ms) or raw milliseconds (ms).
+ * A duration from entry (days/hours/minutes/months, each a number or a JSON-logic giving one; hours and minutes count business time when a calendar is named), an absolute time (until, JSON-logic giving epoch ms), raw milliseconds (ms), or a duration before/after another delay of the same state (before/after: its name).
  */
 export interface Delay {
   months?: Rule;
@@ -127,6 +127,14 @@ export interface Delay {
   ms?: Rule;
   until?: Rule;
   calendar?: string;
+  /**
+   * Relative delay: due this long (months/days/hours/minutes/ms, calendar time) before the due time of the named delay, armed in the same state. Clamped to the time of entry.
+   */
+  before?: string;
+  /**
+   * Relative delay: due this long (months/days/hours/minutes/ms, calendar time) after the due time of the named delay, armed in the same state.
+   */
+  after?: string;
 }
 export interface Calendar {
   /**
