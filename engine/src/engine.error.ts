@@ -19,7 +19,8 @@ export type PoolErrorCode =
   | 'POOL_ERR_INVALID_DELAY'
   | 'POOL_ERR_RATE_LIMITED'
   | 'POOL_ERR_TOO_LARGE'
-  | 'POOL_ERR_SCENARIO_FAILED';
+  | 'POOL_ERR_SCENARIO_FAILED'
+  | 'POOL_ERR_UPGRADE_REFUSED';
 
 export const httpStatusOf: Record<PoolErrorCode, number> = {
   POOL_ERR_TAKEN: 409,
@@ -41,6 +42,7 @@ export const httpStatusOf: Record<PoolErrorCode, number> = {
   POOL_ERR_RATE_LIMITED: 429,
   POOL_ERR_TOO_LARGE: 413,
   POOL_ERR_SCENARIO_FAILED: 422,
+  POOL_ERR_UPGRADE_REFUSED: 422,
 };
 
 export class EngineError extends Error {
