@@ -39,6 +39,13 @@ describe.each(backends)('policy versions (%s)', (backend) => {
       { message: 'shorter' },
     );
     expect(published.body.version).toBe(2);
+    // No scenarios are saved with the template's document: nothing to gate, nothing forced.
+    expect(published.body).toMatchObject({ forced: false, failedScenarios: [] });
+    const history = await call(app, adminToken, 'GET', '/api/policies/crm-customer-pool/versions');
+    expect(history.body.items.map((v: { version: number; forced: boolean }) => v.forced)).toEqual([
+      false,
+      false,
+    ]);
 
     // Publishing alone changes nothing for the pool; switching it does, for new records only.
     const stillV1 = await call(app, tokens['alice']!, 'POST', '/api/pools/crm/records', {

@@ -114,63 +114,43 @@ export default function policyRoutes(app: FastifyInstance): void {
     (request) => validate(request.body.document),
   );
 
-  app.post<{ Params: { id: string }; Body: { message?: string } }>(
+  // The publish gate (services/publish-gate.ts): saved scenarios run first; a failure is a 422
+  // unless forced, and a forced version keeps the failures it was published past.
+  app.post<{ Params: { id: string }; Body: { message?: string; force?: boolean } | undefined }>(
     '/api/policies/:id/publish',
     {
       schema: {
         tags: ['policies'],
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { message: { type: 'string', maxLength: 500 } },
-        },
+        params: { $ref: 'api.schema.json#/definitions/policyIdParams' },
+        body: { $ref: 'api.schema.json#/definitions/publishBody' },
+        response: { 200: { $ref: 'api.schema.json#/definitions/publishReply' } },
       },
     },
-    async (request) =>
-      app.db.transaction(async (trx) => {
-        const row = (await trx('policies').where({ id: request.params.id }).forUpdate().first()) as
-          PolicyRow | undefined;
-        if (!row) throw RuntimeError.notFound(`policy ${request.params.id}`);
-        const version = row.latest_version + 1;
-        const document = { ...row.draft, version };
-        assertValid(document);
-        await trx('policy_versions').insert({
-          policy_id: row.id,
-          version,
-          document: JSON.stringify(document),
-          message: request.body?.message ?? '',
-          published_by: request.actor.id,
-        });
-        await trx('policies')
-          .where({ id: row.id })
-          .update({ latest_version: version, draft: JSON.stringify(document) });
-        return { id: row.id, version };
-      }),
+    async (request) => {
+      const message = request.body?.message ?? '';
+      const force = request.body?.force === true;
+      // Overriding the policy's own specs needs a reason someone can read later in the history.
+      if (force && message.trim() === '') {
+        throw RuntimeError.invalid('/body/message', 'is required when publishing with force');
+      }
+      return app.policies.publish(request.params.id, {
+        message,
+        force,
+        actorId: request.actor.id,
+      });
+    },
   );
 
   app.get<{ Params: { id: string } }>(
     '/api/policies/:id/versions',
-    { schema: { tags: ['policies'] } },
-    async (request) => {
-      const rows = (await app
-        .db('policy_versions')
-        .where({ policy_id: request.params.id })
-        .orderBy('version', 'desc')
-        .select('version', 'message', 'published_by', 'published_at')) as {
-        version: number;
-        message: string;
-        published_by: string;
-        published_at: Date;
-      }[];
-      return {
-        items: rows.map((r) => ({
-          version: r.version,
-          message: r.message,
-          publishedBy: r.published_by,
-          publishedAt: r.published_at.toISOString(),
-        })),
-      };
+    {
+      schema: {
+        tags: ['policies'],
+        params: { $ref: 'api.schema.json#/definitions/policyIdParams' },
+        response: { 200: { $ref: 'api.schema.json#/definitions/policyVersionList' } },
+      },
     },
+    async (request) => ({ items: await app.policies.versions(request.params.id) }),
   );
 
   app.get<{ Params: { id: string; v: number } }>(
@@ -178,29 +158,10 @@ export default function policyRoutes(app: FastifyInstance): void {
     {
       schema: {
         tags: ['policies'],
-        params: {
-          type: 'object',
-          properties: {
-            id: { type: 'string' },
-            v: { type: 'integer', minimum: 1, maximum: 2147483647 },
-          },
-        },
+        params: { $ref: 'api.schema.json#/definitions/policyVersionParams' },
+        response: { 200: { $ref: 'api.schema.json#/definitions/policyVersion' } },
       },
     },
-    async (request) => {
-      const row = (await app
-        .db('policy_versions')
-        .where({ policy_id: request.params.id, version: request.params.v })
-        .first()) as
-        { version: number; document: Policy; message: string; published_at: Date } | undefined;
-      if (!row)
-        throw RuntimeError.notFound(`policy ${request.params.id} version ${request.params.v}`);
-      return {
-        version: row.version,
-        message: row.message,
-        publishedAt: row.published_at.toISOString(),
-        document: row.document,
-      };
-    },
+    (request) => app.policies.version(request.params.id, request.params.v),
   );
 }
