@@ -43,3 +43,14 @@ export {
   type ExpectationFailure,
 } from './simulator.js';
 export { addDuration } from './duration.js';
+export {
+  migrateSnapshot,
+  migrateTimers,
+  mapState,
+  type MigrateOptions,
+  type MigrateResult,
+  type StateProblem,
+  type TimerChange,
+  type TimerMove,
+  type TimersMode,
+} from './migrate.js';
