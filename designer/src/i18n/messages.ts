@@ -1,4 +1,6 @@
 // UI strings in English and Chinese; `{name}` placeholders are filled by t().
+import { rolloutEn, rolloutZh } from './rollout-messages.js';
+import { gateEn, gateZh } from './gate-messages.js';
 import { workspaceEn, workspaceZh } from './workspace-messages.js';
 
 export type Lang = 'en' | 'zh';
@@ -131,6 +133,8 @@ export const en = {
   language: '中文',
   shortcuts: 'N add state · Del delete · F2 rename · Ctrl+Z/Y undo/redo · L layout · F fit',
   ...workspaceEn,
+  ...gateEn,
+  ...rolloutEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -263,6 +267,8 @@ export const zh: Record<MessageKey, string> = {
   language: 'English',
   shortcuts: 'N 添加状态 · Del 删除 · F2 重命名 · Ctrl+Z/Y 撤销/重做 · L 布局 · F 适应',
   ...workspaceZh,
+  ...gateZh,
+  ...rolloutZh,
 };
 
 export function format(template: string, vars: Record<string, string | number> = {}): string {

@@ -4,6 +4,7 @@ import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { loadActionTypes, type ActionType } from '../api/actions.api.js';
 import { getPolicy, publishPolicy, type PolicyDetail } from '../api/policies.api.js';
+import { listPools } from '../api/pools.api.js';
 import { autoLayout } from '../canvas/auto-layout.js';
 import type { FocusRequest } from '../canvas/canvas-focus.js';
 import { PolicyCanvas } from '../canvas/policy-canvas.js';
@@ -32,6 +33,7 @@ import { BottomPanel, type BottomTab } from './bottom-panel.js';
 import { EditorToolbar } from './editor-toolbar.js';
 import { exportPolicy, parseImportedPolicy } from './json-io.js';
 import { PublishDialog } from './publish-dialog.js';
+import { RolloutDialog, poolsBehind } from './rollout-dialog.js';
 import { useAutosave } from './use-autosave.js';
 import { useEditorShortcuts } from './use-editor-shortcuts.js';
 import { usePolicyHistory } from './use-policy-history.js';
@@ -71,6 +73,7 @@ function Editor({ detail }: { detail: PolicyDetail }) {
   const [latestVersion, setLatestVersion] = useState(detail.latestVersion);
   const [versionsRefresh, setVersionsRefresh] = useState(0);
   const [publishing, setPublishing] = useState(false);
+  const [rollout, setRollout] = useState<number | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   useEffect(() => {
     if (!notice) return;
@@ -137,9 +140,14 @@ function Editor({ detail }: { detail: PolicyDetail }) {
     const { version } = await publishPolicy(policy.id, message);
     setLatestVersion(version);
     setVersionsRefresh((n) => n + 1);
-    setPublishing(false);
     setTab('versions');
-    setNotice(t('published', { version }));
+    // With no pool left on an older version there is nothing to roll out: close as before.
+    const pools = await listPools().catch(() => []);
+    if (poolsBehind(pools, policy.id, version).length === 0) {
+      setPublishing(false);
+      setNotice(t('published', { version }));
+    }
+    return version;
   };
   const importJson = (text: string) => {
     try {
@@ -169,6 +177,7 @@ function Editor({ detail }: { detail: PolicyDetail }) {
         onImport={importJson}
         onExport={() => exportPolicy(policy)}
         onPublish={() => setPublishing(true)}
+        onRollout={() => setRollout(latestVersion)}
       />
       {notice && (
         <div className="notice" data-testid="notice" onClick={() => setNotice(null)}>
@@ -208,7 +217,20 @@ function Editor({ detail }: { detail: PolicyDetail }) {
           />
         </aside>
       </div>
-      {publishing && <PublishDialog onPublish={publish} onClose={() => setPublishing(false)} />}
+      {publishing && (
+        <PublishDialog
+          policyId={policy.id}
+          onPublish={publish}
+          onRollout={(version) => {
+            setPublishing(false);
+            setRollout(version);
+          }}
+          onClose={() => setPublishing(false)}
+        />
+      )}
+      {rollout !== null && (
+        <RolloutDialog policyId={policy.id} version={rollout} onClose={() => setRollout(null)} />
+      )}
     </div>
   );
 }

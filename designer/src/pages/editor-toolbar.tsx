@@ -20,6 +20,8 @@ export interface ToolbarProps {
   onImport: (text: string) => void;
   onExport: () => void;
   onPublish: () => void;
+  /** Opens the rollout of the latest version to the pools still on older ones. */
+  onRollout: () => void;
 }
 
 export function EditorToolbar(p: ToolbarProps) {
@@ -125,6 +127,17 @@ export function EditorToolbar(p: ToolbarProps) {
         <button type="button" className="btn" onClick={p.onExport} data-testid="export-json">
           {t('exportJson')}
         </button>
+        {p.latestVersion > 0 && (
+          <button
+            type="button"
+            className="btn"
+            onClick={p.onRollout}
+            title={t('rolloutButtonHint')}
+            data-testid="rollout-open"
+          >
+            {t('rolloutButton')}
+          </button>
+        )}
         <button
           type="button"
           className="btn primary"

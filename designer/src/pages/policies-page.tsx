@@ -1,21 +1,25 @@
 // Policy list and template gallery: open a policy, or clone a template into a new one.
 import { useEffect, useState } from 'react';
 import { listPolicies, type PolicySummary } from '../api/policies.api.js';
+import { listPools, type Pool } from '../api/pools.api.js';
 import { listTemplates, type Template } from '../api/templates.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { CloneDialog } from './clone-dialog.js';
+import { poolsBehind } from './rollout-dialog.js';
 import { navigate } from './use-hash-route.js';
 
 export function PoliciesPage() {
   const { t, text } = useI18n();
   const [policies, setPolicies] = useState<PolicySummary[] | null>(null);
   const [templates, setTemplates] = useState<Template[]>([]);
+  const [pools, setPools] = useState<Pool[]>([]);
   const [cloning, setCloning] = useState<Template | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     listPolicies().then(setPolicies, (e: Error) => setError(e.message));
     listTemplates().then(setTemplates, (e: Error) => setError(e.message));
+    listPools().then(setPools, () => undefined); // only for the "pools on older versions" hint
   }, []);
 
   return (
@@ -25,25 +29,33 @@ export function PoliciesPage() {
         <h1>{t('policies')}</h1>
         <div className="card-grid" data-testid="policy-list">
           {policies?.length === 0 && <p className="muted">{t('noPolicies')}</p>}
-          {policies?.map((p) => (
-            <a
-              key={p.id}
-              className="card policy-card"
-              href={`#/policies/${encodeURIComponent(p.id)}`}
-              data-testid={`policy-${p.id}`}
-            >
-              <div className="card-title">{text(p.name, p.id)}</div>
-              <code className="muted">{p.id}</code>
-              <div className="card-meta">
-                <span className={p.latestVersion > 0 ? 'badge ok' : 'badge'}>
-                  {p.latestVersion > 0
-                    ? t('latestVersion', { version: p.latestVersion })
-                    : t('unpublished')}
-                </span>
-                <span className="muted">{new Date(p.updatedAt).toLocaleString()}</span>
-              </div>
-            </a>
-          ))}
+          {policies?.map((p) => {
+            const behind = poolsBehind(pools, p.id, p.latestVersion).length;
+            return (
+              <a
+                key={p.id}
+                className="card policy-card"
+                href={`#/policies/${encodeURIComponent(p.id)}`}
+                data-testid={`policy-${p.id}`}
+              >
+                <div className="card-title">{text(p.name, p.id)}</div>
+                <code className="muted">{p.id}</code>
+                <div className="card-meta">
+                  <span className={p.latestVersion > 0 ? 'badge ok' : 'badge'}>
+                    {p.latestVersion > 0
+                      ? t('latestVersion', { version: p.latestVersion })
+                      : t('unpublished')}
+                  </span>
+                  {behind > 0 && (
+                    <span className="badge warn" data-testid="pools-behind">
+                      {behind === 1 ? t('poolBehind') : t('poolsBehind', { count: behind })}
+                    </span>
+                  )}
+                  <span className="muted">{new Date(p.updatedAt).toLocaleString()}</span>
+                </div>
+              </a>
+            );
+          })}
         </div>
       </section>
       <section>

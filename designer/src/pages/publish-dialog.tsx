@@ -1,35 +1,71 @@
 // Publishes the draft as a new immutable version, with a message.
+import type { Policy } from '@poolflow/engine';
 import { useState, type FormEvent } from 'react';
+import { ApiError } from '../api/client.js';
+import type { ScenarioFailure } from '../api/policies.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Dialog, DialogActions } from './dialog.js';
+import { PublishedStep } from './published-step.js';
+import { ScenarioRefusal } from './scenario-refusal.js';
 
 export function PublishDialog(props: {
-  onPublish: (message: string) => Promise<void>;
+  policyId: string;
+  /** The draft being published: its saved scenarios are what the publish gate runs. */
+  policy: Policy;
+  /** Publishes and answers the new version; `force` publishes past failing saved scenarios. */
+  onPublish: (message: string, force: boolean) => Promise<number>;
+  /** Opens a failing saved scenario in the simulator, at its failing step. */
+  onOpenScenario: (failure: ScenarioFailure) => void;
+  /** "Roll out vN to pools…" once published. */
+  onRollout: (version: number) => void;
   onClose: () => void;
 }) {
   const { t } = useI18n();
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [published, setPublished] = useState<number | null>(null);
+  // Saved scenarios that failed: the dialog then offers "Publish anyway", which needs a message.
+  const [refusal, setRefusal] = useState<ScenarioFailure[] | null>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
+    setError(null);
     try {
-      await props.onPublish(message);
+      setPublished(await props.onPublish(message, refusal !== null));
     } catch (err) {
-      setError((err as Error).message);
+      if (err instanceof ApiError && err.code === 'POOL_ERR_SCENARIO_FAILED') {
+        setRefusal(err.details as ScenarioFailure[]);
+      } else setError((err as Error).message);
       setBusy(false);
     }
   };
+  if (published !== null) {
+    return (
+      <Dialog title={t('publishTitle')} onClose={props.onClose}>
+        <PublishedStep
+          policyId={props.policyId}
+          version={published}
+          onRollout={() => props.onRollout(published)}
+          onClose={props.onClose}
+        />
+      </Dialog>
+    );
+  }
+  const forcing = refusal !== null;
   return (
-    <Dialog title={t('publishTitle')} onClose={props.onClose}>
+    <Dialog title={t('publishTitle')} onClose={props.onClose} wide={forcing}>
       <form onSubmit={(e) => void submit(e)}>
+        {refusal && (
+          <ScenarioRefusal policy={props.policy} failures={refusal} onOpen={props.onOpenScenario} />
+        )}
         <label className="field">
-          <span>{t('publishMessage')}</span>
+          <span>{forcing ? t('gateForceMessage') : t('publishMessage')}</span>
           <input
             autoFocus
             value={message}
             maxLength={500}
+            required={forcing}
             data-testid="publish-message"
             onChange={(e) => setMessage(e.target.value)}
           />
@@ -38,9 +74,9 @@ export function PublishDialog(props: {
         <DialogActions
           cancelLabel={t('cancel')}
           onCancel={props.onClose}
-          submitLabel={t('publish')}
-          testId="publish-submit"
-          disabled={busy}
+          submitLabel={forcing ? t('gatePublishAnyway') : t('publish')}
+          testId={forcing ? 'publish-anyway' : 'publish-submit'}
+          disabled={busy || (forcing && message.trim() === '')}
         />
       </form>
     </Dialog>

@@ -1,5 +1,5 @@
-// The workspace's sub-header: which pool, and its screens (analytics, import and failed timers for
-// managers, the last with a count badge).
+// The workspace's sub-header: which pool and the policy version it runs, and its screens (analytics,
+// import and failed timers for managers, the last with a count badge).
 import { useI18n } from '../i18n/i18n.js';
 import { navigate, routeHash, type WorkspaceView } from '../pages/use-hash-route.js';
 import { badgeText } from './failed-timers-page.js';
@@ -14,7 +14,7 @@ export function WorkspaceNav({
   failedTimers?: number | null;
 }) {
   const { t, text } = useI18n();
-  const { pools, pool, manager } = useWorkspace();
+  const { pools, pool, policy, manager } = useWorkspace();
   const badge = badgeText(failedTimers);
   const tabs: { view: WorkspaceView; label: string; badge?: string | null }[] = [
     { view: 'pool', label: t('poolView') },
@@ -43,6 +43,17 @@ export function WorkspaceNav({
             </option>
           ))}
         </select>
+        <span
+          className="badge pool-version"
+          data-testid="pool-version"
+          data-version={pool.policyVersion}
+          title={pool.policyId}
+        >
+          {t('poolRunsPolicy', {
+            policy: text(policy.name, pool.policyId),
+            version: pool.policyVersion,
+          })}
+        </span>
         <nav className="ws-tabs">
           {tabs.map((tab) => (
             <a

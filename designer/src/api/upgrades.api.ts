@@ -1,0 +1,65 @@
+// Pool upgrades (POST /api/pools/:pool/upgrade, GET /api/pools/:pool/upgrades[/:id]): an admin
+// previews moving a pool's running records to a newer policy version, starts it, and watches it.
+import { api } from './client.js';
+
+export type TimersMode = 'recompute' | 'keep';
+
+export interface UpgradeOptions {
+  toVersion: number;
+  /** Old state -> new state, for states the new version no longer has. */
+  stateMap?: Record<string, string>;
+  timers?: TimersMode;
+}
+
+export interface UpgradeMove {
+  fromVersion: number;
+  fromState: string;
+  toState: string;
+  records: number;
+}
+
+export interface UpgradeProblem {
+  code: string;
+  message: string;
+  state?: string;
+  records?: number;
+}
+
+/** The dry run's answer: what the upgrade would do, nothing written. */
+export interface UpgradePreview {
+  moves: UpgradeMove[];
+  /** Timers of the moving records, compared with their due times now. */
+  timers: { earlier: number; later: number; unchanged: number; added: number; removed: number };
+  /** Records with a timer that would be due at once (it runs on the next sweep). */
+  dueAtOnce: number;
+  problems: UpgradeProblem[];
+  total?: number;
+}
+
+export interface Upgrade {
+  id: string;
+  status: 'running' | 'done' | 'failed';
+  total: number;
+  done: number;
+  failed: number;
+  toVersion: number;
+}
+
+const base = (pool: string) => `/api/pools/${encodeURIComponent(pool)}`;
+
+export function previewUpgrade(pool: string, options: UpgradeOptions): Promise<UpgradePreview> {
+  return api('POST', `${base(pool)}/upgrade`, { ...options, dryRun: true });
+}
+
+export function startUpgrade(pool: string, options: UpgradeOptions): Promise<{ id: string }> {
+  return api('POST', `${base(pool)}/upgrade`, options);
+}
+
+export function getUpgrade(pool: string, id: string): Promise<Upgrade> {
+  return api('GET', `${base(pool)}/upgrades/${encodeURIComponent(id)}`);
+}
+
+/** Records the preview moves: the reply's total, else the sum of its moves. */
+export function movingRecords(preview: UpgradePreview): number {
+  return preview.total ?? preview.moves.reduce((sum, m) => sum + m.records, 0);
+}

@@ -1,0 +1,60 @@
+// Plain words for a rollout: a dry run's answer and an upgrade's progress as sentences an admin
+// reads without knowing the API (counts formatted for the language, states by their labels).
+import type { Policy } from '@poolflow/engine';
+import { movingRecords, type Upgrade, type UpgradePreview } from '../api/upgrades.api.js';
+import type { I18n } from '../i18n/i18n.js';
+
+export function formatCount(n: number, lang: I18n['lang']): string {
+  return n.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US');
+}
+
+/** A state's label in a version's document, else its name (the state may be gone from it). */
+export function labelIn(doc: Policy | undefined, state: string, i18n: I18n): string {
+  return i18n.text(doc?.machine.states[state]?.meta?.label, state);
+}
+
+/**
+ * The preview's sentences: how many records move, what happens to their timers, and who falls due
+ * at once. Zero parts are left out ("none earlier" tells nothing an admin needs).
+ */
+export function previewSentences(
+  preview: UpgradePreview,
+  versions: { from: number; to: number },
+  i18n: I18n,
+): string[] {
+  const { t, lang } = i18n;
+  const n = (value: number) => formatCount(value, lang);
+  const total = movingRecords(preview);
+  if (total === 0) return [t('rolloutNothingToMove', { to: versions.to })];
+  const lines = [t('rolloutMoving', { total: n(total), from: versions.from, to: versions.to })];
+  const { earlier, later, unchanged, added, removed } = preview.timers;
+  const parts = [
+    unchanged > 0 && t('rolloutTimersUnchanged', { count: n(unchanged) }),
+    later > 0 && t('rolloutTimersLater', { count: n(later) }),
+    earlier > 0 && t('rolloutTimersEarlier', { count: n(earlier) }),
+    added > 0 && t('rolloutTimersAdded', { count: n(added) }),
+    removed > 0 && t('rolloutTimersRemoved', { count: n(removed) }),
+  ].filter((part): part is string => typeof part === 'string');
+  if (parts.length > 0) lines.push(t('rolloutTimers', { parts: parts.join(t('listSeparator')) }));
+  lines.push(
+    preview.dueAtOnce > 0
+      ? t('rolloutDueAtOnce', { count: n(preview.dueAtOnce) })
+      : t('rolloutNoneDueAtOnce'),
+  );
+  return lines;
+}
+
+/** "620 of 1,240 records moved" and, when some failed, how many. */
+export function progressText(upgrade: Upgrade, i18n: I18n): string {
+  const n = (value: number) => formatCount(value, i18n.lang);
+  const moved = i18n.t('rolloutProgress', { done: n(upgrade.done), total: n(upgrade.total) });
+  return upgrade.failed > 0
+    ? `${moved}${i18n.t('listSeparator')}${i18n.t('rolloutFailedCount', { count: n(upgrade.failed) })}`
+    : moved;
+}
+
+/** How far along the bar is: done and failed both count as handled. */
+export function progressShare(upgrade: Upgrade): number {
+  if (upgrade.status !== 'running') return 1;
+  return upgrade.total > 0 ? Math.min(1, (upgrade.done + upgrade.failed) / upgrade.total) : 0;
+}

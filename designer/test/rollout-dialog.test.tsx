@@ -1,0 +1,236 @@
+// @vitest-environment jsdom
+// The rollout dialog against a stubbed API: only pools on an older version are offered, with their
+// running records; the dry run reads in plain words (en and zh); a removed state is a problem in red
+// until it is mapped; Start posts the upgrade and shows its progress until done.
+import type { Policy } from '@poolflow/engine';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Pool } from '../src/api/pools.api.js';
+import type { Upgrade, UpgradePreview } from '../src/api/upgrades.api.js';
+import { I18nProvider } from '../src/i18n/i18n.js';
+import type { Lang } from '../src/i18n/messages.js';
+import { RolloutDialog } from '../src/pages/rollout-dialog.js';
+import { crm } from './fixtures.js';
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+const pool = (key: string, policyId: string, policyVersion: number): Pool => ({
+  key,
+  name: { en: `Pool ${key}`, zh: `公海 ${key}` },
+  policyId,
+  policyVersion,
+  distribution: 'manual',
+  members: [],
+});
+const POOLS = [
+  { ...pool('crm', 'crm-customer-pool', 1), name: { en: 'Customers', zh: '客户公海' } },
+  pool('crm-new', 'crm-customer-pool', 2), // already on v2: nothing to roll out
+  pool('hr', 'hr-candidate-pool', 1), // another policy
+];
+
+/** v2 of the CRM policy without its review state: records in review need a mapping. */
+function v2(): Policy {
+  const doc = crm();
+  const states = { ...doc.machine.states };
+  delete states['review'];
+  return { ...doc, version: 2, machine: { ...doc.machine, states } };
+}
+
+const DRY_RUN: UpgradePreview = {
+  moves: [
+    { fromVersion: 1, fromState: 'owned', toState: 'owned', records: 1100 },
+    { fromVersion: 1, fromState: 'pool', toState: 'pool', records: 137 },
+  ],
+  timers: { earlier: 0, later: 1100, unchanged: 140, added: 0, removed: 0 },
+  dueAtOnce: 60,
+  problems: [
+    {
+      code: 'state-removed',
+      message: 'state review does not exist in v2 and has no mapping',
+      state: 'review',
+      records: 3,
+    },
+  ],
+};
+const MAPPED: UpgradePreview = {
+  ...DRY_RUN,
+  moves: [...DRY_RUN.moves, { fromVersion: 1, fromState: 'review', toState: 'pool', records: 3 }],
+  problems: [],
+};
+
+interface Call {
+  method: string;
+  url: string;
+  body: Record<string, unknown> | undefined;
+}
+
+/** The API as the dialog uses it; the upgrade answers `progress` in turn, one per poll. */
+function stubApi(progress: Upgrade[] = []) {
+  const calls: Call[] = [];
+  vi.stubGlobal(
+    'fetch',
+    vi.fn((url: string, init: RequestInit = {}) => {
+      const method = init.method ?? 'GET';
+      const body =
+        typeof init.body === 'string'
+          ? (JSON.parse(init.body) as Record<string, unknown>)
+          : undefined;
+      calls.push({ method, url, body });
+      const json = (value: unknown, status = 200) =>
+        Promise.resolve(new Response(JSON.stringify(value), { status }));
+      if (url === '/api/pools') return json({ items: POOLS });
+      if (url === '/api/policies/crm-customer-pool/versions/1') {
+        return json({ version: 1, message: '', document: crm() });
+      }
+      if (url === '/api/policies/crm-customer-pool/versions/2') {
+        return json({ version: 2, message: '', document: v2() });
+      }
+      if (method === 'POST' && url === '/api/pools/crm/upgrade') {
+        if (!body?.['dryRun']) return json({ id: 'up-1' }, 202);
+        return json(body['stateMap'] ? MAPPED : DRY_RUN);
+      }
+      if (url === '/api/pools/crm/upgrades/up-1') {
+        return json(progress.length > 1 ? progress.shift() : progress[0]);
+      }
+      return json({ error: { code: 'POOL_ERR_NOT_FOUND', message: `no ${url}` } }, 404);
+    }),
+  );
+  return calls;
+}
+
+function renderDialog(lang: Lang = 'en') {
+  return render(
+    <I18nProvider lang={lang}>
+      <RolloutDialog
+        policyId="crm-customer-pool"
+        version={2}
+        onClose={() => undefined}
+        pollMs={5}
+      />
+    </I18nProvider>,
+  );
+}
+
+const upgrade = (status: Upgrade['status'], done: number, failed = 0): Upgrade => ({
+  id: 'up-1',
+  status,
+  total: 1240,
+  done,
+  failed,
+  toVersion: 2,
+});
+
+describe('rollout dialog', () => {
+  it('offers the pools on an older version with their running records', async () => {
+    const calls = stubApi();
+    renderDialog();
+    const box = await screen.findByTestId('rollout-pool-crm');
+    expect((box as HTMLInputElement).checked).toBe(true);
+    expect(screen.queryByTestId('rollout-pool-crm-new')).toBeNull();
+    expect(screen.queryByTestId('rollout-pool-hr')).toBeNull();
+    await waitFor(() =>
+      expect(screen.getByTestId('rollout-pool-count').textContent).toBe('1,237 running records'),
+    );
+    // Counting is a dry run with the defaults: nothing is started.
+    expect(calls.filter((c) => c.method === 'POST').map((c) => c.body)).toEqual([
+      { toVersion: 2, dryRun: true },
+    ]);
+    // The removed state is reported before any preview: its select lists v2's states.
+    const select = screen.getByTestId<HTMLSelectElement>('rollout-map-review');
+    const options = [...select.options].map((o) => o.textContent);
+    expect(options).toContain('Public pool');
+    expect(options).not.toContain('Manager review');
+    expect(screen.getByTestId('rollout-mapping').textContent).toContain(
+      'Records in “Manager review” move to',
+    );
+  });
+
+  it('previews in plain words, shows problems in red, and needs a fresh clean preview to start', async () => {
+    const calls = stubApi();
+    renderDialog();
+    await screen.findByText('1,237 running records');
+    const start = screen.getByTestId<HTMLButtonElement>('rollout-start');
+    expect(start.disabled).toBe(true);
+    fireEvent.click(screen.getByTestId('rollout-preview-button'));
+    const preview = await screen.findByTestId('rollout-preview');
+    expect(within(preview).getByTestId('rollout-summary').textContent).toBe(
+      '1,237 running records move from v1 to v2.' +
+        'Their timers: 140 keep their due time, 1,100 fall due later.' +
+        '60 records fall due at once: they move on in the next sweep.',
+    );
+    const moves = within(preview).getByTestId('rollout-moves');
+    expect(moves.textContent).toContain('Owned → Owned (same state): 1,100');
+    const problems = within(preview).getByTestId('rollout-problems');
+    expect(problems.className).toContain('error');
+    expect(problems.textContent).toContain(
+      'state review does not exist in v2 and has no mapping (3 running records)',
+    );
+    expect(start.disabled).toBe(true);
+
+    // Mapping the removed state makes the preview stale; previewing again clears the problem.
+    fireEvent.change(screen.getByTestId('rollout-map-review'), { target: { value: 'pool' } });
+    expect(screen.getByTestId('rollout-stale')).toBeTruthy();
+    expect(start.disabled).toBe(true);
+    fireEvent.click(screen.getByTestId('rollout-preview-button'));
+    await waitFor(() => expect(screen.queryByTestId('rollout-problems')).toBeNull());
+    expect(screen.getByTestId('rollout-moves').textContent).toContain(
+      'Manager review → Public pool: 3',
+    );
+    expect(start.disabled).toBe(false);
+    const last = calls.filter((c) => c.method === 'POST').at(-1);
+    expect(last?.body).toEqual({
+      toVersion: 2,
+      timers: 'recompute',
+      stateMap: { review: 'pool' },
+      dryRun: true,
+    });
+
+    // Switching to "keep" is a new choice: preview again before starting.
+    fireEvent.click(screen.getByTestId('rollout-timers-keep'));
+    expect(start.disabled).toBe(true);
+  });
+
+  it('starts the upgrade and shows its progress until done', async () => {
+    const calls = stubApi([upgrade('running', 500, 2), upgrade('done', 1238, 2)]);
+    renderDialog();
+    await screen.findByText('1,237 running records');
+    fireEvent.change(screen.getByTestId('rollout-map-review'), { target: { value: 'pool' } });
+    fireEvent.click(screen.getByTestId('rollout-timers-keep'));
+    fireEvent.click(screen.getByTestId('rollout-preview-button'));
+    await screen.findByTestId('rollout-preview');
+    await waitFor(() =>
+      expect(screen.getByTestId<HTMLButtonElement>('rollout-start').disabled).toBe(false),
+    );
+    fireEvent.click(screen.getByTestId('rollout-start'));
+    const progress = await screen.findByTestId('rollout-progress');
+    await waitFor(() => expect(progress.getAttribute('data-status')).toBe('done'));
+    expect(progress.textContent).toContain('Done: Customers runs v2.');
+    expect(progress.textContent).toContain('1,238 of 1,240 records moved, 2 failed');
+    const bar = progress.querySelector<HTMLElement>('.progress-bar');
+    expect(bar?.style.width).toBe('100%');
+    const real = calls.filter((c) => c.method === 'POST' && !c.body?.['dryRun']);
+    expect(real.map((c) => c.body)).toEqual([
+      { toVersion: 2, timers: 'keep', stateMap: { review: 'pool' } },
+    ]);
+    // It was polled while running (the first answer showed the partial count).
+    expect(calls.filter((c) => c.url === '/api/pools/crm/upgrades/up-1').length).toBe(2);
+    expect(screen.getByTestId('rollout-close').textContent).toBe('Close');
+  });
+
+  it('reads in Chinese', async () => {
+    stubApi();
+    renderDialog('zh');
+    await screen.findByText('1,237 条运行中的记录');
+    fireEvent.click(screen.getByTestId('rollout-preview-button'));
+    const summary = await screen.findByTestId('rollout-summary');
+    expect(summary.textContent).toBe(
+      '1,237 条运行中的记录从 v1 升级到 v2。' +
+        '它们的定时器：140 个到期时间不变，1,100 个推迟到期。' +
+        '60 条记录立即到期：将在下一轮扫描时继续流转。',
+    );
+    expect(screen.getByTestId('rollout-mapping').textContent).toContain('处于“主管审核”的记录改为');
+  });
+});
