@@ -46,10 +46,11 @@ const DRY_RUN: UpgradePreview = {
   ],
   timers: { earlier: 0, later: 1100, unchanged: 140, added: 0, removed: 0 },
   dueAtOnce: 60,
+  dueAtOnceByDelay: { release: 60 },
   problems: [
     {
       code: 'state-removed',
-      message: 'state review does not exist in v2 and has no mapping',
+      message: 'version 2 has no state "review": map it to one of owned, pool, nurture, won, lost',
       state: 'review',
       records: 3,
     },
@@ -57,7 +58,7 @@ const DRY_RUN: UpgradePreview = {
 };
 const MAPPED: UpgradePreview = {
   ...DRY_RUN,
-  moves: [...DRY_RUN.moves, { fromVersion: 1, fromState: 'review', toState: 'pool', records: 3 }],
+  moves: [...DRY_RUN.moves, { fromVersion: 1, fromState: 'review', toState: 'owned', records: 3 }],
   problems: [],
 };
 
@@ -141,8 +142,8 @@ describe('rollout dialog', () => {
     // The removed state is reported before any preview: its select lists v2's states.
     const select = screen.getByTestId<HTMLSelectElement>('rollout-map-review');
     const options = [...select.options].map((o) => o.textContent);
-    expect(options).toContain('Public pool');
-    expect(options).not.toContain('Manager review');
+    // Review is an owned state: its records may go to another owned state, not the pool, not Won.
+    expect(options).toEqual(['Choose a state…', 'Owned', 'Long-term nurture']);
     expect(screen.getByTestId('rollout-mapping').textContent).toContain(
       'Records in “Manager review” move to',
     );
@@ -159,32 +160,30 @@ describe('rollout dialog', () => {
     expect(within(preview).getByTestId('rollout-summary').textContent).toBe(
       '1,237 running records move from v1 to v2.' +
         'Their timers: 140 keep their due time, 1,100 fall due later.' +
-        '60 records fall due at once: they move on in the next sweep.',
+        '60 records fall due at once (Back to the pool): they move on in the next sweep.',
     );
     const moves = within(preview).getByTestId('rollout-moves');
     expect(moves.textContent).toContain('Owned → Owned (same state): 1,100');
     const problems = within(preview).getByTestId('rollout-problems');
     expect(problems.className).toContain('error');
     expect(problems.textContent).toContain(
-      'state review does not exist in v2 and has no mapping (3 running records)',
+      '3 running records are in “Manager review”, which v2 no longer has: choose where they go.',
     );
     expect(start.disabled).toBe(true);
 
     // Mapping the removed state makes the preview stale; previewing again clears the problem.
-    fireEvent.change(screen.getByTestId('rollout-map-review'), { target: { value: 'pool' } });
+    fireEvent.change(screen.getByTestId('rollout-map-review'), { target: { value: 'owned' } });
     expect(screen.getByTestId('rollout-stale')).toBeTruthy();
     expect(start.disabled).toBe(true);
     fireEvent.click(screen.getByTestId('rollout-preview-button'));
     await waitFor(() => expect(screen.queryByTestId('rollout-problems')).toBeNull());
-    expect(screen.getByTestId('rollout-moves').textContent).toContain(
-      'Manager review → Public pool: 3',
-    );
+    expect(screen.getByTestId('rollout-moves').textContent).toContain('Manager review → Owned: 3');
     expect(start.disabled).toBe(false);
     const last = calls.filter((c) => c.method === 'POST').at(-1);
     expect(last?.body).toEqual({
       toVersion: 2,
       timers: 'recompute',
-      stateMap: { review: 'pool' },
+      stateMap: { review: 'owned' },
       dryRun: true,
     });
 
@@ -193,11 +192,17 @@ describe('rollout dialog', () => {
     expect(start.disabled).toBe(true);
   });
 
-  it('starts the upgrade and shows its progress until done', async () => {
-    const calls = stubApi([upgrade('running', 500, 2), upgrade('done', 1238, 2)]);
+  it('starts the upgrade and shows its progress until it ends', async () => {
+    const failures = [
+      { recordId: 'abcdef12-0000', error: { code: 'POOL_ERR_INVALID_DELAY', message: 'no date' } },
+    ];
+    const calls = stubApi([
+      upgrade('running', 500, 2),
+      { ...upgrade('failed', 1238, 2), failures },
+    ]);
     renderDialog();
     await screen.findByText('1,237 running records');
-    fireEvent.change(screen.getByTestId('rollout-map-review'), { target: { value: 'pool' } });
+    fireEvent.change(screen.getByTestId('rollout-map-review'), { target: { value: 'owned' } });
     fireEvent.click(screen.getByTestId('rollout-timers-keep'));
     fireEvent.click(screen.getByTestId('rollout-preview-button'));
     await screen.findByTestId('rollout-preview');
@@ -206,14 +211,18 @@ describe('rollout dialog', () => {
     );
     fireEvent.click(screen.getByTestId('rollout-start'));
     const progress = await screen.findByTestId('rollout-progress');
-    await waitFor(() => expect(progress.getAttribute('data-status')).toBe('done'));
+    await waitFor(() => expect(progress.getAttribute('data-status')).toBe('failed'));
+    // "failed" is a finished upgrade with records that could not move: they are listed.
     expect(progress.textContent).toContain('Done: Customers runs v2.');
     expect(progress.textContent).toContain('1,238 of 1,240 records moved, 2 failed');
+    expect(within(progress).getByTestId('rollout-failures').textContent).toBe(
+      'These records could not move and stay on their version:abcdef12 no date',
+    );
     const bar = progress.querySelector<HTMLElement>('.progress-bar');
     expect(bar?.style.width).toBe('100%');
     const real = calls.filter((c) => c.method === 'POST' && !c.body?.['dryRun']);
     expect(real.map((c) => c.body)).toEqual([
-      { toVersion: 2, timers: 'keep', stateMap: { review: 'pool' } },
+      { toVersion: 2, timers: 'keep', stateMap: { review: 'owned' } },
     ]);
     // It was polled while running (the first answer showed the partial count).
     expect(calls.filter((c) => c.url === '/api/pools/crm/upgrades/up-1').length).toBe(2);
@@ -229,7 +238,7 @@ describe('rollout dialog', () => {
     expect(summary.textContent).toBe(
       '1,237 条运行中的记录从 v1 升级到 v2。' +
         '它们的定时器：140 个到期时间不变，1,100 个推迟到期。' +
-        '60 条记录立即到期：将在下一轮扫描时继续流转。',
+        '60 条记录立即到期（释放回公海）：将在下一轮扫描时继续流转。',
     );
     expect(screen.getByTestId('rollout-mapping').textContent).toContain('处于“主管审核”的记录改为');
   });

@@ -19,9 +19,12 @@ export interface UpgradeMove {
 }
 
 export interface UpgradeProblem {
+  /** state-removed, state-invalid (a mapping that cannot be), timer-error (a delay fails). */
   code: string;
   message: string;
+  /** The old state whose records have the problem: a mapping may fix it. */
   state?: string;
+  fromVersion?: number;
   records?: number;
 }
 
@@ -32,17 +35,22 @@ export interface UpgradePreview {
   timers: { earlier: number; later: number; unchanged: number; added: number; removed: number };
   /** Records with a timer that would be due at once (it runs on the next sweep). */
   dueAtOnce: number;
+  /** The same records per delay (a record may count under several). */
+  dueAtOnceByDelay?: Record<string, number>;
   problems: UpgradeProblem[];
   total?: number;
 }
 
 export interface Upgrade {
   id: string;
+  /** `failed`: finished, but some records could not move (they stay on their version). */
   status: 'running' | 'done' | 'failed';
   total: number;
+  /** Records moved (failed ones not included). */
   done: number;
   failed: number;
   toVersion: number;
+  failures?: { recordId: string; error: { code: string; message: string } }[];
 }
 
 const base = (pool: string) => `/api/pools/${encodeURIComponent(pool)}`;

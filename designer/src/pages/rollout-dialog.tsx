@@ -17,8 +17,8 @@ import {
 } from '../api/upgrades.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Dialog } from './dialog.js';
-import { PoolPreview, PoolProgress } from './rollout-preview.js';
-import { formatCount, labelIn } from './rollout-text.js';
+import { PoolPreview, PoolProgress, StateMapping } from './rollout-preview.js';
+import { formatCount } from './rollout-text.js';
 
 /** The pools of a policy on a version older than `version`, for the rollout and the policy list. */
 export function poolsBehind(pools: Pool[], policyId: string, version: number): Pool[] {
@@ -88,6 +88,28 @@ export function RolloutDialog(props: {
     };
   }, [policyId, version]);
 
+  // Records may sit on versions older than their pool's: fetch those documents for state names.
+  useEffect(() => {
+    const wanted = [...Object.values(counts), ...Object.values(previews?.items ?? {})].flatMap(
+      (p) => [
+        ...p.moves.map((m) => m.fromVersion),
+        ...p.problems.flatMap((q) => q.fromVersion ?? []),
+      ],
+    );
+    const missing = [...new Set(wanted)].filter((v) => !docs.has(v));
+    if (missing.length === 0) return;
+    let live = true;
+    Promise.all(missing.map((v) => getVersion(policyId, v))).then(
+      (loaded) =>
+        live &&
+        setDocs((d) => new Map([...d, ...loaded.map((l) => [l.version, l.document] as const)])),
+      (e: Error) => live && setError(e.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [counts, previews, docs, policyId]);
+
   // Poll the running upgrades until none runs.
   const running = runs !== null && Object.values(runs).some((r) => r.status === 'running');
   useEffect(() => {
@@ -114,7 +136,6 @@ export function RolloutDialog(props: {
   const [seen, setSeen] = useState<Record<string, UpgradePreview>[]>([]);
   const needs = useMemo(() => mappingNeeds(counts, ...seen), [counts, seen]);
   const removedStates = [...new Set(chosen.flatMap((pool) => needs[pool] ?? []))];
-  const newStates = Object.keys(docs.get(version)?.machine.states ?? {});
   const optionsFor = (pool: string): UpgradeOptions => {
     const map = Object.fromEntries(
       (needs[pool] ?? []).flatMap((s) => (stateMap[s] ? [[s, stateMap[s]]] : [])),
@@ -225,34 +246,13 @@ export function RolloutDialog(props: {
               </label>
             ))}
             {removedStates.length > 0 && (
-              <div className="rollout-mapping" data-testid="rollout-mapping">
-                <h4>{t('rolloutMapping', { version })}</h4>
-                {removedStates.map((state) => (
-                  <label key={state} className="field inline">
-                    <span>
-                      {t('rolloutMapState', {
-                        state: labelIn(
-                          [...docs.values()].find((d) => d.machine.states[state]),
-                          state,
-                          i18n,
-                        ),
-                      })}
-                    </span>
-                    <select
-                      value={stateMap[state] ?? ''}
-                      data-testid={`rollout-map-${state}`}
-                      onChange={(e) => setStateMap((m) => ({ ...m, [state]: e.target.value }))}
-                    >
-                      <option value="">{t('rolloutChooseState')}</option>
-                      {newStates.map((s) => (
-                        <option key={s} value={s}>
-                          {labelIn(docs.get(version), s, i18n)}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
-                ))}
-              </div>
+              <StateMapping
+                states={removedStates}
+                stateMap={stateMap}
+                onChange={(state, target) => setStateMap((m) => ({ ...m, [state]: target }))}
+                toVersion={version}
+                docs={docs}
+              />
             )}
             {previews &&
               chosen.map(

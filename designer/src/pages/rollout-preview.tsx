@@ -1,5 +1,5 @@
-// One pool's part of the rollout dialog: its dry run in plain words (records, timers, where each
-// state goes, problems in red), then its progress once the upgrade runs.
+// Parts of the rollout dialog: where the records of removed states go, one pool's dry run in plain
+// words (records, timers, where each state goes, problems in red), then its progress.
 import type { Policy } from '@poolflow/engine';
 import type { Pool } from '../api/pools.api.js';
 import type { Upgrade, UpgradePreview } from '../api/upgrades.api.js';
@@ -7,10 +7,54 @@ import { useI18n } from '../i18n/i18n.js';
 import {
   formatCount,
   labelIn,
+  mappingTargets,
   previewSentences,
+  problemText,
   progressShare,
   progressText,
 } from './rollout-text.js';
+
+/** A select per old state the dry runs reported (gone from the new version, or mapped wrongly). */
+export function StateMapping(props: {
+  states: string[];
+  stateMap: Record<string, string>;
+  onChange: (state: string, target: string) => void;
+  toVersion: number;
+  docs: Map<number, Policy>;
+}) {
+  const { states, stateMap, toVersion, docs } = props;
+  const i18n = useI18n();
+  const { t } = i18n;
+  const toDoc = docs.get(toVersion);
+  if (!toDoc) return null;
+  // The newest older version that has the state names it.
+  const older = [...docs.entries()].filter(([v]) => v !== toVersion).sort(([a], [b]) => b - a);
+  return (
+    <div className="rollout-mapping" data-testid="rollout-mapping">
+      <h4>{t('rolloutMapping', { version: toVersion })}</h4>
+      {states.map((state) => {
+        const fromDoc = older.find(([, d]) => d.machine.states[state])?.[1];
+        return (
+          <label key={state} className="field inline">
+            <span>{t('rolloutMapState', { state: labelIn(fromDoc, state, i18n) })}</span>
+            <select
+              value={stateMap[state] ?? ''}
+              data-testid={`rollout-map-${state}`}
+              onChange={(e) => props.onChange(state, e.target.value)}
+            >
+              <option value="">{t('rolloutChooseState')}</option>
+              {mappingTargets(fromDoc, toDoc, state).map((s) => (
+                <option key={s} value={s}>
+                  {labelIn(toDoc, s, i18n)}
+                </option>
+              ))}
+            </select>
+          </label>
+        );
+      })}
+    </div>
+  );
+}
 
 export function PoolPreview(props: {
   pool: Pool;
@@ -47,8 +91,9 @@ export function PoolPreview(props: {
                 {versions && <span className="muted">v{m.fromVersion} </span>}
                 {labelIn(docs.get(m.fromVersion), m.fromState, i18n)} →{' '}
                 {labelIn(docs.get(toVersion), m.toState, i18n)}
-                {m.fromState === m.toState && <span className="muted"> {t('rolloutStays')}</span>}:{' '}
-                <strong>{formatCount(m.records, lang)}</strong>
+                {m.fromState === m.toState && (
+                  <span className="muted"> {t('rolloutStays')}</span>
+                )}: <strong>{formatCount(m.records, lang)}</strong>
               </li>
             ))}
           </ul>
@@ -60,9 +105,10 @@ export function PoolPreview(props: {
           <ul>
             {preview.problems.map((p, i) => (
               <li key={i} data-code={p.code}>
-                {p.message}
-                {p.records !== undefined && (
-                  <> ({t('rolloutRecords', { count: formatCount(p.records, lang) })})</>
+                {problemText(
+                  p,
+                  { fromDoc: docs.get(p.fromVersion ?? pool.policyVersion), toVersion },
+                  i18n,
                 )}
               </li>
             ))}
@@ -78,12 +124,11 @@ export function PoolProgress(props: { pool: Pool; upgrade: Upgrade; toVersion: n
   const i18n = useI18n();
   const { t, text } = i18n;
   const name = text(pool.name, pool.key);
+  // "failed" is a finished upgrade in which some records could not move.
   const status =
     upgrade.status === 'running'
       ? t('rolloutRunning')
-      : upgrade.status === 'done'
-        ? t('rolloutDone', { pool: name, version: toVersion })
-        : t('rolloutFailed', { pool: name });
+      : t('rolloutDone', { pool: name, version: toVersion });
   return (
     <div
       className={`rollout-progress ${upgrade.status}`}
@@ -101,6 +146,18 @@ export function PoolProgress(props: { pool: Pool; upgrade: Upgrade; toVersion: n
       <div className={upgrade.failed > 0 ? 'progress-text bad' : 'progress-text'}>
         {progressText(upgrade, i18n)}
       </div>
+      {upgrade.failures && upgrade.failures.length > 0 && (
+        <div className="alert error" data-testid="rollout-failures">
+          {t('rolloutFailures')}
+          <ul>
+            {upgrade.failures.map((f) => (
+              <li key={f.recordId}>
+                <code>{f.recordId.slice(0, 8)}</code> {f.error.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
     </div>
   );
 }

@@ -1,8 +1,14 @@
 // Plain words for a rollout: a dry run's answer and an upgrade's progress as sentences an admin
 // reads without knowing the API (counts formatted for the language, states by their labels).
 import type { Policy } from '@poolflow/engine';
-import { movingRecords, type Upgrade, type UpgradePreview } from '../api/upgrades.api.js';
+import {
+  movingRecords,
+  type Upgrade,
+  type UpgradePreview,
+  type UpgradeProblem,
+} from '../api/upgrades.api.js';
 import type { I18n } from '../i18n/i18n.js';
+import { timerLabel } from '../workspace/record-page.js';
 
 export function formatCount(n: number, lang: I18n['lang']): string {
   return n.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US');
@@ -38,10 +44,41 @@ export function previewSentences(
   if (parts.length > 0) lines.push(t('rolloutTimers', { parts: parts.join(t('listSeparator')) }));
   lines.push(
     preview.dueAtOnce > 0
-      ? t('rolloutDueAtOnce', { count: n(preview.dueAtOnce) })
+      ? t('rolloutDueAtOnce', { count: n(preview.dueAtOnce), delays: dueDelays(preview, i18n) })
       : t('rolloutNoneDueAtOnce'),
   );
   return lines;
+}
+
+/** Which timers fall due at once: "Back to the pool", or with counts when there are several. */
+function dueDelays(preview: UpgradePreview, i18n: I18n): string {
+  const entries = Object.entries(preview.dueAtOnceByDelay ?? {}).filter(([, count]) => count > 0);
+  if (entries.length === 0) return '';
+  const parts =
+    entries.length === 1
+      ? [timerLabel(entries[0][0], i18n.t)]
+      : entries.map(
+          ([delay, count]) => `${timerLabel(delay, i18n.t)}: ${formatCount(count, i18n.lang)}`,
+        );
+  return i18n.t('rolloutDueDelays', { parts: parts.join(i18n.t('listSeparator')) });
+}
+
+/** A dry run's problem for an admin: the state by its label; a removed state says what to do. */
+export function problemText(
+  problem: UpgradeProblem,
+  context: { fromDoc: Policy | undefined; toVersion: number },
+  i18n: I18n,
+): string {
+  if (problem.state === undefined) return problem.message;
+  const vars = {
+    state: labelIn(context.fromDoc, problem.state, i18n),
+    records: formatCount(problem.records ?? 0, i18n.lang),
+    version: context.toVersion,
+    message: problem.message,
+  };
+  return problem.code === 'state-removed'
+    ? i18n.t('rolloutStateRemoved', vars)
+    : i18n.t('rolloutStateProblem', vars);
 }
 
 /** "620 of 1,240 records moved" and, when some failed, how many. */
@@ -57,4 +94,20 @@ export function progressText(upgrade: Upgrade, i18n: I18n): string {
 export function progressShare(upgrade: Upgrade): number {
   if (upgrade.status !== 'running') return 1;
   return upgrade.total > 0 ? Math.min(1, (upgrade.done + upgrade.failed) / upgrade.total) : 0;
+}
+
+/**
+ * Where records of a removed state may go: the new version's states that are not final and are
+ * pooled as the old one was (entry actions do not run, so nothing would give or take an owner).
+ */
+export function mappingTargets(
+  fromDoc: Policy | undefined,
+  toDoc: Policy,
+  state: string,
+): string[] {
+  const pooled = fromDoc?.machine.states[state]?.meta?.pooled === true;
+  return Object.entries(toDoc.machine.states)
+    .filter(([, node]) => node.type !== 'final')
+    .filter(([, node]) => fromDoc === undefined || (node.meta?.pooled === true) === pooled)
+    .map(([name]) => name);
 }
