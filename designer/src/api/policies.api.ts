@@ -14,11 +14,30 @@ export interface PolicyDetail extends PolicySummary {
   validation: ValidationResult;
 }
 
+/** A saved scenario that failed at publish (api.schema.json#/definitions/scenarioFailure). */
+export interface ScenarioFailure {
+  scenario: { index: number; name: string };
+  step: {
+    index: number;
+    at: string;
+    actor: string | null;
+    event: string | null;
+    rejected?: { code: string; message: string };
+  } | null;
+  expectation: { field: string; expected: unknown; actual: unknown } | null;
+  failedExpectations: number;
+  error?: { code: string; message: string };
+  message: string;
+}
+
 export interface VersionSummary {
   version: number;
   message: string;
   publishedBy: string;
   publishedAt: string;
+  /** Published past failing scenarios (listed in failedScenarios). */
+  forced: boolean;
+  failedScenarios: ScenarioFailure[];
 }
 
 const base = (id: string) => `/api/policies/${encodeURIComponent(id)}`;
@@ -39,8 +58,16 @@ export function saveDraft(id: string, document: Policy): Promise<PolicyDetail> {
   return api('PUT', `${base(id)}/draft`, { document });
 }
 
-export function publishPolicy(id: string, message: string): Promise<{ version: number }> {
-  return api('POST', `${base(id)}/publish`, { message });
+/**
+ * Publishes the draft. Its saved scenarios run first: a failure is an ApiError with code
+ * POOL_ERR_SCENARIO_FAILED and the failures as details, unless `force` (which needs a message).
+ */
+export function publishPolicy(
+  id: string,
+  message: string,
+  force = false,
+): Promise<{ version: number; forced: boolean; failedScenarios: ScenarioFailure[] }> {
+  return api('POST', `${base(id)}/publish`, force ? { message, force } : { message });
 }
 
 export async function listVersions(id: string): Promise<VersionSummary[]> {

@@ -26,7 +26,7 @@ import { useI18n } from '../i18n/i18n.js';
 import { ActionTypesContext } from '../inspector/action-types.js';
 import { Inspector } from '../inspector/inspector.js';
 import { ProblemsPanel } from '../inspector/problems-panel.js';
-import type { LitPath } from '../simulator/run-scenario.js';
+import type { LitPath, ScenarioFocus } from '../simulator/run-scenario.js';
 import { SimulatorPanel } from '../simulator/simulator-panel.js';
 import { VersionsPanel } from '../versions/versions-panel.js';
 import { BottomPanel, type BottomTab } from './bottom-panel.js';
@@ -74,6 +74,8 @@ function Editor({ detail }: { detail: PolicyDetail }) {
   const [versionsRefresh, setVersionsRefresh] = useState(0);
   const [publishing, setPublishing] = useState(false);
   const [rollout, setRollout] = useState<number | null>(null);
+  // A saved scenario the publish gate refused on, to open in the simulator at its failing step.
+  const [scenarioFocus, setScenarioFocus] = useState<ScenarioFocus | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   useEffect(() => {
     if (!notice) return;
@@ -135,9 +137,9 @@ function Editor({ detail }: { detail: PolicyDetail }) {
     clearSelection: () => select(null),
   });
 
-  const publish = async (message: string) => {
+  const publish = async (message: string, force: boolean) => {
     await save.flush();
-    const { version } = await publishPolicy(policy.id, message);
+    const { version } = await publishPolicy(policy.id, message, force);
     setLatestVersion(version);
     setVersionsRefresh((n) => n + 1);
     setTab('versions');
@@ -201,7 +203,12 @@ function Editor({ detail }: { detail: PolicyDetail }) {
               <ProblemsPanel problems={validation.problems} onPick={pickProblem} />
             )}
             {tab === 'simulator' && (
-              <SimulatorPanel policy={policy} onChange={update} onPath={setLit} />
+              <SimulatorPanel
+                policy={policy}
+                onChange={update}
+                onPath={setLit}
+                focus={scenarioFocus}
+              />
             )}
             {tab === 'versions' && <VersionsPanel policy={policy} refresh={versionsRefresh} />}
           </BottomPanel>
@@ -220,7 +227,17 @@ function Editor({ detail }: { detail: PolicyDetail }) {
       {publishing && (
         <PublishDialog
           policyId={policy.id}
+          policy={policy}
           onPublish={publish}
+          onOpenScenario={(failure) => {
+            setPublishing(false);
+            setTab('simulator');
+            setScenarioFocus({
+              index: failure.scenario.index,
+              step: failure.step?.index ?? null,
+              nonce: Date.now(),
+            });
+          }}
           onRollout={(version) => {
             setPublishing(false);
             setRollout(version);

@@ -13,6 +13,15 @@ export interface LitPath {
   edges: Set<string>;
 }
 
+/** A saved scenario to open in the simulator (from the publish gate), with the step to highlight. */
+export interface ScenarioFocus {
+  /** Index in the policy's saved scenarios. */
+  index: number;
+  step: number | null;
+  /** Opening the same scenario twice opens it again. */
+  nonce: number;
+}
+
 export interface ScenarioRun {
   result?: SimulationResult;
   /** The scenario or policy could not run at all (invalid scenario, policy does not compile). */

@@ -1,7 +1,7 @@
 // Simulator: pick or write a scenario, run it on the real engine here in the browser, see the trace
 // and the path it took on the canvas; scenarios are saved with the policy.
 import type { Policy, Scenario } from '@poolflow/engine';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { scenariosForPolicy } from '../api/templates.api.js';
 import { stateLabel } from '../canvas/policy-graph.js';
 import { useI18n } from '../i18n/i18n.js';
@@ -11,6 +11,7 @@ import {
   starterScenario,
   withScenario,
   type LitPath,
+  type ScenarioFocus,
   type ScenarioRun,
 } from './run-scenario.js';
 import { TraceTimeline } from './trace-timeline.js';
@@ -21,13 +22,18 @@ export function SimulatorPanel(props: {
   policy: Policy;
   onChange: (policy: Policy) => void;
   onPath: (path: LitPath | null) => void;
+  /** Opens and runs a saved scenario, its failing step highlighted (from the publish gate). */
+  focus?: ScenarioFocus | null;
 }) {
-  const { policy, onPath } = props;
+  const { policy, onPath, focus } = props;
   const { t, lang } = useI18n();
   const saved = savedScenarios(policy);
   const [templates, setTemplates] = useState<Scenario[]>([]);
   const [text, setText] = useState(() => pretty(saved[0] ?? starterScenario(policy)));
   const [run, setRun] = useState<ScenarioRun | null>(null);
+  const [choice, setChoice] = useState('');
+  // The step to highlight in the trace: the first failing one of the last run.
+  const [highlight, setHighlight] = useState<number | null>(null);
   // Template scenarios depend on which template the policy came from, not on its edits.
   const { id, machine } = policy;
   useEffect(() => {
@@ -39,10 +45,18 @@ export function SimulatorPanel(props: {
   const extra = templates.filter((s) => !saved.some((k) => k.name === s.name));
   const choices = [...saved, ...extra];
   const pick = (value: string) => {
+    setChoice(value);
     const chosen = value === 'new' ? starterScenario(policy) : choices[Number(value)];
     if (chosen) setText(pretty(chosen));
     setRun(null);
+    setHighlight(null);
     onPath(null);
+  };
+  const play = (scenario: Scenario) => {
+    const result = runScenario(policy, scenario);
+    setRun(result);
+    setHighlight(result.result?.failures[0]?.step ?? null);
+    onPath(result.result ? result.path : null);
   };
   const execute = () => {
     let scenario: Scenario;
@@ -55,10 +69,21 @@ export function SimulatorPanel(props: {
       });
       return;
     }
-    const result = runScenario(policy, scenario);
-    setRun(result);
-    onPath(result.result ? result.path : null);
+    play(scenario);
   };
+  // Opened from the publish gate: select that saved scenario, run it, and show its failing step.
+  const opened = useRef<number | null>(null);
+  useEffect(() => {
+    if (!focus || opened.current === focus.nonce) return;
+    opened.current = focus.nonce;
+    const scenario = saved[focus.index];
+    if (!scenario) return;
+    setChoice(String(focus.index));
+    setText(pretty(scenario));
+    play(scenario);
+    if (focus.step !== null) setHighlight(focus.step);
+    // Only a new focus request opens a scenario; edits to the policy do not reopen it.
+  }, [focus]);
   const save = () => {
     try {
       const scenario = JSON.parse(text) as Scenario;
@@ -78,7 +103,7 @@ export function SimulatorPanel(props: {
         <div className="row">
           <select
             data-testid="scenario-picker"
-            defaultValue=""
+            value={choice}
             onChange={(e) => pick(e.target.value)}
           >
             <option value="" disabled>
@@ -153,13 +178,17 @@ export function SimulatorPanel(props: {
             {result.failures.length > 0 && (
               <ul className="failures">
                 {result.failures.map((f, i) => (
-                  <li key={i} className="error-text">
+                  <li
+                    key={i}
+                    className={f.step === highlight ? 'error-text highlight' : 'error-text'}
+                    data-testid="sim-failure"
+                  >
                     {f.message}
                   </li>
                 ))}
               </ul>
             )}
-            <TraceTimeline policy={policy} trace={result.trace} />
+            <TraceTimeline policy={policy} trace={result.trace} highlightStep={highlight} />
           </>
         )}
       </div>

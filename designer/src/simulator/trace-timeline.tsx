@@ -1,15 +1,29 @@
 // A simulation trace as a timeline: when, what happened, where the record went, who was notified.
 import type { Policy, TraceEntry } from '@poolflow/engine';
+import { useEffect, useRef } from 'react';
 import { stateLabel } from '../canvas/policy-graph.js';
 import { useI18n } from '../i18n/i18n.js';
 import { formatOffset } from './run-scenario.js';
 
-export function TraceTimeline({ policy, trace }: { policy: Policy; trace: TraceEntry[] }) {
+export function TraceTimeline({
+  policy,
+  trace,
+  highlightStep = null,
+}: {
+  policy: Policy;
+  trace: TraceEntry[];
+  /** A scenario step to mark (its failing expectation), scrolled into view. */
+  highlightStep?: number | null;
+}) {
   const { t, lang } = useI18n();
+  const list = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    list.current?.querySelector('.highlight')?.scrollIntoView?.({ block: 'nearest' });
+  }, [highlightStep, trace]);
   const start = trace[0]?.at ?? new Date(0).toISOString();
   const name = (s: string) => (s ? stateLabel(policy, s, lang) : '—');
   return (
-    <ol className="timeline" data-testid="trace-timeline">
+    <ol className="timeline" data-testid="trace-timeline" ref={list}>
       {trace.map((entry, i) => {
         const moved = entry.from !== entry.to;
         const kind = entry.rejected
@@ -17,8 +31,14 @@ export function TraceTimeline({ policy, trace }: { policy: Policy; trace: TraceE
           : entry.trigger.startsWith('timer')
             ? 'timer'
             : 'event';
+        const marked = highlightStep !== null && entry.step === highlightStep;
         return (
-          <li key={i} className={`timeline-item ${kind}`} data-testid="trace-entry">
+          <li
+            key={i}
+            className={`timeline-item ${kind}${marked ? ' highlight' : ''}`}
+            data-testid="trace-entry"
+            data-highlight={marked ? 'true' : undefined}
+          >
             <span className="timeline-dot" />
             <div className="timeline-when">{formatOffset(start, entry.at)}</div>
             <div className="timeline-what">

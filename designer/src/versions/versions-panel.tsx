@@ -54,10 +54,24 @@ export function VersionsPanel(props: { policy: Policy; refresh: number }) {
         {versions?.length === 0 && <p className="muted">{t('noVersions')}</p>}
         <ul data-testid="version-list">
           {versions?.map((v) => (
-            <li key={v.version} className="version-row" data-testid={`version-${v.version}`}>
+            <li
+              key={v.version}
+              className={v.forced ? 'version-row forced' : 'version-row'}
+              data-testid={`version-${v.version}`}
+            >
               <span className="badge ok">v{v.version}</span>
+              {v.forced && (
+                <span
+                  className="badge bad"
+                  data-testid="forced-badge"
+                  title={t('gateForcedTitle', { count: v.failedScenarios.length })}
+                >
+                  {t('gateForcedBadge')}
+                </span>
+              )}
               <span className="version-message">{v.message || '—'}</span>
               <span className="muted">{new Date(v.publishedAt).toLocaleString()}</span>
+              {v.forced && <ForcedFailures version={v} />}
             </li>
           ))}
         </ul>
@@ -97,6 +111,17 @@ export function VersionsPanel(props: { policy: Policy; refresh: number }) {
           </>
         )}
       </div>
+    </div>
+  );
+}
+
+/** Under a forced version: the saved scenarios that failed when it was published. */
+function ForcedFailures({ version }: { version: VersionSummary }) {
+  const { t } = useI18n();
+  return (
+    <div className="version-forced muted" data-testid="forced-failures">
+      {t('gateForcedTitle', { count: version.failedScenarios.length })}:{' '}
+      {version.failedScenarios.map((f) => `“${f.scenario.name}”`).join(', ')}
     </div>
   );
 }
