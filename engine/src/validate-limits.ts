@@ -1,7 +1,9 @@
 // Static limits of validation: rules too deep, fanning out or recursing, and zero-length timer cycles.
+import { referenceOf } from './delays.js';
 import { nodeCount } from './logic/budget.js';
 import { escapePointer } from './logic/json-logic.js';
 import type { Delay, Policy, Transition, Transitions } from './schema.types.js';
+import { relativeStaticMs } from './validate-breakage.js';
 
 /** The static limits validate() holds every rule to (the runtime budget is in budget.ts). */
 export const RULE_LIMITS = Object.freeze({
@@ -263,7 +265,12 @@ export function timerCycleProblems(policy: Policy): LimitProblem[] {
     const base = `/machine/states/${escapePointer(name)}`;
     const out: Edge[] = [];
     for (const [delay, t] of Object.entries(node.after ?? {})) {
-      const ms = staticDelayMs(policy.delays?.[delay]);
+      const definition = policy.delays?.[delay];
+      // A relative delay's length is its reference's, moved: resolved from the delays it counts from.
+      const ms =
+        definition !== undefined && referenceOf(definition) !== undefined
+          ? relativeStaticMs(delay, policy.delays ?? {})
+          : staticDelayMs(definition);
       if (ms === undefined) continue;
       for (const { target, at } of targets(t)) {
         out.push({ to: target, ms, at: `${base}/after/${escapePointer(delay)}${at}`, timer: true });

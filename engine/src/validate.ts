@@ -6,6 +6,7 @@ import ruleSchema from '@poolflow/schemas/rule.schema.json' with { type: 'json' 
 import { escapePointer, inspectLogic, isAllowedOperator } from './logic/json-logic.js';
 import { isWritableField } from './actions/set.action.js';
 import { actions as registry } from './registry.js';
+import { breakageProblems } from './validate-breakage.js';
 import type { Action, Actions, Guard, Policy, Transition, Transitions } from './schema.types.js';
 import { instanceFields, type JsonObject } from './types.js';
 import {
@@ -390,5 +391,6 @@ export function validate(document: unknown): ValidationResult {
   }
   const checker = new Checker(document as unknown as Policy);
   checker.run();
+  checker.problems.push(...breakageProblems(document as unknown as Policy));
   return { valid: checker.problems.length === 0, problems: checker.problems };
 }

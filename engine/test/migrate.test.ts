@@ -106,7 +106,7 @@ describe('migrateSnapshot', () => {
       doc.delays!['escalate'] = { days: 12 };
       doc.machine.states['owned'].after = {
         ...doc.machine.states['owned'].after,
-        escalate: 'pool',
+        escalate: { target: 'pool', guard: 'isHard' }, // guarded: the reminder can still fire
       };
     });
     const added = migrateSnapshot(v1, v3, reminded, { entity, now: T0 + 35 * DAY });

@@ -105,12 +105,13 @@ describe('relative delays', () => {
 
   it('a reminder due before the entry is due at the entry; "after" counts forward', () => {
     const policy = withRelease('crm-customer-pool', 5);
-    policy.delays = { ...policy.delays, late: { after: 'release', hours: 12 } };
+    // Counted from the reminder, which has no target (after the release it could never fire).
+    policy.delays = { ...policy.delays, late: { after: 'remind', hours: 12 } };
     const owned = policy.machine.states['owned'];
     if (owned?.after) owned.after['late'] = { actions: [] };
     const compiled = compile(policy);
     const first = start(compiled, { entity, now: T0, ownerId: 'alice' });
-    expect(dueDays(first.snapshot.timers)).toEqual({ remind: 0, release: 5, late: 5.5 });
+    expect(dueDays(first.snapshot.timers)).toEqual({ remind: 0, release: 5, late: 0.5 });
   });
 
   it('timersOnEntry gives the snapshot keys and due times a step arms, without entry actions', () => {

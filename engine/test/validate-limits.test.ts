@@ -99,8 +99,10 @@ describe('zero-length timer cycles', () => {
   });
 
   it('accepts a cycle of a minute or more, and computed delays (the runtime caps those)', () => {
-    expect(codes(loopOn({ minutes: 1 }))).toEqual([]);
-    expect(codes(loopOn({ minutes: { var: 'entity.urgency' } }))).toEqual([]);
+    // The loop re-enters "owned" before its reminder and release: those are timer-never-fires.
+    const others = (policy: Policy) => codes(policy).filter((c) => c !== 'timer-never-fires');
+    expect(others(loopOn({ minutes: 1 }))).toEqual([]);
+    expect(others(loopOn({ minutes: { var: 'entity.urgency' } }))).toEqual([]);
   });
 
   it('refuses a cycle of eventless transitions (always-cycle): XState would never return', () => {

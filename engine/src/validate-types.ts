@@ -1,0 +1,130 @@
+// Validation of rules that compare an entity field with a literal of another type or outside its enum.
+import { entityField } from './fold-logic.js';
+import { escapePointer } from './logic/json-logic.js';
+import type { Guard, Policy, Transitions } from './schema.types.js';
+import type { JsonObject } from './types.js';
+import type { Problem } from './validate.js';
+
+const COMPARISONS = new Set(['==', '===', '!=', '!==', '<', '<=', '>', '>=']);
+/** Inside these, `var` reads the current item, not the record. */
+const SCOPED = new Set(['map', 'filter', 'reduce', 'all', 'some', 'none']);
+
+function jsonType(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (value === null) return 'null';
+  return typeof value === 'number' ? 'number' : typeof value;
+}
+
+function isLiteral(value: unknown): boolean {
+  return value === null || typeof value !== 'object';
+}
+
+/** Why `literal` can never be a value of a field with this schema, or undefined when it can. */
+function mismatch(literal: unknown, schema: JsonObject): string | undefined {
+  if (literal === null) return undefined; // "is empty" checks are fine on any field
+  const allowed = schema['enum'];
+  if (Array.isArray(allowed)) {
+    return allowed.includes(literal)
+      ? undefined
+      : `${JSON.stringify(literal)} is not one of its values (${allowed.map((v) => JSON.stringify(v)).join(', ')})`;
+  }
+  const raw = schema['type'];
+  const types = Array.isArray(raw) ? (raw as string[]) : typeof raw === 'string' ? [raw] : [];
+  if (types.length === 0) return undefined;
+  const type = jsonType(literal);
+  const fits = types.some((t) => t === type || (t === 'integer' && type === 'number'));
+  return fits
+    ? undefined
+    : `it is a ${types.join(' or ')} field, compared with the ${type} ${JSON.stringify(literal)}`;
+}
+
+class TypeChecker {
+  readonly problems: Problem[] = [];
+  private readonly fields: Record<string, JsonObject>;
+
+  constructor(policy: Policy) {
+    this.fields = policy.entity.schema.properties;
+  }
+
+  private check(field: string, literal: unknown, at: string): void {
+    const schema = Object.prototype.hasOwnProperty.call(this.fields, field)
+      ? this.fields[field]
+      : undefined;
+    if (schema === undefined || !isLiteral(literal)) return;
+    const why = mismatch(literal, schema);
+    if (why !== undefined) {
+      this.problems.push({
+        path: at,
+        code: 'rule-type-mismatch',
+        message: `entity.${field} can never equal or compare with this value: ${why}`,
+      });
+    }
+  }
+
+  walk(logic: unknown, pointer: string): void {
+    if (Array.isArray(logic)) {
+      logic.forEach((item, i) => this.walk(item, `${pointer}/${i}`));
+      return;
+    }
+    if (logic === null || typeof logic !== 'object') return;
+    const keys = Object.keys(logic);
+    if (keys.length !== 1) return;
+    const op = keys[0] as string;
+    const raw = (logic as JsonObject)[op];
+    const at = `${pointer}/${escapePointer(op)}`;
+    if (op === 'var') return;
+    if (SCOPED.has(op) && Array.isArray(raw)) {
+      this.walk(raw[0], `${at}/0`); // the items' source reads the record; the rest reads items
+      return;
+    }
+    if (Array.isArray(raw) && COMPARISONS.has(op)) {
+      raw.forEach((arg, i) => {
+        const field = entityField(arg);
+        if (field === undefined) return;
+        for (const j of [i - 1, i + 1])
+          if (j >= 0 && j < raw.length) this.check(field, raw[j], `${at}/${j}`);
+      });
+    }
+    if (op === 'in' && Array.isArray(raw) && Array.isArray(raw[1])) {
+      const field = entityField(raw[0]);
+      if (field !== undefined) {
+        (raw[1] as unknown[]).forEach((item, j) => this.check(field, item, `${at}/1/${j}`));
+      }
+    }
+    this.walk(raw, at);
+  }
+}
+
+function guardLogic(guard: Guard): unknown {
+  const g = guard as JsonObject;
+  if (typeof guard === 'string' || (g && typeof g === 'object' && g['type'] === 'rule'))
+    return undefined;
+  return guard;
+}
+
+/** `rule-type-mismatch` in named rules, the claim rule, the score and inline guards. */
+export function typeMismatchProblems(policy: Policy): Problem[] {
+  const checker = new TypeChecker(policy);
+  for (const [name, rule] of Object.entries(policy.rules ?? {}))
+    checker.walk(rule, `/rules/${escapePointer(name)}`);
+  if (policy.claim?.eligible !== undefined) checker.walk(policy.claim.eligible, '/claim/eligible');
+  if (policy.score !== undefined) checker.walk(policy.score, '/score');
+  for (const [state, node] of Object.entries(policy.machine.states)) {
+    const base = `/machine/states/${escapePointer(state)}`;
+    const lists: [string, Transitions][] = [
+      ...Object.entries(node.on ?? {}).map(([e, t]): [string, Transitions] => [`on/${e}`, t]),
+      ...Object.entries(node.after ?? {}).map(([d, t]): [string, Transitions] => [`after/${d}`, t]),
+      ...(node.always === undefined ? [] : [['always', node.always] as [string, Transitions]]),
+    ];
+    for (const [where, value] of lists) {
+      if (typeof value === 'string') continue;
+      const list = Array.isArray(value) ? value : [value];
+      list.forEach((t, i) => {
+        const logic = t.guard === undefined ? undefined : guardLogic(t.guard);
+        if (logic !== undefined)
+          checker.walk(logic, `${base}/${where}${Array.isArray(value) ? `/${i}` : ''}/guard`);
+      });
+    }
+  }
+  return checker.problems;
+}
