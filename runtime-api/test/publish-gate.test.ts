@@ -4,8 +4,12 @@ import { backends, build, call, type TestApp } from './helpers.js';
 
 const ID = 'my-crm';
 const url = `/api/policies/${ID}`;
-/** The issue's half-built "who may claim" rule: it blocks every claim. */
-const halfBuiltRule = { '==': [{ var: 'entity.name' }, ''] };
+/**
+ * A half-built "who may claim" rule that blocks every claim of the saved scenarios (their users have no
+ * seniority). The issue's own `entity.name == ""` is constant against the entity schema (a required,
+ * non-empty name), so validation refuses it before the gate (last test).
+ */
+const halfBuiltRule = { '==': [{ var: 'user.attributes.seniority' }, ''] };
 
 describe.each(backends)('publish gate (%s)', (backend) => {
   let t: TestApp;
@@ -167,6 +171,18 @@ describe.each(backends)('publish gate (%s)', (backend) => {
     const steps = await publish({ force: true, message: 'x' });
     expect(steps.status).toBe(400);
     expect(steps.body.error.message).toContain('2005 steps in all; publishing runs at most 2000');
+    expect(await latestVersion()).toBe(3);
+  });
+
+  it('refuses the issue\'s half-built rule, entity.name == "", and writes nothing', async () => {
+    await saveDraft({
+      ...clone,
+      claim: { ...clone.claim, eligible: { '==': [{ var: 'entity.name' }, ''] } },
+    });
+    const res = await publish({ message: 'half-built' });
+    // 400 rule-constant where validation folds it against the schema; else the gate's 422.
+    expect([400, 422]).toContain(res.status);
+    expect(['POOL_ERR_INVALID_POLICY', 'POOL_ERR_SCENARIO_FAILED']).toContain(res.body.error.code);
     expect(await latestVersion()).toBe(3);
   });
 });
