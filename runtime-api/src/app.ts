@@ -30,6 +30,7 @@ import transferRoutes from './routes/transfer/index.js';
 import simulateRoutes from './routes/simulate/index.js';
 import templateRoutes from './routes/templates/index.js';
 import timerRoutes from './routes/timers/index.js';
+import upgradeRoutes from './routes/upgrades/index.js';
 import userRoutes from './routes/users/index.js';
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './services/import-limits.js';
 
@@ -105,6 +106,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     notificationRoutes,
     clockRoutes,
     timerRoutes,
+    upgradeRoutes,
   ]) {
     await app.register(routes);
   }

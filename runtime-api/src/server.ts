@@ -93,6 +93,8 @@ if (clock === 'system') {
   } else {
     app.sweeper.start(interval, onError);
   }
+  // Running pool upgrades move their records in batches, in every process (SKIP LOCKED keeps them apart).
+  app.upgrades.start(interval, (e: unknown) => app.log.error({ err: e }, 'pool upgrade failed'));
 }
 
 // Stored Idempotency-Key responses are dropped once expired (keys also expire on use), and so are

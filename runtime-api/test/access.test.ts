@@ -16,7 +16,12 @@ const MANAGER_ROUTES = [
   'POST /api/pools/:pool/import',
   'POST /api/pools/:pool/records/:id/assign',
   'POST /api/pools/:pool/records/:id/move',
-];
+  'GET /api/pools/:pool/upgrades',
+  'GET /api/pools/:pool/upgrades/:id',
+].sort();
+
+/** Pool routes only admins may use (a policy-level act): refused to the pool's managers too. */
+const ADMIN_ROUTES = ['POST /api/pools/:pool/upgrade'];
 
 function bodyFor(route: ApiRoute, ids: Record<string, string>, id: string): unknown {
   const bodies: Record<string, unknown> = {
@@ -30,6 +35,7 @@ function bodyFor(route: ApiRoute, ids: Record<string, string>, id: string): unkn
     'POST /api/pools/:pool/assign-bulk': { recordIds: [id], userId: ids['alice'] },
     'POST /api/pools/:pool/records/:id/release': { reason: 'checked' },
     'POST /api/pools/:pool/records/:id/move': { pool: 'crm' },
+    'POST /api/pools/:pool/upgrade': { toVersion: 2, dryRun: true },
   };
   return bodies[routeName(route)] ?? (route.method === 'GET' ? undefined : {});
 }
@@ -149,9 +155,9 @@ describe.each(backends)('access (%s)', (backend) => {
       }
       return out.sort();
     };
-    expect(await refused('alice')).toEqual(MANAGER_ROUTES);
-    expect(await refused('boss')).toEqual([]);
-    expect(await refused('carol')).toEqual([]);
+    expect(await refused('alice')).toEqual([...MANAGER_ROUTES, ...ADMIN_ROUTES].sort());
+    expect(await refused('boss')).toEqual(ADMIN_ROUTES);
+    expect(await refused('carol')).toEqual(ADMIN_ROUTES);
   });
 
   it('hides masked fields from every member who does not own the record; owner, managers and pool admins see them', async () => {

@@ -275,6 +275,50 @@ const publishGate: Migration = {
   },
 };
 
+// Pool upgrades (services/upgrade.service.ts): one row per upgrade, its progress counted in the transaction
+// that moves each batch; records that could not move are listed so the batches pass over them. The partial
+// index finds a pool's records still on an older version without scanning those already moved.
+const poolUpgrades: Migration = {
+  name: '007_pool_upgrades',
+  async up(knex) {
+    await knex.schema.createTable('pool_upgrades', (t) => {
+      t.uuid('id').primary();
+      t.text('pool_key').notNullable().references('pools.key');
+      t.text('policy_id').notNullable();
+      t.integer('to_version').notNullable();
+      t.jsonb('from_versions').notNullable().defaultTo('[]');
+      t.jsonb('state_map').notNullable().defaultTo('{}');
+      t.text('timers').notNullable();
+      t.text('status').notNullable();
+      t.integer('total').notNullable();
+      t.integer('done').notNullable().defaultTo(0);
+      t.integer('failed').notNullable().defaultTo(0);
+      t.text('started_by');
+      t.timestamp('started_at', { useTz: true }).notNullable();
+      t.timestamp('finished_at', { useTz: true });
+    });
+    await knex.raw('CREATE INDEX pool_upgrades_pool ON pool_upgrades (pool_key, started_at DESC)');
+    await knex.raw(
+      "CREATE INDEX pool_upgrades_running ON pool_upgrades (started_at) WHERE status = 'running'",
+    );
+    await knex.schema.createTable('pool_upgrade_failures', (t) => {
+      t.uuid('upgrade_id').notNullable().references('pool_upgrades.id').onDelete('CASCADE');
+      t.uuid('record_id').notNullable();
+      t.jsonb('error').notNullable();
+      t.timestamp('at', { useTz: true }).notNullable();
+      t.primary(['upgrade_id', 'record_id']);
+    });
+    await knex.raw(
+      'CREATE INDEX records_pool_version ON records (pool_key, policy_version) WHERE NOT done',
+    );
+  },
+  async down(knex) {
+    await knex.raw('DROP INDEX IF EXISTS records_pool_version');
+    await knex.schema.dropTableIfExists('pool_upgrade_failures');
+    await knex.schema.dropTableIfExists('pool_upgrades');
+  },
+};
+
 const migrations: Migration[] = [
   initial,
   distribution,
@@ -282,6 +326,7 @@ const migrations: Migration[] = [
   timerFailures,
   authHardening,
   publishGate,
+  poolUpgrades,
 ];
 
 /** A knex migration source over the in-code list. */

@@ -13,6 +13,7 @@ import { Outbox } from '../services/outbox.js';
 import { PolicyStore } from '../services/policy-store.js';
 import { RecordService } from '../services/record.service.js';
 import { Sweeper } from '../services/sweeper.js';
+import { UpgradeService } from '../services/upgrade.service.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -26,6 +27,7 @@ declare module 'fastify' {
     policies: PolicyStore;
     records: RecordService;
     sweeper: Sweeper;
+    upgrades: UpgradeService;
   }
 }
 
@@ -82,7 +84,12 @@ export const servicesPlugin = fp(
       'sweeper',
       new Sweeper(database.knex, policies, clock, metrics, 1000, sweepParallel, { log: app.log }),
     );
+    app.decorate(
+      'upgrades',
+      new UpgradeService(database.knex, policies, clock, metrics, 1000, sweepParallel),
+    );
     app.addHook('onClose', async () => {
+      await app.upgrades.stop();
       await app.sweeper.stop();
       await database.close();
     });

@@ -94,10 +94,8 @@ const RECORD: Column[] = [
   ['search', 'text'],
   ['at', 'timestamptz'],
 ];
-/** An updated record keeps its pool and policy version: those columns are not sent. */
-const RECORD_UPDATE = RECORD.filter(
-  ([name]) => !['pool_key', 'policy_id', 'policy_version'].includes(name),
-);
+/** An updated record keeps its pool and policy (not sent); its version is the snapshot's (an upgrade moves it). */
+const RECORD_UPDATE = RECORD.filter(([name]) => !['pool_key', 'policy_id'].includes(name));
 const TIMER: Column[] = [
   ['record_id', 'uuid'],
   ['timer_key', 'text'],
@@ -159,8 +157,8 @@ const WRITE = `WITH
       snapshot, seq, search, at, at FROM ${rowSource(RECORD)}
     RETURNING 1),
   updated AS (
-    UPDATE records r SET state = v.state, owner_id = v.owner_id, pooled = v.pooled, done = v.done,
-      tags = v.tags, score = v.score, data = COALESCE(v.data, r.data), snapshot = v.snapshot,
+    UPDATE records r SET policy_version = v.policy_version, state = v.state, owner_id = v.owner_id,
+      pooled = v.pooled, done = v.done, tags = v.tags, score = v.score, data = COALESCE(v.data, r.data), snapshot = v.snapshot,
       seq = v.seq, search = COALESCE(v.search, r.search), updated_at = v.at
     FROM ${rowSource(RECORD_UPDATE)}
     WHERE r.id = v.id AND r.seq = v.prev_seq
@@ -348,7 +346,7 @@ export class OutcomeBatch {
         ...this.#outbox.bindings(),
       ])
       // A named (prepared) statement: planning this statement took ~10 ms per batch on PostgreSQL 15.
-      .options({ name: 'poolflow_write_v3' });
+      .options({ name: 'poolflow_write_v4' });
     // Rows are locked by the caller, so a count short of the list means a broken lock: undo everything.
     const counts = result.rows[0];
     const [created, updated] = [this.#created.length, this.#updated.length];

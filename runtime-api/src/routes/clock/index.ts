@@ -40,6 +40,8 @@ export default function clockRoutes(app: FastifyInstance): void {
         app.db,
         days * 86_400_000 + hours * 3_600_000 + minutes * 60_000,
       );
+      // Running pool upgrades move their records first: a timer they re-arm in the past fires in this sweep.
+      await app.upgrades.runPending();
       // A record whose step fails has its timer marked failed (counted in `failed`): never a 500 here.
       const swept = await app.sweeper.sweepAll();
       const assigned = await app.distributor.distribute();

@@ -1,0 +1,216 @@
+// What a pool upgrade would do, computed without writing: records per (version, state) and where they go,
+// problems, and (for the dry run) how the moving records' timers change. Counts come from GROUP BY; the
+// timers are compared per distinct (version, state, entered-state time, timers) in one pass over the rows.
+import {
+  EngineError,
+  mapState,
+  migrateTimers,
+  type CompiledPolicy,
+  type Instance,
+  type PendingTimer,
+  type TimersMode,
+} from '@poolflow/engine';
+import type { Knex } from 'knex';
+import type { PolicyStore } from './policy-store.js';
+
+export interface UpgradeRequest {
+  toVersion: number;
+  stateMap?: Record<string, string>;
+  timers?: TimersMode;
+  dryRun?: boolean;
+}
+
+export interface UpgradeMove {
+  fromVersion: number;
+  fromState: string;
+  toState: string;
+  records: number;
+}
+
+export interface UpgradeProblem {
+  code: string;
+  message: string;
+  state?: string;
+  fromVersion?: number;
+  records?: number;
+}
+
+export interface UpgradePlan {
+  moves: UpgradeMove[];
+  problems: UpgradeProblem[];
+  total: number;
+  fromVersions: number[];
+}
+
+export interface UpgradePreview extends UpgradePlan {
+  toVersion: number;
+  timers: { earlier: number; later: number; unchanged: number; added: number; removed: number };
+  /** Records with a timer due at once under the new version (it runs on the next sweep). */
+  dueAtOnce: number;
+  /** The same records counted per delay (a record may count under several). */
+  dueAtOnceByDelay: Record<string, number>;
+}
+
+/** The records an upgrade moves: the pool's, of its policy, running, on an older version. */
+export const moving = (r = 'records'): string =>
+  `${r}.pool_key = ? AND ${r}.policy_id = ? AND NOT ${r}.done AND ${r}.policy_version < ?`;
+
+/** Records per (version, state) and where each group goes; a group that cannot go is a problem. */
+export async function planUpgrade(
+  db: Knex | Knex.Transaction,
+  policies: PolicyStore,
+  pool: { key: string; policy_id: string },
+  to: CompiledPolicy,
+  stateMap: Record<string, string>,
+): Promise<UpgradePlan> {
+  const { rows } = await db.raw<{ rows: { v: number; state: string; n: number }[] }>(
+    `SELECT policy_version AS v, state, count(*)::int AS n FROM records WHERE ${moving()}
+     GROUP BY policy_version, state ORDER BY policy_version, state`,
+    [pool.key, pool.policy_id, to.policy.version],
+  );
+  const moves: UpgradeMove[] = [];
+  const problems: UpgradeProblem[] = [];
+  for (const { v, state, n } of rows) {
+    const from = await policies.get(pool.policy_id, v, db);
+    const target = mapState(from, to, state, stateMap);
+    if ('problem' in target)
+      problems.push({ ...target.problem, state, fromVersion: v, records: n });
+    else moves.push({ fromVersion: v, fromState: state, toState: target.toState, records: n });
+  }
+  // A mapping to a state the new version lacks is a mistake even when no record uses it today.
+  const states = to.policy.machine.states;
+  for (const [from, target] of Object.entries(stateMap)) {
+    if (rows.some((r) => r.state === from) || Object.prototype.hasOwnProperty.call(states, target))
+      continue;
+    problems.push({
+      code: 'state-invalid',
+      message: `state "${from}" is mapped to "${target}", which version ${to.policy.version} does not have`,
+      state: from,
+      records: 0,
+    });
+  }
+  return {
+    moves,
+    problems,
+    total: rows.reduce((sum, r) => sum + r.n, 0),
+    fromVersions: [...new Set(rows.map((r) => r.v))],
+  };
+}
+
+/** Delays that read nothing but the time of entry: their due times need no record data. */
+function readsOnlyEntryTime(to: CompiledPolicy, state: string): boolean {
+  const delays = to.policy.delays ?? {};
+  return Object.keys(to.policy.machine.states[state]?.after ?? {}).every((name) => {
+    const text = JSON.stringify(delays[name] ?? {});
+    return !text.includes('"var"') && !text.includes('"rule"');
+  });
+}
+
+interface TimerRow {
+  v: number;
+  state: string;
+  entered: string | null;
+  timers: string | null;
+  data: Record<string, unknown> | null;
+  instance: string | null;
+  n: number;
+}
+
+/**
+ * The dry run: the plan plus the moving records' timers under the new version. Records whose new
+ * state's delays read only the entry time are grouped in SQL by their inputs; the others are read whole.
+ * A record whose delay fails to evaluate is a `timer-error` problem.
+ */
+export async function previewUpgrade(
+  db: Knex | Knex.Transaction,
+  policies: PolicyStore,
+  pool: { key: string; policy_id: string },
+  to: CompiledPolicy,
+  request: UpgradeRequest,
+  now: number,
+): Promise<UpgradePreview> {
+  const stateMap = request.stateMap ?? {};
+  const mode = request.timers ?? 'recompute';
+  const plan = await planUpgrade(db, policies, pool, to, stateMap);
+  const timers = { earlier: 0, later: 0, unchanged: 0, added: 0, removed: 0 };
+  const dueAtOnceByDelay: Record<string, number> = {};
+  let dueAtOnce = 0;
+  const light: string[] = [];
+  const whole: string[] = [];
+  for (const m of plan.moves)
+    (readsOnlyEntryTime(to, m.toState) ? light : whole).push(`${m.fromVersion}:${m.fromState}`);
+  const params = [pool.key, pool.policy_id, to.policy.version];
+  const groups: TimerRow[] = [];
+  if (light.length > 0) {
+    const { rows } = await db.raw<{ rows: TimerRow[] }>(
+      `SELECT policy_version AS v, state, snapshot->'instance'->>'enteredStateAt' AS entered,
+         snapshot->>'timers' AS timers, NULL AS data, NULL AS instance, count(*)::int AS n
+       FROM records WHERE ${moving()} AND policy_version || ':' || state = ANY(?)
+       GROUP BY 1, 2, 3, 4`,
+      [...params, light],
+    );
+    groups.push(...rows);
+  }
+  if (whole.length > 0) {
+    const { rows } = await db.raw<{ rows: TimerRow[] }>(
+      `SELECT policy_version AS v, state, NULL AS entered, snapshot->>'timers' AS timers, data,
+         snapshot->>'instance' AS instance, 1 AS n
+       FROM records WHERE ${moving()} AND policy_version || ':' || state = ANY(?)`,
+      [...params, whole],
+    );
+    groups.push(...rows);
+  }
+  const targets = new Map(plan.moves.map((m) => [`${m.fromVersion}:${m.fromState}`, m.toState]));
+  const failed = new Map<string, UpgradeProblem>();
+  for (const g of groups) {
+    const from = await policies.get(pool.policy_id, g.v, db);
+    const toState = targets.get(`${g.v}:${g.state}`) as string;
+    const instance = (
+      g.instance ? JSON.parse(g.instance) : { enteredStateAt: Number(g.entered) }
+    ) as Instance;
+    let changes;
+    try {
+      ({ timerChanges: changes } = migrateTimers(from, to, {
+        fromState: g.state,
+        toState,
+        timers: JSON.parse(g.timers ?? '{}') as Record<string, PendingTimer>,
+        data: { entity: g.data ?? {}, instance },
+        mode,
+        now,
+      }));
+    } catch (e) {
+      const key = `${g.v}:${g.state}`;
+      const problem = failed.get(key) ?? {
+        code: 'timer-error',
+        message: `a delay of state "${toState}" fails: ${e instanceof EngineError ? e.message : String(e)}`,
+        state: g.state,
+        fromVersion: g.v,
+        records: 0,
+      };
+      problem.records = (problem.records ?? 0) + g.n;
+      failed.set(key, problem);
+      continue;
+    }
+    let due = false;
+    for (const c of changes) {
+      if (c.before === null) timers.added += g.n;
+      else if (c.after === null) timers.removed += g.n;
+      else if (c.after < c.before) timers.earlier += g.n;
+      else if (c.after > c.before) timers.later += g.n;
+      else timers.unchanged += g.n;
+      if (c.after !== null && c.after <= now && c.after !== c.before) {
+        due = true;
+        dueAtOnceByDelay[c.delay] = (dueAtOnceByDelay[c.delay] ?? 0) + g.n;
+      }
+    }
+    if (due) dueAtOnce += g.n;
+  }
+  return {
+    ...plan,
+    problems: [...plan.problems, ...failed.values()],
+    toVersion: to.policy.version,
+    timers,
+    dueAtOnce,
+    dueAtOnceByDelay,
+  };
+}

@@ -1,0 +1,368 @@
+// Pool upgrades (DESIGN "Versions"): the pool moves to a newer published version at once, then its running
+// records follow in batches, each locked with SKIP LOCKED as the sweep does, so every process may work on
+// one upgrade together. A record's `policy_version` says whether it moved: after a crash the batches go on
+// where they stopped, and no record moves twice. Each moved record gets one MIGRATE history row.
+import { randomUUID } from 'node:crypto';
+import {
+  migrateSnapshot,
+  type CompiledPolicy,
+  type PoolSnapshot,
+  type TimersMode,
+} from '@poolflow/engine';
+import type { Knex } from 'knex';
+import type { PoolRow } from '../db/rows.js';
+import { RuntimeError } from '../runtime.error.js';
+import type { Clock } from './clock.js';
+import type { Metrics } from './metrics.js';
+import type { PolicyStore } from './policy-store.js';
+import { OutcomeBatch } from './record-writer.js';
+import { Repeater } from './sweeper.js';
+import { errorOf } from './timer-failures.js';
+import {
+  moving,
+  planUpgrade,
+  previewUpgrade,
+  type UpgradePreview,
+  type UpgradeRequest,
+} from './upgrade-plan.js';
+
+export interface UpgradeRow {
+  id: string;
+  pool_key: string;
+  policy_id: string;
+  to_version: number;
+  from_versions: number[];
+  state_map: Record<string, string>;
+  timers: TimersMode;
+  status: 'running' | 'done' | 'failed';
+  total: number;
+  done: number;
+  failed: number;
+  started_by: string | null;
+  started_at: Date;
+  finished_at: Date | null;
+}
+
+export interface UpgradeView {
+  id: string;
+  pool: string;
+  status: UpgradeRow['status'];
+  total: number;
+  done: number;
+  failed: number;
+  toVersion: number;
+  fromVersions: number[];
+  timers: TimersMode;
+  stateMap: Record<string, string>;
+  startedAt: string;
+  finishedAt?: string;
+  /** Records that could not move (they stay on their version), at most FAILURES_SHOWN. */
+  failures?: { recordId: string; error: { code: string; message: string } }[];
+}
+
+const FAILURES_SHOWN = 100;
+
+// Lock the records of one batch; SKIP LOCKED passes over those another process (or a user's event) holds.
+// Records that failed in this upgrade are passed over too, or they would be picked again forever.
+const BATCH = `SELECT r.id, r.policy_version, r.seq, r.data, r.snapshot FROM records r
+  WHERE ${moving('r')}
+    AND NOT EXISTS (SELECT 1 FROM pool_upgrade_failures f WHERE f.upgrade_id = ? AND f.record_id = r.id)
+  LIMIT ? FOR UPDATE OF r SKIP LOCKED`;
+
+interface BatchRow {
+  id: string;
+  policy_version: number;
+  seq: number;
+  data: Record<string, unknown>;
+  snapshot: PoolSnapshot;
+}
+
+export function upgradeView(row: UpgradeRow): UpgradeView {
+  return {
+    id: row.id,
+    pool: row.pool_key,
+    status: row.status,
+    total: row.total,
+    done: row.done,
+    failed: row.failed,
+    toVersion: row.to_version,
+    fromVersions: row.from_versions,
+    timers: row.timers,
+    stateMap: row.state_map,
+    startedAt: row.started_at.toISOString(),
+    ...(row.finished_at ? { finishedAt: row.finished_at.toISOString() } : {}),
+  };
+}
+
+export class UpgradeService {
+  readonly #background = new Repeater(() => this.runPending());
+  #chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly db: Knex,
+    private readonly policies: PolicyStore,
+    private readonly clock: Clock,
+    private readonly metrics: Metrics,
+    private readonly batchSize = 1000,
+    private readonly parallel = 1,
+  ) {}
+
+  /** The target version, checked: a published version of the pool's policy, newer than the pool's. */
+  async #target(
+    db: Knex | Knex.Transaction,
+    pool: PoolRow,
+    toVersion: number,
+  ): Promise<CompiledPolicy> {
+    if (toVersion <= pool.policy_version) {
+      throw RuntimeError.invalid(
+        '/body/toVersion',
+        `must be newer than version ${pool.policy_version}, which pool ${pool.key} runs`,
+      );
+    }
+    const published = (await db('policy_versions')
+      .where({ policy_id: pool.policy_id, version: toVersion })
+      .first('version')) as unknown;
+    if (!published) {
+      throw RuntimeError.invalid(
+        '/body/toVersion',
+        `policy ${pool.policy_id} has no published version ${toVersion}`,
+      );
+    }
+    return this.policies.get(pool.policy_id, toVersion, db);
+  }
+
+  async #pool(db: Knex | Knex.Transaction, key: string, lock: boolean): Promise<PoolRow> {
+    const query = db('pools').where({ key });
+    if (lock) query.forUpdate();
+    const pool = (await query.first()) as PoolRow | undefined;
+    if (!pool) throw RuntimeError.notFound(`pool ${key}`);
+    return pool;
+  }
+
+  /** The dry run: what the upgrade would do; nothing is written. */
+  async preview(poolKey: string, request: UpgradeRequest): Promise<UpgradePreview> {
+    const pool = await this.#pool(this.db, poolKey, false);
+    const to = await this.#target(this.db, pool, request.toVersion);
+    const now = await this.clock.now(this.db);
+    const preview = await previewUpgrade(this.db, this.policies, pool, to, request, now);
+    const running = await this.#running(this.db, poolKey);
+    if (running) preview.problems.unshift(running);
+    return preview;
+  }
+
+  async #running(db: Knex | Knex.Transaction, poolKey: string) {
+    const row = (await db('pool_upgrades')
+      .where({ pool_key: poolKey, status: 'running' })
+      .first('id', 'to_version')) as { id: string; to_version: number } | undefined;
+    return row
+      ? {
+          code: 'upgrade-running',
+          message: `upgrade ${row.id} to version ${row.to_version} is still running`,
+        }
+      : undefined;
+  }
+
+  /**
+   * Starts an upgrade: refused with 422 POOL_ERR_UPGRADE_REFUSED (the problems as details) when a group of
+   * records cannot move; otherwise the pool runs `toVersion` from now on and the batches move the records.
+   */
+  async begin(poolKey: string, request: UpgradeRequest, actorId: string): Promise<UpgradeView> {
+    const row = await this.db.transaction(async (trx) => {
+      // The pool row locked: two upgrades of one pool cannot both start.
+      const pool = await this.#pool(trx, poolKey, true);
+      const to = await this.#target(trx, pool, request.toVersion);
+      const stateMap = request.stateMap ?? {};
+      const plan = await planUpgrade(trx, this.policies, pool, to, stateMap);
+      const running = await this.#running(trx, poolKey);
+      if (running) plan.problems.unshift(running);
+      if (plan.problems.length > 0) {
+        throw new RuntimeError(
+          'POOL_ERR_UPGRADE_REFUSED',
+          `the upgrade to version ${to.policy.version} has problems: ${plan.problems.map((p) => p.message).join('; ')}`,
+          plan.problems,
+        );
+      }
+      const now = await this.clock.now(trx);
+      const upgrade = {
+        id: randomUUID(),
+        pool_key: poolKey,
+        policy_id: pool.policy_id,
+        to_version: to.policy.version,
+        from_versions: JSON.stringify(plan.fromVersions),
+        state_map: JSON.stringify(stateMap),
+        timers: request.timers ?? 'recompute',
+        status: plan.total === 0 ? 'done' : 'running',
+        total: plan.total,
+        started_by: actorId,
+        started_at: new Date(now),
+        finished_at: plan.total === 0 ? new Date(now) : null,
+      };
+      await trx('pool_upgrades').insert(upgrade);
+      await trx('pools').where({ key: poolKey }).update({ policy_version: to.policy.version });
+      return (await trx('pool_upgrades').where({ id: upgrade.id }).first()) as UpgradeRow;
+    });
+    this.metrics.count('poolflow_upgrades_started_total');
+    return upgradeView(row);
+  }
+
+  async get(poolKey: string, id: string): Promise<UpgradeView> {
+    const row = (await this.db('pool_upgrades').where({ id, pool_key: poolKey }).first()) as
+      UpgradeRow | undefined;
+    if (!row) throw RuntimeError.notFound(`upgrade ${id} of pool ${poolKey}`);
+    const failures = (await this.db('pool_upgrade_failures')
+      .where({ upgrade_id: id })
+      .orderBy('at')
+      .limit(FAILURES_SHOWN)) as { record_id: string; error: { code: string; message: string } }[];
+    return {
+      ...upgradeView(row),
+      ...(failures.length > 0
+        ? { failures: failures.map((f) => ({ recordId: f.record_id, error: f.error })) }
+        : {}),
+    };
+  }
+
+  /** The pool's upgrades, latest first (at most 50). */
+  async list(poolKey: string): Promise<UpgradeView[]> {
+    const rows = (await this.db('pool_upgrades')
+      .where({ pool_key: poolKey })
+      .orderBy('started_at', 'desc')
+      .limit(50)) as UpgradeRow[];
+    return rows.map(upgradeView);
+  }
+
+  /**
+   * Moves the records of every running upgrade until none is left; returns the records moved. Runs one
+   * at a time in this process (a call waits for the one in flight, then runs); other processes share the
+   * work through SKIP LOCKED.
+   */
+  runPending(): Promise<number> {
+    const run = this.#chain.then(() => this.#runAll());
+    this.#chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Starts a run in the background (after an upgrade starts); errors go to `onError`. */
+  kick(onError: (e: unknown) => void): void {
+    this.runPending().catch(onError);
+  }
+
+  async #runAll(): Promise<number> {
+    let moved = 0;
+    const running = (await this.db('pool_upgrades')
+      .where({ status: 'running' })
+      .orderBy('started_at')) as UpgradeRow[];
+    for (const upgrade of running) {
+      const loop = async (): Promise<void> => {
+        for (;;) {
+          const n = await this.moveBatch(upgrade);
+          if (n === 0) return;
+          moved += n;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, this.parallel) }, loop));
+      await this.#finishIfDone(upgrade);
+    }
+    return moved;
+  }
+
+  /**
+   * Moves one batch of the upgrade's records in one transaction: each record's snapshot migrated, written
+   * with its MIGRATE history row by the set-based writer, and the upgrade's counts raised in the same
+   * transaction (so they count each record once, crash or not). Returns the records taken (moved or failed).
+   */
+  async moveBatch(upgrade: UpgradeRow, limit = this.batchSize): Promise<number> {
+    return this.db.transaction(async (trx) => {
+      const { rows } = await trx
+        .raw<{ rows: BatchRow[] }>(BATCH, [
+          upgrade.pool_key,
+          upgrade.policy_id,
+          upgrade.to_version,
+          upgrade.id,
+          limit,
+        ])
+        .options({ name: 'poolflow_upgrade_batch_v1' });
+      if (rows.length === 0) return 0;
+      const now = await this.clock.now(trx);
+      const to = await this.policies.get(upgrade.policy_id, upgrade.to_version, trx);
+      const batch = new OutcomeBatch();
+      const failures: { upgrade_id: string; record_id: string; error: string; at: Date }[] = [];
+      for (const row of rows) {
+        try {
+          const from = await this.policies.get(upgrade.policy_id, row.policy_version, trx);
+          const result = migrateSnapshot(from, to, row.snapshot, {
+            entity: row.data,
+            now,
+            recordId: row.id,
+            stateMap: upgrade.state_map,
+            timers: upgrade.timers,
+          });
+          batch.add({
+            recordId: row.id,
+            poolKey: upgrade.pool_key,
+            prevSeq: row.seq,
+            entityUnchanged: true,
+            steps: [
+              {
+                result,
+                eventType: 'MIGRATE',
+                payload: {
+                  fromVersion: row.policy_version,
+                  toVersion: upgrade.to_version,
+                  fromState: result.fromState,
+                  toState: result.toState,
+                },
+                actorId: upgrade.started_by,
+                at: now,
+              },
+            ],
+          });
+        } catch (e) {
+          // A record that cannot move stays on its version, listed with its error; the others go on.
+          failures.push({
+            upgrade_id: upgrade.id,
+            record_id: row.id,
+            error: JSON.stringify(errorOf(e)),
+            at: new Date(now),
+          });
+        }
+      }
+      await batch.write(trx);
+      if (failures.length > 0) await trx('pool_upgrade_failures').insert(failures);
+      await trx('pool_upgrades')
+        .where({ id: upgrade.id })
+        .increment({ done: batch.size, failed: failures.length });
+      this.metrics.count('poolflow_upgraded_records_total', {}, batch.size);
+      return rows.length;
+    });
+  }
+
+  /** Closes the upgrade once no record is left to move (none locked elsewhere either). */
+  async #finishIfDone(upgrade: UpgradeRow): Promise<void> {
+    const { rows } = await this.db.raw<{ rows: { left: boolean }[] }>(
+      `SELECT EXISTS (SELECT 1 FROM records r WHERE ${moving('r')}
+         AND NOT EXISTS (SELECT 1 FROM pool_upgrade_failures f WHERE f.upgrade_id = ? AND f.record_id = r.id)) AS left`,
+      [upgrade.pool_key, upgrade.policy_id, upgrade.to_version, upgrade.id],
+    );
+    if (rows[0]?.left) return;
+    const now = await this.clock.now(this.db);
+    // `total` was counted at the start: records that reached a final state meanwhile stayed where they were.
+    await this.db('pool_upgrades')
+      .where({ id: upgrade.id, status: 'running' })
+      .update({
+        status: this.db.raw(`CASE WHEN failed > 0 THEN 'failed' ELSE 'done' END`),
+        total: this.db.raw('done + failed'),
+        finished_at: new Date(now),
+      });
+  }
+
+  /** Background runs every `intervalMs` until stop(). */
+  start(intervalMs: number, onError: (e: unknown) => void): void {
+    this.#background.start(intervalMs, onError);
+  }
+
+  /** Stops the background runs and waits for the run in flight. */
+  async stop(): Promise<void> {
+    await this.#background.stop();
+    await this.#chain;
+  }
+}
