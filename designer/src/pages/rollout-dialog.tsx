@@ -18,7 +18,7 @@ import {
 import { useI18n } from '../i18n/i18n.js';
 import { Dialog } from './dialog.js';
 import { PoolPreview, PoolProgress, StateMapping } from './rollout-preview.js';
-import { formatCount } from './rollout-text.js';
+import { counted, formatCount } from './rollout-text.js';
 
 /** The pools of a policy on a version older than `version`, for the rollout and the policy list. */
 export function poolsBehind(pools: Pool[], policyId: string, version: number): Pool[] {
@@ -183,6 +183,8 @@ export function RolloutDialog(props: {
   };
   const toggle = (pool: string, on: boolean) =>
     setChosen((c) => (on ? [...c, pool] : c.filter((p) => p !== pool)));
+  const recordCount = (count: number) =>
+    t(counted('rolloutRecords', count), { count: formatCount(count, lang) });
   const byKey = new Map((pools ?? []).map((p) => [p.key, p]));
 
   return (
@@ -223,9 +225,7 @@ export function RolloutDialog(props: {
                     </span>
                     <span className="muted" data-testid="rollout-pool-count">
                       {counts[pool.key]
-                        ? t('rolloutRecords', {
-                            count: formatCount(movingRecords(counts[pool.key]), lang),
-                          })
+                        ? recordCount(movingRecords(counts[pool.key]))
                         : t('rolloutCounting')}
                     </span>
                   </label>

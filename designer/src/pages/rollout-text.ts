@@ -14,6 +14,19 @@ export function formatCount(n: number, lang: I18n['lang']): string {
   return n.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US');
 }
 
+type Counted =
+  | 'rolloutRecords'
+  | 'rolloutMoving'
+  | 'rolloutDueAtOnce'
+  | 'rolloutStateRemoved'
+  | 'rolloutStateProblem'
+  | 'rolloutProgress';
+
+/** The message for a count: its singular form for exactly one ("1 running record"). */
+export function counted(key: Counted, count: number): Counted | `${Counted}One` {
+  return count === 1 ? `${key}One` : key;
+}
+
 /** A state's label in a version's document, else its name (the state may be gone from it). */
 export function labelIn(doc: Policy | undefined, state: string, i18n: I18n): string {
   return i18n.text(doc?.machine.states[state]?.meta?.label, state);
@@ -32,7 +45,9 @@ export function previewSentences(
   const n = (value: number) => formatCount(value, lang);
   const total = movingRecords(preview);
   if (total === 0) return [t('rolloutNothingToMove', { to: versions.to })];
-  const lines = [t('rolloutMoving', { total: n(total), from: versions.from, to: versions.to })];
+  const lines = [
+    t(counted('rolloutMoving', total), { total: n(total), from: versions.from, to: versions.to }),
+  ];
   const { earlier, later, unchanged, added, removed } = preview.timers;
   const parts = [
     unchanged > 0 && t('rolloutTimersUnchanged', { count: n(unchanged) }),
@@ -44,7 +59,10 @@ export function previewSentences(
   if (parts.length > 0) lines.push(t('rolloutTimers', { parts: parts.join(t('listSeparator')) }));
   lines.push(
     preview.dueAtOnce > 0
-      ? t('rolloutDueAtOnce', { count: n(preview.dueAtOnce), delays: dueDelays(preview, i18n) })
+      ? t(counted('rolloutDueAtOnce', preview.dueAtOnce), {
+          count: n(preview.dueAtOnce),
+          delays: dueDelays(preview, i18n),
+        })
       : t('rolloutNoneDueAtOnce'),
   );
   return lines;
@@ -77,14 +95,17 @@ export function problemText(
     message: problem.message,
   };
   return problem.code === 'state-removed'
-    ? i18n.t('rolloutStateRemoved', vars)
-    : i18n.t('rolloutStateProblem', vars);
+    ? i18n.t(counted('rolloutStateRemoved', problem.records ?? 0), vars)
+    : i18n.t(counted('rolloutStateProblem', problem.records ?? 0), vars);
 }
 
 /** "620 of 1,240 records moved" and, when some failed, how many. */
 export function progressText(upgrade: Upgrade, i18n: I18n): string {
   const n = (value: number) => formatCount(value, i18n.lang);
-  const moved = i18n.t('rolloutProgress', { done: n(upgrade.done), total: n(upgrade.total) });
+  const moved = i18n.t(counted('rolloutProgress', upgrade.total), {
+    done: n(upgrade.done),
+    total: n(upgrade.total),
+  });
   return upgrade.failed > 0
     ? `${moved}${i18n.t('listSeparator')}${i18n.t('rolloutFailedCount', { count: n(upgrade.failed) })}`
     : moved;
