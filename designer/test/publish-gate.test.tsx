@@ -117,32 +117,32 @@ describe('publish dialog refused by the gate', () => {
     const [first, second, third] = screen.getAllByTestId('gate-failure');
     const owned = stateLabel(policy, 'owned', 'en');
     const pooled = stateLabel(policy, 'pool', 'en');
-    expect(first!.textContent).toContain(
+    expect(first.textContent).toContain(
       'Scenario “Released after 30 days without follow-up, reminded 7 days before”',
     );
-    expect(first!.textContent).toContain(
+    expect(first.textContent).toContain(
       'Step 5 of the scenario, 31 days after the start: bob sends CLAIM',
     );
-    expect(first!.textContent).toContain(
+    expect(first.textContent).toContain(
       'The engine refused it: the claim rule (“who may claim”) does not allow this user (POOL_ERR_NOT_ELIGIBLE)',
     );
-    expect(first!.textContent).toContain(
+    expect(first.textContent).toContain(
       `Expected the record in “${owned}”, but it was in “${pooled}”.`,
     );
-    expect(first!.textContent).toContain('2 more expectations of this scenario fail too.');
-    expect(second!.textContent).toContain('8 days after the start: alice sends CLAIM');
-    expect(second!.textContent).toContain(
+    expect(first.textContent).toContain('2 more expectations of this scenario fail too.');
+    expect(second.textContent).toContain('8 days after the start: alice sends CLAIM');
+    expect(second.textContent).toContain(
       'Expected it to be refused with POOL_ERR_COOLDOWN, but got POOL_ERR_NOT_ELIGIBLE.',
     );
-    expect(third!.textContent).toContain(
+    expect(third.textContent).toContain(
       'This scenario could not run: /document/scenarios/9/steps/0',
     );
 
-    fireEvent.click(within(second!).getByTestId('gate-open-simulator'));
+    fireEvent.click(within(second).getByTestId('gate-open-simulator'));
     expect(onOpenScenario).toHaveBeenCalledWith(cooldown);
 
     // "Publish anyway" replaces Publish, and stays disabled until the reason is written.
-    const anyway = screen.getByTestId('publish-anyway') as HTMLButtonElement;
+    const anyway = screen.getByTestId<HTMLButtonElement>('publish-anyway');
     expect(anyway.textContent).toBe('Publish anyway');
     expect(anyway.disabled).toBe(true);
     fireEvent.change(screen.getByTestId('publish-message'), { target: { value: '   ' } });
@@ -199,7 +199,7 @@ describe('simulator opened from a refused publish', () => {
     );
     const summary = await screen.findByTestId('sim-summary');
     expect(summary.getAttribute('data-ok')).toBe('false');
-    expect((screen.getByTestId('scenario-picker') as HTMLSelectElement).value).toBe('0');
+    expect(screen.getByTestId<HTMLSelectElement>('scenario-picker').value).toBe('0');
     expect(screen.getByTestId<HTMLTextAreaElement>('scenario-json').value).toContain(
       'Released after 30 days',
     );
@@ -207,8 +207,8 @@ describe('simulator opened from a refused publish', () => {
       .getAllByTestId('trace-entry')
       .filter((e) => e.getAttribute('data-highlight') === 'true');
     expect(marked).toHaveLength(1);
-    expect(marked[0]!.textContent).toContain('CLAIM');
-    expect(marked[0]!.textContent).toContain('bob');
+    expect(marked[0].textContent).toContain('CLAIM');
+    expect(marked[0].textContent).toContain('bob');
   });
 });
 
