@@ -2,6 +2,7 @@
 import type { Policy } from '@poolflow/engine';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { formatDelay } from '../src/canvas/edge-label.js';
 import { I18nProvider } from '../src/i18n/i18n.js';
 import { PolicySettings } from '../src/inspector/policy-settings.js';
 import { StateInspector } from '../src/inspector/state-inspector.js';
@@ -125,6 +126,59 @@ describe('inspector forms', () => {
     );
     fireEvent.change(screen.getByTestId('field-release-days'), { target: { value: '45' } });
     expect(lastPolicy(onChange).delays).toEqual({ ...crm().delays, release: { days: 45 } });
+  });
+
+  it('offers "N days before <timer>" for a delay, in English and Chinese', () => {
+    const onChange = vi.fn();
+    const policy = crm();
+    policy.delays = { ...policy.delays, remind: { days: 23 } };
+    render(
+      <I18nProvider lang="en">
+        <PolicySettings
+          policy={policy}
+          section="delays"
+          onSection={() => undefined}
+          onChange={onChange}
+        />
+      </I18nProvider>,
+    );
+    const mode = screen.getByTestId<HTMLSelectElement>('delay-remind-mode');
+    expect(mode.value).toBe('fixed');
+    expect([...mode.options].map((o) => o.text)).toEqual([
+      'after entering the state',
+      'before another timer',
+      'after another timer',
+    ]);
+    fireEvent.change(mode, { target: { value: 'before' } });
+    // The first other delay is picked; the amount stays, then the admin sets 7 days before release.
+    const relative = lastPolicy(onChange);
+    expect(relative.delays?.['remind']).toEqual({ days: 23, before: 'release' });
+    cleanup(); // the provider keeps its first language: show the form afresh in Chinese
+    render(
+      <I18nProvider lang="zh">
+        <PolicySettings
+          policy={relative}
+          section="delays"
+          onSection={() => undefined}
+          onChange={onChange}
+        />
+      </I18nProvider>,
+    );
+    const reference = screen.getByTestId<HTMLSelectElement>('delay-remind-reference');
+    expect([...reference.options].map((o) => o.value)).toEqual(['release', 'nurtureEnd']);
+    expect(
+      screen.getByTestId<HTMLSelectElement>('delay-remind-mode').selectedOptions[0]?.text,
+    ).toBe('在另一个定时器之前');
+    fireEvent.change(screen.getByTestId('field-remind-days'), { target: { value: '7' } });
+    expect(lastPolicy(onChange).delays?.['remind']).toEqual({ days: 7, before: 'release' });
+    // Back to a fixed delay: the reference goes.
+    fireEvent.change(screen.getByTestId('delay-remind-mode'), { target: { value: 'fixed' } });
+    expect(lastPolicy(onChange).delays?.['remind']).toEqual({ days: 7 });
+  });
+
+  it('labels a relative timer on the canvas as "7d before release"', () => {
+    expect(formatDelay({ before: 'release', days: 7 }, 'en')).toBe('7d before release');
+    expect(formatDelay({ after: 'release', hours: 2 }, 'zh')).toBe('release 后 2 小时');
   });
 
   it('edits a named rule in the visual rule builder', () => {

@@ -21,6 +21,13 @@ export function formatDelay(delay: Delay | undefined, lang: Lang): string {
   if (delay.ms !== undefined) parts.push(typeof delay.ms === 'number' ? `${delay.ms}ms` : 'ƒ ms');
   if (delay.until !== undefined) parts.push(lang === 'zh' ? '到期日' : 'until date');
   if (delay.calendar !== undefined) parts.push(lang === 'zh' ? '(工作时间)' : '(business)');
+  const reference = delay.before ?? delay.after;
+  if (reference !== undefined) {
+    const amount = parts.join(' ') || '0';
+    const before = delay.before !== undefined;
+    if (lang === 'zh') return `${reference} ${before ? '前' : '后'} ${amount}`;
+    return `${amount} ${before ? 'before' : 'after'} ${reference}`;
+  }
   return parts.join(' ') || '?';
 }
 

@@ -76,6 +76,7 @@ export function delaysForm(): FormSpec {
   const spec = toForm({ ...prop('delays'), title: '', description, additionalProperties: delay });
   const each = (spec.uiSchema['additionalProperties'] ?? {}) as UiSchema;
   each['ui:classNames'] = 'delay-grid';
+  each['ui:field'] = 'delay'; // mode selector: fixed, or before/after another timer
   for (const unit of DURATION_UNITS) each[unit] = { 'ui:field': 'numberOrLogic' };
   spec.uiSchema['additionalProperties'] = each;
   return spec;

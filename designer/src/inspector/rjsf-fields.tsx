@@ -5,6 +5,7 @@ import type { FieldProps, RegistryFieldsType } from '@rjsf/utils';
 import validator from '@rjsf/validator-ajv8';
 import { useState } from 'react';
 import { RawJsonEditor } from '../rules/raw-json-editor.js';
+import { DelayField } from './delay-field.js';
 import { RuleEditor } from '../rules/rule-editor.js';
 import { fieldRowsSchema, rowsToSchema, schemaToRows, type FieldRow } from './field-rows.js';
 
@@ -117,6 +118,7 @@ export function SchemaFieldsField(props: FieldProps) {
 }
 
 export const customFields: RegistryFieldsType = {
+  delay: DelayField,
   logic: LogicField,
   numberOrLogic: NumberOrLogicField,
   schemaFields: SchemaFieldsField,
