@@ -8,6 +8,7 @@ import { runtimeClaimsBench } from './runtime-claims.bench.js';
 import { runtimeEventsBench } from './runtime-events.bench.js';
 import { runtimeListBench } from './runtime-list.bench.js';
 import { runtimeSweepBench } from './runtime-sweep.bench.js';
+import { upgradeBench } from './upgrade.bench.js';
 
 const benches: Bench[] = [
   {
@@ -43,6 +44,12 @@ benches.push(
     name: 'import',
     description: 'CSV import of 100,000 records through the streaming importer vs a bare INSERT',
     run: importBench,
+  },
+  {
+    name: 'upgrade',
+    description:
+      'pool upgrade of N records v1 -> v2 next to the sweep on the same records, and the dry run (PostgreSQL)',
+    run: upgradeBench,
   },
   {
     name: 'stats',

@@ -198,7 +198,8 @@ export async function previewUpgrade(
       else if (c.after < c.before) timers.earlier += g.n;
       else if (c.after > c.before) timers.later += g.n;
       else timers.unchanged += g.n;
-      if (c.after !== null && c.after <= now && c.after !== c.before) {
+      // Due at once because of the upgrade: a timer not yet due before, due by now under the new version.
+      if (c.after !== null && c.after <= now && (c.before === null || c.before > now)) {
         due = true;
         dueAtOnceByDelay[c.delay] = (dueAtOnceByDelay[c.delay] ?? 0) + g.n;
       }
