@@ -138,8 +138,16 @@ function payloadValidator(schema: object): ValidateFunction {
   return validator;
 }
 
-export function compile(policy: Policy): CompiledPolicy {
-  const result = validate(policy);
+export interface CompileOptions {
+  /**
+   * A version published already: compiled without the breakage checks validate() gained since
+   * (ValidateOptions.breakage), so the records running on it keep running.
+   */
+  published?: boolean;
+}
+
+export function compile(policy: Policy, options: CompileOptions = {}): CompiledPolicy {
+  const result = validate(policy, { breakage: options.published !== true });
   if (!result.valid) {
     throw new EngineError(
       'POOL_ERR_INVALID_POLICY',

@@ -1,6 +1,6 @@
 // Public entry of @poolflow/engine.
-export { compile, type CompiledPolicy } from './compile.js';
-export { validate, type Problem, type ValidationResult } from './validate.js';
+export { compile, type CompiledPolicy, type CompileOptions } from './compile.js';
+export { validate, type Problem, type ValidationResult, type ValidateOptions } from './validate.js';
 export {
   start,
   step,

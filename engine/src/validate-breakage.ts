@@ -258,8 +258,12 @@ function constantProblems(policy: Policy, folder: LogicFolder): Problem[] {
   return problems;
 }
 
-/** The checks of this file, for validate(): run on a schema-valid policy only. */
-export function breakageProblems(policy: Policy): Problem[] {
+/**
+ * The checks of this file, for validate(): run on a schema-valid policy only. Relative delays are
+ * always checked (a bad one cannot run); the rest only with `breakage` (see ValidateOptions).
+ */
+export function breakageProblems(policy: Policy, breakage = true): Problem[] {
+  if (!breakage) return relativeDelayProblems(policy);
   const schema = policy.entity.schema as JsonObject;
   const required = new Set(
     Array.isArray(schema['required']) ? (schema['required'] as string[]) : [],

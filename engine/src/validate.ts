@@ -378,8 +378,16 @@ class Checker {
   }
 }
 
+export interface ValidateOptions {
+  /**
+   * Check for silent breakage (timer-never-fires, rule-constant, rule-type-mismatch; default true).
+   * Off for versions already published: records run on them, whatever checks came later.
+   */
+  breakage?: boolean;
+}
+
 /** Validates a policy document; never throws. */
-export function validate(document: unknown): ValidationResult {
+export function validate(document: unknown, options: ValidateOptions = {}): ValidationResult {
   // Before ajv and the walks below, which recurse: a document nested thousands deep is refused here.
   const deep = tooDeepAt(document);
   if (deep !== undefined) {
@@ -391,6 +399,8 @@ export function validate(document: unknown): ValidationResult {
   }
   const checker = new Checker(document as unknown as Policy);
   checker.run();
-  checker.problems.push(...breakageProblems(document as unknown as Policy));
+  checker.problems.push(
+    ...breakageProblems(document as unknown as Policy, options.breakage ?? true),
+  );
   return { valid: checker.problems.length === 0, problems: checker.problems };
 }

@@ -278,3 +278,17 @@ describe('timer cycles through relative delays', () => {
     expect(slow.map((x) => x.code)).not.toContain('timer-cycle');
   });
 });
+
+describe('versions published before these checks', () => {
+  it('compile refuses a new policy with them, and still compiles a published version with them', () => {
+    const policy = template('hr-candidate-pool');
+    policy.delays!['release'] = { days: 45 };
+    policy.delays!['remind'] = { days: 53 };
+    expect(() => compile(policy)).toThrow(/timer "remind" can never fire/);
+    expect(compile(policy, { published: true }).policy).toBe(policy);
+    expect(validate(policy, { breakage: false })).toEqual({ valid: true, problems: [] });
+    // A relative delay that cannot run is refused either way.
+    policy.delays!['remind'] = { before: 'relase', days: 7 };
+    expect(() => compile(policy, { published: true })).toThrow(EngineError);
+  });
+});

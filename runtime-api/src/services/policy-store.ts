@@ -158,6 +158,7 @@ export class PolicyStore {
     const row = (await db('policy_versions').where({ policy_id: policyId, version }).first()) as
       { document: Policy } | undefined;
     if (!row) throw RuntimeError.notFound(`policy ${policyId} version ${version}`);
-    return compile(row.document);
+    // Published already: checks added to validate() since must not stop the records running on it.
+    return compile(row.document, { published: true });
   }
 }
