@@ -127,6 +127,13 @@ describe.each(backends)('pool upgrade (%s)', (backend) => {
     expect(extra.body.error.message).toContain('/body/timers');
     const boss = await upgrade('crm', { toVersion: 2 }, tokens['boss']);
     expect(boss.status).toBe(403);
+    const badId = await call(t.app, admin(), 'GET', '/api/pools/crm/upgrades/not-an-id');
+    expect(badId.status).toBe(400);
+    expect(badId.body.error.details[0].path).toBe('/params/id');
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    expect((await call(t.app, admin(), 'GET', `/api/pools/crm/upgrades/${unknown}`)).status).toBe(
+      404,
+    );
     expect(await count('pool_upgrades')).toBe(0);
   });
 
@@ -234,6 +241,15 @@ describe.each(backends)('pool upgrade (%s)', (backend) => {
       stateMap: { nurture: 'owend' },
     });
     expect(typo.body.problems[0]).toMatchObject({ code: 'state-invalid' });
+
+    // While an upgrade of the pool runs (to v2 here, started and not yet run), another is refused.
+    const first = await t.app.upgrades.begin('rm', { toVersion: 2 }, ids['alice']!);
+    const busy = await upgrade('rm', { toVersion: 3, stateMap: { nurture: 'owned' } });
+    expect(busy.status).toBe(422);
+    expect(busy.body.error.details[0]).toMatchObject({ code: 'upgrade-running' });
+    await advance(0.01);
+    expect((await t.app.upgrades.get('rm', first.id)).status).toBe('done');
+    expect((await record('rm', rec['nurtured']!)).policyVersion).toBe(2);
 
     // Mapped to owned: it entered nurture on day 0, so its 45-day release has passed and falls due at once.
     const ok = await upgrade('rm', { toVersion: 3, dryRun: true, stateMap: { nurture: 'owned' } });
