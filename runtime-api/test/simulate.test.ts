@@ -143,7 +143,8 @@ describe.each(backends)('simulate (%s)', (backend) => {
       };
       document.delays['loop'] = { minutes };
       const owned = document.machine.states['owned'] as { after?: Record<string, unknown> };
-      owned.after = { ...owned.after, loop: { target: 'owned', reenter: true } };
+      // The loop alone: beside it, remind and release could never fire (timer-never-fires).
+      owned.after = { loop: { target: 'owned', reenter: true } };
       return document;
     };
     const month = { entity: { name: 'ACME' }, owner: 'alice', steps: [{ at: 'P30D' }] };
