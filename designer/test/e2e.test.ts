@@ -1,5 +1,6 @@
 // End to end in Debian's Chromium against the real runtime: clone the CRM template, edit it, see a
-// problem come and go, simulate, publish twice, reload and find version 2 in the history.
+// problem come and go, simulate, publish twice (past the template's saved scenarios, which still expect
+// 30 days: forced), reload and find version 2 in the history.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -126,6 +127,12 @@ describe('designer end to end', () => {
     await byTestId('publish').click();
     await byTestId('publish-message').fill('Longer protection, dormant records');
     await byTestId('publish-submit').click();
+    // The template's scenarios saved with the clone still expect release after 30 days: the publish
+    // gate refuses and names them; publishing anyway takes a reason.
+    await byTestId('gate-refusal').waitFor();
+    expect(await byTestId('gate-refusal').textContent()).toContain('Released after 30 days');
+    await byTestId('publish-message').fill('Longer protection, dormant records');
+    await byTestId('publish-anyway').click();
     await expect.poll(() => byTestId('latest-version').textContent()).toBe('Published v1');
     await page.locator('.react-flow__pane').click({ position: { x: 40, y: 40 } });
     await byTestId('settings-tab-claim').click();
@@ -134,6 +141,9 @@ describe('designer end to end', () => {
     await byTestId('publish').click();
     await byTestId('publish-message').fill('Fewer claims per day');
     await byTestId('publish-submit').click();
+    await byTestId('gate-refusal').waitFor();
+    await byTestId('publish-message').fill('Fewer claims per day');
+    await byTestId('publish-anyway').click();
     await expect.poll(() => byTestId('latest-version').textContent()).toBe('Published v2');
 
     // Reload: the draft and both versions are there; v1 -> v2 shows the claim change.

@@ -108,9 +108,14 @@ describe('publish dialog refused by the gate', () => {
         />
       </I18nProvider>,
     );
+    fireEvent.change(screen.getByTestId('publish-message'), {
+      target: { value: 'tighter claims' },
+    });
     fireEvent.click(screen.getByTestId('publish-submit'));
     await screen.findByTestId('gate-refusal');
-    expect(onPublish).toHaveBeenCalledWith('', false);
+    expect(onPublish).toHaveBeenCalledWith('tighter claims', false);
+    // The change note is not taken as the reason to force: the field starts empty again.
+    expect(screen.getByTestId<HTMLInputElement>('publish-message').value).toBe('');
     expect(screen.getByTestId('gate-refusal-title').textContent).toBe(
       'Not published: 3 of 9 saved scenarios fail',
     );
@@ -118,16 +123,16 @@ describe('publish dialog refused by the gate', () => {
     const owned = stateLabel(policy, 'owned', 'en');
     const pooled = stateLabel(policy, 'pool', 'en');
     expect(first.textContent).toContain(
-      'Scenario “Released after 30 days without follow-up, reminded 7 days before”',
+      'Released after 30 days without follow-up, reminded 7 days before',
     );
     expect(first.textContent).toContain(
       'Step 5 of the scenario, 31 days after the start: bob sends CLAIM',
     );
     expect(first.textContent).toContain(
-      'The engine refused it: the claim rule (“who may claim”) does not allow this user (POOL_ERR_NOT_ELIGIBLE)',
+      'Why: the claim rule (who may claim) does not allow this user (POOL_ERR_NOT_ELIGIBLE)',
     );
     expect(first.textContent).toContain(
-      `Expected the record in “${owned}”, but it was in “${pooled}”.`,
+      `Expected state ${owned}, but the record was in ${pooled}.`,
     );
     expect(first.textContent).toContain('2 more expectations of this scenario fail too.');
     expect(second.textContent).toContain('8 days after the start: alice sends CLAIM');
@@ -171,7 +176,7 @@ describe('publish dialog refused by the gate', () => {
     const text = screen.getByTestId('gate-failure').textContent ?? '';
     expect(text).toContain('场景第 5 步，开始后 31天：bob 发送 CLAIM');
     expect(text).toContain('领取规则（“谁可以领取”）不允许该用户');
-    expect(text).toContain(`预期记录处于“${stateLabel(policy, 'owned', 'zh')}”`);
+    expect(text).toContain(`预期状态为“${stateLabel(policy, 'owned', 'zh')}”`);
     expect(screen.getByTestId('gate-open-simulator').textContent).toBe('在模拟器中打开');
   });
 
@@ -251,7 +256,7 @@ describe('version history', () => {
     expect(within(v2).getByTestId('forced-badge').textContent).toBe('forced');
     expect(v2.textContent).toContain('claims frozen during the audit');
     expect(within(v2).getByTestId('forced-failures').textContent).toBe(
-      'Published although 2 saved scenarios failed: “Released after 30 days without follow-up, reminded 7 days before”, “The previous owner may not reclaim for 7 days; others may”',
+      'Published although 2 saved scenarios failed: Released after 30 days without follow-up, reminded 7 days before · The previous owner may not reclaim for 7 days; others may',
     );
     expect(within(screen.getByTestId('version-1')).queryByTestId('forced-badge')).toBeNull();
   });

@@ -36,6 +36,8 @@ export function PublishDialog(props: {
     } catch (err) {
       if (err instanceof ApiError && err.code === 'POOL_ERR_SCENARIO_FAILED') {
         setRefusal(err.details as ScenarioFailure[]);
+        // Forcing needs its own reason, written on purpose: not the change note typed before.
+        setMessage('');
       } else setError((err as Error).message);
       setBusy(false);
     }

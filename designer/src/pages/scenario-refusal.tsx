@@ -32,7 +32,7 @@ export function ScenarioRefusal(props: {
             data-scenario={f.scenario.index}
           >
             <div className="gate-failure-head">
-              <strong>{t('gateScenario', { name: f.scenario.name })}</strong>
+              <strong className="gate-name">{f.scenario.name}</strong>
               <button
                 type="button"
                 className="btn small"
@@ -43,12 +43,12 @@ export function ScenarioRefusal(props: {
               </button>
             </div>
             {f.step && <div className="gate-step">{stepWords(f.step, i18n)}</div>}
+            <div className="gate-expect">{expectationWords(f, policy, i18n)}</div>
             {f.step?.rejected && (
               <div className="gate-reason">
                 {t('gateRefusedBecause', { reason: reasonWords(f.step.rejected.code, i18n) })}
               </div>
             )}
-            <div className="gate-expect error-text">{expectationWords(f, policy, i18n)}</div>
             {f.failedExpectations > 1 && (
               <div className="muted gate-more">
                 {t('gateMoreExpectations', { count: f.failedExpectations - 1 })}

@@ -121,7 +121,7 @@ function ForcedFailures({ version }: { version: VersionSummary }) {
   return (
     <div className="version-forced muted" data-testid="forced-failures">
       {t('gateForcedTitle', { count: version.failedScenarios.length })}:{' '}
-      {version.failedScenarios.map((f) => `“${f.scenario.name}”`).join(', ')}
+      {version.failedScenarios.map((f) => f.scenario.name).join(' · ')}
     </div>
   );
 }
