@@ -273,4 +273,50 @@ describe.each(backends)('pool upgrade (%s)', (backend) => {
       ]),
     ).toContainEqual(['MIGRATE', 'nurture', 'owned']);
   });
+
+  it('refuses a version whose delay fails for a record; a record that fails mid-upgrade stays, listed', async () => {
+    const pool = await call(t.app, admin(), 'POST', '/api/pools', {
+      key: 'bad',
+      name: { en: 'bad' },
+      policyId: 'crm-customer-pool',
+      policyVersion: 3,
+      members: [{ userId: ids['alice'] }],
+    });
+    expect(pool.status).toBe(201);
+    const fine = await create('bad', 'Fine Co', ids['alice']!);
+    const broken = await create('bad', 'Broken Co', ids['alice']!);
+    // v4's release delay is no number for "Broken Co".
+    const v4 = template('crm-customer-pool') as Doc;
+    v4.delays['release'] = {
+      days: { if: [{ '==': [{ var: 'entity.name' }, 'Broken Co'] }, 'soon', 45] },
+    };
+    expect(await publish(v4)).toBe(4);
+    const preview = await upgrade('bad', { toVersion: 4, dryRun: true });
+    expect(preview.body.problems).toEqual([
+      expect.objectContaining({ code: 'timer-error', state: 'owned', records: 1 }),
+    ]);
+    const refused = await upgrade('bad', { toVersion: 4 });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.details[0]).toMatchObject({ code: 'timer-error' });
+    expect((await call(t.app, admin(), 'GET', '/api/pools/bad')).body.policyVersion).toBe(3);
+
+    // The record's data changes after the start (as an import would): it fails alone and stays on v3.
+    await t.app
+      .db('records')
+      .where({ id: broken })
+      .update({ data: { name: 'Fixed Co' } });
+    const started = await t.app.upgrades.begin('bad', { toVersion: 4 }, ids['alice']!);
+    await t.app
+      .db('records')
+      .where({ id: broken })
+      .update({ data: { name: 'Broken Co' } });
+    await advance(0.01);
+    const status = await call(t.app, admin(), 'GET', `/api/pools/bad/upgrades/${started.id}`);
+    expect(status.body).toMatchObject({ status: 'failed', total: 2, done: 1, failed: 1 });
+    expect(status.body.failures).toEqual([
+      { recordId: broken, error: expect.objectContaining({ code: 'POOL_ERR_INVALID_DELAY' }) },
+    ]);
+    expect((await record('bad', broken)).policyVersion).toBe(3);
+    expect((await record('bad', fine)).policyVersion).toBe(4);
+  });
 });

@@ -20,7 +20,6 @@ import { Repeater } from './sweeper.js';
 import { errorOf } from './timer-failures.js';
 import {
   moving,
-  planUpgrade,
   previewUpgrade,
   type UpgradePreview,
   type UpgradeRequest,
@@ -163,8 +162,8 @@ export class UpgradeService {
   }
 
   /**
-   * Starts an upgrade: refused with 422 POOL_ERR_UPGRADE_REFUSED (the problems as details) when a group of
-   * records cannot move; otherwise the pool runs `toVersion` from now on and the batches move the records.
+   * Starts an upgrade: refused with 422 POOL_ERR_UPGRADE_REFUSED (the problems as details) when the dry run
+   * finds any; otherwise the pool runs `toVersion` from now on and the batches move the records.
    */
   async begin(poolKey: string, request: UpgradeRequest, actorId: string): Promise<UpgradeView> {
     const row = await this.db.transaction(async (trx) => {
@@ -172,9 +171,13 @@ export class UpgradeService {
       const pool = await this.#pool(trx, poolKey, true);
       const to = await this.#target(trx, pool, request.toVersion);
       const stateMap = request.stateMap ?? {};
-      const plan = await planUpgrade(trx, this.policies, pool, to, stateMap);
+      const now = await this.clock.now(trx);
+      // The dry run's own checks, timers included (a delay that fails for some record): the same problems
+      // refuse the real run. A running upgrade is checked first: it alone refuses, without the work.
       const running = await this.#running(trx, poolKey);
-      if (running) plan.problems.unshift(running);
+      const plan = running
+        ? { problems: [running], total: 0, fromVersions: [] }
+        : await previewUpgrade(trx, this.policies, pool, to, request, now);
       if (plan.problems.length > 0) {
         throw new RuntimeError(
           'POOL_ERR_UPGRADE_REFUSED',
@@ -182,7 +185,6 @@ export class UpgradeService {
           plan.problems,
         );
       }
-      const now = await this.clock.now(trx);
       const upgrade = {
         id: randomUUID(),
         pool_key: poolKey,
