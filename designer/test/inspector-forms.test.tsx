@@ -1,10 +1,11 @@
 // @vitest-environment jsdom
-import type { Policy } from '@poolflow/engine';
+import { validate, type Policy } from '@poolflow/engine';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatDelay } from '../src/canvas/edge-label.js';
 import { I18nProvider } from '../src/i18n/i18n.js';
 import { PolicySettings } from '../src/inspector/policy-settings.js';
+import { ProblemsPanel } from '../src/inspector/problems-panel.js';
 import { StateInspector } from '../src/inspector/state-inspector.js';
 import { TransitionInspector } from '../src/inspector/transition-inspector.js';
 import { crm } from './fixtures.js';
@@ -179,6 +180,22 @@ describe('inspector forms', () => {
   it('labels a relative timer on the canvas as "7d before release"', () => {
     expect(formatDelay({ before: 'release', days: 7 }, 'en')).toBe('7d before release');
     expect(formatDelay({ after: 'release', hours: 2 }, 'zh')).toBe('release 后 2 小时');
+  });
+
+  it('lists a half-built "who may claim" rule (name == "") as a problem instead of "No problems"', () => {
+    const policy = crm();
+    policy.claim = { ...policy.claim, eligible: { '==': [{ var: 'entity.name' }, ''] } };
+    const onPick = vi.fn();
+    render(
+      <I18nProvider lang="en">
+        <ProblemsPanel problems={validate(policy).problems} onPick={onPick} />
+      </I18nProvider>,
+    );
+    expect(screen.queryByTestId('no-problems')).toBeNull();
+    const problem = screen.getByTestId('problem');
+    expect(problem.dataset['code']).toBe('rule-constant');
+    expect(problem.dataset['path']).toBe('/claim/eligible');
+    expect(problem.textContent).toContain('always false whatever the record: nobody can claim');
   });
 
   it('edits a named rule in the visual rule builder', () => {
