@@ -87,6 +87,11 @@ describe('publish gate end to end', () => {
       expect(await marked.count()).toBe(1);
       expect(await marked.textContent()).toContain('CLAIM');
       expect(await marked.isVisible()).toBe(true);
+      if (process.env['POOLFLOW_SCREENSHOTS']) {
+        await page.screenshot({
+          path: join(process.env['POOLFLOW_SCREENSHOTS'], 'publish-gate-simulator.png'),
+        });
+      }
 
       // Publish anyway: only with a reason, and the version history says it was forced.
       await byTestId('publish').click();

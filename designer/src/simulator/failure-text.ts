@@ -1,5 +1,5 @@
 // A failing saved scenario (from the publish gate) in plain words: which step, when, what was expected.
-import type { Policy } from '@poolflow/engine';
+import type { ExpectationFailure, Policy, Scenario } from '@poolflow/engine';
 import type { ScenarioFailure } from '../api/policies.api.js';
 import { stateLabel } from '../canvas/policy-graph.js';
 import type { I18n } from '../i18n/i18n.js';
@@ -113,4 +113,28 @@ export function expectationWords(failure: ScenarioFailure, policy: Policy, i18n:
         actual: JSON.stringify(e.actual),
       });
   }
+}
+
+/** A simulator run's failed expectation in the same words as the publish gate's refusal. */
+export function simulationFailureWords(
+  failure: ExpectationFailure,
+  scenario: Scenario,
+  policy: Policy,
+  i18n: Words,
+): string {
+  const source = scenario.steps[failure.step];
+  const step = {
+    index: failure.step,
+    at: failure.at,
+    actor: source?.actor ?? null,
+    event: source?.event?.type ?? null,
+  };
+  const asGate: ScenarioFailure = {
+    scenario: { index: 0, name: scenario.name ?? '' },
+    step,
+    expectation: { field: failure.field, expected: failure.expected, actual: failure.actual },
+    failedExpectations: 1,
+    message: failure.message,
+  };
+  return `${stepWords(step, i18n)}. ${expectationWords(asGate, policy, i18n)}`;
 }

@@ -24,6 +24,8 @@ export interface ScenarioFocus {
 
 export interface ScenarioRun {
   result?: SimulationResult;
+  /** The scenario that ran, to word its failures (which step, who, what). */
+  scenario?: Scenario;
   /** The scenario or policy could not run at all (invalid scenario, policy does not compile). */
   error?: string;
   path: LitPath;
@@ -60,7 +62,7 @@ export function litPath(policy: Policy, trace: TraceEntry[]): LitPath {
 export function runScenario(policy: Policy, scenario: Scenario): ScenarioRun {
   try {
     const result = simulate(policy, scenario);
-    return { result, path: litPath(policy, result.trace) };
+    return { result, scenario, path: litPath(policy, result.trace) };
   } catch (e) {
     return { error: (e as Error).message, path: { states: new Set(), edges: new Set() } };
   }

@@ -14,6 +14,7 @@ import {
   type ScenarioFocus,
   type ScenarioRun,
 } from './run-scenario.js';
+import { simulationFailureWords } from './failure-text.js';
 import { TraceTimeline } from './trace-timeline.js';
 
 const pretty = (s: unknown) => JSON.stringify(s, null, 2);
@@ -26,7 +27,8 @@ export function SimulatorPanel(props: {
   focus?: ScenarioFocus | null;
 }) {
   const { policy, onPath, focus } = props;
-  const { t, lang } = useI18n();
+  const i18n = useI18n();
+  const { t, lang } = i18n;
   const saved = savedScenarios(policy);
   const [templates, setTemplates] = useState<Scenario[]>([]);
   const [text, setText] = useState(() => pretty(saved[0] ?? starterScenario(policy)));
@@ -182,8 +184,11 @@ export function SimulatorPanel(props: {
                     key={i}
                     className={f.step === highlight ? 'error-text highlight' : 'error-text'}
                     data-testid="sim-failure"
+                    title={f.message}
                   >
-                    {f.message}
+                    {run.scenario
+                      ? simulationFailureWords(f, run.scenario, policy, i18n)
+                      : f.message}
                   </li>
                 ))}
               </ul>
