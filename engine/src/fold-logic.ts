@@ -106,6 +106,7 @@ export class LogicFolder {
 
   /** `and` is false once any operand is surely false, true when all are surely true; `or` mirrors it. */
   private junction(op: 'and' | 'or', args: unknown[]): Folded {
+    if (args.length === 0) return null; // gives undefined, not a truth: leave it to evaluation
     const decisive = op === 'or';
     let all = true;
     for (const arg of args) {

@@ -1,6 +1,6 @@
 // Silent breakage caught by validate(): bad relative delays, timers that never fire, constant and mistyped rules.
 import { describe, expect, it } from 'vitest';
-import { compile, EngineError, validate, type Policy } from '../src/index.js';
+import { compile, EngineError, evaluate, truthy, validate, type Policy } from '../src/index.js';
 import { template } from './fixtures.js';
 
 type Problems = { path: string; code: string; message: string }[];
@@ -150,6 +150,11 @@ describe('rule-constant', () => {
     [{ and: [{ var: 'instance.claims' }, { '!': [{ '+': [1, 1] }] }] }, 'false'],
     [{ if: [{ '>': [3, 2] }, false, { var: 'instance.claims' }] }, 'false'],
   ])('claim rule %j is always %s', (eligible, truth) => {
+    // The folding agrees with the evaluator, whatever the record.
+    for (const claims of [0, 7]) {
+      const data = { entity: {}, instance: { claims }, user: null, event: null, now: 0 };
+      expect(String(truthy(evaluate(eligible, data)))).toBe(truth);
+    }
     const problems = problemsAfter((p) => (p.claim!.eligible = eligible));
     expect(problems).toEqual([
       expect.objectContaining({
