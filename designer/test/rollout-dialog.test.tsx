@@ -68,8 +68,8 @@ interface Call {
   body: Record<string, unknown> | undefined;
 }
 
-/** The API as the dialog uses it; the upgrade answers `progress` in turn, one per poll. */
-function stubApi(progress: Upgrade[] = []) {
+/** The API as the dialog uses it; the upgrade answers `progress` in turn, one per poll (500 for null). */
+function stubApi(progress: (Upgrade | null)[] = []) {
   const calls: Call[] = [];
   vi.stubGlobal(
     'fetch',
@@ -94,7 +94,8 @@ function stubApi(progress: Upgrade[] = []) {
         return json(body['stateMap'] ? MAPPED : DRY_RUN);
       }
       if (url === '/api/pools/crm/upgrades/up-1') {
-        return json(progress.length > 1 ? progress.shift() : progress[0]);
+        const next = progress.length > 1 ? progress.shift() : progress[0];
+        return next ? json(next) : json({ error: { code: 'POOL_ERR_HTTP', message: 'busy' } }, 500);
       }
       return json({ error: { code: 'POOL_ERR_NOT_FOUND', message: `no ${url}` } }, 404);
     }),
@@ -196,8 +197,10 @@ describe('rollout dialog', () => {
     const failures = [
       { recordId: 'abcdef12-0000', error: { code: 'POOL_ERR_INVALID_DELAY', message: 'no date' } },
     ];
+    // One poll fails on the way: it is tried again.
     const calls = stubApi([
       upgrade('running', 500, 2),
+      null,
       { ...upgrade('failed', 1238, 2), failures },
     ]);
     renderDialog();
@@ -213,7 +216,7 @@ describe('rollout dialog', () => {
     const progress = await screen.findByTestId('rollout-progress');
     await waitFor(() => expect(progress.getAttribute('data-status')).toBe('failed'));
     // "failed" is a finished upgrade with records that could not move: they are listed.
-    expect(progress.textContent).toContain('Done: Customers runs v2.');
+    expect(progress.textContent).toContain('Done: the pool runs v2.');
     expect(progress.textContent).toContain('1,238 of 1,240 records moved, 2 failed');
     expect(within(progress).getByTestId('rollout-failures').textContent).toBe(
       'These records could not move and stay on their version:abcdef12 no date',
@@ -224,8 +227,9 @@ describe('rollout dialog', () => {
     expect(real.map((c) => c.body)).toEqual([
       { toVersion: 2, timers: 'keep', stateMap: { review: 'owned' } },
     ]);
-    // It was polled while running (the first answer showed the partial count).
-    expect(calls.filter((c) => c.url === '/api/pools/crm/upgrades/up-1').length).toBe(2);
+    // It was polled while running, past the failed poll, whose error is gone.
+    expect(calls.filter((c) => c.url === '/api/pools/crm/upgrades/up-1').length).toBe(3);
+    expect(screen.queryByTestId('rollout-error')).toBeNull();
     expect(screen.getByTestId('rollout-close').textContent).toBe('Close');
   });
 

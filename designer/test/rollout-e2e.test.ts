@@ -164,7 +164,7 @@ describe('rollout end to end', () => {
       await expect
         .poll(() => progress.getAttribute('data-status'), { timeout: 30_000 })
         .toBe('done');
-      expect(await progress.textContent()).toContain('Done: Sales leads runs v2.');
+      expect(await progress.textContent()).toContain('Done: the pool runs v2.');
       expect(await progress.textContent()).toContain('1 of 1 record moved');
       await dialog.getByTestId('rollout-close').click();
 

@@ -110,8 +110,9 @@ export function RolloutDialog(props: {
     };
   }, [counts, previews, docs, policyId]);
 
-  // Poll the running upgrades until none runs.
+  // Poll the running upgrades until none runs; a failed poll is shown and tried again.
   const running = runs !== null && Object.values(runs).some((r) => r.status === 'running');
+  const [pollFailures, setPollFailures] = useState(0);
   useEffect(() => {
     if (!runs || !running) return;
     let live = true;
@@ -123,15 +124,20 @@ export function RolloutDialog(props: {
           const updated = { ...runs };
           pending.forEach(([pool], i) => (updated[pool] = next[i]!));
           setRuns(updated);
+          setError(null);
         },
-        (e: Error) => live && setError(e.message),
+        (e: Error) => {
+          if (!live) return;
+          setError(e.message);
+          setPollFailures((n) => n + 1);
+        },
       );
     }, pollMs);
     return () => {
       live = false;
       clearTimeout(timer);
     };
-  }, [runs, running, pollMs]);
+  }, [runs, running, pollMs, pollFailures]);
 
   const [seen, setSeen] = useState<Record<string, UpgradePreview>[]>([]);
   const needs = useMemo(() => mappingNeeds(counts, ...seen), [counts, seen]);

@@ -126,9 +126,7 @@ export function PoolProgress(props: { pool: Pool; upgrade: Upgrade; toVersion: n
   const name = text(pool.name, pool.key);
   // "failed" is a finished upgrade in which some records could not move.
   const status =
-    upgrade.status === 'running'
-      ? t('rolloutRunning')
-      : t('rolloutDone', { pool: name, version: toVersion });
+    upgrade.status === 'running' ? t('rolloutRunning') : t('rolloutDone', { version: toVersion });
   return (
     <div
       className={`rollout-progress ${upgrade.status}`}
