@@ -212,10 +212,13 @@ describe('simulator opened from a refused publish', () => {
       .getAllByTestId('trace-entry')
       .filter((e) => e.getAttribute('data-highlight') === 'true');
     expect(marked).toHaveLength(1);
-    // The failures read as the refusal did, step numbers included (not the engine's 0-based ones).
+    // The failures read as the refusal did, step numbers included (not the engine's 0-based ones),
+    // each step named once with all it failed.
     const first = screen.getAllByTestId('sim-failure')[0];
     expect(first?.className).toContain('highlight');
-    expect(first?.textContent).toBe(
+    expect(screen.getAllByTestId('sim-failure')).toHaveLength(1);
+    expect(first?.textContent).toContain('Expected it to go through, but it was refused.');
+    expect(first?.textContent).toContain(
       `Step 5 of the scenario, 31 days after the start: bob sends CLAIM. Expected state ${stateLabel(policy, 'owned', 'en')}, but the record was in ${stateLabel(policy, 'pool', 'en')}.`,
     );
     expect(marked[0].textContent).toContain('CLAIM');

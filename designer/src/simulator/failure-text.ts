@@ -115,26 +115,33 @@ export function expectationWords(failure: ScenarioFailure, policy: Policy, i18n:
   }
 }
 
-/** A simulator run's failed expectation in the same words as the publish gate's refusal. */
+/** A simulator run's failed expectations of one step, in the same words as the publish refusal. */
 export function simulationFailureWords(
-  failure: ExpectationFailure,
+  failures: readonly [ExpectationFailure, ...ExpectationFailure[]],
   scenario: Scenario,
   policy: Policy,
   i18n: Words,
 ): string {
-  const source = scenario.steps[failure.step];
+  const first = failures[0];
+  const source = scenario.steps[first.step];
   const step = {
-    index: failure.step,
-    at: failure.at,
+    index: first.step,
+    at: first.at,
     actor: source?.actor ?? null,
     event: source?.event?.type ?? null,
   };
-  const asGate: ScenarioFailure = {
-    scenario: { index: 0, name: scenario.name ?? '' },
-    step,
-    expectation: { field: failure.field, expected: failure.expected, actual: failure.actual },
-    failedExpectations: 1,
-    message: failure.message,
-  };
-  return `${stepWords(step, i18n)}. ${expectationWords(asGate, policy, i18n)}`;
+  const expected = failures.map((failure) =>
+    expectationWords(
+      {
+        scenario: { index: 0, name: scenario.name ?? '' },
+        step,
+        expectation: { field: failure.field, expected: failure.expected, actual: failure.actual },
+        failedExpectations: 1,
+        message: failure.message,
+      },
+      policy,
+      i18n,
+    ),
+  );
+  return `${stepWords(step, i18n)}. ${expected.join(' ')}`;
 }

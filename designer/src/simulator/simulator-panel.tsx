@@ -1,6 +1,6 @@
 // Simulator: pick or write a scenario, run it on the real engine here in the browser, see the trace
 // and the path it took on the canvas; scenarios are saved with the policy.
-import type { Policy, Scenario } from '@poolflow/engine';
+import type { ExpectationFailure, Policy, Scenario } from '@poolflow/engine';
 import { useEffect, useRef, useState } from 'react';
 import { scenariosForPolicy } from '../api/templates.api.js';
 import { stateLabel } from '../canvas/policy-graph.js';
@@ -18,6 +18,17 @@ import { simulationFailureWords } from './failure-text.js';
 import { TraceTimeline } from './trace-timeline.js';
 
 const pretty = (s: unknown) => JSON.stringify(s, null, 2);
+
+/** Failures grouped by their step (the engine lists them in step order), so each step is named once. */
+function byStep(failures: ExpectationFailure[]): [ExpectationFailure, ...ExpectationFailure[]][] {
+  const groups: [ExpectationFailure, ...ExpectationFailure[]][] = [];
+  for (const f of failures) {
+    const last = groups[groups.length - 1];
+    if (last && last[0].step === f.step) last.push(f);
+    else groups.push([f]);
+  }
+  return groups;
+}
 
 export function SimulatorPanel(props: {
   policy: Policy;
@@ -179,16 +190,16 @@ export function SimulatorPanel(props: {
             </div>
             {result.failures.length > 0 && (
               <ul className="failures">
-                {result.failures.map((f, i) => (
+                {byStep(result.failures).map((group) => (
                   <li
-                    key={i}
-                    className={f.step === highlight ? 'error-text highlight' : 'error-text'}
+                    key={group[0].step}
+                    className={group[0].step === highlight ? 'error-text highlight' : 'error-text'}
                     data-testid="sim-failure"
-                    title={f.message}
+                    title={group.map((f) => f.message).join('\n')}
                   >
                     {run.scenario
-                      ? simulationFailureWords(f, run.scenario, policy, i18n)
-                      : f.message}
+                      ? simulationFailureWords(group, run.scenario, policy, i18n)
+                      : group.map((f) => f.message).join('; ')}
                   </li>
                 ))}
               </ul>
