@@ -47,6 +47,8 @@ const DRY_RUN: UpgradePreview = {
   timers: { earlier: 0, later: 1100, unchanged: 140, added: 0, removed: 0 },
   dueAtOnce: 60,
   dueAtOnceByDelay: { release: 60 },
+  // The records in review count too, though they cannot move until mapped.
+  total: 1240,
   problems: [
     {
       code: 'state-removed',
@@ -69,7 +71,7 @@ interface Call {
 }
 
 /** The API as the dialog uses it; the upgrade answers `progress` in turn, one per poll (500 for null). */
-function stubApi(progress: (Upgrade | null)[] = []) {
+function stubApi(progress: (Upgrade | null)[] = [], leftBehind = 0) {
   const calls: Call[] = [];
   vi.stubGlobal(
     'fetch',
@@ -88,6 +90,19 @@ function stubApi(progress: (Upgrade | null)[] = []) {
       }
       if (url === '/api/policies/crm-customer-pool/versions/2') {
         return json({ version: 2, message: '', document: v2() });
+      }
+      if (method === 'POST' && url === '/api/pools/crm-new/upgrade') {
+        // Already on v2: records an earlier rollout could not move are still on v1.
+        const moves = [
+          { fromVersion: 1, fromState: 'owned', toState: 'owned', records: leftBehind },
+        ];
+        return json({
+          ...MAPPED,
+          moves: leftBehind > 0 ? moves : [],
+          total: leftBehind,
+          fromVersions: leftBehind > 0 ? [1] : [],
+          dueAtOnce: 0,
+        });
       }
       if (method === 'POST' && url === '/api/pools/crm/upgrade') {
         if (!body?.['dryRun']) return json({ id: 'up-1' }, 202);
@@ -134,12 +149,16 @@ describe('rollout dialog', () => {
     expect(screen.queryByTestId('rollout-pool-crm-new')).toBeNull();
     expect(screen.queryByTestId('rollout-pool-hr')).toBeNull();
     await waitFor(() =>
-      expect(screen.getByTestId('rollout-pool-count').textContent).toBe('1,237 running records'),
+      expect(screen.getByTestId('rollout-pool-count').textContent).toBe('1,240 running records'),
     );
-    // Counting is a dry run with the defaults: nothing is started.
-    expect(calls.filter((c) => c.method === 'POST').map((c) => c.body)).toEqual([
-      { toVersion: 2, dryRun: true },
+    // Counting is a dry run with the defaults: nothing is started. The pool on v2 has no record
+    // left on v1, so it is not offered.
+    expect(calls.filter((c) => c.method === 'POST').map((c) => [c.url, c.body])).toEqual([
+      ['/api/pools/crm/upgrade', { toVersion: 2, dryRun: true }],
+      ['/api/pools/crm-new/upgrade', { toVersion: 2, dryRun: true }],
     ]);
+    expect(screen.queryByTestId('rollout-pool-crm-new')).toBeNull();
+    expect(screen.queryByTestId('rollout-error')).toBeNull();
     // The removed state is reported before any preview: its select lists v2's states.
     const select = screen.getByTestId<HTMLSelectElement>('rollout-map-review');
     const options = [...select.options].map((o) => o.textContent);
@@ -153,13 +172,13 @@ describe('rollout dialog', () => {
   it('previews in plain words, shows problems in red, and needs a fresh clean preview to start', async () => {
     const calls = stubApi();
     renderDialog();
-    await screen.findByText('1,237 running records');
+    await screen.findByText('1,240 running records');
     const start = screen.getByTestId<HTMLButtonElement>('rollout-start');
     expect(start.disabled).toBe(true);
     fireEvent.click(screen.getByTestId('rollout-preview-button'));
     const preview = await screen.findByTestId('rollout-preview');
     expect(within(preview).getByTestId('rollout-summary').textContent).toBe(
-      '1,237 running records move from v1 to v2.' +
+      '1,240 running records move from v1 to v2.' +
         'Their timers: 140 keep their due time, 1,100 fall due later.' +
         '60 records fall due at once (Back to the pool): they move on in the next sweep.',
     );
@@ -204,7 +223,7 @@ describe('rollout dialog', () => {
       { ...upgrade('failed', 1238, 2), failures },
     ]);
     renderDialog();
-    await screen.findByText('1,237 running records');
+    await screen.findByText('1,240 running records');
     fireEvent.change(screen.getByTestId('rollout-map-review'), { target: { value: 'owned' } });
     fireEvent.click(screen.getByTestId('rollout-timers-keep'));
     fireEvent.click(screen.getByTestId('rollout-preview-button'));
@@ -233,14 +252,32 @@ describe('rollout dialog', () => {
     expect(screen.getByTestId('rollout-close').textContent).toBe('Close');
   });
 
+  it('offers a pool already on v2 while records of it are left on v1', async () => {
+    stubApi([], 2);
+    renderDialog();
+    const box = await screen.findByTestId<HTMLInputElement>('rollout-pool-crm-new');
+    expect(box.checked).toBe(true);
+    const row = box.closest('li') as HTMLElement;
+    expect(row.textContent).toContain('runs v2');
+    expect(row.textContent).toContain('2 running records still on older versions');
+    fireEvent.click(screen.getByTestId('rollout-pool-crm'));
+    fireEvent.click(screen.getByTestId('rollout-preview-button'));
+    const preview = await screen.findByTestId('rollout-preview');
+    expect(preview.getAttribute('data-pool')).toBe('crm-new');
+    expect(preview.querySelector('h3')?.textContent).toBe('Pool crm-new v1 → v2');
+    expect(within(preview).getByTestId('rollout-summary').textContent).toContain(
+      '2 running records move from v1 to v2.',
+    );
+  });
+
   it('reads in Chinese', async () => {
     stubApi();
     renderDialog('zh');
-    await screen.findByText('1,237 条运行中的记录');
+    await screen.findByText('1,240 条运行中的记录');
     fireEvent.click(screen.getByTestId('rollout-preview-button'));
     const summary = await screen.findByTestId('rollout-summary');
     expect(summary.textContent).toBe(
-      '1,237 条运行中的记录从 v1 升级到 v2。' +
+      '1,240 条运行中的记录从 v1 升级到 v2。' +
         '它们的定时器：140 个到期时间不变，1,100 个推迟到期。' +
         '60 条记录立即到期（释放回公海）：将在下一轮扫描时继续流转。',
     );

@@ -1,5 +1,6 @@
 // Pool upgrades (POST /api/pools/:pool/upgrade, GET /api/pools/:pool/upgrades[/:id]): an admin
 // previews moving a pool's running records to a newer policy version, starts it, and watches it.
+// Shapes: schemas/api.schema.json `upgradeBody`, `upgradePreview`, `upgradeProblem`, `upgrade`.
 import { api } from './client.js';
 
 export type TimersMode = 'recompute' | 'keep';
@@ -19,7 +20,7 @@ export interface UpgradeMove {
 }
 
 export interface UpgradeProblem {
-  /** state-removed, state-invalid (a mapping that cannot be), timer-error (a delay fails). */
+  /** state-removed, state-invalid (a mapping that cannot be), timer-error, upgrade-running. */
   code: string;
   message: string;
   /** The old state whose records have the problem: a mapping may fix it. */
@@ -38,7 +39,10 @@ export interface UpgradePreview {
   /** The same records per delay (a record may count under several). */
   dueAtOnceByDelay?: Record<string, number>;
   problems: UpgradeProblem[];
-  total?: number;
+  /** Running records on older versions. */
+  total: number;
+  /** The versions those records are on. */
+  fromVersions?: number[];
 }
 
 export interface Upgrade {
@@ -67,7 +71,7 @@ export function getUpgrade(pool: string, id: string): Promise<Upgrade> {
   return api('GET', `${base(pool)}/upgrades/${encodeURIComponent(id)}`);
 }
 
-/** Records the preview moves: the reply's total, else the sum of its moves. */
+/** Running records the upgrade would move (those in a state with a problem included). */
 export function movingRecords(preview: UpgradePreview): number {
-  return preview.total ?? preview.moves.reduce((sum, m) => sum + m.records, 0);
+  return preview.total;
 }

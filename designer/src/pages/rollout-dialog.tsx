@@ -65,19 +65,30 @@ export function RolloutDialog(props: {
   const [error, setError] = useState<string | null>(null);
 
   // The pools behind, the documents for state names, and each pool's records (a default dry run).
+  // A pool already on the version is listed too while records of it are still on older ones (they
+  // failed to move in an earlier rollout, say), so they can be moved again.
   useEffect(() => {
     let live = true;
     const load = async () => {
-      const behind = poolsBehind(await listPools(), policyId, version);
+      const all = await listPools();
+      const behind = poolsBehind(all, policyId, version);
+      const current = all.filter((p) => p.policyId === policyId && p.policyVersion === version);
       const versions = [version, ...new Set(behind.map((p) => p.policyVersion))];
       const loaded = await Promise.all(versions.map((v) => getVersion(policyId, v)));
       if (!live) return;
       setDocs(new Map(loaded.map((d) => [d.version, d.document])));
       setPools(behind);
       setChosen(behind.map((p) => p.key));
-      for (const pool of behind) {
+      for (const pool of [...behind, ...current]) {
         void previewUpgrade(pool.key, { toVersion: version }).then(
-          (preview) => live && setCounts((c) => ({ ...c, [pool.key]: preview })),
+          (preview) => {
+            if (!live) return;
+            setCounts((c) => ({ ...c, [pool.key]: preview }));
+            if (pool.policyVersion === version && preview.total > 0) {
+              setPools((p) => [...(p ?? []), pool]);
+              setChosen((c) => [...c, pool.key]);
+            }
+          },
           (e: Error) => live && setError(e.message),
         );
       }
@@ -189,8 +200,10 @@ export function RolloutDialog(props: {
   };
   const toggle = (pool: string, on: boolean) =>
     setChosen((c) => (on ? [...c, pool] : c.filter((p) => p !== pool)));
-  const recordCount = (count: number) =>
-    t(counted('rolloutRecords', count), { count: formatCount(count, lang) });
+  const recordCount = (pool: Pool, count: number) =>
+    t(counted(pool.policyVersion < version ? 'rolloutRecords' : 'rolloutLeftBehind', count), {
+      count: formatCount(count, lang),
+    });
   const byKey = new Map((pools ?? []).map((p) => [p.key, p]));
 
   return (
@@ -231,7 +244,7 @@ export function RolloutDialog(props: {
                     </span>
                     <span className="muted" data-testid="rollout-pool-count">
                       {counts[pool.key]
-                        ? recordCount(movingRecords(counts[pool.key]))
+                        ? recordCount(pool, movingRecords(counts[pool.key]))
                         : t('rolloutCounting')}
                     </span>
                   </label>

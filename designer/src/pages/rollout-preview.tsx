@@ -66,7 +66,11 @@ export function PoolPreview(props: {
   const { pool, preview, toVersion, docs } = props;
   const i18n = useI18n();
   const { t, text, lang } = i18n;
-  const sentences = previewSentences(preview, { from: pool.policyVersion, to: toVersion }, i18n);
+  // The records' versions: the pool's, or older ones where an earlier rollout left records behind.
+  const from = preview.fromVersions?.length
+    ? Math.min(...preview.fromVersions)
+    : pool.policyVersion;
+  const sentences = previewSentences(preview, { from, to: toVersion }, i18n);
   // Records of a pool may sit on several older versions (one that was never rolled out, say).
   const versions = new Set(preview.moves.map((m) => m.fromVersion)).size > 1;
   return (
@@ -74,7 +78,7 @@ export function PoolPreview(props: {
       <h3>
         {text(pool.name, pool.key)}{' '}
         <span className="muted">
-          v{pool.policyVersion} → v{toVersion}
+          v{from} → v{toVersion}
         </span>
       </h3>
       <div className="rollout-summary" data-testid="rollout-summary">

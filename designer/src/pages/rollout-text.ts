@@ -16,6 +16,7 @@ export function formatCount(n: number, lang: I18n['lang']): string {
 
 type Counted =
   | 'rolloutRecords'
+  | 'rolloutLeftBehind'
   | 'rolloutMoving'
   | 'rolloutDueAtOnce'
   | 'rolloutStateRemoved'
