@@ -71,7 +71,8 @@ interface Call {
 }
 
 /** The API as the dialog uses it; the upgrade answers `progress` in turn, one per poll (500 for null). */
-function stubApi(progress: (Upgrade | null)[] = [], leftBehind = 0) {
+/** `leftBehind`: records of the pool on v2 still on v1 (null: the runtime refuses v2 -> v2 with 400). */
+function stubApi(progress: (Upgrade | null)[] = [], leftBehind: number | null = 0) {
   const calls: Call[] = [];
   vi.stubGlobal(
     'fetch',
@@ -93,6 +94,12 @@ function stubApi(progress: (Upgrade | null)[] = [], leftBehind = 0) {
       }
       if (method === 'POST' && url === '/api/pools/crm-new/upgrade') {
         // Already on v2: records an earlier rollout could not move are still on v1.
+        if (leftBehind === null) {
+          return json(
+            { error: { code: 'POOL_ERR_INVALID_PAYLOAD', message: 'must be newer' } },
+            400,
+          );
+        }
         const moves = [
           { fromVersion: 1, fromState: 'owned', toState: 'owned', records: leftBehind },
         ];
@@ -250,6 +257,17 @@ describe('rollout dialog', () => {
     expect(calls.filter((c) => c.url === '/api/pools/crm/upgrades/up-1').length).toBe(3);
     expect(screen.queryByTestId('rollout-error')).toBeNull();
     expect(screen.getByTestId('rollout-close').textContent).toBe('Close');
+  });
+
+  it('says nothing of a pool on v2 when the runtime refuses its dry run', async () => {
+    const calls = stubApi([], null);
+    renderDialog();
+    await screen.findByText('1,240 running records');
+    await waitFor(() =>
+      expect(calls.some((c) => c.url === '/api/pools/crm-new/upgrade')).toBe(true),
+    );
+    expect(screen.queryByTestId('rollout-pool-crm-new')).toBeNull();
+    expect(screen.queryByTestId('rollout-error')).toBeNull();
   });
 
   it('offers a pool already on v2 while records of it are left on v1', async () => {

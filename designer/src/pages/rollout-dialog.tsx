@@ -89,7 +89,8 @@ export function RolloutDialog(props: {
               setChosen((c) => [...c, pool.key]);
             }
           },
-          (e: Error) => live && setError(e.message),
+          // A runtime that refuses an upgrade to the version a pool runs has nothing to offer here.
+          (e: Error) => live && pool.policyVersion < version && setError(e.message),
         );
       }
     };
