@@ -318,5 +318,21 @@ describe.each(backends)('pool upgrade (%s)', (backend) => {
     ]);
     expect((await record('bad', broken)).policyVersion).toBe(3);
     expect((await record('bad', fine)).policyVersion).toBe(4);
+
+    // Fixed, it moves when the upgrade to the pool's own version is run again; then nothing is behind.
+    await t.app
+      .db('records')
+      .where({ id: broken })
+      .update({ data: { name: 'Fixed Co' } });
+    const again = await upgrade('bad', { toVersion: 4 });
+    expect(again.status, JSON.stringify(again.body)).toBe(202);
+    await advance(0.01);
+    expect((await record('bad', broken)).policyVersion).toBe(4);
+    expect((await record('bad', fine)).policyVersion).toBe(4);
+    const done = await call(t.app, admin(), 'GET', `/api/pools/bad/upgrades/${again.body.id}`);
+    expect(done.body).toMatchObject({ status: 'done', total: 1, done: 1, failed: 0 });
+    const nothingLeft = await upgrade('bad', { toVersion: 4, dryRun: true });
+    expect(nothingLeft.status).toBe(400);
+    expect(nothingLeft.body.error.details[0].path).toBe('/body/toVersion');
   });
 });

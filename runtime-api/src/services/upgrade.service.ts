@@ -106,16 +106,28 @@ export class UpgradeService {
     private readonly parallel = 1,
   ) {}
 
-  /** The target version, checked: a published version of the pool's policy, newer than the pool's. */
+  /**
+   * The target version, checked: a published version of the pool's policy, newer than the pool's, or the
+   * pool's own while some of its running records are still on older versions (records that failed to
+   * move in an earlier upgrade are moved by running it again).
+   */
   async #target(
     db: Knex | Knex.Transaction,
     pool: PoolRow,
     toVersion: number,
   ): Promise<CompiledPolicy> {
-    if (toVersion <= pool.policy_version) {
+    const behind =
+      toVersion === pool.policy_version &&
+      ((await db('records')
+        .where({ pool_key: pool.key, policy_id: pool.policy_id, done: false })
+        .where('policy_version', '<', toVersion)
+        .first('id')) as unknown) !== undefined;
+    if (toVersion < pool.policy_version || (toVersion === pool.policy_version && !behind)) {
       throw RuntimeError.invalid(
         '/body/toVersion',
-        `must be newer than version ${pool.policy_version}, which pool ${pool.key} runs`,
+        toVersion === pool.policy_version
+          ? `pool ${pool.key} runs version ${toVersion} and no running record is on an older one`
+          : `must not be older than version ${pool.policy_version}, which pool ${pool.key} runs`,
       );
     }
     const published = (await db('policy_versions')
