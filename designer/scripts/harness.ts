@@ -42,6 +42,30 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/** The built designer on a fresh runtime, in Debian's Chromium, with one desktop-sized page. */
+export interface BrowserSession {
+  runtime: Runtime;
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function openBrowserSession(): Promise<BrowserSession> {
+  await ensureDesignerBuilt();
+  const runtime = await startRuntime();
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  return {
+    runtime,
+    browser,
+    page,
+    async close() {
+      await browser.close();
+      await runtime.close();
+    },
+  };
+}
+
 export async function logIn(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await page.getByTestId('login-password').fill(ADMIN_PASSWORD);

@@ -1,31 +1,25 @@
 // End to end in Debian's Chromium against the real runtime: clone the CRM template, edit it, see a
 // problem come and go, simulate, publish twice (past the template's saved scenarios, which still expect
 // 30 days: forced), reload and find version 2 in the history.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ensureDesignerBuilt,
-  launchChromium,
   logIn,
-  startRuntime,
+  openBrowserSession,
+  type BrowserSession,
   type Runtime,
 } from '../scripts/harness.js';
 
+let session: BrowserSession | undefined;
 let runtime: Runtime;
-let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  await ensureDesignerBuilt();
-  runtime = await startRuntime();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  session = await openBrowserSession();
+  ({ runtime, page } = session);
 }, 300_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.close();
-});
+afterAll(() => session?.close());
 
 const byTestId = (id: string) => page.getByTestId(id);
 

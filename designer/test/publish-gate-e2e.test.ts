@@ -3,31 +3,25 @@
 // step, and "Publish anyway" with a reason leaves a forced badge in the version history.
 // POOLFLOW_SCREENSHOTS=dir saves the refusal dialog as publish-gate-refusal.png there.
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ensureDesignerBuilt,
-  launchChromium,
   logIn,
-  startRuntime,
+  openBrowserSession,
+  type BrowserSession,
   type Runtime,
 } from '../scripts/harness.js';
 
+let session: BrowserSession | undefined;
 let runtime: Runtime;
-let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  await ensureDesignerBuilt();
-  runtime = await startRuntime();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  session = await openBrowserSession();
+  ({ runtime, page } = session);
 }, 300_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.close();
-});
+afterAll(() => session?.close());
 
 const byTestId = (id: string) => page.getByTestId(id);
 const waitSaved = () => page.waitForSelector('[data-testid=save-status][data-status=saved]');

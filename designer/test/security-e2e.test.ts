@@ -3,10 +3,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ensureDesignerBuilt,
-  launchChromium,
   logIn,
-  startRuntime,
+  openBrowserSession,
+  type BrowserSession,
   type Runtime,
 } from '../scripts/harness.js';
 
@@ -29,16 +28,14 @@ async function watchedPage(): Promise<{ page: Page; problems: string[] }> {
   return { page, problems };
 }
 
-beforeAll(async () => {
-  await ensureDesignerBuilt();
-  runtime = await startRuntime();
-  browser = await launchChromium();
-});
+let session: BrowserSession | undefined;
 
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.close();
-});
+beforeAll(async () => {
+  session = await openBrowserSession();
+  ({ runtime, browser } = session);
+}, 300_000);
+
+afterAll(() => session?.close());
 
 describe('security in the browser', () => {
   it('runs the editor and the simulator with no CSP violation', async () => {
