@@ -2,9 +2,10 @@
 import { referenceOf } from './delays.js';
 import { LogicFolder, truthOf } from './fold-logic.js';
 import { escapePointer } from './logic/json-logic.js';
-import type { Delay, Guard, Policy, Transition, Transitions } from './schema.types.js';
+import type { Delay, Policy, Transitions } from './schema.types.js';
 import type { JsonObject } from './types.js';
 import type { Problem } from './validate.js';
+import { guardLogic, guards, transitionList } from './policy-guards.js';
 import { typeMismatchProblems } from './validate-types.js';
 
 const DAY = 86_400_000;
@@ -17,19 +18,6 @@ const UNITS = [
 
 function has(object: object | undefined, key: string): boolean {
   return object !== undefined && Object.prototype.hasOwnProperty.call(object, key);
-}
-
-function transitionList(value: Transitions): Transition[] {
-  return typeof value === 'string' ? [{ target: value }] : Array.isArray(value) ? value : [value];
-}
-
-function guardLogic(guard: Guard): unknown {
-  if (typeof guard === 'string') return { rule: guard };
-  const g = guard as JsonObject;
-  if (g && typeof g === 'object' && !Array.isArray(g) && g['type'] === 'rule') {
-    return { rule: (g['params'] as { rule: string }).rule };
-  }
-  return guard;
 }
 
 /** Problems of relative delays: unknown or cyclic references, `until`/`calendar` beside them, unarmed. */
@@ -199,30 +187,6 @@ function neverFiresProblems(policy: Policy, folder: LogicFolder): Problem[] {
     }
   }
   return problems;
-}
-
-/** Every guard of the machine with its pointer. */
-function guards(policy: Policy): { logic: unknown; at: string; rule?: string }[] {
-  const out: { logic: unknown; at: string; rule?: string }[] = [];
-  for (const [state, node] of Object.entries(policy.machine.states)) {
-    const base = `/machine/states/${escapePointer(state)}`;
-    const lists: [string, Transitions][] = [
-      ...Object.entries(node.on ?? {}).map(([e, t]): [string, Transitions] => [`on/${e}`, t]),
-      ...Object.entries(node.after ?? {}).map(([d, t]): [string, Transitions] => [`after/${d}`, t]),
-      ...(node.always === undefined ? [] : [['always', node.always] as [string, Transitions]]),
-    ];
-    for (const [where, value] of lists) {
-      const list = transitionList(value);
-      list.forEach((t, i) => {
-        if (t.guard === undefined) return;
-        const logic = guardLogic(t.guard);
-        const named = (logic as JsonObject)?.['rule'];
-        const at = `${base}/${where}${Array.isArray(value) ? `/${i}` : ''}/guard`;
-        out.push(typeof named === 'string' ? { logic, at, rule: named } : { logic, at });
-      });
-    }
-  }
-  return out;
 }
 
 /** `rule-constant`: a claim rule or a guard that is always true or always false. */

@@ -1,7 +1,8 @@
 // Validation of rules that compare an entity field with a literal of another type or outside its enum.
 import { entityField } from './fold-logic.js';
 import { escapePointer } from './logic/json-logic.js';
-import type { Guard, Policy, Transitions } from './schema.types.js';
+import { guards } from './policy-guards.js';
+import type { Policy } from './schema.types.js';
 import type { JsonObject } from './types.js';
 import type { Problem } from './validate.js';
 
@@ -95,13 +96,6 @@ class TypeChecker {
   }
 }
 
-function guardLogic(guard: Guard): unknown {
-  const g = guard as JsonObject;
-  if (typeof guard === 'string' || (g && typeof g === 'object' && g['type'] === 'rule'))
-    return undefined;
-  return guard;
-}
-
 /** `rule-type-mismatch` in named rules, the claim rule, the score and inline guards. */
 export function typeMismatchProblems(policy: Policy): Problem[] {
   const checker = new TypeChecker(policy);
@@ -109,22 +103,7 @@ export function typeMismatchProblems(policy: Policy): Problem[] {
     checker.walk(rule, `/rules/${escapePointer(name)}`);
   if (policy.claim?.eligible !== undefined) checker.walk(policy.claim.eligible, '/claim/eligible');
   if (policy.score !== undefined) checker.walk(policy.score, '/score');
-  for (const [state, node] of Object.entries(policy.machine.states)) {
-    const base = `/machine/states/${escapePointer(state)}`;
-    const lists: [string, Transitions][] = [
-      ...Object.entries(node.on ?? {}).map(([e, t]): [string, Transitions] => [`on/${e}`, t]),
-      ...Object.entries(node.after ?? {}).map(([d, t]): [string, Transitions] => [`after/${d}`, t]),
-      ...(node.always === undefined ? [] : [['always', node.always] as [string, Transitions]]),
-    ];
-    for (const [where, value] of lists) {
-      if (typeof value === 'string') continue;
-      const list = Array.isArray(value) ? value : [value];
-      list.forEach((t, i) => {
-        const logic = t.guard === undefined ? undefined : guardLogic(t.guard);
-        if (logic !== undefined)
-          checker.walk(logic, `${base}/${where}${Array.isArray(value) ? `/${i}` : ''}/guard`);
-      });
-    }
-  }
+  // Named-rule guards are walked with the rules above.
+  for (const g of guards(policy)) if (g.rule === undefined) checker.walk(g.logic, g.at);
   return checker.problems;
 }
