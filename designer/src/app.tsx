@@ -1,5 +1,8 @@
-// The app: login, then the pool workspace, or (admins) the policy list and the editor of one policy.
+// The app: login, then the pool workspace, or (admins) the policy list and the editor of one policy,
+// and the administration pages (admins and department admins).
 import { useEffect, useState } from 'react';
+import { AdminPage } from './admin/admin-page.js';
+import { mayAdminister } from './admin/admin-nav.js';
 import { logout, storedUser, type User } from './api/auth.api.js';
 import { hasToken, onUnauthorized } from './api/client.js';
 import { EditorPage } from './pages/editor-page.js';
@@ -22,10 +25,12 @@ export function App() {
   return (
     <div className="app">
       <TopBar user={user} route={route} onLogout={signOut} />
-      {route.page === 'editor' ? (
+      {route.page === 'admin' && mayAdminister(user) ? (
+        <AdminPage me={user} section={route.section} pool={route.pool} />
+      ) : route.page === 'editor' ? (
         <EditorPage key={route.policyId} policyId={route.policyId} />
-      ) : route.page === 'workspace' || !user.roles.includes('admin') ? (
-        // Policies are for admins: everyone else starts in the workspace.
+      ) : route.page === 'workspace' || route.page === 'admin' || !mayAdminister(user) ? (
+        // Policies are for admins and department admins: everyone else starts in the workspace.
         <WorkspacePage
           me={user}
           pool={route.page === 'workspace' ? route.pool : undefined}

@@ -1,4 +1,5 @@
 // UI strings in English and Chinese; `{name}` placeholders are filled by t().
+import { adminEn, adminZh } from './admin-messages.js';
 import { rolloutEn, rolloutZh } from './rollout-messages.js';
 import { gateEn, gateZh } from './gate-messages.js';
 import { workspaceEn, workspaceZh } from './workspace-messages.js';
@@ -135,6 +136,7 @@ export const en = {
   ...workspaceEn,
   ...gateEn,
   ...rolloutEn,
+  ...adminEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -269,6 +271,7 @@ export const zh: Record<MessageKey, string> = {
   ...workspaceZh,
   ...gateZh,
   ...rolloutZh,
+  ...adminZh,
 };
 
 export function format(template: string, vars: Record<string, string | number> = {}): string {

@@ -1,4 +1,6 @@
-// Application header: brand, workspace and policies, notifications, language switch, signed-in user.
+// Application header: brand, workspace, policies and administration, notifications, language switch,
+// signed-in user.
+import { mayAdminister } from '../admin/admin-nav.js';
 import type { User } from '../api/auth.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { NotificationBell } from '../workspace/notification-bell.js';
@@ -7,8 +9,10 @@ import type { Route } from './use-hash-route.js';
 export function TopBar(props: { user: User; route: Route; onLogout: () => void }) {
   const { user, onLogout, route } = props;
   const { t, lang, setLang } = useI18n();
-  const admin = user.roles.includes('admin');
+  // Department admins design their department's policies too.
+  const admin = mayAdminister(user);
   const inWorkspace = route.page === 'workspace';
+  const inAdmin = route.page === 'admin';
   return (
     <header className="top-bar">
       <a className="brand" href={admin ? '#/' : '#/pools'}>
@@ -18,9 +22,18 @@ export function TopBar(props: { user: User; route: Route; onLogout: () => void }
         <a href="#/pools" className={inWorkspace ? 'active' : ''} data-testid="nav-workspace">
           {t('workspace')}
         </a>
-        {admin && (
-          <a href="#/" className={inWorkspace ? '' : 'active'} data-testid="nav-policies">
+        {mayAdminister(user) && (
+          <a
+            href="#/"
+            className={inWorkspace || inAdmin ? '' : 'active'}
+            data-testid="nav-policies"
+          >
             {t('policies')}
+          </a>
+        )}
+        {mayAdminister(user) && (
+          <a href="#/admin/users" className={inAdmin ? 'active' : ''} data-testid="nav-admin">
+            {t('admin')}
           </a>
         )}
       </nav>

@@ -1,5 +1,6 @@
 // Minimal hash router: "#/" is the policy list, "#/policies/<id>" the editor, "#/pools/<key>/…" the
-// workspace of a pool (pool view, my records, a record, analytics, import, failed timers).
+// workspace of a pool (pool view, my records, a record, analytics, import, failed timers), "#/admin/<section>"
+// the administration pages ("#/admin/pools/<key>" one pool's settings and members).
 import { useEffect, useState } from 'react';
 
 export type WorkspaceView = 'pool' | 'mine' | 'record' | 'analytics' | 'import' | 'failed-timers';
@@ -7,11 +8,19 @@ export type WorkspaceView = 'pool' | 'mine' | 'record' | 'analytics' | 'import' 
 export type Route =
   | { page: 'policies' }
   | { page: 'editor'; policyId: string }
-  | { page: 'workspace'; pool?: string; view: WorkspaceView; recordId?: string };
+  | { page: 'workspace'; pool?: string; view: WorkspaceView; recordId?: string }
+  | { page: 'admin'; section: string; pool?: string };
 
 export function parseRoute(hash: string): Route {
   const editor = /^#\/policies\/([^/?#]+)/.exec(hash);
   if (editor) return { page: 'editor', policyId: decodeURIComponent(editor[1]) };
+  const admin = /^#\/admin(?:\/([a-z-]+)(?:\/([^/?#]+))?)?\/?$/.exec(hash);
+  if (admin) {
+    const [, section = 'users', pool] = admin;
+    return pool
+      ? { page: 'admin', section, pool: decodeURIComponent(pool) }
+      : { page: 'admin', section };
+  }
   const pools =
     /^#\/pools(?:\/([^/?#]+)(?:\/(mine|analytics|import|failed-timers|records\/([^/?#]+)))?)?\/?$/.exec(
       hash,
@@ -29,6 +38,10 @@ export function parseRoute(hash: string): Route {
 export function routeHash(route: Route): string {
   if (route.page === 'editor') return `#/policies/${encodeURIComponent(route.policyId)}`;
   if (route.page === 'policies') return '#/';
+  if (route.page === 'admin') {
+    const section = `#/admin/${route.section}`;
+    return route.pool ? `${section}/${encodeURIComponent(route.pool)}` : section;
+  }
   if (!route.pool) return '#/pools';
   const pool = `#/pools/${encodeURIComponent(route.pool)}`;
   if (route.view === 'record' && route.recordId) return `${pool}/records/${route.recordId}`;

@@ -1,0 +1,102 @@
+// An rjsf form for the administration pages: validated against its JSON Schema before it is sent, the
+// runtime's refusal (message and field) shown under it, and the key/value editor for user attributes.
+import Form from '@rjsf/core';
+import type { FieldProps, RJSFSchema, UiSchema } from '@rjsf/utils';
+import validator from '@rjsf/validator-ajv8';
+import { useState, type ReactNode } from 'react';
+import { ApiError } from '../api/client.js';
+import { useI18n } from '../i18n/i18n.js';
+import { AttributesEditor } from './attributes-editor.js';
+
+/** The attributes object as key/value rows (rjsf's own map editor cannot suggest keys). */
+function AttributesField(props: FieldProps) {
+  return (
+    <div className="form-group">
+      <label className="control-label">{props.schema.title}</label>
+      <AttributesEditor
+        value={(props.formData ?? {}) as Record<string, unknown>}
+        onChange={(value) => props.onChange(value, props.fieldPathId.path)}
+      />
+    </div>
+  );
+}
+
+const fields = { attributes: AttributesField };
+
+/** The runtime's refusal in words: its message, and the field it names when there is one. */
+export function refusalText(error: unknown): string {
+  if (!(error instanceof ApiError)) return String((error as Error)?.message ?? error);
+  const details = Array.isArray(error.details)
+    ? (error.details as { path?: string; message?: string }[])
+    : [];
+  const first = details.find((d) => d.message);
+  return first ? `${first.message}${first.path ? ` (${first.path})` : ''}` : error.message;
+}
+
+export function AdminForm<T extends object>(props: {
+  schema: RJSFSchema;
+  uiSchema?: UiSchema;
+  initial: T;
+  testId: string;
+  submitLabel: string;
+  onSubmit: (value: T) => Promise<unknown>;
+  onCancel?: () => void;
+  onChange?: (value: T) => void;
+  children?: ReactNode;
+}) {
+  const { t } = useI18n();
+  const [value, setValue] = useState<T>(props.initial);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <div className="schema-form admin-form" data-testid={props.testId}>
+      <Form
+        schema={props.schema}
+        uiSchema={props.uiSchema ?? {}}
+        formData={value}
+        validator={validator}
+        fields={fields}
+        idPrefix={props.testId}
+        showErrorList={false}
+        noHtml5Validate
+        onChange={(e) => {
+          setValue(e.formData as T);
+          props.onChange?.(e.formData as T);
+        }}
+        onSubmit={(e) => {
+          setBusy(true);
+          setError(null);
+          props.onSubmit(e.formData as T).then(
+            () => setBusy(false),
+            (err: unknown) => {
+              setBusy(false);
+              setError(refusalText(err));
+            },
+          );
+        }}
+      >
+        {props.children}
+        {error && (
+          <div className="alert error" data-testid={`${props.testId}-error`}>
+            {error}
+          </div>
+        )}
+        <div className="dialog-actions">
+          {props.onCancel && (
+            <button type="button" className="btn" onClick={props.onCancel}>
+              {t('cancel')}
+            </button>
+          )}
+          <button
+            type="submit"
+            className="btn primary"
+            disabled={busy}
+            data-testid={`${props.testId}-submit`}
+          >
+            {props.submitLabel}
+          </button>
+        </div>
+      </Form>
+    </div>
+  );
+}

@@ -1,0 +1,131 @@
+// A pool's members and managers: the table with role and capacity, remove, and the add form (a user
+// picker over the users not yet in the pool, role member or manager, optional capacity).
+import type { RJSFSchema } from '@rjsf/utils';
+import { useState } from 'react';
+import {
+  addPoolMember,
+  removePoolMember,
+  type AdminPool,
+  type AdminUser,
+} from '../api/admin.api.js';
+import { useI18n } from '../i18n/i18n.js';
+import { AdminForm, refusalText } from './admin-form.js';
+
+interface MemberForm {
+  userId?: string;
+  role?: 'member' | 'admin';
+  capacity?: number;
+}
+
+export function PoolMembers(props: { pool: AdminPool; users: AdminUser[]; onChanged: () => void }) {
+  const { t } = useI18n();
+  const { pool, users } = props;
+  const [error, setError] = useState<string | null>(null);
+  const [formKey, setFormKey] = useState(0);
+  const byId = new Map(users.map((u) => [u.id, u]));
+  const candidates = users.filter(
+    (u) => !u.disabled && !pool.members.some((m) => m.userId === u.id),
+  );
+  const schema: RJSFSchema = {
+    type: 'object',
+    required: ['userId', 'role'],
+    properties: {
+      userId: {
+        type: 'string',
+        title: t('adminUser'),
+        oneOf: candidates.map((u) => ({ const: u.id, title: `${u.displayName} (${u.username})` })),
+      },
+      role: {
+        type: 'string',
+        title: t('adminPoolRole'),
+        oneOf: [
+          { const: 'member', title: t('adminPoolRole_member') },
+          { const: 'admin', title: t('adminPoolRole_admin') },
+        ],
+      },
+      capacity: {
+        type: 'integer',
+        title: t('adminCapacity'),
+        description: t('adminCapacityHint'),
+        minimum: 0,
+        maximum: 2147483647,
+      },
+    },
+  };
+  const remove = (userId: string) => {
+    setError(null);
+    removePoolMember(pool.key, userId).then(props.onChanged, (e: unknown) =>
+      setError(refusalText(e)),
+    );
+  };
+  return (
+    <div className="pool-members" data-testid="pool-members">
+      <h3>{t('adminMembers')}</h3>
+      {error && <div className="alert error">{error}</div>}
+      <div className="table-wrap">
+        <table className="data-table" data-testid="member-table">
+          <thead>
+            <tr>
+              <th>{t('adminUser')}</th>
+              <th>{t('adminPoolRole')}</th>
+              <th className="num">{t('adminCapacity')}</th>
+              <th className="actions" />
+            </tr>
+          </thead>
+          <tbody>
+            {pool.members.map((m) => {
+              const user = byId.get(m.userId);
+              return (
+                <tr key={m.userId} data-testid={`member-row-${user?.username ?? m.userId}`}>
+                  <td>
+                    {user?.displayName ?? m.userId}{' '}
+                    {user && <code className="muted">{user.username}</code>}
+                  </td>
+                  <td>
+                    <span className={m.role === 'admin' ? 'badge ok' : 'badge'}>
+                      {m.role === 'admin' ? t('adminPoolRole_admin') : t('adminPoolRole_member')}
+                    </span>
+                  </td>
+                  <td className="num">{m.capacity ?? '—'}</td>
+                  <td className="actions">
+                    <button
+                      type="button"
+                      className="btn small danger"
+                      data-testid={`member-remove-${user?.username ?? m.userId}`}
+                      onClick={() => remove(m.userId)}
+                    >
+                      {t('adminRemove')}
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        {pool.members.length === 0 && <p className="muted empty">{t('adminNoMembers')}</p>}
+      </div>
+      <h4>{t('adminAddMember')}</h4>
+      {candidates.length === 0 ? (
+        <p className="muted">{t('adminEveryoneIsMember')}</p>
+      ) : (
+        <AdminForm<MemberForm>
+          key={`${formKey}-${candidates.length}`}
+          schema={schema}
+          uiSchema={{ 'ui:classNames': 'inline-fields' }}
+          initial={{ role: 'member' }}
+          testId="member-form"
+          submitLabel={t('adminAdd')}
+          onSubmit={async (form) => {
+            await addPoolMember(pool.key, {
+              userId: form.userId ?? '',
+              role: form.role ?? 'member',
+              ...(form.capacity !== undefined ? { capacity: form.capacity } : {}),
+            });
+            setFormKey((k) => k + 1);
+            props.onChanged();
+          }}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,178 @@
+// Users: the list with search (username or display name), department and roles; create, edit,
+// disable/enable and reset a password through the dialogs of user-forms.tsx.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import {
+  departmentLabel,
+  listUsers,
+  updateUser,
+  type AdminUser,
+  type Department,
+  type Role,
+} from '../api/admin.api.js';
+import { useI18n } from '../i18n/i18n.js';
+import { refusalText } from './admin-form.js';
+import { PasswordDialog, roleLabel, UserDialog } from './user-forms.js';
+
+/** Users whose username or display name contains the query (case-insensitive). */
+export function searchUsers(users: AdminUser[], query: string): AdminUser[] {
+  const q = query.trim().toLowerCase();
+  if (!q) return users;
+  return users.filter(
+    (u) => u.username.toLowerCase().includes(q) || u.displayName.toLowerCase().includes(q),
+  );
+}
+
+function attributesText(attributes: Record<string, unknown>): string {
+  return Object.entries(attributes)
+    .map(([k, v]) => `${k} = ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(', ');
+}
+
+export function UsersPage(props: { admin: boolean; departments: Department[] | null }) {
+  const { t, lang } = useI18n();
+  const [users, setUsers] = useState<AdminUser[] | null>(null);
+  const [query, setQuery] = useState('');
+  const [editing, setEditing] = useState<AdminUser | 'new' | null>(null);
+  const [resetting, setResetting] = useState<AdminUser | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const reload = useCallback(() => {
+    listUsers().then(setUsers, (e: unknown) => setError(refusalText(e)));
+  }, []);
+  useEffect(reload, [reload]);
+  const shown = useMemo(() => searchUsers(users ?? [], query), [users, query]);
+
+  const toggle = (user: AdminUser) => {
+    setError(null);
+    updateUser(user.id, { disabled: !user.disabled }).then(reload, (e: unknown) =>
+      setError(refusalText(e)),
+    );
+  };
+
+  return (
+    <section data-testid="admin-users">
+      <div className="admin-head">
+        <input
+          type="search"
+          className="form-control admin-search"
+          placeholder={t('adminSearchUsers')}
+          aria-label={t('adminSearchUsers')}
+          data-testid="user-search"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
+        <span className="muted">{t('adminUserCount', { count: shown.length })}</span>
+        <button
+          type="button"
+          className="btn primary"
+          data-testid="user-new"
+          onClick={() => setEditing('new')}
+        >
+          + {t('adminNewUser')}
+        </button>
+      </div>
+      {error && <div className="alert error">{error}</div>}
+      {notice && (
+        <div className="alert ok" data-testid="admin-notice">
+          {notice}
+        </div>
+      )}
+      <div className="table-wrap">
+        <table className="data-table" data-testid="user-table">
+          <thead>
+            <tr>
+              <th>{t('username')}</th>
+              <th>{t('adminDisplayName')}</th>
+              {props.departments && <th>{t('adminDepartment')}</th>}
+              <th>{t('adminRoles')}</th>
+              <th>{t('adminAttributes')}</th>
+              <th>{t('adminStatus')}</th>
+              <th className="actions" />
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((u) => (
+              <tr
+                key={u.id}
+                data-testid={`user-row-${u.username}`}
+                className={u.disabled ? 'disabled' : ''}
+              >
+                <td>
+                  <code>{u.username}</code>
+                </td>
+                <td>{u.displayName}</td>
+                {props.departments && (
+                  <td>{departmentLabel(props.departments, u.departmentId, lang)}</td>
+                )}
+                <td>
+                  {u.roles.map((r) => (
+                    <span key={r} className="badge role-badge">
+                      {r in roleLabel ? t(roleLabel[r as Role]) : r}
+                    </span>
+                  ))}
+                </td>
+                <td className="muted">{attributesText(u.attributes)}</td>
+                <td>
+                  <span className={u.disabled ? 'badge bad' : 'badge ok'}>
+                    {u.disabled ? t('adminDisabled') : t('adminActive')}
+                  </span>
+                </td>
+                <td className="actions">
+                  <button
+                    type="button"
+                    className="btn small"
+                    data-testid={`user-edit-${u.username}`}
+                    onClick={() => setEditing(u)}
+                  >
+                    {t('adminEdit')}
+                  </button>
+                  <button
+                    type="button"
+                    className="btn small"
+                    data-testid={`user-password-${u.username}`}
+                    onClick={() => setResetting(u)}
+                  >
+                    {t('adminResetPassword')}
+                  </button>
+                  <button
+                    type="button"
+                    className={u.disabled ? 'btn small' : 'btn small danger'}
+                    data-testid={`user-toggle-${u.username}`}
+                    onClick={() => toggle(u)}
+                  >
+                    {u.disabled ? t('adminEnable') : t('adminDisable')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {users && shown.length === 0 && <p className="muted empty">{t('adminNoUsers')}</p>}
+      </div>
+      {editing && (
+        <UserDialog
+          user={editing === 'new' ? null : editing}
+          admin={props.admin}
+          departments={props.departments}
+          onClose={() => setEditing(null)}
+          onSaved={() => {
+            setEditing(null);
+            setNotice(null);
+            reload();
+          }}
+        />
+      )}
+      {resetting && (
+        <PasswordDialog
+          user={resetting}
+          onClose={() => setResetting(null)}
+          onSaved={() => {
+            setNotice(t('adminPasswordReset', { name: resetting.username }));
+            setResetting(null);
+          }}
+        />
+      )}
+    </section>
+  );
+}
