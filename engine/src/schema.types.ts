@@ -223,6 +223,10 @@ export interface Scenario {
         [k: string]: unknown;
       };
       /**
+       * Roles in the simulated pool: 'manager' receives poolManagers notifications, 'departmentAdmin' departmentAdmins ones; every scenario user is a pool member.
+       */
+      roles?: string[];
+      /**
        * Records of this pool the user already owns elsewhere.
        */
       owned?: number;

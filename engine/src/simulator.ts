@@ -8,7 +8,7 @@ import { EngineError } from './engine.error.js';
 import { scaledBudget, withinBudget } from './logic/budget.js';
 import type { Policy, Scenario } from './schema.types.js';
 import { start, step } from './step.js';
-import type { Effect, JsonObject, PoolSnapshot, PoolUser } from './types.js';
+import type { Audience, Effect, JsonObject, PoolSnapshot, PoolUser } from './types.js';
 
 export interface TraceEntry {
   at: string;
@@ -132,6 +132,17 @@ function simulateUnbudgeted(policy: Policy | CompiledPolicy, scenario: Scenario)
     const u = users[id];
     return { id, attributes: u?.attributes ?? {} };
   };
+  // The single-record world's pool is the scenario's users: a group notification reaches those of them
+  // the runtime would pick from the pool's members (roles and attributes as the scenario sets them).
+  const audienceOf = (audience: Audience): string[] =>
+    Object.entries(users)
+      .filter(([, u]) => {
+        if (audience === 'poolMembers') return true;
+        if (audience === 'poolManagers') return u.roles?.includes('manager') === true;
+        if (audience === 'departmentAdmins') return u.roles?.includes('departmentAdmin') === true;
+        return u.attributes?.[audience.attribute] === audience.equals;
+      })
+      .map(([id]) => id);
   // The single-record world: each user's other holdings and claims today, as the scenario sets them.
   const claimsByDay = new Map<string, number>();
   const claimsToday = (userId: string, now: number): number =>
@@ -157,6 +168,9 @@ function simulateUnbudgeted(policy: Policy | CompiledPolicy, scenario: Scenario)
       .filter((e): e is Extract<Effect, { type: 'notify' }> => e.type === 'notify')
       .map((e) => ({ to: e.to, kind: e.kind, message: e.message.en }));
     for (const n of notified) notifiedSince.push(...n.to);
+    for (const e of entry.effects)
+      if (e.type === 'notify' && 'audience' in e && e.audience !== undefined)
+        notifiedSince.push(...audienceOf(e.audience as Audience));
     if (trace.length >= SIMULATION_LIMITS.maxTraceEntries) {
       overSimulationBudget(`more than ${SIMULATION_LIMITS.maxTraceEntries} trace entries`, trace);
     }

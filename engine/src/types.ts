@@ -82,6 +82,17 @@ export interface PoolSnapshot {
   timers: Record<string, PendingTimer>;
 }
 
+/** Symbolic notification recipients: a pool's managers or members, its department's admins, or its
+ * members whose attribute equals a value. */
+export type Audience =
+  | 'poolManagers'
+  | 'poolMembers'
+  | 'departmentAdmins'
+  | { attribute: string; equals: string | number | boolean };
+
+/** Group-robot body formats a webhook can take. */
+export type WebhookPreset = 'wecom' | 'dingtalk' | 'feishu' | 'slack';
+
 interface EffectBase {
   /** Deterministic idempotency key: `recordId:seq:index`. */
   key: string;
@@ -91,8 +102,22 @@ export type Effect = EffectBase &
     | { type: 'schedule'; timerKey: string; dueAt: number; event: TimerEvent }
     | { type: 'cancel'; timerKey: string }
     | { type: 'owner'; from: string | null; to: string | null; reason: string }
-    | { type: 'notify'; to: string[]; kind: string; message: { en: string; zh?: string } }
-    | { type: 'webhook'; url: string; body: unknown }
+    | {
+        type: 'notify';
+        to: string[];
+        /** A group the runtime expands to users of the record's pool when it writes notifications. */
+        audience?: Audience;
+        kind: string;
+        message: { en: string; zh?: string };
+      }
+    | {
+        type: 'webhook';
+        url: string;
+        body: unknown;
+        /** Name of the signing secret (POOLFLOW_WEBHOOK_SECRET_<NAME>); never the secret itself. */
+        secretRef?: string;
+        preset?: WebhookPreset;
+      }
     | { type: 'moveToPool'; pool: string }
     | { type: string; [field: string]: unknown }
   );

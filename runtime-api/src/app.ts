@@ -18,6 +18,7 @@ import { servicesPlugin, type ServicesOptions } from './plugins/services.plugin.
 import actionRoutes from './routes/actions/index.js';
 import authRoutes from './routes/auth/index.js';
 import clockRoutes from './routes/clock/index.js';
+import deliveryRoutes from './routes/deliveries/index.js';
 import healthRoutes from './routes/health/index.js';
 import manageRoutes from './routes/manage/index.js';
 import notificationRoutes from './routes/notifications/index.js';
@@ -107,6 +108,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clockRoutes,
     timerRoutes,
     upgradeRoutes,
+    deliveryRoutes,
   ]) {
     await app.register(routes);
   }

@@ -101,8 +101,9 @@ describe.each(backends)('outbox (%s)', (backend) => {
     expect(first).toEqual({ delivered: 0, failed: 1 }); // the receiver answers 503 once
     expect(await t.app.outbox.deliverDue()).toEqual({ delivered: 0, failed: 0 }); // backing off
 
+    // The clock's advance may deliver it itself (the outbox job runs with it): watch the receiver.
     await call(t.app, t.adminToken, 'POST', '/api/clock/advance', { minutes: 1 });
-    expect(await t.app.outbox.deliverDue()).toEqual({ delivered: 1, failed: 0 });
+    await t.app.outbox.deliverDue();
     expect(hook.received).toEqual([
       {
         key: expect.stringMatching(new RegExp(`^${created.body.id}:\\d+:\\d+$`)),
@@ -111,7 +112,7 @@ describe.each(backends)('outbox (%s)', (backend) => {
     ]);
 
     await call(t.app, t.adminToken, 'POST', '/api/clock/advance', { days: 1 });
-    expect(await t.app.outbox.deliverDue()).toEqual({ delivered: 0, failed: 0 });
+    await t.app.outbox.deliverDue();
     expect(hook.received).toHaveLength(1);
   });
 });
@@ -152,6 +153,7 @@ const outboxRow = async (t: TestApp, recordId: string) =>
   (await t.app.db('outbox').where({ record_id: recordId }).first()) as {
     attempts: number;
     done_at: Date | null;
+    dead_at: Date | null;
     last_error: string | null;
   };
 
@@ -172,8 +174,9 @@ describe.each(backends)('webhook targets (%s)', (backend) => {
       expect(row.last_error).toContain('POOLFLOW_WEBHOOK_ALLOW_PRIVATE=1');
       // Failed for good: no retry later either.
       await call(t.app, t.adminToken, 'POST', '/api/clock/advance', { days: 1 });
-      expect(await t.app.outbox.deliverDue()).toEqual({ delivered: 0, failed: 0 });
+      await t.app.outbox.deliverDue();
       expect(hook.received).toEqual([]);
+      expect((await outboxRow(t, id)).dead_at).not.toBeNull();
     } finally {
       hook.server.close();
       await t.close();

@@ -1,12 +1,18 @@
-// notify: a notification to the owner, the previous owner, the actor or listed users (e.g. release reminders).
+// notify: a notification to the owner, the previous owner, the actor, listed users, or a group of the pool
+// (its managers, its members, its department's admins, members with an attribute) that the runtime expands.
 import type { ActionDefinition } from '../registry.js';
 import { renderText } from '../text.js';
+import type { Audience } from '../types.js';
+
+type Recipient = 'owner' | 'previousOwner' | 'actor';
 
 interface NotifyParams {
-  to: 'owner' | 'previousOwner' | 'actor' | string[];
+  to: Recipient | Audience | string[];
   kind?: string;
   message: { en: string; zh?: string };
 }
+
+const GROUPS = ['poolManagers', 'poolMembers', 'departmentAdmins'] as const;
 
 export const notifyAction: ActionDefinition<NotifyParams> = {
   type: 'notify',
@@ -20,8 +26,22 @@ export const notifyAction: ActionDefinition<NotifyParams> = {
       to: {
         title: 'Recipients',
         anyOf: [
-          { type: 'string', enum: ['owner', 'previousOwner', 'actor'] },
-          { type: 'array', items: { type: 'string' }, minItems: 1 },
+          {
+            title: 'Person or group',
+            type: 'string',
+            enum: ['owner', 'previousOwner', 'actor', ...GROUPS],
+          },
+          { title: 'Users', type: 'array', items: { type: 'string' }, minItems: 1 },
+          {
+            title: 'Pool members with an attribute',
+            type: 'object',
+            required: ['attribute', 'equals'],
+            additionalProperties: false,
+            properties: {
+              attribute: { type: 'string', title: 'Attribute', minLength: 1, maxLength: 100 },
+              equals: { title: 'Equals', type: ['string', 'number', 'boolean'] },
+            },
+          },
         ],
       },
       kind: { type: 'string', title: 'Kind', default: 'info' },
@@ -36,18 +56,27 @@ export const notifyAction: ActionDefinition<NotifyParams> = {
   },
   run(ctx, params) {
     const { instance } = ctx;
-    let to: string[];
+    let to: string[] = [];
+    // A group is emitted as is: the engine knows no pool membership, the runtime (or simulator) expands it.
+    let audience: Audience | undefined;
     if (Array.isArray(params.to)) to = params.to;
+    else if (typeof params.to === 'object') audience = params.to;
+    else if ((GROUPS as readonly string[]).includes(params.to)) audience = params.to as Audience;
     else if (params.to === 'owner') to = instance.ownerId ? [instance.ownerId] : [];
     else if (params.to === 'actor') to = ctx.user ? [ctx.user.id] : [];
     else {
       const last = instance.previousOwners[instance.previousOwners.length - 1];
       to = last ? [last.userId] : [];
     }
-    if (to.length === 0) return;
+    if (to.length === 0 && audience === undefined) return;
     const data = { entity: ctx.entity, instance, event: ctx.event, now: ctx.now };
     const message: { en: string; zh?: string } = { en: renderText(params.message.en, data) };
     if (params.message.zh !== undefined) message.zh = renderText(params.message.zh, data);
-    ctx.emit({ type: 'notify', to, kind: params.kind ?? 'info', message });
+    const kind = params.kind ?? 'info';
+    ctx.emit(
+      audience === undefined
+        ? { type: 'notify', to, kind, message }
+        : { type: 'notify', to, audience, kind, message },
+    );
   },
 };

@@ -1,28 +1,86 @@
-// webhook: a POST to an external URL, carried out by the runtime after commit from the outbox.
+// webhook: a POST to an external URL, carried out by the runtime after commit from the outbox: a JSON body
+// (a rule), or a message formatted for a group robot (WeCom, DingTalk, Feishu, Slack incoming webhooks).
 import type { ActionDefinition } from '../registry.js';
+import { renderText } from '../text.js';
+import type { WebhookPreset } from '../types.js';
 
 interface WebhookParams {
   url: string;
   body?: unknown;
+  preset?: WebhookPreset;
+  message?: { en: string; zh?: string };
+  language?: 'en' | 'zh';
+  secretRef?: string;
 }
+
+/** The body each group robot expects for a plain text message. */
+export function presetBody(preset: WebhookPreset, text: string): unknown {
+  switch (preset) {
+    case 'wecom':
+    case 'dingtalk':
+      return { msgtype: 'text', text: { content: text } };
+    case 'feishu':
+      return { msg_type: 'text', content: { text } };
+    case 'slack':
+      return { text };
+  }
+}
+
+const DEFAULT_MESSAGE: { en: string; zh?: string } = { en: '{{event.type}}: {{entity.name}}' };
 
 export const webhookAction: ActionDefinition<WebhookParams> = {
   type: 'webhook',
-  description: 'POST JSON to a URL after the event commits (retried, with an idempotency key).',
+  description:
+    'POST JSON to a URL after the event commits (retried, signed, with an idempotency key); ' +
+    'a preset formats a message for a WeCom, DingTalk, Feishu or Slack group robot.',
   paramsSchema: {
     type: 'object',
     required: ['url'],
     additionalProperties: false,
     properties: {
-      url: { type: 'string', title: 'URL', pattern: '^https?://' },
+      url: { type: 'string', title: 'URL', pattern: '^https?://', maxLength: 2000 },
+      preset: {
+        type: 'string',
+        title: 'Group robot',
+        enum: ['wecom', 'dingtalk', 'feishu', 'slack'],
+      },
+      message: {
+        type: 'object',
+        title: 'Message (group robot)',
+        required: ['en'],
+        additionalProperties: false,
+        properties: { en: { type: 'string', minLength: 1 }, zh: { type: 'string' } },
+      },
+      language: { type: 'string', title: 'Message language', enum: ['en', 'zh'] },
       body: { title: 'Body (rule)', $ref: 'https://poolflow.dev/schemas/rule.schema.json' },
+      // A name, never the secret: the runtime reads POOLFLOW_WEBHOOK_SECRET_<NAME> when it signs.
+      secretRef: {
+        type: 'string',
+        title: 'Signing secret name',
+        pattern: '^[A-Za-z0-9_]{1,64}$',
+      },
     },
   },
   run(ctx, params) {
-    const body =
-      params.body === undefined
-        ? { event: ctx.event.type, entity: ctx.entity, ownerId: ctx.instance.ownerId }
-        : ctx.evaluate(params.body);
-    ctx.emit({ type: 'webhook', url: params.url, body });
+    let body: unknown;
+    if (params.preset !== undefined) {
+      const message = params.message ?? DEFAULT_MESSAGE;
+      const template =
+        params.language === 'zh' && message.zh !== undefined ? message.zh : message.en;
+      const data = { entity: ctx.entity, instance: ctx.instance, event: ctx.event, now: ctx.now };
+      body = presetBody(params.preset, renderText(template, data));
+    } else {
+      body =
+        params.body === undefined
+          ? { event: ctx.event.type, entity: ctx.entity, ownerId: ctx.instance.ownerId }
+          : ctx.evaluate(params.body);
+    }
+    ctx.emit({
+      type: 'webhook',
+      url: params.url,
+      body,
+      ...(params.preset === undefined ? {} : { preset: params.preset }),
+      ...(params.secretRef === undefined ? {} : { secretRef: params.secretRef }),
+    });
   },
 };

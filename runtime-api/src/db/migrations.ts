@@ -319,6 +319,33 @@ const poolUpgrades: Migration = {
   },
 };
 
+// Webhook deliveries: a dead-letter state after the last attempt (kept, listed, retried by an admin) and
+// the times admins read; rows already past the old attempt limit are dead.
+const webhooks: Migration = {
+  name: '008_webhooks',
+  async up(knex) {
+    await knex.schema.alterTable('outbox', (t) => {
+      t.timestamp('dead_at', { useTz: true });
+      t.timestamp('last_attempt_at', { useTz: true });
+      t.timestamp('created_at', { useTz: true }).defaultTo(knex.fn.now());
+    });
+    await knex.raw('UPDATE outbox SET dead_at = now() WHERE done_at IS NULL AND attempts >= 8');
+    await knex.raw('DROP INDEX IF EXISTS outbox_pending');
+    await knex.raw(
+      'CREATE INDEX outbox_pending ON outbox (next_attempt_at) WHERE done_at IS NULL AND dead_at IS NULL',
+    );
+  },
+  async down(knex) {
+    await knex.raw('DROP INDEX IF EXISTS outbox_pending');
+    await knex.schema.alterTable('outbox', (t) => {
+      t.dropColumn('created_at');
+      t.dropColumn('last_attempt_at');
+      t.dropColumn('dead_at');
+    });
+    await knex.raw('CREATE INDEX outbox_pending ON outbox (next_attempt_at) WHERE done_at IS NULL');
+  },
+};
+
 const migrations: Migration[] = [
   initial,
   distribution,
@@ -327,6 +354,7 @@ const migrations: Migration[] = [
   authHardening,
   publishGate,
   poolUpgrades,
+  webhooks,
 ];
 
 /** A knex migration source over the in-code list. */

@@ -10,6 +10,7 @@ import { Distributor } from '../services/distributor.js';
 import type { LoginLimits } from '../services/login-limiter.js';
 import { Metrics } from '../services/metrics.js';
 import { Outbox } from '../services/outbox.js';
+import type { WebhookSecrets } from '../services/webhook.js';
 import { PolicyStore } from '../services/policy-store.js';
 import { RecordService } from '../services/record.service.js';
 import { Sweeper } from '../services/sweeper.js';
@@ -36,6 +37,8 @@ export interface ServicesOptions extends DatabaseOptions {
   secret?: string | undefined;
   /** Webhooks may target loopback and private addresses (POOLFLOW_WEBHOOK_ALLOW_PRIVATE=1). */
   webhookAllowPrivate?: boolean | undefined;
+  /** Webhook signing secrets (default: POOLFLOW_WEBHOOK_SECRET and POOLFLOW_WEBHOOK_SECRET_<NAME>). */
+  webhookSecrets?: WebhookSecrets | undefined;
   /** Login attempts per username and per address (default DEFAULT_LOGIN_LIMITS). */
   loginLimits?: LoginLimits | undefined;
 }
@@ -72,7 +75,10 @@ export const servicesPlugin = fp(
     app.decorate('metrics', metrics);
     app.decorate(
       'outbox',
-      new Outbox(database.knex, clock, { allowPrivateWebhooks: options.webhookAllowPrivate }),
+      new Outbox(database.knex, clock, {
+        allowPrivateWebhooks: options.webhookAllowPrivate,
+        webhookSecrets: options.webhookSecrets,
+      }),
     );
     app.decorate('policies', policies);
     const records = new RecordService(database.knex, policies, clock, metrics);

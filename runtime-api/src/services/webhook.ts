@@ -1,5 +1,6 @@
 // Webhook delivery: targets that resolve to loopback, link-local or private addresses are refused (unless
 // allowed), the connection goes to the address that was checked (no DNS rebinding), redirects are not followed.
+import { createHmac } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { request as httpRequest, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -72,6 +73,45 @@ export interface WebhookOptions {
   /** Allow loopback and private targets (POOLFLOW_WEBHOOK_ALLOW_PRIVATE=1: tests, local demos). */
   allowPrivate: boolean;
   signal: AbortSignal;
+  /** Signs the body (X-Poolflow-Signature) when given. */
+  secret?: string | undefined;
+}
+
+/**
+ * Stripe-style signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. The time is the
+ * wall clock's, which a receiver compares with its own to refuse replays.
+ */
+export function signatureHeader(secret: string, body: string, unixSeconds: number): string {
+  const mac = createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
+  return `t=${unixSeconds},v1=${mac}`;
+}
+
+/** Signing secrets from the environment: POOLFLOW_WEBHOOK_SECRET, and POOLFLOW_WEBHOOK_SECRET_<NAME> per name. */
+export interface WebhookSecrets {
+  fallback?: string | undefined;
+  named: Record<string, string>;
+}
+
+export function webhookSecretsFromEnv(env: NodeJS.ProcessEnv): WebhookSecrets {
+  const named: Record<string, string> = {};
+  const prefix = 'POOLFLOW_WEBHOOK_SECRET_';
+  for (const [name, value] of Object.entries(env))
+    if (name.startsWith(prefix) && value) named[name.slice(prefix.length)] = value;
+  return { fallback: env['POOLFLOW_WEBHOOK_SECRET'] || undefined, named };
+}
+
+/**
+ * The secret a webhook is signed with: its `secretRef`'s (a missing one is an error, retried: the operator
+ * may still set it), else the default secret, else none (sent unsigned).
+ */
+export function secretFor(secrets: WebhookSecrets, ref: unknown): string | undefined {
+  if (typeof ref !== 'string') return secrets.fallback;
+  const secret = secrets.named[ref.toUpperCase()];
+  if (!secret)
+    throw new Error(
+      `signing secret ${ref} is not set (POOLFLOW_WEBHOOK_SECRET_${ref.toUpperCase()})`,
+    );
+  return secret;
 }
 
 /** The address to connect to: every address the name resolves to must be public. */
@@ -121,6 +161,16 @@ export async function postWebhook(
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(body),
       'idempotency-key': effect.key,
+      'user-agent': 'Poolflow-Webhooks/1',
+      ...(options.secret === undefined
+        ? {}
+        : {
+            'x-poolflow-signature': signatureHeader(
+              options.secret,
+              body,
+              Math.floor(Date.now() / 1000),
+            ),
+          }),
     },
     lookup: pinned,
     signal: options.signal,
