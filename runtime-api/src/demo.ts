@@ -4,12 +4,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Policy } from '@poolflow/engine';
 import { openDatabase } from './db/connect.js';
+import { ADVANCE_ORDER, jobIntervals } from './jobs/jobs.js';
+import { JobRunner } from './jobs/runner.js';
+import { DEFAULT_KEY_HOURS, purgeExpiredKeys } from './plugins/idempotency.plugin.js';
 import { AuthService } from './services/auth.service.js';
 import type { Clock } from './services/clock.js';
+import { Distributor } from './services/distributor.js';
 import { Metrics } from './services/metrics.js';
+import { Outbox } from './services/outbox.js';
 import { PolicyStore } from './services/policy-store.js';
 import { RecordService, type Actor } from './services/record.service.js';
 import { Sweeper } from './services/sweeper.js';
+import { UpgradeService } from './services/upgrade.service.js';
 
 const DAY = 86_400_000;
 const env = process.env;
@@ -120,8 +126,22 @@ const seedClock: Clock = {
   advance: () => Promise.resolve(now),
 };
 const policies = new PolicyStore(knex);
-const records = new RecordService(knex, policies, seedClock, new Metrics());
-const sweeper = new Sweeper(knex, policies, seedClock, new Metrics());
+const metrics = new Metrics();
+const records = new RecordService(knex, policies, seedClock, metrics);
+// The seeding runs the jobs the manual clock's advance runs, once per simulated day, on the seed clock.
+const jobs = new JobRunner(
+  {
+    sweep: new Sweeper(knex, policies, seedClock, metrics),
+    upgrades: new UpgradeService(knex, policies, seedClock, metrics),
+    distributor: new Distributor(knex, policies, seedClock, records),
+    outbox: new Outbox(knex, seedClock),
+    purgeIdempotencyKeys: () => purgeExpiredKeys({ db: knex, clock: seedClock }, DEFAULT_KEY_HOURS),
+    purgeSessions: () => auth.purgeExpired(),
+  },
+  jobIntervals({}),
+  metrics,
+  { error: (obj, msg) => console.error(msg, obj) },
+);
 
 for (const [id, key, zh] of [
   ['crm-customer-pool', 'crm', '客户公海'],
@@ -175,7 +195,8 @@ const tryEvent = async (
 let created = 0;
 for (let day = 0; day < 60; day++) {
   now = Date.now() - (60 - day) * DAY + 9 * 3_600_000;
-  await sweeper.sweepAll(); // reminders and releases that fell due overnight
+  // Reminders and releases that fell due overnight.
+  for (const job of ADVANCE_ORDER) await jobs.run(job);
   for (let i = 0; i < 6; i++) {
     const owner = rnd() < 0.8 ? pick(reps) : null;
     const { row } = await records.create(

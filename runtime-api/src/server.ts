@@ -2,7 +2,8 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.js';
-import { DEFAULT_KEY_HOURS, purgeExpiredKeys } from './plugins/idempotency.plugin.js';
+import { jobIntervals, PURGE_JOBS, type JobIntervals } from './jobs/jobs.js';
+import { DEFAULT_KEY_HOURS } from './plugins/idempotency.plugin.js';
 import { MIN_PASSWORD_LENGTH } from './services/auth.service.js';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './services/login-limiter.js';
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './services/import-limits.js';
@@ -25,6 +26,14 @@ function wholeNumber(name: string, fallback: number, min = 1): number {
     process.exit(1);
   }
   return value;
+}
+// Each background job's interval (jobs/jobs.ts: POOLFLOW_SWEEP_INTERVAL_MS, POOLFLOW_OUTBOX_INTERVAL_MS, …).
+let intervals: JobIntervals;
+try {
+  intervals = jobIntervals(env);
+} catch (e) {
+  console.error((e as Error).message);
+  process.exit(1);
 }
 // 0 sweeps on the main thread.
 const sweepWorkers = wholeNumber('POOLFLOW_SWEEP_WORKERS', 2, 0);
@@ -66,6 +75,7 @@ const app = await buildApp({
   importLimits,
   webhookAllowPrivate: env['POOLFLOW_WEBHOOK_ALLOW_PRIVATE'] === '1',
   loginLimits,
+  jobIntervals: intervals,
   ...(trustProxy ? { trustProxy: trustProxy === 'true' ? true : trustProxy } : {}),
 });
 
@@ -77,9 +87,9 @@ if (admin.password) {
 } else if (admin.created) {
   console.log('\nCreated user "admin" with the password from POOLFLOW_ADMIN_PASSWORD.\n');
 }
+// Background jobs (jobs/jobs.ts). With the manual clock only the purges run by themselves: the rest runs
+// when an admin advances the clock.
 if (clock === 'system') {
-  const interval = Number(env['POOLFLOW_SWEEP_INTERVAL_MS'] ?? 1000);
-  const onError = (e: unknown): void => app.log.error({ err: e }, 'sweep failed');
   const databaseUrl = env['DATABASE_URL'];
   // On PostgreSQL the engine steps on worker threads, off the thread that serves requests; PGlite is one
   // connection inside this process, so it sweeps here.
@@ -88,30 +98,18 @@ if (clock === 'system') {
       { databaseUrl, clock: 'system', workers: sweepWorkers, modules, log: app.log },
       app.metrics,
     );
-    threads.start(interval, onError);
-    app.addHook('onClose', () => threads.close());
+    app.jobs.start(undefined, { sweep: threads });
+    // The jobs stop before the threads end (onClose hooks run last-added first).
+    app.addHook('onClose', async () => {
+      await app.jobs.stop();
+      await threads.close();
+    });
   } else {
-    app.sweeper.start(interval, onError);
+    app.jobs.start();
   }
-  // Running pool upgrades move their records in batches, in every process (SKIP LOCKED keeps them apart).
-  app.upgrades.start(interval, (e: unknown) => app.log.error({ err: e }, 'pool upgrade failed'));
+} else {
+  app.jobs.start(PURGE_JOBS);
 }
-
-// Stored Idempotency-Key responses are dropped once expired (keys also expire on use), and so are
-// expired sessions and closed login-attempt windows: at start (a server restarted more often than
-// hourly still purges) and every hour.
-const purgeExpired = (): void => {
-  purgeExpiredKeys(app, keyHours).catch((e: unknown) =>
-    app.log.error({ err: e }, 'purging idempotency keys failed'),
-  );
-  app.auth
-    .purgeExpired()
-    .catch((e: unknown) => app.log.error({ err: e }, 'purging expired sessions failed'));
-};
-purgeExpired();
-const purge = setInterval(purgeExpired, 3_600_000);
-purge.unref();
-app.addHook('onClose', () => clearInterval(purge));
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -56,9 +56,13 @@ function applies(method: string, url: string, isPublic: boolean | undefined): bo
 
 /**
  * Deletes stored responses older than `hours` on the runtime's clock; returns how many. Every process
- * runs it now and then (server.ts); keys also expire on use, so a late purge never replays an old one.
+ * runs it now and then (the purge-idempotency job); keys also expire on use, so a late purge never replays
+ * an old one.
  */
-export async function purgeExpiredKeys(app: FastifyInstance, hours: number): Promise<number> {
+export async function purgeExpiredKeys(
+  app: Pick<FastifyInstance, 'db' | 'clock'>,
+  hours: number,
+): Promise<number> {
   // `returning`, not the delete count: knex-pglite does not report one.
   const purged = (await app
     .db('idempotency')
@@ -68,7 +72,7 @@ export async function purgeExpiredKeys(app: FastifyInstance, hours: number): Pro
   return purged.length;
 }
 
-function expiry(app: FastifyInstance, hours: number): Knex.Raw {
+function expiry(app: Pick<FastifyInstance, 'db' | 'clock'>, hours: number): Knex.Raw {
   return app.db.raw(`${app.clock.sql} - make_interval(hours => ?)`, [hours]);
 }
 

@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Knex } from 'knex';
 import { openDatabase, type DatabaseOptions } from '../db/connect.js';
+import { jobIntervals, type JobIntervals } from '../jobs/jobs.js';
+import { JobRunner } from '../jobs/runner.js';
 import { AuthService } from '../services/auth.service.js';
 import { clockOf, type Clock } from '../services/clock.js';
 import { Distributor } from '../services/distributor.js';
@@ -15,6 +17,7 @@ import { PolicyStore } from '../services/policy-store.js';
 import { RecordService } from '../services/record.service.js';
 import { Sweeper } from '../services/sweeper.js';
 import { UpgradeService } from '../services/upgrade.service.js';
+import { DEFAULT_KEY_HOURS, purgeExpiredKeys } from './idempotency.plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -29,6 +32,8 @@ declare module 'fastify' {
     records: RecordService;
     sweeper: Sweeper;
     upgrades: UpgradeService;
+    /** The background jobs (jobs/jobs.ts): started by server.ts, run once by the manual clock's advance. */
+    jobs: JobRunner;
   }
 }
 
@@ -41,6 +46,10 @@ export interface ServicesOptions extends DatabaseOptions {
   webhookSecrets?: WebhookSecrets | undefined;
   /** Login attempts per username and per address (default DEFAULT_LOGIN_LIMITS). */
   loginLimits?: LoginLimits | undefined;
+  /** How long an Idempotency-Key response is kept (hours): the purge job drops older ones. */
+  idempotencyKeyHours?: number | undefined;
+  /** Each job's interval (ms); the defaults of jobs/jobs.ts otherwise. */
+  jobIntervals?: Partial<JobIntervals> | undefined;
 }
 
 async function loadSecret(knex: Knex, given: string | undefined): Promise<string> {
@@ -94,9 +103,27 @@ export const servicesPlugin = fp(
       'upgrades',
       new UpgradeService(database.knex, policies, clock, metrics, 1000, sweepParallel),
     );
+    const keyHours = options.idempotencyKeyHours ?? DEFAULT_KEY_HOURS;
+    app.decorate(
+      'jobs',
+      new JobRunner(
+        {
+          sweep: app.sweeper,
+          upgrades: app.upgrades,
+          distributor: app.distributor,
+          outbox: app.outbox,
+          purgeIdempotencyKeys: () => purgeExpiredKeys(app, keyHours),
+          purgeSessions: () => app.auth.purgeExpired(),
+        },
+        { ...jobIntervals({}), ...options.jobIntervals },
+        metrics,
+        app.log,
+      ),
+    );
     app.addHook('onClose', async () => {
+      // Jobs first: a run in flight finishes on the database before it closes.
+      await app.jobs.stop();
       await app.upgrades.stop();
-      await app.sweeper.stop();
       await database.close();
     });
   },

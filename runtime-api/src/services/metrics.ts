@@ -31,7 +31,24 @@ export class Metrics {
       { help: 'Age of the oldest due timer at the last sweep.', type: 'gauge' },
     ],
     ['poolflow_http_requests_total', { help: 'HTTP requests, by status class.', type: 'counter' }],
+    ['poolflow_job_runs_total', { help: 'Runs of a background job, by job.', type: 'counter' }],
+    [
+      'poolflow_job_failures_total',
+      { help: 'Runs of a background job that failed, by job.', type: 'counter' },
+    ],
+    [
+      'poolflow_job_lag_seconds',
+      {
+        help: 'How long a background job is overdue: time since it was due (its last success plus its interval) with no success since.',
+        type: 'gauge',
+      },
+    ],
+    [
+      'poolflow_job_duration_seconds',
+      { help: 'Duration of the last run of a background job, by job.', type: 'gauge' },
+    ],
   ]);
+  readonly #onRender: (() => void)[] = [];
 
   count(name: string, labels: Labels = {}, by = 1): void {
     const k = key(name, labels);
@@ -42,7 +59,13 @@ export class Metrics {
     this.#gauges.set(key(name, labels), value);
   }
 
+  /** `collect` runs before each render: for gauges that are read when asked for (a lag that grows). */
+  onRender(collect: () => void): void {
+    this.#onRender.push(collect);
+  }
+
   render(): string {
+    for (const collect of this.#onRender) collect();
     const lines: string[] = [];
     for (const [name, { help, type }] of this.#help) {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);

@@ -4,7 +4,7 @@
 // Measured with `npm run bench -- runtime-sweep`: see the README.
 import { Worker } from 'node:worker_threads';
 import type { Metrics } from './metrics.js';
-import { Repeater, sumSweeps, type SweepLog, type SweepResult } from './sweeper.js';
+import { sumSweeps, type SweepLog, type SweepResult } from './sweeper.js';
 
 export interface SweepWorkersOptions {
   databaseUrl: string;
@@ -76,7 +76,6 @@ export class SweepWorkers {
   #threads: Thread[];
   #closing = false;
   #last: Promise<unknown> = Promise.resolve();
-  readonly #background = new Repeater(() => this.sweepAll());
   readonly #log: SweepLog | undefined;
 
   constructor(
@@ -179,14 +178,9 @@ export class SweepWorkers {
     return sumSweeps(results);
   }
 
-  /** Background sweeping every `intervalMs` until close(). */
-  start(intervalMs: number, onError: (e: unknown) => void): void {
-    this.#background.start(intervalMs, onError);
-  }
-
-  /** Stops background sweeping, lets a running sweep finish, and ends the threads. */
+  /** Lets a running sweep finish and ends the threads (the job runner has stopped asking for sweeps). */
   async close(): Promise<void> {
-    await this.#background.stop();
+    await this.#last;
     this.#closing = true;
     for (const t of this.#threads) t.worker.postMessage({ type: 'close' } satisfies ToWorker);
     await Promise.all(this.#threads.map((t) => t.exited));

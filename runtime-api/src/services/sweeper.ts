@@ -91,7 +91,6 @@ class WriteFailed extends Error {
 }
 
 export class Sweeper {
-  readonly #background = new Repeater(() => this.sweepAll());
   readonly #stepCap: number;
   readonly #log: SweepLog;
 
@@ -293,39 +292,5 @@ export class Sweeper {
     };
     await Promise.all(Array.from({ length: Math.max(1, parallel) }, loop));
     return sumSweeps(batches);
-  }
-
-  /** Background sweeping every `intervalMs` until stop(). */
-  start(intervalMs: number, onError: (e: unknown) => void): void {
-    this.#background.start(intervalMs, onError);
-  }
-
-  async stop(): Promise<void> {
-    await this.#background.stop();
-  }
-}
-
-/** Runs `work` again `intervalMs` after each run ends, until stop(), which waits for a run in flight. */
-export class Repeater {
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<unknown> | undefined;
-
-  constructor(private readonly work: () => Promise<unknown>) {}
-
-  start(intervalMs: number, onError: (e: unknown) => void): void {
-    const tick = (): void => {
-      this.#running = this.work()
-        .catch(onError)
-        .finally(() => {
-          if (this.#timer !== undefined) this.#timer = setTimeout(tick, intervalMs);
-        });
-    };
-    this.#timer = setTimeout(tick, intervalMs);
-  }
-
-  async stop(): Promise<void> {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
   }
 }

@@ -16,7 +16,6 @@ import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
 import type { PolicyStore } from './policy-store.js';
 import { OutcomeBatch } from './record-writer.js';
-import { Repeater } from './sweeper.js';
 import { errorOf } from './timer-failures.js';
 import {
   moving,
@@ -94,7 +93,6 @@ export function upgradeView(row: UpgradeRow): UpgradeView {
 }
 
 export class UpgradeService {
-  readonly #background = new Repeater(() => this.runPending());
   #chain: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -369,14 +367,8 @@ export class UpgradeService {
       });
   }
 
-  /** Background runs every `intervalMs` until stop(). */
-  start(intervalMs: number, onError: (e: unknown) => void): void {
-    this.#background.start(intervalMs, onError);
-  }
-
-  /** Stops the background runs and waits for the run in flight. */
+  /** Waits for the run in flight (one kicked off by a route; the job runner waits for its own). */
   async stop(): Promise<void> {
-    await this.#background.stop();
     await this.#chain;
   }
 }

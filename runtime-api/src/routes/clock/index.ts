@@ -1,4 +1,4 @@
-// Manual clock (POOLFLOW_CLOCK=manual, demos and tests only): move time and run the sweeper to it.
+// Manual clock (POOLFLOW_CLOCK=manual, demos and tests only): move time and run the time-driven jobs once.
 import type { FastifyInstance } from 'fastify';
 import { requireRole } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
@@ -40,11 +40,13 @@ export default function clockRoutes(app: FastifyInstance): void {
         app.db,
         days * 86_400_000 + hours * 3_600_000 + minutes * 60_000,
       );
-      // Running pool upgrades move their records first: a timer they re-arm in the past fires in this sweep.
-      await app.upgrades.runPending();
+      // Each time-driven job once, in ADVANCE_ORDER (jobs/jobs.ts): pool upgrades first (a timer they re-arm
+      // in the past fires in this sweep), then the sweep, distribution of what entered a pool, the outbox.
       // A record whose step fails has its timer marked failed (counted in `failed`): never a 500 here.
-      const swept = await app.sweeper.sweepAll();
-      const assigned = await app.distributor.distribute();
+      await app.jobs.run('upgrades');
+      const swept = await app.jobs.run('sweep');
+      const assigned = await app.jobs.run('distribute');
+      await app.jobs.run('outbox');
       return {
         now: new Date(now).toISOString(),
         fired: swept.fired,
