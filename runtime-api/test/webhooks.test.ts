@@ -1,10 +1,10 @@
 // Webhooks for real: group-robot bodies, HMAC signatures with named secrets, backoff and the dead letter,
 // the deliveries routes (admins only), and notifications addressed to groups of the pool.
-import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, build, call, login, template, type TestApp } from './helpers.js';
+import { verifySignature } from './webhook-signature.js';
 
 interface Hit {
   path: string;
@@ -35,15 +35,6 @@ async function receiver(status: () => number = () => 200) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { server, hits, base: `http://127.0.0.1:${port}` };
-}
-
-/** Verifies a Stripe-style `t=…,v1=…` header over the raw body, as a receiver would. */
-export function verifySignature(header: string | undefined, raw: string, secret: string): boolean {
-  const parts = Object.fromEntries((header ?? '').split(',').map((p) => p.split('=')));
-  const t = parts['t'];
-  const v1 = parts['v1'];
-  if (!t || !v1) return false;
-  return createHmac('sha256', secret).update(`${t}.${raw}`).digest('hex') === v1;
 }
 
 /** A CRM pool whose won state runs `actions`; returns a function that wins a fresh record. */
