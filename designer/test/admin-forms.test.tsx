@@ -63,7 +63,8 @@ function stubApi(routes: Record<string, unknown>) {
   );
   return calls;
 }
-const writes = (calls: { method: string }[]) => calls.filter((c) => c.method !== 'GET');
+const writes = <T extends { method: string }>(calls: T[]) =>
+  calls.filter((c) => c.method !== 'GET');
 
 const input = (form: HTMLElement, name: string) =>
   form.querySelector<HTMLInputElement>(`[id$='_${name}']`)!;
@@ -116,7 +117,7 @@ describe('users page', () => {
         username: 'zhao',
         password: 'long-enough-pass',
         displayName: 'Zhao Lei',
-        roles: ['member', 'manager'],
+        roles: ['manager', 'member'],
         attributes: { seniority: 'senior' },
         departmentId: 'sales',
       },

@@ -7,6 +7,7 @@ import {
   updateUser,
   type AdminUser,
   type Department,
+  ROLES,
   type Role,
 } from '../api/admin.api.js';
 import { useI18n, type I18n } from '../i18n/i18n.js';
@@ -119,12 +120,14 @@ export function UserDialog(props: {
       }
     : { roles: ['member'], attributes: {}, ...(props.departments ? { departmentId: '' } : {}) };
   const save = async (form: UserForm) => {
+    // Roles in one order whatever order they were ticked in.
+    const roles = form.roles && ROLES.filter((r) => form.roles?.includes(r));
     const department =
       form.departmentId === undefined ? {} : { departmentId: form.departmentId || null };
     if (user) {
       await updateUser(user.id, {
         displayName: form.displayName ?? user.displayName,
-        roles: form.roles ?? user.roles,
+        roles: roles ?? user.roles,
         attributes: form.attributes ?? {},
         ...department,
       });
@@ -133,7 +136,7 @@ export function UserDialog(props: {
         username: form.username ?? '',
         password: form.password ?? '',
         displayName: form.displayName ?? '',
-        roles: form.roles ?? ['member'],
+        roles: roles ?? ['member'],
         attributes: form.attributes ?? {},
         ...(form.departmentId ? { departmentId: form.departmentId } : {}),
       });
