@@ -35,16 +35,128 @@ export function mayWorkInPool(actor: Actor, poolKey: string): boolean {
   return actor.roles.includes('admin') || poolRoleOf(actor, poolKey) !== undefined;
 }
 
-/** Policies (drafts, validation, publishing, simulation) are the admins'. */
+/** Policies (drafts, validation, publishing, simulation) are the admins' and department admins'. */
 export function mayEditPolicies(actor: Actor): boolean {
-  return actor.roles.includes('admin');
+  return actor.roles.includes('admin') || isDepartmentAdmin(actor);
 }
 
 export function requirePolicyEditor(request: FastifyRequest): void {
-  if (!mayEditPolicies(request.actor)) throw RuntimeError.forbidden('this needs the admin role');
+  if (!mayEditPolicies(request.actor))
+    throw RuntimeError.forbidden('this needs the admin or departmentAdmin role');
 }
 
-/** Users, the manual clock and pool creation are the admins'. */
+/** A department admin with a department (the role without one grants nothing). */
+export function isDepartmentAdmin(actor: Actor): boolean {
+  return (
+    !actor.roles.includes('admin') &&
+    actor.roles.includes('departmentAdmin') &&
+    typeof actor.departmentId === 'string'
+  );
+}
+
+/**
+ * The department a list is limited to: undefined for admins (everything), the department admin's own,
+ * or null for everyone else (who list nothing of this kind).
+ */
+export function departmentScope(actor: Actor): string | null | undefined {
+  if (actor.roles.includes('admin')) return undefined;
+  return isDepartmentAdmin(actor) ? (actor.departmentId as string) : null;
+}
+
+/** Whether the actor administers a thing owned by this department (admins: every one). */
+export function mayAdministerDepartment(actor: Actor, departmentId: string | null): boolean {
+  if (actor.roles.includes('admin')) return true;
+  return isDepartmentAdmin(actor) && departmentId === actor.departmentId;
+}
+
+/**
+ * The department a new policy, pool or user of the actor's goes to: a department admin's own (naming
+ * another is refused), or the one an admin names (checked to exist), or none.
+ */
+export async function departmentForNew(
+  db: Knex,
+  actor: Actor,
+  requested: string | null | undefined,
+  path: string,
+): Promise<string | null> {
+  if (isDepartmentAdmin(actor)) {
+    if (requested !== undefined && requested !== actor.departmentId)
+      throw RuntimeError.forbidden('a department admin works in their own department only');
+    return actor.departmentId as string;
+  }
+  if (!actor.roles.includes('admin')) throw RuntimeError.forbidden('this needs the admin role');
+  if (requested === undefined || requested === null) return null;
+  await requireDepartment(db, requested, path);
+  return requested;
+}
+
+export async function requireDepartment(db: Knex, key: string, path: string): Promise<void> {
+  if (!(await db('departments').where({ key }).first('key')))
+    throw RuntimeError.invalid(path, `department ${key} does not exist`);
+}
+
+/** Roles a department admin may not hand out: admin would reach every department. */
+export function assertMayGrant(actor: Actor, roles: string[] | undefined): void {
+  if (roles?.includes('admin') && !actor.roles.includes('admin'))
+    throw RuntimeError.forbidden('only an admin may grant the admin role');
+}
+
+/**
+ * A policy of another department is 403 to a department admin, like a pool one is not a member of;
+ * a policy that does not exist is 404. Admins see every policy.
+ */
+export async function requirePolicyAccess(
+  db: Knex,
+  request: FastifyRequest,
+  policyId: string,
+): Promise<void> {
+  requirePolicyEditor(request);
+  const row = (await db('policies').where({ id: policyId }).first('department_id')) as
+    { department_id: string | null } | undefined;
+  if (!row) throw RuntimeError.notFound(`policy ${policyId}`);
+  if (!mayAdministerDepartment(request.actor, row.department_id))
+    throw RuntimeError.forbidden(`policy ${policyId} belongs to another department`);
+}
+
+/**
+ * A user of another department (or an admin) is 403 to a department admin; admins edit everyone.
+ * Unknown users are 404.
+ */
+export async function requireUserAccess(
+  db: Knex,
+  request: FastifyRequest,
+  userId: string,
+): Promise<void> {
+  const actor = request.actor;
+  if (!actor.roles.includes('admin') && !isDepartmentAdmin(actor))
+    throw RuntimeError.forbidden('this needs the admin or departmentAdmin role');
+  const row = (await db('users').where({ id: userId }).first('department_id', 'roles')) as
+    { department_id: string | null; roles: string[] } | undefined;
+  if (!row) throw RuntimeError.notFound(`user ${userId}`);
+  if (actor.roles.includes('admin')) return;
+  if (row.department_id !== actor.departmentId || row.roles.includes('admin'))
+    throw RuntimeError.forbidden(`user ${userId} is not in your department`);
+}
+
+/**
+ * Settings that belong to the department (members and managers, name, time zone, version): its admins
+ * and global admins. Outsiders get 403/404 from requirePoolRole first.
+ */
+export async function requirePoolAdministrator(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  poolKey: string,
+): Promise<{ department_id: string | null }> {
+  await requirePoolRole(app, request, poolKey, 'manager');
+  const pool = (await app.db('pools').where({ key: poolKey }).first('department_id')) as
+    { department_id: string | null } | undefined;
+  if (!pool) throw RuntimeError.notFound(`pool ${poolKey}`);
+  if (!mayAdministerDepartment(request.actor, pool.department_id))
+    throw RuntimeError.forbidden(`this needs an admin of pool ${poolKey}'s department`);
+  return pool;
+}
+
+/** The manual clock and global settings are the admins'. */
 export function mayAdminister(actor: Actor): boolean {
   return actor.roles.includes('admin');
 }

@@ -33,6 +33,7 @@ import templateRoutes from './routes/templates/index.js';
 import timerRoutes from './routes/timers/index.js';
 import upgradeRoutes from './routes/upgrades/index.js';
 import userRoutes from './routes/users/index.js';
+import departmentRoutes from './routes/departments/index.js';
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './services/import-limits.js';
 
 export interface AppOptions extends ServicesOptions {
@@ -94,6 +95,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     healthRoutes,
     authRoutes,
     userRoutes,
+    departmentRoutes,
     templateRoutes,
     policyRoutes,
     simulateRoutes,

@@ -20,8 +20,15 @@ const MANAGER_ROUTES = [
   'GET /api/pools/:pool/upgrades/:id',
 ].sort();
 
-/** Pool routes only admins may use (a policy-level act): refused to the pool's managers too. */
-const ADMIN_ROUTES = ['POST /api/pools/:pool/upgrade'];
+/**
+ * Pool routes only admins (and the department's admins) may use: a policy-level act, or who is in the
+ * pool. Refused to the pool's managers and its own pool admins too.
+ */
+const ADMIN_ROUTES = [
+  'DELETE /api/pools/:pool/members/:userId',
+  'POST /api/pools/:pool/members',
+  'POST /api/pools/:pool/upgrade',
+];
 
 function bodyFor(route: ApiRoute, ids: Record<string, string>, id: string): unknown {
   const bodies: Record<string, unknown> = {
@@ -36,6 +43,7 @@ function bodyFor(route: ApiRoute, ids: Record<string, string>, id: string): unkn
     'POST /api/pools/:pool/records/:id/release': { reason: 'checked' },
     'POST /api/pools/:pool/records/:id/move': { pool: 'crm' },
     'POST /api/pools/:pool/upgrade': { toVersion: 2, dryRun: true },
+    'POST /api/pools/:pool/members': { userId: ids['alice'], capacity: 5 },
   };
   return bodies[routeName(route)] ?? (route.method === 'GET' ? undefined : {});
 }

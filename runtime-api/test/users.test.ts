@@ -28,6 +28,7 @@ describe.each(backends)('users (%s)', (backend) => {
       roles: ['manager'],
       attributes: { seniority: 'senior', region: 'east' },
       disabled: false,
+      departmentId: null,
     });
 
     const token = await login(t.app, 'dora', 'dora-password-1');
@@ -136,6 +137,7 @@ describe.each(backends)('users (%s)', (backend) => {
         roles: ['manager'],
         attributes: { region: 'west' },
         disabled: false,
+        departmentId: null,
       });
       expect((await me(await login(t.app, 'eli', 'eli-password-1'))).body).toEqual(patched.body);
     });

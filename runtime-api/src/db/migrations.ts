@@ -346,6 +346,41 @@ const webhooks: Migration = {
   },
 };
 
+// Departments own users, policies and pools (a department admin manages only its own); a pool's
+// time zone sets where its day turns (daily claim limits, analytics days). Existing pools take
+// Asia/Shanghai like new ones: the product's first users are in China, and UTC days turned at 08:00.
+const departments: Migration = {
+  name: '009_departments',
+  async up(knex) {
+    await knex.schema.createTable('departments', (t) => {
+      t.text('key').primary();
+      t.jsonb('name').notNullable();
+      t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    });
+    await knex.schema.alterTable('users', (t) => {
+      t.text('department_id').references('departments.key');
+    });
+    await knex.schema.alterTable('policies', (t) => {
+      t.text('department_id').references('departments.key');
+    });
+    await knex.schema.alterTable('pools', (t) => {
+      t.text('department_id').references('departments.key');
+      t.text('time_zone').notNullable().defaultTo('Asia/Shanghai');
+    });
+    await knex.raw('CREATE INDEX users_department ON users (department_id)');
+    await knex.raw('CREATE INDEX pools_department ON pools (department_id)');
+  },
+  async down(knex) {
+    await knex.schema.alterTable('pools', (t) => {
+      t.dropColumn('time_zone');
+      t.dropColumn('department_id');
+    });
+    await knex.schema.alterTable('policies', (t) => t.dropColumn('department_id'));
+    await knex.schema.alterTable('users', (t) => t.dropColumn('department_id'));
+    await knex.schema.dropTableIfExists('departments');
+  },
+};
+
 const migrations: Migration[] = [
   initial,
   distribution,
@@ -355,6 +390,7 @@ const migrations: Migration[] = [
   publishGate,
   poolUpgrades,
   webhooks,
+  departments,
 ];
 
 /** A knex migration source over the in-code list. */

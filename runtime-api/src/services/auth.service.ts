@@ -19,6 +19,7 @@ const WRONG_LOGIN = 'wrong username or password';
 
 interface StoredUser extends UserRow {
   disabled_at?: Date | null;
+  department_id?: string | null;
 }
 
 export interface UserPatch {
@@ -27,6 +28,7 @@ export interface UserPatch {
   attributes?: Record<string, unknown> | undefined;
   disabled?: boolean | undefined;
   password?: string | undefined;
+  departmentId?: string | null | undefined;
 }
 
 function scryptAsync(password: string, salt: Buffer): Promise<Buffer> {
@@ -58,6 +60,7 @@ export interface PublicUser {
   roles: string[];
   attributes: Record<string, unknown>;
   disabled: boolean;
+  departmentId: string | null;
 }
 
 export function publicUser(row: StoredUser): PublicUser {
@@ -68,6 +71,7 @@ export function publicUser(row: StoredUser): PublicUser {
     roles: row.roles,
     attributes: row.attributes,
     disabled: Boolean(row.disabled_at),
+    departmentId: row.department_id ?? null,
   };
 }
 
@@ -93,12 +97,13 @@ export class AuthService {
     displayName?: string | undefined;
     roles?: string[] | undefined;
     attributes?: Record<string, unknown> | undefined;
+    departmentId?: string | null | undefined;
   }): Promise<PublicUser> {
     const existing = (await this.db('users')
       .where({ username: input.username })
       .first('id')) as unknown;
     if (existing) throw RuntimeError.invalid('/username', `username ${input.username} is taken`);
-    const row: UserRow = {
+    const row: StoredUser = {
       id: randomUUID(),
       username: input.username,
       display_name: input.displayName ?? input.username,
@@ -106,6 +111,7 @@ export class AuthService {
       roles: input.roles ?? ['member'],
       attributes: input.attributes ?? {},
       created_at: new Date(),
+      department_id: input.departmentId ?? null,
     };
     try {
       await this.db('users').insert({
@@ -122,8 +128,23 @@ export class AuthService {
     return publicUser(row);
   }
 
-  async listUsers(): Promise<PublicUser[]> {
-    const rows = (await this.db('users').orderBy('username')) as StoredUser[];
+  /**
+   * Users by username; `q` finds a part of the username or display name, `departmentId` limits to one
+   * department (null: users without one). At most `limit` (the routes bound it).
+   */
+  async listUsers(
+    filter: { q?: string; departmentId?: string | null; limit?: number } = {},
+  ): Promise<PublicUser[]> {
+    const query = this.db('users').orderBy('username');
+    if (filter.q) {
+      // LIKE's own wildcards in the search text match themselves.
+      const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query.whereRaw('(username ILIKE ? OR display_name ILIKE ?)', [pattern, pattern]);
+    }
+    if (filter.departmentId === null) query.whereNull('department_id');
+    else if (filter.departmentId !== undefined) query.where({ department_id: filter.departmentId });
+    if (filter.limit !== undefined) query.limit(filter.limit);
+    const rows = (await query) as StoredUser[];
     return rows.map(publicUser);
   }
 
@@ -217,12 +238,18 @@ export class AuthService {
     if (!row) throw RuntimeError.notFound(`user ${id}`);
     if (id === actor.id && patch.disabled === true)
       throw RuntimeError.invalid('/body/disabled', 'an admin cannot disable themselves');
-    if (id === actor.id && patch.roles && !patch.roles.includes('admin'))
+    if (
+      id === actor.id &&
+      patch.roles &&
+      row.roles.includes('admin') &&
+      !patch.roles.includes('admin')
+    )
       throw RuntimeError.invalid('/body/roles', 'an admin cannot remove their own admin role');
     const changes: Record<string, unknown> = {};
     if (patch.displayName !== undefined) changes['display_name'] = patch.displayName;
     if (patch.roles !== undefined) changes['roles'] = JSON.stringify(patch.roles);
     if (patch.attributes !== undefined) changes['attributes'] = JSON.stringify(patch.attributes);
+    if (patch.departmentId !== undefined) changes['department_id'] = patch.departmentId;
     if (patch.disabled !== undefined)
       changes['disabled_at'] = patch.disabled ? (row.disabled_at ?? new Date()) : null;
     if (patch.password !== undefined) changes['password_hash'] = await hashPassword(patch.password);
@@ -256,9 +283,17 @@ export class AuthService {
       .whereNull('users.disabled_at')
       .first(
         'users.*',
+        // A department admin is the admin of every pool of their department ('admin' > 'member').
         this.db.raw(
-          `(SELECT COALESCE(json_object_agg(m.pool_key, m.role), '{}') FROM pool_members m
-            WHERE m.user_id = users.id) AS pool_roles`,
+          `(SELECT COALESCE(json_object_agg(k, r), '{}') FROM (
+              SELECT k, max(r) AS r FROM (
+                SELECT m.pool_key AS k, m.role AS r FROM pool_members m WHERE m.user_id = users.id
+                UNION ALL
+                SELECT p.key, 'admin' FROM pools p
+                WHERE p.department_id = users.department_id
+                  AND users.roles @> '["departmentAdmin"]'::jsonb
+                  AND NOT users.roles @> '["admin"]'::jsonb
+              ) a GROUP BY k) g) AS pool_roles`,
         ),
       )) as (StoredUser & { pool_roles: Record<string, string> }) | undefined;
     if (!row) return null;
@@ -267,6 +302,7 @@ export class AuthService {
       roles: row.roles,
       attributes: row.attributes,
       poolRoles: row.pool_roles,
+      departmentId: row.department_id ?? null,
     };
   }
 

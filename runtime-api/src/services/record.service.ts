@@ -1,6 +1,7 @@
 // Record lifecycle in the database: one transaction per event, the record row locked, the engine step, the writes.
 import { randomUUID } from 'node:crypto';
 import {
+  checkClaim,
   EngineError,
   start,
   step,
@@ -18,8 +19,7 @@ import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
 import type { PolicyStore } from './policy-store.js';
 import { rowAfter, writeOutcomes } from './record-writer.js';
-
-const DAY = 86_400_000;
+import { DEFAULT_TIME_ZONE, localDay } from './time-zone.js';
 
 /** Claim refusals that come from the pool's rules (not races), with their Chinese wording. */
 const RULE_REFUSALS: Partial<Record<string, string>> = {
@@ -33,6 +33,8 @@ export interface Actor extends PoolUser {
   roles: string[];
   /** The user's pools (key -> role), read with the session: pool routes check them without a query. */
   poolRoles?: Readonly<Record<string, string>>;
+  /** The user's department; a department admin administers its pools, policies and users. */
+  departmentId?: string | null;
 }
 
 export interface SendOptions {
@@ -40,6 +42,11 @@ export interface SendOptions {
   authorize?: (row: RecordRow) => void;
   /** Where an ASSIGN's user is named in the request, for the error (default /payload/userId). */
   assigneePath?: string;
+  /**
+   * An ASSIGN checked as the assignee's own claim would be (push distribution): their row locked, then the
+   * policy's eligibility, cooldown and limits, so parallel runs cannot push anyone past a limit.
+   */
+  assigneeClaims?: boolean;
 }
 
 export interface EventOutcome {
@@ -162,7 +169,14 @@ export class RecordService {
           .first()) as RecordRow | undefined;
         if (!row) throw RuntimeError.notFound(`record ${recordId} in pool ${poolKey}`);
         options.authorize?.(row);
-        return this.applyLocked(trx, row, event, actor, options.assigneePath);
+        return this.applyLocked(
+          trx,
+          row,
+          event,
+          actor,
+          options.assigneePath,
+          options.assigneeClaims,
+        );
       }),
     );
   }
@@ -212,6 +226,7 @@ export class RecordService {
     event: PoolEvent,
     actor: Actor,
     assigneePath = '/payload/userId',
+    assigneeClaims = false,
   ): Promise<EventOutcome> {
     const { id: recordId, pool_key: poolKey } = row;
     const compiled = await this.policies.get(row.policy_id, row.policy_version, trx);
@@ -223,6 +238,8 @@ export class RecordService {
     if (event.type === 'ASSIGN') {
       const to = event.payload?.['userId'];
       if (typeof to === 'string') await requirePoolMember(trx, poolKey, to, assigneePath);
+      if (typeof to === 'string' && assigneeClaims)
+        await this.checkAssignee(trx, row, compiled, to, now);
     }
     const result = step(compiled, row.snapshot, event, {
       entity: row.data,
@@ -248,6 +265,29 @@ export class RecordService {
       },
     ]);
     return { row: await this.rowOf(trx, result, recordId, poolKey, now, row), result, now };
+  }
+
+  /** Refuses an ASSIGN its assignee could not claim (SendOptions.assigneeClaims); locks the assignee. */
+  private async checkAssignee(
+    trx: Knex.Transaction,
+    row: RecordRow,
+    compiled: CompiledPolicy,
+    userId: string,
+    now: number,
+  ): Promise<void> {
+    if (!compiled.pooledStates.has(row.snapshot.value)) return; // the step refuses it anyway
+    const claimant = await this.lockClaimant(trx, row.pool_key, userId, now);
+    const user = (await trx('users').where({ id: userId }).first('roles', 'attributes')) as
+      { roles: string[]; attributes: Record<string, unknown> } | undefined;
+    const refusal = checkClaim(compiled, {
+      state: row.snapshot.value,
+      instance: row.snapshot.instance,
+      entity: row.data,
+      user: { id: userId, roles: user?.roles ?? [], attributes: user?.attributes ?? {} },
+      now,
+      claimant,
+    });
+    if (refusal) throw refusal;
   }
 
   /** The row as written; read back only when an effect moved it to another pool. */
@@ -308,8 +348,11 @@ export class RecordService {
     now: number,
   ): Promise<{ owned: number; claimsToday: number }> {
     await trx('users').where({ id: userId }).forUpdate().first('id');
+    // "Today" is the pool's local day: a Beijing pool's day turns at 16:00 UTC, not at 00:00.
+    const zone = (await trx('pools').where({ key: poolKey }).first('time_zone')) as
+      { time_zone: string } | undefined;
+    const day = localDay(now, zone?.time_zone ?? DEFAULT_TIME_ZONE);
     // Counted by a statement after the lock: in READ COMMITTED it sees every claim committed before it.
-    const dayStart = Math.floor(now / DAY) * DAY;
     const { rows } = await trx.raw<{ rows: { owned: number; today: number }[] }>(
       `SELECT (SELECT count(*) FROM records WHERE pool_key = ? AND owner_id = ? AND NOT done)::int AS owned,
          (SELECT count(*) FROM claims WHERE user_id = ? AND pool_key = ? AND at >= ? AND at < ?)::int AS today`,
@@ -318,8 +361,8 @@ export class RecordService {
         userId,
         userId,
         poolKey,
-        new Date(dayStart).toISOString(),
-        new Date(dayStart + DAY).toISOString(),
+        new Date(day.start).toISOString(),
+        new Date(day.end).toISOString(),
       ],
     );
     return { owned: rows[0].owned, claimsToday: rows[0].today };

@@ -2,6 +2,7 @@
 import type { CompiledPolicy } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import { csvLine } from './csv.js';
+import { DEFAULT_TIME_ZONE } from './time-zone.js';
 
 const DAY = 86_400_000;
 
@@ -22,6 +23,11 @@ export interface PoolStats {
     field: string;
     items: { value: string | null; total: number; pooled: number; converted: number }[];
   };
+}
+
+/** The pool-local date (YYYY-MM-DD) of an instant: en-CA formats dates as ISO does. */
+function localDate(ts: number, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone }).format(ts);
 }
 
 /** States that count as pool states, and as conversions, in every version of the pool's policy seen so far. */
@@ -48,9 +54,15 @@ export async function poolStats(
   const from = new Date(range.from).toISOString();
   const to = new Date(range.to).toISOString();
   const { pooled, success } = states;
+  // Days are the pool's local dates: a Beijing pool's day runs from 16:00 to 16:00 UTC.
+  const zone = (await db('pools').where({ key: poolKey }).first('time_zone')) as
+    { time_zone: string } | undefined;
+  const timeZone = zone?.time_zone ?? DEFAULT_TIME_ZONE;
   // One pass over the range's history rows: each row is an entry into the pool, an exit, or neither.
-  const flows = await db.raw<{ rows: { day: Date; dir: 'in' | 'out'; kind: string; n: number }[] }>(
-    `SELECT date_trunc('day', at) AS day,
+  const flows = await db.raw<{
+    rows: { day: string; dir: 'in' | 'out'; kind: string; n: number }[];
+  }>(
+    `SELECT to_char(at AT TIME ZONE :zone, 'YYYY-MM-DD') AS day,
             CASE WHEN to_state = ANY(:pooled) THEN 'in' ELSE 'out' END AS dir,
             lower(event_type) AS kind, count(*)::int AS n
      FROM history
@@ -58,7 +70,7 @@ export async function poolStats(
        AND ((to_state = ANY(:pooled) AND (from_state <> ALL(:pooled) OR event_type = 'CREATE'))
          OR (from_state = ANY(:pooled) AND to_state <> ALL(:pooled)))
      GROUP BY 1, 2, 3`,
-    { pool: poolKey, pooled, from },
+    { pool: poolKey, pooled, from, zone: timeZone },
   );
   const pooledNow = Number(
     (
@@ -73,13 +85,15 @@ export async function poolStats(
     { inflow: Record<string, number>; outflow: Record<string, number>; net: number }
   >();
   let netAfterRange = 0;
+  const lastDay = localDate(range.to - 1, timeZone);
+  const firstDay = localDate(range.from, timeZone);
   for (const r of flows.rows) {
     const signed = r.dir === 'in' ? r.n : -r.n;
-    if (r.day.getTime() >= range.to) {
+    if (r.day > lastDay) {
       netAfterRange += signed;
       continue;
     }
-    const key = r.day.toISOString().slice(0, 10);
+    const key = r.day;
     const entry = days.get(key) ?? { inflow: {}, outflow: {}, net: 0 };
     const bucket = r.dir === 'in' ? entry.inflow : entry.outflow;
     bucket[r.kind] = (bucket[r.kind] ?? 0) + r.n;
@@ -89,11 +103,8 @@ export async function poolStats(
   // Walk back from today's size: the size at the end of a day is the size now minus what came in since.
   const series: PoolStats['days'] = [];
   let size = pooledNow - netAfterRange;
-  for (
-    let t = Math.floor((range.to - 1) / DAY) * DAY;
-    t >= Math.floor(range.from / DAY) * DAY;
-    t -= DAY
-  ) {
+  // Dates as UTC midnights only to step through the calendar; each is a local date of the pool.
+  for (let t = Date.parse(lastDay); t >= Date.parse(firstDay); t -= DAY) {
     const key = new Date(t).toISOString().slice(0, 10);
     const entry = days.get(key);
     series.push({

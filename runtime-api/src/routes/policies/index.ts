@@ -1,7 +1,12 @@
 // Policies (admin): drafts, validation, immutable published versions.
 import { validate, type Policy } from '@poolflow/engine';
 import type { FastifyInstance } from 'fastify';
-import { requirePolicyEditor } from '../../access.js';
+import {
+  departmentForNew,
+  departmentScope,
+  requirePolicyAccess,
+  requirePolicyEditor,
+} from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
 
 interface PolicyRow {
@@ -10,6 +15,7 @@ interface PolicyRow {
   draft: Policy;
   latest_version: number;
   updated_at: Date;
+  department_id: string | null;
 }
 
 const documentBody = {
@@ -19,12 +25,22 @@ const documentBody = {
   properties: { document: { type: 'object' } },
 };
 
+// Admins may place a new policy in a department; a department admin's always goes to their own.
+const createBody = {
+  ...documentBody,
+  properties: {
+    ...documentBody.properties,
+    departmentId: { type: ['string', 'null'], pattern: '^[a-z0-9][a-z0-9-]{0,62}$' },
+  },
+};
+
 function summary(row: PolicyRow) {
   return {
     id: row.id,
     name: row.name,
     latestVersion: row.latest_version,
     updatedAt: row.updated_at.toISOString(),
+    departmentId: row.department_id,
   };
 }
 
@@ -52,16 +68,25 @@ export default function policyRoutes(app: FastifyInstance): void {
     }
   });
 
-  app.get('/api/policies', { schema: { tags: ['policies'] } }, async () => {
-    const rows = (await app.db('policies').orderBy('id')) as PolicyRow[];
+  app.get('/api/policies', { schema: { tags: ['policies'] } }, async (request) => {
+    const query = app.db('policies').orderBy('id');
+    const scope = departmentScope(request.actor);
+    if (scope !== undefined) query.where({ department_id: scope });
+    const rows = (await query) as PolicyRow[];
     return { items: rows.map(summary) };
   });
 
-  app.post<{ Body: { document: Policy } }>(
+  app.post<{ Body: { document: Policy; departmentId?: string | null } }>(
     '/api/policies',
-    { schema: { tags: ['policies'], body: documentBody } },
+    { schema: { tags: ['policies'], body: createBody } },
     async (request, reply) => {
       const { document } = request.body;
+      const departmentId = await departmentForNew(
+        app.db,
+        request.actor,
+        request.body.departmentId,
+        '/body/departmentId',
+      );
       assertValid(document);
       const exists = (await app.db('policies').where({ id: document.id }).first('id')) as unknown;
       if (exists) throw RuntimeError.invalid('/document/id', `policy ${document.id} exists`);
@@ -69,6 +94,7 @@ export default function policyRoutes(app: FastifyInstance): void {
         id: document.id,
         name: JSON.stringify(document.name),
         draft: JSON.stringify(document),
+        department_id: departmentId,
       });
       const row = (await app.db('policies').where({ id: document.id }).first()) as PolicyRow;
       return reply.status(201).send({ ...summary(row), draft: row.draft });
@@ -79,6 +105,7 @@ export default function policyRoutes(app: FastifyInstance): void {
     '/api/policies/:id',
     { schema: { tags: ['policies'] } },
     async (request) => {
+      await requirePolicyAccess(app.db, request, request.params.id);
       const row = (await app.db('policies').where({ id: request.params.id }).first()) as
         PolicyRow | undefined;
       if (!row) throw RuntimeError.notFound(`policy ${request.params.id}`);
@@ -91,6 +118,7 @@ export default function policyRoutes(app: FastifyInstance): void {
     '/api/policies/:id/draft',
     { schema: { tags: ['policies'], body: documentBody } },
     async (request) => {
+      await requirePolicyAccess(app.db, request, request.params.id);
       const { document } = request.body;
       if (document.id !== request.params.id)
         throw RuntimeError.invalid('/document/id', `must be ${request.params.id}`);
@@ -127,6 +155,7 @@ export default function policyRoutes(app: FastifyInstance): void {
       },
     },
     async (request) => {
+      await requirePolicyAccess(app.db, request, request.params.id);
       const message = request.body?.message ?? '';
       const force = request.body?.force === true;
       // Overriding the policy's own specs needs a reason someone can read later in the history.
@@ -150,7 +179,10 @@ export default function policyRoutes(app: FastifyInstance): void {
         response: { 200: { $ref: 'api.schema.json#/definitions/policyVersionList' } },
       },
     },
-    async (request) => ({ items: await app.policies.versions(request.params.id) }),
+    async (request) => {
+      await requirePolicyAccess(app.db, request, request.params.id);
+      return { items: await app.policies.versions(request.params.id) };
+    },
   );
 
   app.get<{ Params: { id: string; v: number } }>(
@@ -162,6 +194,9 @@ export default function policyRoutes(app: FastifyInstance): void {
         response: { 200: { $ref: 'api.schema.json#/definitions/policyVersion' } },
       },
     },
-    (request) => app.policies.version(request.params.id, request.params.v),
+    async (request) => {
+      await requirePolicyAccess(app.db, request, request.params.id);
+      return app.policies.version(request.params.id, request.params.v);
+    },
   );
 }

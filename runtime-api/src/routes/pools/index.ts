@@ -1,8 +1,17 @@
-// Pools: create (admin) with members and a published policy version, list the pools one may see, read one.
+// Pools: create (admins, department admins in their department) from a published policy version with
+// members, list the pools one may see with their counts, read one, change its settings.
 import type { FastifyInstance } from 'fastify';
 import type { PoolRow } from '../../db/rows.js';
 import { RuntimeError } from '../../runtime.error.js';
-import { mayAdminister, requirePoolRole, requireRole } from '../../access.js';
+import {
+  departmentForNew,
+  mayAdminister,
+  mayAdministerDepartment,
+  requirePoolAdministrator,
+  requirePoolRole,
+} from '../../access.js';
+import { DEFAULT_TIME_ZONE, isTimeZone } from '../../services/time-zone.js';
+import poolMemberRoutes, { poolReply, type Pool } from './members.js';
 
 interface PoolCreate {
   key: string;
@@ -10,27 +19,21 @@ interface PoolCreate {
   policyId: string;
   policyVersion?: number;
   distribution?: PoolRow['distribution'];
+  timeZone?: string;
+  departmentId?: string | null;
   members?: { userId: string; role?: 'member' | 'admin'; capacity?: number }[];
 }
 
-async function poolReply(app: FastifyInstance, pool: PoolRow) {
-  const members = (await app
-    .db('pool_members')
-    .where({ pool_key: pool.key })
-    .orderBy('user_id')) as {
-    user_id: string;
-    role: string;
-    capacity: number | null;
-  }[];
-  return {
-    id: pool.key,
-    key: pool.key,
-    name: pool.name,
-    policyId: pool.policy_id,
-    policyVersion: pool.policy_version,
-    distribution: pool.distribution,
-    members: members.map((m) => ({ userId: m.user_id, role: m.role, capacity: m.capacity })),
-  };
+interface PoolPatch {
+  name?: { en: string; zh?: string };
+  distribution?: PoolRow['distribution'];
+  timeZone?: string;
+  policyVersion?: number;
+}
+
+function checkTimeZone(zone: string | undefined, path: string): void {
+  if (zone !== undefined && !isTimeZone(zone))
+    throw RuntimeError.invalid(path, `${zone} is not an IANA time zone (e.g. Asia/Shanghai)`);
 }
 
 export default function poolRoutes(app: FastifyInstance): void {
@@ -44,18 +47,26 @@ export default function poolRoutes(app: FastifyInstance): void {
       },
     },
     async (request, reply) => {
-      if (!mayAdminister(request.actor)) throw RuntimeError.forbidden('this needs the admin role');
       const body = request.body;
+      const departmentId = await departmentForNew(
+        app.db,
+        request.actor,
+        body.departmentId,
+        '/body/departmentId',
+      );
+      checkTimeZone(body.timeZone, '/body/timeZone');
       const pool = await app.db.transaction(async (trx) => {
         if (await trx('pools').where({ key: body.key }).first('key')) {
           throw RuntimeError.invalid('/key', `pool ${body.key} exists`);
         }
-        const version =
-          body.policyVersion ??
-          (
-            (await trx('policies').where({ id: body.policyId }).first('latest_version')) as
-              { latest_version: number } | undefined
-          )?.latest_version;
+        const policy = (await trx('policies')
+          .where({ id: body.policyId })
+          .first('latest_version', 'department_id')) as
+          { latest_version: number; department_id: string | null } | undefined;
+        // A department admin builds pools from their department's policies only.
+        if (policy && !mayAdministerDepartment(request.actor, policy.department_id))
+          throw RuntimeError.forbidden(`policy ${body.policyId} belongs to another department`);
+        const version = body.policyVersion ?? policy?.latest_version;
         const published = version
           ? ((await trx('policy_versions')
               .where({ policy_id: body.policyId, version })
@@ -70,7 +81,10 @@ export default function poolRoutes(app: FastifyInstance): void {
         const members = body.members ?? [];
         if (members.length > 0) {
           const ids = members.map((m) => m.userId);
-          const known = (await trx('users').whereIn('id', ids).pluck('id')) as string[];
+          const users = trx('users').whereIn('id', ids);
+          // Users of other departments do not exist for a department admin.
+          if (!mayAdminister(request.actor)) users.where({ department_id: departmentId });
+          const known = (await users.pluck('id')) as string[];
           const missing = ids.findIndex((id) => !known.includes(id));
           if (missing >= 0)
             throw RuntimeError.invalid(
@@ -78,14 +92,15 @@ export default function poolRoutes(app: FastifyInstance): void {
               `user ${ids[missing]} does not exist`,
             );
         }
-        const row = {
+        await trx('pools').insert({
           key: body.key,
           name: JSON.stringify(body.name),
           policy_id: body.policyId,
           policy_version: version,
           distribution: body.distribution ?? 'manual',
-        };
-        await trx('pools').insert(row);
+          time_zone: body.timeZone ?? DEFAULT_TIME_ZONE,
+          department_id: departmentId,
+        });
         if (members.length > 0) {
           await trx('pool_members').insert(
             members.map((m) => ({
@@ -96,23 +111,29 @@ export default function poolRoutes(app: FastifyInstance): void {
             })),
           );
         }
-        return (await trx('pools').where({ key: body.key }).first()) as PoolRow;
+        return (await trx('pools').where({ key: body.key }).first()) as Pool;
       });
       return reply.status(201).send(await poolReply(app, pool));
     },
   );
 
-  app.get('/api/pools', { schema: { tags: ['pools'] } }, async (request) => {
-    const query = app.db('pools').orderBy('key');
-    if (!mayAdminister(request.actor)) {
-      query.whereIn(
-        'key',
-        app.db('pool_members').where({ user_id: request.actor.id }).select('pool_key'),
-      );
-    }
-    const pools = (await query) as PoolRow[];
-    return { items: await Promise.all(pools.map((p) => poolReply(app, p))) };
-  });
+  // Admins see every pool; others the pools they belong to, department admins their department's too.
+  app.get(
+    '/api/pools',
+    {
+      schema: {
+        tags: ['pools'],
+        response: { 200: { $ref: 'api.schema.json#/definitions/poolList' } },
+      },
+    },
+    async (request) => {
+      const query = app.db('pools').orderBy('key');
+      if (!mayAdminister(request.actor))
+        query.whereIn('key', Object.keys(request.actor.poolRoles ?? {}));
+      const pools = (await query) as Pool[];
+      return { items: await Promise.all(pools.map((p) => poolReply(app, p))) };
+    },
+  );
 
   app.get<{ Params: { pool: string } }>(
     '/api/pools/:pool',
@@ -125,38 +146,30 @@ export default function poolRoutes(app: FastifyInstance): void {
     },
     async (request) => {
       await requirePoolRole(app, request, request.params.pool, 'member');
-      return poolReply(app, await app.records.pool(request.params.pool));
+      return poolReply(app, (await app.records.pool(request.params.pool)) as Pool);
     },
   );
 
-  // Moves a pool to another published version: new records start on it, running ones stay on theirs.
-  app.patch<{
-    Params: { pool: string };
-    Body: { policyVersion?: number; distribution?: PoolRow['distribution'] };
-  }>(
+  // Distribution is the pool's managers' call; its name, time zone and version belong to the admins of
+  // its department. A new version applies to new records; running ones move by an upgrade.
+  app.patch<{ Params: { pool: string }; Body: PoolPatch }>(
     '/api/pools/:pool',
     {
       schema: {
         tags: ['pools'],
         params: { $ref: 'api.schema.json#/definitions/poolKeyParams' },
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          minProperties: 1,
-          properties: {
-            policyVersion: { type: 'integer', minimum: 1, maximum: 2147483647 },
-            distribution: { type: 'string', enum: ['manual', 'roundRobin', 'leastLoaded'] },
-          },
-        },
+        body: { $ref: 'api.schema.json#/definitions/poolPatch' },
         response: { 200: { $ref: 'api.schema.json#/definitions/pool' } },
       },
     },
     async (request) => {
-      const { policyVersion, distribution } = request.body;
-      // Moving a pool to another policy version is an admin's call; its distribution, the pool's managers'.
-      if (policyVersion !== undefined) requireRole(request, 'admin');
-      else await requirePoolRole(app, request, request.params.pool, 'manager');
-      const pool = await app.records.pool(request.params.pool);
+      const { name, distribution, timeZone, policyVersion } = request.body;
+      const key = request.params.pool;
+      if (name !== undefined || timeZone !== undefined || policyVersion !== undefined)
+        await requirePoolAdministrator(app, request, key);
+      else await requirePoolRole(app, request, key, 'manager');
+      checkTimeZone(timeZone, '/body/timeZone');
+      const pool = await app.records.pool(key);
       if (policyVersion !== undefined) {
         const published = (await app
           .db('policy_versions')
@@ -171,12 +184,16 @@ export default function poolRoutes(app: FastifyInstance): void {
       }
       await app
         .db('pools')
-        .where({ key: pool.key })
+        .where({ key })
         .update({
           ...(policyVersion !== undefined ? { policy_version: policyVersion } : {}),
           ...(distribution !== undefined ? { distribution } : {}),
+          ...(name !== undefined ? { name: JSON.stringify(name) } : {}),
+          ...(timeZone !== undefined ? { time_zone: timeZone } : {}),
         });
-      return poolReply(app, await app.records.pool(pool.key));
+      return poolReply(app, (await app.records.pool(key)) as Pool);
     },
   );
+
+  poolMemberRoutes(app);
 }

@@ -1,43 +1,71 @@
-// Users: admins list, create, edit, disable them and reset passwords; anyone logged in reads themselves.
-// Replies never carry hashes.
+// Users: admins list, create and edit everyone; department admins the users of their own department
+// (never an admin, never into another department); anyone logged in reads themselves. No hashes in replies.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type {} from '@fastify/swagger';
-import { requireRole } from '../../access.js';
+import {
+  assertMayGrant,
+  departmentForNew,
+  departmentScope,
+  requireDepartment,
+  requireUserAccess,
+} from '../../access.js';
+import { RuntimeError } from '../../runtime.error.js';
 import type { UserPatch } from '../../services/auth.service.js';
 
 interface UserCreate {
   username: string;
   password: string;
   displayName?: string;
-  roles?: ('admin' | 'manager' | 'member')[];
+  roles?: string[];
   attributes?: Record<string, unknown>;
+  departmentId?: string | null;
+}
+
+interface UserQuery {
+  q?: string;
+  departmentId?: string;
+  limit?: number;
 }
 
 const user = { $ref: 'api.schema.json#/definitions/user' };
 
 // Checked before body validation, so a member learns nothing about the body an admin would send.
-const adminOnly = (request: FastifyRequest): Promise<void> => {
-  requireRole(request, 'admin');
+const administrators = (request: FastifyRequest): Promise<void> => {
+  if (departmentScope(request.actor) === null)
+    throw RuntimeError.forbidden('this needs the admin or departmentAdmin role');
   return Promise.resolve();
 };
 
 export default function userRoutes(app: FastifyInstance): void {
-  app.get(
+  app.get<{ Querystring: UserQuery }>(
     '/api/users',
     {
-      preValidation: adminOnly,
+      preValidation: administrators,
       schema: {
         tags: ['users'],
+        querystring: { $ref: 'api.schema.json#/definitions/userQuery' },
         response: { 200: { $ref: 'api.schema.json#/definitions/userList' } },
       },
     },
-    async () => ({ items: await app.auth.listUsers() }),
+    async (request) => {
+      const scope = departmentScope(request.actor);
+      const { q, departmentId, limit } = request.query;
+      // A department admin lists their own department whatever they ask for.
+      const department = scope ?? departmentId;
+      return {
+        items: await app.auth.listUsers({
+          ...(q ? { q } : {}),
+          ...(department !== undefined ? { departmentId: department } : {}),
+          limit: limit ?? 1000,
+        }),
+      };
+    },
   );
 
   app.post<{ Body: UserCreate }>(
     '/api/users',
     {
-      preValidation: adminOnly,
+      preValidation: administrators,
       schema: {
         tags: ['users'],
         body: { $ref: 'api.schema.json#/definitions/userCreate' },
@@ -46,12 +74,20 @@ export default function userRoutes(app: FastifyInstance): void {
     },
     async (request, reply) => {
       const { username, password, displayName, roles, attributes } = request.body;
+      assertMayGrant(request.actor, roles);
+      const departmentId = await departmentForNew(
+        app.db,
+        request.actor,
+        request.body.departmentId,
+        '/body/departmentId',
+      );
       const created = await app.auth.createUser({
         username,
         password,
         displayName,
         roles: roles ?? ['member'],
         attributes: attributes ?? {},
+        departmentId,
       });
       return reply.status(201).send(created);
     },
@@ -61,7 +97,7 @@ export default function userRoutes(app: FastifyInstance): void {
   app.patch<{ Params: { id: string }; Body: UserPatch }>(
     '/api/users/:id',
     {
-      preValidation: adminOnly,
+      preValidation: administrators,
       schema: {
         tags: ['users'],
         params: {
@@ -73,12 +109,27 @@ export default function userRoutes(app: FastifyInstance): void {
         response: { 200: user },
       },
     },
-    async (request) =>
-      app.auth.updateUser(
+    async (request) => {
+      const { departmentId, roles } = request.body;
+      await requireUserAccess(app.db, request, request.params.id);
+      assertMayGrant(request.actor, roles);
+      if (departmentId !== undefined) {
+        if (
+          departmentScope(request.actor) !== undefined &&
+          departmentId !== request.actor.departmentId
+        )
+          throw RuntimeError.forbidden(
+            'a department admin cannot move users to another department',
+          );
+        if (departmentId !== null)
+          await requireDepartment(app.db, departmentId, '/body/departmentId');
+      }
+      return app.auth.updateUser(
         { id: request.actor.id, tokenHash: request.tokenHash },
         request.params.id,
         request.body,
-      ),
+      );
+    },
   );
 
   app.get('/api/me', { schema: { tags: ['users'], response: { 200: user } } }, async (request) =>
