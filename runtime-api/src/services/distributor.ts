@@ -8,8 +8,7 @@ import type { PoolRow, RecordRow } from '../db/rows.js';
 import type { Clock } from './clock.js';
 import type { PolicyStore } from './policy-store.js';
 import type { Actor, RecordService } from './record.service.js';
-
-const DAY = 86_400_000;
+import { DEFAULT_TIME_ZONE, localDay } from './time-zone.js';
 
 interface Member {
   user_id: string;
@@ -80,6 +79,9 @@ const RECORD_REFUSALS = new Set([
   'POOL_ERR_NOT_FOUND',
 ]);
 
+/** The member can take no more records today or at all (the policy's limits). */
+const MEMBER_LIMITS = new Set(['POOL_ERR_CLAIM_LIMIT', 'POOL_ERR_DAILY_LIMIT']);
+
 const SYSTEM: Actor = { id: 'system:distributor', roles: ['manager'], attributes: {} };
 
 export class Distributor {
@@ -110,13 +112,20 @@ export class Distributor {
       if (rows.length === 0) continue;
       const now = await this.clock.now(this.db);
       // Read once per pool and kept up to date as records are handed out.
-      const members = await this.members(pool.key, now);
+      const zone = (pool as PoolRow & { time_zone?: string }).time_zone ?? DEFAULT_TIME_ZONE;
+      const members = await this.members(pool.key, localDay(now, zone).start);
+      // Members refused for a limit of theirs in this run: not tried again until the next.
+      const full = new Set<string>();
       for (const row of rows) {
         const compiled = await this.policies.get(row.policy_id, row.policy_version);
-        for (const member of rankMembers(pool.distribution, members, row, compiled, now)) {
+        const ranked = rankMembers(pool.distribution, members, row, compiled, now);
+        for (const member of ranked.filter((m) => !full.has(m.user_id))) {
           const outcome = await this.assign(pool.key, row.id, member.user_id);
           if (outcome === 'record-refused') break;
-          if (outcome === 'member-refused') continue;
+          if (outcome !== 'assigned') {
+            if (outcome === 'member-full') full.add(member.user_id);
+            continue;
+          }
           member.owned++;
           member.today = (member.today ?? 0) + 1;
           member.last_assigned_at = new Date(now);
@@ -136,27 +145,33 @@ export class Distributor {
     poolKey: string,
     recordId: string,
     userId: string,
-  ): Promise<'assigned' | 'record-refused' | 'member-refused'> {
+  ): Promise<'assigned' | 'record-refused' | 'member-refused' | 'member-full'> {
     try {
       await this.records.send(poolKey, recordId, { type: 'ASSIGN', payload: { userId } }, SYSTEM, {
         authorize: (row) => {
           if (!row.pooled)
             throw new EngineError('POOL_ERR_TAKEN', 'the record is not in the pool any more');
         },
+        // Checked again with the member locked: another run (another process) may have given them one.
+        assigneeClaims: true,
       });
       return 'assigned';
     } catch (e) {
       // RuntimeError is an EngineError too (a record gone is POOL_ERR_NOT_FOUND).
       if (e instanceof EngineError && RECORD_REFUSALS.has(e.code)) return 'record-refused';
+      if (e instanceof EngineError && MEMBER_LIMITS.has(e.code)) return 'member-full';
       // The member was refused (left the pool meanwhile, or a rule of the step): try the next one.
       if (e instanceof EngineError) return 'member-refused';
       throw e;
     }
   }
 
-  /** The pool's members with what they own and what they took today (claimed, or given by distribution). */
-  private async members(poolKey: string, now: number): Promise<Member[]> {
-    const dayStart = new Date(Math.floor(now / DAY) * DAY);
+  /**
+   * The pool's members with what they own and what they took today, from the pool's local midnight
+   * (claimed, or given by distribution).
+   */
+  private async members(poolKey: string, dayStartMs: number): Promise<Member[]> {
+    const dayStart = new Date(dayStartMs);
     const rows = await this.db.raw<{ rows: Member[] }>(
       `SELECT m.user_id, m.capacity, m.last_assigned_at, u.roles, u.attributes,
               (SELECT count(*)::int FROM records r WHERE r.pool_key = m.pool_key AND r.owner_id = m.user_id AND NOT r.done) AS owned,
