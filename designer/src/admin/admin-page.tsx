@@ -29,7 +29,9 @@ export function AdminPage(props: { me: User; section: string; pool?: string | un
         <h1>{t('admin')}</h1>
         <AdminNav user={props.me} section={section} />
       </div>
-      {section === 'users' && <UsersPage admin={admin} departments={departments} />}
+      {section === 'users' && (
+        <UsersPage admin={admin} departments={departments} meId={props.me.id} />
+      )}
       {section === 'departments' && departments && (
         <DepartmentsPage departments={departments} users={users} onChanged={reload} />
       )}

@@ -23,9 +23,13 @@ export function PoolMembers(props: { pool: AdminPool; users: AdminUser[]; onChan
   const [error, setError] = useState<string | null>(null);
   const [formKey, setFormKey] = useState(0);
   const byId = new Map(users.map((u) => [u.id, u]));
-  const candidates = users.filter(
-    (u) => !u.disabled && !pool.members.some((m) => m.userId === u.id),
-  );
+  // Users of the pool's own department are offered first.
+  const candidates = users
+    .filter((u) => !u.disabled && !pool.members.some((m) => m.userId === u.id))
+    .sort(
+      (a, b) =>
+        Number(b.departmentId === pool.departmentId) - Number(a.departmentId === pool.departmentId),
+    );
   const schema: RJSFSchema = {
     type: 'object',
     required: ['userId', 'role'],
@@ -46,7 +50,6 @@ export function PoolMembers(props: { pool: AdminPool; users: AdminUser[]; onChan
       capacity: {
         type: 'integer',
         title: t('adminCapacity'),
-        description: t('adminCapacityHint'),
         minimum: 0,
         maximum: 2147483647,
       },
@@ -111,7 +114,10 @@ export function PoolMembers(props: { pool: AdminPool; users: AdminUser[]; onChan
         <AdminForm<MemberForm>
           key={`${formKey}-${candidates.length}`}
           schema={schema}
-          uiSchema={{ 'ui:classNames': 'inline-fields' }}
+          uiSchema={{
+            'ui:classNames': 'inline-fields',
+            capacity: { 'ui:placeholder': t('adminCapacityHint') },
+          }}
           initial={{ role: 'member' }}
           testId="member-form"
           submitLabel={t('adminAdd')}

@@ -48,6 +48,9 @@ export function PoolsPage(props: {
           </h2>
           <p className="muted">
             {t('poolRunsPolicy', { policy: open.policyId, version: open.policyVersion })}
+            {open.departmentId &&
+              ` · ${departmentLabel(props.departments, open.departmentId, lang)}`}
+            {` · ${open.timeZone ?? DEFAULT_TIME_ZONE}`}
           </p>
           <PoolMembers pool={open} users={props.users} onChanged={reload} />
         </div>

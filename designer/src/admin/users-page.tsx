@@ -28,7 +28,12 @@ function attributesText(attributes: Record<string, unknown>): string {
     .join(', ');
 }
 
-export function UsersPage(props: { admin: boolean; departments: Department[] | null }) {
+export function UsersPage(props: {
+  admin: boolean;
+  departments: Department[] | null;
+  /** The signed-in user, who cannot disable themselves (it would lock them out). */
+  meId?: string;
+}) {
   const { t, lang } = useI18n();
   const [users, setUsers] = useState<AdminUser[] | null>(null);
   const [query, setQuery] = useState('');
@@ -135,14 +140,16 @@ export function UsersPage(props: { admin: boolean; departments: Department[] | n
                   >
                     {t('adminResetPassword')}
                   </button>
-                  <button
-                    type="button"
-                    className={u.disabled ? 'btn small' : 'btn small danger'}
-                    data-testid={`user-toggle-${u.username}`}
-                    onClick={() => toggle(u)}
-                  >
-                    {u.disabled ? t('adminEnable') : t('adminDisable')}
-                  </button>
+                  {u.id !== props.meId && (
+                    <button
+                      type="button"
+                      className={u.disabled ? 'btn small' : 'btn small danger'}
+                      data-testid={`user-toggle-${u.username}`}
+                      onClick={() => toggle(u)}
+                    >
+                      {u.disabled ? t('adminEnable') : t('adminDisable')}
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}
