@@ -47,8 +47,12 @@ describe.each(backends)('pool time zones (%s)', (backend) => {
   beforeAll(async () => {
     t = await build(backend);
     ({ tokens, ids } = await createUsers(t, ['alice']));
-    const document = { ...template('crm-customer-pool'), id: 'one-a-day' };
-    document['claim'] = { ...(document['claim'] as object), maxPerDay: 1 };
+    const crm = template('crm-customer-pool');
+    const document = {
+      ...crm,
+      id: 'one-a-day',
+      claim: { ...(crm['claim'] as object), maxPerDay: 1 },
+    };
     expect((await call(t.app, t.adminToken, 'POST', '/api/policies', { document })).status).toBe(
       201,
     );
