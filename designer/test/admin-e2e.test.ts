@@ -1,7 +1,8 @@
 // End to end in Debian's Chromium: the admin creates a department, a department admin and two reps
-// with seniority, and a pool from a published CRM policy with members and a manager, all in the
-// administration pages; the senior rep then logs in and works in that pool, and the department admin
-// sees Users and Pools of their department but not Departments.
+// with seniority, resets a password, and creates a pool from a published CRM policy with members and
+// a manager, all in the administration pages; the senior rep then logs in with the new password and
+// works in that pool, and the department admin sees Users and Pools of their department but not
+// Departments.
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -106,6 +107,11 @@ describe('administration pages in Chromium', () => {
         seniority: 'junior',
       });
       await expect.poll(() => page.getByTestId('user-row-li.na').textContent()).toContain('senior');
+      // An admin's password reset: the rep logs in with the new one below.
+      await page.getByTestId('user-password-li.na').click();
+      await field(page.getByTestId('password-form'), 'password').fill('li.na-new-password');
+      await page.getByTestId('password-form-submit').click();
+      await page.getByTestId('admin-notice').waitFor();
       await page.getByTestId('user-search').fill('chen');
       await expect.poll(() => page.getByTestId('user-table').locator('tbody tr').count()).toBe(1);
 
@@ -168,7 +174,7 @@ describe('administration pages in Chromium', () => {
 
       // The senior rep logs in and lands in the pool.
       const member = await session.browser.newPage({ viewport: { width: 1440, height: 900 } });
-      await logInAs(member, runtime.url, 'li.na', 'li.na-password');
+      await logInAs(member, runtime.url, 'li.na', 'li.na-new-password');
       await member.getByTestId('pool-view').waitFor();
       const picker = member.getByTestId('pool-picker');
       expect(await picker.locator('option:checked').textContent()).toBe('Sales East');
