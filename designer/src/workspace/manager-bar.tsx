@@ -1,8 +1,9 @@
 // Manager tools over the pool view: assign the checked records to someone, and the pool's
-// distribution setting (manual, round robin, least loaded) with "distribute now".
+// distribution setting (manual, round robin, least loaded) with "distribute now", confirmed with the count.
 import { useState } from 'react';
 import { distributeNow, setDistribution, type Distribution } from '../api/pools.api.js';
 import { assignBulk } from '../api/records.api.js';
+import { getStats } from '../api/stats.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useWorkspace } from './workspace-context.js';
 
@@ -86,10 +87,19 @@ export function BulkAssignBar(props: {
 
 const DISTRIBUTIONS: Distribution[] = ['manual', 'roundRobin', 'leastLoaded'];
 
-export function DistributionSetting({ onNotice }: { onNotice: (text: string) => void }) {
+export function DistributionSetting({
+  onNotice,
+  onDistributed,
+}: {
+  onNotice: (text: string) => void;
+  /** The list changed: records left the pool. */
+  onDistributed: () => void;
+}) {
   const { t } = useI18n();
   const { pool, admin, reload } = useWorkspace();
   const [busy, setBusy] = useState(false);
+  // The pooled count the manager is asked to confirm (null: not asking).
+  const [confirming, setConfirming] = useState<number | null>(null);
   const change = async (next: Distribution) => {
     setBusy(true);
     try {
@@ -102,11 +112,32 @@ export function DistributionSetting({ onNotice }: { onNotice: (text: string) => 
       setBusy(false);
     }
   };
+  // Every pooled record gets an owner at once: say how many first.
+  const ask = async () => {
+    setBusy(true);
+    try {
+      const to = new Date();
+      const from = new Date(to.getTime() - 86_400_000);
+      const { pooledNow } = await getStats(
+        pool.key,
+        { from: from.toISOString(), to: to.toISOString() },
+        'industry',
+      );
+      if (pooledNow === 0) onNotice(t('distributeNone'));
+      else setConfirming(pooledNow);
+    } catch (e) {
+      onNotice((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
   const distribute = async () => {
     setBusy(true);
+    setConfirming(null);
     try {
       const { assigned } = await distributeNow(pool.key);
       onNotice(t('distributed', { count: assigned }));
+      onDistributed();
     } catch (e) {
       onNotice((e as Error).message);
     } finally {
@@ -131,16 +162,43 @@ export function DistributionSetting({ onNotice }: { onNotice: (text: string) => 
           ))}
         </select>
       </label>
-      {pool.distribution !== 'manual' && (
+      {pool.distribution !== 'manual' && confirming === null && (
         <button
           type="button"
           className="btn small"
           disabled={busy}
-          onClick={() => void distribute()}
+          onClick={() => void ask()}
           data-testid="distribute-now"
         >
           {t('distributeNow')}
         </button>
+      )}
+      {confirming !== null && (
+        <span className="distribute-confirm" role="alertdialog" data-testid="distribute-confirm">
+          <span>
+            {t('distributeConfirm', {
+              count: confirming,
+              mode: t(`distBy_${pool.distribution}`),
+            })}
+          </span>{' '}
+          <button
+            type="button"
+            className="btn small primary"
+            disabled={busy}
+            onClick={() => void distribute()}
+            data-testid="distribute-confirm-yes"
+          >
+            {t('distributeAssign')}
+          </button>{' '}
+          <button
+            type="button"
+            className="btn small link"
+            onClick={() => setConfirming(null)}
+            data-testid="distribute-confirm-cancel"
+          >
+            {t('cancel')}
+          </button>
+        </span>
       )}
     </div>
   );

@@ -130,7 +130,13 @@ export function PoolView() {
       </div>
       {manager && (
         <div className="manager-row">
-          <DistributionSetting onNotice={notice.show} />
+          <DistributionSetting
+            onNotice={notice.show}
+            onDistributed={() => {
+              setSelected([]);
+              setRefresh((r) => r + 1);
+            }}
+          />
           {selected.length > 0 && (
             <BulkAssignBar
               selected={selected}
