@@ -235,6 +235,27 @@ describe.each(backends)('departments (%s)', (backend) => {
     });
     expect(placed.status).toBe(403);
     expect(await count('policies')).toBe(policies);
+    // Rolling out a new version of their policy to their pool is theirs too; the other department's is not.
+    const v2 = await call(t.app, as('salesAdmin'), 'POST', '/api/policies/sales-crm/publish', {});
+    expect(v2.body.version).toBe(2);
+    const dryRun = { toVersion: 2, dryRun: true };
+    const preview = await call(
+      t.app,
+      as('salesAdmin'),
+      'POST',
+      '/api/pools/sales-pool/upgrade',
+      dryRun,
+    );
+    expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+    expect(preview.body.total).toBe(1);
+    const theirs = await call(
+      t.app,
+      as('supportAdmin'),
+      'POST',
+      '/api/pools/sales-pool/upgrade',
+      dryRun,
+    );
+    expect(theirs.status).toBe(403);
     // Members edit no policies at all.
     expect((await call(t.app, as('sam'), 'GET', '/api/policies')).status).toBe(403);
     // Admins place a policy in any department.
@@ -297,6 +318,13 @@ describe.each(backends)('departments (%s)', (backend) => {
       departmentId: 'support',
     });
     expect(elsewhere.status).toBe(403);
+    const powerless = await call(t.app, t.adminToken, 'POST', '/api/users', {
+      username: 'eve',
+      password: 'eve-password-123',
+      roles: ['departmentAdmin'],
+    });
+    expect(powerless.status).toBe(400);
+    expect(paths(powerless.body)).toEqual(['/body/departmentId']);
     expect(await count('users')).toBe(users + 1);
 
     const patch = (who: string, id: string, body: unknown) =>

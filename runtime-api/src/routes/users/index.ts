@@ -81,6 +81,9 @@ export default function userRoutes(app: FastifyInstance): void {
         request.body.departmentId,
         '/body/departmentId',
       );
+      // The role grants nothing without a department: refuse it rather than make a powerless admin.
+      if (roles?.includes('departmentAdmin') && departmentId === null)
+        throw RuntimeError.invalid('/body/departmentId', 'a departmentAdmin needs a department');
       const created = await app.auth.createUser({
         username,
         password,
