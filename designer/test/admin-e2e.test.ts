@@ -183,6 +183,8 @@ describe('administration pages in Chromium', () => {
       // The department admin administers users and pools, not departments.
       const lead = await session.browser.newPage({ viewport: { width: 1440, height: 900 } });
       await logInAs(lead, runtime.url, 'sales.lead', 'sales.lead-password');
+      // They design their department's policies too: they land on the policies and templates.
+      await lead.getByTestId('template-gallery').waitFor();
       await lead.getByTestId('nav-admin').click();
       await lead.getByTestId('user-row-li.na').waitFor();
       expect(await lead.getByTestId('admin-tab-departments').count()).toBe(0);

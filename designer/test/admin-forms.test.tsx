@@ -11,7 +11,7 @@ import { UsersPage } from '../src/admin/users-page.js';
 import type { AdminPool, AdminUser, Department } from '../src/api/admin.api.js';
 import { I18nProvider } from '../src/i18n/i18n.js';
 import type { Lang } from '../src/i18n/messages.js';
-import { parseRoute } from '../src/pages/use-hash-route.js';
+import { parseRoute, routeHash } from '../src/pages/use-hash-route.js';
 
 afterEach(() => {
   cleanup();
@@ -334,6 +334,11 @@ describe('admin routes and sections', () => {
       section: 'pools',
       pool: 'sales east',
     });
+    for (const route of [
+      { page: 'admin', section: 'departments' },
+      { page: 'admin', section: 'pools', pool: 'sales-east' },
+    ] as const)
+      expect(parseRoute(routeHash(route))).toEqual(route);
     const ids = (roles: string[]) => sectionsFor({ id: 'x', roles }).map((s) => s.id);
     expect(ids(['admin'])).toEqual(['users', 'departments', 'pools']);
     expect(ids(['departmentAdmin'])).toEqual(['users', 'pools']);
