@@ -86,6 +86,23 @@ describe('users page', () => {
     expect(screen.getByTestId('user-row-wang')).toBeTruthy();
   });
 
+  it('asks the runtime to search once the list is at its 1000-user cap', async () => {
+    const many = Array.from({ length: 1000 }, (_, i) => ({
+      ...users[0],
+      id: `u${i}`,
+      username: `rep${i}`,
+    }));
+    const calls = stubApi({ 'GET /api/users': { items: many } });
+    render(
+      <Ui>
+        <UsersPage admin departments={departments} />
+      </Ui>,
+    );
+    await screen.findByTestId('user-row-rep999');
+    fireEvent.change(screen.getByTestId('user-search'), { target: { value: 'Zhao Lei' } });
+    await waitFor(() => expect(calls.map((c) => c.url)).toContain('/api/users?q=Zhao%20Lei'));
+  });
+
   it('creates a user with roles, department and seniority; a short password is not sent', async () => {
     const calls = stubApi({ 'GET /api/users': { items: users }, 'POST /api/users': users[0] });
     render(

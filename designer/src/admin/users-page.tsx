@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import {
   departmentLabel,
   listUsers,
+  USER_LIST_LIMIT,
   updateUser,
   type AdminUser,
   type Department,
@@ -42,10 +43,19 @@ export function UsersPage(props: {
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
+  // The runtime sends at most USER_LIST_LIMIT users: past that, the search asks it (the list
+  // filters at once what it has, the runtime's answer follows).
+  const [searched, setSearched] = useState('');
   const reload = useCallback(() => {
-    listUsers().then(setUsers, (e: unknown) => setError(refusalText(e)));
-  }, []);
+    listUsers(searched).then(setUsers, (e: unknown) => setError(refusalText(e)));
+  }, [searched]);
   useEffect(reload, [reload]);
+  const capped = (users?.length ?? 0) >= USER_LIST_LIMIT;
+  useEffect(() => {
+    if (!capped && !searched) return;
+    const timer = setTimeout(() => setSearched(query), 300);
+    return () => clearTimeout(timer);
+  }, [query, capped, searched]);
   const shown = useMemo(() => searchUsers(users ?? [], query), [users, query]);
 
   const toggle = (user: AdminUser) => {

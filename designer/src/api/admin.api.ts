@@ -79,8 +79,13 @@ export interface MemberAdd {
 
 const pool = (key: string) => `/api/pools/${encodeURIComponent(key)}`;
 
-export async function listUsers(): Promise<AdminUser[]> {
-  return (await api<{ items: AdminUser[] }>('GET', '/api/users')).items;
+/** The runtime lists at most this many users per request (api.schema.json#/definitions/userQuery). */
+export const USER_LIST_LIMIT = 1000;
+
+/** Users by username; `q` is a part of the username or display name, searched by the runtime. */
+export async function listUsers(q?: string): Promise<AdminUser[]> {
+  const query = q?.trim() ? `?q=${encodeURIComponent(q.trim().slice(0, 100))}` : '';
+  return (await api<{ items: AdminUser[] }>('GET', `/api/users${query}`)).items;
 }
 
 export function createUser(body: UserCreate): Promise<AdminUser> {
