@@ -56,11 +56,12 @@ describe('policy -> graph', () => {
       (e) => e.source === 'owned' && e.target === 'owned',
     );
     expect(loops.map((e) => e.id).sort()).toEqual([
+      'owned:after:escalate:0',
       'owned:after:remind:0',
       'owned:on:ASSIGN:0',
       'owned:on:FOLLOW_UP:0',
     ]);
-    expect(loops.map((e) => e.loop).sort()).toEqual([0, 1, 2]);
+    expect(loops.map((e) => e.loop).sort()).toEqual([0, 1, 2, 3]);
     expect(loops.find((e) => e.ref.key === 'remind')?.internal).toBe(true);
   });
 

@@ -144,11 +144,11 @@ describe('rollout end to end', () => {
       await dialog.getByTestId('rollout-preview-button').click();
       const summary = dialog.getByTestId('rollout-summary');
       await summary.waitFor();
-      // Release (day 40 -> 55) and the reminder 7 days before it (day 33 -> 48) both move later.
+      // Release (day 40 -> 55), the reminder 7 days and the escalation 3 days before it all move later.
       expect(await summary.innerText()).toBe(
         [
           '1 running record moves from v1 to v2.',
-          'Their timers: 2 fall due later.',
+          'Their timers: 3 fall due later.',
           'No record falls due at once.',
         ].join('\n\n'),
       );

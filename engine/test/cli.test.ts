@@ -50,7 +50,7 @@ describe('poolflow validate', () => {
   it('reports a valid template with its size', async () => {
     const r = await run('validate', policyFile);
     expect(r.code).toBe(0);
-    expect(r.out).toBe(`${policyFile}: valid (6 states, 18 transitions)\n`);
+    expect(r.out).toBe(`${policyFile}: valid (6 states, 19 transitions)\n`);
     expect(r.err).toBe('');
   });
 
@@ -103,7 +103,7 @@ describe('poolflow simulate', () => {
     );
     expect(r.out).toMatch(/^\s+\+P30D\s+timer release\s+-\s+owned -> pool\s+-\s/m);
     expect(r.out).toMatch(/^4\s+\+P31D\s+CLAIM\s+bob\s+pool -> owned\s+bob\s.*expect ok$/m);
-    expect(r.out).toMatch(/^PASS {2}5 steps, 5 with expectations, all met · 2 timers fired/m);
+    expect(r.out).toMatch(/^PASS {2}5 steps, 5 with expectations, all met · 3 timers fired/m);
   });
 
   it('shows refused steps with their error code', async () => {

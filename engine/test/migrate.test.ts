@@ -95,25 +95,28 @@ describe('migrateSnapshot', () => {
       { type: remindKey, timerKey: remindKey, dueAt: before.timers[remindKey].dueAt },
       { entity, now: T0 + 33 * DAY },
     ).snapshot;
-    expect(Object.values(reminded.timers).map((t) => t.delay)).toEqual(['release']);
+    expect(Object.values(reminded.timers).map((t) => t.delay)).toEqual(['escalate', 'release']);
     // v2 reminds 20 days after entry (day 30, passed on day 35): it fired on day 33 and is not sent again.
     const v2 = version2((doc) => (doc.delays!['remind'] = { days: 20 }));
     const moved = migrateSnapshot(v1, v2, reminded, { entity, now: T0 + 35 * DAY });
-    expect(Object.values(moved.snapshot.timers).map((t) => t.delay)).toEqual(['release']);
+    expect(Object.values(moved.snapshot.timers).map((t) => t.delay)).toEqual([
+      'escalate',
+      'release',
+    ]);
     // A new timer whose time has passed is armed in the past: it falls due at once.
     const v3 = version2((doc) => {
       doc.version = 3;
-      doc.delays!['escalate'] = { days: 12 };
+      doc.delays!['overdue'] = { days: 12 };
       doc.machine.states['owned'].after = {
         ...doc.machine.states['owned'].after,
-        escalate: { target: 'pool', guard: 'isHard' }, // guarded: the reminder can still fire
+        overdue: { target: 'pool', guard: 'isHard' }, // guarded: the reminder can still fire
       };
     });
     const added = migrateSnapshot(v1, v3, reminded, { entity, now: T0 + 35 * DAY });
-    const escalate = Object.values(added.snapshot.timers).find((t) => t.delay === 'escalate');
-    expect(escalate?.dueAt).toBe(T0 + 22 * DAY);
+    const overdue = Object.values(added.snapshot.timers).find((t) => t.delay === 'overdue');
+    expect(overdue?.dueAt).toBe(T0 + 22 * DAY);
     expect(added.timerChanges).toContainEqual({
-      delay: 'escalate',
+      delay: 'overdue',
       before: null,
       after: T0 + 22 * DAY,
     });

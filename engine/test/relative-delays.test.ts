@@ -59,7 +59,7 @@ describe('relative delays', () => {
     });
     const crm45 = compile(withRelease('crm-customer-pool', 45));
     const first = start(crm45, { entity, now: T0, ownerId: 'alice' });
-    expect(dueDays(first.snapshot.timers)).toEqual({ remind: 38, release: 45 });
+    expect(dueDays(first.snapshot.timers)).toEqual({ remind: 38, escalate: 42, release: 45 });
   });
 
   it('CRM with a 45-day release reminds on day 38 and releases on day 45 in the simulator', () => {
@@ -100,7 +100,7 @@ describe('relative delays', () => {
       { type: 'FOLLOW_UP', payload: { channel: 'call', note: 'quote sent' } },
       { entity, user: { id: 'alice' }, now: T0 + 10 * DAY },
     );
-    expect(dueDays(next.snapshot.timers)).toEqual({ remind: 33, release: 40 });
+    expect(dueDays(next.snapshot.timers)).toEqual({ remind: 33, escalate: 37, release: 40 });
   });
 
   it('a reminder due before the entry is due at the entry; "after" counts forward', () => {
@@ -111,7 +111,12 @@ describe('relative delays', () => {
     if (owned?.after) owned.after['late'] = { actions: [] };
     const compiled = compile(policy);
     const first = start(compiled, { entity, now: T0, ownerId: 'alice' });
-    expect(dueDays(first.snapshot.timers)).toEqual({ remind: 0, release: 5, late: 0.5 });
+    expect(dueDays(first.snapshot.timers)).toEqual({
+      remind: 0,
+      escalate: 2,
+      release: 5,
+      late: 0.5,
+    });
   });
 
   it('timersOnEntry gives the snapshot keys and due times a step arms, without entry actions', () => {
@@ -120,7 +125,7 @@ describe('relative delays', () => {
     const at = T0 + 3 * DAY;
     const armed = timersOnEntry(crm, 'owned', { entity, instance: first.snapshot.instance }, at);
     expect(Object.keys(armed).sort()).toEqual(Object.keys(first.snapshot.timers).sort());
-    expect(dueDays(armed, at)).toEqual({ remind: 38, release: 45 });
+    expect(dueDays(armed, at)).toEqual({ remind: 38, escalate: 42, release: 45 });
     for (const [key, timer] of Object.entries(armed)) {
       expect(key).toBe(timerKeyOf(crm, 'owned', timer.delay));
       expect(timer.state).toBe('owned');

@@ -41,8 +41,12 @@ describe('start', () => {
   it('schedules the reminder and the release as absolute due times, never through XState', () => {
     const r = start(crm, { entity, now: T0, ownerId: 'alice', recordId: 'r1' });
     expect(r.record).toMatchObject({ state: 'owned', ownerId: 'alice', pooled: false });
-    expect(schedules(r.effects)).toEqual({ remind: T0 + 23 * DAY, release: T0 + 30 * DAY });
-    expect(r.effects.map((e) => e.key)).toEqual(['r1:1:0', 'r1:1:1', 'r1:1:2']);
+    expect(schedules(r.effects)).toEqual({
+      remind: T0 + 23 * DAY,
+      escalate: T0 + 27 * DAY,
+      release: T0 + 30 * DAY,
+    });
+    expect(r.effects.map((e) => e.key)).toEqual(['r1:1:0', 'r1:1:1', 'r1:1:2', 'r1:1:3']);
     expect(r.effects[0]).toMatchObject({ type: 'owner', from: null, to: 'alice' });
   });
 
@@ -67,7 +71,11 @@ describe('start', () => {
       r.effects
         .filter((e) => e.type === 'cancel')
         .map((e) => (e as unknown as Record<string, unknown>)['timerKey']),
-    ).toEqual(['xstate.after.remind.crm.owned', 'xstate.after.release.crm.owned']);
+    ).toEqual([
+      'xstate.after.remind.crm.owned',
+      'xstate.after.escalate.crm.owned',
+      'xstate.after.release.crm.owned',
+    ]);
   });
 });
 
@@ -81,7 +89,11 @@ describe('step', () => {
       { type: 'FOLLOW_UP', payload: { channel: 'call', note: 'quote' } },
       { entity, now: T0 + 10 * DAY, user: alice, recordId: 'r1' },
     );
-    expect(schedules(r.effects)).toEqual({ remind: T0 + 33 * DAY, release: T0 + 40 * DAY });
+    expect(schedules(r.effects)).toEqual({
+      remind: T0 + 33 * DAY,
+      escalate: T0 + 37 * DAY,
+      release: T0 + 40 * DAY,
+    });
     expect(r.effects.some((e) => e.type === 'cancel')).toBe(false);
     expect(r.snapshot.seq).toBe(2);
     expect(r.snapshot.instance.lastActivityAt).toBe(T0 + 10 * DAY);

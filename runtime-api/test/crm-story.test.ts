@@ -24,6 +24,7 @@ describe.each(backends)('CRM pool over HTTP (%s)', (backend) => {
     expect(created.body).toMatchObject({ state: 'owned', ownerId: ids['alice'], pooled: false });
     expect(created.body.timers.map((x: { delay: string }) => x.delay)).toEqual([
       'remind',
+      'escalate',
       'release',
     ]);
 
@@ -52,8 +53,17 @@ describe.each(backends)('CRM pool over HTTP (%s)', (backend) => {
     expect(inbox.body.items[0]).toMatchObject({ kind: 'reminder', recordId: id });
     expect(inbox.body.items[0].message.en).toContain('ACME Trading');
 
+    // Day 37, three days before the release: the pool's manager is told, the reps are not.
+    await call(app, adminToken, 'POST', '/api/clock/advance', { days: 3 });
+    expect((await call(app, tokens['carol'], 'GET', '/api/notifications')).body.items).toEqual([]);
+    await call(app, adminToken, 'POST', '/api/clock/advance', { days: 1 });
+    const managerInbox = await call(app, tokens['carol'], 'GET', '/api/notifications');
+    expect(managerInbox.body.items).toMatchObject([{ kind: 'escalation', recordId: id }]);
+    expect(managerInbox.body.items[0].message.en).toContain('ACME Trading goes to the public pool');
+    expect((await call(app, tokens['bob'], 'GET', '/api/notifications')).body.items).toEqual([]);
+
     // Day 40: released to the pool, phone masked for other reps.
-    await call(app, adminToken, 'POST', '/api/clock/advance', { days: 7 });
+    await call(app, adminToken, 'POST', '/api/clock/advance', { days: 3 });
     const pooled = await call(app, tokens['bob'], 'GET', `/api/pools/crm/records/${id}`);
     expect(pooled.body).toMatchObject({
       state: 'pool',
@@ -80,8 +90,15 @@ describe.each(backends)('CRM pool over HTTP (%s)', (backend) => {
     const history = await call(app, tokens['carol'], 'GET', `/api/pools/crm/records/${id}/history`);
     expect(
       history.body.items.map((h: { event: string; to: string }) => `${h.event}->${h.to}`),
-    ).toEqual(['CREATE->owned', 'FOLLOW_UP->owned', 'TIMER->owned', 'TIMER->pool', 'CLAIM->owned']);
-    const [create, follow, remind, release, claim] = history.body.items;
+    ).toEqual([
+      'CREATE->owned',
+      'FOLLOW_UP->owned',
+      'TIMER->owned',
+      'TIMER->owned',
+      'TIMER->pool',
+      'CLAIM->owned',
+    ]);
+    const [create, follow, remind, , release, claim] = history.body.items;
     expect(create.actorId).toBe(ids['alice']);
     expect(follow.actorId).toBe(ids['alice']);
     expect(remind.actorId).toBeNull();

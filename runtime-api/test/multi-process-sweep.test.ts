@@ -61,7 +61,7 @@ describe.skipIf(!url)(
       return { app, schema: rows[0].schema };
     };
 
-    /** Each record fired remind then release exactly once, and nothing is left to fire. */
+    /** Each record fired remind, escalate and release exactly once, and nothing is left to fire. */
     const expectEveryTimerFiredOnce = async (app: TestApp): Promise<void> => {
       const db = app.app.db;
       const fired = await db.raw<{ rows: { timer: string; rows: number; records: number }[] }>(
@@ -69,6 +69,7 @@ describe.skipIf(!url)(
        FROM history WHERE event_type = 'TIMER' GROUP BY 1 ORDER BY 1`,
       );
       expect(fired.rows).toEqual([
+        { timer: 'escalate', rows: RECORDS, records: RECORDS },
         { timer: 'release', rows: RECORDS, records: RECORDS },
         { timer: 'remind', rows: RECORDS, records: RECORDS },
       ]);
@@ -81,7 +82,7 @@ describe.skipIf(!url)(
         .select('state', 'seq')
         .count({ n: '*' })
         .groupBy('state', 'seq');
-      expect(states).toEqual([{ state: 'pool', seq: 3, n: RECORDS }]);
+      expect(states).toEqual([{ state: 'pool', seq: 4, n: RECORDS }]);
       expect(await db('notifications').where({ kind: 'reminder' }).count({ n: '*' })).toEqual([
         { n: RECORDS },
       ]);
@@ -92,7 +93,7 @@ describe.skipIf(!url)(
     it(`${both}: each timer fires exactly once`, async () => {
       const seeded = await seed();
       t = seeded.app;
-      expect(await t.app.db('timers').count({ n: '*' })).toEqual([{ n: 2 * RECORDS }]);
+      expect(await t.app.db('timers').count({ n: '*' })).toEqual([{ n: 3 * RECORDS }]);
       const workers = ['sweep-a', 'sweep-b'].map(
         (name) => new Worker(seeded.schema, name, { batch: 250, wait: true, parallel: 2 }),
       );
@@ -100,9 +101,9 @@ describe.skipIf(!url)(
       for (const w of workers) w.child.stdin.write('go\n');
       expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0]);
 
-      // Both took part, and between them fired remind and release once per record.
+      // Both took part, and between them fired remind, escalate and release once per record.
       for (const w of workers) expect(w.fired).toBeGreaterThan(0);
-      expect(workers.reduce((n, w) => n + (w.done?.fired ?? 0), 0)).toBe(2 * RECORDS);
+      expect(workers.reduce((n, w) => n + (w.done?.fired ?? 0), 0)).toBe(3 * RECORDS);
       await expectEveryTimerFiredOnce(t);
     }, 60_000);
 
@@ -125,7 +126,7 @@ describe.skipIf(!url)(
       const fresh = new Worker(seeded.schema, 'sweep-fresh', { batch: 250, wait: false });
       expect(await fresh.exited).toBe(0);
       expect(fresh.done?.fired).toBeGreaterThan(0);
-      expect(doomed.fired + (fresh.done?.fired ?? 0)).toBeLessThanOrEqual(2 * RECORDS);
+      expect(doomed.fired + (fresh.done?.fired ?? 0)).toBeLessThanOrEqual(3 * RECORDS);
       await expectEveryTimerFiredOnce(t);
     }, 60_000);
 
@@ -150,7 +151,7 @@ describe.skipIf(!url)(
       try {
         await Promise.all([a.started(), b.started()]);
         // Kill A once a fifth of the timers fired: both servers are sweeping then.
-        await within(60_000, fired, (n) => n >= (2 * RECORDS) / 5);
+        await within(60_000, fired, (n) => n >= (3 * RECORDS) / 5);
         // ... and while A holds a sweep transaction that has locked rows (it has a transaction id).
         const open = await within(
           30_000,
@@ -167,7 +168,7 @@ describe.skipIf(!url)(
         const atKill = await fired();
         expect(open).toBeGreaterThan(0);
         expect(await a.exited).toBeNull();
-        expect(atKill).toBeLessThan(2 * RECORDS);
+        expect(atKill).toBeLessThan(3 * RECORDS);
         // PostgreSQL rolls A's open batches back when its connections drop.
         await within(
           30_000,
@@ -188,13 +189,13 @@ describe.skipIf(!url)(
         );
         expect(left).toBe(0);
         console.log(
-          `kill -9 over ${RECORDS} records (${2 * RECORDS} timers), two servers x 2 sweep threads: ` +
+          `kill -9 over ${RECORDS} records (${3 * RECORDS} timers), two servers x 2 sweep threads: ` +
             `${atKill} fired before the kill (A had ${open} open sweep transactions), ${await fired()} in all, ${((Date.now() - started) / 1000).toFixed(1)} s`,
         );
       } finally {
         await Promise.all([a.stop(), b.stop()]);
       }
-      // 0 lost, 0 duplicated: one remind and one release history row per record, each record released once.
+      // 0 lost, 0 duplicated: one history row per timer and record, each record released once.
       await expectEveryTimerFiredOnce(t);
       const twice = await db.raw<{ rows: { n: number }[] }>(
         `SELECT count(*)::int AS n FROM (SELECT record_id FROM history WHERE event_type = 'TIMER'
@@ -261,9 +262,9 @@ describe.skipIf(!url)(
           threads.sweepAll(),
         ]);
         expect(second).toEqual({ fired: 0, stale: 0, records: 0, failed: 0 });
-        expect(total).toEqual({ fired: 2 * RECORDS, stale: 0, records: 2 * RECORDS, failed: 0 });
-        expect(batches.reduce((a, b) => a + b, 0)).toBe(2 * RECORDS);
-        expect(metrics.render()).toContain(`poolflow_timers_fired_total ${2 * RECORDS}`);
+        expect(total).toEqual({ fired: 3 * RECORDS, stale: 0, records: 3 * RECORDS, failed: 0 });
+        expect(batches.reduce((a, b) => a + b, 0)).toBe(3 * RECORDS);
+        expect(metrics.render()).toContain(`poolflow_timers_fired_total ${3 * RECORDS}`);
         await expectEveryTimerFiredOnce(t);
       } finally {
         await threads.close();
@@ -320,18 +321,18 @@ describe.skipIf(!url)(
       // Without the module the worker cannot compile the policy: its timers fail (retried in a minute),
       // no record is written.
       const bare = sweep([]);
-      expect(await bare.sweepAll()).toMatchObject({ fired: 0, failed: 40 });
+      expect(await bare.sweepAll()).toMatchObject({ fired: 0, failed: 60 });
       await bare.close();
       expect(await t.app.db('timers').whereNotNull('failed_at').count({ n: '*' })).toEqual([
-        { n: 40 },
+        { n: 60 },
       ]);
       const list = await call(t.app, t.adminToken, 'GET', '/api/timers/failed?pool=stamped');
       expect(list.body.items[0].error.message).toMatch(/stamp/);
-      expect(logged).toHaveLength(40);
+      expect(logged).toHaveLength(60);
       await t.app.clock.advance(t.app.db, 60_000);
       const withModule = sweep([stamp]);
       try {
-        expect(await withModule.sweepAll()).toMatchObject({ fired: 40, stale: 0, failed: 0 });
+        expect(await withModule.sweepAll()).toMatchObject({ fired: 60, stale: 0, failed: 0 });
       } finally {
         await withModule.close();
       }

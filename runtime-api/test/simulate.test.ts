@@ -42,6 +42,7 @@ describe.each(backends)('simulate (%s)', (backend) => {
     expect(moves).toEqual([
       'start->owned',
       'timer remind->owned',
+      'timer escalate->owned',
       'timer release->pool',
       'CLAIM->owned',
     ]);

@@ -78,8 +78,8 @@ describe.each(backends)('failed timers (%s)', (backend) => {
     const createdAt = Date.parse((await call(t.app, admin(), 'GET', '/api/clock')).body.now);
 
     const swept = await advance({ days: 31 });
-    // settle and release of 20 records, remind and release of 3; the bad record's settle failed.
-    expect(swept).toMatchObject({ fired: 20 * 2 + 3 * 2, failed: 1 });
+    // settle and release of 20 records, remind, escalate and release of 3; the bad record’s settle failed.
+    expect(swept).toMatchObject({ fired: 20 * 2 + 3 * 3, failed: 1 });
     for (const id of good) expect(await stateOf('wait', id)).toBe('pool');
     for (const id of crm) expect(await stateOf('crm', id)).toBe('pool');
     expect(await stateOf('wait', bad)).toBe('fresh');

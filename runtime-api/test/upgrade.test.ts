@@ -106,10 +106,11 @@ describe.each(backends)('pool upgrade (%s)', (backend) => {
         { fromVersion: 1, fromState: 'pool', toState: 'pool', records: 1 },
       ],
     });
-    // The release moves from day 40 to day 55, and the reminder with it (7 days before the release).
-    expect(res.body.timers).toEqual({ earlier: 0, later: 2, unchanged: 0, added: 0, removed: 0 });
+    // The release moves from day 40 to day 55, and the reminder and the escalation with it (7 and 3 days
+    // before the release).
+    expect(res.body.timers).toEqual({ earlier: 0, later: 3, unchanged: 0, added: 0, removed: 0 });
     const keep = await upgrade('keep', { toVersion: 2, dryRun: true, timers: 'keep' });
-    expect(keep.body.timers).toEqual({ earlier: 0, later: 0, unchanged: 2, added: 0, removed: 0 });
+    expect(keep.body.timers).toEqual({ earlier: 0, later: 0, unchanged: 3, added: 0, removed: 0 });
     expect(await count('history')).toBe(history);
     expect(await count('pool_upgrades')).toBe(0);
     expect((await call(t.app, admin(), 'GET', '/api/pools/crm')).body.policyVersion).toBe(1);

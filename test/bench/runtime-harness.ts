@@ -184,6 +184,7 @@ function engineShapes(compiled: CompiledPolicy, pooled: boolean): Record<string,
       );
     };
     fire('remind');
+    fire('escalate');
     if (pooled) fire('release');
     const snapshot: PoolSnapshot = result.snapshot;
     shapes.push({
