@@ -21,6 +21,20 @@ const keptPolicy = {
   },
 };
 
+/** Locked records (scored first) may go to nobody: only unlocked ones are eligible. */
+const lockedPolicy = {
+  ...keptPolicy,
+  id: 'locked-pool',
+  entity: {
+    schema: {
+      type: 'object',
+      properties: { name: { type: 'string' }, locked: { type: 'boolean' } },
+    },
+  },
+  score: { if: [{ var: 'entity.locked' }, 10, 0] },
+  claim: { eligible: { '!': { var: 'entity.locked' } } },
+};
+
 describe.each(backends)('distribution rules (%s)', (backend) => {
   let t: TestApp;
   const ids: Record<string, string> = {};
@@ -42,14 +56,20 @@ describe.each(backends)('distribution rules (%s)', (backend) => {
     });
     expect(policy.status, JSON.stringify(policy.body)).toBe(201);
     await call(t.app, t.adminToken, 'POST', '/api/policies/kept-pool/publish', {});
-    for (const [key, members] of [
-      ['limits', ['boss', 'amy', 'ben']],
-      ['race', ['boss', 'amy', 'ben', 'cat']],
+    const locked = await call(t.app, t.adminToken, 'POST', '/api/policies', {
+      document: lockedPolicy,
+    });
+    expect(locked.status, JSON.stringify(locked.body)).toBe(201);
+    await call(t.app, t.adminToken, 'POST', '/api/policies/locked-pool/publish', {});
+    for (const [key, members, policyId] of [
+      ['limits', ['boss', 'amy', 'ben'], 'kept-pool'],
+      ['race', ['boss', 'amy', 'ben', 'cat'], 'kept-pool'],
+      ['locked', ['boss', 'amy'], 'locked-pool'],
     ] as const) {
       const pool = await call(t.app, t.adminToken, 'POST', '/api/pools', {
         key,
         name: { en: key },
-        policyId: 'kept-pool',
+        policyId,
         members: members.map((m) => ({
           userId: ids[m],
           ...(m === 'boss' ? { role: 'admin' } : {}),
@@ -122,5 +142,24 @@ describe.each(backends)('distribution rules (%s)', (backend) => {
     // Three members with room for one each (maxOwned 1): one record each.
     const owners = await Promise.all(created.map((id) => owner('race', id)));
     expect(new Set(owners).size).toBe(3);
+  });
+
+  it('goes on past records nobody can take: a run looks at one page, the next run at the next', async () => {
+    const stuck: string[] = [];
+    for (let i = 0; i < 2; i++)
+      stuck.push(
+        (
+          await call(t.app, tokens['boss']!, 'POST', '/api/pools/locked/records', {
+            data: { name: `Locked ${i}`, locked: true },
+            ownerId: null,
+          })
+        ).body.id as string,
+      );
+    const open = (await create('locked', 'Open Co', null)).body.id;
+    // Pages of two: the two locked records come first (higher score) and fill the first page.
+    expect(await t.app.distributor.distribute({ pool: 'locked', limit: 2 })).toBe(0);
+    expect(await t.app.distributor.distribute({ pool: 'locked', limit: 2 })).toBe(1);
+    expect(await owner('locked', open)).toBe(ids['amy']);
+    for (const id of stuck) expect(await owner('locked', id)).toBeNull();
   });
 });

@@ -31,7 +31,7 @@ export interface JobSpec<N extends JobName> {
   run(services: JobServices): Promise<JobResults[N]>;
 }
 
-/** Records one distribution run assigns at most (the next run goes on with the rest). */
+/** Pooled records one distribution run looks at per pool (the next run goes on after them). */
 export const DISTRIBUTE_LIMIT = 1000;
 /** Outbox batches one delivery run takes at most (each batch is the outbox's own size). */
 const OUTBOX_BATCHES = 20;

@@ -85,6 +85,9 @@ const MEMBER_LIMITS = new Set(['POOL_ERR_CLAIM_LIMIT', 'POOL_ERR_DAILY_LIMIT']);
 const SYSTEM: Actor = { id: 'system:distributor', roles: ['manager'], attributes: {} };
 
 export class Distributor {
+  /** Per pool, where the next run goes on (the last record a full page looked at). */
+  readonly #resume = new Map<string, { score: number; id: string }>();
+
   constructor(
     private readonly db: Knex,
     private readonly policies: PolicyStore,
@@ -94,21 +97,32 @@ export class Distributor {
 
   /**
    * Assigns pooled records of push-distribution pools (every such pool, or only `pool`: a pool's manager
-   * runs it for their own pool), at most `limit` records looked at in all; returns how many were assigned.
+   * runs it for their own pool), at most `limit` records looked at per pool; returns how many were assigned.
    */
   async distribute(options: { pool?: string; limit?: number } = {}): Promise<number> {
-    let left = options.limit ?? 1000;
+    const limit = options.limit ?? 1000;
     const query = this.db('pools').whereNot({ distribution: 'manual' }).orderBy('key');
     if (options.pool !== undefined) query.where({ key: options.pool });
     const pools = (await query) as PoolRow[];
     let assigned = 0;
     for (const pool of pools) {
-      if (left <= 0) break;
-      const rows = (await this.db('records')
-        .where({ pool_key: pool.key, pooled: true })
+      const after = this.#resume.get(pool.key);
+      const page = this.db('records').where({ pool_key: pool.key, pooled: true });
+      if (after)
+        page.whereRaw('(score < ? OR (score = ? AND id > ?::uuid))', [
+          after.score,
+          after.score,
+          after.id,
+        ]);
+      const rows = (await page
         .orderBy([{ column: 'score', order: 'desc' }, { column: 'id' }])
-        .limit(left)) as RecordRow[];
-      left -= rows.length;
+        .limit(limit)) as RecordRow[];
+      // A full page: the next run goes on after it, so records nobody can take (at the top by score)
+      // never keep the rest of a large pool waiting. Otherwise the next run starts from the top again.
+      const last = rows.at(-1);
+      if (rows.length === limit && last)
+        this.#resume.set(pool.key, { score: last.score, id: last.id });
+      else this.#resume.delete(pool.key);
       if (rows.length === 0) continue;
       const now = await this.clock.now(this.db);
       // Read once per pool and kept up to date as records are handed out.
