@@ -43,6 +43,7 @@ async function wonPool(
   key: string,
   actions: unknown[],
   members: { userId: string; role?: string }[] = [],
+  pool: Record<string, unknown> = {},
 ): Promise<(name?: string) => Promise<string>> {
   const policy = template('crm-customer-pool') as {
     id: string;
@@ -60,6 +61,7 @@ async function wonPool(
     name: { en: key },
     policyId: policy.id,
     members: [{ userId: rep.id }, ...members],
+    ...pool,
   });
   return async (name = 'ACME') => {
     const created = await call(t.app, t.adminToken, 'POST', `/api/pools/${key}/records`, {
@@ -233,7 +235,7 @@ describe.each(backends)('notifications to groups of the pool (%s)', (backend) =>
   });
   afterAll(() => t.close());
 
-  it("reaches the pool's managers, its members, or its members with an attribute", async () => {
+  it("reaches the pool's managers, its members, its members with an attribute, or its department's admins", async () => {
     const user = (username: string, extra: Record<string, unknown> = {}) =>
       t.app.auth.createUser({ username, password: `${username}-password`, ...extra });
     const lead = await user('lead', { roles: ['manager'] });
@@ -244,6 +246,20 @@ describe.each(backends)('notifications to groups of the pool (%s)', (backend) =>
       roles: ['manager'],
       attributes: { seniority: 'senior' },
     });
+    // The sales department's admin is no member of the pool; another department's admin hears nothing.
+    for (const key of ['sales', 'support'])
+      await call(t.app, t.adminToken, 'POST', '/api/departments', { key, name: { en: key } });
+    for (const [name, departmentId] of [
+      ['salesadmin', 'sales'],
+      ['supportadmin', 'support'],
+    ] as const) {
+      const created = await user(name);
+      const patched = await call(t.app, t.adminToken, 'PATCH', `/api/users/${created.id}`, {
+        roles: ['departmentAdmin'],
+        departmentId,
+      });
+      expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    }
     const notify = (to: unknown, kind: string) => ({
       type: 'notify',
       params: { to, kind, message: { en: `${kind}: {{entity.name}}` } },
@@ -263,6 +279,7 @@ describe.each(backends)('notifications to groups of the pool (%s)', (backend) =>
         { userId: senior.id },
         { userId: junior.id },
       ],
+      { departmentId: 'sales' },
     );
     await win('Globex');
     const kinds = async (name: string) => {
@@ -278,6 +295,8 @@ describe.each(backends)('notifications to groups of the pool (%s)', (backend) =>
     expect(await kinds('senior')).toEqual(['everyone', 'seniors']);
     expect(await kinds('junior')).toEqual(['everyone']);
     expect(await kinds('outsider')).toEqual([]); // not a member of the pool
+    expect(await kinds('salesadmin')).toEqual(['department']);
+    expect(await kinds('supportadmin')).toEqual([]);
     expect(outsider.id).toBeTruthy();
   });
 });

@@ -188,18 +188,27 @@ const WRITE = `WITH
   history AS (${insertFrom('history', HISTORY)}),
   claims AS (${insertFrom('claims', CLAIM)}),
   notifications AS (${insertFrom('notifications', NOTIFICATION, 'ON CONFLICT (effect_key) DO NOTHING')}),
+  grouped AS (SELECT * FROM ${rowSource(GROUP_NOTIFICATION)}),
   group_notifications AS (
     INSERT INTO notifications (${names(NOTIFICATION)})
-    SELECT m.user_id, v.record_id, v.pool_key, v.kind, v.message, v.effect_key || ':' || m.user_id,
+    SELECT r.user_id, v.record_id, v.pool_key, v.kind, v.message, v.effect_key || ':' || r.user_id,
       v.created_at
-    FROM ${rowSource(GROUP_NOTIFICATION)}
-    JOIN pool_members m ON m.pool_key = v.pool_key
-    JOIN users u ON u.id = m.user_id AND u.disabled_at IS NULL
-    WHERE CASE v.audience
-      WHEN 'poolMembers' THEN true
-      WHEN 'poolManagers' THEN m.role IN ('admin', 'manager') OR u.roles @> '["manager"]'::jsonb
-      WHEN 'attribute' THEN (u.attributes -> v.attribute) = v.equals
-      ELSE false END
+    FROM grouped v
+    JOIN LATERAL (
+      SELECT m.user_id FROM pool_members m
+      JOIN users u ON u.id = m.user_id AND u.disabled_at IS NULL
+      WHERE m.pool_key = v.pool_key AND CASE v.audience
+        WHEN 'poolMembers' THEN true
+        WHEN 'poolManagers' THEN m.role IN ('admin', 'manager') OR u.roles @> '["manager"]'::jsonb
+        WHEN 'attribute' THEN (u.attributes -> v.attribute) = v.equals
+        ELSE false END
+      UNION
+      -- Department admins need not be members of the pool.
+      SELECT u.id FROM pools p
+      JOIN users u ON u.department_id = p.department_id AND u.disabled_at IS NULL
+      WHERE v.audience = 'departmentAdmins' AND p.key = v.pool_key
+        AND u.roles @> '["departmentAdmin"]'::jsonb
+    ) r ON true
     ON CONFLICT (effect_key) DO NOTHING),
   outbox AS (${insertFrom('outbox', OUTBOX, 'ON CONFLICT (effect_key) DO NOTHING')})
 SELECT (SELECT count(*) FROM created)::int AS created, (SELECT count(*) FROM updated)::int AS updated`;
