@@ -138,6 +138,14 @@ describe('administration pages in Chromium', () => {
         await page.getByTestId('member-form-submit').click();
         await page.getByTestId('member-table').getByText(name.split(' (')[0]).waitFor();
       }
+      // Naming a member again changes their capacity.
+      const change = page.getByTestId('member-form');
+      await field(change, 'userId').selectOption({
+        label: 'Li Na (li.na) · in the pool: change role or capacity',
+      });
+      await field(change, 'capacity').fill('40');
+      await page.getByTestId('member-form-submit').click();
+      await expect.poll(() => page.getByTestId('member-row-li.na').textContent()).toContain('40');
       await page.getByTestId('member-remove-chen.yu').click();
       await page.getByTestId('member-row-chen.yu').waitFor({ state: 'detached' });
 
@@ -164,7 +172,7 @@ describe('administration pages in Chromium', () => {
         ),
       );
       expect(pool.members.map((m) => [ids[m.userId], m.role, m.capacity]).sort()).toEqual([
-        ['li.na', 'member', 30],
+        ['li.na', 'member', 40],
         ['sales.lead', 'admin', null],
       ]);
       await page.getByTestId('admin-tab-pools').click();

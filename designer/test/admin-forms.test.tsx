@@ -310,9 +310,11 @@ describe('pools', () => {
       </Ui>,
     );
     expect(screen.getByTestId('member-row-li.na').textContent).toContain('Li Na');
-    // Wang Min is disabled and Li Na is a member already: nobody else to pick.
-    expect(screen.queryByTestId('member-form')).toBeNull();
-    expect(screen.getByText('Every active user is in this pool.')).toBeTruthy();
+    // Wang Min is disabled: only Li Na, whose role and capacity can be changed.
+    const only = screen.getByTestId('member-form').querySelector('select')!;
+    expect([...only.options].map((o) => o.textContent).filter(Boolean)).toEqual([
+      'Li Na (li.na) · in the pool: change role or capacity',
+    ]);
     cleanup();
     const active = users.map((u) => ({ ...u, disabled: false }));
     render(
@@ -324,6 +326,7 @@ describe('pools', () => {
     const [user, role] = [...add.querySelectorAll('select')];
     expect([...user.options].map((o) => o.textContent).filter(Boolean)).toEqual([
       'Wang Min (wang)',
+      'Li Na (li.na) · in the pool: change role or capacity',
     ]);
     fireEvent.change(user, { target: { value: '0' } });
     fireEvent.change(role, { target: { value: '1' } });

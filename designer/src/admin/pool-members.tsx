@@ -23,13 +23,11 @@ export function PoolMembers(props: { pool: AdminPool; users: AdminUser[]; onChan
   const [error, setError] = useState<string | null>(null);
   const [formKey, setFormKey] = useState(0);
   const byId = new Map(users.map((u) => [u.id, u]));
-  // Users of the pool's own department are offered first.
-  const candidates = users
-    .filter((u) => !u.disabled && !pool.members.some((m) => m.userId === u.id))
-    .sort(
-      (a, b) =>
-        Number(b.departmentId === pool.departmentId) - Number(a.departmentId === pool.departmentId),
-    );
+  // Users not in the pool first (their department's before others), then the members: naming a
+  // member again changes their role and capacity (the runtime upserts).
+  const inPool = (u: AdminUser) => pool.members.some((m) => m.userId === u.id);
+  const rank = (u: AdminUser) => (inPool(u) ? 2 : u.departmentId === pool.departmentId ? 0 : 1);
+  const candidates = users.filter((u) => !u.disabled).sort((a, b) => rank(a) - rank(b));
   const schema: RJSFSchema = {
     type: 'object',
     required: ['userId', 'role'],
@@ -37,7 +35,10 @@ export function PoolMembers(props: { pool: AdminPool; users: AdminUser[]; onChan
       userId: {
         type: 'string',
         title: t('adminUser'),
-        oneOf: candidates.map((u) => ({ const: u.id, title: `${u.displayName} (${u.username})` })),
+        oneOf: candidates.map((u) => ({
+          const: u.id,
+          title: `${u.displayName} (${u.username})${inPool(u) ? ` · ${t('adminInPool')}` : ''}`,
+        })),
       },
       role: {
         type: 'string',
@@ -109,7 +110,7 @@ export function PoolMembers(props: { pool: AdminPool; users: AdminUser[]; onChan
       </div>
       <h4>{t('adminAddMember')}</h4>
       {candidates.length === 0 ? (
-        <p className="muted">{t('adminEveryoneIsMember')}</p>
+        <p className="muted">{t('adminNoActiveUsers')}</p>
       ) : (
         <AdminForm<MemberForm>
           key={`${formKey}-${candidates.length}`}

@@ -67,9 +67,10 @@ export const adminEn = {
   adminPoolRole_admin: 'Manager',
   adminCapacity: 'Capacity',
   adminCapacityHint: 'No limit',
-  adminAddMember: 'Add a member or manager',
+  adminAddMember: 'Add a member or manager, or change one',
+  adminInPool: 'in the pool: change role or capacity',
   adminNoMembers: 'No members yet.',
-  adminEveryoneIsMember: 'Every active user is in this pool.',
+  adminNoActiveUsers: 'No active users.',
 } as const;
 
 export const adminZh: Record<keyof typeof adminEn, string> = {
@@ -139,7 +140,8 @@ export const adminZh: Record<keyof typeof adminEn, string> = {
   adminPoolRole_admin: '主管',
   adminCapacity: '容量',
   adminCapacityHint: '不限',
-  adminAddMember: '添加成员或主管',
+  adminAddMember: '添加成员或主管，或修改已有成员',
+  adminInPool: '已在池中：修改角色或容量',
   adminNoMembers: '暂无成员。',
-  adminEveryoneIsMember: '所有启用的用户都已在此公海池中。',
+  adminNoActiveUsers: '没有启用的用户。',
 };
