@@ -360,7 +360,7 @@ describe('admin routes and sections', () => {
     ] as const)
       expect(parseRoute(routeHash(route))).toEqual(route);
     const ids = (roles: string[]) => sectionsFor({ id: 'x', roles }).map((s) => s.id);
-    expect(ids(['admin'])).toEqual(['users', 'departments', 'pools']);
+    expect(ids(['admin'])).toEqual(['users', 'departments', 'pools', 'deliveries']);
     expect(ids(['departmentAdmin'])).toEqual(['users', 'pools']);
   });
 });

@@ -15,7 +15,7 @@ export const ADMIN_SECTIONS: AdminSection[] = [
   { id: 'users', label: 'adminUsers' },
   { id: 'departments', label: 'adminDepartments', adminOnly: true },
   { id: 'pools', label: 'adminPools' },
-  // { id: 'deliveries', label: 'adminDeliveries', adminOnly: true },
+  { id: 'deliveries', label: 'adminDeliveries', adminOnly: true },
 ];
 
 /** Admins and department admins reach the administration pages. */

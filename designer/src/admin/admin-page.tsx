@@ -5,6 +5,7 @@ import { listDepartments, listUsers, type AdminUser, type Department } from '../
 import type { User } from '../api/auth.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { AdminNav, sectionsFor } from './admin-nav.js';
+import { DeliveriesPage } from './deliveries-page.js';
 import { DepartmentsPage } from './departments-page.js';
 import { PoolsPage } from './pools-page.js';
 import { UsersPage } from './users-page.js';
@@ -38,6 +39,7 @@ export function AdminPage(props: { me: User; section: string; pool?: string | un
       {section === 'pools' && (
         <PoolsPage pool={props.pool} users={users} departments={departments} />
       )}
+      {section === 'deliveries' && <DeliveriesPage />}
     </main>
   );
 }
