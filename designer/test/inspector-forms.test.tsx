@@ -151,7 +151,11 @@ describe('inspector forms', () => {
       'after another timer',
     ]);
     fireEvent.change(mode, { target: { value: 'before' } });
-    // The first other delay is picked; the amount stays, then the admin sets 7 days before release.
+    // The first other delay is picked and the amount stays; the admin then picks release and 7 days.
+    expect(lastPolicy(onChange).delays?.['remind']).toEqual({ days: 23, before: 'escalate' });
+    fireEvent.change(screen.getByTestId('delay-remind-reference'), {
+      target: { value: 'release' },
+    });
     const relative = lastPolicy(onChange);
     expect(relative.delays?.['remind']).toEqual({ days: 23, before: 'release' });
     cleanup(); // the provider keeps its first language: show the form afresh in Chinese
@@ -166,7 +170,11 @@ describe('inspector forms', () => {
       </I18nProvider>,
     );
     const reference = screen.getByTestId<HTMLSelectElement>('delay-remind-reference');
-    expect([...reference.options].map((o) => o.value)).toEqual(['release', 'nurtureEnd']);
+    expect([...reference.options].map((o) => o.value)).toEqual([
+      'escalate',
+      'release',
+      'nurtureEnd',
+    ]);
     expect(
       screen.getByTestId<HTMLSelectElement>('delay-remind-mode').selectedOptions[0]?.text,
     ).toBe('在另一个定时器之前');

@@ -117,7 +117,7 @@ describe('publish dialog refused by the gate', () => {
     // The change note is not taken as the reason to force: the field starts empty again.
     expect(screen.getByTestId<HTMLInputElement>('publish-message').value).toBe('');
     expect(screen.getByTestId('gate-refusal-title').textContent).toBe(
-      'Not published: 3 of 9 saved scenarios fail',
+      `Not published: 3 of ${policy.scenarios!.length} saved scenarios fail`,
     );
     const [first, second, third] = screen.getAllByTestId('gate-failure');
     const owned = stateLabel(policy, 'owned', 'en');
@@ -171,7 +171,7 @@ describe('publish dialog refused by the gate', () => {
       </I18nProvider>,
     );
     expect(screen.getByTestId('gate-refusal-title').textContent).toBe(
-      '未发布：9 个已保存场景中有 1 个未通过',
+      `未发布：${policy.scenarios!.length} 个已保存场景中有 1 个未通过`,
     );
     const text = screen.getByTestId('gate-failure').textContent ?? '';
     expect(text).toContain('场景第 5 步，开始后 31天：bob 发送 CLAIM');
