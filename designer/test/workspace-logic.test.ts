@@ -8,7 +8,7 @@ import { parseRoute, routeHash, type Route } from '../src/pages/use-hash-route.j
 import { kindColour, niceMax, orderKinds, ticks } from '../src/workspace/charts/chart-scale.js';
 import { refusalOf } from '../src/workspace/claim-refusal.js';
 import { releaseDue } from '../src/workspace/countdown.js';
-import { formatDuration, urgencyOf } from '../src/workspace/format.js';
+import { formatDate, formatDateTime, formatDuration, urgencyOf } from '../src/workspace/format.js';
 import { countRows } from '../src/workspace/import-page.js';
 import { matchesFields } from '../src/workspace/use-record-list.js';
 import { crmPoolPolicy } from './workspace-fixtures.js';
@@ -153,5 +153,20 @@ describe('lists and imports', () => {
       '{"progress":{"rows":1000}}',
       '{"done":{}}',
     ]);
+  });
+});
+
+describe("dates in the pool's time zone", () => {
+  // 17:30 UTC on 31 Dec is already New Year's Day in Beijing, where the pool's day has turned.
+  const at = Date.UTC(2026, 11, 31, 17, 30);
+
+  it('shows a Beijing pool the local date and time', () => {
+    expect(formatDateTime(at, 'en', 'Asia/Shanghai')).toBe('1 Jan 2027, 01:30');
+    expect(formatDate(at, 'zh', 'Asia/Shanghai')).toBe('2027年1月1日');
+  });
+
+  it('shows a UTC pool the UTC day', () => {
+    expect(formatDateTime(at, 'en', 'UTC')).toBe('31 Dec 2026, 17:30');
+    expect(formatDate(at, 'en', 'UTC')).toBe('31 Dec 2026');
   });
 });

@@ -10,6 +10,8 @@ export interface Pool {
   policyId: string;
   policyVersion: number;
   distribution: Distribution;
+  /** IANA time zone: the pool's days (claim limits, analytics) and the dates the workspace shows. */
+  timeZone?: string;
   members: { userId: string; role: string; capacity: number | null }[];
 }
 

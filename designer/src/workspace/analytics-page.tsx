@@ -62,7 +62,8 @@ export function AnalyticsPage() {
           <h1>{t('analytics')}</h1>
           {stats && (
             <p className="muted">
-              {formatDate(stats.from, lang)} – {formatDate(stats.to, lang)}
+              {formatDate(stats.from, lang, pool.timeZone)} –{' '}
+              {formatDate(stats.to, lang, pool.timeZone)}
             </p>
           )}
         </div>

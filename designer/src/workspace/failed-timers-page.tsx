@@ -101,7 +101,7 @@ export function FailedTimersPage({ onCount }: { onCount?: (count: number) => voi
     // Rounded up: "in 5m" for a retry 4m59s away.
     return (
       <time dateTime={row.nextRetryAt}>
-        {formatDateTime(row.nextRetryAt, lang)}{' '}
+        {formatDateTime(row.nextRetryAt, lang, pool.timeZone)}{' '}
         <span className="muted">({formatDuration(left + 59_999, lang)})</span>
       </time>
     );
@@ -189,7 +189,9 @@ export function FailedTimersPage({ onCount }: { onCount?: (count: number) => voi
                       {row.attempts}
                     </td>
                     <td className="nowrap">
-                      <time dateTime={row.failedAt}>{formatDateTime(row.failedAt, lang)}</time>
+                      <time dateTime={row.failedAt}>
+                        {formatDateTime(row.failedAt, lang, pool.timeZone)}
+                      </time>
                     </td>
                     <td className="nowrap" data-testid="failed-timer-next">
                       {nextRetry(row)}

@@ -6,21 +6,27 @@ const DAY = 24 * HOUR;
 
 const locale = (lang: Lang) => (lang === 'zh' ? 'zh-CN' : 'en-GB');
 
-export function formatDate(iso: string | number, lang: Lang): string {
+// A pool's dates read in its time zone (the day its claim limits and analytics count in); without one,
+// the browser's.
+const zoned = (timeZone: string | undefined) => (timeZone === undefined ? {} : { timeZone });
+
+export function formatDate(iso: string | number, lang: Lang, timeZone?: string): string {
   return new Date(iso).toLocaleDateString(locale(lang), {
     year: 'numeric',
     month: 'short',
     day: 'numeric',
+    ...zoned(timeZone),
   });
 }
 
-export function formatDateTime(iso: string | number, lang: Lang): string {
+export function formatDateTime(iso: string | number, lang: Lang, timeZone?: string): string {
   return new Date(iso).toLocaleString(locale(lang), {
     year: 'numeric',
     month: 'short',
     day: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
+    ...zoned(timeZone),
   });
 }
 

@@ -132,7 +132,7 @@ export function MyRecordsPage() {
                         className={`countdown ${urgencyOf(left)}`}
                         data-testid="countdown"
                         data-urgency={urgencyOf(left)}
-                        title={formatDateTime(due.dueAt, lang)}
+                        title={formatDateTime(due.dueAt, lang, pool.timeZone)}
                       >
                         {left > 0 ? formatDuration(left, lang) : t('dueNow')}
                       </span>

@@ -115,7 +115,7 @@ export function RecordPage({ recordId }: { recordId: string }) {
                   <span className={`countdown ${release ? urgencyOf(left) : ''}`}>
                     {left > 0 ? formatDuration(left, lang) : t('dueNow')}
                   </span>
-                  <span className="muted">{formatDateTime(timer.dueAt, lang)}</span>
+                  <span className="muted">{formatDateTime(timer.dueAt, lang, pool.timeZone)}</span>
                 </li>
               );
             })}
@@ -147,7 +147,7 @@ export function RecordPage({ recordId }: { recordId: string }) {
             {record.lastActivityAt && (
               <div className="field-line">
                 <dt>{t('lastActivity')}</dt>
-                <dd>{formatDateTime(record.lastActivityAt, lang)}</dd>
+                <dd>{formatDateTime(record.lastActivityAt, lang, pool.timeZone)}</dd>
               </div>
             )}
           </dl>

@@ -13,7 +13,7 @@ export function stepKind(entry: HistoryEntry): string {
 
 export function RecordTimeline({ history }: { history: HistoryEntry[] }) {
   const { t, lang } = useI18n();
-  const { policy, userName, personName, stateLabel, eventLabel } = useWorkspace();
+  const { pool, policy, userName, personName, stateLabel, eventLabel } = useWorkspace();
   const payloadTitle = (event: string, key: string) => {
     const props = policy.events[event]?.payload?.['properties'] as
       Record<string, { title?: unknown }> | undefined;
@@ -51,7 +51,7 @@ export function RecordTimeline({ history }: { history: HistoryEntry[] }) {
             data-event={entry.event}
           >
             <span className="timeline-dot" />
-            <div className="timeline-when">{formatDateTime(entry.at, lang)}</div>
+            <div className="timeline-when">{formatDateTime(entry.at, lang, pool.timeZone)}</div>
             <div className="timeline-what">
               <strong>{what(entry)}</strong>
               <span className="muted">
