@@ -1,13 +1,8 @@
 // The real server (`npm start`, system clock) keeps departments apart: a department admin is refused
 // another department's pool (403) and manages their own, on PGlite and on PostgreSQL.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backends, template, type Backend } from './helpers.js';
-import { freePort, ServerProcess, urlWithSchema } from './server-process.js';
+import { freePort, ServerProcess, serverStorage } from './server-process.js';
 
 describe.each(backends)('departments in the real server (%s)', (backend: Backend) => {
   let server: ServerProcess | undefined;
@@ -20,24 +15,9 @@ describe.each(backends)('departments in the real server (%s)', (backend: Backend
   });
 
   it("refuses a department admin another department's pool and lets them manage their own", async () => {
-    const env: Record<string, string> = {};
-    if (backend === 'postgres') {
-      const url = process.env['DATABASE_URL'] as string;
-      const schema = `t_${randomBytes(6).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      env['DATABASE_URL'] = urlWithSchema(url, schema);
-      env['POOLFLOW_SWEEP_WORKERS'] = '0';
-      cleanup = async () => {
-        await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-        await admin.end();
-      };
-    } else {
-      const dir = mkdtempSync(join(tmpdir(), 'poolflow-departments-'));
-      env['POOLFLOW_DATA_DIR'] = dir;
-      cleanup = () => Promise.resolve(rmSync(dir, { recursive: true, force: true }));
-    }
+    const storage = await serverStorage(backend, 0);
+    cleanup = storage.cleanup;
+    const env: Record<string, string> = { ...storage.env };
     server = new ServerProcess(await freePort(), env);
     await server.started();
     const s = server;

@@ -1,14 +1,9 @@
 // The real server (`npm start`, system clock) runs its background jobs by itself: a record released into a
 // round-robin pool goes to a member within one distribution interval, and /metrics counts every job's runs.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JOB_NAMES } from '../src/jobs/jobs.js';
 import { backends, type Backend } from './helpers.js';
-import { freePort, ServerProcess, urlWithSchema, within } from './server-process.js';
+import { freePort, ServerProcess, serverStorage, within } from './server-process.js';
 
 /** The distribution job's default interval (jobs.ts), left as `npm start` has it. */
 const DISTRIBUTE_MS = 1000;
@@ -43,24 +38,9 @@ describe.each(backends)('background jobs in the real server (%s)', (backend: Bac
   });
 
   it('assigns a record released into a round-robin pool within one interval, and counts every job', async () => {
-    const env: Record<string, string> = { POOLFLOW_SWEEP_INTERVAL_MS: '100' };
-    if (backend === 'postgres') {
-      const url = process.env['DATABASE_URL'] as string;
-      const schema = `t_${randomBytes(6).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      env['DATABASE_URL'] = urlWithSchema(url, schema);
-      env['POOLFLOW_SWEEP_WORKERS'] = '1';
-      cleanup = async () => {
-        await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-        await admin.end();
-      };
-    } else {
-      const dir = mkdtempSync(join(tmpdir(), 'poolflow-jobs-'));
-      env['POOLFLOW_DATA_DIR'] = dir;
-      cleanup = () => Promise.resolve(rmSync(dir, { recursive: true, force: true }));
-    }
+    const storage = await serverStorage(backend, 1);
+    cleanup = storage.cleanup;
+    const env: Record<string, string> = { ...storage.env, POOLFLOW_SWEEP_INTERVAL_MS: '100' };
     server = new ServerProcess(await freePort(), env);
     await server.started();
     const token = await server.login();

@@ -1,9 +1,13 @@
 // Starts the real server (`node runtime-api/dist/server.js`, as `npm start` does) for tests that watch it
 // from outside: over HTTP, in its database and in its log lines.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import pg from 'pg';
 
 export const ADMIN_PASSWORD = 'admin-password-for-process-tests';
 const serverFile = join(import.meta.dirname, '..', 'dist', 'server.js');
@@ -102,4 +106,36 @@ export async function within<T>(
     if (done(value) || Date.now() > deadline) return value;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * Where a test's server keeps its data: a fresh schema on the test's PostgreSQL (with `sweepWorkers`
+ * sweep threads), or a fresh PGlite folder. `env` is for the server; `cleanup` drops it all.
+ */
+export async function serverStorage(
+  backend: 'pglite' | 'postgres',
+  sweepWorkers = 0,
+): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }> {
+  if (backend === 'postgres') {
+    const url = process.env['DATABASE_URL'] as string;
+    const schema = `t_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    return {
+      env: {
+        DATABASE_URL: urlWithSchema(url, schema),
+        POOLFLOW_SWEEP_WORKERS: String(sweepWorkers),
+      },
+      async cleanup() {
+        await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await admin.end();
+      },
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'poolflow-server-'));
+  return {
+    env: { POOLFLOW_DATA_DIR: dir },
+    cleanup: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
+  };
 }

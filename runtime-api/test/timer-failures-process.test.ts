@@ -1,14 +1,9 @@
 // The real server with the system clock: one record whose delay throws is listed failed and logged, and
 // every other record is released by the server's own background sweep (worker threads on PostgreSQL).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backends, type Backend } from './helpers.js';
 import { waitPolicy } from './fixtures/timer-policies.js';
-import { freePort, ServerProcess, urlWithSchema, within } from './server-process.js';
+import { freePort, ServerProcess, serverStorage, within } from './server-process.js';
 
 const GOOD = 20;
 
@@ -23,24 +18,9 @@ describe.each(backends)('failed timers in the real server (%s)', (backend: Backe
   });
 
   it('releases the good records on time and lists and logs the bad one', async () => {
-    const env: Record<string, string> = {};
-    if (backend === 'postgres') {
-      const url = process.env['DATABASE_URL'] as string;
-      const schema = `t_${randomBytes(6).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      env['DATABASE_URL'] = urlWithSchema(url, schema);
-      env['POOLFLOW_SWEEP_WORKERS'] = '2';
-      cleanup = async () => {
-        await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-        await admin.end();
-      };
-    } else {
-      const dir = mkdtempSync(join(tmpdir(), 'poolflow-failures-'));
-      env['POOLFLOW_DATA_DIR'] = dir;
-      cleanup = () => Promise.resolve(rmSync(dir, { recursive: true, force: true }));
-    }
+    const storage = await serverStorage(backend, 2);
+    cleanup = storage.cleanup;
+    const env: Record<string, string> = { ...storage.env };
     server = new ServerProcess(await freePort(), env);
     await server.started();
     const token = await server.login();

@@ -1,14 +1,11 @@
 // The real server delivers webhooks by itself: a local receiver gets the webhook within 5 s of the event
 // that caused it, signed with the named secret, and again after it first answered 500.
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, ServerProcess, urlWithSchema, within } from './server-process.js';
+import { freePort, ServerProcess, serverStorage, within } from './server-process.js';
 import { verifySignature } from './webhook-signature.js';
 
 const url = process.env['DATABASE_URL'];
@@ -55,27 +52,14 @@ describe.each(backends)('webhooks from the real server (%s)', (backend) => {
       await new Promise<void>((resolve) => receiver!.listen(0, '127.0.0.1', resolve));
       const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/won`;
 
+      const storage = await serverStorage(backend, 0);
+      cleanup = storage.cleanup;
       const env: Record<string, string> = {
+        ...storage.env,
         POOLFLOW_WEBHOOK_ALLOW_PRIVATE: '1',
         POOLFLOW_OUTBOX_INTERVAL_MS: '200',
         POOLFLOW_WEBHOOK_SECRET_CRM: SECRET,
-        POOLFLOW_SWEEP_WORKERS: '0',
       };
-      if (backend === 'postgres') {
-        const schema = `t_${randomBytes(6).toString('hex')}`;
-        const db = new pg.Client({ connectionString: url });
-        await db.connect();
-        await db.query(`CREATE SCHEMA ${schema}`);
-        env['DATABASE_URL'] = urlWithSchema(url as string, schema);
-        cleanup = async () => {
-          await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-          await db.end();
-        };
-      } else {
-        const dir = await mkdtemp(join(tmpdir(), 'poolflow-hooks-'));
-        env['POOLFLOW_DATA_DIR'] = dir;
-        cleanup = () => rm(dir, { recursive: true, force: true });
-      }
       server = new ServerProcess(await freePort(), env);
       await server.started();
       const token = await server.login();
