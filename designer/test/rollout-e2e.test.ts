@@ -181,7 +181,10 @@ describe('rollout end to end', () => {
         'runs Customer public pool v2',
       );
       const release = page.locator('[data-testid=record-timers] li[data-delay=release]');
-      expect(await release.textContent()).toContain(formatDateTime(newRelease, 'en'));
+      // Shown in the pool's time zone (Asia/Shanghai by default), not the browser's.
+      const { timeZone } = await api<{ timeZone: string }>('GET', '/api/pools/sales');
+      expect(timeZone).toBe('Asia/Shanghai');
+      expect(await release.textContent()).toContain(formatDateTime(newRelease, 'en', timeZone));
 
       // Back on the policy list, no pool is behind any more.
       await list.reload();
