@@ -1,9 +1,9 @@
 // Compiles a validated policy into an XState machine whose actions, guards and delays are pure.
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { assign, setup, type AnyStateMachine } from 'xstate';
 import { dueTime } from './delays.js';
 import { EngineError } from './engine.error.js';
+import { newAjv } from './json-schema.js';
 import { evaluate, truthy } from './logic/json-logic.js';
 import { actions as registry, type ActionContext } from './registry.js';
 import type { Action, Actions, Guard, Policy, Transition, Transitions } from './schema.types.js';
@@ -113,8 +113,7 @@ function userEventOf(event: { type: string }): PoolEvent {
 
 // One Ajv for every compile, its validators by schema text: a new Ajv per compile cost tens of
 // milliseconds, on the request thread of every simulation.
-const payloadAjv = new Ajv2020({ allErrors: true, strict: false });
-(addFormatsModule as unknown as (a: Ajv2020) => void)(payloadAjv);
+const payloadAjv = newAjv();
 const payloadValidators = new Map<string, ValidateFunction>();
 
 function payloadValidator(schema: object): ValidateFunction {
@@ -129,9 +128,7 @@ function payloadValidator(schema: object): ValidateFunction {
       validator = payloadAjv.compile(schema);
     } catch {
       // An `$id` another schema already took: this one gets an Ajv of its own.
-      const own = new Ajv2020({ allErrors: true, strict: false });
-      (addFormatsModule as unknown as (a: Ajv2020) => void)(own);
-      validator = own.compile(schema);
+      validator = newAjv().compile(schema);
     }
     payloadValidators.set(key, validator);
   }

@@ -1,9 +1,8 @@
 // Runs a scenario on the real engine with simulated time: due timers fire in order between steps.
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import scenarioSchema from '@poolflow/schemas/scenario.schema.json' with { type: 'json' };
 import { compile, type CompiledPolicy } from './compile.js';
 import { addDuration } from './duration.js';
+import { newAjv } from './json-schema.js';
 import { EngineError } from './engine.error.js';
 import { scaledBudget, withinBudget } from './logic/budget.js';
 import type { Policy, Scenario } from './schema.types.js';
@@ -42,10 +41,7 @@ export interface SimulationResult {
   final: { state: string; ownerId: string | null; tags: string[]; score: number };
 }
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-addFormats(ajv);
-const validateScenario = ajv.compile(scenarioSchema);
+const validateScenario = newAjv().compile(scenarioSchema);
 const DEFAULT_START = '2026-01-05T09:00:00+08:00';
 
 /**

@@ -1,8 +1,7 @@
 // Policy validation: JSON Schema problems (ajv) plus semantic ones, all returned as data.
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import policySchema from '@poolflow/schemas/policy.schema.json' with { type: 'json' };
 import ruleSchema from '@poolflow/schemas/rule.schema.json' with { type: 'json' };
+import { newAjv, schemaProblems } from './json-schema.js';
 import { escapePointer, inspectLogic, isAllowedOperator } from './logic/json-logic.js';
 import { isWritableField } from './actions/set.action.js';
 import { actions as registry } from './registry.js';
@@ -30,34 +29,10 @@ export interface ValidationResult {
   problems: Problem[];
 }
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-addFormats(ajv);
+const ajv = newAjv();
 ajv.addSchema(ruleSchema);
 const validateSchema = ajv.compile(policySchema);
 const paramsValidators = new Map<string, ReturnType<typeof ajv.compile>>();
-
-function schemaProblems(errors: ErrorObject[] | null | undefined, prefix = ''): Problem[] {
-  const seen = new Set<string>();
-  const out: Problem[] = [];
-  for (const e of errors ?? []) {
-    // anyOf branches repeat themselves; keep the most specific message per path.
-    if (e.keyword === 'anyOf' || e.keyword === 'if') continue;
-    let path = `${prefix}${e.instancePath}`;
-    let message = e.message ?? 'is invalid';
-    if (e.keyword === 'required') path += `/${escapePointer(String(e.params['missingProperty']))}`;
-    if (e.keyword === 'additionalProperties') {
-      path += `/${escapePointer(String(e.params['additionalProperty']))}`;
-      message = 'is not a known field';
-    }
-    if (e.keyword === 'enum') message += `: ${(e.params['allowedValues'] as unknown[]).join(', ')}`;
-    const key = `${path}|${message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ path, code: 'schema', message: `${path || '/'} ${message}` });
-  }
-  return out;
-}
 
 function toArray<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];

@@ -1,0 +1,37 @@
+// JSON Schema in the engine: one way to make an Ajv (draft 2020-12, formats, all errors) for policies,
+// scenarios, action params and event payloads, and ajv's errors as validation problems.
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { escapePointer } from './logic/json-logic.js';
+import type { Problem } from './validate.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
+
+export function newAjv(): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  addFormats(ajv);
+  return ajv;
+}
+
+/** ajv's errors as problems whose paths are JSON pointers under `prefix`. */
+export function schemaProblems(errors: ErrorObject[] | null | undefined, prefix = ''): Problem[] {
+  const seen = new Set<string>();
+  const out: Problem[] = [];
+  for (const e of errors ?? []) {
+    // anyOf branches repeat themselves; keep the most specific message per path.
+    if (e.keyword === 'anyOf' || e.keyword === 'if') continue;
+    let path = `${prefix}${e.instancePath}`;
+    let message = e.message ?? 'is invalid';
+    if (e.keyword === 'required') path += `/${escapePointer(String(e.params['missingProperty']))}`;
+    if (e.keyword === 'additionalProperties') {
+      path += `/${escapePointer(String(e.params['additionalProperty']))}`;
+      message = 'is not a known field';
+    }
+    if (e.keyword === 'enum') message += `: ${(e.params['allowedValues'] as unknown[]).join(', ')}`;
+    const key = `${path}|${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ path, code: 'schema', message: `${path || '/'} ${message}` });
+  }
+  return out;
+}

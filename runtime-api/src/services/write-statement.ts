@@ -1,0 +1,141 @@
+// The one set-based write statement and the row sets it reads: records, timers, history, claims,
+// notifications and outbox in one round trip (record-writer.ts fills the sets).
+import { names, rowSource, type Column } from './row-set.js';
+
+// The statement's row sets (see row-set.ts for how they travel).
+export const RECORD: Column[] = [
+  ['id', 'uuid'],
+  ['pool_key', 'text'],
+  ['policy_id', 'text'],
+  ['policy_version', 'int'],
+  ['prev_seq', 'int'],
+  ['seq', 'int'],
+  ['state', 'text'],
+  ['owner_id', 'text'],
+  ['pooled', 'boolean'],
+  ['done', 'boolean'],
+  ['tags', 'jsonb'],
+  ['score', 'float8'],
+  ['data', 'jsonb'],
+  ['snapshot', 'json'],
+  ['search', 'text'],
+  ['at', 'timestamptz'],
+];
+/** An updated record keeps its pool and policy (not sent); its version is the snapshot's (an upgrade moves it). */
+export const RECORD_UPDATE = RECORD.filter(([name]) => !['pool_key', 'policy_id'].includes(name));
+export const TIMER: Column[] = [
+  ['record_id', 'uuid'],
+  ['timer_key', 'text'],
+  ['due_at', 'timestamptz'],
+  ['event', 'jsonb'],
+];
+export const HISTORY: Column[] = [
+  ['record_id', 'uuid'],
+  ['pool_key', 'text'],
+  ['seq', 'int'],
+  ['at', 'timestamptz'],
+  ['actor_id', 'text'],
+  ['event_type', 'text'],
+  ['payload', 'jsonb'],
+  ['from_state', 'text'],
+  ['to_state', 'text'],
+  ['owner_from', 'text'],
+  ['owner_to', 'text'],
+  ['tags', 'jsonb'],
+  ['reason', 'text'],
+];
+export const CLAIM: Column[] = [
+  ['user_id', 'text'],
+  ['pool_key', 'text'],
+  ['record_id', 'uuid'],
+  ['at', 'timestamptz'],
+];
+export const NOTIFICATION: Column[] = [
+  ['user_id', 'text'],
+  ['record_id', 'uuid'],
+  ['pool_key', 'text'],
+  ['kind', 'text'],
+  ['message', 'jsonb'],
+  ['effect_key', 'text'],
+  ['created_at', 'timestamptz'],
+];
+// A notification to a group of the record's pool (notify's `audience`), expanded to users by the statement.
+export const GROUP_NOTIFICATION: Column[] = [
+  ['record_id', 'uuid'],
+  ['pool_key', 'text'],
+  ['kind', 'text'],
+  ['message', 'jsonb'],
+  ['effect_key', 'text'],
+  ['created_at', 'timestamptz'],
+  ['audience', 'text'],
+  ['attribute', 'text'],
+  ['equals', 'jsonb'],
+];
+export const OUTBOX: Column[] = [
+  ['effect_key', 'text'],
+  ['record_id', 'uuid'],
+  ['type', 'text'],
+  ['effect', 'jsonb'],
+  ['next_attempt_at', 'timestamptz'],
+];
+
+/** Inserts a row set; the sub-statement is cheap when the set is empty. */
+const insertFrom = (table: string, columns: Column[], suffix = ''): string =>
+  `INSERT INTO ${table} (${names(columns)}) SELECT ${names(columns)} FROM ${rowSource(columns)} ${suffix}`;
+
+// The sub-statements touch disjoint rows (a CTE may not change one row twice): created and updated
+// records differ; timers of pending keys are upserted, timers of keys no longer pending are deleted.
+// Timers reference records changed in the same statement: their foreign key is checked at its end. A
+// failed timer (timer-failures.ts) waits in `due_at` with its own due time in `timer_due_at`: it stays
+// failed while the snapshot holds the same timer, and is new (healthy) once armed at another time.
+export const WRITE = `WITH
+  created AS (
+    INSERT INTO records (id, pool_key, policy_id, policy_version, state, owner_id, pooled, done, tags,
+      score, data, snapshot, seq, search, created_at, updated_at)
+    SELECT id, pool_key, policy_id, policy_version, state, owner_id, pooled, done, tags, score, data,
+      snapshot, seq, search, at, at FROM ${rowSource(RECORD)}
+    RETURNING 1),
+  updated AS (
+    UPDATE records r SET policy_version = v.policy_version, state = v.state, owner_id = v.owner_id,
+      pooled = v.pooled, done = v.done, tags = v.tags, score = v.score, data = COALESCE(v.data, r.data), snapshot = v.snapshot,
+      seq = v.seq, search = COALESCE(v.search, r.search), updated_at = v.at
+    FROM ${rowSource(RECORD_UPDATE)}
+    WHERE r.id = v.id AND r.seq = v.prev_seq
+    RETURNING 1),
+  pending AS (SELECT * FROM ${rowSource(TIMER)}),
+  dropped AS (
+    DELETE FROM timers t WHERE t.record_id = ANY(?::uuid[])
+      AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.record_id = t.record_id AND p.timer_key = t.timer_key)),
+  scheduled AS (
+    INSERT INTO timers (record_id, timer_key, due_at, event)
+    SELECT record_id, timer_key, due_at, event FROM pending
+    ON CONFLICT (record_id, timer_key) DO UPDATE SET due_at = excluded.due_at, event = excluded.event,
+      attempts = 0, failed_at = NULL, error = NULL, timer_due_at = NULL
+    WHERE COALESCE(timers.timer_due_at, timers.due_at) <> excluded.due_at),
+  history AS (${insertFrom('history', HISTORY)}),
+  claims AS (${insertFrom('claims', CLAIM)}),
+  notifications AS (${insertFrom('notifications', NOTIFICATION, 'ON CONFLICT (effect_key) DO NOTHING')}),
+  grouped AS (SELECT * FROM ${rowSource(GROUP_NOTIFICATION)}),
+  group_notifications AS (
+    INSERT INTO notifications (${names(NOTIFICATION)})
+    SELECT r.user_id, v.record_id, v.pool_key, v.kind, v.message, v.effect_key || ':' || r.user_id,
+      v.created_at
+    FROM grouped v
+    JOIN LATERAL (
+      SELECT m.user_id FROM pool_members m
+      JOIN users u ON u.id = m.user_id AND u.disabled_at IS NULL
+      WHERE m.pool_key = v.pool_key AND CASE v.audience
+        WHEN 'poolMembers' THEN true
+        WHEN 'poolManagers' THEN m.role IN ('admin', 'manager') OR u.roles @> '["manager"]'::jsonb
+        WHEN 'attribute' THEN (u.attributes -> v.attribute) = v.equals
+        ELSE false END
+      UNION
+      -- Department admins need not be members of the pool.
+      SELECT u.id FROM pools p
+      JOIN users u ON u.department_id = p.department_id AND u.disabled_at IS NULL
+      WHERE v.audience = 'departmentAdmins' AND p.key = v.pool_key
+        AND u.roles @> '["departmentAdmin"]'::jsonb
+    ) r ON true
+    ON CONFLICT (effect_key) DO NOTHING),
+  outbox AS (${insertFrom('outbox', OUTBOX, 'ON CONFLICT (effect_key) DO NOTHING')})
+SELECT (SELECT count(*) FROM created)::int AS created, (SELECT count(*) FROM updated)::int AS updated`;
