@@ -64,6 +64,26 @@ function zonedTime(
   return guess - offsetAt(first, timeZone);
 }
 
+/** Whether Intl knows the zone (an IANA name such as Asia/Shanghai, or UTC). */
+export function isTimeZone(name: string): boolean {
+  try {
+    formatter(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The local day holding `ts`: [start, end) as instants; 24 h except across a DST change. */
+export function localDay(ts: number, timeZone: string): { start: number; end: number } {
+  const p = localParts(ts, timeZone);
+  const next = new Date(Date.UTC(p.year, p.month - 1, p.day + 1));
+  return {
+    start: zonedTime(p.year, p.month, p.day, 0, timeZone),
+    end: zonedTime(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), 0, timeZone),
+  };
+}
+
 function parseHm(hm: string): number {
   const [h, m] = hm.split(':').map(Number);
   return (h ?? 0) * 60 + (m ?? 0);

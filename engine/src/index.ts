@@ -23,7 +23,7 @@ export {
 export { defineOperator, evaluate, truthy, allowedOperators } from './logic/json-logic.js';
 export { setRuleBudget, ruleBudget, DEFAULT_RULE_BUDGET, type RuleBudget } from './logic/budget.js';
 export { RULE_LIMITS } from './validate-limits.js';
-export { addBusinessTime } from './calendar.js';
+export { addBusinessTime, isTimeZone, localDay } from './calendar.js';
 export type * from './types.js';
 export type {
   Policy,

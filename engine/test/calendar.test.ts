@@ -1,6 +1,6 @@
 // Business-hours arithmetic: opening hours, weekends, holidays (local dates) and DST changes.
 import { describe, expect, it } from 'vitest';
-import { addBusinessDays, addBusinessTime } from '../src/calendar.js';
+import { addBusinessDays, addBusinessTime, isTimeZone, localDay } from '../src/calendar.js';
 import type { Calendar } from '../src/index.js';
 
 const HOUR = 3_600_000;
@@ -159,5 +159,22 @@ describe('addBusinessTime in other zones', () => {
 
   it('refuses a calendar without any working time', () => {
     expect(() => addBusinessTime(0, HOUR, { ...shanghai, workingDays: [] })).toThrow(RangeError);
+  });
+});
+
+describe('localDay', () => {
+  it('turns the day at local midnight: 16:00 UTC in Beijing', () => {
+    const day = localDay(Date.UTC(2026, 0, 1, 17, 0), 'Asia/Shanghai');
+    expect(day).toEqual({ start: Date.UTC(2026, 0, 1, 16), end: Date.UTC(2026, 0, 2, 16) });
+  });
+
+  it('has 23 hours on the day New York moves its clocks forward', () => {
+    const day = localDay(Date.UTC(2026, 2, 8, 12), 'America/New_York');
+    expect(day).toEqual({ start: Date.UTC(2026, 2, 8, 5), end: Date.UTC(2026, 2, 9, 4) });
+  });
+
+  it('knows IANA zones and refuses others', () => {
+    expect(isTimeZone('Asia/Shanghai')).toBe(true);
+    expect(isTimeZone('Mars/Olympus')).toBe(false);
   });
 });
