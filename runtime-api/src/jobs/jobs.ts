@@ -33,8 +33,7 @@ export interface JobSpec<N extends JobName> {
 
 /** Pooled records one distribution run looks at per pool (the next run goes on after them). */
 export const DISTRIBUTE_LIMIT = 1000;
-/** Outbox batches one delivery run takes at most (each batch is the outbox's own size). */
-const OUTBOX_BATCHES = 20;
+
 const HOUR = 3_600_000;
 
 /** The job table. Insertion order is the order jobs start in. */
@@ -57,17 +56,8 @@ export const JOBS: { [N in JobName]: JobSpec<N> } = {
   outbox: {
     env: 'POOLFLOW_OUTBOX_INTERVAL_MS',
     defaultMs: 1000,
-    run: async (s) => {
-      const total = { delivered: 0, failed: 0 };
-      for (let i = 0; i < OUTBOX_BATCHES; i++) {
-        const batch = await s.outbox.deliverDue();
-        total.delivered += batch.delivered;
-        total.failed += batch.failed;
-        // A failed row waits for its backoff, so an empty batch means nothing is due now.
-        if (batch.delivered + batch.failed === 0) break;
-      }
-      return total;
-    },
+    // deliverDue leases batches until nothing is due, at most 500 deliveries a run.
+    run: (s) => s.outbox.deliverDue(),
   },
   // Expired Idempotency-Key responses (keys also expire on use).
   'purge-idempotency': {
