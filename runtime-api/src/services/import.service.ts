@@ -1,15 +1,16 @@
-// Imports records into a pool from CSV or NDJSON, streamed: rows are checked one by one, good rows are
-// written in batches (each row whole: record, timers, history), bad rows are reported with their line.
+// Imports records into a pool from CSV or NDJSON, streamed: rows are checked one by one and started by the
+// engine; good rows are written in batches (each row whole: record, timers, history), bad rows are
+// reported with their line. While a batch is written, the next one is checked and started.
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { EngineError, start, type CompiledPolicy } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import { poolMemberIds } from '../access.js';
-import { depthOf, findNul, MAX_JSON_DEPTH } from '../plugins/input-guard.plugin.js';
+import { findNul } from '../plugins/input-guard.plugin.js';
 import type { Clock } from './clock.js';
-import { parseCsv, splitLines } from './csv.js';
+import { csvRows, ndjsonRows } from './import-rows.js';
+import { ImportBatch, supportsCopy } from './import-writer.js';
 import { assertEntity, type Actor } from './record.service.js';
-import { writeOutcomes, type RecordOutcome } from './record-writer.js';
 
 export interface ImportProgress {
   rows: number;
@@ -21,88 +22,28 @@ export interface ImportReport extends ImportProgress {
   errors: { line: number; path: string; message: string }[];
 }
 
-interface ParsedRow {
-  line: number;
-  data?: Record<string, unknown>;
-  ownerId?: string | null;
-  error?: { path: string; message: string };
-}
-
-const BATCH = 500;
+/** Rows per write transaction: one COPY per table on PostgreSQL, one WRITE statement on PGlite. */
+export const IMPORT_BATCH = 5_000;
+/** Progress is reported every this many rows read, and after every batch written. */
+const PROGRESS_EVERY = 500;
+/** Errors kept in the report (all are counted in `failed`). */
 const MAX_ERRORS = 10_000;
+/**
+ * Failed write transactions an import retries by halves to find the rows the database refuses (the
+ * others are written); past this, a failing part is reported as not written without splitting it.
+ */
+const MAX_WRITE_RETRIES = 1_000;
 
-/** CSV cells are text: turn them into the entity schema's types (numbers, booleans); empty means absent. */
-function coerce(compiled: CompiledPolicy, field: string, raw: string): unknown {
-  if (raw === '') return undefined;
-  const prop = compiled.policy.entity.schema.properties[field] as { type?: string } | undefined;
-  if (prop?.type === 'integer' || prop?.type === 'number') {
-    const n = Number(raw);
-    return Number.isFinite(n) ? n : raw;
-  }
-  if (prop?.type === 'boolean') return raw === 'true' ? true : raw === 'false' ? false : raw;
-  return raw;
-}
-
-async function* csvRows(compiled: CompiledPolicy, body: Readable): AsyncGenerator<ParsedRow> {
-  let header: string[] | undefined;
-  for await (const { line, fields } of parseCsv(body)) {
-    if (!header) {
-      header = fields.map((f) => f.trim());
-      continue;
-    }
-    if (fields.length === 1 && fields[0] === '') continue;
-    if (fields.length !== header.length) {
-      yield {
-        line,
-        error: { path: '', message: `has ${fields.length} cells, the header has ${header.length}` },
-      };
-      continue;
-    }
-    const data: Record<string, unknown> = {};
-    let ownerId: string | null = null;
-    header.forEach((name, i) => {
-      const cell = fields[i] ?? '';
-      if (name === 'ownerId') ownerId = cell === '' ? null : cell;
-      else if (!['id', 'state', 'tags', 'score'].includes(name)) {
-        const value = coerce(compiled, name, cell);
-        if (value !== undefined) data[name] = value;
-      }
-    });
-    yield { line, data, ownerId };
-  }
-}
-
-async function* ndjsonRows(body: Readable): AsyncGenerator<ParsedRow> {
-  let line = 0;
-  for await (const text of splitLines(body)) {
-    line++;
-    if (text.trim() === '') continue;
-    if (depthOf(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
-      yield { line, error: { path: '', message: `nests deeper than ${MAX_JSON_DEPTH} levels` } };
-      continue;
-    }
-    try {
-      const parsed = JSON.parse(text) as unknown;
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-        throw new Error('not an object');
-      const { data, ownerId } = parsed as { data?: unknown; ownerId?: unknown };
-      if (!data || typeof data !== 'object') {
-        yield { line, error: { path: '/data', message: 'is required (an object)' } };
-        continue;
-      }
-      if (ownerId !== undefined && ownerId !== null && typeof ownerId !== 'string') {
-        yield { line, error: { path: '/ownerId', message: 'must be a string or null' } };
-        continue;
-      }
-      yield {
-        line,
-        data: data as Record<string, unknown>,
-        ownerId: (ownerId as string | null | undefined) ?? null,
-      };
-    } catch (e) {
-      yield { line, error: { path: '', message: `is not JSON: ${(e as Error).message}` } };
-    }
-  }
+/** An error's {path, message} for the report, from the details of an engine or runtime error. */
+function problem(e: unknown, path: string, message: string): { path: string; message: string } {
+  const details = (e instanceof EngineError && Array.isArray(e.details) ? e.details : []) as {
+    path: string;
+    message: string;
+  }[];
+  return {
+    path: details[0]?.path ?? path,
+    message: details.map((d) => `${d.path} ${d.message}`).join('; ') || message,
+  };
 }
 
 export async function importRecords(
@@ -118,55 +59,50 @@ export async function importRecords(
   const report: ImportReport = { rows: 0, imported: 0, failed: 0, errors: [] };
   // Records are only given to members of the pool (read once: rows are checked against it as they come).
   const members = await poolMemberIds(db, poolKey);
+  const copy = supportsCopy(db);
+  const progress = (): void =>
+    onProgress({ rows: report.rows, imported: report.imported, failed: report.failed });
   const fail = (line: number, path: string, message: string): void => {
     report.failed++;
     if (report.errors.length < MAX_ERRORS) report.errors.push({ line, path, message });
   };
-  let batch: { line: number; data: Record<string, unknown>; ownerId: string | null }[] = [];
-  const flush = async (): Promise<void> => {
-    if (batch.length === 0) return;
-    const rows = batch;
-    batch = [];
+  let retries = 0;
+  /** Writes a batch in one transaction; if it fails, each half again, so one refused row loses no other. */
+  const write = async (batch: ImportBatch): Promise<void> => {
     try {
-      await db.transaction(async (trx) => {
-        const now = await clock.now(trx);
-        const outcomes: RecordOutcome[] = rows.map((r) => {
-          const id = randomUUID();
-          const result = start(compiled, {
-            entity: r.data,
-            now,
-            ownerId: r.ownerId,
-            user: actor,
-            recordId: id,
-          });
-          return {
-            recordId: id,
-            poolKey,
-            prevSeq: 0,
-            created: true,
-            steps: [
-              {
-                result,
-                eventType: 'CREATE',
-                payload: { ownerId: r.ownerId, import: true },
-                actorId: actor.id,
-                at: now,
-              },
-            ],
-          };
-        });
-        await writeOutcomes(trx, outcomes);
-      });
-      report.imported += rows.length;
+      await db.transaction((trx) => batch.write(trx));
+      report.imported += batch.size;
     } catch (e) {
-      // The whole batch rolled back: none of its rows is half-written; report each of them.
-      for (const r of rows) fail(r.line, '', `not written: ${(e as Error).message}`);
+      if (batch.size > 1 && retries < MAX_WRITE_RETRIES) {
+        retries++;
+        for (const half of batch.split()) await write(half);
+        return;
+      }
+      // Rolled back whole: none of these rows is half-written; report each of them.
+      for (const line of batch.lines) fail(line, '', `not written: ${(e as Error).message}`);
     }
-    onProgress({ rows: report.rows, imported: report.imported, failed: report.failed });
   };
+
+  let batch: ImportBatch | undefined;
+  // On PostgreSQL the batch being written while the next is prepared (the database works on one core,
+  // the engine on another): at most two batches are held. PGlite runs in this thread: one at a time.
+  let writing: Promise<void> | undefined;
+  const flush = async (): Promise<void> => {
+    await writing;
+    if (!batch || batch.size === 0) return;
+    writing = write(batch).then(progress);
+    batch = undefined;
+    if (!copy) await writing;
+  };
+
   const source = format === 'csv' ? csvRows(compiled, body) : ndjsonRows(body);
   for await (const row of source) {
     report.rows++;
+    if (report.rows % PROGRESS_EVERY === 0) {
+      progress();
+      // Rows parsed from a buffered body never wait for I/O: let the batch being written go on.
+      if (writing) await new Promise((resolve) => setImmediate(resolve));
+    }
     if (row.error || !row.data) {
       fail(row.line, row.error?.path ?? '', row.error?.message ?? 'is invalid');
       continue;
@@ -180,16 +116,8 @@ export async function importRecords(
     try {
       assertEntity(compiled, row.data);
     } catch (e) {
-      const details = (e instanceof EngineError ? e.details : []) as {
-        path: string;
-        message: string;
-      }[];
-      const first = details[0];
-      fail(
-        row.line,
-        first?.path ?? '/data',
-        details.map((d) => `${d.path} ${d.message}`).join('; ') || 'is invalid',
-      );
+      const { path, message } = problem(e, '/data', 'is invalid');
+      fail(row.line, path, message);
       continue;
     }
     const ownerId = row.ownerId ?? null;
@@ -197,9 +125,24 @@ export async function importRecords(
       fail(row.line, '/ownerId', `user ${ownerId} is not a member of pool ${poolKey}`);
       continue;
     }
-    batch.push({ line: row.line, data: row.data, ownerId });
-    if (batch.length >= BATCH) await flush();
+    // One time per batch, read when its first row is started, as one transaction would read it.
+    batch ??= new ImportBatch({ poolKey, actorId: actor.id, at: await clock.now(db), copy });
+    const recordId = randomUUID();
+    try {
+      const now = batch.w.at;
+      const result = start(compiled, { entity: row.data, now, ownerId, user: actor, recordId });
+      batch.add({ line: row.line, recordId, ownerId, result });
+    } catch (e) {
+      // A rule over budget or a bad delay refuses this row alone.
+      const { path, message } = problem(e, '', (e as Error).message);
+      fail(row.line, path, message);
+      continue;
+    }
+    if (batch.size >= IMPORT_BATCH) await flush();
   }
   await flush();
+  await writing;
+  // Rows refused by the database are found after later rows were checked: report in line order.
+  report.errors.sort((a, b) => a.line - b.line);
   return report;
 }

@@ -1,0 +1,90 @@
+// Import rows from CSV or NDJSON, streamed: each row is parsed into entity data and an owner, or an error
+// naming its line and field (checks against the policy come after, in import.service.ts).
+import type { Readable } from 'node:stream';
+import type { CompiledPolicy } from '@poolflow/engine';
+import { depthOf, MAX_JSON_DEPTH } from '../plugins/input-guard.plugin.js';
+import { parseCsv, splitLines } from './csv.js';
+
+export interface ParsedRow {
+  line: number;
+  data?: Record<string, unknown>;
+  ownerId?: string | null;
+  error?: { path: string; message: string };
+}
+
+/** CSV cells are text: turn them into the entity schema's types (numbers, booleans); empty means absent. */
+function coerce(compiled: CompiledPolicy, field: string, raw: string): unknown {
+  if (raw === '') return undefined;
+  const prop = compiled.policy.entity.schema.properties[field] as { type?: string } | undefined;
+  if (prop?.type === 'integer' || prop?.type === 'number') {
+    const n = Number(raw);
+    return Number.isFinite(n) ? n : raw;
+  }
+  if (prop?.type === 'boolean') return raw === 'true' ? true : raw === 'false' ? false : raw;
+  return raw;
+}
+
+export async function* csvRows(
+  compiled: CompiledPolicy,
+  body: Readable,
+): AsyncGenerator<ParsedRow> {
+  let header: string[] | undefined;
+  for await (const { line, fields } of parseCsv(body)) {
+    if (!header) {
+      header = fields.map((f) => f.trim());
+      continue;
+    }
+    if (fields.length === 1 && fields[0] === '') continue;
+    if (fields.length !== header.length) {
+      yield {
+        line,
+        error: { path: '', message: `has ${fields.length} cells, the header has ${header.length}` },
+      };
+      continue;
+    }
+    const data: Record<string, unknown> = {};
+    let ownerId: string | null = null;
+    header.forEach((name, i) => {
+      const cell = fields[i] ?? '';
+      if (name === 'ownerId') ownerId = cell === '' ? null : cell;
+      else if (!['id', 'state', 'tags', 'score'].includes(name)) {
+        const value = coerce(compiled, name, cell);
+        if (value !== undefined) data[name] = value;
+      }
+    });
+    yield { line, data, ownerId };
+  }
+}
+
+export async function* ndjsonRows(body: Readable): AsyncGenerator<ParsedRow> {
+  let line = 0;
+  for await (const text of splitLines(body)) {
+    line++;
+    if (text.trim() === '') continue;
+    if (depthOf(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+      yield { line, error: { path: '', message: `nests deeper than ${MAX_JSON_DEPTH} levels` } };
+      continue;
+    }
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+        throw new Error('not an object');
+      const { data, ownerId } = parsed as { data?: unknown; ownerId?: unknown };
+      if (!data || typeof data !== 'object') {
+        yield { line, error: { path: '/data', message: 'is required (an object)' } };
+        continue;
+      }
+      if (ownerId !== undefined && ownerId !== null && typeof ownerId !== 'string') {
+        yield { line, error: { path: '/ownerId', message: 'must be a string or null' } };
+        continue;
+      }
+      yield {
+        line,
+        data: data as Record<string, unknown>,
+        ownerId: (ownerId as string | null | undefined) ?? null,
+      };
+    } catch (e) {
+      yield { line, error: { path: '', message: `is not JSON: ${(e as Error).message}` } };
+    }
+  }
+}

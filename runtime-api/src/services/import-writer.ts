@@ -1,0 +1,272 @@
+// Writes a batch of imported records (already checked and started by the engine) in one transaction:
+// COPY into records, timers and history on PostgreSQL; the generic set-based WRITE on PGlite (no COPY
+// FROM STDIN there) and for the rare rows whose start has effects beyond timers and the owner.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Effect, StepResult } from '@poolflow/engine';
+import type { Knex } from 'knex';
+import type { ClientBase } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { searchText, writeOutcomes, type RecordOutcome } from './record-writer.js';
+
+/** A checked row the engine has started, waiting to be written. */
+export interface StartedRow {
+  line: number;
+  recordId: string;
+  ownerId: string | null;
+  result: StepResult;
+}
+
+export interface ImportWrite {
+  poolKey: string;
+  actorId: string;
+  /** The time the rows were started at (their creation and history time). */
+  at: number;
+  /** Write through COPY (PostgreSQL) instead of the generic statement. */
+  copy: boolean;
+}
+
+/** COPY data is sent in chunks of about this many characters (one CopyData message each). */
+const COPY_CHUNK_CHARS = 64 * 1024;
+
+const RECORD_COLUMNS = [
+  'id',
+  'pool_key',
+  'policy_id',
+  'policy_version',
+  'state',
+  'owner_id',
+  'pooled',
+  'done',
+  'tags',
+  'score',
+  'data',
+  'snapshot',
+  'seq',
+  'search',
+  'created_at',
+  'updated_at',
+];
+const TIMER_COLUMNS = ['record_id', 'timer_key', 'due_at', 'event'];
+const HISTORY_COLUMNS = [
+  'record_id',
+  'pool_key',
+  'seq',
+  'at',
+  'actor_id',
+  'event_type',
+  'payload',
+  'from_state',
+  'to_state',
+  'owner_from',
+  'owner_to',
+  'tags',
+  'reason',
+];
+
+/** True where the database client is node-postgres (COPY FROM STDIN); PGlite over knex has none. */
+export function supportsCopy(db: Knex): boolean {
+  return (db.client as { config: Knex.Config }).config.client === 'pg';
+}
+
+/** The outcome the generic writer takes for an imported row: a created record and its CREATE step. */
+export function importOutcome(row: StartedRow, w: ImportWrite): RecordOutcome {
+  return {
+    recordId: row.recordId,
+    poolKey: w.poolKey,
+    prevSeq: 0,
+    created: true,
+    steps: [
+      {
+        result: row.result,
+        eventType: 'CREATE',
+        payload: { ownerId: row.ownerId, import: true },
+        actorId: w.actorId,
+        at: w.at,
+      },
+    ],
+  };
+}
+
+/**
+ * Rows COPY can write whole: their effects are only timers and the owner they were created with. A
+ * notification, an outbox effect or a move to another pool (a policy may start with one) goes through
+ * the generic writer, which knows how to write each.
+ */
+function copyable(result: StepResult, actorId: string): boolean {
+  return result.effects.every(
+    (e: Effect) =>
+      e.type === 'schedule' ||
+      e.type === 'cancel' ||
+      (e.type === 'owner' && !(e.reason === 'assign' && e.to && e.to !== actorId)),
+  );
+}
+
+const ESCAPED = /[\\\n\r\t]/;
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** A value in COPY's text format: NULL is \N; backslash, newline, return and tab are escaped. */
+function text(value: string | null): string {
+  if (value === null) return '\\N';
+  return ESCAPED.test(value) ? value.replace(/[\\\n\r\t]/g, (c) => ESCAPES[c] as string) : value;
+}
+
+const json = (value: unknown): string => (value === null ? '\\N' : text(JSON.stringify(value)));
+
+/** Times as the database prints them back; the few distinct due times of a batch are formatted once. */
+class Times {
+  readonly #cache = new Map<number, string>();
+  iso(ms: number): string {
+    let s = this.#cache.get(ms);
+    if (s === undefined) {
+      s = new Date(ms).toISOString();
+      if (this.#cache.size < 1000) this.#cache.set(ms, s);
+    }
+    return s;
+  }
+}
+
+/** One row of a batch: its COPY lines (records, timers, history), or its outcome for the generic writer. */
+interface Entry {
+  line: number;
+  copy?: [record: string, timers: string, history: string];
+  outcome?: RecordOutcome;
+}
+
+/**
+ * Rows to write in one transaction. Each row is serialised as it is added, so the engine's objects for
+ * it are collected young instead of living until the batch is written.
+ */
+export class ImportBatch {
+  readonly #entries: Entry[];
+  readonly #times = new Times();
+
+  constructor(
+    readonly w: ImportWrite,
+    entries: Entry[] = [],
+  ) {
+    this.#entries = entries;
+  }
+
+  get size(): number {
+    return this.#entries.length;
+  }
+
+  /** The CSV or NDJSON lines of the rows. */
+  get lines(): number[] {
+    return this.#entries.map((e) => e.line);
+  }
+
+  /** The two halves of the batch (a failed write is retried by halves). */
+  split(): [ImportBatch, ImportBatch] {
+    const half = Math.ceil(this.#entries.length / 2);
+    return [
+      new ImportBatch(this.w, this.#entries.slice(0, half)),
+      new ImportBatch(this.w, this.#entries.slice(half)),
+    ];
+  }
+
+  add(row: StartedRow): void {
+    const { w } = this;
+    if (!w.copy || !copyable(row.result, w.actorId)) {
+      this.#entries.push({ line: row.line, outcome: importOutcome(row, w) });
+      return;
+    }
+    const { result } = row;
+    const { snapshot, record } = result;
+    const id = row.recordId;
+    const at = this.#times.iso(w.at);
+    const pool = text(w.poolKey);
+    const state = text(snapshot.value);
+    const owner = text(record.ownerId);
+    const tags = json(record.tags);
+    const recordLine = [
+      id,
+      pool,
+      text(snapshot.policyId),
+      String(snapshot.policyVersion),
+      state,
+      owner,
+      record.pooled ? 't' : 'f',
+      snapshot.status === 'done' ? 't' : 'f',
+      tags,
+      String(record.score),
+      json(record.entity),
+      json(snapshot),
+      String(snapshot.seq),
+      text(searchText(record.entity)),
+      at,
+      at,
+    ].join('\t');
+    let timerLines = '';
+    for (const [key, timer] of Object.entries(snapshot.timers)) {
+      const event = { type: key, timerKey: key, dueAt: timer.dueAt };
+      timerLines += `${[id, text(key), this.#times.iso(timer.dueAt), json(event)].join('\t')}\n`;
+    }
+    // As the generic writer fills history: the owner before is the owner effect's `from`.
+    const ownerEffect = result.effects.find((e) => e.type === 'owner') as
+      Extract<Effect, { type: 'owner' }> | undefined;
+    const lastRelease = snapshot.instance.lastRelease;
+    const reason = record.pooled && lastRelease?.at === w.at ? lastRelease.reason : null;
+    const historyLine = [
+      id,
+      pool,
+      String(snapshot.seq),
+      at,
+      text(w.actorId),
+      'CREATE',
+      json({ ownerId: row.ownerId, import: true }),
+      text(result.from),
+      state,
+      text(ownerEffect ? ownerEffect.from : record.ownerId),
+      owner,
+      tags,
+      text(reason),
+    ].join('\t');
+    this.#entries.push({
+      line: row.line,
+      copy: [`${recordLine}\n`, timerLines, `${historyLine}\n`],
+    });
+  }
+
+  /** Writes the rows in the transaction: the same records, timers and history as the generic writer. */
+  async write(trx: Knex.Transaction): Promise<void> {
+    const copied = this.#entries.filter((e) => e.copy);
+    if (copied.length > 0) {
+      // The transaction's own connection (knex hands it out for the transaction's queries).
+      const client = trx.client as { acquireConnection(): Promise<ClientBase> };
+      const conn = await client.acquireConnection();
+      // Records first: the timers' foreign key finds them.
+      await copy(conn, 'records', RECORD_COLUMNS, copied, 0);
+      await copy(conn, 'timers', TIMER_COLUMNS, copied, 1);
+      await copy(conn, 'history', HISTORY_COLUMNS, copied, 2);
+    }
+    const others = this.#entries.flatMap((e) => (e.outcome ? [e.outcome] : []));
+    if (others.length > 0) await writeOutcomes(trx, others);
+  }
+}
+
+/** COPY of one table's lines of the entries, sent in chunks of about COPY_CHUNK_CHARS. */
+async function copy(
+  conn: ClientBase,
+  table: string,
+  columns: string[],
+  entries: Entry[],
+  part: 0 | 1 | 2,
+): Promise<void> {
+  function* chunks(): Generator<string> {
+    let chunk = '';
+    for (const e of entries) {
+      chunk += (e.copy as string[])[part];
+      if (chunk.length >= COPY_CHUNK_CHARS) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+    if (chunk) yield chunk;
+  }
+  await pipeline(
+    Readable.from(chunks()),
+    conn.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)),
+  );
+}
