@@ -20,7 +20,8 @@ export type PoolErrorCode =
   | 'POOL_ERR_RATE_LIMITED'
   | 'POOL_ERR_TOO_LARGE'
   | 'POOL_ERR_SCENARIO_FAILED'
-  | 'POOL_ERR_UPGRADE_REFUSED';
+  | 'POOL_ERR_UPGRADE_REFUSED'
+  | 'POOL_ERR_CONFLICT';
 
 export const httpStatusOf: Record<PoolErrorCode, number> = {
   POOL_ERR_TAKEN: 409,
@@ -43,6 +44,8 @@ export const httpStatusOf: Record<PoolErrorCode, number> = {
   POOL_ERR_TOO_LARGE: 413,
   POOL_ERR_SCENARIO_FAILED: 422,
   POOL_ERR_UPGRADE_REFUSED: 422,
+  // A record kept changing under an event through every attempt (record.service.ts): try again.
+  POOL_ERR_CONFLICT: 409,
 };
 
 export class EngineError extends Error {

@@ -1,5 +1,7 @@
 // Schema migrations, kept in code so the same list runs on PGlite and PostgreSQL.
 import type { Knex } from 'knex';
+import { authNotify } from './auth-notify-migration.js';
+import { claimants } from './claimants-migration.js';
 import {
   authHardening,
   departments,
@@ -224,6 +226,8 @@ const migrations: Migration[] = [
   poolUpgrades,
   webhooks,
   departments,
+  claimants,
+  authNotify,
 ];
 
 /** A knex migration source over the in-code list. */

@@ -80,6 +80,8 @@ export const servicesPlugin = fp(
         options.loginLimits,
       ),
     );
+    // Sessions are cached only while this process hears every change to them (session-cache.ts).
+    await app.auth.sessions.listen(database.knex, options.databaseUrl);
     app.decorate('clock', clock);
     app.decorate('metrics', metrics);
     app.decorate(
@@ -124,6 +126,7 @@ export const servicesPlugin = fp(
       // Jobs first: a run in flight finishes on the database before it closes.
       await app.jobs.stop();
       await app.upgrades.stop();
+      await app.auth.sessions.close();
       await database.close();
     });
   },

@@ -6,6 +6,7 @@ import { RuntimeError } from '../runtime.error.js';
 import { databaseClock, type Clock } from './clock.js';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from './login-limiter.js';
 import type { Actor } from './record.service.js';
+import { SessionCache } from './session-cache.js';
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 };
 // Sessions run on wall time, not the runtime's clock: a demo that moves the manual clock days ahead
@@ -77,6 +78,8 @@ export function publicUser(row: StoredUser): PublicUser {
 
 export class AuthService {
   readonly limiter: LoginLimiter;
+  /** Sessions authenticated in the last seconds; dropped on every change to who may do what. */
+  readonly sessions = new SessionCache();
 
   constructor(
     private readonly db: Knex,
@@ -189,6 +192,7 @@ export class AuthService {
   /** Ends one session: its token answers 401 from now on. */
   async logout(tokenHash: string): Promise<void> {
     await this.db('sessions').where({ token_hash: tokenHash }).delete();
+    this.sessions.clear(); // at once here; other processes hear the trigger's notice
   }
 
   /** Ends every session of a user but the one given (the caller's own, when they act on themselves). */
@@ -196,6 +200,7 @@ export class AuthService {
     const query = this.db('sessions').where({ user_id: userId });
     if (keepTokenHash) query.whereNot({ token_hash: keepTokenHash });
     await query.delete();
+    this.sessions.clear();
   }
 
   /**
@@ -223,6 +228,7 @@ export class AuthService {
         .update({ password_hash: await hashPassword(newPassword) });
       await trx('sessions').where({ user_id: userId }).whereNot({ token_hash: tokenHash }).delete();
     });
+    this.sessions.clear();
   }
 
   /**
@@ -262,6 +268,7 @@ export class AuthService {
         await sessions.delete();
       }
     });
+    this.sessions.clear();
     return this.user(id);
   }
 
@@ -276,13 +283,17 @@ export class AuthService {
   }
 
   async authenticate(token: string): Promise<Actor | null> {
+    const tokenHash = this.tokenHash(token);
+    const cached = this.sessions.get(tokenHash);
+    if (cached) return cached;
     const row = (await this.db('sessions')
       .join('users', 'users.id', 'sessions.user_id')
-      .where('sessions.token_hash', this.tokenHash(token))
+      .where('sessions.token_hash', tokenHash)
       .where('sessions.expires_at', '>', new Date())
       .whereNull('users.disabled_at')
       .first(
         'users.*',
+        'sessions.expires_at',
         // A department admin is the admin of every pool of their department ('admin' > 'member').
         this.db.raw(
           `(SELECT COALESCE(json_object_agg(k, r), '{}') FROM (
@@ -295,15 +306,17 @@ export class AuthService {
                   AND NOT users.roles @> '["admin"]'::jsonb
               ) a GROUP BY k) g) AS pool_roles`,
         ),
-      )) as (StoredUser & { pool_roles: Record<string, string> }) | undefined;
+      )) as (StoredUser & { pool_roles: Record<string, string>; expires_at: Date }) | undefined;
     if (!row) return null;
-    return {
+    const actor: Actor = {
       id: row.id,
       roles: row.roles,
       attributes: row.attributes,
       poolRoles: row.pool_roles,
       departmentId: row.department_id ?? null,
     };
+    this.sessions.set(tokenHash, actor, row.expires_at.getTime());
+    return actor;
   }
 
   /** First start: create `admin` with the given password, or a random one returned to print once. */

@@ -6,6 +6,7 @@ import type { RecordRow } from '../db/rows.js';
 import { RowSet } from './row-set.js';
 import {
   CLAIM,
+  CLAIMANT,
   GROUP_NOTIFICATION,
   HISTORY,
   NOTIFICATION,
@@ -26,6 +27,11 @@ export interface RecordOutcome {
   created?: boolean;
   /** The steps left the entity's data as it was: its columns are not rewritten. */
   entityUnchanged?: boolean;
+  /**
+   * A claim (or a push counted as one): the user whose counts the step checked and the `seq` their
+   * claimant row had when those counts were read. The record is written only if that row still has it.
+   */
+  claimant?: { userId: string; seq: number };
   steps: {
     result: StepResult;
     eventType: string;
@@ -100,7 +106,8 @@ export class OutcomeBatch {
   readonly #notifications = new RowSet(NOTIFICATION);
   readonly #groupNotifications = new RowSet(GROUP_NOTIFICATION);
   readonly #outbox = new RowSet(OUTBOX);
-  readonly #moves: { id: string; pool: string }[] = [];
+  readonly #claimants = new RowSet(CLAIMANT);
+  readonly #claimantKeys = new Set<string>();
 
   /** Records this batch writes (outcomes where some step changed something). */
   get size(): number {
@@ -120,15 +127,20 @@ export class OutcomeBatch {
       this.#notifications,
       this.#groupNotifications,
       this.#outbox,
+      this.#claimants,
     ];
     const lengths = sets.map((set) => set.length);
-    const [ids, moves] = [this.#ids.length, this.#moves.length];
+    const ids = this.#ids.length;
+    // One claimant row cannot be bumped twice in one statement.
+    const claimantKey = o.claimant && `${o.poolKey}\u0000${o.claimant.userId}`;
+    if (claimantKey && this.#claimantKeys.has(claimantKey))
+      throw new Error(`two claims by one claimant in one write`);
     try {
       this.#add(o, steps);
+      if (claimantKey) this.#claimantKeys.add(claimantKey);
     } catch (e) {
       sets.forEach((set, i) => set.truncate(lengths[i] as number));
       this.#ids.length = ids;
-      this.#moves.length = moves;
       throw e;
     }
   }
@@ -137,6 +149,18 @@ export class OutcomeBatch {
     const final = steps[steps.length - 1];
     const { snapshot, record } = final.result;
     const keepEntity = o.entityUnchanged === true && !o.created;
+    // The last move wins, as it did when moves were applied one after another.
+    const move = steps
+      .flatMap((s) => s.result.effects)
+      .filter((e): e is Extract<Effect, { type: 'moveToPool' }> => e.type === 'moveToPool')
+      .pop();
+    if (o.claimant) {
+      this.#claimants.push({
+        pool_key: o.poolKey,
+        user_id: o.claimant.userId,
+        expected: o.claimant.seq,
+      });
+    }
     this.#ids.push(o.recordId);
     (o.created ? this.#created : this.#updated).push({
       id: o.recordId,
@@ -155,6 +179,8 @@ export class OutcomeBatch {
       snapshot,
       search: keepEntity ? null : searchText(record.entity),
       at: final.at,
+      move_to: move?.pool ?? null,
+      claimant: o.claimant?.userId ?? null,
     });
     // Timers: the snapshot's pending timers are the truth; the table is made to match them.
     for (const [key, t] of Object.entries(snapshot.timers)) {
@@ -239,9 +265,7 @@ export class OutcomeBatch {
             effect_key: `${effect.key}:assigned`,
             created_at: at,
           });
-        } else if (effect.type === 'moveToPool') {
-          this.#moves.push({ id: o.recordId, pool: String(effect['pool']) });
-        } else if (!['schedule', 'cancel', 'owner'].includes(effect.type)) {
+        } else if (!['schedule', 'cancel', 'owner', 'moveToPool'].includes(effect.type)) {
           this.#outbox.push({
             effect_key: effect.key,
             record_id: o.recordId,
@@ -254,11 +278,15 @@ export class OutcomeBatch {
     }
   }
 
-  /** Writes everything added, in one statement (plus one per record moved to another pool). */
-  async write(trx: Knex.Transaction): Promise<void> {
-    if (this.#ids.length === 0) return;
-    const result = await trx
+  /**
+   * Writes everything added in one statement and says how many records it wrote. A record whose `seq`
+   * (or whose claimant's) moved on since its step was read is not written, nor is anything of its step.
+   */
+  async tryWrite(db: Knex | Knex.Transaction): Promise<{ created: number; updated: number }> {
+    if (this.#ids.length === 0) return { created: 0, updated: 0 };
+    const result = await db
       .raw<{ rows: { created: number; updated: number }[] }>(WRITE, [
+        ...this.#claimants.bindings(),
         ...this.#created.bindings(),
         ...this.#updated.bindings(),
         ...this.#timers.bindings(),
@@ -270,19 +298,23 @@ export class OutcomeBatch {
         ...this.#outbox.bindings(),
       ])
       // A named (prepared) statement: planning this statement took ~10 ms per batch on PostgreSQL 15.
-      .options({ name: 'poolflow_write_v5' });
-    // Rows are locked by the caller, so a count short of the list means a broken lock: undo everything.
-    const counts = result.rows[0];
+      .options({ name: 'poolflow_write_v6' });
+    return result.rows[0];
+  }
+
+  /** Whether every record added was written (none lost a race since it was read). */
+  async written(db: Knex | Knex.Transaction): Promise<boolean> {
+    const counts = await this.tryWrite(db);
+    return counts.created === this.#created.length && counts.updated === this.#updated.length;
+  }
+
+  /** Writes rows the caller has locked: a record not written means a broken lock, and undoes everything. */
+  async write(trx: Knex.Transaction): Promise<void> {
+    const counts = await this.tryWrite(trx);
     const [created, updated] = [this.#created.length, this.#updated.length];
     if (counts.updated !== updated || counts.created !== created) {
       throw new Error(
         `lost update: wrote ${counts.updated}/${updated} record(s), created ${counts.created}/${created}`,
-      );
-    }
-    for (const move of this.#moves) {
-      await trx.raw(
-        `UPDATE records SET pool_key = ? WHERE id = ? AND EXISTS (SELECT 1 FROM pools WHERE key = ?)`,
-        [move.pool, move.id, move.pool],
       );
     }
   }

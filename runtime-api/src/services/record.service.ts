@@ -18,8 +18,14 @@ import { RuntimeError } from '../runtime.error.js';
 import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
 import type { PolicyStore } from './policy-store.js';
-import { rowAfter, writeOutcomes } from './record-writer.js';
-import { DEFAULT_TIME_ZONE, localDay } from './time-zone.js';
+import {
+  readClaimant,
+  readNextPooled,
+  readRecord,
+  type ClaimantRead,
+  type EventRead,
+} from './event-read.js';
+import { OutcomeBatch, rowAfter, writeOutcomes } from './record-writer.js';
 
 /** Claim refusals that come from the pool's rules (not races), with their Chinese wording. */
 const RULE_REFUSALS: Partial<Record<string, string>> = {
@@ -28,6 +34,12 @@ const RULE_REFUSALS: Partial<Record<string, string>> = {
   POOL_ERR_DAILY_LIMIT: '已达到今日领取上限',
   POOL_ERR_NOT_ELIGIBLE: '高难度客户仅限资深销售领取',
 };
+
+/** Conditional writes tried before an event locks its record; then locked attempts (bounds in README). */
+export const OPTIMISTIC_ATTEMPTS = 5;
+export const LOCKED_ATTEMPTS = 3;
+/** Candidates one claim-next call tries (records passed over as not claimable by this user, races). */
+const CLAIM_NEXT_ATTEMPTS = 200;
 
 export interface Actor extends PoolUser {
   roles: string[];
@@ -134,8 +146,10 @@ export class RecordService {
   }
 
   /**
-   * Sends one event to one record: lock, step, write, in one transaction. `authorize` sees the locked
-   * row, so a permission that depends on it (the owner) cannot change between the check and the step.
+   * Sends one event to one record: read, step, write. The write is conditional on the record's `seq`
+   * (and a claim on its claimant's): if another event got there first, the event is stepped again from
+   * the new row. After OPTIMISTIC_ATTEMPTS lost races the record is locked for the last attempts, so a
+   * record under heavy contention still makes progress. `authorize` sees the row the step starts from.
    */
   async send(
     poolKey: string,
@@ -145,7 +159,9 @@ export class RecordService {
     options: SendOptions = {},
   ): Promise<EventOutcome> {
     try {
-      return await this.sendLocked(poolKey, recordId, event, actor, options);
+      return await this.counted(event, () =>
+        this.sendUntilWritten(poolKey, recordId, event, actor, options),
+      );
     } catch (e) {
       if (event.type === 'CLAIM' && e instanceof EngineError && RULE_REFUSALS[e.code]) {
         await this.notifyRefusal(poolKey, recordId, actor, e);
@@ -154,30 +170,35 @@ export class RecordService {
     }
   }
 
-  private sendLocked(
+  private async sendUntilWritten(
     poolKey: string,
     recordId: string,
     event: PoolEvent,
     actor: Actor,
     options: SendOptions,
   ): Promise<EventOutcome> {
-    return this.counted(event, () =>
-      this.db.transaction(async (trx) => {
-        const row = (await trx('records')
-          .where({ id: recordId, pool_key: poolKey })
-          .forUpdate()
-          .first()) as RecordRow | undefined;
-        if (!row) throw RuntimeError.notFound(`record ${recordId} in pool ${poolKey}`);
-        options.authorize?.(row);
-        return this.applyLocked(
-          trx,
-          row,
-          event,
-          actor,
-          options.assigneePath,
-          options.assigneeClaims,
-        );
-      }),
+    const key = { poolKey, recordId };
+    const claimantId = event.type === 'CLAIM' ? actor.id : undefined;
+    const attempt = async (db: Knex | Knex.Transaction, lock: boolean) => {
+      const read = await readRecord(db, this.clock, key, {
+        lock,
+        ...(claimantId !== undefined ? { claimantId } : {}),
+      });
+      if (!read) throw RuntimeError.notFound(`record ${recordId} in pool ${poolKey}`);
+      options.authorize?.(read.row);
+      return this.apply(db, read, event, actor, options);
+    };
+    for (let i = 0; i < OPTIMISTIC_ATTEMPTS + LOCKED_ATTEMPTS; i++) {
+      const outcome =
+        i < OPTIMISTIC_ATTEMPTS
+          ? await attempt(this.db, false)
+          : await this.db.transaction((trx) => attempt(trx, true));
+      if (outcome) return outcome;
+      this.metrics.count('poolflow_write_conflicts_total', { type: event.type });
+    }
+    throw new RuntimeError(
+      'POOL_ERR_CONFLICT',
+      `record ${recordId} kept changing while the event was applied; try again`,
     );
   }
 
@@ -189,25 +210,20 @@ export class RecordService {
     const claim: PoolEvent = { type: 'CLAIM' };
     // Records this user may not claim (not eligible, cooldown): passed over on the next try.
     const refused: string[] = [];
-    for (let attempt = 0; attempt < 200; attempt++) {
+    for (let attempt = 0; attempt < CLAIM_NEXT_ATTEMPTS; attempt++) {
       let candidate: string | undefined;
       try {
         const outcome = await this.counted(claim, () =>
           this.db.transaction(async (trx) => {
-            const query = trx('records')
-              .where({ pool_key: poolKey, pooled: true })
-              .orderBy([{ column: 'score', order: 'desc' }, { column: 'id' }])
-              .forUpdate()
-              .skipLocked();
-            if (refused.length > 0) query.whereRaw('id <> ALL(?::uuid[])', [refused]);
-            const row = (await query.first()) as RecordRow | undefined;
-            if (!row) return null;
-            candidate = row.id;
-            return this.applyLocked(trx, row, claim, actor);
+            const read = await readNextPooled(trx, this.clock, poolKey, actor.id, refused);
+            if (!read) return null;
+            candidate = read.row.id;
+            return (await this.apply(trx, read, claim, actor, {})) ?? 'conflict';
           }),
         );
-        if (outcome) return outcome;
-        break;
+        if (outcome === null) break;
+        // 'conflict': the same user claimed elsewhere meanwhile; their counts are read again.
+        if (outcome !== 'conflict') return outcome;
       } catch (e) {
         if (!(e instanceof EngineError) || candidate === undefined) throw e;
         // Limits speak for the user, not the record: report them at once.
@@ -219,65 +235,70 @@ export class RecordService {
     throw new RuntimeError('POOL_ERR_NOT_FOUND', 'no pooled record you may claim');
   }
 
-  /** The engine step and its writes for a record row locked by `trx`. */
-  private async applyLocked(
-    trx: Knex.Transaction,
-    row: RecordRow,
+  /**
+   * The engine step from a row read and its conditional write; null when the row (or the claimant's
+   * counts) changed since the read, so nothing was written.
+   */
+  private async apply(
+    db: Knex | Knex.Transaction,
+    read: EventRead,
     event: PoolEvent,
     actor: Actor,
-    assigneePath = '/payload/userId',
-    assigneeClaims = false,
-  ): Promise<EventOutcome> {
+    options: SendOptions,
+  ): Promise<EventOutcome | null> {
+    const { row, now } = read;
     const { id: recordId, pool_key: poolKey } = row;
-    const compiled = await this.policies.get(row.policy_id, row.policy_version, trx);
-    const now = await this.clock.now(trx);
-    let claimant: { owned: number; claimsToday: number } | undefined;
-    // A record already taken fails the claim before any limit is looked at: no need to lock the claimant.
-    if (event.type === 'CLAIM' && compiled.pooledStates.has(row.snapshot.value))
-      claimant = await this.lockClaimant(trx, poolKey, actor.id, now);
+    const compiled = await this.policies.get(row.policy_id, row.policy_version);
+    // A record already taken fails the claim before any limit is looked at.
+    let claimant =
+      event.type === 'CLAIM' && compiled.pooledStates.has(row.snapshot.value)
+        ? read.claimant
+        : undefined;
     if (event.type === 'ASSIGN') {
       const to = event.payload?.['userId'];
-      if (typeof to === 'string') await requirePoolMember(trx, poolKey, to, assigneePath);
-      if (typeof to === 'string' && assigneeClaims)
-        await this.checkAssignee(trx, row, compiled, to, now);
+      if (typeof to === 'string')
+        await requirePoolMember(db, poolKey, to, options.assigneePath ?? '/payload/userId');
+      if (typeof to === 'string' && options.assigneeClaims)
+        claimant = await this.checkAssignee(db, row, compiled, to, now);
     }
     const result = step(compiled, row.snapshot, event, {
       entity: row.data,
       user: actor,
       now,
       recordId,
-      ...(claimant ? { claimant } : {}),
+      ...(event.type === 'CLAIM' && claimant ? { claimant: claimant.stats } : {}),
     });
-    await writeOutcomes(trx, [
-      {
-        recordId,
-        poolKey,
-        prevSeq: row.seq,
-        steps: [
-          {
-            result,
-            eventType: event.type,
-            payload: event.payload ?? null,
-            actorId: actor.id,
-            at: now,
-          },
-        ],
-      },
-    ]);
-    return { row: await this.rowOf(trx, result, recordId, poolKey, now, row), result, now };
+    const batch = new OutcomeBatch();
+    batch.add({
+      recordId,
+      poolKey,
+      prevSeq: row.seq,
+      ...(claimant ? { claimant: { userId: claimant.userId, seq: claimant.seq } } : {}),
+      steps: [
+        {
+          result,
+          eventType: event.type,
+          payload: event.payload ?? null,
+          actorId: actor.id,
+          at: now,
+        },
+      ],
+    });
+    if (!(await batch.written(db))) return null;
+    return { row: await this.rowOf(db, result, recordId, poolKey, now, row), result, now };
   }
 
-  /** Refuses an ASSIGN its assignee could not claim (SendOptions.assigneeClaims); locks the assignee. */
+  /** Refuses an ASSIGN its assignee could not claim (SendOptions.assigneeClaims); counts it as their claim. */
   private async checkAssignee(
-    trx: Knex.Transaction,
+    db: Knex | Knex.Transaction,
     row: RecordRow,
     compiled: CompiledPolicy,
     userId: string,
     now: number,
-  ): Promise<void> {
-    if (!compiled.pooledStates.has(row.snapshot.value)) return; // the step refuses it anyway
-    const claimant = await this.lockClaimant(trx, row.pool_key, userId, now);
-    const user = (await trx('users').where({ id: userId }).first('roles', 'attributes')) as
+  ): Promise<ClaimantRead | undefined> {
+    if (!compiled.pooledStates.has(row.snapshot.value)) return undefined; // the step refuses it anyway
+    const claimant = await readClaimant(db, row.pool_key, userId, now);
+    const user = (await db('users').where({ id: userId }).first('roles', 'attributes')) as
       { roles: string[]; attributes: Record<string, unknown> } | undefined;
     const refusal = checkClaim(compiled, {
       state: row.snapshot.value,
@@ -285,14 +306,15 @@ export class RecordService {
       entity: row.data,
       user: { id: userId, roles: user?.roles ?? [], attributes: user?.attributes ?? {} },
       now,
-      claimant,
+      claimant: claimant.stats,
     });
     if (refusal) throw refusal;
+    return claimant;
   }
 
   /** The row as written; read back only when an effect moved it to another pool. */
   private async rowOf(
-    trx: Knex.Transaction,
+    db: Knex | Knex.Transaction,
     result: StepResult,
     recordId: string,
     poolKey: string,
@@ -301,7 +323,7 @@ export class RecordService {
   ): Promise<RecordRow> {
     if (!result.effects.some((e) => e.type === 'moveToPool'))
       return rowAfter(result, recordId, poolKey, now, before);
-    return (await trx('records').where({ id: recordId }).first()) as RecordRow;
+    return (await db('records').where({ id: recordId }).first()) as RecordRow;
   }
 
   /** Counts an event (and a claim's outcome) in the metrics once its transaction is over. */
@@ -338,33 +360,5 @@ export class RecordService {
       message: JSON.stringify({ en: `Claim refused: ${e.message}`, zh }),
       created_at: new Date(await this.clock.now(this.db)),
     });
-  }
-
-  /** Locks the claimant's user row so parallel claims by one user cannot both pass a limit. */
-  private async lockClaimant(
-    trx: Knex.Transaction,
-    poolKey: string,
-    userId: string,
-    now: number,
-  ): Promise<{ owned: number; claimsToday: number }> {
-    await trx('users').where({ id: userId }).forUpdate().first('id');
-    // "Today" is the pool's local day: a Beijing pool's day turns at 16:00 UTC, not at 00:00.
-    const zone = (await trx('pools').where({ key: poolKey }).first('time_zone')) as
-      { time_zone: string } | undefined;
-    const day = localDay(now, zone?.time_zone ?? DEFAULT_TIME_ZONE);
-    // Counted by a statement after the lock: in READ COMMITTED it sees every claim committed before it.
-    const { rows } = await trx.raw<{ rows: { owned: number; today: number }[] }>(
-      `SELECT (SELECT count(*) FROM records WHERE pool_key = ? AND owner_id = ? AND NOT done)::int AS owned,
-         (SELECT count(*) FROM claims WHERE user_id = ? AND pool_key = ? AND at >= ? AND at < ?)::int AS today`,
-      [
-        poolKey,
-        userId,
-        userId,
-        poolKey,
-        new Date(day.start).toISOString(),
-        new Date(day.end).toISOString(),
-      ],
-    );
-    return { owned: rows[0].owned, claimsToday: rows[0].today };
   }
 }

@@ -1,0 +1,144 @@
+// The one read an event needs, in one round trip: the record row, the clock, the pool's time zone and,
+// for a claim, the claimant's counts with the `seq` of their claimant row (checked again by the write).
+import type { ClaimantStats } from '@poolflow/engine';
+import type { Knex } from 'knex';
+import type { RecordRow } from '../db/rows.js';
+import type { Clock } from './clock.js';
+
+/** A claimant's counts and the claimant row's `seq` they were read with (0 before their first claim). */
+export interface ClaimantRead {
+  userId: string;
+  stats: ClaimantStats;
+  seq: number;
+}
+
+export interface EventRead {
+  row: RecordRow;
+  /** The clock's time, read in the same statement (the event is applied at it). */
+  now: number;
+  timeZone: string;
+  /** Present when the read was asked for a claimant's counts. */
+  claimant?: ClaimantRead;
+}
+
+interface ReadRow extends RecordRow {
+  now: Date;
+  time_zone: string;
+  claimant_seq?: string | number;
+  owned?: number;
+  today?: number;
+}
+
+/**
+ * A claimant's columns for the record `r` of pool `p` at time `k.now`, all read in one snapshot. "Today"
+ * is the pool's local day: a Beijing pool's day turns at 16:00 UTC, not at 00:00. Claims bump the
+ * claimant row's `seq` in the statement that writes them, so a claim committed after this snapshot makes
+ * the write of a step based on these counts fail instead of passing a limit twice.
+ */
+const CLAIMANT_COLUMNS = `,
+  COALESCE((SELECT c.seq FROM claimants c WHERE c.pool_key = r.pool_key AND c.user_id = :claimant), 0)
+    AS claimant_seq,
+  (SELECT count(*) FROM records o
+    WHERE o.pool_key = r.pool_key AND o.owner_id = :claimant AND NOT o.done)::int AS owned,
+  (SELECT count(*) FROM claims c WHERE c.user_id = :claimant AND c.pool_key = r.pool_key
+    AND c.at >= date_trunc('day', k.now AT TIME ZONE p.time_zone) AT TIME ZONE p.time_zone
+    AND c.at < (date_trunc('day', k.now AT TIME ZONE p.time_zone) + interval '1 day')
+      AT TIME ZONE p.time_zone)::int AS today`;
+
+/** The statement: `where` picks the record (and may order and lock it). */
+const statement = (clock: Clock, claimant: boolean, where: string): string =>
+  `SELECT r.*, k.now, p.time_zone${claimant ? CLAIMANT_COLUMNS : ''}
+   FROM records r
+   JOIN pools p ON p.key = r.pool_key
+   CROSS JOIN (SELECT ${clock.sql} AS now) k
+   ${where}`;
+
+function eventRead(found: ReadRow | undefined, claimantId?: string): EventRead | null {
+  if (!found) return null;
+  const { now, time_zone, claimant_seq, owned, today, ...row } = found;
+  return {
+    row,
+    now: now.getTime(),
+    timeZone: time_zone,
+    ...(claimantId !== undefined
+      ? {
+          claimant: {
+            userId: claimantId,
+            seq: Number(claimant_seq ?? 0),
+            stats: { owned: owned ?? 0, claimsToday: today ?? 0 },
+          },
+        }
+      : {}),
+  };
+}
+
+/** Reads one record of a pool for an event; `lock` takes its row lock (inside a transaction). */
+export async function readRecord(
+  db: Knex | Knex.Transaction,
+  clock: Clock,
+  key: { poolKey: string; recordId: string },
+  options: { claimantId?: string; lock?: boolean } = {},
+): Promise<EventRead | null> {
+  const claimant = options.claimantId !== undefined;
+  const sql = statement(
+    clock,
+    claimant,
+    `WHERE r.id = :id AND r.pool_key = :pool${options.lock ? ' FOR UPDATE OF r' : ''}`,
+  );
+  const { rows } = await db.raw<{ rows: ReadRow[] }>(sql, {
+    id: key.recordId,
+    pool: key.poolKey,
+    ...(claimant ? { claimant: options.claimantId } : {}),
+  });
+  return eventRead(rows[0], options.claimantId);
+}
+
+/**
+ * Locks the best pooled record by score that is not locked by another claim (SKIP LOCKED: parallel
+ * claim-next calls take different records instead of queueing on one) and is not in `passed`.
+ */
+export async function readNextPooled(
+  trx: Knex.Transaction,
+  clock: Clock,
+  poolKey: string,
+  claimantId: string,
+  passed: string[],
+): Promise<EventRead | null> {
+  const sql = statement(
+    clock,
+    true,
+    `WHERE r.pool_key = :pool AND r.pooled AND r.id <> ALL(CAST(:passed AS uuid[]))
+     ORDER BY r.score DESC, r.id LIMIT 1 FOR UPDATE OF r SKIP LOCKED`,
+  );
+  const { rows } = await trx.raw<{ rows: ReadRow[] }>(sql, {
+    pool: poolKey,
+    passed,
+    claimant: claimantId,
+  });
+  return eventRead(rows[0], claimantId);
+}
+
+/** A user's claimant counts at a time already read (a push checked as the assignee's own claim). */
+export async function readClaimant(
+  db: Knex | Knex.Transaction,
+  poolKey: string,
+  userId: string,
+  now: number,
+): Promise<ClaimantRead> {
+  // The same columns, over the pool's row alone (`r` stands in for a record of the pool).
+  const sql = `SELECT 1${CLAIMANT_COLUMNS}
+    FROM (SELECT CAST(:pool AS text) AS pool_key) r
+    JOIN pools p ON p.key = r.pool_key
+    CROSS JOIN (SELECT to_timestamp(CAST(:now AS float8) / 1000) AS now) k`;
+  const { rows } = await db.raw<{ rows: Partial<ReadRow>[] }>(sql, {
+    pool: poolKey,
+    claimant: userId,
+    now,
+  });
+  const found = rows[0] ?? {};
+  return {
+    userId,
+    seq: Number(found.claimant_seq ?? 0),
+    stats: { owned: found.owned ?? 0, claimsToday: found.today ?? 0 },
+  };
+}
