@@ -10,6 +10,7 @@ import {
   timerFailures,
   webhooks,
 } from './operations-migrations.js';
+import { statsRollup } from './stats-rollup-migration.js';
 
 export interface Migration {
   name: string;
@@ -226,6 +227,7 @@ const migrations: Migration[] = [
   poolUpgrades,
   webhooks,
   departments,
+  statsRollup,
   claimants,
   authNotify,
 ];

@@ -1,5 +1,6 @@
 // Every background job of the runtime, declared once: its name, how often it runs (and the setting that
 // changes it) and what one run does. The runner (runner.ts) starts them; nothing else starts timers.
+import type { RollupResult } from '../services/stats-rollup.js';
 import type { SweepResult } from '../services/sweeper.js';
 
 /** What the jobs run: the app's services (or, for the sweep, its worker threads on PostgreSQL). */
@@ -10,6 +11,7 @@ export interface JobServices {
   outbox: { deliverDue(): Promise<{ delivered: number; failed: number }> };
   purgeIdempotencyKeys(): Promise<number>;
   purgeSessions(): Promise<{ sessions: number; loginAttempts: number }>;
+  statsRollup: { run(): Promise<RollupResult> };
 }
 
 /** What one run of each job gives back. */
@@ -20,6 +22,7 @@ export interface JobResults {
   outbox: { delivered: number; failed: number };
   'purge-idempotency': number;
   'purge-sessions': { sessions: number; loginAttempts: number };
+  'stats-rollup': RollupResult;
 }
 
 export type JobName = keyof JobResults;
@@ -70,6 +73,13 @@ export const JOBS: { [N in JobName]: JobSpec<N> } = {
     env: 'POOLFLOW_PURGE_INTERVAL_MS',
     defaultMs: HOUR,
     run: (s) => s.purgeSessions(),
+  },
+  // Closed pool-local days of history into the stats rollup, and the record tally's deltas folded
+  // (stats-rollup.ts): at most 31 days per pool and 500 pools a run; stats are exact without it.
+  'stats-rollup': {
+    env: 'POOLFLOW_STATS_ROLLUP_INTERVAL_MS',
+    defaultMs: 60_000,
+    run: (s) => s.statsRollup.run(),
   },
 };
 

@@ -15,6 +15,7 @@ import { Outbox } from '../services/outbox.js';
 import type { WebhookSecrets } from '../services/webhook.js';
 import { PolicyStore } from '../services/policy-store.js';
 import { RecordService } from '../services/record.service.js';
+import { StatsRollup } from '../services/stats-rollup.js';
 import { Sweeper } from '../services/sweeper.js';
 import { UpgradeService } from '../services/upgrade.service.js';
 import { DEFAULT_KEY_HOURS, purgeExpiredKeys } from './idempotency.plugin.js';
@@ -116,6 +117,7 @@ export const servicesPlugin = fp(
           outbox: app.outbox,
           purgeIdempotencyKeys: () => purgeExpiredKeys(app, keyHours),
           purgeSessions: () => app.auth.purgeExpired(),
+          statsRollup: new StatsRollup(database.knex, policies, clock),
         },
         { ...jobIntervals({}), ...options.jobIntervals },
         metrics,

@@ -1,8 +1,13 @@
-// Pool analytics from the append-only history: inflow/outflow per day, pool size, conversion, time in pool.
-import type { CompiledPolicy } from '@poolflow/engine';
+// Pool analytics for managers: inflow/outflow per day, pool size, conversion, time in pool, claims per
+// user, a breakdown. Closed days come from the rollup (stats-rollup.ts), the rest from history, and the
+// pool's records from their tally (stats-tally.ts): the figures are the same whether the job ran or not.
 import type { Knex } from 'knex';
 import { csvLine } from './csv.js';
-import { DEFAULT_TIME_ZONE } from './time-zone.js';
+import { EXIT_FILTER, EXIT_HOURS, FLOW_FILTER, localDate } from './stats-rollup.js';
+import { breakdownOf } from './stats-tally.js';
+import { DEFAULT_TIME_ZONE, localDay } from './time-zone.js';
+
+export { statesOf } from './stats-rollup.js';
 
 const DAY = 86_400_000;
 
@@ -25,23 +30,175 @@ export interface PoolStats {
   };
 }
 
-/** The pool-local date (YYYY-MM-DD) of an instant: en-CA formats dates as ISO does. */
-function localDate(ts: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone }).format(ts);
+type FlowRow = { day: string; dir: 'in' | 'out'; kind: string; n: number };
+
+/** Where the pool's rollup ends, if it was counted with the pool's zone and pool states of today. */
+interface Rollup {
+  /** The first day not rolled up, and its start. */
+  throughDay: string;
+  throughAt: number;
 }
 
-/** States that count as pool states, and as conversions, in every version of the pool's policy seen so far. */
-export function statesOf(policies: CompiledPolicy[]): { pooled: string[]; success: string[] } {
-  const pooled = new Set<string>();
-  const success = new Set<string>();
-  for (const p of policies) {
-    for (const [name, node] of Object.entries(p.policy.machine.states)) {
-      if (node.meta?.pooled) pooled.add(name);
-      if ((node.meta as Record<string, unknown> | undefined)?.['outcome'] === 'success')
-        success.add(name);
-    }
-  }
-  return { pooled: [...pooled], success: [...success] };
+interface Scope {
+  db: Knex;
+  pool: string;
+  pooled: string[];
+  zone: string;
+  rollup: Rollup | null;
+  /** The start of the first day wholly in the range (`from` itself if it starts a day). */
+  firstWhole: number;
+}
+
+async function scopeOf(
+  db: Knex,
+  pool: string,
+  pooled: string[],
+): Promise<Omit<Scope, 'firstWhole'>> {
+  const row = (await db('pools as p')
+    .leftJoin('stats_rollup as s', 's.pool_key', 'p.key')
+    .where('p.key', pool)
+    .first(
+      'p.time_zone',
+      's.time_zone as rollup_zone',
+      's.pooled',
+      db.raw(`to_char(s.through_day, 'YYYY-MM-DD') AS through_day`),
+      's.through_at',
+    )) as
+    | {
+        time_zone: string | null;
+        rollup_zone: string | null;
+        pooled: string[] | null;
+        through_day: string | null;
+        through_at: Date | null;
+      }
+    | undefined;
+  const zone = row?.time_zone ?? DEFAULT_TIME_ZONE;
+  const sorted = [...pooled].sort().join('\n');
+  const current =
+    row?.rollup_zone === zone && row.pooled?.join('\n') === sorted && row.through_day !== null;
+  return {
+    db,
+    pool,
+    pooled,
+    zone,
+    rollup: current
+      ? { throughDay: row.through_day!, throughAt: new Date(row.through_at!).getTime() }
+      : null,
+  };
+}
+
+/** Entries into and exits from the pool per local day, for history rows at `from` and later. */
+async function flowRows(s: Scope, from: number): Promise<FlowRow[]> {
+  const live = async (a: number, b: number | null): Promise<FlowRow[]> =>
+    (
+      await s.db.raw<{ rows: FlowRow[] }>(
+        `SELECT to_char(at AT TIME ZONE :zone, 'YYYY-MM-DD') AS day,
+                CASE WHEN to_state = ANY(:pooled) THEN 'in' ELSE 'out' END AS dir,
+                lower(event_type) AS kind, count(*)::int AS n
+         FROM history
+         WHERE pool_key = :pool AND at >= :a ${b === null ? '' : 'AND at < :b'} AND ${FLOW_FILTER}
+         GROUP BY 1, 2, 3`,
+        { zone: s.zone, pooled: s.pooled, pool: s.pool, a: new Date(a), b: new Date(b ?? a) },
+      )
+    ).rows;
+  const r = s.rollup;
+  if (!r || r.throughAt <= s.firstWhole) return live(from, null);
+  const parts = await Promise.all([
+    from < s.firstWhole ? live(from, s.firstWhole) : [],
+    s.db
+      .raw<{ rows: FlowRow[] }>(
+        `SELECT to_char(day, 'YYYY-MM-DD') AS day, dir, kind, n FROM stats_flows
+         WHERE pool_key = ? AND day >= ?::date AND day < ?::date`,
+        [s.pool, localDate(s.firstWhole, s.zone), r.throughDay],
+      )
+      .then((x) => x.rows),
+    live(r.throughAt, null),
+  ]);
+  return parts.flat();
+}
+
+/** Claims per user at [from, to): whole rolled-up days from stats_claims, the edges from history. */
+async function claimsOf(s: Scope, from: number, to: number): Promise<PoolStats['claimsByUser']> {
+  const live = async (a: number, b: number) =>
+    (
+      await s.db.raw<{ rows: { actor_id: string; n: number }[] }>(
+        `SELECT COALESCE(actor_id, '') AS actor_id, count(*)::int AS n FROM history
+         WHERE pool_key = ? AND event_type = 'CLAIM' AND at >= ? AND at < ? GROUP BY 1`,
+        [s.pool, new Date(a), new Date(b)],
+      )
+    ).rows;
+  // The end of the last whole day before `to` that the rollup holds.
+  const end = s.rollup ? Math.min(s.rollup.throughAt, localDay(to, s.zone).start) : -Infinity;
+  const parts =
+    end <= s.firstWhole
+      ? [await live(from, to)]
+      : await Promise.all([
+          from < s.firstWhole ? live(from, s.firstWhole) : [],
+          s.db
+            .raw<{ rows: { actor_id: string; n: number }[] }>(
+              `SELECT actor_id, sum(n)::int AS n FROM stats_claims
+               WHERE pool_key = ? AND day >= ?::date AND day < ?::date GROUP BY 1`,
+              [s.pool, localDate(s.firstWhole, s.zone), localDate(end, s.zone)],
+            )
+            .then((x) => x.rows),
+          end < to ? live(end, to) : [],
+        ]);
+  const counts = new Map<string, number>();
+  for (const row of parts.flat()) counts.set(row.actor_id, (counts.get(row.actor_id) ?? 0) + row.n);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([id, claims]) => ({ userId: id === '' ? (null as unknown as string) : id, claims }));
+}
+
+/** Median hours in pool of the exits at [from, to): rolled-up exits, then those history has after them. */
+async function medianHours(s: Scope, from: number, to: number): Promise<number | null> {
+  const through = s.rollup?.throughAt ?? -Infinity;
+  const rolledEnd = Math.min(to, through);
+  const liveStart = Math.max(from, through);
+  const res = await s.db.raw<{ rows: { hours: number | null }[] }>(
+    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) AS hours FROM (
+       SELECT hours FROM stats_exits WHERE pool_key = :pool AND at >= :from AND at < :rolledEnd
+       UNION ALL
+       SELECT hours FROM (${EXIT_HOURS}
+         WHERE x.pool_key = :pool AND x.at >= :liveStart AND x.at < :to AND ${EXIT_FILTER}) live
+     ) exits`,
+    {
+      pool: s.pool,
+      pooled: s.pooled,
+      from: new Date(from),
+      to: new Date(to),
+      rolledEnd: new Date(Math.max(from, rolledEnd)),
+      liveStart: new Date(Math.min(to, liveStart)),
+    },
+  );
+  const hours = res.rows[0]?.hours;
+  return hours === null || hours === undefined ? null : Math.round(Number(hours) * 10) / 10;
+}
+
+/**
+ * Records claimed at [from, to) (each once), and how many of them are in a success state now: the pool's
+ * successes by a hash join on records_pool_state_id, and records that have left the pool by stats_moved.
+ */
+async function conversionOf(
+  s: Scope,
+  success: string[],
+  from: number,
+  to: number,
+): Promise<{ claimed: number; converted: number }> {
+  const res = await s.db.raw<{ rows: { claimed: number; converted: number }[] }>(
+    `WITH c AS (
+       SELECT DISTINCT record_id AS id FROM history
+       WHERE pool_key = :pool AND event_type = 'CLAIM' AND at >= :from AND at < :to)
+     SELECT (SELECT count(*) FROM c)::int AS claimed,
+            ((SELECT count(*) FROM c JOIN records r ON r.id = c.id
+              WHERE r.pool_key = :pool AND r.state = ANY(:success))
+           + (SELECT count(*) FROM stats_moved m JOIN c ON c.id = m.record_id
+              JOIN records r ON r.id = m.record_id
+              WHERE m.pool_key = :pool AND r.pool_key <> :pool AND r.state = ANY(:success)))::int
+              AS converted`,
+    { pool: s.pool, success, from: new Date(from), to: new Date(to) },
+  );
+  return res.rows[0] ?? { claimed: 0, converted: 0 };
 }
 
 export async function poolStats(
@@ -51,35 +208,20 @@ export async function poolStats(
   range: { from: number; to: number },
   breakdownField: string,
 ): Promise<PoolStats> {
-  const from = new Date(range.from).toISOString();
-  const to = new Date(range.to).toISOString();
   const { pooled, success } = states;
+  const base = await scopeOf(db, poolKey, pooled);
   // Days are the pool's local dates: a Beijing pool's day runs from 16:00 to 16:00 UTC.
-  const zone = (await db('pools').where({ key: poolKey }).first('time_zone')) as
-    { time_zone: string } | undefined;
-  const timeZone = zone?.time_zone ?? DEFAULT_TIME_ZONE;
-  // One pass over the range's history rows: each row is an entry into the pool, an exit, or neither.
-  const flows = await db.raw<{
-    rows: { day: string; dir: 'in' | 'out'; kind: string; n: number }[];
-  }>(
-    `SELECT to_char(at AT TIME ZONE :zone, 'YYYY-MM-DD') AS day,
-            CASE WHEN to_state = ANY(:pooled) THEN 'in' ELSE 'out' END AS dir,
-            lower(event_type) AS kind, count(*)::int AS n
-     FROM history
-     WHERE pool_key = :pool AND at >= :from
-       AND ((to_state = ANY(:pooled) AND (from_state <> ALL(:pooled) OR event_type = 'CREATE'))
-         OR (from_state = ANY(:pooled) AND to_state <> ALL(:pooled)))
-     GROUP BY 1, 2, 3`,
-    { pool: poolKey, pooled, from, zone: timeZone },
-  );
-  const pooledNow = Number(
-    (
-      (await db('records')
-        .where({ pool_key: poolKey, pooled: true })
-        .count({ n: '*' })
-        .first()) as { n: number }
-    ).n,
-  );
+  const timeZone = base.zone;
+  const day = localDay(range.from, timeZone);
+  const s: Scope = { ...base, firstWhole: day.start === range.from ? range.from : day.end };
+  const [flows, breakdown, conversion, medianHoursInPool, claimsByUser] = await Promise.all([
+    flowRows(s, range.from),
+    breakdownOf(db, poolKey, breakdownField, success),
+    conversionOf(s, success, range.from, range.to),
+    medianHours(s, range.from, range.to),
+    claimsOf(s, range.from, range.to),
+  ]);
+  const { pooledNow } = breakdown;
   const days = new Map<
     string,
     { inflow: Record<string, number>; outflow: Record<string, number>; net: number }
@@ -87,7 +229,7 @@ export async function poolStats(
   let netAfterRange = 0;
   const lastDay = localDate(range.to - 1, timeZone);
   const firstDay = localDate(range.from, timeZone);
-  for (const r of flows.rows) {
+  for (const r of flows) {
     const signed = r.dir === 'in' ? r.n : -r.n;
     if (r.day > lastDay) {
       netAfterRange += signed;
@@ -117,59 +259,19 @@ export async function poolStats(
   }
   series.reverse();
 
-  const conversion = await db.raw<{ rows: { claimed: number; converted: number }[] }>(
-    `SELECT count(DISTINCT h.record_id)::int AS claimed,
-            count(DISTINCT h.record_id) FILTER (WHERE r.state = ANY(:success))::int AS converted
-     FROM history h JOIN records r ON r.id = h.record_id
-     WHERE h.pool_key = :pool AND h.at >= :from AND h.at < :to AND h.event_type = 'CLAIM'`,
-    { pool: poolKey, success, from, to },
-  );
-  // Each exit from the pool in the range, paired with the latest entry before it (index on record_id, seq).
-  const median = await db.raw<{ rows: { hours: number | null }[] }>(
-    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM x.at - e.at) / 3600) AS hours
-     FROM history x
-     CROSS JOIN LATERAL (
-       SELECT h.at FROM history h
-       WHERE h.record_id = x.record_id AND h.seq <= x.seq AND h.to_state = ANY(:pooled)
-         AND (h.from_state <> ALL(:pooled) OR h.event_type = 'CREATE')
-       ORDER BY h.seq DESC LIMIT 1
-     ) e
-     WHERE x.pool_key = :pool AND x.at >= :from AND x.at < :to
-       AND x.from_state = ANY(:pooled) AND x.to_state <> ALL(:pooled)`,
-    { pool: poolKey, pooled, from, to },
-  );
-  const claims = (await db('history')
-    .where({ pool_key: poolKey, event_type: 'CLAIM' })
-    .where('at', '>=', from)
-    .where('at', '<', to)
-    .groupBy('actor_id')
-    .select('actor_id')
-    .count({ n: '*' })
-    .orderBy('n', 'desc')) as { actor_id: string; n: number | string }[];
-  const breakdown = await db.raw<{
-    rows: { value: string | null; total: number; pooled: number; converted: number }[];
-  }>(
-    `SELECT data->>:field AS value, count(*)::int AS total, count(*) FILTER (WHERE pooled)::int AS pooled,
-            count(*) FILTER (WHERE state = ANY(:success))::int AS converted
-     FROM records WHERE pool_key = :pool GROUP BY 1 ORDER BY total DESC LIMIT 50`,
-    { field: breakdownField, pool: poolKey, success },
-  );
-  const c = conversion.rows[0] ?? { claimed: 0, converted: 0 };
-  const hours = median.rows[0]?.hours;
   return {
-    from,
-    to,
+    from: new Date(range.from).toISOString(),
+    to: new Date(range.to).toISOString(),
     pooledNow,
     days: series,
     conversion: {
-      claimed: c.claimed,
-      converted: c.converted,
-      rate: c.claimed ? c.converted / c.claimed : null,
+      claimed: conversion.claimed,
+      converted: conversion.converted,
+      rate: conversion.claimed ? conversion.converted / conversion.claimed : null,
     },
-    medianHoursInPool:
-      hours === null || hours === undefined ? null : Math.round(Number(hours) * 10) / 10,
-    claimsByUser: claims.map((r) => ({ userId: r.actor_id, claims: Number(r.n) })),
-    breakdown: { field: breakdownField, items: breakdown.rows },
+    medianHoursInPool,
+    claimsByUser,
+    breakdown: { field: breakdownField, items: breakdown.items },
   };
 }
 

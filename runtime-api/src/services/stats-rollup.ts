@@ -1,0 +1,210 @@
+// The stats rollup job: counts closed pool-local days of history into stats_flows, stats_claims and
+// stats_exits, and folds the record tally's deltas into stats_tally, so stats read a row per day.
+import type { CompiledPolicy } from '@poolflow/engine';
+import type { Knex } from 'knex';
+import type { Clock } from './clock.js';
+import type { PolicyStore } from './policy-store.js';
+import { DEFAULT_TIME_ZONE, localDay } from './time-zone.js';
+
+/** A day is closed, and rolled up, once it ended this long before now (writes in flight commit first). */
+export const ROLLUP_MARGIN_MS = 3_600_000;
+/** Days one run rolls up per pool (the next run goes on); a year of history takes 12 runs. */
+export const ROLLUP_DAYS_PER_RUN = 31;
+/** Pools one run looks at, those furthest behind first. */
+export const ROLLUP_POOLS_PER_RUN = 500;
+/** Tally deltas one run folds into stats_tally. */
+export const TALLY_DELTAS_PER_RUN = 50_000;
+
+/** What one pool's stats count with: its zone, and its pool and success states over every version. */
+export interface PoolStates {
+  timeZone: string;
+  pooled: string[];
+  success: string[];
+}
+
+export interface RollupResult {
+  pools: number;
+  days: number;
+  deltas: number;
+}
+
+/** The pool-local date (YYYY-MM-DD) of an instant: en-CA formats dates as ISO does. */
+export function localDate(ts: number, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone }).format(ts);
+}
+
+/** States that count as pool states, and as conversions, in every version of the pool's policy seen so far. */
+export function statesOf(policies: CompiledPolicy[]): { pooled: string[]; success: string[] } {
+  const pooled = new Set<string>();
+  const success = new Set<string>();
+  for (const p of policies) {
+    for (const [name, node] of Object.entries(p.policy.machine.states)) {
+      if (node.meta?.pooled) pooled.add(name);
+      if ((node.meta as Record<string, unknown> | undefined)?.['outcome'] === 'success')
+        success.add(name);
+    }
+  }
+  // Sorted: the rollup compares the pool states it counted with to today's.
+  return { pooled: [...pooled].sort(), success: [...success].sort() };
+}
+
+/** A pool's zone and states, from every published version of its policy. */
+export async function poolStates(
+  db: Knex,
+  policies: PolicyStore,
+  pool: { key: string; policy_id: string; time_zone?: string | null },
+): Promise<PoolStates> {
+  const versions = (await db('policy_versions')
+    .where({ policy_id: pool.policy_id })
+    .pluck('version')) as number[];
+  const compiled = await Promise.all(versions.map((v) => policies.get(pool.policy_id, v)));
+  return { timeZone: pool.time_zone ?? DEFAULT_TIME_ZONE, ...statesOf(compiled) };
+}
+
+// The same classification as the stats query: an entry into the pool, or an exit from it.
+const ENTRY = `to_state = ANY(:pooled) AND (from_state <> ALL(:pooled) OR event_type = 'CREATE')`;
+const EXIT = `from_state = ANY(:pooled) AND to_state <> ALL(:pooled)`;
+export const FLOW_FILTER = `((${ENTRY}) OR (${EXIT}))`;
+export const EXIT_FILTER = EXIT.replace(/\b(from_state|to_state)\b/g, 'x.$1');
+/** Hours in pool of the exits `x`: each paired with the record's latest entry before it. */
+export const EXIT_HOURS = `
+  SELECT x.at, (extract(epoch FROM x.at - e.at) / 3600)::float8 AS hours
+  FROM history x
+  CROSS JOIN LATERAL (
+    SELECT h.at FROM history h
+    WHERE h.record_id = x.record_id AND h.seq <= x.seq AND h.to_state = ANY(:pooled)
+      AND (h.from_state <> ALL(:pooled) OR h.event_type = 'CREATE')
+    ORDER BY h.seq DESC LIMIT 1
+  ) e`;
+
+export class StatsRollup {
+  constructor(
+    private readonly db: Knex,
+    private readonly policies: PolicyStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** One run: folds tally deltas, then rolls up to ROLLUP_DAYS_PER_RUN closed days of each pool. */
+  async run(): Promise<RollupResult> {
+    const deltas = await this.foldTally();
+    const now = await this.clock.now(this.db);
+    const pools = (await this.db('pools as p')
+      .leftJoin('stats_rollup as s', 's.pool_key', 'p.key')
+      .orderByRaw('s.through_at ASC NULLS FIRST, p.key')
+      .limit(ROLLUP_POOLS_PER_RUN)
+      .select('p.key', 'p.policy_id', 'p.time_zone')) as {
+      key: string;
+      policy_id: string;
+      time_zone: string | null;
+    }[];
+    let days = 0;
+    for (const pool of pools) days += await this.rollPool(pool, now);
+    return { pools: pools.length, days, deltas };
+  }
+
+  /** Moves appended tally deltas into stats_tally in one statement (readers sum both, in one snapshot). */
+  async foldTally(): Promise<number> {
+    const moved = await this.db.raw<{ rows: { n: number }[] }>(
+      `WITH moved AS (
+         DELETE FROM stats_tally_delta
+         WHERE ctid = ANY(ARRAY(SELECT ctid FROM stats_tally_delta LIMIT ${TALLY_DELTAS_PER_RUN}))
+         RETURNING pool_key, field, v, pooled, state, n),
+       folded AS (
+         INSERT INTO stats_tally (pool_key, field, v, pooled, state, n)
+         SELECT pool_key, field, v, pooled, state, sum(n)::int FROM moved GROUP BY 1, 2, 3, 4, 5
+         ON CONFLICT (pool_key, field, v, pooled, state) DO UPDATE SET n = stats_tally.n + excluded.n)
+       SELECT count(*)::int AS n FROM moved`,
+    );
+    await this.db.raw('DELETE FROM stats_tally WHERE n = 0');
+    return moved.rows[0]?.n ?? 0;
+  }
+
+  /** Rolls up the pool's next closed days (at most ROLLUP_DAYS_PER_RUN); the number rolled up. */
+  async rollPool(
+    pool: { key: string; policy_id: string; time_zone: string | null },
+    now: number,
+  ): Promise<number> {
+    const { timeZone, pooled } = await poolStates(this.db, this.policies, pool);
+    const closedUntil = localDay(now - ROLLUP_MARGIN_MS, timeZone).start;
+    return this.db.transaction(async (trx) => {
+      // One process at a time per pool: the row is created if missing, then locked.
+      await trx.raw(
+        `INSERT INTO stats_rollup (pool_key, time_zone, pooled, through_day, through_at)
+         VALUES (?, '', '{}', '-infinity', '-infinity') ON CONFLICT DO NOTHING`,
+        [pool.key],
+      );
+      const state = (await trx('stats_rollup')
+        .where({ pool_key: pool.key })
+        .forUpdate()
+        .first()) as {
+        time_zone: string;
+        pooled: string[];
+        through_at: Date | number;
+      };
+      // A new row's '-infinity' parses as a number or an invalid date: it never matches below.
+      let start = new Date(state.through_at).getTime();
+      if (state.time_zone !== timeZone || state.pooled.join('\n') !== pooled.join('\n')) {
+        // Counted with another zone or other pool states (or never): start the pool over.
+        for (const table of ['stats_flows', 'stats_claims', 'stats_exits'])
+          await trx(table).where({ pool_key: pool.key }).del();
+        const first = (await trx('history')
+          .where({ pool_key: pool.key })
+          .min({ at: 'at' })
+          .first()) as { at: Date | string | null } | undefined;
+        start = first?.at ? localDay(new Date(first.at).getTime(), timeZone).start : closedUntil;
+      }
+      let end = start;
+      let days = 0;
+      while (end < closedUntil && days < ROLLUP_DAYS_PER_RUN) {
+        end = localDay(end, timeZone).end;
+        days++;
+      }
+      const range = {
+        pool: pool.key,
+        pooled,
+        zone: timeZone,
+        a: new Date(start),
+        b: new Date(end),
+      };
+      if (days > 0) await this.countDays(trx, range);
+      await trx('stats_rollup')
+        .where({ pool_key: pool.key })
+        .update({
+          time_zone: timeZone,
+          pooled,
+          through_day: localDate(end, timeZone),
+          through_at: new Date(end),
+        });
+      return days;
+    });
+  }
+
+  /** Counts history rows at [a, b) of the pool: flows and claims per local day, one row per exit. */
+  private async countDays(
+    trx: Knex.Transaction,
+    range: { pool: string; pooled: string[]; zone: string; a: Date; b: Date },
+  ): Promise<void> {
+    const inRange = `pool_key = :pool AND at >= :a AND at < :b`;
+    await trx.raw(
+      `INSERT INTO stats_flows (pool_key, day, dir, kind, n)
+       SELECT :pool, (at AT TIME ZONE :zone)::date,
+              CASE WHEN to_state = ANY(:pooled) THEN 'in' ELSE 'out' END, lower(event_type), count(*)::int
+       FROM history WHERE ${inRange} AND ${FLOW_FILTER}
+       GROUP BY 2, 3, 4`,
+      range,
+    );
+    await trx.raw(
+      `INSERT INTO stats_claims (pool_key, day, actor_id, n)
+       SELECT :pool, (at AT TIME ZONE :zone)::date, COALESCE(actor_id, ''), count(*)::int
+       FROM history WHERE ${inRange} AND event_type = 'CLAIM'
+       GROUP BY 2, 3`,
+      range,
+    );
+    await trx.raw(
+      `INSERT INTO stats_exits (pool_key, at, hours)
+       SELECT :pool, at, hours FROM (${EXIT_HOURS}
+         WHERE x.pool_key = :pool AND x.at >= :a AND x.at < :b AND ${EXIT_FILTER}) exits`,
+      range,
+    );
+  }
+}

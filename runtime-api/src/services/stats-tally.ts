@@ -1,0 +1,97 @@
+// Records per breakdown value, pooled flag and state, kept by triggers on records (migration 010): the
+// breakdown and the pool's size now without counting the pool's records on every request.
+import type { Knex } from 'knex';
+
+/** Breakdown fields tallied per pool; a field past them is counted from records on each request. */
+export const TALLY_FIELDS_PER_POOL = 8;
+/** Values a breakdown lists, largest first. */
+export const BREAKDOWN_ITEMS = 50;
+
+export interface Breakdown {
+  pooledNow: number;
+  items: { value: string | null; total: number; pooled: number; converted: number }[];
+}
+
+/**
+ * Starts tallying `field` for the pool if it is not yet and there is room: the pool's records are counted
+ * once, under a lock that holds record writes back meanwhile (a write in flight would otherwise be neither
+ * in the count nor in a delta). Whether the field is tallied.
+ */
+export async function tallyField(db: Knex, pool: string, field: string): Promise<boolean> {
+  const known = (await db('stats_fields').where({ pool_key: pool }).pluck('field')) as string[];
+  if (known.includes(field)) return true;
+  if (known.length >= TALLY_FIELDS_PER_POOL) return false;
+  return db.transaction(async (trx) => {
+    // SHARE ROW EXCLUSIVE: waits for record writes in flight, holds new ones, and one process at a time.
+    await trx.raw('LOCK TABLE records IN SHARE ROW EXCLUSIVE MODE');
+    const fields = (await trx('stats_fields').where({ pool_key: pool }).pluck('field')) as string[];
+    if (fields.includes(field)) return true;
+    if (fields.length >= TALLY_FIELDS_PER_POOL) return false;
+    await trx('stats_fields').insert({ pool_key: pool, field });
+    await trx.raw(
+      `INSERT INTO stats_tally (pool_key, field, v, pooled, state, n)
+       SELECT :pool, :field, COALESCE(to_jsonb(data ->> :field), 'null'::jsonb), pooled, state, count(*)::int
+       FROM records WHERE pool_key = :pool GROUP BY 3, 4, 5`,
+      { pool, field },
+    );
+    return true;
+  });
+}
+
+/** The breakdown by `field` and the pooled count, from the tally (folded rows plus pending deltas). */
+export async function breakdownOf(
+  db: Knex,
+  pool: string,
+  field: string,
+  success: string[],
+): Promise<Breakdown> {
+  if (!(await tallyField(db, pool, field))) return countedBreakdown(db, pool, field, success);
+  const rows = await db.raw<{
+    rows: { value: string | null; pooled: boolean; state: string; n: number }[];
+  }>(
+    `SELECT v #>> '{}' AS value, pooled, state, sum(n)::int AS n
+     FROM (SELECT v, pooled, state, n FROM stats_tally WHERE pool_key = :pool AND field = :field
+           UNION ALL
+           SELECT v, pooled, state, n FROM stats_tally_delta WHERE pool_key = :pool AND field = :field) t
+     GROUP BY v, pooled, state`,
+    { pool, field },
+  );
+  const won = new Set(success);
+  const items = new Map<string | null, Breakdown['items'][number]>();
+  let pooledNow = 0;
+  for (const r of rows.rows) {
+    const item = items.get(r.value) ?? { value: r.value, total: 0, pooled: 0, converted: 0 };
+    item.total += r.n;
+    if (r.pooled) item.pooled += r.n;
+    if (won.has(r.state)) item.converted += r.n;
+    if (r.pooled) pooledNow += r.n;
+    items.set(r.value, item);
+  }
+  return {
+    pooledNow,
+    items: [...items.values()]
+      .filter((i) => i.total !== 0)
+      .sort((a, b) => b.total - a.total || String(a.value).localeCompare(String(b.value)))
+      .slice(0, BREAKDOWN_ITEMS),
+  };
+}
+
+/** The same figures counted from the pool's records (a field past the tallied ones). */
+async function countedBreakdown(
+  db: Knex,
+  pool: string,
+  field: string,
+  success: string[],
+): Promise<Breakdown> {
+  const pooled = (await db('records')
+    .where({ pool_key: pool, pooled: true })
+    .count({ n: '*' })
+    .first()) as { n: number | string };
+  const items = await db.raw<{ rows: Breakdown['items'] }>(
+    `SELECT data->>:field AS value, count(*)::int AS total, count(*) FILTER (WHERE pooled)::int AS pooled,
+            count(*) FILTER (WHERE state = ANY(:success))::int AS converted
+     FROM records WHERE pool_key = :pool GROUP BY 1 ORDER BY total DESC, 1 LIMIT ${BREAKDOWN_ITEMS}`,
+    { field, pool, success },
+  );
+  return { pooledNow: Number(pooled.n), items: items.rows };
+}

@@ -1,0 +1,146 @@
+// Stats read from the rollup give the figures a manager counts by hand, the same before and after the
+// rollup job, across a New York midnight, with writes after the job ran and after the pool's zone changes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statesOf, type PoolStats } from '../src/services/stats.service.js';
+import { backends, build, call, crmPool, type TestApp } from './helpers.js';
+import { canonical, referencePoolStats } from './stats-reference.js';
+
+const HOUR = 3_600_000;
+const ZONE = 'America/New_York';
+
+/** Minutes past local midnight in `zone`. */
+function localMinutes(ts: number, zone: string): number {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: zone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(ts);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return get('hour') * 60 + get('minute');
+}
+
+const localDate = (ts: number, zone: string) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(ts);
+
+describe.each(backends)('pool stats from the rollup (%s)', (backend) => {
+  let t: TestApp;
+  let tokens: Record<string, string>;
+  let ids: Record<string, string>;
+
+  beforeAll(async () => {
+    t = await build(backend);
+    ({ tokens, ids } = await crmPool(t, { alice: {}, bob: {}, boss: { roles: ['manager'] } }));
+    const zone = await call(t.app, t.adminToken, 'PATCH', '/api/pools/crm', { timeZone: ZONE });
+    expect(zone.status, JSON.stringify(zone.body)).toBe(200);
+  });
+  afterAll(() => t.close());
+
+  it('gives the same figures before and after the job, across a day boundary and a zone change', async () => {
+    const { app, adminToken } = t;
+    const now = async () =>
+      Date.parse((await call(app, adminToken, 'GET', '/api/clock')).body.now as string);
+    const advance = (minutes: number) =>
+      call(app, adminToken, 'POST', '/api/clock/advance', { minutes });
+    // To 23:30 in New York: day 0 ends half an hour later.
+    await advance((23 * 60 + 30 - localMinutes(await now(), ZONE) + 1440) % 1440 || 1440);
+    const t0 = await now();
+    const create = async (name: string, industry: string, ownerId: string | null) =>
+      (
+        await call(app, tokens['alice']!, 'POST', '/api/pools/crm/records', {
+          data: { name, industry },
+          ownerId,
+        })
+      ).body.id as string;
+    const p1 = await create('P1', 'trade', null);
+    await create('P2', 'software', null);
+    const o1 = await create('O1', 'trade', ids['alice']!);
+    // Day 1, 00:30: bob claims P1 (1 hour in pool) and wins it; alice releases O1.
+    await advance(60);
+    await call(app, tokens['bob']!, 'POST', `/api/pools/crm/records/${p1}/claim`);
+    await call(app, tokens['bob']!, 'POST', `/api/pools/crm/records/${p1}/events`, { type: 'WIN' });
+    await call(app, tokens['alice']!, 'POST', `/api/pools/crm/records/${o1}/release`, {
+      reason: 'wrong region',
+    });
+    // Day 3, 00:30: bob claims O1 (48 hours in pool). Day 6, 00:30: the stats.
+    await advance(2 * 1440);
+    await call(app, tokens['bob']!, 'POST', `/api/pools/crm/records/${o1}/claim`);
+    await advance(3 * 1440);
+
+    const from = t0 - 90 * 60_000; // 22:00 on day 0: the first day is partial
+    const day = (n: number) => localDate(t0 + n * 24 * HOUR, ZONE);
+    const stats = async (): Promise<PoolStats> => {
+      const res = await call(
+        app,
+        tokens['boss']!,
+        'GET',
+        `/api/pools/crm/stats?by=industry&from=${new Date(from).toISOString()}`,
+      );
+      expect(res.status).toBe(200);
+      return res.body as PoolStats;
+    };
+    const reference = async () => {
+      const states = statesOf([await app.policies.get('crm-customer-pool', 1)]);
+      const to = await now();
+      return referencePoolStats(app.db, 'crm', states, { from, to }, 'industry');
+    };
+    const before = await stats();
+    const byDay = Object.fromEntries(before.days.map((d) => [d.day, d]));
+    expect(before.days[0]!.day).toBe(day(0));
+    expect(byDay[day(0)]).toMatchObject({ inflow: { create: 2 }, outflow: {}, poolSize: 2 });
+    expect(byDay[day(1)]).toMatchObject({
+      inflow: { release: 1 },
+      outflow: { claim: 1 },
+      poolSize: 2,
+    });
+    expect(byDay[day(3)]).toMatchObject({ inflow: {}, outflow: { claim: 1 }, poolSize: 1 });
+    expect(before.pooledNow).toBe(1);
+    expect(before.conversion).toEqual({ claimed: 2, converted: 1, rate: 0.5 });
+    expect(before.medianHoursInPool).toBe(24.5); // 1 h and 48 h
+    expect(before.claimsByUser).toEqual([{ userId: ids['bob'], claims: 2 }]);
+    expect(canonical(before).breakdown.items).toEqual([
+      { value: 'trade', total: 2, pooled: 0, converted: 1 },
+      { value: 'software', total: 1, pooled: 1, converted: 0 },
+    ]);
+    expect(canonical(before)).toEqual(canonical(await reference()));
+
+    // The job rolls up the closed days (day 0 to 4: day 5 ended less than the margin ago).
+    const rolled = await app.jobs.run('stats-rollup');
+    expect(rolled.days).toBeGreaterThanOrEqual(5);
+    const flows = (await app
+      .db('stats_flows')
+      .where({ pool_key: 'crm' })
+      .select(app.db.raw(`to_char(day, 'YYYY-MM-DD') AS day`), 'dir', 'kind', 'n')) as {
+      day: string;
+    }[];
+    expect(flows).toContainEqual({ day: day(0), dir: 'in', kind: 'create', n: 2 });
+    expect(flows).toContainEqual({ day: day(1), dir: 'out', kind: 'claim', n: 1 });
+    expect(canonical(await stats())).toEqual(canonical(before));
+
+    // Writes after the job: today's history and the tally's deltas count before the next run folds them.
+    await call(app, tokens['bob']!, 'POST', `/api/pools/crm/records/${o1}/release`, {
+      reason: 'no budget',
+    });
+    const afterWrites = await stats();
+    expect(afterWrites.pooledNow).toBe(2);
+    expect(afterWrites.days.at(-1)!.inflow).toEqual({ release: 1 });
+    expect(canonical(afterWrites)).toEqual(canonical(await reference()));
+    await app.jobs.run('stats-rollup');
+    expect(await app.db('stats_tally_delta').count({ n: '*' }).first()).toEqual({ n: 0 });
+    expect(canonical(await stats())).toEqual(canonical(afterWrites));
+
+    // Another zone: the rollup counted in New York is not used, then the job counts the pool again.
+    const zone = await call(app, adminToken, 'PATCH', '/api/pools/crm', {
+      timeZone: 'Asia/Shanghai',
+    });
+    expect(zone.status).toBe(200);
+    const shanghai = await stats();
+    expect(canonical(shanghai)).toEqual(canonical(await reference()));
+    expect(shanghai.days.map((d) => d.day)).not.toEqual(afterWrites.days.map((d) => d.day));
+    await app.jobs.run('stats-rollup');
+    expect(await app.db('stats_rollup').where({ pool_key: 'crm' }).first('time_zone')).toEqual({
+      time_zone: 'Asia/Shanghai',
+    });
+    expect(canonical(await stats())).toEqual(canonical(shanghai));
+  });
+});
