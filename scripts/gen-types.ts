@@ -1,10 +1,16 @@
-// Generates engine/src/schema.types.ts from schemas/*.schema.json, so TypeScript types never drift from the schemas.
+// Generates TypeScript from schemas/: the engine's policy types, and the HTTP API's types for the runtime and designer.
 import { compile } from 'json-schema-to-typescript';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { generateApiTypes } from './gen-api-types.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}engine/src/schema.types.ts`;
+/** The API types, the same file for the runtime and the designer (neither package imports the other). */
+export const apiTypesFiles = [
+  `${root}runtime-api/src/api.types.ts`,
+  `${root}designer/src/api/api.types.ts`,
+];
 
 export async function generateSchemaTypes(): Promise<string> {
   const parts = [
@@ -29,4 +35,9 @@ export async function generateSchemaTypes(): Promise<string> {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await writeFile(out, await generateSchemaTypes());
   console.log(`wrote ${out}`);
+  const api = await generateApiTypes();
+  for (const file of apiTypesFiles) {
+    await writeFile(file, api);
+    console.log(`wrote ${file}`);
+  }
 }

@@ -1,5 +1,4 @@
 // Builds the Fastify app: external plugins, then one plugin per domain, then schema-first routes.
-import apiSchema from '@poolflow/schemas/api.schema.json' with { type: 'json' };
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, {
@@ -7,6 +6,7 @@ import Fastify, {
   type FastifyServerOptions,
   type RouteOptions,
 } from 'fastify';
+import { apiSchemas, applyContract } from './api-contract.js';
 import { withSafeSerializers } from './log-serializers.js';
 import { authPlugin } from './plugins/auth.plugin.js';
 import { designerPlugin } from './plugins/designer.plugin.js';
@@ -60,16 +60,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   });
+  for (const schema of apiSchemas) app.addSchema(schema);
+  // Before every other onRoute hook: the contract gives each route its schema (api-contract.ts).
+  app.addHook('onRoute', applyContract);
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   await app.register(securityHeadersPlugin);
-  app.addSchema(apiSchema);
   await app.register(swagger, {
     openapi: {
+      // 3.1: full JSON Schema (type lists with null, propertyNames) as the route schemas use it.
+      openapi: '3.1.0',
       info: {
         title: 'Poolflow API',
         version: '0.1.0',
         description: 'Resource pools: records, claims, policies.',
       },
+      servers: [{ url: '/', description: 'This server' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },

@@ -2,8 +2,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import { afterAll, expect } from 'vitest';
 import { buildApp, type AppOptions } from '../src/app.js';
+import { checkReplies, contractViolations } from './contract-check.js';
 
 export type Backend = 'pglite' | 'postgres';
 /** Storage tests run on embedded PGlite, and also on PostgreSQL when DATABASE_URL is set. */
@@ -17,6 +19,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+// Every reply of every test app is checked against the contract (contract-check.ts); a mismatch fails the file.
+afterAll(() => {
+  expect(contractViolations, 'replies that do not match schemas/api-operations.json').toEqual([]);
+});
+
 export async function build(backend: Backend, options: Partial<AppOptions> = {}): Promise<TestApp> {
   const url = backend === 'postgres' ? process.env['DATABASE_URL'] : undefined;
   const schema = url ? `t_${randomBytes(6).toString('hex')}` : undefined;
@@ -27,6 +34,10 @@ export async function build(backend: Backend, options: Partial<AppOptions> = {})
     clock: 'manual',
     secret: 'test-secret',
     ...options,
+    onRoute: (route: RouteOptions) => {
+      checkReplies(route);
+      options.onRoute?.(route);
+    },
   });
   await app.auth.ensureAdmin('admin-password-for-tests');
   const adminToken = await login(app, 'admin', 'admin-password-for-tests');

@@ -1,0 +1,103 @@
+// The one HTTP contract: every route's inputs and replies from schemas/api-operations.json, applied as routes register.
+import apiSchema from '@poolflow/schemas/api.schema.json' with { type: 'json' };
+import replySchema from '@poolflow/schemas/api-replies.schema.json' with { type: 'json' };
+import catalogue from '@poolflow/schemas/api-operations.json' with { type: 'json' };
+import type { RouteOptions } from 'fastify';
+
+/** The component schemas, in the order they are added to Fastify (and read by scripts/gen-types.ts). */
+export const apiSchemas: { $id: string; definitions: Record<string, object> }[] = [
+  apiSchema,
+  replySchema,
+];
+
+export interface Operation {
+  method: string;
+  url: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  /** Needs no token (the route also says so with `config.public`). */
+  public?: boolean;
+  params?: object;
+  querystring?: object;
+  body?: object;
+  /** Success replies by status: a JSON schema, or `content` by media type for non-JSON replies. */
+  responses: Record<
+    string,
+    { description: string; schema?: object; content?: Record<string, { schema: object }> }
+  >;
+  /** Error statuses besides those every route can send (400 with input, 401 with a token, 500). */
+  errors: number[];
+}
+
+export const operations = catalogue.operations as Record<string, Operation>;
+
+const ERROR = { $ref: 'api.schema.json#/definitions/error' };
+const ERROR_TEXT: Record<number, string> = {
+  400: 'Bad input (details name the fields)',
+  401: 'No valid token',
+  403: 'Not allowed',
+  404: 'Not found',
+  409: 'Conflict (taken, or the event is not allowed now)',
+  413: 'Too large',
+  415: 'Unsupported media type',
+  422: 'Refused by a rule (limits, cooldown, scenarios, idempotency)',
+  429: 'Too many attempts (Retry-After says when to try again)',
+  500: 'Internal error (details are logged, not sent)',
+};
+
+/** Every status an operation can answer, success and error, sorted. */
+export function statusesOf(op: Operation): number[] {
+  const input = op.params ?? op.querystring ?? op.body ?? !['GET', 'DELETE'].includes(op.method);
+  const errors = new Set([...op.errors, 500, ...(input ? [400] : []), ...(op.public ? [] : [401])]);
+  return [...Object.keys(op.responses).map(Number), ...[...errors].sort((a, b) => a - b)];
+}
+
+/** The Fastify route schema of an operation (validation, serialisation and the OpenAPI document). */
+export function routeSchema(operationId: string, op: Operation): Record<string, unknown> {
+  const response: Record<string, object> = {};
+  for (const [status, reply] of Object.entries(op.responses)) {
+    if (reply.content)
+      response[status] = { description: reply.description, content: reply.content };
+    else if (reply.schema) response[status] = { description: reply.description, ...reply.schema };
+    // fastify-swagger documents `type: 'null'` as a reply without a body.
+    else response[status] = { description: reply.description, type: 'null' };
+  }
+  for (const status of statusesOf(op).filter((s) => s >= 400))
+    response[status] = { description: ERROR_TEXT[status] ?? 'Error', ...ERROR };
+  return {
+    operationId,
+    summary: op.summary,
+    ...(op.description ? { description: op.description } : {}),
+    tags: op.tags,
+    ...(op.public ? { security: [] } : {}),
+    ...(op.params ? { params: op.params } : {}),
+    ...(op.querystring ? { querystring: op.querystring } : {}),
+    ...(op.body ? { body: op.body } : {}),
+    response,
+  };
+}
+
+const byRoute = new Map(
+  Object.entries(operations).map(([id, op]) => [`${op.method} ${op.url}`, id]),
+);
+
+/**
+ * onRoute hook: gives each /api/ route its operation's schema. A route missing from the contract, or
+ * whose `config.public` disagrees with it, fails at start: the document may not drift from the routes.
+ */
+export function applyContract(route: RouteOptions): void {
+  const schema = (route.schema ?? {}) as { hide?: boolean };
+  if (!route.url.startsWith('/api/') || schema.hide) return;
+  const methods = Array.isArray(route.method) ? route.method : [route.method];
+  // Fastify's HEAD twin of a GET route is registered with the GET route's original options.
+  for (const method of methods.map((m) => (m === 'HEAD' ? 'GET' : m))) {
+    const id = byRoute.get(`${method} ${route.url}`);
+    if (!id)
+      throw new Error(`${method} ${route.url} has no operation in schemas/api-operations.json`);
+    const op = operations[id]!;
+    if ((op.public === true) !== (route.config?.public === true))
+      throw new Error(`${method} ${route.url}: public differs from schemas/api-operations.json`);
+    route.schema = { ...route.schema, ...routeSchema(id, op) };
+  }
+}
