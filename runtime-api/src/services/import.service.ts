@@ -3,12 +3,13 @@
 // reported with their line. While a batch is written, the next one is checked and started.
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { EngineError, start, type CompiledPolicy } from '@poolflow/engine';
+import { EngineError, type CompiledPolicy } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import { poolMemberIds } from '../access.js';
 import { findNul } from '../plugins/input-guard.plugin.js';
 import type { Clock } from './clock.js';
 import { csvRows, ndjsonRows } from './import-rows.js';
+import { StartSharing } from './import-starts.js';
 import { ImportBatch, supportsCopy } from './import-writer.js';
 import { assertEntity, type Actor } from './record.service.js';
 
@@ -60,6 +61,7 @@ export async function importRecords(
   // Records are only given to members of the pool (read once: rows are checked against it as they come).
   const members = await poolMemberIds(db, poolKey);
   const copy = supportsCopy(db);
+  const starts = new StartSharing(compiled, actor);
   const progress = (): void =>
     onProgress({ rows: report.rows, imported: report.imported, failed: report.failed });
   const fail = (line: number, path: string, message: string): void => {
@@ -129,8 +131,7 @@ export async function importRecords(
     batch ??= new ImportBatch({ poolKey, actorId: actor.id, at: await clock.now(db), copy });
     const recordId = randomUUID();
     try {
-      const now = batch.w.at;
-      const result = start(compiled, { entity: row.data, now, ownerId, user: actor, recordId });
+      const result = starts.start(row.data, ownerId, batch.w.at, recordId);
       batch.add({ line: row.line, recordId, ownerId, result });
     } catch (e) {
       // A rule over budget or a bad delay refuses this row alone.
