@@ -2,7 +2,9 @@
 import type { Migration } from './migrations.js';
 
 // History rollup, per pool, for the closed local days before `through_day` (`through_at` is its start):
-// flows per day, claims per day and user, and one row per exit from the pool with its hours in pool.
+// flows per day, claims per day and user, one row per exit from the pool with its hours in pool, and one
+// row per claim with the time of the record's claim before it in the pool (a record claimed in a range is
+// counted once: by its claim whose previous one is before the range).
 // `time_zone` and `pooled` are those the rows were counted with: stats use them only while both are still
 // the pool's, and the job starts the pool over when either changes.
 // Record tally: records per (pool, field value, pooled, state) for the breakdown fields a manager asked
@@ -57,6 +59,11 @@ export const statsRollup: Migration = {
     await knex.raw(`CREATE TABLE stats_exits (
       pool_key text NOT NULL, at timestamptz NOT NULL, hours float8 NOT NULL)`);
     await knex.raw('CREATE INDEX stats_exits_at ON stats_exits (pool_key, at) INCLUDE (hours)');
+    await knex.raw(`CREATE TABLE stats_claim_rows (
+      pool_key text NOT NULL, at timestamptz NOT NULL, record_id uuid NOT NULL, prev_at timestamptz)`);
+    await knex.raw(
+      'CREATE INDEX stats_claim_rows_at ON stats_claim_rows (pool_key, at) INCLUDE (record_id, prev_at)',
+    );
     await knex.raw(`CREATE TABLE stats_fields (
       pool_key text NOT NULL, field text NOT NULL, PRIMARY KEY (pool_key, field))`);
     await knex.raw(`CREATE TABLE stats_tally (
@@ -97,6 +104,7 @@ export const statsRollup: Migration = {
       'stats_tally',
       'stats_fields',
       'stats_exits',
+      'stats_claim_rows',
       'stats_claims',
       'stats_flows',
       'stats_rollup',

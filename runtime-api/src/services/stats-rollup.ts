@@ -77,6 +77,17 @@ export const EXIT_HOURS = `
     ORDER BY h.seq DESC LIMIT 1
   ) e`;
 
+/** Claims `x` with the time of the record's claim before it in the same pool (null: its first). */
+export const CLAIM_PREV = `
+  SELECT x.at, x.record_id, p.at AS prev_at
+  FROM history x
+  LEFT JOIN LATERAL (
+    SELECT h.at FROM history h
+    WHERE h.record_id = x.record_id AND h.seq < x.seq AND h.pool_key = x.pool_key
+      AND h.event_type = 'CLAIM'
+    ORDER BY h.seq DESC LIMIT 1
+  ) p ON true`;
+
 export class StatsRollup {
   constructor(
     private readonly db: Knex,
@@ -145,7 +156,7 @@ export class StatsRollup {
       let start = new Date(state.through_at).getTime();
       if (state.time_zone !== timeZone || state.pooled.join('\n') !== pooled.join('\n')) {
         // Counted with another zone or other pool states (or never): start the pool over.
-        for (const table of ['stats_flows', 'stats_claims', 'stats_exits'])
+        for (const table of ['stats_flows', 'stats_claims', 'stats_exits', 'stats_claim_rows'])
           await trx(table).where({ pool_key: pool.key }).del();
         const first = (await trx('history')
           .where({ pool_key: pool.key })
@@ -204,6 +215,12 @@ export class StatsRollup {
       `INSERT INTO stats_exits (pool_key, at, hours)
        SELECT :pool, at, hours FROM (${EXIT_HOURS}
          WHERE x.pool_key = :pool AND x.at >= :a AND x.at < :b AND ${EXIT_FILTER}) exits`,
+      range,
+    );
+    await trx.raw(
+      `INSERT INTO stats_claim_rows (pool_key, at, record_id, prev_at)
+       SELECT :pool, at, record_id, prev_at FROM (${CLAIM_PREV}
+         WHERE x.pool_key = :pool AND x.event_type = 'CLAIM' AND x.at >= :a AND x.at < :b) claims`,
       range,
     );
   }

@@ -3,7 +3,7 @@
 // pool's records from their tally (stats-tally.ts): the figures are the same whether the job ran or not.
 import type { Knex } from 'knex';
 import { csvLine } from './csv.js';
-import { EXIT_FILTER, EXIT_HOURS, FLOW_FILTER, localDate } from './stats-rollup.js';
+import { CLAIM_PREV, EXIT_FILTER, EXIT_HOURS, FLOW_FILTER, localDate } from './stats-rollup.js';
 import { breakdownOf } from './stats-tally.js';
 import { DEFAULT_TIME_ZONE, localDay } from './time-zone.js';
 
@@ -176,8 +176,9 @@ async function medianHours(s: Scope, from: number, to: number): Promise<number |
 }
 
 /**
- * Records claimed at [from, to) (each once), and how many of them are in a success state now: the pool's
- * successes by a hash join on records_pool_state_id, and records that have left the pool by stats_moved.
+ * Records claimed at [from, to), each once (by its claim whose previous claim in the pool is before
+ * `from`), and how many are in a success state now: rolled-up claims, then history's after them, against
+ * the pool's successes (a hash join on records_pool_state_id); records that left the pool by stats_moved.
  */
 async function conversionOf(
   s: Scope,
@@ -185,20 +186,40 @@ async function conversionOf(
   from: number,
   to: number,
 ): Promise<{ claimed: number; converted: number }> {
-  const res = await s.db.raw<{ rows: { claimed: number; converted: number }[] }>(
-    `WITH c AS (
-       SELECT DISTINCT record_id AS id FROM history
-       WHERE pool_key = :pool AND event_type = 'CLAIM' AND at >= :from AND at < :to)
-     SELECT (SELECT count(*) FROM c)::int AS claimed,
-            ((SELECT count(*) FROM c JOIN records r ON r.id = c.id
-              WHERE r.pool_key = :pool AND r.state = ANY(:success))
-           + (SELECT count(*) FROM stats_moved m JOIN c ON c.id = m.record_id
-              JOIN records r ON r.id = m.record_id
-              WHERE m.pool_key = :pool AND r.pool_key <> :pool AND r.state = ANY(:success)))::int
-              AS converted`,
-    { pool: s.pool, success, from: new Date(from), to: new Date(to) },
-  );
-  return res.rows[0] ?? { claimed: 0, converted: 0 };
+  const through = s.rollup?.throughAt ?? -Infinity;
+  const bindings = {
+    pool: s.pool,
+    success,
+    from: new Date(from),
+    to: new Date(to),
+    rolledEnd: new Date(Math.max(from, Math.min(to, through))),
+    liveStart: new Date(Math.min(to, Math.max(from, through))),
+  };
+  const [pool, moved] = await Promise.all([
+    s.db.raw<{ rows: { claimed: number; converted: number }[] }>(
+      `SELECT count(*)::int AS claimed, count(s.id)::int AS converted
+       FROM (
+         SELECT record_id FROM stats_claim_rows
+         WHERE pool_key = :pool AND at >= :from AND at < :rolledEnd AND (prev_at IS NULL OR prev_at < :from)
+         UNION ALL
+         SELECT record_id FROM (${CLAIM_PREV}
+           WHERE x.pool_key = :pool AND x.event_type = 'CLAIM' AND x.at >= :liveStart AND x.at < :to) live
+         WHERE prev_at IS NULL OR prev_at < :from
+       ) c
+       LEFT JOIN (SELECT id FROM records WHERE pool_key = :pool AND state = ANY(:success)) s
+         ON s.id = c.record_id`,
+      bindings,
+    ),
+    s.db.raw<{ rows: { n: number }[] }>(
+      `SELECT count(*)::int AS n FROM stats_moved m JOIN records r ON r.id = m.record_id
+       WHERE m.pool_key = :pool AND r.pool_key <> :pool AND r.state = ANY(:success)
+         AND EXISTS (SELECT 1 FROM history h WHERE h.record_id = m.record_id AND h.pool_key = :pool
+                     AND h.event_type = 'CLAIM' AND h.at >= :from AND h.at < :to)`,
+      bindings,
+    ),
+  ]);
+  const c = pool.rows[0] ?? { claimed: 0, converted: 0 };
+  return { claimed: c.claimed, converted: c.converted + (moved.rows[0]?.n ?? 0) };
 }
 
 export async function poolStats(
