@@ -35,23 +35,28 @@ interface ReadRow extends RecordRow {
  * claimant row's `seq` in the statement that writes them, so a claim committed after this snapshot makes
  * the write of a step based on these counts fail instead of passing a limit twice.
  */
-const CLAIMANT_COLUMNS = `,
-  COALESCE((SELECT c.seq FROM claimants c WHERE c.pool_key = r.pool_key AND c.user_id = :claimant), 0)
+const claimantColumns = (user: string): string => {
+  // Only for a row that names a claimant: CASE does not run the counts otherwise.
+  const of = (sql: string) => `CASE WHEN ${user} IS NULL THEN NULL ELSE (${sql}) END`;
+  return `,
+  ${of(`COALESCE((SELECT c.seq FROM claimants c WHERE c.pool_key = r.pool_key AND c.user_id = ${user}), 0)`)}
     AS claimant_seq,
-  (SELECT count(*) FROM records o
-    WHERE o.pool_key = r.pool_key AND o.owner_id = :claimant AND NOT o.done)::int AS owned,
-  (SELECT count(*) FROM claims c WHERE c.user_id = :claimant AND c.pool_key = r.pool_key
+  ${of(`SELECT count(*) FROM records o
+    WHERE o.pool_key = r.pool_key AND o.owner_id = ${user} AND NOT o.done`)}::int AS owned,
+  ${of(`SELECT count(*) FROM claims c WHERE c.user_id = ${user} AND c.pool_key = r.pool_key
     AND c.at >= date_trunc('day', k.now AT TIME ZONE p.time_zone) AT TIME ZONE p.time_zone
     AND c.at < (date_trunc('day', k.now AT TIME ZONE p.time_zone) + interval '1 day')
-      AT TIME ZONE p.time_zone)::int AS today`;
+      AT TIME ZONE p.time_zone`)}::int AS today`;
+};
 
-/** The statement: `where` picks the record (and may order and lock it). */
-const statement = (clock: Clock, claimant: boolean, where: string): string =>
-  `SELECT r.*, k.now, p.time_zone${claimant ? CLAIMANT_COLUMNS : ''}
-   FROM records r
+/** The records asked for (one row each, by position `i`), with the clock read once for all of them. */
+const byKeys = (clock: Clock, lock: boolean): string =>
+  `SELECT q.i, r.*, k.now, p.time_zone${claimantColumns('q.claimant')}
+   FROM unnest(CAST(? AS uuid[]), CAST(? AS text[]), CAST(? AS text[])) WITH ORDINALITY
+     AS q(id, pool, claimant, i)
+   JOIN records r ON r.id = q.id AND r.pool_key = q.pool
    JOIN pools p ON p.key = r.pool_key
-   CROSS JOIN (SELECT ${clock.sql} AS now) k
-   ${where}`;
+   CROSS JOIN (SELECT ${clock.sql} AS now) k${lock ? ' FOR UPDATE OF r' : ''}`;
 
 function eventRead(found: ReadRow | undefined, claimantId?: string): EventRead | null {
   if (!found) return null;
@@ -72,25 +77,44 @@ function eventRead(found: ReadRow | undefined, claimantId?: string): EventRead |
   };
 }
 
-/** Reads one record of a pool for an event; `lock` takes its row lock (inside a transaction). */
-export async function readRecord(
+/** A record an event is for, and whose claimant counts to read with it (a claim's). */
+export interface RecordKey {
+  poolKey: string;
+  recordId: string;
+  claimantId?: string | undefined;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Reads records for events in one statement, one answer per key (null: no such record in that pool);
+ * `lock` takes their row locks (inside a transaction).
+ */
+export async function readRecords(
   db: Knex | Knex.Transaction,
   clock: Clock,
-  key: { poolKey: string; recordId: string },
-  options: { claimantId?: string; lock?: boolean } = {},
-): Promise<EventRead | null> {
-  const claimant = options.claimantId !== undefined;
-  const sql = statement(
-    clock,
-    claimant,
-    `WHERE r.id = :id AND r.pool_key = :pool${options.lock ? ' FOR UPDATE OF r' : ''}`,
+  keys: RecordKey[],
+  lock = false,
+): Promise<(EventRead | null)[]> {
+  // An id that is not a uuid is no record (and must not fail the others' statement).
+  const asked = keys.map((k) => (UUID.test(k.recordId) ? k.recordId : null));
+  const { rows } = await db.raw<{ rows: (ReadRow & { i: number | string })[] }>(
+    byKeys(clock, lock),
+    // Each array is one parameter (pg sends it as an array literal).
+    [
+      asked,
+      keys.map((k) => k.poolKey),
+      keys.map((k) => k.claimantId ?? null),
+    ] as unknown as Knex.RawBinding[],
   );
-  const { rows } = await db.raw<{ rows: ReadRow[] }>(sql, {
-    id: key.recordId,
-    pool: key.poolKey,
-    ...(claimant ? { claimant: options.claimantId } : {}),
+  const found = new Map(rows.map((r) => [Number(r.i), r]));
+  return keys.map((k, i) => {
+    const row: (Partial<Pick<ReadRow & { i: unknown }, 'i'>> & ReadRow) | undefined = found.get(
+      i + 1,
+    );
+    if (row) delete row.i;
+    return eventRead(row, k.claimantId);
   });
-  return eventRead(rows[0], options.claimantId);
 }
 
 /**
@@ -104,12 +128,12 @@ export async function readNextPooled(
   claimantId: string,
   passed: string[],
 ): Promise<EventRead | null> {
-  const sql = statement(
-    clock,
-    true,
-    `WHERE r.pool_key = :pool AND r.pooled AND r.id <> ALL(CAST(:passed AS uuid[]))
-     ORDER BY r.score DESC, r.id LIMIT 1 FOR UPDATE OF r SKIP LOCKED`,
-  );
+  const sql = `SELECT r.*, k.now, p.time_zone${claimantColumns('CAST(:claimant AS text)')}
+   FROM records r
+   JOIN pools p ON p.key = r.pool_key
+   CROSS JOIN (SELECT ${clock.sql} AS now) k
+   WHERE r.pool_key = :pool AND r.pooled AND r.id <> ALL(CAST(:passed AS uuid[]))
+   ORDER BY r.score DESC, r.id LIMIT 1 FOR UPDATE OF r SKIP LOCKED`;
   const { rows } = await trx.raw<{ rows: ReadRow[] }>(sql, {
     pool: poolKey,
     passed,
@@ -126,7 +150,7 @@ export async function readClaimant(
   now: number,
 ): Promise<ClaimantRead> {
   // The same columns, over the pool's row alone (`r` stands in for a record of the pool).
-  const sql = `SELECT 1${CLAIMANT_COLUMNS}
+  const sql = `SELECT 1${claimantColumns('CAST(:claimant AS text)')}
     FROM (SELECT CAST(:pool AS text) AS pool_key) r
     JOIN pools p ON p.key = r.pool_key
     CROSS JOIN (SELECT to_timestamp(CAST(:now AS float8) / 1000) AS now) k`;

@@ -114,6 +114,15 @@ export class OutcomeBatch {
     return this.#ids.length;
   }
 
+  /**
+   * Whether an outcome can join this batch: one statement changes a record (and bumps a claimant) once.
+   * One that cannot was stepped from the same row (or claimant counts) as one already here: it lost.
+   */
+  accepts(o: RecordOutcome): boolean {
+    if (this.#ids.includes(o.recordId)) return false;
+    return !o.claimant || !this.#claimantKeys.has(`${o.poolKey}\u0000${o.claimant.userId}`);
+  }
+
   /** Adds a record's outcome; one that cannot be serialised throws and leaves the batch as it was. */
   add(o: RecordOutcome): void {
     const steps = o.steps.filter((s) => !s.result.stale);
@@ -282,10 +291,10 @@ export class OutcomeBatch {
    * Writes everything added in one statement and says how many records it wrote. A record whose `seq`
    * (or whose claimant's) moved on since its step was read is not written, nor is anything of its step.
    */
-  async tryWrite(db: Knex | Knex.Transaction): Promise<{ created: number; updated: number }> {
-    if (this.#ids.length === 0) return { created: 0, updated: 0 };
+  async tryWrite(db: Knex | Knex.Transaction): Promise<WriteCounts> {
+    if (this.#ids.length === 0) return { created: 0, updated: 0, written: [] };
     const result = await db
-      .raw<{ rows: { created: number; updated: number }[] }>(WRITE, [
+      .raw<{ rows: WriteCounts[] }>(WRITE, [
         ...this.#claimants.bindings(),
         ...this.#created.bindings(),
         ...this.#updated.bindings(),
@@ -298,7 +307,7 @@ export class OutcomeBatch {
         ...this.#outbox.bindings(),
       ])
       // A named (prepared) statement: planning this statement took ~10 ms per batch on PostgreSQL 15.
-      .options({ name: 'poolflow_write_v6' });
+      .options({ name: 'poolflow_write_v7' });
     return result.rows[0];
   }
 
@@ -318,6 +327,47 @@ export class OutcomeBatch {
       );
     }
   }
+}
+
+export interface WriteCounts {
+  created: number;
+  updated: number;
+  /** Ids of the records written (created or updated). */
+  written: string[];
+}
+
+/**
+ * Writes outcomes of concurrent events (group commit) and answers per outcome: written, not written
+ * (its record or claimant moved on since it was read: step it again), or the error of that one alone.
+ * A statement that fails is retried one outcome at a time, so one bad outcome fails no other.
+ */
+export async function writeEach(db: Knex, outcomes: RecordOutcome[]): Promise<(boolean | Error)[]> {
+  const results: (boolean | Error)[] = outcomes.map(() => true);
+  const batch = new OutcomeBatch();
+  const added: number[] = [];
+  outcomes.forEach((o, i) => {
+    if (o.steps.every((s) => s.result.stale)) return; // nothing to write
+    if (!batch.accepts(o)) {
+      results[i] = false;
+      return;
+    }
+    try {
+      batch.add(o);
+      added.push(i);
+    } catch (e) {
+      results[i] = e instanceof Error ? e : new Error(String(e));
+    }
+  });
+  if (added.length === 0) return results;
+  try {
+    const written = new Set((await batch.tryWrite(db)).written);
+    for (const i of added) results[i] = written.has((outcomes[i] as RecordOutcome).recordId);
+  } catch (e) {
+    if (added.length === 1)
+      results[added[0] as number] = e instanceof Error ? e : new Error(String(e));
+    else for (const i of added) [results[i]] = await writeEach(db, [outcomes[i] as RecordOutcome]);
+  }
+  return results;
 }
 
 export async function writeOutcomes(

@@ -18,14 +18,22 @@ import { RuntimeError } from '../runtime.error.js';
 import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
 import type { PolicyStore } from './policy-store.js';
+import { Coalescer } from './coalescer.js';
 import {
   readClaimant,
   readNextPooled,
-  readRecord,
+  readRecords,
   type ClaimantRead,
   type EventRead,
+  type RecordKey,
 } from './event-read.js';
-import { OutcomeBatch, rowAfter, writeOutcomes } from './record-writer.js';
+import {
+  OutcomeBatch,
+  rowAfter,
+  writeEach,
+  writeOutcomes,
+  type RecordOutcome,
+} from './record-writer.js';
 
 /** Claim refusals that come from the pool's rules (not races), with their Chinese wording. */
 const RULE_REFUSALS: Partial<Record<string, string>> = {
@@ -38,6 +46,8 @@ const RULE_REFUSALS: Partial<Record<string, string>> = {
 /** Conditional writes tried before an event locks its record; then locked attempts (bounds in README). */
 export const OPTIMISTIC_ATTEMPTS = 5;
 export const LOCKED_ATTEMPTS = 3;
+/** Concurrent events per read or write statement, and such statements at once (README: limits). */
+export const ONLINE_BATCH = { maxBatch: 100, maxInFlight: 2 };
 /** Candidates one claim-next call tries (records passed over as not claimable by this user, races). */
 const CLAIM_NEXT_ATTEMPTS = 200;
 
@@ -99,13 +109,27 @@ export function assertEntity(
   }
 }
 
+/** Writes one outcome on a transaction that holds its record's lock. */
+async function writeOne(trx: Knex.Transaction, outcome: RecordOutcome): Promise<boolean> {
+  const batch = new OutcomeBatch();
+  batch.add(outcome);
+  return batch.written(trx);
+}
+
 export class RecordService {
+  /** Reads and writes of concurrent events, each kind grouped into one statement (group commit). */
+  readonly #reads: Coalescer<RecordKey, EventRead | null>;
+  readonly #writes: Coalescer<RecordOutcome, boolean>;
+
   constructor(
     private readonly db: Knex,
     private readonly policies: PolicyStore,
     private readonly clock: Clock,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.#reads = new Coalescer((keys) => readRecords(db, clock, keys), ONLINE_BATCH);
+    this.#writes = new Coalescer((outcomes) => writeEach(db, outcomes), ONLINE_BATCH);
+  }
 
   async pool(key: string, trx: Knex | Knex.Transaction = this.db): Promise<PoolRow> {
     const pool = (await trx('pools').where({ key }).first()) as PoolRow | undefined;
@@ -177,22 +201,29 @@ export class RecordService {
     actor: Actor,
     options: SendOptions,
   ): Promise<EventOutcome> {
-    const key = { poolKey, recordId };
-    const claimantId = event.type === 'CLAIM' ? actor.id : undefined;
-    const attempt = async (db: Knex | Knex.Transaction, lock: boolean) => {
-      const read = await readRecord(db, this.clock, key, {
-        lock,
-        ...(claimantId !== undefined ? { claimantId } : {}),
-      });
+    const key: RecordKey = {
+      poolKey,
+      recordId,
+      claimantId: event.type === 'CLAIM' ? actor.id : undefined,
+    };
+    const found = (read: EventRead | null | undefined): EventRead => {
       if (!read) throw RuntimeError.notFound(`record ${recordId} in pool ${poolKey}`);
       options.authorize?.(read.row);
-      return this.apply(db, read, event, actor, options);
+      return read;
     };
+    // Grouped with concurrent events: one read statement, one conditional write statement.
+    const optimistic = async () =>
+      this.apply(this.db, found(await this.#reads.submit(key)), event, actor, options, (o) =>
+        this.#writes.submit(o),
+      );
+    // Alone, with the row locked from the read to the write.
+    const locked = () =>
+      this.db.transaction(async (trx) => {
+        const [read] = await readRecords(trx, this.clock, [key], true);
+        return this.apply(trx, found(read), event, actor, options, (o) => writeOne(trx, o));
+      });
     for (let i = 0; i < OPTIMISTIC_ATTEMPTS + LOCKED_ATTEMPTS; i++) {
-      const outcome =
-        i < OPTIMISTIC_ATTEMPTS
-          ? await attempt(this.db, false)
-          : await this.db.transaction((trx) => attempt(trx, true));
+      const outcome = i < OPTIMISTIC_ATTEMPTS ? await optimistic() : await locked();
       if (outcome) return outcome;
       this.metrics.count('poolflow_write_conflicts_total', { type: event.type });
     }
@@ -218,7 +249,8 @@ export class RecordService {
             const read = await readNextPooled(trx, this.clock, poolKey, actor.id, refused);
             if (!read) return null;
             candidate = read.row.id;
-            return (await this.apply(trx, read, claim, actor, {})) ?? 'conflict';
+            const outcome = await this.apply(trx, read, claim, actor, {}, (o) => writeOne(trx, o));
+            return outcome ?? 'conflict';
           }),
         );
         if (outcome === null) break;
@@ -245,6 +277,7 @@ export class RecordService {
     event: PoolEvent,
     actor: Actor,
     options: SendOptions,
+    write: (outcome: RecordOutcome) => Promise<boolean>,
   ): Promise<EventOutcome | null> {
     const { row, now } = read;
     const { id: recordId, pool_key: poolKey } = row;
@@ -268,8 +301,7 @@ export class RecordService {
       recordId,
       ...(event.type === 'CLAIM' && claimant ? { claimant: claimant.stats } : {}),
     });
-    const batch = new OutcomeBatch();
-    batch.add({
+    const written = await write({
       recordId,
       poolKey,
       prevSeq: row.seq,
@@ -284,7 +316,7 @@ export class RecordService {
         },
       ],
     });
-    if (!(await batch.written(db))) return null;
+    if (!written) return null;
     return { row: await this.rowOf(db, result, recordId, poolKey, now, row), result, now };
   }
 

@@ -174,4 +174,5 @@ export const WRITE = `WITH
     ) r ON true
     ON CONFLICT (effect_key) DO NOTHING),
   outbox AS (${insertFrom('outbox', OUTBOX, `WHERE ${written('v.record_id')} ON CONFLICT (effect_key) DO NOTHING`)})
-SELECT (SELECT count(*) FROM created)::int AS created, (SELECT count(*) FROM updated)::int AS updated`;
+SELECT (SELECT count(*) FROM created)::int AS created, (SELECT count(*) FROM updated)::int AS updated,
+  (SELECT COALESCE(array_agg(id::text), '{}') FROM ok) AS written`;
