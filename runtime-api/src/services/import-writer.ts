@@ -3,7 +3,7 @@
 // FROM STDIN there) and for the rare rows whose start has effects beyond timers and the owner.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Effect, StepResult } from '@poolflow/engine';
+import type { Effect, PoolSnapshot, StepResult } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -126,6 +126,10 @@ class Times {
   }
 }
 
+// Rows sharing a start (import-starts.ts) share its snapshot object: it is serialised once. Snapshots
+// are never changed once started, and the map lets go of them with the rows.
+const snapshotTexts = new WeakMap<PoolSnapshot, { snapshot: string; timers: string[] }>();
+
 /** One row of a batch: its COPY lines (records, timers, history), or its outcome for the generic writer. */
 interface Entry {
   line: number;
@@ -166,6 +170,22 @@ export class ImportBatch {
     ];
   }
 
+  /** A snapshot's COPY text and its timers' lines after the record id, once per shared snapshot. */
+  #snapshotText(snapshot: PoolSnapshot): { snapshot: string; timers: string[] } {
+    let texts = snapshotTexts.get(snapshot);
+    if (!texts) {
+      texts = {
+        snapshot: json(snapshot),
+        timers: Object.entries(snapshot.timers).map(([key, timer]) => {
+          const event = { type: key, timerKey: key, dueAt: timer.dueAt };
+          return `${[text(key), this.#times.iso(timer.dueAt), json(event)].join('\t')}\n`;
+        }),
+      };
+      snapshotTexts.set(snapshot, texts);
+    }
+    return texts;
+  }
+
   add(row: StartedRow): void {
     const { w } = this;
     if (!w.copy || !copyable(row.result, w.actorId)) {
@@ -192,17 +212,14 @@ export class ImportBatch {
       tags,
       String(record.score),
       json(record.entity),
-      json(snapshot),
+      this.#snapshotText(snapshot).snapshot,
       String(snapshot.seq),
       text(searchText(record.entity)),
       at,
       at,
     ].join('\t');
     let timerLines = '';
-    for (const [key, timer] of Object.entries(snapshot.timers)) {
-      const event = { type: key, timerKey: key, dueAt: timer.dueAt };
-      timerLines += `${[id, text(key), this.#times.iso(timer.dueAt), json(event)].join('\t')}\n`;
-    }
+    for (const tail of this.#snapshotText(snapshot).timers) timerLines += `${id}\t${tail}`;
     // As the generic writer fills history: the owner before is the owner effect's `from`.
     const ownerEffect = result.effects.find((e) => e.type === 'owner') as
       Extract<Effect, { type: 'owner' }> | undefined;

@@ -25,6 +25,8 @@ export interface ImportReport extends ImportProgress {
 
 /** Rows per write transaction: one COPY per table on PostgreSQL, one WRITE statement on PGlite. */
 export const IMPORT_BATCH = 5_000;
+/** Batches being written at once on PostgreSQL (each in its own transaction and connection). */
+const WRITES_IN_FLIGHT = 2;
 /** Progress is reported every this many rows read, and after every batch written. */
 const PROGRESS_EVERY = 500;
 /** Errors kept in the report (all are counted in `failed`). */
@@ -86,15 +88,16 @@ export async function importRecords(
   };
 
   let batch: ImportBatch | undefined;
-  // On PostgreSQL the batch being written while the next is prepared (the database works on one core,
-  // the engine on another): at most two batches are held. PGlite runs in this thread: one at a time.
-  let writing: Promise<void> | undefined;
+  // On PostgreSQL, batches are written on WRITES_IN_FLIGHT connections while the next is prepared:
+  // the database's work per row is most of an import's, and one COPY keeps one core busy. PGlite runs
+  // in this thread: one batch at a time.
+  const writing: Promise<void>[] = [];
   const flush = async (): Promise<void> => {
-    await writing;
     if (!batch || batch.size === 0) return;
-    writing = write(batch).then(progress);
+    while (writing.length >= (copy ? WRITES_IN_FLIGHT : 1)) await writing.shift();
+    writing.push(write(batch).then(progress));
     batch = undefined;
-    if (!copy) await writing;
+    if (!copy) await Promise.all(writing);
   };
 
   const source = format === 'csv' ? csvRows(compiled, body) : ndjsonRows(body);
@@ -103,7 +106,7 @@ export async function importRecords(
     if (report.rows % PROGRESS_EVERY === 0) {
       progress();
       // Rows parsed from a buffered body never wait for I/O: let the batch being written go on.
-      if (writing) await new Promise((resolve) => setImmediate(resolve));
+      if (writing.length > 0) await new Promise((resolve) => setImmediate(resolve));
     }
     if (row.error || !row.data) {
       fail(row.line, row.error?.path ?? '', row.error?.message ?? 'is invalid');
@@ -142,7 +145,7 @@ export async function importRecords(
     if (batch.size >= IMPORT_BATCH) await flush();
   }
   await flush();
-  await writing;
+  await Promise.all(writing);
   // Rows refused by the database are found after later rows were checked: report in line order.
   report.errors.sort((a, b) => a.line - b.line);
   return report;
