@@ -9,6 +9,9 @@ export interface CoalescerLimits {
   maxInFlight: number;
 }
 
+/** The online path's: events per read or write statement, and such statements at once (README: limits). */
+export const ONLINE_BATCH: CoalescerLimits = { maxBatch: 100, maxInFlight: 2 };
+
 interface Waiting<I, O> {
   item: I;
   resolve: (value: O) => void;

@@ -118,51 +118,54 @@ export async function readRecords(
 }
 
 /**
- * Locks the best pooled record by score that is not locked by another claim (SKIP LOCKED: parallel
- * claim-next calls take different records instead of queueing on one) and is not in `passed`.
+ * The best pooled records of a pool by score (as claim-next takes them), at most `limit`, but for those in
+ * `passed`, each with the clock's time. Nothing is locked: the write checks each record's `seq`.
  */
-export async function readNextPooled(
-  trx: Knex.Transaction,
+export async function readPooled(
+  db: Knex,
   clock: Clock,
   poolKey: string,
-  claimantId: string,
+  limit: number,
   passed: string[],
-): Promise<EventRead | null> {
-  const sql = `SELECT r.*, k.now, p.time_zone${claimantColumns('CAST(:claimant AS text)')}
-   FROM records r
-   JOIN pools p ON p.key = r.pool_key
-   CROSS JOIN (SELECT ${clock.sql} AS now) k
-   WHERE r.pool_key = :pool AND r.pooled AND r.id <> ALL(CAST(:passed AS uuid[]))
-   ORDER BY r.score DESC, r.id LIMIT 1 FOR UPDATE OF r SKIP LOCKED`;
-  const { rows } = await trx.raw<{ rows: ReadRow[] }>(sql, {
-    pool: poolKey,
-    passed,
-    claimant: claimantId,
-  });
-  return eventRead(rows[0], claimantId);
+): Promise<EventRead[]> {
+  const { rows } = await db.raw<{ rows: ReadRow[] }>(
+    `SELECT r.*, k.now, p.time_zone
+     FROM records r
+     JOIN pools p ON p.key = r.pool_key
+     CROSS JOIN (SELECT ${clock.sql} AS now) k
+     WHERE r.pool_key = ? AND r.pooled AND r.id <> ALL(CAST(? AS uuid[]))
+     ORDER BY r.score DESC, r.id LIMIT ?`,
+    [poolKey, passed, limit] as unknown as Knex.RawBinding[],
+  );
+  return rows.map((r) => eventRead(r) as EventRead);
 }
 
-/** A user's claimant counts at a time already read (a push checked as the assignee's own claim). */
-export async function readClaimant(
+/** Users' claimant counts in a pool at a time already read, in one statement (same order as `users`). */
+export async function readClaimants(
   db: Knex | Knex.Transaction,
   poolKey: string,
-  userId: string,
+  users: string[],
   now: number,
-): Promise<ClaimantRead> {
+): Promise<ClaimantRead[]> {
   // The same columns, over the pool's row alone (`r` stands in for a record of the pool).
-  const sql = `SELECT 1${claimantColumns('CAST(:claimant AS text)')}
-    FROM (SELECT CAST(:pool AS text) AS pool_key) r
-    JOIN pools p ON p.key = r.pool_key
-    CROSS JOIN (SELECT to_timestamp(CAST(:now AS float8) / 1000) AS now) k`;
-  const { rows } = await db.raw<{ rows: Partial<ReadRow>[] }>(sql, {
-    pool: poolKey,
-    claimant: userId,
-    now,
+  const { rows } = await db.raw<{ rows: (Partial<ReadRow> & { user_id: string })[] }>(
+    `SELECT u.user_id${claimantColumns('u.user_id')}
+     FROM unnest(CAST(? AS text[])) AS u(user_id)
+     CROSS JOIN (SELECT CAST(? AS text) AS pool_key) r
+     JOIN pools p ON p.key = r.pool_key
+     CROSS JOIN (SELECT to_timestamp(CAST(? AS float8) / 1000) AS now) k`,
+    [users, poolKey, now] as unknown as Knex.RawBinding[],
+  );
+  const byUser = new Map(rows.map((r) => [r.user_id, r]));
+  return users.flatMap((userId) => {
+    const found = byUser.get(userId);
+    if (!found) return []; // no such pool
+    return [
+      {
+        userId,
+        seq: Number(found.claimant_seq ?? 0),
+        stats: { owned: found.owned ?? 0, claimsToday: found.today ?? 0 },
+      },
+    ];
   });
-  const found = rows[0] ?? {};
-  return {
-    userId,
-    seq: Number(found.claimant_seq ?? 0),
-    stats: { owned: found.owned ?? 0, claimsToday: found.today ?? 0 },
-  };
 }

@@ -18,10 +18,10 @@ import { RuntimeError } from '../runtime.error.js';
 import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
 import type { PolicyStore } from './policy-store.js';
-import { Coalescer } from './coalescer.js';
+import { ClaimNext, type Stepped } from './claim-next.js';
+import { Coalescer, ONLINE_BATCH } from './coalescer.js';
 import {
-  readClaimant,
-  readNextPooled,
+  readClaimants,
   readRecords,
   type ClaimantRead,
   type EventRead,
@@ -46,10 +46,6 @@ const RULE_REFUSALS: Partial<Record<string, string>> = {
 /** Conditional writes tried before an event locks its record; then locked attempts (bounds in README). */
 export const OPTIMISTIC_ATTEMPTS = 5;
 export const LOCKED_ATTEMPTS = 3;
-/** Concurrent events per read or write statement, and such statements at once (README: limits). */
-export const ONLINE_BATCH = { maxBatch: 100, maxInFlight: 2 };
-/** Candidates one claim-next call tries (records passed over as not claimable by this user, races). */
-const CLAIM_NEXT_ATTEMPTS = 200;
 
 export interface Actor extends PoolUser {
   roles: string[];
@@ -120,6 +116,7 @@ export class RecordService {
   /** Reads and writes of concurrent events, each kind grouped into one statement (group commit). */
   readonly #reads: Coalescer<RecordKey, EventRead | null>;
   readonly #writes: Coalescer<RecordOutcome, boolean>;
+  readonly #claimNext: ClaimNext;
 
   constructor(
     private readonly db: Knex,
@@ -129,6 +126,10 @@ export class RecordService {
   ) {
     this.#reads = new Coalescer((keys) => readRecords(db, clock, keys), ONLINE_BATCH);
     this.#writes = new Coalescer((outcomes) => writeEach(db, outcomes), ONLINE_BATCH);
+    this.#claimNext = new ClaimNext(db, clock, {
+      prepare: (read, actor) => this.prepare(db, read, { type: 'CLAIM' }, actor, {}),
+      finish: (stepped) => this.finish(db, stepped),
+    });
   }
 
   async pool(key: string, trx: Knex | Knex.Transaction = this.db): Promise<PoolRow> {
@@ -234,35 +235,14 @@ export class RecordService {
   }
 
   /**
-   * Claims the best eligible pooled record by score. The candidate is locked with SKIP LOCKED, so
-   * parallel claim-next calls take different records instead of queueing on one.
+   * Claims the best eligible pooled record by score. Concurrent claim-next calls of this process are
+   * served together, each given a different record (claim-next.ts).
    */
   async claimNext(poolKey: string, actor: Actor): Promise<EventOutcome> {
-    const claim: PoolEvent = { type: 'CLAIM' };
-    // Records this user may not claim (not eligible, cooldown): passed over on the next try.
-    const refused: string[] = [];
-    for (let attempt = 0; attempt < CLAIM_NEXT_ATTEMPTS; attempt++) {
-      let candidate: string | undefined;
-      try {
-        const outcome = await this.counted(claim, () =>
-          this.db.transaction(async (trx) => {
-            const read = await readNextPooled(trx, this.clock, poolKey, actor.id, refused);
-            if (!read) return null;
-            candidate = read.row.id;
-            const outcome = await this.apply(trx, read, claim, actor, {}, (o) => writeOne(trx, o));
-            return outcome ?? 'conflict';
-          }),
-        );
-        if (outcome === null) break;
-        // 'conflict': the same user claimed elsewhere meanwhile; their counts are read again.
-        if (outcome !== 'conflict') return outcome;
-      } catch (e) {
-        if (!(e instanceof EngineError) || candidate === undefined) throw e;
-        // Limits speak for the user, not the record: report them at once.
-        if (['POOL_ERR_CLAIM_LIMIT', 'POOL_ERR_DAILY_LIMIT'].includes(e.code)) throw e;
-        refused.push(candidate);
-      }
-    }
+    const outcome = await this.counted({ type: 'CLAIM' }, () =>
+      this.#claimNext.claim(poolKey, actor),
+    );
+    if (outcome) return outcome;
     await this.pool(poolKey); // an unknown pool is named as such
     throw new RuntimeError('POOL_ERR_NOT_FOUND', 'no pooled record you may claim');
   }
@@ -279,6 +259,19 @@ export class RecordService {
     options: SendOptions,
     write: (outcome: RecordOutcome) => Promise<boolean>,
   ): Promise<EventOutcome | null> {
+    const stepped = await this.prepare(db, read, event, actor, options);
+    if (!(await write(stepped.outcome))) return null;
+    return this.finish(db, stepped);
+  }
+
+  /** The engine step of an event from a row read, and what it writes; a refusal throws. */
+  private async prepare(
+    db: Knex | Knex.Transaction,
+    read: EventRead,
+    event: PoolEvent,
+    actor: Actor,
+    options: SendOptions,
+  ): Promise<Stepped> {
     const { row, now } = read;
     const { id: recordId, pool_key: poolKey } = row;
     const compiled = await this.policies.get(row.policy_id, row.policy_version);
@@ -301,7 +294,7 @@ export class RecordService {
       recordId,
       ...(event.type === 'CLAIM' && claimant ? { claimant: claimant.stats } : {}),
     });
-    const written = await write({
+    const outcome: RecordOutcome = {
       recordId,
       poolKey,
       prevSeq: row.seq,
@@ -315,9 +308,15 @@ export class RecordService {
           at: now,
         },
       ],
-    });
-    if (!written) return null;
-    return { row: await this.rowOf(db, result, recordId, poolKey, now, row), result, now };
+    };
+    return { read, result, outcome };
+  }
+
+  /** The reply of a written step: the row as written. */
+  private async finish(db: Knex | Knex.Transaction, stepped: Stepped): Promise<EventOutcome> {
+    const { read, result } = stepped;
+    const { row, now } = read;
+    return { row: await this.rowOf(db, result, row.id, row.pool_key, now, row), result, now };
   }
 
   /** Refuses an ASSIGN its assignee could not claim (SendOptions.assigneeClaims); counts it as their claim. */
@@ -329,7 +328,8 @@ export class RecordService {
     now: number,
   ): Promise<ClaimantRead | undefined> {
     if (!compiled.pooledStates.has(row.snapshot.value)) return undefined; // the step refuses it anyway
-    const claimant = await readClaimant(db, row.pool_key, userId, now);
+    const [claimant] = await readClaimants(db, row.pool_key, [userId], now);
+    if (!claimant) throw RuntimeError.notFound(`pool ${row.pool_key}`);
     const user = (await db('users').where({ id: userId }).first('roles', 'attributes')) as
       { roles: string[]; attributes: Record<string, unknown> } | undefined;
     const refusal = checkClaim(compiled, {
