@@ -79,4 +79,43 @@ describe.each(backends)('sweeper (%s)', (backend) => {
       .count({ n: '*' });
     expect(history).toEqual([{ n: 13 }]);
   });
+
+  it('fires a record’s retried timers in the order of their own due times, not of their retry times', async () => {
+    const created = await call(t.app, tokens['alice']!, 'POST', '/api/pools/crm/records', {
+      data: { name: 'Retried Ltd' },
+      ownerId: ids['alice'],
+    });
+    const recordId = created.body.id as string;
+    await t.app.clock.advance(t.app.db, 31 * 86_400_000);
+    const now = await t.app.clock.now(t.app.db);
+    // What timer-failures.ts leaves after failed attempts: each row waits in `due_at` for its retry, its
+    // own due time kept in `timer_due_at`. Here release is retried first and remind last.
+    const retryAt: Record<string, number> = {
+      release: now - 3000,
+      escalate: now - 2000,
+      remind: now - 1000,
+    };
+    for (const [delay, at] of Object.entries(retryAt)) {
+      await t.app
+        .db('timers')
+        .where({ record_id: recordId, timer_key: `xstate.after.${delay}.crm.owned` })
+        .update({
+          timer_due_at: t.app.db.ref('due_at'),
+          due_at: new Date(at),
+          attempts: 1,
+          failed_at: new Date(now - 60_000),
+          error: JSON.stringify({ code: 'Error', message: 'earlier failure' }),
+        });
+    }
+    // The earlier tests' records fall due too; none of this record's timers may turn stale.
+    expect(await t.app.sweeper.sweepOnce()).toMatchObject({ stale: 0, failed: 0 });
+    const history = (await t.app
+      .db('history')
+      .where({ record_id: recordId, event_type: 'TIMER' })
+      .orderBy('seq')) as { payload: { timer: string } }[];
+    expect(history.map((h) => h.payload.timer)).toEqual(['remind', 'escalate', 'release']);
+    expect(await t.app.db('timers').where({ record_id: recordId }).count({ n: '*' })).toEqual([
+      { n: 0 },
+    ]);
+  });
 });

@@ -58,7 +58,11 @@ export function runRecord(
     mayLoop: false,
   };
   let snapshot = first.snapshot;
-  if (rows.length > 1) rows.sort((a, b) => a.due_ms - b.due_ms);
+  // Timers fire in the order of their own due times: a failed timer's row holds its retry time instead
+  // (timer-failures.ts), and a record's timers retried together share one.
+  const timersRead = first.snapshot.timers;
+  const dueOf = (row: DueRow): number => timersRead[row.timer_key]?.dueAt ?? row.due_ms;
+  if (rows.length > 1) rows.sort((a, b) => dueOf(a) - dueOf(b));
   let next = 0;
   // Timers armed by this turn's steps that are due by now, with their due time: fired in this turn, so a
   // loop never waits for another batch (nor spins through batches).
@@ -72,7 +76,7 @@ export function runRecord(
     const fetched = rows[next];
     let row: DueRow | undefined;
     let key: string;
-    if (fetched && (armedKey === undefined || fetched.due_ms <= armedDue)) {
+    if (fetched && (armedKey === undefined || dueOf(fetched) <= armedDue)) {
       row = fetched;
       key = fetched.timer_key;
       next++;

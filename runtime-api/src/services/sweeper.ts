@@ -67,11 +67,27 @@ export type SweepPass = Map<string, number>;
 // Locking the timer row too skips one another sweeper has just fired and deleted; with the record alone,
 // a concurrent batch re-read such rows and stepped them for nothing (stale). A failed timer waits for its
 // retry in `due_at` itself (timer-failures.ts), so this needs no other condition. A named (prepared)
-// statement: planned once per connection.
+// statement: planned once per connection. `due_at >= from` (SweepCursor) starts the index scan where the
+// pass's last batch ended instead of walking the index entries of every timer fired before it.
 const DUE = `SELECT t.timer_key, (extract(epoch FROM t.due_at) * 1000)::float8 AS due_ms, t.attempts, r.id,
     r.pool_key, r.policy_id, r.policy_version, r.seq, r.data, r.snapshot
   FROM timers t JOIN records r ON r.id = t.record_id
-  WHERE t.due_at <= ? ORDER BY t.due_at LIMIT ? FOR UPDATE OF r, t SKIP LOCKED`;
+  WHERE t.due_at >= to_timestamp(?::float8 / 1000) AND t.due_at <= ?
+  ORDER BY t.due_at LIMIT ? FOR UPDATE OF r, t SKIP LOCKED`;
+
+/**
+ * Where a sweep loop's next batch starts reading due timers (epoch ms; -Infinity: from the first). Fired
+ * timers leave dead index entries at the head of `timers_due` until VACUUM, and while any transaction
+ * older than them runs they cannot even be marked dead, so each one costs a heap visit: read from the
+ * start every batch, a pass of N timers reads O(N^2) of them. A loop reads on from its last batch and,
+ * once nothing is due past it, once more from the start (timers skipped while another sweeper held them).
+ */
+export interface SweepCursor {
+  fromMs: number;
+}
+
+/** Kept behind a batch's last due time: a time's trip through float8 ms may round it up by a microsecond. */
+const CURSOR_SLACK_MS = 1;
 
 /** Records stepped between two turns of the event loop. */
 const YIELD_EVERY = 100;
@@ -112,28 +128,40 @@ export class Sweeper {
    * batch and its timer marked failed; if the batch's write fails, the batch is swept again with each
    * record written on its own (a savepoint each), and the records whose write fails are marked failed.
    */
-  async sweepOnce(limit = this.batchSize, pass: SweepPass = new Map()): Promise<SweepResult> {
+  async sweepOnce(
+    limit = this.batchSize,
+    pass: SweepPass = new Map(),
+    cursor: SweepCursor = { fromMs: -Infinity },
+  ): Promise<SweepResult> {
     try {
-      return await this.#sweepBatch(limit, pass, false);
+      return await this.#sweepBatch(limit, pass, cursor, false);
     } catch (e) {
       if (!(e instanceof WriteFailed)) throw e;
-      return this.#sweepBatch(limit, pass, true);
+      return this.#sweepBatch(limit, pass, cursor, true);
     }
   }
 
-  async #sweepBatch(limit: number, pass: SweepPass, alone: boolean): Promise<SweepResult> {
+  async #sweepBatch(
+    limit: number,
+    pass: SweepPass,
+    cursor: SweepCursor,
+    alone: boolean,
+  ): Promise<SweepResult> {
     // Steps counted for the pass once the batch is committed (a rolled-back batch took none).
     const counted = new Map<string, number>();
+    let lastDueMs = cursor.fromMs;
     const result = await this.db.transaction(async (trx) => {
       const now = await this.clock.now(trx);
       const due = await trx
-        .raw<{ rows: DueRow[] }>(DUE, [new Date(now).toISOString(), limit])
-        .options({ name: 'poolflow_sweep_due_v3' });
+        .raw<{ rows: DueRow[] }>(DUE, [cursor.fromMs, new Date(now).toISOString(), limit])
+        .options({ name: 'poolflow_sweep_due_v4' });
       if (due.rows.length === 0) {
-        this.metrics.gauge('poolflow_sweep_lag_seconds', 0);
+        // The lag is only known when reading from the start: a cursor skips earlier (held) timers.
+        if (cursor.fromMs === -Infinity) this.metrics.gauge('poolflow_sweep_lag_seconds', 0);
         return { fired: 0, stale: 0, records: 0, failed: 0 };
       }
       this.metrics.gauge('poolflow_sweep_lag_seconds', (now - due.rows[0].due_ms) / 1000);
+      lastDueMs = due.rows[due.rows.length - 1].due_ms;
       const timersOf = new Map<string, DueRow[]>();
       for (const d of due.rows) {
         const list = timersOf.get(d.id);
@@ -243,6 +271,7 @@ export class Sweeper {
       return { fired, stale, records, failed: marked.length };
     });
     for (const [recordId, steps] of counted) pass.set(recordId, steps);
+    cursor.fromMs = Math.max(cursor.fromMs, lastDueMs - CURSOR_SLACK_MS);
     return result;
   }
 
@@ -274,7 +303,7 @@ export class Sweeper {
    * Sweeps until nothing is due; `onBatch` hears each batch once it is committed. `parallel` batches run
    * at once on their own connections (SKIP LOCKED keeps them apart), so the engine's CPU work on one
    * batch overlaps the database's work on another. One record takes at most the step cap's timer
-   * firings in one pass.
+   * firings in one pass. Each loop reads due timers on from its last batch (SweepCursor).
    */
   async sweepAll(
     onBatch?: (batch: SweepResult) => void,
@@ -283,9 +312,15 @@ export class Sweeper {
     const batches: SweepResult[] = [];
     const pass: SweepPass = new Map();
     const loop = async (): Promise<void> => {
+      const cursor: SweepCursor = { fromMs: -Infinity };
       for (;;) {
-        const r = await this.sweepOnce(this.batchSize, pass);
-        if (r.fired + r.stale + r.failed === 0) return;
+        const r = await this.sweepOnce(this.batchSize, pass, cursor);
+        if (r.fired + r.stale + r.failed === 0) {
+          // Nothing due past the cursor: the pass ends once nothing is due from the start either.
+          if (cursor.fromMs === -Infinity) return;
+          cursor.fromMs = -Infinity;
+          continue;
+        }
         onBatch?.(r);
         batches.push(r);
       }
