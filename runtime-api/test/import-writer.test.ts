@@ -212,6 +212,15 @@ describe.each(backends)('import writer (%s)', (backend) => {
       // The variant notifies the pool's manager (boss) of each pooled record.
       expect(imported.notifications).toHaveLength(pool === 'variant' ? pooled : 0);
       expect(imported).toEqual(reference);
+      // The pool's analytics (tallies kept by triggers on records, history since) agree too.
+      const stats = async (key: string) => {
+        const reply = await call(t.app, tokens['boss']!, 'GET', `/api/pools/${key}/stats`);
+        expect(reply.status).toBe(200);
+        return JSON.stringify(reply.body).replaceAll(`"${key}"`, '"<pool>"');
+      };
+      const imports = await stats(pool);
+      expect(JSON.parse(imports)).toMatchObject({ pooledNow: pooled });
+      expect(imports).toEqual(await stats(referencePool));
     },
   );
 
