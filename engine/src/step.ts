@@ -79,7 +79,7 @@ export function scoreOf(
   return Number.isFinite(value) ? Math.round(value * 100) / 100 : 0;
 }
 
-function recordView(
+export function recordView(
   compiled: CompiledPolicy,
   snapshot: PoolSnapshot,
   entity: JsonObject,

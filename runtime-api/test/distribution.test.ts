@@ -72,6 +72,14 @@ describe.each(backends)('manager moves and distribution (%s)', (backend) => {
       `/api/pools/seniors/records/${id}/history`,
     );
     expect(history.body.items.map((h: { event: string }) => h.event)).toEqual(['CREATE', 'MOVE']);
+    // The move is a step like any other: its seq follows the record's, so the next event is not lost.
+    expect(await t.app.db('history').where({ record_id: id }).orderBy('seq').pluck('seq')).toEqual([
+      1, 2,
+    ]);
+    expect(await t.app.db('records').where({ id }).first('seq', 'pool_key')).toEqual({
+      seq: 2,
+      pool_key: 'seniors',
+    });
   });
 
   it('round robin hands entering records to members in turn, never straight back to the last owner', async () => {

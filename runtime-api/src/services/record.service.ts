@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import {
   checkClaim,
   EngineError,
+  move,
   start,
   step,
   type CompiledPolicy,
@@ -195,7 +196,7 @@ export class RecordService {
     }
   }
 
-  private async sendUntilWritten(
+  private sendUntilWritten(
     poolKey: string,
     recordId: string,
     event: PoolEvent,
@@ -207,30 +208,76 @@ export class RecordService {
       recordId,
       claimantId: event.type === 'CLAIM' ? actor.id : undefined,
     };
-    const found = (read: EventRead | null | undefined): EventRead => {
-      if (!read) throw RuntimeError.notFound(`record ${recordId} in pool ${poolKey}`);
+    return this.untilWritten(key, event.type, (db, read) => {
       options.authorize?.(read.row);
+      return this.prepare(db, read, event, actor, options);
+    });
+  }
+
+  /**
+   * Moves a record to another pool that runs the same policy, as a step of its own (its `seq` advances,
+   * history has a MOVE). `check` sees the row the move starts from (it may refuse it).
+   */
+  move(
+    poolKey: string,
+    recordId: string,
+    target: string,
+    actor: Actor,
+    check: (row: RecordRow, db: Knex | Knex.Transaction) => Promise<void>,
+  ): Promise<EventOutcome> {
+    return this.untilWritten({ poolKey, recordId }, 'MOVE', async (db, read) => {
+      const { row, now } = read;
+      await check(row, db);
+      const compiled = await this.policies.get(row.policy_id, row.policy_version);
+      const result = move(compiled, row.snapshot, target, { entity: row.data, now, recordId });
+      const payload = { from: poolKey, to: target };
+      // Its history row belongs to the pool it moves to, where the record is from now on.
+      const outcome: RecordOutcome = {
+        recordId,
+        poolKey: target,
+        prevSeq: row.seq,
+        entityUnchanged: true,
+        steps: [{ result, eventType: 'MOVE', payload, actorId: actor.id, at: now }],
+      };
+      return { read, result, outcome };
+    });
+  }
+
+  /**
+   * Reads, steps and writes until the write lands: the write is conditional on the record's `seq` (and
+   * a claim's on its claimant's), so if another event got there first the step is made again from the
+   * new row. After OPTIMISTIC_ATTEMPTS lost races the record is locked for the last attempts, so a record
+   * under heavy contention still makes progress.
+   */
+  private async untilWritten(
+    key: RecordKey,
+    label: string,
+    prepare: (db: Knex | Knex.Transaction, read: EventRead) => Promise<Stepped>,
+  ): Promise<EventOutcome> {
+    const found = (read: EventRead | null | undefined): EventRead => {
+      if (!read) throw RuntimeError.notFound(`record ${key.recordId} in pool ${key.poolKey}`);
       return read;
     };
     // Grouped with concurrent events: one read statement, one conditional write statement.
-    const optimistic = async () =>
-      this.apply(this.db, found(await this.#reads.submit(key)), event, actor, options, (o) =>
-        this.#writes.submit(o),
-      );
+    const optimistic = async () => {
+      const stepped = await prepare(this.db, found(await this.#reads.submit(key)));
+      return (await this.#writes.submit(stepped.outcome)) ? this.finish(this.db, stepped) : null;
+    };
     // Alone, with the row locked from the read to the write.
     const locked = () =>
       this.db.transaction(async (trx) => {
         const [read] = await readRecords(trx, this.clock, [key], true);
-        return this.apply(trx, found(read), event, actor, options, (o) => writeOne(trx, o));
+        const stepped = await prepare(trx, found(read));
+        return (await writeOne(trx, stepped.outcome)) ? this.finish(trx, stepped) : null;
       });
     for (let i = 0; i < OPTIMISTIC_ATTEMPTS + LOCKED_ATTEMPTS; i++) {
       const outcome = i < OPTIMISTIC_ATTEMPTS ? await optimistic() : await locked();
       if (outcome) return outcome;
-      this.metrics.count('poolflow_write_conflicts_total', { type: event.type });
+      this.metrics.count('poolflow_write_conflicts_total', { type: label });
     }
     throw new RuntimeError(
       'POOL_ERR_CONFLICT',
-      `record ${recordId} kept changing while the event was applied; try again`,
+      `record ${key.recordId} kept changing while the event was applied; try again`,
     );
   }
 
@@ -245,23 +292,6 @@ export class RecordService {
     if (outcome) return outcome;
     await this.pool(poolKey); // an unknown pool is named as such
     throw new RuntimeError('POOL_ERR_NOT_FOUND', 'no pooled record you may claim');
-  }
-
-  /**
-   * The engine step from a row read and its conditional write; null when the row (or the claimant's
-   * counts) changed since the read, so nothing was written.
-   */
-  private async apply(
-    db: Knex | Knex.Transaction,
-    read: EventRead,
-    event: PoolEvent,
-    actor: Actor,
-    options: SendOptions,
-    write: (outcome: RecordOutcome) => Promise<boolean>,
-  ): Promise<EventOutcome | null> {
-    const stepped = await this.prepare(db, read, event, actor, options);
-    if (!(await write(stepped.outcome))) return null;
-    return this.finish(db, stepped);
   }
 
   /** The engine step of an event from a row read, and what it writes; a refusal throws. */

@@ -2,7 +2,6 @@
 import type { FastifyInstance } from 'fastify';
 import { EngineError } from '@poolflow/engine';
 import { requirePoolMember, requirePoolRole } from '../../access.js';
-import type { RecordRow } from '../../db/rows.js';
 import { RuntimeError } from '../../runtime.error.js';
 
 const poolParams = { $ref: 'api.schema.json#/definitions/poolKeyParams' };
@@ -82,11 +81,8 @@ export default function manageRoutes(app: FastifyInstance): void {
       await requirePoolRole(app, request, pool, 'manager');
       if (target === pool) throw RuntimeError.invalid('/body/pool', `is the record's pool already`);
       await requirePoolRole(app, request, target, 'manager');
-      return app.db.transaction(async (trx) => {
-        const row = (await trx('records').where({ id, pool_key: pool }).forUpdate().first()) as
-          RecordRow | undefined;
-        if (!row) throw RuntimeError.notFound(`record ${id} in pool ${pool}`);
-        const to = await app.records.pool(target, trx);
+      const to = await app.records.pool(target);
+      const moved = await app.records.move(pool, id, target, request.actor, async (row, db) => {
         // A record keeps its policy version; it may only move between pools that run the same policy.
         if (to.policy_id !== row.policy_id) {
           throw RuntimeError.invalid(
@@ -95,28 +91,9 @@ export default function manageRoutes(app: FastifyInstance): void {
           );
         }
         // Its owner keeps it: they must be a member of the pool it moves to.
-        if (row.owner_id !== null) await requirePoolMember(trx, target, row.owner_id, '/body/pool');
-        const now = await app.clock.now(trx);
-        await trx('records')
-          .where({ id })
-          .update({ pool_key: target, updated_at: new Date(now) });
-        await trx('history').insert({
-          record_id: id,
-          pool_key: target,
-          seq: row.seq,
-          at: new Date(now),
-          actor_id: request.actor.id,
-          event_type: 'MOVE',
-          payload: JSON.stringify({ from: pool, to: target }),
-          from_state: row.state,
-          to_state: row.state,
-          owner_from: row.owner_id,
-          owner_to: row.owner_id,
-          tags: JSON.stringify(row.tags),
-          reason: `moved from ${pool}`,
-        });
-        return { id, pool: target, state: row.state };
+        if (row.owner_id !== null) await requirePoolMember(db, target, row.owner_id, '/body/pool');
       });
+      return { id, pool: moved.row.pool_key, state: moved.row.state };
     },
   );
 
