@@ -1,6 +1,7 @@
 // Imports records into a pool from CSV or NDJSON, streamed: rows are checked one by one and started by the
 // engine; good rows are written in batches (each row whole: record, timers, history), bad rows are
-// reported with their line. While a batch is written, the next one is checked and started.
+// reported with their line. While batches are written (two at once on PostgreSQL), the next one is
+// checked and started.
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { EngineError, type CompiledPolicy } from '@poolflow/engine';
@@ -25,7 +26,10 @@ export interface ImportReport extends ImportProgress {
 
 /** Rows per write transaction: one COPY per table on PostgreSQL, one WRITE statement on PGlite. */
 export const IMPORT_BATCH = 5_000;
-/** Batches being written at once on PostgreSQL (each in its own transaction and connection). */
+/**
+ * Batches being written at once on PostgreSQL, each in its own transaction and connection. 50,000 rows
+ * on the 2-core bench machine: 1 gave 6,806 rows/s, 2 gave 9,701, 3 gave 10,546 (within the noise).
+ */
 const WRITES_IN_FLIGHT = 2;
 /** Progress is reported every this many rows read, and after every batch written. */
 const PROGRESS_EVERY = 500;
