@@ -98,15 +98,18 @@ export async function readRecords(
 ): Promise<(EventRead | null)[]> {
   // An id that is not a uuid is no record (and must not fail the others' statement).
   const asked = keys.map((k) => (UUID.test(k.recordId) ? k.recordId : null));
-  const { rows } = await db.raw<{ rows: (ReadRow & { i: number | string })[] }>(
-    byKeys(clock, lock),
-    // Each array is one parameter (pg sends it as an array literal).
-    [
-      asked,
-      keys.map((k) => k.poolKey),
-      keys.map((k) => k.claimantId ?? null),
-    ] as unknown as Knex.RawBinding[],
-  );
+  const { rows } = await db
+    .raw<{ rows: (ReadRow & { i: number | string })[] }>(
+      byKeys(clock, lock),
+      // Each array is one parameter (pg sends it as an array literal).
+      [
+        asked,
+        keys.map((k) => k.poolKey),
+        keys.map((k) => k.claimantId ?? null),
+      ] as unknown as Knex.RawBinding[],
+    )
+    // Named (prepared once per connection): parsing and planning it cost more than running it.
+    .options({ name: `poolflow_read_${clock.manual ? 'manual' : 'system'}${lock ? '_lock' : ''}` });
   const found = new Map(rows.map((r) => [Number(r.i), r]));
   return keys.map((k, i) => {
     const row: (Partial<Pick<ReadRow & { i: unknown }, 'i'>> & ReadRow) | undefined = found.get(
