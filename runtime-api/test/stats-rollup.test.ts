@@ -142,5 +142,23 @@ describe.each(backends)('pool stats from the rollup (%s)', (backend) => {
       time_zone: 'Asia/Shanghai',
     });
     expect(canonical(await stats())).toEqual(canonical(shanghai));
+
+    // P1 (claimed in the range, won) moves to another pool: still claimed and converted here, by its
+    // state now, and out of this pool's breakdown. Moved in SQL as moveToPool's write does.
+    const other = await call(app, adminToken, 'POST', '/api/pools', {
+      key: 'crm2',
+      name: { en: 'Other' },
+      policyId: 'crm-customer-pool',
+      members: [],
+    });
+    expect(other.status).toBe(201);
+    await app.db('records').where({ id: p1 }).update({ pool_key: 'crm2' });
+    const moved = await stats();
+    expect(moved.conversion).toEqual({ claimed: 2, converted: 1, rate: 0.5 });
+    expect(canonical(moved).breakdown.items).toEqual([
+      { value: 'software', total: 1, pooled: 1, converted: 0 },
+      { value: 'trade', total: 1, pooled: 1, converted: 0 },
+    ]);
+    expect(canonical(moved)).toEqual(canonical(await reference()));
   });
 });

@@ -31,8 +31,12 @@ BEGIN
           UNION ALL SELECT pool_key, data, pooled, state, -1 FROM old_rows) c
     JOIN stats_fields f ON f.pool_key = c.pool_key
     GROUP BY 1, 2, 3, 4, 5 HAVING sum(c.n) <> 0;
+    -- Grouped rather than joined: transition tables have no statistics, and a nested loop over two
+    -- 1,000-row batches would compare a million pairs.
     INSERT INTO stats_moved (pool_key, record_id)
-    SELECT o.pool_key, o.id FROM old_rows o JOIN new_rows n ON n.id = o.id AND n.pool_key <> o.pool_key
+    SELECT pool_key, id FROM (SELECT id, pool_key, -1 AS n FROM old_rows
+                              UNION ALL SELECT id, pool_key, 1 FROM new_rows) c
+    GROUP BY 1, 2 HAVING sum(n) < 0
     ON CONFLICT DO NOTHING;
   ELSE
     INSERT INTO stats_tally_delta (pool_key, field, v, pooled, state, n)
