@@ -26,6 +26,12 @@ function localRefs(value: unknown): unknown {
   );
 }
 
+/** A component schema for a `$ref` (one level: components are not bare refs). */
+function resolve(definitions: Record<string, unknown>, schema: unknown): unknown {
+  const ref = (schema as { $ref?: string }).$ref;
+  return ref === undefined ? schema : definitions[ref.replace(/^.*\/definitions\//, '')];
+}
+
 /** The JSON replies of an operation's 2xx statuses (non-JSON replies, e.g. CSV, are strings). */
 function replySchemas(op: Operation): object[] {
   return Object.entries(op.responses)
@@ -54,7 +60,11 @@ export async function generateApiTypes(): Promise<string> {
   const aliases: string[] = [];
   for (const [id, op] of Object.entries(operations)) {
     const parts: Record<string, unknown> = {};
+    const needed: string[] = [];
     const add = (part: string, suffix: string, schema: unknown) => {
+      // A part is required when its schema requires a field (a query of optional filters is not).
+      const resolved = resolve(definitions, schema) as { required?: string[] };
+      if (part === 'reply' || (resolved.required ?? []).length > 0) needed.push(part);
       const name = `${pascal(id)}${suffix}`;
       const ref = (schema as { $ref?: string }).$ref?.replace(/^.*\/definitions\//, '');
       if (ref !== undefined && Object.keys(schema as object).length === 1) {
@@ -75,7 +85,7 @@ export async function generateApiTypes(): Promise<string> {
     entries[id] = {
       type: 'object',
       additionalProperties: false,
-      required: Object.keys(parts),
+      required: needed,
       properties: parts,
     };
   }
@@ -93,6 +103,8 @@ export async function generateApiTypes(): Promise<string> {
     bannerComment: '',
     additionalProperties: false,
     unreachableDefinitions: true,
+    // Bounds stay in the schemas; as types, tuples of every length would be unusable.
+    ignoreMinAndMaxItems: true,
     declareExternallyReferenced: true,
     style: { singleQuote: true, printWidth: 100 },
   });

@@ -38,7 +38,9 @@ const users: AdminUser[] = [
     departmentId: null,
   },
 ];
-const departments: Department[] = [{ key: 'sales', name: { en: 'Sales', zh: '销售部' } }];
+const departments: Department[] = [
+  { key: 'sales', name: { en: 'Sales', zh: '销售部' }, userCount: 0, poolCount: 0 },
+];
 
 function Ui({ children, lang = 'en' }: { children: ReactNode; lang?: Lang }) {
   return <I18nProvider lang={lang}>{children}</I18nProvider>;
@@ -244,12 +246,16 @@ describe('departments page', () => {
 });
 
 const pool: AdminPool = {
+  id: 'east',
   key: 'east',
   name: { en: 'Sales East' },
   policyId: 'crm',
   policyVersion: 2,
   distribution: 'manual',
   timeZone: 'Asia/Shanghai',
+  departmentId: null,
+  memberCount: 1,
+  recordCount: 0,
   members: [{ userId: 'u1', role: 'member', capacity: null }],
 };
 

@@ -16,6 +16,11 @@ afterEach(() => {
 });
 
 const pool: Pool = {
+  id: 'crm',
+  timeZone: 'Asia/Shanghai',
+  departmentId: null,
+  memberCount: 0,
+  recordCount: 0,
   key: 'crm',
   name: { en: 'Customers', zh: '客户公海' },
   policyId: 'crm-customer-pool',

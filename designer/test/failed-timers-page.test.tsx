@@ -25,11 +25,16 @@ afterEach(() => {
 
 const NOW = Date.parse('2026-03-02T10:00:00Z');
 const pool: Pool = {
+  id: 'crm',
   key: 'crm',
   name: { en: 'Customers', zh: '客户公海' },
   policyId: 'crm-customer-pool',
   policyVersion: 1,
   distribution: 'manual',
+  timeZone: 'Asia/Shanghai',
+  departmentId: null,
+  memberCount: 0,
+  recordCount: 0,
   members: [],
 };
 const boss = { ...ME, roles: ['manager'] };

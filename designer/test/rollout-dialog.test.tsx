@@ -18,11 +18,16 @@ afterEach(() => {
 });
 
 const pool = (key: string, policyId: string, policyVersion: number): Pool => ({
+  id: key,
   key,
   name: { en: `Pool ${key}`, zh: `公海 ${key}` },
   policyId,
   policyVersion,
   distribution: 'manual',
+  timeZone: 'Asia/Shanghai',
+  departmentId: null,
+  memberCount: 0,
+  recordCount: 0,
   members: [],
 });
 const POOLS = [
@@ -40,6 +45,7 @@ function v2(): Policy {
 }
 
 const DRY_RUN: UpgradePreview = {
+  toVersion: 2,
   moves: [
     { fromVersion: 1, fromState: 'owned', toState: 'owned', records: 1100 },
     { fromVersion: 1, fromState: 'pool', toState: 'pool', records: 137 },
@@ -141,6 +147,7 @@ function renderDialog(lang: Lang = 'en') {
 const upgrade = (status: Upgrade['status'], done: number, failed = 0): Upgrade => ({
   id: 'up-1',
   status,
+  startedAt: '2026-03-02T10:00:00.000Z',
   total: 1240,
   done,
   failed,

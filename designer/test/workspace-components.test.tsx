@@ -20,17 +20,23 @@ afterEach(() => {
 });
 
 const pool: Pool = {
+  id: 'crm',
   key: 'crm',
   name: { en: 'Customers', zh: '客户公海' },
   policyId: 'crm-customer-pool',
   policyVersion: 1,
   distribution: 'manual',
+  timeZone: 'Asia/Shanghai',
+  departmentId: null,
+  memberCount: 0,
+  recordCount: 0,
   members: [],
 };
 
 const record: RecordDetail = {
   id: 'r1',
   pool: 'crm',
+  policyId: 'crm-customer-pool',
   policyVersion: 1,
   state: 'owned',
   pooled: false,

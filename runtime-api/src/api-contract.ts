@@ -26,7 +26,7 @@ export interface Operation {
     string,
     { description: string; schema?: object; content?: Record<string, { schema: object }> }
   >;
-  /** Error statuses besides those every route can send (400 with input, 401 with a token, 500). */
+  /** Error statuses besides those every route can send (statusesOf). */
   errors: number[];
 }
 
@@ -46,10 +46,20 @@ const ERROR_TEXT: Record<number, string> = {
   500: 'Internal error (details are logged, not sent)',
 };
 
-/** Every status an operation can answer, success and error, sorted. */
+/**
+ * Every status an operation can answer, success and error, sorted. Any route may answer 400 (bad
+ * headers or query), 401 without a token unless public, and 500; a mutating route also 413 (body too
+ * large), 415 (media type) and 422 (Idempotency-Key reused for another request).
+ */
 export function statusesOf(op: Operation): number[] {
-  const input = op.params ?? op.querystring ?? op.body ?? !['GET', 'DELETE'].includes(op.method);
-  const errors = new Set([...op.errors, 500, ...(input ? [400] : []), ...(op.public ? [] : [401])]);
+  const mutating = op.method !== 'GET';
+  const errors = new Set([
+    ...op.errors,
+    400,
+    500,
+    ...(op.public ? [] : [401]),
+    ...(mutating ? [413, 415, 422] : []),
+  ]);
   return [...Object.keys(op.responses).map(Number), ...[...errors].sort((a, b) => a - b)];
 }
 

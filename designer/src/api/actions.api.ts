@@ -1,6 +1,7 @@
 // Action types a policy may use, with their params schemas: the engine's built-ins plus any custom
 // actions the server lists at GET /api/actions (when that route exists).
 import { actions, defineAction } from '@poolflow/engine';
+import type { ActionList } from './api.types.js';
 import { api } from './client.js';
 
 export interface ActionType {
@@ -20,7 +21,7 @@ export function builtinActionTypes(): ActionType[] {
 export async function loadActionTypes(): Promise<ActionType[]> {
   const known = builtinActionTypes();
   try {
-    const reply = await api<{ items?: ActionType[] }>('GET', '/api/actions');
+    const reply = await api<Partial<ActionList>>('GET', '/api/actions');
     for (const item of reply.items ?? []) {
       if (item && typeof item.type === 'string' && !known.some((k) => k.type === item.type)) {
         const paramsSchema = item.paramsSchema ?? { type: 'object' };

@@ -1,80 +1,32 @@
 // Administration: users, departments, and pools with their members (admins and department admins).
 import { api } from './client.js';
-import type { Distribution, Localized, Pool } from './pools.api.js';
+import type {
+  Department,
+  DepartmentCreate,
+  DepartmentList,
+  Pool,
+  PoolCreate,
+  PoolList,
+  PoolMemberBody,
+  PoolPatch,
+  User,
+  UserCreate,
+  UserList,
+  UserPatch,
+} from './api.types.js';
 
 export type Role = 'admin' | 'departmentAdmin' | 'manager' | 'member';
 export const ROLES: Role[] = ['admin', 'departmentAdmin', 'manager', 'member'];
 
-export interface AdminUser {
-  id: string;
-  username: string;
-  displayName: string;
-  roles: string[];
-  attributes: Record<string, unknown>;
-  disabled: boolean;
-  departmentId?: string | null;
-}
-
-export interface UserCreate {
-  username: string;
-  password: string;
-  displayName: string;
-  roles: string[];
-  attributes: Record<string, unknown>;
-  departmentId?: string;
-}
-
-export interface UserPatch {
-  displayName?: string;
-  roles?: string[];
-  attributes?: Record<string, unknown>;
-  departmentId?: string | null;
-  disabled?: boolean;
-  password?: string;
-}
-
-/** A department; users, policies and pools name it by key (their departmentId). */
-export interface Department {
-  key: string;
-  name: Localized;
-  userCount?: number;
-  poolCount?: number;
-}
+// Types generated from schemas/ (api.types.ts).
+export type { Department, PoolCreate, PoolPatch, UserCreate, UserPatch };
+export type AdminUser = User;
+/** A pool as the admin list shows it: with its counts and settings (the same reply as the workspace's). */
+export type AdminPool = Pool;
+export type MemberAdd = PoolMemberBody;
 
 export function departmentName(d: Department, lang: 'en' | 'zh'): string {
   return (lang === 'zh' && d.name.zh) || d.name.en;
-}
-
-/** A pool as the admin list shows it: the workspace's pool plus its counts and settings. */
-export interface AdminPool extends Pool {
-  departmentId?: string | null;
-  timeZone?: string;
-  memberCount?: number;
-  recordCount?: number;
-}
-
-export interface PoolCreate {
-  key: string;
-  name: Localized;
-  policyId: string;
-  policyVersion: number;
-  distribution: Distribution;
-  timeZone: string;
-  members: { userId: string; role?: 'member' | 'admin'; capacity?: number }[];
-  departmentId?: string;
-}
-
-export interface PoolPatch {
-  name?: Localized;
-  distribution?: Distribution;
-  timeZone?: string;
-  policyVersion?: number;
-}
-
-export interface MemberAdd {
-  userId: string;
-  role: 'member' | 'admin';
-  capacity?: number;
 }
 
 const pool = (key: string) => `/api/pools/${encodeURIComponent(key)}`;
@@ -85,7 +37,7 @@ export const USER_LIST_LIMIT = 1000;
 /** Users by username; `q` is a part of the username or display name, searched by the runtime. */
 export async function listUsers(q?: string): Promise<AdminUser[]> {
   const query = q?.trim() ? `?q=${encodeURIComponent(q.trim().slice(0, 100))}` : '';
-  return (await api<{ items: AdminUser[] }>('GET', `/api/users${query}`)).items;
+  return (await api<UserList>('GET', `/api/users${query}`)).items;
 }
 
 export function createUser(body: UserCreate): Promise<AdminUser> {
@@ -97,15 +49,15 @@ export function updateUser(id: string, patch: UserPatch): Promise<AdminUser> {
 }
 
 export async function listDepartments(): Promise<Department[]> {
-  return (await api<{ items: Department[] }>('GET', '/api/departments')).items;
+  return (await api<DepartmentList>('GET', '/api/departments')).items;
 }
 
-export function createDepartment(body: { key: string; name: Localized }): Promise<Department> {
+export function createDepartment(body: DepartmentCreate): Promise<Department> {
   return api('POST', '/api/departments', body);
 }
 
 export async function listAdminPools(): Promise<AdminPool[]> {
-  return (await api<{ items: AdminPool[] }>('GET', '/api/pools')).items;
+  return (await api<PoolList>('GET', '/api/pools')).items;
 }
 
 export function createPool(body: PoolCreate): Promise<AdminPool> {

@@ -37,7 +37,7 @@ export interface ApiOperations {
     reply: ChangePasswordReply;
   };
   listUsers: {
-    query: UserQuery;
+    query?: UserQuery;
     reply: UserList;
   };
   createUser: {
@@ -46,7 +46,7 @@ export interface ApiOperations {
   };
   updateUser: {
     params: UserIdParams;
-    body: UserPatch;
+    body?: UserPatch;
     reply: User;
   };
   getMe: {
@@ -88,7 +88,7 @@ export interface ApiOperations {
   };
   publishPolicy: {
     params: PolicyIdParams;
-    body: PublishBody;
+    body?: PublishBody;
     reply: PublishReply;
   };
   listPolicyVersions: {
@@ -119,7 +119,7 @@ export interface ApiOperations {
   };
   updatePool: {
     params: PoolKeyParams;
-    body: PoolPatch;
+    body?: PoolPatch;
     reply: Pool;
   };
   addPoolMember: {
@@ -133,7 +133,7 @@ export interface ApiOperations {
   };
   getPoolPolicy: {
     params: PoolKeyParams;
-    query: PoolPolicyQuery;
+    query?: PoolPolicyQuery;
     reply: PoolPolicy;
   };
   distribute: {
@@ -160,7 +160,7 @@ export interface ApiOperations {
   };
   listRecords: {
     params: PoolKeyParams;
-    query: RecordListQuery;
+    query?: RecordListQuery;
     reply: RecordList;
   };
   getRecord: {
@@ -206,21 +206,21 @@ export interface ApiOperations {
   };
   importRecords: {
     params: PoolKeyParams;
-    query: ImportQuery;
+    query?: ImportQuery;
     reply: ImportReport;
   };
   exportRecords: {
     params: PoolKeyParams;
-    query: ExportQuery;
+    query?: ExportQuery;
     reply: ExportRecordsReply;
   };
   getPoolStats: {
     params: PoolKeyParams;
-    query: StatsQuery;
+    query?: StatsQuery;
     reply: PoolStats;
   };
   listNotifications: {
-    query: NotificationQuery;
+    query?: NotificationQuery;
     reply: NotificationList;
   };
   markNotificationsRead: {
@@ -230,11 +230,11 @@ export interface ApiOperations {
     reply: Clock;
   };
   advanceClock: {
-    body: ClockAdvanceBody;
+    body?: ClockAdvanceBody;
     reply: ClockAdvanceReply;
   };
   listFailedTimers: {
-    query: FailedTimerQuery;
+    query?: FailedTimerQuery;
     reply: FailedTimerList;
   };
   retryFailedTimers: {
@@ -242,7 +242,7 @@ export interface ApiOperations {
     reply: FailedTimerList;
   };
   listDeliveries: {
-    query: DeliveryQuery;
+    query?: DeliveryQuery;
     reply: DeliveryList;
   };
   retryDelivery: {
@@ -277,7 +277,7 @@ export interface User {
   id: string;
   username: string;
   displayName: string;
-  roles: string[];
+  roles: ('admin' | 'departmentAdmin' | 'manager' | 'member')[];
   attributes: {
     [k: string]: unknown;
   };
@@ -320,23 +320,7 @@ export interface UserCreate {
    * @minItems 1
    * @maxItems 4
    */
-  roles?:
-    | ['admin' | 'departmentAdmin' | 'manager' | 'member']
-    | [
-        'admin' | 'departmentAdmin' | 'manager' | 'member',
-        'admin' | 'departmentAdmin' | 'manager' | 'member',
-      ]
-    | [
-        'admin' | 'departmentAdmin' | 'manager' | 'member',
-        'admin' | 'departmentAdmin' | 'manager' | 'member',
-        'admin' | 'departmentAdmin' | 'manager' | 'member',
-      ]
-    | [
-        'admin' | 'departmentAdmin' | 'manager' | 'member',
-        'admin' | 'departmentAdmin' | 'manager' | 'member',
-        'admin' | 'departmentAdmin' | 'manager' | 'member',
-        'admin' | 'departmentAdmin' | 'manager' | 'member',
-      ];
+  roles?: ('admin' | 'departmentAdmin' | 'manager' | 'member')[];
   attributes?: {
     [k: string]: unknown;
   };
@@ -359,23 +343,7 @@ export interface UserPatch {
    * @minItems 1
    * @maxItems 4
    */
-  roles?:
-    | ['admin' | 'departmentAdmin' | 'manager' | 'member']
-    | [
-        'admin' | 'departmentAdmin' | 'manager' | 'member',
-        'admin' | 'departmentAdmin' | 'manager' | 'member',
-      ]
-    | [
-        'admin' | 'departmentAdmin' | 'manager' | 'member',
-        'admin' | 'departmentAdmin' | 'manager' | 'member',
-        'admin' | 'departmentAdmin' | 'manager' | 'member',
-      ]
-    | [
-        'admin' | 'departmentAdmin' | 'manager' | 'member',
-        'admin' | 'departmentAdmin' | 'manager' | 'member',
-        'admin' | 'departmentAdmin' | 'manager' | 'member',
-        'admin' | 'departmentAdmin' | 'manager' | 'member',
-      ];
+  roles?: ('admin' | 'departmentAdmin' | 'manager' | 'member')[];
   attributes?: {
     [k: string]: unknown;
   };
@@ -627,7 +595,7 @@ export interface ScenarioFailure {
     expected: unknown;
     actual: unknown;
   } | null;
-  failedExpectations?: number;
+  failedExpectations: number;
   error?: {
     code: string;
     message: string;
@@ -832,7 +800,16 @@ export interface PoolPolicy {
   name: LocalizedText;
   description?: LocalizedText;
   entity: {
+    /**
+     * The entity's JSON Schema (policy.schema.json#/properties/entity).
+     */
     schema: {
+      type: 'object';
+      properties: {
+        [k: string]: {
+          [k: string]: unknown;
+        };
+      };
       [k: string]: unknown;
     };
     titleField?: string;
@@ -990,10 +967,10 @@ export interface Upgrade {
   startedAt: string;
   finishedAt?: string;
   failures?: {
-    recordId?: string;
-    error?: {
-      code?: string;
-      message?: string;
+    recordId: string;
+    error: {
+      code: string;
+      message: string;
     };
   }[];
 }
@@ -1189,7 +1166,7 @@ export interface AssignBulkBody {
    * @minItems 1
    * @maxItems 500
    */
-  recordIds: [string, ...string[]];
+  recordIds: string[];
   userId: string;
 }
 /**

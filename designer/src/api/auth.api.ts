@@ -1,22 +1,23 @@
 // Login and the signed-in user.
+import type { LoginReply, User as ApiUser } from './api.types.js';
 import { api, setToken } from './client.js';
 
-export interface User {
-  id: string;
-  username?: string;
-  displayName?: string;
-  roles: string[];
-}
+/**
+ * The signed-in user as kept in the browser: the generated User's id and roles (any string: a role
+ * this build does not know grants nothing); sessions stored by older builds may lack the names.
+ */
+export type User = Pick<ApiUser, 'id'> &
+  Partial<Pick<ApiUser, 'username' | 'displayName'>> & { roles: string[] };
 
 const USER_KEY = 'poolflow.user';
 
 export async function login(username: string, password: string): Promise<User> {
-  const reply = await api<{ token: string; user: User }>('POST', '/api/auth/login', {
+  const reply = await api<LoginReply>('POST', '/api/auth/login', {
     username,
     password,
   });
   setToken(reply.token);
-  const user = { username, ...reply.user };
+  const user: User = reply.user;
   globalThis.localStorage?.setItem(USER_KEY, JSON.stringify(user));
   return user;
 }

@@ -1,20 +1,14 @@
 // The signed-in user's notifications: reminders before release, reviews, assignments.
+import type { NotificationList, NotificationsRead, PoolNotification } from './api.types.js';
 import { api } from './client.js';
 
-export interface Notification {
-  id: string;
-  recordId: string | null;
-  pool: string | null;
-  kind: string;
-  message: { en: string; zh?: string };
-  createdAt: string;
-  read: boolean;
-}
+// Types generated from schemas/ (api.types.ts).
+export type Notification = PoolNotification;
 
-export function listNotifications(): Promise<{ unread: number; items: Notification[] }> {
+export function listNotifications(): Promise<NotificationList> {
   return api('GET', '/api/notifications?limit=30');
 }
 
-export function markAllRead(): Promise<{ marked: number }> {
+export function markAllRead(): Promise<NotificationsRead> {
   return api('POST', '/api/notifications/read');
 }

@@ -1,76 +1,27 @@
 // Records of a pool: lists, one record with its timers and allowed events, its history, and the
 // ownership moves (claim, claim-next, assign, bulk assign, release, move) and other events.
+import type {
+  AssignBulkReply,
+  HistoryEntry,
+  PoolRecord,
+  RecordDetail,
+  RecordList,
+  RecordListQuery,
+  HistoryList,
+  MoveReply,
+} from './api.types.js';
 import { api } from './client.js';
 
-export interface PoolRecord {
-  id: string;
-  pool: string;
-  policyVersion: number;
-  state: string;
-  pooled: boolean;
-  done: boolean;
-  ownerId: string | null;
-  tags: string[];
-  score: number;
-  data: Record<string, unknown>;
-  masked: string[];
-  seq: number;
-  poolEntries: number;
-  lastRelease: { at: string; reason: string; byUserId: string | null } | null;
-  previousOwnerIds: string[];
-  enteredStateAt?: string;
-  lastActivityAt?: string;
-  createdAt?: string;
-  updatedAt?: string;
-}
-
-export interface RecordTimer {
-  key: string;
-  delay: string;
-  dueAt: string;
-}
-
-export interface RecordDetail extends PoolRecord {
-  timers: RecordTimer[];
-  availableEvents: string[];
-}
-
-export interface HistoryEntry {
-  seq: number;
-  at: string;
-  actorId: string | null;
-  event: string;
-  payload: unknown;
-  from: string;
-  to: string;
-  ownerFrom: string | null;
-  ownerTo: string | null;
-  tags: string[];
-  reason: string | null;
-}
-
-export interface ListQuery {
-  view: 'pool' | 'mine' | 'all';
-  state?: string;
-  tag?: string;
-  q?: string;
-  sort?: 'score' | 'updated';
-  limit?: number;
-  cursor?: string;
-}
-
-export interface BulkAssignResult {
-  assigned: number;
-  results: { id: string; ok: boolean; error?: { code: string; message: string } }[];
-}
+// Types generated from schemas/ (api.types.ts): a list item, a record with its events, a history row.
+export type { HistoryEntry, PoolRecord, RecordDetail };
+export type RecordTimer = RecordDetail['timers'][number];
+export type ListQuery = RecordListQuery & { view: NonNullable<RecordListQuery['view']> };
+export type BulkAssignResult = AssignBulkReply;
 
 const base = (pool: string) => `/api/pools/${encodeURIComponent(pool)}`;
 const one = (pool: string, id: string) => `${base(pool)}/records/${encodeURIComponent(id)}`;
 
-export function listRecords(
-  pool: string,
-  query: ListQuery,
-): Promise<{ items: PoolRecord[]; nextCursor: string | null }> {
+export function listRecords(pool: string, query: ListQuery): Promise<RecordList> {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value !== undefined && value !== '') params.set(key, String(value));
@@ -83,7 +34,7 @@ export function getRecord(pool: string, id: string): Promise<RecordDetail> {
 }
 
 export async function getHistory(pool: string, id: string): Promise<HistoryEntry[]> {
-  return (await api<{ items: HistoryEntry[] }>('GET', `${one(pool, id)}/history`)).items;
+  return (await api<HistoryList>('GET', `${one(pool, id)}/history`)).items;
 }
 
 export function claim(pool: string, id: string): Promise<RecordDetail> {
@@ -119,6 +70,6 @@ export function sendEvent(
   );
 }
 
-export function moveRecord(pool: string, id: string, to: string): Promise<{ pool: string }> {
+export function moveRecord(pool: string, id: string, to: string): Promise<MoveReply> {
   return api('POST', `${one(pool, id)}/move`, { pool: to });
 }

@@ -1,24 +1,9 @@
 // Pool analytics: GET /api/pools/:pool/stats (JSON for the charts, CSV for download).
+import type { PoolStats } from './api.types.js';
 import { api } from './client.js';
 
-export interface PoolStats {
-  from: string;
-  to: string;
-  pooledNow: number;
-  days: {
-    day: string;
-    inflow: Record<string, number>;
-    outflow: Record<string, number>;
-    poolSize: number;
-  }[];
-  conversion: { claimed: number; converted: number; rate: number | null };
-  medianHoursInPool: number | null;
-  claimsByUser: { userId: string; claims: number }[];
-  breakdown: {
-    field: string;
-    items: { value: string | null; total: number; pooled: number; converted: number }[];
-  };
-}
+// Generated from schemas/ (api.types.ts).
+export type { PoolStats };
 
 export function statsPath(
   pool: string,

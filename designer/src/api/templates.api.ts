@@ -1,5 +1,6 @@
 // Policy templates with their scenarios, from GET /api/templates and GET /api/templates/:id.
 import type { Policy, Scenario } from '@poolflow/engine';
+import type { Template as TemplateReply, TemplateList } from './api.types.js';
 import { api } from './client.js';
 
 export interface Template {
@@ -8,23 +9,21 @@ export interface Template {
   scenarios: Scenario[];
 }
 
-interface TemplateReply {
-  id: string;
-  document: Policy;
-  scenarios: { id: string; name: string; scenario: Scenario }[];
-}
-
 export async function getTemplate(id: string): Promise<Template> {
   const reply = await api<TemplateReply>('GET', `/api/templates/${encodeURIComponent(id)}`);
   return {
     id: reply.id,
-    document: reply.document,
-    scenarios: reply.scenarios.map((s) => ({ ...s.scenario, name: s.scenario.name ?? s.name })),
+    // The document and scenarios are policy and scenario documents (policy/scenario.schema.json).
+    document: reply.document as unknown as Policy,
+    scenarios: reply.scenarios.map((s) => {
+      const scenario = s.scenario as unknown as Scenario;
+      return { ...scenario, name: scenario.name ?? s.name };
+    }),
   };
 }
 
 export async function listTemplates(): Promise<Template[]> {
-  const { items } = await api<{ items: { id: string }[] }>('GET', '/api/templates');
+  const { items } = await api<TemplateList>('GET', '/api/templates');
   return Promise.all(items.map((item) => getTemplate(item.id)));
 }
 

@@ -1,15 +1,10 @@
 // Import (CSV or NDJSON, progress streamed back as NDJSON lines) and file downloads with the token.
+import type { ImportReport } from './api.types.js';
 import { apiFetch } from './client.js';
 
-export interface ImportProgress {
-  rows: number;
-  imported: number;
-  failed: number;
-}
-
-export interface ImportReport extends ImportProgress {
-  errors: { line: number; path: string; message: string }[];
-}
+// Generated from schemas/ (api.types.ts): the final report; progress lines carry its counts.
+export type { ImportReport };
+export type ImportProgress = Omit<ImportReport, 'errors'>;
 
 export function importFormat(fileName: string): 'csv' | 'ndjson' {
   return /\.(ndjson|jsonl|json)$/i.test(fileName) ? 'ndjson' : 'csv';

@@ -1,61 +1,20 @@
 // Pool upgrades (POST /api/pools/:pool/upgrade, GET /api/pools/:pool/upgrades[/:id]): an admin
 // previews moving a pool's running records to a newer policy version, starts it, and watches it.
 // Shapes: schemas/api.schema.json `upgradeBody`, `upgradePreview`, `upgradeProblem`, `upgrade`.
+import type {
+  Upgrade,
+  UpgradeBody,
+  UpgradePreview,
+  UpgradeProblem,
+  UpgradeStarted,
+} from './api.types.js';
 import { api } from './client.js';
 
-export type TimersMode = 'recompute' | 'keep';
-
-export interface UpgradeOptions {
-  toVersion: number;
-  /** Old state -> new state, for states the new version no longer has. */
-  stateMap?: Record<string, string>;
-  timers?: TimersMode;
-}
-
-export interface UpgradeMove {
-  fromVersion: number;
-  fromState: string;
-  toState: string;
-  records: number;
-}
-
-export interface UpgradeProblem {
-  /** state-removed, state-invalid (a mapping that cannot be), timer-error, upgrade-running. */
-  code: string;
-  message: string;
-  /** The old state whose records have the problem: a mapping may fix it. */
-  state?: string;
-  fromVersion?: number;
-  records?: number;
-}
-
-/** The dry run's answer: what the upgrade would do, nothing written. */
-export interface UpgradePreview {
-  moves: UpgradeMove[];
-  /** Timers of the moving records, compared with their due times now. */
-  timers: { earlier: number; later: number; unchanged: number; added: number; removed: number };
-  /** Records with a timer that would be due at once (it runs on the next sweep). */
-  dueAtOnce: number;
-  /** The same records per delay (a record may count under several). */
-  dueAtOnceByDelay?: Record<string, number>;
-  problems: UpgradeProblem[];
-  /** Running records on older versions. */
-  total: number;
-  /** The versions those records are on. */
-  fromVersions?: number[];
-}
-
-export interface Upgrade {
-  id: string;
-  /** `failed`: finished, but some records could not move (they stay on their version). */
-  status: 'running' | 'done' | 'failed';
-  total: number;
-  /** Records moved (failed ones not included). */
-  done: number;
-  failed: number;
-  toVersion: number;
-  failures?: { recordId: string; error: { code: string; message: string } }[];
-}
+// Types generated from schemas/ (api.types.ts).
+export type { Upgrade, UpgradePreview, UpgradeProblem, UpgradeStarted };
+export type TimersMode = NonNullable<UpgradeBody['timers']>;
+export type UpgradeOptions = Omit<UpgradeBody, 'dryRun'>;
+export type UpgradeMove = UpgradePreview['moves'][number];
 
 const base = (pool: string) => `/api/pools/${encodeURIComponent(pool)}`;
 
@@ -63,7 +22,7 @@ export function previewUpgrade(pool: string, options: UpgradeOptions): Promise<U
   return api('POST', `${base(pool)}/upgrade`, { ...options, dryRun: true });
 }
 
-export function startUpgrade(pool: string, options: UpgradeOptions): Promise<{ id: string }> {
+export function startUpgrade(pool: string, options: UpgradeOptions): Promise<UpgradeStarted> {
   return api('POST', `${base(pool)}/upgrade`, options);
 }
 

@@ -190,7 +190,16 @@ export function RolloutDialog(props: {
       for (const pool of chosen) {
         const { id } = await startUpgrade(pool, optionsFor(pool));
         const total = movingRecords(previews!.items[pool]);
-        started[pool] = { id, status: 'running', total, done: 0, failed: 0, toVersion: version };
+        // Shown until the first poll replaces it with the server's own record of the upgrade.
+        started[pool] = {
+          id,
+          status: 'running',
+          total,
+          done: 0,
+          failed: 0,
+          toVersion: version,
+          startedAt: new Date().toISOString(),
+        };
       }
     } catch (e) {
       setError((e as Error).message);
