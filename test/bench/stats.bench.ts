@@ -41,7 +41,7 @@ export async function seed(knex: Knex, n: number, owners: string[]): Promise<voi
      FROM generate_series(1, :n) AS g
      CROSS JOIN LATERAL (SELECT to_timestamp(:start) + (g % 365) * interval '1 day'
                                 + ((g::bigint * 7919) % 1440) * interval '1 minute' AS at) c`,
-    { pool: POOL, owners, ownerCount: owners.length, n, start: (NOW - 399 * DAY) / 1000 },
+    { pool: POOL, owners, ownerCount: owners.length, n, start: (NOW - 398 * DAY) / 1000 },
   );
   await knex.raw(
     `INSERT INTO history (record_id, pool_key, seq, at, actor_id, event_type, payload, from_state, to_state, owner_from, owner_to, tags, reason)

@@ -1,10 +1,11 @@
 // Migration 010: what pool stats read instead of scanning history and records (stats-rollup.ts fills it).
 import type { Migration } from './migrations.js';
 
-// History rollup, per pool, for the closed local days before `through_day` (`through_at` is its start):
-// flows per day, claims per day and user, one row per exit from the pool with its hours in pool, and one
-// row per claim with the time of the record's claim before it in the pool (a record claimed in a range is
-// counted once: by its claim whose previous one is before the range).
+// History rollup, per pool: for the closed local days before `through_day` (`through_at` is its start)
+// flows per day and claims per day and user; before `rows_through` (an instant) one row per exit from
+// the pool with its hours in pool, and one row per claim with the time of the record's claim before it
+// in the pool (a record claimed in a range is counted once: by its claim whose previous one is before
+// the range).
 // `time_zone` and `pooled` are those the rows were counted with: stats use them only while both are still
 // the pool's, and the job starts the pool over when either changes.
 // Record tally: records per (pool, field value, pooled, state) for the breakdown fields a manager asked
@@ -53,7 +54,8 @@ export const statsRollup: Migration = {
   async up(knex) {
     await knex.raw(`CREATE TABLE stats_rollup (
       pool_key text PRIMARY KEY, time_zone text NOT NULL, pooled text[] NOT NULL,
-      through_day date NOT NULL, through_at timestamptz NOT NULL)`);
+      through_day date NOT NULL, through_at timestamptz NOT NULL,
+      rows_through timestamptz NOT NULL)`);
     await knex.raw(`CREATE TABLE stats_flows (
       pool_key text NOT NULL, day date NOT NULL, dir text NOT NULL, kind text NOT NULL, n int NOT NULL,
       PRIMARY KEY (pool_key, day, dir, kind))`);

@@ -6,9 +6,11 @@ import type { Clock } from './clock.js';
 import type { PolicyStore } from './policy-store.js';
 import { DEFAULT_TIME_ZONE, localDay } from './time-zone.js';
 
+const DAY = 86_400_000;
+
 /** A day is closed, and rolled up, once it ended this long before now (writes in flight commit first). */
 export const ROLLUP_MARGIN_MS = 3_600_000;
-/** Days one run rolls up per pool (the next run goes on); a year of history takes 12 runs. */
+/** Days one run rolls up per pool (the next run goes on), of days and of exit and claim rows alike. */
 export const ROLLUP_DAYS_PER_RUN = 31;
 /** Pools one run looks at, those furthest behind first. */
 export const ROLLUP_POOLS_PER_RUN = 500;
@@ -130,7 +132,10 @@ export class StatsRollup {
     return moved.rows[0]?.n ?? 0;
   }
 
-  /** Rolls up the pool's next closed days (at most ROLLUP_DAYS_PER_RUN); the number rolled up. */
+  /**
+   * Rolls up the pool's next closed days (at most ROLLUP_DAYS_PER_RUN), and its exits and claims up to
+   * the margin before now (they need no whole days: stats read them by instant); the days rolled up.
+   */
   async rollPool(
     pool: { key: string; policy_id: string; time_zone: string | null },
     now: number,
@@ -140,8 +145,8 @@ export class StatsRollup {
     return this.db.transaction(async (trx) => {
       // One process at a time per pool: the row is created if missing, then locked.
       await trx.raw(
-        `INSERT INTO stats_rollup (pool_key, time_zone, pooled, through_day, through_at)
-         VALUES (?, '', '{}', '-infinity', '-infinity') ON CONFLICT DO NOTHING`,
+        `INSERT INTO stats_rollup (pool_key, time_zone, pooled, through_day, through_at, rows_through)
+         VALUES (?, '', '{}', '-infinity', '-infinity', '-infinity') ON CONFLICT DO NOTHING`,
         [pool.key],
       );
       const state = (await trx('stats_rollup')
@@ -151,9 +156,11 @@ export class StatsRollup {
         time_zone: string;
         pooled: string[];
         through_at: Date | number;
+        rows_through: Date | number;
       };
       // A new row's '-infinity' parses as a number or an invalid date: it never matches below.
       let start = new Date(state.through_at).getTime();
+      let rowsStart = new Date(state.rows_through).getTime();
       if (state.time_zone !== timeZone || state.pooled.join('\n') !== pooled.join('\n')) {
         // Counted with another zone or other pool states (or never): start the pool over.
         for (const table of ['stats_flows', 'stats_claims', 'stats_exits', 'stats_claim_rows'])
@@ -163,6 +170,7 @@ export class StatsRollup {
           .min({ at: 'at' })
           .first()) as { at: Date | string | null } | undefined;
         start = first?.at ? localDay(new Date(first.at).getTime(), timeZone).start : closedUntil;
+        rowsStart = start;
       }
       let end = start;
       let days = 0;
@@ -170,14 +178,11 @@ export class StatsRollup {
         end = localDay(end, timeZone).end;
         days++;
       }
-      const range = {
-        pool: pool.key,
-        pooled,
-        zone: timeZone,
-        a: new Date(start),
-        b: new Date(end),
-      };
-      if (days > 0) await this.countDays(trx, range);
+      const rowsEnd = Math.min(now - ROLLUP_MARGIN_MS, rowsStart + ROLLUP_DAYS_PER_RUN * DAY);
+      const range = { pool: pool.key, pooled, zone: timeZone };
+      if (days > 0) await this.countDays(trx, { ...range, a: new Date(start), b: new Date(end) });
+      if (rowsEnd > rowsStart)
+        await this.copyRows(trx, { ...range, a: new Date(rowsStart), b: new Date(rowsEnd) });
       await trx('stats_rollup')
         .where({ pool_key: pool.key })
         .update({
@@ -185,12 +190,13 @@ export class StatsRollup {
           pooled,
           through_day: localDate(end, timeZone),
           through_at: new Date(end),
+          rows_through: new Date(Math.max(rowsStart, rowsEnd)),
         });
       return days;
     });
   }
 
-  /** Counts history rows at [a, b) of the pool: flows and claims per local day, one row per exit. */
+  /** Counts history rows at [a, b) of the pool: flows and claims per local day. */
   private async countDays(
     trx: Knex.Transaction,
     range: { pool: string; pooled: string[]; zone: string; a: Date; b: Date },
@@ -211,6 +217,13 @@ export class StatsRollup {
        GROUP BY 2, 3`,
       range,
     );
+  }
+
+  /** One row per exit (with its hours in pool) and per claim (with the claim before it) at [a, b). */
+  private async copyRows(
+    trx: Knex.Transaction,
+    range: { pool: string; pooled: string[]; a: Date; b: Date },
+  ): Promise<void> {
     await trx.raw(
       `INSERT INTO stats_exits (pool_key, at, hours)
        SELECT :pool, at, hours FROM (${EXIT_HOURS}

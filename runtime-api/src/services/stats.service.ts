@@ -37,6 +37,8 @@ interface Rollup {
   /** The first day not rolled up, and its start. */
   throughDay: string;
   throughAt: number;
+  /** Exits and claims are rolled up before this instant. */
+  rowsThrough: number;
 }
 
 interface Scope {
@@ -63,6 +65,7 @@ async function scopeOf(
       's.pooled',
       db.raw(`to_char(s.through_day, 'YYYY-MM-DD') AS through_day`),
       's.through_at',
+      's.rows_through',
     )) as
     | {
         time_zone: string | null;
@@ -70,6 +73,7 @@ async function scopeOf(
         pooled: string[] | null;
         through_day: string | null;
         through_at: Date | null;
+        rows_through: Date | null;
       }
     | undefined;
   const zone = row?.time_zone ?? DEFAULT_TIME_ZONE;
@@ -82,7 +86,11 @@ async function scopeOf(
     pooled,
     zone,
     rollup: current
-      ? { throughDay: row.through_day!, throughAt: new Date(row.through_at!).getTime() }
+      ? {
+          throughDay: row.through_day!,
+          throughAt: new Date(row.through_at!).getTime(),
+          rowsThrough: new Date(row.rows_through!).getTime(),
+        }
       : null,
   };
 }
@@ -152,7 +160,7 @@ async function claimsOf(s: Scope, from: number, to: number): Promise<PoolStats['
 
 /** Median hours in pool of the exits at [from, to): rolled-up exits, then those history has after them. */
 async function medianHours(s: Scope, from: number, to: number): Promise<number | null> {
-  const through = s.rollup?.throughAt ?? -Infinity;
+  const through = s.rollup?.rowsThrough ?? -Infinity;
   const rolledEnd = Math.min(to, through);
   const liveStart = Math.max(from, through);
   const res = await s.db.raw<{ rows: { hours: number | null }[] }>(
@@ -186,7 +194,7 @@ async function conversionOf(
   from: number,
   to: number,
 ): Promise<{ claimed: number; converted: number }> {
-  const through = s.rollup?.throughAt ?? -Infinity;
+  const through = s.rollup?.rowsThrough ?? -Infinity;
   const bindings = {
     pool: s.pool,
     success,
