@@ -1,41 +1,68 @@
-// Auto-layout of the state graph with elkjs (layered, left to right); returns positions by state.
+// Auto-layout of the state graph with elkjs (layered, left to right): node positions, edge routes, label boxes.
 import type { Policy } from '@poolflow/engine';
 import type { ELK, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
-import { NODE_SIZE, policyToGraph, type Point } from './policy-graph.js';
+import type { Rect } from './edge-geometry.js';
+import { labelSize } from './edge-label.js';
+import { NODE_SIZE, policyToGraph, type Point, type TransitionGraphEdge } from './policy-graph.js';
+
+/** One transition as ELK routed it: the polyline from border to border and its label's box. */
+export interface EdgeRoute {
+  points: Point[];
+  label: Rect | null;
+}
+
+export interface GraphLayout {
+  positions: Record<string, Point>;
+  routes: Record<string, EdgeRoute>;
+}
 
 let elk: ELK | undefined;
 
-/** Positions for every state; long chains wrap into rows to suit the canvas' `aspectRatio`. */
-export async function autoLayout(
-  policy: Policy,
-  aspectRatio = 1.6,
-): Promise<Record<string, Point>> {
+async function loadElk(): Promise<ELK> {
   // ELK is large: it loads on the first layout, not with the app.
   if (!elk) {
     const { default: Elk } = await import('elkjs/lib/elk.bundled.js');
     elk = new Elk();
   }
-  const graph = policyToGraph(policy);
-  const seen = new Set<string>();
-  const edges: ElkExtendedEdge[] = [];
-  for (const edge of graph.edges) {
-    // One ELK edge per connected pair is enough for ranking; loops and parallels are drawn by us.
-    const key = `${edge.source}>${edge.target}`;
-    if (edge.source === edge.target || seen.has(key)) continue;
-    seen.add(key);
-    edges.push({ id: edge.id, sources: [edge.source], targets: [edge.target] });
-  }
-  const root: ElkNode = {
+  return elk;
+}
+
+/** The larger of a label's English and Chinese boxes: one layout serves both languages. */
+function labelBox(en: TransitionGraphEdge, zh: TransitionGraphEdge | undefined) {
+  const a = labelSize(en.label, en.guard);
+  const b = zh ? labelSize(zh.label, zh.guard) : a;
+  return { width: Math.max(a.width, b.width), height: Math.max(a.height, b.height) };
+}
+
+/** The ELK graph of a policy: every transition (parallels and loops too) with its label's size. */
+export function elkGraph(policy: Policy): ElkNode {
+  const graph = policyToGraph(policy, 'en');
+  const zh = new Map(policyToGraph(policy, 'zh').edges.map((e) => [e.id, e]));
+  const edges: ElkExtendedEdge[] = graph.edges.map((edge) => ({
+    id: edge.id,
+    sources: [edge.source],
+    targets: [edge.target],
+    labels: [{ id: `${edge.id}#label`, text: edge.label, ...labelBox(edge, zh.get(edge.id)) }],
+  }));
+  return {
     id: 'root',
     layoutOptions: {
       'elk.algorithm': 'layered',
       'elk.direction': 'RIGHT',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '150',
-      'elk.spacing.nodeNode': '90',
+      // Orthogonal routes with labels as dummy nodes: ELK reserves room for every label.
+      'elk.edgeRouting': 'ORTHOGONAL',
+      'elk.edgeLabels.placement': 'CENTER',
+      'elk.layered.edgeLabels.sideSelection': 'SMART_DOWN',
+      'elk.spacing.edgeLabel': '6',
+      'elk.spacing.edgeEdge': '16',
+      'elk.spacing.edgeNode': '24',
+      'elk.spacing.labelNode': '10',
+      'elk.layered.spacing.edgeEdgeBetweenLayers': '16',
+      'elk.layered.spacing.edgeNodeBetweenLayers': '24',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '70',
+      'elk.spacing.nodeNode': '50',
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
       'elk.layered.cycleBreaking.strategy': 'DEPTH_FIRST',
-      'elk.layered.wrapping.strategy': 'MULTI_EDGE',
-      'elk.aspectRatio': aspectRatio.toFixed(2),
     },
     // The initial state first, so cycle breaking keeps the main flow left to right.
     children: [...graph.nodes]
@@ -43,10 +70,32 @@ export async function autoLayout(
       .map((n) => ({ id: n.id, ...NODE_SIZE })),
     edges,
   };
-  const laid = await elk.layout(root);
+}
+
+/** Positions for every state, each transition's route and its label's box. */
+export async function layoutPolicy(policy: Policy): Promise<GraphLayout> {
+  const laid = await (await loadElk()).layout(elkGraph(policy));
   const positions: Record<string, Point> = {};
   for (const child of laid.children ?? []) {
     positions[child.id] = { x: child.x ?? 0, y: child.y ?? 0 };
   }
-  return positions;
+  const routes: Record<string, EdgeRoute> = {};
+  for (const edge of laid.edges ?? []) {
+    const section = edge.sections?.[0];
+    if (!section) continue;
+    const label = edge.labels?.[0];
+    routes[edge.id] = {
+      points: [section.startPoint, ...(section.bendPoints ?? []), section.endPoint],
+      label:
+        label && label.x !== undefined && label.y !== undefined
+          ? { x: label.x, y: label.y, width: label.width ?? 0, height: label.height ?? 0 }
+          : null,
+    };
+  }
+  return { positions, routes };
+}
+
+/** Positions for every state (what the editor stores as the policy's layout). */
+export async function autoLayout(policy: Policy): Promise<Record<string, Point>> {
+  return (await layoutPolicy(policy)).positions;
 }

@@ -114,3 +114,67 @@ export function loopShape(node: Rect, loop: number): EdgeShape {
   // A cubic with both controls at height `size` peaks at 3/4 of it.
   return { path, labelX: c.x, labelY: top - size * 0.75 };
 }
+
+/** An ELK route as drawn: where its layout put the two states, the polyline and the label box. */
+export interface RoutedEdge {
+  points: Point[];
+  label: Rect | null;
+}
+
+/**
+ * ELK's routes that still fit the states where they stand: a route is kept when its two states
+ * moved by the same offset since the layout (it moves with them), dropped when one was dragged.
+ */
+export function placedRoutes(
+  laid: { positions: Record<string, Point>; routes: Record<string, RoutedEdge> },
+  edges: { id: string; source: string; target: string }[],
+  positions: Record<string, Point>,
+): Map<string, RoutedEdge> {
+  const offset = (state: string): Point | null => {
+    const at = positions[state];
+    const elk = laid.positions[state];
+    return at && elk ? { x: at.x - elk.x, y: at.y - elk.y } : null;
+  };
+  const out = new Map<string, RoutedEdge>();
+  for (const edge of edges) {
+    const route = laid.routes[edge.id];
+    const a = offset(edge.source);
+    const b = offset(edge.target);
+    // Stored positions are rounded: an offset within a pixel is the same offset.
+    if (!route || !a || !b || Math.abs(a.x - b.x) > 1 || Math.abs(a.y - b.y) > 1) continue;
+    out.set(edge.id, {
+      points: route.points.map((p) => ({ x: p.x + a.x, y: p.y + a.y })),
+      label: route.label
+        ? { ...route.label, x: route.label.x + a.x, y: route.label.y + a.y }
+        : null,
+    });
+  }
+  return out;
+}
+
+/** An orthogonal polyline with its corners rounded (radius bounded by half the shorter leg). */
+export function routePath(points: Point[], radius = 8): string {
+  const first = points[0];
+  if (!first) return '';
+  let path = `M ${fmt(first.x)} ${fmt(first.y)}`;
+  for (let i = 1; i < points.length; i++) {
+    const p = points[i];
+    const next = points[i + 1];
+    const prev = points[i - 1];
+    if (!next) {
+      path += ` L ${fmt(p.x)} ${fmt(p.y)}`;
+      break;
+    }
+    const inLen = Math.hypot(p.x - prev.x, p.y - prev.y);
+    const outLen = Math.hypot(next.x - p.x, next.y - p.y);
+    const r = Math.min(radius, inLen / 2, outLen / 2);
+    if (r <= 0) continue;
+    const before = { x: p.x - ((p.x - prev.x) / inLen) * r, y: p.y - ((p.y - prev.y) / inLen) * r };
+    const after = {
+      x: p.x + ((next.x - p.x) / outLen) * r,
+      y: p.y + ((next.y - p.y) / outLen) * r,
+    };
+    path += ` L ${fmt(before.x)} ${fmt(before.y)} Q ${fmt(p.x)} ${fmt(p.y)} ${fmt(after.x)} ${fmt(after.y)}`;
+  }
+  return path;
+}

@@ -15,12 +15,13 @@ import { useCallback, useEffect, useMemo, useState, type MouseEvent } from 'reac
 import { useI18n } from '../i18n/i18n.js';
 import type { LitPath } from '../simulator/run-scenario.js';
 import { useCanvasFocus, type FocusRequest } from './canvas-focus.js';
-import { detourBend, type Rect } from './edge-geometry.js';
+import { detourBend, placedRoutes, type Rect, type RoutedEdge } from './edge-geometry.js';
 import { addState, addTransition, NODE_SIZE, policyToGraph, setLayout } from './policy-graph.js';
 import type { Selection } from './selection.js';
 import { StateNodeView, type StateFlowNode } from './state-node.js';
 import { transitionId } from './transition-ref.js';
 import { TransitionEdgeView, type TransitionFlowEdge } from './transition-edge.js';
+import { useElkRoutes } from './use-elk-routes.js';
 
 const nodeTypes = { state: StateNodeView };
 const edgeTypes = { transition: TransitionEdgeView };
@@ -85,7 +86,13 @@ export function PolicyCanvas(props: PolicyCanvasProps) {
   }, [graph, selection, lit, problems, t]);
 
   const selectEdge = useCallback((id: string) => onSelect({ kind: 'transition', id }), [onSelect]);
+  const laid = useElkRoutes(policy);
   const edges = useMemo((): TransitionFlowEdge[] => {
+    const at = new Map(graph.nodes.map((n) => [n.id, n.position]));
+    // Edges go along ELK's routes while their states stand where ELK's layout put them.
+    const routes = laid
+      ? placedRoutes(laid, graph.edges, Object.fromEntries(at))
+      : new Map<string, RoutedEdge>();
     const rects = new Map(graph.nodes.map((n) => [n.id, { ...n.position, ...NODE_SIZE }]));
     // A straight edge that would run behind another state takes a detour around it.
     const bendOf = (e: (typeof graph.edges)[number]): number => {
@@ -115,6 +122,10 @@ export function PolicyCanvas(props: PolicyCanvasProps) {
       };
       if (e.guard !== undefined) data.guard = e.guard;
       if (e.loop !== undefined) data.loop = e.loop;
+      const route = routes.get(e.id);
+      const source = at.get(e.source);
+      const target = at.get(e.target);
+      if (route && source && target) data.route = { ...route, source, target };
       return {
         id: e.id,
         source: e.source,
@@ -130,7 +141,7 @@ export function PolicyCanvas(props: PolicyCanvasProps) {
         data,
       };
     });
-  }, [graph, lit, selection, problems, selectEdge]);
+  }, [graph, laid, lit, selection, problems, selectEdge]);
 
   const onNodesChange = useCallback((changes: NodeChange<StateFlowNode>[]) => {
     const kept = changes.filter((c) => c.type === 'position' || c.type === 'dimensions');

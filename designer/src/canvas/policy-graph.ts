@@ -85,7 +85,7 @@ export function policyToGraph(policy: Policy, lang: Lang = 'en'): PolicyGraph {
           ref,
           source,
           target: t.target ?? source,
-          label: transitionLabel(policy, kind, key, lang),
+          label: transitionLabel(policy, kind, key, lang, source),
           internal: t.target === undefined,
           bend: 0,
         };

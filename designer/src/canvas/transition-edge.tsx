@@ -1,4 +1,4 @@
-// A transition on the canvas: floating between node borders, bent apart when parallel, looped on self.
+// A transition on the canvas: along ELK's route and label box, else a curve between node borders.
 import {
   BaseEdge,
   EdgeLabelRenderer,
@@ -7,7 +7,9 @@ import {
   type EdgeProps,
   type InternalNode,
 } from '@xyflow/react';
-import { edgeShape, loopShape, type Rect } from './edge-geometry.js';
+import type { CSSProperties } from 'react';
+import type { Point } from './policy-graph.js';
+import { edgeShape, loopShape, routePath, type Rect, type RoutedEdge } from './edge-geometry.js';
 
 export interface TransitionEdgeData extends Record<string, unknown> {
   label: string;
@@ -16,6 +18,8 @@ export interface TransitionEdgeData extends Record<string, unknown> {
   timer: boolean;
   loop?: number;
   bend: number;
+  /** ELK's route, valid while the two states stand at `source` and `target`. */
+  route?: RoutedEdge & { source: Point; target: Point };
   lit: boolean;
   problem: boolean;
   select: (id: string) => void;
@@ -32,15 +36,54 @@ function rectOf(node: InternalNode): Rect {
   };
 }
 
+const near = (node: InternalNode, p: Point): boolean =>
+  Math.abs(node.internals.positionAbsolute.x - p.x) <= 1 &&
+  Math.abs(node.internals.positionAbsolute.y - p.y) <= 1;
+
+interface Drawn {
+  path: string;
+  /** The label's box (ELK's), or its centre when drawn on a curve. */
+  label: Rect | { x: number; y: number };
+}
+
+function shapeOf(data: TransitionEdgeData, source: InternalNode, target: InternalNode): Drawn {
+  const route = data.route;
+  // While a state is dragged its edges leave ELK's route and follow it as curves.
+  if (
+    route &&
+    route.points.length > 1 &&
+    near(source, route.source) &&
+    near(target, route.target)
+  ) {
+    const [a, b] = [route.points[0], route.points[1]];
+    const centre = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+    return { path: routePath(route.points), label: route.label ?? centre };
+  }
+  const shape =
+    source.id === target.id
+      ? loopShape(rectOf(source), data.loop ?? 0)
+      : edgeShape(rectOf(source), rectOf(target), data.bend);
+  return { path: shape.path, label: { x: shape.labelX, y: shape.labelY } };
+}
+
+function labelStyle(label: Drawn['label']): CSSProperties {
+  if ('width' in label) {
+    return {
+      transform: `translate(${label.x}px, ${label.y}px)`,
+      width: label.width,
+      height: label.height,
+    };
+  }
+  return { transform: `translate(-50%, -50%) translate(${label.x}px, ${label.y}px)` };
+}
+
 export function TransitionEdgeView(props: EdgeProps<TransitionFlowEdge>) {
   const { id, source, target, data, selected, markerEnd } = props;
   const sourceNode = useInternalNode(source);
   const targetNode = useInternalNode(target);
   if (!sourceNode || !targetNode || !data) return null;
-  const shape =
-    source === target
-      ? loopShape(rectOf(sourceNode), data.loop ?? 0)
-      : edgeShape(rectOf(sourceNode), rectOf(targetNode), data.bend);
+  const shape = shapeOf(data, sourceNode, targetNode);
+  const boxed = 'width' in shape.label;
   const classes = ['transition-edge'];
   if (data.timer) classes.push('timer');
   if (data.internal) classes.push('internal');
@@ -58,13 +101,11 @@ export function TransitionEdgeView(props: EdgeProps<TransitionFlowEdge>) {
       />
       <EdgeLabelRenderer>
         <div
-          className={`edge-label nodrag nopan ${classes.join(' ')}`}
+          className={`edge-label nodrag nopan ${boxed ? 'routed ' : ''}${classes.join(' ')}`}
           onClick={() => data.select(id)}
           data-testid={`edge-${id}`}
           data-lit={data.lit ? 'true' : 'false'}
-          style={{
-            transform: `translate(-50%, -50%) translate(${shape.labelX}px, ${shape.labelY}px)`,
-          }}
+          style={labelStyle(shape.label)}
         >
           {data.label}
           {data.guard && <span className="edge-guard">[{data.guard}]</span>}

@@ -30,7 +30,7 @@ export function TransitionList(props: {
             className="link-row"
             onClick={() => props.onSelect({ kind: 'transition', id })}
           >
-            <span>{transitionLabel(props.policy, kind, key, lang)}</span>
+            <span>{transitionLabel(props.policy, kind, key, lang, props.source)}</span>
             <span className="muted">
               → {tr.target ? stateLabel(props.policy, tr.target, lang) : t('stay')}
             </span>

@@ -3,6 +3,8 @@ import type { Policy } from '@poolflow/engine';
 import { useState, type FormEvent } from 'react';
 import { createPolicy } from '../api/policies.api.js';
 import type { Template } from '../api/templates.api.js';
+import { autoLayout } from '../canvas/auto-layout.js';
+import { setLayout } from '../canvas/policy-graph.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Dialog, DialogActions } from './dialog.js';
 
@@ -37,7 +39,8 @@ export function CloneDialog(props: {
       >;
     }
     try {
-      await createPolicy(document);
+      // A new policy starts laid out by ELK, so its edges follow ELK's routes and labels.
+      await createPolicy(setLayout(document, await autoLayout(document)));
       props.onCreated(id);
     } catch (err) {
       setError((err as Error).message);

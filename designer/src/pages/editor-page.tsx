@@ -96,9 +96,7 @@ function Editor({ detail }: { detail: PolicyDetail }) {
   };
   const fitView = () => void flow.fitView({ padding: 0.25 });
   const layout = async () => {
-    const rect = document.querySelector('[data-testid=canvas]')?.getBoundingClientRect();
-    const ratio = rect && rect.height > 0 ? rect.width / rect.height : undefined;
-    update(setLayout(policy, await autoLayout(policy, ratio)));
+    update(setLayout(policy, await autoLayout(policy)));
     requestAnimationFrame(fitView);
   };
   const newState = () => {
