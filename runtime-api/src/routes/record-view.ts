@@ -1,36 +1,21 @@
 // Maps record rows to API replies: masked fields for members who do not own the record, timers, allowed events.
 import { availableEvents, type CompiledPolicy } from '@poolflow/engine';
 import { maskData, maskedFields } from '../access.js';
+import type { RecordDetail } from '../api.types.js';
 import type { RecordRow } from '../db/rows.js';
 import type { Actor } from '../services/record.service.js';
 
 const iso = (v: Date | number | null | undefined): string | undefined =>
   v === null || v === undefined ? undefined : new Date(v).toISOString();
 
-export interface RecordReply {
-  id: string;
-  pool: string;
-  policyId: string;
-  policyVersion: number;
-  state: string;
-  pooled: boolean;
-  done: boolean;
-  ownerId: string | null;
-  tags: string[];
-  score: number;
-  data: Record<string, unknown>;
-  masked: string[];
-  seq: number;
-  poolEntries: number;
-  lastRelease: { at: string; reason: string; byUserId: string | null } | null;
-  previousOwnerIds: string[];
-  enteredStateAt?: string | undefined;
-  lastActivityAt?: string | undefined;
-  createdAt?: string | undefined;
-  updatedAt?: string | undefined;
-  timers?: { key: string; delay: string; dueAt: string }[];
+type Times = 'enteredStateAt' | 'lastActivityAt' | 'createdAt' | 'updatedAt';
+/**
+ * A record reply (api.schema.json#/definitions/record; a list item has no availableEvents). A time
+ * left undefined is left out of the JSON, as the schema's optional field.
+ */
+export type RecordReply = Omit<RecordDetail, 'availableEvents' | Times> & {
   availableEvents?: string[];
-}
+} & { [K in Times]?: string | undefined };
 
 /** Owners, the pool's managers and admins see everything; other members see masked fields hidden. */
 export function recordReply(
@@ -69,11 +54,11 @@ export function recordReply(
     lastActivityAt: iso(instance.lastActivityAt),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
+    // Timers come from the snapshot already loaded, so lists carry them too (release countdowns).
+    timers: Object.entries(row.snapshot.timers)
+      .map(([key, t]) => ({ key, delay: t.delay, dueAt: iso(t.dueAt)! }))
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt)),
   };
-  // Timers come from the snapshot already loaded, so lists carry them too (release countdowns).
-  reply.timers = Object.entries(row.snapshot.timers)
-    .map(([key, t]) => ({ key, delay: t.delay, dueAt: iso(t.dueAt)! }))
-    .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   if (detail) {
     reply.availableEvents = availableEvents(compiled, row.snapshot, row.data, actor, detail.now);
   }

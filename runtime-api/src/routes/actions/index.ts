@@ -3,7 +3,7 @@ import { actions } from '@poolflow/engine';
 import type { FastifyInstance } from 'fastify';
 
 export default function actionRoutes(app: FastifyInstance): void {
-  app.get('/api/actions', { schema: { tags: ['policies'] } }, () => ({
+  app.get('/api/actions', () => ({
     items: actions.list().map((a) => ({
       type: a.type,
       description: a.description ?? '',

@@ -17,11 +17,6 @@ export default function authRoutes(app: FastifyInstance): void {
     '/api/auth/login',
     {
       config: { public: true },
-      schema: {
-        tags: ['auth'],
-        security: [],
-        body: { $ref: 'api.schema.json#/definitions/login' },
-      },
     },
     async (request, reply) => {
       const { username, password } = request.body;
@@ -31,19 +26,13 @@ export default function authRoutes(app: FastifyInstance): void {
     },
   );
 
-  app.post('/api/auth/logout', { schema: { tags: ['auth'] } }, async (request, reply) => {
+  app.post('/api/auth/logout', async (request, reply) => {
     await app.auth.logout(request.tokenHash);
     return reply.status(204).send();
   });
 
   app.post<{ Body: { currentPassword: string; newPassword: string } }>(
     '/api/auth/password',
-    {
-      schema: {
-        tags: ['auth'],
-        body: { $ref: 'api.schema.json#/definitions/passwordChange' },
-      },
-    },
     async (request, reply) => {
       const { currentPassword, newPassword } = request.body;
       await app.auth

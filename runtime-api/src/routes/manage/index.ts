@@ -4,32 +4,9 @@ import { EngineError } from '@poolflow/engine';
 import { requirePoolMember, requirePoolRole } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
 
-const poolParams = { $ref: 'api.schema.json#/definitions/poolKeyParams' };
-
 export default function manageRoutes(app: FastifyInstance): void {
   app.post<{ Params: { pool: string }; Body: { recordIds: string[]; userId: string } }>(
     '/api/pools/:pool/assign-bulk',
-    {
-      schema: {
-        tags: ['records'],
-        params: poolParams,
-        body: {
-          type: 'object',
-          required: ['recordIds', 'userId'],
-          additionalProperties: false,
-          properties: {
-            recordIds: {
-              type: 'array',
-              minItems: 1,
-              maxItems: 500,
-              uniqueItems: true,
-              items: { type: 'string', format: 'uuid' },
-            },
-            userId: { type: 'string', minLength: 1 },
-          },
-        },
-      },
-    },
     async (request) => {
       const { pool } = request.params;
       await requirePoolRole(app, request, pool, 'manager');
@@ -63,18 +40,6 @@ export default function manageRoutes(app: FastifyInstance): void {
 
   app.post<{ Params: { pool: string; id: string }; Body: { pool: string } }>(
     '/api/pools/:pool/records/:id/move',
-    {
-      schema: {
-        tags: ['records'],
-        params: { $ref: 'api.schema.json#/definitions/recordParams' },
-        body: {
-          type: 'object',
-          required: ['pool'],
-          additionalProperties: false,
-          properties: { pool: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } },
-        },
-      },
-    },
     async (request) => {
       const { pool, id } = request.params;
       const target = request.body.pool;
@@ -97,12 +62,8 @@ export default function manageRoutes(app: FastifyInstance): void {
     },
   );
 
-  app.post<{ Params: { pool: string } }>(
-    '/api/pools/:pool/distribute',
-    { schema: { tags: ['pools'], params: poolParams } },
-    async (request) => {
-      await requirePoolRole(app, request, request.params.pool, 'manager');
-      return { assigned: await app.distributor.distribute({ pool: request.params.pool }) };
-    },
-  );
+  app.post<{ Params: { pool: string } }>('/api/pools/:pool/distribute', async (request) => {
+    await requirePoolRole(app, request, request.params.pool, 'manager');
+    return { assigned: await app.distributor.distribute({ pool: request.params.pool }) };
+  });
 }

@@ -2,46 +2,17 @@
 import type { FastifyInstance } from 'fastify';
 import type {} from '@fastify/swagger';
 
-interface NotificationRow {
-  id: number;
-  record_id: string | null;
-  pool_key: string | null;
-  kind: string;
-  message: { en: string; zh?: string };
-  created_at: Date;
-  read_at: Date | null;
-}
-
 export default function notificationRoutes(app: FastifyInstance): void {
   app.get<{ Querystring: { unread?: boolean; limit?: number } }>(
     '/api/notifications',
-    {
-      schema: {
-        tags: ['notifications'],
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            unread: { type: 'boolean' },
-            limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-          },
-        },
-      },
-    },
     async (request) => {
-      const query = app.db('notifications').where({ user_id: request.actor.id });
-      if (request.query.unread) query.whereNull('read_at');
-      const rows = (await query
-        .orderBy('id', 'desc')
-        .limit(request.query.limit ?? 50)) as NotificationRow[];
-      const unread = (await app
-        .db('notifications')
-        .where({ user_id: request.actor.id })
-        .whereNull('read_at')
-        .count({ n: '*' })
-        .first()) as { n: number | string };
+      const rows = await app.notificationRepository.list(request.actor.id, {
+        unread: request.query.unread === true,
+        limit: request.query.limit ?? 50,
+      });
+      const unread = await app.notificationRepository.unreadCount(request.actor.id);
       return {
-        unread: Number(unread.n),
+        unread,
         items: rows.map((n) => ({
           id: String(n.id),
           recordId: n.record_id,
@@ -55,12 +26,8 @@ export default function notificationRoutes(app: FastifyInstance): void {
     },
   );
 
-  app.post('/api/notifications/read', { schema: { tags: ['notifications'] } }, async (request) => {
-    const updated = await app
-      .db('notifications')
-      .where({ user_id: request.actor.id })
-      .whereNull('read_at')
-      .update({ read_at: new Date() });
+  app.post('/api/notifications/read', async (request) => {
+    const updated = await app.notificationRepository.markRead(request.actor.id, new Date());
     return { marked: updated };
   });
 }

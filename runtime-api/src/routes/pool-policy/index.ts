@@ -4,103 +4,10 @@ import type { Policy, StateNode, Transition } from '@poolflow/engine';
 import type { FastifyInstance } from 'fastify';
 import { requirePoolRole } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
+import type { PoolPolicy } from '../../api.types.js';
 
-const localized = {
-  type: 'object',
-  required: ['en'],
-  properties: { en: { type: 'string' }, zh: { type: 'string' } },
-};
-const anyObject = { type: 'object', additionalProperties: true };
-
-const poolPolicySchema = {
-  type: 'object',
-  properties: {
-    pool: { type: 'string' },
-    policyId: { type: 'string' },
-    policyVersion: { type: 'integer' },
-    name: localized,
-    description: localized,
-    entity: {
-      type: 'object',
-      properties: {
-        schema: anyObject,
-        titleField: { type: 'string' },
-        maskedInPool: { type: 'array', items: { type: 'string' } },
-      },
-    },
-    events: {
-      type: 'object',
-      additionalProperties: {
-        type: 'object',
-        properties: { label: localized, payload: anyObject },
-      },
-    },
-    states: {
-      type: 'object',
-      additionalProperties: {
-        type: 'object',
-        properties: {
-          label: localized,
-          pooled: { type: 'boolean' },
-          final: { type: 'boolean' },
-          outcome: { type: 'string' },
-          releaseTimers: { type: 'array', items: { type: 'string' } },
-        },
-      },
-    },
-    initial: { type: 'string' },
-    claim: {
-      type: 'object',
-      properties: {
-        maxOwned: { type: 'integer' },
-        maxPerDay: { type: 'integer' },
-        previousOwnerCooldownDays: { type: 'number' },
-      },
-    },
-    members: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          userId: { type: 'string' },
-          username: { type: 'string' },
-          displayName: { type: 'string' },
-          role: { type: 'string' },
-          seniority: { type: ['string', 'null'] },
-        },
-      },
-    },
-  },
-} as const;
-
-export interface PoolPolicyView {
-  pool: string;
-  policyId: string;
-  policyVersion: number;
-  name: Policy['name'];
-  description?: Policy['description'];
-  entity: { schema: Policy['entity']['schema']; titleField?: string; maskedInPool: string[] };
-  events: Record<string, { label?: { en: string; zh?: string }; payload?: object }>;
-  states: Record<
-    string,
-    {
-      label?: { en: string; zh?: string };
-      pooled: boolean;
-      final: boolean;
-      outcome?: string;
-      releaseTimers: string[];
-    }
-  >;
-  initial: string;
-  claim: { maxOwned?: number; maxPerDay?: number; previousOwnerCooldownDays?: number };
-  members: {
-    userId: string;
-    username: string;
-    displayName: string;
-    role: string;
-    seniority: string | null;
-  }[];
-}
+/** What a pool member's workspace reads (schemas: api-replies.schema.json#/definitions/poolPolicy). */
+export type PoolPolicyView = PoolPolicy;
 
 const targetsOf = (t: string | Transition | Transition[]): string[] =>
   (typeof t === 'string' ? [t] : Array.isArray(t) ? t.map((x) => x.target) : [t.target]).filter(
@@ -151,22 +58,6 @@ export function poolPolicyView(policy: Policy): Omit<PoolPolicyView, 'pool' | 'm
 export default function poolPolicyRoutes(app: FastifyInstance): void {
   app.get<{ Params: { pool: string }; Querystring: { version?: number } }>(
     '/api/pools/:pool/policy',
-    {
-      schema: {
-        tags: ['pools'],
-        description:
-          "The pool's policy as its members need it (fields, event payload schemas, state labels, " +
-          'masked fields, claim limits) and its members. `version` reads another published version ' +
-          'of the same policy (records stay on the version they started on).',
-        params: { $ref: 'api.schema.json#/definitions/poolKeyParams' },
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { version: { type: 'integer', minimum: 1, maximum: 2147483647 } },
-        },
-        response: { 200: poolPolicySchema },
-      },
-    },
     async (request): Promise<PoolPolicyView> => {
       const { pool } = request.params;
       await requirePoolRole(app, request, pool, 'member');

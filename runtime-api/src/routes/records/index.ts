@@ -9,25 +9,15 @@ import {
   requirePoolRole,
 } from '../../access.js';
 import type { RecordRow } from '../../db/rows.js';
+import type { RecordPageQuery } from '../../repositories/record.repository.js';
 import { RuntimeError } from '../../runtime.error.js';
 import type { EventOutcome } from '../../services/record.service.js';
 import { recordReply } from '../record-view.js';
+import type { RecordListQuery } from '../../api.types.js';
 
 type PoolParams = { pool: string };
 type RecordParams = { pool: string; id: string };
-interface ListQuery {
-  view?: 'pool' | 'mine' | 'all';
-  state?: string;
-  tag?: string;
-  q?: string;
-  sort?: 'score' | 'updated';
-  limit?: number;
-  cursor?: string;
-}
-
-const params = { $ref: 'api.schema.json#/definitions/recordParams' };
-const poolParams = { $ref: 'api.schema.json#/definitions/poolKeyParams' };
-const recordResponse = { 200: { $ref: 'api.schema.json#/definitions/record' } };
+type ListQuery = RecordListQuery;
 
 export default function recordRoutes(app: FastifyInstance): void {
   const reply = async (request: FastifyRequest, outcome: Pick<EventOutcome, 'row' | 'now'>) => {
@@ -38,52 +28,21 @@ export default function recordRoutes(app: FastifyInstance): void {
   app.post<{
     Params: PoolParams;
     Body: { data: Record<string, unknown>; ownerId?: string | null };
-  }>(
-    '/api/pools/:pool/records',
-    {
-      schema: {
-        tags: ['records'],
-        params: poolParams,
-        body: { $ref: 'api.schema.json#/definitions/recordCreate' },
-        response: { 201: { $ref: 'api.schema.json#/definitions/record' } },
-      },
-    },
-    async (request, res) => {
-      const { pool } = request.params;
-      await requirePoolRole(app, request, pool, 'member');
-      const ownerId = request.body.ownerId ?? null;
-      // Members may create records for themselves or unowned; giving one to someone else is assigning.
-      if (ownerId !== null && ownerId !== request.actor.id)
-        await requirePoolRole(app, request, pool, 'manager');
-      const outcome = await app.records.create(pool, request.body.data, ownerId, request.actor, {
-        ownerPath: '/body/ownerId',
-      });
-      return res.status(201).send(await reply(request, outcome));
-    },
-  );
+  }>('/api/pools/:pool/records', async (request, res) => {
+    const { pool } = request.params;
+    await requirePoolRole(app, request, pool, 'member');
+    const ownerId = request.body.ownerId ?? null;
+    // Members may create records for themselves or unowned; giving one to someone else is assigning.
+    if (ownerId !== null && ownerId !== request.actor.id)
+      await requirePoolRole(app, request, pool, 'manager');
+    const outcome = await app.records.create(pool, request.body.data, ownerId, request.actor, {
+      ownerPath: '/body/ownerId',
+    });
+    return res.status(201).send(await reply(request, outcome));
+  });
 
   app.get<{ Params: PoolParams; Querystring: ListQuery }>(
     '/api/pools/:pool/records',
-    {
-      schema: {
-        tags: ['records'],
-        params: poolParams,
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            view: { type: 'string', enum: ['pool', 'mine', 'all'], default: 'pool' },
-            state: { type: 'string', maxLength: 64 },
-            tag: { type: 'string', maxLength: 64 },
-            q: { type: 'string', maxLength: 200 },
-            sort: { type: 'string', enum: ['score', 'updated'], default: 'score' },
-            limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-            cursor: { type: 'string', maxLength: 200 },
-          },
-        },
-        response: { 200: { $ref: 'api.schema.json#/definitions/recordList' } },
-      },
-    },
     async (request) => {
       const { pool } = request.params;
       const q = request.query;
@@ -92,11 +51,7 @@ export default function recordRoutes(app: FastifyInstance): void {
       if (view === 'all') await requirePoolRole(app, request, pool, 'manager');
       const limit = q.limit ?? 50;
       const sortColumn = q.sort === 'updated' ? 'updated_at' : 'score';
-      const query = app.db('records').where({ pool_key: pool });
-      if (view === 'pool') query.where({ pooled: true });
-      if (view === 'mine') query.where({ owner_id: request.actor.id });
-      if (q.state) query.where({ state: q.state });
-      if (q.tag) query.whereRaw('tags \\? ?', [q.tag]);
+      let search: RecordPageQuery['search'];
       if (q.q) {
         const pattern = `%${q.q.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
         if (view === 'pool' && !mayManagePool(request.actor, pool)) {
@@ -106,32 +61,19 @@ export default function recordRoutes(app: FastifyInstance): void {
           const { entity } = (await app.policies.get(row.policy_id, row.policy_version)).policy;
           const masked = new Set(entity.maskedInPool ?? []);
           const fields = Object.keys(entity.schema.properties).filter((f) => !masked.has(f));
-          query.where((w) => {
-            for (const f of fields) w.orWhereRaw('lower(data->>?) like ?', [f, pattern]);
-            if (fields.length === 0) w.whereRaw('false');
-          });
-        } else query.where('search', 'like', pattern);
+          search = { pattern, fields };
+        } else search = { pattern };
       }
-      // By score, ties go by ascending id: the order of the (pool_key, pooled, score DESC, id) index,
-      // so a page is read off the index even when thousands of records share a score, and the
-      // pool's first record is the one claim-next takes.
-      const tieOrder = sortColumn === 'score' ? 'asc' : 'desc';
-      if (q.cursor) {
-        const [value, id] = decodeCursor(q.cursor, sortColumn);
-        if (sortColumn === 'score')
-          query.whereRaw('(score < ? OR (score = ? AND id > ?))', [
-            Number(value),
-            Number(value),
-            id,
-          ]);
-        else query.whereRaw('(updated_at, id) < (?, ?)', [value, id]);
-      }
-      const rows = (await query
-        .orderBy([
-          { column: sortColumn, order: 'desc' },
-          { column: 'id', order: tieOrder },
-        ])
-        .limit(limit + 1)) as RecordRow[];
+      const rows = await app.recordRepository.page(pool, {
+        pooled: view === 'pool',
+        ...(view === 'mine' ? { ownerId: request.actor.id } : {}),
+        ...(q.state ? { state: q.state } : {}),
+        ...(q.tag ? { tag: q.tag } : {}),
+        ...(search ? { search } : {}),
+        sort: sortColumn,
+        ...(q.cursor ? { after: decodeCursor(q.cursor, sortColumn) } : {}),
+        limit: limit + 1,
+      });
       const page = rows.slice(0, limit);
       const items = await Promise.all(
         page.map(async (row) =>
@@ -155,22 +97,16 @@ export default function recordRoutes(app: FastifyInstance): void {
     },
   );
 
-  app.get<{ Params: RecordParams }>(
-    '/api/pools/:pool/records/:id',
-    { schema: { tags: ['records'], params, response: recordResponse } },
-    async (request) => {
-      const { pool, id } = request.params;
-      await requirePoolRole(app, request, pool, 'member');
-      const row = (await app.db('records').where({ id, pool_key: pool }).first()) as
-        RecordRow | undefined;
-      if (!row) throw RuntimeError.notFound(`record ${id} in pool ${pool}`);
-      return reply(request, { row, now: await app.clock.now(app.db) });
-    },
-  );
+  app.get<{ Params: RecordParams }>('/api/pools/:pool/records/:id', async (request) => {
+    const { pool, id } = request.params;
+    await requirePoolRole(app, request, pool, 'member');
+    const row = await app.recordRepository.get(pool, id);
+    if (!row) throw RuntimeError.notFound(`record ${id} in pool ${pool}`);
+    return reply(request, { row, now: await app.clock.now(app.db) });
+  });
 
   const mutate = (
     path: string,
-    body: object | undefined,
     toEvent: (
       request: FastifyRequest<{ Params: RecordParams; Body: Record<string, unknown> }>,
     ) => PoolEvent,
@@ -179,9 +115,6 @@ export default function recordRoutes(app: FastifyInstance): void {
   ) =>
     app.post<{ Params: RecordParams; Body: Record<string, unknown> }>(
       `/api/pools/:pool/records/:id${path}`,
-      {
-        schema: { tags: ['records'], params, ...(body ? { body } : {}), response: recordResponse },
-      },
       async (request) => {
         const { pool, id } = request.params;
         await requirePoolRole(app, request, pool, level);
@@ -197,95 +130,49 @@ export default function recordRoutes(app: FastifyInstance): void {
       },
     );
 
-  mutate(
-    '/events',
-    { $ref: 'api.schema.json#/definitions/eventBody' },
-    (r) => r.body as unknown as PoolEvent,
-  );
-  mutate('/claim', undefined, () => ({ type: 'CLAIM' }));
+  mutate('/events', (r) => r.body as unknown as PoolEvent);
+  mutate('/claim', () => ({ type: 'CLAIM' }));
   mutate(
     '/assign',
-    { $ref: 'api.schema.json#/definitions/assignBody' },
     (r) => ({ type: 'ASSIGN', payload: { userId: String(r.body['userId']) } }),
     'manager',
     '/body/userId',
   );
-  mutate('/release', { $ref: 'api.schema.json#/definitions/releaseBody' }, (r) => ({
+  mutate('/release', (r) => ({
     type: 'RELEASE',
     payload: { reason: String(r.body['reason']) },
   }));
 
-  app.post<{ Params: PoolParams }>(
-    '/api/pools/:pool/claim-next',
-    { schema: { tags: ['records'], params: poolParams, response: recordResponse } },
-    async (request) => {
-      await requirePoolRole(app, request, request.params.pool, 'member');
-      return reply(request, await app.records.claimNext(request.params.pool, request.actor));
-    },
-  );
+  app.post<{ Params: PoolParams }>('/api/pools/:pool/claim-next', async (request) => {
+    await requirePoolRole(app, request, request.params.pool, 'member');
+    return reply(request, await app.records.claimNext(request.params.pool, request.actor));
+  });
 
-  app.get<{ Params: RecordParams }>(
-    '/api/pools/:pool/records/:id/history',
-    {
-      schema: {
-        tags: ['records'],
-        params,
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              items: {
-                type: 'array',
-                items: { $ref: 'api.schema.json#/definitions/historyEntry' },
-              },
-            },
-          },
-        },
-      },
-    },
-    async (request) => {
-      const { pool, id } = request.params;
-      await requirePoolRole(app, request, pool, 'member');
-      const record = (await app
-        .db('records')
-        .where({ id, pool_key: pool })
-        .first('id', 'pool_key', 'owner_id', 'policy_id', 'policy_version')) as
-        | Pick<RecordRow, 'id' | 'pool_key' | 'owner_id' | 'policy_id' | 'policy_version'>
-        | undefined;
-      if (!record) throw RuntimeError.notFound(`record ${id} in pool ${pool}`);
-      // Event payloads may carry a masked field's value (an event that sets the phone): hidden alike.
-      const compiled = await app.policies.get(record.policy_id, record.policy_version);
-      const masked = maskedFields(request.actor, record, compiled);
-      const rows = (await app.db('history').where({ record_id: id }).orderBy('seq')) as {
-        seq: number;
-        at: Date;
-        actor_id: string | null;
-        event_type: string;
-        payload: unknown;
-        from_state: string;
-        to_state: string;
-        owner_from: string | null;
-        owner_to: string | null;
-        tags: string[];
-        reason: string | null;
-      }[];
-      return {
-        items: rows.map((h) => ({
-          seq: h.seq,
-          at: h.at.toISOString(),
-          actorId: h.actor_id,
-          event: h.event_type,
-          payload: maskData(h.payload, masked),
-          from: h.from_state,
-          to: h.to_state,
-          ownerFrom: h.owner_from,
-          ownerTo: h.owner_to,
-          tags: h.tags,
-          reason: h.reason,
-        })),
-      };
-    },
-  );
+  app.get<{ Params: RecordParams }>('/api/pools/:pool/records/:id/history', async (request) => {
+    const { pool, id } = request.params;
+    await requirePoolRole(app, request, pool, 'member');
+    const record = await app.recordRepository.head(pool, id);
+    if (!record) throw RuntimeError.notFound(`record ${id} in pool ${pool}`);
+    // Event payloads may carry a masked field's value (an event that sets the phone): hidden alike.
+    const compiled = await app.policies.get(record.policy_id, record.policy_version);
+    const masked = maskedFields(request.actor, record, compiled);
+    const rows = await app.recordRepository.history(id);
+    return {
+      items: rows.map((h) => ({
+        seq: h.seq,
+        at: h.at.toISOString(),
+        actorId: h.actor_id,
+        event: h.event_type,
+        payload: maskData(h.payload, masked),
+        from: h.from_state,
+        to: h.to_state,
+        ownerFrom: h.owner_from,
+        ownerTo: h.owner_to,
+        tags: h.tags,
+        reason: h.reason,
+      })),
+    };
+  });
 }
 
 function encodeCursor(value: string, id: string): string {

@@ -17,50 +17,40 @@ import { requirePolicyEditor } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
 
 export default function simulateRoutes(app: FastifyInstance): void {
-  app.post<{ Body: { document: unknown; scenario: unknown } }>(
-    '/api/simulate',
-    {
-      schema: {
-        tags: ['policies'],
-        body: { $ref: 'api.schema.json#/definitions/simulateBody' },
-        response: { 200: { $ref: 'api.schema.json#/definitions/simulation' } },
-      },
-    },
-    (request) => {
-      requirePolicyEditor(request);
-      const { document, scenario } = request.body;
-      // compile() validates: once, not again in simulate() (a large document takes milliseconds).
-      let compiled: CompiledPolicy;
-      try {
-        compiled = compile(document as Policy);
-      } catch (e) {
-        if (!(e instanceof EngineError) || e.code !== 'POOL_ERR_INVALID_POLICY') throw e;
-        const problems = (e.details as Problem[]).map((p) => ({
-          ...p,
-          path: `/document${p.path}`,
-        }));
-        throw new RuntimeError(
-          'POOL_ERR_INVALID_POLICY',
-          `policy is invalid: ${problems
-            .slice(0, 5)
-            .map((p) => `${p.path} ${p.message}`)
-            .join('; ')}`,
-          problems,
-        );
-      }
-      // Checked here too (simulate() would throw), so the paths point into this request's body.
-      const scenarioProblems = checkScenario(scenario).map((p) => ({
-        path: `/scenario${p.path === '/' ? '' : p.path}`,
-        message: p.message,
+  app.post<{ Body: { document: unknown; scenario: unknown } }>('/api/simulate', (request) => {
+    requirePolicyEditor(request);
+    const { document, scenario } = request.body;
+    // compile() validates: once, not again in simulate() (a large document takes milliseconds).
+    let compiled: CompiledPolicy;
+    try {
+      compiled = compile(document as Policy);
+    } catch (e) {
+      if (!(e instanceof EngineError) || e.code !== 'POOL_ERR_INVALID_POLICY') throw e;
+      const problems = (e.details as Problem[]).map((p) => ({
+        ...p,
+        path: `/document${p.path}`,
       }));
-      if (scenarioProblems.length > 0) {
-        throw new RuntimeError(
-          'POOL_ERR_INVALID_PAYLOAD',
-          `scenario is invalid: ${scenarioProblems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
-          scenarioProblems,
-        );
-      }
-      return simulate(compiled, scenario as Scenario);
-    },
-  );
+      throw new RuntimeError(
+        'POOL_ERR_INVALID_POLICY',
+        `policy is invalid: ${problems
+          .slice(0, 5)
+          .map((p) => `${p.path} ${p.message}`)
+          .join('; ')}`,
+        problems,
+      );
+    }
+    // Checked here too (simulate() would throw), so the paths point into this request's body.
+    const scenarioProblems = checkScenario(scenario).map((p) => ({
+      path: `/scenario${p.path === '/' ? '' : p.path}`,
+      message: p.message,
+    }));
+    if (scenarioProblems.length > 0) {
+      throw new RuntimeError(
+        'POOL_ERR_INVALID_PAYLOAD',
+        `scenario is invalid: ${scenarioProblems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+        scenarioProblems,
+      );
+    }
+    return simulate(compiled, scenario as Scenario);
+  });
 }

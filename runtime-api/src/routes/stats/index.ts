@@ -3,35 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import { requirePoolRole } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
 import { poolStats, statesOf, statsCsv } from '../../services/stats.service.js';
-
-interface StatsQuery {
-  from?: string;
-  to?: string;
-  by?: string;
-  format?: 'json' | 'csv';
-}
+import type { StatsQuery } from '../../api.types.js';
 
 const DAY = 86_400_000;
 
 export default function statsRoutes(app: FastifyInstance): void {
   app.get<{ Params: { pool: string }; Querystring: StatsQuery }>(
     '/api/pools/:pool/stats',
-    {
-      schema: {
-        tags: ['stats'],
-        params: { $ref: 'api.schema.json#/definitions/poolKeyParams' },
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            from: { type: 'string', format: 'date-time' },
-            to: { type: 'string', format: 'date-time' },
-            by: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$', default: 'industry' },
-            format: { type: 'string', enum: ['json', 'csv'], default: 'json' },
-          },
-        },
-      },
-    },
     async (request, reply) => {
       const { pool } = request.params;
       await requirePoolRole(app, request, pool, 'manager');

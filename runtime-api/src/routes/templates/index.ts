@@ -74,38 +74,19 @@ export default async function templateRoutes(app: FastifyInstance): Promise<void
   const templates = await loadTemplates(templatesRoot);
   if (templates.size === 0) app.log.warn(`no policy templates found in ${templatesRoot}`);
 
-  app.get(
-    '/api/templates',
-    {
-      schema: {
-        tags: ['templates'],
-        response: { 200: { $ref: 'api.schema.json#/definitions/templateList' } },
-      },
-    },
-    () => ({
-      items: [...templates.values()].map((t) => ({
-        id: t.id,
-        name: t.name,
-        description: t.description,
-        stateCount: t.stateCount,
-        scenarios: t.scenarios.map((s) => ({ id: s.id, name: s.name })),
-      })),
-    }),
-  );
+  app.get('/api/templates', () => ({
+    items: [...templates.values()].map((t) => ({
+      id: t.id,
+      name: t.name,
+      description: t.description,
+      stateCount: t.stateCount,
+      scenarios: t.scenarios.map((s) => ({ id: s.id, name: s.name })),
+    })),
+  }));
 
-  app.get<{ Params: { id: string } }>(
-    '/api/templates/:id',
-    {
-      schema: {
-        tags: ['templates'],
-        params: { $ref: 'api.schema.json#/definitions/templateIdParams' },
-        response: { 200: { $ref: 'api.schema.json#/definitions/template' } },
-      },
-    },
-    (request) => {
-      const template = templates.get(request.params.id);
-      if (!template) throw RuntimeError.notFound(`template ${request.params.id}`);
-      return template;
-    },
-  );
+  app.get<{ Params: { id: string } }>('/api/templates/:id', (request) => {
+    const template = templates.get(request.params.id);
+    if (!template) throw RuntimeError.notFound(`template ${request.params.id}`);
+    return template;
+  });
 }

@@ -1,7 +1,6 @@
 // Import (CSV or NDJSON, bounded, streamed, with progress) and export (CSV) of a pool's records; managers only.
 import { PassThrough, type Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import type { RecordRow } from '../../db/rows.js';
 import { requirePoolRole } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
 import { csvLine } from '../../services/csv.js';
@@ -13,8 +12,6 @@ import {
   type Spooled,
 } from '../../services/import-limits.js';
 import { importRecords } from '../../services/import.service.js';
-
-const params = { $ref: 'api.schema.json#/definitions/poolKeyParams' };
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -36,19 +33,6 @@ export default function transferRoutes(app: FastifyInstance): void {
   app.post<{ Params: { pool: string }; Querystring: { format?: 'csv' | 'ndjson' } }>(
     '/api/pools/:pool/import',
     {
-      schema: {
-        tags: ['records'],
-        description:
-          'Body: CSV with a header of entity fields (and optionally ownerId), or NDJSON lines {data, ownerId?}. ' +
-          'Accept: application/x-ndjson streams progress lines before the final report. ' +
-          'An import past the size, row or cell limit is refused whole with 413 POOL_ERR_TOO_LARGE.',
-        params,
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { format: { type: 'string', enum: ['csv', 'ndjson'] } },
-        },
-      },
       // Before the body is read: only a manager's body is read at all, and it is copied to a temporary
       // file while counted (refused past maxBytes) and hashed (for Idempotency-Key), so memory stays bounded.
       preParsing: async (request, reply, payload) => {
@@ -106,17 +90,6 @@ export default function transferRoutes(app: FastifyInstance): void {
 
   app.get<{ Params: { pool: string }; Querystring: { format?: 'csv' } }>(
     '/api/pools/:pool/export',
-    {
-      schema: {
-        tags: ['records'],
-        params,
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { format: { type: 'string', enum: ['csv'], default: 'csv' } },
-        },
-      },
-    },
     async (request, reply) => {
       const { pool } = request.params;
       await requirePoolRole(app, request, pool, 'manager');
@@ -129,12 +102,7 @@ export default function transferRoutes(app: FastifyInstance): void {
         let after = '';
         for (;;) {
           // Keyset pages by id: constant memory however large the pool.
-          const rows = (await app
-            .db('records')
-            .where({ pool_key: pool })
-            .where('id', '>', after || '00000000-0000-0000-0000-000000000000')
-            .orderBy('id')
-            .limit(1000)) as RecordRow[];
+          const rows = await app.recordRepository.exportPage(pool, after, 1000);
           if (rows.length === 0) break;
           for (const r of rows) {
             if (

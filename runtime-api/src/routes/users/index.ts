@@ -11,23 +11,7 @@ import {
 } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
 import type { UserPatch } from '../../services/auth.service.js';
-
-interface UserCreate {
-  username: string;
-  password: string;
-  displayName?: string;
-  roles?: string[];
-  attributes?: Record<string, unknown>;
-  departmentId?: string | null;
-}
-
-interface UserQuery {
-  q?: string;
-  departmentId?: string;
-  limit?: number;
-}
-
-const user = { $ref: 'api.schema.json#/definitions/user' };
+import type { UserCreate, UserQuery } from '../../api.types.js';
 
 // Checked before body validation, so a member learns nothing about the body an admin would send.
 const administrators = (request: FastifyRequest): Promise<void> => {
@@ -41,11 +25,6 @@ export default function userRoutes(app: FastifyInstance): void {
     '/api/users',
     {
       preValidation: administrators,
-      schema: {
-        tags: ['users'],
-        querystring: { $ref: 'api.schema.json#/definitions/userQuery' },
-        response: { 200: { $ref: 'api.schema.json#/definitions/userList' } },
-      },
     },
     async (request) => {
       const scope = departmentScope(request.actor);
@@ -66,11 +45,6 @@ export default function userRoutes(app: FastifyInstance): void {
     '/api/users',
     {
       preValidation: administrators,
-      schema: {
-        tags: ['users'],
-        body: { $ref: 'api.schema.json#/definitions/userCreate' },
-        response: { 201: user },
-      },
     },
     async (request, reply) => {
       const { username, password, displayName, roles, attributes } = request.body;
@@ -101,16 +75,6 @@ export default function userRoutes(app: FastifyInstance): void {
     '/api/users/:id',
     {
       preValidation: administrators,
-      schema: {
-        tags: ['users'],
-        params: {
-          type: 'object',
-          required: ['id'],
-          properties: { id: { type: 'string', minLength: 1, maxLength: 100 } },
-        },
-        body: { $ref: 'api.schema.json#/definitions/userPatch' },
-        response: { 200: user },
-      },
     },
     async (request) => {
       const { departmentId, roles } = request.body;
@@ -135,7 +99,5 @@ export default function userRoutes(app: FastifyInstance): void {
     },
   );
 
-  app.get('/api/me', { schema: { tags: ['users'], response: { 200: user } } }, async (request) =>
-    app.auth.user(request.actor.id),
-  );
+  app.get('/api/me', async (request) => app.auth.user(request.actor.id));
 }
