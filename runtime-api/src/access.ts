@@ -111,8 +111,7 @@ export async function requirePolicyAccess(
   policyId: string,
 ): Promise<void> {
   requirePolicyEditor(request);
-  const row = (await db('policies').where({ id: policyId }).first('department_id')) as
-    { department_id: string | null } | undefined;
+  const row = await db('policies').where({ id: policyId }).first('department_id');
   if (!row) throw RuntimeError.notFound(`policy ${policyId}`);
   if (!mayAdministerDepartment(request.actor, row.department_id))
     throw RuntimeError.forbidden(`policy ${policyId} belongs to another department`);
@@ -130,8 +129,7 @@ export async function requireUserAccess(
   const actor = request.actor;
   if (!actor.roles.includes('admin') && !isDepartmentAdmin(actor))
     throw RuntimeError.forbidden('this needs the admin or departmentAdmin role');
-  const row = (await db('users').where({ id: userId }).first('department_id', 'roles')) as
-    { department_id: string | null; roles: string[] } | undefined;
+  const row = await db('users').where({ id: userId }).first('department_id', 'roles');
   if (!row) throw RuntimeError.notFound(`user ${userId}`);
   if (actor.roles.includes('admin')) return;
   if (row.department_id !== actor.departmentId || row.roles.includes('admin'))
@@ -148,8 +146,7 @@ export async function requirePoolAdministrator(
   poolKey: string,
 ): Promise<{ department_id: string | null }> {
   await requirePoolRole(app, request, poolKey, 'manager');
-  const pool = (await app.db('pools').where({ key: poolKey }).first('department_id')) as
-    { department_id: string | null } | undefined;
+  const pool = await app.db('pools').where({ key: poolKey }).first('department_id');
   if (!pool) throw RuntimeError.notFound(`pool ${poolKey}`);
   if (!mayAdministerDepartment(request.actor, pool.department_id))
     throw RuntimeError.forbidden(`this needs an admin of pool ${poolKey}'s department`);
@@ -177,7 +174,7 @@ export async function requirePoolRole(
       throw RuntimeError.forbidden(`this needs a manager of pool ${poolKey}`);
     return;
   }
-  const pool = (await app.db('pools').where({ key: poolKey }).first('key')) as unknown;
+  const pool = await app.db('pools').where({ key: poolKey }).first('key');
   if (!pool) throw RuntimeError.notFound(`pool ${poolKey}`);
   throw RuntimeError.forbidden(`you are not a member of pool ${poolKey}`);
 }
@@ -233,16 +230,14 @@ export async function requirePoolMember(
   userId: string,
   path: string,
 ): Promise<void> {
-  const member = (await db('pool_members')
+  const member = await db('pool_members')
     .where({ pool_key: poolKey, user_id: userId })
-    .first('user_id')) as unknown;
+    .first('user_id');
   if (!member)
     throw RuntimeError.invalid(path, `user ${userId} is not a member of pool ${poolKey}`);
 }
 
 /** The ids of a pool's members, for checking many rows at once (import). */
 export async function poolMemberIds(db: Knex, poolKey: string): Promise<Set<string>> {
-  return new Set(
-    (await db('pool_members').where({ pool_key: poolKey }).pluck('user_id')) as string[],
-  );
+  return new Set(await db('pool_members').where({ pool_key: poolKey }).pluck('user_id'));
 }

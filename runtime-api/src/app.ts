@@ -15,6 +15,11 @@ import { idempotencyPlugin } from './plugins/idempotency.plugin.js';
 import { inputGuardPlugin } from './plugins/input-guard.plugin.js';
 import { securityHeadersPlugin } from './plugins/security-headers.plugin.js';
 import { servicesPlugin, type ServicesOptions } from './plugins/services.plugin.js';
+import { departmentRepositoryPlugin } from './repositories/department.repository.js';
+import { notificationRepositoryPlugin } from './repositories/notification.repository.js';
+import { policyRepositoryPlugin } from './repositories/policy.repository.js';
+import { poolRepositoryPlugin } from './repositories/pool.repository.js';
+import { recordRepositoryPlugin } from './repositories/record.repository.js';
 import actionRoutes from './routes/actions/index.js';
 import authRoutes from './routes/auth/index.js';
 import clockRoutes from './routes/clock/index.js';
@@ -35,6 +40,7 @@ import upgradeRoutes from './routes/upgrades/index.js';
 import userRoutes from './routes/users/index.js';
 import departmentRoutes from './routes/departments/index.js';
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './services/import-limits.js';
+import { poolServicePlugin } from './services/pool.service.js';
 
 export interface AppOptions extends ServicesOptions {
   logger?: FastifyServerOptions['logger'];
@@ -90,6 +96,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(errorsPlugin);
   await app.register(inputGuardPlugin);
   await app.register(servicesPlugin, options);
+  // Routes -> services -> repositories -> typed tables (db/tables.ts): one plugin per domain.
+  for (const repository of [
+    poolRepositoryPlugin,
+    policyRepositoryPlugin,
+    recordRepositoryPlugin,
+    notificationRepositoryPlugin,
+    departmentRepositoryPlugin,
+  ])
+    await app.register(repository);
+  await app.register(poolServicePlugin);
   app.decorate('importLimits', { ...DEFAULT_IMPORT_LIMITS, ...options.importLimits });
   await app.register(authPlugin);
   await app.register(

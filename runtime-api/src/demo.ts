@@ -109,8 +109,7 @@ const people = [
 ];
 const users: Actor[] = [];
 for (const p of people) {
-  const existing = (await knex('users').where({ username: p.username }).first()) as
-    { id: string } | undefined;
+  const existing = await knex('users').where({ username: p.username }).first();
   const id = existing?.id ?? (await auth.createUser({ ...p, password })).id;
   users.push({ id, roles: p.roles, attributes: p.attributes });
 }
@@ -223,11 +222,11 @@ for (let day = 0; day < 60; day++) {
       await tryEvent(row.id, 'RELEASE', owner, { reason: 'not a fit for me' });
   }
   // Reps work the pool and their customers every day.
-  const pooled = (await knex('records')
+  const pooled = await knex('records')
     .where({ pool_key: 'crm', pooled: true })
     .orderBy('score', 'desc')
     .limit(3)
-    .pluck('id')) as string[];
+    .pluck('id');
   for (const id of pooled) await tryEvent(id, 'CLAIM', pick(reps));
   const mine = (await knex('records')
     .where({ pool_key: 'crm', state: 'owned' })

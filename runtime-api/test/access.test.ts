@@ -304,7 +304,9 @@ describe.each(backends)('access (%s)', (backend) => {
     expect(imported.json().errors[0].message).toContain('not a member of pool crm');
     expect(await count('records')).toBe(before.records + 1);
     expect(await count('history', { record_id: pooled })).toBe(before.history);
-    expect((await t.app.db('records').where({ id: pooled }).first('owner_id')).owner_id).toBeNull();
+    expect(
+      (await t.app.db('records').where({ id: pooled }).first('owner_id'))?.owner_id,
+    ).toBeNull();
   });
 
   it("runs distribution only for the pool in the URL, not another manager's pool", async () => {

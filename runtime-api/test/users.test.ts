@@ -119,8 +119,7 @@ describe.each(backends)('users (%s)', (backend) => {
     const idOf = async (username: string) =>
       ((await t.app.db('users').where({ username }).first('id')) as { id: string }).id;
     const me = (token: string) => call(t.app, token, 'GET', '/api/me');
-    const userRow = async (username: string) =>
-      (await t.app.db('users').where({ username }).first()) as Record<string, unknown>;
+    const userRow = async (username: string) => await t.app.db('users').where({ username }).first();
 
     it('lets an admin change a display name, roles and attributes', async () => {
       const id = await idOf('eli');

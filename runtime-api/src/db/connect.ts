@@ -4,6 +4,8 @@ import knexModule, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import pg from 'pg';
 import { migrationSource } from './migrations.js';
+// The tables' column types (knex's `Tables`), for every query built on this connection.
+import type {} from './tables.js';
 
 // Return bigint counts and ids as numbers and timestamps as Date (pg's defaults would give strings).
 pg.types.setTypeParser(20, (v) => Number(v));

@@ -27,6 +27,8 @@ export interface UserRow {
   roles: string[];
   attributes: Record<string, unknown>;
   created_at: Date;
+  disabled_at: Date | null;
+  department_id: string | null;
 }
 
 export interface PoolRow {
@@ -36,4 +38,6 @@ export interface PoolRow {
   policy_version: number;
   distribution: 'manual' | 'roundRobin' | 'leastLoaded';
   created_at: Date;
+  time_zone: string;
+  department_id: string | null;
 }

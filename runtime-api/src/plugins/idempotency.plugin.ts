@@ -64,11 +64,11 @@ export async function purgeExpiredKeys(
   hours: number,
 ): Promise<number> {
   // `returning`, not the delete count: knex-pglite does not report one.
-  const purged = (await app
+  const purged = await app
     .db('idempotency')
     .where('created_at', '<', expiry(app, hours))
     .delete()
-    .returning('key')) as unknown[];
+    .returning('key');
   return purged.length;
 }
 
@@ -119,7 +119,7 @@ export const idempotencyPlugin = fp(
       if (!idem) return;
       const where = { user_id: request.actor.id, key: idem.key };
       for (let attempt = 0; attempt < 3; attempt++) {
-        const inserted = (await app
+        const inserted = await app
           .db('idempotency')
           .insert({
             ...where,
@@ -130,20 +130,20 @@ export const idempotencyPlugin = fp(
           })
           .onConflict(['user_id', 'key'])
           .ignore()
-          .returning('key')) as unknown[];
+          .returning('key');
         if (inserted.length > 0) {
           idem.owned = true;
           return;
         }
         // An expired key is free again: its stored response is dropped and this request runs.
-        const expired = (await app
+        const expired = await app
           .db('idempotency')
           .where(where)
           .where('created_at', '<', expiry(app, keyHours))
           .delete()
-          .returning('key')) as unknown[];
+          .returning('key');
         if (expired.length > 0) continue;
-        const row = (await app.db('idempotency').where(where).first()) as StoredRow | undefined;
+        const row = await app.db('idempotency').where(where).first();
         if (!row) continue; // its request failed with a 5xx and let the key go: try again
         if (row.request_hash !== idem.hash) {
           throw new RuntimeError(
@@ -153,12 +153,12 @@ export const idempotencyPlugin = fp(
           );
         }
         if (row.status === IN_PROGRESS) {
-          const taken = (await app
+          const taken = await app
             .db('idempotency')
             .where({ ...where, status: IN_PROGRESS })
             .where('created_at', '<', app.db.raw(`${app.clock.sql} - ${ABANDONED_AFTER}`))
             .update({ created_at: now() })
-            .returning('key')) as unknown[];
+            .returning('key');
           if (taken.length > 0) {
             idem.owned = true;
             return;

@@ -60,6 +60,7 @@ async function loadSecret(knex: Knex, given: string | undefined): Promise<string
     .insert({ key: 'secret', value: JSON.stringify(randomBytes(32).toString('hex')) })
     .onConflict('key')
     .ignore();
+  // `value` is jsonb of any shape; the secret's is the string inserted just above.
   const row = (await knex('settings').where({ key: 'secret' }).first()) as { value: string };
   return row.value;
 }

@@ -18,10 +18,7 @@ export const MIN_PASSWORD_LENGTH = 12;
 const DUMMY_HASH = `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${'A'.repeat(22)}$${'A'.repeat(43)}`;
 const WRONG_LOGIN = 'wrong username or password';
 
-interface StoredUser extends UserRow {
-  disabled_at?: Date | null;
-  department_id?: string | null;
-}
+type StoredUser = UserRow;
 
 export interface UserPatch {
   displayName?: string | undefined;
@@ -102,9 +99,7 @@ export class AuthService {
     attributes?: Record<string, unknown> | undefined;
     departmentId?: string | null | undefined;
   }): Promise<PublicUser> {
-    const existing = (await this.db('users')
-      .where({ username: input.username })
-      .first('id')) as unknown;
+    const existing = await this.db('users').where({ username: input.username }).first('id');
     if (existing) throw RuntimeError.invalid('/username', `username ${input.username} is taken`);
     const row: StoredUser = {
       id: randomUUID(),
@@ -114,6 +109,7 @@ export class AuthService {
       roles: input.roles ?? ['member'],
       attributes: input.attributes ?? {},
       created_at: new Date(),
+      disabled_at: null,
       department_id: input.departmentId ?? null,
     };
     try {
@@ -147,12 +143,12 @@ export class AuthService {
     if (filter.departmentId === null) query.whereNull('department_id');
     else if (filter.departmentId !== undefined) query.where({ department_id: filter.departmentId });
     if (filter.limit !== undefined) query.limit(filter.limit);
-    const rows = (await query) as StoredUser[];
+    const rows = await query;
     return rows.map(publicUser);
   }
 
   async user(id: string): Promise<PublicUser> {
-    const row = (await this.db('users').where({ id }).first()) as StoredUser | undefined;
+    const row = await this.db('users').where({ id }).first();
     if (!row) throw RuntimeError.notFound(`user ${id}`);
     return publicUser(row);
   }
@@ -167,7 +163,7 @@ export class AuthService {
     address: string,
   ): Promise<{ token: string; user: PublicUser }> {
     await this.limiter.take(username, address);
-    const row = (await this.db('users').where({ username }).first()) as StoredUser | undefined;
+    const row = await this.db('users').where({ username }).first();
     const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
     if (!row || !ok || row.disabled_at) {
       await this.limiter.failed(address);
@@ -214,7 +210,7 @@ export class AuthService {
     currentPassword: string,
     newPassword: string,
   ): Promise<void> {
-    const row = (await this.db('users').where({ id: userId }).first()) as StoredUser | undefined;
+    const row = await this.db('users').where({ id: userId }).first();
     if (!row) throw RuntimeError.notFound(`user ${userId}`);
     await this.limiter.take(row.username, address);
     if (!(await verifyPassword(currentPassword, row.password_hash))) {
@@ -240,7 +236,7 @@ export class AuthService {
     id: string,
     patch: UserPatch,
   ): Promise<PublicUser> {
-    const row = (await this.db('users').where({ id }).first()) as StoredUser | undefined;
+    const row = await this.db('users').where({ id }).first();
     if (!row) throw RuntimeError.notFound(`user ${id}`);
     if (id === actor.id && patch.disabled === true)
       throw RuntimeError.invalid('/body/disabled', 'an admin cannot disable themselves');
@@ -275,10 +271,10 @@ export class AuthService {
   /** Deletes expired sessions and closed login-attempt windows; server.ts runs it hourly. */
   async purgeExpired(): Promise<{ sessions: number; loginAttempts: number }> {
     // `returning`, not the delete count: knex-pglite does not report one.
-    const sessions = (await this.db('sessions')
+    const sessions = await this.db('sessions')
       .where('expires_at', '<=', new Date())
       .delete()
-      .returning('token_hash')) as unknown[];
+      .returning('token_hash');
     return { sessions: sessions.length, loginAttempts: await this.limiter.purge() };
   }
 
@@ -323,7 +319,7 @@ export class AuthService {
   async ensureAdmin(
     password: string | undefined,
   ): Promise<{ created: boolean; password?: string }> {
-    const any = (await this.db('users').first('id')) as unknown;
+    const any = await this.db('users').first('id');
     if (any) return { created: false };
     if (password !== undefined && password.length < MIN_PASSWORD_LENGTH)
       throw new Error(`the admin password must have at least ${MIN_PASSWORD_LENGTH} characters`);

@@ -8,7 +8,7 @@ import type { PoolRow, RecordRow } from '../db/rows.js';
 import type { Clock } from './clock.js';
 import type { PolicyStore } from './policy-store.js';
 import type { Actor, RecordService } from './record.service.js';
-import { DEFAULT_TIME_ZONE, localDay } from './time-zone.js';
+import { localDay } from './time-zone.js';
 
 interface Member {
   user_id: string;
@@ -103,7 +103,7 @@ export class Distributor {
     const limit = options.limit ?? 1000;
     const query = this.db('pools').whereNot({ distribution: 'manual' }).orderBy('key');
     if (options.pool !== undefined) query.where({ key: options.pool });
-    const pools = (await query) as PoolRow[];
+    const pools = await query;
     let assigned = 0;
     for (const pool of pools) {
       const after = this.#resume.get(pool.key);
@@ -114,9 +114,9 @@ export class Distributor {
           after.score,
           after.id,
         ]);
-      const rows = (await page
+      const rows = await page
         .orderBy([{ column: 'score', order: 'desc' }, { column: 'id' }])
-        .limit(limit)) as RecordRow[];
+        .limit(limit);
       // A full page: the next run goes on after it, so records nobody can take (at the top by score)
       // never keep the rest of a large pool waiting. Otherwise the next run starts from the top again.
       const last = rows.at(-1);
@@ -126,7 +126,7 @@ export class Distributor {
       if (rows.length === 0) continue;
       const now = await this.clock.now(this.db);
       // Read once per pool and kept up to date as records are handed out.
-      const zone = (pool as PoolRow & { time_zone?: string }).time_zone ?? DEFAULT_TIME_ZONE;
+      const zone = pool.time_zone;
       const members = await this.members(pool.key, localDay(now, zone).start);
       // Members refused for a limit of theirs in this run: not tried again until the next.
       const full = new Set<string>();

@@ -117,7 +117,7 @@ export class LoginLimiter {
 
   /** Drops counts whose window has closed; returns how many. */
   async purge(): Promise<number> {
-    const purged = (await this.db('login_attempts')
+    const purged = await this.db('login_attempts')
       .where(
         'window_start',
         '<=',
@@ -126,7 +126,7 @@ export class LoginLimiter {
         ]),
       )
       .delete()
-      .returning('key')) as unknown[];
+      .returning('key');
     return purged.length;
   }
 }

@@ -18,7 +18,7 @@ export type EffectHandler = (
 ) => Promise<void>;
 
 interface OutboxRow {
-  id: string | number;
+  id: number;
   effect_key: string;
   record_id: string | null;
   type: string;
@@ -96,14 +96,14 @@ export class Outbox {
   async #lease(limit: number): Promise<OutboxRow[]> {
     return this.db.transaction(async (trx) => {
       const now = await this.clock.now(trx);
-      const rows = (await trx('outbox')
+      const rows = await trx('outbox')
         .whereNull('done_at')
         .whereNull('dead_at')
         .where('next_attempt_at', '<=', new Date(now))
         .orderBy('next_attempt_at')
         .limit(limit)
         .forUpdate()
-        .skipLocked()) as OutboxRow[];
+        .skipLocked();
       if (rows.length > 0)
         await trx('outbox')
           .whereIn(

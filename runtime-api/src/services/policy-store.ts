@@ -7,6 +7,8 @@ import {
   type Problem,
 } from '@poolflow/engine';
 import type { Knex } from 'knex';
+import type { PolicyRow } from '../db/tables.js';
+import { PolicyRepository, type VersionSummaryRow } from '../repositories/policy.repository.js';
 import { RuntimeError } from '../runtime.error.js';
 import { runSavedScenarios, scenarioFailedError, type ScenarioFailure } from './publish-gate.js';
 
@@ -33,14 +35,7 @@ export interface VersionSummary {
   failedScenarios: ScenarioFailure[];
 }
 
-interface VersionRow {
-  version: number;
-  message: string;
-  published_by: string;
-  published_at: Date;
-  forced: boolean;
-  failed_scenarios: ScenarioFailure[] | null;
-}
+type VersionRow = VersionSummaryRow;
 
 const summaryOf = (r: VersionRow): VersionSummary => ({
   version: r.version,
@@ -71,8 +66,50 @@ function compileDraft(document: Policy): CompiledPolicy {
 
 export class PolicyStore {
   readonly #compiled = new Map<string, Promise<CompiledPolicy>>();
+  readonly repository: PolicyRepository;
 
-  constructor(private readonly db: Knex) {}
+  constructor(private readonly db: Knex) {
+    this.repository = new PolicyRepository(db);
+  }
+
+  /** Every policy, or a department's (`departmentId`), by id. */
+  list(departmentId?: string | null): Promise<PolicyRow[]> {
+    return this.repository.list(departmentId);
+  }
+
+  draft(id: string): Promise<PolicyRow | undefined> {
+    return this.repository.get(id);
+  }
+
+  /** A new policy whose draft is `document` (valid: the caller checked); its id must be free. */
+  async createDraft(document: Policy, departmentId: string | null): Promise<PolicyRow> {
+    if (await this.repository.exists(document.id))
+      throw RuntimeError.invalid('/document/id', `policy ${document.id} exists`);
+    await this.repository.insertDraft({
+      id: document.id,
+      name: JSON.stringify(document.name),
+      draft: JSON.stringify(document),
+      department_id: departmentId,
+    });
+    return this.#draft(document.id);
+  }
+
+  /** Saves a draft (valid or not: it may be mid-edit); its name follows the document's. */
+  async saveDraft(id: string, document: Policy): Promise<PolicyRow> {
+    const updated = await this.repository.updateDraft(id, {
+      draft: JSON.stringify(document),
+      name: JSON.stringify(document.name ?? { en: document.id }),
+      updated_at: this.db.fn.now(),
+    });
+    if (!updated) throw RuntimeError.notFound(`policy ${id}`);
+    return this.#draft(id);
+  }
+
+  async #draft(id: string): Promise<PolicyRow> {
+    const row = await this.repository.get(id);
+    if (!row) throw RuntimeError.notFound(`policy ${id}`);
+    return row;
+  }
 
   /**
    * Publishes the draft as the next version, behind the publish gate: its saved scenarios run on the
@@ -81,8 +118,7 @@ export class PolicyStore {
    */
   publish(policyId: string, options: PublishOptions): Promise<Published> {
     return this.db.transaction(async (trx) => {
-      const row = (await trx('policies').where({ id: policyId }).forUpdate().first()) as
-        { id: string; draft: Policy; latest_version: number } | undefined;
+      const row = await this.repository.lockDraft(trx, policyId);
       if (!row) throw RuntimeError.notFound(`policy ${policyId}`);
       const version = row.latest_version + 1;
       const document = { ...row.draft, version };
@@ -91,7 +127,7 @@ export class PolicyStore {
         throw scenarioFailedError(failures, document.scenarios?.length ?? 0);
       }
       const forced = failures.length > 0;
-      await trx('policy_versions').insert({
+      await this.repository.insertVersion(trx, {
         policy_id: row.id,
         version,
         document: JSON.stringify(document),
@@ -100,33 +136,17 @@ export class PolicyStore {
         forced,
         failed_scenarios: forced ? JSON.stringify(failures) : null,
       });
-      await trx('policies')
-        .where({ id: row.id })
-        .update({ latest_version: version, draft: JSON.stringify(document) });
       return { id: row.id, version, forced, failedScenarios: failures };
     });
   }
 
   /** The versions of a policy, newest first, each saying whether it was forced past failing scenarios. */
   async versions(policyId: string): Promise<VersionSummary[]> {
-    const rows = (await this.db('policy_versions')
-      .where({ policy_id: policyId })
-      .orderBy('version', 'desc')
-      .select(
-        'version',
-        'message',
-        'published_by',
-        'published_at',
-        'forced',
-        'failed_scenarios',
-      )) as VersionRow[];
-    return rows.map(summaryOf);
+    return (await this.repository.versions(policyId)).map(summaryOf);
   }
 
   async version(policyId: string, version: number): Promise<VersionSummary & { document: Policy }> {
-    const row = (await this.db('policy_versions')
-      .where({ policy_id: policyId, version })
-      .first()) as (VersionRow & { document: Policy }) | undefined;
+    const row = await this.repository.version(policyId, version);
     if (!row) throw RuntimeError.notFound(`policy ${policyId} version ${version}`);
     return { ...summaryOf(row), document: row.document };
   }
@@ -155,8 +175,7 @@ export class PolicyStore {
     policyId: string,
     version: number,
   ): Promise<CompiledPolicy> {
-    const row = (await db('policy_versions').where({ policy_id: policyId, version }).first()) as
-      { document: Policy } | undefined;
+    const row = await this.repository.version(policyId, version, db);
     if (!row) throw RuntimeError.notFound(`policy ${policyId} version ${version}`);
     // Published already: checks added to validate() since must not stop the records running on it.
     return compile(row.document, { published: true });

@@ -11,6 +11,7 @@ import {
 } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import type { PoolRow } from '../db/rows.js';
+import type { InsertRow } from '../db/tables.js';
 import { RuntimeError } from '../runtime.error.js';
 import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
@@ -116,10 +117,10 @@ export class UpgradeService {
   ): Promise<CompiledPolicy> {
     const behind =
       toVersion === pool.policy_version &&
-      ((await db('records')
+      (await db('records')
         .where({ pool_key: pool.key, policy_id: pool.policy_id, done: false })
         .where('policy_version', '<', toVersion)
-        .first('id')) as unknown) !== undefined;
+        .first('id')) !== undefined;
     if (toVersion < pool.policy_version || (toVersion === pool.policy_version && !behind)) {
       throw RuntimeError.invalid(
         '/body/toVersion',
@@ -128,9 +129,9 @@ export class UpgradeService {
           : `must not be older than version ${pool.policy_version}, which pool ${pool.key} runs`,
       );
     }
-    const published = (await db('policy_versions')
+    const published = await db('policy_versions')
       .where({ policy_id: pool.policy_id, version: toVersion })
-      .first('version')) as unknown;
+      .first('version');
     if (!published) {
       throw RuntimeError.invalid(
         '/body/toVersion',
@@ -143,7 +144,7 @@ export class UpgradeService {
   async #pool(db: Knex | Knex.Transaction, key: string, lock: boolean): Promise<PoolRow> {
     const query = db('pools').where({ key });
     if (lock) query.forUpdate();
-    const pool = (await query.first()) as PoolRow | undefined;
+    const pool = await query.first();
     if (!pool) throw RuntimeError.notFound(`pool ${key}`);
     return pool;
   }
@@ -160,9 +161,9 @@ export class UpgradeService {
   }
 
   async #running(db: Knex | Knex.Transaction, poolKey: string) {
-    const row = (await db('pool_upgrades')
+    const row = await db('pool_upgrades')
       .where({ pool_key: poolKey, status: 'running' })
-      .first('id', 'to_version')) as { id: string; to_version: number } | undefined;
+      .first('id', 'to_version');
     return row
       ? {
           code: 'upgrade-running',
@@ -208,23 +209,23 @@ export class UpgradeService {
         started_by: actorId,
         started_at: new Date(now),
         finished_at: plan.total === 0 ? new Date(now) : null,
-      };
+      } satisfies InsertRow<'pool_upgrades'>;
       await trx('pool_upgrades').insert(upgrade);
       await trx('pools').where({ key: poolKey }).update({ policy_version: to.policy.version });
-      return (await trx('pool_upgrades').where({ id: upgrade.id }).first()) as UpgradeRow;
+      // Read back for the defaults (done, failed); written just above, in this transaction.
+      return (await trx('pool_upgrades').where({ id: upgrade.id }).first())!;
     });
     this.metrics.count('poolflow_upgrades_started_total');
     return upgradeView(row);
   }
 
   async get(poolKey: string, id: string): Promise<UpgradeView> {
-    const row = (await this.db('pool_upgrades').where({ id, pool_key: poolKey }).first()) as
-      UpgradeRow | undefined;
+    const row = await this.db('pool_upgrades').where({ id, pool_key: poolKey }).first();
     if (!row) throw RuntimeError.notFound(`upgrade ${id} of pool ${poolKey}`);
-    const failures = (await this.db('pool_upgrade_failures')
+    const failures = await this.db('pool_upgrade_failures')
       .where({ upgrade_id: id })
       .orderBy('at')
-      .limit(FAILURES_SHOWN)) as { record_id: string; error: { code: string; message: string } }[];
+      .limit(FAILURES_SHOWN);
     return {
       ...upgradeView(row),
       ...(failures.length > 0
@@ -235,10 +236,10 @@ export class UpgradeService {
 
   /** The pool's upgrades, latest first (at most 50). */
   async list(poolKey: string): Promise<UpgradeView[]> {
-    const rows = (await this.db('pool_upgrades')
+    const rows = await this.db('pool_upgrades')
       .where({ pool_key: poolKey })
       .orderBy('started_at', 'desc')
-      .limit(50)) as UpgradeRow[];
+      .limit(50);
     return rows.map(upgradeView);
   }
 
@@ -260,9 +261,9 @@ export class UpgradeService {
 
   async #runAll(): Promise<number> {
     let moved = 0;
-    const running = (await this.db('pool_upgrades')
+    const running = await this.db('pool_upgrades')
       .where({ status: 'running' })
-      .orderBy('started_at')) as UpgradeRow[];
+      .orderBy('started_at');
     for (const upgrade of running) {
       const loop = async (): Promise<void> => {
         for (;;) {

@@ -1,0 +1,94 @@
+// Pools and their members in the database: the reads and writes the pool service and routes use.
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Knex } from 'knex';
+import type { PoolRow } from '../db/rows.js';
+import type { InsertRow, PoolMemberRow, UpdateRow } from '../db/tables.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    poolRepository: PoolRepository;
+  }
+}
+
+type Db = Knex | Knex.Transaction;
+
+export class PoolRepository {
+  constructor(private readonly db: Knex) {}
+
+  get(key: string, db: Db = this.db): Promise<PoolRow | undefined> {
+    return db('pools').where({ key }).first();
+  }
+
+  async exists(key: string, db: Db = this.db): Promise<boolean> {
+    return (await db('pools').where({ key }).first('key')) !== undefined;
+  }
+
+  /** Every pool, or those of `keys`, by key. */
+  list(keys?: readonly string[]): Promise<PoolRow[]> {
+    const query = this.db('pools').orderBy('key');
+    if (keys !== undefined) void query.whereIn('key', keys);
+    return query;
+  }
+
+  /** The pool and its first members, in the caller's transaction. */
+  async insert(
+    trx: Knex.Transaction,
+    pool: InsertRow<'pools'>,
+    members: readonly InsertRow<'pool_members'>[],
+  ): Promise<void> {
+    await trx('pools').insert(pool);
+    if (members.length > 0) await trx('pool_members').insert(members);
+  }
+
+  async update(key: string, changes: UpdateRow<'pools'>): Promise<void> {
+    await this.db('pools').where({ key }).update(changes);
+  }
+
+  members(key: string): Promise<PoolMemberRow[]> {
+    return this.db('pool_members').where({ pool_key: key }).orderBy('user_id');
+  }
+
+  /** Records of the pool not in a final state (the index records_pool_version covers NOT done). */
+  async runningCount(key: string): Promise<number> {
+    const row = await this.db('records')
+      .where({ pool_key: key, done: false })
+      .count({ n: '*' })
+      .first();
+    return Number(row?.n ?? 0);
+  }
+
+  /** Which of `ids` are users (of `departmentId` when given): candidates for membership. */
+  userIds(ids: readonly string[], departmentId: string | null | undefined, db: Db = this.db) {
+    const users = db('users').whereIn('id', ids);
+    if (departmentId !== undefined) void users.where({ department_id: departmentId });
+    return users.pluck('id');
+  }
+
+  /** Adds a member, or gives one already there the `changes` (none: left as it is). */
+  async upsertMember(
+    member: InsertRow<'pool_members'>,
+    changes: UpdateRow<'pool_members'>,
+  ): Promise<void> {
+    const insert = this.db('pool_members').insert(member).onConflict(['pool_key', 'user_id']);
+    await (Object.keys(changes).length > 0 ? insert.merge(changes) : insert.ignore());
+  }
+
+  /** Whether the user was a member. */
+  async removeMember(key: string, userId: string): Promise<boolean> {
+    // `returning`, not the delete count: knex-pglite does not report one.
+    const removed = await this.db('pool_members')
+      .where({ pool_key: key, user_id: userId })
+      .delete()
+      .returning('user_id');
+    return removed.length > 0;
+  }
+}
+
+export const poolRepositoryPlugin = fp(
+  (app: FastifyInstance) => {
+    app.decorate('poolRepository', new PoolRepository(app.db));
+    return Promise.resolve();
+  },
+  { name: 'pool-repository', dependencies: ['services'] },
+);
