@@ -91,8 +91,11 @@ describe('timer labels', () => {
   it('name the delay in English and say when it fires in Chinese, without raw names', () => {
     const policy = crm();
     expect(timerLabel(policy, 'owned', 'remind', 'en')).toBe('remind · 7d before release');
-    expect(timerLabel(policy, 'owned', 'remind', 'zh')).toBe('转入公海前 7 天');
-    expect(timerLabel(policy, 'owned', 'release', 'zh')).toBe('30 天');
+    expect(timerLabel(policy, 'owned', 'remind', 'zh')).toBe('提醒 · 转入公海前 7 天');
+    expect(timerLabel(policy, 'owned', 'release', 'zh')).toBe('到期释放 · 30 天');
+    // A delay without a Chinese name is described by when it fires, not by its identifier.
+    policy.delays = { ...policy.delays, followUpDue: { days: 5 } };
+    expect(timerLabel(policy, 'owned', 'followUpDue', 'zh')).toBe('5 天');
     expect(timerLabel(policy, 'nurture', 'nurtureEnd', 'zh')).not.toMatch(/[A-Za-z]/);
   });
 });

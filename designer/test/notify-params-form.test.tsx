@@ -33,7 +33,8 @@ describe('action params forms', () => {
   it('shows a notify to the pool managers, and one to members with an attribute', () => {
     const managers = renderParams('notify', { to: 'poolManagers', message: { en: 'Due soon' } });
     const options = [...managers.form.querySelectorAll('option')].map((o) => o.textContent);
-    expect(options.join(' ')).toMatch(/poolManagers/);
+    // Recipients are named in words (the value stays poolManagers).
+    expect(options.join(' ')).toMatch(/Pool managers/);
     expect(managers.onChange).not.toHaveBeenCalled();
     cleanup();
     const seniors = renderParams('notify', {

@@ -1,5 +1,6 @@
 // Human labels for transitions: the event name, or the timer with its delay in months/days/hours.
 import type { Delay, Policy } from '@poolflow/engine';
+import { delayName } from '../i18n/editor-messages.js';
 import type { Lang } from '../i18n/messages.js';
 import { listTransitions, type TransitionKind } from './transition-ref.js';
 
@@ -53,9 +54,9 @@ function timerTarget(policy: Policy, state: string | undefined, delay: string): 
 }
 
 /**
- * A timer in words. English keeps the delay's name ("remind · 7d before release"); Chinese has no
- * name for it, so it says when the timer fires, naming a referenced timer by where it leads
- * ("转入公海前 7 天").
+ * A timer in words. English keeps the delay's name ("remind · 7d before release"); Chinese gives a
+ * known name and says when the timer fires, naming a referenced timer by where it leads
+ * ("提醒 · 转入公海前 7 天"): a policy's delay identifiers are English.
  */
 export function timerLabel(
   policy: Policy,
@@ -73,7 +74,10 @@ export function timerLabel(
     const ref = (other: string) => (depth < 3 ? describe(other, depth + 1) : other);
     return formatDelay(policy.delays?.[name], 'zh', ref);
   };
-  if (lang === 'zh') return describe(delay, 0);
+  if (lang === 'zh') {
+    const name = delayName(delay, lang);
+    return name ? `${name} · ${describe(delay, 0)}` : describe(delay, 0);
+  }
   return `${delay} · ${formatDelay(policy.delays?.[delay], lang)}`;
 }
 

@@ -1,5 +1,6 @@
 // UI strings in English and Chinese; `{name}` placeholders are filled by t().
 import { adminEn, adminZh } from './admin-messages.js';
+import { editorEn, editorZh } from './editor-messages.js';
 import { rolloutEn, rolloutZh } from './rollout-messages.js';
 import { gateEn, gateZh } from './gate-messages.js';
 import { workspaceEn, workspaceZh } from './workspace-messages.js';
@@ -137,6 +138,7 @@ export const en = {
   ...gateEn,
   ...rolloutEn,
   ...adminEn,
+  ...editorEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -272,6 +274,7 @@ export const zh: Record<MessageKey, string> = {
   ...gateZh,
   ...rolloutZh,
   ...adminZh,
+  ...editorZh,
 };
 
 export function format(template: string, vars: Record<string, string | number> = {}): string {

@@ -4,6 +4,7 @@ import type { Policy, StateNode } from '@poolflow/engine';
 
 type Actions = NonNullable<StateNode['entry']>;
 import { useState } from 'react';
+import { actionHelp, actionTypeLabel } from '../i18n/editor-messages.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useActionTypes } from './action-types.js';
 import { actionParamsForm } from './form-schemas.js';
@@ -27,7 +28,7 @@ export function ActionsEditor(props: {
   policy: Policy;
   testId: string;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const types = useActionTypes();
   const list = actionList(props.value);
   const [adding, setAdding] = useState(types[0]?.type ?? 'notify');
@@ -46,7 +47,7 @@ export function ActionsEditor(props: {
             <div className="action-head">
               <select
                 value={action.type}
-                aria-label="action type"
+                aria-label={t('actionType')}
                 onChange={(e) =>
                   write(list.map((a, j) => (j === i ? { type: e.target.value, params: {} } : a)))
                 }
@@ -54,7 +55,7 @@ export function ActionsEditor(props: {
                 {!def && <option value={action.type}>{action.type}</option>}
                 {types.map((d) => (
                   <option key={d.type} value={d.type}>
-                    {d.type}
+                    {actionTypeLabel(d.type, lang)}
                   </option>
                 ))}
               </select>
@@ -66,7 +67,9 @@ export function ActionsEditor(props: {
                 {t('remove')}
               </button>
             </div>
-            {def?.description && <p className="hint">{def.description}</p>}
+            {def && actionHelp(def.type, def.description, lang) && (
+              <p className="hint">{actionHelp(def.type, def.description, lang)}</p>
+            )}
             {def && (
               <SchemaForm
                 spec={actionParamsForm(def.paramsSchema)}
@@ -84,12 +87,12 @@ export function ActionsEditor(props: {
       <div className="inline-form">
         <select
           value={adding}
-          aria-label="new action type"
+          aria-label={t('newActionType')}
           onChange={(e) => setAdding(e.target.value)}
         >
           {types.map((d) => (
             <option key={d.type} value={d.type}>
-              {d.type}
+              {actionTypeLabel(d.type, lang)}
             </option>
           ))}
         </select>

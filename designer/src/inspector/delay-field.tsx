@@ -44,6 +44,10 @@ export function withMode(delay: Delay, mode: DelayMode, reference: string | unde
   return { ...rest, [mode]: reference };
 }
 
+function NoField() {
+  return null;
+}
+
 export function DelayField(props: FieldProps) {
   const { lang } = useI18n();
   const text = TEXT[lang];
@@ -61,7 +65,8 @@ export function DelayField(props: FieldProps) {
   Object.assign(uiSchema, {
     before: hidden,
     after: hidden,
-    ...(mode === 'fixed' ? {} : { until: hidden, calendar: hidden }),
+    // `until` is a rule (no JSON type): a hidden widget cannot render it, an empty field can.
+    ...(mode === 'fixed' ? {} : { until: { 'ui:field': NoField }, calendar: hidden }),
   });
   const change = (next: Delay) => props.onChange(next, props.fieldPathId.path);
   const testId = `delay-${own}`;

@@ -1,5 +1,6 @@
-// Field titles for the generated forms, in English and Chinese, keyed by property name.
+// Field titles, help texts and enum names for the generated forms, in English and Chinese.
 import type { RJSFSchema } from '@rjsf/utils';
+import { enumValueLabel, helpText } from '../i18n/editor-messages.js';
 import type { Lang } from '../i18n/messages.js';
 
 const LABELS: Record<string, [string, string]> = {
@@ -45,7 +46,31 @@ const LABELS: Record<string, [string, string]> = {
   pool: ['Pool', '公海'],
   Role: ['Role', '角色'],
   Users: ['Users', '用户'],
+  'Person or group': ['Person or group', '人员或群组'],
+  'Pool members with an attribute': ['Pool members with an attribute', '具有某属性的公海成员'],
+  attribute: ['Attribute', '属性'],
+  equals: ['Equals', '等于'],
+  title: ['Label', '显示名'],
+  required: ['Required', '必填'],
+  options: ['Choices (comma-separated)', '可选值（逗号分隔）'],
+  preset: ['Preset', '预设格式'],
+  secret: ['Signing secret', '签名密钥'],
+  headers: ['Headers', '请求头'],
+  remove: ['Tag', '标签'],
 };
+
+/** An enum whose values the editor can name becomes a list of titled constants (the select shows them). */
+function namedEnum(out: Record<string, unknown>, lang: Lang): void {
+  const values: unknown = out['enum'];
+  if (!Array.isArray(values) || values.length === 0) return;
+  const names = values.map((v) => enumValueLabel(v, lang));
+  if (names.some((n) => n === undefined)) return;
+  delete out['enum'];
+  // rjsf renders a select for titled constants only with a type to go by.
+  if (out['type'] === undefined && values.every((v) => typeof v === 'string'))
+    out['type'] = 'string';
+  out['oneOf'] = values.map((v: unknown, i) => ({ const: v, title: names[i] }));
+}
 
 /** Titles for known property names (kept when the schema has its own, except in Chinese). */
 export function withTitles(schema: RJSFSchema, lang: Lang): RJSFSchema {
@@ -57,6 +82,13 @@ export function withTitles(schema: RJSFSchema, lang: Lang): RJSFSchema {
     if (lang === 'zh' && typeof own === 'string' && /^[A-Z]/.test(own) && LABELS[own]) {
       out['title'] = LABELS[own][1];
     }
+    // Help texts in the language; in Chinese an untranslated English one is left out.
+    if (typeof out['description'] === 'string') {
+      const help = helpText(out['description'], lang);
+      if (help === undefined) delete out['description'];
+      else out['description'] = help;
+    }
+    namedEnum(out, lang);
     const props = out['properties'];
     if (props && typeof props === 'object') {
       const next: Record<string, unknown> = {};

@@ -7,7 +7,9 @@ import { useState } from 'react';
 import { RawJsonEditor } from '../rules/raw-json-editor.js';
 import { DelayField } from './delay-field.js';
 import { RuleEditor } from '../rules/rule-editor.js';
+import { useI18n } from '../i18n/i18n.js';
 import { fieldRowsSchema, rowsToSchema, schemaToRows, type FieldRow } from './field-rows.js';
+import { withTitles } from './form-labels.js';
 
 export interface FormContext {
   policy: Policy;
@@ -91,13 +93,15 @@ export function NumberOrLogicField(props: FieldProps) {
 
 /** An object schema (entity fields, event payload) edited as a list of field rows. */
 export function SchemaFieldsField(props: FieldProps) {
+  const { lang } = useI18n();
   const previous = props.formData as Record<string, unknown> | undefined;
   return (
     <div className="form-group schema-fields" data-testid={testIdOf(props)}>
       <Label props={props} />
       <Form
         tagName="div"
-        schema={fieldRowsSchema}
+        schema={withTitles(fieldRowsSchema, lang)}
+        translateString={props.registry.translateString}
         uiSchema={{
           'ui:submitButtonOptions': { norender: true },
           items: { 'ui:classNames': 'field-row' },

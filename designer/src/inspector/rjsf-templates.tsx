@@ -1,8 +1,10 @@
 // rjsf templates: entries of a map (delays, rules, events, calendars) as cards with a key header.
 import { ADDITIONAL_PROPERTY_FLAG, type WrapIfAdditionalTemplateProps } from '@rjsf/utils';
+import { useI18n } from '../i18n/i18n.js';
 
 export function MapEntryTemplate(props: WrapIfAdditionalTemplateProps) {
   const { id, classNames, style, label, schema, children, disabled, readonly } = props;
+  const { t } = useI18n();
   if (!(ADDITIONAL_PROPERTY_FLAG in schema)) {
     return (
       <div className={classNames} style={style}>
@@ -18,14 +20,14 @@ export function MapEntryTemplate(props: WrapIfAdditionalTemplateProps) {
           className="map-entry-key"
           type="text"
           id={`${id}-key`}
-          aria-label="name"
+          aria-label={t('entryName')}
           defaultValue={label}
           onBlur={props.onKeyRenameBlur}
         />
         <button
           type="button"
           className="map-entry-remove"
-          title="Remove"
+          title={t('remove')}
           disabled={disabled || readonly}
           onClick={props.onRemoveProperty}
         >

@@ -2,7 +2,14 @@
 import type { Policy } from '@poolflow/engine';
 import Form from '@rjsf/core';
 import { useMemo } from 'react';
-import type { UiSchema } from '@rjsf/utils';
+import {
+  englishStringTranslator,
+  replaceStringParameters,
+  type TranslatableString,
+  type UiSchema,
+} from '@rjsf/utils';
+import { RJSF_ZH } from '../i18n/editor-messages.js';
+import type { Lang } from '../i18n/messages.js';
 import validator from '@rjsf/validator-ajv8';
 import { useI18n } from '../i18n/i18n.js';
 import { sameJson } from '../rules/logic-query.js';
@@ -12,6 +19,14 @@ import { customFields, type FormContext } from './rjsf-fields.js';
 import { MapEntryTemplate } from './rjsf-templates.js';
 
 const templates = { WrapIfAdditionalTemplate: MapEntryTemplate };
+
+/** rjsf's own words (Add, Move up, Remove, …) in the editor's language. */
+function translator(lang: Lang) {
+  return (key: TranslatableString, params?: string[]): string => {
+    const zh = lang === 'zh' ? RJSF_ZH[key] : undefined;
+    return zh ? replaceStringParameters(zh, params) : englishStringTranslator(key, params);
+  };
+}
 
 export interface SchemaFormProps<T> {
   spec: FormSpec;
@@ -42,6 +57,7 @@ export function SchemaForm<T>({
         uiSchema={{ ...spec.uiSchema, ...uiSchema, 'ui:submitButtonOptions': { norender: true } }}
         formData={value}
         validator={validator}
+        translateString={translator(lang)}
         fields={customFields}
         formContext={context}
         idPrefix={testId}

@@ -1,7 +1,7 @@
 // The selected transition: trigger (event or timer), target, guard, actions, event payload fields.
 import type { Policy, Transition } from '@poolflow/engine';
 import { useMemo } from 'react';
-import { formatDelay } from '../canvas/edge-label.js';
+import { timerLabel } from '../canvas/edge-label.js';
 import {
   deleteTransition,
   isValidEventName,
@@ -96,7 +96,7 @@ export function TransitionInspector(props: {
             {!delays.includes(ref.key) && <option value={ref.key}>{ref.key}</option>}
             {delays.map((d) => (
               <option key={d} value={d}>
-                {d} · {formatDelay(policy.delays?.[d], lang)}
+                {timerLabel(policy, ref.source, d, lang)}
               </option>
             ))}
           </select>
@@ -112,6 +112,9 @@ export function TransitionInspector(props: {
         }}
         policy={policy}
         testId="transition-form"
+        uiSchema={{
+          target: { 'ui:enumNames': statesKey.split(',').map((s) => stateLabel(policy, s, lang)) },
+        }}
         onChange={(v) => set(v, 'form')}
       />
       <h4>{t('guard')}</h4>

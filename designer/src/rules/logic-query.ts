@@ -3,17 +3,33 @@ import type { Policy } from '@poolflow/engine';
 import type { Field, RuleGroupType } from 'react-querybuilder';
 import { defaultRuleProcessorJsonLogic, formatQuery } from 'react-querybuilder/formatQuery';
 import { parseJsonLogic } from 'react-querybuilder/parseJsonLogic';
+import { fieldLabel, valueLabel } from '../workspace/field-labels.js';
 
-const INSTANCE_FIELDS: { name: string; label: string; kind: 'number' | 'text' | 'list' }[] = [
-  { name: 'instance.poolEntries', label: 'Pool entries', kind: 'number' },
-  { name: 'instance.claims', label: 'Claims', kind: 'number' },
-  { name: 'instance.tags', label: 'Tags', kind: 'list' },
-  { name: 'instance.ownerId', label: 'Owner', kind: 'text' },
-  { name: 'instance.previousOwnerIds', label: 'Previous owners', kind: 'list' },
-  { name: 'instance.claimedBy', label: 'Claimed by', kind: 'list' },
-  { name: 'instance.createdAt', label: 'Created at (ms)', kind: 'number' },
-  { name: 'instance.lastActivityAt', label: 'Last activity (ms)', kind: 'number' },
-  { name: 'instance.enteredStateAt', label: 'Entered state (ms)', kind: 'number' },
+const INSTANCE_FIELDS: {
+  name: string;
+  label: string;
+  zh: string;
+  kind: 'number' | 'text' | 'list';
+}[] = [
+  { name: 'instance.poolEntries', label: 'Pool entries', zh: '进入公海次数', kind: 'number' },
+  { name: 'instance.claims', label: 'Claims', zh: '被领取次数', kind: 'number' },
+  { name: 'instance.tags', label: 'Tags', zh: '标签', kind: 'list' },
+  { name: 'instance.ownerId', label: 'Owner', zh: '负责人', kind: 'text' },
+  { name: 'instance.previousOwnerIds', label: 'Previous owners', zh: '原负责人', kind: 'list' },
+  { name: 'instance.claimedBy', label: 'Claimed by', zh: '领取过的人', kind: 'list' },
+  { name: 'instance.createdAt', label: 'Created at (ms)', zh: '创建时间（毫秒）', kind: 'number' },
+  {
+    name: 'instance.lastActivityAt',
+    label: 'Last activity (ms)',
+    zh: '最近跟进（毫秒）',
+    kind: 'number',
+  },
+  {
+    name: 'instance.enteredStateAt',
+    label: 'Entered state (ms)',
+    zh: '进入状态时间（毫秒）',
+    kind: 'number',
+  },
 ];
 
 /** Operator labels in Chinese (symbols stay as they are). */
@@ -62,18 +78,24 @@ export function ruleFields(policy: Policy, logic?: unknown, lang: 'en' | 'zh' = 
     const values = Array.isArray(schema['enum']) ? (schema['enum'] as unknown[]) : undefined;
     const field: Field = {
       name: `entity.${name}`,
-      label: `entity.${typeof schema['title'] === 'string' ? schema['title'] : name}`,
+      label:
+        lang === 'zh'
+          ? `记录·${fieldLabel(name, schema['title'], lang)}`
+          : `entity.${typeof schema['title'] === 'string' ? schema['title'] : name}`,
     };
     if (type === 'integer' || type === 'number') field.inputType = 'number';
     if (type === 'boolean') field.valueEditorType = 'checkbox';
     if (values) {
       field.valueEditorType = 'select';
-      field.values = values.map((v) => ({ name: String(v), label: String(v) }));
+      field.values = values.map((v) => ({ name: String(v), label: valueLabel(v, lang) }));
     }
     fields.push(field);
   }
   for (const f of INSTANCE_FIELDS) {
-    const field: Field = { name: f.name, label: `instance.${f.label}` };
+    const field: Field = {
+      name: f.name,
+      label: lang === 'zh' ? `实例·${f.zh}` : `instance.${f.label}`,
+    };
     if (f.kind === 'number') field.inputType = 'number';
     if (f.kind === 'list') field.operators = listOperators(lang === 'zh');
     fields.push(field);

@@ -13,7 +13,13 @@ const ZH = {
     removeRule: { label: '⨯', title: '删除条件' },
     removeGroup: { label: '⨯', title: '删除条件组' },
     notToggle: { label: '非', title: '取反' },
+    fields: { title: '字段' },
+    operators: { title: '运算符' },
+    value: { title: '值' },
+    combinators: { title: '组合方式' },
   },
+  accessibleDescriptionGenerator: ({ path }: { path: number[] }) =>
+    path.length === 0 ? '条件' : `条件组 ${path.join('-')}`,
   operators: defaultOperators.map((o) => ({ ...o, label: ZH_OPERATORS[o.name] ?? o.label })),
   combinators: [
     { name: 'and', label: '并且' },

@@ -1,9 +1,27 @@
 // A simulation trace as a timeline: when, what happened, where the record went, who was notified.
 import type { Policy, TraceEntry } from '@poolflow/engine';
 import { useEffect, useRef } from 'react';
+import { eventLabel, timerLabel } from '../canvas/edge-label.js';
 import { stateLabel } from '../canvas/policy-graph.js';
+import { notificationKindLabel } from '../i18n/editor-messages.js';
 import { useI18n } from '../i18n/i18n.js';
+import { reasonWords } from './failure-text.js';
 import { formatOffset } from './run-scenario.js';
+
+/** What started a trace step, in words: the start, a timer by what it does, an event by its label. */
+export function triggerWords(
+  policy: Policy,
+  entry: Pick<TraceEntry, 'trigger' | 'from'>,
+  i18n: { t: ReturnType<typeof useI18n>['t']; lang: ReturnType<typeof useI18n>['lang'] },
+): string {
+  const { t, lang } = i18n;
+  if (entry.trigger === 'start') return t('simStart');
+  if (entry.trigger.startsWith('timer ')) {
+    const delay = entry.trigger.slice('timer '.length);
+    return t('simTimer', { timer: timerLabel(policy, entry.from || undefined, delay, lang) });
+  }
+  return eventLabel(policy, entry.trigger, lang);
+}
 
 export function TraceTimeline({
   policy,
@@ -42,7 +60,7 @@ export function TraceTimeline({
             <span className="timeline-dot" />
             <div className="timeline-when">{formatOffset(start, entry.at)}</div>
             <div className="timeline-what">
-              <strong>{entry.trigger}</strong>
+              <strong>{triggerWords(policy, entry, { t, lang })}</strong>
               {entry.actor && <span className="muted"> · {entry.actor}</span>}
               <span className={moved ? 'timeline-move moved' : 'timeline-move'}>
                 {entry.from ? `${name(entry.from)} → ${name(entry.to)}` : `→ ${name(entry.to)}`}
@@ -54,13 +72,16 @@ export function TraceTimeline({
               {entry.notified.length > 0 && (
                 <>
                   {' '}
-                  · {t('notified')}: {entry.notified.flatMap((n) => n.to).join(', ')}
+                  · {t('notified')}:{' '}
+                  {entry.notified
+                    .map((n) => `${n.to.join(', ')} (${notificationKindLabel(n.kind, lang)})`)
+                    .join('; ')}
                 </>
               )}
               {entry.rejected && (
                 <span className="error-text">
                   {' '}
-                  · {t('rejected')}: {entry.rejected.code}
+                  · {t('rejected')}: {reasonWords(entry.rejected.code, { t, lang })}
                 </span>
               )}
             </div>

@@ -1,5 +1,6 @@
 // A record's history as a timeline: when, who, what happened, where it went, who held it after.
 import type { HistoryEntry } from '../api/records.api.js';
+import { delayName } from '../i18n/editor-messages.js';
 import { useI18n } from '../i18n/i18n.js';
 import { fieldLabel, valueLabel } from './field-labels.js';
 import { formatDateTime } from './format.js';
@@ -9,6 +10,15 @@ import { useWorkspace } from './workspace-context.js';
 export function stepKind(entry: HistoryEntry): string {
   if (entry.event.startsWith('xstate.after.')) return 'timer';
   return entry.event.toLowerCase();
+}
+
+/** The delay a timer step fired: the runtime records it as the payload's `timer`. */
+export function historyTimer(entry: HistoryEntry): string | undefined {
+  const payload = entry.payload as { timer?: unknown } | null | undefined;
+  if (typeof payload?.timer === 'string' && payload.timer) return payload.timer;
+  return entry.event.startsWith('xstate.after.')
+    ? entry.event.split('.')[2] || undefined
+    : undefined;
 }
 
 export function RecordTimeline({ history }: { history: HistoryEntry[] }) {
@@ -24,8 +34,9 @@ export function RecordTimeline({ history }: { history: HistoryEntry[] }) {
   const what = (entry: HistoryEntry): string => {
     const kind = stepKind(entry);
     if (kind === 'timer') {
-      const delay = entry.event.split('.')[2] ?? '';
-      return t('timerFired', { delay });
+      const delay = historyTimer(entry);
+      const name = delay === undefined ? undefined : delayName(delay, lang);
+      return name ? t('timerFired', { delay: name }) : t('timerFiredUnnamed');
     }
     if (kind === 'create') return t('eventCreate');
     if (kind === 'move') return t('eventMove');
@@ -40,7 +51,8 @@ export function RecordTimeline({ history }: { history: HistoryEntry[] }) {
         const payload =
           entry.payload && typeof entry.payload === 'object' && kind !== 'create' && kind !== 'move'
             ? Object.entries(entry.payload as Record<string, unknown>).filter(
-                ([key]) => key !== 'userId',
+                // The timer is named in the line itself.
+                ([key]) => key !== 'userId' && !(kind === 'timer' && key === 'timer'),
               )
             : [];
         return (

@@ -1,0 +1,248 @@
+// @vitest-environment jsdom
+// The editor in Chinese: every pane rendered for each template shows no English UI or help text,
+// the string tables are complete, and timers read as words in timelines.
+import type { Policy } from '@poolflow/engine';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { HistoryEntry } from '../src/api/records.api.js';
+import type { Pool } from '../src/api/pools.api.js';
+import { policyToGraph } from '../src/canvas/policy-graph.js';
+import type { Selection, SettingsSection } from '../src/canvas/selection.js';
+import { editorTables } from '../src/i18n/editor-messages.js';
+import { I18nProvider } from '../src/i18n/i18n.js';
+import { en, zh, type MessageKey } from '../src/i18n/messages.js';
+import { Inspector } from '../src/inspector/inspector.js';
+import { SimulatorPanel } from '../src/simulator/simulator-panel.js';
+import { TraceTimeline } from '../src/simulator/trace-timeline.js';
+import { RecordTimeline } from '../src/workspace/record-timeline.js';
+import { WorkspaceProvider } from '../src/workspace/workspace-context.js';
+import { loadTemplate } from './fixtures.js';
+import { crmPoolPolicy, ME } from './workspace-fixtures.js';
+
+afterEach(cleanup);
+
+const TEMPLATES = ['crm-customer-pool', 'hr-candidate-pool', 'service-ticket-pool'];
+const SECTIONS: SettingsSection[] = [
+  'general',
+  'entity',
+  'events',
+  'delays',
+  'calendars',
+  'rules',
+  'claim',
+  'score',
+];
+/** Latin words a Chinese UI keeps: product and format names. */
+const KEPT =
+  /^(Poolflow|JSON|JSON-logic|Webhook|URL|ID|IANA|Slack|SLA|CSV|YYYY-MM-DD|Asia|Shanghai|entity|instance)$/;
+
+/** The policy's own identifiers (states, events, delays, rules, fields, users): data, not UI. */
+function identifiers(policy: Policy): Set<string> {
+  const names = new Set<string>([policy.id]);
+  const add = (list: Iterable<string>) => {
+    for (const n of list) names.add(n);
+  };
+  add(Object.keys(policy.machine.states));
+  add(Object.keys(policy.events ?? {}));
+  add(Object.keys(policy.delays ?? {}));
+  add(Object.keys(policy.rules ?? {}));
+  add(Object.keys(policy.calendars ?? {}));
+  add(Object.keys(policy.entity.schema.properties));
+  for (const s of policy.scenarios ?? []) add(Object.keys(s.users ?? {}));
+  // The users of the simulator's sample scenario.
+  add(['alice', 'bob']);
+  return names;
+}
+
+/** Visible English: text, titles, placeholders, labels and options with a Latin word in them. */
+function englishIn(root: HTMLElement, policy: Policy): string[] {
+  const known = identifiers(policy);
+  const found = new Set<string>();
+  const check = (text: string | null | undefined) => {
+    const value = (text ?? '').trim();
+    // JSON and rule paths shown as code are data.
+    if (!value || /^[{[]/.test(value) || /^(entity|instance|user|event)\./.test(value)) return;
+    const words = value.match(/[A-Za-z][A-Za-z_-]{2,}[A-Za-z0-9_]*/g) ?? [];
+    const foreign = words.filter((w) => !known.has(w) && !KEPT.test(w) && !value.includes(`{{`));
+    if (foreign.length > 0) found.add(value);
+  };
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.parentElement?.closest('textarea, pre, code, input')) continue;
+    check(n.textContent);
+  }
+  for (const el of root.querySelectorAll('[title], [placeholder], [aria-label]')) {
+    for (const attr of ['title', 'placeholder', 'aria-label']) check(el.getAttribute(attr));
+  }
+  return [...found];
+}
+
+function renderInspector(policy: Policy, selection: Selection | null, section: SettingsSection) {
+  return render(
+    <I18nProvider lang="zh">
+      <Inspector
+        policy={policy}
+        selection={selection}
+        section={section}
+        onSection={() => undefined}
+        onSelect={() => undefined}
+        onChange={() => undefined}
+      />
+    </I18nProvider>,
+  );
+}
+
+describe('editor panes in Chinese', () => {
+  for (const id of TEMPLATES) {
+    it(`${id}: settings, states, transitions and simulator show no English text`, async () => {
+      const policy = loadTemplate(id);
+      const english: string[] = [];
+      const collect = (where: string, root: HTMLElement) =>
+        english.push(...englishIn(root, policy).map((s) => `${where}: ${s}`));
+      for (const section of SECTIONS) {
+        collect(section, renderInspector(policy, null, section).container);
+        cleanup();
+      }
+      for (const name of Object.keys(policy.machine.states)) {
+        collect(name, renderInspector(policy, { kind: 'state', name }, 'general').container);
+        cleanup();
+      }
+      for (const edge of policyToGraph(policy).edges) {
+        const selection = { kind: 'transition' as const, id: edge.id };
+        collect(edge.id, renderInspector(policy, selection, 'general').container);
+        cleanup();
+      }
+      const sim = render(
+        <I18nProvider lang="zh">
+          <SimulatorPanel
+            policy={policy}
+            onChange={() => undefined}
+            onPath={() => undefined}
+            focus={null}
+          />
+        </I18nProvider>,
+      );
+      const picker = sim.container.querySelector<HTMLSelectElement>(
+        '[data-testid=scenario-picker]',
+      );
+      if (picker && picker.options.length > 2) {
+        fireEvent.change(picker, { target: { value: '0' } });
+      }
+      fireEvent.click(screen.getByTestId('run-scenario'));
+      await waitFor(() => expect(screen.queryAllByTestId('trace-entry').length).toBeGreaterThan(0));
+      collect('simulator', sim.container);
+      expect(english).toEqual([]);
+    });
+  }
+
+  it('action types and notification kinds read as words, not `notify` or `refused`', () => {
+    const policy = loadTemplate('crm-customer-pool');
+    renderInspector(policy, { kind: 'state', name: 'review' }, 'general');
+    const select = screen.getAllByRole('combobox', { name: '动作类型' })[0];
+    expect(select.textContent).toContain('发送通知');
+    expect(select.textContent).not.toContain('notify');
+  });
+});
+
+describe('string tables', () => {
+  it('every UI key has a Chinese text that is not the English one', () => {
+    const missing = (Object.keys(en) as MessageKey[]).filter(
+      (key) =>
+        !zh[key] || (zh[key] === en[key] && !KEPT.test(en[key]) && /[a-z]{3,}/.test(en[key])),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('the editor tables name every value in both languages', () => {
+    for (const [table, rows] of Object.entries(editorTables)) {
+      for (const [key, value] of Object.entries(rows as Record<string, unknown>)) {
+        const texts = Array.isArray(value) ? value : [value];
+        const chinese = texts[texts.length - 1] as string;
+        expect(chinese, `${table}.${key}`).toMatch(/[\u4e00-\u9fff]/);
+      }
+    }
+  });
+});
+
+describe('timer lines', () => {
+  const pool: Pool = {
+    id: 'crm',
+    key: 'crm',
+    name: { en: 'Customers', zh: '客户公海' },
+    policyId: 'crm-customer-pool',
+    policyVersion: 1,
+    distribution: 'manual',
+    timeZone: 'Asia/Shanghai',
+    departmentId: null,
+    memberCount: 0,
+    recordCount: 0,
+    members: [],
+  };
+  const remind: HistoryEntry = {
+    seq: 4,
+    at: '2026-03-01T02:00:00.000Z',
+    actorId: null,
+    event: 'TIMER',
+    payload: { timer: 'remind' },
+    from: 'owned',
+    to: 'owned',
+    ownerFrom: ME.id,
+    ownerTo: ME.id,
+    tags: [],
+    reason: 'timeout',
+  };
+
+  for (const [lang, text] of [
+    ['en', 'Timer “remind”'],
+    ['zh', '定时器“提醒”触发'],
+  ] as const) {
+    it(`a record's timeline names the timer that fired (${lang}), never an empty “”`, () => {
+      render(
+        <I18nProvider lang={lang}>
+          <WorkspaceProvider
+            me={ME}
+            pools={[pool]}
+            pool={pool}
+            policy={crmPoolPolicy()}
+            clockOffset={0}
+            reload={() => undefined}
+          >
+            <RecordTimeline history={[remind, { ...remind, seq: 5, payload: {} }]} />
+          </WorkspaceProvider>
+        </I18nProvider>,
+      );
+      const lines = screen.getAllByTestId('timeline-entry').map((e) => e.textContent ?? '');
+      expect(lines[1]).toContain(text);
+      expect(lines.join('\n')).not.toContain('“”');
+      // The timer's name is in the line, not repeated as a raw "timer: remind" payload.
+      expect(lines.join('\n')).not.toMatch(/timer: remind/);
+      expect(lines[0]).toContain(lang === 'zh' ? '定时器触发' : 'Timer fired');
+    });
+  }
+
+  it('the simulator trace shows a timer by what it does, in Chinese', () => {
+    const policy = loadTemplate('crm-customer-pool');
+    const entry = {
+      at: '2026-03-24T00:00:00.000Z',
+      step: null,
+      trigger: 'timer remind',
+      actor: null,
+      from: 'owned',
+      to: 'owned',
+      ownerId: 'alice',
+      tags: [],
+      score: 0,
+      notified: [{ to: ['alice'], kind: 'reminder', message: '…' }],
+      effects: [],
+    };
+    render(
+      <I18nProvider lang="zh">
+        <TraceTimeline policy={policy} trace={[entry]} />
+      </I18nProvider>,
+    );
+    const line = screen.getByTestId('trace-entry').textContent ?? '';
+    expect(line).toContain('定时器：提醒 · 转入公海前 7 天');
+    expect(line).toContain('alice (提醒)');
+    expect(line).not.toContain('remind');
+  });
+});
