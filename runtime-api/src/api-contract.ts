@@ -111,3 +111,30 @@ export function applyContract(route: RouteOptions): void {
     route.schema = { ...route.schema, ...routeSchema(id, op) };
   }
 }
+
+/**
+ * The OpenAPI document without the components nothing refers to: fastify-swagger inlines params and
+ * queries as parameters, so their components (and each schema file's root) would be listed unused.
+ */
+export function withoutUnusedComponents<T extends object>(document: T): T {
+  const doc = document as { paths?: unknown; components?: { schemas?: Record<string, unknown> } };
+  const schemas = doc.components?.schemas;
+  if (!schemas) return document;
+  const used = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (value !== null && typeof value === 'object') {
+      for (const [key, v] of Object.entries(value)) {
+        const name =
+          key === '$ref' && typeof v === 'string' ? v.replace('#/components/schemas/', '') : null;
+        if (name !== null && !used.has(name)) {
+          used.add(name);
+          visit(schemas[name]);
+        } else visit(v);
+      }
+    }
+  };
+  visit(doc.paths);
+  for (const name of Object.keys(schemas)) if (!used.has(name)) delete schemas[name];
+  return document;
+}

@@ -6,7 +6,7 @@ import Fastify, {
   type FastifyServerOptions,
   type RouteOptions,
 } from 'fastify';
-import { apiSchemas, applyContract } from './api-contract.js';
+import { apiSchemas, applyContract, withoutUnusedComponents } from './api-contract.js';
 import { withSafeSerializers } from './log-serializers.js';
 import { authPlugin } from './plugins/auth.plugin.js';
 import { designerPlugin } from './plugins/designer.plugin.js';
@@ -88,6 +88,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       buildLocalReference: (json, _base, _fragment, i) =>
         typeof json['$id'] === 'string' ? json['$id'] : `def-${i}`,
     },
+    transformObject: (document) =>
+      'openapiObject' in document
+        ? withoutUnusedComponents(document.openapiObject)
+        : document.swaggerObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, () =>
