@@ -95,79 +95,67 @@ async function scopeOf(
   };
 }
 
-// Bounds of an empty part: no history row is at or after infinity, no day is before 1970.
-const NEVER = 'infinity';
-const NO_DAY = '1970-01-01';
-
-/**
- * Entries into and exits from the pool per local day, for history rows at `from` and later: the partial
- * first day and what follows the rollup from history, the whole days between from stats_flows (one
- * statement, so a busy server schedules one query, not three).
- */
+/** Entries into and exits from the pool per local day, for history rows at `from` and later. */
 async function flowRows(s: Scope, from: number): Promise<FlowRow[]> {
+  const live = async (a: number, b: number | null): Promise<FlowRow[]> =>
+    (
+      await s.db.raw<{ rows: FlowRow[] }>(
+        `SELECT to_char(at AT TIME ZONE :zone, 'YYYY-MM-DD') AS day,
+                CASE WHEN to_state = ANY(:pooled) THEN 'in' ELSE 'out' END AS dir,
+                lower(event_type) AS kind, count(*)::int AS n
+         FROM history
+         WHERE pool_key = :pool AND at >= :a ${b === null ? '' : 'AND at < :b'} AND ${FLOW_FILTER}
+         GROUP BY 1, 2, 3`,
+        { zone: s.zone, pooled: s.pooled, pool: s.pool, a: new Date(a), b: new Date(b ?? a) },
+      )
+    ).rows;
   const r = s.rollup;
-  const rolled = r !== null && r.throughAt > s.firstWhole;
-  const b = {
-    zone: s.zone,
-    pooled: s.pooled,
-    pool: s.pool,
-    a1: new Date(from),
-    b1: rolled ? new Date(s.firstWhole) : NEVER,
-    d1: rolled ? localDate(s.firstWhole, s.zone) : NO_DAY,
-    d2: rolled ? r.throughDay : NO_DAY,
-    a2: rolled ? new Date(r.throughAt) : NEVER,
-  };
-  const live = (bounds: string) =>
-    `SELECT to_char(at AT TIME ZONE :zone, 'YYYY-MM-DD') AS day,
-            CASE WHEN to_state = ANY(:pooled) THEN 'in' ELSE 'out' END AS dir,
-            lower(event_type) AS kind, count(*)::int AS n
-     FROM history WHERE pool_key = :pool AND ${bounds} AND ${FLOW_FILTER}
-     GROUP BY 1, 2, 3`;
-  const res = await s.db.raw<{ rows: FlowRow[] }>(
-    `${live('at >= :a1 AND at < :b1')}
-     UNION ALL
-     SELECT to_char(day, 'YYYY-MM-DD'), dir, kind, n FROM stats_flows
-     WHERE pool_key = :pool AND day >= :d1::date AND day < :d2::date
-     UNION ALL
-     ${live('at >= :a2')}`,
-    b,
-  );
-  return res.rows;
+  if (!r || r.throughAt <= s.firstWhole) return live(from, null);
+  const parts = await Promise.all([
+    from < s.firstWhole ? live(from, s.firstWhole) : [],
+    s.db
+      .raw<{ rows: FlowRow[] }>(
+        `SELECT to_char(day, 'YYYY-MM-DD') AS day, dir, kind, n FROM stats_flows
+         WHERE pool_key = ? AND day >= ?::date AND day < ?::date`,
+        [s.pool, localDate(s.firstWhole, s.zone), r.throughDay],
+      )
+      .then((x) => x.rows),
+    live(r.throughAt, null),
+  ]);
+  return parts.flat();
 }
 
 /** Claims per user at [from, to): whole rolled-up days from stats_claims, the edges from history. */
 async function claimsOf(s: Scope, from: number, to: number): Promise<PoolStats['claimsByUser']> {
+  const live = async (a: number, b: number) =>
+    (
+      await s.db.raw<{ rows: { actor_id: string; n: number }[] }>(
+        `SELECT COALESCE(actor_id, '') AS actor_id, count(*)::int AS n FROM history
+         WHERE pool_key = ? AND event_type = 'CLAIM' AND at >= ? AND at < ? GROUP BY 1`,
+        [s.pool, new Date(a), new Date(b)],
+      )
+    ).rows;
   // The end of the last whole day before `to` that the rollup holds.
   const end = s.rollup ? Math.min(s.rollup.throughAt, localDay(to, s.zone).start) : -Infinity;
-  const rolled = end > s.firstWhole;
-  const live = (a: string, b: string) =>
-    `SELECT COALESCE(actor_id, '') AS actor_id, count(*)::int AS n FROM history
-     WHERE pool_key = :pool AND event_type = 'CLAIM' AND at >= :${a} AND at < :${b} GROUP BY 1`;
-  const res = await s.db.raw<{ rows: { actor_id: string; n: number }[] }>(
-    `SELECT actor_id, sum(n)::int AS n FROM (
-       ${live('a1', 'b1')}
-       UNION ALL
-       SELECT actor_id, n FROM stats_claims
-       WHERE pool_key = :pool AND day >= :d1::date AND day < :d2::date
-       UNION ALL
-       ${live('a2', 'b2')}
-     ) c GROUP BY 1`,
-    {
-      pool: s.pool,
-      a1: new Date(from),
-      b1: new Date(rolled ? Math.max(from, s.firstWhole) : to),
-      d1: rolled ? localDate(s.firstWhole, s.zone) : NO_DAY,
-      d2: rolled ? localDate(end, s.zone) : NO_DAY,
-      a2: rolled ? new Date(end) : NEVER,
-      b2: new Date(to),
-    },
-  );
-  return res.rows
-    .sort((a, b) => b.n - a.n || a.actor_id.localeCompare(b.actor_id))
-    .map((r) => ({
-      userId: r.actor_id === '' ? (null as unknown as string) : r.actor_id,
-      claims: r.n,
-    }));
+  const parts =
+    end <= s.firstWhole
+      ? [await live(from, to)]
+      : await Promise.all([
+          from < s.firstWhole ? live(from, s.firstWhole) : [],
+          s.db
+            .raw<{ rows: { actor_id: string; n: number }[] }>(
+              `SELECT actor_id, sum(n)::int AS n FROM stats_claims
+               WHERE pool_key = ? AND day >= ?::date AND day < ?::date GROUP BY 1`,
+              [s.pool, localDate(s.firstWhole, s.zone), localDate(end, s.zone)],
+            )
+            .then((x) => x.rows),
+          end < to ? live(end, to) : [],
+        ]);
+  const counts = new Map<string, number>();
+  for (const row of parts.flat()) counts.set(row.actor_id, (counts.get(row.actor_id) ?? 0) + row.n);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([id, claims]) => ({ userId: id === '' ? (null as unknown as string) : id, claims }));
 }
 
 /** Median hours in pool of the exits at [from, to): rolled-up exits, then those history has after them. */
@@ -215,26 +203,31 @@ async function conversionOf(
     rolledEnd: new Date(Math.max(from, Math.min(to, through))),
     liveStart: new Date(Math.min(to, Math.max(from, through))),
   };
-  const res = await s.db.raw<{ rows: { claimed: number; converted: number }[] }>(
-    `SELECT count(*)::int AS claimed, (count(s.id)
-       + (SELECT count(*) FROM stats_moved m JOIN records r ON r.id = m.record_id
-          WHERE m.pool_key = :pool AND r.pool_key <> :pool AND r.state = ANY(:success)
-            AND EXISTS (SELECT 1 FROM history h WHERE h.record_id = m.record_id AND h.pool_key = :pool
-                        AND h.event_type = 'CLAIM' AND h.at >= :from AND h.at < :to)))::int AS converted
-     FROM (
-       SELECT record_id FROM stats_claim_rows
-       WHERE pool_key = :pool AND at >= :from AND at < :rolledEnd AND (prev_at IS NULL OR prev_at < :from)
-       UNION ALL
-       SELECT record_id FROM (${CLAIM_PREV}
-         WHERE x.pool_key = :pool AND x.event_type = 'CLAIM' AND x.at >= :liveStart AND x.at < :to) live
-       WHERE prev_at IS NULL OR prev_at < :from
-     ) c
-     LEFT JOIN (SELECT id FROM records WHERE pool_key = :pool AND state = ANY(:success)) s
-       ON s.id = c.record_id`,
-    bindings,
-  );
-  const c = res.rows[0] ?? { claimed: 0, converted: 0 };
-  return c;
+  const [pool, moved] = await Promise.all([
+    s.db.raw<{ rows: { claimed: number; converted: number }[] }>(
+      `SELECT count(*)::int AS claimed, count(s.id)::int AS converted
+       FROM (
+         SELECT record_id FROM stats_claim_rows
+         WHERE pool_key = :pool AND at >= :from AND at < :rolledEnd AND (prev_at IS NULL OR prev_at < :from)
+         UNION ALL
+         SELECT record_id FROM (${CLAIM_PREV}
+           WHERE x.pool_key = :pool AND x.event_type = 'CLAIM' AND x.at >= :liveStart AND x.at < :to) live
+         WHERE prev_at IS NULL OR prev_at < :from
+       ) c
+       LEFT JOIN (SELECT id FROM records WHERE pool_key = :pool AND state = ANY(:success)) s
+         ON s.id = c.record_id`,
+      bindings,
+    ),
+    s.db.raw<{ rows: { n: number }[] }>(
+      `SELECT count(*)::int AS n FROM stats_moved m JOIN records r ON r.id = m.record_id
+       WHERE m.pool_key = :pool AND r.pool_key <> :pool AND r.state = ANY(:success)
+         AND EXISTS (SELECT 1 FROM history h WHERE h.record_id = m.record_id AND h.pool_key = :pool
+                     AND h.event_type = 'CLAIM' AND h.at >= :from AND h.at < :to)`,
+      bindings,
+    ),
+  ]);
+  const c = pool.rows[0] ?? { claimed: 0, converted: 0 };
+  return { claimed: c.claimed, converted: c.converted + (moved.rows[0]?.n ?? 0) };
 }
 
 export async function poolStats(
