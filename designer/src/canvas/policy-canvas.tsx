@@ -24,6 +24,9 @@ import { TransitionEdgeView, type TransitionFlowEdge } from './transition-edge.j
 import { useElkRoutes } from './use-elk-routes.js';
 
 const nodeTypes = { state: StateNodeView };
+
+/** Room around a fitted graph; on the right clear of the minimap, which sits top right. */
+export const FIT_PADDING = { top: '50px', bottom: '40px', left: '60px', right: '180px' } as const;
 const edgeTypes = { transition: TransitionEdgeView };
 
 export interface ProblemTargets {
@@ -186,7 +189,7 @@ export function PolicyCanvas(props: PolicyCanvasProps) {
         connectionRadius={40}
         minZoom={0.2}
         fitView
-        fitViewOptions={{ padding: 0.25 }}
+        fitViewOptions={{ padding: FIT_PADDING }}
       >
         <Background gap={20} color="#e2e8f0" />
         <MiniMap

@@ -7,7 +7,7 @@ import { getPolicy, publishPolicy, type PolicyDetail } from '../api/policies.api
 import { listPools } from '../api/pools.api.js';
 import { autoLayout } from '../canvas/auto-layout.js';
 import type { FocusRequest } from '../canvas/canvas-focus.js';
-import { PolicyCanvas } from '../canvas/policy-canvas.js';
+import { FIT_PADDING, PolicyCanvas } from '../canvas/policy-canvas.js';
 import {
   addState,
   deleteState,
@@ -94,7 +94,7 @@ function Editor({ detail }: { detail: PolicyDetail }) {
     select(target);
     if (target.kind !== 'settings') setFocus({ selection: target, nonce: Date.now() });
   };
-  const fitView = () => void flow.fitView({ padding: 0.25 });
+  const fitView = () => void flow.fitView({ padding: FIT_PADDING });
   const layout = async () => {
     update(setLayout(policy, await autoLayout(policy)));
     requestAnimationFrame(fitView);

@@ -1,0 +1,110 @@
+// In Debian's Chromium: the CRM template opened in 中文 has its edges on ELK's routes with labels that
+// overlap neither each other nor the states, no English in the inspector, and a screenshot for the README.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  designerDir,
+  logIn,
+  openBrowserSession,
+  type BrowserSession,
+  type Runtime,
+} from '../scripts/harness.js';
+
+let session: BrowserSession | undefined;
+let runtime: Runtime;
+let page: Page;
+
+beforeAll(async () => {
+  session = await openBrowserSession();
+  ({ runtime, page } = session);
+}, 300_000);
+
+afterAll(() => session?.close());
+
+interface Box {
+  id: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** On-screen boxes of the edge labels and the states. */
+function boxes(page: Page): Promise<{ labels: Box[]; nodes: Box[] }> {
+  return page.evaluate(() => {
+    const box = (el: Element, id: string) => {
+      const r = el.getBoundingClientRect();
+      return { id, x: r.x, y: r.y, width: r.width, height: r.height };
+    };
+    return {
+      labels: [...document.querySelectorAll('.edge-label')].map((el) =>
+        box(el, el.getAttribute('data-testid') ?? ''),
+      ),
+      nodes: [...document.querySelectorAll('.react-flow__node')].map((el) =>
+        box(el, el.getAttribute('data-id') ?? ''),
+      ),
+    };
+  });
+}
+
+const overlap = (a: Box, b: Box) =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+describe('editor in Chinese, in Chromium', () => {
+  it(
+    'shows the CRM template routed by ELK, labels apart, in Chinese',
+    { timeout: 180_000 },
+    async () => {
+      await logIn(page, runtime.url);
+      await page.getByTestId('lang-switch').click();
+      await page.getByTestId('clone-crm-customer-pool').click();
+      await page.getByTestId('clone-id').fill('crm-zh');
+      await page.getByTestId('clone-submit').click();
+      await page.getByTestId('editor').waitFor();
+      // Every label is drawn in its ELK box once the layout has run.
+      await expect
+        .poll(() => page.locator('.edge-label.routed').count(), { timeout: 20_000 })
+        .toBe(await page.locator('.edge-label').count());
+      await page
+        .getByTestId('fit-view')
+        .click()
+        .catch(() => undefined);
+      await page.evaluate(
+        () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+      );
+
+      const { labels, nodes } = await boxes(page);
+      expect(labels.length).toBe(19);
+      const clashes: string[] = [];
+      labels.forEach((a, i) => {
+        for (const b of labels.slice(i + 1)) if (overlap(a, b)) clashes.push(`${a.id} × ${b.id}`);
+        for (const n of nodes) if (overlap(a, n)) clashes.push(`${a.id} × ${n.id}`);
+      });
+      expect(clashes).toEqual([]);
+      // Labels and the claim settings in Chinese: timers by what they do, no raw delay names.
+      const labelText = (await page.locator('.edge-label').allTextContents()).join(' ');
+      expect(labelText).toContain('提醒 · 转入公海前 7 天');
+      expect(labelText).not.toMatch(/remind|escalate|FOLLOW_UP/);
+
+      await page.getByTestId('state-node-review').click();
+      await page.getByTestId('state-inspector').waitFor();
+      const inspector = (await page.getByTestId('inspector').innerText()).replace(
+        /\{\{[^}]*\}\}/g,
+        '',
+      );
+      // Only the state's identifier (review), the rule vocabulary and JSON-logic stay in Latin letters.
+      const english = (inspector.match(/[A-Za-z][A-Za-z_]{2,}/g) ?? []).filter(
+        (w) => !['review', 'entity', 'instance', 'JSON', 'logic', 'Webhook'].includes(w),
+      );
+      expect(english).toEqual([]);
+
+      const out = join(designerDir, '..', 'docs', 'screenshots');
+      mkdirSync(out, { recursive: true });
+      await page.screenshot({ path: join(out, 'editor-inspector-zh.png') });
+      await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+      await page.screenshot({ path: join(out, 'editor-routed-zh.png') });
+    },
+  );
+});
