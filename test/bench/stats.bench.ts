@@ -64,10 +64,7 @@ export async function seed(knex: Knex, n: number, owners: string[]): Promise<voi
  * record per statement and 1,000 per statement, with the triggers and without, alternating.
  */
 async function writeCost(knex: Knex): Promise<void> {
-  const ids = (await knex('records')
-    .where({ pool_key: POOL })
-    .limit(20_000)
-    .pluck('id')) as string[];
+  const ids = await knex('records').where({ pool_key: POOL }).limit(20_000).pluck('id');
   const flip = `UPDATE records SET state = CASE WHEN pooled THEN 'owned' ELSE 'pool' END,
                 pooled = NOT pooled WHERE id = ANY(?::uuid[])`;
   const set = (on: boolean) =>
