@@ -94,6 +94,33 @@ export class ServerProcess {
   }
 }
 
+/** A JSON reply of a real server: status and body (`{}` for an empty one). */
+export interface ProcessReply {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON replies; tests assert on them
+  body: any;
+}
+
+/** Calls a real server's API with a bearer token. */
+export async function apiCall(
+  base: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<ProcessReply> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : {} };
+}
+
 /** Polls `test` until it holds or `ms` pass; returns its last value. */
 export async function within<T>(
   ms: number,

@@ -2,7 +2,7 @@
 // another server (logout, a member removed from a pool, a user disabled) must still reach it at once,
 // through the triggers' NOTIFY. Two real servers on one PostgreSQL schema; PGlite has one process.
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, ServerProcess, serverStorage } from './server-process.js';
+import { apiCall, freePort, ServerProcess, serverStorage } from './server-process.js';
 
 const url = process.env['DATABASE_URL'];
 /** What "at once" allows for a notice to cross from one server to the other (well under the cache's 5 s). */
@@ -24,18 +24,7 @@ const tinyPolicy = {
   },
 };
 
-async function status(base: string, token: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as { id?: string } };
-}
+const status = apiCall;
 
 /** How long until `path` on `base` answers `expected` (polled; gives up after 5 s, the cache's life). */
 async function msUntil(base: string, token: string, path: string, expected: number) {

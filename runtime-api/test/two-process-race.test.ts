@@ -4,7 +4,7 @@
 // consistent chain of states and owners. PostgreSQL only: PGlite is one connection in one process.
 import { afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { freePort, ServerProcess, serverStorage } from './server-process.js';
+import { apiCall, freePort, ServerProcess, serverStorage } from './server-process.js';
 
 const url = process.env['DATABASE_URL'];
 const REPS = 6;
@@ -28,23 +28,7 @@ const racePolicy = {
   },
 };
 
-interface Reply {
-  status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON replies; tests assert on them
-  body: any;
-}
-
-async function api(base: string, token: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as unknown } as Reply;
-}
+const api = apiCall;
 
 describe.skipIf(!url)('two servers racing on the same records (PostgreSQL only)', () => {
   const servers: ServerProcess[] = [];
