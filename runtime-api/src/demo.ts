@@ -228,11 +228,11 @@ for (let day = 0; day < 60; day++) {
     .limit(3)
     .pluck('id');
   for (const id of pooled) await tryEvent(id, 'CLAIM', pick(reps));
-  const mine = (await knex('records')
+  const mine = await knex('records')
     .where({ pool_key: 'crm', state: 'owned' })
     .orderByRaw('random()')
     .limit(8)
-    .select('id', 'owner_id')) as { id: string; owner_id: string }[];
+    .select('id', 'owner_id');
   for (const r of mine) {
     const owner = users.find((u) => u.id === r.owner_id);
     if (owner && rnd() < 0.6)

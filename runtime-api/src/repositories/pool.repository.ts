@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Knex } from 'knex';
-import type { PoolRow } from '../db/rows.js';
+import type { PoolRow, UserRow } from '../db/rows.js';
 import type { InsertRow, PoolMemberRow, UpdateRow } from '../db/tables.js';
 
 declare module 'fastify' {
@@ -12,6 +12,9 @@ declare module 'fastify' {
 }
 
 type Db = Knex | Knex.Transaction;
+
+export type MemberWithUser = Pick<PoolMemberRow, 'user_id' | 'role'> &
+  Pick<UserRow, 'username' | 'display_name'> & { attributes: Record<string, unknown> | null };
 
 export class PoolRepository {
   constructor(private readonly db: Knex) {}
@@ -47,6 +50,23 @@ export class PoolRepository {
 
   members(key: string): Promise<PoolMemberRow[]> {
     return this.db('pool_members').where({ pool_key: key }).orderBy('user_id');
+  }
+
+  /** Members with their names and attributes, by display name (the pool's policy view). */
+  async membersWithUsers(key: string) {
+    const rows = await this.db('pool_members')
+      .join('users', 'users.id', 'pool_members.user_id')
+      .where({ pool_key: key })
+      .orderBy('users.display_name')
+      .select(
+        'pool_members.user_id',
+        'pool_members.role',
+        'users.username',
+        'users.display_name',
+        'users.attributes',
+      );
+    // A join's columns are not typed by knex: these are pool_members' and users' (db/tables.ts).
+    return rows as MemberWithUser[];
   }
 
   /** Records of the pool not in a final state (the index records_pool_version covers NOT done). */

@@ -33,6 +33,11 @@ export class RecordRepository {
     return this.db('records').where({ id, pool_key: poolKey }).first();
   }
 
+  /** The pool a record is in, whatever the pool (undefined: no such record). */
+  poolOf(id: string) {
+    return this.db('records').where({ id }).first('pool_key');
+  }
+
   /** What reading a record's history needs to know of it (its policy masks fields). */
   head(poolKey: string, id: string) {
     return this.db('records')

@@ -66,24 +66,7 @@ export default function poolPolicyRoutes(app: FastifyInstance): void {
       const compiled = await app.policies.get(row.policy_id, version).catch(() => {
         throw RuntimeError.notFound(`policy ${row.policy_id} version ${version}`);
       });
-      const members = (await app
-        .db('pool_members')
-        .join('users', 'users.id', 'pool_members.user_id')
-        .where({ pool_key: pool })
-        .orderBy('users.display_name')
-        .select(
-          'pool_members.user_id',
-          'pool_members.role',
-          'users.username',
-          'users.display_name',
-          'users.attributes',
-        )) as {
-        user_id: string;
-        role: string;
-        username: string;
-        display_name: string;
-        attributes: Record<string, unknown> | null;
-      }[];
+      const members = await app.poolRepository.membersWithUsers(pool);
       return {
         pool,
         ...poolPolicyView(compiled.policy),

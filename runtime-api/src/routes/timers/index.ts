@@ -20,7 +20,7 @@ export default function timerRoutes(app: FastifyInstance): void {
     '/api/timers/failed/retry',
     async (request) => {
       const { recordId, timerKey } = request.body;
-      const record = await app.db('records').where({ id: recordId }).first('pool_key');
+      const record = await app.recordRepository.poolOf(recordId);
       if (!record) {
         // Outsiders learn nothing about record ids: only admins hear that a record does not exist.
         requireRole(request, 'admin');
