@@ -14,6 +14,7 @@ import { en, zh, type MessageKey } from '../src/i18n/messages.js';
 import { Inspector } from '../src/inspector/inspector.js';
 import { SimulatorPanel } from '../src/simulator/simulator-panel.js';
 import { TraceTimeline } from '../src/simulator/trace-timeline.js';
+import { diffPolicies } from '../src/versions/version-diff.js';
 import { RecordTimeline } from '../src/workspace/record-timeline.js';
 import { WorkspaceProvider } from '../src/workspace/workspace-context.js';
 import { loadTemplate } from './fixtures.js';
@@ -141,6 +142,23 @@ describe('editor panes in Chinese', () => {
     const select = screen.getAllByRole('combobox', { name: '动作类型' })[0];
     expect(select.textContent).toContain('发送通知');
     expect(select.textContent).not.toContain('notify');
+  });
+});
+
+describe('version diff in Chinese', () => {
+  it('names states, timers and settings by their Chinese labels', () => {
+    const before = loadTemplate('crm-customer-pool');
+    const after = structuredClone(before);
+    after.delays = { ...after.delays, release: { days: 45 } };
+    after.machine.states['review'].on = { ...after.machine.states['review'].on, PARK: 'nurture' };
+    after.machine.initial = 'pool';
+    const diff = diffPolicies(before, after, 'zh');
+    expect(diff.settings.map((d) => d.title)).toEqual(['时长']);
+    expect(diff.transitions.map((d) => d.title)).toEqual(['主管审核 —PARK→ 长期培育']);
+    expect(diff.states.map((d) => d.title)).toEqual(['初始状态：私海 → 公海']);
+    after.machine.states['owned'].after = { ...after.machine.states['owned'].after, remind: [] };
+    const timers = diffPolicies(before, after, 'zh').transitions.map((d) => d.title);
+    expect(timers).toContain('私海 —◷ 提醒→ （原状态）');
   });
 });
 

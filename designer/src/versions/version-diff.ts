@@ -1,6 +1,10 @@
 // Differences between two policy versions: states, transitions, rules and settings sections.
 import type { Policy } from '@poolflow/engine';
+import { transitionLabel } from '../canvas/edge-label.js';
+import { stateLabel } from '../canvas/policy-graph.js';
 import { transitionGroups, transitionId, withoutTransitions } from '../canvas/transition-ref.js';
+import { delayName } from '../i18n/editor-messages.js';
+import type { Lang } from '../i18n/messages.js';
 import { sameJson } from '../rules/logic-query.js';
 
 export interface DiffItem {
@@ -68,16 +72,40 @@ interface FlatTransition {
   body: object;
 }
 
-function flatTransitions(policy: Policy): Record<string, FlatTransition> {
+/** Settings sections by name in Chinese (English keeps the document's key). */
+const SETTINGS_ZH: Record<string, string> = {
+  name: '名称',
+  description: '说明',
+  entity: '记录字段',
+  context: '实例字段',
+  events: '事件',
+  delays: '时长',
+  calendars: '工作日历',
+  claim: '领取规则',
+  score: '优先级评分',
+};
+
+function flatTransitions(policy: Policy, lang: Lang): Record<string, FlatTransition> {
   const out: Record<string, FlatTransition> = {};
+  const zh = lang === 'zh';
+  const state = (name: string) => (zh ? stateLabel(policy, name, lang) : name);
   for (const [source, node] of Object.entries(policy.machine.states)) {
     for (const { kind, key, list } of transitionGroups(node)) {
       list.forEach((t, index) => {
-        const label = kind === 'on' ? key : kind === 'after' ? `after ${key}` : 'always';
+        // A timer by its name only: its duration in the title would make it differ on every edit.
+        const label = zh
+          ? kind === 'after'
+            ? `◷ ${delayName(key, lang) ?? key}`
+            : transitionLabel(policy, kind, key, lang, source)
+          : kind === 'on'
+            ? key
+            : kind === 'after'
+              ? `after ${key}`
+              : 'always';
         out[transitionId({ source, kind, key, index })] = {
-          source,
+          source: state(source),
           label: list.length > 1 ? `${label} #${index + 1}` : label,
-          target: t.target ?? '(stay)',
+          target: t.target ? state(t.target) : zh ? '（原状态）' : '(stay)',
           body: t,
         };
       });
@@ -86,22 +114,26 @@ function flatTransitions(policy: Policy): Record<string, FlatTransition> {
   return out;
 }
 
-export function diffPolicies(before: Policy, after: Policy): PolicyDiff {
+/** What changed between two documents; in Chinese, states and timers are named by their labels. */
+export function diffPolicies(before: Policy, after: Policy, lang: Lang = 'en'): PolicyDiff {
+  const zh = lang === 'zh';
+  const stateName = (k: string) =>
+    zh ? stateLabel(k in after.machine.states ? after : before, k, lang) : k;
   const stateBodies = (p: Policy) =>
     Object.fromEntries(
       Object.entries(p.machine.states).map(([k, v]) => [k, withoutTransitions(v)]),
     );
-  const states = diffMaps(stateBodies(before), stateBodies(after), (k) => k, changedFields);
+  const states = diffMaps(stateBodies(before), stateBodies(after), stateName, changedFields);
   if (before.machine.initial !== after.machine.initial) {
     states.push({
       key: 'machine.initial',
-      title: `initial: ${before.machine.initial} → ${after.machine.initial}`,
+      title: `${zh ? '初始状态：' : 'initial: '}${stateName(before.machine.initial)} → ${stateName(after.machine.initial)}`,
       change: 'changed',
     });
   }
   const transitions = diffMaps(
-    flatTransitions(before),
-    flatTransitions(after),
+    flatTransitions(before, lang),
+    flatTransitions(after, lang),
     (_k, t) => `${t.source} —${t.label}→ ${t.target}`,
     (a, b) => changedFields(a.body, b.body),
   );
@@ -111,7 +143,7 @@ export function diffPolicies(before: Policy, after: Policy): PolicyDiff {
   const settings = diffMaps(
     pick(before),
     pick(after),
-    (k) => k,
+    (k) => (zh ? (SETTINGS_ZH[k] ?? k) : k),
     (a, b) => (a && b && typeof a === 'object' && typeof b === 'object' ? changedFields(a, b) : []),
   );
   return { states, transitions, rules, settings };

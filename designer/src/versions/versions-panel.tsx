@@ -10,7 +10,7 @@ type Side = number | 'draft';
 
 export function VersionsPanel(props: { policy: Policy; refresh: number }) {
   const { policy } = props;
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [versions, setVersions] = useState<VersionSummary[] | null>(null);
   const [from, setFrom] = useState<Side | null>(null);
   const [to, setTo] = useState<Side>('draft');
@@ -40,8 +40,8 @@ export function VersionsPanel(props: { policy: Policy; refresh: number }) {
   const before = docOf(from);
   const after = docOf(to);
   const diff = useMemo(
-    () => (before && after ? diffPolicies(before, after) : null),
-    [before, after],
+    () => (before && after ? diffPolicies(before, after, lang) : null),
+    [before, after, lang],
   );
   const label = (side: Side) => (side === 'draft' ? t('draft') : `v${side}`);
   const options = [...(versions ?? []).map((v) => v.version as Side), 'draft' as Side];
