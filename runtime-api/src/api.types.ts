@@ -219,6 +219,11 @@ export interface ApiOperations {
     query?: StatsQuery;
     reply: PoolStats;
   };
+  getPoolRepStats: {
+    params: PoolKeyParams;
+    query?: RepStatsQuery;
+    reply: RepStats;
+  };
   listNotifications: {
     query?: NotificationQuery;
     reply: NotificationList;
@@ -1061,6 +1066,14 @@ export interface RecordList {
    * Cursor of the next page; null on the last page.
    */
   nextCursor: string | null;
+  /**
+   * Claims the caller may still make in this pool today (the pool's local day); null when the policy has no daily limit.
+   */
+  claimsLeftToday: number | null;
+  /**
+   * Records the caller may still come to own in this pool; null when the policy has no limit on owned records.
+   */
+  ownedCapacity: number | null;
 }
 /**
  * A record in a list: as the record reply, without availableEvents.
@@ -1100,6 +1113,19 @@ export interface PoolRecord {
     delay: string;
     dueAt: string;
   }[];
+  /**
+   * Pooled records only: true when the caller may claim the record now, else why not (a POOL_ERR_* code of a claim refusal) and, for a cooldown, until when.
+   */
+  canClaim?:
+    | true
+    | {
+        code:
+          | 'POOL_ERR_NOT_ELIGIBLE'
+          | 'POOL_ERR_COOLDOWN'
+          | 'POOL_ERR_CLAIM_LIMIT'
+          | 'POOL_ERR_DAILY_LIMIT';
+        until?: string;
+      };
 }
 /**
  * This interface was referenced by `ApiOperations`'s JSON-Schema
@@ -1239,6 +1265,10 @@ export interface StatsQuery {
   from?: string;
   to?: string;
   by?: string;
+  /**
+   * A claimed record converts if it enters a success state within this many days of a claim in the range
+   */
+  convertDays?: number;
   format?: 'json' | 'csv';
 }
 /**
@@ -1259,12 +1289,27 @@ export interface PoolStats {
     };
     poolSize: number;
   }[];
+  /**
+   * Records claimed from the pool in the range that entered a success state within `days` of a claim in the range
+   */
   conversion: {
     claimed: number;
     converted: number;
     rate: number | null;
+    days: number;
   };
+  /**
+   * Exits from the pool in the range
+   */
+  exits: number;
+  /**
+   * Median hours in pool of the exits in the range
+   */
   medianHoursInPool: number | null;
+  /**
+   * 90th percentile hours in pool of the exits in the range
+   */
+  p90HoursInPool: number | null;
   claimsByUser: {
     userId: string;
     claims: number;
@@ -1273,11 +1318,80 @@ export interface PoolStats {
     field: string;
     items: {
       value: string | null;
+      /**
+       * Records with this value now
+       */
       total: number;
+      /**
+       * Of them, in the pool now
+       */
       pooled: number;
+      /**
+       * As conversion.claimed, for this value
+       */
+      claimed: number;
+      /**
+       * As conversion.converted, for this value
+       */
       converted: number;
     }[];
   };
+}
+/**
+ * This interface was referenced by `ApiOperations`'s JSON-Schema
+ * via the `definition` "repStatsQuery".
+ */
+export interface RepStatsQuery {
+  from?: string;
+  to?: string;
+  format?: 'json' | 'csv';
+}
+/**
+ * This interface was referenced by `ApiOperations`'s JSON-Schema
+ * via the `definition` "repStats".
+ */
+export interface RepStats {
+  from: string;
+  to: string;
+  /**
+   * @maxItems 1000
+   */
+  reps: {
+    userId: string;
+    username: string | null;
+    displayName: string | null;
+    /**
+     * CLAIM events by the rep in the range
+     */
+    claims: number;
+    /**
+     * FOLLOW_UP events by the rep in the range
+     */
+    followUps: number;
+    /**
+     * Entries into a success state of records the rep owned, in the range
+     */
+    wins: number;
+    /**
+     * Entries into a failure state of records the rep owned, in the range
+     */
+    losses: number;
+    /**
+     * Records released from the rep to the pool by a timer in the range
+     */
+    timedOut: number;
+    /**
+     * Records the rep owned released to the pool by hand in the range
+     */
+    manualReleases: number;
+    releaseReasons: {
+      [k: string]: number;
+    };
+    /**
+     * Records the rep owns in the pool now, not done
+     */
+    load: number;
+  }[];
 }
 /**
  * This interface was referenced by `ApiOperations`'s JSON-Schema
@@ -1565,6 +1679,9 @@ export type ExportRecordsQuery = ExportQuery;
 export type GetPoolStatsParams = PoolKeyParams;
 export type GetPoolStatsQuery = StatsQuery;
 export type GetPoolStatsReply = PoolStats;
+export type GetPoolRepStatsParams = PoolKeyParams;
+export type GetPoolRepStatsQuery = RepStatsQuery;
+export type GetPoolRepStatsReply = RepStats;
 export type ListNotificationsQuery = NotificationQuery;
 export type ListNotificationsReply = NotificationList;
 export type MarkNotificationsReadReply = NotificationsRead;
@@ -1628,6 +1745,7 @@ export const apiRoutes = {
   importRecords: { method: 'POST', url: '/api/pools/:pool/import' },
   exportRecords: { method: 'GET', url: '/api/pools/:pool/export' },
   getPoolStats: { method: 'GET', url: '/api/pools/:pool/stats' },
+  getPoolRepStats: { method: 'GET', url: '/api/pools/:pool/stats/reps' },
   listNotifications: { method: 'GET', url: '/api/notifications' },
   markNotificationsRead: { method: 'POST', url: '/api/notifications/read' },
   getClock: { method: 'GET', url: '/api/clock' },

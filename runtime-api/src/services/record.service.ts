@@ -36,14 +36,6 @@ import {
   type RecordOutcome,
 } from './record-writer.js';
 
-/** Claim refusals that come from the pool's rules (not races), with their Chinese wording. */
-const RULE_REFUSALS: Partial<Record<string, string>> = {
-  POOL_ERR_COOLDOWN: '前负责人冷却期内不能领取',
-  POOL_ERR_CLAIM_LIMIT: '已达到持有上限',
-  POOL_ERR_DAILY_LIMIT: '已达到今日领取上限',
-  POOL_ERR_NOT_ELIGIBLE: '高难度客户仅限资深销售领取',
-};
-
 /** Conditional writes tried before an event locks its record; then locked attempts (bounds in README). */
 export const OPTIMISTIC_ATTEMPTS = 5;
 export const LOCKED_ATTEMPTS = 3;
@@ -184,16 +176,10 @@ export class RecordService {
     actor: Actor,
     options: SendOptions = {},
   ): Promise<EventOutcome> {
-    try {
-      return await this.counted(event, () =>
-        this.sendUntilWritten(poolKey, recordId, event, actor, options),
-      );
-    } catch (e) {
-      if (event.type === 'CLAIM' && e instanceof EngineError && RULE_REFUSALS[e.code]) {
-        await this.notifyRefusal(poolKey, recordId, actor, e);
-      }
-      throw e;
-    }
+    // A refused claim is the caller's own click: the reply says why (shown as a toast), no notification.
+    return this.counted(event, () =>
+      this.sendUntilWritten(poolKey, recordId, event, actor, options),
+    );
   }
 
   private sendUntilWritten(
@@ -403,24 +389,5 @@ export class RecordService {
       }
       throw e;
     }
-  }
-
-  /** A claim refused by a pool rule is kept in the claimant's notifications, with the reason. */
-  private async notifyRefusal(
-    poolKey: string,
-    recordId: string,
-    actor: Actor,
-    e: EngineError,
-  ): Promise<void> {
-    const until = (e.details as { until?: string } | undefined)?.until;
-    const zh = `${RULE_REFUSALS[e.code] ?? '领取被拒绝'}${until ? `（至 ${until.slice(0, 10)}）` : ''}`;
-    await this.db('notifications').insert({
-      user_id: actor.id,
-      record_id: recordId,
-      pool_key: poolKey,
-      kind: 'refused',
-      message: JSON.stringify({ en: `Claim refused: ${e.message}`, zh }),
-      created_at: new Date(await this.clock.now(this.db)),
-    });
   }
 }

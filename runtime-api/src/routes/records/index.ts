@@ -12,8 +12,9 @@ import type { RecordRow } from '../../db/rows.js';
 import type { RecordPageQuery } from '../../repositories/record.repository.js';
 import { RuntimeError } from '../../runtime.error.js';
 import type { EventOutcome } from '../../services/record.service.js';
-import { recordReply } from '../record-view.js';
-import type { RecordListQuery } from '../../api.types.js';
+import { recordReply, type RecordReply } from '../record-view.js';
+import type { PoolRecord, RecordListQuery } from '../../api.types.js';
+import { claimability, etagMatches, listEtag } from './claimability.js';
 
 type PoolParams = { pool: string };
 type RecordParams = { pool: string; id: string };
@@ -43,7 +44,7 @@ export default function recordRoutes(app: FastifyInstance): void {
 
   app.get<{ Params: PoolParams; Querystring: ListQuery }>(
     '/api/pools/:pool/records',
-    async (request) => {
+    async (request, res) => {
       const { pool } = request.params;
       const q = request.query;
       await requirePoolRole(app, request, pool, 'member');
@@ -75,15 +76,25 @@ export default function recordRoutes(app: FastifyInstance): void {
         limit: limit + 1,
       });
       const page = rows.slice(0, limit);
+      const policyOf = (row: Pick<RecordRow, 'policy_id' | 'policy_version'>) =>
+        app.policies.get(row.policy_id, row.policy_version);
+      const claims = await claimability(app, pool, request.actor, page, policyOf);
+      // Lists are polled with If-None-Match: an unchanged page is answered before it is mapped.
+      const etag = listEtag(request.actor, pool, q, rows, claims);
+      void res.header('etag', etag).header('cache-control', 'private, no-cache');
+      if (etagMatches(request.headers['if-none-match'], etag)) return res.code(304).send();
       const items = await Promise.all(
-        page.map(async (row) =>
-          recordReply(
+        page.map(async (row) => {
+          const item: RecordReply & Pick<PoolRecord, 'canClaim'> = recordReply(
             row,
-            await app.policies.get(row.policy_id, row.policy_version),
+            await policyOf(row),
             request.actor,
             null,
-          ),
-        ),
+          );
+          const canClaim = claims.canClaim.get(row.id);
+          if (canClaim !== undefined) item.canClaim = canClaim;
+          return item;
+        }),
       );
       const lastRow = page[page.length - 1];
       const nextCursor =
@@ -93,7 +104,8 @@ export default function recordRoutes(app: FastifyInstance): void {
               lastRow.id,
             )
           : null;
-      return { items, nextCursor };
+      const { claimsLeftToday, ownedCapacity } = claims;
+      return { items, nextCursor, claimsLeftToday, ownedCapacity };
     },
   );
 
