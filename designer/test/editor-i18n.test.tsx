@@ -3,7 +3,7 @@
 // the string tables are complete, and timers read as words in timelines.
 import type { Policy } from '@poolflow/engine';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { HistoryEntry } from '../src/api/records.api.js';
 import type { Pool } from '../src/api/pools.api.js';
 import { policyToGraph } from '../src/canvas/policy-graph.js';
@@ -15,12 +15,16 @@ import { Inspector } from '../src/inspector/inspector.js';
 import { SimulatorPanel } from '../src/simulator/simulator-panel.js';
 import { TraceTimeline } from '../src/simulator/trace-timeline.js';
 import { diffPolicies } from '../src/versions/version-diff.js';
+import { NotificationBell } from '../src/workspace/notification-bell.js';
 import { RecordTimeline } from '../src/workspace/record-timeline.js';
 import { WorkspaceProvider } from '../src/workspace/workspace-context.js';
 import { loadTemplate } from './fixtures.js';
 import { crmPoolPolicy, ME } from './workspace-fixtures.js';
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
 
 const TEMPLATES = ['crm-customer-pool', 'hr-candidate-pool', 'service-ticket-pool'];
 const SECTIONS: SettingsSection[] = [
@@ -142,6 +146,33 @@ describe('editor panes in Chinese', () => {
     const select = screen.getAllByRole('combobox', { name: '动作类型' })[0];
     expect(select.textContent).toContain('发送通知');
     expect(select.textContent).not.toContain('notify');
+  });
+});
+
+describe('notification kinds', () => {
+  it('shows a `refused` notification as 被拒绝 in Chinese', async () => {
+    const item = {
+      id: '1',
+      recordId: 'r1',
+      pool: 'crm',
+      kind: 'refused',
+      message: { en: 'Claim refused.', zh: '领取被拒绝。' },
+      createdAt: '2026-01-01T00:00:00.000Z',
+      read: false,
+    };
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => Promise.resolve(new Response(JSON.stringify({ unread: 1, items: [item] })))),
+    );
+    render(
+      <I18nProvider lang="zh">
+        <NotificationBell />
+      </I18nProvider>,
+    );
+    await waitFor(() => expect(screen.getByTestId('unread-count').textContent).toBe('1'));
+    fireEvent.click(screen.getByTestId('bell'));
+    const panel = await screen.findByTestId('notifications');
+    expect(panel.querySelector('.kind')?.textContent).toBe('被拒绝');
   });
 });
 

@@ -2,6 +2,7 @@
 // reviews, assignments), a link to each record, and "mark all read".
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { listNotifications, markAllRead, type Notification } from '../api/notifications.api.js';
+import { notificationKindLabel } from '../i18n/editor-messages.js';
 import { useI18n } from '../i18n/i18n.js';
 import { routeHash } from '../pages/use-hash-route.js';
 import { formatDateTime } from './format.js';
@@ -97,7 +98,7 @@ export function NotificationBell() {
                   }
                   onClick={() => setOpen(false)}
                 >
-                  <span className={`kind kind-${n.kind}`}>{kindLabel(n.kind, t)}</span>
+                  <span className={`kind kind-${n.kind}`}>{kindLabel(n.kind, t, lang)}</span>
                   <span className="bell-text">{text(n.message)}</span>
                   <span className="muted bell-when">{formatDateTime(n.createdAt, lang)}</span>
                 </a>
@@ -110,9 +111,14 @@ export function NotificationBell() {
   );
 }
 
-function kindLabel(kind: string, t: ReturnType<typeof useI18n>['t']): string {
+function kindLabel(
+  kind: string,
+  t: ReturnType<typeof useI18n>['t'],
+  lang: ReturnType<typeof useI18n>['lang'],
+): string {
   if (kind === 'reminder') return t('kindReminder');
   if (kind === 'review') return t('kindReview');
   if (kind === 'assigned' || kind === 'assign') return t('kindAssigned');
-  return kind;
+  // Other kinds (refused, escalation, info, …) by the editor's table of notification kinds.
+  return notificationKindLabel(kind, lang);
 }
