@@ -17,6 +17,7 @@ export async function referencePoolStats(
   states: { pooled: string[]; success: string[] },
   range: { from: number; to: number },
   breakdownField: string,
+  convertDays = 30,
 ): Promise<PoolStats> {
   const from = new Date(range.from).toISOString();
   const to = new Date(range.to).toISOString();
@@ -84,16 +85,27 @@ export async function referencePoolStats(
   }
   series.reverse();
 
-  const conversion = await db.raw<{ rows: { claimed: number; converted: number }[] }>(
-    `SELECT count(DISTINCT h.record_id)::int AS claimed,
-            count(DISTINCT h.record_id) FILTER (WHERE r.state = ANY(:success))::int AS converted
-     FROM history h JOIN records r ON r.id = h.record_id
-     WHERE h.pool_key = :pool AND h.at >= :from AND h.at < :to AND h.event_type = 'CLAIM'`,
-    { pool: poolKey, success, from, to },
+  // Per value of the field: records claimed in the range, and those with a success within N days of such a claim.
+  const conversion = await db.raw<{
+    rows: { value: string | null; claimed: number; converted: number }[];
+  }>(
+    `SELECT r.data ->> :field AS value, count(DISTINCT c.record_id)::int AS claimed,
+            count(DISTINCT c.record_id) FILTER (WHERE EXISTS (
+              SELECT 1 FROM history w WHERE w.record_id = c.record_id AND w.to_state = ANY(:success)
+                AND w.from_state <> ALL(:success) AND w.at >= c.at
+                AND w.at <= c.at + :days * interval '1 day'))::int AS converted
+     FROM history c JOIN records r ON r.id = c.record_id
+     WHERE c.pool_key = :pool AND c.at >= :from AND c.at < :to AND c.event_type = 'CLAIM'
+     GROUP BY 1`,
+    { pool: poolKey, success, from, to, field: breakdownField, days: convertDays },
   );
   // Each exit from the pool in the range, paired with the latest entry before it (index on record_id, seq).
-  const median = await db.raw<{ rows: { hours: number | null }[] }>(
-    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM x.at - e.at) / 3600) AS hours
+  const median = await db.raw<{
+    rows: { exits: number; hours: number | null; p90: number | null }[];
+  }>(
+    `SELECT count(*)::int AS exits,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM x.at - e.at) / 3600) AS hours,
+            percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM x.at - e.at) / 3600) AS p90
      FROM history x
      CROSS JOIN LATERAL (
        SELECT h.at FROM history h
@@ -114,15 +126,21 @@ export async function referencePoolStats(
     .count({ n: '*' })
     .orderBy('n', 'desc')) as { actor_id: string; n: number | string }[];
   const breakdown = await db.raw<{
-    rows: { value: string | null; total: number; pooled: number; converted: number }[];
+    rows: { value: string | null; total: number; pooled: number }[];
   }>(
-    `SELECT data->>:field AS value, count(*)::int AS total, count(*) FILTER (WHERE pooled)::int AS pooled,
-            count(*) FILTER (WHERE state = ANY(:success))::int AS converted
+    `SELECT data->>:field AS value, count(*)::int AS total, count(*) FILTER (WHERE pooled)::int AS pooled
      FROM records WHERE pool_key = :pool GROUP BY 1 ORDER BY total DESC LIMIT 50`,
-    { field: breakdownField, pool: poolKey, success },
+    { field: breakdownField, pool: poolKey },
   );
-  const c = conversion.rows[0] ?? { claimed: 0, converted: 0 };
-  const hours = median.rows[0]?.hours;
+  const c = { claimed: 0, converted: 0 };
+  for (const r of conversion.rows) {
+    c.claimed += r.claimed;
+    c.converted += r.converted;
+  }
+  const byValue = new Map(conversion.rows.map((r) => [r.value, r]));
+  const round = (h: number | null | undefined) =>
+    h === null || h === undefined ? null : Math.round(Number(h) * 10) / 10;
+  const hours = median.rows[0];
   return {
     from,
     to,
@@ -132,11 +150,20 @@ export async function referencePoolStats(
       claimed: c.claimed,
       converted: c.converted,
       rate: c.claimed ? c.converted / c.claimed : null,
+      days: convertDays,
     },
-    medianHoursInPool:
-      hours === null || hours === undefined ? null : Math.round(Number(hours) * 10) / 10,
+    exits: hours?.exits ?? 0,
+    medianHoursInPool: round(hours?.hours),
+    p90HoursInPool: round(hours?.p90),
     claimsByUser: claims.map((r) => ({ userId: r.actor_id, claims: Number(r.n) })),
-    breakdown: { field: breakdownField, items: breakdown.rows },
+    breakdown: {
+      field: breakdownField,
+      items: breakdown.rows.map((i) => ({
+        ...i,
+        claimed: byValue.get(i.value)?.claimed ?? 0,
+        converted: byValue.get(i.value)?.converted ?? 0,
+      })),
+    },
   };
 }
 

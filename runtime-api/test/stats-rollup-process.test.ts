@@ -115,7 +115,7 @@ describe.runIf(url)('stats rollup in the real server (postgres)', () => {
       inflow: { create: 1, release: 1 },
       outflow: { claim: 1 },
     });
-    expect(stats.conversion).toEqual({ claimed: 1, converted: 0, rate: 0 });
+    expect(stats.conversion).toEqual({ claimed: 1, converted: 0, rate: 0, days: 30 });
     expect(stats.medianHoursInPool).toBe(0); // claimed at the instant it was released
     expect(stats.claimsByUser).toEqual([{ userId: 'u1', claims: 1 }]);
   });

@@ -95,12 +95,12 @@ describe.each(backends)('pool stats from the rollup (%s)', (backend) => {
     });
     expect(byDay[day(3)]).toMatchObject({ inflow: {}, outflow: { claim: 1 }, poolSize: 1 });
     expect(before.pooledNow).toBe(1);
-    expect(before.conversion).toEqual({ claimed: 2, converted: 1, rate: 0.5 });
+    expect(before.conversion).toEqual({ claimed: 2, converted: 1, rate: 0.5, days: 30 });
     expect(before.medianHoursInPool).toBe(24.5); // 1 h and 48 h
     expect(before.claimsByUser).toEqual([{ userId: ids['bob'], claims: 2 }]);
     expect(canonical(before).breakdown.items).toEqual([
-      { value: 'trade', total: 2, pooled: 0, converted: 1 },
-      { value: 'software', total: 1, pooled: 1, converted: 0 },
+      { value: 'trade', total: 2, pooled: 0, claimed: 2, converted: 1 },
+      { value: 'software', total: 1, pooled: 1, claimed: 0, converted: 0 },
     ]);
     expect(canonical(before)).toEqual(canonical(await reference()));
 
@@ -154,10 +154,10 @@ describe.each(backends)('pool stats from the rollup (%s)', (backend) => {
     expect(other.status).toBe(201);
     await app.db('records').where({ id: p1 }).update({ pool_key: 'crm2' });
     const moved = await stats();
-    expect(moved.conversion).toEqual({ claimed: 2, converted: 1, rate: 0.5 });
+    expect(moved.conversion).toEqual({ claimed: 2, converted: 1, rate: 0.5, days: 30 });
     expect(canonical(moved).breakdown.items).toEqual([
-      { value: 'software', total: 1, pooled: 1, converted: 0 },
-      { value: 'trade', total: 1, pooled: 1, converted: 0 },
+      { value: 'software', total: 1, pooled: 1, claimed: 0, converted: 0 },
+      { value: 'trade', total: 1, pooled: 1, claimed: 2, converted: 1 },
     ]);
     expect(canonical(moved)).toEqual(canonical(await reference()));
   });

@@ -65,11 +65,13 @@ describe.each(backends)('pool stats (%s)', (backend) => {
     expect(byDay[day(2)].poolSize).toBe(2);
     expect(byDay[day(3)].poolSize).toBe(1);
     expect(byDay[day(30)].poolSize).toBe(2);
-    expect(s.conversion).toEqual({ claimed: 2, converted: 1, rate: 0.5 });
+    expect(s.conversion).toEqual({ claimed: 2, converted: 1, rate: 0.5, days: 30 });
+    expect(s.exits).toBe(2);
     expect(s.medianHoursInPool).toBe(36); // 48 h and 24 h
+    expect(s.p90HoursInPool).toBe(45.6);
     expect(s.claimsByUser).toEqual([{ userId: ids['bob'], claims: 2 }]);
     const trade = s.breakdown.items.find((i: { value: string }) => i.value === 'trade');
-    expect(trade).toEqual({ value: 'trade', total: 3, pooled: 0, converted: 1 });
+    expect(trade).toEqual({ value: 'trade', total: 3, pooled: 0, claimed: 2, converted: 1 });
 
     const csv = await app.inject({
       method: 'GET',

@@ -22,6 +22,7 @@ export interface PoolStates {
   timeZone: string;
   pooled: string[];
   success: string[];
+  failure: string[];
 }
 
 export interface RollupResult {
@@ -35,19 +36,25 @@ export function localDate(ts: number, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone }).format(ts);
 }
 
-/** States that count as pool states, and as conversions, in every version of the pool's policy seen so far. */
-export function statesOf(policies: CompiledPolicy[]): { pooled: string[]; success: string[] } {
+/** Pool, success and failure states (`meta.outcome`) in every version of the pool's policy seen so far. */
+export function statesOf(policies: CompiledPolicy[]): {
+  pooled: string[];
+  success: string[];
+  failure: string[];
+} {
   const pooled = new Set<string>();
   const success = new Set<string>();
+  const failure = new Set<string>();
   for (const p of policies) {
     for (const [name, node] of Object.entries(p.policy.machine.states)) {
       if (node.meta?.pooled) pooled.add(name);
-      if ((node.meta as Record<string, unknown> | undefined)?.['outcome'] === 'success')
-        success.add(name);
+      const outcome = (node.meta as Record<string, unknown> | undefined)?.['outcome'];
+      if (outcome === 'success') success.add(name);
+      if (outcome === 'failure') failure.add(name);
     }
   }
   // Sorted: the rollup compares the pool states it counted with to today's.
-  return { pooled: [...pooled].sort(), success: [...success].sort() };
+  return { pooled: [...pooled].sort(), success: [...success].sort(), failure: [...failure].sort() };
 }
 
 /** A pool's zone and states, from every published version of its policy. */

@@ -9,7 +9,7 @@ export const BREAKDOWN_ITEMS = 50;
 
 export interface Breakdown {
   pooledNow: number;
-  items: { value: string | null; total: number; pooled: number; converted: number }[];
+  items: { value: string | null; total: number; pooled: number }[];
 }
 
 /**
@@ -39,13 +39,8 @@ export async function tallyField(db: Knex, pool: string, field: string): Promise
 }
 
 /** The breakdown by `field` and the pooled count, from the tally (folded rows plus pending deltas). */
-export async function breakdownOf(
-  db: Knex,
-  pool: string,
-  field: string,
-  success: string[],
-): Promise<Breakdown> {
-  if (!(await tallyField(db, pool, field))) return countedBreakdown(db, pool, field, success);
+export async function breakdownOf(db: Knex, pool: string, field: string): Promise<Breakdown> {
+  if (!(await tallyField(db, pool, field))) return countedBreakdown(db, pool, field);
   const rows = await db.raw<{
     rows: { value: string | null; pooled: boolean; state: string; n: number }[];
   }>(
@@ -56,14 +51,12 @@ export async function breakdownOf(
      GROUP BY v, pooled, state`,
     { pool, field },
   );
-  const won = new Set(success);
   const items = new Map<string | null, Breakdown['items'][number]>();
   let pooledNow = 0;
   for (const r of rows.rows) {
-    const item = items.get(r.value) ?? { value: r.value, total: 0, pooled: 0, converted: 0 };
+    const item = items.get(r.value) ?? { value: r.value, total: 0, pooled: 0 };
     item.total += r.n;
     if (r.pooled) item.pooled += r.n;
-    if (won.has(r.state)) item.converted += r.n;
     if (r.pooled) pooledNow += r.n;
     items.set(r.value, item);
   }
@@ -77,21 +70,15 @@ export async function breakdownOf(
 }
 
 /** The same figures counted from the pool's records (a field past the tallied ones). */
-async function countedBreakdown(
-  db: Knex,
-  pool: string,
-  field: string,
-  success: string[],
-): Promise<Breakdown> {
+async function countedBreakdown(db: Knex, pool: string, field: string): Promise<Breakdown> {
   const pooled = (await db('records')
     .where({ pool_key: pool, pooled: true })
     .count({ n: '*' })
     .first()) as { n: number | string };
   const items = await db.raw<{ rows: Breakdown['items'] }>(
-    `SELECT data->>:field AS value, count(*)::int AS total, count(*) FILTER (WHERE pooled)::int AS pooled,
-            count(*) FILTER (WHERE state = ANY(:success))::int AS converted
+    `SELECT data->>:field AS value, count(*)::int AS total, count(*) FILTER (WHERE pooled)::int AS pooled
      FROM records WHERE pool_key = :pool GROUP BY 1 ORDER BY total DESC, 1 LIMIT ${BREAKDOWN_ITEMS}`,
-    { field, pool, success },
+    { field, pool },
   );
   return { pooledNow: Number(pooled.n), items: items.rows };
 }

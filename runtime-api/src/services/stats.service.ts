@@ -3,7 +3,8 @@
 // pool's records from their tally (stats-tally.ts): the figures are the same whether the job ran or not.
 import type { Knex } from 'knex';
 import { csvLine } from './csv.js';
-import { CLAIM_PREV, EXIT_FILTER, EXIT_HOURS, FLOW_FILTER, localDate } from './stats-rollup.js';
+import { CONVERT_DAYS_DEFAULT, conversionOf } from './stats-conversion.js';
+import { EXIT_FILTER, EXIT_HOURS, FLOW_FILTER, localDate } from './stats-rollup.js';
 import { breakdownOf } from './stats-tally.js';
 import { DEFAULT_TIME_ZONE, localDay } from './time-zone.js';
 
@@ -21,12 +22,23 @@ export interface PoolStats {
     outflow: Record<string, number>;
     poolSize: number;
   }[];
-  conversion: { claimed: number; converted: number; rate: number | null };
+  /** Records claimed in the range that reached a success state within `days` of a claim in it. */
+  conversion: { claimed: number; converted: number; rate: number | null; days: number };
+  /** Exits from the pool in the range, and their time in pool. */
+  exits: number;
   medianHoursInPool: number | null;
+  p90HoursInPool: number | null;
   claimsByUser: { userId: string; claims: number }[];
   breakdown: {
     field: string;
-    items: { value: string | null; total: number; pooled: number; converted: number }[];
+    /** total and pooled: records now; claimed and converted: the conversion's, per value. */
+    items: {
+      value: string | null;
+      total: number;
+      pooled: number;
+      claimed: number;
+      converted: number;
+    }[];
   };
 }
 
@@ -158,13 +170,23 @@ async function claimsOf(s: Scope, from: number, to: number): Promise<PoolStats['
     .map(([id, claims]) => ({ userId: id === '' ? (null as unknown as string) : id, claims }));
 }
 
-/** Median hours in pool of the exits at [from, to): rolled-up exits, then those history has after them. */
-async function medianHours(s: Scope, from: number, to: number): Promise<number | null> {
+/**
+ * Median and 90th percentile hours in pool of the exits at [from, to) (each exit paired with the record's
+ * latest entry before it): rolled-up exits, then those history has after them.
+ */
+async function hoursInPool(
+  s: Scope,
+  from: number,
+  to: number,
+): Promise<{ exits: number; median: number | null; p90: number | null }> {
   const through = s.rollup?.rowsThrough ?? -Infinity;
   const rolledEnd = Math.min(to, through);
   const liveStart = Math.max(from, through);
-  const res = await s.db.raw<{ rows: { hours: number | null }[] }>(
-    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) AS hours FROM (
+  const res = await s.db.raw<{
+    rows: { exits: number; median: number | null; p90: number | null }[];
+  }>(
+    `SELECT count(*)::int AS exits, percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) AS median,
+            percentile_cont(0.9) WITHIN GROUP (ORDER BY hours) AS p90 FROM (
        SELECT hours FROM stats_exits WHERE pool_key = :pool AND at >= :from AND at < :rolledEnd
        UNION ALL
        SELECT hours FROM (${EXIT_HOURS}
@@ -179,55 +201,10 @@ async function medianHours(s: Scope, from: number, to: number): Promise<number |
       liveStart: new Date(Math.min(to, liveStart)),
     },
   );
-  const hours = res.rows[0]?.hours;
-  return hours === null || hours === undefined ? null : Math.round(Number(hours) * 10) / 10;
-}
-
-/**
- * Records claimed at [from, to), each once (by its claim whose previous claim in the pool is before
- * `from`), and how many are in a success state now: rolled-up claims, then history's after them, against
- * the pool's successes (a hash join on records_pool_state_id); records that left the pool by stats_moved.
- */
-async function conversionOf(
-  s: Scope,
-  success: string[],
-  from: number,
-  to: number,
-): Promise<{ claimed: number; converted: number }> {
-  const through = s.rollup?.rowsThrough ?? -Infinity;
-  const bindings = {
-    pool: s.pool,
-    success,
-    from: new Date(from),
-    to: new Date(to),
-    rolledEnd: new Date(Math.max(from, Math.min(to, through))),
-    liveStart: new Date(Math.min(to, Math.max(from, through))),
-  };
-  const [pool, moved] = await Promise.all([
-    s.db.raw<{ rows: { claimed: number; converted: number }[] }>(
-      `SELECT count(*)::int AS claimed, count(s.id)::int AS converted
-       FROM (
-         SELECT record_id FROM stats_claim_rows
-         WHERE pool_key = :pool AND at >= :from AND at < :rolledEnd AND (prev_at IS NULL OR prev_at < :from)
-         UNION ALL
-         SELECT record_id FROM (${CLAIM_PREV}
-           WHERE x.pool_key = :pool AND x.event_type = 'CLAIM' AND x.at >= :liveStart AND x.at < :to) live
-         WHERE prev_at IS NULL OR prev_at < :from
-       ) c
-       LEFT JOIN (SELECT id FROM records WHERE pool_key = :pool AND state = ANY(:success)) s
-         ON s.id = c.record_id`,
-      bindings,
-    ),
-    s.db.raw<{ rows: { n: number }[] }>(
-      `SELECT count(*)::int AS n FROM stats_moved m JOIN records r ON r.id = m.record_id
-       WHERE m.pool_key = :pool AND r.pool_key <> :pool AND r.state = ANY(:success)
-         AND EXISTS (SELECT 1 FROM history h WHERE h.record_id = m.record_id AND h.pool_key = :pool
-                     AND h.event_type = 'CLAIM' AND h.at >= :from AND h.at < :to)`,
-      bindings,
-    ),
-  ]);
-  const c = pool.rows[0] ?? { claimed: 0, converted: 0 };
-  return { claimed: c.claimed, converted: c.converted + (moved.rows[0]?.n ?? 0) };
+  const row = res.rows[0];
+  const round = (h: number | null | undefined) =>
+    h === null || h === undefined ? null : Math.round(Number(h) * 10) / 10;
+  return { exits: row?.exits ?? 0, median: round(row?.median), p90: round(row?.p90) };
 }
 
 export async function poolStats(
@@ -236,6 +213,7 @@ export async function poolStats(
   states: { pooled: string[]; success: string[] },
   range: { from: number; to: number },
   breakdownField: string,
+  convertDays = CONVERT_DAYS_DEFAULT,
 ): Promise<PoolStats> {
   const { pooled, success } = states;
   const base = await scopeOf(db, poolKey, pooled);
@@ -243,11 +221,18 @@ export async function poolStats(
   const timeZone = base.zone;
   const day = localDay(range.from, timeZone);
   const s: Scope = { ...base, firstWhole: day.start === range.from ? range.from : day.end };
-  const [flows, breakdown, conversion, medianHoursInPool, claimsByUser] = await Promise.all([
+  const [flows, breakdown, conversion, hours, claimsByUser] = await Promise.all([
     flowRows(s, range.from),
-    breakdownOf(db, poolKey, breakdownField, success),
-    conversionOf(s, success, range.from, range.to),
-    medianHours(s, range.from, range.to),
+    breakdownOf(db, poolKey, breakdownField),
+    conversionOf(db, {
+      pool: poolKey,
+      success,
+      ...range,
+      rowsThrough: s.rollup?.rowsThrough ?? -Infinity,
+      days: convertDays,
+      field: breakdownField,
+    }),
+    hoursInPool(s, range.from, range.to),
     claimsOf(s, range.from, range.to),
   ]);
   const { pooledNow } = breakdown;
@@ -297,10 +282,20 @@ export async function poolStats(
       claimed: conversion.claimed,
       converted: conversion.converted,
       rate: conversion.claimed ? conversion.converted / conversion.claimed : null,
+      days: convertDays,
     },
-    medianHoursInPool,
+    exits: hours.exits,
+    medianHoursInPool: hours.median,
+    p90HoursInPool: hours.p90,
     claimsByUser,
-    breakdown: { field: breakdownField, items: breakdown.items },
+    breakdown: {
+      field: breakdownField,
+      items: breakdown.items.map((i) => ({
+        ...i,
+        claimed: conversion.byValue.get(i.value)?.claimed ?? 0,
+        converted: conversion.byValue.get(i.value)?.converted ?? 0,
+      })),
+    },
   };
 }
 

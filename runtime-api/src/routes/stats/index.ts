@@ -1,42 +1,71 @@
-// GET /api/pools/:pool/stats: analytics for managers (JSON, or CSV with format=csv).
-import type { FastifyInstance } from 'fastify';
+// GET /api/pools/:pool/stats and /stats/reps: analytics for managers (JSON, or CSV with format=csv).
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requirePoolRole } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
 import { poolStats, statesOf, statsCsv } from '../../services/stats.service.js';
-import type { StatsQuery } from '../../api.types.js';
+import { repStats, repStatsCsv } from '../../services/stats-reps.js';
+import type { RepStatsQuery, StatsQuery } from '../../api.types.js';
 
 const DAY = 86_400_000;
+
+/** The range asked for (30 days to now by default) and the states of every version of the pool's policy. */
+async function scopeOf(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  pool: string,
+  query: { from?: string; to?: string },
+) {
+  await requirePoolRole(app, request, pool, 'manager');
+  const now = await app.clock.now(app.db);
+  const to = query.to ? Date.parse(query.to) : now;
+  const from = query.from ? Date.parse(query.from) : to - 30 * DAY;
+  if (from >= to) throw RuntimeError.invalid('/from', 'must be before to');
+  if (to - from > 400 * DAY) throw RuntimeError.invalid('/from', 'the range is at most 400 days');
+  const row = await app.records.pool(pool);
+  const versions = (await app
+    .db('policy_versions')
+    .where({ policy_id: row.policy_id })
+    .pluck('version')) as number[];
+  const compiled = await Promise.all(versions.map((v) => app.policies.get(row.policy_id, v)));
+  return { range: { from, to }, states: statesOf(compiled) };
+}
 
 export default function statsRoutes(app: FastifyInstance): void {
   app.get<{ Params: { pool: string }; Querystring: StatsQuery }>(
     '/api/pools/:pool/stats',
     async (request, reply) => {
       const { pool } = request.params;
-      await requirePoolRole(app, request, pool, 'manager');
-      const now = await app.clock.now(app.db);
-      const to = request.query.to ? Date.parse(request.query.to) : now;
-      const from = request.query.from ? Date.parse(request.query.from) : to - 30 * DAY;
-      if (from >= to) throw RuntimeError.invalid('/from', 'must be before to');
-      if (to - from > 400 * DAY)
-        throw RuntimeError.invalid('/from', 'the range is at most 400 days');
-      const row = await app.records.pool(pool);
-      const versions = (await app
-        .db('policy_versions')
-        .where({ policy_id: row.policy_id })
-        .pluck('version')) as number[];
-      const compiled = await Promise.all(versions.map((v) => app.policies.get(row.policy_id, v)));
+      const { range, states } = await scopeOf(app, request, pool, request.query);
       const stats = await poolStats(
         app.db,
         pool,
-        statesOf(compiled),
-        { from, to },
+        states,
+        range,
         request.query.by ?? 'industry',
+        request.query.convertDays,
       );
       if (request.query.format === 'csv') {
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="${pool}-stats.csv"`)
           .send(statsCsv(stats));
+      }
+      return stats;
+    },
+  );
+
+  app.get<{ Params: { pool: string }; Querystring: RepStatsQuery }>(
+    '/api/pools/:pool/stats/reps',
+    async (request, reply) => {
+      const { pool } = request.params;
+      const { range, states } = await scopeOf(app, request, pool, request.query);
+      const stats = await repStats(app.db, pool, states, range);
+      if (request.query.format === 'csv') {
+        // A BOM so that Excel reads names in Chinese as UTF-8.
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${pool}-reps.csv"`)
+          .send(`\ufeff${repStatsCsv(stats)}`);
       }
       return stats;
     },
