@@ -49,6 +49,15 @@ function boxes(page: Page): Promise<{ labels: Box[]; nodes: Box[] }> {
   });
 }
 
+/** Labels whose text is wider than the box ELK reserved for it. */
+function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('.edge-label.routed')]
+      .filter((el) => el.scrollWidth > el.clientWidth + 1)
+      .map((el) => el.textContent ?? ''),
+  );
+}
+
 const overlap = (a: Box, b: Box) =>
   a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
@@ -105,6 +114,20 @@ describe('editor in Chinese, in Chromium', () => {
       await page.screenshot({ path: join(out, 'editor-inspector-zh.png') });
       await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
       await page.screenshot({ path: join(out, 'editor-routed-zh.png') });
+      expect(await overflowing(page)).toEqual([]);
+
+      // The same layout serves English: its labels fit their boxes and stay apart too.
+      await page.getByTestId('lang-switch').click();
+      await expect.poll(() => page.locator('.edge-label').first().textContent()).toMatch(/[A-Z]/);
+      expect(await overflowing(page)).toEqual([]);
+      const en = await boxes(page);
+      const clashesEn = en.labels.flatMap((a, i) =>
+        en.labels
+          .slice(i + 1)
+          .filter((b) => overlap(a, b))
+          .map((b) => `${a.id} × ${b.id}`),
+      );
+      expect(clashesEn).toEqual([]);
     },
   );
 });
