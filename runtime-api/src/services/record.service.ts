@@ -126,7 +126,7 @@ export class RecordService {
   }
 
   async pool(key: string, trx: Knex | Knex.Transaction = this.db): Promise<PoolRow> {
-    const pool = (await trx('pools').where({ key }).first()) as PoolRow | undefined;
+    const pool = await trx('pools').where({ key }).first();
     if (!pool) throw RuntimeError.notFound(`pool ${key}`);
     return pool;
   }
@@ -346,8 +346,7 @@ export class RecordService {
     if (!compiled.pooledStates.has(row.snapshot.value)) return undefined; // the step refuses it anyway
     const [claimant] = await readClaimants(db, row.pool_key, [userId], now);
     if (!claimant) throw RuntimeError.notFound(`pool ${row.pool_key}`);
-    const user = (await db('users').where({ id: userId }).first('roles', 'attributes')) as
-      { roles: string[]; attributes: Record<string, unknown> } | undefined;
+    const user = await db('users').where({ id: userId }).first('roles', 'attributes');
     const refusal = checkClaim(compiled, {
       state: row.snapshot.value,
       instance: row.snapshot.instance,
@@ -371,7 +370,9 @@ export class RecordService {
   ): Promise<RecordRow> {
     if (!result.effects.some((e) => e.type === 'moveToPool'))
       return rowAfter(result, recordId, poolKey, now, before);
-    return (await db('records').where({ id: recordId }).first()) as RecordRow;
+    const row = await db('records').where({ id: recordId }).first();
+    if (!row) throw RuntimeError.notFound(`record ${recordId}`);
+    return row;
   }
 
   /** Counts an event (and a claim's outcome) in the metrics once its transaction is over. */
