@@ -56,6 +56,21 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 }
 
 /**
+ * A conditional GET for polling: null when the server answers 304 to `etag` (nothing changed), else
+ * the reply and its new ETag. `no-store` keeps the browser's cache out of it: the 304 is ours to see.
+ */
+export async function apiIfChanged<T>(
+  path: string,
+  etag: string | null,
+): Promise<{ body: T; etag: string | null } | null> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (etag) headers['if-none-match'] = etag;
+  const response = await apiFetch(path, { headers, cache: 'no-store' });
+  if (response.status === 304) return null;
+  return { body: (await response.json()) as T, etag: response.headers.get('etag') };
+}
+
+/**
  * A raw request with the bearer token, for bodies and replies that are not JSON (CSV uploads and
  * downloads, streamed NDJSON progress). A non-2xx reply throws the same ApiError as api().
  */
@@ -63,7 +78,8 @@ export async function apiFetch(path: string, init: RequestInit = {}): Promise<Re
   const headers = new Headers(init.headers);
   if (token) headers.set('authorization', `Bearer ${token}`);
   const response = await fetch(path, { ...init, headers });
-  if (!response.ok) {
+  // 304 only answers a conditional request (apiIfChanged): not an error.
+  if (!response.ok && response.status !== 304) {
     const text = await response.text();
     let error: { code?: string; message?: string; details?: unknown } | undefined;
     try {

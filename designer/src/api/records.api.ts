@@ -10,10 +10,10 @@ import type {
   HistoryList,
   MoveReply,
 } from './api.types.js';
-import { api } from './client.js';
+import { api, apiIfChanged } from './client.js';
 
 // Types generated from schemas/ (api.types.ts): a list item, a record with its events, a history row.
-export type { HistoryEntry, PoolRecord, RecordDetail };
+export type { HistoryEntry, PoolRecord, RecordDetail, RecordList };
 export type RecordTimer = RecordDetail['timers'][number];
 export type ListQuery = RecordListQuery & { view: NonNullable<RecordListQuery['view']> };
 export type BulkAssignResult = AssignBulkReply;
@@ -21,12 +21,25 @@ export type BulkAssignResult = AssignBulkReply;
 const base = (pool: string) => `/api/pools/${encodeURIComponent(pool)}`;
 const one = (pool: string, id: string) => `${base(pool)}/records/${encodeURIComponent(id)}`;
 
-export function listRecords(pool: string, query: ListQuery): Promise<RecordList> {
+const listPath = (pool: string, query: ListQuery): string => {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value !== undefined && value !== '') params.set(key, String(value));
   }
-  return api('GET', `${base(pool)}/records?${params.toString()}`);
+  return `${base(pool)}/records?${params.toString()}`;
+};
+
+export function listRecords(pool: string, query: ListQuery): Promise<RecordList> {
+  return api('GET', listPath(pool, query));
+}
+
+/** A list page unless it is still the one `etag` names (then null): what live lists poll with. */
+export function listRecordsIfChanged(
+  pool: string,
+  query: ListQuery,
+  etag: string | null,
+): Promise<{ body: RecordList; etag: string | null } | null> {
+  return apiIfChanged(listPath(pool, query), etag);
 }
 
 export function getRecord(pool: string, id: string): Promise<RecordDetail> {

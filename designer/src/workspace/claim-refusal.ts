@@ -1,5 +1,6 @@
 // A refused move in plain words: which limit, until when, or why this record is not for this user.
 import { ApiError } from '../api/client.js';
+import type { PoolPolicy, PoolRecord } from '../api/api.types.js';
 import type { I18n } from '../i18n/i18n.js';
 import { formatDateTime } from './format.js';
 
@@ -13,7 +14,7 @@ export interface Refusal {
 export function refusalOf(
   error: unknown,
   i18n: Pick<I18n, 't' | 'lang'>,
-  about: { tags?: string[]; claimNext?: boolean } = {},
+  about: { tags?: string[]; claimNext?: boolean; timeZone?: string } = {},
 ): Refusal {
   const { t, lang } = i18n;
   if (!(error instanceof ApiError)) {
@@ -36,7 +37,7 @@ export function refusalOf(
       return { code: error.code, text: t('refusedDailyLimit', { limit: num('limit') }) };
     case 'POOL_ERR_COOLDOWN': {
       const until = typeof details['until'] === 'string' ? details['until'] : undefined;
-      const date = until ? formatDateTime(until, lang) : '?';
+      const date = until ? formatDateTime(until, lang, about.timeZone) : '?';
       return {
         code: error.code,
         text: t('refusedCooldown', { date }),
@@ -62,4 +63,27 @@ export function refusalOf(
     default:
       return { code: error.code, text: error.message };
   }
+}
+
+/**
+ * Why the list says the caller may not claim a record (its `canClaim`), in the words of the refusal a
+ * click would get; null when they may. Dates in the pool's time zone.
+ */
+export function blockedClaim(
+  record: Pick<PoolRecord, 'canClaim' | 'tags'>,
+  i18n: Pick<I18n, 't' | 'lang'>,
+  pool: { timeZone?: string; claim?: PoolPolicy['claim']; ownedCapacity?: number | null },
+): Refusal | null {
+  const can = record.canClaim;
+  if (can === undefined || can === true) return null;
+  const limit = can.code === 'POOL_ERR_DAILY_LIMIT' ? pool.claim?.maxPerDay : pool.claim?.maxOwned;
+  const owned =
+    limit !== undefined && typeof pool.ownedCapacity === 'number'
+      ? limit - pool.ownedCapacity
+      : undefined;
+  const details = { ...can, ...(limit !== undefined ? { limit } : {}), owned };
+  return refusalOf(new ApiError(409, can.code, can.code, details), i18n, {
+    tags: record.tags,
+    ...(pool.timeZone ? { timeZone: pool.timeZone } : {}),
+  });
 }

@@ -9,6 +9,7 @@ import { daysBetween } from './format.js';
 import { BulkAssignBar, DistributionSetting } from './manager-bar.js';
 import { noFilters, PoolFilters, type Filters } from './pool-filters.js';
 import {
+  ClaimButton,
   FieldValue,
   listFields,
   RecordLink,
@@ -68,7 +69,10 @@ export function PoolView() {
       notice.show(t('claimed', { title: recordTitle(record, policy.entity.titleField) }));
     } catch (e) {
       const title = recordTitle(record, policy.entity.titleField);
-      setRefusal({ ...refusalOf(e, i18n, { tags: record.tags }), title });
+      const refused = refusalOf(e, i18n, { tags: record.tags, timeZone: pool.timeZone });
+      setRefusal({ ...refused, title });
+      // Lost the race: the row is someone else's now.
+      if (refused.code === 'POOL_ERR_TAKEN') list.remove([record.id]);
     } finally {
       setBusy(null);
     }
@@ -80,10 +84,24 @@ export function PoolView() {
       const record = await claimNext(pool.key);
       navigate({ page: 'workspace', pool: pool.key, view: 'record', recordId: record.id });
     } catch (e) {
-      setRefusal({ ...refusalOf(e, i18n, { claimNext: true }), title: t('claimNext') });
+      setRefusal({
+        ...refusalOf(e, i18n, { claimNext: true, timeZone: pool.timeZone }),
+        title: t('claimNext'),
+      });
       setBusy(null);
     }
   };
+  // At a limit no claim can succeed: claim-next says so before the click.
+  const limits = list.limits;
+  const nextBlocked =
+    limits?.claimsLeftToday === 0
+      ? t('refusedDailyLimit', { limit: policy.claim.maxPerDay ?? '?' })
+      : limits?.ownedCapacity === 0
+        ? t('refusedClaimLimit', {
+            owned: policy.claim.maxOwned ?? '?',
+            limit: policy.claim.maxOwned ?? '?',
+          })
+        : null;
   const toggle = (id: string) =>
     setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
   const visible = list.items ?? [];
@@ -96,15 +114,23 @@ export function PoolView() {
           <h1>{text(pool.name, pool.key)}</h1>
           <p className="muted">{t('poolHint')}</p>
         </div>
-        <button
-          type="button"
-          className="btn primary"
-          disabled={busy !== null}
-          onClick={() => void claimBest()}
-          data-testid="claim-next"
-        >
-          ★ {t('claimNext')}
-        </button>
+        <div className="claim-head">
+          {limits?.claimsLeftToday != null && (
+            <span className="muted" data-testid="claims-left">
+              {t('claimsLeftToday', { count: limits.claimsLeftToday })}
+            </span>
+          )}
+          <button
+            type="button"
+            className="btn primary"
+            disabled={busy !== null || nextBlocked !== null}
+            title={nextBlocked ?? undefined}
+            onClick={() => void claimBest()}
+            data-testid="claim-next"
+          >
+            ★ {t('claimNext')}
+          </button>
+        </div>
       </div>
       <div className="filter-row">
         <PoolFilters value={filters} onChange={changeFilters} states={states} tags={tags} />
@@ -238,15 +264,12 @@ export function PoolView() {
                 </td>
                 <td className="actions">
                   {r.pooled && (
-                    <button
-                      type="button"
-                      className="btn small primary"
-                      disabled={busy !== null}
-                      onClick={() => void claimOne(r)}
-                      data-testid="claim"
-                    >
-                      {t('claimAction')}
-                    </button>
+                    <ClaimButton
+                      record={r}
+                      busy={busy !== null}
+                      ownedCapacity={list.limits?.ownedCapacity}
+                      onClaim={() => void claimOne(r)}
+                    />
                   )}
                 </td>
               </tr>

@@ -1,8 +1,9 @@
 // Pieces of a record shown in tables and on its page: title, field values (masked ones locked),
-// tags, and why it was last released.
+// tags, why it was last released, and its Claim button.
 import type { PoolRecord } from '../api/records.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { routeHash } from '../pages/use-hash-route.js';
+import { blockedClaim } from './claim-refusal.js';
 import { valueLabel } from './field-labels.js';
 import { LockIcon } from './icons.js';
 import { useWorkspace } from './workspace-context.js';
@@ -90,4 +91,47 @@ export function enumFields(
   return Object.entries(properties)
     .filter(([, p]) => Array.isArray(p['enum']))
     .map(([field, p]) => ({ field, values: (p['enum'] as unknown[]).map(String) }));
+}
+
+/**
+ * A pooled record's Claim button: disabled, with the reason (and until when) next to it, when the list
+ * says the caller may not claim it (cooldown, hard record, a limit reached).
+ */
+export function ClaimButton(props: {
+  record: PoolRecord;
+  busy: boolean;
+  ownedCapacity: number | null | undefined;
+  onClaim: () => void;
+}) {
+  const i18n = useI18n();
+  const { pool, policy } = useWorkspace();
+  const blocked = blockedClaim(props.record, i18n, {
+    timeZone: pool.timeZone,
+    claim: policy.claim,
+    ownedCapacity: props.ownedCapacity ?? null,
+  });
+  return (
+    <>
+      <button
+        type="button"
+        className="btn small primary"
+        disabled={props.busy || blocked !== null}
+        title={blocked?.text}
+        onClick={props.onClaim}
+        data-testid="claim"
+      >
+        {i18n.t('claimAction')}
+      </button>
+      {blocked && (
+        <span
+          className="claim-blocked"
+          data-testid="claim-reason"
+          data-code={blocked.code}
+          data-until={blocked.until}
+        >
+          {blocked.text}
+        </span>
+      )}
+    </>
+  );
 }

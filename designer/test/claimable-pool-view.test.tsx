@@ -1,0 +1,140 @@
+// @vitest-environment jsdom
+// The pool view disables Claim, with the reason and date in the pool's zone, for a record the list says
+// the rep may not claim, and shows the claims left today (jsdom, fetch stubbed with the list reply).
+import { cleanup, render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Pool } from '../src/api/pools.api.js';
+import type { PoolRecord, RecordList } from '../src/api/records.api.js';
+import { I18nProvider } from '../src/i18n/i18n.js';
+import type { Lang } from '../src/i18n/messages.js';
+import { PoolView } from '../src/workspace/pool-view.js';
+import { WorkspaceProvider } from '../src/workspace/workspace-context.js';
+import { crmPoolPolicy, ME } from './workspace-fixtures.js';
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+const pool: Pool = {
+  id: 'crm',
+  key: 'crm',
+  name: { en: 'Customers', zh: '客户公海' },
+  policyId: 'crm-customer-pool',
+  policyVersion: 1,
+  distribution: 'manual',
+  timeZone: 'Asia/Shanghai',
+  departmentId: null,
+  memberCount: 0,
+  recordCount: 0,
+  members: [],
+};
+
+const pooled = (id: string, name: string, extra: Partial<PoolRecord>): PoolRecord => ({
+  id,
+  pool: 'crm',
+  policyId: 'crm-customer-pool',
+  policyVersion: 1,
+  state: 'pool',
+  pooled: true,
+  done: false,
+  ownerId: null,
+  tags: [],
+  score: 10,
+  data: { name },
+  masked: [],
+  seq: 1,
+  poolEntries: 1,
+  lastRelease: null,
+  previousOwnerIds: [],
+  timers: [],
+  ...extra,
+});
+
+// 20:30 UTC on 8 Dec is 04:30 on 9 Dec in Shanghai: the pool's date, not the browser's or UTC's.
+const UNTIL = '2026-12-08T20:30:00.000Z';
+
+function renderPool(reply: RecordList, lang: Lang = 'en') {
+  vi.stubGlobal(
+    'fetch',
+    vi.fn((url: string) =>
+      Promise.resolve(
+        url.startsWith('/api/pools/crm/records')
+          ? new Response(JSON.stringify(reply), { status: 200, headers: { etag: 'W/"1"' } })
+          : new Response('{}', { status: 404 }),
+      ),
+    ),
+  );
+  render(
+    <I18nProvider lang={lang}>
+      <WorkspaceProvider
+        me={ME}
+        pools={[pool]}
+        pool={pool}
+        policy={crmPoolPolicy()}
+        clockOffset={0}
+        reload={() => undefined}
+      >
+        <PoolView />
+      </WorkspaceProvider>
+    </I18nProvider>,
+  );
+}
+
+const rowOf = async (id: string) =>
+  (await screen.findAllByTestId('pool-row')).find((r) => r.dataset['id'] === id)!;
+
+describe('claimability in the pool view', () => {
+  const reply: RecordList = {
+    items: [
+      pooled('r-free', 'Free Co', { canClaim: true }),
+      pooled('r-cool', 'Cooled Co', { canClaim: { code: 'POOL_ERR_COOLDOWN', until: UNTIL } }),
+      pooled('r-hard', 'Hard Co', {
+        tags: ['hard'],
+        canClaim: { code: 'POOL_ERR_NOT_ELIGIBLE' },
+      }),
+    ],
+    nextCursor: null,
+    claimsLeftToday: 3,
+    ownedCapacity: 150,
+  };
+
+  it('disables Claim with the reason and the local date, and shows the claims left today', async () => {
+    renderPool(reply);
+    const free = within(await rowOf('r-free'));
+    expect(free.getByTestId<HTMLButtonElement>('claim').disabled).toBe(false);
+    expect(free.queryByTestId('claim-reason')).toBeNull();
+
+    const cooled = within(await rowOf('r-cool'));
+    expect(cooled.getByTestId<HTMLButtonElement>('claim').disabled).toBe(true);
+    const reason = cooled.getByTestId('claim-reason');
+    expect(reason.textContent).toContain('you may claim it again from 9 Dec 2026');
+    expect(reason.textContent).toContain('04:30');
+    expect(cooled.getByTestId('claim').getAttribute('title')).toBe(reason.textContent);
+
+    const hard = within(await rowOf('r-hard'));
+    expect(hard.getByTestId<HTMLButtonElement>('claim').disabled).toBe(true);
+    expect(hard.getByTestId('claim-reason').textContent).toContain('only a senior rep may claim');
+
+    expect(screen.getByTestId('claims-left').textContent).toBe('3 claims left today');
+    expect(screen.getByTestId<HTMLButtonElement>('claim-next').disabled).toBe(false);
+  });
+
+  it('says it in Chinese, and disables claim-next at the daily limit', async () => {
+    renderPool(
+      {
+        ...reply,
+        items: [pooled('r-free', 'Free Co', { canClaim: { code: 'POOL_ERR_DAILY_LIMIT' } })],
+        claimsLeftToday: 0,
+      },
+      'zh',
+    );
+    const row = within(await rowOf('r-free'));
+    expect(row.getByTestId<HTMLButtonElement>('claim').disabled).toBe(true);
+    expect(row.getByTestId('claim-reason').textContent).toBe(
+      '已达上限：今天已领取 20 条，明天再来。',
+    );
+    expect(screen.getByTestId('claims-left').textContent).toBe('今天还可领取 0 条');
+    expect(screen.getByTestId<HTMLButtonElement>('claim-next').disabled).toBe(true);
+  });
+});
