@@ -6,13 +6,14 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { EngineError, type CompiledPolicy } from '@poolflow/engine';
 import type { Knex } from 'knex';
-import { poolMemberIds } from '../access.js';
 import { findNul } from '../plugins/input-guard.plugin.js';
 import type { Clock } from './clock.js';
 import { csvRows, ndjsonRows } from './import-rows.js';
 import { StartSharing } from './import-starts.js';
 import { ImportBatch, supportsCopy } from './import-writer.js';
-import { assertEntity, type Actor } from './record.service.js';
+import { assertEntity } from './entity-check.js';
+import { poolOwners } from './import-owners.js';
+import type { Actor } from './record.service.js';
 
 export interface ImportProgress {
   rows: number;
@@ -49,7 +50,8 @@ function problem(e: unknown, path: string, message: string): { path: string; mes
   }[];
   return {
     path: details[0]?.path ?? path,
-    message: details.map((d) => `${d.path} ${d.message}`).join('; ') || message,
+    // Each detail's message names its field (entity-check.ts); the first one's path locates the row's.
+    message: details.map((d) => d.message).join('; ') || message,
   };
 }
 
@@ -64,8 +66,9 @@ export async function importRecords(
   onProgress: (p: ImportProgress) => void,
 ): Promise<ImportReport> {
   const report: ImportReport = { rows: 0, imported: 0, failed: 0, errors: [] };
-  // Records are only given to members of the pool (read once: rows are checked against it as they come).
-  const members = await poolMemberIds(db, poolKey);
+  // Records are only given to members of the pool (read once: rows are checked against it as they come),
+  // named by id, username or display name.
+  const owners = await poolOwners(db, poolKey);
   const copy = supportsCopy(db);
   const starts = new StartSharing(compiled, actor);
   const progress = (): void =>
@@ -129,11 +132,12 @@ export async function importRecords(
       fail(row.line, path, message);
       continue;
     }
-    const ownerId = row.ownerId ?? null;
-    if (ownerId !== null && !members.has(ownerId)) {
-      fail(row.line, '/ownerId', `user ${ownerId} is not a member of pool ${poolKey}`);
+    const owner = row.ownerId ? owners.resolve(row.ownerId) : null;
+    if (owner && 'error' in owner) {
+      fail(row.line, '/ownerId', owner.error);
       continue;
     }
+    const ownerId = owner ? owner.id : null;
     // One time per batch, read when its first row is started, as one transaction would read it.
     batch ??= new ImportBatch({ poolKey, actorId: actor.id, at: await clock.now(db), copy });
     const recordId = randomUUID();

@@ -11,7 +11,6 @@ import {
   type PoolUser,
   type StepResult,
 } from '@poolflow/engine';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { Knex } from 'knex';
 import { requirePoolMember } from '../access.js';
 import type { PoolRow, RecordRow } from '../db/rows.js';
@@ -20,6 +19,7 @@ import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
 import type { PolicyStore } from './policy-store.js';
 import { ClaimNext, type Stepped } from './claim-next.js';
+import { assertEntity } from './entity-check.js';
 import { Coalescer, ONLINE_BATCH } from './coalescer.js';
 import {
   readClaimants,
@@ -65,37 +65,6 @@ export interface EventOutcome {
   result: StepResult;
   /** The clock's time the event was applied at. */
   now: number;
-}
-
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-const entityValidators = new WeakMap<CompiledPolicy, ValidateFunction>();
-
-/** Checks record data against the policy's entity schema; the error names every bad field. */
-export function assertEntity(
-  compiled: CompiledPolicy,
-  data: unknown,
-): asserts data is Record<string, unknown> {
-  let validator = entityValidators.get(compiled);
-  if (!validator) {
-    validator = ajv.compile(compiled.policy.entity.schema);
-    entityValidators.set(compiled, validator);
-  }
-  if (!validator(data)) {
-    const details = (validator.errors ?? []).map((e) => {
-      const missing = e.keyword === 'required' ? `/${String(e.params['missingProperty'])}` : '';
-      const extra =
-        e.keyword === 'additionalProperties' ? `/${String(e.params['additionalProperty'])}` : '';
-      return {
-        path: `/data${e.instancePath}${missing}${extra}`,
-        message: e.message ?? 'is invalid',
-      };
-    });
-    throw new RuntimeError(
-      'POOL_ERR_INVALID_PAYLOAD',
-      `record data is invalid: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`,
-      details,
-    );
-  }
 }
 
 /** Writes one outcome on a transaction that holds its record's lock. */

@@ -1,0 +1,60 @@
+// Checks record data against the policy's entity schema, and says what is wrong in the words of the form:
+// the field's title and, for a choice, the values it allows ("Industry must be one of: software, trade").
+import type { CompiledPolicy } from '@poolflow/engine';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { RuntimeError } from '../runtime.error.js';
+
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+const validators = new WeakMap<CompiledPolicy, ValidateFunction>();
+/** Allowed values named in a message at most; more are counted. */
+const MAX_LISTED_VALUES = 20;
+
+interface FieldSchema {
+  title?: string;
+  enum?: unknown[];
+}
+
+/** One problem of the data: the field's JSON pointer and a sentence naming the field by its title. */
+function describe(compiled: CompiledPolicy, e: ErrorObject): { path: string; message: string } {
+  const missing = e.keyword === 'required' ? `/${String(e.params['missingProperty'])}` : '';
+  const extra =
+    e.keyword === 'additionalProperties' ? `/${String(e.params['additionalProperty'])}` : '';
+  const pointer = `${e.instancePath}${missing}${extra}`;
+  const field = pointer.split('/')[1] ?? '';
+  const properties = compiled.policy.entity.schema.properties as Record<string, FieldSchema>;
+  const schema = Object.prototype.hasOwnProperty.call(properties, field)
+    ? properties[field]
+    : undefined;
+  const name = schema?.title ? `${schema.title} (${field})` : field || 'the record';
+  let message = `${name} ${e.message ?? 'is invalid'}`;
+  if (e.keyword === 'required') message = `${name} is required`;
+  else if (e.keyword === 'additionalProperties') message = `${field} is not a field of this pool`;
+  else if (e.keyword === 'enum') {
+    const allowed = (e.params['allowedValues'] as unknown[]).map((v) => String(v));
+    const listed = allowed.slice(0, MAX_LISTED_VALUES).join(', ');
+    const more =
+      allowed.length > MAX_LISTED_VALUES ? ` and ${allowed.length - MAX_LISTED_VALUES} more` : '';
+    message = `${name} must be one of: ${listed}${more}`;
+  }
+  return { path: `/data${pointer}`, message };
+}
+
+/** Checks record data against the policy's entity schema; the error names every bad field. */
+export function assertEntity(
+  compiled: CompiledPolicy,
+  data: unknown,
+): asserts data is Record<string, unknown> {
+  let validator = validators.get(compiled);
+  if (!validator) {
+    validator = ajv.compile(compiled.policy.entity.schema);
+    validators.set(compiled, validator);
+  }
+  if (!validator(data)) {
+    const details = (validator.errors ?? []).map((e) => describe(compiled, e));
+    throw new RuntimeError(
+      'POOL_ERR_INVALID_PAYLOAD',
+      `record data is invalid: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`,
+      details,
+    );
+  }
+}

@@ -1,0 +1,38 @@
+// Who an import row's owner cell names: a member of the pool, by user id, by username, or by display
+// name when exactly one member has it (people type names, not ids). Read once per import.
+import type { Knex } from 'knex';
+
+export type OwnerLookup = { id: string } | { error: string };
+
+export interface OwnerDirectory {
+  resolve(cell: string): OwnerLookup;
+}
+
+export async function poolOwners(db: Knex, poolKey: string): Promise<OwnerDirectory> {
+  const members = await db('pool_members')
+    .join('users', 'users.id', 'pool_members.user_id')
+    .where('pool_members.pool_key', poolKey)
+    .select('users.id', 'users.username', 'users.display_name');
+  const ids = new Set(members.map((m) => m.id));
+  const byUsername = new Map(members.map((m) => [m.username.toLowerCase(), m.id]));
+  const byName = new Map<string, string[]>();
+  for (const m of members) {
+    const key = m.display_name.trim().toLowerCase();
+    byName.set(key, [...(byName.get(key) ?? []), m.id]);
+  }
+  return {
+    resolve(cell) {
+      const value = cell.trim();
+      if (ids.has(value)) return { id: value };
+      const byUser = byUsername.get(value.toLowerCase());
+      if (byUser) return { id: byUser };
+      const named = byName.get(value.toLowerCase()) ?? [];
+      if (named.length === 1) return { id: named[0] as string };
+      if (named.length > 1)
+        return {
+          error: `${named.length} members of pool ${poolKey} are called "${value}": give the username`,
+        };
+      return { error: `no member of pool ${poolKey} has the id, username or name "${value}"` };
+    },
+  };
+}
