@@ -12,7 +12,11 @@ export async function poolOwners(db: Knex, poolKey: string): Promise<OwnerDirect
   const members = await db('pool_members')
     .join('users', 'users.id', 'pool_members.user_id')
     .where('pool_members.pool_key', poolKey)
-    .select('users.id', 'users.username', 'users.display_name');
+    .select<{ id: string; username: string; display_name: string }[]>(
+      'users.id',
+      'users.username',
+      'users.display_name',
+    );
   const ids = new Set(members.map((m) => m.id));
   const byUsername = new Map(members.map((m) => [m.username.toLowerCase(), m.id]));
   const byName = new Map<string, string[]>();
