@@ -97,16 +97,15 @@ try {
   const hard = (await list(alice, 'view=pool&tag=hard&limit=1'))[0];
   const review = (await list(manager, 'view=all&state=review&limit=1'))[0] ?? hard;
 
-  // 3. A rep: the pool (refused the reclaim, with the date), her records, a follow-up form.
+  // 3. A rep: the pool (the reclaim off, with the date), her records, a follow-up form.
   for (const lang of ['en', 'zh'] as const) {
     const page = await open('alice', lang);
     await page.getByTestId('pool-row').first().waitFor();
-    // Find the record by name, try to claim it, then show the whole pool under the refusal.
+    // Find the record by name: its Claim is off with the reason; then show the whole pool.
     const target = lang === 'en' ? given : hard;
     await page.getByTestId('filter-q').fill(String(target.data['name']));
     const row = page.locator(`[data-testid=pool-row][data-id="${target.id}"]`);
-    await row.getByTestId('claim').click();
-    await page.getByTestId('refusal').waitFor();
+    await row.getByTestId('claim-reason').waitFor();
     await page.getByTestId('filter-q').fill('');
     await page.waitForFunction(
       () => document.querySelectorAll('[data-testid=pool-row]').length > 10,
