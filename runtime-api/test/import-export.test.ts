@@ -132,8 +132,11 @@ describe.each(backends)('import and export (%s)', (backend) => {
       headers: { authorization: `Bearer ${tokens['boss']}` },
     });
     expect(exported.headers['content-type']).toContain('text/csv');
+    expect(exported.body.startsWith('\uFEFF')).toBe(true);
     const rows = exported.body.trim().split('\n');
-    expect(rows[0]).toBe('id,state,ownerId,tags,score,name,industry,phone,level,urgency');
+    expect(rows[0]).toBe(
+      'id,state,stateLabel,ownerId,owner,tags,score,name,industry,phone,level,urgency',
+    );
     expect(rows.length - 1).toBe(10_000 - 21);
     const back = await importCsv('roundtrip', exported.body);
     expect(back.json()).toMatchObject({ failed: 0, imported: rows.length - 1 });

@@ -18,7 +18,7 @@ export function countRows(text: string, format: 'csv' | 'ndjson'): number {
 }
 
 export function ImportPage() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { pool, policy, fieldTitle } = useWorkspace();
   const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
@@ -67,7 +67,7 @@ export function ImportPage() {
           data-testid="export-csv"
           onClick={() =>
             void download(
-              `/api/pools/${encodeURIComponent(pool.key)}/export?format=csv`,
+              `/api/pools/${encodeURIComponent(pool.key)}/export?format=csv&lang=${lang}`,
               `${pool.key}.csv`,
             ).catch((e: Error) => setError(e.message))
           }
@@ -78,8 +78,35 @@ export function ImportPage() {
       <section className="panel">
         <h3>{t('importTitle')}</h3>
         <p className="hint">
-          {t('importColumns')} <code>{[...fields, 'ownerId'].join(', ')}</code>
+          {t('importColumns')} <code>{[...fields, 'ownerId'].join(', ')}</code>{' '}
+          <button
+            type="button"
+            className="btn btn-link"
+            data-testid="import-template"
+            onClick={() =>
+              void download(
+                `/api/pools/${encodeURIComponent(pool.key)}/import-template`,
+                `${pool.key}-import.csv`,
+              ).catch((e: Error) => setError(e.message))
+            }
+          >
+            ↓ {t('importTemplate')}
+          </button>
         </p>
+        <ul className="hint import-fields" data-testid="import-fields">
+          {fields.map((f) => {
+            const choices = (policy.entity.schema.properties[f] as { enum?: unknown[] }).enum;
+            return (
+              <li key={f}>
+                <code>{f}</code> {fieldTitle(f)}
+                {choices ? `: ${choices.map(String).join(' / ')}` : ''}
+              </li>
+            );
+          })}
+          <li>
+            <code>ownerId</code> {t('importOwnerHint')}
+          </li>
+        </ul>
         <div
           className={file ? 'dropzone has-file' : 'dropzone'}
           onDragOver={(e) => e.preventDefault()}

@@ -94,6 +94,16 @@ export class PoolRepository {
     await (Object.keys(changes).length > 0 ? insert.merge(changes) : insert.ignore());
   }
 
+  /** Display names of the users who own records of the pool (members or not any more), by id. */
+  async ownerNames(key: string): Promise<Map<string, string>> {
+    const rows = await this.db('users')
+      .whereRaw('EXISTS (SELECT 1 FROM records r WHERE r.pool_key = ? AND r.owner_id = users.id)', [
+        key,
+      ])
+      .select('id', 'display_name');
+    return new Map(rows.map((r) => [r.id, r.display_name]));
+  }
+
   /** Whether the user was a member. */
   async removeMember(key: string, userId: string): Promise<boolean> {
     // `returning`, not the delete count: knex-pglite does not report one.

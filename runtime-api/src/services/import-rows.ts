@@ -24,6 +24,9 @@ function coerce(compiled: CompiledPolicy, field: string, raw: string): unknown {
   return raw;
 }
 
+/** Columns an export writes besides the fields (transfer routes): an import ignores them. */
+const EXPORT_COLUMNS = ['id', 'state', 'stateLabel', 'owner', 'tags', 'score'];
+
 export async function* csvRows(
   compiled: CompiledPolicy,
   body: Readable,
@@ -47,7 +50,8 @@ export async function* csvRows(
     header.forEach((name, i) => {
       const cell = fields[i] ?? '';
       if (name === 'ownerId') ownerId = cell === '' ? null : cell;
-      else if (!['id', 'state', 'tags', 'score'].includes(name)) {
+      // An export's own columns come back with its rows: they are not fields.
+      else if (!EXPORT_COLUMNS.includes(name)) {
         const value = coerce(compiled, name, cell);
         if (value !== undefined) data[name] = value;
       }

@@ -10,6 +10,7 @@ import {
 } from '../../access.js';
 import type { RecordRow } from '../../db/rows.js';
 import type { RecordPageQuery } from '../../repositories/record.repository.js';
+import { likePattern } from './like-pattern.js';
 import { RuntimeError } from '../../runtime.error.js';
 import type { EventOutcome } from '../../services/record.service.js';
 import { recordReply, type RecordReply } from '../record-view.js';
@@ -54,7 +55,7 @@ export default function recordRoutes(app: FastifyInstance): void {
       const sortColumn = q.sort === 'updated' ? 'updated_at' : 'score';
       let search: RecordPageQuery['search'];
       if (q.q) {
-        const pattern = `%${q.q.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+        const pattern = likePattern(q.q);
         if (view === 'pool' && !mayManagePool(request.actor, pool)) {
           // Masked fields are hidden from reps in the pool, so a search must not find records by them
           // either: match only the fields a rep can see.

@@ -12,6 +12,8 @@ import {
   type Spooled,
 } from '../../services/import-limits.js';
 import { importRecords } from '../../services/import.service.js';
+import type { RecordPageQuery } from '../../repositories/record.repository.js';
+import { likePattern } from '../records/like-pattern.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -25,6 +27,21 @@ declare module 'fastify' {
 }
 
 const IMPORT_TYPES = ['text/csv', 'application/x-ndjson'];
+/** Records an export reads per query (keyset pages; README: limits). */
+const EXPORT_PAGE = 1000;
+
+interface ExportQuery {
+  format?: 'csv';
+  view?: 'pool' | 'mine' | 'all';
+  state?: string;
+  tag?: string;
+  q?: string;
+  lang?: 'en' | 'zh';
+}
+
+interface StateMeta {
+  label?: { en?: string; zh?: string };
+}
 
 export default function transferRoutes(app: FastifyInstance): void {
   // Import bodies arrive as the spooled file's stream (see preParsing below), read row by row.
@@ -88,39 +105,61 @@ export default function transferRoutes(app: FastifyInstance): void {
     },
   );
 
-  app.get<{ Params: { pool: string }; Querystring: { format?: 'csv' } }>(
+  app.get<{ Params: { pool: string }; Querystring: ExportQuery }>(
     '/api/pools/:pool/export',
     async (request, reply) => {
       const { pool } = request.params;
+      const q = request.query;
       await requirePoolRole(app, request, pool, 'manager');
       const row = await app.records.pool(pool);
       const compiled = await app.policies.get(row.policy_id, row.policy_version);
       const fields = Object.keys(compiled.policy.entity.schema.properties);
+      const names = await app.poolRepository.ownerNames(pool);
+      const lang = q.lang ?? 'en';
+      const stateLabel = (state: string): string => {
+        const label = (compiled.policy.machine.states[state]?.meta as StateMeta | undefined)?.label;
+        return (lang === 'zh' ? label?.zh : undefined) ?? label?.en ?? state;
+      };
+      const view = q.view ?? 'all';
+      const filter: Omit<RecordPageQuery, 'after' | 'limit'> = {
+        pooled: view === 'pool',
+        ...(view === 'mine' ? { ownerId: request.actor.id } : {}),
+        ...(q.state ? { state: q.state } : {}),
+        ...(q.tag ? { tag: q.tag } : {}),
+        ...(q.q ? { search: { pattern: likePattern(q.q) } } : {}),
+        sort: 'score',
+      };
       const out = new PassThrough();
       const write = async (): Promise<void> => {
-        out.write(csvLine(['id', 'state', 'ownerId', 'tags', 'score', ...fields]));
-        let after = '';
+        // A BOM first: Excel reads the file as UTF-8 only with it (Chinese is mojibake otherwise).
+        out.write('\uFEFF');
+        out.write(
+          csvLine(['id', 'state', 'stateLabel', 'ownerId', 'owner', 'tags', 'score', ...fields]),
+        );
+        let after: [string, string] | undefined;
         for (;;) {
-          // Keyset pages by id: constant memory however large the pool.
-          const rows = await app.recordRepository.exportPage(pool, after, 1000);
+          // Keyset pages in the list's order: constant memory however large the pool.
+          const rows = await app.recordRepository.page(pool, {
+            ...filter,
+            ...(after ? { after } : {}),
+            limit: EXPORT_PAGE,
+          });
           if (rows.length === 0) break;
           for (const r of rows) {
-            if (
-              !out.write(
-                csvLine([
-                  r.id,
-                  r.state,
-                  r.owner_id,
-                  r.tags.join(' '),
-                  r.score,
-                  ...fields.map((f) => r.data[f]),
-                ]),
-              )
-            ) {
-              await new Promise((resolve) => out.once('drain', resolve));
-            }
+            const line = csvLine([
+              r.id,
+              r.state,
+              stateLabel(r.state),
+              r.owner_id,
+              r.owner_id ? (names.get(r.owner_id) ?? '') : '',
+              r.tags.join(' '),
+              r.score,
+              ...fields.map((f) => r.data[f]),
+            ]);
+            if (!out.write(line)) await new Promise((resolve) => out.once('drain', resolve));
           }
-          after = rows[rows.length - 1]!.id;
+          const last = rows[rows.length - 1]!;
+          after = [String(last.score), last.id];
         }
         out.end();
       };
@@ -129,6 +168,22 @@ export default function transferRoutes(app: FastifyInstance): void {
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${pool}.csv"`)
         .send(out);
+    },
+  );
+
+  // The header row an import reads: a manager fills it in (field titles and choices are on the import page).
+  app.get<{ Params: { pool: string } }>(
+    '/api/pools/:pool/import-template',
+    async (request, reply) => {
+      const { pool } = request.params;
+      await requirePoolRole(app, request, pool, 'manager');
+      const row = await app.records.pool(pool);
+      const compiled = await app.policies.get(row.policy_id, row.policy_version);
+      const fields = Object.keys(compiled.policy.entity.schema.properties);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${pool}-import.csv"`)
+        .send(`\uFEFF${csvLine([...fields, 'ownerId'])}`);
     },
   );
 }

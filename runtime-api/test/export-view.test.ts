@@ -1,0 +1,78 @@
+// Export writes what a manager sees: the records of the list view (filters, order), owners by name,
+// states by label, with a BOM so a spreadsheet reads Chinese; the import template is the header an import reads.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends, build, call, crmPool, type TestApp } from './helpers.js';
+
+describe.each(backends)('export of a view and the import template (%s)', (backend) => {
+  let t: TestApp;
+  let tokens: Record<string, string>;
+  let ids: Record<string, string>;
+
+  beforeAll(async () => {
+    t = await build(backend);
+    ({ tokens, ids } = await crmPool(t, { boss: { roles: ['manager'] }, rep: {} }));
+    const csv = [
+      'name,industry,level,ownerId',
+      '华东制造,manufacturing,A,rep',
+      'Trade Co,trade,B,',
+      'Soft Co,software,C,',
+    ].join('\n');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/pools/crm/import',
+      headers: { authorization: `Bearer ${tokens['boss']}`, 'content-type': 'text/csv' },
+      payload: `${csv}\n`,
+    });
+    expect(res.json<{ imported: number }>().imported).toBe(3);
+  });
+  afterAll(() => t.close());
+
+  const exported = async (query: string) => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/pools/crm/export?${query}`,
+      headers: { authorization: `Bearer ${tokens['boss']}` },
+    });
+    expect(res.statusCode).toBe(200);
+    return res.body;
+  };
+
+  it('starts with a BOM and names owners and states, in Chinese when asked', async () => {
+    const body = await exported('view=all&lang=zh');
+    expect(body.startsWith('\uFEFFid,state,stateLabel,ownerId,owner,tags,score,name,')).toBe(true);
+    const line = body.split('\n').find((l) => l.includes('华东制造'));
+    expect(line).toContain(`,owned,私海,${ids['rep']},rep,`);
+  });
+
+  it('exports only the records of the view it is asked for', async () => {
+    const pooled = (await exported('view=pool')).trim().split('\n').slice(1);
+    expect(pooled.map((l) => l.split(',')[7]).sort()).toEqual(['Soft Co', 'Trade Co']);
+    expect(pooled.every((l) => l.includes(',pool,Public pool,,,'))).toBe(true);
+    const searched = (await exported('view=all&q=trade')).trim().split('\n').slice(1);
+    expect(searched.map((l) => l.split(',')[7])).toEqual(['Trade Co']);
+  });
+
+  it('gives managers the header an import reads, and imports back what it exports', async () => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/pools/crm/import-template',
+      headers: { authorization: `Bearer ${tokens['boss']}` },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('\uFEFFname,industry,phone,level,urgency,ownerId\n');
+    expect(
+      (await call(t.app, tokens['rep']!, 'GET', '/api/pools/crm/import-template')).status,
+    ).toBe(403);
+    // An export (BOM, labels and owner names included) imports back into the same pool as new records.
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/pools/crm/import',
+      headers: { authorization: `Bearer ${tokens['boss']}`, 'content-type': 'text/csv' },
+      payload: await exported('view=all'),
+    });
+    expect(again.json<{ imported: number; errors: unknown[] }>()).toMatchObject({
+      imported: 3,
+      errors: [],
+    });
+  });
+});
