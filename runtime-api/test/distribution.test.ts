@@ -47,6 +47,40 @@ describe.each(backends)('manager moves and distribution (%s)', (backend) => {
     expect(member.status).toBe(403);
   });
 
+  it("applies the pool's claim rules to the assignee, unless a manager overrides (recorded in history)", async () => {
+    // Amy released it: she is in the previous-owner cooldown and could not claim it back herself.
+    const id = await create('Cooling Co', ids['amy']!);
+    const released = await call(
+      t.app,
+      tokens['amy']!,
+      'POST',
+      `/api/pools/crm/records/${id}/release`,
+      {
+        reason: 'no budget',
+      },
+    );
+    expect(released.status).toBe(200);
+    const refused = await call(t.app, tokens['boss']!, 'POST', '/api/pools/crm/assign-bulk', {
+      recordIds: [id],
+      userId: ids['amy'],
+    });
+    expect(refused.body.assigned).toBe(0);
+    expect(refused.body.results[0].error.code).toBe('POOL_ERR_COOLDOWN');
+    expect(Date.parse(refused.body.results[0].error.until as string)).toBeGreaterThan(Date.now());
+    const forced = await call(t.app, tokens['boss']!, 'POST', '/api/pools/crm/assign-bulk', {
+      recordIds: [id],
+      userId: ids['amy'],
+      override: true,
+    });
+    expect(forced.body.results).toEqual([{ id, ok: true, state: 'owned' }]);
+    const last = await t.app.db('history').where({ record_id: id }).orderBy('seq', 'desc').first();
+    expect([last?.event_type, last?.actor_id, last?.payload]).toEqual([
+      'ASSIGN',
+      ids['boss'],
+      { userId: ids['amy'], override: true },
+    ]);
+  });
+
   it('moves a record to another pool of the same policy, keeping its history', async () => {
     await call(t.app, t.adminToken, 'POST', '/api/pools', {
       key: 'seniors',

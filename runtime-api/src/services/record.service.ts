@@ -58,6 +58,8 @@ export interface SendOptions {
    * policy's eligibility, cooldown and limits, so parallel runs cannot push anyone past a limit.
    */
   assigneeClaims?: boolean;
+  /** Written into the history row's payload with the event's own (e.g. a manager's override). */
+  recordedWith?: Record<string, unknown>;
 }
 
 export interface EventOutcome {
@@ -288,7 +290,9 @@ export class RecordService {
         {
           result,
           eventType: event.type,
-          payload: event.payload ?? null,
+          payload: options.recordedWith
+            ? { ...event.payload, ...options.recordedWith }
+            : (event.payload ?? null),
           actorId: actor.id,
           at: now,
         },

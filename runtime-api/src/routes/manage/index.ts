@@ -5,38 +5,54 @@ import { requirePoolMember, requirePoolRole } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
 
 export default function manageRoutes(app: FastifyInstance): void {
-  app.post<{ Params: { pool: string }; Body: { recordIds: string[]; userId: string } }>(
-    '/api/pools/:pool/assign-bulk',
-    async (request) => {
-      const { pool } = request.params;
-      await requirePoolRole(app, request, pool, 'manager');
-      // Checked once before any record: an outsider named here is a 400 and nothing is assigned.
-      await requirePoolMember(app.db, pool, request.body.userId, '/body/userId');
-      const results: {
-        id: string;
-        ok: boolean;
-        state?: string;
-        error?: { code: string; message: string };
-      }[] = [];
-      // One transaction per record: a refusal for one record does not undo the others.
-      for (const id of request.body.recordIds) {
-        try {
-          const { row } = await app.records.send(
-            pool,
-            id,
-            { type: 'ASSIGN', payload: { userId: request.body.userId } },
-            request.actor,
-            { assigneePath: '/body/userId' },
-          );
-          results.push({ id, ok: true, state: row.state });
-        } catch (e) {
-          if (!(e instanceof EngineError)) throw e;
-          results.push({ id, ok: false, error: { code: e.code, message: e.message } });
-        }
+  app.post<{
+    Params: { pool: string };
+    Body: { recordIds: string[]; userId: string; override?: boolean };
+  }>('/api/pools/:pool/assign-bulk', async (request) => {
+    const { pool } = request.params;
+    await requirePoolRole(app, request, pool, 'manager');
+    // Checked once before any record: an outsider named here is a 400 and nothing is assigned.
+    await requirePoolMember(app.db, pool, request.body.userId, '/body/userId');
+    const results: {
+      id: string;
+      ok: boolean;
+      state?: string;
+      error?: { code: string; message: string; until?: string };
+    }[] = [];
+    // The assignee gets a pooled record only if they could claim it themselves (eligibility,
+    // cooldown, limits), unless the manager overrides, which the history row records.
+    const override = request.body.override === true;
+    // One write per record: a refusal for one record does not undo the others.
+    for (const id of request.body.recordIds) {
+      try {
+        const { row } = await app.records.send(
+          pool,
+          id,
+          { type: 'ASSIGN', payload: { userId: request.body.userId } },
+          request.actor,
+          {
+            assigneePath: '/body/userId',
+            assigneeClaims: !override,
+            ...(override ? { recordedWith: { override: true } } : {}),
+          },
+        );
+        results.push({ id, ok: true, state: row.state });
+      } catch (e) {
+        if (!(e instanceof EngineError)) throw e;
+        const until = (e.details as { until?: unknown } | undefined)?.until;
+        results.push({
+          id,
+          ok: false,
+          error: {
+            code: e.code,
+            message: e.message,
+            ...(typeof until === 'string' ? { until } : {}),
+          },
+        });
       }
-      return { assigned: results.filter((r) => r.ok).length, results };
-    },
-  );
+    }
+    return { assigned: results.filter((r) => r.ok).length, results };
+  });
 
   app.post<{ Params: { pool: string; id: string }; Body: { pool: string } }>(
     '/api/pools/:pool/records/:id/move',
