@@ -20,6 +20,11 @@ export type StartUpgradeReply = UpgradePreview | UpgradeStarted;
  * via the `definition` "ExportRecordsReply".
  */
 export type ExportRecordsReply = string;
+/**
+ * This interface was referenced by `ApiOperations`'s JSON-Schema
+ * via the `definition` "ImportTemplateReply".
+ */
+export type ImportTemplateReply = string;
 
 /**
  * Every operation of the HTTP API by operationId: its inputs and its success reply.
@@ -213,6 +218,10 @@ export interface ApiOperations {
     params: PoolKeyParams;
     query?: ExportQuery;
     reply: ExportRecordsReply;
+  };
+  importTemplate: {
+    params: PoolKeyParams;
+    reply: ImportTemplateReply;
   };
   getPoolStats: {
     params: PoolKeyParams;
@@ -1256,6 +1265,17 @@ export interface ImportReport {
  */
 export interface ExportQuery {
   format?: 'csv';
+  /**
+   * The records of the list view being exported (as in listRecords); all by default.
+   */
+  view?: 'pool' | 'mine' | 'all';
+  state?: string;
+  tag?: string;
+  q?: string;
+  /**
+   * Language of the state labels.
+   */
+  lang?: 'en' | 'zh';
 }
 /**
  * This interface was referenced by `ApiOperations`'s JSON-Schema
@@ -1326,10 +1346,6 @@ export interface PoolStats {
        * Of them, in the pool now
        */
       pooled: number;
-      /**
-       * As conversion.claimed, for this value
-       */
-      claimed: number;
       /**
        * As conversion.converted, for this value
        */
@@ -1676,6 +1692,7 @@ export type ImportRecordsQuery = ImportQuery;
 export type ImportRecordsReply = ImportReport;
 export type ExportRecordsParams = PoolKeyParams;
 export type ExportRecordsQuery = ExportQuery;
+export type ImportTemplateParams = PoolKeyParams;
 export type GetPoolStatsParams = PoolKeyParams;
 export type GetPoolStatsQuery = StatsQuery;
 export type GetPoolStatsReply = PoolStats;
@@ -1744,6 +1761,7 @@ export const apiRoutes = {
   moveRecord: { method: 'POST', url: '/api/pools/:pool/records/:id/move' },
   importRecords: { method: 'POST', url: '/api/pools/:pool/import' },
   exportRecords: { method: 'GET', url: '/api/pools/:pool/export' },
+  importTemplate: { method: 'GET', url: '/api/pools/:pool/import-template' },
   getPoolStats: { method: 'GET', url: '/api/pools/:pool/stats' },
   getPoolRepStats: { method: 'GET', url: '/api/pools/:pool/stats/reps' },
   listNotifications: { method: 'GET', url: '/api/notifications' },

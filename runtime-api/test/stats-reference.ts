@@ -160,7 +160,6 @@ export async function referencePoolStats(
       field: breakdownField,
       items: breakdown.rows.map((i) => ({
         ...i,
-        claimed: byValue.get(i.value)?.claimed ?? 0,
         converted: byValue.get(i.value)?.converted ?? 0,
       })),
     },

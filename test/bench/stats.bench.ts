@@ -1,6 +1,7 @@
 // Pool analytics latency: poolStats() over 7, 30 and 90 days on N records with a year of history (about
 // 2.3 history rows per record), after the rollup job ran, p50/p95 vs a bare indexed count over the same
-// range in the same run; and the figures checked equal to the reference (pre-rollup) query's.
+// range in the same run (and the per-rep table's, read from history); and the figures checked equal to the
+// reference (pre-rollup) query's.
 import { deepStrictEqual } from 'node:assert';
 import type { Knex } from 'knex';
 import { formatRate, table, type BenchOutcome } from './harness.js';
@@ -12,6 +13,7 @@ import {
   statesOf,
   type PoolStats,
 } from '../../runtime-api/src/services/stats.service.js';
+import { repStats } from '../../runtime-api/src/services/stats-reps.js';
 import { canonical, referencePoolStats } from '../../runtime-api/test/stats-reference.js';
 import {
   benchSchema,
@@ -29,7 +31,8 @@ const WINDOWS = [7, 30, 90];
 
 export async function seed(knex: Knex, n: number, owners: string[]): Promise<void> {
   // Records and their lifecycles in SQL: created over the year at any minute of the day, released after
-  // 30 days, a third claimed back 3 days later, a tenth of those won; the last rows reach the bench's now.
+  // 30 days, a third claimed back 3 days later, a tenth of those won 5 days after the claim; the last rows
+  // reach the bench's now.
   await knex.raw(
     `INSERT INTO records (id, pool_key, policy_id, policy_version, state, owner_id, pooled, done, tags, score, data, snapshot, seq, search, created_at, updated_at)
      SELECT gen_random_uuid(), :pool, 'crm-customer-pool', 1,
@@ -45,12 +48,14 @@ export async function seed(knex: Knex, n: number, owners: string[]): Promise<voi
   );
   await knex.raw(
     `INSERT INTO history (record_id, pool_key, seq, at, actor_id, event_type, payload, from_state, to_state, owner_from, owner_to, tags, reason)
-     SELECT r.id, r.pool_key, e.seq, r.created_at + e.after, e.actor, e.type, NULL, e.from_state, e.to_state, NULL, NULL, '[]'::jsonb, NULL
+     SELECT r.id, r.pool_key, e.seq, r.created_at + e.after, e.actor, e.type, NULL, e.from_state, e.to_state,
+            CASE WHEN e.seq = 4 THEN e.actor END, NULL, '[]'::jsonb, NULL
      FROM records r
      CROSS JOIN LATERAL (VALUES
        (1, interval '0 days', 'CREATE', 'owned', 'owned', NULL::text),
        (2, interval '30 days', 'TIMER', 'owned', 'pool', NULL::text),
-       (3, interval '33 days', CASE WHEN r.owner_id IS NOT NULL THEN 'CLAIM' END, 'pool', 'owned', r.owner_id)
+       (3, interval '33 days', CASE WHEN r.owner_id IS NOT NULL THEN 'CLAIM' END, 'pool', 'owned', r.owner_id),
+       (4, interval '38 days', CASE WHEN r.state = 'won' THEN 'WIN' END, 'owned', 'won', r.owner_id)
      ) AS e(seq, after, type, from_state, to_state, actor)
      WHERE e.type IS NOT NULL`,
   );
@@ -175,6 +180,7 @@ export async function statsBench(): Promise<BenchOutcome> {
     const rows: string[][] = [
       ['', 'p50 ms', 'p95 ms', 'bare p50', 'bare p95', 'ratio p95', 'reference p50'],
     ];
+    const repRows: string[][] = [];
     let fast = true;
     for (const r of ranges) {
       const statsTimes: number[] = [];
@@ -195,6 +201,21 @@ export async function statsBench(): Promise<BenchOutcome> {
       }
       const p95 = percentile(statsTimes, 95);
       if (p95 > 50) fast = false;
+      const repTimes: number[] = [];
+      for (let i = 0; i < runs + 2; i++) {
+        const a = performance.now();
+        await repStats(db.knex, POOL, states, r);
+        if (i >= 2) repTimes.push(performance.now() - a);
+      }
+      repRows.push([
+        `per-rep table, ${r.days} days`,
+        ms(percentile(repTimes, 50)),
+        ms(percentile(repTimes, 95)),
+        ms(percentile(bareTimes, 50)),
+        ms(percentile(bareTimes, 95)),
+        `${(percentile(repTimes, 95) / percentile(bareTimes, 95)).toFixed(1)}x`,
+        '',
+      ]);
       rows.push([
         `pool stats, ${r.days} days`,
         ms(percentile(statsTimes, 50)),
@@ -205,7 +226,7 @@ export async function statsBench(): Promise<BenchOutcome> {
         ms(percentile(reference.get(r.days)!.ms, 50)),
       ]);
     }
-    for (const line of table(rows)) console.log(line);
+    for (const line of table([...rows, ...repRows])) console.log(line);
     await writeCost(db.knex);
     console.log(
       `figures equal to the reference query's: ${same ? 'yes' : 'NO'}; p95 at most 50 ms: ${fast ? 'yes' : 'no'}`,

@@ -41,20 +41,29 @@ export function statesOf(policies: CompiledPolicy[]): {
   pooled: string[];
   success: string[];
   failure: string[];
+  /** Every success state is final in every version: a record that reached one is in one now. */
+  successFinal: boolean;
 } {
   const pooled = new Set<string>();
   const success = new Set<string>();
   const failure = new Set<string>();
+  let successFinal = true;
   for (const p of policies) {
     for (const [name, node] of Object.entries(p.policy.machine.states)) {
       if (node.meta?.pooled) pooled.add(name);
       const outcome = (node.meta as Record<string, unknown> | undefined)?.['outcome'];
       if (outcome === 'success') success.add(name);
+      if (outcome === 'success' && node.type !== 'final') successFinal = false;
       if (outcome === 'failure') failure.add(name);
     }
   }
   // Sorted: the rollup compares the pool states it counted with to today's.
-  return { pooled: [...pooled].sort(), success: [...success].sort(), failure: [...failure].sort() };
+  return {
+    pooled: [...pooled].sort(),
+    success: [...success].sort(),
+    failure: [...failure].sort(),
+    successFinal,
+  };
 }
 
 /** A pool's zone and states, from every published version of its policy. */

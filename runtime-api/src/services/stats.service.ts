@@ -31,14 +31,8 @@ export interface PoolStats {
   claimsByUser: { userId: string; claims: number }[];
   breakdown: {
     field: string;
-    /** total and pooled: records now; claimed and converted: the conversion's, per value. */
-    items: {
-      value: string | null;
-      total: number;
-      pooled: number;
-      claimed: number;
-      converted: number;
-    }[];
+    /** total and pooled: records now; converted: the conversion's converted records, per value. */
+    items: { value: string | null; total: number; pooled: number; converted: number }[];
   };
 }
 
@@ -210,7 +204,7 @@ async function hoursInPool(
 export async function poolStats(
   db: Knex,
   poolKey: string,
-  states: { pooled: string[]; success: string[] },
+  states: { pooled: string[]; success: string[]; successFinal?: boolean },
   range: { from: number; to: number },
   breakdownField: string,
   convertDays = CONVERT_DAYS_DEFAULT,
@@ -227,6 +221,7 @@ export async function poolStats(
     conversionOf(db, {
       pool: poolKey,
       success,
+      successFinal: states.successFinal ?? false,
       ...range,
       rowsThrough: s.rollup?.rowsThrough ?? -Infinity,
       days: convertDays,
@@ -292,8 +287,7 @@ export async function poolStats(
       field: breakdownField,
       items: breakdown.items.map((i) => ({
         ...i,
-        claimed: conversion.byValue.get(i.value)?.claimed ?? 0,
-        converted: conversion.byValue.get(i.value)?.converted ?? 0,
+        converted: conversion.byValue.get(i.value) ?? 0,
       })),
     },
   };
