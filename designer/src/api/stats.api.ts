@@ -1,17 +1,19 @@
-// Pool analytics: GET /api/pools/:pool/stats (JSON for the charts, CSV for download).
-import type { PoolStats } from './api.types.js';
+// Pool analytics: GET /api/pools/:pool/stats and /stats/reps (JSON for the page, CSV for download).
+import type { PoolStats, RepStats } from './api.types.js';
 import { api } from './client.js';
 
 // Generated from schemas/ (api.types.ts).
-export type { PoolStats };
+export type { PoolStats, RepStats };
 
 export function statsPath(
   pool: string,
   range: { from: string; to: string },
   by: string,
   format: 'json' | 'csv' = 'json',
+  convertDays = 30,
 ): string {
   const params = new URLSearchParams({ from: range.from, to: range.to, by });
+  if (convertDays !== 30) params.set('convertDays', String(convertDays));
   if (format === 'csv') params.set('format', 'csv');
   return `/api/pools/${encodeURIComponent(pool)}/stats?${params.toString()}`;
 }
@@ -20,6 +22,21 @@ export function getStats(
   pool: string,
   range: { from: string; to: string },
   by: string,
+  convertDays = 30,
 ): Promise<PoolStats> {
-  return api('GET', statsPath(pool, range, by));
+  return api('GET', statsPath(pool, range, by, 'json', convertDays));
+}
+
+export function repStatsPath(
+  pool: string,
+  range: { from: string; to: string },
+  format: 'json' | 'csv' = 'json',
+): string {
+  const params = new URLSearchParams({ from: range.from, to: range.to });
+  if (format === 'csv') params.set('format', 'csv');
+  return `/api/pools/${encodeURIComponent(pool)}/stats/reps?${params.toString()}`;
+}
+
+export function getRepStats(pool: string, range: { from: string; to: string }): Promise<RepStats> {
+  return api('GET', repStatsPath(pool, range));
 }

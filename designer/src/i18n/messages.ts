@@ -1,5 +1,6 @@
 // UI strings in English and Chinese; `{name}` placeholders are filled by t().
 import { adminEn, adminZh } from './admin-messages.js';
+import { analyticsEn, analyticsZh } from './analytics-messages.js';
 import { editorEn, editorZh } from './editor-messages.js';
 import { rolloutEn, rolloutZh } from './rollout-messages.js';
 import { gateEn, gateZh } from './gate-messages.js';
@@ -137,6 +138,7 @@ export const en = {
   ...workspaceEn,
   ...gateEn,
   ...rolloutEn,
+  ...analyticsEn,
   ...adminEn,
   ...editorEn,
 } as const;
@@ -273,6 +275,7 @@ export const zh: Record<MessageKey, string> = {
   ...workspaceZh,
   ...gateZh,
   ...rolloutZh,
+  ...analyticsZh,
   ...adminZh,
   ...editorZh,
 };

@@ -1,12 +1,21 @@
 // Pool analytics for managers: inflow and outflow per day by kind, pool size over time, conversion of
-// records claimed from the pool, median time in pool, claims per user, a breakdown by a field; CSV.
+// records claimed from the pool, time in pool, claims per user, a breakdown by a field, the per-rep
+// table; each figure's definition in a legend and on hover; CSV of the series and of the table.
 import { useEffect, useMemo, useState } from 'react';
-import { getStats, statsPath, type PoolStats } from '../api/stats.api.js';
+import {
+  getRepStats,
+  getStats,
+  repStatsPath,
+  statsPath,
+  type PoolStats,
+  type RepStats,
+} from '../api/stats.api.js';
 import { download } from '../api/transfer.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { BarList } from './charts/bar-list.js';
 import { FlowChart } from './charts/flow-chart.js';
 import { LineChart } from './charts/line-chart.js';
+import { RepTable } from './charts/rep-table.js';
 import { RingChart } from './charts/ring-chart.js';
 import { valueLabel } from './field-labels.js';
 import { formatDate } from './format.js';
@@ -15,6 +24,15 @@ import { useWorkspace } from './workspace-context.js';
 
 const DAY = 86_400_000;
 const RANGES = [7, 30, 90] as const;
+const CONVERT_DAYS = [7, 30, 90] as const;
+
+/** Hours as hours below two days, as days from there. */
+function duration(t: ReturnType<typeof useI18n>['t'], hours: number | null): string {
+  if (hours === null) return '—';
+  return hours >= 48
+    ? t('daysCount', { days: Math.round(hours / 2.4) / 10 })
+    : t('hoursCount', { hours });
+}
 
 export function AnalyticsPage() {
   const { t, lang } = useI18n();
@@ -22,7 +40,9 @@ export function AnalyticsPage() {
   const fields = enumFields(policy.entity.schema.properties);
   const [days, setDays] = useState<number>(30);
   const [by, setBy] = useState(fields[0]?.field ?? 'industry');
+  const [convertDays, setConvertDays] = useState<number>(30);
   const [stats, setStats] = useState<PoolStats | null>(null);
+  const [reps, setReps] = useState<RepStats | null>(null);
   const [error, setError] = useState<string | null>(null);
   // One "now" per choice of range, so a re-render does not ask for a new range.
   const range = useMemo(() => {
@@ -33,14 +53,35 @@ export function AnalyticsPage() {
   useEffect(() => {
     let live = true;
     setStats(null);
-    getStats(pool.key, range, by).then(
+    getStats(pool.key, range, by, convertDays).then(
       (s) => live && setStats(s),
       (e: Error) => live && setError(e.message),
     );
     return () => {
       live = false;
     };
-  }, [pool.key, range, by]);
+  }, [pool.key, range, by, convertDays]);
+
+  useEffect(() => {
+    let live = true;
+    setReps(null);
+    getRepStats(pool.key, range).then(
+      (r) => live && setReps(r),
+      (e: Error) => live && setError(e.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [pool.key, range]);
+  const definitions = {
+    pooled: t('defPooledNow'),
+    flows: t('defFlows'),
+    poolSize: t('defPoolSize'),
+    conversion: t('defConversion', { days: convertDays }),
+    timeInPool: t('defTimeInPool', { exits: stats?.exits ?? 0 }),
+    breakdown: t('defBreakdown'),
+    reps: t('defReps'),
+  };
 
   const kindLabel = (kind: string) => {
     const key = `kind_${kind}` as const;
@@ -86,9 +127,10 @@ export function AnalyticsPage() {
             className="btn"
             data-testid="stats-csv"
             onClick={() =>
-              void download(statsPath(pool.key, range, by, 'csv'), `${pool.key}-stats.csv`).catch(
-                (e: Error) => setError(e.message),
-              )
+              void download(
+                statsPath(pool.key, range, by, 'csv', convertDays),
+                `${pool.key}-stats.csv`,
+              ).catch((e: Error) => setError(e.message))
             }
           >
             ↓ {t('exportCsv')}
@@ -100,23 +142,34 @@ export function AnalyticsPage() {
       {stats && (
         <>
           <div className="kpis" data-testid="kpis">
-            <Kpi label={t('pooledNow')} value={String(stats.pooledNow)} testId="kpi-pooled" />
-            <Kpi label={t('inflowTotal')} value={String(totals.inflow)} testId="kpi-inflow" />
-            <Kpi label={t('outflowTotal')} value={String(totals.outflow)} testId="kpi-outflow" />
+            <Kpi
+              label={t('pooledNow')}
+              value={String(stats.pooledNow)}
+              testId="kpi-pooled"
+              title={definitions.pooled}
+            />
+            <Kpi
+              label={t('inflowTotal')}
+              value={String(totals.inflow)}
+              testId="kpi-inflow"
+              title={definitions.flows}
+            />
+            <Kpi
+              label={t('outflowTotal')}
+              value={String(totals.outflow)}
+              testId="kpi-outflow"
+              title={definitions.flows}
+            />
             <Kpi
               label={t('medianInPool')}
-              value={
-                stats.medianHoursInPool === null
-                  ? '—'
-                  : stats.medianHoursInPool >= 48
-                    ? t('daysCount', { days: Math.round(stats.medianHoursInPool / 2.4) / 10 })
-                    : t('hoursCount', { hours: stats.medianHoursInPool })
-              }
+              value={duration(t, stats.medianHoursInPool)}
+              note={t('p90InPool', { value: duration(t, stats.p90HoursInPool) })}
               testId="kpi-median"
+              title={definitions.timeInPool}
             />
           </div>
           <div className="chart-grid">
-            <section className="panel wide">
+            <section className="panel wide" title={definitions.flows}>
               <h3>{t('flowTitle')}</h3>
               <FlowChart
                 days={stats.days}
@@ -125,15 +178,31 @@ export function AnalyticsPage() {
                 outLabel={t('outflow')}
               />
             </section>
-            <section className="panel wide">
+            <section className="panel wide" title={definitions.poolSize}>
               <h3>{t('poolSizeTitle')}</h3>
               <LineChart
                 points={stats.days.map((d) => ({ day: d.day, value: d.poolSize }))}
                 testId="pool-size-chart"
               />
             </section>
-            <section className="panel">
-              <h3>{t('conversionTitle')}</h3>
+            <section className="panel" title={definitions.conversion}>
+              <div className="panel-head">
+                <h3>{t('conversionTitle')}</h3>
+                <label className="row">
+                  {t('convertWithin')}
+                  <select
+                    value={convertDays}
+                    onChange={(e) => setConvertDays(Number(e.target.value))}
+                    data-testid="convert-days"
+                  >
+                    {CONVERT_DAYS.map((n) => (
+                      <option key={n} value={n}>
+                        {t('convertWithinDays', { days: n })}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              </div>
               <div className="conversion">
                 <RingChart
                   value={stats.conversion.rate}
@@ -146,12 +215,12 @@ export function AnalyticsPage() {
                     <dd data-testid="conversion-claimed">{stats.conversion.claimed}</dd>
                   </div>
                   <div className="field-line">
-                    <dt>{t('convertedCount')}</dt>
+                    <dt>{t('convertedWithin', { days: stats.conversion.days })}</dt>
                     <dd data-testid="conversion-converted">{stats.conversion.converted}</dd>
                   </div>
                 </dl>
               </div>
-              <p className="hint">{t('conversionHint')}</p>
+              <p className="hint">{definitions.conversion}</p>
             </section>
             <section className="panel">
               <h3>{t('claimsPerUser')}</h3>
@@ -168,7 +237,7 @@ export function AnalyticsPage() {
                 />
               )}
             </section>
-            <section className="panel wide">
+            <section className="panel wide" title={definitions.breakdown}>
               <div className="panel-head">
                 <h3>{t('breakdownTitle', { field: fieldTitle(stats.breakdown.field) })}</h3>
                 {fields.length > 1 && (
@@ -194,9 +263,58 @@ export function AnalyticsPage() {
                 ]}
                 rows={stats.breakdown.items.map((item) => ({
                   label: item.value === null ? t('none') : valueLabel(item.value, lang),
-                  values: { total: item.total, pooled: item.pooled, converted: item.converted },
+                  values: {
+                    total: item.total,
+                    pooled: item.pooled,
+                    converted: item.converted,
+                  },
                 }))}
               />
+              <p className="hint">{definitions.breakdown}</p>
+            </section>
+            <section className="panel wide" title={definitions.reps} data-testid="reps-panel">
+              <div className="panel-head">
+                <h3>{t('repsTitle')}</h3>
+                <button
+                  type="button"
+                  className="btn"
+                  data-testid="reps-csv"
+                  onClick={() =>
+                    void download(
+                      repStatsPath(pool.key, range, 'csv'),
+                      `${pool.key}-reps.csv`,
+                    ).catch((e: Error) => setError(e.message))
+                  }
+                >
+                  ↓ {t('exportCsv')}
+                </button>
+              </div>
+              {reps ? (
+                <RepTable reps={reps.reps} name={personName} />
+              ) : (
+                <div className="loading">…</div>
+              )}
+              <p className="hint">{definitions.reps}</p>
+            </section>
+            <section className="panel wide definitions" data-testid="stats-definitions">
+              <h3>{t('definitionsTitle')}</h3>
+              <dl>
+                {(
+                  [
+                    ['pooledNow', definitions.pooled],
+                    ['flowTitle', definitions.flows],
+                    ['poolSizeTitle', definitions.poolSize],
+                    ['conversionTitle', definitions.conversion],
+                    ['medianInPool', definitions.timeInPool],
+                    ['repsTitle', definitions.reps],
+                  ] as const
+                ).map(([label, text]) => (
+                  <div key={label} className="field-line" data-testid={`definition-${label}`}>
+                    <dt>{t(label)}</dt>
+                    <dd>{text}</dd>
+                  </div>
+                ))}
+              </dl>
             </section>
           </div>
         </>
@@ -215,11 +333,18 @@ const KIND_KEYS = {
   kind_import: 'kindImport',
 } as const;
 
-function Kpi(props: { label: string; value: string; testId: string }) {
+function Kpi(props: {
+  label: string;
+  value: string;
+  testId: string;
+  title: string;
+  note?: string;
+}) {
   return (
-    <div className="kpi" data-testid={props.testId}>
+    <div className="kpi" data-testid={props.testId} title={props.title}>
       <div className="kpi-value">{props.value}</div>
       <div className="kpi-label">{props.label}</div>
+      {props.note && <div className="kpi-label kpi-note">{props.note}</div>}
     </div>
   );
 }
