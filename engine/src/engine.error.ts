@@ -21,7 +21,8 @@ export type PoolErrorCode =
   | 'POOL_ERR_TOO_LARGE'
   | 'POOL_ERR_SCENARIO_FAILED'
   | 'POOL_ERR_UPGRADE_REFUSED'
-  | 'POOL_ERR_CONFLICT';
+  | 'POOL_ERR_CONFLICT'
+  | 'POOL_ERR_CONTACT_LIMIT';
 
 export const httpStatusOf: Record<PoolErrorCode, number> = {
   POOL_ERR_TAKEN: 409,
@@ -46,6 +47,7 @@ export const httpStatusOf: Record<PoolErrorCode, number> = {
   POOL_ERR_UPGRADE_REFUSED: 422,
   // A record kept changing under an event through every attempt (record.service.ts): try again.
   POOL_ERR_CONFLICT: 409,
+  POOL_ERR_CONTACT_LIMIT: 422,
 };
 
 export class EngineError extends Error {

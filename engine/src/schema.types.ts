@@ -65,6 +65,15 @@ export interface Policy {
     [k: string]: Rule;
   };
   claim?: ClaimRules;
+  /**
+   * Contact limits per channel (the event payload's `channel`): at most `max` contacts of one record per rolling window `per`, whoever makes them. Past it the event is refused with POOL_ERR_CONTACT_LIMIT, whose details say `until` when the next contact is allowed.
+   */
+  contact?: {
+    [k: string]: {
+      max: number;
+      per: Duration;
+    };
+  };
   score?: Rule;
   machine: Machine;
   layout?: {
@@ -163,6 +172,14 @@ export interface ClaimRules {
   maxPerDay?: number;
   previousOwnerCooldownDays?: number;
   eligible?: Rule;
+}
+/**
+ * A literal calendar duration: the sum of its parts.
+ */
+export interface Duration {
+  days?: number;
+  hours?: number;
+  minutes?: number;
 }
 export interface Machine {
   id: Identifier;

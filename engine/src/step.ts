@@ -1,6 +1,7 @@
 // The pure step: (compiled policy, snapshot, event, {entity, user, now}) -> {snapshot, effects, record}.
 import type { AnyMachineSnapshot } from 'xstate';
 import { checkClaim } from './claim.js';
+import { recordContact } from './contact.js';
 import { cloneData } from './clone.js';
 import type { CompiledPolicy, MachineContext } from './compile.js';
 import { EngineError } from './engine.error.js';
@@ -298,6 +299,7 @@ function stepUnbudgeted(
       });
     }
     assertPayload(compiled, event);
+    recordContact(compiled, instance, event, now);
     if (event.type === 'CLAIM') {
       if (!user) throw new EngineError('POOL_ERR_UNAUTHENTICATED', 'a claim needs a user');
       const refusal = checkClaim(compiled, {

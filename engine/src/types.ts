@@ -34,6 +34,8 @@ export interface Instance {
   nurtureUntil: number | null;
   lastRelease: ReleaseInfo | null;
   eventCounts: Record<string, number>;
+  /** Recent contacts by channel (epoch ms, oldest first), kept for the policy's contact limits. */
+  contacts?: Record<string, number[]>;
   [extra: string]: unknown;
 }
 
@@ -51,6 +53,7 @@ export const instanceFields = [
   'nurtureUntil',
   'lastRelease',
   'eventCounts',
+  'contacts',
 ] as const;
 
 export interface PoolEvent {
