@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 // The pool view disables Claim, with the reason and date in the pool's zone, for a record the list says
 // the rep may not claim, and shows the claims left today (jsdom, fetch stubbed with the list reply).
-import { cleanup, render, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Pool } from '../src/api/pools.api.js';
 import type { PoolRecord, RecordList } from '../src/api/records.api.js';
@@ -61,7 +61,12 @@ function renderPool(reply: RecordList, lang: Lang = 'en') {
       Promise.resolve(
         url.startsWith('/api/pools/crm/records')
           ? new Response(JSON.stringify(reply), { status: 200, headers: { etag: 'W/"1"' } })
-          : new Response('{}', { status: 404 }),
+          : new Response(
+              JSON.stringify({
+                error: { code: 'POOL_ERR_NOT_FOUND', message: 'no record to claim' },
+              }),
+              { status: 404 },
+            ),
       ),
     ),
   );
@@ -136,5 +141,15 @@ describe('claimability in the pool view', () => {
     );
     expect(screen.getByTestId('claims-left').textContent).toBe('今天还可领取 0 条');
     expect(screen.getByTestId<HTMLButtonElement>('claim-next').disabled).toBe(true);
+  });
+
+  it('names a refused claim-next as the next record, not as “Claim next best”', async () => {
+    renderPool(reply);
+    await rowOf('r-free');
+    fireEvent.click(screen.getByTestId('claim-next'));
+    const refusal = await screen.findByTestId('refusal');
+    expect(refusal.textContent).toContain('Could not claim the next record.');
+    expect(refusal.textContent).toContain('Nothing in the pool you may claim right now.');
+    expect(refusal.textContent).not.toContain('Claim next best');
   });
 });

@@ -14,6 +14,7 @@ export const workspaceEn = {
   claimsLeftToday: '{count} claims left today',
   claimed: '“{title}” is yours now: find it in My records.',
   refusedTitle: 'Could not claim “{title}”.',
+  refusedNextTitle: 'Could not claim the next record.',
   refusedTaken: 'Someone else took it first.',
   refusedClaimLimit:
     'Limit reached: you already hold {owned} records and may hold {limit}. Close or release some first.',
@@ -198,6 +199,7 @@ export const workspaceZh: Record<WorkspaceMessageKey, string> = {
   claimsLeftToday: '今天还可领取 {count} 条',
   claimed: '“{title}”已归你负责，可在“我的客户”中查看。',
   refusedTitle: '无法领取“{title}”。',
+  refusedNextTitle: '无法领取下一条记录。',
   refusedTaken: '已被他人抢先领取。',
   refusedClaimLimit: '已达上限：你已持有 {owned} 条，最多 {limit} 条。请先成交或释放一些。',
   refusedDailyLimit: '已达上限：今天已领取 {limit} 条，明天再来。',

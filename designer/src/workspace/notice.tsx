@@ -31,7 +31,9 @@ export function RefusalAlert(props: { refusal: Refusal & { title: string }; onCl
       data-code={refusal.code}
       data-until={refusal.until}
     >
-      <strong>{t('refusedTitle', { title: refusal.title })}</strong>{' '}
+      <strong>
+        {refusal.title ? t('refusedTitle', { title: refusal.title }) : t('refusedNextTitle')}
+      </strong>{' '}
       <RefusalText refusal={refusal} lang={lang} />
       <button type="button" className="alert-close" aria-label="close" onClick={props.onClose}>
         ✕

@@ -86,7 +86,7 @@ export function PoolView() {
     } catch (e) {
       setRefusal({
         ...refusalOf(e, i18n, { claimNext: true, timeZone: pool.timeZone }),
-        title: t('claimNext'),
+        title: '', // not a record: “Could not claim the next record.”
       });
       setBusy(null);
     }
