@@ -1,5 +1,5 @@
 // The pool list tells each rep, before any click, which records they may claim and why not (cooldown,
-// hard record, daily or owned limit), with their claims left today; an unchanged list answers 304.
+// hard record, daily or owned limit), with their limits left; an unchanged list answers 304.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, build, call, createUsers, login, template, type TestApp } from './helpers.js';
 
@@ -124,6 +124,20 @@ describe.each(backends)('claimability in the pool list (%s)', (backend) => {
     expect(refused.body.error.code).toBe('POOL_ERR_DAILY_LIMIT');
     const inbox = await call(t.app, tokens['amy']!, 'GET', '/api/notifications');
     expect(inbox.body.items.filter((n: { kind: string }) => n.kind === 'refused')).toEqual([]);
+
+    // The next day her claims are back; two more make three owned, the most she may hold.
+    expect(
+      (await call(t.app, t.adminToken, 'POST', '/api/clock/advance', { days: 1 })).status,
+    ).toBe(200);
+    amy = await canClaim('amy');
+    expect(amy.claimsLeftToday).toBe(2);
+    expect(amy.of(other)).toBe(true);
+    await act('amy', other, 'claim');
+    await act('amy', await create('Third Co'), 'claim');
+    const last = await create('Last Co');
+    amy = await canClaim('amy');
+    expect(amy.ownedCapacity).toBe(0);
+    expect(amy.of(last)).toEqual({ code: 'POOL_ERR_CLAIM_LIMIT' });
   });
 
   it('answers 304 to If-None-Match while the page is unchanged, and the new page once a record is taken', async () => {
