@@ -95,17 +95,6 @@ export const EXIT_HOURS = `
     ORDER BY h.seq DESC LIMIT 1
   ) e`;
 
-/** Claims `x` with the time of the record's claim before it in the same pool (null: its first). */
-export const CLAIM_PREV = `
-  SELECT x.at, x.record_id, p.at AS prev_at
-  FROM history x
-  LEFT JOIN LATERAL (
-    SELECT h.at FROM history h
-    WHERE h.record_id = x.record_id AND h.seq < x.seq AND h.pool_key = x.pool_key
-      AND h.event_type = 'CLAIM'
-    ORDER BY h.seq DESC LIMIT 1
-  ) p ON true`;
-
 export class StatsRollup {
   constructor(
     private readonly db: Knex,
@@ -235,7 +224,7 @@ export class StatsRollup {
     );
   }
 
-  /** One row per exit (with its hours in pool) and per claim (with the claim before it) at [a, b). */
+  /** One row per exit (with its hours in pool) and per claim at [a, b). */
   private async copyRows(
     trx: Knex.Transaction,
     range: { pool: string; pooled: string[]; a: Date; b: Date },
@@ -247,9 +236,10 @@ export class StatsRollup {
       range,
     );
     await trx.raw(
-      `INSERT INTO stats_claim_rows (pool_key, at, record_id, prev_at)
-       SELECT :pool, at, record_id, prev_at FROM (${CLAIM_PREV}
-         WHERE x.pool_key = :pool AND x.event_type = 'CLAIM' AND x.at >= :a AND x.at < :b) claims`,
+      // prev_at (migration 010) is left null: conversion no longer reads it (stats-conversion.ts).
+      `INSERT INTO stats_claim_rows (pool_key, at, record_id)
+       SELECT :pool, at, record_id FROM history
+       WHERE pool_key = :pool AND event_type = 'CLAIM' AND at >= :a AND at < :b`,
       range,
     );
   }
