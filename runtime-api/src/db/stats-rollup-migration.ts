@@ -3,9 +3,8 @@ import type { Migration } from './migrations.js';
 
 // History rollup, per pool: for the closed local days before `through_day` (`through_at` is its start)
 // flows per day and claims per day and user; before `rows_through` (an instant) one row per exit from
-// the pool with its hours in pool, and one row per claim with the time of the record's claim before it
-// in the pool (a record claimed in a range is counted once: by its claim whose previous one is before
-// the range).
+// the pool with its hours in pool, and one row per claim (`prev_at`, the record's claim before it, is no
+// longer written: conversion groups the range's claims by record, stats-conversion.ts).
 // `time_zone` and `pooled` are those the rows were counted with: stats use them only while both are still
 // the pool's, and the job starts the pool over when either changes.
 // Record tally: records per (pool, field value, pooled, state) for the breakdown fields a manager asked
