@@ -9,7 +9,9 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** Pool routes only the pool's managers (and admins) may use; every other pool route is any member's. */
 const MANAGER_ROUTES = [
   'GET /api/pools/:pool/export',
+  'GET /api/pools/:pool/import-template',
   'GET /api/pools/:pool/stats',
+  'GET /api/pools/:pool/stats/reps',
   'PATCH /api/pools/:pool',
   'POST /api/pools/:pool/assign-bulk',
   'POST /api/pools/:pool/distribute',

@@ -50,7 +50,7 @@ describe.each(backends)('typed client over HTTP (%s)', (backend) => {
     expect(page.nextCursor).toBeNull();
     // Text replies come back as text.
     const csv = await client.call('exportRecords', { params: { pool: 'crm' } });
-    expect(csv.split('\n')[0]).toContain('id,state,ownerId');
+    expect(csv.split('\n')[0]).toContain('id,state,stateLabel,ownerId,owner');
     expect(csv).toContain('ACME Trading');
   });
 

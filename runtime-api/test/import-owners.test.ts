@@ -66,12 +66,12 @@ describe.each(backends)('import owners and messages (%s)', (backend) => {
       {
         line: 6,
         path: '/ownerId',
-        message: 'no member of pool crm has the id, username or name "outsider"',
+        message: '"outsider" is not a member of pool crm (by id, username or name)',
       },
       {
         line: 7,
         path: '/ownerId',
-        message: 'no member of pool crm has the id, username or name "bob"',
+        message: '"bob" is not a member of pool crm (by id, username or name)',
       },
       {
         line: 8,

@@ -1203,6 +1203,10 @@ export interface AssignBulkBody {
    */
   recordIds: string[];
   userId: string;
+  /**
+   * Assign even where the pool's claim rules would refuse the assignee (recorded in history).
+   */
+  override?: boolean;
 }
 /**
  * One result per record: a refusal for one record does not undo the others.
@@ -1219,6 +1223,10 @@ export interface AssignBulkReply {
     error?: {
       code: string;
       message: string;
+      /**
+       * When the refusal ends (a cooldown).
+       */
+      until?: string;
     };
   }[];
 }

@@ -36,7 +36,9 @@ export async function poolOwners(db: Knex, poolKey: string): Promise<OwnerDirect
         return {
           error: `${named.length} members of pool ${poolKey} are called "${value}": give the username`,
         };
-      return { error: `no member of pool ${poolKey} has the id, username or name "${value}"` };
+      return {
+        error: `"${value}" is not a member of pool ${poolKey} (by id, username or name)`,
+      };
     },
   };
 }
