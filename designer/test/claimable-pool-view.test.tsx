@@ -54,11 +54,13 @@ const pooled = (id: string, name: string, extra: Partial<PoolRecord>): PoolRecor
 // 20:30 UTC on 8 Dec is 04:30 on 9 Dec in Shanghai: the pool's date, not the browser's or UTC's.
 const UNTIL = '2026-12-08T20:30:00.000Z';
 
-function renderPool(reply: RecordList, lang: Lang = 'en') {
+function renderPool(reply: RecordList, lang: Lang = 'en', me = ME) {
+  const asked: string[] = [];
   vi.stubGlobal(
     'fetch',
-    vi.fn((url: string) =>
-      Promise.resolve(
+    vi.fn((url: string) => {
+      asked.push(url);
+      return Promise.resolve(
         url.startsWith('/api/pools/crm/records')
           ? new Response(JSON.stringify(reply), { status: 200, headers: { etag: 'W/"1"' } })
           : new Response(
@@ -67,13 +69,13 @@ function renderPool(reply: RecordList, lang: Lang = 'en') {
               }),
               { status: 404 },
             ),
-      ),
-    ),
+      );
+    }),
   );
   render(
     <I18nProvider lang={lang}>
       <WorkspaceProvider
-        me={ME}
+        me={me}
         pools={[pool]}
         pool={pool}
         policy={crmPoolPolicy()}
@@ -84,6 +86,7 @@ function renderPool(reply: RecordList, lang: Lang = 'en') {
       </WorkspaceProvider>
     </I18nProvider>,
   );
+  return asked;
 }
 
 const rowOf = async (id: string) =>
@@ -151,5 +154,32 @@ describe('claimability in the pool view', () => {
     expect(refusal.textContent).toContain('Could not claim the next record.');
     expect(refusal.textContent).toContain('Nothing in the pool you may claim right now.');
     expect(refusal.textContent).not.toContain('Claim next best');
+  });
+});
+
+describe('the all-records view of a manager', () => {
+  it('shows each owner and asks the list API for the owner and field filters', async () => {
+    const boss = { ...ME, roles: ['manager'] };
+    const asked = renderPool(
+      {
+        items: [
+          { ...pooled('r-own', 'Owned Co', {}), state: 'owned', pooled: false, ownerId: 'u-bob' },
+        ],
+        nextCursor: null,
+        claimsLeftToday: null,
+        ownedCapacity: null,
+      },
+      'en',
+      boss,
+    );
+    fireEvent.click(await screen.findByTestId('scope-all'));
+    expect((await screen.findByTestId('owner-cell')).textContent).toBe('Bob Li');
+    fireEvent.change(screen.getByTestId('filter-owner'), { target: { value: 'u-bob' } });
+    fireEvent.change(screen.getByTestId('filter-industry'), { target: { value: 'trade' } });
+    await vi.waitFor(() =>
+      expect(
+        asked.some((u) => u.includes('owner=u-bob') && u.includes('fields=industry%3Atrade')),
+      ).toBe(true),
+    );
   });
 });

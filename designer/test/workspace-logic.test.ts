@@ -10,7 +10,7 @@ import { refusalOf } from '../src/workspace/claim-refusal.js';
 import { releaseDue } from '../src/workspace/countdown.js';
 import { formatDate, formatDateTime, formatDuration, urgencyOf } from '../src/workspace/format.js';
 import { countRows } from '../src/workspace/import-page.js';
-import { matchesFields } from '../src/workspace/use-record-list.js';
+import { fieldsParam } from '../src/workspace/use-record-list.js';
 import { crmPoolPolicy } from './workspace-fixtures.js';
 
 const HOUR = 3_600_000;
@@ -124,11 +124,10 @@ describe('workspace routes', () => {
 });
 
 describe('lists and imports', () => {
-  it('filters on exact field values (the API only searches text)', () => {
-    const record = { data: { industry: 'trade', name: 'Software Traders' } } as never;
-    expect(matchesFields(record, { industry: 'trade' })).toBe(true);
-    expect(matchesFields(record, { industry: 'software' })).toBe(false);
-    expect(matchesFields(record, { industry: '' })).toBe(true);
+  it('asks the API for exact field values (empty ones are no filter)', () => {
+    expect(fieldsParam({ industry: 'trade', level: '' })).toBe('industry:trade');
+    expect(fieldsParam({ industry: 'software', level: 'A' })).toBe('industry:software,level:A');
+    expect(fieldsParam({ industry: '' })).toBeUndefined();
   });
 
   it('counts a file’s data rows for the progress bar and tells the format by name', () => {

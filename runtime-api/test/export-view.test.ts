@@ -52,6 +52,26 @@ describe.each(backends)('export of a view and the import template (%s)', (backen
     expect(searched.map((l) => l.split(',')[7])).toEqual(['Trade Co']);
   });
 
+  it('filters the list by fields with fixed values and by owner, in the database, and refuses bad filters', async () => {
+    const list = async (query: string) =>
+      call(t.app, tokens['boss']!, 'GET', `/api/pools/crm/records?${query}`);
+    const names = (r: { body: { items: { data: { name: string } }[] } }) =>
+      r.body.items.map((i) => i.data.name).sort();
+    expect(names(await list('view=all&fields=industry:trade'))).toEqual(['Trade Co']);
+    expect(names(await list('view=all&fields=industry:software,level:C'))).toEqual(['Soft Co']);
+    expect(names(await list('view=all&fields=industry:software,level:A'))).toEqual([]);
+    expect(names(await list(`view=all&owner=${ids['rep']}`))).toEqual(['华东制造']);
+    const bad = await list('view=all&fields=name:x');
+    expect([bad.status, bad.body.error.details[0].path]).toEqual([400, '/querystring/fields']);
+    const badValue = await list('view=all&fields=level:Z');
+    expect(badValue.body.error.details[0].message).toBe('level must be one of: A, B, C');
+    const notAll = await list(`view=pool&owner=${ids['rep']}`);
+    expect([notAll.status, notAll.body.error.details[0].path]).toEqual([400, '/querystring/owner']);
+    // The export writes the same view.
+    const rows = (await exported('view=all&fields=level:C')).trim().split('\n').slice(1);
+    expect(rows.map((l) => l.split(',')[7])).toEqual(['Soft Co']);
+  });
+
   it('gives managers the header an import reads, and imports back what it exports', async () => {
     const res = await t.app.inject({
       method: 'GET',

@@ -1058,6 +1058,14 @@ export interface RecordListQuery {
   state?: string;
   tag?: string;
   q?: string;
+  /**
+   * Only this user's records (with view=all: managers).
+   */
+  owner?: string;
+  /**
+   * Exact values of fields with fixed values, as field:value pairs joined by commas (industry:software,level:A); at most 10.
+   */
+  fields?: string;
   sort?: 'score' | 'updated';
   limit?: number;
   /**
@@ -1280,6 +1288,14 @@ export interface ExportQuery {
   state?: string;
   tag?: string;
   q?: string;
+  /**
+   * As in listRecords.
+   */
+  owner?: string;
+  /**
+   * As in listRecords.
+   */
+  fields?: string;
   /**
    * Language of the state labels.
    */

@@ -25,7 +25,8 @@ export function PoolView() {
   const i18n = useI18n();
   const { t, text } = i18n;
   const ws = useWorkspace();
-  const { pool, policy, manager, now, stateLabel, fieldTitle } = ws;
+  const { pool, policy, manager, now, stateLabel, fieldTitle, userName } = ws;
+  const [owner, setOwner] = useState('');
   const [filters, setFilters] = useState<Filters>(noFilters);
   const [scope, setScope] = useState<'pool' | 'all'>('pool');
   const [refresh, setRefresh] = useState(0);
@@ -40,8 +41,9 @@ export function PoolView() {
       ...(filters.state ? { state: filters.state } : {}),
       ...(filters.tag ? { tag: filters.tag } : {}),
       ...(filters.q ? { q: filters.q } : {}),
+      ...(scope === 'all' && owner ? { owner } : {}),
     }),
-    [scope, filters.state, filters.tag, filters.q],
+    [scope, filters.state, filters.tag, filters.q, owner],
   );
   const list = useRecordList(pool.key, query, filters.fields, refresh);
   const changeFilters = useCallback((next: Filters) => {
@@ -134,6 +136,26 @@ export function PoolView() {
       </div>
       <div className="filter-row">
         <PoolFilters value={filters} onChange={changeFilters} states={states} tags={tags} />
+        {scope === 'all' && (
+          <select
+            aria-label={t('ownerColumn')}
+            data-testid="filter-owner"
+            value={owner}
+            onChange={(e) => {
+              setOwner(e.target.value);
+              setSelected([]);
+            }}
+          >
+            <option value="">
+              {t('ownerColumn')}: {t('any')}
+            </option>
+            {policy.members.map((m) => (
+              <option key={m.userId} value={m.userId}>
+                {userName(m.userId)}
+              </option>
+            ))}
+          </select>
+        )}
         {manager && (
           <div className="segmented" role="group">
             {(['pool', 'all'] as const).map((s) => (
@@ -200,6 +222,7 @@ export function PoolView() {
               ))}
               <th>{t('tags')}</th>
               {scope === 'all' && <th>{t('state')}</th>}
+              {scope === 'all' && <th>{t('ownerColumn')}</th>}
               <th>{t('inPool')}</th>
               <th>{t('releasedBecause')}</th>
               <th />
@@ -242,6 +265,11 @@ export function PoolView() {
                 {scope === 'all' && (
                   <td>
                     <span className={r.pooled ? 'badge pool' : 'badge'}>{stateLabel(r.state)}</span>
+                  </td>
+                )}
+                {scope === 'all' && (
+                  <td data-testid="owner-cell">
+                    {r.ownerId ? userName(r.ownerId) : <span className="muted">—</span>}
                   </td>
                 )}
                 <td className="nowrap">

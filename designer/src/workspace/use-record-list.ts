@@ -1,6 +1,6 @@
-// A page-by-page list of a pool's records with the API's filters, plus exact filters on entity fields
-// (the API searches text only): pages are read on until enough records match or none are left. The list
-// stays live: its first page is polled with its ETag, and a changed page reloads the list in place.
+// A page-by-page list of a pool's records with the API's filters (state, tag, text, exact values of
+// fields with fixed values, owner). The list stays live: its first page is polled with its ETag, and a
+// changed page reloads the list in place.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   listRecordsIfChanged,
@@ -10,7 +10,6 @@ import {
 } from '../api/records.api.js';
 
 const PAGE = 50;
-const MAX_PAGES_PER_LOAD = 10;
 /** How often the first page is asked again (a 304 costs the server one indexed page read). */
 export const POLL_MS = 1000;
 
@@ -26,13 +25,10 @@ export interface RecordList {
   limits: Pick<ListReply, 'claimsLeftToday' | 'ownedCapacity'> | null;
 }
 
-const valueText = (v: unknown): string =>
-  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
-
-export function matchesFields(record: PoolRecord, fields: Record<string, string>): boolean {
-  return Object.entries(fields).every(
-    ([field, value]) => value === '' || valueText(record.data[field]) === value,
-  );
+/** The list API's `fields` parameter (field:value pairs); empty values are no filter. */
+export function fieldsParam(fields: Record<string, string>): string | undefined {
+  const pairs = Object.entries(fields).filter(([, v]) => v !== '');
+  return pairs.length > 0 ? pairs.map(([f, v]) => `${f}:${v}`).join(',') : undefined;
 }
 
 export function useRecordList(
@@ -51,6 +47,8 @@ export function useRecordList(
   const etag = useRef<string | null>(null);
   const busy = useRef(false);
   const key = JSON.stringify([pool, query, fields, refresh]);
+  const filtered = fieldsParam(fields);
+  const withFields = filtered ? { fields: filtered } : {};
 
   const load = useCallback(
     async (from: string | null, previous: PoolRecord[], quiet = false) => {
@@ -58,30 +56,22 @@ export function useRecordList(
       busy.current = true;
       if (!quiet) setLoading(true);
       setError(null);
-      const activeFields = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== ''));
-      // The text search narrows the pages when only a field filter is set; the exact match is ours.
-      const q = query.q || Object.values(activeFields)[0] || undefined;
-      let next = from;
-      const found: PoolRecord[] = [];
       try {
-        for (let page = 0; page < MAX_PAGES_PER_LOAD; page++) {
-          const read = (await listRecordsIfChanged(
-            pool,
-            { ...query, ...(q ? { q } : {}), limit: PAGE, ...(next ? { cursor: next } : {}) },
-            null,
-          ))!;
-          const reply = read.body;
-          if (page === 0 && from === null && mine === generation.current) {
-            etag.current = read.etag;
-            setLimits({
-              claimsLeftToday: reply.claimsLeftToday,
-              ownedCapacity: reply.ownedCapacity,
-            });
-          }
-          found.push(...reply.items.filter((r) => matchesFields(r, activeFields)));
-          next = reply.nextCursor;
-          if (!next || found.length >= PAGE) break;
+        const read = (await listRecordsIfChanged(
+          pool,
+          { ...query, ...withFields, limit: PAGE, ...(from ? { cursor: from } : {}) },
+          null,
+        ))!;
+        const reply = read.body;
+        if (from === null && mine === generation.current) {
+          etag.current = read.etag;
+          setLimits({
+            claimsLeftToday: reply.claimsLeftToday,
+            ownedCapacity: reply.ownedCapacity,
+          });
         }
+        const next = reply.nextCursor;
+        const found = reply.items;
         if (mine !== generation.current) return;
         setItems([...previous, ...found]);
         setCursor(next);
@@ -107,15 +97,13 @@ export function useRecordList(
   // Live list: the first page is asked with its ETag; on a change (a record taken, assigned, released
   // or edited by anyone) the list is read again in place, so a taken row leaves within POLL_MS + a read.
   useEffect(() => {
-    const activeFields = Object.values(fields).some((v) => v !== '');
     const poll = async () => {
       if (busy.current || etag.current === null || globalThis.document?.hidden) return;
       const asked = generation.current;
-      const q = query.q || (activeFields ? Object.values(fields).find((v) => v !== '') : undefined);
       try {
         const changed = await listRecordsIfChanged(
           pool,
-          { ...query, ...(q ? { q } : {}), limit: PAGE },
+          { ...query, ...withFields, limit: PAGE },
           etag.current,
         );
         if (changed && asked === generation.current && !busy.current) void load(null, [], true);

@@ -16,6 +16,8 @@ export interface RecordPageQuery {
   /** Pooled records only. */
   pooled?: boolean;
   ownerId?: string;
+  /** Exact values of entity fields (`data->>field`). */
+  fields?: Record<string, string>;
   state?: string;
   tag?: string;
   /** A LIKE pattern matched against `search`, or against these fields only (masked ones left out). */
@@ -51,6 +53,8 @@ export class RecordRepository {
     if (q.pooled) void query.where({ pooled: true });
     if (q.ownerId !== undefined) void query.where({ owner_id: q.ownerId });
     if (q.state) void query.where({ state: q.state });
+    for (const [field, value] of Object.entries(q.fields ?? {}))
+      void query.whereRaw('data->>? = ?', [field, value]);
     if (q.tag) void query.whereRaw('tags \\? ?', [q.tag]);
     const search = q.search;
     if (search) {

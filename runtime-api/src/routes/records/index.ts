@@ -10,6 +10,7 @@ import {
 } from '../../access.js';
 import type { RecordRow } from '../../db/rows.js';
 import type { RecordPageQuery } from '../../repositories/record.repository.js';
+import { parseFieldFilters } from './field-filters.js';
 import { likePattern } from './like-pattern.js';
 import { RuntimeError } from '../../runtime.error.js';
 import type { EventOutcome } from '../../services/record.service.js';
@@ -53,6 +54,17 @@ export default function recordRoutes(app: FastifyInstance): void {
       if (view === 'all') await requirePoolRole(app, request, pool, 'manager');
       const limit = q.limit ?? 50;
       const sortColumn = q.sort === 'updated' ? 'updated_at' : 'score';
+      // Another user's records are a manager's view: `owner` filters the whole pool's.
+      if (q.owner !== undefined && view !== 'all')
+        throw RuntimeError.invalid('/querystring/owner', 'needs view=all');
+      let fields: Record<string, string> = {};
+      if (q.fields) {
+        const row = await app.records.pool(pool);
+        fields = parseFieldFilters(
+          await app.policies.get(row.policy_id, row.policy_version),
+          q.fields,
+        );
+      }
       let search: RecordPageQuery['search'];
       if (q.q) {
         const pattern = likePattern(q.q);
@@ -69,6 +81,8 @@ export default function recordRoutes(app: FastifyInstance): void {
       const rows = await app.recordRepository.page(pool, {
         pooled: view === 'pool',
         ...(view === 'mine' ? { ownerId: request.actor.id } : {}),
+        ...(q.owner !== undefined ? { ownerId: q.owner } : {}),
+        ...(Object.keys(fields).length > 0 ? { fields } : {}),
         ...(q.state ? { state: q.state } : {}),
         ...(q.tag ? { tag: q.tag } : {}),
         ...(search ? { search } : {}),

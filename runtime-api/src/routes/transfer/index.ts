@@ -13,6 +13,7 @@ import {
 } from '../../services/import-limits.js';
 import { importRecords } from '../../services/import.service.js';
 import type { RecordPageQuery } from '../../repositories/record.repository.js';
+import { parseFieldFilters } from '../records/field-filters.js';
 import { likePattern } from '../records/like-pattern.js';
 
 declare module 'fastify' {
@@ -36,6 +37,8 @@ interface ExportQuery {
   state?: string;
   tag?: string;
   q?: string;
+  owner?: string;
+  fields?: string;
   lang?: 'en' | 'zh';
 }
 
@@ -124,6 +127,8 @@ export default function transferRoutes(app: FastifyInstance): void {
       const filter: Omit<RecordPageQuery, 'after' | 'limit'> = {
         pooled: view === 'pool',
         ...(view === 'mine' ? { ownerId: request.actor.id } : {}),
+        ...(q.owner !== undefined && view === 'all' ? { ownerId: q.owner } : {}),
+        fields: parseFieldFilters(compiled, q.fields),
         ...(q.state ? { state: q.state } : {}),
         ...(q.tag ? { tag: q.tag } : {}),
         ...(q.q ? { search: { pattern: likePattern(q.q) } } : {}),
