@@ -8,7 +8,6 @@ import {
   updateUser,
   type AdminUser,
   type Department,
-  type Role,
 } from '../api/admin.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { refusalText } from './admin-form.js';
@@ -123,7 +122,7 @@ export function UsersPage(props: {
                 <td>
                   {u.roles.map((r) => (
                     <span key={r} className="badge role-badge">
-                      {r in roleLabel ? t(roleLabel[r as Role]) : r}
+                      {r in roleLabel ? t(roleLabel[r]) : r}
                     </span>
                   ))}
                 </td>
