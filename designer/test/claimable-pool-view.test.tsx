@@ -7,7 +7,7 @@ import type { Pool } from '../src/api/pools.api.js';
 import type { PoolRecord, RecordList } from '../src/api/records.api.js';
 import { I18nProvider } from '../src/i18n/i18n.js';
 import type { Lang } from '../src/i18n/messages.js';
-import { PoolView } from '../src/workspace/pool-view.js';
+import { exportPath, PoolView } from '../src/workspace/pool-view.js';
 import { WorkspaceProvider } from '../src/workspace/workspace-context.js';
 import { crmPoolPolicy, ME } from './workspace-fixtures.js';
 
@@ -176,6 +176,11 @@ describe('the all-records view of a manager', () => {
     expect((await screen.findByTestId('owner-cell')).textContent).toBe('Bob Li');
     fireEvent.change(screen.getByTestId('filter-owner'), { target: { value: 'u-bob' } });
     fireEvent.change(screen.getByTestId('filter-industry'), { target: { value: 'trade' } });
+    // The export is of this view: its scope, owner and field filters, labels in the page's language.
+    expect(
+      exportPath('crm', { view: 'all', owner: 'u-bob' }, { industry: 'trade', level: '' }, 'zh'),
+    ).toBe('/api/pools/crm/export?format=csv&lang=zh&view=all&owner=u-bob&fields=industry%3Atrade');
+    expect(screen.getByTestId('export-view').textContent).toContain('Export this view');
     await vi.waitFor(() =>
       expect(
         asked.some((u) => u.includes('owner=u-bob') && u.includes('fields=industry%3Atrade')),

@@ -1,7 +1,8 @@
 // The pool: pooled records by score with filters and masked fields, how long each has been in the
 // pool and why it was released; claim one or the next best; managers assign in bulk.
 import { useCallback, useMemo, useState } from 'react';
-import { claim, claimNext, type PoolRecord } from '../api/records.api.js';
+import { claim, claimNext, type ListQuery, type PoolRecord } from '../api/records.api.js';
+import { download } from '../api/transfer.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { navigate } from '../pages/use-hash-route.js';
 import { refusalOf, type Refusal } from './claim-refusal.js';
@@ -18,8 +19,25 @@ import {
   Tags,
 } from './record-cells.js';
 import { RefusalAlert, useNotice } from './notice.js';
-import { useRecordList } from './use-record-list.js';
+import { fieldsParam, useRecordList } from './use-record-list.js';
 import { useWorkspace } from './workspace-context.js';
+
+/** The export of what the list shows: its view, filters and order, state labels in the page's language. */
+export function exportPath(
+  pool: string,
+  query: Omit<ListQuery, 'cursor' | 'limit' | 'sort'>,
+  fields: Record<string, string>,
+  lang: string,
+): string {
+  const params = new URLSearchParams({ format: 'csv', lang, view: query.view });
+  for (const key of ['state', 'tag', 'q', 'owner'] as const) {
+    const value = query[key];
+    if (value) params.set(key, value);
+  }
+  const filtered = fieldsParam(fields);
+  if (filtered) params.set('fields', filtered);
+  return `/api/pools/${encodeURIComponent(pool)}/export?${params.toString()}`;
+}
 
 export function PoolView() {
   const i18n = useI18n();
@@ -185,6 +203,19 @@ export function PoolView() {
               setRefresh((r) => r + 1);
             }}
           />
+          <button
+            type="button"
+            className="btn"
+            data-testid="export-view"
+            onClick={() =>
+              void download(
+                exportPath(pool.key, query, filters.fields, i18n.lang),
+                `${pool.key}.csv`,
+              ).catch((e: Error) => notice.show(e.message))
+            }
+          >
+            ↓ {t('exportView')}
+          </button>
           {selected.length > 0 && (
             <BulkAssignBar
               selected={selected}
