@@ -1,16 +1,16 @@
 // Generates TypeScript from schemas/: the engine's policy types, and the HTTP API's types for the runtime and designer.
 import { compile } from 'json-schema-to-typescript';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { generateApiTypes } from './gen-api-types.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}engine/src/schema.types.ts`;
-/** The API types, the same file for the runtime and the designer (neither package imports the other). */
-export const apiTypesFiles = [
-  `${root}runtime-api/src/api.types.ts`,
-  `${root}designer/src/api/api.types.ts`,
-];
+/** Where the API types go: runtime-api/src/api.types.ts and its parts in api-types/ (the designer re-exports them). */
+export const apiTypesPath = (name: string): string =>
+  name === 'api.types.ts'
+    ? `${root}runtime-api/src/api.types.ts`
+    : `${root}runtime-api/src/api-types/${name}`;
 
 export async function generateSchemaTypes(): Promise<string> {
   const parts = [
@@ -35,9 +35,10 @@ export async function generateSchemaTypes(): Promise<string> {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await writeFile(out, await generateSchemaTypes());
   console.log(`wrote ${out}`);
-  const api = await generateApiTypes();
-  for (const file of apiTypesFiles) {
-    await writeFile(file, api);
-    console.log(`wrote ${file}`);
+  await rm(`${root}runtime-api/src/api-types`, { recursive: true, force: true });
+  await mkdir(`${root}runtime-api/src/api-types`);
+  for (const file of await generateApiTypes()) {
+    await writeFile(apiTypesPath(file.name), file.text);
+    console.log(`wrote ${apiTypesPath(file.name)}`);
   }
 }
