@@ -13,7 +13,7 @@ export const ME = {
 export function crmPoolPolicy(): PoolPolicy {
   return {
     pool: 'crm',
-    ...(poolPolicyView(crm()) as Omit<PoolPolicy, 'pool' | 'members'>),
+    ...poolPolicyView(crm()),
     members: [
       {
         userId: 'u-alice',
