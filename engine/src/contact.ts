@@ -14,6 +14,36 @@ export const durationMs = (d: Duration): number =>
 /** Recent contacts by channel, oldest first (epoch ms). */
 export type Contacts = Record<string, number[]>;
 
+/** Contacts of `channel` still in its window at `now`, oldest first. */
+function recentContacts(all: Contacts, channel: string, window: number, now: number): number[] {
+  const mine = Object.prototype.hasOwnProperty.call(all, channel) ? (all[channel] ?? []) : [];
+  return mine.filter((at) => at > now - window);
+}
+
+/** When the next contact is allowed once the window is full: the oldest of the last `max` leaves it. */
+const allowedFrom = (recent: number[], max: number, window: number): number =>
+  (recent[recent.length - max] as number) + window;
+
+/**
+ * Per limited channel whose window is full at `now`: when its next contact is allowed (ISO). Channels
+ * with room are left out. What the workspace shows as "next call allowed from …".
+ */
+export function nextContactAt(
+  policy: Pick<CompiledPolicy['policy'], 'contact'>,
+  contacts: Contacts | undefined,
+  now: number,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [channel, limit] of Object.entries(policy.contact ?? {})) {
+    const window = durationMs(limit.per);
+    const recent = recentContacts(contacts ?? {}, channel, window, now);
+    if (recent.length >= limit.max) {
+      out[channel] = new Date(allowedFrom(recent, limit.max, window)).toISOString();
+    }
+  }
+  return out;
+}
+
 /**
  * Checks an event's contact against the policy's limit for its channel and records it in `instance`;
  * refuses with POOL_ERR_CONTACT_LIMIT (details: `channel`, `until`) past the limit.
@@ -32,11 +62,9 @@ export function recordContact(
   if (!limit) return;
   const window = durationMs(limit.per);
   const all: Contacts = instance.contacts ?? {};
-  const mine = Object.prototype.hasOwnProperty.call(all, channel) ? (all[channel] ?? []) : [];
-  const recent = mine.filter((at) => at > now - window);
+  const recent = recentContacts(all, channel, window, now);
   if (recent.length >= limit.max) {
-    // The next contact is allowed once the oldest of the last `max` leaves the window.
-    const until = new Date((recent[recent.length - limit.max] as number) + window).toISOString();
+    const until = new Date(allowedFrom(recent, limit.max, window)).toISOString();
     throw new EngineError(
       'POOL_ERR_CONTACT_LIMIT',
       `this record had ${recent.length} ${channel} contact(s) in the window (limit ${limit.max}); the next is allowed from ${until}`,

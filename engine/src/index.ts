@@ -11,6 +11,7 @@ export {
   type StartOptions,
 } from './step.js';
 export { checkClaim, type ClaimCheck } from './claim.js';
+export { nextContactAt, type Contacts } from './contact.js';
 export { move, type MoveEnv } from './move.js';
 export { timersOnEntry, timerKeyOf, type ArmedTimer, type EntryData } from './entry-timers.js';
 export { EngineError, httpStatusOf, type PoolErrorCode } from './engine.error.js';

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { compile, EngineError, start, step, type PoolSnapshot } from '../src/index.js';
+import {
+  compile,
+  EngineError,
+  nextContactAt,
+  start,
+  step,
+  type PoolSnapshot,
+} from '../src/index.js';
 import { T0, template } from './fixtures.js';
 
 const HOUR = 3_600_000;
@@ -42,6 +49,21 @@ describe('contact limits', () => {
     expect(visit.snapshot.seq).toBe(first.snapshot.seq + 1);
     const later = followUp(visit.snapshot, 'call', T0 + 48 * HOUR + 1);
     expect(later.snapshot.instance.contacts).toEqual({ call: [T0 + 48 * HOUR + 1] });
+  });
+
+  it('says when the next call is allowed while the window is full, and nothing once it has passed', () => {
+    const owned = start(crm, { entity, now: T0, ownerId: 'alice', recordId: 'r1' });
+    const first = followUp(owned.snapshot, 'call', T0);
+    const { contacts } = first.snapshot.instance;
+    const until = new Date(T0 + 48 * HOUR).toISOString();
+    expect(nextContactAt(policy, contacts, T0 + HOUR)).toEqual({ call: until });
+    // The refusal names the same time.
+    expect(refusal(() => followUp(first.snapshot, 'call', T0 + HOUR)).details).toMatchObject({
+      until,
+    });
+    expect(nextContactAt(policy, contacts, T0 + 48 * HOUR)).toEqual({});
+    expect(nextContactAt(policy, undefined, T0)).toEqual({});
+    expect(nextContactAt(template(), contacts, T0 + HOUR)).toEqual({});
   });
 
   it('is refused by validation when malformed', () => {

@@ -69,5 +69,10 @@ describe.each(backends)('contact limits (%s)', (backend) => {
       },
     );
     expect(visit.status).toBe(200);
+    // The record says when the next call is allowed (the refusals' time); visits have no limit.
+    const until = refused[0]!.body.error.details.until as string;
+    expect(visit.body.nextContactAt).toEqual({ call: until });
+    const read = await call(t.app, tokens['rep']!, 'GET', `/api/pools/calls/records/${id}`);
+    expect(read.body.nextContactAt).toEqual({ call: until });
   });
 });

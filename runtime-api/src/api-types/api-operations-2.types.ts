@@ -69,7 +69,6 @@ import type {
   MoveBody,
   MoveReply,
   PoolStats,
-  RepStats,
   RepStatsQuery,
   StatsQuery,
 } from './api-components-5.types.js';
@@ -86,6 +85,7 @@ import type {
   NotificationList,
   NotificationQuery,
   NotificationsRead,
+  RepStats,
   TimerRetryBody,
 } from './api-components-6.types.js';
 import type {

@@ -60,7 +60,6 @@ import type {
   MoveBody,
   MoveReply,
   PoolStats,
-  RepStats,
   RepStatsQuery,
   StatsQuery,
 } from './api-components-5.types.js';
@@ -77,6 +76,7 @@ import type {
   NotificationList,
   NotificationQuery,
   NotificationsRead,
+  RepStats,
   TimerRetryBody,
 } from './api-components-6.types.js';
 

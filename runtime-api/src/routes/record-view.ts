@@ -1,5 +1,5 @@
 // Maps record rows to API replies: masked fields for members who do not own the record, timers, allowed events.
-import { availableEvents, type CompiledPolicy } from '@poolflow/engine';
+import { availableEvents, nextContactAt, type CompiledPolicy } from '@poolflow/engine';
 import { maskData, maskedFields } from '../access.js';
 import type { RecordDetail } from '../api.types.js';
 import type { RecordRow } from '../db/rows.js';
@@ -61,6 +61,8 @@ export function recordReply(
   };
   if (detail) {
     reply.availableEvents = availableEvents(compiled, row.snapshot, row.data, actor, detail.now);
+    const blocked = nextContactAt(compiled.policy, instance.contacts, detail.now);
+    if (Object.keys(blocked).length > 0) reply.nextContactAt = blocked;
   }
   return reply;
 }
