@@ -22,7 +22,8 @@ export type PoolErrorCode =
   | 'POOL_ERR_SCENARIO_FAILED'
   | 'POOL_ERR_UPGRADE_REFUSED'
   | 'POOL_ERR_CONFLICT'
-  | 'POOL_ERR_CONTACT_LIMIT';
+  | 'POOL_ERR_CONTACT_LIMIT'
+  | 'POOL_ERR_NOT_ADMITTED';
 
 export const httpStatusOf: Record<PoolErrorCode, number> = {
   POOL_ERR_TAKEN: 409,
@@ -48,6 +49,8 @@ export const httpStatusOf: Record<PoolErrorCode, number> = {
   // A record kept changing under an event through every attempt (record.service.ts): try again.
   POOL_ERR_CONFLICT: 409,
   POOL_ERR_CONTACT_LIMIT: 422,
+  // An admission rule of the entrance pool refused the record (details: rule, message).
+  POOL_ERR_NOT_ADMITTED: 422,
 };
 
 export class EngineError extends Error {

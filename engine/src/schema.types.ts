@@ -257,6 +257,11 @@ export interface Scenario {
     [k: string]: unknown;
   };
   owner?: string | null;
+  /**
+   * Key of the pool the record is created in (the entrance pool whose `routing` applies); "pool" when absent.
+   */
+  pool?: string;
+  routing?: Routing;
   steps: {
     at: string;
     actor?: string;
@@ -273,6 +278,14 @@ export interface Scenario {
       tagsInclude?: string[];
       tagsExclude?: string[];
       rejected?: string;
+      /**
+       * The pool the record is in (with `routing`: after routing on create and release).
+       */
+      pool?: string;
+      /**
+       * The routing rule that last moved the record (null: none did).
+       */
+      routedBy?: string | null;
       notified?: string[];
       score?: {
         min?: number;
@@ -280,4 +293,275 @@ export interface Scenario {
       };
     };
   }[];
+}
+/**
+ * The entrance pool's routing: admission and create rules at the start (a refused start ends the story: the first step may expect rejected POOL_ERR_NOT_ADMITTED), release rules whenever the record enters a pooled state from a non-pooled one while in the entrance pool.
+ */
+export interface Routing {
+  /**
+   * @maxItems 20
+   */
+  admission?:
+    | []
+    | [AdmissionRule]
+    | [AdmissionRule, AdmissionRule]
+    | [AdmissionRule, AdmissionRule, AdmissionRule]
+    | [AdmissionRule, AdmissionRule, AdmissionRule, AdmissionRule]
+    | [AdmissionRule, AdmissionRule, AdmissionRule, AdmissionRule, AdmissionRule]
+    | [AdmissionRule, AdmissionRule, AdmissionRule, AdmissionRule, AdmissionRule, AdmissionRule]
+    | [
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule
+      ]
+    | [
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule
+      ]
+    | [
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule
+      ]
+    | [
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule
+      ]
+    | [
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule
+      ]
+    | [
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule
+      ]
+    | [
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule
+      ]
+    | [
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule
+      ]
+    | [
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule
+      ]
+    | [
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule
+      ]
+    | [
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule
+      ]
+    | [
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule
+      ]
+    | [
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule
+      ]
+    | [
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule,
+        AdmissionRule
+      ];
+  /**
+   * @maxItems 50
+   */
+  rules: RoutingRule[];
+}
+export interface AdmissionRule {
+  name: string;
+  /**
+   * JSON-logic: true REFUSES the record (e.g. not a target customer).
+   */
+  when: {
+    [k: string]: unknown;
+  };
+  message: RoutingMessage;
+}
+export interface RoutingMessage {
+  en: string;
+  zh?: string;
+}
+export interface RoutingRule {
+  name: string;
+  /**
+   * JSON-logic: true sends the record to `pool`.
+   */
+  when: {
+    [k: string]: unknown;
+  };
+  /**
+   * Key of a pool of the same department running the same policy (not this pool).
+   */
+  pool: string;
+  /**
+   * When the rule applies: create (and import), release; both when absent.
+   *
+   * @minItems 1
+   * @maxItems 2
+   */
+  on?: ['create' | 'release'] | ['create' | 'release', 'create' | 'release'];
 }

@@ -1,5 +1,6 @@
 // Runs a scenario on the real engine with simulated time: due timers fire in order between steps.
 import scenarioSchema from '@poolflow/schemas/scenario.schema.json' with { type: 'json' };
+import routingSchema from '@poolflow/schemas/routing.schema.json' with { type: 'json' };
 import { compile, type CompiledPolicy } from './compile.js';
 import { addDuration } from './duration.js';
 import { newAjv } from './json-schema.js';
@@ -41,7 +42,10 @@ export interface SimulationResult {
   final: { state: string; ownerId: string | null; tags: string[]; score: number };
 }
 
-const validateScenario = newAjv().compile(scenarioSchema);
+// The scenario's `routing` refers to routing.schema.json by the scenario schema's base URI.
+const validateScenario = newAjv()
+  .addSchema({ ...routingSchema, $id: new URL('routing.schema.json', scenarioSchema.$id).href })
+  .compile(scenarioSchema);
 const DEFAULT_START = '2026-01-05T09:00:00+08:00';
 
 /**

@@ -44,50 +44,55 @@ import type {
   PoolPatch,
   PoolPolicy,
   PoolPolicyQuery,
-  UpgradeBody,
-  UpgradeList,
+  Routing,
+  RoutingTestBody,
 } from './api-components-3.types.js';
 import type {
-  AssignBody,
-  EventBody,
-  HistoryList,
   RecordCreate,
   RecordDetail,
   RecordList,
   RecordListQuery,
-  RecordParams,
-  ReleaseBody,
+  RoutingTestReply,
   Upgrade,
+  UpgradeBody,
+  UpgradeList,
   UpgradeParams,
 } from './api-components-4.types.js';
 import type {
+  AssignBody,
   AssignBulkBody,
   AssignBulkReply,
+  EventBody,
   ExportQuery,
+  HistoryList,
   ImportQuery,
   ImportReport,
   MoveBody,
   MoveReply,
-  PoolStats,
-  RepStatsQuery,
+  RecordParams,
+  ReleaseBody,
   StatsQuery,
 } from './api-components-5.types.js';
 import type {
   Clock,
   ClockAdvanceBody,
   ClockAdvanceReply,
-  Delivery,
-  DeliveryList,
-  DeliveryParams,
-  DeliveryQuery,
   FailedTimerList,
   FailedTimerQuery,
   NotificationList,
   NotificationQuery,
   NotificationsRead,
+  PoolStats,
   RepStats,
-  TimerRetryBody,
+  RepStatsQuery,
 } from './api-components-6.types.js';
+import type {
+  Delivery,
+  DeliveryList,
+  DeliveryParams,
+  DeliveryQuery,
+  TimerRetryBody,
+} from './api-components-7.types.js';
 import type {
   ChangePasswordReply,
   ExportRecordsReply,
@@ -212,6 +217,20 @@ export interface ApiOperations {
     params: PoolKeyParams;
     reply: DistributeReply;
   };
+  getPoolRouting: {
+    params: PoolKeyParams;
+    reply: Routing;
+  };
+  putPoolRouting: {
+    params: PoolKeyParams;
+    body: Routing;
+    reply: Routing;
+  };
+  testPoolRouting: {
+    params: PoolKeyParams;
+    body: RoutingTestBody;
+    reply: RoutingTestReply;
+  };
   startUpgrade: {
     params: PoolKeyParams;
     body: UpgradeBody;
@@ -331,8 +350,3 @@ export interface ApiOperations {
     reply: Delivery;
   };
 }
-
-export type LoginBody = Login;
-export type ChangePasswordBody = PasswordChange;
-export type ListUsersQuery = UserQuery;
-export type ListUsersReply = UserList;

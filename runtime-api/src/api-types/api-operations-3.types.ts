@@ -3,6 +3,8 @@ import type {
   Department,
   DepartmentCreate,
   DepartmentList,
+  Login,
+  PasswordChange,
   PolicyCreateBody,
   PolicyList,
   Template,
@@ -11,7 +13,9 @@ import type {
   User,
   UserCreate,
   UserIdParams,
+  UserList,
   UserPatch,
+  UserQuery,
 } from './api-components-1.types.js';
 import type {
   ActionList,
@@ -37,49 +41,58 @@ import type {
   PoolPatch,
   PoolPolicy,
   PoolPolicyQuery,
-  UpgradeBody,
-  UpgradeList,
+  Routing,
+  RoutingTestBody,
 } from './api-components-3.types.js';
 import type {
-  AssignBody,
-  EventBody,
-  HistoryList,
   RecordCreate,
   RecordDetail,
   RecordList,
   RecordListQuery,
-  RecordParams,
-  ReleaseBody,
+  RoutingTestReply,
   Upgrade,
+  UpgradeBody,
+  UpgradeList,
   UpgradeParams,
 } from './api-components-4.types.js';
 import type {
+  AssignBody,
+  EventBody,
   ExportQuery,
+  HistoryList,
   ImportQuery,
   ImportReport,
   MoveBody,
   MoveReply,
-  PoolStats,
-  RepStatsQuery,
+  RecordParams,
+  ReleaseBody,
   StatsQuery,
 } from './api-components-5.types.js';
 import type {
   Clock,
   ClockAdvanceBody,
   ClockAdvanceReply,
-  Delivery,
-  DeliveryList,
-  DeliveryParams,
-  DeliveryQuery,
   FailedTimerList,
   FailedTimerQuery,
   NotificationList,
   NotificationQuery,
   NotificationsRead,
+  PoolStats,
   RepStats,
-  TimerRetryBody,
+  RepStatsQuery,
 } from './api-components-6.types.js';
+import type {
+  Delivery,
+  DeliveryList,
+  DeliveryParams,
+  DeliveryQuery,
+  TimerRetryBody,
+} from './api-components-7.types.js';
 
+export type LoginBody = Login;
+export type ChangePasswordBody = PasswordChange;
+export type ListUsersQuery = UserQuery;
+export type ListUsersReply = UserList;
 export type CreateUserBody = UserCreate;
 export type CreateUserReply = User;
 export type UpdateUserParams = UserIdParams;
@@ -128,6 +141,14 @@ export type GetPoolPolicyParams = PoolKeyParams;
 export type GetPoolPolicyQuery = PoolPolicyQuery;
 export type GetPoolPolicyReply = PoolPolicy;
 export type DistributeParams = PoolKeyParams;
+export type GetPoolRoutingParams = PoolKeyParams;
+export type GetPoolRoutingReply = Routing;
+export type PutPoolRoutingParams = PoolKeyParams;
+export type PutPoolRoutingBody = Routing;
+export type PutPoolRoutingReply = Routing;
+export type TestPoolRoutingParams = PoolKeyParams;
+export type TestPoolRoutingBody = RoutingTestBody;
+export type TestPoolRoutingReply = RoutingTestReply;
 export type StartUpgradeParams = PoolKeyParams;
 export type StartUpgradeBody = UpgradeBody;
 export type ListUpgradesParams = PoolKeyParams;
