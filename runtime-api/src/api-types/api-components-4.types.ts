@@ -180,6 +180,12 @@ export interface RecordDetail {
     dueAt: string;
   }[];
   availableEvents: string[];
+  /**
+   * One record only (not lists): per channel of the policy's contact limits whose window is full, when the next contact is allowed (an event on that channel before is refused with POOL_ERR_CONTACT_LIMIT).
+   */
+  nextContactAt?: {
+    [k: string]: string;
+  };
 }
 /**
  * This interface was referenced by `ApiOperations`'s JSON-Schema
