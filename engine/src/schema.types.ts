@@ -279,6 +279,10 @@ export interface Scenario {
       tagsExclude?: string[];
       rejected?: string;
       /**
+       * With `rejected`: when the refusal says the step becomes allowed (its details' `until`, e.g. the next call under a contact limit), as a duration from the start.
+       */
+      until?: string;
+      /**
        * The pool the record is in (with `routing`: after routing on create and release).
        */
       pool?: string;

@@ -88,6 +88,14 @@ export function checkScenario(scenario: unknown): { path: string; message: strin
   }));
 }
 
+/** When a refusal says the step becomes allowed (its details' `until`), normalised to ISO; else null. */
+function untilOf(rejected: EngineError | undefined): string | null {
+  const details = rejected?.details;
+  if (details === null || typeof details !== 'object' || !('until' in details)) return null;
+  const ms = Date.parse(String(details.until));
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}
+
 function dayOf(ts: number): number {
   return Math.floor(ts / DAY);
 }
@@ -305,6 +313,11 @@ function simulateUnbudgeted(policy: Policy | CompiledPolicy, scenario: Scenario)
       }
       if (expect.rejected !== undefined && expect.rejected !== rejected?.code)
         fail('rejected', expect.rejected, rejected?.code ?? null);
+      if (expect.until !== undefined) {
+        const want = new Date(addDuration(t0, expect.until)).toISOString();
+        const got = untilOf(rejected);
+        if (got !== want) fail('until', want, got);
+      }
       if (expect.notified !== undefined) {
         const got = [...new Set(notifiedSince)].sort();
         const want = [...new Set(expect.notified)].sort();

@@ -30,7 +30,7 @@ afterEach(() => {
   setRuleBudget(DEFAULT_RULE_BUDGET);
 });
 
-const followUp = { type: 'FOLLOW_UP', payload: { channel: 'call', note: 'called' } };
+const followUp = { type: 'FOLLOW_UP', payload: { channel: 'call', note: 'called the buyer' } };
 
 describe('rule budget', () => {
   it('stops a loop past maxOperations with POOL_ERR_RULE_BUDGET (422), naming the rule', () => {

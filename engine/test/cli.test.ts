@@ -50,7 +50,7 @@ describe('poolflow validate', () => {
   it('reports a valid template with its size', async () => {
     const r = await run('validate', policyFile);
     expect(r.code).toBe(0);
-    expect(r.out).toBe(`${policyFile}: valid (6 states, 19 transitions)\n`);
+    expect(r.out).toBe(`${policyFile}: valid (6 states, 21 transitions)\n`);
     expect(r.err).toBe('');
   });
 

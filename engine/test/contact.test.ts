@@ -63,7 +63,7 @@ describe('contact limits', () => {
     });
     expect(nextContactAt(policy, contacts, T0 + 48 * HOUR)).toEqual({});
     expect(nextContactAt(policy, undefined, T0)).toEqual({});
-    expect(nextContactAt(template(), contacts, T0 + HOUR)).toEqual({});
+    expect(nextContactAt({ contact: {} }, contacts, T0 + HOUR)).toEqual({});
   });
 
   it('is refused by validation when malformed', () => {

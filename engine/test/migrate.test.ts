@@ -30,7 +30,7 @@ function followedUpOnDay10(): PoolSnapshot {
   return step(
     v1,
     created.snapshot,
-    { type: 'FOLLOW_UP', payload: { channel: 'call', note: 'quote' } },
+    { type: 'FOLLOW_UP', payload: { channel: 'call', note: 'sent a quote' } },
     { entity, now: T0 + 10 * DAY, user: alice },
   ).snapshot;
 }

@@ -86,7 +86,7 @@ describe('step', () => {
     const r = step(
       crm,
       created.snapshot,
-      { type: 'FOLLOW_UP', payload: { channel: 'call', note: 'quote' } },
+      { type: 'FOLLOW_UP', payload: { channel: 'call', note: 'sent a quote' } },
       { entity, now: T0 + 10 * DAY, user: alice, recordId: 'r1' },
     );
     expect(schedules(r.effects)).toEqual({
@@ -110,7 +110,7 @@ describe('step', () => {
     const followed = step(
       crm,
       created.snapshot,
-      { type: 'FOLLOW_UP', payload: { channel: 'call', note: 'x' } },
+      { type: 'FOLLOW_UP', payload: { channel: 'call', note: 'sent the brochure' } },
       { entity, now: T0 + 10 * DAY, user: alice },
     );
     const key = 'xstate.after.release.crm.owned';
