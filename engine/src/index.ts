@@ -13,6 +13,18 @@ export {
 export { checkClaim, type ClaimCheck } from './claim.js';
 export { nextContactAt, type Contacts } from './contact.js';
 export { move, type MoveEnv } from './move.js';
+export {
+  compileRouting,
+  validateRouting,
+  route,
+  routeRelease,
+  isRelease,
+  notAdmitted,
+  type CompiledRouting,
+  type RouteDecision,
+  type RoutingData,
+  type RoutingOn,
+} from './routing.js';
 export { timersOnEntry, timerKeyOf, type ArmedTimer, type EntryData } from './entry-timers.js';
 export { EngineError, httpStatusOf, type PoolErrorCode } from './engine.error.js';
 export {

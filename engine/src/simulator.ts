@@ -7,6 +7,7 @@ import { newAjv } from './json-schema.js';
 import { EngineError } from './engine.error.js';
 import { scaledBudget, withinBudget } from './logic/budget.js';
 import type { Policy, Scenario } from './schema.types.js';
+import { SimulatedPool } from './simulate-routing.js';
 import { start, step } from './step.js';
 import type { Audience, Effect, JsonObject, PoolSnapshot, PoolUser } from './types.js';
 
@@ -170,6 +171,8 @@ function simulateUnbudgeted(policy: Policy | CompiledPolicy, scenario: Scenario)
   });
   let snapshot: PoolSnapshot = first.snapshot;
   entity = first.record.entity;
+  const pools = new SimulatedPool(compiled, scenario);
+  const refused = pools.created(first, entity, t0);
   let notifiedSince: string[] = [];
   const push = (entry: Omit<TraceEntry, 'notified'> & { effects: Effect[] }): void => {
     const notified = entry.effects
@@ -195,7 +198,9 @@ function simulateUnbudgeted(policy: Policy | CompiledPolicy, scenario: Scenario)
     tags: snapshot.instance.tags,
     score: first.record.score,
     effects: first.effects,
+    ...(refused ? { rejected: { code: refused.code, message: refused.message } } : {}),
   });
+  if (refused) return pools.refusedStory(scenario, refused, trace);
 
   let firings = 0;
   const fireTimersUntil = (until: number): void => {
@@ -208,11 +213,16 @@ function simulateUnbudgeted(policy: Policy | CompiledPolicy, scenario: Scenario)
         overSimulationBudget(`more than ${SIMULATION_LIMITS.maxTimerFirings} timer firings`, trace);
       }
       const [timerKey, timer] = due;
-      const r = step(
-        compiled,
-        snapshot,
-        { type: timerKey, timerKey, dueAt: timer.dueAt },
-        { entity, now: timer.dueAt, recordId: 'sim' },
+      const r = pools.stepped(
+        step(
+          compiled,
+          snapshot,
+          { type: timerKey, timerKey, dueAt: timer.dueAt },
+          { entity, now: timer.dueAt, recordId: 'sim' },
+        ),
+        entity,
+        timer.dueAt,
+        { type: timerKey },
       );
       snapshot = r.snapshot;
       entity = r.record.entity;
@@ -245,13 +255,14 @@ function simulateUnbudgeted(policy: Policy | CompiledPolicy, scenario: Scenario)
           s.event.payload === undefined
             ? { type: s.event.type }
             : { type: s.event.type, payload: s.event.payload };
-        const r = step(compiled, snapshot, event, {
+        const stepped = step(compiled, snapshot, event, {
           entity,
           now: at,
           user,
           recordId: 'sim',
           claimant: { owned, claimsToday: s.actor ? claimsToday(s.actor, at) : 0 },
         });
+        const r = pools.stepped(stepped, entity, at, event);
         if (s.event.type === 'CLAIM' && s.actor) {
           const key = `${s.actor}:${dayOf(at)}`;
           claimsByDay.set(key, (claimsByDay.get(key) ?? 0) + 1);
@@ -313,6 +324,7 @@ function simulateUnbudgeted(policy: Policy | CompiledPolicy, scenario: Scenario)
       }
       if (expect.rejected !== undefined && expect.rejected !== rejected?.code)
         fail('rejected', expect.rejected, rejected?.code ?? null);
+      pools.check(expect, fail);
       if (expect.until !== undefined) {
         const want = new Date(addDuration(t0, expect.until)).toISOString();
         const got = untilOf(rejected);

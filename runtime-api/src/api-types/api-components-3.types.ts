@@ -166,9 +166,7 @@ export interface AdmissionRule {
   /**
    * JSON-logic: true REFUSES the record (e.g. not a target customer).
    */
-  when: {
-    [k: string]: unknown;
-  };
+  when: {} | unknown[] | string | number | boolean | null;
   message: RoutingMessage;
 }
 /**
@@ -188,9 +186,7 @@ export interface RoutingRule {
   /**
    * JSON-logic: true sends the record to `pool`.
    */
-  when: {
-    [k: string]: unknown;
-  };
+  when: {} | unknown[] | string | number | boolean | null;
   /**
    * Key of a pool of the same department running the same policy (not this pool).
    */
