@@ -26,7 +26,7 @@ export function App() {
     <div className="app">
       <TopBar user={user} route={route} onLogout={signOut} />
       {route.page === 'admin' && mayAdminister(user) ? (
-        <AdminPage me={user} section={route.section} pool={route.pool} />
+        <AdminPage me={user} section={route.section} pool={route.pool} tab={route.tab} />
       ) : route.page === 'editor' ? (
         <EditorPage key={route.policyId} policyId={route.policyId} />
       ) : route.page === 'workspace' || route.page === 'admin' || !mayAdminister(user) ? (

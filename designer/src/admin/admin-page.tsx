@@ -4,13 +4,19 @@ import { useCallback, useEffect, useState } from 'react';
 import { listDepartments, listUsers, type AdminUser, type Department } from '../api/admin.api.js';
 import type { User } from '../api/auth.api.js';
 import { useI18n } from '../i18n/i18n.js';
+import type { AdminPoolTab } from '../pages/use-hash-route.js';
 import { AdminNav, sectionsFor } from './admin-nav.js';
 import { DeliveriesPage } from './deliveries-page.js';
 import { DepartmentsPage } from './departments-page.js';
 import { PoolsPage } from './pools-page.js';
 import { UsersPage } from './users-page.js';
 
-export function AdminPage(props: { me: User; section: string; pool?: string | undefined }) {
+export function AdminPage(props: {
+  me: User;
+  section: string;
+  pool?: string | undefined;
+  tab?: AdminPoolTab | undefined;
+}) {
   const { t } = useI18n();
   const admin = props.me.roles.includes('admin');
   const sections = sectionsFor(props.me);
@@ -37,7 +43,7 @@ export function AdminPage(props: { me: User; section: string; pool?: string | un
         <DepartmentsPage departments={departments} users={users} onChanged={reload} />
       )}
       {section === 'pools' && (
-        <PoolsPage pool={props.pool} users={users} departments={departments} />
+        <PoolsPage pool={props.pool} tab={props.tab} users={users} departments={departments} />
       )}
       {section === 'deliveries' && <DeliveriesPage />}
     </main>

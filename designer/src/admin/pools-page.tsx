@@ -1,5 +1,6 @@
 // Pools: the list (policy version, members, records, distribution, time zone), a new pool from a
-// published policy, and one pool's settings and members at #/admin/pools/<key>.
+// published policy, and one pool's settings and members at #/admin/pools/<key> (its routing rules
+// on the tab beside them).
 import { useCallback, useEffect, useState } from 'react';
 import {
   departmentLabel,
@@ -9,10 +10,11 @@ import {
   type Department,
 } from '../api/admin.api.js';
 import { useI18n } from '../i18n/i18n.js';
-import { navigate } from '../pages/use-hash-route.js';
+import { navigate, routeHash, type AdminPoolTab } from '../pages/use-hash-route.js';
 import { refusalText } from './admin-form.js';
 import { CreatePoolDialog, DEFAULT_TIME_ZONE, PoolSettingsForm } from './pool-forms.js';
 import { PoolMembers } from './pool-members.js';
+import { RoutingPage } from './routing-page.js';
 
 const poolHash = (key?: string) => ({
   page: 'admin' as const,
@@ -22,6 +24,7 @@ const poolHash = (key?: string) => ({
 
 export function PoolsPage(props: {
   pool?: string | undefined;
+  tab?: AdminPoolTab | undefined;
   users: AdminUser[];
   departments: Department[] | null;
 }) {
@@ -36,35 +39,57 @@ export function PoolsPage(props: {
   useEffect(reload, [reload]);
   const open = pools?.find((p) => p.key === props.pool);
 
-  if (props.pool && open) {
+  if (props.pool && open && pools) {
+    const tab = (routing: boolean) => (routing ? 'pill active' : 'pill');
     return (
-      <section data-testid="admin-pool" className="admin-split">
-        <div className="admin-main">
-          <a className="btn link" href="#/admin/pools">
-            ← {t('adminPools')}
+      <section data-testid="admin-pool">
+        <a className="btn link" href="#/admin/pools">
+          ← {t('adminPools')}
+        </a>
+        <h2 data-testid="admin-pool-title">
+          {text(open.name, open.key)} <code className="muted">{open.key}</code>
+        </h2>
+        <p className="muted">
+          {t('poolRunsPolicy', { policy: open.policyId, version: open.policyVersion })}
+          {open.departmentId && ` · ${departmentLabel(props.departments, open.departmentId, lang)}`}
+          {` · ${open.timeZone ?? DEFAULT_TIME_ZONE}`}
+        </p>
+        <nav className="pill-tabs admin-pool-tabs">
+          <a
+            href={routeHash(poolHash(open.key))}
+            className={tab(props.tab !== 'routing')}
+            data-testid="pool-tab-members"
+          >
+            {t('routingMembersTab')}
           </a>
-          <h2 data-testid="admin-pool-title">
-            {text(open.name, open.key)} <code className="muted">{open.key}</code>
-          </h2>
-          <p className="muted">
-            {t('poolRunsPolicy', { policy: open.policyId, version: open.policyVersion })}
-            {open.departmentId &&
-              ` · ${departmentLabel(props.departments, open.departmentId, lang)}`}
-            {` · ${open.timeZone ?? DEFAULT_TIME_ZONE}`}
-          </p>
-          <PoolMembers pool={open} users={props.users} onChanged={reload} />
-        </div>
-        <div className="card admin-side">
-          <h3>{t('adminPoolSettings')}</h3>
-          {saved && <div className="alert ok">{t('adminSaved')}</div>}
-          <PoolSettingsForm
-            pool={open}
-            onSaved={() => {
-              setSaved(true);
-              reload();
-            }}
-          />
-        </div>
+          <a
+            href={routeHash({ ...poolHash(open.key), tab: 'routing' })}
+            className={tab(props.tab === 'routing')}
+            data-testid="pool-tab-routing"
+          >
+            {t('routingTab')}
+          </a>
+        </nav>
+        {props.tab === 'routing' ? (
+          <RoutingPage key={open.key} pool={open} pools={pools} />
+        ) : (
+          <div className="admin-split">
+            <div className="admin-main">
+              <PoolMembers pool={open} users={props.users} onChanged={reload} />
+            </div>
+            <div className="card admin-side">
+              <h3>{t('adminPoolSettings')}</h3>
+              {saved && <div className="alert ok">{t('adminSaved')}</div>}
+              <PoolSettingsForm
+                pool={open}
+                onSaved={() => {
+                  setSaved(true);
+                  reload();
+                }}
+              />
+            </div>
+          </div>
+        )}
       </section>
     );
   }

@@ -3,6 +3,7 @@ import { adminEn, adminZh } from './admin-messages.js';
 import { analyticsEn, analyticsZh } from './analytics-messages.js';
 import { editorEn, editorZh } from './editor-messages.js';
 import { rolloutEn, rolloutZh } from './rollout-messages.js';
+import { routingEn, routingZh } from './routing-messages.js';
 import { gateEn, gateZh } from './gate-messages.js';
 import { workspaceEn, workspaceZh } from './workspace-messages.js';
 
@@ -140,6 +141,7 @@ export const en = {
   ...rolloutEn,
   ...analyticsEn,
   ...adminEn,
+  ...routingEn,
   ...editorEn,
 } as const;
 
@@ -277,6 +279,7 @@ export const zh: Record<MessageKey, string> = {
   ...rolloutZh,
   ...analyticsZh,
   ...adminZh,
+  ...routingZh,
   ...editorZh,
 };
 

@@ -1,6 +1,7 @@
 // Minimal hash router: "#/" is the policy list, "#/policies/<id>" the editor, "#/pools/<key>/…" the
 // workspace of a pool (pool view, my records, a record, analytics, import, failed timers), "#/admin/<section>"
-// the administration pages ("#/admin/pools/<key>" one pool's settings and members).
+// the administration pages ("#/admin/pools/<key>" one pool's settings and members, and
+// "#/admin/pools/<key>/routing" its routing rules).
 import { useEffect, useState } from 'react';
 
 export type WorkspaceView = 'pool' | 'mine' | 'record' | 'analytics' | 'import' | 'failed-timers';
@@ -9,17 +10,20 @@ export type Route =
   | { page: 'policies' }
   | { page: 'editor'; policyId: string }
   | { page: 'workspace'; pool?: string; view: WorkspaceView; recordId?: string }
-  | { page: 'admin'; section: string; pool?: string };
+  | { page: 'admin'; section: string; pool?: string; tab?: AdminPoolTab };
+
+/** The tabs of one pool in the administration: members and settings (no suffix), routing. */
+export type AdminPoolTab = 'routing';
 
 export function parseRoute(hash: string): Route {
   const editor = /^#\/policies\/([^/?#]+)/.exec(hash);
   if (editor) return { page: 'editor', policyId: decodeURIComponent(editor[1]) };
-  const admin = /^#\/admin(?:\/([a-z-]+)(?:\/([^/?#]+))?)?\/?$/.exec(hash);
+  const admin = /^#\/admin(?:\/([a-z-]+)(?:\/([^/?#]+)(?:\/(routing))?)?)?\/?$/.exec(hash);
   if (admin) {
-    const [, section = 'users', pool] = admin;
-    return pool
-      ? { page: 'admin', section, pool: decodeURIComponent(pool) }
-      : { page: 'admin', section };
+    const [, section = 'users', pool, tab] = admin;
+    if (!pool) return { page: 'admin', section };
+    const route = { page: 'admin' as const, section, pool: decodeURIComponent(pool) };
+    return tab === 'routing' ? { ...route, tab } : route;
   }
   const pools =
     /^#\/pools(?:\/([^/?#]+)(?:\/(mine|analytics|import|failed-timers|records\/([^/?#]+)))?)?\/?$/.exec(
@@ -40,7 +44,9 @@ export function routeHash(route: Route): string {
   if (route.page === 'policies') return '#/';
   if (route.page === 'admin') {
     const section = `#/admin/${route.section}`;
-    return route.pool ? `${section}/${encodeURIComponent(route.pool)}` : section;
+    if (!route.pool) return section;
+    const pool = `${section}/${encodeURIComponent(route.pool)}`;
+    return route.tab ? `${pool}/${route.tab}` : pool;
   }
   if (!route.pool) return '#/pools';
   const pool = `#/pools/${encodeURIComponent(route.pool)}`;

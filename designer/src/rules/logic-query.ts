@@ -70,8 +70,11 @@ export function collectVarPaths(logic: unknown, out: Set<string> = new Set()): S
   return out;
 }
 
+/** What the builder reads of a policy: its entity fields and named rules (a pool's routing has both). */
+export type RuleScope = Pick<Policy, 'entity' | 'rules'>;
+
 /** Fields the builder offers: entity fields (typed from the schema), instance fields, rule vars. */
-export function ruleFields(policy: Policy, logic?: unknown, lang: 'en' | 'zh' = 'en'): Field[] {
+export function ruleFields(policy: RuleScope, logic?: unknown, lang: 'en' | 'zh' = 'en'): Field[] {
   const fields: Field[] = [];
   for (const [name, schema] of Object.entries(policy.entity.schema.properties)) {
     const type = schema['type'];

@@ -1,9 +1,15 @@
 // Edits a JSON-logic rule visually (react-querybuilder) or as raw JSON when the builder cannot show it.
-import type { Policy } from '@poolflow/engine';
 import { useMemo, useRef, useState } from 'react';
 import { defaultOperators, QueryBuilder, type RuleGroupType } from 'react-querybuilder';
 import { useI18n } from '../i18n/i18n.js';
-import { logicToQuery, queryToLogic, ruleFields, sameJson, ZH_OPERATORS } from './logic-query.js';
+import {
+  logicToQuery,
+  queryToLogic,
+  ruleFields,
+  sameJson,
+  ZH_OPERATORS,
+  type RuleScope,
+} from './logic-query.js';
 import { RawJsonEditor } from './raw-json-editor.js';
 
 const ZH = {
@@ -30,7 +36,7 @@ const ZH = {
 export interface RuleEditorProps {
   value: unknown;
   onChange: (value: unknown) => void;
-  policy: Policy;
+  policy: RuleScope;
   testId?: string;
 }
 
