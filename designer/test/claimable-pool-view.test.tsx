@@ -9,26 +9,14 @@ import { I18nProvider } from '../src/i18n/i18n.js';
 import type { Lang } from '../src/i18n/messages.js';
 import { exportPath, PoolView } from '../src/workspace/pool-view.js';
 import { WorkspaceProvider } from '../src/workspace/workspace-context.js';
-import { crmPoolPolicy, ME } from './workspace-fixtures.js';
+import { CRM_POOL, crmPoolPolicy, ME } from './workspace-fixtures.js';
 
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
 });
 
-const pool: Pool = {
-  id: 'crm',
-  key: 'crm',
-  name: { en: 'Customers', zh: '客户公海' },
-  policyId: 'crm-customer-pool',
-  policyVersion: 1,
-  distribution: 'manual',
-  timeZone: 'Asia/Shanghai',
-  departmentId: null,
-  memberCount: 0,
-  recordCount: 0,
-  members: [],
-};
+const pool: Pool = CRM_POOL;
 
 const pooled = (id: string, name: string, extra: Partial<PoolRecord>): PoolRecord => ({
   id,

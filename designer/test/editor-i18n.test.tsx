@@ -19,7 +19,7 @@ import { NotificationBell } from '../src/workspace/notification-bell.js';
 import { RecordTimeline } from '../src/workspace/record-timeline.js';
 import { WorkspaceProvider } from '../src/workspace/workspace-context.js';
 import { loadTemplate } from './fixtures.js';
-import { crmPoolPolicy, ME } from './workspace-fixtures.js';
+import { CRM_POOL, crmPoolPolicy, ME } from './workspace-fixtures.js';
 
 afterEach(() => {
   cleanup();
@@ -214,19 +214,7 @@ describe('string tables', () => {
 });
 
 describe('timer lines', () => {
-  const pool: Pool = {
-    id: 'crm',
-    key: 'crm',
-    name: { en: 'Customers', zh: '客户公海' },
-    policyId: 'crm-customer-pool',
-    policyVersion: 1,
-    distribution: 'manual',
-    timeZone: 'Asia/Shanghai',
-    departmentId: null,
-    memberCount: 0,
-    recordCount: 0,
-    members: [],
-  };
+  const pool: Pool = CRM_POOL;
   const remind: HistoryEntry = {
     seq: 4,
     at: '2026-03-01T02:00:00.000Z',

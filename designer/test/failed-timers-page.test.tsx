@@ -16,7 +16,7 @@ import {
   timerErrorText,
 } from '../src/workspace/failed-timers-page.js';
 import { WorkspaceProvider } from '../src/workspace/workspace-context.js';
-import { crmPoolPolicy, ME } from './workspace-fixtures.js';
+import { CRM_POOL, crmPoolPolicy, ME } from './workspace-fixtures.js';
 
 afterEach(() => {
   cleanup();
@@ -24,19 +24,7 @@ afterEach(() => {
 });
 
 const NOW = Date.parse('2026-03-02T10:00:00Z');
-const pool: Pool = {
-  id: 'crm',
-  key: 'crm',
-  name: { en: 'Customers', zh: '客户公海' },
-  policyId: 'crm-customer-pool',
-  policyVersion: 1,
-  distribution: 'manual',
-  timeZone: 'Asia/Shanghai',
-  departmentId: null,
-  memberCount: 0,
-  recordCount: 0,
-  members: [],
-};
+const pool: Pool = CRM_POOL;
 const boss = { ...ME, roles: ['manager'] };
 
 const delayRow: FailedTimer = {

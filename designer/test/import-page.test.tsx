@@ -5,26 +5,14 @@ import type { Pool } from '../src/api/pools.api.js';
 import { I18nProvider } from '../src/i18n/i18n.js';
 import { ImportPage } from '../src/workspace/import-page.js';
 import { WorkspaceProvider } from '../src/workspace/workspace-context.js';
-import { crmPoolPolicy, ME } from './workspace-fixtures.js';
+import { CRM_POOL, crmPoolPolicy, ME } from './workspace-fixtures.js';
 
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
 });
 
-const pool: Pool = {
-  id: 'crm',
-  key: 'crm',
-  name: { en: 'Customers', zh: '客户公海' },
-  policyId: 'crm-customer-pool',
-  policyVersion: 1,
-  distribution: 'manual',
-  timeZone: 'Asia/Shanghai',
-  departmentId: null,
-  memberCount: 0,
-  recordCount: 0,
-  members: [],
-};
+const pool: Pool = CRM_POOL;
 
 describe('import page', () => {
   it('lists each column with its title and choices, and downloads the template and a Chinese export', async () => {

@@ -12,47 +12,20 @@ import { EventDialog } from '../src/workspace/event-dialog.js';
 import { NotificationBell } from '../src/workspace/notification-bell.js';
 import { RecordActions } from '../src/workspace/record-actions.js';
 import { WorkspaceProvider } from '../src/workspace/workspace-context.js';
-import { crmPoolPolicy, ME } from './workspace-fixtures.js';
+import { CRM_POOL, crmPoolPolicy, ME } from './workspace-fixtures.js';
+import { ownedRecord } from './workspace-harness.js';
 
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
 });
 
-const pool: Pool = {
-  id: 'crm',
-  key: 'crm',
-  name: { en: 'Customers', zh: '客户公海' },
-  policyId: 'crm-customer-pool',
-  policyVersion: 1,
-  distribution: 'manual',
-  timeZone: 'Asia/Shanghai',
-  departmentId: null,
-  memberCount: 0,
-  recordCount: 0,
-  members: [],
-};
+const pool: Pool = CRM_POOL;
 
-const record: RecordDetail = {
-  id: 'r1',
-  pool: 'crm',
-  policyId: 'crm-customer-pool',
-  policyVersion: 1,
-  state: 'owned',
-  pooled: false,
-  done: false,
-  ownerId: ME.id,
-  tags: [],
-  score: 40,
+const record: RecordDetail = ownedRecord({
   data: { name: 'ACME Trading', industry: 'trade' },
-  masked: [],
-  seq: 1,
-  poolEntries: 0,
-  lastRelease: null,
-  previousOwnerIds: [],
-  timers: [],
   availableEvents: ['FOLLOW_UP', 'RELEASE', 'ASSIGN', 'NURTURE', 'WIN', 'LOSE'],
-};
+});
 
 function Workspace({ children, lang = 'en' }: { children: ReactNode; lang?: Lang }) {
   return (

@@ -1,5 +1,5 @@
 // The CRM template as a pool member sees it (GET /api/pools/:pool/policy), for workspace tests.
-import type { PoolPolicy } from '../src/api/pools.api.js';
+import type { Pool, PoolPolicy } from '../src/api/pools.api.js';
 import { poolPolicyView } from '../../runtime-api/src/routes/pool-policy/index.js';
 import { crm } from './fixtures.js';
 
@@ -8,6 +8,21 @@ export const ME = {
   username: 'alice',
   displayName: 'Alice Zhang',
   roles: ['member'],
+};
+
+/** The CRM pool (Asia/Shanghai) the workspace tests run in. */
+export const CRM_POOL: Pool = {
+  id: 'crm',
+  key: 'crm',
+  name: { en: 'Customers', zh: '客户公海' },
+  policyId: 'crm-customer-pool',
+  policyVersion: 1,
+  distribution: 'manual',
+  timeZone: 'Asia/Shanghai',
+  departmentId: null,
+  memberCount: 0,
+  recordCount: 0,
+  members: [],
 };
 
 export function crmPoolPolicy(): PoolPolicy {

@@ -1,6 +1,7 @@
 // UI strings in English and Chinese; `{name}` placeholders are filled by t().
 import { adminEn, adminZh } from './admin-messages.js';
 import { analyticsEn, analyticsZh } from './analytics-messages.js';
+import { auditEn, auditZh } from './audit-messages.js';
 import { editorEn, editorZh } from './editor-messages.js';
 import { rolloutEn, rolloutZh } from './rollout-messages.js';
 import { routingEn, routingZh } from './routing-messages.js';
@@ -140,6 +141,7 @@ export const en = {
   ...gateEn,
   ...rolloutEn,
   ...analyticsEn,
+  ...auditEn,
   ...adminEn,
   ...routingEn,
   ...editorEn,
@@ -278,6 +280,7 @@ export const zh: Record<MessageKey, string> = {
   ...gateZh,
   ...rolloutZh,
   ...analyticsZh,
+  ...auditZh,
   ...adminZh,
   ...routingZh,
   ...editorZh,

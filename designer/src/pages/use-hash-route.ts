@@ -1,10 +1,11 @@
 // Minimal hash router: "#/" is the policy list, "#/policies/<id>" the editor, "#/pools/<key>/…" the
-// workspace of a pool (pool view, my records, a record, analytics, import, failed timers), "#/admin/<section>"
-// the administration pages ("#/admin/pools/<key>" one pool's settings and members, and
-// "#/admin/pools/<key>/routing" its routing rules).
+// workspace of a pool (pool view, my records, a record, analytics, import, failed timers, audits),
+// "#/admin/<section>" the administration pages ("#/admin/pools/<key>" one pool's settings and
+// members, and "#/admin/pools/<key>/routing" its routing rules).
 import { useEffect, useState } from 'react';
 
-export type WorkspaceView = 'pool' | 'mine' | 'record' | 'analytics' | 'import' | 'failed-timers';
+export type WorkspaceView =
+  'pool' | 'mine' | 'record' | 'analytics' | 'import' | 'failed-timers' | 'audits';
 
 export type Route =
   | { page: 'policies' }
@@ -26,7 +27,7 @@ export function parseRoute(hash: string): Route {
     return tab === 'routing' ? { ...route, tab } : route;
   }
   const pools =
-    /^#\/pools(?:\/([^/?#]+)(?:\/(mine|analytics|import|failed-timers|records\/([^/?#]+)))?)?\/?$/.exec(
+    /^#\/pools(?:\/([^/?#]+)(?:\/(mine|analytics|import|failed-timers|audits|records\/([^/?#]+)))?)?\/?$/.exec(
       hash,
     );
   if (pools) {

@@ -2,6 +2,7 @@
 import { ApiError } from '../api/client.js';
 import type { PoolPolicy, PoolRecord } from '../api/api.types.js';
 import type { I18n } from '../i18n/i18n.js';
+import { valueLabel } from './field-labels.js';
 import { formatDateTime } from './format.js';
 
 export interface Refusal {
@@ -41,6 +42,18 @@ export function refusalOf(
       return {
         code: error.code,
         text: t('refusedCooldown', { date }),
+        ...(until ? { until } : {}),
+      };
+    }
+    case 'POOL_ERR_CONTACT_LIMIT': {
+      const until = typeof details['until'] === 'string' ? details['until'] : undefined;
+      const channel = typeof details['channel'] === 'string' ? details['channel'] : '';
+      return {
+        code: error.code,
+        text: t('refusedContactLimit', {
+          channel: valueLabel(channel, lang),
+          date: until ? formatDateTime(until, lang, about.timeZone) : '?',
+        }),
         ...(until ? { until } : {}),
       };
     }

@@ -7,7 +7,8 @@ import { useMemo, useState } from 'react';
 import { sendEvent, type PoolRecord, type RecordDetail } from '../api/records.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Dialog, DialogActions } from '../pages/dialog.js';
-import { refusalOf } from './claim-refusal.js';
+import { refusalOf, type Refusal } from './claim-refusal.js';
+import { blockedChannels, NextContact } from './contact-limit.js';
 import { localizeForm } from './field-labels.js';
 import { recordTitle } from './record-cells.js';
 import { useWorkspace } from './workspace-context.js';
@@ -27,7 +28,7 @@ export function payloadSchemaOf(
 }
 
 export function EventDialog(props: {
-  record: PoolRecord;
+  record: PoolRecord & Pick<RecordDetail, 'nextContactAt'>;
   type: string;
   onClose: () => void;
   onDone: (record: RecordDetail) => void;
@@ -35,9 +36,9 @@ export function EventDialog(props: {
   const { record, type } = props;
   const i18n = useI18n();
   const { t, lang } = i18n;
-  const { pool, policy, eventLabel } = useWorkspace();
+  const { pool, policy, now, eventLabel } = useWorkspace();
   const [formData, setFormData] = useState<Record<string, unknown>>({});
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Refusal | null>(null);
   const [busy, setBusy] = useState(false);
   const schema = payloadSchemaOf(policy.events, type);
   const form = useMemo(() => (schema ? localizeForm(schema, lang) : null), [schema, lang]);
@@ -49,10 +50,31 @@ export function EventDialog(props: {
     try {
       props.onDone(await sendEvent(pool.key, record.id, type, payload));
     } catch (e) {
-      setError(refusalOf(e, i18n).text);
+      setError(refusalOf(e, i18n, { timeZone: pool.timeZone }));
       setBusy(false);
     }
   };
+  // The chosen channel's contact limit is reached: say so before the server refuses.
+  const blocked = blockedChannels(record, now()).filter((b) => b.channel === formData['channel']);
+  const problems = (
+    <>
+      {blocked.length > 0 && (
+        <div className="alert warn">
+          <NextContact blocked={blocked} />
+        </div>
+      )}
+      {error && (
+        <div
+          className="alert error"
+          data-testid="event-error"
+          data-code={error.code}
+          data-until={error.until}
+        >
+          {error.text}
+        </div>
+      )}
+    </>
+  );
   const actions = (
     <DialogActions
       cancelLabel={t('cancel')}
@@ -80,13 +102,13 @@ export function EventDialog(props: {
             onError={() => undefined}
             onSubmit={(e) => void send((e.formData ?? {}) as Record<string, unknown>)}
           >
-            {error && <div className="alert error">{error}</div>}
+            {problems}
             {actions}
           </Form>
         ) : (
           <>
             <p>{t('confirmEvent', { event: eventLabel(type) })}</p>
-            {error && <div className="alert error">{error}</div>}
+            {problems}
             {actions}
           </>
         )}

@@ -11,10 +11,9 @@ import {
 } from '../api/timers.api.js';
 import { useI18n, type I18n } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/messages.js';
-import { routeHash } from '../pages/use-hash-route.js';
 import { formatDateTime, formatDuration } from './format.js';
 import { useNotice } from './notice.js';
-import { recordTitle } from './record-cells.js';
+import { RecordIdLink, recordTitle } from './record-cells.js';
 import { timerLabel } from './record-page.js';
 import { useWorkspace } from './workspace-context.js';
 
@@ -158,18 +157,7 @@ export function FailedTimersPage({ onCount }: { onCount?: (count: number) => voi
                     data-attempts={row.attempts}
                   >
                     <td>
-                      <a
-                        className="record-link"
-                        href={routeHash({
-                          page: 'workspace',
-                          pool: pool.key,
-                          view: 'record',
-                          recordId: row.recordId,
-                        })}
-                        data-testid="record-link"
-                      >
-                        {titleOf(row.recordId)}
-                      </a>
+                      <RecordIdLink recordId={row.recordId} title={titleOf(row.recordId)} />
                     </td>
                     <td title={row.timerKey}>
                       {timer

@@ -14,14 +14,27 @@ export function recordTitle(record: PoolRecord, titleField: string | undefined):
 }
 
 export function RecordLink({ record }: { record: PoolRecord }) {
-  const { pool, policy } = useWorkspace();
+  const { policy } = useWorkspace();
+  return (
+    <RecordIdLink recordId={record.id} title={recordTitle(record, policy.entity.titleField)} />
+  );
+}
+
+/** A link to a record's page in this pool, by its id (lists of timers and audits carry no record). */
+export function RecordIdLink(props: { recordId: string; title: string; testId?: string }) {
+  const { pool } = useWorkspace();
   return (
     <a
       className="record-link"
-      href={routeHash({ page: 'workspace', pool: pool.key, view: 'record', recordId: record.id })}
-      data-testid="record-link"
+      href={routeHash({
+        page: 'workspace',
+        pool: pool.key,
+        view: 'record',
+        recordId: props.recordId,
+      })}
+      data-testid={props.testId ?? 'record-link'}
     >
-      {recordTitle(record, policy.entity.titleField)}
+      {props.title}
     </a>
   );
 }

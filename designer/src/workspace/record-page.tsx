@@ -5,6 +5,7 @@ import { getHistory, getRecord, type HistoryEntry, type RecordDetail } from '../
 import { useI18n } from '../i18n/i18n.js';
 import { routeHash } from '../pages/use-hash-route.js';
 import type { Refusal } from './claim-refusal.js';
+import { blockedChannels, NextContact } from './contact-limit.js';
 import { releaseDue } from './countdown.js';
 import { daysBetween, formatDateTime, formatDuration, urgencyOf } from './format.js';
 import { RefusalAlert, useNotice } from './notice.js';
@@ -75,14 +76,17 @@ export function RecordPage({ recordId }: { recordId: string }) {
             <Tags tags={record.tags} />
           </div>
         </div>
-        <RecordActions
-          record={record}
-          onChanged={(next) => {
-            notice.show(t('updated', { title, state: next ? stateLabel(next.state) : '' }));
-            void load();
-          }}
-          onRefused={(x) => setRefusal({ ...x, title })}
-        />
+        <div className="record-side">
+          <RecordActions
+            record={record}
+            onChanged={(next) => {
+              notice.show(t('updated', { title, state: next ? stateLabel(next.state) : '' }));
+              void load();
+            }}
+            onRefused={(x) => setRefusal({ ...x, title })}
+          />
+          <NextContact blocked={blockedChannels(record, now())} />
+        </div>
       </div>
       {refusal && <RefusalAlert refusal={refusal} onClose={() => setRefusal(null)} />}
       <div className="record-grid">

@@ -1,5 +1,5 @@
 // The workspace's sub-header: which pool and the policy version it runs, and its screens (analytics,
-// import and failed timers for managers, the last with a count badge).
+// import, failed timers and the audit queue for managers; failed timers with a count badge).
 import { useI18n } from '../i18n/i18n.js';
 import { navigate, routeHash, type WorkspaceView } from '../pages/use-hash-route.js';
 import { badgeText } from './failed-timers-page.js';
@@ -24,6 +24,7 @@ export function WorkspaceNav({
           { view: 'analytics' as const, label: t('analytics') },
           { view: 'import' as const, label: t('importExport') },
           { view: 'failed-timers' as const, label: t('failedTimers'), badge },
+          { view: 'audits' as const, label: t('auditQueue') },
         ]
       : []),
   ];

@@ -1,5 +1,5 @@
-// The pool workspace: pick a pool, then its pool view, my records, a record, analytics, import or
-// failed timers.
+// The pool workspace: pick a pool, then its pool view, my records, a record, analytics, import,
+// failed timers or the audit queue.
 import { useCallback, useEffect, useState } from 'react';
 import type { User } from '../api/auth.api.js';
 import {
@@ -13,6 +13,7 @@ import { useI18n } from '../i18n/i18n.js';
 import { navigate, type WorkspaceView } from '../pages/use-hash-route.js';
 import { listFailedTimers } from '../api/timers.api.js';
 import { AnalyticsPage } from './analytics-page.js';
+import { AuditQueuePage } from './audit-queue-page.js';
 import { FailedTimersPage } from './failed-timers-page.js';
 import { ImportPage } from './import-page.js';
 import { MyRecordsPage } from './my-records-page.js';
@@ -20,6 +21,9 @@ import { PoolView } from './pool-view.js';
 import { RecordPage } from './record-page.js';
 import { WorkspaceProvider, isPoolManager } from './workspace-context.js';
 import { WorkspaceNav } from './workspace-nav.js';
+
+/** Screens for the pool's managers only. */
+const MANAGER_VIEWS = new Set<WorkspaceView>(['analytics', 'import', 'failed-timers', 'audits']);
 
 interface Loaded {
   pools: Pool[];
@@ -88,7 +92,7 @@ export function WorkspacePage(props: {
   if (error) return <div className="alert error page">{error}</div>;
   if (noPools) return <div className="page muted">{t('noPools')}</div>;
   if (!loaded || loaded.pool.key !== props.pool) return <div className="loading">…</div>;
-  const managerOnly = view === 'analytics' || view === 'import' || view === 'failed-timers';
+  const managerOnly = MANAGER_VIEWS.has(view);
   const allowed = !managerOnly || isPoolManager(me, loaded.pool);
   return (
     <WorkspaceProvider me={me} {...loaded} reload={reload}>
@@ -107,6 +111,7 @@ export function WorkspacePage(props: {
           {allowed && view === 'analytics' && <AnalyticsPage />}
           {allowed && view === 'import' && <ImportPage />}
           {allowed && view === 'failed-timers' && <FailedTimersPage onCount={countFailed} />}
+          {allowed && view === 'audits' && <AuditQueuePage />}
         </main>
       </div>
     </WorkspaceProvider>

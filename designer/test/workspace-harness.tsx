@@ -1,0 +1,85 @@
+// A workspace for component tests: the CRM pool (Asia/Shanghai), its policy as members see it, an owned
+// record, the providers a workspace screen needs (language, signed-in user, pool, server clock), and a
+// stubbed fetch that records each request.
+import type { ReactNode } from 'react';
+import { vi } from 'vitest';
+import type { User } from '../src/api/auth.api.js';
+import type { RecordDetail } from '../src/api/records.api.js';
+import { I18nProvider } from '../src/i18n/i18n.js';
+import type { Lang } from '../src/i18n/messages.js';
+import { WorkspaceProvider } from '../src/workspace/workspace-context.js';
+import { CRM_POOL, crmPoolPolicy, ME } from './workspace-fixtures.js';
+
+/** A record the signed-in test user owns, in the CRM's owned state. */
+export function ownedRecord(extra: Partial<RecordDetail> = {}): RecordDetail {
+  return {
+    id: 'r1',
+    pool: 'crm',
+    policyId: 'crm-customer-pool',
+    policyVersion: 1,
+    state: 'owned',
+    pooled: false,
+    done: false,
+    ownerId: ME.id,
+    tags: [],
+    score: 40,
+    data: { name: 'ACME Trading' },
+    masked: [],
+    seq: 1,
+    poolEntries: 0,
+    lastRelease: null,
+    previousOwnerIds: [],
+    timers: [],
+    availableEvents: ['FOLLOW_UP'],
+    ...extra,
+  };
+}
+
+export function TestWorkspace(props: { children: ReactNode; lang?: Lang; me?: User }) {
+  return (
+    <I18nProvider lang={props.lang ?? 'en'}>
+      <WorkspaceProvider
+        me={props.me ?? ME}
+        pools={[CRM_POOL]}
+        pool={CRM_POOL}
+        policy={crmPoolPolicy()}
+        clockOffset={0}
+        reload={() => undefined}
+      >
+        {props.children}
+      </WorkspaceProvider>
+    </I18nProvider>
+  );
+}
+
+export interface ApiRequest {
+  method: string;
+  url: string;
+  body: unknown;
+}
+
+/** fetch answered by `answer` (a 404 error when it has no answer); returns the requests made. */
+export function stubFetch(
+  answer: (request: ApiRequest) => { status?: number; body: unknown } | undefined,
+): ApiRequest[] {
+  const calls: ApiRequest[] = [];
+  vi.stubGlobal(
+    'fetch',
+    vi.fn((url: string, init: RequestInit = {}) => {
+      const request = {
+        method: init.method ?? 'GET',
+        url,
+        body: typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined,
+      };
+      calls.push(request);
+      const reply = answer(request) ?? {
+        status: 404,
+        body: { error: { code: 'POOL_ERR_NOT_FOUND', message: 'not found' } },
+      };
+      return Promise.resolve(
+        new Response(JSON.stringify(reply.body), { status: reply.status ?? 200 }),
+      );
+    }),
+  );
+  return calls;
+}
