@@ -23,6 +23,7 @@ export {
   type CompiledRouting,
   type RouteDecision,
   type RoutingData,
+  type Routing,
   type RoutingOn,
 } from './routing.js';
 export { timersOnEntry, timerKeyOf, type ArmedTimer, type EntryData } from './entry-timers.js';

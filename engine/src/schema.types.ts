@@ -316,7 +316,15 @@ export interface AdmissionRule {
   /**
    * JSON-logic: true REFUSES the record (e.g. not a target customer).
    */
-  when: {} | unknown[] | string | number | boolean | null;
+  when:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
   message: RoutingMessage;
 }
 export interface RoutingMessage {
@@ -328,7 +336,15 @@ export interface RoutingRule {
   /**
    * JSON-logic: true sends the record to `pool`.
    */
-  when: {} | unknown[] | string | number | boolean | null;
+  when:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
   /**
    * Key of a pool of the same department running the same policy (not this pool).
    */

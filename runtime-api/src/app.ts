@@ -31,6 +31,7 @@ import policyRoutes from './routes/policies/index.js';
 import poolPolicyRoutes from './routes/pool-policy/index.js';
 import poolRoutes from './routes/pools/index.js';
 import recordRoutes from './routes/records/index.js';
+import routingRoutes from './routes/routing/index.js';
 import statsRoutes from './routes/stats/index.js';
 import transferRoutes from './routes/transfer/index.js';
 import simulateRoutes from './routes/simulate/index.js';
@@ -126,6 +127,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     simulateRoutes,
     poolRoutes,
     poolPolicyRoutes,
+    routingRoutes,
     recordRoutes,
     statsRoutes,
     actionRoutes,

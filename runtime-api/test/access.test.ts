@@ -18,6 +18,8 @@ const MANAGER_ROUTES = [
   'POST /api/pools/:pool/import',
   'POST /api/pools/:pool/records/:id/assign',
   'POST /api/pools/:pool/records/:id/move',
+  'GET /api/pools/:pool/routing',
+  'POST /api/pools/:pool/routing/test',
   'GET /api/pools/:pool/upgrades',
   'GET /api/pools/:pool/upgrades/:id',
 ].sort();
@@ -30,6 +32,7 @@ const ADMIN_ROUTES = [
   'DELETE /api/pools/:pool/members/:userId',
   'POST /api/pools/:pool/members',
   'POST /api/pools/:pool/upgrade',
+  'PUT /api/pools/:pool/routing',
 ];
 
 function bodyFor(route: ApiRoute, ids: Record<string, string>, id: string): unknown {
@@ -45,6 +48,8 @@ function bodyFor(route: ApiRoute, ids: Record<string, string>, id: string): unkn
     'POST /api/pools/:pool/records/:id/release': { reason: 'checked' },
     'POST /api/pools/:pool/records/:id/move': { pool: 'crm' },
     'POST /api/pools/:pool/upgrade': { toVersion: 2, dryRun: true },
+    'PUT /api/pools/:pool/routing': { rules: [] },
+    'POST /api/pools/:pool/routing/test': { data: { name: 'Tried' } },
     'POST /api/pools/:pool/members': { userId: ids['alice'], capacity: 5 },
   };
   return bodies[routeName(route)] ?? (route.method === 'GET' ? undefined : {});

@@ -17,6 +17,30 @@ export type ChangePasswordReply = null;
  */
 export type RuleName = string;
 /**
+ * JSON-logic: true REFUSES the record (e.g. not a target customer).
+ */
+export type RoutingLogic =
+  | {
+      [k: string]: unknown;
+    }
+  | unknown[]
+  | string
+  | number
+  | boolean
+  | null;
+/**
+ * JSON-logic: true sends the record to `pool`.
+ */
+export type RoutingLogic1 =
+  | {
+      [k: string]: unknown;
+    }
+  | unknown[]
+  | string
+  | number
+  | boolean
+  | null;
+/**
  * This interface was referenced by `ApiOperations`'s JSON-Schema
  * via the `definition` "StartUpgradeReply".
  */
@@ -31,6 +55,21 @@ export type ExportRecordsReply = string;
  * via the `definition` "ImportTemplateReply".
  */
 export type ImportTemplateReply = string;
+/**
+ * A JSON-logic rule (operators as in policies, checked when the routing is saved).
+ *
+ * This interface was referenced by `ApiOperations`'s JSON-Schema
+ * via the `definition` "routingLogic".
+ */
+export type RoutingLogic2 =
+  | {
+      [k: string]: unknown;
+    }
+  | unknown[]
+  | string
+  | number
+  | boolean
+  | null;
 
 /**
  * Every operation of the HTTP API by operationId: its inputs and its success reply.

@@ -2,6 +2,7 @@
 import type { Knex } from 'knex';
 import { authNotify } from './auth-notify-migration.js';
 import { claimants } from './claimants-migration.js';
+import { routing } from './routing-migration.js';
 import {
   authHardening,
   departments,
@@ -230,6 +231,7 @@ const migrations: Migration[] = [
   statsRollup,
   claimants,
   authNotify,
+  routing,
 ];
 
 /** A knex migration source over the in-code list. */

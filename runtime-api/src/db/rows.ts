@@ -1,5 +1,5 @@
 // Row shapes of the tables the runtime reads, and their mapping to API replies.
-import type { PoolSnapshot } from '@poolflow/engine';
+import type { PoolSnapshot, Routing } from '@poolflow/engine';
 
 export interface RecordRow {
   id: string;
@@ -40,4 +40,6 @@ export interface PoolRow {
   created_at: Date;
   time_zone: string;
   department_id: string | null;
+  /** Admission and routing rules (routing.schema.json), or null. */
+  routing: Routing | null;
 }

@@ -192,7 +192,11 @@ declare module 'knex/types/tables.js' {
     >;
     pools: Table<
       PoolRow,
-      InsertOf<PoolRow, 'name', 'distribution' | 'created_at' | 'department_id' | 'time_zone'>
+      InsertOf<
+        PoolRow,
+        'name' | 'routing',
+        'distribution' | 'created_at' | 'department_id' | 'time_zone' | 'routing'
+      >
     >;
     pool_members: Table<
       PoolMemberRow,

@@ -15,6 +15,8 @@ export interface StartedRow {
   recordId: string;
   ownerId: string | null;
   result: StepResult;
+  /** The entrance pool's routing sent the row to another pool (by this rule). */
+  routed?: { pool: string; rule: string };
 }
 
 export interface ImportWrite {
@@ -73,19 +75,26 @@ export function supportsCopy(db: Knex): boolean {
 export function importOutcome(row: StartedRow, w: ImportWrite): RecordOutcome {
   return {
     recordId: row.recordId,
-    poolKey: w.poolKey,
+    poolKey: row.routed?.pool ?? w.poolKey,
     prevSeq: 0,
     created: true,
     steps: [
       {
         result: row.result,
         eventType: 'CREATE',
-        payload: { ownerId: row.ownerId, import: true },
+        payload: createPayload(row, w),
         actorId: w.actorId,
         at: w.at,
       },
     ],
   };
+}
+
+/** The CREATE history payload of an imported row: routed ones say by which rule, from which pool. */
+function createPayload(row: StartedRow, w: ImportWrite): Record<string, unknown> {
+  return row.routed
+    ? { ownerId: row.ownerId, import: true, routedBy: row.routed.rule, from: w.poolKey }
+    : { ownerId: row.ownerId, import: true };
 }
 
 /**
@@ -133,6 +142,8 @@ const snapshotTexts = new WeakMap<PoolSnapshot, { snapshot: string; timers: stri
 /** One row of a batch: its COPY lines (records, timers, history), or its outcome for the generic writer. */
 interface Entry {
   line: number;
+  /** The pool the row is written in. */
+  pool: string;
   copy?: [record: string, timers: string, history: string];
   outcome?: RecordOutcome;
 }
@@ -154,6 +165,13 @@ export class ImportBatch {
 
   get size(): number {
     return this.#entries.length;
+  }
+
+  /** Rows by the pool they are written in. */
+  get pools(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const e of this.#entries) counts.set(e.pool, (counts.get(e.pool) ?? 0) + 1);
+    return counts;
   }
 
   /** The CSV or NDJSON lines of the rows. */
@@ -189,14 +207,18 @@ export class ImportBatch {
   add(row: StartedRow): void {
     const { w } = this;
     if (!w.copy || !copyable(row.result, w.actorId)) {
-      this.#entries.push({ line: row.line, outcome: importOutcome(row, w) });
+      this.#entries.push({
+        line: row.line,
+        pool: row.routed?.pool ?? w.poolKey,
+        outcome: importOutcome(row, w),
+      });
       return;
     }
     const { result } = row;
     const { snapshot, record } = result;
     const id = row.recordId;
     const at = this.#times.iso(w.at);
-    const pool = text(w.poolKey);
+    const pool = text(row.routed?.pool ?? w.poolKey);
     const state = text(snapshot.value);
     const owner = text(record.ownerId);
     const tags = json(record.tags);
@@ -232,7 +254,7 @@ export class ImportBatch {
       at,
       text(w.actorId),
       'CREATE',
-      json({ ownerId: row.ownerId, import: true }),
+      json(createPayload(row, w)),
       text(result.from),
       state,
       text(ownerEffect ? ownerEffect.from : record.ownerId),
@@ -242,6 +264,7 @@ export class ImportBatch {
     ].join('\t');
     this.#entries.push({
       line: row.line,
+      pool: row.routed?.pool ?? w.poolKey,
       copy: [`${recordLine}\n`, timerLines, `${historyLine}\n`],
     });
   }

@@ -13,6 +13,7 @@ import { StartSharing } from './import-starts.js';
 import { ImportBatch, supportsCopy } from './import-writer.js';
 import { assertEntity } from './entity-check.js';
 import { poolOwners } from './import-owners.js';
+import { compiledRouting, poolRoutings, routeNew } from './pool-routing.js';
 import type { Actor } from './record.service.js';
 
 export interface ImportProgress {
@@ -22,7 +23,9 @@ export interface ImportProgress {
 }
 
 export interface ImportReport extends ImportProgress {
-  errors: { line: number; path: string; message: string }[];
+  errors: { line: number; path: string; message: string; code?: string; rule?: string }[];
+  /** Imported rows by the pool they landed in (the entrance pool's routing decides). */
+  routed: Record<string, number>;
 }
 
 /** Rows per write transaction: one COPY per table on PostgreSQL, one WRITE statement on PGlite. */
@@ -65,7 +68,9 @@ export async function importRecords(
   actor: Actor,
   onProgress: (p: ImportProgress) => void,
 ): Promise<ImportReport> {
-  const report: ImportReport = { rows: 0, imported: 0, failed: 0, errors: [] };
+  const report: ImportReport = { rows: 0, imported: 0, failed: 0, errors: [], routed: {} };
+  // The entrance pool's routing, compiled once: each row is admitted and routed as it is started.
+  const routing = compiledRouting(compiled, (await poolRoutings(db, [poolKey])).get(poolKey));
   // Records are only given to members of the pool (read once: rows are checked against it as they come),
   // named by id, username or display name.
   const owners = await poolOwners(db, poolKey);
@@ -73,9 +78,15 @@ export async function importRecords(
   const starts = new StartSharing(compiled, actor);
   const progress = (): void =>
     onProgress({ rows: report.rows, imported: report.imported, failed: report.failed });
-  const fail = (line: number, path: string, message: string): void => {
+  const fail = (line: number, path: string, message: string, refused?: EngineError): void => {
     report.failed++;
-    if (report.errors.length < MAX_ERRORS) report.errors.push({ line, path, message });
+    if (report.errors.length >= MAX_ERRORS) return;
+    const rule = (refused?.details as { rule?: string } | undefined)?.rule;
+    report.errors.push(
+      refused && rule !== undefined
+        ? { line, path, message, code: refused.code, rule }
+        : { line, path, message },
+    );
   };
   let retries = 0;
   /** Writes a batch in one transaction; if it fails, each half again, so one refused row loses no other. */
@@ -83,6 +94,7 @@ export async function importRecords(
     try {
       await db.transaction((trx) => batch.write(trx));
       report.imported += batch.size;
+      for (const [pool, n] of batch.pools) report.routed[pool] = (report.routed[pool] ?? 0) + n;
     } catch (e) {
       if (batch.size > 1 && retries < MAX_WRITE_RETRIES) {
         retries++;
@@ -143,8 +155,13 @@ export async function importRecords(
     const recordId = randomUUID();
     try {
       const result = starts.start(row.data, ownerId, batch.w.at, recordId);
-      batch.add({ line: row.line, recordId, ownerId, result });
+      const routed = routeNew(routing, result, batch.w.at);
+      batch.add({ line: row.line, recordId, ownerId, result, ...(routed ? { routed } : {}) });
     } catch (e) {
+      if (e instanceof EngineError && e.code === 'POOL_ERR_NOT_ADMITTED') {
+        fail(row.line, '/data', e.message, e);
+        continue;
+      }
       // A rule over budget or a bad delay refuses this row alone.
       const { path, message } = problem(e, '', (e as Error).message);
       fail(row.line, path, message);

@@ -20,6 +20,7 @@ import type { Metrics } from './metrics.js';
 import type { PolicyStore } from './policy-store.js';
 import { ClaimNext, type Stepped } from './claim-next.js';
 import { assertEntity } from './entity-check.js';
+import { placeNew, routeOutcome } from './pool-routing.js';
 import { Coalescer, ONLINE_BATCH } from './coalescer.js';
 import {
   readClaimants,
@@ -118,19 +119,19 @@ export class RecordService {
       const now = await this.clock.now(trx);
       const id = randomUUID();
       const result = start(compiled, { entity: data, now, ownerId, user: actor, recordId: id });
+      const owner = { id: ownerId, path: options.ownerPath ?? '/ownerId' };
+      const to = await placeNew(trx, pool, compiled, result, now, owner);
       await writeOutcomes(trx, [
         {
           recordId: id,
-          poolKey,
+          poolKey: to.poolKey,
           prevSeq: 0,
           created: true,
-          steps: [
-            { result, eventType: 'CREATE', payload: { ownerId }, actorId: actor.id, at: now },
-          ],
+          steps: [{ result, eventType: 'CREATE', payload: to.payload, actorId: actor.id, at: now }],
         },
       ]);
       this.metrics.count('poolflow_events_total', { type: 'CREATE' });
-      return { row: await this.rowOf(trx, result, id, poolKey, now), result, now };
+      return { row: await this.rowOf(trx, result, id, to.poolKey, now), result, now };
     });
   }
 
@@ -298,7 +299,7 @@ export class RecordService {
         },
       ],
     };
-    return { read, result, outcome };
+    return { read, result: (await routeOutcome(db, compiled, outcome)) ?? result, outcome };
   }
 
   /** The reply of a written step: the row as written. */

@@ -8,6 +8,7 @@ import type { Metrics } from './metrics.js';
 import type { PolicyStore } from './policy-store.js';
 import { OutcomeBatch, sameJson, type RecordOutcome } from './record-writer.js';
 import { RowSet, rowSource, type Column } from './row-set.js';
+import { poolRoutings, routeSwept } from './pool-routing.js';
 import { runRecord, type DueRow, type RecordTurn } from './sweep-record.js';
 import {
   clearRecovered,
@@ -190,6 +191,10 @@ export class Sweeper {
           compiledOf.set(key, e instanceof Error ? e : new Error(String(e)));
         }
       }
+      // Releases are routed by the routing of the record's pool: read once per batch.
+      const routingOf = await poolRoutings(trx, [
+        ...new Set([...timersOf.values()].map(([r]) => r.pool_key)),
+      ]);
       let done = 0;
       for (const [recordId, timers] of timersOf) {
         // Let other work in this process through now and then (another batch's commit or next query):
@@ -224,6 +229,7 @@ export class Sweeper {
           steps: turn.steps,
           entityUnchanged: sameJson(row.data, turn.entity),
         };
+        routeSwept(compiled, routingOf.get(row.pool_key), outcome);
         try {
           if (alone) {
             const one = new OutcomeBatch();

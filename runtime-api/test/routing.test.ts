@@ -1,0 +1,232 @@
+// Entry and routing rules of a pool: saved only when every field is right, records refused at the door
+// or created where the first rule says, released records moved in the releasing write.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends, call, crmPool, publishPool, template, type TestApp } from './helpers.js';
+import { build } from './helpers.js';
+
+type Body = { error: { code: string; details: { path: string; message: string }[] } };
+const paths = (body: unknown) => (body as Body).error.details.map((d) => d.path);
+
+export const ROUTING = {
+  admission: [
+    {
+      name: 'no-phone',
+      when: { '!': { var: 'entity.phone' } },
+      message: { en: 'A lead needs a phone number', zh: '线索需要电话' },
+    },
+  ],
+  rules: [
+    {
+      name: 'nurture',
+      when: {
+        and: [
+          { '==': [{ var: 'entity.level' }, 'C'] },
+          { '!': { in: [{ var: 'entity.industry' }, ['software', 'finance']] } },
+        ],
+      },
+      pool: 'nurture',
+      on: ['create'],
+    },
+    { name: 'hard', when: { in: ['hard', { var: 'instance.tags' }] }, pool: 'seniors' },
+    {
+      name: 'finance-release',
+      when: { '==': [{ var: 'entity.industry' }, 'finance'] },
+      pool: 'finance',
+      on: ['release'],
+    },
+  ],
+};
+
+describe.each(backends)('pool routing (%s)', (backend) => {
+  let t: TestApp;
+  let tokens: Record<string, string>;
+  let ids: Record<string, string>;
+  const count = async (where: Record<string, unknown> = {}) =>
+    Number(
+      ((await t.app.db('records').where(where).count({ n: '*' }).first()) as { n: unknown }).n,
+    );
+  const put = (body: unknown, token = t.adminToken) =>
+    call(t.app, token, 'PUT', '/api/pools/crm/routing', body);
+
+  beforeAll(async () => {
+    t = await build(backend);
+    ({ tokens, ids } = await crmPool(t, {
+      alice: {},
+      boss: { roles: ['manager'] },
+    }));
+    await t.app.db('pool_members').where({ pool_key: 'crm', user_id: ids['boss'] }).update({
+      role: 'manager',
+    });
+    for (const key of ['nurture', 'seniors', 'finance']) {
+      const res = await call(t.app, t.adminToken, 'POST', '/api/pools', {
+        key,
+        name: { en: key },
+        policyId: 'crm-customer-pool',
+        members: [{ userId: ids['alice'] }],
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    }
+    const dept = await call(t.app, t.adminToken, 'POST', '/api/departments', {
+      key: 'east',
+      name: { en: 'East' },
+    });
+    expect(dept.status).toBe(201);
+    const east = await call(t.app, t.adminToken, 'POST', '/api/pools', {
+      key: 'east-crm',
+      name: { en: 'East' },
+      policyId: 'crm-customer-pool',
+      departmentId: 'east',
+    });
+    expect(east.status, JSON.stringify(east.body)).toBe(201);
+    await publishPool(t, template('hr-candidate-pool'), 'talent', []);
+  });
+  afterAll(() => t.close());
+
+  it('refuses a routing with a bad field, naming it, and writes nothing', async () => {
+    expect((await put(ROUTING)).status).toBe(200);
+    const rule = (over: Record<string, unknown>) => ({ ...ROUTING.rules[1], ...over });
+    const cases: [unknown, string][] = [
+      [{ rules: [rule({}), rule({ pool: 'crm', name: 'self' })] }, '/body/rules/1/pool'],
+      [{ rules: [rule({ pool: 'nowhere' })] }, '/body/rules/0/pool'],
+      [{ rules: [rule({ pool: 'east-crm' })] }, '/body/rules/0/pool'],
+      [{ rules: [rule({ pool: 'talent' })] }, '/body/rules/0/pool'],
+      [{ rules: [rule({}), rule({ pool: 'finance' })] }, '/body/rules/1/name'],
+      [{ rules: [rule({ when: { eval: ['1'] } })] }, '/body/rules/0/when/eval'],
+      [{ rules: [rule({ on: ['later'] })] }, '/body/rules/0/on/0'],
+      [{ rules: [rule({ pool: 'Bad Key' })] }, '/body/rules/0/pool'],
+      [{ admission: [{ name: 'a', when: true }], rules: [] }, '/body/admission/0/message'],
+      [{ rules: Array.from({ length: 51 }, (_, i) => rule({ name: `r${i}` })) }, '/body/rules'],
+      [
+        {
+          admission: Array.from({ length: 21 }, (_, i) => ({
+            ...ROUTING.admission[0],
+            name: `a${i}`,
+          })),
+          rules: [],
+        },
+        '/body/admission',
+      ],
+      [{ admission: [] }, '/body/rules'],
+    ];
+    for (const [body, path] of cases) {
+      const res = await put(body);
+      expect(res.status, JSON.stringify(body).slice(0, 120)).toBe(400);
+      expect(paths(res.body), JSON.stringify(res.body)).toContain(path);
+    }
+    const saved = await call(t.app, t.adminToken, 'GET', '/api/pools/crm/routing');
+    expect(saved.body).toEqual(ROUTING);
+  });
+
+  it('lets managers read and try the routing, and only admins of the department change it', async () => {
+    expect((await call(t.app, tokens['boss']!, 'GET', '/api/pools/crm/routing')).status).toBe(200);
+    expect((await call(t.app, tokens['alice']!, 'GET', '/api/pools/crm/routing')).status).toBe(403);
+    expect((await put({ rules: [] }, tokens['boss'])).status).toBe(403);
+    const tryRecord = (data: unknown, extra: Record<string, unknown> = {}) =>
+      call(t.app, tokens['boss']!, 'POST', '/api/pools/crm/routing/test', { data, ...extra });
+    expect(
+      (await tryRecord({ name: 'A', phone: '1', level: 'C', industry: 'retail' })).body,
+    ).toEqual({
+      pool: 'nurture',
+      rule: 'nurture',
+    });
+    expect((await tryRecord({ name: 'A', phone: '1', level: 'A' })).body).toEqual({
+      pool: 'crm',
+      rule: null,
+    });
+    expect((await tryRecord({ name: 'A' })).body).toEqual({
+      refused: { rule: 'no-phone', message: ROUTING.admission[0]!.message },
+    });
+    const hard = await tryRecord(
+      { name: 'A', phone: '1' },
+      { on: 'release', instance: { tags: ['hard'] } },
+    );
+    expect(hard.body).toEqual({ pool: 'seniors', rule: 'hard' });
+    // An unsaved routing is tried as it would be saved: checked first.
+    const unsaved = await tryRecord(
+      { name: 'A', phone: '1' },
+      { routing: { rules: [{ name: 'x', when: true, pool: 'nope' }] } },
+    );
+    expect(unsaved.status).toBe(400);
+    expect(paths(unsaved.body)).toEqual(['/body/routing/rules/0/pool']);
+    const bad = await tryRecord({ name: 'A', urgency: 'high' });
+    expect(paths(bad.body)).toEqual(['/body/data/urgency']);
+  });
+
+  it('creates a record where the first rule says, or refuses it with the rule (422, nothing written)', async () => {
+    const before = await count();
+    const refused = await call(t.app, tokens['alice']!, 'POST', '/api/pools/crm/records', {
+      data: { name: 'No phone Ltd' },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({
+      error: {
+        code: 'POOL_ERR_NOT_ADMITTED',
+        details: { rule: 'no-phone', message: { en: 'A lead needs a phone number' } },
+      },
+    });
+    expect(await count()).toBe(before);
+    const nurtured = await call(t.app, tokens['alice']!, 'POST', '/api/pools/crm/records', {
+      data: { name: 'Corner shop', phone: '1', level: 'C', industry: 'retail' },
+      ownerId: null,
+    });
+    expect(nurtured.status, JSON.stringify(nurtured.body)).toBe(201);
+    expect(nurtured.body).toMatchObject({ pool: 'nurture' });
+    const id = (nurtured.body as { id: string }).id;
+    expect(await t.app.db('records').where({ id }).first('pool_key')).toEqual({
+      pool_key: 'nurture',
+    });
+    const history = await call(
+      t.app,
+      t.adminToken,
+      'GET',
+      `/api/pools/nurture/records/${id}/history`,
+    );
+    expect(JSON.stringify(history.body)).toContain('"routedBy":"nurture"');
+    const stays = await call(t.app, tokens['alice']!, 'POST', '/api/pools/crm/records', {
+      data: { name: 'Target Co', phone: '1', level: 'A', industry: 'software' },
+    });
+    expect(stays.body).toMatchObject({ pool: 'crm' });
+  });
+
+  it('moves a record released by an event to the pool of the first release rule, in the same write', async () => {
+    const created = await call(t.app, tokens['alice']!, 'POST', '/api/pools/crm/records', {
+      data: { name: 'Bank Co', phone: '1', level: 'B', industry: 'finance' },
+      ownerId: ids['alice'],
+    });
+    expect(created.body).toMatchObject({ pool: 'crm', ownerId: ids['alice'] });
+    const id = (created.body as { id: string }).id;
+    const released = await call(
+      t.app,
+      tokens['alice']!,
+      'POST',
+      `/api/pools/crm/records/${id}/release`,
+      {
+        reason: 'not now',
+      },
+    );
+    expect(released.status, JSON.stringify(released.body)).toBe(200);
+    expect(released.body).toMatchObject({ pool: 'finance', ownerId: null });
+    const row = await t.app.db('records').where({ id }).first('pool_key', 'state', 'seq');
+    expect(row).toMatchObject({ pool_key: 'finance', state: 'pool' });
+    // One step: the release and the move are one history row, saying which rule routed it.
+    const history = await t.app.db('history').where({ record_id: id }).orderBy('seq');
+    expect(history.map((h) => h.event_type)).toEqual(['CREATE', 'RELEASE']);
+    expect(history[1]!.payload).toMatchObject({ routedBy: 'finance-release', routedTo: 'finance' });
+    // A record of another industry is released where it is.
+    const other = await call(t.app, tokens['alice']!, 'POST', '/api/pools/crm/records', {
+      data: { name: 'Shop', phone: '1', level: 'B', industry: 'retail' },
+      ownerId: ids['alice'],
+    });
+    const otherId = (other.body as { id: string }).id;
+    const stays = await call(
+      t.app,
+      tokens['alice']!,
+      'POST',
+      `/api/pools/crm/records/${otherId}/release`,
+      {
+        reason: 'not now',
+      },
+    );
+    expect(stays.body).toMatchObject({ pool: 'crm', ownerId: null });
+  });
+});
