@@ -53,6 +53,8 @@ const reps: RepStats = {
       manualReleases: 2,
       releaseReasons: { 'no budget': 1, '': 1 },
       load: 12,
+      auditsPassed: 0,
+      violations: 0,
     },
   ],
 };

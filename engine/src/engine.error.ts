@@ -23,6 +23,7 @@ export type PoolErrorCode =
   | 'POOL_ERR_UPGRADE_REFUSED'
   | 'POOL_ERR_CONFLICT'
   | 'POOL_ERR_CONTACT_LIMIT'
+  | 'POOL_ERR_AUDIT_CLOSED'
   | 'POOL_ERR_NOT_ADMITTED';
 
 export const httpStatusOf: Record<PoolErrorCode, number> = {
@@ -49,6 +50,8 @@ export const httpStatusOf: Record<PoolErrorCode, number> = {
   // A record kept changing under an event through every attempt (record.service.ts): try again.
   POOL_ERR_CONFLICT: 409,
   POOL_ERR_CONTACT_LIMIT: 422,
+  // A verdict on an audit that already has one (two managers at once: the second).
+  POOL_ERR_AUDIT_CLOSED: 409,
   // An admission rule of the entrance pool refused the record (details: rule, message).
   POOL_ERR_NOT_ADMITTED: 422,
 };

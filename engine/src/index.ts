@@ -11,6 +11,15 @@ export {
   type StartOptions,
 } from './step.js';
 export { checkClaim, type ClaimCheck } from './claim.js';
+export {
+  auditDraw,
+  auditReason,
+  auditedEvents,
+  recordTitle,
+  revoke,
+  type Revocation,
+  type RevokeEnv,
+} from './audit.js';
 export { nextContactAt, type Contacts } from './contact.js';
 export { move, type MoveEnv } from './move.js';
 export {

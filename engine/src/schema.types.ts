@@ -10,6 +10,15 @@ export type Rule =
       [k: string]: Rule;
     };
 export type Identifier = string;
+/**
+ * A JSON-logic expression: a primitive, an array of expressions, or an object with exactly one operator key. Operators are checked against the allow-list when a policy is validated.
+ */
+export type Rule1 =
+  | (string | number | boolean | null)
+  | Rule[]
+  | {
+      [k: string]: Rule;
+    };
 export type Actions = Action | Action[];
 export type Action =
   | string
@@ -73,6 +82,27 @@ export interface Policy {
       max: number;
       per: Duration;
     };
+  };
+  /**
+   * Audited events (抽查): each event of `events` is put into the pool managers' audit queue when a deterministic sample (a hash of the record id and the event's seq, below `sampleRate`) picks it or the `force` rule is true. The rule sees {entity, instance (before the event; `instance.lastNote` is the previous note of an audited event, `instance.lastFired.<delay>` when each timer last fired), event, user, now}. A manager's "fake" verdict restores the record's timers to their due times before the event and records a violation in the rep's integrity record.
+   */
+  audit?: {
+    /**
+     * Event types audited (default ["FOLLOW_UP"]); each must be declared in `events`.
+     *
+     * @minItems 1
+     * @maxItems 20
+     */
+    events?: Identifier[];
+    /**
+     * Share of the audited events sampled into the queue, 0 to 1 (default 0).
+     */
+    sampleRate?: number;
+    force?: Rule1;
+    /**
+     * Who audits: the pool's managers (default; pool admins and admins too).
+     */
+    auditors?: 'poolManagers';
   };
   score?: Rule;
   machine: Machine;
@@ -248,6 +278,14 @@ export interface Scenario {
        */
       owned?: number;
       /**
+       * The user's integrity record at the start (rules read it as `user.integrity`); audit verdicts in the scenario add to it.
+       */
+      integrity?: {
+        violations?: number;
+        violations90d?: number;
+        auditsPassed?: number;
+      };
+      /**
        * Claims the user already made today elsewhere.
        */
       claimsToday?: number;
@@ -266,6 +304,13 @@ export interface Scenario {
     at: string;
     actor?: string;
     note?: string;
+    /**
+     * A manager's verdict on the record's last audited event (one the policy's `audit` sampled or forced), e.g. {"at": "P25D", "actor": "manager", "audit": {"verdict": "fake"}}. "fake" puts the timers that event set back to their due times before it (due at once if that time has passed; nothing if a later event replaced them), records a violation for the event's actor and notifies them; "confirmed" counts an audit passed. No audited event: rejected POOL_ERR_NOT_FOUND; one already decided: POOL_ERR_AUDIT_CLOSED.
+     */
+    audit?: {
+      verdict: 'confirmed' | 'fake';
+      note?: string;
+    };
     event?: {
       type: string;
       payload?: {
@@ -290,6 +335,14 @@ export interface Scenario {
        * The routing rule that last moved the record (null: none did).
        */
       routedBy?: string | null;
+      /**
+       * Whether the step's event was put into the audit queue (sampled or forced by the policy's `audit`).
+       */
+      audited?: boolean;
+      /**
+       * For a fake verdict: whether it restored timers (false when a later event had replaced them).
+       */
+      revoked?: boolean;
       notified?: string[];
       score?: {
         min?: number;

@@ -7,6 +7,7 @@ import { newAjv } from './json-schema.js';
 import { EngineError } from './engine.error.js';
 import { scaledBudget, withinBudget } from './logic/budget.js';
 import type { Policy, Scenario } from './schema.types.js';
+import { SimulatedAudits, verdictStep } from './simulator-audit.js';
 import { SimulatedPool } from './simulate-routing.js';
 import { start, step } from './step.js';
 import type { Audience, Effect, JsonObject, PoolSnapshot, PoolUser } from './types.js';
@@ -136,10 +137,11 @@ function simulateUnbudgeted(policy: Policy | CompiledPolicy, scenario: Scenario)
   const compiled = 'machine' in policy && 'pooledStates' in policy ? policy : compile(policy);
   const t0 = Date.parse(scenario.start ?? DEFAULT_START);
   const users = scenario.users ?? {};
-  const userOf = (id: string | undefined): PoolUser | null => {
+  const audits = new SimulatedAudits(users);
+  const userOf = (id: string | undefined, now = t0): PoolUser | null => {
     if (id === undefined) return null;
     const u = users[id];
-    return { id, attributes: u?.attributes ?? {} };
+    return { id, attributes: u?.attributes ?? {}, integrity: audits.integrityOf(id, now) };
   };
   // The single-record world's pool is the scenario's users: a group notification reaches those of them
   // the runtime would pick from the pool's members (roles and attributes as the scenario sets them).
@@ -245,8 +247,10 @@ function simulateUnbudgeted(policy: Policy | CompiledPolicy, scenario: Scenario)
     const at = addDuration(t0, s.at);
     fireTimersUntil(at);
     let rejected: EngineError | undefined;
+    let audited = false;
+    let revoked: boolean | undefined;
     if (s.event) {
-      const user = userOf(s.actor);
+      const user = userOf(s.actor, at);
       const owned = s.actor
         ? (users[s.actor]?.owned ?? 0) + (snapshot.instance.ownerId === s.actor ? 1 : 0)
         : 0;
@@ -269,6 +273,8 @@ function simulateUnbudgeted(policy: Policy | CompiledPolicy, scenario: Scenario)
         }
         snapshot = r.snapshot;
         entity = r.record.entity;
+        audits.stepped(r, s.actor ?? null);
+        audited = r.audit !== undefined;
         push({
           at: new Date(at).toISOString(),
           step: index,
@@ -300,6 +306,24 @@ function simulateUnbudgeted(policy: Policy | CompiledPolicy, scenario: Scenario)
         });
       }
     }
+    if (s.audit) {
+      const from = snapshot.value;
+      const v = verdictStep(audits, compiled, snapshot, entity, s.audit.verdict, at);
+      ({ rejected, revoked, snapshot } = v);
+      push({
+        at: new Date(at).toISOString(),
+        step: index,
+        trigger: `AUDIT ${s.audit.verdict}`,
+        actor: s.actor ?? null,
+        from,
+        to: snapshot.value,
+        ownerId: snapshot.instance.ownerId,
+        tags: snapshot.instance.tags,
+        score: trace[trace.length - 1]?.score ?? 0,
+        effects: v.effects,
+        ...(rejected ? { rejected: { code: rejected.code, message: rejected.message } } : {}),
+      });
+    }
     const expect = s.expect;
     const fail = (field: string, expected: unknown, actual: unknown): void => {
       failures.push({
@@ -330,6 +354,10 @@ function simulateUnbudgeted(policy: Policy | CompiledPolicy, scenario: Scenario)
         const got = untilOf(rejected);
         if (got !== want) fail('until', want, got);
       }
+      if (expect.audited !== undefined && expect.audited !== audited)
+        fail('audited', expect.audited, audited);
+      if (expect.revoked !== undefined && expect.revoked !== revoked)
+        fail('revoked', expect.revoked, revoked ?? null);
       if (expect.notified !== undefined) {
         const got = [...new Set(notifiedSince)].sort();
         const want = [...new Set(expect.notified)].sort();

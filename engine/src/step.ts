@@ -1,5 +1,6 @@
 // The pure step: (compiled policy, snapshot, event, {entity, user, now}) -> {snapshot, effects, record}.
 import type { AnyMachineSnapshot } from 'xstate';
+import { markAudit } from './audit.js';
 import { checkClaim } from './claim.js';
 import { recordContact } from './contact.js';
 import { cloneData } from './clone.js';
@@ -291,6 +292,8 @@ function stepUnbudgeted(
         from: snapshot.value,
       };
     }
+    // When each delay last fired, for audit rules ("a follow-up within 5 minutes of the reminder").
+    if (compiled.policy.audit) instance.lastFired = { ...instance.lastFired, [pending.delay]: now };
   } else {
     if (!compiled.eventTypes.includes(event.type)) {
       throw new EngineError('POOL_ERR_EVENT_NOT_ALLOWED', `this pool has no event ${event.type}`, {
@@ -340,12 +343,20 @@ function stepUnbudgeted(
       },
     );
   }
-  return finish(
+  const result = finish(
     compiled,
     { value: snapshot.value, instance: snapshot.instance, timers: pending, seq: snapshot.seq },
     { xs: next, actions: actions },
     { now, recordId, user, reason: isTimerEvent(event) ? 'timeout' : event.type.toLowerCase() },
   );
+  if (!isTimerEvent(event)) {
+    markAudit(
+      compiled,
+      { recordId, before: snapshot, event, entity: env.entity, user, now },
+      result,
+    );
+  }
+  return result;
 }
 
 /** Events a user could send now (a transition is enabled for them, guards included). */

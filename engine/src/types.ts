@@ -6,6 +6,15 @@ export interface PoolUser {
   id: string;
   attributes?: JsonObject;
   roles?: string[];
+  /** The user's integrity record (audit outcomes), readable in rules as `user.integrity`. */
+  integrity?: Integrity;
+}
+
+/** A rep's audit outcomes: violations (fake verdicts) in all and in the last 90 days, audits passed. */
+export interface Integrity {
+  violations: number;
+  violations90d: number;
+  auditsPassed: number;
 }
 
 export interface PreviousOwner {
@@ -36,6 +45,10 @@ export interface Instance {
   eventCounts: Record<string, number>;
   /** Recent contacts by channel (epoch ms, oldest first), kept for the policy's contact limits. */
   contacts?: Record<string, number[]>;
+  /** The note of the last audited event (kept when the policy has `audit`, for its rules). */
+  lastNote?: string | null;
+  /** When each delay's timer last fired (epoch ms; kept when the policy has `audit`). */
+  lastFired?: Record<string, number>;
   [extra: string]: unknown;
 }
 
@@ -54,6 +67,8 @@ export const instanceFields = [
   'lastRelease',
   'eventCounts',
   'contacts',
+  'lastNote',
+  'lastFired',
 ] as const;
 
 export interface PoolEvent {
@@ -147,6 +162,15 @@ export interface StepResult {
   stale: boolean;
   /** The state before the step. */
   from: string;
+  /** Present when the policy's `audit` put this event into the audit queue (audit.ts). */
+  audit?: AuditMark;
+}
+
+/** Why an event was audited, and the timers it changed: their due times before and after it. */
+export interface AuditMark {
+  reason: 'sample' | 'force';
+  timersBefore: Record<string, PendingTimer>;
+  timersAfter: Record<string, PendingTimer>;
 }
 
 export interface ClaimantStats {

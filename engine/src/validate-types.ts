@@ -102,6 +102,7 @@ export function typeMismatchProblems(policy: Policy): Problem[] {
   for (const [name, rule] of Object.entries(policy.rules ?? {}))
     checker.walk(rule, `/rules/${escapePointer(name)}`);
   if (policy.claim?.eligible !== undefined) checker.walk(policy.claim.eligible, '/claim/eligible');
+  if (policy.audit?.force !== undefined) checker.walk(policy.audit.force, '/audit/force');
   if (policy.score !== undefined) checker.walk(policy.score, '/score');
   // Named-rule guards are walked with the rules above.
   for (const g of guards(policy)) if (g.rule === undefined) checker.walk(g.logic, g.at);

@@ -5,6 +5,7 @@ import { newAjv, schemaProblems } from './json-schema.js';
 import { escapePointer, inspectLogic, isAllowedOperator } from './logic/json-logic.js';
 import { isWritableField } from './actions/set.action.js';
 import { actions as registry } from './registry.js';
+import { auditProblems } from './audit.js';
 import { breakageProblems } from './validate-breakage.js';
 import type { Action, Actions, Guard, Policy, Transition, Transitions } from './schema.types.js';
 import { instanceFields, type JsonObject } from './types.js';
@@ -259,6 +260,8 @@ class Checker {
     this.problems.push(...timerCycleProblems(policy));
     if (policy.score !== undefined) this.logic(policy.score, '/score');
     if (policy.claim?.eligible !== undefined) this.logic(policy.claim.eligible, '/claim/eligible');
+    if (policy.audit?.force !== undefined) this.logic(policy.audit.force, '/audit/force');
+    this.problems.push(...auditProblems(policy));
     for (const [name, delay] of Object.entries(policy.delays ?? {})) {
       for (const key of ['months', 'days', 'hours', 'minutes', 'ms', 'until'] as const) {
         if (delay[key] !== undefined) this.logic(delay[key], `/delays/${name}/${key}`);

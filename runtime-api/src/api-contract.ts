@@ -1,6 +1,7 @@
 // The one HTTP contract: every route's inputs and replies from schemas/api-operations.json, applied as routes register.
 import apiSchema from '@poolflow/schemas/api.schema.json' with { type: 'json' };
 import replySchema from '@poolflow/schemas/api-replies.schema.json' with { type: 'json' };
+import auditsSchema from '@poolflow/schemas/audits.schema.json' with { type: 'json' };
 import routingSchema from '@poolflow/schemas/routing.schema.json' with { type: 'json' };
 import catalogue from '@poolflow/schemas/api-operations.json' with { type: 'json' };
 import type { RouteOptions } from 'fastify';
@@ -9,6 +10,7 @@ import type { RouteOptions } from 'fastify';
 export const apiSchemas: { $id: string; definitions: Record<string, object> }[] = [
   apiSchema,
   replySchema,
+  auditsSchema,
   routingSchema,
 ];
 

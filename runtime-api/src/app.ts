@@ -23,6 +23,7 @@ import { recordRepositoryPlugin } from './repositories/record.repository.js';
 import actionRoutes from './routes/actions/index.js';
 import authRoutes from './routes/auth/index.js';
 import clockRoutes from './routes/clock/index.js';
+import auditRoutes from './routes/audits/index.js';
 import deliveryRoutes from './routes/deliveries/index.js';
 import healthRoutes from './routes/health/index.js';
 import manageRoutes from './routes/manage/index.js';
@@ -138,6 +139,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     timerRoutes,
     upgradeRoutes,
     deliveryRoutes,
+    auditRoutes,
   ]) {
     await app.register(routes);
   }

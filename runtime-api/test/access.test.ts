@@ -22,6 +22,9 @@ const MANAGER_ROUTES = [
   'POST /api/pools/:pool/routing/test',
   'GET /api/pools/:pool/upgrades',
   'GET /api/pools/:pool/upgrades/:id',
+  'GET /api/pools/:pool/audits',
+  'POST /api/pools/:pool/audits/:id',
+  'GET /api/pools/:pool/integrity',
 ].sort();
 
 /**
@@ -50,6 +53,7 @@ function bodyFor(route: ApiRoute, ids: Record<string, string>, id: string): unkn
     'POST /api/pools/:pool/upgrade': { toVersion: 2, dryRun: true },
     'PUT /api/pools/:pool/routing': { rules: [] },
     'POST /api/pools/:pool/routing/test': { data: { name: 'Tried' } },
+    'POST /api/pools/:pool/audits/:id': { verdict: 'confirmed' },
     'POST /api/pools/:pool/members': { userId: ids['alice'], capacity: 5 },
   };
   return bodies[routeName(route)] ?? (route.method === 'GET' ? undefined : {});

@@ -225,6 +225,8 @@ describe.each(backends)('analytics definitions on a hand-computed history (%s)',
       manualReleases: 1,
       releaseReasons: { 'no budget': 1 },
       load: 1,
+      auditsPassed: 0,
+      violations: 0,
     });
     expect(m['bob']).toMatchObject({ claims: 1, ...zero, wins: 1 });
     expect(m['carol']).toMatchObject({ claims: 0, ...zero, timedOut: 1, load: 0 });
@@ -266,10 +268,21 @@ describe.each(backends)('analytics definitions on a hand-computed history (%s)',
       .split('\n');
     expect(csv.body.startsWith('\ufeff')).toBe(true);
     expect(lines[0]).toBe(
-      'user_id,username,display_name,claims,follow_ups,wins,losses,timed_out_releases,manual_releases,release_reasons,load',
+      'user_id,username,display_name,claims,follow_ups,wins,losses,timed_out_releases,manual_releases,release_reasons,load,audits_passed,violations',
     );
     const alice = lines.find((l) => l.includes(',alice,'))!;
-    expect(alice.split(',').slice(3)).toEqual(['2', '1', '0', '1', '0', '1', 'no budget: 1', '1']);
+    expect(alice.split(',').slice(3)).toEqual([
+      '2',
+      '1',
+      '0',
+      '1',
+      '0',
+      '1',
+      'no budget: 1',
+      '1',
+      '0',
+      '0',
+    ]);
     const member = await call(t.app, tokens['alice']!, 'GET', '/api/pools/crm/stats/reps');
     expect(member.status).toBe(403);
   });

@@ -87,10 +87,16 @@ import type {
   RepStatsQuery,
 } from './api-components-6.types.js';
 import type {
+  Audit,
+  AuditList,
+  AuditListQuery,
+  AuditParams,
+  AuditVerdict,
   Delivery,
   DeliveryList,
   DeliveryParams,
   DeliveryQuery,
+  IntegrityList,
   TimerRetryBody,
 } from './api-components-7.types.js';
 import type {
@@ -348,5 +354,19 @@ export interface ApiOperations {
   retryDelivery: {
     params: DeliveryParams;
     reply: Delivery;
+  };
+  listAudits: {
+    params: PoolKeyParams;
+    query?: AuditListQuery;
+    reply: AuditList;
+  };
+  decideAudit: {
+    params: AuditParams;
+    body: AuditVerdict;
+    reply: Audit;
+  };
+  getPoolIntegrity: {
+    params: PoolKeyParams;
+    reply: IntegrityList;
   };
 }

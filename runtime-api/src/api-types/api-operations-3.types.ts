@@ -82,10 +82,16 @@ import type {
   RepStatsQuery,
 } from './api-components-6.types.js';
 import type {
+  Audit,
+  AuditList,
+  AuditListQuery,
+  AuditParams,
+  AuditVerdict,
   Delivery,
   DeliveryList,
   DeliveryParams,
   DeliveryQuery,
+  IntegrityList,
   TimerRetryBody,
 } from './api-components-7.types.js';
 
@@ -208,3 +214,11 @@ export type ListDeliveriesQuery = DeliveryQuery;
 export type ListDeliveriesReply = DeliveryList;
 export type RetryDeliveryParams = DeliveryParams;
 export type RetryDeliveryReply = Delivery;
+export type ListAuditsParams = PoolKeyParams;
+export type ListAuditsQuery = AuditListQuery;
+export type ListAuditsReply = AuditList;
+export type DecideAuditParams = AuditParams;
+export type DecideAuditBody = AuditVerdict;
+export type DecideAuditReply = Audit;
+export type GetPoolIntegrityParams = PoolKeyParams;
+export type GetPoolIntegrityReply = IntegrityList;

@@ -60,4 +60,7 @@ export const apiRoutes = {
   retryFailedTimers: { method: 'POST', url: '/api/timers/failed/retry' },
   listDeliveries: { method: 'GET', url: '/api/deliveries' },
   retryDelivery: { method: 'POST', url: '/api/deliveries/:id/retry' },
+  listAudits: { method: 'GET', url: '/api/pools/:pool/audits' },
+  decideAudit: { method: 'POST', url: '/api/pools/:pool/audits/:id' },
+  getPoolIntegrity: { method: 'GET', url: '/api/pools/:pool/integrity' },
 } as const;

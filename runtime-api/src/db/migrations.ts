@@ -1,5 +1,6 @@
 // Schema migrations, kept in code so the same list runs on PGlite and PostgreSQL.
 import type { Knex } from 'knex';
+import { audits } from './audits-migration.js';
 import { authNotify } from './auth-notify-migration.js';
 import { claimants } from './claimants-migration.js';
 import { routing } from './routing-migration.js';
@@ -232,6 +233,7 @@ const migrations: Migration[] = [
   claimants,
   authNotify,
   routing,
+  audits,
 ];
 
 /** A knex migration source over the in-code list. */

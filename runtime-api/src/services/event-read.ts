@@ -1,9 +1,10 @@
 // The one read an event needs, in one round trip: the record row, the clock, the pool's time zone and,
 // for a claim, the claimant's counts with the `seq` of their claimant row (checked again by the write).
-import type { ClaimantStats } from '@poolflow/engine';
+import type { ClaimantStats, Integrity } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import type { RecordRow } from '../db/rows.js';
 import type { Clock } from './clock.js';
+import { integrityOf, integritySql } from './integrity.js';
 
 /** A claimant's counts and the claimant row's `seq` they were read with (0 before their first claim). */
 export interface ClaimantRead {
@@ -19,6 +20,8 @@ export interface EventRead {
   timeZone: string;
   /** Present when the read was asked for a claimant's counts. */
   claimant?: ClaimantRead;
+  /** The actor's integrity record, when the read was asked for it (a policy whose rules read it). */
+  integrity?: Integrity;
 }
 
 interface ReadRow extends RecordRow {
@@ -27,6 +30,7 @@ interface ReadRow extends RecordRow {
   claimant_seq?: string | number;
   owned?: number;
   today?: number;
+  integrity?: unknown;
 }
 
 /**
@@ -51,20 +55,22 @@ const claimantColumns = (user: string): string => {
 
 /** The records asked for (one row each, by position `i`), with the clock read once for all of them. */
 const byKeys = (clock: Clock, lock: boolean): string =>
-  `SELECT q.i, r.*, k.now, p.time_zone${claimantColumns('q.claimant')}
-   FROM unnest(CAST(? AS uuid[]), CAST(? AS text[]), CAST(? AS text[])) WITH ORDINALITY
-     AS q(id, pool, claimant, i)
+  `SELECT q.i, r.*, k.now, p.time_zone${claimantColumns('q.claimant')},
+     CASE WHEN q.actor IS NULL THEN NULL ELSE ${integritySql('q.actor', 'k.now')} END AS integrity
+   FROM unnest(CAST(? AS uuid[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))
+     WITH ORDINALITY AS q(id, pool, claimant, actor, i)
    JOIN records r ON r.id = q.id AND r.pool_key = q.pool
    JOIN pools p ON p.key = r.pool_key
    CROSS JOIN (SELECT ${clock.sql} AS now) k${lock ? ' FOR UPDATE OF r' : ''}`;
 
 function eventRead(found: ReadRow | undefined, claimantId?: string): EventRead | null {
   if (!found) return null;
-  const { now, time_zone, claimant_seq, owned, today, ...row } = found;
+  const { now, time_zone, claimant_seq, owned, today, integrity, ...row } = found;
   return {
     row,
     now: now.getTime(),
     timeZone: time_zone,
+    ...(integrity !== undefined && integrity !== null ? { integrity: integrityOf(integrity) } : {}),
     ...(claimantId !== undefined
       ? {
           claimant: {
@@ -82,6 +88,8 @@ export interface RecordKey {
   poolKey: string;
   recordId: string;
   claimantId?: string | undefined;
+  /** The actor whose integrity record to read with it (user.integrity; only where rules read it). */
+  actorId?: string | undefined;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -106,10 +114,13 @@ export async function readRecords(
         asked,
         keys.map((k) => k.poolKey),
         keys.map((k) => k.claimantId ?? null),
+        keys.map((k) => k.actorId ?? null),
       ] as unknown as Knex.RawBinding[],
     )
     // Named (prepared once per connection): parsing and planning it cost more than running it.
-    .options({ name: `poolflow_read_${clock.manual ? 'manual' : 'system'}${lock ? '_lock' : ''}` });
+    .options({
+      name: `poolflow_read2_${clock.manual ? 'manual' : 'system'}${lock ? '_lock' : ''}`,
+    });
   const found = new Map(rows.map((r) => [Number(r.i), r]));
   return keys.map((k, i) => {
     const row: (Partial<Pick<ReadRow & { i: unknown }, 'i'>> & ReadRow) | undefined = found.get(

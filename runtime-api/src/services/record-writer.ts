@@ -3,8 +3,10 @@
 import type { Effect, StepResult } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import type { RecordRow } from '../db/rows.js';
+import { auditRow } from './audit-rows.js';
 import { RowSet } from './row-set.js';
 import {
+  AUDIT,
   CLAIM,
   CLAIMANT,
   GROUP_NOTIFICATION,
@@ -106,6 +108,7 @@ export class OutcomeBatch {
   readonly #notifications = new RowSet(NOTIFICATION);
   readonly #groupNotifications = new RowSet(GROUP_NOTIFICATION);
   readonly #outbox = new RowSet(OUTBOX);
+  readonly #audits = new RowSet(AUDIT);
   readonly #claimants = new RowSet(CLAIMANT);
   readonly #claimantKeys = new Set<string>();
 
@@ -137,6 +140,7 @@ export class OutcomeBatch {
       this.#groupNotifications,
       this.#outbox,
       this.#claimants,
+      this.#audits,
     ];
     const lengths = sets.map((set) => set.length);
     const ids = this.#ids.length;
@@ -219,6 +223,7 @@ export class OutcomeBatch {
         tags: result.record.tags,
         reason: result.record.pooled && lastRelease?.at === at ? lastRelease.reason : null,
       });
+      if (result.audit) this.#audits.push(auditRow(o, { result, eventType, payload, actorId, at }));
       if (eventType === 'CLAIM' && actorId) {
         this.#claims.push({
           user_id: actorId,
@@ -305,9 +310,10 @@ export class OutcomeBatch {
         ...this.#notifications.bindings(),
         ...this.#groupNotifications.bindings(),
         ...this.#outbox.bindings(),
+        ...this.#audits.bindings(),
       ])
       // A named (prepared) statement: planning this statement took ~10 ms per batch on PostgreSQL 15.
-      .options({ name: 'poolflow_write_v7' });
+      .options({ name: 'poolflow_write_v8' });
     return result.rows[0];
   }
 

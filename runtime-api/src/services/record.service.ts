@@ -21,6 +21,7 @@ import type { PolicyStore } from './policy-store.js';
 import { ClaimNext, type Stepped } from './claim-next.js';
 import { assertEntity } from './entity-check.js';
 import { placeNew, routeOutcome } from './pool-routing.js';
+import { readIntegrity, readsIntegrity } from './integrity.js';
 import { Coalescer, ONLINE_BATCH } from './coalescer.js';
 import {
   readClaimants,
@@ -82,6 +83,8 @@ export class RecordService {
   readonly #reads: Coalescer<RecordKey, EventRead | null>;
   readonly #writes: Coalescer<RecordOutcome, boolean>;
   readonly #claimNext: ClaimNext;
+  /** Pools whose policy's rules read `user.integrity`: their events read it with the record. */
+  readonly #integrityPools = new Set<string>();
 
   constructor(
     private readonly db: Knex,
@@ -165,6 +168,7 @@ export class RecordService {
       poolKey,
       recordId,
       claimantId: event.type === 'CLAIM' ? actor.id : undefined,
+      actorId: this.#integrityPools.has(poolKey) ? actor.id : undefined,
     };
     return this.untilWritten(key, event.type, (db, read) => {
       options.authorize?.(read.row);
@@ -277,7 +281,7 @@ export class RecordService {
     }
     const result = step(compiled, row.snapshot, event, {
       entity: row.data,
-      user: actor,
+      user: await this.withIntegrity(db, compiled, read, actor),
       now,
       recordId,
       ...(event.type === 'CLAIM' && claimant ? { claimant: claimant.stats } : {}),
@@ -300,6 +304,21 @@ export class RecordService {
       ],
     };
     return { read, result: (await routeOutcome(db, compiled, outcome)) ?? result, outcome };
+  }
+
+  /**
+   * The actor with their integrity record where the policy's rules read it: from the event's read, or
+   * (the first event of such a pool in this process, a claim-next candidate) read on its own.
+   */
+  private async withIntegrity(
+    db: Knex | Knex.Transaction,
+    compiled: CompiledPolicy,
+    read: EventRead,
+    actor: Actor,
+  ): Promise<PoolUser> {
+    if (!readsIntegrity(compiled)) return actor;
+    this.#integrityPools.add(read.row.pool_key);
+    return { ...actor, integrity: read.integrity ?? (await readIntegrity(db, actor.id, read.now)) };
   }
 
   /** The reply of a written step: the row as written. */
@@ -325,7 +344,12 @@ export class RecordService {
       state: row.snapshot.value,
       instance: row.snapshot.instance,
       entity: row.data,
-      user: { id: userId, roles: user?.roles ?? [], attributes: user?.attributes ?? {} },
+      user: {
+        id: userId,
+        roles: user?.roles ?? [],
+        attributes: user?.attributes ?? {},
+        ...(readsIntegrity(compiled) ? { integrity: await readIntegrity(db, userId, now) } : {}),
+      },
       now,
       claimant: claimant.stats,
     });

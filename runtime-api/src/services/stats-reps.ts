@@ -1,6 +1,7 @@
 // The per-rep table of pool analytics: what each rep did in a range (claims, follow-ups, wins, losses,
 // releases by a timer and by hand with their reasons) and the records each owns now.
 import type { Knex } from 'knex';
+import type { RepStats } from '../api.types.js';
 import { csvLine } from './csv.js';
 
 /** Reps one table lists (most claims first), and release reasons kept per rep (the rest as "(other)"). */
@@ -9,25 +10,9 @@ export const REASONS_PER_REP = 20;
 /** The event a rep's follow-up is. */
 export const FOLLOW_UP_EVENT = 'FOLLOW_UP';
 
-export interface RepRow {
-  userId: string;
-  username: string | null;
-  displayName: string | null;
-  claims: number;
-  followUps: number;
-  wins: number;
-  losses: number;
-  timedOut: number;
-  manualReleases: number;
-  releaseReasons: Record<string, number>;
-  load: number;
-}
-
-export interface RepStats {
-  from: string;
-  to: string;
-  reps: RepRow[];
-}
+/** One rep's row (the contract's type, schemas/api-replies.schema.json#repStats). */
+export type { RepStats };
+export type RepRow = RepStats['reps'][number];
 
 type Kind = 'claim' | 'followUp' | 'win' | 'loss' | 'timedOut' | 'release';
 
@@ -42,7 +27,7 @@ export async function repStats(
   states: { pooled: string[]; success: string[]; failure: string[] },
   range: { from: number; to: number },
 ): Promise<RepStats> {
-  const [events, load, members] = await Promise.all([
+  const [events, load, members, audits] = await Promise.all([
     db.raw<{ rows: { rep: string; kind: Kind; reason: string | null; n: number }[] }>(
       `SELECT rep, kind, reason, count(*)::int AS n FROM (
          SELECT CASE WHEN event_type IN ('CLAIM', :followUp) THEN actor_id ELSE owner_from END AS rep,
@@ -76,6 +61,16 @@ export async function repStats(
       .select('owner_id')
       .count({ n: '*' }) as Promise<{ owner_id: string; n: number | string }[]>,
     db('pool_members').where({ pool_key: pool }).pluck('user_id') as Promise<string[]>,
+    // Verdicts given in the range (audits_decided).
+    db('audits')
+      .where({ pool_key: pool })
+      .whereNotNull('verdict')
+      .whereNotNull('actor_id')
+      .where('decided_at', '>=', new Date(range.from))
+      .where('decided_at', '<', new Date(range.to))
+      .groupBy('actor_id', 'verdict')
+      .select('actor_id', 'verdict')
+      .count({ n: '*' }) as Promise<{ actor_id: string; verdict: string; n: number | string }[]>,
   ]);
   const reps = new Map<string, RepRow>();
   const rep = (id: string): RepRow => {
@@ -93,6 +88,8 @@ export async function repStats(
         manualReleases: 0,
         releaseReasons: {},
         load: 0,
+        auditsPassed: 0,
+        violations: 0,
       };
       reps.set(id, row);
     }
@@ -100,6 +97,8 @@ export async function repStats(
   };
   for (const id of members) rep(id);
   for (const l of load) rep(l.owner_id).load = Number(l.n);
+  for (const a of audits)
+    rep(a.actor_id)[a.verdict === 'fake' ? 'violations' : 'auditsPassed'] += Number(a.n);
   const fields = {
     claim: 'claims',
     followUp: 'followUps',
@@ -160,6 +159,8 @@ export function repStatsCsv(stats: RepStats): string {
     'manual_releases',
     'release_reasons',
     'load',
+    'audits_passed',
+    'violations',
   ]);
   for (const r of stats.reps) {
     const reasons = Object.entries(r.releaseReasons)
@@ -177,6 +178,8 @@ export function repStatsCsv(stats: RepStats): string {
       r.manualReleases,
       reasons,
       r.load,
+      r.auditsPassed,
+      r.violations,
     ]);
   }
   return out;

@@ -86,6 +86,20 @@ export const GROUP_NOTIFICATION: Column[] = [
   ['attribute', 'text'],
   ['equals', 'jsonb'],
 ];
+/** An event the policy's `audit` sampled or forced (engine/src/audit.ts): the managers' audit queue. */
+export const AUDIT: Column[] = [
+  ['id', 'uuid'],
+  ['pool_key', 'text'],
+  ['record_id', 'uuid'],
+  ['seq', 'int'],
+  ['event_type', 'text'],
+  ['actor_id', 'text'],
+  ['payload', 'jsonb'],
+  ['at', 'timestamptz'],
+  ['reason', 'text'],
+  ['timers_before', 'jsonb'],
+  ['timers_after', 'jsonb'],
+];
 export const OUTBOX: Column[] = [
   ['effect_key', 'text'],
   ['record_id', 'uuid'],
@@ -173,6 +187,7 @@ export const WRITE = `WITH
         AND u.roles @> '["departmentAdmin"]'::jsonb
     ) r ON true
     ON CONFLICT (effect_key) DO NOTHING),
-  outbox AS (${insertFrom('outbox', OUTBOX, `WHERE ${written('v.record_id')} ON CONFLICT (effect_key) DO NOTHING`)})
+  outbox AS (${insertFrom('outbox', OUTBOX, `WHERE ${written('v.record_id')} ON CONFLICT (effect_key) DO NOTHING`)}),
+  audits AS (${insertFrom('audits', AUDIT, `WHERE ${written('v.record_id')} ON CONFLICT (record_id, seq) DO NOTHING`)})
 SELECT (SELECT count(*) FROM created)::int AS created, (SELECT count(*) FROM updated)::int AS updated,
   (SELECT COALESCE(array_agg(id::text), '{}') FROM ok) AS written`;
