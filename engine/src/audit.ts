@@ -106,9 +106,10 @@ export function markAudit(compiled: CompiledPolicy, input: AuditInput, result: S
   }
 }
 
-/** The title a notification gives a record: its name or title field, else its id. */
-export function recordTitle(entity: JsonObject, recordId: string): string {
-  const name = entity['name'] ?? entity['title'];
+/** The title a notification gives a record: its policy's title field, else its name or title, else its id. */
+export function recordTitle(entity: JsonObject, recordId: string, titleField?: string): string {
+  const own = titleField !== undefined ? entity[titleField] : undefined;
+  const name = own !== undefined && own !== '' ? own : (entity['name'] ?? entity['title']);
   return typeof name === 'string' || typeof name === 'number' ? String(name) : recordId;
 }
 
@@ -165,7 +166,7 @@ export function revoke(
     });
   }
   if (env.rep !== null) {
-    const title = recordTitle(env.entity, env.recordId);
+    const title = recordTitle(env.entity, env.recordId, compiled.policy.entity.titleField);
     raw.push({
       type: 'notify',
       to: [env.rep],

@@ -48,11 +48,11 @@ export interface AuditItem {
 const iso = (d: Date | number | null): string | null =>
   d === null ? null : new Date(d).toISOString();
 
-function itemOf(row: AuditListRow): AuditItem {
+function itemOf(row: AuditListRow, titleField?: string): AuditItem {
   return {
     id: row.id,
     recordId: row.record_id,
-    recordTitle: row.record_data ? recordTitle(row.record_data, row.record_id) : null,
+    recordTitle: row.record_data ? recordTitle(row.record_data, row.record_id, titleField) : null,
     recordState: row.record_state,
     eventType: row.event_type,
     seq: row.seq,
@@ -114,11 +114,12 @@ export class AuditService {
     const status = query.status ?? 'open';
     const limit = Math.min(query.limit ?? AUDIT_PAGE, AUDIT_PAGE_MAX);
     const rows = await this.#audits.page(poolKey, status, limit, parseCursor(query.cursor));
+    const titleField = await this.titleField(poolKey);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const at = last && (status === 'open' ? last.at : last.decided_at);
     return {
-      items: page.map(itemOf),
+      items: page.map((row) => itemOf(row, titleField)),
       ...(rows.length > limit && last && at
         ? { nextCursor: cursorOf({ at: new Date(at).getTime(), id: last.id }) }
         : {}),
@@ -159,7 +160,16 @@ export class AuditService {
     this.metrics.count('poolflow_audit_verdicts_total', { verdict: body.verdict });
     const row = await this.#audits.one(poolKey, id);
     if (!row) throw RuntimeError.notFound(`audit ${id} in pool ${poolKey}`);
-    return itemOf(row);
+    return itemOf(row, await this.titleField(poolKey));
+  }
+
+  /** The field the pool's policy titles its records by (the designer's recordTitle). */
+  private async titleField(poolKey: string): Promise<string | undefined> {
+    const pool = await this.db('pools')
+      .where({ key: poolKey })
+      .first('policy_id', 'policy_version');
+    if (!pool) return undefined;
+    return (await this.policies.get(pool.policy_id, pool.policy_version)).policy.entity.titleField;
   }
 
   /** The fake event's revocation as a step of its own, written like any event (record-writer.ts). */
