@@ -60,8 +60,9 @@ interface ListProps<T extends RowBase> {
   errors: FieldErrors;
   scope: RuleScope;
   onChange: (rows: T[]) => void;
-  /** The fields of this kind of rule, below its condition. */
+  /** The fields of this kind of rule: beside its name (short ones) or below its condition. */
   body: (row: T, at: RowContext<T>) => ReactNode;
+  bodyAt: 'head' | 'below';
 }
 
 function RowCards<T extends RowBase>(props: ListProps<T>) {
@@ -76,6 +77,7 @@ function RowCards<T extends RowBase>(props: ListProps<T>) {
       {rows.map((row, index) => {
         const id = `routing-${list}-${index}`;
         const error = (field: string) => props.errors.fields[`${row.id}/${field}`];
+        const fields = props.body(row, { id, error, patch: patchRow(index) });
         return (
           <li key={row.id} className="card routing-row" data-testid={id}>
             <div className="routing-row-head">
@@ -88,6 +90,7 @@ function RowCards<T extends RowBase>(props: ListProps<T>) {
                   onChange={(e) => patchBase(index, { name: e.target.value })}
                 />
               </Field>
+              {props.bodyAt === 'head' && fields}
               <div className="routing-row-tools">
                 <button
                   type="button"
@@ -129,7 +132,7 @@ function RowCards<T extends RowBase>(props: ListProps<T>) {
                 onChange={(when) => patchBase(index, { when: ruleOf(when) })}
               />
             </Field>
-            {props.body(row, { id, error, patch: patchRow(index) })}
+            {props.bodyAt === 'below' && fields}
           </li>
         );
       })}
@@ -153,6 +156,7 @@ export function RoutingRuleRows(props: {
   return (
     <RowCards<RuleRow>
       list="rules"
+      bodyAt="head"
       {...props}
       body={(row, { id, error, patch }) => {
         // A saved target no longer offered (moved to another department) stays visible.
@@ -175,7 +179,7 @@ export function RoutingRuleRows(props: {
               </select>
             </Field>
             <Field label={t('routingOn')} error={error('on')} testId={`${id}-on`}>
-              <span className="routing-triggers">
+              <span className="routing-triggers" title={t('routingOnHint')}>
                 {TRIGGERS.map((trigger) => (
                   <label key={trigger} className="check">
                     <input
@@ -212,6 +216,7 @@ export function AdmissionRows(props: {
   return (
     <RowCards<AdmissionRow>
       list="admission"
+      bodyAt="below"
       {...props}
       body={(row, { id, error, patch }) => {
         // An emptied Chinese message is left out: English is shown instead.

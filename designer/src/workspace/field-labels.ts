@@ -28,6 +28,7 @@ const FIELDS: Record<string, string> = {
   priority: '优先级',
   severity: '严重程度',
   userId: '用户',
+  region: '区域',
 };
 
 const VALUES: Record<string, string> = {
@@ -67,6 +68,10 @@ const VALUES: Record<string, string> = {
   major: '严重',
   minor: '一般',
   cosmetic: '轻微',
+  east: '华东',
+  north: '华北',
+  south: '华南',
+  west: '西部',
 };
 
 export function fieldLabel(name: string, schemaTitle: unknown, lang: Lang): string {
