@@ -12,37 +12,10 @@ import {
 } from '../src/index.js';
 import type { Scenario } from '../src/index.js';
 import { DAY, T0, template } from './fixtures.js';
+import { byIndustry, hardToSeniors, noPhone, nurture } from './routing-fixtures.js';
 
 const crm = compile(template());
-const routing = {
-  admission: [
-    {
-      name: 'no-phone-no-entry',
-      when: { '!': { var: 'entity.phone' } },
-      message: { en: 'A lead needs a phone number', zh: '线索需要电话' },
-    },
-  ],
-  rules: [
-    {
-      name: 'hard',
-      when: { in: ['hard', { var: 'instance.tags' }] },
-      pool: 'seniors',
-      on: ['release'],
-    },
-    {
-      name: 'nurture',
-      when: {
-        and: [
-          { '==': [{ var: 'entity.level' }, 'C'] },
-          { '!': { in: [{ var: 'entity.industry' }, ['software', 'finance']] } },
-        ],
-      },
-      pool: 'nurture',
-      on: ['create'],
-    },
-    { name: 'finance', when: { '==': [{ var: 'entity.industry' }, 'finance'] }, pool: 'finance' },
-  ],
-};
+const routing = { admission: [noPhone], rules: [hardToSeniors, nurture, byIndustry('finance')] };
 const compiled = compileRouting(routing, crm.rules);
 const lead = (entity: Record<string, unknown>) => {
   const started = start(crm, { entity, now: T0, ownerId: null, recordId: 'r1' });
@@ -52,7 +25,7 @@ const lead = (entity: Record<string, unknown>) => {
 describe('routing rules', () => {
   it('refuses at the door by the first admission rule that holds, naming it', () => {
     expect(route(compiled, lead({ name: 'No phone', industry: 'trade' }), 'create')).toEqual({
-      refused: { rule: 'no-phone-no-entry', message: routing.admission[0].message },
+      refused: { rule: 'no-phone', message: noPhone.message },
     });
   });
 

@@ -2,6 +2,7 @@
 // (compiled once), land in the pools the rules say, counted in the report and in the database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, build, call, crmPool, type TestApp } from './helpers.js';
+import { byIndustry, noPhone, nurture } from '../../engine/test/routing-fixtures.js';
 
 const ROWS = 100_000;
 const INDUSTRIES = [
@@ -15,28 +16,7 @@ const INDUSTRIES = [
 ];
 const LEVELS = ['A', 'B', 'C'];
 
-const ROUTING = {
-  admission: [
-    {
-      name: 'no-phone',
-      when: { '!': { var: 'entity.phone' } },
-      message: { en: 'A lead needs a phone number' },
-    },
-  ],
-  rules: [
-    {
-      name: 'nurture',
-      when: {
-        and: [
-          { '==': [{ var: 'entity.level' }, 'C'] },
-          { '!': { in: [{ var: 'entity.industry' }, ['software', 'finance']] } },
-        ],
-      },
-      pool: 'nurture',
-    },
-    { name: 'finance', when: { '==': [{ var: 'entity.industry' }, 'finance'] }, pool: 'finance' },
-  ],
-};
+const ROUTING = { admission: [noPhone], rules: [nurture, byIndustry('finance')] };
 
 /** Row i of the import: every industry meets every level; one row in 50 has no phone. */
 function row(i: number): { name: string; industry: string; level: string; phone?: string } {

@@ -3,38 +3,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, call, crmPool, publishPool, template, type TestApp } from './helpers.js';
 import { build } from './helpers.js';
+import { byIndustry, hardToSeniors, noPhone, nurture } from '../../engine/test/routing-fixtures.js';
 
 type Body = { error: { code: string; details: { path: string; message: string }[] } };
 const paths = (body: unknown) => (body as Body).error.details.map((d) => d.path);
 
-export const ROUTING = {
-  admission: [
-    {
-      name: 'no-phone',
-      when: { '!': { var: 'entity.phone' } },
-      message: { en: 'A lead needs a phone number', zh: '线索需要电话' },
-    },
-  ],
-  rules: [
-    {
-      name: 'nurture',
-      when: {
-        and: [
-          { '==': [{ var: 'entity.level' }, 'C'] },
-          { '!': { in: [{ var: 'entity.industry' }, ['software', 'finance']] } },
-        ],
-      },
-      pool: 'nurture',
-      on: ['create'],
-    },
-    { name: 'hard', when: { in: ['hard', { var: 'instance.tags' }] }, pool: 'seniors' },
-    {
-      name: 'finance-release',
-      when: { '==': [{ var: 'entity.industry' }, 'finance'] },
-      pool: 'finance',
-      on: ['release'],
-    },
-  ],
+const ROUTING = {
+  admission: [noPhone],
+  rules: [nurture, hardToSeniors, byIndustry('finance', ['release'])],
 };
 
 describe.each(backends)('pool routing (%s)', (backend) => {
@@ -99,7 +75,7 @@ describe.each(backends)('pool routing (%s)', (backend) => {
       [
         {
           admission: Array.from({ length: 21 }, (_, i) => ({
-            ...ROUTING.admission[0],
+            ...noPhone,
             name: `a${i}`,
           })),
           rules: [],
@@ -134,7 +110,7 @@ describe.each(backends)('pool routing (%s)', (backend) => {
       rule: null,
     });
     expect((await tryRecord({ name: 'A' })).body).toEqual({
-      refused: { rule: 'no-phone', message: ROUTING.admission[0]!.message },
+      refused: { rule: 'no-phone', message: noPhone.message },
     });
     const hard = await tryRecord(
       { name: 'A', phone: '1' },
@@ -189,44 +165,28 @@ describe.each(backends)('pool routing (%s)', (backend) => {
   });
 
   it('moves a record released by an event to the pool of the first release rule, in the same write', async () => {
-    const created = await call(t.app, tokens['alice']!, 'POST', '/api/pools/crm/records', {
-      data: { name: 'Bank Co', phone: '1', level: 'B', industry: 'finance' },
-      ownerId: ids['alice'],
-    });
-    expect(created.body).toMatchObject({ pool: 'crm', ownerId: ids['alice'] });
-    const id = (created.body as { id: string }).id;
-    const released = await call(
-      t.app,
-      tokens['alice']!,
-      'POST',
-      `/api/pools/crm/records/${id}/release`,
-      {
-        reason: 'not now',
-      },
-    );
-    expect(released.status, JSON.stringify(released.body)).toBe(200);
-    expect(released.body).toMatchObject({ pool: 'finance', ownerId: null });
+    /** Creates a record of `industry` owned by alice, who releases it: the release's reply and the id. */
+    const releaseOne = async (industry: string) => {
+      const created = await call(t.app, tokens['alice']!, 'POST', '/api/pools/crm/records', {
+        data: { name: `${industry} Co`, phone: '1', level: 'B', industry },
+        ownerId: ids['alice'],
+      });
+      expect(created.body).toMatchObject({ pool: 'crm', ownerId: ids['alice'] });
+      const id = (created.body as { id: string }).id;
+      const path = `/api/pools/crm/records/${id}/release`;
+      const released = await call(t.app, tokens['alice']!, 'POST', path, { reason: 'not now' });
+      expect(released.status, JSON.stringify(released.body)).toBe(200);
+      return { id, body: released.body };
+    };
+    const { id, body } = await releaseOne('finance');
+    expect(body).toMatchObject({ pool: 'finance', ownerId: null });
     const row = await t.app.db('records').where({ id }).first('pool_key', 'state', 'seq');
     expect(row).toMatchObject({ pool_key: 'finance', state: 'pool' });
     // One step: the release and the move are one history row, saying which rule routed it.
     const history = await t.app.db('history').where({ record_id: id }).orderBy('seq');
     expect(history.map((h) => h.event_type)).toEqual(['CREATE', 'RELEASE']);
-    expect(history[1]!.payload).toMatchObject({ routedBy: 'finance-release', routedTo: 'finance' });
+    expect(history[1]!.payload).toMatchObject({ routedBy: 'finance', routedTo: 'finance' });
     // A record of another industry is released where it is.
-    const other = await call(t.app, tokens['alice']!, 'POST', '/api/pools/crm/records', {
-      data: { name: 'Shop', phone: '1', level: 'B', industry: 'retail' },
-      ownerId: ids['alice'],
-    });
-    const otherId = (other.body as { id: string }).id;
-    const stays = await call(
-      t.app,
-      tokens['alice']!,
-      'POST',
-      `/api/pools/crm/records/${otherId}/release`,
-      {
-        reason: 'not now',
-      },
-    );
-    expect(stays.body).toMatchObject({ pool: 'crm', ownerId: null });
+    expect((await releaseOne('retail')).body).toMatchObject({ pool: 'crm', ownerId: null });
   });
 });
