@@ -60,9 +60,16 @@ describe('policy -> graph', () => {
       'owned:after:remind:0',
       'owned:on:ASSIGN:0',
       'owned:on:FOLLOW_UP:0',
+      'owned:on:FOLLOW_UP:1',
     ]);
-    expect(loops.map((e) => e.loop).sort()).toEqual([0, 1, 2, 3]);
+    expect(loops.map((e) => e.loop).sort()).toEqual([0, 1, 2, 3, 4]);
     expect(loops.find((e) => e.ref.key === 'remind')?.internal).toBe(true);
+    // A follow-up that does not count (countsAsFollowUp false) is recorded without re-entering.
+    expect(loops.find((e) => e.id === 'owned:on:FOLLOW_UP:1')?.internal).toBe(true);
+    expect(loops.find((e) => e.id === 'owned:on:FOLLOW_UP:0')).toMatchObject({
+      internal: false,
+      guard: 'countsAsFollowUp',
+    });
   });
 
   it('gives parallel edges between two states distinct lanes, in either direction', () => {
@@ -103,10 +110,14 @@ describe('edits', () => {
       { target: 'review', guard: 'isFifthClaim' },
       { target: 'mine' },
     ]);
-    expect(renamed.machine.states['mine']?.on?.['FOLLOW_UP']).toEqual({
-      target: 'mine',
-      reenter: true,
-    });
+    expect(renamed.machine.states['mine']?.on?.['FOLLOW_UP']).toMatchObject([
+      { target: 'mine', reenter: true, guard: 'countsAsFollowUp' },
+      { actions: [{ type: 'set' }] },
+    ]);
+    expect(renamed.machine.states['nurture']?.on?.['FOLLOW_UP']).toMatchObject([
+      { target: 'mine', guard: 'countsAsFollowUp' },
+      {},
+    ]);
     expect(renamed.layout?.['mine']).toEqual({ x: 0, y: 0 });
     expect(Object.keys(renamed.machine.states)[0]).toBe('mine');
     expect(validate(renamed)).toEqual({ valid: true, problems: [] });

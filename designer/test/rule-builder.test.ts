@@ -14,13 +14,23 @@ const roundTrip = (logic: unknown) => {
   return query === null ? null : queryToLogic(query);
 };
 
+// The CRM quality rules measure a note's length and compare the note with the previous one (a field
+// against a field): the builder has neither, so they open in the JSON editor.
+const jsonOnly = new Set(['shortFollowUpNote', 'repeatedFollowUpNote']);
+
 describe('rule builder <-> JSON-logic', () => {
-  it.each(Object.entries(policy.rules ?? {}))(
+  it.each(Object.entries(policy.rules ?? {}).filter(([name]) => !jsonOnly.has(name)))(
     'round-trips the CRM rule %s unchanged',
     (_name, rule) => {
       expect(roundTrip(rule)).toEqual(rule);
     },
   );
+
+  it.each([...jsonOnly])('leaves the CRM rule %s to the JSON editor, never shown lossy', (name) => {
+    const rule = policy.rules?.[name];
+    expect(rule).toBeDefined();
+    expect(roundTrip(rule)).toBeNull();
+  });
 
   it('round-trips conditions the builder writes: and/or groups, negation, lists, ranges', () => {
     const rules = [

@@ -52,6 +52,17 @@ const suffix = [
   'Capital',
   'Retail',
 ];
+// Mostly real notes; "ok" (too short) and a note that repeats the last one are recorded but do not
+// restart protection (the template's quality rules). A second call within 48 hours is refused.
+const followUpNotes = [
+  'asked for a quote',
+  'sent the price list',
+  'booked a demo on site',
+  'talked to the buyer about the budget',
+  'followed up on the quote',
+  'introduced the new product line',
+  'ok',
+];
 const industries = [
   'software',
   'manufacturing',
@@ -238,7 +249,7 @@ for (let day = 0; day < 60; day++) {
     if (owner && rnd() < 0.6)
       await tryEvent(r.id, 'FOLLOW_UP', owner, {
         channel: pick(['call', 'visit', 'wechat', 'email']),
-        note: 'checked in',
+        note: pick(followUpNotes),
       });
   }
 }

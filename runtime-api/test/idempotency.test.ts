@@ -9,7 +9,8 @@ describe.each(backends)('Idempotency-Key (%s)', (backend) => {
   let ids: Record<string, string>;
   let recordId: string;
   const key = (k: string) => ({ 'idempotency-key': k });
-  const followUp = { type: 'FOLLOW_UP', payload: { channel: 'call', note: 'quote' } };
+  // A visit: the template allows one call per customer in 48 hours, and this body is sent many times.
+  const followUp = { type: 'FOLLOW_UP', payload: { channel: 'visit', note: 'sent a quote' } };
   const eventsUrl = () => `/api/pools/crm/records/${recordId}/events`;
   const followUps = async () =>
     Number(
@@ -45,7 +46,7 @@ describe.each(backends)('Idempotency-Key (%s)', (backend) => {
       tokens['alice']!,
       'POST',
       eventsUrl(),
-      { payload: { note: 'quote', channel: 'call' }, type: 'FOLLOW_UP' },
+      { payload: { note: 'sent a quote', channel: 'visit' }, type: 'FOLLOW_UP' },
       key('order'),
     );
     expect(again.status).toBe(200);

@@ -16,6 +16,7 @@ import {
   step,
   type CompiledPolicy,
   type Policy,
+  type PoolEvent,
   type PoolSnapshot,
   type PoolUser,
 } from '../../engine/src/index.js';
@@ -38,15 +39,22 @@ const policyFile = join(
 /** One event of a record's loop and the state it must lead to. */
 interface Move {
   kind: 'followUp' | 'release' | 'claim';
+  /** A follow-up's event: each one a day apart, on another channel with another note. */
+  event?: PoolEvent;
   claimant?: PoolUser;
   expect: 'owned' | 'pool';
 }
 
 // Four claims per record: the template sends the fifth claim to review, which would end the loop.
+// The template counts a follow-up only with a new note of 10+ characters and allows one call in
+// 48 hours: the three follow-ups a day apart use three channels and notes, so each re-enters owned.
+const FOLLOW_UPS: PoolEvent[] = [
+  { type: 'FOLLOW_UP', payload: { channel: 'call', note: 'asked for a quote' } },
+  { type: 'FOLLOW_UP', payload: { channel: 'visit', note: 'demo on site' } },
+  { type: 'FOLLOW_UP', payload: { channel: 'wechat', note: 'sent the price list' } },
+];
 const MOVES: Move[] = [1, 2, 3, 4].flatMap((n) => [
-  { kind: 'followUp', expect: 'owned' },
-  { kind: 'followUp', expect: 'owned' },
-  { kind: 'followUp', expect: 'owned' },
+  ...FOLLOW_UPS.map((event): Move => ({ kind: 'followUp', event, expect: 'owned' })),
   { kind: 'release', expect: 'pool' },
   {
     kind: 'claim',
@@ -54,7 +62,6 @@ const MOVES: Move[] = [1, 2, 3, 4].flatMap((n) => [
     expect: 'owned',
   },
 ]);
-const FOLLOW_UP = { type: 'FOLLOW_UP', payload: { channel: 'call', note: 'asked for a quote' } };
 const CLAIM = { type: 'CLAIM' };
 const entity = { name: 'ACME Trading', industry: 'trade', phone: '13800000000', urgency: 3 };
 const t0 = Date.parse('2026-01-05T09:00:00+08:00');
@@ -97,7 +104,7 @@ function runPoolflow(side: PoolflowSide, records: number, verify = false): numbe
       const snapshot = roundTrip(stored);
       if (move.kind === 'followUp') {
         now += DAY;
-        stored = step(compiled, snapshot, FOLLOW_UP, {
+        stored = step(compiled, snapshot, move.event ?? FOLLOW_UPS[0], {
           entity,
           user: owner,
           now,
@@ -151,7 +158,10 @@ function bareSide(policy: Policy, instance: unknown): BareSide {
   const noop = (): void => undefined;
   const implementations: unknown = {
     actions: Object.fromEntries(actions.list().map((a) => [a.type, noop])),
-    guards: Object.fromEntries(Object.keys(policy.rules ?? {}).map((rule) => [rule, () => false])),
+    // As the poolflow side goes: each follow-up counts (re-enters owned), no fifth claim.
+    guards: Object.fromEntries(
+      Object.keys(policy.rules ?? {}).map((rule) => [rule, () => rule === 'countsAsFollowUp']),
+    ),
   };
   const config: unknown = { ...policy.machine, context: instance, states };
   const machine = setup(implementations as never).createMachine(
@@ -173,7 +183,11 @@ function runBare(side: BareSide, records: number, verify = false): number {
     MOVES.forEach((move, index) => {
       const { value, context } = roundTrip(stored);
       const event =
-        move.kind === 'followUp' ? FOLLOW_UP : move.kind === 'release' ? side.releaseEvent : CLAIM;
+        move.kind === 'followUp'
+          ? (move.event ?? FOLLOW_UPS[0])
+          : move.kind === 'release'
+            ? side.releaseEvent
+            : CLAIM;
       const [next] = transition(machine, machine.resolveState({ value, context }), event);
       stored = { value: next.value, context: next.context };
       if (verify) check(JSON.stringify(next.value), move, index, 'bare XState');

@@ -73,11 +73,15 @@ export async function runtimeEventsBench(): Promise<BenchOutcome> {
       owner_id: string;
     }[];
     const byRep = reps.map((r) => owned.filter((o) => o.owner_id === r.id).map((o) => o.id));
-    // Request i goes to rep i % concurrency: each connection works one rep's records in turn.
-    const order = Array.from({ length: perRep }, (_, k) =>
-      reps.map((rep, i) => ({ rep, id: byRep[i][k] })),
-    ).flat();
-    const payload = { channel: 'call', note: 'asked for a quote' };
+    // Request i goes to rep i % concurrency: each connection works one rep's records in turn. The
+    // template allows one call per customer in 48 hours and counts a follow-up only with a note
+    // other than the last: visits, each record's notes alternating, so each one re-enters owned.
+    const notes = ['asked for a quote', 'sent the price list'];
+    const order = notes.flatMap((note) =>
+      Array.from({ length: perRep }, (_, k) =>
+        reps.map((rep, i) => ({ rep, id: byRep[i][k], payload: { channel: 'visit', note } })),
+      ).flat(),
+    );
 
     const app = await buildApp({ databaseUrl, schema, clock: 'manual', secret: BENCH_SECRET });
     servers.push(app);
@@ -109,7 +113,7 @@ export async function runtimeEventsBench(): Promise<BenchOutcome> {
       concurrency,
       seconds,
       warmupSeconds: 2,
-      requests: order.map(({ rep, id }) => ({
+      requests: order.map(({ rep, id, payload }) => ({
         path: path(id),
         token: rep.token,
         body: { type: 'FOLLOW_UP', payload },

@@ -163,7 +163,10 @@ function engineShapes(compiled: CompiledPolicy, pooled: boolean): Record<string,
     let result: StepResult = start(compiled, { entity, now: createdAt, ownerId: user.id, user });
     const followUps = Math.floor(k / 42) % 12;
     for (let f = 0; f < followUps; f++) {
-      const payload = { channel: 'call', note: 'seed' };
+      // One call (the template allows one in 48 hours), then other channels; a new real note each
+      // time, so every follow-up counts as the template's quality rules want.
+      const channel = f === 0 ? 'call' : (['visit', 'email', 'wechat'] as const)[f % 3];
+      const payload = { channel, note: `seeded follow-up ${f + 1}` };
       const next = step(
         compiled,
         result.snapshot,
