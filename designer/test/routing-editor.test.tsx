@@ -226,6 +226,21 @@ describe('routing page', () => {
     expect(lastWrite(calls)?.body).toEqual({ rules: saved.rules });
   });
 
+  it('stops Add at the bound of 20 admission rules the runtime sets', async () => {
+    const admission = Array.from({ length: 19 }, (_, i) => ({
+      name: `a${i}`,
+      when: { '==': [{ var: 'entity.level' }, 'C'] },
+      message: { en: 'no' },
+    }));
+    renderPage({ 'GET /api/pools/leads/routing': { admission, rules: [] } });
+    const add = await screen.findByTestId<HTMLButtonElement>('routing-add-admission');
+    expect(add.disabled).toBe(false);
+    fireEvent.click(add);
+    expect(screen.getByTestId('routing-admission-19')).toBeTruthy();
+    expect(add.disabled).toBe(true);
+    expect(screen.getByTestId<HTMLButtonElement>('routing-add-rule').disabled).toBe(false);
+  });
+
   it('tries a record against the rules as edited and says where it lands (zh)', async () => {
     const calls = renderPage(
       { 'POST /api/pools/leads/routing/test': { pool: 'east', rule: 'east' } },

@@ -9,6 +9,9 @@ import type {
 } from '../api/routing.api.js';
 
 export const TRIGGERS: RoutingTrigger[] = ['create', 'release'];
+/** The runtime's bounds (routing.schema.json): Add stops there instead of a refused save. */
+export const ROUTING_RULES_MAX = 50;
+export const ADMISSION_RULES_MAX = 20;
 
 export interface RuleRow extends Omit<RoutingRule, 'on'> {
   id: number;

@@ -9,10 +9,12 @@ import { getRouting, putRouting, testRouting, type RoutingTry } from '../api/rou
 import { useI18n } from '../i18n/i18n.js';
 import { refusalText } from './admin-form.js';
 import {
+  ADMISSION_RULES_MAX,
   fieldErrors,
   newAdmission,
   newRule,
   NO_ERRORS,
+  ROUTING_RULES_MAX,
   toDocument,
   toDraft,
   type FieldErrors,
@@ -38,6 +40,8 @@ function RuleSection(props: {
   empty: string | null;
   add: string;
   testId: string;
+  /** At the list's bound: Add is off. */
+  full: boolean;
   onAdd: () => void;
   children: ReactNode;
 }) {
@@ -47,7 +51,13 @@ function RuleSection(props: {
       <p className="hint">{props.hint}</p>
       {props.children}
       {props.empty && <p className="muted empty">{props.empty}</p>}
-      <button type="button" className="btn" data-testid={props.testId} onClick={props.onAdd}>
+      <button
+        type="button"
+        className="btn"
+        disabled={props.full}
+        data-testid={props.testId}
+        onClick={props.onAdd}
+      >
         + {props.add}
       </button>
     </>
@@ -132,6 +142,7 @@ export function RoutingPage(props: { pool: AdminPool; pools: AdminPool[] }) {
           empty={draft.admission.length === 0 ? t('routingNoAdmission') : null}
           add={t('routingAddAdmission')}
           testId="routing-add-admission"
+          full={draft.admission.length >= ADMISSION_RULES_MAX}
           onAdd={() =>
             edit({
               ...draft,
@@ -152,6 +163,7 @@ export function RoutingPage(props: { pool: AdminPool; pools: AdminPool[] }) {
           empty={draft.rules.length === 0 ? t('routingNoRules') : null}
           add={t('routingAddRule')}
           testId="routing-add-rule"
+          full={draft.rules.length >= ROUTING_RULES_MAX}
           onAdd={() =>
             edit({
               ...draft,
