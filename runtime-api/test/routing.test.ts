@@ -189,4 +189,31 @@ describe.each(backends)('pool routing (%s)', (backend) => {
     // A record of another industry is released where it is.
     expect((await releaseOne('retail')).body).toMatchObject({ pool: 'crm', ownerId: null });
   });
+  it('imports a routed row only for an owner who is a member of the pool it lands in', async () => {
+    const lead = { name: 'Kiosk', phone: '1', level: 'C', industry: 'retail' };
+    const rows = [
+      { data: lead, ownerId: ids['alice'] },
+      { data: lead, ownerId: ids['boss'] },
+      { data: { name: 'Nobody' } },
+    ];
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/pools/crm/import',
+      headers: {
+        authorization: `Bearer ${tokens['boss']}`,
+        'content-type': 'application/x-ndjson',
+      },
+      payload: `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`,
+    });
+    expect(res.json()).toMatchObject({
+      rows: 3,
+      imported: 1,
+      failed: 2,
+      routed: { nurture: 1 },
+      errors: [
+        { line: 2, path: '/ownerId' },
+        { line: 3, path: '/data', code: 'POOL_ERR_NOT_ADMITTED', rule: 'no-phone' },
+      ],
+    });
+  });
 });

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { EngineError, type CompiledPolicy } from '@poolflow/engine';
 import type { Knex } from 'knex';
+import { poolMemberIds } from '../access.js';
 import { findNul } from '../plugins/input-guard.plugin.js';
 import type { Clock } from './clock.js';
 import { csvRows, ndjsonRows } from './import-rows.js';
@@ -71,6 +72,12 @@ export async function importRecords(
   const report: ImportReport = { rows: 0, imported: 0, failed: 0, errors: [], routed: {} };
   // The entrance pool's routing, compiled once: each row is admitted and routed as it is started.
   const routing = compiledRouting(compiled, (await poolRoutings(db, [poolKey])).get(poolKey));
+  const members = new Map<string, Set<string>>();
+  const targetMembers = async (pool: string): Promise<Set<string>> => {
+    let ids = members.get(pool);
+    if (!ids) members.set(pool, (ids = await poolMemberIds(db, pool)));
+    return ids;
+  };
   // Records are only given to members of the pool (read once: rows are checked against it as they come),
   // named by id, username or display name.
   const owners = await poolOwners(db, poolKey);
@@ -156,6 +163,15 @@ export async function importRecords(
     try {
       const result = starts.start(row.data, ownerId, batch.w.at, recordId);
       const routed = routeNew(routing, result, batch.w.at);
+      // A routed record's owner must be a member of the pool it lands in, as one created there.
+      if (routed && ownerId !== null && !(await targetMembers(routed.pool)).has(ownerId)) {
+        fail(
+          row.line,
+          '/ownerId',
+          `is not a member of pool ${routed.pool}, where the row is routed`,
+        );
+        continue;
+      }
       batch.add({ line: row.line, recordId, ownerId, result, ...(routed ? { routed } : {}) });
     } catch (e) {
       if (e instanceof EngineError && e.code === 'POOL_ERR_NOT_ADMITTED') {
