@@ -14,9 +14,13 @@ const roundTrip = (logic: unknown) => {
   return query === null ? null : queryToLogic(query);
 };
 
-// The CRM quality rules measure a note's length and compare the note with the previous one (a field
-// against a field): the builder has neither, so they open in the JSON editor.
-const jsonOnly = new Set(['shortFollowUpNote', 'repeatedFollowUpNote']);
+// The CRM quality and audit rules measure a note's length, compare the note with the previous one (a
+// field against a field) and subtract times: the builder has none of these, so they open in the JSON editor.
+const jsonOnly = new Set([
+  'shortFollowUpNote',
+  'repeatedFollowUpNote',
+  'followUpRightAfterReminder',
+]);
 
 describe('rule builder <-> JSON-logic', () => {
   it.each(Object.entries(policy.rules ?? {}).filter(([name]) => !jsonOnly.has(name)))(
