@@ -51,7 +51,7 @@ describe.each(backends)('routing at import (%s)', (backend) => {
     }
     const saved = await call(t.app, t.adminToken, 'PUT', '/api/pools/crm/routing', ROUTING);
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
-  });
+  }, 180_000);
   afterAll(() => t.close());
 
   it(`routes ${ROWS.toLocaleString('en')} imported rows to the pools the rules say`, async () => {
