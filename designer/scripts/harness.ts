@@ -107,3 +107,14 @@ export async function apiCall<T = unknown>(
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
   return (text ? JSON.parse(text) : undefined) as T;
 }
+
+export type ApiCaller = <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
+
+/** Logs the admin in over HTTP once; the calls that follow go as the admin. */
+export async function adminApi(url: string): Promise<ApiCaller> {
+  const { token } = await apiCall<{ token: string }>(url, null, 'POST', '/api/auth/login', {
+    username: 'admin',
+    password: ADMIN_PASSWORD,
+  });
+  return (method, path, body) => apiCall(url, token, method, path, body);
+}

@@ -5,8 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import {
-  ADMIN_PASSWORD,
-  apiCall,
+  adminApi,
   designerDir,
   ensureDesignerBuilt,
   launchChromium,
@@ -47,14 +46,7 @@ async function shoot(page: Page, lang: 'en' | 'zh', file: string): Promise<void>
 }
 
 try {
-  const admin = (
-    await apiCall<{ token: string }>(runtime.url, null, 'POST', '/api/auth/login', {
-      username: 'admin',
-      password: ADMIN_PASSWORD,
-    })
-  ).token;
-  const call = <T = unknown>(method: string, path: string, body?: unknown) =>
-    apiCall<T>(runtime.url, admin, method, path, body);
+  const call = await adminApi(runtime.url);
   await seedRoutingPools(call);
   await call('PUT', '/api/pools/leads/routing', EXAMPLE_ROUTING);
 

@@ -1,7 +1,6 @@
 // Pools for the routing page's e2e test and screenshot: the CRM template (with a region field) published
 // in a Sales department, an entrance pool "leads" and the pools its rules send records to.
-
-export type ApiCall = <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
+import type { ApiCaller } from './harness.js';
 
 export const ROUTING_POLICY = 'crm-customer-pool';
 
@@ -19,7 +18,7 @@ interface TemplateDocument {
 }
 
 /** Publishes the CRM template with a region field (when it has none) and creates the pools. */
-export async function seedRoutingPools(call: ApiCall): Promise<void> {
+export async function seedRoutingPools(call: ApiCaller): Promise<void> {
   await call('POST', '/api/departments', { key: 'sales', name: { en: 'Sales', zh: '销售部' } });
   const { document } = await call<{ document: TemplateDocument }>(
     'GET',

@@ -4,18 +4,16 @@
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ADMIN_PASSWORD,
-  apiCall,
+  adminApi,
   logIn,
   openBrowserSession,
+  type ApiCaller,
   type BrowserSession,
 } from '../scripts/harness.js';
 import { seedRoutingPools } from '../scripts/routing-seed.js';
 
 let session: BrowserSession;
-let admin: string;
-const api = <T = unknown>(method: string, path: string, body?: unknown) =>
-  apiCall<T>(session.runtime.url, admin, method, path, body);
+let api: ApiCaller;
 
 /** The last condition row of a rule builder: field, operator and value. */
 async function setCondition(when: Locator, field: string, value: string): Promise<void> {
@@ -28,12 +26,7 @@ async function setCondition(when: Locator, field: string, value: string): Promis
 
 beforeAll(async () => {
   session = await openBrowserSession();
-  admin = (
-    await apiCall<{ token: string }>(session.runtime.url, null, 'POST', '/api/auth/login', {
-      username: 'admin',
-      password: ADMIN_PASSWORD,
-    })
-  ).token;
+  api = await adminApi(session.runtime.url);
   await seedRoutingPools(api);
 }, 120_000);
 
