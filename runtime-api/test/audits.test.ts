@@ -159,6 +159,15 @@ describe.each(backends)('audit queue (%s)', (backend) => {
     const pooled = await api('boss', 'POST', '/api/pools/audited/records', {
       data: { name: 'Open Lead' },
     });
+    // The pool list says so before the click; a rep without violations may claim.
+    const canClaim = async (who: string) => {
+      const list = await api(who, 'GET', '/api/pools/audited/records?view=pool');
+      return (list.body.items as { id: string; canClaim?: unknown }[]).find(
+        (r) => r.id === pooled.body.id,
+      )?.canClaim;
+    };
+    expect(await canClaim('rep')).toEqual({ code: 'POOL_ERR_NOT_ELIGIBLE' });
+    expect(await canClaim('rep2')).toBe(true);
     const refused = await api('rep', 'POST', `/api/pools/audited/records/${pooled.body.id}/claim`);
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('POOL_ERR_NOT_ELIGIBLE');

@@ -2,6 +2,7 @@
 // caller's counts read once per list; plus the page's ETag, so an unchanged page answers 304.
 import { createHash } from 'node:crypto';
 import { checkClaim, type CompiledPolicy } from '@poolflow/engine';
+import { readIntegrity, readsIntegrity } from '../../services/integrity.js';
 import type { FastifyInstance } from 'fastify';
 import type { PoolRecord, RecordList } from '../../api.types.js';
 import type { RecordRow } from '../../db/rows.js';
@@ -37,7 +38,12 @@ export async function claimability(
   const now = await app.clock.now(app.db);
   const [claimant] = await readClaimants(app.db, poolKey, [actor.id], now);
   const stats = claimant?.stats ?? { owned: 0, claimsToday: 0 };
-  const rules = (await policyOf(await app.records.pool(poolKey))).policy.claim ?? {};
+  const current = await policyOf(await app.records.pool(poolKey));
+  const rules = current.policy.claim ?? {};
+  // A claim rule may read the caller's integrity record (user.integrity): read once for the page.
+  const user = readsIntegrity(current)
+    ? { ...actor, integrity: await readIntegrity(app.db, actor.id, now) }
+    : actor;
   const canClaim = new Map<string, CanClaim>();
   for (const row of rows) {
     if (!row.pooled) continue;
@@ -45,7 +51,7 @@ export async function claimability(
       state: row.snapshot.value,
       instance: row.snapshot.instance,
       entity: row.data,
-      user: actor,
+      user,
       now,
       claimant: stats,
     });

@@ -14,6 +14,7 @@ import { parseFieldFilters } from './field-filters.js';
 import { likePattern } from './like-pattern.js';
 import { RuntimeError } from '../../runtime.error.js';
 import type { EventOutcome } from '../../services/record.service.js';
+import { readIntegrity, readsIntegrity } from '../../services/integrity.js';
 import { recordReply, type RecordReply } from '../record-view.js';
 import type { PoolRecord, RecordListQuery } from '../../api.types.js';
 import { claimability, etagMatches, listEtag } from './claimability.js';
@@ -25,7 +26,11 @@ type ListQuery = RecordListQuery;
 export default function recordRoutes(app: FastifyInstance): void {
   const reply = async (request: FastifyRequest, outcome: Pick<EventOutcome, 'row' | 'now'>) => {
     const compiled = await app.policies.get(outcome.row.policy_id, outcome.row.policy_version);
-    return recordReply(outcome.row, compiled, request.actor, { now: outcome.now });
+    // Event guards may read the caller's integrity record (user.integrity): availableEvents needs it.
+    const actor = readsIntegrity(compiled)
+      ? { ...request.actor, integrity: await readIntegrity(app.db, request.actor.id, outcome.now) }
+      : request.actor;
+    return recordReply(outcome.row, compiled, actor, { now: outcome.now });
   };
 
   app.post<{
