@@ -2,7 +2,15 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compile, simulate, validate, type Policy, type Scenario } from '../engine/src/index.js';
+import {
+  compile,
+  simulate,
+  validate,
+  validateRouting,
+  type Policy,
+  type Routing,
+  type Scenario,
+} from '../engine/src/index.js';
 
 const root = join(import.meta.dirname, '..', 'templates');
 const templates = readdirSync(root).filter((d) => existsSync(join(root, d, 'policy.json')));
@@ -20,6 +28,19 @@ describe.each(templates)('template %s', (id) => {
 
   it('ships at least five scenarios', () => {
     expect(scenarios.length).toBeGreaterThanOrEqual(5);
+  });
+
+  // A template may ship an example routing for its entrance pool (routing.json): valid, and the one
+  // its scenarios route with.
+  const routingFile = join(root, id, 'routing.json');
+  it.runIf(existsSync(routingFile))('ships a valid routing example its scenarios use', () => {
+    const routing = JSON.parse(readFileSync(routingFile, 'utf8')) as Routing;
+    expect(validateRouting(routing, policy.rules)).toEqual([]);
+    const routed = scenarios
+      .map((file) => JSON.parse(readFileSync(join(scenarioDir, file), 'utf8')) as Scenario)
+      .filter((scenario) => scenario.routing !== undefined);
+    expect(routed.length).toBeGreaterThan(0);
+    for (const scenario of routed) expect(scenario.routing, scenario.name).toEqual(routing);
   });
 
   const compiled = compile(policy);
