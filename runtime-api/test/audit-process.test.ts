@@ -1,8 +1,8 @@
 // The real server with the system clock: a fake verdict whose restored release time has already passed
 // makes the release due at once, and the server's own background sweep fires it (no clock advance).
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backends, type Backend } from './helpers.js';
-import { apiCall, freePort, ServerProcess, serverStorage, within } from './server-process.js';
+import { apiCall, serverPerTest, within } from './server-process.js';
 
 /** Release after `entity.wait` ms; a follow-up resets it to an hour. Notes with [audit] are audited. */
 const auditedPolicy = {
@@ -44,23 +44,13 @@ const auditedPolicy = {
 };
 
 describe.each(backends)('a revoked release in the real server (%s)', (backend: Backend) => {
-  let server: ServerProcess | undefined;
-  let cleanup: (() => Promise<void>) | undefined;
-  afterEach(async () => {
-    await server?.stop();
-    await cleanup?.();
-    server = undefined;
-    cleanup = undefined;
-  });
+  const servers = serverPerTest(backend);
 
   it('fires at once when its restored time has passed, by the server itself', async () => {
-    const storage = await serverStorage(backend, 1);
-    cleanup = storage.cleanup;
-    server = new ServerProcess(await freePort(), storage.env);
-    await server.started();
+    const server = await servers.start(1);
     const token = await server.login();
     const api = (method: string, path: string, body?: unknown) =>
-      apiCall(server!.base, token, method, path, body);
+      apiCall(server.base, token, method, path, body);
     expect((await api('POST', '/api/policies', { document: auditedPolicy })).status).toBe(201);
     expect((await api('POST', '/api/policies/audit-proc/publish', {})).status).toBe(200);
     const me = (await api('GET', '/api/me')).body.id as string;

@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
+import { afterEach } from 'vitest';
 
 export const ADMIN_PASSWORD = 'admin-password-for-process-tests';
 const serverFile = join(import.meta.dirname, '..', 'dist', 'server.js');
@@ -164,5 +165,31 @@ export async function serverStorage(
   return {
     env: { POOLFLOW_DATA_DIR: dir },
     cleanup: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
+  };
+}
+
+/**
+ * One real server per test on fresh storage, stopped and its storage dropped after each test (call in a
+ * describe block). `start` returns the started server.
+ */
+export function serverPerTest(backend: 'pglite' | 'postgres'): {
+  start(sweepWorkers?: number, env?: Record<string, string>): Promise<ServerProcess>;
+} {
+  let server: ServerProcess | undefined;
+  let cleanup: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await server?.stop();
+    await cleanup?.();
+    server = undefined;
+    cleanup = undefined;
+  });
+  return {
+    async start(sweepWorkers = 0, env = {}) {
+      const storage = await serverStorage(backend, sweepWorkers);
+      cleanup = storage.cleanup;
+      server = new ServerProcess(await freePort(), { ...storage.env, ...env });
+      await server.started();
+      return server;
+    },
   };
 }
