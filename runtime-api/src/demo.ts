@@ -4,9 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Policy } from '@poolflow/engine';
 import { openDatabase } from './db/connect.js';
+import { addRoutedPools, callTwice, CRM_POOLS, decideOldAudits } from './demo-integrity.js';
 import { ADVANCE_ORDER, jobIntervals } from './jobs/jobs.js';
 import { JobRunner } from './jobs/runner.js';
 import { DEFAULT_KEY_HOURS, purgeExpiredKeys } from './plugins/idempotency.plugin.js';
+import { AuditService } from './services/audit.service.js';
 import { AuthService } from './services/auth.service.js';
 import type { Clock } from './services/clock.js';
 import { Distributor } from './services/distributor.js';
@@ -52,8 +54,8 @@ const suffix = [
   'Capital',
   'Retail',
 ];
-// Mostly real notes; "ok" (too short) and a note that repeats the last one are recorded but do not
-// restart protection (the template's quality rules). A second call within 48 hours is refused.
+// Real notes, now and then "ok": too short, so it is recorded but does not restart protection (the
+// template's quality rules), and the audit queue gets it. A second call within 48 hours is refused.
 const followUpNotes = [
   'asked for a quote',
   'sent the price list',
@@ -61,7 +63,6 @@ const followUpNotes = [
   'talked to the buyer about the budget',
   'followed up on the quote',
   'introduced the new product line',
-  'ok',
 ];
 const industries = [
   'software',
@@ -190,6 +191,9 @@ for (const [id, key, zh] of [
   );
 }
 
+await addRoutedPools(knex, policies, templatesDir, { manager, users });
+const audits = new AuditService(knex, policies, seedClock, metrics);
+
 const rnd = random(42);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
 const tryEvent = async (
@@ -199,7 +203,9 @@ const tryEvent = async (
   payload?: Record<string, unknown>,
 ) => {
   try {
-    await records.send('crm', id, payload ? { type, payload } : { type }, actor);
+    // The record's pool: routing may have moved it from "crm".
+    const pool = (await knex('records').where({ id }).first('pool_key'))?.pool_key ?? 'crm';
+    await records.send(pool, id, payload ? { type, payload } : { type }, actor);
   } catch {
     // A refused move (limits, cooldown) is part of a live pool; the demo just goes on.
   }
@@ -240,7 +246,8 @@ for (let day = 0; day < 60; day++) {
     .pluck('id');
   for (const id of pooled) await tryEvent(id, 'CLAIM', pick(reps));
   const mine = await knex('records')
-    .where({ pool_key: 'crm', state: 'owned' })
+    .whereIn('pool_key', CRM_POOLS)
+    .where({ state: 'owned' })
     .orderByRaw('random()')
     .limit(8)
     .select('id', 'owner_id');
@@ -249,9 +256,10 @@ for (let day = 0; day < 60; day++) {
     if (owner && rnd() < 0.6)
       await tryEvent(r.id, 'FOLLOW_UP', owner, {
         channel: pick(['call', 'visit', 'wechat', 'email']),
-        note: pick(followUpNotes),
+        note: rnd() < 0.05 ? 'ok' : pick(followUpNotes),
       });
   }
+  await decideOldAudits(knex, audits, manager, now);
 }
 // A few customers that keep bouncing back: tagged hard on their 3rd pool entry, and one claimed by five reps
 // without a deal, which goes to manager review.
@@ -260,7 +268,12 @@ for (let i = 0; i < 6; i++) {
   now = Date.now() - 45 * DAY;
   const { row } = await records.create(
     'crm',
-    { name: `${pick(names)} Holdings ${i + 1}`, industry: pick(industries), urgency: 3 },
+    {
+      name: `${pick(names)} Holdings ${i + 1}`,
+      industry: pick(industries),
+      phone: `139${String(i).padStart(8, '0')}`,
+      urgency: 3,
+    },
     null,
     manager,
   );
@@ -275,9 +288,19 @@ for (let i = 0; i < 6; i++) {
       await tryEvent(row.id, 'RELEASE', rep, { reason: 'no answer' });
   }
 }
-console.log(
-  `Seeded ${created} customers in pool "crm" and users ${people.map((p) => p.username).join(', ')} (password: ${password}).`,
+const recentCall = await callTwice(
+  knex,
+  records,
+  reps[0]!,
+  manager,
+  (ms) => (now = ms),
+  Date.now(),
 );
+const openAudits = await knex('audits').where({ status: 'open' }).count({ n: '*' }).first();
+console.log(
+  `Seeded ${created} customers in pool "crm" (routed: hard records to "crm-seniors", non-target leads to "crm-nurture"; ${Number(openAudits?.n ?? 0)} open audits). ${recentCall}`,
+);
+console.log(`Users ${people.map((p) => p.username).join(', ')} (password: ${password}).`);
 if (admin.password)
   console.log(`Created user "admin" with password: ${admin.password} (shown once)`);
 console.log('Run `npm start` and open the printed URL; overdue timers fire as the server starts.');
