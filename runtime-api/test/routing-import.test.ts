@@ -1,26 +1,23 @@
 // Routing at import: 100,000 rows, each admitted or refused and routed by the entrance pool's rules
 // (compiled once), land in the pools the rules say, counted in the report and in the database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, build, call, crmPool, type TestApp } from './helpers.js';
+import { backends, build, call, crmPool, template, type TestApp } from './helpers.js';
 import { byIndustry, noPhone, nurture } from '../../engine/test/routing-fixtures.js';
 
 const ROWS = 100_000;
-const INDUSTRIES = [
-  'software',
-  'manufacturing',
-  'finance',
-  'trade',
-  'retail',
-  'education',
-  'other',
-];
+/** The CRM policy's industries (seven): with three levels, every pair comes round every 21 rows. */
+const INDUSTRIES = (
+  template('crm-customer-pool') as {
+    entity: { schema: { properties: { industry: { enum: string[] } } } };
+  }
+).entity.schema.properties.industry.enum;
 const LEVELS = ['A', 'B', 'C'];
 
 const ROUTING = { admission: [noPhone], rules: [nurture, byIndustry('finance')] };
 
 /** Row i of the import: every industry meets every level; one row in 50 has no phone. */
 function row(i: number): { name: string; industry: string; level: string; phone?: string } {
-  const r = { name: `L${i}`, industry: INDUSTRIES[i % 7]!, level: LEVELS[i % 3]! };
+  const r = { name: `L${i}`, industry: INDUSTRIES[i % INDUSTRIES.length]!, level: LEVELS[i % 3]! };
   return i % 50 === 0 ? r : { ...r, phone: '1' };
 }
 

@@ -1,24 +1,14 @@
 // The real server (`npm start`, manual clock) routes releases by itself: a record released by its timer
 // for the third time is tagged hard and its sweeper moves it to the senior team's pool in that write.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backends, template, type Backend } from './helpers.js';
-import { apiCall, freePort, ServerProcess, serverStorage, within } from './server-process.js';
+import { apiCall, serverPerTest, within } from './server-process.js';
 
 describe.each(backends)('routing in the real server (%s)', (backend: Backend) => {
-  let server: ServerProcess | undefined;
-  let cleanup: (() => Promise<void>) | undefined;
-  afterEach(async () => {
-    await server?.stop();
-    await cleanup?.();
-    server = undefined;
-    cleanup = undefined;
-  });
+  const servers = serverPerTest(backend);
 
   it("moves a hard record released by its timer to the senior team's pool", async () => {
-    const storage = await serverStorage(backend, 0);
-    cleanup = storage.cleanup;
-    server = new ServerProcess(await freePort(), { ...storage.env, POOLFLOW_CLOCK: 'manual' });
-    await server.started();
+    const server = await servers.start(0, { POOLFLOW_CLOCK: 'manual' });
     const base = server.base;
     const admin = await server.login();
     const api = (token: string, method: string, path: string, body?: unknown) =>
