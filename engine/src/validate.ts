@@ -356,6 +356,16 @@ class Checker {
   }
 }
 
+/**
+ * The problems of one rule used outside the document (a pool's routing rules) as the document's own
+ * rules are checked: operators, `var` paths against the policy's fields, named rules, static limits.
+ */
+export function ruleProblems(policy: Policy, logic: unknown, pointer: string): Problem[] {
+  const checker = new Checker(policy);
+  checker.logic(logic, pointer);
+  return checker.problems;
+}
+
 export interface ValidateOptions {
   /**
    * Check for silent breakage (timer-never-fires, rule-constant, rule-type-mismatch; default true).
