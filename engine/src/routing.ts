@@ -4,8 +4,14 @@ import routingSchema from '@poolflow/schemas/routing.schema.json' with { type: '
 import { EngineError } from './engine.error.js';
 import { newAjv, schemaProblems } from './json-schema.js';
 import { evaluate, truthy, unknownOperators } from './logic/json-logic.js';
-import type { AdmissionRule, Routing, RoutingMessage, RoutingRule } from './schema.types.js';
-import type { Problem } from './validate.js';
+import type {
+  AdmissionRule,
+  Policy,
+  Routing,
+  RoutingMessage,
+  RoutingRule,
+} from './schema.types.js';
+import { ruleProblems, type Problem } from './validate.js';
 import { RuleCosts, ruleLimitProblems, tooDeepAt } from './validate-limits.js';
 import type { CompiledPolicy } from './compile.js';
 import type { Instance, JsonObject, StepResult } from './types.js';
@@ -42,12 +48,14 @@ const validateDocument = ajv.getSchema('routing.schema.json#/definitions/routing
 /**
  * The problems of a routing document as data: its shape (routing.schema.json, bounds included), rule
  * operators against the allow-list and the static rule limits, names unique within admission and
- * within rules. Paths are JSON pointers into the document (`/rules/2/when`). Which pools exist is the
+ * within rules. With `policy`, rules are checked as its own are (`var` paths against its fields,
+ * named rules). Paths are JSON pointers into the document (`/rules/2/when`). Which pools exist is the
  * runtime's to check.
  */
 export function validateRouting(
   document: unknown,
   rules: Readonly<Record<string, unknown>> = {},
+  policy?: Policy,
 ): Problem[] {
   const deep = tooDeepAt(document);
   if (deep !== undefined)
@@ -68,6 +76,10 @@ export function validateRouting(
       }
       seen.add(item.name);
       const pointer = `${at}/${i}/when`;
+      if (policy) {
+        problems.push(...ruleProblems(policy, item.when, pointer));
+        return;
+      }
       for (const p of unknownOperators(item.when, pointer))
         problems.push({ path: p.path, code: p.code, message: p.message });
       problems.push(...ruleLimitProblems(item.when, pointer, costs));
@@ -82,8 +94,9 @@ export function validateRouting(
 export function compileRouting(
   document: unknown,
   rules: Readonly<Record<string, unknown>> = {},
+  policy?: Policy,
 ): CompiledRouting {
-  const problems = validateRouting(document, rules);
+  const problems = validateRouting(document, rules, policy);
   if (problems.length > 0) {
     throw new EngineError(
       'POOL_ERR_INVALID_PAYLOAD',

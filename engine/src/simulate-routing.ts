@@ -28,7 +28,9 @@ export class SimulatedPool {
     this.entrance = scenario.pool ?? 'pool';
     this.current = this.entrance;
     this.#routing =
-      scenario.routing === undefined ? null : compileRouting(scenario.routing, policy.rules);
+      scenario.routing === undefined
+        ? null
+        : compileRouting(scenario.routing, policy.rules, policy.policy);
   }
 
   /** Whether the trace says which pool the record is in (the scenario names a pool or a routing). */

@@ -133,6 +133,14 @@ describe('routing rules', () => {
         rules: Array.from({ length: 51 }, (_, i) => ({ name: `r${i}`, when: true, pool: 'p' })),
       })[0]?.path,
     ).toBe('/rules');
+    // Against the pool's policy, a rule reads only its fields, as the policy's own rules do.
+    const typo = {
+      rules: [{ name: 'east', when: { '==': [{ var: 'entity.regoin' }, 'east'] }, pool: 'p' }],
+    };
+    expect(validateRouting(typo).map((p) => p.path)).toEqual([]);
+    expect(validateRouting(typo, crm.rules, crm.policy).map((p) => p.path)).toEqual([
+      '/rules/0/when/==/0/var',
+    ]);
     expect(() => compileRouting({ rules: [{ name: 'a', when: { eval: [] }, pool: 'p' }] })).toThrow(
       EngineError,
     );

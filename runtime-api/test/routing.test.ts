@@ -68,6 +68,7 @@ describe.each(backends)('pool routing (%s)', (backend) => {
       [{ rules: [rule({ pool: 'talent' })] }, '/body/rules/0/pool'],
       [{ rules: [rule({}), rule({ pool: 'finance' })] }, '/body/rules/1/name'],
       [{ rules: [rule({ when: { eval: ['1'] } })] }, '/body/rules/0/when/eval'],
+      [{ rules: [rule({ when: { var: 'entity.regoin' } })] }, '/body/rules/0/when/var'],
       [{ rules: [rule({ on: ['later'] })] }, '/body/rules/0/on/0'],
       [{ rules: [rule({ pool: 'Bad Key' })] }, '/body/rules/0/pool'],
       [{ admission: [{ name: 'a', when: true }], rules: [] }, '/body/admission/0/message'],

@@ -65,7 +65,7 @@ export class RoutingService {
   async check(pool: PoolRow, policy: CompiledPolicy, routing: Routing, prefix: string) {
     let compiled;
     try {
-      compiled = compileRouting(routing, policy.rules);
+      compiled = compileRouting(routing, policy.rules, policy.policy);
     } catch (e) {
       invalid(e, prefix);
     }
