@@ -1,6 +1,6 @@
 // Shared by the e2e test, the screenshot script and the render bench: the built designer served by a
 // real runtime (in-memory database, manual clock) and Debian's headless Chromium.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildApp } from '../../runtime-api/src/app.js';
@@ -117,4 +117,35 @@ export async function adminApi(url: string): Promise<ApiCaller> {
     password: ADMIN_PASSWORD,
   });
   return (method, path, body) => apiCall(url, token, method, path, body);
+}
+
+/** A new browser context in `lang` (desktop-sized unless told), logged in as a workspace user. */
+export async function pageAs(
+  browser: Browser,
+  url: string,
+  user: { username: string; password: string },
+  options: { lang?: 'en' | 'zh'; viewport?: { width: number; height: number } } = {},
+): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1440, height: 900 },
+  });
+  await context.addInitScript(
+    (lang) => localStorage.setItem('poolflow.lang', lang),
+    options.lang ?? 'en',
+  );
+  const page = await context.newPage();
+  await logInAs(page, url, user.username, user.password);
+  return page;
+}
+
+/** What a screenshot script starts with: docs/screenshots/, the built designer, a runtime, Chromium. */
+export async function startScreenshots(): Promise<{
+  out: string;
+  runtime: Runtime;
+  browser: Browser;
+}> {
+  const out = join(designerDir, '..', 'docs', 'screenshots');
+  mkdirSync(out, { recursive: true });
+  await ensureDesignerBuilt();
+  return { out, runtime: await startRuntime(), browser: await launchChromium() };
 }

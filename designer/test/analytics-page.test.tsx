@@ -53,8 +53,8 @@ const reps: RepStats = {
       manualReleases: 2,
       releaseReasons: { 'no budget': 1, '': 1 },
       load: 12,
-      auditsPassed: 0,
-      violations: 0,
+      auditsPassed: 5,
+      violations: 1,
     },
   ],
 };
@@ -125,7 +125,12 @@ describe('analytics page', () => {
       cell('timedOut'),
       cell('manualReleases'),
       cell('load'),
-    ]).toEqual(['4', '7', '2', '1', '3', '2', '12']);
+      cell('auditsPassed'),
+      cell('violations'),
+    ]).toEqual(['4', '7', '2', '1', '3', '2', '12', '5', '1']);
+    // Integrity: a rep with a violation stands out.
+    expect(row.querySelector('[data-col=violations]')!.className).toContain('bad-figure');
+    expect(within(table).getByText('Audits passed')).toBeTruthy();
     expect(cell('releaseReasons')).toBe('no budget ×1 · (no reason) ×1');
     expect(within(table).getByText('Timed-out releases')).toBeTruthy();
     expect(urls.some((u) => u.startsWith('/api/pools/crm/stats/reps?from='))).toBe(true);
@@ -148,5 +153,7 @@ describe('analytics page', () => {
     const table = await screen.findByTestId('rep-table');
     expect(table.textContent).toContain('到期释放');
     expect(table.textContent).toContain('当前负载');
+    expect(table.textContent).toContain('抽查通过');
+    expect(table.textContent).toContain('违规');
   });
 });

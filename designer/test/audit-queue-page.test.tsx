@@ -124,9 +124,7 @@ describe('audit queue', () => {
     expect(within(card).getByTestId('audit-rep').textContent).toBe('Bob Li');
     expect(within(card).getByTestId('audit-channel').textContent).toBe('wechat');
     expect(within(card).getByTestId('audit-note').textContent).toBe('ok');
-    expect(within(card).getByTestId('audit-reason').textContent).toBe(
-      'Picked by the policy’s rule',
-    );
+    expect(within(card).getByTestId('audit-reason').textContent).toBe('Picked by a policy rule');
     // The latest five steps of the record, latest first, and a word that there is more.
     await waitFor(() => expect(within(card).getAllByTestId('timeline-entry')).toHaveLength(5));
     expect(within(card).getAllByTestId('timeline-entry')[0].textContent).toContain('ok');
@@ -203,7 +201,13 @@ describe('audit queue', () => {
     const restored = closed('fake', {
       revoked: true,
       note: 'no call in the log',
+      // The reminder was put back too; the card names the release, what the rep cares about.
       restoredTimers: [
+        {
+          timerKey: 'xstate.after.remind.crm.owned',
+          delay: 'remind',
+          dueAt: '2026-03-03T02:00:00.000Z',
+        },
         {
           timerKey: 'xstate.after.release.crm.owned',
           delay: 'release',

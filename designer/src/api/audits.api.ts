@@ -1,34 +1,12 @@
 // The audit queue (GET /api/pools/:pool/audits, POST /api/pools/:pool/audits/:id): sampled follow-ups
 // a pool's managers confirm or mark fake. Shapes: schemas/audits.schema.json.
+import type { Audit, AuditList, AuditListQuery, AuditVerdict } from './api.types.js';
 import { api } from './client.js';
 
-// Until the generated types carry the audit operations (schemas/audits.schema.json `audit`).
-export interface Audit {
-  id: string;
-  recordId: string;
-  recordTitle?: string | null;
-  recordState?: string | null;
-  eventType: string;
-  seq?: number;
-  actorId: string | null;
-  actorName?: string | null;
-  payload?: unknown;
-  at: string;
-  reason: 'sample' | 'force';
-  status: 'open' | 'closed';
-  verdict?: 'confirmed' | 'fake';
-  note?: string | null;
-  decidedBy?: string | null;
-  decidedAt?: string | null;
-  revoked?: boolean | null;
-  restoredTimers?: { timerKey: string; delay?: string; dueAt: string | null }[];
-}
-export interface AuditList {
-  items: Audit[];
-  nextCursor?: string;
-}
-export type AuditStatus = Audit['status'];
-export type Verdict = NonNullable<Audit['verdict']>;
+// Generated from schemas/ (api.types.ts).
+export type { Audit, AuditList };
+export type AuditStatus = NonNullable<AuditListQuery['status']>;
+export type Verdict = AuditVerdict['verdict'];
 
 /** Audits one page asks for (the route allows 200). */
 export const AUDITS_PAGE = 50;

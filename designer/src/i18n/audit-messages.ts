@@ -15,7 +15,7 @@ export const auditEn = {
   auditNoNote: '(no note)',
   auditWhen: 'When',
   auditReason_sample: 'Random sample',
-  auditReason_force: 'Picked by the policy’s rule',
+  auditReason_force: 'Picked by a policy rule',
   auditReasonHint_sample: 'The policy checks a share of follow-ups at random.',
   auditReasonHint_force:
     'The policy’s rule picked it (for example a very short note, the same note as last time, or a follow-up just before the release).',

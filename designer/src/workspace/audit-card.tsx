@@ -133,9 +133,15 @@ function Fact(props: { label: string; testId?: string; children: ReactNode }) {
 
 function Verdict({ audit, when }: { audit: Audit; when: (iso: string) => string }) {
   const { t } = useI18n();
-  const { personName } = useWorkspace();
+  const { personName, policy } = useWorkspace();
   if (!audit.verdict) return null;
-  const restored = (audit.restoredTimers ?? []).filter((r) => r.dueAt !== null);
+  // What the rep cares about is the release: the timers that lead back to the pool (all, if none).
+  const releasing = new Set(Object.values(policy.states).flatMap((s) => s.releaseTimers));
+  const put = (audit.restoredTimers ?? [])
+    .filter((r) => r.dueAt !== null)
+    .map((r) => ({ ...r, delay: r.delay ?? delayOfKey(r.timerKey) }));
+  const release = put.filter((r) => releasing.has(r.delay));
+  const restored = release.length > 0 ? release : put;
   return (
     <div className="audit-verdict" data-testid="audit-verdict">
       <span className={audit.verdict === 'fake' ? 'badge bad' : 'badge ok'}>
@@ -155,7 +161,7 @@ function Verdict({ audit, when }: { audit: Audit; when: (iso: string) => string 
       {audit.verdict === 'fake' &&
         audit.revoked === true &&
         restored.map((r) => {
-          const timer = timerLabel(r.delay ?? delayOfKey(r.timerKey), t);
+          const timer = timerLabel(r.delay, t);
           const due = r.dueAt as string;
           // A due time already passed when the verdict came: the timer fired at once.
           const past = !!audit.decidedAt && Date.parse(due) <= Date.parse(audit.decidedAt);

@@ -54,8 +54,12 @@ export function EventDialog(props: {
       setBusy(false);
     }
   };
-  // The chosen channel's contact limit is reached: say so before the server refuses.
-  const blocked = blockedChannels(record, now()).filter((b) => b.channel === formData['channel']);
+  // The chosen channel's contact limit is reached: say so before the server refuses (once it has,
+  // its refusal says the same).
+  const blocked =
+    error?.code === 'POOL_ERR_CONTACT_LIMIT'
+      ? []
+      : blockedChannels(record, now()).filter((b) => b.channel === formData['channel']);
   const problems = (
     <>
       {blocked.length > 0 && (

@@ -119,7 +119,9 @@ export function RecordPage({ recordId }: { recordId: string }) {
                   <span className={`countdown ${release ? urgencyOf(left) : ''}`}>
                     {left > 0 ? formatDuration(left, lang) : t('dueNow')}
                   </span>
-                  <span className="muted">{formatDateTime(timer.dueAt, lang, pool.timeZone)}</span>
+                  <time className="muted" dateTime={timer.dueAt} data-testid="timer-due">
+                    {formatDateTime(timer.dueAt, lang, pool.timeZone)}
+                  </time>
                 </li>
               );
             })}

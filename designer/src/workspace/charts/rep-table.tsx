@@ -1,6 +1,8 @@
-// The analytics page's per-rep table: claims, follow-ups, wins, losses, releases and load per rep.
+// The analytics page's per-rep table: claims, follow-ups, wins, losses, releases, load and integrity
+// (audits passed, violations) per rep.
 import type { RepStats } from '../../api/stats.api.js';
 import { useI18n } from '../../i18n/i18n.js';
+import '../integrity.css';
 
 const COLUMNS = [
   ['claims', 'repClaims'],
@@ -27,6 +29,8 @@ export function RepTable(props: { reps: RepStats['reps']; name: (userId: string)
             ))}
             <th>{t('repReasons')}</th>
             <th className="num">{t('repLoad')}</th>
+            <th className="num">{t('repAuditsPassed')}</th>
+            <th className="num">{t('repViolations')}</th>
           </tr>
         </thead>
         <tbody>
@@ -46,6 +50,12 @@ export function RepTable(props: { reps: RepStats['reps']; name: (userId: string)
               </td>
               <td className="num" data-col="load">
                 {r.load}
+              </td>
+              <td className="num" data-col="auditsPassed">
+                {r.auditsPassed}
+              </td>
+              <td className={r.violations > 0 ? 'num bad-figure' : 'num'} data-col="violations">
+                {r.violations}
               </td>
             </tr>
           ))}
