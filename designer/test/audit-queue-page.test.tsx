@@ -10,6 +10,7 @@ import type { HistoryEntry } from '../src/api/records.api.js';
 import type { Lang } from '../src/i18n/messages.js';
 import { parseRoute, routeHash } from '../src/pages/use-hash-route.js';
 import { AuditQueuePage } from '../src/workspace/audit-queue-page.js';
+import { RecordTimeline } from '../src/workspace/record-timeline.js';
 import { ME } from './workspace-fixtures.js';
 import { stubFetch, TestWorkspace } from './workspace-harness.js';
 
@@ -249,5 +250,47 @@ describe('audit queue', () => {
     expect(within(card).getByTestId('audit-channel').textContent).toBe('微信');
     expect(within(card).getByTestId('audit-reason').textContent).toBe('规则命中');
     expect(within(card).getByTestId('audit-confirm').textContent).toContain('属实');
+  });
+
+  it('writes a fake verdict into the record’s history in words, not its payload', () => {
+    const verdict: HistoryEntry = {
+      ...step(8, 'AUDIT', {
+        auditId: open.id,
+        verdict: 'fake',
+        note: 'no call in the log',
+        audited: { eventType: 'FOLLOW_UP', seq: 7, at: open.at },
+        violationOf: 'u-bob',
+        revoked: true,
+        restoredTimers: [
+          {
+            timerKey: 'xstate.after.release.crm.owned',
+            delay: 'release',
+            dueAt: '2026-03-10T02:00:00.000Z',
+          },
+        ],
+        notified: ['u-bob'],
+      }),
+      actorId: 'u-alice',
+    };
+    render(
+      <Workspace>
+        <RecordTimeline history={[verdict]} />
+      </Workspace>,
+    );
+    const row = screen.getByTestId('timeline-entry');
+    expect(row.textContent).toContain('Follow up marked fake · Alice Zhang');
+    expect(within(row).getByTestId('audit-step').textContent).toBe(
+      'A violation for Bob Li · no call in the log' +
+        'Protection revoked. Back to the pool: 10 Mar 2026, 10:00, as before the follow-up.',
+    );
+    expect(row.textContent).not.toContain('{');
+    cleanup();
+    render(
+      <Workspace lang="zh">
+        <RecordTimeline history={[verdict]} />
+      </Workspace>,
+    );
+    expect(screen.getByTestId('timeline-entry').textContent).toContain('跟进被标记为虚假');
+    expect(screen.getByTestId('audit-step').textContent).toContain('Bob Li 记违规一次');
   });
 });

@@ -86,7 +86,12 @@ describe('pool integrity end to end', () => {
       await boss.getByTestId('audits-closed').click();
       const decided = boss.locator(`[data-testid=audit-card][data-record="${id}"]`);
       await expect.poll(() => decided.getAttribute('data-verdict')).toBe('fake');
-      expect(await decided.getByTestId('audit-revoked').getAttribute('data-due')).toBe(original);
+      expect(
+        await decided
+          .getByTestId('audit-verdict')
+          .getByTestId('audit-revoked')
+          .getAttribute('data-due'),
+      ).toBe(original);
       await boss.context().close();
 
       // The rep's record page: the release is due on its date before the fake follow-up.
@@ -96,6 +101,13 @@ describe('pool integrity end to end', () => {
       const due = rep.locator('[data-testid=record-timers] li[data-delay=release] time');
       await expect.poll(() => due.getAttribute('datetime')).toBe(original);
       expect(await due.textContent()).toBe(formatDateTime(original, 'en', INTEGRITY_TIME_ZONE));
+      // Its history says so in words.
+      const step = rep.getByTestId('audit-step');
+      await step.waitFor();
+      expect(await step.textContent()).toContain(
+        'A violation for Chen Jie · No visit in the visitor log',
+      );
+      expect(await step.getByTestId('audit-revoked').getAttribute('data-due')).toBe(original);
       await rep.context().close();
     },
   );

@@ -5,9 +5,9 @@ import type { Audit } from '../api/audits.api.js';
 import type { HistoryEntry } from '../api/records.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { valueLabel } from './field-labels.js';
+import { RevokedTimers } from './audit-step.js';
 import { formatDateTime } from './format.js';
 import { RecordIdLink } from './record-cells.js';
-import { timerLabel } from './record-page.js';
 import { RecordTimeline } from './record-timeline.js';
 import { useWorkspace } from './workspace-context.js';
 
@@ -18,9 +18,6 @@ const payloadText = (payload: unknown, key: string): string | null => {
   const value = (payload as Record<string, unknown> | null | undefined)?.[key];
   return typeof value === 'string' && value !== '' ? value : null;
 };
-
-/** The delay of a timer key "xstate.after.<delay>.<machine>.<state>" (the key itself otherwise). */
-const delayOfKey = (key: string): string => /^xstate\.after\.([^.]+)\./.exec(key)?.[1] ?? key;
 
 export function repName(audit: Audit, personName: (id: string) => string): string {
   if (audit.actorName) return audit.actorName;
@@ -133,15 +130,8 @@ function Fact(props: { label: string; testId?: string; children: ReactNode }) {
 
 function Verdict({ audit, when }: { audit: Audit; when: (iso: string) => string }) {
   const { t } = useI18n();
-  const { personName, policy } = useWorkspace();
+  const { personName } = useWorkspace();
   if (!audit.verdict) return null;
-  // What the rep cares about is the release: the timers that lead back to the pool (all, if none).
-  const releasing = new Set(Object.values(policy.states).flatMap((s) => s.releaseTimers));
-  const put = (audit.restoredTimers ?? [])
-    .filter((r) => r.dueAt !== null)
-    .map((r) => ({ ...r, delay: r.delay ?? delayOfKey(r.timerKey) }));
-  const release = put.filter((r) => releasing.has(r.delay));
-  const restored = release.length > 0 ? release : put;
   return (
     <div className="audit-verdict" data-testid="audit-verdict">
       <span className={audit.verdict === 'fake' ? 'badge bad' : 'badge ok'}>
@@ -153,26 +143,13 @@ function Verdict({ audit, when }: { audit: Audit; when: (iso: string) => string 
         </span>
       )}
       {audit.note && <p className="audit-verdict-note">{audit.note}</p>}
-      {audit.verdict === 'fake' && audit.revoked === false && (
-        <p className="muted" data-testid="audit-revoked" data-revoked="false">
-          {t('auditNotRevoked')}
-        </p>
+      {audit.verdict === 'fake' && (
+        <RevokedTimers
+          revoked={audit.revoked}
+          restored={audit.restoredTimers}
+          decidedAt={audit.decidedAt}
+        />
       )}
-      {audit.verdict === 'fake' &&
-        audit.revoked === true &&
-        restored.map((r) => {
-          const timer = timerLabel(r.delay, t);
-          const due = r.dueAt as string;
-          // A due time already passed when the verdict came: the timer fired at once.
-          const past = !!audit.decidedAt && Date.parse(due) <= Date.parse(audit.decidedAt);
-          return (
-            <p key={r.timerKey} data-testid="audit-revoked" data-revoked="true" data-due={due}>
-              {past
-                ? t('auditRevokedNow', { timer })
-                : t('auditRevoked', { timer, date: when(due) })}
-            </p>
-          );
-        })}
     </div>
   );
 }

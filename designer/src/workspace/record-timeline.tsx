@@ -2,6 +2,7 @@
 import type { HistoryEntry } from '../api/records.api.js';
 import { delayName } from '../i18n/editor-messages.js';
 import { useI18n } from '../i18n/i18n.js';
+import { AUDIT_EVENT, AuditStepDetails, auditStepTitle } from './audit-step.js';
 import { fieldLabel, valueLabel } from './field-labels.js';
 import { formatDateTime } from './format.js';
 import { useWorkspace } from './workspace-context.js';
@@ -9,6 +10,7 @@ import { useWorkspace } from './workspace-context.js';
 /** "timer", "claim", "move" … : the kind of step, for its dot and its words. */
 export function stepKind(entry: HistoryEntry): string {
   if (entry.event.startsWith('xstate.after.')) return 'timer';
+  if (entry.event === AUDIT_EVENT) return 'audit';
   return entry.event.toLowerCase();
 }
 
@@ -40,6 +42,7 @@ export function RecordTimeline({ history }: { history: HistoryEntry[] }) {
     }
     if (kind === 'create') return t('eventCreate');
     if (kind === 'move') return t('eventMove');
+    if (kind === 'audit') return auditStepTitle(entry, t, eventLabel);
     return eventLabel(entry.event);
   };
   return (
@@ -49,7 +52,9 @@ export function RecordTimeline({ history }: { history: HistoryEntry[] }) {
         const moved = entry.from !== entry.to;
         const ownerChanged = entry.ownerFrom !== entry.ownerTo;
         const payload =
-          entry.payload && typeof entry.payload === 'object' && kind !== 'create' && kind !== 'move'
+          entry.payload &&
+          typeof entry.payload === 'object' &&
+          !['create', 'move', 'audit'].includes(kind)
             ? Object.entries(entry.payload as Record<string, unknown>).filter(
                 // The timer is named in the line itself.
                 ([key]) => key !== 'userId' && !(kind === 'timer' && key === 'timer'),
@@ -77,6 +82,7 @@ export function RecordTimeline({ history }: { history: HistoryEntry[] }) {
               )}
             </div>
             <div className="timeline-details">
+              {kind === 'audit' && <AuditStepDetails entry={entry} />}
               {ownerChanged && (
                 <span>
                   {t('owner')}: {ownerName(entry.ownerFrom)} →{' '}
