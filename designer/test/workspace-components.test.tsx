@@ -190,7 +190,18 @@ describe('notifications', () => {
       read: false,
     };
     const calls = stubApi({
-      'GET /api/notifications': { unread: 3, items: [item] },
+      'GET /api/notifications': {
+        unread: 3,
+        items: [
+          item,
+          {
+            ...item,
+            id: '2',
+            kind: 'auditViolation',
+            message: { en: 'An audit found your follow-up fake', zh: '抽查认定你的跟进不实' },
+          },
+        ],
+      },
       'POST /api/notifications/read': { marked: 3 },
     });
     render(
@@ -202,6 +213,7 @@ describe('notifications', () => {
     fireEvent.click(screen.getByTestId('bell'));
     const panel = await screen.findByTestId('notifications');
     expect(panel.textContent).toContain('ACME 7 天后进入公海。');
+    expect(panel.textContent).toContain('抽查：不实');
     expect(panel.querySelector('a')?.getAttribute('href')).toBe('#/pools/crm/records/r1');
     fireEvent.click(screen.getByTestId('mark-read'));
     await waitFor(() =>

@@ -119,6 +119,7 @@ function kindLabel(
   if (kind === 'reminder') return t('kindReminder');
   if (kind === 'review') return t('kindReview');
   if (kind === 'assigned' || kind === 'assign') return t('kindAssigned');
+  if (kind === 'auditViolation') return t('kindAuditViolation');
   // Other kinds (refused, escalation, info, …) by the editor's table of notification kinds.
   return notificationKindLabel(kind, lang);
 }
