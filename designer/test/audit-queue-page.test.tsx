@@ -10,6 +10,7 @@ import type { HistoryEntry } from '../src/api/records.api.js';
 import type { Lang } from '../src/i18n/messages.js';
 import { parseRoute, routeHash } from '../src/pages/use-hash-route.js';
 import { AuditQueuePage } from '../src/workspace/audit-queue-page.js';
+import { auditsBadge } from '../src/workspace/manager-badges.js';
 import { RecordTimeline } from '../src/workspace/record-timeline.js';
 import { ME } from './workspace-fixtures.js';
 import { stubFetch, TestWorkspace } from './workspace-harness.js';
@@ -92,6 +93,12 @@ const closed = (verdict: 'confirmed' | 'fake', extra: Partial<Audit> = {}): Audi
 });
 
 describe('audit queue', () => {
+  it('counts open audits on the tab: none, a page, more than a page', () => {
+    expect(auditsBadge({ items: [] })).toBeNull();
+    expect(auditsBadge({ items: [open, open] })).toBe('2');
+    expect(auditsBadge({ items: [open, open], nextCursor: 'c' })).toBe('2+');
+  });
+
   it('has its own route, a manager-only screen', () => {
     expect(parseRoute('#/pools/crm/audits')).toEqual({
       page: 'workspace',

@@ -69,6 +69,8 @@ describe('pool integrity end to end', () => {
       await boss.goto(`${runtime.url}/#/pools/${POOL}/audits`);
       const card = boss.locator(`[data-testid=audit-card][data-record="${id}"]`);
       await card.waitFor();
+      // The tab counts the open audits.
+      expect(await boss.getByTestId('audits-badge').textContent()).toBe('1');
       expect(await card.getByTestId('audit-record').textContent()).toBe('Audited Co');
       expect(await card.getByTestId('audit-rep').textContent()).toBe('Chen Jie');
       expect(await card.getByTestId('audit-note').textContent()).toBe(
@@ -82,6 +84,7 @@ describe('pool integrity end to end', () => {
         .poll(() => boss.getByTestId('notice').textContent())
         .toBe('Marked the follow-up on “Audited Co” fake.');
       await card.waitFor({ state: 'detached' });
+      expect(await boss.getByTestId('audits-badge').count()).toBe(0);
       // The decided tab says what the verdict put back.
       await boss.getByTestId('audits-closed').click();
       const decided = boss.locator(`[data-testid=audit-card][data-record="${id}"]`);

@@ -13,6 +13,7 @@ import { getHistory, type HistoryEntry } from '../api/records.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Dialog, DialogActions } from '../pages/dialog.js';
 import { AUDIT_HISTORY_STEPS, AuditCard, repName } from './audit-card.js';
+import { auditsBadge } from './manager-badges.js';
 import { useNotice } from './notice.js';
 import { useWorkspace } from './workspace-context.js';
 import './integrity.css';
@@ -21,7 +22,7 @@ interface Histories {
   [recordId: string]: { steps: HistoryEntry[]; cut: boolean };
 }
 
-export function AuditQueuePage() {
+export function AuditQueuePage({ onOpen }: { onOpen?: (badge: string | null) => void }) {
   const { t } = useI18n();
   const { pool, personName } = useWorkspace();
   const notice = useNotice();
@@ -61,12 +62,13 @@ export function AuditQueuePage() {
         setItems((old) => (after && old ? [...old, ...page.items] : page.items));
         setCursor(page.nextCursor);
         setError(null);
+        if (which === 'open' && !after) onOpen?.(auditsBadge(page));
         await loadHistories(page.items);
       } catch (e) {
         setError((e as Error).message);
       }
     },
-    [pool.key, loadHistories],
+    [pool.key, loadHistories, onOpen],
   );
 
   useEffect(() => {

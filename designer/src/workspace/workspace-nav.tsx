@@ -1,5 +1,5 @@
 // The workspace's sub-header: which pool and the policy version it runs, and its screens (analytics,
-// import, failed timers and the audit queue for managers; failed timers with a count badge).
+// import, failed timers and the audit queue for managers; the last two with a count badge).
 import { useI18n } from '../i18n/i18n.js';
 import { navigate, routeHash, type WorkspaceView } from '../pages/use-hash-route.js';
 import { badgeText } from './failed-timers-page.js';
@@ -8,23 +8,26 @@ import { useWorkspace } from './workspace-context.js';
 export function WorkspaceNav({
   view,
   failedTimers = null,
+  openAudits = null,
 }: {
   view: WorkspaceView;
   /** Failed timers of the pool, for the tab's badge (null: not known). */
   failedTimers?: number | null;
+  /** Open audits of the pool as the tab's badge shows them ("50+"; null: none or not known). */
+  openAudits?: string | null;
 }) {
   const { t, text } = useI18n();
   const { pools, pool, policy, manager } = useWorkspace();
   const badge = badgeText(failedTimers);
-  const tabs: { view: WorkspaceView; label: string; badge?: string | null }[] = [
+  const tabs: { view: WorkspaceView; label: string; badge?: string | null; tone?: string }[] = [
     { view: 'pool', label: t('poolView') },
     { view: 'mine', label: t('myRecords') },
     ...(manager
       ? [
           { view: 'analytics' as const, label: t('analytics') },
           { view: 'import' as const, label: t('importExport') },
-          { view: 'failed-timers' as const, label: t('failedTimers'), badge },
-          { view: 'audits' as const, label: t('auditQueue') },
+          { view: 'failed-timers' as const, label: t('failedTimers'), badge, tone: 'bad' },
+          { view: 'audits' as const, label: t('auditQueue'), badge: openAudits, tone: 'warn' },
         ]
       : []),
   ];
@@ -65,7 +68,7 @@ export function WorkspaceNav({
             >
               {tab.label}
               {tab.badge && (
-                <span className="count bad" data-testid="failed-timers-badge">
+                <span className={`count ${tab.tone ?? ''}`} data-testid={`${tab.view}-badge`}>
                   {tab.badge}
                 </span>
               )}

@@ -11,16 +11,21 @@ import {
 } from '../api/pools.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { navigate, type WorkspaceView } from '../pages/use-hash-route.js';
+import { listAudits } from '../api/audits.api.js';
 import { listFailedTimers } from '../api/timers.api.js';
 import { AnalyticsPage } from './analytics-page.js';
 import { AuditQueuePage } from './audit-queue-page.js';
 import { FailedTimersPage } from './failed-timers-page.js';
 import { ImportPage } from './import-page.js';
+import { auditsBadge, useManagerBadge } from './manager-badges.js';
 import { MyRecordsPage } from './my-records-page.js';
 import { PoolView } from './pool-view.js';
 import { RecordPage } from './record-page.js';
 import { WorkspaceProvider, isPoolManager } from './workspace-context.js';
 import { WorkspaceNav } from './workspace-nav.js';
+
+const countFailedTimers = async (pool: string) => (await listFailedTimers(pool)).length;
+const openAuditsBadge = async (pool: string) => auditsBadge(await listAudits(pool, 'open'));
 
 /** Screens for the pool's managers only. */
 const MANAGER_VIEWS = new Set<WorkspaceView>(['analytics', 'import', 'failed-timers', 'audits']);
@@ -45,7 +50,6 @@ export function WorkspacePage(props: {
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const reload = useCallback(() => setVersion((v) => v + 1), []);
-  const [failedTimers, setFailedTimers] = useState<{ pool: string; count: number } | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -70,24 +74,10 @@ export function WorkspacePage(props: {
     };
   }, [props.pool, version]);
 
-  // The failed-timers badge of a manager's tabs: counted again on each screen, so it does not go stale.
+  // The badges of a manager's tabs: failed timers, open audits.
   const managed = loaded && isPoolManager(me, loaded.pool) ? loaded.pool.key : null;
-  useEffect(() => {
-    if (!managed) return;
-    let live = true;
-    listFailedTimers(managed)
-      .then((items) => live && setFailedTimers({ pool: managed, count: items.length }))
-      .catch(() => undefined); // the badge is a hint: the page itself shows errors
-    return () => {
-      live = false;
-    };
-  }, [managed, view]);
-  const countFailed = useCallback(
-    (count: number) => {
-      if (managed) setFailedTimers({ pool: managed, count });
-    },
-    [managed],
-  );
+  const [failedTimers, countFailed] = useManagerBadge(managed, view, countFailedTimers);
+  const [openAudits, countAudits] = useManagerBadge(managed, view, openAuditsBadge);
 
   if (error) return <div className="alert error page">{error}</div>;
   if (noPools) return <div className="page muted">{t('noPools')}</div>;
@@ -97,10 +87,7 @@ export function WorkspacePage(props: {
   return (
     <WorkspaceProvider me={me} {...loaded} reload={reload}>
       <div className="workspace" data-testid="workspace">
-        <WorkspaceNav
-          view={view}
-          failedTimers={failedTimers?.pool === loaded.pool.key ? failedTimers.count : null}
-        />
+        <WorkspaceNav view={view} failedTimers={failedTimers} openAudits={openAudits} />
         <main className="page workspace-body">
           {!allowed && <div className="alert error">{t('refusedForbidden')}</div>}
           {allowed && view === 'pool' && <PoolView />}
@@ -111,7 +98,7 @@ export function WorkspacePage(props: {
           {allowed && view === 'analytics' && <AnalyticsPage />}
           {allowed && view === 'import' && <ImportPage />}
           {allowed && view === 'failed-timers' && <FailedTimersPage onCount={countFailed} />}
-          {allowed && view === 'audits' && <AuditQueuePage />}
+          {allowed && view === 'audits' && <AuditQueuePage onOpen={countAudits} />}
         </main>
       </div>
     </WorkspaceProvider>
