@@ -15,7 +15,7 @@ function plain(): Policy {
   owned.on = { ...owned.on, FOLLOW_UP: { target: 'owned', reenter: true } };
   return policy;
 }
-const audited = (audit: Policy['audit']): Policy => ({ ...plain(), audit });
+const audited = (audit: NonNullable<Policy['audit']>): Policy => ({ ...plain(), audit });
 // A note shorter than 10 characters, the same note as last time, or a follow-up within 5 minutes
 // of the release reminder: each forces an audit.
 const force = {

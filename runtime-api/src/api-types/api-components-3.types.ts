@@ -201,11 +201,15 @@ export interface RoutingTestBody {
   /**
    * The record's entity fields.
    */
-  data: {};
+  data: {
+    [k: string]: unknown;
+  };
   /**
    * Engine-kept fields to try (tags, poolEntries, ...); a new record's by default.
    */
-  instance?: {};
+  instance?: {
+    [k: string]: unknown;
+  };
   /**
    * Try a create (admission, then create rules) or a release (release rules).
    */
@@ -231,11 +235,3 @@ export interface Routing1 {
  * This interface was referenced by `ApiOperations`'s JSON-Schema
  * via the `definition` "routingTestReply".
  */
-export interface RoutingTestReply {
-  pool?: string;
-  rule?: string | null;
-  refused?: {
-    rule: string;
-    message: RoutingMessage;
-  };
-}

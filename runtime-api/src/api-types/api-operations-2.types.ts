@@ -46,13 +46,13 @@ import type {
   PoolPolicyQuery,
   Routing,
   RoutingTestBody,
-  RoutingTestReply,
 } from './api-components-3.types.js';
 import type {
   RecordCreate,
   RecordDetail,
   RecordList,
   RecordListQuery,
+  RoutingTestReply,
   Upgrade,
   UpgradeBody,
   UpgradeList,
