@@ -3,25 +3,11 @@
 // seniority and teams, CRM and HR policies and three pools with members and records, and writes
 // docs/screenshots/admin-users.png, admin-users-zh.png, admin-user-edit.png, admin-departments.png,
 // admin-pools.png and admin-pool.png.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import {
-  ADMIN_PASSWORD,
-  apiCall,
-  designerDir,
-  ensureDesignerBuilt,
-  launchChromium,
-  logIn,
-  startRuntime,
-} from './harness.js';
+import { ADMIN_PASSWORD, apiCall, logIn, startScreenshots } from './harness.js';
 
-const out = process.env['SCREENSHOTS_DIR'] ?? join(designerDir, '..', 'docs', 'screenshots');
-mkdirSync(out, { recursive: true });
-
-await ensureDesignerBuilt();
-const runtime = await startRuntime();
-const browser = await launchChromium();
+const { out, runtime, browser } = await startScreenshots();
 
 try {
   const admin = (

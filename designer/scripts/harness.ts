@@ -138,13 +138,16 @@ export async function pageAs(
   return page;
 }
 
-/** What a screenshot script starts with: docs/screenshots/, the built designer, a runtime, Chromium. */
+/**
+ * What a screenshot script starts with: the screenshots folder (SCREENSHOTS_DIR, else docs/screenshots/;
+ * created), the built designer, a runtime, Chromium.
+ */
 export async function startScreenshots(): Promise<{
   out: string;
   runtime: Runtime;
   browser: Browser;
 }> {
-  const out = join(designerDir, '..', 'docs', 'screenshots');
+  const out = process.env['SCREENSHOTS_DIR'] ?? join(designerDir, '..', 'docs', 'screenshots');
   mkdirSync(out, { recursive: true });
   await ensureDesignerBuilt();
   return { out, runtime: await startRuntime(), browser: await launchChromium() };

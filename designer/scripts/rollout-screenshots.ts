@@ -4,26 +4,13 @@
 // publishes v2 in the designer, previews the rollout and runs it, and writes
 // docs/screenshots/rollout-preview.png and rollout-progress.png (the publish step, the Chinese preview
 // and the workspace header go to /tmp/rollout-*.png for a look).
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import {
-  ADMIN_PASSWORD,
-  apiCall,
-  designerDir,
-  ensureDesignerBuilt,
-  launchChromium,
-  logIn,
-  startRuntime,
-} from './harness.js';
+import { ADMIN_PASSWORD, apiCall, logIn, startScreenshots } from './harness.js';
 
-const out = process.env['SCREENSHOTS_DIR'] ?? join(designerDir, '..', 'docs', 'screenshots');
-mkdirSync(out, { recursive: true });
 const POLICY = 'crm-customer-pool';
 
-await ensureDesignerBuilt();
-const runtime = await startRuntime();
-const browser = await launchChromium();
+const { out, runtime, browser } = await startScreenshots();
 
 try {
   const admin = (

@@ -1,25 +1,12 @@
 // Screenshots of a pool's routing rules for the README: `npm run build -w @poolflow/designer && node
 // --import tsx designer/scripts/routing-screenshots.ts` seeds the Sales pools with the example rules,
 // tries a record in the simulator and writes docs/screenshots/routing-rules.png and routing-rules-zh.png.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import {
-  adminApi,
-  designerDir,
-  ensureDesignerBuilt,
-  launchChromium,
-  logIn,
-  startRuntime,
-} from './harness.js';
+import { adminApi, logIn, startScreenshots } from './harness.js';
 import { EXAMPLE_ROUTING, seedRoutingPools } from './routing-seed.js';
 
-const out = process.env['SCREENSHOTS_DIR'] ?? join(designerDir, '..', 'docs', 'screenshots');
-mkdirSync(out, { recursive: true });
-
-await ensureDesignerBuilt();
-const runtime = await startRuntime();
-const browser = await launchChromium();
+const { out, runtime, browser } = await startScreenshots();
 
 /** Opens the entrance pool's routing in a language, tries a record and takes the picture. */
 async function shoot(page: Page, lang: 'en' | 'zh', file: string): Promise<void> {

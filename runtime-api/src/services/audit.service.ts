@@ -12,6 +12,7 @@ import {
 import { RuntimeError } from '../runtime.error.js';
 import type { Clock } from './clock.js';
 import { readRecords } from './event-read.js';
+import { decodeCursor, encodeCursor } from './keyset-cursor.js';
 import type { Metrics } from './metrics.js';
 import type { PolicyStore } from './policy-store.js';
 import { writeOutcomes } from './record-writer.js';
@@ -73,19 +74,12 @@ function itemOf(row: AuditListRow, titleField?: string): AuditItem {
   };
 }
 
-const cursorOf = (c: AuditCursor): string =>
-  Buffer.from(JSON.stringify([c.at, c.id])).toString('base64url');
+const isTime = (value: unknown): value is number => typeof value === 'number';
 
 function parseCursor(text: string | undefined): AuditCursor | null {
   if (text === undefined) return null;
-  try {
-    const [at, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
-    if (typeof at === 'number' && typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id))
-      return { at, id };
-  } catch {
-    // reported below
-  }
-  throw RuntimeError.invalid('/querystring/cursor', 'is not a cursor this list gave');
+  const [at, id] = decodeCursor(text, isTime);
+  return { at, id };
 }
 
 export interface IntegrityItem extends Integrity {
@@ -121,7 +115,7 @@ export class AuditService {
     return {
       items: page.map((row) => itemOf(row, titleField)),
       ...(rows.length > limit && last && at
-        ? { nextCursor: cursorOf({ at: new Date(at).getTime(), id: last.id }) }
+        ? { nextCursor: encodeCursor(new Date(at).getTime(), last.id) }
         : {}),
     };
   }

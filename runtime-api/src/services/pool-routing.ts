@@ -76,50 +76,55 @@ export function routeNew(
 
 /**
  * Routes the releases among an outcome's steps by `routing` (the release rules of the pool the record
- * is in): a routed step gets the moveToPool effect and its history payload says by which rule. Returns
- * the last step's result as routed. A rule that fails (over its budget) routes nothing: the record is
- * released where it is.
+ * is in): a routed step gets the moveToPool effect and its history payload says by which rule. Event
+ * path and sweeper alike: a stored routing that no longer compiles, or a rule that fails (over its
+ * budget), routes nothing, and the record is released where it is.
  */
 export function routeReleases(
   policy: CompiledPolicy,
-  routing: CompiledRouting | null,
+  routing: Routing | undefined,
   outcome: RecordOutcome,
-): StepResult | undefined {
-  if (routing) {
-    for (const s of outcome.steps) {
-      if (!isRelease(policy, s.result)) continue;
-      try {
-        const { result, routed } = routeRelease(policy, routing, s.result, {
-          entity: s.result.record.entity,
-          now: s.at,
-          event: { type: s.eventType },
-          recordId: outcome.recordId,
-        });
-        if (!routed) continue;
-        s.result = result;
-        s.payload = {
-          ...(s.payload as object | null),
-          routedBy: routed.rule,
-          routedTo: routed.pool,
-        };
-      } catch {
-        continue;
-      }
+): void {
+  if (routing === undefined || !outcome.steps.some((s) => isRelease(policy, s.result))) return;
+  let compiled: CompiledRouting | null;
+  try {
+    compiled = compiledRouting(policy, routing);
+  } catch {
+    return;
+  }
+  if (!compiled) return;
+  for (const s of outcome.steps) {
+    if (!isRelease(policy, s.result)) continue;
+    try {
+      const { result, routed } = routeRelease(policy, compiled, s.result, {
+        entity: s.result.record.entity,
+        now: s.at,
+        event: { type: s.eventType },
+        recordId: outcome.recordId,
+      });
+      if (!routed) continue;
+      s.result = result;
+      s.payload = { ...(s.payload as object | null), routedBy: routed.rule, routedTo: routed.pool };
+    } catch {
+      continue;
     }
   }
-  return outcome.steps[outcome.steps.length - 1]?.result;
 }
 
-/** Routes the releases of an outcome by the routing of its pool, read only when a step is a release. */
+/**
+ * routeReleases for one event's outcome: its pool's routing is read only when a step is a release.
+ * Returns the last step's result as routed.
+ */
 export async function routeOutcome(
   db: Knex | Knex.Transaction,
   policy: CompiledPolicy,
   outcome: RecordOutcome,
 ): Promise<StepResult | undefined> {
-  if (!outcome.steps.some((s) => isRelease(policy, s.result)))
-    return outcome.steps[outcome.steps.length - 1]?.result;
-  const routing = (await poolRoutings(db, [outcome.poolKey])).get(outcome.poolKey);
-  return routeReleases(policy, compiledRouting(policy, routing), outcome);
+  if (outcome.steps.some((s) => isRelease(policy, s.result))) {
+    const routing = (await poolRoutings(db, [outcome.poolKey])).get(outcome.poolKey);
+    routeReleases(policy, routing, outcome);
+  }
+  return outcome.steps[outcome.steps.length - 1]?.result;
 }
 
 /**
@@ -139,20 +144,4 @@ export async function placeNew(
   if (!routed) return { poolKey: pool.key, payload: { ownerId } };
   if (ownerId !== null) await requirePoolMember(trx, routed.pool, ownerId, owner.path);
   return { poolKey: routed.pool, payload: { ownerId, routedBy: routed.rule, from: pool.key } };
-}
-
-/** routeReleases for the sweeper: a stored routing that no longer compiles routes nothing. */
-export function routeSwept(
-  policy: CompiledPolicy,
-  routing: Routing | undefined,
-  outcome: RecordOutcome,
-): void {
-  if (routing === undefined || !outcome.steps.some((s) => isRelease(policy, s.result))) return;
-  let compiled: CompiledRouting | null;
-  try {
-    compiled = compiledRouting(policy, routing);
-  } catch {
-    return;
-  }
-  routeReleases(policy, compiled, outcome);
 }

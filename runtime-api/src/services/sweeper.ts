@@ -8,7 +8,7 @@ import type { Metrics } from './metrics.js';
 import type { PolicyStore } from './policy-store.js';
 import { OutcomeBatch, sameJson, type RecordOutcome } from './record-writer.js';
 import { RowSet, rowSource, type Column } from './row-set.js';
-import { poolRoutings, routeSwept } from './pool-routing.js';
+import { poolRoutings, routeReleases } from './pool-routing.js';
 import { runRecord, type DueRow, type RecordTurn } from './sweep-record.js';
 import {
   clearRecovered,
@@ -229,7 +229,7 @@ export class Sweeper {
           steps: turn.steps,
           entityUnchanged: sameJson(row.data, turn.entity),
         };
-        routeSwept(compiled, routingOf.get(row.pool_key), outcome);
+        routeReleases(compiled, routingOf.get(row.pool_key), outcome);
         try {
           if (alone) {
             const one = new OutcomeBatch();

@@ -15,6 +15,7 @@ import { likePattern } from './like-pattern.js';
 import { RuntimeError } from '../../runtime.error.js';
 import type { EventOutcome } from '../../services/record.service.js';
 import { readIntegrity, readsIntegrity } from '../../services/integrity.js';
+import { decodeCursor, encodeCursor } from '../../services/keyset-cursor.js';
 import { recordReply, type RecordReply } from '../record-view.js';
 import type { PoolRecord, RecordListQuery } from '../../api.types.js';
 import { claimability, etagMatches, listEtag } from './claimability.js';
@@ -92,7 +93,7 @@ export default function recordRoutes(app: FastifyInstance): void {
         ...(q.tag ? { tag: q.tag } : {}),
         ...(search ? { search } : {}),
         sort: sortColumn,
-        ...(q.cursor ? { after: decodeCursor(q.cursor, sortColumn) } : {}),
+        ...(q.cursor ? { after: decodeCursor(q.cursor, sortValue(sortColumn)) } : {}),
         limit: limit + 1,
       });
       const page = rows.slice(0, limit);
@@ -207,34 +208,14 @@ export default function recordRoutes(app: FastifyInstance): void {
   });
 }
 
-function encodeCursor(value: string, id: string): string {
-  return Buffer.from(JSON.stringify([value, id])).toString('base64url');
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function decodeCursor(cursor: string, sortColumn: 'score' | 'updated_at'): [string, string] {
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (
-      Array.isArray(parsed) &&
-      parsed.length === 2 &&
-      parsed.every((v) => typeof v === 'string')
-    ) {
-      const [value, id] = parsed as [string, string];
-      // Only what encodeCursor writes round-trips (Date.parse takes forms PostgreSQL refuses), so a forged
-      // cursor is a 400 and never a database error.
-      const valid =
-        sortColumn === 'score'
-          ? Number.isFinite(Number(value)) && String(Number(value)) === value
-          : isoRoundTrips(value);
-      if (valid && UUID.test(id)) return [value, id];
-    }
-  } catch {
-    // fall through
-  }
-  throw RuntimeError.invalid('/querystring/cursor', 'is not a cursor from a previous page');
-}
+/** A cursor's sort value as encodeCursor wrote it for `sortColumn` (Date.parse takes forms PostgreSQL refuses). */
+const sortValue =
+  (sortColumn: 'score' | 'updated_at') =>
+  (value: unknown): value is string =>
+    typeof value === 'string' &&
+    (sortColumn === 'score'
+      ? Number.isFinite(Number(value)) && String(Number(value)) === value
+      : isoRoundTrips(value));
 
 function isoRoundTrips(value: string): boolean {
   const time = Date.parse(value);
