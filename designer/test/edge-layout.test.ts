@@ -48,6 +48,20 @@ describe('ELK edge routing of the templates', () => {
     });
   }
 
+  it('each template opens on ELK’s layout: its stored positions keep every routed edge', async () => {
+    // scripts/layout-templates.ts stores the layout; a template whose states or transitions changed
+    // since would open with curves in place of routes, and this test names it.
+    for (const id of TEMPLATES) {
+      const stored = loadTemplate(id);
+      const laid = await layoutPolicy(stored);
+      const graph = policyToGraph(stored);
+      const at = Object.fromEntries(graph.nodes.map((n) => [n.id, n.position]));
+      const kept = placedRoutes(laid, graph.edges, at);
+      const lost = graph.edges.filter((e) => !kept.has(e.id)).map((e) => e.id);
+      expect(lost, `${id}: run npx tsx scripts/layout-templates.ts`).toEqual([]);
+    }
+  });
+
   it('routes are orthogonal polylines from border to border', async () => {
     const { routes, at } = await laidOut(crm());
     const route = routes.get('pool:on:CLAIM:0')!;

@@ -16,6 +16,17 @@ import { problemTargets, selectionForPointer } from '../src/canvas/selection.js'
 import { getTransition, parseTransitionId, transitionId } from '../src/canvas/transition-ref.js';
 import { crm } from './fixtures.js';
 
+/** The CRM template on a grid of known positions (its stored layout is ELK's and may change). */
+const gridCrm = () =>
+  setLayout(crm(), {
+    owned: { x: 0, y: 0 },
+    pool: { x: 320, y: 0 },
+    nurture: { x: 0, y: 200 },
+    review: { x: 320, y: 200 },
+    won: { x: -320, y: 0 },
+    lost: { x: -320, y: 200 },
+  });
+
 describe('policy -> graph', () => {
   it('maps states to nodes with pool, final and initial flags and template positions', () => {
     const { nodes } = policyToGraph(crm());
@@ -30,7 +41,7 @@ describe('policy -> graph', () => {
     expect(byId['pool']).toMatchObject({
       pooled: true,
       initial: false,
-      position: { x: 320, y: 0 },
+      position: crm().layout?.['pool'],
     });
     expect(byId['won']).toMatchObject({ final: true });
   });
@@ -97,13 +108,13 @@ describe('edits', () => {
   });
 
   it('places a new state where it covers no other', () => {
-    expect(freePosition(crm(), { x: 1000, y: 1000 })).toEqual({ x: 1000, y: 1000 });
+    expect(freePosition(gridCrm(), { x: 1000, y: 1000 })).toEqual({ x: 1000, y: 1000 });
     // owned (0, 0) and nurture (0, 200) are in the way: the first free spot is below both.
-    expect(freePosition(crm(), { x: 10, y: 0 })).toEqual({ x: 10, y: 320 });
+    expect(freePosition(gridCrm(), { x: 10, y: 0 })).toEqual({ x: 10, y: 320 });
   });
 
   it('renames a state in targets, initial state and layout', () => {
-    const renamed = renameState(crm(), 'owned', 'mine');
+    const renamed = renameState(gridCrm(), 'owned', 'mine');
     expect(renamed.machine.initial).toBe('mine');
     expect(renamed.machine.states['pool']?.on?.['ASSIGN']).toBe('mine');
     expect(renamed.machine.states['pool']?.on?.['CLAIM']).toEqual([
