@@ -203,6 +203,7 @@ describe('notifications', () => {
         ],
       },
       'POST /api/notifications/read': { marked: 3 },
+      'GET /api/pools': { items: [{ key: 'crm', timeZone: 'Asia/Shanghai' }] },
     });
     render(
       <I18nProvider lang="zh">
@@ -215,6 +216,10 @@ describe('notifications', () => {
     expect(panel.textContent).toContain('ACME 7 天后进入公海。');
     expect(panel.textContent).toContain('抽查：不实');
     expect(panel.querySelector('a')?.getAttribute('href')).toBe('#/pools/crm/records/r1');
+    // Midnight UTC is 08:00 in the pool's zone (Shanghai), whatever zone the browser is in.
+    await waitFor(() =>
+      expect(screen.getAllByTestId('notification')[0].textContent).toContain('08:00'),
+    );
     fireEvent.click(screen.getByTestId('mark-read'));
     await waitFor(() =>
       expect(calls.some((c) => c.method === 'POST' && c.url === '/api/notifications/read')).toBe(

@@ -1,7 +1,9 @@
 // The bell in the top bar: unread count, the latest notifications (reminders before release,
-// reviews, assignments), a link to each record, and "mark all read".
+// reviews, assignments), a link to each record, and "mark all read". A notification's time reads in
+// its pool's time zone, as every other date of that pool does (the browser's for one without a pool).
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { listNotifications, markAllRead, type Notification } from '../api/notifications.api.js';
+import { listPools } from '../api/pools.api.js';
 import { notificationKindLabel } from '../i18n/editor-messages.js';
 import { useI18n } from '../i18n/i18n.js';
 import { routeHash } from '../pages/use-hash-route.js';
@@ -15,6 +17,8 @@ export function NotificationBell() {
   const [unread, setUnread] = useState(0);
   const [items, setItems] = useState<Notification[]>([]);
   const [open, setOpen] = useState(false);
+  /** Time zones by pool key, read the first time the panel opens (null until then). */
+  const [zones, setZones] = useState<Map<string, string> | null>(null);
   const box = useRef<HTMLDivElement>(null);
 
   const refresh = useCallback(() => {
@@ -35,6 +39,13 @@ export function NotificationBell() {
       window.removeEventListener('hashchange', refresh);
     };
   }, [refresh]);
+  useEffect(() => {
+    if (!open || zones) return;
+    listPools().then(
+      (pools) => setZones(new Map(pools.flatMap((p) => (p.timeZone ? [[p.key, p.timeZone]] : [])))),
+      () => setZones(new Map()), // dates then read in the browser's zone
+    );
+  }, [open, zones]);
   useEffect(() => {
     if (!open) return;
     const close = (e: MouseEvent) => {
@@ -100,7 +111,9 @@ export function NotificationBell() {
                 >
                   <span className={`kind kind-${n.kind}`}>{kindLabel(n.kind, t, lang)}</span>
                   <span className="bell-text">{text(n.message)}</span>
-                  <span className="muted bell-when">{formatDateTime(n.createdAt, lang)}</span>
+                  <span className="muted bell-when">
+                    {formatDateTime(n.createdAt, lang, n.pool ? zones?.get(n.pool) : undefined)}
+                  </span>
                 </a>
               </li>
             ))}
