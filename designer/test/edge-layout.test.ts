@@ -49,7 +49,7 @@ describe('ELK edge routing of the templates', () => {
   }
 
   it('each template opens on ELK’s layout: its stored positions keep every routed edge', async () => {
-    // scripts/layout-templates.ts stores the layout; a template whose states or transitions changed
+    // designer/scripts/layout-templates.ts stores the layout; a template whose states or transitions changed
     // since would open with curves in place of routes, and this test names it.
     for (const id of TEMPLATES) {
       const stored = loadTemplate(id);
@@ -58,7 +58,7 @@ describe('ELK edge routing of the templates', () => {
       const at = Object.fromEntries(graph.nodes.map((n) => [n.id, n.position]));
       const kept = placedRoutes(laid, graph.edges, at);
       const lost = graph.edges.filter((e) => !kept.has(e.id)).map((e) => e.id);
-      expect(lost, `${id}: run npx tsx scripts/layout-templates.ts`).toEqual([]);
+      expect(lost, `${id}: run npx tsx designer/scripts/layout-templates.ts`).toEqual([]);
     }
   });
 

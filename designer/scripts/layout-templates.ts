@@ -1,15 +1,15 @@
 // Stores ELK's layout as each template's `layout`, so a template opens with every edge on ELK's route
 // and no label over another (the canvas keeps ELK's routes only while states stand where ELK put them).
-// Run after changing a template's states or transitions: `npx tsx scripts/layout-templates.ts`.
+// Run after changing a template's states or transitions: `npx tsx designer/scripts/layout-templates.ts`.
 import type { Policy } from '@poolflow/engine';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
-import { autoLayout } from '../designer/src/canvas/auto-layout.js';
-import { setLayout } from '../designer/src/canvas/policy-graph.js';
+import { autoLayout } from '../src/canvas/auto-layout.js';
+import { setLayout } from '../src/canvas/policy-graph.js';
 
 const TEMPLATES = ['crm-customer-pool', 'hr-candidate-pool', 'service-ticket-pool'];
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 /** The template's top-level `layout` block (the rest of the file is left as written). */
 const LAYOUT = /\n {2}"layout": \{[\s\S]*?\n {2}\}/;
 
