@@ -145,4 +145,35 @@ describe('live pool lists', () => {
       await b.screenshot({ path: join(out, 'pool-claimable.png') });
     },
   );
+
+  it(
+    'keeps rows loaded by “Load more” live too: one taken on the second page leaves within 2 s',
+    { timeout: 120_000 },
+    async () => {
+      // 55 records that outrank the rest (urgency 3) push "Deep Co" (urgency 0) to the second page.
+      for (let i = 0; i < 55; i++) {
+        await api(admin, 'POST', '/api/pools/crm/records', {
+          data: { name: `Filler ${i}`, industry: 'trade', level: 'B', urgency: 3 },
+          ownerId: null,
+        });
+      }
+      const deep = (
+        await api<{ id: string }>(admin, 'POST', '/api/pools/crm/records', {
+          data: { name: 'Deep Co', industry: 'trade', level: 'B', urgency: 0 },
+          ownerId: null,
+        })
+      ).id;
+      const b = await poolPage('bob');
+      await b.getByTestId('pool-row').first().waitFor();
+      expect(await row(b, deep).count()).toBe(0);
+      await b.getByTestId('load-more').click();
+      await row(b, deep).waitFor();
+      await api(admin, 'POST', `/api/pools/crm/records/${deep}/assign`, { userId: ids['dan'] });
+      const start = Date.now();
+      await row(b, deep).waitFor({ state: 'detached', timeout: 2000 });
+      console.log(`taken row on the second page left after ${Date.now() - start} ms`);
+      // The first page is still there: the window was read again, not cut to one page.
+      expect(await b.getByTestId('pool-row').count()).toBeGreaterThan(50);
+    },
+  );
 });

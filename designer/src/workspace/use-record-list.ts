@@ -1,6 +1,6 @@
 // A page-by-page list of a pool's records with the API's filters (state, tag, text, exact values of
-// fields with fixed values, owner). The list stays live: its first page is polled with its ETag, and a
-// changed page reloads the list in place.
+// fields with fixed values, owner). The list stays live: the rows loaded so far (up to LIVE_ROWS) are
+// read as one window from the top, polled with its ETag, and a changed window is read again in place.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   listRecordsIfChanged,
@@ -10,8 +10,13 @@ import {
 } from '../api/records.api.js';
 
 const PAGE = 50;
-/** How often the first page is asked again (a 304 costs the server one indexed page read). */
+/** How often the window is asked again (a 304 costs the server one indexed read of the window). */
 export const POLL_MS = 1000;
+/**
+ * The most rows the poll keeps live: the list API's largest page. "Load more" widens the window by a
+ * page up to this; rows loaded past it are read by cursor and refresh only with the window.
+ */
+export const LIVE_ROWS = 500;
 
 export interface RecordList {
   items: PoolRecord[] | null;
@@ -43,15 +48,16 @@ export function useRecordList(
   const [error, setError] = useState<string | null>(null);
   const [limits, setLimits] = useState<RecordList['limits']>(null);
   const generation = useRef(0);
-  /** The first page's ETag, and whether a load is in flight (a poll then waits for it). */
+  /** The window's ETag and size (rows read from the top), and whether a load is in flight. */
   const etag = useRef<string | null>(null);
+  const span = useRef(PAGE);
   const busy = useRef(false);
   const key = JSON.stringify([pool, query, fields, refresh]);
   const filtered = fieldsParam(fields);
   const withFields = filtered ? { fields: filtered } : {};
 
   const load = useCallback(
-    async (from: string | null, previous: PoolRecord[], quiet = false) => {
+    async (from: string | null, previous: PoolRecord[], quiet = false, limit = PAGE) => {
       const mine = ++generation.current;
       busy.current = true;
       if (!quiet) setLoading(true);
@@ -59,12 +65,13 @@ export function useRecordList(
       try {
         const read = (await listRecordsIfChanged(
           pool,
-          { ...query, ...withFields, limit: PAGE, ...(from ? { cursor: from } : {}) },
+          { ...query, ...withFields, limit, ...(from ? { cursor: from } : {}) },
           null,
         ))!;
         const reply = read.body;
         if (from === null && mine === generation.current) {
           etag.current = read.etag;
+          span.current = limit;
           setLimits({
             claimsLeftToday: reply.claimsLeftToday,
             ownedCapacity: reply.ownedCapacity,
@@ -91,11 +98,13 @@ export function useRecordList(
   useEffect(() => {
     setItems(null);
     etag.current = null;
+    span.current = PAGE;
     void load(null, []);
   }, [load]);
 
-  // Live list: the first page is asked with its ETag; on a change (a record taken, assigned, released
-  // or edited by anyone) the list is read again in place, so a taken row leaves within POLL_MS + a read.
+  // Live list: the window is asked with its ETag; on a change (a record taken, assigned, released or
+  // edited by anyone) it is read again in place, so a taken row leaves within POLL_MS + a read, on
+  // whichever loaded page it stood.
   useEffect(() => {
     const poll = async () => {
       if (busy.current || etag.current === null || globalThis.document?.hidden) return;
@@ -103,10 +112,11 @@ export function useRecordList(
       try {
         const changed = await listRecordsIfChanged(
           pool,
-          { ...query, ...withFields, limit: PAGE },
+          { ...query, ...withFields, limit: span.current },
           etag.current,
         );
-        if (changed && asked === generation.current && !busy.current) void load(null, [], true);
+        if (changed && asked === generation.current && !busy.current)
+          void load(null, [], true, span.current);
       } catch {
         // A failed poll is retried at the next tick; the list keeps what it shows.
       }
@@ -122,7 +132,11 @@ export function useRecordList(
     loading,
     error,
     loadMore: () => {
-      if (cursor && items) void load(cursor, items);
+      if (!cursor || !items) return;
+      // Within LIVE_ROWS the next page is read with the window, so the poll covers it too.
+      const wider = span.current + PAGE;
+      if (items.length <= span.current && wider <= LIVE_ROWS) void load(null, [], false, wider);
+      else void load(cursor, items);
     },
     remove: (ids) => setItems((list) => list?.filter((r) => !ids.includes(r.id)) ?? null),
     limits,
