@@ -1,5 +1,7 @@
 // Pool analytics on seeded history give the numbers a manager would count by hand.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDate } from '../src/services/stats-rollup.js';
+import { DEFAULT_TIME_ZONE } from '../src/services/time-zone.js';
 import { backends, build, call, crmPool, type TestApp } from './helpers.js';
 
 describe.each(backends)('pool stats (%s)', (backend) => {
@@ -54,7 +56,8 @@ describe.each(backends)('pool stats (%s)', (backend) => {
     );
     expect(res.status).toBe(200);
     const s = res.body;
-    const day = (n: number) => new Date(start + n * 86_400_000).toISOString().slice(0, 10);
+    // The series is by the pool's local date (the default zone): at 23:00 UTC that is already tomorrow.
+    const day = (n: number) => localDate(start + n * 86_400_000, DEFAULT_TIME_ZONE);
     const byDay = Object.fromEntries(s.days.map((d: { day: string }) => [d.day, d]));
     expect(byDay[day(0)].inflow).toEqual({ create: 2 });
     expect(byDay[day(2)]).toMatchObject({ inflow: { release: 1 }, outflow: { claim: 1 } });
