@@ -3,7 +3,7 @@
 // CSV; the same before and after the rollup job, and the same as the reference query.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PoolStats } from '../src/services/stats.service.js';
-import { poolStats, statesOf } from '../src/services/stats.service.js';
+import { statesOf } from '../src/services/stats.service.js';
 import type { RepStats } from '../src/services/stats-reps.js';
 import { backends, build, call, crmPool, type TestApp } from './helpers.js';
 import { canonical, referencePoolStats } from './stats-reference.js';
@@ -196,16 +196,6 @@ describe.each(backends)('analytics definitions on a hand-computed history (%s)',
         'industry',
       );
       expect(canonical(s)).toEqual(canonical(ref));
-      // The same figures when success states are not known to be final (every claim looked up).
-      const range = { from: t0 + (100 - days) * DAY, to: t0 + 100 * DAY };
-      const slow = await poolStats(
-        t.app.db,
-        'crm',
-        { ...states, successFinal: false },
-        range,
-        'industry',
-      );
-      expect(canonical(slow)).toEqual(canonical(s));
     }
 
     const w = await reps(7);

@@ -160,5 +160,39 @@ describe.each(backends)('pool stats from the rollup (%s)', (backend) => {
       { value: 'trade', total: 1, pooled: 1, converted: 1 },
     ]);
     expect(canonical(moved)).toEqual(canonical(await reference()));
+
+    // Claims the job rolled up convert after it ran: Q1 is won here, Q2 moves to crm2 and is won there
+    // (in SQL, as moveToPool's and the writer's writes do). Both count at once, from history, and the
+    // same once the job has read the wins into the claim rows.
+    const q1 = await create('Q1', 'finance', null);
+    const q2 = await create('Q2', 'finance', null);
+    for (const id of [q1, q2])
+      await call(app, tokens['bob']!, 'POST', `/api/pools/crm/records/${id}/claim`);
+    await advance(120);
+    await app.jobs.run('stats-rollup');
+    const claimRows = () =>
+      app.db('stats_claim_rows').whereIn('record_id', [q1, q2]).orderBy('at').pluck('converted_at');
+    expect(await claimRows()).toEqual([null, null]);
+    await call(app, tokens['bob']!, 'POST', `/api/pools/crm/records/${q1}/events`, { type: 'WIN' });
+    await app.db('records').where({ id: q2 }).update({ pool_key: 'crm2' });
+    const q2seq = ((await app.db('records').where({ id: q2 }).first('seq')) as { seq: number }).seq;
+    await app.db.raw(
+      `INSERT INTO history (record_id, pool_key, seq, at, actor_id, event_type, from_state, to_state)
+       VALUES (?, 'crm2', ?, ?, ?, 'WIN', 'owned', 'won')`,
+      [q2, q2seq + 1, new Date(await now()), ids['bob']!],
+    );
+    await app
+      .db('records')
+      .where({ id: q2 })
+      .update({ seq: q2seq + 1, state: 'won' });
+    const wonLater = await stats();
+    expect(wonLater.conversion).toEqual({ claimed: 4, converted: 3, rate: 0.75, days: 30 });
+    expect(canonical(wonLater)).toEqual(canonical(await reference()));
+    await advance(120);
+    await app.jobs.run('stats-rollup');
+    expect((await claimRows()).every((at) => at !== null)).toBe(true);
+    const rolledWins = await stats();
+    expect(rolledWins.conversion).toEqual(wonLater.conversion);
+    expect(canonical(rolledWins)).toEqual(canonical(await reference()));
   });
 });

@@ -12,6 +12,7 @@ import {
   timerFailures,
   webhooks,
 } from './operations-migrations.js';
+import { statsConversion } from './stats-conversion-migration.js';
 import { statsRollup } from './stats-rollup-migration.js';
 
 export interface Migration {
@@ -234,6 +235,7 @@ const migrations: Migration[] = [
   authNotify,
   routing,
   audits,
+  statsConversion,
 ];
 
 /** A knex migration source over the in-code list. */

@@ -41,19 +41,15 @@ export function statesOf(policies: CompiledPolicy[]): {
   pooled: string[];
   success: string[];
   failure: string[];
-  /** Every success state is final in every version: a record that reached one is in one now. */
-  successFinal: boolean;
 } {
   const pooled = new Set<string>();
   const success = new Set<string>();
   const failure = new Set<string>();
-  let successFinal = true;
   for (const p of policies) {
     for (const [name, node] of Object.entries(p.policy.machine.states)) {
       if (node.meta?.pooled) pooled.add(name);
       const outcome = (node.meta as Record<string, unknown> | undefined)?.['outcome'];
       if (outcome === 'success') success.add(name);
-      if (outcome === 'success' && node.type !== 'final') successFinal = false;
       if (outcome === 'failure') failure.add(name);
     }
   }
@@ -62,7 +58,6 @@ export function statesOf(policies: CompiledPolicy[]): {
     pooled: [...pooled].sort(),
     success: [...success].sort(),
     failure: [...failure].sort(),
-    successFinal,
   };
 }
 
@@ -94,6 +89,26 @@ export const EXIT_HOURS = `
       AND (h.from_state <> ALL(:pooled) OR h.event_type = 'CREATE')
     ORDER BY h.seq DESC LIMIT 1
   ) e`;
+
+/** History row `s` is an entry into a success state. */
+export const SUCCESS_ENTRY = `s.to_state = ANY(:success) AND s.from_state <> ALL(:success)`;
+/** The record's claim in the pool before history claim `c`, if any: the first claim in a range has none in it. */
+export const PREV_CLAIM = `(
+  SELECT p.at FROM history p
+  WHERE p.record_id = c.record_id AND p.seq < c.seq AND p.pool_key = :pool AND p.event_type = 'CLAIM'
+  ORDER BY p.seq DESC LIMIT 1)`;
+/**
+ * Entries into a success state at [:a, :b) of records that may have claims of the pool: in its own
+ * history, and in other pools' for records that left it (stats_moved) with a claim not converted yet.
+ */
+export const SUCCESS_ENTRIES = `
+  SELECT s.record_id, s.at FROM history s
+  WHERE s.pool_key = :pool AND s.at >= :a AND s.at < :b AND ${SUCCESS_ENTRY}
+  UNION ALL
+  SELECT s.record_id, s.at FROM stats_moved m JOIN history s ON s.record_id = m.record_id
+  WHERE m.pool_key = :pool AND s.pool_key <> :pool AND s.at >= :a AND s.at < :b AND ${SUCCESS_ENTRY}
+    AND EXISTS (SELECT 1 FROM stats_claim_rows o
+                WHERE o.record_id = m.record_id AND o.pool_key = :pool AND o.converted_at IS NULL)`;
 
 export class StatsRollup {
   constructor(
@@ -145,7 +160,7 @@ export class StatsRollup {
     pool: { key: string; policy_id: string; time_zone: string | null },
     now: number,
   ): Promise<number> {
-    const { timeZone, pooled } = await poolStates(this.db, this.policies, pool);
+    const { timeZone, pooled, success } = await poolStates(this.db, this.policies, pool);
     const closedUntil = localDay(now - ROLLUP_MARGIN_MS, timeZone).start;
     return this.db.transaction(async (trx) => {
       // One process at a time per pool: the row is created if missing, then locked.
@@ -160,14 +175,19 @@ export class StatsRollup {
         .first()) as {
         time_zone: string;
         pooled: string[];
+        success: string[];
         through_at: Date | number;
         rows_through: Date | number;
       };
       // A new row's '-infinity' parses as a number or an invalid date: it never matches below.
       let start = new Date(state.through_at).getTime();
       let rowsStart = new Date(state.rows_through).getTime();
-      if (state.time_zone !== timeZone || state.pooled.join('\n') !== pooled.join('\n')) {
-        // Counted with another zone or other pool states (or never): start the pool over.
+      if (
+        state.time_zone !== timeZone ||
+        state.pooled.join('\n') !== pooled.join('\n') ||
+        state.success.join('\n') !== success.join('\n')
+      ) {
+        // Counted with another zone, other pool or success states (or never): start the pool over.
         for (const table of ['stats_flows', 'stats_claims', 'stats_exits', 'stats_claim_rows'])
           await trx(table).where({ pool_key: pool.key }).del();
         const first = (await trx('history')
@@ -187,12 +207,18 @@ export class StatsRollup {
       const range = { pool: pool.key, pooled, zone: timeZone };
       if (days > 0) await this.countDays(trx, { ...range, a: new Date(start), b: new Date(end) });
       if (rowsEnd > rowsStart)
-        await this.copyRows(trx, { ...range, a: new Date(rowsStart), b: new Date(rowsEnd) });
+        await this.copyRows(trx, {
+          ...range,
+          success,
+          a: new Date(rowsStart),
+          b: new Date(rowsEnd),
+        });
       await trx('stats_rollup')
         .where({ pool_key: pool.key })
         .update({
           time_zone: timeZone,
           pooled,
+          success,
           through_day: localDate(end, timeZone),
           through_at: new Date(end),
           rows_through: new Date(Math.max(rowsStart, rowsEnd)),
@@ -224,10 +250,13 @@ export class StatsRollup {
     );
   }
 
-  /** One row per exit (with its hours in pool) and per claim at [a, b). */
+  /**
+   * One row per exit (with its hours in pool) and per claim at [a, b); claims rolled up before `a` and
+   * not converted yet take their first entry into a success state at [a, b).
+   */
   private async copyRows(
     trx: Knex.Transaction,
-    range: { pool: string; pooled: string[]; a: Date; b: Date },
+    range: { pool: string; pooled: string[]; success: string[]; a: Date; b: Date },
   ): Promise<void> {
     await trx.raw(
       `INSERT INTO stats_exits (pool_key, at, hours)
@@ -236,10 +265,19 @@ export class StatsRollup {
       range,
     );
     await trx.raw(
-      // prev_at (migration 010) is left null: conversion no longer reads it (stats-conversion.ts).
-      `INSERT INTO stats_claim_rows (pool_key, at, record_id)
-       SELECT :pool, at, record_id FROM history
-       WHERE pool_key = :pool AND event_type = 'CLAIM' AND at >= :a AND at < :b`,
+      `UPDATE stats_claim_rows c SET converted_at = s.at
+       FROM (SELECT record_id, min(at) AS at FROM (${SUCCESS_ENTRIES}) x GROUP BY 1) s
+       WHERE c.record_id = s.record_id AND c.pool_key = :pool AND c.converted_at IS NULL
+         AND c.at < :a`,
+      range,
+    );
+    await trx.raw(
+      `INSERT INTO stats_claim_rows (pool_key, at, record_id, prev_at, converted_at)
+       SELECT :pool, c.at, c.record_id, ${PREV_CLAIM},
+              (SELECT min(s.at) FROM history s
+               WHERE s.record_id = c.record_id AND s.at >= c.at AND s.at < :b AND ${SUCCESS_ENTRY})
+       FROM history c
+       WHERE c.pool_key = :pool AND c.event_type = 'CLAIM' AND c.at >= :a AND c.at < :b`,
       range,
     );
   }

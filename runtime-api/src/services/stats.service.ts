@@ -60,8 +60,9 @@ interface Scope {
 async function scopeOf(
   db: Knex,
   pool: string,
-  pooled: string[],
+  states: { pooled: string[]; success: string[] },
 ): Promise<Omit<Scope, 'firstWhole'>> {
+  const { pooled } = states;
   const row = (await db('pools as p')
     .leftJoin('stats_rollup as s', 's.pool_key', 'p.key')
     .where('p.key', pool)
@@ -69,6 +70,7 @@ async function scopeOf(
       'p.time_zone',
       's.time_zone as rollup_zone',
       's.pooled',
+      's.success',
       db.raw(`to_char(s.through_day, 'YYYY-MM-DD') AS through_day`),
       's.through_at',
       's.rows_through',
@@ -77,15 +79,21 @@ async function scopeOf(
         time_zone: string | null;
         rollup_zone: string | null;
         pooled: string[] | null;
+        success: string[] | null;
         through_day: string | null;
         through_at: Date | null;
         rows_through: Date | null;
       }
     | undefined;
   const zone = row?.time_zone ?? DEFAULT_TIME_ZONE;
-  const sorted = [...pooled].sort().join('\n');
+  const same = (a: string[] | null | undefined, b: string[]) =>
+    a?.join('\n') === [...b].sort().join('\n');
+  // Rows counted with another zone, other pool or success states are not used until the job recounts.
   const current =
-    row?.rollup_zone === zone && row.pooled?.join('\n') === sorted && row.through_day !== null;
+    row?.rollup_zone === zone &&
+    same(row.pooled, pooled) &&
+    same(row.success, states.success) &&
+    row.through_day !== null;
   return {
     db,
     pool,
@@ -204,13 +212,13 @@ async function hoursInPool(
 export async function poolStats(
   db: Knex,
   poolKey: string,
-  states: { pooled: string[]; success: string[]; successFinal?: boolean },
+  states: { pooled: string[]; success: string[] },
   range: { from: number; to: number },
   breakdownField: string,
   convertDays = CONVERT_DAYS_DEFAULT,
 ): Promise<PoolStats> {
-  const { pooled, success } = states;
-  const base = await scopeOf(db, poolKey, pooled);
+  const { success } = states;
+  const base = await scopeOf(db, poolKey, states);
   // Days are the pool's local dates: a Beijing pool's day runs from 16:00 to 16:00 UTC.
   const timeZone = base.zone;
   const day = localDay(range.from, timeZone);
@@ -221,7 +229,6 @@ export async function poolStats(
     conversionOf(db, {
       pool: poolKey,
       success,
-      successFinal: states.successFinal ?? false,
       ...range,
       rowsThrough: s.rollup?.rowsThrough ?? -Infinity,
       days: convertDays,
