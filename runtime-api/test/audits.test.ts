@@ -238,7 +238,7 @@ describe.each(backends)('audit sampling (%s)', (backend) => {
   let t: TestApp;
   let ids: Record<string, string>;
   const RATE = 0.1;
-  const RECORDS = 1_000;
+  const RECORDS = 400;
   const PER_RECORD = 10;
 
   beforeAll(async () => {
@@ -248,7 +248,7 @@ describe.each(backends)('audit sampling (%s)', (backend) => {
   });
   afterAll(() => t.close());
 
-  it('samples 10,000 follow-ups at the policy rate, within a 99.9% binomial bound', async () => {
+  it('samples 4,000 follow-ups at the policy rate, within a 99.9% binomial bound', async () => {
     const actor = { id: ids['rep']!, roles: ['member'], poolRoles: { sampled: 'member' } };
     const records: string[] = [];
     for (let i = 0; i < RECORDS; i += 100) {

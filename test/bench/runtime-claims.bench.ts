@@ -66,7 +66,9 @@ function randomPicker(ids: string[]): { pick(): string | undefined; gone(id: str
 }
 
 async function resetRows(knex: Knex, table: 'records' | 'records_bare'): Promise<string[]> {
-  if (table === 'records') await knex.raw('TRUNCATE history, claims, notifications, outbox');
+  // Timers too: records are never deleted, so nothing cascades (migration 016).
+  if (table === 'records')
+    await knex.raw('TRUNCATE history, claims, notifications, outbox, timers');
   await knex.raw(`DELETE FROM ${table}`);
   await knex.raw(`INSERT INTO ${table} SELECT * FROM records_seed`);
   await knex.raw(`VACUUM ANALYZE ${table}`);

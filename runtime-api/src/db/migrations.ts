@@ -12,6 +12,7 @@ import {
   timerFailures,
   webhooks,
 } from './operations-migrations.js';
+import { leanerRecords } from './leaner-records-migration.js';
 import { statsConversion } from './stats-conversion-migration.js';
 import { statsRollup } from './stats-rollup-migration.js';
 
@@ -236,6 +237,7 @@ const migrations: Migration[] = [
   routing,
   audits,
   statsConversion,
+  leanerRecords,
 ];
 
 /** A knex migration source over the in-code list. */
