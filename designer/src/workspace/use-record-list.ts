@@ -51,6 +51,9 @@ export function useRecordList(
   /** The window's ETag and size (rows read from the top), and whether a load is in flight. */
   const etag = useRef<string | null>(null);
   const span = useRef(PAGE);
+  /** Ids in the window as last read, and the rows shown: rows past the window survive its re-reads. */
+  const windowIds = useRef(new Set<string>());
+  const shown = useRef<PoolRecord[]>([]);
   const busy = useRef(false);
   const key = JSON.stringify([pool, query, fields, refresh]);
   const filtered = fieldsParam(fields);
@@ -80,8 +83,17 @@ export function useRecordList(
         const next = reply.nextCursor;
         const found = reply.items;
         if (mine !== generation.current) return;
-        setItems([...previous, ...found]);
-        setCursor(next);
+        // A live re-read replaces the window; rows "Load more" read past it (beyond LIVE_ROWS) stay,
+        // with the cursor that follows them.
+        const ids = new Set(found.map((r) => r.id));
+        const tail =
+          from === null && quiet
+            ? shown.current.filter((r) => !windowIds.current.has(r.id) && !ids.has(r.id))
+            : [];
+        if (from === null) windowIds.current = ids;
+        shown.current = [...previous, ...found, ...tail];
+        setItems(shown.current);
+        if (tail.length === 0) setCursor(next);
       } catch (e) {
         if (mine === generation.current) setError((e as Error).message);
       } finally {
@@ -99,6 +111,8 @@ export function useRecordList(
     setItems(null);
     etag.current = null;
     span.current = PAGE;
+    shown.current = [];
+    windowIds.current = new Set();
     void load(null, []);
   }, [load]);
 
@@ -138,7 +152,10 @@ export function useRecordList(
       if (items.length <= span.current && wider <= LIVE_ROWS) void load(null, [], false, wider);
       else void load(cursor, items);
     },
-    remove: (ids) => setItems((list) => list?.filter((r) => !ids.includes(r.id)) ?? null),
+    remove: (ids) => {
+      shown.current = shown.current.filter((r) => !ids.includes(r.id));
+      setItems((list) => list?.filter((r) => !ids.includes(r.id)) ?? null);
+    },
     limits,
   };
 }
