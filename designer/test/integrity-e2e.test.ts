@@ -131,9 +131,18 @@ describe('pool integrity end to end', () => {
       const date = formatDateTime(until!, 'en', INTEGRITY_TIME_ZONE);
 
       const rep = await pageFor('chen');
+      const pageErrors: string[] = [];
+      rep.on('pageerror', (e) => pageErrors.push(e.message));
       await rep.goto(`${runtime.url}/#/pools/${POOL}/records/${id}`);
       const next = rep.getByTestId('next-contact');
-      await next.waitFor();
+      // Seen once in CI (not reproduced): the line never showed. If it happens again, say what the
+      // page showed instead.
+      await next.waitFor().catch(async (e: Error) => {
+        const body = await rep.locator('body').innerText();
+        throw new Error(
+          `${e.message}\nurl: ${rep.url()}\npage errors: ${pageErrors.join(' | ')}\n${body}`,
+        );
+      });
       expect(await next.textContent()).toBe(`☎ Next call allowed from ${date}`);
       expect(await next.locator('time').getAttribute('datetime')).toBe(until);
 
