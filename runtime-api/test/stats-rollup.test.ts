@@ -194,5 +194,29 @@ describe.each(backends)('pool stats from the rollup (%s)', (backend) => {
     const rolledWins = await stats();
     expect(rolledWins.conversion).toEqual(wonLater.conversion);
     expect(canonical(rolledWins)).toEqual(canonical(await reference()));
+
+    // The claim rows keep the records' breakdown values; Q1's industry changes after the job wrote its
+    // row (in SQL, as an edit's write does): the breakdown counts it under its value now at once (the
+    // tally trigger marks it), and the next run writes the row again.
+    const kept = () =>
+      app.db('stats_claim_rows').where({ record_id: q1 }).pluck('fields') as Promise<unknown[]>;
+    expect(await kept()).toEqual([{ industry: 'finance' }]);
+    const converted = (s: PoolStats, value: string) =>
+      s.breakdown.items.find((i) => i.value === value)?.converted ?? 0;
+    expect(converted(rolledWins, 'finance')).toBe(2);
+    await app.db.raw(
+      `UPDATE records SET data = jsonb_set(data, '{industry}', '"education"') WHERE id = ?`,
+      [q1],
+    );
+    expect(await app.db('stats_revalued').pluck('record_id')).toEqual([q1]);
+    const edited = await stats();
+    // No record of this pool is in finance now (Q2 moved on): the value leaves the breakdown.
+    expect(converted(edited, 'finance')).toBe(0);
+    expect(converted(edited, 'education')).toBe(1);
+    expect(canonical(edited)).toEqual(canonical(await reference()));
+    await app.jobs.run('stats-rollup');
+    expect(await app.db('stats_revalued').count({ n: '*' }).first()).toEqual({ n: 0 });
+    expect(await kept()).toEqual([{ industry: 'education' }]);
+    expect(canonical(await stats()).breakdown).toEqual(canonical(edited).breakdown);
   });
 });

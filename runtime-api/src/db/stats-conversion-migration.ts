@@ -1,35 +1,64 @@
 // Migration 015: conversion from the rollup. Each rolled-up claim row carries the record's claim in the pool
-// before it (`prev_at`: a record is counted once per range without DISTINCT) and its first entry into a
-// success state at or after the claim as far as the rollup has read history (`converted_at`), so stats
-// find the range's converted records in the claim rows' index instead of a history lookup per claimed
-// record (stats-conversion.ts). The rollup keeps the success states it counted with, like the pool
-// states; every pool's rollup is counted again once (its rows carry neither column yet).
+// before it (`prev_at`: a record is counted once per range without DISTINCT), its first entry into a
+// success state at or after the claim as far as the rollup has read history (`converted_at`), and the
+// record's values of the pool's breakdown fields (`fields`), so stats find the range's converted records
+// and their breakdown values in the claim rows' index instead of a history lookup per claimed record
+// and a record read per converted one (stats-conversion.ts). A record whose breakdown value changes
+// after its rows were written is marked in stats_revalued by the tally trigger (read from records until
+// the job writes its rows again). The rollup keeps the success states it counted with, like the pool
+// states; every pool's rollup is counted again once (its rows carry none of the new columns).
 import type { Migration } from './migrations.js';
+import { TRIGGER_FUNCTION } from './stats-rollup-migration.js';
+
+/** The tally trigger's update branch also marks records whose value of a breakdown field changed. */
+const MARK_REVALUED = `
+    -- One row per (record, field, value) of old and new: two rows for a field are a changed value.
+    INSERT INTO stats_revalued (record_id)
+    SELECT DISTINCT id FROM (
+      SELECT c.id, f.field, c.data ->> f.field AS v FROM new_rows c JOIN stats_fields f ON f.pool_key = c.pool_key
+      UNION
+      SELECT c.id, f.field, c.data ->> f.field FROM old_rows c JOIN stats_fields f ON f.pool_key = c.pool_key
+    ) c GROUP BY id, field HAVING count(*) > 1
+    ON CONFLICT DO NOTHING;
+  ELSE`;
+
+function markingTrigger(): string {
+  const anchor = 'ON CONFLICT DO NOTHING;\n  ELSE';
+  if (!TRIGGER_FUNCTION.includes(anchor)) throw new Error('015: the tally trigger changed shape');
+  return TRIGGER_FUNCTION.replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION').replace(
+    anchor,
+    `ON CONFLICT DO NOTHING;${MARK_REVALUED}`,
+  );
+}
 
 export const statsConversion: Migration = {
   name: '015_stats_conversion',
   async up(knex) {
     await knex.raw('ALTER TABLE stats_claim_rows ADD COLUMN converted_at timestamptz');
+    await knex.raw('ALTER TABLE stats_claim_rows ADD COLUMN fields jsonb');
     await knex.raw(`ALTER TABLE stats_rollup ADD COLUMN success text[] NOT NULL DEFAULT '{}'`);
     await knex.raw('DROP INDEX stats_claim_rows_at');
     await knex.raw(
       `CREATE INDEX stats_claim_rows_at ON stats_claim_rows (pool_key, at)
-       INCLUDE (record_id, prev_at, converted_at)`,
+       INCLUDE (record_id, prev_at, converted_at, fields)`,
     );
-    // The job's update of claims not converted yet, by record.
-    await knex.raw(
-      'CREATE INDEX stats_claim_rows_open ON stats_claim_rows (record_id) WHERE converted_at IS NULL',
-    );
+    // The job's writes by record: a win's claims, a changed value's rows.
+    await knex.raw('CREATE INDEX stats_claim_rows_record ON stats_claim_rows (record_id)');
+    await knex.raw('CREATE TABLE stats_revalued (record_id uuid PRIMARY KEY)');
+    await knex.raw(markingTrigger());
     // Until a pool is rolled up again, its stats are read from history (the same figures, slower).
     await knex.raw('DELETE FROM stats_rollup');
   },
   async down(knex) {
-    await knex.raw('DROP INDEX stats_claim_rows_open');
+    await knex.raw(TRIGGER_FUNCTION.replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION'));
+    await knex.raw('DROP TABLE stats_revalued');
+    await knex.raw('DROP INDEX stats_claim_rows_record');
     await knex.raw('DROP INDEX stats_claim_rows_at');
     await knex.raw(
       'CREATE INDEX stats_claim_rows_at ON stats_claim_rows (pool_key, at) INCLUDE (record_id, prev_at)',
     );
     await knex.raw('ALTER TABLE stats_rollup DROP COLUMN success');
+    await knex.raw('ALTER TABLE stats_claim_rows DROP COLUMN fields');
     await knex.raw('ALTER TABLE stats_claim_rows DROP COLUMN converted_at');
   },
 };

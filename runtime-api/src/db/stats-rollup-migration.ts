@@ -14,7 +14,7 @@ import type { Migration } from './migrations.js';
 // then moved on still counts in that pool's conversion, by its current state.
 // Indexes: CLAIM history rows (partial: only claims pay for it) for conversion; records' (pool, state)
 // with the id, so converted records are a hash join on the index alone.
-const TRIGGER_FUNCTION = `
+export const TRIGGER_FUNCTION = `
 CREATE FUNCTION stats_tally_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN

@@ -16,6 +16,8 @@ export const ROLLUP_DAYS_PER_RUN = 31;
 export const ROLLUP_POOLS_PER_RUN = 500;
 /** Tally deltas one run folds into stats_tally. */
 export const TALLY_DELTAS_PER_RUN = 50_000;
+/** Records with a changed breakdown value whose claim rows one run writes again. */
+export const REVALUED_PER_RUN = 10_000;
 
 /** What one pool's stats count with: its zone, and its pool and success states over every version. */
 export interface PoolStates {
@@ -97,6 +99,10 @@ export const PREV_CLAIM = `(
   SELECT p.at FROM history p
   WHERE p.record_id = c.record_id AND p.seq < c.seq AND p.pool_key = :pool AND p.event_type = 'CLAIM'
   ORDER BY p.seq DESC LIMIT 1)`;
+/** The values of the pool's breakdown fields (stats_fields) of record `:record` now, as claim rows keep them. */
+export const FIELD_VALUES = (pool: string, record: string) => `(
+  SELECT jsonb_object_agg(f.field, r.data -> f.field) FROM stats_fields f JOIN records r ON r.id = ${record}
+  WHERE f.pool_key = ${pool})`;
 /**
  * Entries into a success state at [:a, :b) of records that may have claims of the pool: in its own
  * history, and in other pools' for records that left it (stats_moved) with a claim not converted yet.
@@ -120,6 +126,7 @@ export class StatsRollup {
   /** One run: folds tally deltas, then rolls up to ROLLUP_DAYS_PER_RUN closed days of each pool. */
   async run(): Promise<RollupResult> {
     const deltas = await this.foldTally();
+    await this.refreshValues();
     const now = await this.clock.now(this.db);
     const pools = (await this.db('pools as p')
       .leftJoin('stats_rollup as s', 's.pool_key', 'p.key')
@@ -150,6 +157,24 @@ export class StatsRollup {
     );
     await this.db.raw('DELETE FROM stats_tally WHERE n = 0');
     return moved.rows[0]?.n ?? 0;
+  }
+
+  /**
+   * Writes again the breakdown values in the claim rows of records whose value changed (marked by the
+   * tally trigger); the mark goes in the same statement, so a change after it marks the record again.
+   */
+  async refreshValues(): Promise<number> {
+    const res = await this.db.raw<{ rows: { n: number }[] }>(
+      `WITH marked AS (
+         DELETE FROM stats_revalued
+         WHERE record_id = ANY(ARRAY(SELECT record_id FROM stats_revalued LIMIT ${REVALUED_PER_RUN}))
+         RETURNING record_id),
+       fresh AS (
+         UPDATE stats_claim_rows c SET fields = ${FIELD_VALUES('c.pool_key', 'c.record_id')}
+         FROM marked m WHERE c.record_id = m.record_id RETURNING 1)
+       SELECT (SELECT count(*) FROM marked)::int AS n, (SELECT count(*) FROM fresh)::int AS rows`,
+    );
+    return res.rows[0]?.n ?? 0;
   }
 
   /**
@@ -272,11 +297,15 @@ export class StatsRollup {
       range,
     );
     await trx.raw(
-      `INSERT INTO stats_claim_rows (pool_key, at, record_id, prev_at, converted_at)
+      `INSERT INTO stats_claim_rows (pool_key, at, record_id, prev_at, converted_at, fields)
        SELECT :pool, c.at, c.record_id, ${PREV_CLAIM},
               (SELECT min(s.at) FROM history s
-               WHERE s.record_id = c.record_id AND s.at >= c.at AND s.at < :b AND ${SUCCESS_ENTRY})
+               WHERE s.record_id = c.record_id AND s.at >= c.at AND s.at < :b AND ${SUCCESS_ENTRY}),
+              (SELECT jsonb_object_agg(f.field, r.data -> f.field) FROM stats_fields f
+               WHERE f.pool_key = :pool)
        FROM history c
+       -- Joined, not looked up per claim: a month of a large pool's claims reads records in one pass.
+       LEFT JOIN records r ON r.id = c.record_id
        WHERE c.pool_key = :pool AND c.event_type = 'CLAIM' AND c.at >= :a AND c.at < :b`,
       range,
     );
