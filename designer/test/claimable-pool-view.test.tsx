@@ -4,12 +4,12 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Pool } from '../src/api/pools.api.js';
-import type { PoolRecord, RecordList } from '../src/api/records.api.js';
+import type { RecordList } from '../src/api/records.api.js';
 import { I18nProvider } from '../src/i18n/i18n.js';
 import type { Lang } from '../src/i18n/messages.js';
 import { exportPath, PoolView } from '../src/workspace/pool-view.js';
 import { WorkspaceProvider } from '../src/workspace/workspace-context.js';
-import { CRM_POOL, crmPoolPolicy, ME } from './workspace-fixtures.js';
+import { CRM_POOL, crmPoolPolicy, ME, pooledRecord } from './workspace-fixtures.js';
 
 afterEach(() => {
   cleanup();
@@ -18,26 +18,7 @@ afterEach(() => {
 
 const pool: Pool = CRM_POOL;
 
-const pooled = (id: string, name: string, extra: Partial<PoolRecord>): PoolRecord => ({
-  id,
-  pool: 'crm',
-  policyId: 'crm-customer-pool',
-  policyVersion: 1,
-  state: 'pool',
-  pooled: true,
-  done: false,
-  ownerId: null,
-  tags: [],
-  score: 10,
-  data: { name },
-  masked: [],
-  seq: 1,
-  poolEntries: 1,
-  lastRelease: null,
-  previousOwnerIds: [],
-  timers: [],
-  ...extra,
-});
+const pooled = pooledRecord;
 
 // 20:30 UTC on 8 Dec is 04:30 on 9 Dec in Shanghai: the pool's date, not the browser's or UTC's.
 const UNTIL = '2026-12-08T20:30:00.000Z';

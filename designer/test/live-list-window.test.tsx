@@ -6,26 +6,9 @@ import { act, renderHook } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PoolRecord } from '../src/api/records.api.js';
 import { LIVE_ROWS, POLL_MS, useRecordList } from '../src/workspace/use-record-list.js';
+import { pooledRecord } from './workspace-fixtures.js';
 
-const record = (n: number): PoolRecord => ({
-  id: `r${String(n).padStart(3, '0')}`,
-  pool: 'crm',
-  policyId: 'crm-customer-pool',
-  policyVersion: 1,
-  state: 'pool',
-  pooled: true,
-  done: false,
-  ownerId: null,
-  tags: [],
-  score: 10,
-  data: { name: `Lead ${n}` },
-  masked: [],
-  seq: 1,
-  poolEntries: 1,
-  lastRelease: null,
-  previousOwnerIds: [],
-  timers: [],
-});
+const record = (n: number) => pooledRecord(`r${String(n).padStart(3, '0')}`, `Lead ${n}`);
 
 /** A pool served as the list API serves it: `limit` rows after `cursor`, a weak ETag of the page. */
 function servePool(rows: PoolRecord[]) {

@@ -1,5 +1,6 @@
 // The CRM template as a pool member sees it (GET /api/pools/:pool/policy), for workspace tests.
 import type { Pool, PoolPolicy } from '../src/api/pools.api.js';
+import type { PoolRecord } from '../src/api/records.api.js';
 import { poolPolicyView } from '../../runtime-api/src/routes/pool-policy/index.js';
 import { crm } from './fixtures.js';
 
@@ -47,3 +48,29 @@ export function crmPoolPolicy(): PoolPolicy {
     ],
   };
 }
+
+/** A pooled CRM record as the list API sends it. */
+export const pooledRecord = (
+  id: string,
+  name: string,
+  extra: Partial<PoolRecord> = {},
+): PoolRecord => ({
+  id,
+  pool: 'crm',
+  policyId: 'crm-customer-pool',
+  policyVersion: 1,
+  state: 'pool',
+  pooled: true,
+  done: false,
+  ownerId: null,
+  tags: [],
+  score: 10,
+  data: { name },
+  masked: [],
+  seq: 1,
+  poolEntries: 1,
+  lastRelease: null,
+  previousOwnerIds: [],
+  timers: [],
+  ...extra,
+});
