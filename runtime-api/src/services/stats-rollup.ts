@@ -99,10 +99,20 @@ export const PREV_CLAIM = `(
   SELECT p.at FROM history p
   WHERE p.record_id = c.record_id AND p.seq < c.seq AND p.pool_key = :pool AND p.event_type = 'CLAIM'
   ORDER BY p.seq DESC LIMIT 1)`;
-/** The values of the pool's breakdown fields (stats_fields) of record `:record` now, as claim rows keep them. */
-export const FIELD_VALUES = (pool: string, record: string) => `(
-  SELECT jsonb_object_agg(f.field, r.data -> f.field) FROM stats_fields f JOIN records r ON r.id = ${record}
-  WHERE f.pool_key = ${pool})`;
+/** The values of the pool's breakdown fields (stats_fields) in record data `data`, as claim rows keep them. */
+const FIELD_VALUES = (pool: string, data: string) => `(
+  SELECT jsonb_object_agg(f.field, ${data} -> f.field) FROM stats_fields f WHERE f.pool_key = ${pool})`;
+
+/** Whether the rollup was counted with the pool's zone, pool and success states of today (sorted lists). */
+export function countedWith(
+  row: { time_zone: string | null; pooled: string[] | null; success: string[] | null },
+  now: { timeZone: string; pooled: string[]; success: string[] },
+): boolean {
+  const same = (a: string[] | null, b: string[]) => a?.join('\n') === b.join('\n');
+  return (
+    row.time_zone === now.timeZone && same(row.pooled, now.pooled) && same(row.success, now.success)
+  );
+}
 /**
  * Entries into a success state at [:a, :b) of records that may have claims of the pool: in its own
  * history, and in other pools' for records that left it (stats_moved) with a claim not converted yet.
@@ -170,9 +180,9 @@ export class StatsRollup {
          WHERE record_id = ANY(ARRAY(SELECT record_id FROM stats_revalued LIMIT ${REVALUED_PER_RUN}))
          RETURNING record_id),
        fresh AS (
-         UPDATE stats_claim_rows c SET fields = ${FIELD_VALUES('c.pool_key', 'c.record_id')}
-         FROM marked m WHERE c.record_id = m.record_id RETURNING 1)
-       SELECT (SELECT count(*) FROM marked)::int AS n, (SELECT count(*) FROM fresh)::int AS rows`,
+         UPDATE stats_claim_rows c SET fields = ${FIELD_VALUES('c.pool_key', 'r.data')}
+         FROM marked m JOIN records r ON r.id = m.record_id WHERE c.record_id = m.record_id)
+       SELECT count(*)::int AS n FROM marked`,
     );
     return res.rows[0]?.n ?? 0;
   }
@@ -207,11 +217,7 @@ export class StatsRollup {
       // A new row's '-infinity' parses as a number or an invalid date: it never matches below.
       let start = new Date(state.through_at).getTime();
       let rowsStart = new Date(state.rows_through).getTime();
-      if (
-        state.time_zone !== timeZone ||
-        state.pooled.join('\n') !== pooled.join('\n') ||
-        state.success.join('\n') !== success.join('\n')
-      ) {
+      if (!countedWith(state, { timeZone, pooled, success })) {
         // Counted with another zone, other pool or success states (or never): start the pool over.
         for (const table of ['stats_flows', 'stats_claims', 'stats_exits', 'stats_claim_rows'])
           await trx(table).where({ pool_key: pool.key }).del();
@@ -301,8 +307,7 @@ export class StatsRollup {
        SELECT :pool, c.at, c.record_id, ${PREV_CLAIM},
               (SELECT min(s.at) FROM history s
                WHERE s.record_id = c.record_id AND s.at >= c.at AND s.at < :b AND ${SUCCESS_ENTRY}),
-              (SELECT jsonb_object_agg(f.field, r.data -> f.field) FROM stats_fields f
-               WHERE f.pool_key = :pool)
+              ${FIELD_VALUES(':pool', 'r.data')}
        FROM history c
        -- Joined, not looked up per claim: a month of a large pool's claims reads records in one pass.
        LEFT JOIN records r ON r.id = c.record_id

@@ -4,7 +4,7 @@
 import type { Knex } from 'knex';
 import { csvLine } from './csv.js';
 import { CONVERT_DAYS_DEFAULT, conversionOf } from './stats-conversion.js';
-import { EXIT_FILTER, EXIT_HOURS, FLOW_FILTER, localDate } from './stats-rollup.js';
+import { countedWith, EXIT_FILTER, EXIT_HOURS, FLOW_FILTER, localDate } from './stats-rollup.js';
 import { breakdownOf } from './stats-tally.js';
 import { DEFAULT_TIME_ZONE, localDay } from './time-zone.js';
 
@@ -86,14 +86,14 @@ async function scopeOf(
       }
     | undefined;
   const zone = row?.time_zone ?? DEFAULT_TIME_ZONE;
-  const same = (a: string[] | null | undefined, b: string[]) =>
-    a?.join('\n') === [...b].sort().join('\n');
   // Rows counted with another zone, other pool or success states are not used until the job recounts.
   const current =
-    row?.rollup_zone === zone &&
-    same(row.pooled, pooled) &&
-    same(row.success, states.success) &&
-    row.through_day !== null;
+    row !== undefined &&
+    row.through_day !== null &&
+    countedWith(
+      { time_zone: row.rollup_zone, pooled: row.pooled, success: row.success },
+      { timeZone: zone, pooled: [...pooled].sort(), success: [...states.success].sort() },
+    );
   return {
     db,
     pool,
