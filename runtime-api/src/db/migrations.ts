@@ -12,7 +12,7 @@ import {
   timerFailures,
   webhooks,
 } from './operations-migrations.js';
-import { leanerRecords } from './leaner-records-migration.js';
+import { historyWithoutKey, leanerRecords } from './leaner-records-migration.js';
 import { statsConversion } from './stats-conversion-migration.js';
 import { statsRollup } from './stats-rollup-migration.js';
 
@@ -238,6 +238,7 @@ const migrations: Migration[] = [
   audits,
   statsConversion,
   leanerRecords,
+  historyWithoutKey,
 ];
 
 /** A knex migration source over the in-code list. */
