@@ -13,7 +13,7 @@ import {
   webhooks,
 } from './operations-migrations.js';
 import { historyWithoutKey, leanerRecords } from './leaner-records-migration.js';
-import { statsConversion } from './stats-conversion-migration.js';
+import { statsClaimLookups, statsConversion } from './stats-conversion-migration.js';
 import { statsRollup } from './stats-rollup-migration.js';
 
 export interface Migration {
@@ -239,6 +239,7 @@ const migrations: Migration[] = [
   statsConversion,
   leanerRecords,
   historyWithoutKey,
+  statsClaimLookups,
 ];
 
 /** A knex migration source over the in-code list. */

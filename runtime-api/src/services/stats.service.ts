@@ -238,6 +238,7 @@ export async function poolStats(
     claimsOf(s, range.from, range.to),
   ]);
   const { pooledNow } = breakdown;
+  const claimed = claimsByUser.reduce((sum, c) => sum + c.claims, 0) - conversion.repeats;
   const days = new Map<
     string,
     { inflow: Record<string, number>; outflow: Record<string, number>; net: number }
@@ -281,9 +282,9 @@ export async function poolStats(
     pooledNow,
     days: series,
     conversion: {
-      claimed: conversion.claimed,
+      claimed,
       converted: conversion.converted,
-      rate: conversion.claimed ? conversion.converted / conversion.claimed : null,
+      rate: claimed ? conversion.converted / claimed : null,
       days: convertDays,
     },
     exits: hours.exits,
