@@ -19,17 +19,3 @@ export const leanerRecords: Migration = {
     );
   },
 };
-
-// Migration 017: history loses its primary key. No query reads a history row by `id` (a record's history
-// is read through history_record, stats and distribution through history_pool_at), rows are only
-// inserted (records are never deleted, so neither is their history), and every record write and import
-// paid for a third index entry per history row. The `id` column stays, numbered as before.
-export const historyWithoutKey: Migration = {
-  name: '017_history_without_key',
-  async up(knex) {
-    await knex.raw('ALTER TABLE history DROP CONSTRAINT IF EXISTS history_pkey');
-  },
-  async down(knex) {
-    await knex.raw('ALTER TABLE history ADD PRIMARY KEY (id)');
-  },
-};

@@ -12,7 +12,7 @@ import {
   timerFailures,
   webhooks,
 } from './operations-migrations.js';
-import { historyWithoutKey, leanerRecords } from './leaner-records-migration.js';
+import { leanerRecords } from './leaner-records-migration.js';
 import { statsClaimLookups, statsConversion } from './stats-conversion-migration.js';
 import { statsRollup } from './stats-rollup-migration.js';
 
@@ -238,7 +238,6 @@ const migrations: Migration[] = [
   audits,
   statsConversion,
   leanerRecords,
-  historyWithoutKey,
   statsClaimLookups,
 ];
 

@@ -30,7 +30,7 @@ export interface Conversion {
  * job) and the record's breakdown values; entries after it are read from history (SUCCESS_ENTRIES), as
  * are the later claims' outcomes, and their records' values from records.
  * Measured on the stats bench's 90 days (82k claims, 1,000,000 records), a history lookup per claimed
- * record that is won now took 0.5-0.7 s; the claim rows' index alone answers this, and since migration 018
+ * record that is won now took 0.5-0.7 s; the claim rows' index alone answers this, and since migration 017
  * the partial index of converted claims (8k of the 82k).
  */
 export async function conversionOf(
@@ -64,7 +64,7 @@ export async function conversionOf(
     WHERE c.pool_key = :pool AND c.event_type = 'CLAIM' AND c.at >= :liveStart AND c.at < :to`;
   const within = (claim: string) =>
     `s.at >= ${claim}.at AND s.at <= ${claim}.at + :days * interval '1 day'`;
-  // Two statements side by side, each reading its partial index of claim rows (migration 018).
+  // Two statements side by side, each reading its partial index of claim rows (migration 017).
   const [repeatsRes, convertedRes] = await Promise.all([
     db.raw<{ rows: { n: number }[] }>(
       `SELECT ((SELECT count(*) FROM stats_claim_rows
