@@ -27,7 +27,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** How long an idle PostgreSQL connection stays in the pool (README: Limits). */
+/** How long an idle PostgreSQL connection stays in the pool (README: Runtime, Connections). */
 export const POOL_IDLE_MS = 10 * 60_000;
 
 const knexFactory = knexModule as unknown as (config: Knex.Config) => Knex;
@@ -42,8 +42,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       client: 'pg',
       connection: options.databaseUrl,
       // Idle connections are kept 10 minutes, not tarn's 30 s: a PostgreSQL backend reads the catalog
-      // entries of each table, index and function the first time it uses them, and on fresh
-      // connections a stats request's statements took 70 ms longer than on warm ones (the bench's
+      // entries of each table, index and function the first time it uses them: on the stats bench a
+      // request on fresh connections took 230-340 ms against about 20 ms on warm ones (the bench's
       // 7-day p95 was that, a request now and then meeting a new connection).
       pool: { min: 0, max: options.poolSize ?? 10, idleTimeoutMillis: POOL_IDLE_MS },
       ...(schema ? { searchPath: [schema] } : {}),
