@@ -135,8 +135,9 @@ describe('pool integrity end to end', () => {
       rep.on('pageerror', (e) => pageErrors.push(e.message));
       await rep.goto(`${runtime.url}/#/pools/${POOL}/records/${id}`);
       const next = rep.getByTestId('next-contact');
-      // Seen once in CI (not reproduced): the line never showed. If it happens again, say what the
-      // page showed instead.
+      // Seen twice in CI: the page became the pool list, because the landing's fall-back to the first
+      // pool overwrote this link (fixed in workspace-page.tsx; workspace-landing.test.tsx). If the
+      // line does not show, say what the page showed instead.
       await next.waitFor().catch(async (e: Error) => {
         const body = await rep.locator('body').innerText();
         throw new Error(

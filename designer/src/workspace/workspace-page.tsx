@@ -53,6 +53,7 @@ export function WorkspacePage(props: {
 
   useEffect(() => {
     let live = true;
+    const asked = window.location.hash;
     const load = async () => {
       const pools = await listPools();
       if (!live) return;
@@ -62,7 +63,11 @@ export function WorkspacePage(props: {
         return;
       }
       if (pool.key !== props.pool) {
-        navigate({ page: 'workspace', pool: pool.key, view: 'pool' });
+        // Only the address this load was for falls back to the first pool: a link followed while the
+        // pools were loading (its hashchange not yet handled) is not overwritten.
+        if (window.location.hash === asked) {
+          navigate({ page: 'workspace', pool: pool.key, view: 'pool' });
+        }
         return;
       }
       const [policy, now] = await Promise.all([getPoolPolicy(pool.key), serverNow()]);
