@@ -2,7 +2,6 @@
 // engine; good rows are written in batches (each row whole: record, timers, history), bad rows are
 // reported with their line. While batches are written (two at once on PostgreSQL), the next one is
 // checked and started.
-import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { EngineError, type CompiledPolicy } from '@poolflow/engine';
 import type { Knex } from 'knex';
@@ -16,6 +15,7 @@ import { assertEntity } from './entity-check.js';
 import { poolOwners } from './import-owners.js';
 import { compiledRouting, poolRoutings, routeNew } from './pool-routing.js';
 import type { Actor } from './record.service.js';
+import { newRecordId } from './record-id.js';
 
 export interface ImportProgress {
   rows: number;
@@ -159,7 +159,7 @@ export async function importRecords(
     const ownerId = owner ? owner.id : null;
     // One time per batch, read when its first row is started, as one transaction would read it.
     batch ??= new ImportBatch({ poolKey, actorId: actor.id, at: await clock.now(db), copy });
-    const recordId = randomUUID();
+    const recordId = newRecordId();
     try {
       const result = starts.start(row.data, ownerId, batch.w.at, recordId);
       const routed = routeNew(routing, result, batch.w.at);

@@ -1,5 +1,5 @@
 // Record lifecycle in the database: one transaction per event, the record row locked, the engine step, the writes.
-import { randomUUID } from 'node:crypto';
+import { newRecordId } from './record-id.js';
 import {
   checkClaim,
   EngineError,
@@ -120,7 +120,7 @@ export class RecordService {
       if (ownerId !== null)
         await requirePoolMember(trx, poolKey, ownerId, options.ownerPath ?? '/ownerId');
       const now = await this.clock.now(trx);
-      const id = randomUUID();
+      const id = newRecordId();
       const result = start(compiled, { entity: data, now, ownerId, user: actor, recordId: id });
       const owner = { id: ownerId, path: options.ownerPath ?? '/ownerId' };
       const to = await placeNew(trx, pool, compiled, result, now, owner);
