@@ -240,6 +240,12 @@ describe.each(backends)('analytics definitions on a hand-computed history (%s)',
       .count({ n: '*' })
       .first();
     expect(exits).toEqual({ n: 4 });
+    // The whole days' exits are read from their day rows (migration 018): the same four exits.
+    const dayRows = (await t.app
+      .db('stats_exit_days')
+      .where({ pool_key: 'crm' })
+      .select(t.app.db.raw('cardinality(hours) AS n'))) as { n: number }[];
+    expect(dayRows.reduce((sum, r) => sum + r.n, 0)).toBe(4);
     await checkFigures();
   });
 

@@ -1,6 +1,7 @@
 // Stats read from the rollup give the figures a manager counts by hand, the same before and after the
 // rollup job, across a New York midnight, with writes after the job ran and after the pool's zone changes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statsExitDays } from '../src/db/stats-conversion-migration.js';
 import { statesOf, type PoolStats } from '../src/services/stats.service.js';
 import { backends, build, call, crmPool, type TestApp } from './helpers.js';
 import { canonical, referencePoolStats } from './stats-reference.js';
@@ -115,6 +116,26 @@ describe.each(backends)('pool stats from the rollup (%s)', (backend) => {
     }[];
     expect(flows).toContainEqual({ day: day(0), dir: 'in', kind: 'create', n: 2 });
     expect(flows).toContainEqual({ day: day(1), dir: 'out', kind: 'claim', n: 1 });
+    // The closed days' exit hours, a sorted row per local day (P1 claimed on day 1 after an hour).
+    const exitDays = async () =>
+      (
+        (await app
+          .db('stats_exit_days')
+          .where({ pool_key: 'crm' })
+          .orderBy('day')
+          .select(app.db.raw(`to_char(day, 'YYYY-MM-DD') AS day`), 'hours')) as {
+          day: string;
+          hours: number[];
+        }[]
+      ).map((r) => ({ day: r.day, hours: r.hours.map(Number) }));
+    const written = await exitDays();
+    expect(written.flatMap((r) => r.hours).sort((a, b) => a - b)).toEqual([1, 48]);
+    expect(written.find((r) => r.day === day(1))?.hours).toContain(1);
+    expect(canonical(await stats())).toEqual(canonical(before));
+    // A database rolled up before migration 018 gets the same rows from it.
+    await statsExitDays.down(app.db);
+    await statsExitDays.up(app.db);
+    expect(await exitDays()).toEqual(written);
     expect(canonical(await stats())).toEqual(canonical(before));
 
     // Writes after the job: today's history and the tally's deltas count before the next run folds them.

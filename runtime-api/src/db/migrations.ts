@@ -13,7 +13,11 @@ import {
   webhooks,
 } from './operations-migrations.js';
 import { leanerRecords } from './leaner-records-migration.js';
-import { statsClaimLookups, statsConversion } from './stats-conversion-migration.js';
+import {
+  statsClaimLookups,
+  statsConversion,
+  statsExitDays,
+} from './stats-conversion-migration.js';
 import { statsRollup } from './stats-rollup-migration.js';
 
 export interface Migration {
@@ -239,6 +243,7 @@ const migrations: Migration[] = [
   statsConversion,
   leanerRecords,
   statsClaimLookups,
+  statsExitDays,
 ];
 
 /** A knex migration source over the in-code list. */

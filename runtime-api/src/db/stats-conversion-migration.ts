@@ -92,3 +92,28 @@ export const statsClaimLookups: Migration = {
     await knex.raw('DROP INDEX stats_claim_rows_converted');
   },
 };
+
+// Migration 018: a day row of exit hours. The median and p90 hours in pool of a range read one row per
+// whole day it holds (the day's exit hours, sorted) and the exit rows of its edge days only, where a 90-day
+// request on the stats bench read 82,000 exit rows (11-20 ms of index-only scan). The job writes a day's
+// row when it counts the day, from the exit rows it copies first (stats-rollup.ts). Days already rolled
+// up get their rows here; a pool whose exit rows stop before its counted days (possible only across a
+// daylight-saving change) is counted again by the next run.
+export const statsExitDays: Migration = {
+  name: '018_stats_exit_days',
+  async up(knex) {
+    await knex.raw(`CREATE TABLE stats_exit_days (
+      pool_key text NOT NULL, day date NOT NULL, hours float8[] NOT NULL, PRIMARY KEY (pool_key, day))`);
+    await knex.raw('DELETE FROM stats_rollup WHERE rows_through < through_at');
+    await knex.raw(
+      `INSERT INTO stats_exit_days (pool_key, day, hours)
+       SELECT e.pool_key, (e.at AT TIME ZONE s.time_zone)::date, array_agg(e.hours ORDER BY e.hours)
+       FROM stats_exits e JOIN stats_rollup s ON s.pool_key = e.pool_key
+       WHERE e.at < s.through_at
+       GROUP BY 1, 2`,
+    );
+  },
+  async down(knex) {
+    await knex.raw('DROP TABLE stats_exit_days');
+  },
+};

@@ -1,5 +1,5 @@
-// The stats rollup job: counts closed pool-local days of history into stats_flows, stats_claims and
-// stats_exits, and folds the record tally's deltas into stats_tally, so stats read a row per day.
+// The stats rollup job: counts closed pool-local days of history into stats_flows, stats_claims,
+// stats_exits and stats_exit_days, and folds the record tally's deltas into stats_tally, so stats read a row per day.
 import type { CompiledPolicy } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import type { Clock } from './clock.js';
@@ -219,7 +219,13 @@ export class StatsRollup {
       let rowsStart = new Date(state.rows_through).getTime();
       if (!countedWith(state, { timeZone, pooled, success })) {
         // Counted with another zone, other pool or success states (or never): start the pool over.
-        for (const table of ['stats_flows', 'stats_claims', 'stats_exits', 'stats_claim_rows'])
+        for (const table of [
+          'stats_flows',
+          'stats_claims',
+          'stats_exits',
+          'stats_exit_days',
+          'stats_claim_rows',
+        ])
           await trx(table).where({ pool_key: pool.key }).del();
         const first = (await trx('history')
           .where({ pool_key: pool.key })
@@ -234,9 +240,13 @@ export class StatsRollup {
         end = localDay(end, timeZone).end;
         days++;
       }
-      const rowsEnd = Math.min(now - ROLLUP_MARGIN_MS, rowsStart + ROLLUP_DAYS_PER_RUN * DAY);
+      // Exit and claim rows reach at least the days counted (`end` is before now's margin), so every
+      // counted day's exits are copied when its day row of exit hours is written below.
+      const rowsEnd = Math.min(
+        now - ROLLUP_MARGIN_MS,
+        Math.max(end, rowsStart + ROLLUP_DAYS_PER_RUN * DAY),
+      );
       const range = { pool: pool.key, pooled, zone: timeZone };
-      if (days > 0) await this.countDays(trx, { ...range, a: new Date(start), b: new Date(end) });
       if (rowsEnd > rowsStart)
         await this.copyRows(trx, {
           ...range,
@@ -244,6 +254,7 @@ export class StatsRollup {
           a: new Date(rowsStart),
           b: new Date(rowsEnd),
         });
+      if (days > 0) await this.countDays(trx, { ...range, a: new Date(start), b: new Date(end) });
       await trx('stats_rollup')
         .where({ pool_key: pool.key })
         .update({
@@ -258,7 +269,10 @@ export class StatsRollup {
     });
   }
 
-  /** Counts history rows at [a, b) of the pool: flows and claims per local day. */
+  /**
+   * Counts history rows at [a, b) of the pool: flows and claims per local day; and the day's exit hours,
+   * sorted in one row, from the exit rows (copied up to `b` or later first).
+   */
   private async countDays(
     trx: Knex.Transaction,
     range: { pool: string; pooled: string[]; zone: string; a: Date; b: Date },
@@ -277,6 +291,13 @@ export class StatsRollup {
        SELECT :pool, (at AT TIME ZONE :zone)::date, COALESCE(actor_id, ''), count(*)::int
        FROM history WHERE ${inRange} AND event_type = 'CLAIM'
        GROUP BY 2, 3`,
+      range,
+    );
+    await trx.raw(
+      `INSERT INTO stats_exit_days (pool_key, day, hours)
+       SELECT :pool, (at AT TIME ZONE :zone)::date, array_agg(hours ORDER BY hours)
+       FROM stats_exits WHERE ${inRange}
+       GROUP BY 2`,
       range,
     );
   }

@@ -174,7 +174,8 @@ async function claimsOf(s: Scope, from: number, to: number): Promise<PoolStats['
 
 /**
  * Median and 90th percentile hours in pool of the exits at [from, to) (each exit paired with the record's
- * latest entry before it): rolled-up exits, then those history has after them.
+ * latest entry before it): whole rolled-up days from their day rows of exit hours (stats_exit_days), the
+ * edge days' rolled-up exits from stats_exits, then those history has after them.
  */
 async function hoursInPool(
   s: Scope,
@@ -182,14 +183,25 @@ async function hoursInPool(
   to: number,
 ): Promise<{ exits: number; median: number | null; p90: number | null }> {
   const through = s.rollup?.rowsThrough ?? -Infinity;
-  const rolledEnd = Math.min(to, through);
-  const liveStart = Math.max(from, through);
+  const rolledEnd = Math.max(from, Math.min(to, through));
+  const liveStart = Math.min(to, Math.max(from, through));
+  // Day rows exist for every day the rollup counted (their exits copied first): whole days of the range
+  // before both the counted days' and the exit rows' end.
+  const daysEnd = s.rollup
+    ? Math.min(s.rollup.throughAt, localDay(rolledEnd, s.zone).start)
+    : -Infinity;
+  const days = daysEnd > s.firstWhole;
   const res = await s.db.raw<{
     rows: { exits: number; median: number | null; p90: number | null }[];
   }>(
     `SELECT count(*)::int AS exits, percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) AS median,
             percentile_cont(0.9) WITHIN GROUP (ORDER BY hours) AS p90 FROM (
-       SELECT hours FROM stats_exits WHERE pool_key = :pool AND at >= :from AND at < :rolledEnd
+       SELECT unnest(hours) AS hours FROM stats_exit_days
+       WHERE pool_key = :pool AND day >= :firstDay::date AND day < :endDay::date
+       UNION ALL
+       SELECT hours FROM stats_exits WHERE pool_key = :pool AND at >= :from AND at < :edgeEnd
+       UNION ALL
+       SELECT hours FROM stats_exits WHERE pool_key = :pool AND at >= :edgeStart AND at < :rolledEnd
        UNION ALL
        SELECT hours FROM (${EXIT_HOURS}
          WHERE x.pool_key = :pool AND x.at >= :liveStart AND x.at < :to AND ${EXIT_FILTER}) live
@@ -199,8 +211,13 @@ async function hoursInPool(
       pooled: s.pooled,
       from: new Date(from),
       to: new Date(to),
-      rolledEnd: new Date(Math.max(from, rolledEnd)),
-      liveStart: new Date(Math.min(to, liveStart)),
+      // Without day rows, one range of exit rows: [from, rolledEnd).
+      firstDay: days ? localDate(s.firstWhole, s.zone) : '1970-01-01',
+      endDay: days ? localDate(daysEnd, s.zone) : '1970-01-01',
+      edgeEnd: new Date(days ? s.firstWhole : rolledEnd),
+      edgeStart: new Date(days ? daysEnd : rolledEnd),
+      rolledEnd: new Date(rolledEnd),
+      liveStart: new Date(liveStart),
     },
   );
   const row = res.rows[0];
