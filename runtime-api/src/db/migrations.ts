@@ -13,11 +13,7 @@ import {
   webhooks,
 } from './operations-migrations.js';
 import { leanerRecords } from './leaner-records-migration.js';
-import {
-  statsClaimLookups,
-  statsConversion,
-  statsExitDays,
-} from './stats-conversion-migration.js';
+import { statsClaimLookups, statsConversion, statsExitDays } from './stats-conversion-migration.js';
 import { statsRollup } from './stats-rollup-migration.js';
 
 export interface Migration {
