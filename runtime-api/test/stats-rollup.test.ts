@@ -202,10 +202,25 @@ describe.each(backends)('pool stats from the rollup (%s)', (backend) => {
        VALUES (?, 'crm2', ?, ?, ?, 'WIN', 'owned', 'won')`,
       [q2, q2seq + 1, new Date(await now()), ids['bob']!],
     );
+    // Reopened and won again there: two successes after one claim still make one converted record.
+    await app.db.raw(
+      `INSERT INTO history (record_id, pool_key, seq, at, actor_id, event_type, from_state, to_state)
+       VALUES (?, 'crm2', ?, ?, ?, 'REOPEN', 'won', 'owned'), (?, 'crm2', ?, ?, ?, 'WIN', 'owned', 'won')`,
+      [
+        q2,
+        q2seq + 2,
+        new Date(await now()),
+        ids['bob']!,
+        q2,
+        q2seq + 3,
+        new Date(await now()),
+        ids['bob']!,
+      ],
+    );
     await app
       .db('records')
       .where({ id: q2 })
-      .update({ seq: q2seq + 1, state: 'won' });
+      .update({ seq: q2seq + 3, state: 'won' });
     const wonLater = await stats();
     expect(wonLater.conversion).toEqual({ claimed: 4, converted: 3, rate: 0.75, days: 30 });
     expect(canonical(wonLater)).toEqual(canonical(await reference()));

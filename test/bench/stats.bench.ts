@@ -36,19 +36,27 @@ const WARM_UP = 10;
 export async function seed(knex: Knex, n: number, owners: string[]): Promise<void> {
   // Records and their lifecycles in SQL: created over the year at any minute of the day, released after
   // 30 days, a third claimed back 3 days later, a tenth of those won 5 days after the claim; the last rows
-  // reach the bench's now.
+  // reach the bench's now, and none is after it (a win that would be is not yet: that record is owned).
   await knex.raw(
     `INSERT INTO records (id, pool_key, policy_id, policy_version, state, owner_id, pooled, done, tags, score, data, snapshot, seq, search, created_at, updated_at)
      SELECT gen_random_uuid(), :pool, 'crm-customer-pool', 1,
-            CASE WHEN g % 30 = 0 THEN 'won' WHEN g % 3 = 0 THEN 'owned' ELSE 'pool' END,
+            CASE WHEN w.won THEN 'won' WHEN g % 3 = 0 THEN 'owned' ELSE 'pool' END,
             CASE WHEN g % 3 = 0 THEN (:owners::text[])[1 + g % :ownerCount] END,
-            g % 3 <> 0, g % 30 = 0, '[]'::jsonb, (g % 100)::float8,
+            g % 3 <> 0, w.won, '[]'::jsonb, (g % 100)::float8,
             jsonb_build_object('name', 'Customer ' || g, 'industry', (ARRAY['software','manufacturing','finance','trade','retail','education','other'])[1 + g % 7]),
             '{}'::json, 3, '', c.at, c.at
      FROM generate_series(1, :n) AS g
      CROSS JOIN LATERAL (SELECT to_timestamp(:start) + (g % 365) * interval '1 day'
-                                + ((g::bigint * 7919) % 1440) * interval '1 minute' AS at) c`,
-    { pool: POOL, owners, ownerCount: owners.length, n, start: (NOW - 398 * DAY) / 1000 },
+                                + ((g::bigint * 7919) % 1440) * interval '1 minute' AS at) c
+     CROSS JOIN LATERAL (SELECT g % 30 = 0 AND c.at + interval '38 days' <= to_timestamp(:now) AS won) w`,
+    {
+      pool: POOL,
+      owners,
+      ownerCount: owners.length,
+      n,
+      start: (NOW - 398 * DAY) / 1000,
+      now: NOW / 1000,
+    },
   );
   await knex.raw(
     `INSERT INTO history (record_id, pool_key, seq, at, actor_id, event_type, payload, from_state, to_state, owner_from, owner_to, tags, reason)

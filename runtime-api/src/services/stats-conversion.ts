@@ -74,22 +74,36 @@ export async function conversionOf(
     ),
     db.raw<{ rows: { value: string | null; n: number }[] }>(
       `WITH later AS MATERIALIZED (${SUCCESS_ENTRIES}),
-       conv AS (
+       live AS MATERIALIZED (${live}),
+       -- Records claimed more than once in the range (a claim whose previous claim is in it): only
+       -- they can have more than one row below, so only they are grouped per record.
+       repeated AS MATERIALIZED (
+         SELECT record_id FROM stats_claim_rows
+         WHERE pool_key = :pool AND prev_at >= :from AND at < :rolledEnd
+         UNION
+         SELECT record_id FROM live WHERE prev_at >= :from
+       ),
+       conv AS MATERIALIZED (
          SELECT record_id, (fields -> :field) IS NOT NULL AS kept, fields ->> :field AS v
          FROM stats_claim_rows
          WHERE pool_key = :pool AND at >= :from AND at < :rolledEnd
            AND converted_at <= at + :days * interval '1 day'
          UNION ALL
-         SELECT r.record_id, false, NULL FROM later s
+         -- One row per record, however many claims and successes it has.
+         SELECT DISTINCT r.record_id, false, NULL::text FROM later s
          JOIN stats_claim_rows r ON r.record_id = s.record_id
          WHERE r.pool_key = :pool AND r.at >= :from AND r.at < :rolledEnd
            AND r.converted_at IS NULL AND ${within('r')}
          UNION ALL
-         SELECT l.record_id, false, NULL FROM (${live}) l WHERE EXISTS (
+         SELECT l.record_id, false, NULL FROM live l WHERE EXISTS (
            SELECT 1 FROM history s WHERE s.record_id = l.record_id AND ${SUCCESS_ENTRY}
              AND ${within('l')})
        ), per AS (
-         SELECT record_id, bool_and(kept) AS kept, min(v) AS v FROM conv GROUP BY 1
+         SELECT record_id, kept, v FROM conv
+         WHERE record_id NOT IN (SELECT record_id FROM repeated)
+         UNION ALL
+         SELECT record_id, bool_and(kept), min(v) FROM conv
+         WHERE record_id IN (SELECT record_id FROM repeated) GROUP BY 1
        )
        -- The value the claim rows keep, unless the record's value changed since (stats_revalued):
        -- then, as for claims the rollup has not read, a lookup of the record.

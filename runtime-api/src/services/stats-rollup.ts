@@ -198,6 +198,9 @@ export class StatsRollup {
     const { timeZone, pooled, success } = await poolStates(this.db, this.policies, pool);
     const closedUntil = localDay(now - ROLLUP_MARGIN_MS, timeZone).start;
     return this.db.transaction(async (trx) => {
+      // Its statements aggregate weeks of history: JIT compilation, off for the runtime's sessions
+      // (connect.ts), is on here as PostgreSQL has it by default.
+      await trx.raw('SET LOCAL jit = on');
       // One process at a time per pool: the row is created if missing, then locked.
       await trx.raw(
         `INSERT INTO stats_rollup (pool_key, time_zone, pooled, through_day, through_at, rows_through)
