@@ -1,5 +1,6 @@
 // The stats rollup job: counts closed pool-local days of history into stats_flows, stats_claims,
-// stats_exits and stats_exit_days, and folds the record tally's deltas into stats_tally, so stats read a row per day.
+// stats_exits and stats_exit_days, and folds the record tally's deltas into stats_tally, so stats read
+// a row per day.
 import type { CompiledPolicy } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import type { Clock } from './clock.js';
