@@ -19,6 +19,14 @@ export const ROLLUP_POOLS_PER_RUN = 500;
 export const TALLY_DELTAS_PER_RUN = 50_000;
 /** Records with a changed breakdown value whose claim rows one run writes again. */
 export const REVALUED_PER_RUN = 10_000;
+/** The tables the job fills per pool (a pool started over loses its rows in each). */
+export const ROLLUP_TABLES = [
+  'stats_flows',
+  'stats_claims',
+  'stats_exits',
+  'stats_exit_days',
+  'stats_claim_rows',
+] as const;
 
 /** What one pool's stats count with: its zone, and its pool and success states over every version. */
 export interface PoolStates {
@@ -223,14 +231,7 @@ export class StatsRollup {
       let rowsStart = new Date(state.rows_through).getTime();
       if (!countedWith(state, { timeZone, pooled, success })) {
         // Counted with another zone, other pool or success states (or never): start the pool over.
-        for (const table of [
-          'stats_flows',
-          'stats_claims',
-          'stats_exits',
-          'stats_exit_days',
-          'stats_claim_rows',
-        ])
-          await trx(table).where({ pool_key: pool.key }).del();
+        for (const table of ROLLUP_TABLES) await trx(table).where({ pool_key: pool.key }).del();
         const first = (await trx('history')
           .where({ pool_key: pool.key })
           .min({ at: 'at' })
