@@ -238,7 +238,9 @@ for (let day = 0; day < 60; day++) {
     else if (owner && roll < 0.3)
       await tryEvent(row.id, 'RELEASE', owner, { reason: 'not a fit for me' });
   }
-  // Reps work the pool and their customers every day.
+  // Reps work the pool and their customers in the afternoon: a record released or timed out in the
+  // morning spends some hours in the pool before it is claimed, as in a live pool.
+  now += 5 * 3_600_000;
   const pooled = await knex('records')
     .where({ pool_key: 'crm', pooled: true })
     .orderBy('score', 'desc')
@@ -258,6 +260,8 @@ for (let day = 0; day < 60; day++) {
         channel: pick(['call', 'visit', 'wechat', 'email']),
         note: rnd() < 0.05 ? 'ok' : pick(followUpNotes),
       });
+    // Now and then a deal closes, so the analytics show conversions of claimed customers too.
+    else if (owner && rnd() < 0.2) await tryEvent(r.id, 'WIN', owner);
   }
   await decideOldAudits(knex, audits, manager, now);
 }
