@@ -1,39 +1,39 @@
 // `npm run demo && npm start`, as the README tells a new user: the demo seeds the embedded database, the
 // real server starts on it, and a manager's analytics look like a pool that has been worked for weeks.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, freePort, ServerProcess } from './server-process.js';
+import {
+  ADMIN_PASSWORD,
+  apiCall,
+  freePort,
+  ServerProcess,
+  serverStorage,
+} from './server-process.js';
 
 const demoFile = join(import.meta.dirname, '..', 'dist', 'demo.js');
 
-interface PoolStats {
-  exits: number;
-  medianHoursInPool: number | null;
-  conversion: { claimed: number; converted: number };
-}
-
 describe('the demo in the real server (embedded database)', () => {
   let server: ServerProcess | undefined;
-  let dir = '';
+  let cleanup: (() => Promise<void>) | undefined;
   afterEach(async () => {
     await server?.stop();
+    await cleanup?.();
     server = undefined;
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    cleanup = undefined;
   });
 
   it(
     'seeds a pool whose analytics show time in the pool and conversions',
     { timeout: 180_000 },
     async () => {
-      dir = mkdtempSync(join(tmpdir(), 'poolflow-demo-test-'));
+      const storage = await serverStorage('pglite');
+      cleanup = storage.cleanup;
       // The demo seeds the embedded database: the test's DATABASE_URL is not passed on.
       const env: NodeJS.ProcessEnv = {
         ...process.env,
-        POOLFLOW_DATA_DIR: dir,
+        ...storage.env,
         POOLFLOW_ADMIN_PASSWORD: ADMIN_PASSWORD,
       };
       delete env['DATABASE_URL'];
@@ -44,20 +44,17 @@ describe('the demo in the real server (embedded database)', () => {
       );
       expect(stdout).toMatch(/Seeded \d+ customers in pool "crm"/);
 
-      server = new ServerProcess(await freePort(), { POOLFLOW_DATA_DIR: dir });
+      server = new ServerProcess(await freePort(), storage.env);
       await server.started();
       const token = await server.login('manager', 'poolflow-demo');
-      const res = await fetch(`${server.base}/api/pools/crm/stats`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      expect(res.status).toBe(200);
-      const stats = (await res.json()) as PoolStats;
+      const stats = await apiCall(server.base, token, 'GET', '/api/pools/crm/stats');
+      expect(stats.status).toBe(200);
       // Customers leave the pool every day, after hours in it (reps claim in the afternoon what was
       // released or timed out in the morning), and some of the claimed ones are won.
-      expect(stats.exits).toBeGreaterThan(20);
-      expect(stats.medianHoursInPool).toBeGreaterThanOrEqual(5);
-      expect(stats.conversion.claimed).toBeGreaterThan(20);
-      expect(stats.conversion.converted).toBeGreaterThan(0);
+      expect(stats.body.exits).toBeGreaterThan(20);
+      expect(stats.body.medianHoursInPool).toBeGreaterThanOrEqual(5);
+      expect(stats.body.conversion.claimed).toBeGreaterThan(20);
+      expect(stats.body.conversion.converted).toBeGreaterThan(0);
     },
   );
 });

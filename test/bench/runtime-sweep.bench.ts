@@ -109,20 +109,15 @@ async function sweepSize(n: number, { batch, workers, parallel }: Knobs): Promis
       `copy: records_raw, records_raw2 and records_raw3 (with its timers), same rows and indexes, in ` +
         `${seconds(t).toFixed(1)} s`,
     );
-    const rawUpdate = async (
-      copy: string,
-    ): Promise<{ rows: number; seconds: number; cost: Cost }> => {
-      await knex.raw('CHECKPOINT');
-      const start = performance.now();
-      const { result, cost } = await measureCost(knex, () =>
-        knex.raw<{ rowCount: number }>(
+    const rawUpdate = (copy: string): Promise<TimedRun> =>
+      timed(knex, async () => {
+        const { rowCount } = await knex.raw<{ rowCount: number }>(
           `UPDATE ${copy} SET state = 'pool', owner_id = NULL, pooled = true, seq = seq + 1
            WHERE pool_key = ? AND state = 'owned'`,
           [POOL],
-        ),
-      );
-      return { rows: result.rowCount, seconds: seconds(start), cost };
-    };
+        );
+        return rowCount;
+      });
     const rawBefore = await rawUpdate('records_raw');
 
     await knex.raw('CHECKPOINT');
@@ -157,8 +152,8 @@ async function sweepSize(n: number, { batch, workers, parallel }: Knobs): Promis
     const rawAfter = await rawUpdate('records_raw2');
     const writes = await rawWrites(knex);
     const rawRuns = [rawBefore, rawAfter];
-    const rawBest = rawRuns.reduce((a, b) => (b.rows / b.seconds > a.rows / a.seconds ? b : a));
-    const rawRate = rawBest.rows / rawBest.seconds;
+    const rawBest = rawRuns.reduce((a, b) => (rate(b) > rate(a) ? b : a));
+    const rawRate = rate(rawBest);
     const sweepRate = swept.records / sweepSeconds;
     console.log('');
     for (const line of table([
@@ -173,14 +168,14 @@ async function sweepSize(n: number, { batch, workers, parallel }: Knobs): Promis
         "bare SQL of the sweep's writes (UPDATE, history INSERT, timer DELETE)",
         String(writes.rows),
         writes.seconds.toFixed(1),
-        formatRate(writes.rows / writes.seconds),
+        formatRate(rate(writes)),
       ],
       ...rawRuns.map((run, i) => [
         `raw UPDATE SET state, owner_id, pooled, seq (${i === 0 ? 'before' : 'after'})` +
           (run === rawBest ? ' *' : ''),
         String(run.rows),
         run.seconds.toFixed(1),
-        formatRate(run.rows / run.seconds),
+        formatRate(rate(run)),
       ]),
     ]))
       console.log(line);
@@ -201,7 +196,7 @@ async function sweepSize(n: number, { batch, workers, parallel }: Knobs): Promis
     console.log(
       `sweep/raw = ${(sweepRate / rawRate).toFixed(2)}x against the faster raw run (*) ` +
         `(${swept.stale} stale timer reads skipped); the sweep's writes alone in bare SQL: ` +
-        `${(writes.rows / writes.seconds / rawRate).toFixed(2)}x of the raw run (not a target: how ` +
+        `${(rate(writes) / rawRate).toFixed(2)}x of the raw run (not a target: how ` +
         `much of the gap the writes themselves take)`,
     );
     return { n, sweepRate, rawRate };
@@ -210,17 +205,32 @@ async function sweepSize(n: number, { batch, workers, parallel }: Knobs): Promis
   }
 }
 
+/** A bare statement's run: the rows it changed, its wall time and its cost. */
+interface TimedRun {
+  rows: number;
+  seconds: number;
+  cost: Cost;
+}
+
+const rate = (run: TimedRun): number => run.rows / run.seconds;
+
+/** Runs one bare statement after a checkpoint (so none of the sweep's dirty pages land on it). */
+async function timed(knex: Knex, statement: () => Promise<number>): Promise<TimedRun> {
+  await knex.raw('CHECKPOINT');
+  const start = performance.now();
+  const { result, cost } = await measureCost(knex, statement);
+  return { rows: result, seconds: seconds(start), cost };
+}
+
 /**
  * The rows a sweep must write for each released record, in one bare SQL statement on records_raw3: the
  * record's state columns (its snapshot kept, where the sweep writes a new one of the same size), one history
  * row (without the previous owner: RETURNING sees the new row) and its timer deleted. Not a target: it
  * shows how much of the gap to the raw UPDATE the writes themselves take, before any engine step.
  */
-async function rawWrites(knex: Knex): Promise<{ rows: number; seconds: number; cost: Cost }> {
-  await knex.raw('CHECKPOINT');
-  const start = performance.now();
-  const { result, cost } = await measureCost(knex, () =>
-    knex.raw<{ rows: { released: number }[] }>(
+const rawWrites = (knex: Knex): Promise<TimedRun> =>
+  timed(knex, async () => {
+    const { rows } = await knex.raw<{ rows: { released: number }[] }>(
       `WITH released AS (
          UPDATE records_raw3 SET state = 'pool', owner_id = NULL, pooled = true, seq = seq + 1,
            updated_at = now()
@@ -234,7 +244,6 @@ async function rawWrites(knex: Knex): Promise<{ rows: number; seconds: number; c
        fired AS (DELETE FROM timers_raw3 t USING released r WHERE t.record_id = r.id)
        SELECT count(*)::int AS released FROM released`,
       [POOL],
-    ),
-  );
-  return { rows: result.rows[0].released, seconds: seconds(start), cost };
-}
+    );
+    return rows[0].released;
+  });
