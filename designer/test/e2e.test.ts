@@ -27,13 +27,32 @@ async function waitSaved(): Promise<void> {
   await page.waitForSelector('[data-testid=save-status][data-status=saved]');
 }
 
+type Box = { x: number; y: number; width: number; height: number };
+
+/**
+ * Where a state is on screen once the canvas has stopped moving: "Fit view" moves the viewport on a
+ * later frame, and a drag aimed at where a node was a frame before misses it.
+ */
+async function settledBox(selector: string): Promise<Box> {
+  let last: Box | null = null;
+  for (let frame = 0; frame < 120; frame += 1) {
+    await page.evaluate(
+      () =>
+        new Promise<void>((done) =>
+          requestAnimationFrame(() => requestAnimationFrame(() => done())),
+        ),
+    );
+    const box = await page.locator(selector).boundingBox();
+    if (box && last && JSON.stringify(box) === JSON.stringify(last)) return box;
+    last = box;
+  }
+  throw new Error(`${selector} still moving after 120 frames`);
+}
+
 /** Drags a new transition from one state's handle onto another state. */
 async function connect(from: string, to: string): Promise<void> {
-  const source = await page
-    .locator(`[data-testid=state-node-${from}] .state-handle.source`)
-    .boundingBox();
-  const target = await byTestId(`state-node-${to}`).boundingBox();
-  if (!source || !target) throw new Error('states not on screen');
+  const source = await settledBox(`[data-testid=state-node-${from}] .state-handle.source`);
+  const target = await settledBox(`[data-testid=state-node-${to}]`);
   await page.mouse.move(source.x + source.width / 2, source.y + source.height / 2);
   await page.mouse.down();
   await page.mouse.move(target.x + 10, target.y + target.height / 2, { steps: 12 });
