@@ -3,49 +3,35 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  ADMIN_PASSWORD,
-  apiCall,
-  freePort,
-  ServerProcess,
-  serverStorage,
-} from './server-process.js';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD, apiCall, serverPerTest } from './server-process.js';
 
 const demoFile = join(import.meta.dirname, '..', 'dist', 'demo.js');
 
+/** `npm run demo` on the server's embedded database (the test's DATABASE_URL is not passed on). */
+async function runDemo(serverEnv: Record<string, string>): Promise<void> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...serverEnv,
+    POOLFLOW_ADMIN_PASSWORD: ADMIN_PASSWORD,
+  };
+  delete env['DATABASE_URL'];
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--max-semi-space-size=64', demoFile],
+    { env, timeout: 150_000 },
+  );
+  expect(stdout).toMatch(/Seeded \d+ customers in pool "crm"/);
+}
+
 describe('the demo in the real server (embedded database)', () => {
-  let server: ServerProcess | undefined;
-  let cleanup: (() => Promise<void>) | undefined;
-  afterEach(async () => {
-    await server?.stop();
-    await cleanup?.();
-    server = undefined;
-    cleanup = undefined;
-  });
+  const servers = serverPerTest('pglite');
 
   it(
     'seeds a pool whose analytics show time in the pool and conversions',
     { timeout: 180_000 },
     async () => {
-      const storage = await serverStorage('pglite');
-      cleanup = storage.cleanup;
-      // The demo seeds the embedded database: the test's DATABASE_URL is not passed on.
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        ...storage.env,
-        POOLFLOW_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      };
-      delete env['DATABASE_URL'];
-      const { stdout } = await promisify(execFile)(
-        process.execPath,
-        ['--max-semi-space-size=64', demoFile],
-        { env, timeout: 150_000 },
-      );
-      expect(stdout).toMatch(/Seeded \d+ customers in pool "crm"/);
-
-      server = new ServerProcess(await freePort(), storage.env);
-      await server.started();
+      const server = await servers.start(0, {}, runDemo);
       const token = await server.login('manager', 'poolflow-demo');
       const stats = await apiCall(server.base, token, 'GET', '/api/pools/crm/stats');
       expect(stats.status).toBe(200);

@@ -170,10 +170,15 @@ export async function serverStorage(
 
 /**
  * One real server per test on fresh storage, stopped and its storage dropped after each test (call in a
- * describe block). `start` returns the started server.
+ * describe block). `start` returns the started server; `prepare` runs on the fresh storage before it
+ * starts (given the server's environment), as a seed script would.
  */
 export function serverPerTest(backend: 'pglite' | 'postgres'): {
-  start(sweepWorkers?: number, env?: Record<string, string>): Promise<ServerProcess>;
+  start(
+    sweepWorkers?: number,
+    env?: Record<string, string>,
+    prepare?: (env: Record<string, string>) => Promise<void>,
+  ): Promise<ServerProcess>;
 } {
   let server: ServerProcess | undefined;
   let cleanup: (() => Promise<void>) | undefined;
@@ -184,9 +189,10 @@ export function serverPerTest(backend: 'pglite' | 'postgres'): {
     cleanup = undefined;
   });
   return {
-    async start(sweepWorkers = 0, env = {}) {
+    async start(sweepWorkers = 0, env = {}, prepare = undefined) {
       const storage = await serverStorage(backend, sweepWorkers);
       cleanup = storage.cleanup;
+      await prepare?.(storage.env);
       server = new ServerProcess(await freePort(), { ...storage.env, ...env });
       await server.started();
       return server;
