@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -9,6 +10,10 @@ export default defineConfig({
       'designer/test/**/*.test.ts?(x)',
     ],
     testTimeout: 60_000,
+    // Most of a test file's time is spent waiting on a server process, PostgreSQL or Chromium, so two
+    // files run side by side even on two cores (Vitest's default there is one: the suite took twice
+    // as long).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // beforeAll builds an app (PGlite start, migrations, scrypt): slow when test files run in parallel.
     hookTimeout: 60_000,
   },
