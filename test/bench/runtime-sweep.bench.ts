@@ -1,6 +1,7 @@
 // Sweep throughput: N records due at once, released to the pool by the runtime's sweep as `npm start` runs
 // it on PostgreSQL (SweepWorkers: worker threads, each with its own connection), against one raw SQL
 // UPDATE doing the same state change on an identical copy of the table. Each size runs in its own schema.
+import { availableParallelism } from 'node:os';
 import type { Knex } from 'knex';
 import { Metrics } from '../../runtime-api/src/services/metrics.js';
 import { SweepWorkers } from '../../runtime-api/src/services/sweep-workers.js';
@@ -199,10 +200,35 @@ async function sweepSize(n: number, { batch, workers, parallel }: Knobs): Promis
         `${(rate(writes) / rawRate).toFixed(2)}x of the raw run (not a target: how ` +
         `much of the gap the writes themselves take)`,
     );
+    const ceiling = cpuCeiling(sweepCost, swept.records, rawBest);
+    if (ceiling) console.log(ceiling);
     return { n, sweepRate, rawRate };
   } finally {
     await db.drop();
   }
+}
+
+/** Node and PostgreSQL CPU a record, in µs; null where the server's CPU cannot be read. */
+const cpuPerRecord = (cost: Cost, records: number): number | null =>
+  cost.serverCpuMs === null ? null : ((cost.nodeCpuMs + cost.serverCpuMs) * 1000) / records;
+
+/**
+ * What the CPU allows: the raw UPDATE runs on one backend, so on one core; the sweep spreads over every
+ * core, which Node and PostgreSQL share. Where both are bound by CPU, the ratio is about
+ * cores x (raw CPU a record) / (sweep CPU a record) (less when other work shares the cores), and the
+ * target needs the sweep's CPU a record to be at most cores x raw / target.
+ */
+function cpuCeiling(sweepCost: Cost, records: number, raw: TimedRun): string | null {
+  const sweep = cpuPerRecord(sweepCost, records);
+  const bare = cpuPerRecord(raw.cost, raw.rows);
+  if (sweep === null || bare === null || sweep === 0) return null;
+  const cores = availableParallelism();
+  return (
+    `CPU a record: sweep ${sweep.toFixed(0)} µs, raw UPDATE ${bare.toFixed(0)} µs; on ${cores} ` +
+    `cores a sweep bound by CPU reaches about ${cores} x ${bare.toFixed(0)} / ${sweep.toFixed(0)} = ` +
+    `${((cores * bare) / sweep).toFixed(2)}x of the raw UPDATE (one backend, one core), and ` +
+    `${TARGET_RATIO.toFixed(1)}x needs at most ${((cores * bare) / TARGET_RATIO).toFixed(0)} µs a record`
+  );
 }
 
 /** A bare statement's run: the rows it changed, its wall time and its cost. */
