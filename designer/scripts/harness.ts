@@ -139,6 +139,17 @@ export async function pageAs(
 }
 
 /**
+ * The folder named by SCREENSHOTS_DIR (created), or undefined. The browser tests that take a README
+ * screenshot write it only there, so `npm test` leaves docs/screenshots/ as committed (on a machine
+ * without a CJK font it rewrote the Chinese ones as boxes).
+ */
+export function screenshotsDir(): string | undefined {
+  const out = process.env['SCREENSHOTS_DIR'];
+  if (out) mkdirSync(out, { recursive: true });
+  return out || undefined;
+}
+
+/**
  * What a screenshot script starts with: the screenshots folder (SCREENSHOTS_DIR, else docs/screenshots/;
  * created), the built designer, a runtime, Chromium.
  */
@@ -147,7 +158,7 @@ export async function startScreenshots(): Promise<{
   runtime: Runtime;
   browser: Browser;
 }> {
-  const out = process.env['SCREENSHOTS_DIR'] ?? join(designerDir, '..', 'docs', 'screenshots');
+  const out = screenshotsDir() ?? join(designerDir, '..', 'docs', 'screenshots');
   mkdirSync(out, { recursive: true });
   await ensureDesignerBuilt();
   return { out, runtime: await startRuntime(), browser: await launchChromium() };
