@@ -106,6 +106,32 @@ describe.each(backends)('security (%s)', (backend) => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('answers 401 to every guarded route reached through a percent-encoded path, and writes nothing', async () => {
+    // The router decodes the path before matching: `/%61pi/users` is GET /api/users.
+    const encodings = [
+      (url: string) => url.replace('/api/', '/%61pi/'),
+      (url: string) => url.replace('/api/', '/%61%70%69/'),
+      (url: string) =>
+        url.replace(/\/api\/(\w)/, (_m, c: string) => `/api/%${c.charCodeAt(0).toString(16)}`),
+    ];
+    const before = await snapshot();
+    const guarded = apiRoutes(routes).filter((r) => !r.public && r.method !== 'HEAD');
+    for (const route of guarded) {
+      for (const encode of encodings) {
+        const url = encode(concrete(route.url, { id: recordId }));
+        const res = await t.app.inject({
+          method: route.method as Method,
+          url,
+          ...(route.method === 'GET' ? {} : { payload: {} }),
+        });
+        const what = `${route.method} ${url}`;
+        expect(res.statusCode, what).toBe(401);
+        expect(res.json().error.code, what).toBe('POOL_ERR_UNAUTHENTICATED');
+      }
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('answers 403 to a member on admin routes, and writes nothing', async () => {
     const adminOnly = apiRoutes(routes).filter(
       (r) =>

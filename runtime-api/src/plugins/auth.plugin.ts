@@ -1,5 +1,5 @@
 // Bearer-token authentication on every /api route except login; pool routes check membership before validation.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { requirePoolRole } from '../access.js';
 import { RuntimeError } from '../runtime.error.js';
@@ -17,12 +17,23 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Whether the request reached a non-public /api route. Decided on the route the router matched, never
+ * on the raw URL: the router decodes the path first, so `/%61pi/users` reaches `/api/users`.
+ */
+export function isApiRoute(request: FastifyRequest): boolean {
+  const route = request.routeOptions.url;
+  return (
+    route !== undefined && route.startsWith('/api/') && request.routeOptions.config.public !== true
+  );
+}
+
 export const authPlugin = fp(
   (app: FastifyInstance) => {
     app.decorateRequest('actor', null as unknown as Actor);
     app.decorateRequest('tokenHash', '');
     app.addHook('onRequest', async (request) => {
-      if (request.routeOptions.config.public || !request.url.startsWith('/api/')) return;
+      if (!isApiRoute(request)) return;
       const header = request.headers.authorization ?? '';
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match) throw new RuntimeError('POOL_ERR_UNAUTHENTICATED', 'missing bearer token');

@@ -100,7 +100,9 @@ export const idempotencyPlugin = fp(
     app.addHook('preValidation', (request, _reply, done) => {
       const key = request.headers[HEADER];
       if (typeof key !== 'string' || !request.actor) return done();
-      if (!applies(request.method, request.url, request.routeOptions.config.public)) return done();
+      // The matched route, not the raw URL (see isApiRoute).
+      const route = request.routeOptions.url ?? '';
+      if (!applies(request.method, route, request.routeOptions.config.public)) return done();
       if (key.length < 1 || key.length > 200)
         return done(RuntimeError.invalid(`/headers/${HEADER}`, 'must be 1 to 200 characters'));
       let body: unknown = request.body;

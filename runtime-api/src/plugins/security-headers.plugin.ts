@@ -42,7 +42,10 @@ export const securityHeadersPlugin = fp(
         if (!reply.hasHeader(name)) void reply.header(name, value);
       }
       if (!reply.hasHeader('content-security-policy')) {
-        const strict = request.url.startsWith('/api/') || request.url.startsWith('/docs');
+        // The matched route too: the raw URL may be percent-encoded (`/%61pi/…` reaches `/api/…`).
+        const strict = [request.url, request.routeOptions.url ?? ''].some(
+          (path) => path.startsWith('/api/') || path.startsWith('/docs'),
+        );
         void reply.header('content-security-policy', strict ? API_CSP : DESIGNER_CSP);
       }
       done(null, payload);
