@@ -256,6 +256,35 @@ describe.each(backends)('departments (%s)', (backend) => {
       dryRun,
     );
     expect(theirs.status).toBe(403);
+    // Not even as an admin member of the pool: rolling out is the pool's department's, as PATCH is.
+    const member = await call(t.app, t.adminToken, 'POST', '/api/pools/sales-pool/members', {
+      userId: ids['supportAdmin'],
+      role: 'admin',
+    });
+    expect(member.status, JSON.stringify(member.body)).toBe(200);
+    const upgrades = await count('pool_upgrades');
+    for (const body of [dryRun, { toVersion: 2 }]) {
+      const refused = await call(
+        t.app,
+        as('supportAdmin'),
+        'POST',
+        '/api/pools/sales-pool/upgrade',
+        body,
+      );
+      expect(refused.status, JSON.stringify(refused.body)).toBe(403);
+      expect(refused.body.error.message).toContain("sales-pool's department");
+    }
+    const patched = await call(t.app, as('supportAdmin'), 'PATCH', '/api/pools/sales-pool', {
+      policyVersion: 2,
+    });
+    expect(patched.status).toBe(403);
+    expect(await count('pool_upgrades')).toBe(upgrades);
+    await call(
+      t.app,
+      t.adminToken,
+      'DELETE',
+      `/api/pools/sales-pool/members/${ids['supportAdmin']}`,
+    );
     // Members edit no policies at all.
     expect((await call(t.app, as('sam'), 'GET', '/api/policies')).status).toBe(403);
     // Admins place a policy in any department.

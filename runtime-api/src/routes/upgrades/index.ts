@@ -1,7 +1,7 @@
 // Pool upgrades: an admin previews (dry run) and starts moving a pool's running records to a newer
 // published version; the pool's managers and admins watch its progress.
 import type { FastifyInstance } from 'fastify';
-import { requirePolicyEditor, requirePoolRole } from '../../access.js';
+import { requirePolicyEditor, requirePoolAdministrator, requirePoolRole } from '../../access.js';
 import type { UpgradeRequest } from '../../services/upgrade-plan.js';
 
 export default function upgradeRoutes(app: FastifyInstance): void {
@@ -9,8 +9,9 @@ export default function upgradeRoutes(app: FastifyInstance): void {
     '/api/pools/:pool/upgrade',
     async (request, reply) => {
       const { pool } = request.params;
-      // Moving a pool to other rules is a policy-level act: the admins' (outsiders learn only 403 or 404).
-      await requirePoolRole(app, request, pool, 'manager');
+      // Moving a pool to other rules is a policy-level act: the admins' of the pool's department, as
+      // PATCH policyVersion is (outsiders learn only 403 or 404).
+      await requirePoolAdministrator(app, request, pool);
       requirePolicyEditor(request);
       if (request.body.dryRun === true) return app.upgrades.preview(pool, request.body);
       const started = await app.upgrades.begin(pool, request.body, request.actor.id);
