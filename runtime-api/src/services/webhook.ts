@@ -144,10 +144,10 @@ export async function postWebhook(
   try {
     url = new URL(String(effect['url']));
   } catch {
-    throw new WebhookRefused(`webhook URL ${String(effect['url'])} is not a URL`);
+    throw new WebhookRefused('webhook URL is not a URL');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new WebhookRefused(`webhook URL ${url.href} is not http or https`);
+    throw new WebhookRefused(`webhook URL scheme ${url.protocol} is not http or https`);
   const target = await checkedAddress(url.hostname, options.allowPrivate);
   // The socket connects to the checked address; the URL's host still names the server (Host, TLS SNI).
   const pinned: LookupFunction = (_host, lookupOptions, callback) => {
@@ -183,7 +183,8 @@ export async function postWebhook(
     req.on('error', reject);
     req.end(body);
   });
+  // The host only, as deliveries show it: a robot's URL carries its access key in the path or query.
   if (status >= 300 && status < 400)
-    throw new Error(`webhook ${url.href} answered ${status}; redirects are not followed`);
-  if (status < 200 || status >= 300) throw new Error(`webhook ${url.href} answered ${status}`);
+    throw new Error(`webhook ${url.host} answered ${status}; redirects are not followed`);
+  if (status < 200 || status >= 300) throw new Error(`webhook ${url.host} answered ${status}`);
 }
