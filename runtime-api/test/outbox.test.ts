@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redactDeliveryErrors } from '../src/db/operations-migrations.js';
 import { isPrivateAddress } from '../src/services/webhook.js';
 import { backends, build, call, login, template, type TestApp } from './helpers.js';
 
@@ -217,6 +218,27 @@ describe.each(backends)('webhook targets (%s)', (backend) => {
       // The host only: a group robot's URL carries its access key in the path or query.
       expect(error).toContain(new URL(redirecting.url).host);
       expect(error).not.toMatch(/ROBOT-KEY-123|\/hook/);
+      // Errors stored before this held the whole URL: migration 019 keeps only the host.
+      const old: [string, string][] = [
+        [
+          'webhook http://127.0.0.1:4799/robot/send?access_token=ROBOT-KEY-123 answered 500',
+          'webhook 127.0.0.1:4799 answered 500',
+        ],
+        [
+          'webhook https://bot:pw@hooks.example.com/services/T0/B0/KEY answered 302; redirects are not followed',
+          'webhook hooks.example.com answered 302; redirects are not followed',
+        ],
+        [
+          'webhook URL ftp://files.example.com/k is not http or https',
+          'webhook URL files.example.com is not http or https',
+        ],
+        ['connect ECONNREFUSED 127.0.0.1:9', 'connect ECONNREFUSED 127.0.0.1:9'],
+      ];
+      for (const [before, after] of old) {
+        await t.app.db('outbox').where({ record_id: id }).update({ last_error: before });
+        await redactDeliveryErrors.up(t.app.db);
+        expect((await outboxRow(t, id)).last_error).toBe(after);
+      }
       expect(target.received).toEqual([]);
     } finally {
       target.server.close();

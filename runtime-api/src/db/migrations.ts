@@ -10,6 +10,7 @@ import {
   poolUpgrades,
   publishGate,
   timerFailures,
+  redactDeliveryErrors,
   webhooks,
 } from './operations-migrations.js';
 import { leanerRecords } from './leaner-records-migration.js';
@@ -240,6 +241,7 @@ const migrations: Migration[] = [
   leanerRecords,
   statsClaimLookups,
   statsExitDays,
+  redactDeliveryErrors,
 ];
 
 /** A knex migration source over the in-code list. */

@@ -142,6 +142,23 @@ export const webhooks: Migration = {
   },
 };
 
+// Delivery errors written before they named the target's host only (webhook.ts) held the whole URL, a
+// group robot's access key with it: keep the host, drop the rest.
+export const redactDeliveryErrors: Migration = {
+  name: '019_redact_delivery_errors',
+  async up(knex) {
+    // Bindings, not literals: knex reads a `?` in the statement as one.
+    const scheme = String.raw`^webhook (URL )?[a-zA-Z][a-zA-Z0-9+.-]*://`;
+    await knex.raw(
+      'UPDATE outbox SET last_error = regexp_replace(last_error, ?, ?) WHERE last_error ~ ?',
+      [String.raw`${scheme}([^/?#\s]*@)?([^/?#\s]*)\S*`, String.raw`webhook \1\3`, scheme],
+    );
+  },
+  async down() {
+    // What was dropped is gone.
+  },
+};
+
 // Departments own users, policies and pools (a department admin manages only its own); a pool's
 // time zone sets where its day turns (daily claim limits, analytics days). Existing pools take
 // Asia/Shanghai like new ones: the product's first users are in China, and UTC days turned at 08:00.
