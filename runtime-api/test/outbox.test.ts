@@ -249,7 +249,7 @@ describe.each(backends)('webhook targets (%s)', (backend) => {
 });
 
 describe('private address ranges', () => {
-  it('classifies loopback, private, link-local, mapped and NAT64 forms as private, public ones not', () => {
+  it('classifies loopback, private, link-local, site-local, mapped, NAT64 and 6to4 forms as private, public ones not', () => {
     const cases: [string, boolean][] = [
       ['127.0.0.1', true],
       ['127.255.0.9', true],
@@ -273,6 +273,11 @@ describe('private address ranges', () => {
       ['::ffff:10.0.0.1', true],
       ['::ffff:8.8.8.8', false],
       ['64:ff9b::7f00:1', true],
+      // 6to4 carries an IPv4 address in its second and third words; site-local is still routed by some.
+      ['2002:7f00:1::', true],
+      ['2002:a9fe:a9fe::1', true],
+      ['2002:808:808::1', false],
+      ['fec0::1', true],
       ['::127.0.0.1', true],
       ['2606:4700::1111', false],
       ['not an address', true],

@@ -29,6 +29,7 @@ for (const [net, bits] of [
   ['::1', 128],
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
+  ['fec0::', 10], // site-local (deprecated, still routed by some networks)
   ['ff00::', 8], // multicast
 ] as const)
   blocked.addSubnet(net, bits, 'ipv6');
@@ -48,14 +49,18 @@ function ipv6Words(address: string): number[] {
   return [...h, ...fill, ...t].map((w) => parseInt(w, 16));
 }
 
-/** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible or NAT64 IPv6 address. */
+/**
+ * The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible, NAT64 or 6to4 (2002:aabb:ccdd::)
+ * IPv6 address.
+ */
 function embeddedIpv4(address: string): string | null {
   const n = ipv6Words(address);
   const zeros = (from: number, to: number) => n.slice(from, to).every((w) => w === 0);
   const mapped = zeros(0, 5) && (n[5] === 0xffff || n[5] === 0);
   const nat64 = n[0] === 0x64 && n[1] === 0xff9b && zeros(2, 6);
-  if (!mapped && !nat64) return null;
-  const [hi = 0, lo = 0] = n.slice(6);
+  const sixToFour = n[0] === 0x2002;
+  if (!mapped && !nat64 && !sixToFour) return null;
+  const [hi = 0, lo = 0] = sixToFour ? n.slice(1, 3) : n.slice(6);
   return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
 }
 
