@@ -49,7 +49,10 @@ export class PolicyRepository {
 
   /** The draft, locked until the transaction ends (publishing reads and writes it). */
   lockDraft(trx: Knex.Transaction, id: string) {
-    return trx('policies').where({ id }).forUpdate().first('id', 'draft', 'latest_version');
+    return trx('policies')
+      .where({ id })
+      .forUpdate()
+      .first('id', 'draft', 'latest_version', 'department_id');
   }
 
   /** Writes a published version and makes it the policy's latest (its draft carries the number). */

@@ -10,6 +10,7 @@ import type { Knex } from 'knex';
 import type { PolicyRow } from '../db/tables.js';
 import { PolicyRepository, type VersionSummaryRow } from '../repositories/policy.repository.js';
 import { RuntimeError } from '../runtime.error.js';
+import { moveActionProblems } from './move-target.js';
 import { runSavedScenarios, scenarioFailedError, type ScenarioFailure } from './publish-gate.js';
 
 export interface PublishOptions {
@@ -122,7 +123,20 @@ export class PolicyStore {
       if (!row) throw RuntimeError.notFound(`policy ${policyId}`);
       const version = row.latest_version + 1;
       const document = { ...row.draft, version };
-      const failures = runSavedScenarios(compileDraft(document), document);
+      const compiled = compileDraft(document);
+      // A moveToPool action may only name a pool its records may move to (move-target.ts).
+      const moves = await moveActionProblems(trx, document, row.department_id);
+      if (moves.length > 0) {
+        throw new RuntimeError(
+          'POOL_ERR_INVALID_POLICY',
+          `policy is invalid: ${moves
+            .slice(0, 5)
+            .map((p) => `${p.path} ${p.message}`)
+            .join('; ')}`,
+          moves,
+        );
+      }
+      const failures = runSavedScenarios(compiled, document);
       if (failures.length > 0 && !options.force) {
         throw scenarioFailedError(failures, document.scenarios?.length ?? 0);
       }

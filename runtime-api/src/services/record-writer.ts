@@ -4,6 +4,7 @@ import type { Effect, StepResult } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import type { RecordRow } from '../db/rows.js';
 import { auditRow } from './audit-rows.js';
+import { moveTargetProblem, moveTargets } from './move-target.js';
 import { RowSet } from './row-set.js';
 import {
   AUDIT,
@@ -111,6 +112,8 @@ export class OutcomeBatch {
   readonly #audits = new RowSet(AUDIT);
   readonly #claimants = new RowSet(CLAIMANT);
   readonly #claimantKeys = new Set<string>();
+  /** The moves of the records added (their last moveToPool), checked against the pools before writing. */
+  readonly #moves: PendingMove[] = [];
 
   /** Records this batch writes (outcomes where some step changed something). */
   get size(): number {
@@ -144,6 +147,7 @@ export class OutcomeBatch {
     ];
     const lengths = sets.map((set) => set.length);
     const ids = this.#ids.length;
+    const moves = this.#moves.length;
     // One claimant row cannot be bumped twice in one statement.
     const claimantKey = o.claimant && `${o.poolKey}\u0000${o.claimant.userId}`;
     if (claimantKey && this.#claimantKeys.has(claimantKey))
@@ -154,6 +158,7 @@ export class OutcomeBatch {
     } catch (e) {
       sets.forEach((set, i) => set.truncate(lengths[i] as number));
       this.#ids.length = ids;
+      this.#moves.length = moves;
       throw e;
     }
   }
@@ -163,10 +168,26 @@ export class OutcomeBatch {
     const { snapshot, record } = final.result;
     const keepEntity = o.entityUnchanged === true && !o.created;
     // The last move wins, as it did when moves were applied one after another.
-    const move = steps
-      .flatMap((s) => s.result.effects)
-      .filter((e): e is Extract<Effect, { type: 'moveToPool' }> => e.type === 'moveToPool')
-      .pop();
+    let move: Extract<Effect, { type: 'moveToPool' }> | undefined;
+    let moveStep = -1;
+    steps.forEach((s, i) => {
+      for (const e of s.result.effects) {
+        if (e.type !== 'moveToPool') continue;
+        move = e as Extract<Effect, { type: 'moveToPool' }>;
+        moveStep = i;
+      }
+    });
+    if (move) {
+      this.#moves.push({
+        created: o.created === true,
+        row: (o.created ? this.#created : this.#updated).length,
+        history: this.#history.length + moveStep,
+        payload: steps[moveStep]?.payload,
+        from: o.poolKey,
+        to: move.pool,
+        policyId: snapshot.policyId,
+      });
+    }
     if (o.claimant) {
       this.#claimants.push({
         pool_key: o.poolKey,
@@ -298,6 +319,7 @@ export class OutcomeBatch {
    */
   async tryWrite(db: Knex | Knex.Transaction): Promise<WriteCounts> {
     if (this.#ids.length === 0) return { created: 0, updated: 0, written: [] };
+    await this.#checkMoves(db);
     const result = await db
       .raw<{ rows: WriteCounts[] }>(WRITE, [
         ...this.#claimants.bindings(),
@@ -317,6 +339,37 @@ export class OutcomeBatch {
     return result.rows[0];
   }
 
+  /**
+   * A record moves only to a pool of its pool's department running its policy (move-target.ts, as
+   * routing rules and the manual move): another move is skipped, the record stays where it is, and
+   * the history row of the step that asked for it says `moveSkipped: {pool, reason}`. One read of the
+   * pools named, only when some record moves.
+   */
+  async #checkMoves(db: Knex | Knex.Transaction): Promise<void> {
+    if (this.#moves.length === 0) return;
+    const pools = await moveTargets(db, [
+      ...this.#moves.map((m) => m.from),
+      ...this.#moves.map((m) => m.to),
+    ]);
+    for (const m of this.#moves) {
+      const from = pools.get(m.from);
+      const problem = from
+        ? moveTargetProblem(
+            { department_id: from.department_id, policy_id: m.policyId },
+            m.to,
+            pools.get(m.to),
+          )
+        : `no pool named "${m.from}"`;
+      if (problem === null) continue;
+      (m.created ? this.#created : this.#updated).set(m.row, 'move_to', null);
+      this.#history.set(m.history, 'payload', {
+        ...(m.payload as object | null),
+        moveSkipped: { pool: m.to, reason: problem },
+      });
+    }
+    this.#moves.length = 0;
+  }
+
   /** Whether every record added was written (none lost a race since it was read). */
   async written(db: Knex | Knex.Transaction): Promise<boolean> {
     const counts = await this.tryWrite(db);
@@ -333,6 +386,17 @@ export class OutcomeBatch {
       );
     }
   }
+}
+
+/** A record's move as added: where its row and the history row of the step that asked for it are. */
+interface PendingMove {
+  created: boolean;
+  row: number;
+  history: number;
+  payload: unknown;
+  from: string;
+  to: string;
+  policyId: string;
 }
 
 export interface WriteCounts {

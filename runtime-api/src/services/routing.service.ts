@@ -14,6 +14,7 @@ import type { PoolRepository } from '../repositories/pool.repository.js';
 import { RuntimeError } from '../runtime.error.js';
 import type { PolicyStore } from './policy-store.js';
 import { assertEntity } from './entity-check.js';
+import { moveTargetProblem } from './move-target.js';
 import type { RoutingTestBody, RoutingTestReply } from '../api.types.js';
 
 const EMPTY: Routing = { admission: [], rules: [] };
@@ -75,16 +76,11 @@ export class RoutingService {
     routing.rules.forEach((r, i) => {
       const path = `${prefix}/rules/${i}/pool`;
       const target = targets.get(r.pool);
-      if (r.pool === pool.key)
-        problems.push({ path, message: 'must be another pool than this one' });
-      else if (!target) problems.push({ path, message: `no pool named "${r.pool}"` });
-      else if (target.department_id !== pool.department_id)
-        problems.push({ path, message: `pool "${r.pool}" belongs to another department` });
-      else if (target.policy_id !== pool.policy_id)
-        problems.push({
-          path,
-          message: `pool "${r.pool}" runs policy "${target.policy_id}", not "${pool.policy_id}"`,
-        });
+      const problem =
+        r.pool === pool.key
+          ? 'must be another pool than this one'
+          : moveTargetProblem(pool, r.pool, target);
+      if (problem !== null) problems.push({ path, message: problem });
     });
     if (problems.length > 0) {
       throw new RuntimeError(

@@ -56,40 +56,47 @@ export class RowSet {
   /** Adds a row; a value the column cannot carry throws, and the set is left as it was. */
   push(row: Row): void {
     const names = this.#names;
-    const kinds = this.#kinds;
     const values = this.#values;
     try {
       for (let i = 0; i < names.length; i++) {
-        const value = row[names[i] as string] ?? null;
-        const kind = kinds[i];
-        if (kind === 'json') {
-          (values[i] as unknown[]).push(value === null ? '' : JSON.stringify(value));
-        } else if (kind === 'time') {
-          const ms =
-            value === null || typeof value === 'number'
-              ? value
-              : value instanceof Date
-                ? value.getTime()
-                : typeof value === 'string'
-                  ? Date.parse(value)
-                  : Number.NaN;
-          if (ms !== null && !Number.isFinite(ms))
-            throw new TypeError(`${names[i]} is not a valid time: ${JSON.stringify(value)}`);
-          (values[i] as unknown[]).push(ms);
-        } else if (kind === 'split') {
-          // A value holding the separator would shift every later row's value into the wrong row.
-          if (typeof value === 'string' && (value === '' || value.includes(UNIT)))
-            throw new TypeError(`${names[i]} is not a valid value: ${JSON.stringify(value)}`);
-          (values[i] as unknown[]).push(value);
-        } else {
-          (values[i] as unknown[]).push(value);
-        }
+        (values[i] as unknown[]).push(this.#encode(i, row[names[i] as string] ?? null));
       }
     } catch (e) {
       for (const column of values) column.length = this.length;
       throw e;
     }
     this.length++;
+  }
+
+  /** Replaces one value of row `index` (a value the column cannot carry throws, and nothing changes). */
+  set(index: number, name: string, value: unknown): void {
+    const i = this.#names.indexOf(name);
+    if (i < 0 || index < 0 || index >= this.length)
+      throw new RangeError(`no ${name} in row ${index} of this set`);
+    (this.#values[i] as unknown[])[index] = this.#encode(i, value ?? null);
+  }
+
+  /** A value as column `i` carries it. */
+  #encode(i: number, value: unknown): unknown {
+    const kind = this.#kinds[i];
+    if (kind === 'json') return value === null ? '' : JSON.stringify(value);
+    if (kind === 'time') {
+      const ms =
+        value === null || typeof value === 'number'
+          ? value
+          : value instanceof Date
+            ? value.getTime()
+            : typeof value === 'string'
+              ? Date.parse(value)
+              : Number.NaN;
+      if (ms !== null && !Number.isFinite(ms))
+        throw new TypeError(`${this.#names[i]} is not a valid time: ${JSON.stringify(value)}`);
+      return ms;
+    }
+    // A value holding the separator would shift every later row's value into the wrong row.
+    if (kind === 'split' && typeof value === 'string' && (value === '' || value.includes(UNIT)))
+      throw new TypeError(`${this.#names[i]} is not a valid value: ${JSON.stringify(value)}`);
+    return value;
   }
 
   /** Drops the rows after the first `length`. */

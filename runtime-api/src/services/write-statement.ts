@@ -20,7 +20,8 @@ export const RECORD: Column[] = [
   ['snapshot', 'json'],
   ['search', 'text'],
   ['at', 'timestamptz'],
-  // The pool a moveToPool effect sends the record to (applied when that pool exists), or NULL.
+  // The pool a moveToPool effect sends the record to (one the writer found eligible, move-target.ts;
+  // applied when that pool still exists), or NULL.
   ['move_to', 'text'],
 ];
 /**

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { EngineError } from '@poolflow/engine';
 import { requirePoolMember, requirePoolRole } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
+import { moveTargetProblem } from '../../services/move-target.js';
 
 export default function manageRoutes(app: FastifyInstance): void {
   app.post<{
@@ -62,15 +63,16 @@ export default function manageRoutes(app: FastifyInstance): void {
       await requirePoolRole(app, request, pool, 'manager');
       if (target === pool) throw RuntimeError.invalid('/body/pool', `is the record's pool already`);
       await requirePoolRole(app, request, target, 'manager');
+      const from = await app.records.pool(pool);
       const to = await app.records.pool(target);
       const moved = await app.records.move(pool, id, target, request.actor, async (row, db) => {
-        // A record keeps its policy version; it may only move between pools that run the same policy.
-        if (to.policy_id !== row.policy_id) {
-          throw RuntimeError.invalid(
-            '/body/pool',
-            `pool ${target} runs policy ${to.policy_id}, the record runs ${row.policy_id}`,
-          );
-        }
+        // A record keeps its policy version: it moves only within its department and policy.
+        const problem = moveTargetProblem(
+          { department_id: from.department_id, policy_id: row.policy_id },
+          target,
+          to,
+        );
+        if (problem !== null) throw RuntimeError.invalid('/body/pool', problem);
         // Its owner keeps it: they must be a member of the pool it moves to.
         if (row.owner_id !== null) await requirePoolMember(db, target, row.owner_id, '/body/pool');
       });
