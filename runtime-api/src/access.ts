@@ -198,6 +198,22 @@ export function maskedFields(
   return compiled.policy.entity.maskedInPool ?? [];
 }
 
+/**
+ * Fields hidden from the actor on the records of a list view, so a filter or a search by them would
+ * give their values away: the masked fields in a rep's `pool` view (pooled records are nobody's);
+ * none in `mine` (the actor's own records) nor for the pool's managers.
+ */
+export function maskedInView(
+  actor: Actor,
+  poolKey: string,
+  view: 'pool' | 'mine' | 'all',
+  compiled: CompiledPolicy,
+): string[] {
+  // Mine lists the actor's own records; any other view holds records of no owner or of others.
+  const ownerId = view === 'mine' ? actor.id : null;
+  return maskedFields(actor, { pool_key: poolKey, owner_id: ownerId }, compiled);
+}
+
 /** A copy of `data` with the masked fields that are present replaced by '***'. */
 export function maskData<T>(data: T, masked: string[]): T {
   if (masked.length === 0 || data === null || typeof data !== 'object' || Array.isArray(data))

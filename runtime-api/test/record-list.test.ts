@@ -1,6 +1,6 @@
 // The pool view pages by score with ties in a fixed order: nothing skipped or repeated across pages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, build, call, crmPool, type TestApp } from './helpers.js';
+import { backends, build, call, crmPool, publishPool, template, type TestApp } from './helpers.js';
 
 describe.each(backends)('pool list paging (%s)', (backend) => {
   let t: TestApp;
@@ -79,10 +79,19 @@ describe.each(backends)('pool list paging (%s)', (backend) => {
 describe.each(backends)('pool search and masked fields (%s)', (backend) => {
   let t: TestApp;
   let tokens: Record<string, string>;
+  let ids: Record<string, string>;
 
   beforeAll(async () => {
     t = await build(backend);
-    ({ tokens } = await crmPool(t, { boss: { roles: ['manager'] }, rep: {} }));
+    ({ tokens, ids } = await crmPool(t, { boss: { roles: ['manager'] }, rep: {} }));
+    // The CRM policy masking the level too: a field with fixed values, so one a list filters by.
+    const crm = template('crm-customer-pool') as { entity: Record<string, unknown> };
+    const masked = {
+      ...crm,
+      id: 'crm-masked',
+      entity: { ...crm.entity, maskedInPool: ['phone', 'level'] },
+    };
+    await publishPool(t, masked, 'masked', [ids['boss']!, ids['rep']!]);
   });
   afterAll(() => t.close());
 
@@ -114,5 +123,59 @@ describe.each(backends)('pool search and masked fields (%s)', (backend) => {
       '/api/pools/crm/records?view=pool&q=13912345678',
     );
     expect(manager.body.items).toHaveLength(1);
+  });
+
+  it("refuses a rep's filter by a masked field (400 naming it) and keeps a manager's", async () => {
+    const list = (token: string, query: string) =>
+      call(t.app, token, 'GET', `/api/pools/masked/records?${query}`);
+    const created = await call(t.app, tokens['boss']!, 'POST', '/api/pools/masked/records', {
+      data: { name: 'Level A Co', industry: 'software', level: 'A', phone: '13900000001' },
+      ownerId: null,
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const pooled = await list(tokens['rep']!, 'view=pool');
+    expect(pooled.body.items.map((r: { data: object }) => r.data)).toEqual([
+      { name: 'Level A Co', industry: 'software', level: '***', phone: '***' },
+    ]);
+    // Trying each value would tell the masked one: every value is refused alike, naming the field.
+    for (const query of ['fields=level:A', 'fields=level:B', 'fields=industry:software,level:A']) {
+      const res = await list(tokens['rep']!, `view=pool&${query}`);
+      expect(res.status, query).toBe(400);
+      expect(res.body.error.details).toEqual([
+        {
+          path: '/querystring/fields',
+          message:
+            "level is masked in this view: only the pool's managers and a record's owner filter by it",
+        },
+      ]);
+    }
+    // Sorting by an entity field, or another user's records, are not a rep's to ask for at all.
+    const sorted = await list(tokens['rep']!, 'view=pool&sort=level');
+    expect(sorted.status).toBe(400);
+    expect(JSON.stringify(sorted.body.error)).toContain('/querystring/sort');
+    const owner = await list(tokens['rep']!, 'view=pool&owner=someone');
+    expect(owner.status).toBe(400);
+    expect(owner.body.error.details[0].path).toBe('/querystring/owner');
+    // A field the rep sees still filters their pool view.
+    const byIndustry = await list(tokens['rep']!, 'view=pool&fields=industry:software');
+    expect(byIndustry.status).toBe(200);
+    expect(byIndustry.body.items).toHaveLength(1);
+    expect((await list(tokens['rep']!, 'view=pool&fields=industry:finance')).body.items).toEqual(
+      [],
+    );
+    // The pool's manager sees the level, and filters by it.
+    expect((await list(tokens['boss']!, 'view=pool&fields=level:A')).body.items).toHaveLength(1);
+    expect((await list(tokens['boss']!, 'view=pool&fields=level:B')).body.items).toEqual([]);
+    // A rep's own records show every field: their own list filters by the level.
+    const own = await call(t.app, tokens['rep']!, 'POST', '/api/pools/masked/records', {
+      data: { name: 'My Level B Co', level: 'B' },
+      ownerId: ids['rep'],
+    });
+    expect(own.status, JSON.stringify(own.body)).toBe(201);
+    const mine = await list(tokens['rep']!, 'view=mine&fields=level:B');
+    expect(mine.status).toBe(200);
+    expect(mine.body.items.map((r: { data: { name: string } }) => r.data.name)).toEqual([
+      'My Level B Co',
+    ]);
   });
 });

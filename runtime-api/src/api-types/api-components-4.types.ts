@@ -204,7 +204,7 @@ export interface RecordListQuery {
    */
   owner?: string;
   /**
-   * Exact values of fields with fixed values, as field:value pairs joined by commas (industry:software,level:A); at most 10.
+   * Exact values of fields with fixed values, as field:value pairs joined by commas (industry:software,level:A); at most 10. A field masked from the caller in this view (a rep in the pool view) is refused.
    */
   fields?: string;
   sort?: 'score' | 'updated';

@@ -1,8 +1,11 @@
 // The list's field filters (`fields=industry:software,level:A`): exact values of the entity fields with
-// fixed values, applied by the database. A field without fixed values, or a value it does not allow, is
-// a 400 naming `/querystring/fields`.
+// fixed values, applied by the database. A field without fixed values, a value it does not allow, or a
+// field masked from the caller (access.ts: its values must not be found by trying them) is a 400 naming
+// `/querystring/fields`.
 import type { CompiledPolicy } from '@poolflow/engine';
+import type { RecordPageQuery } from '../../repositories/record.repository.js';
 import { RuntimeError } from '../../runtime.error.js';
+import { likePattern } from './like-pattern.js';
 
 /** Field filters one list takes at most. */
 export const MAX_FIELD_FILTERS = 10;
@@ -10,6 +13,7 @@ export const MAX_FIELD_FILTERS = 10;
 export function parseFieldFilters(
   compiled: CompiledPolicy,
   text: string | undefined,
+  masked: readonly string[] = [],
 ): Record<string, string> {
   if (!text) return {};
   const properties = compiled.policy.entity.schema.properties as Record<
@@ -31,6 +35,11 @@ export function parseFieldFilters(
         '/querystring/fields',
         `${field} is not a field with fixed values`,
       );
+    if (masked.includes(field))
+      throw RuntimeError.invalid(
+        '/querystring/fields',
+        `${field} is masked in this view: only the pool's managers and a record's owner filter by it`,
+      );
     if (!allowed.includes(value))
       throw RuntimeError.invalid(
         '/querystring/fields',
@@ -39,4 +48,16 @@ export function parseFieldFilters(
     filters[field] = value;
   }
   return filters;
+}
+
+/** The list's free-text search (`q`): with fields masked from the caller, only the other fields match. */
+export function searchFilter(
+  compiled: CompiledPolicy,
+  text: string,
+  masked: readonly string[] = [],
+): NonNullable<RecordPageQuery['search']> {
+  const pattern = likePattern(text);
+  if (masked.length === 0) return { pattern };
+  const fields = Object.keys(compiled.policy.entity.schema.properties);
+  return { pattern, fields: fields.filter((f) => !masked.includes(f)) };
 }

@@ -5,13 +5,12 @@ import {
   assertMayAct,
   maskData,
   maskedFields,
-  mayManagePool,
+  maskedInView,
   requirePoolRole,
 } from '../../access.js';
 import type { RecordRow } from '../../db/rows.js';
 import type { RecordPageQuery } from '../../repositories/record.repository.js';
-import { parseFieldFilters } from './field-filters.js';
-import { likePattern } from './like-pattern.js';
+import { parseFieldFilters, searchFilter } from './field-filters.js';
 import { RuntimeError } from '../../runtime.error.js';
 import type { EventOutcome } from '../../services/record.service.js';
 import { readIntegrity, readsIntegrity } from '../../services/integrity.js';
@@ -64,25 +63,15 @@ export default function recordRoutes(app: FastifyInstance): void {
       if (q.owner !== undefined && view !== 'all')
         throw RuntimeError.invalid('/querystring/owner', 'needs view=all');
       let fields: Record<string, string> = {};
-      if (q.fields) {
-        const row = await app.records.pool(pool);
-        fields = parseFieldFilters(
-          await app.policies.get(row.policy_id, row.policy_version),
-          q.fields,
-        );
-      }
       let search: RecordPageQuery['search'];
-      if (q.q) {
-        const pattern = likePattern(q.q);
-        if (view === 'pool' && !mayManagePool(request.actor, pool)) {
-          // Masked fields are hidden from reps in the pool, so a search must not find records by them
-          // either: match only the fields a rep can see.
-          const row = await app.records.pool(pool);
-          const { entity } = (await app.policies.get(row.policy_id, row.policy_version)).policy;
-          const masked = new Set(entity.maskedInPool ?? []);
-          const fields = Object.keys(entity.schema.properties).filter((f) => !masked.has(f));
-          search = { pattern, fields };
-        } else search = { pattern };
+      if (q.fields || q.q) {
+        const row = await app.records.pool(pool);
+        const compiled = await app.policies.get(row.policy_id, row.policy_version);
+        // Fields the caller sees as '***' in this view: no filter by them (400), and a search matches
+        // only the others, so neither finds records by a hidden value.
+        const masked = maskedInView(request.actor, pool, view, compiled);
+        fields = parseFieldFilters(compiled, q.fields, masked);
+        if (q.q) search = searchFilter(compiled, q.q, masked);
       }
       const rows = await app.recordRepository.page(pool, {
         pooled: view === 'pool',

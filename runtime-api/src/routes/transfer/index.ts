@@ -1,7 +1,7 @@
 // Import (CSV or NDJSON, bounded, streamed, with progress) and export (CSV) of a pool's records; managers only.
 import { PassThrough, type Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { requirePoolRole } from '../../access.js';
+import { maskedInView, requirePoolRole } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
 import { csvLine } from '../../services/csv.js';
 import {
@@ -13,8 +13,7 @@ import {
 } from '../../services/import-limits.js';
 import { importRecords } from '../../services/import.service.js';
 import type { RecordPageQuery } from '../../repositories/record.repository.js';
-import { parseFieldFilters } from '../records/field-filters.js';
-import { likePattern } from '../records/like-pattern.js';
+import { parseFieldFilters, searchFilter } from '../records/field-filters.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -124,14 +123,16 @@ export default function transferRoutes(app: FastifyInstance): void {
         return (lang === 'zh' ? label?.zh : undefined) ?? label?.en ?? state;
       };
       const view = q.view ?? 'all';
+      // Managers only, who see every field; asked all the same, as the list asks.
+      const masked = maskedInView(request.actor, pool, view, compiled);
       const filter: Omit<RecordPageQuery, 'after' | 'limit'> = {
         pooled: view === 'pool',
         ...(view === 'mine' ? { ownerId: request.actor.id } : {}),
         ...(q.owner !== undefined && view === 'all' ? { ownerId: q.owner } : {}),
-        fields: parseFieldFilters(compiled, q.fields),
+        fields: parseFieldFilters(compiled, q.fields, masked),
         ...(q.state ? { state: q.state } : {}),
         ...(q.tag ? { tag: q.tag } : {}),
-        ...(q.q ? { search: { pattern: likePattern(q.q) } } : {}),
+        ...(q.q ? { search: searchFilter(compiled, q.q, masked) } : {}),
         sort: 'score',
       };
       const out = new PassThrough();
