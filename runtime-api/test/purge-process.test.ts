@@ -1,11 +1,14 @@
 // The real server purges by itself: expired sessions, closed login-attempt windows and expired
-// Idempotency-Key responses are gone from the database once it has started, fresh ones are kept.
+// Idempotency-Key responses are gone from the database once it has started, fresh ones are kept; a
+// backlog of 25,000 of each goes in chunks of 10,000 within the run at start.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort, ServerProcess, urlWithSchema, within } from './server-process.js';
 
 const url = process.env['DATABASE_URL'];
+/** Expired rows seeded in each table beside the named ones. */
+const BACKLOG = 25_000;
 
 // The database is watched from outside while the server runs: PostgreSQL only (PGlite is one process).
 describe.runIf(url)('purges in the real server (postgres)', () => {
@@ -20,7 +23,7 @@ describe.runIf(url)('purges in the real server (postgres)', () => {
     db = undefined;
   });
 
-  it('drops expired sessions, old login counts and expired idempotency keys at start', async () => {
+  it('drops expired sessions, old login counts and expired idempotency keys at start, a backlog too', async () => {
     schema = `t_${randomBytes(6).toString('hex')}`;
     db = new pg.Client({ connectionString: url });
     await db.connect();
@@ -53,11 +56,28 @@ describe.runIf(url)('purges in the real server (postgres)', () => {
          ('user', 'mallory', now() - interval '20 minutes', 5),
          ('user', 'trudy', now() - interval '1 minute', 2)`,
     );
+    // A backlog: three chunks (PURGE_CHUNK_ROWS) of each.
+    await db.query(
+      `INSERT INTO idempotency (user_id, key, request_hash, status, response, created_at)
+       SELECT $1, 'old-' || i, 'h', 200, '{}', now() - interval '25 hours'
+       FROM generate_series(1, ${BACKLOG}) i`,
+      [admin],
+    );
+    await db.query(
+      `INSERT INTO sessions (token_hash, user_id, expires_at)
+       SELECT 'old-' || i, $1, now() - interval '1 minute' FROM generate_series(1, ${BACKLOG}) i`,
+      [admin],
+    );
+    await db.query(
+      `INSERT INTO login_attempts (kind, key, window_start, attempts)
+       SELECT 'address', 'old-' || i, now() - interval '20 minutes', 30
+       FROM generate_series(1, ${BACKLOG}) i`,
+    );
 
     server = new ServerProcess(await freePort(), env);
     await server.started();
     const left = await within(
-      10_000,
+      20_000,
       async () => ({
         sessions: (await db!.query('SELECT token_hash FROM sessions')).rows.length,
         keys: (await db!.query<{ key: string }>('SELECT key FROM idempotency')).rows.map(

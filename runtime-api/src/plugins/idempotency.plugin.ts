@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Knex } from 'knex';
 import { RuntimeError } from '../runtime.error.js';
+import { PURGE_LIMITS, purgeInChunks, type PurgeLimits } from '../services/purge.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -55,21 +56,22 @@ function applies(method: string, url: string, isPublic: boolean | undefined): bo
 }
 
 /**
- * Deletes stored responses older than `hours` on the runtime's clock; returns how many. Every process
- * runs it now and then (the purge-idempotency job); keys also expire on use, so a late purge never replays
- * an old one.
+ * Deletes stored responses older than `hours` on the runtime's clock, in chunks (purge.ts); returns how
+ * many. Every process runs it now and then (the purge-idempotency job); keys also expire on use, so a late
+ * purge never replays an old one.
  */
-export async function purgeExpiredKeys(
+export function purgeExpiredKeys(
   app: Pick<FastifyInstance, 'db' | 'clock'>,
   hours: number,
+  limits: PurgeLimits = PURGE_LIMITS,
 ): Promise<number> {
-  // `returning`, not the delete count: knex-pglite does not report one.
-  const purged = await app
-    .db('idempotency')
-    .where('created_at', '<', expiry(app, hours))
-    .delete()
-    .returning('key');
-  return purged.length;
+  return purgeInChunks(
+    app.db,
+    'idempotency',
+    `created_at < ${app.clock.sql} - make_interval(hours => ?)`,
+    [hours],
+    limits,
+  );
 }
 
 function expiry(app: Pick<FastifyInstance, 'db' | 'clock'>, hours: number): Knex.Raw {

@@ -5,6 +5,7 @@ import type { UserRow } from '../db/rows.js';
 import { RuntimeError } from '../runtime.error.js';
 import { databaseClock, type Clock } from './clock.js';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from './login-limiter.js';
+import { PURGE_LIMITS, purgeInChunks, type PurgeLimits } from './purge.js';
 import type { Actor } from './record.service.js';
 import { SessionCache } from './session-cache.js';
 
@@ -268,14 +269,18 @@ export class AuthService {
     return this.user(id);
   }
 
-  /** Deletes expired sessions and closed login-attempt windows; server.ts runs it hourly. */
-  async purgeExpired(): Promise<{ sessions: number; loginAttempts: number }> {
-    // `returning`, not the delete count: knex-pglite does not report one.
-    const sessions = await this.db('sessions')
-      .where('expires_at', '<=', new Date())
-      .delete()
-      .returning('token_hash');
-    return { sessions: sessions.length, loginAttempts: await this.limiter.purge() };
+  /** Deletes expired sessions and closed login-attempt windows, in chunks; the purge-sessions job's run. */
+  async purgeExpired(
+    limits: PurgeLimits = PURGE_LIMITS,
+  ): Promise<{ sessions: number; loginAttempts: number }> {
+    const sessions = await purgeInChunks(
+      this.db,
+      'sessions',
+      'expires_at <= ?',
+      [new Date()],
+      limits,
+    );
+    return { sessions, loginAttempts: await this.limiter.purge(limits) };
   }
 
   async authenticate(token: string): Promise<Actor | null> {

@@ -3,6 +3,7 @@
 import type { Knex } from 'knex';
 import { RuntimeError } from '../runtime.error.js';
 import type { Clock } from './clock.js';
+import { PURGE_LIMITS, purgeInChunks, type PurgeLimits } from './purge.js';
 
 export interface LoginLimits {
   /** Attempts per username per window; a successful login resets the username's count. */
@@ -115,18 +116,14 @@ export class LoginLimiter {
     await this.db('login_attempts').where({ kind: 'user', key: username }).delete();
   }
 
-  /** Drops counts whose window has closed; returns how many. */
-  async purge(): Promise<number> {
-    const purged = await this.db('login_attempts')
-      .where(
-        'window_start',
-        '<=',
-        this.db.raw(`${this.clock.sql} - make_interval(secs => ?)`, [
-          this.limits.windowMinutes * 60,
-        ]),
-      )
-      .delete()
-      .returning('key');
-    return purged.length;
+  /** Drops counts whose window has closed, in chunks (purge.ts); returns how many. */
+  purge(limits: PurgeLimits = PURGE_LIMITS): Promise<number> {
+    return purgeInChunks(
+      this.db,
+      'login_attempts',
+      `window_start <= ${this.clock.sql} - make_interval(secs => ?)`,
+      [this.limits.windowMinutes * 60],
+      limits,
+    );
   }
 }
