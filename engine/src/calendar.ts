@@ -10,6 +10,7 @@ interface LocalParts {
   day: number;
   weekday: number; // ISO: 1 = Monday
   minutes: number; // minutes since local midnight
+  seconds: number; // within the minute: old zones (local mean time) are offset by seconds too
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -31,6 +32,16 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/**
+ * Midnight UTC of a calendar date, for any year: Date.UTC reads years 0-99 as 1900-1999. Months and
+ * days past their end roll over as in Date.UTC.
+ */
+export function utcMidnight(year: number, month: number, day: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  return d.getTime();
+}
+
 function localParts(ts: number, timeZone: string): LocalParts {
   const p: Record<string, number> = {};
   for (const part of formatter(timeZone).formatToParts(ts)) {
@@ -39,15 +50,16 @@ function localParts(ts: number, timeZone: string): LocalParts {
   const year = p['year'] ?? 1970;
   const month = p['month'] ?? 1;
   const day = p['day'] ?? 1;
-  const weekday = ((new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7) + 1;
-  return { year, month, day, weekday, minutes: (p['hour'] ?? 0) * 60 + (p['minute'] ?? 0) };
+  const weekday = ((new Date(utcMidnight(year, month, day)).getUTCDay() + 6) % 7) + 1;
+  const minutes = (p['hour'] ?? 0) * 60 + (p['minute'] ?? 0);
+  return { year, month, day, weekday, minutes, seconds: p['second'] ?? 0 };
 }
 
 /** Offset of the zone from UTC at an instant, in ms. */
 function offsetAt(ts: number, timeZone: string): number {
   const p = localParts(ts, timeZone);
-  const secs = new Date(ts).getUTCSeconds() * 1000 + new Date(ts).getUTCMilliseconds();
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day) + p.minutes * MINUTE + secs;
+  const ms = p.seconds * 1000 + new Date(ts).getUTCMilliseconds();
+  const asUtc = utcMidnight(p.year, p.month, p.day) + p.minutes * MINUTE + ms;
   return asUtc - ts;
 }
 
@@ -59,7 +71,7 @@ function zonedTime(
   minutes: number,
   timeZone: string,
 ): number {
-  const guess = Date.UTC(year, month - 1, day) + minutes * MINUTE;
+  const guess = utcMidnight(year, month, day) + minutes * MINUTE;
   const first = guess - offsetAt(guess, timeZone);
   return guess - offsetAt(first, timeZone);
 }
@@ -77,7 +89,7 @@ export function isTimeZone(name: string): boolean {
 /** The local day holding `ts`: [start, end) as instants; 24 h except across a DST change. */
 export function localDay(ts: number, timeZone: string): { start: number; end: number } {
   const p = localParts(ts, timeZone);
-  const next = new Date(Date.UTC(p.year, p.month - 1, p.day + 1));
+  const next = new Date(utcMidnight(p.year, p.month, p.day + 1));
   return {
     start: zonedTime(p.year, p.month, p.day, 0, timeZone),
     end: zonedTime(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), 0, timeZone),
@@ -124,7 +136,7 @@ export function addBusinessTime(start: number, ms: number, calendar: Calendar): 
       }
     }
     // Next local midnight (noon of the next UTC day, then back to its local midnight: DST-safe).
-    const next = new Date(Date.UTC(p.year, p.month - 1, p.day) + DAY + DAY / 2);
+    const next = new Date(utcMidnight(p.year, p.month, p.day) + DAY + DAY / 2);
     t = zonedTime(
       next.getUTCFullYear(),
       next.getUTCMonth() + 1,

@@ -1,9 +1,16 @@
 // Business-hours arithmetic: opening hours, weekends, holidays (local dates) and DST changes.
 import { describe, expect, it } from 'vitest';
-import { addBusinessDays, addBusinessTime, isTimeZone, localDay } from '../src/calendar.js';
+import {
+  addBusinessDays,
+  addBusinessTime,
+  isTimeZone,
+  localDay,
+  utcMidnight,
+} from '../src/calendar.js';
 import type { Calendar } from '../src/index.js';
 
 const HOUR = 3_600_000;
+const DAY = 86_400_000;
 const MINUTE = 60_000;
 
 /** Mon-Fri 09:00-18:00 Beijing time with Labour Day 2026 (Fri 1 May, Mon 4 and Tue 5 May). */
@@ -176,5 +183,51 @@ describe('localDay', () => {
   it('knows IANA zones and refuses others', () => {
     expect(isTimeZone('Asia/Shanghai')).toBe(true);
     expect(isTimeZone('Mars/Olympus')).toBe(false);
+  });
+});
+
+/** Years Date.UTC misreads (0-99 as 1900-1999), the first it reads right, and two ordinary ones. */
+const YEARS = [1, 99, 100, 1970, 2026];
+
+/** An ISO instant in `year`; Date.parse reads a four-digit year as written. */
+const inYear = (year: number, rest: string) =>
+  Date.parse(`${String(year).padStart(4, '0')}-${rest}`);
+
+describe('dates in any year', () => {
+  it.each(YEARS)(
+    'utcMidnight is midnight UTC of a date in year %i, rolling over its end',
+    (year) => {
+      expect(utcMidnight(year, 3, 15)).toBe(inYear(year, '03-15T00:00:00Z'));
+      expect(utcMidnight(year, 12, 32)).toBe(inYear(year + 1, '01-01T00:00:00Z'));
+    },
+  );
+
+  it.each(YEARS)('localDay is the day of the instant in year %i', (year) => {
+    expect(localDay(inYear(year, '03-15T12:00:00Z'), 'UTC')).toEqual({
+      start: inYear(year, '03-15T00:00:00Z'),
+      end: inYear(year, '03-16T00:00:00Z'),
+    });
+    // Beijing ran on local mean time (+08:05:43) until 1901, on +08:00 since.
+    const start = year < 1901 ? '03-14T15:54:17Z' : '03-14T16:00:00Z';
+    const end = year < 1901 ? '03-15T15:54:17Z' : '03-15T16:00:00Z';
+    expect(localDay(inYear(year, '03-15T12:00:00Z'), 'Asia/Shanghai')).toEqual({
+      start: inYear(year, start),
+      end: inYear(year, end),
+    });
+  });
+
+  it.each(YEARS)('carries Friday 17:00 over the weekend of year %i', (year) => {
+    const utc: Calendar = {
+      timeZone: 'UTC',
+      workingDays: [1, 2, 3, 4, 5],
+      hours: { start: '09:00', end: '18:00' },
+    };
+    // The first Friday of March, by the proleptic Gregorian weekday Date gives.
+    const friday = [1, 2, 3, 4, 5, 6, 7]
+      .map((d) => inYear(year, `03-0${d}T17:00:00Z`))
+      .find((t) => new Date(t).getUTCDay() === 5)!;
+    // One hour on Friday, one on Monday from 09:00.
+    expect(addBusinessTime(friday, 2 * HOUR, utc)).toBe(friday + 3 * DAY - 7 * HOUR);
+    expect(addBusinessDays(friday, 1, utc)).toBe(friday + 3 * DAY);
   });
 });

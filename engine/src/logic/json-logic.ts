@@ -1,6 +1,7 @@
 // Hardened JSON-logic: allow-listed operators, own-property `var`, named rules and Poolflow operators.
 import jsonLogic from 'json-logic-js';
 import { EngineError } from '../engine.error.js';
+import { utcMidnight } from '../calendar.js';
 import { chargeCall, chargeOps, meter, nodeCount, raise, resetMeter } from './budget.js';
 import {
   compileLogic,
@@ -165,7 +166,7 @@ export function addMonths(ts: number, months: number): number {
   const day = d.getUTCDate();
   d.setUTCDate(1);
   d.setUTCMonth(d.getUTCMonth() + months);
-  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+  const last = new Date(utcMidnight(d.getUTCFullYear(), d.getUTCMonth() + 2, 0)).getUTCDate();
   d.setUTCDate(Math.min(day, last));
   return d.getTime();
 }
