@@ -5,14 +5,16 @@ import { api } from './client.js';
 // Generated from schemas/ (api.types.ts).
 export type { PoolStats, RepStats };
 
+/** `by`: an entity field with fixed values; undefined: the server's default (industry, else the first). */
 export function statsPath(
   pool: string,
   range: { from: string; to: string },
-  by: string,
+  by: string | undefined,
   format: 'json' | 'csv' = 'json',
   convertDays = 30,
 ): string {
-  const params = new URLSearchParams({ from: range.from, to: range.to, by });
+  const params = new URLSearchParams({ from: range.from, to: range.to });
+  if (by !== undefined) params.set('by', by);
   if (convertDays !== 30) params.set('convertDays', String(convertDays));
   if (format === 'csv') params.set('format', 'csv');
   return `/api/pools/${encodeURIComponent(pool)}/stats?${params.toString()}`;
@@ -21,7 +23,7 @@ export function statsPath(
 export function getStats(
   pool: string,
   range: { from: string; to: string },
-  by: string,
+  by: string | undefined,
   convertDays = 30,
 ): Promise<PoolStats> {
   return api('GET', statsPath(pool, range, by, 'json', convertDays));

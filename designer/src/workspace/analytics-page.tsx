@@ -39,7 +39,10 @@ export function AnalyticsPage() {
   const { pool, policy, now, personName, fieldTitle } = useWorkspace();
   const fields = enumFields(policy.entity.schema.properties);
   const [days, setDays] = useState<number>(30);
-  const [by, setBy] = useState(fields[0]?.field ?? 'industry');
+  // The server's default when the policy has no field with fixed values (the breakdown is then empty).
+  const [by, setBy] = useState<string | undefined>(
+    fields.find((f) => f.field === 'industry')?.field ?? fields[0]?.field,
+  );
   const [convertDays, setConvertDays] = useState<number>(30);
   const [stats, setStats] = useState<PoolStats | null>(null);
   const [reps, setReps] = useState<RepStats | null>(null);
@@ -237,41 +240,43 @@ export function AnalyticsPage() {
                 />
               )}
             </section>
-            <section className="panel wide" title={definitions.breakdown}>
-              <div className="panel-head">
-                <h3>{t('breakdownTitle', { field: fieldTitle(stats.breakdown.field) })}</h3>
-                {fields.length > 1 && (
-                  <select
-                    value={by}
-                    onChange={(e) => setBy(e.target.value)}
-                    data-testid="breakdown-field"
-                  >
-                    {fields.map((f) => (
-                      <option key={f.field} value={f.field}>
-                        {fieldTitle(f.field)}
-                      </option>
-                    ))}
-                  </select>
-                )}
-              </div>
-              <BarList
-                testId="breakdown-chart"
-                series={[
-                  { key: 'total', label: t('total'), colour: '#cbd5e1' },
-                  { key: 'pooled', label: t('pooled'), colour: '#0284c7' },
-                  { key: 'converted', label: t('converted'), colour: '#059669' },
-                ]}
-                rows={stats.breakdown.items.map((item) => ({
-                  label: item.value === null ? t('none') : valueLabel(item.value, lang),
-                  values: {
-                    total: item.total,
-                    pooled: item.pooled,
-                    converted: item.converted,
-                  },
-                }))}
-              />
-              <p className="hint">{definitions.breakdown}</p>
-            </section>
+            {stats.breakdown.field !== null && (
+              <section className="panel wide" title={definitions.breakdown}>
+                <div className="panel-head">
+                  <h3>{t('breakdownTitle', { field: fieldTitle(stats.breakdown.field) })}</h3>
+                  {fields.length > 1 && (
+                    <select
+                      value={by}
+                      onChange={(e) => setBy(e.target.value)}
+                      data-testid="breakdown-field"
+                    >
+                      {fields.map((f) => (
+                        <option key={f.field} value={f.field}>
+                          {fieldTitle(f.field)}
+                        </option>
+                      ))}
+                    </select>
+                  )}
+                </div>
+                <BarList
+                  testId="breakdown-chart"
+                  series={[
+                    { key: 'total', label: t('total'), colour: '#cbd5e1' },
+                    { key: 'pooled', label: t('pooled'), colour: '#0284c7' },
+                    { key: 'converted', label: t('converted'), colour: '#059669' },
+                  ]}
+                  rows={stats.breakdown.items.map((item) => ({
+                    label: item.value === null ? t('none') : valueLabel(item.value, lang),
+                    values: {
+                      total: item.total,
+                      pooled: item.pooled,
+                      converted: item.converted,
+                    },
+                  }))}
+                />
+                <p className="hint">{definitions.breakdown}</p>
+              </section>
+            )}
             <section className="panel wide" title={definitions.reps} data-testid="reps-panel">
               <div className="panel-head">
                 <h3>{t('repsTitle')}</h3>

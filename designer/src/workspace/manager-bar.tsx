@@ -121,7 +121,7 @@ export function DistributionSetting({
       const { pooledNow } = await getStats(
         pool.key,
         { from: from.toISOString(), to: to.toISOString() },
-        'industry',
+        undefined,
       );
       if (pooledNow === 0) onNotice(t('distributeNone'));
       else setConfirming(pooledNow);

@@ -227,6 +227,9 @@ export interface ExportQuery {
 export interface StatsQuery {
   from?: string;
   to?: string;
+  /**
+   * An entity field with fixed values (enum) of the policy version the pool runs; by default industry if it is one, else the first
+   */
   by?: string;
   /**
    * A claimed record converts if it enters a success state within this many days of a claim in the range
@@ -234,7 +237,3 @@ export interface StatsQuery {
   convertDays?: number;
   format?: 'json' | 'csv';
 }
-/**
- * This interface was referenced by `ApiOperations`'s JSON-Schema
- * via the `definition` "poolStats".
- */

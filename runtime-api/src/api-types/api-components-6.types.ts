@@ -2,6 +2,10 @@
 import type { LocalizedText } from './api-components-1.types.js';
 import type { FailedTimer } from './api-components-7.types.js';
 
+/**
+ * This interface was referenced by `ApiOperations`'s JSON-Schema
+ * via the `definition` "poolStats".
+ */
 export interface PoolStats {
   from: string;
   to: string;
@@ -42,7 +46,10 @@ export interface PoolStats {
     claims: number;
   }[];
   breakdown: {
-    field: string;
+    /**
+     * null when the pool's policy has no entity field with fixed values (no items)
+     */
+    field: string | null;
     items: {
       value: string | null;
       /**

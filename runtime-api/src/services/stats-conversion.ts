@@ -42,7 +42,8 @@ export async function conversionOf(
     to: number;
     rowsThrough: number;
     days: number;
-    field: string;
+    /** The breakdown field; null: none (every converted record is counted under the value null). */
+    field: string | null;
   },
 ): Promise<Conversion> {
   const rolledEnd = Math.max(q.from, Math.min(q.to, q.rowsThrough));

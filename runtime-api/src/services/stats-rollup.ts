@@ -5,6 +5,7 @@ import type { CompiledPolicy } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import type { Clock } from './clock.js';
 import type { PolicyStore } from './policy-store.js';
+import { dropStaleFields } from './stats-tally.js';
 import { DEFAULT_TIME_ZONE, localDay } from './time-zone.js';
 
 const DAY = 86_400_000;
@@ -142,8 +143,12 @@ export class StatsRollup {
     private readonly clock: Clock,
   ) {}
 
-  /** One run: folds tally deltas, then rolls up to ROLLUP_DAYS_PER_RUN closed days of each pool. */
+  /**
+   * One run: stops tallying fields that are no longer breakdown fields, folds tally deltas, then rolls
+   * up to ROLLUP_DAYS_PER_RUN closed days of each pool.
+   */
   async run(): Promise<RollupResult> {
+    await dropStaleFields(this.db, this.policies);
     const deltas = await this.foldTally();
     await this.refreshValues();
     const now = await this.clock.now(this.db);

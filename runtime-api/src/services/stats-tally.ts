@@ -1,6 +1,8 @@
 // Records per breakdown value, pooled flag and state, kept by triggers on records (migration 010): the
 // breakdown and the pool's size now without counting the pool's records on every request.
+import type { CompiledPolicy } from '@poolflow/engine';
 import type { Knex } from 'knex';
+import type { PolicyStore } from './policy-store.js';
 
 /** Breakdown fields tallied per pool; a field past them is counted from records on each request. */
 export const TALLY_FIELDS_PER_POOL = 8;
@@ -10,6 +12,15 @@ export const BREAKDOWN_ITEMS = 50;
 export interface Breakdown {
   pooledNow: number;
   items: { value: string | null; total: number; pooled: number }[];
+}
+
+/**
+ * The fields a breakdown may be by: the entity fields with fixed values (`enum`) of the policy version
+ * the pool runs. Only they are tallied, so a request cannot spend the pool's slots on any other name.
+ */
+export function breakdownFields(compiled: CompiledPolicy): string[] {
+  const properties = compiled.policy.entity.schema.properties as Record<string, { enum?: unknown }>;
+  return Object.keys(properties).filter((f) => Array.isArray(properties[f]?.enum));
 }
 
 /**
@@ -38,8 +49,52 @@ export async function tallyField(db: Knex, pool: string, field: string): Promise
   });
 }
 
-/** The breakdown by `field` and the pooled count, from the tally (folded rows plus pending deltas). */
-export async function breakdownOf(db: Knex, pool: string, field: string): Promise<Breakdown> {
+/**
+ * Stops tallying the fields that are not breakdown fields of the version their pool runs (asked for
+ * before requests were checked, or dropped by a newer version), so their slots are free again; returns
+ * how many. Under the tally's lock: a record write in flight would otherwise leave a delta behind.
+ */
+export async function dropStaleFields(db: Knex, policies: PolicyStore): Promise<number> {
+  const rows = (await db('stats_fields as f')
+    .join('pools as p', 'p.key', 'f.pool_key')
+    .select('f.pool_key', 'f.field', 'p.policy_id', 'p.policy_version')) as {
+    pool_key: string;
+    field: string;
+    policy_id: string;
+    policy_version: number;
+  }[];
+  const stale: typeof rows = [];
+  for (const r of rows) {
+    const fields = breakdownFields(await policies.get(r.policy_id, r.policy_version));
+    if (!fields.includes(r.field)) stale.push(r);
+  }
+  if (stale.length === 0) return 0;
+  await db.transaction(async (trx) => {
+    await trx.raw('LOCK TABLE records IN SHARE ROW EXCLUSIVE MODE');
+    for (const { pool_key, field } of stale) {
+      for (const table of ['stats_fields', 'stats_tally', 'stats_tally_delta'] as const)
+        await trx(table).where({ pool_key, field }).delete();
+      // Claim rows keep the field's value no longer: tallied again later, it is read from records.
+      await trx.raw(
+        `UPDATE stats_claim_rows SET fields = fields - :field
+         WHERE pool_key = :pool AND fields -> :field IS NOT NULL`,
+        { pool: pool_key, field },
+      );
+    }
+  });
+  return stale.length;
+}
+
+/**
+ * The breakdown by `field` and the pooled count, from the tally (folded rows plus pending deltas);
+ * without a field (the policy has none with fixed values) the pooled count alone.
+ */
+export async function breakdownOf(
+  db: Knex,
+  pool: string,
+  field: string | null,
+): Promise<Breakdown> {
+  if (field === null) return { pooledNow: await pooledCount(db, pool), items: [] };
   if (!(await tallyField(db, pool, field))) return countedBreakdown(db, pool, field);
   const rows = await db.raw<{
     rows: { value: string | null; pooled: boolean; state: string; n: number }[];
@@ -71,14 +126,18 @@ export async function breakdownOf(db: Knex, pool: string, field: string): Promis
 
 /** The same figures counted from the pool's records (a field past the tallied ones). */
 async function countedBreakdown(db: Knex, pool: string, field: string): Promise<Breakdown> {
-  const pooled = (await db('records')
-    .where({ pool_key: pool, pooled: true })
-    .count({ n: '*' })
-    .first()) as { n: number | string };
   const items = await db.raw<{ rows: Breakdown['items'] }>(
     `SELECT data->>:field AS value, count(*)::int AS total, count(*) FILTER (WHERE pooled)::int AS pooled
      FROM records WHERE pool_key = :pool GROUP BY 1 ORDER BY total DESC, 1 LIMIT ${BREAKDOWN_ITEMS}`,
     { field, pool },
   );
-  return { pooledNow: Number(pooled.n), items: items.rows };
+  return { pooledNow: await pooledCount(db, pool), items: items.rows };
+}
+
+async function pooledCount(db: Knex, pool: string): Promise<number> {
+  const pooled = (await db('records')
+    .where({ pool_key: pool, pooled: true })
+    .count({ n: '*' })
+    .first()) as { n: number | string };
+  return Number(pooled.n);
 }

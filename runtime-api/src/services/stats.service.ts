@@ -30,7 +30,8 @@ export interface PoolStats {
   p90HoursInPool: number | null;
   claimsByUser: { userId: string; claims: number }[];
   breakdown: {
-    field: string;
+    /** null: the pool's policy has no field with fixed values (no items). */
+    field: string | null;
     /** total and pooled: records now; converted: the conversion's converted records, per value. */
     items: { value: string | null; total: number; pooled: number; converted: number }[];
   };
@@ -231,7 +232,7 @@ export async function poolStats(
   poolKey: string,
   states: { pooled: string[]; success: string[] },
   range: { from: number; to: number },
-  breakdownField: string,
+  breakdownField: string | null,
   convertDays = CONVERT_DAYS_DEFAULT,
 ): Promise<PoolStats> {
   const { success } = states;

@@ -1,14 +1,21 @@
 // GET /api/pools/:pool/stats and /stats/reps: analytics for managers (JSON, or CSV with format=csv).
+import type { CompiledPolicy } from '@poolflow/engine';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requirePoolRole } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
 import { poolStats, statesOf, statsCsv } from '../../services/stats.service.js';
 import { repStats, repStatsCsv } from '../../services/stats-reps.js';
+import { breakdownFields } from '../../services/stats-tally.js';
 import type { RepStatsQuery, StatsQuery } from '../../api.types.js';
 
 const DAY = 86_400_000;
+/** Ranges start no earlier than the Unix epoch: the runtime has no history before it. */
+const STATS_FLOOR = '1970-01-01T00:00:00Z';
 
-/** The range asked for (30 days to now by default) and the states of every version of the pool's policy. */
+/**
+ * The range asked for (30 days to now by default), the states of every version of the pool's policy and
+ * the version the pool runs.
+ */
 async function scopeOf(
   app: FastifyInstance,
   request: FastifyRequest,
@@ -19,15 +26,39 @@ async function scopeOf(
   const now = await app.clock.now(app.db);
   const to = query.to ? Date.parse(query.to) : now;
   const from = query.from ? Date.parse(query.from) : to - 30 * DAY;
-  if (from >= to) throw RuntimeError.invalid('/from', 'must be before to');
-  if (to - from > 400 * DAY) throw RuntimeError.invalid('/from', 'the range is at most 400 days');
+  if (from < Date.parse(STATS_FLOOR))
+    throw RuntimeError.invalid(
+      query.from ? '/querystring/from' : '/querystring/to',
+      `the range starts no earlier than ${STATS_FLOOR}`,
+    );
+  if (from >= to) throw RuntimeError.invalid('/querystring/from', 'must be before to');
+  if (to - from > 400 * DAY)
+    throw RuntimeError.invalid('/querystring/from', 'the range is at most 400 days');
   const row = await app.records.pool(pool);
   const versions = (await app
     .db('policy_versions')
     .where({ policy_id: row.policy_id })
     .pluck('version')) as number[];
   const compiled = await Promise.all(versions.map((v) => app.policies.get(row.policy_id, v)));
-  return { range: { from, to }, states: statesOf(compiled) };
+  const current = await app.policies.get(row.policy_id, row.policy_version);
+  return { range: { from, to }, states: statesOf(compiled), current };
+}
+
+/**
+ * The breakdown field: `by` if it is an entity field with fixed values of the version the pool runs (any
+ * other name is a 400, and nothing is tallied); by default industry if it is one, else the first one.
+ */
+function breakdownFieldOf(current: CompiledPolicy, by: string | undefined): string | null {
+  const fields = breakdownFields(current);
+  if (by === undefined) return fields.includes('industry') ? 'industry' : (fields[0] ?? null);
+  if (!fields.includes(by))
+    throw RuntimeError.invalid(
+      '/querystring/by',
+      fields.length > 0
+        ? `${by} is not a field with fixed values; one of: ${fields.join(', ')}`
+        : `${by} is not a field with fixed values (the pool's policy has none)`,
+    );
+  return by;
 }
 
 export default function statsRoutes(app: FastifyInstance): void {
@@ -35,15 +66,9 @@ export default function statsRoutes(app: FastifyInstance): void {
     '/api/pools/:pool/stats',
     async (request, reply) => {
       const { pool } = request.params;
-      const { range, states } = await scopeOf(app, request, pool, request.query);
-      const stats = await poolStats(
-        app.db,
-        pool,
-        states,
-        range,
-        request.query.by ?? 'industry',
-        request.query.convertDays,
-      );
+      const { range, states, current } = await scopeOf(app, request, pool, request.query);
+      const by = breakdownFieldOf(current, request.query.by);
+      const stats = await poolStats(app.db, pool, states, range, by, request.query.convertDays);
       if (request.query.format === 'csv') {
         return reply
           .type('text/csv; charset=utf-8')
