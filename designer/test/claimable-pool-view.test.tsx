@@ -23,7 +23,7 @@ const pooled = pooledRecord;
 // 20:30 UTC on 8 Dec is 04:30 on 9 Dec in Shanghai: the pool's date, not the browser's or UTC's.
 const UNTIL = '2026-12-08T20:30:00.000Z';
 
-function renderPool(reply: RecordList, lang: Lang = 'en', me = ME) {
+function renderPool(reply: RecordList, lang: Lang = 'en', me = ME, policy = crmPoolPolicy()) {
   const asked: string[] = [];
   vi.stubGlobal(
     'fetch',
@@ -47,7 +47,7 @@ function renderPool(reply: RecordList, lang: Lang = 'en', me = ME) {
         me={me}
         pools={[pool]}
         pool={pool}
-        policy={crmPoolPolicy()}
+        policy={policy}
         clockOffset={0}
         reload={() => undefined}
       >
@@ -155,5 +155,27 @@ describe('the all-records view of a manager', () => {
         asked.some((u) => u.includes('owner=u-bob') && u.includes('fields=industry%3Atrade')),
       ).toBe(true),
     );
+  });
+});
+
+describe('field filters and masked fields', () => {
+  const empty: RecordList = {
+    items: [],
+    nextCursor: null,
+    claimsLeftToday: null,
+    ownedCapacity: null,
+  };
+  const maskingLevel = () => {
+    const policy = crmPoolPolicy();
+    return { ...policy, entity: { ...policy.entity, maskedInPool: ['phone', 'level'] } };
+  };
+
+  it('offers a rep no filter by a masked field (the list refuses it), and a manager one', async () => {
+    renderPool(empty, 'en', ME, maskingLevel());
+    expect(await screen.findByTestId('filter-industry')).toBeTruthy();
+    expect(screen.queryByTestId('filter-level')).toBeNull();
+    cleanup();
+    renderPool(empty, 'en', { ...ME, roles: ['manager'] }, maskingLevel());
+    expect(await screen.findByTestId('filter-level')).toBeTruthy();
   });
 });

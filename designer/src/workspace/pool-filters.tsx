@@ -22,7 +22,9 @@ export function PoolFilters(props: {
 }) {
   const { value, onChange } = props;
   const { t, lang } = useI18n();
-  const { policy, stateLabel, fieldTitle } = useWorkspace();
+  const { policy, stateLabel, fieldTitle, manager } = useWorkspace();
+  // A rep sees the masked fields of pooled records as *** and the list refuses a filter by one.
+  const hidden = manager ? [] : policy.entity.maskedInPool;
   const [text, setText] = useState(value.q);
   // Typing settles for a moment before the list reloads.
   useEffect(() => {
@@ -60,26 +62,28 @@ export function PoolFilters(props: {
           </option>
         ))}
       </select>
-      {enumFields(policy.entity.schema.properties).map(({ field, values }) => (
-        <select
-          key={field}
-          aria-label={fieldTitle(field)}
-          data-testid={`filter-${field}`}
-          value={value.fields[field] ?? ''}
-          onChange={(e) =>
-            onChange({ ...value, fields: { ...value.fields, [field]: e.target.value } })
-          }
-        >
-          <option value="">
-            {fieldTitle(field)}: {t('any')}
-          </option>
-          {values.map((v) => (
-            <option key={v} value={v}>
-              {valueLabel(v, lang)}
+      {enumFields(policy.entity.schema.properties)
+        .filter(({ field }) => !hidden.includes(field))
+        .map(({ field, values }) => (
+          <select
+            key={field}
+            aria-label={fieldTitle(field)}
+            data-testid={`filter-${field}`}
+            value={value.fields[field] ?? ''}
+            onChange={(e) =>
+              onChange({ ...value, fields: { ...value.fields, [field]: e.target.value } })
+            }
+          >
+            <option value="">
+              {fieldTitle(field)}: {t('any')}
             </option>
-          ))}
-        </select>
-      ))}
+            {values.map((v) => (
+              <option key={v} value={v}>
+                {valueLabel(v, lang)}
+              </option>
+            ))}
+          </select>
+        ))}
       <input
         type="search"
         className="filter-text"
