@@ -1,7 +1,7 @@
 // Departments by route: a department admin manages the users, policies, pools and members of their own
 // department, is refused (403) on another's and cannot reach admin; lists show only their department.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, build, call, login, template, type TestApp } from './helpers.js';
+import { apiUser, backends, build, call, template, type TestApp } from './helpers.js';
 
 describe.each(backends)('departments (%s)', (backend) => {
   let t: TestApp;
@@ -13,17 +13,8 @@ describe.each(backends)('departments (%s)', (backend) => {
   const paths = (body: { error: { details?: { path: string }[] } }) =>
     (body.error.details ?? []).map((d) => d.path);
 
-  /** A user made by the admin through the API, logged in. */
   const user = async (name: string, departmentId: string | null, roles = ['member']) => {
-    const res = await call(t.app, t.adminToken, 'POST', '/api/users', {
-      username: name,
-      password: `${name}-password`,
-      roles,
-      departmentId,
-    });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    ids[name] = res.body.id as string;
-    tokens[name] = await login(t.app, name, `${name}-password`);
+    ({ id: ids[name], token: tokens[name] } = await apiUser(t, name, departmentId, roles));
   };
 
   beforeAll(async () => {

@@ -148,6 +148,23 @@ export async function createUsers(
   return { tokens, ids };
 }
 
+/** A user made by the admin through the API (in a department), logged in: their id and token. */
+export async function apiUser(
+  t: TestApp,
+  name: string,
+  departmentId: string | null,
+  roles = ['member'],
+): Promise<{ id: string; token: string }> {
+  const res = await call(t.app, t.adminToken, 'POST', '/api/users', {
+    username: name,
+    password: `${name}-password`,
+    roles,
+    departmentId,
+  });
+  if (res.status !== 201) throw new Error(`user ${name}: ${JSON.stringify(res.body)}`);
+  return { id: res.body.id as string, token: await login(t.app, name, `${name}-password`) };
+}
+
 /** Starts the app on a real socket (127.0.0.1, a free port) and returns its base URL. */
 export async function listen(app: FastifyInstance): Promise<string> {
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -2,7 +2,7 @@
 // policy (the rule of routing rules and the manual move): publish refuses other targets, and a move a
 // published version still asks for is skipped at the write, the record staying where it is.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, build, call, login, template, type TestApp } from './helpers.js';
+import { apiUser, backends, build, call, template, type TestApp } from './helpers.js';
 
 type Problem = { path: string; message: string };
 
@@ -34,15 +34,7 @@ describe.each(backends)('moveToPool actions (%s)', (backend) => {
   const MOVE_PATH = '/document/machine/states/pool/entry/1/params/pool';
 
   const user = async (name: string, departmentId: string, roles: string[]) => {
-    const res = await call(t.app, t.adminToken, 'POST', '/api/users', {
-      username: name,
-      password: `${name}-password`,
-      roles,
-      departmentId,
-    });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    ids[name] = res.body.id as string;
-    tokens[name] = await login(t.app, name, `${name}-password`);
+    ({ id: ids[name], token: tokens[name] } = await apiUser(t, name, departmentId, roles));
   };
   const pool = async (key: string, policyId: string, departmentId: string, members: string[]) => {
     const res = await call(t.app, t.adminToken, 'POST', '/api/pools', {

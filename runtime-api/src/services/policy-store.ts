@@ -47,20 +47,26 @@ const summaryOf = (r: VersionRow): VersionSummary => ({
   failedScenarios: r.failed_scenarios ?? [],
 });
 
+/** POOL_ERR_INVALID_POLICY with its problems, the first five in the message. */
+function invalidPolicy(problems: { path: string; message: string }[]): RuntimeError {
+  return new RuntimeError(
+    'POOL_ERR_INVALID_POLICY',
+    `policy is invalid: ${problems
+      .slice(0, 5)
+      .map((p) => `${p.path} ${p.message}`)
+      .join('; ')}`,
+    problems,
+  );
+}
+
 /** compile() validates; its problems point into the draft, so they name `/document/...`. */
-function compileDraft(document: Policy): CompiledPolicy {
+export function compileDraft(document: Policy): CompiledPolicy {
   try {
     return compile(document);
   } catch (e) {
     if (!(e instanceof EngineError) || e.code !== 'POOL_ERR_INVALID_POLICY') throw e;
-    const problems = (e.details as Problem[]).map((p) => ({ ...p, path: `/document${p.path}` }));
-    throw new RuntimeError(
-      'POOL_ERR_INVALID_POLICY',
-      `policy is invalid: ${problems
-        .slice(0, 5)
-        .map((p) => `${p.path} ${p.message}`)
-        .join('; ')}`,
-      problems,
+    throw invalidPolicy(
+      (e.details as Problem[]).map((p) => ({ ...p, path: `/document${p.path}` })),
     );
   }
 }
@@ -126,16 +132,7 @@ export class PolicyStore {
       const compiled = compileDraft(document);
       // A moveToPool action may only name a pool its records may move to (move-target.ts).
       const moves = await moveActionProblems(trx, document, row.department_id);
-      if (moves.length > 0) {
-        throw new RuntimeError(
-          'POOL_ERR_INVALID_POLICY',
-          `policy is invalid: ${moves
-            .slice(0, 5)
-            .map((p) => `${p.path} ${p.message}`)
-            .join('; ')}`,
-          moves,
-        );
-      }
+      if (moves.length > 0) throw invalidPolicy(moves);
       const failures = runSavedScenarios(compiled, document);
       if (failures.length > 0 && !options.force) {
         throw scenarioFailedError(failures, document.scenarios?.length ?? 0);

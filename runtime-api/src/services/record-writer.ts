@@ -4,7 +4,7 @@ import type { Effect, StepResult } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import type { RecordRow } from '../db/rows.js';
 import { auditRow } from './audit-rows.js';
-import { moveTargetProblem, moveTargets } from './move-target.js';
+import { PendingMoves, type MoveRows } from './pending-moves.js';
 import { RowSet } from './row-set.js';
 import {
   AUDIT,
@@ -113,7 +113,12 @@ export class OutcomeBatch {
   readonly #claimants = new RowSet(CLAIMANT);
   readonly #claimantKeys = new Set<string>();
   /** The moves of the records added (their last moveToPool), checked against the pools before writing. */
-  readonly #moves: PendingMove[] = [];
+  readonly #moves = new PendingMoves();
+  readonly #moveRows: MoveRows = {
+    created: this.#created,
+    updated: this.#updated,
+    history: this.#history,
+  };
 
   /** Records this batch writes (outcomes where some step changed something). */
   get size(): number {
@@ -158,7 +163,7 @@ export class OutcomeBatch {
     } catch (e) {
       sets.forEach((set, i) => set.truncate(lengths[i] as number));
       this.#ids.length = ids;
-      this.#moves.length = moves;
+      this.#moves.truncate(moves);
       throw e;
     }
   }
@@ -167,27 +172,7 @@ export class OutcomeBatch {
     const final = steps[steps.length - 1];
     const { snapshot, record } = final.result;
     const keepEntity = o.entityUnchanged === true && !o.created;
-    // The last move wins, as it did when moves were applied one after another.
-    let move: Extract<Effect, { type: 'moveToPool' }> | undefined;
-    let moveStep = -1;
-    steps.forEach((s, i) => {
-      for (const e of s.result.effects) {
-        if (e.type !== 'moveToPool') continue;
-        move = e as Extract<Effect, { type: 'moveToPool' }>;
-        moveStep = i;
-      }
-    });
-    if (move) {
-      this.#moves.push({
-        created: o.created === true,
-        row: (o.created ? this.#created : this.#updated).length,
-        history: this.#history.length + moveStep,
-        payload: steps[moveStep]?.payload,
-        from: o.poolKey,
-        to: move.pool,
-        policyId: snapshot.policyId,
-      });
-    }
+    const moveTo = this.#moves.note(o, steps, snapshot.policyId, this.#moveRows);
     if (o.claimant) {
       this.#claimants.push({
         pool_key: o.poolKey,
@@ -213,7 +198,7 @@ export class OutcomeBatch {
       snapshot,
       search: keepEntity ? null : searchText(record.entity),
       at: final.at,
-      move_to: move?.pool ?? null,
+      move_to: moveTo ?? null,
       claimant: o.claimant?.userId ?? null,
     });
     // Timers: the snapshot's pending timers are the truth; the table is made to match them.
@@ -319,7 +304,7 @@ export class OutcomeBatch {
    */
   async tryWrite(db: Knex | Knex.Transaction): Promise<WriteCounts> {
     if (this.#ids.length === 0) return { created: 0, updated: 0, written: [] };
-    await this.#checkMoves(db);
+    await this.#moves.check(db, this.#moveRows);
     const result = await db
       .raw<{ rows: WriteCounts[] }>(WRITE, [
         ...this.#claimants.bindings(),
@@ -339,37 +324,6 @@ export class OutcomeBatch {
     return result.rows[0];
   }
 
-  /**
-   * A record moves only to a pool of its pool's department running its policy (move-target.ts, as
-   * routing rules and the manual move): another move is skipped, the record stays where it is, and
-   * the history row of the step that asked for it says `moveSkipped: {pool, reason}`. One read of the
-   * pools named, only when some record moves.
-   */
-  async #checkMoves(db: Knex | Knex.Transaction): Promise<void> {
-    if (this.#moves.length === 0) return;
-    const pools = await moveTargets(db, [
-      ...this.#moves.map((m) => m.from),
-      ...this.#moves.map((m) => m.to),
-    ]);
-    for (const m of this.#moves) {
-      const from = pools.get(m.from);
-      const problem = from
-        ? moveTargetProblem(
-            { department_id: from.department_id, policy_id: m.policyId },
-            m.to,
-            pools.get(m.to),
-          )
-        : `no pool named "${m.from}"`;
-      if (problem === null) continue;
-      (m.created ? this.#created : this.#updated).set(m.row, 'move_to', null);
-      this.#history.set(m.history, 'payload', {
-        ...(m.payload as object | null),
-        moveSkipped: { pool: m.to, reason: problem },
-      });
-    }
-    this.#moves.length = 0;
-  }
-
   /** Whether every record added was written (none lost a race since it was read). */
   async written(db: Knex | Knex.Transaction): Promise<boolean> {
     const counts = await this.tryWrite(db);
@@ -386,17 +340,6 @@ export class OutcomeBatch {
       );
     }
   }
-}
-
-/** A record's move as added: where its row and the history row of the step that asked for it are. */
-interface PendingMove {
-  created: boolean;
-  row: number;
-  history: number;
-  payload: unknown;
-  from: string;
-  to: string;
-  policyId: string;
 }
 
 export interface WriteCounts {

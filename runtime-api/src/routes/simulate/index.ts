@@ -1,44 +1,19 @@
 // Simulation: runs a scenario on a policy document with simulated time and returns the trace. Writes nothing.
 // Policy editors only (a simulation runs any rule a document holds); the engine bounds it (SIMULATION_LIMITS
 // and the rule budget: 422 POOL_ERR_RULE_BUDGET past them), so it never holds the event loop for long.
-import {
-  checkScenario,
-  compile,
-  EngineError,
-  simulate,
-  type CompiledPolicy,
-  type Policy,
-  type Problem,
-  type Scenario,
-} from '@poolflow/engine';
+import { checkScenario, simulate, type Policy, type Scenario } from '@poolflow/engine';
 import type { FastifyInstance } from 'fastify';
 import type {} from '@fastify/swagger';
 import { requirePolicyEditor } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
+import { compileDraft } from '../../services/policy-store.js';
 
 export default function simulateRoutes(app: FastifyInstance): void {
   app.post<{ Body: { document: unknown; scenario: unknown } }>('/api/simulate', (request) => {
     requirePolicyEditor(request);
     const { document, scenario } = request.body;
     // compile() validates: once, not again in simulate() (a large document takes milliseconds).
-    let compiled: CompiledPolicy;
-    try {
-      compiled = compile(document as Policy);
-    } catch (e) {
-      if (!(e instanceof EngineError) || e.code !== 'POOL_ERR_INVALID_POLICY') throw e;
-      const problems = (e.details as Problem[]).map((p) => ({
-        ...p,
-        path: `/document${p.path}`,
-      }));
-      throw new RuntimeError(
-        'POOL_ERR_INVALID_POLICY',
-        `policy is invalid: ${problems
-          .slice(0, 5)
-          .map((p) => `${p.path} ${p.message}`)
-          .join('; ')}`,
-        problems,
-      );
-    }
+    const compiled = compileDraft(document as Policy);
     // Checked here too (simulate() would throw), so the paths point into this request's body.
     const scenarioProblems = checkScenario(scenario).map((p) => ({
       path: `/scenario${p.path === '/' ? '' : p.path}`,
