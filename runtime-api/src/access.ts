@@ -201,17 +201,41 @@ export function maskedFields(
 /**
  * Fields hidden from the actor on the records of a list view, so a filter or a search by them would
  * give their values away: the masked fields in a rep's `pool` view (pooled records are nobody's);
- * none in `mine` (the actor's own records) nor for the pool's managers.
+ * none in `mine` (the actor's own records) nor for the pool's managers. `poolMasked` gives the fields
+ * masked on any record of the pool (records run the version they started on: records.maskedInPool),
+ * asked only when the view hides something.
  */
-export function maskedInView(
+export async function maskedInView(
   actor: Actor,
   poolKey: string,
   view: 'pool' | 'mine' | 'all',
-  compiled: CompiledPolicy,
-): string[] {
+  poolMasked: () => Promise<readonly string[]>,
+): Promise<string[]> {
   // Mine lists the actor's own records; any other view holds records of no owner or of others.
   const ownerId = view === 'mine' ? actor.id : null;
-  return maskedFields(actor, { pool_key: poolKey, owner_id: ownerId }, compiled);
+  if (maySeeUnmasked(actor, poolKey, { owner_id: ownerId })) return [];
+  return [...(await poolMasked())];
+}
+
+/**
+ * The fields masked on some record of the pool: its version's and those of the versions its running
+ * records are on (a publish applies to new records; until an upgrade moves them, older records keep
+ * their version's masking, and a filter by a field masked there would find them by its value).
+ */
+export async function poolMaskedFields(
+  app: FastifyInstance,
+  pool: { key: string; policy_id: string; policy_version: number },
+): Promise<string[]> {
+  const versions = new Set([
+    pool.policy_version,
+    ...(await app.recordRepository.liveVersions(pool.key)),
+  ]);
+  const masked = new Set<string>();
+  for (const version of versions) {
+    const compiled = await app.policies.get(pool.policy_id, version);
+    for (const field of compiled.policy.entity.maskedInPool ?? []) masked.add(field);
+  }
+  return [...masked];
 }
 
 /** A copy of `data` with the masked fields that are present replaced by '***'. */

@@ -178,4 +178,52 @@ describe.each(backends)('pool search and masked fields (%s)', (backend) => {
       'My Level B Co',
     ]);
   });
+
+  it('keeps a field masked while records of a version that masks it run in the pool', async () => {
+    const list = (pool: string, query: string) =>
+      call(t.app, tokens['rep']!, 'GET', `/api/pools/${pool}/records?view=pool&${query}`);
+    // Version 2 masks the phone only; the pool runs it, its records stay on version 1 until an upgrade.
+    const crm = template('crm-customer-pool') as { entity: Record<string, unknown> };
+    const v2 = { ...crm, id: 'crm-masked', entity: { ...crm.entity, maskedInPool: ['phone'] } };
+    const admin = t.adminToken;
+    const draft = await call(t.app, admin, 'PUT', '/api/policies/crm-masked/draft', {
+      document: v2,
+    });
+    expect(draft.status, JSON.stringify(draft.body)).toBe(200);
+    const published = await call(t.app, admin, 'POST', '/api/policies/crm-masked/publish', {});
+    expect(published.body.version).toBe(2);
+    const patched = await call(t.app, admin, 'PATCH', '/api/pools/masked', { policyVersion: 2 });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    // The pooled 'Level A Co' still shows '***' for its level: filtering by it would tell the value.
+    const pooled = await list('masked', '');
+    expect(pooled.body.items.map((r: { data: { level: string } }) => r.data.level)).toEqual([
+      '***',
+    ]);
+    const byLevel = await list('masked', 'fields=level:A');
+    expect(byLevel.status).toBe(400);
+    expect(byLevel.body.error.details[0].path).toBe('/querystring/fields');
+    // The workspace is told so, and offers no such filter; version 2 itself masks the phone only.
+    const policy = (query: string) =>
+      call(t.app, tokens['rep']!, 'GET', `/api/pools/masked/policy${query}`);
+    expect((await policy('')).body.entity.maskedInPool.sort()).toEqual(['level', 'phone']);
+    expect((await policy('?version=2')).body.entity.maskedInPool).toEqual(['phone']);
+    // A pool whose records all run version 2 filters by the level.
+    await call(t.app, admin, 'POST', '/api/pools', {
+      key: 'unmasked',
+      name: { en: 'unmasked' },
+      policyId: 'crm-masked',
+      members: [{ userId: ids['boss'] }, { userId: ids['rep'] }],
+    });
+    const created = await call(t.app, tokens['boss']!, 'POST', '/api/pools/unmasked/records', {
+      data: { name: 'Level A v2 Co', level: 'A' },
+      ownerId: null,
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const v2List = await list('unmasked', 'fields=level:A');
+    expect(v2List.status, JSON.stringify(v2List.body)).toBe(200);
+    expect(v2List.body.items.map((r: { data: { level: string } }) => r.data.level)).toEqual(['A']);
+    expect(
+      (await call(t.app, tokens['rep']!, 'GET', '/api/pools/unmasked/policy')).body.entity,
+    ).toMatchObject({ maskedInPool: ['phone'] });
+  });
 });

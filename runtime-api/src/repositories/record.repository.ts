@@ -87,6 +87,24 @@ export class RecordRepository {
       .limit(q.limit);
   }
 
+  /**
+   * The policy versions a pool's running records are on, read off the (pool_key, policy_version) index
+   * one version at a time (a skip scan: as many index probes as versions, not a scan of the pool).
+   */
+  async liveVersions(poolKey: string): Promise<number[]> {
+    const { rows } = await this.db.raw<{ rows: { v: number | null }[] }>(
+      `WITH RECURSIVE v AS (
+         SELECT (SELECT min(policy_version) FROM records WHERE pool_key = ? AND NOT done) AS v
+         UNION ALL
+         SELECT (SELECT min(policy_version) FROM records
+                 WHERE pool_key = ? AND NOT done AND policy_version > v.v)
+         FROM v WHERE v.v IS NOT NULL)
+       SELECT v FROM v WHERE v IS NOT NULL`,
+      [poolKey, poolKey],
+    );
+    return rows.map((r) => Number(r.v));
+  }
+
   history(recordId: string): Promise<HistoryRow[]> {
     return this.db('history').where({ record_id: recordId }).orderBy('seq');
   }

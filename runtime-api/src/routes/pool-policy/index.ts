@@ -2,7 +2,7 @@
 // event payload forms, state labels, masked fields, claim limits) and who the pool's members are.
 import type { Policy, StateNode, Transition } from '@poolflow/engine';
 import type { FastifyInstance } from 'fastify';
-import { requirePoolRole } from '../../access.js';
+import { poolMaskedFields, requirePoolRole } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
 import type { PoolPolicy } from '../../api.types.js';
 
@@ -67,9 +67,14 @@ export default function poolPolicyRoutes(app: FastifyInstance): void {
         throw RuntimeError.notFound(`policy ${row.policy_id} version ${version}`);
       });
       const members = await app.poolRepository.membersWithUsers(pool);
+      const view = poolPolicyView(compiled.policy);
+      // The pool's own view masks what any of its running records' versions masks (access.ts), and
+      // the workspace offers no filter by those fields; a version asked for is that version's.
+      if (request.query.version === undefined)
+        view.entity.maskedInPool = await poolMaskedFields(app, row);
       return {
         pool,
-        ...poolPolicyView(compiled.policy),
+        ...view,
         policyVersion: version,
         members: members.map((m) => ({
           userId: m.user_id,

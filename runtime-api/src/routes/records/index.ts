@@ -6,6 +6,7 @@ import {
   maskData,
   maskedFields,
   maskedInView,
+  poolMaskedFields,
   requirePoolRole,
 } from '../../access.js';
 import type { RecordRow } from '../../db/rows.js';
@@ -69,7 +70,9 @@ export default function recordRoutes(app: FastifyInstance): void {
         const compiled = await app.policies.get(row.policy_id, row.policy_version);
         // Fields the caller sees as '***' in this view: no filter by them (400), and a search matches
         // only the others, so neither finds records by a hidden value.
-        const masked = maskedInView(request.actor, pool, view, compiled);
+        const masked = await maskedInView(request.actor, pool, view, () =>
+          poolMaskedFields(app, row),
+        );
         fields = parseFieldFilters(compiled, q.fields, masked);
         if (q.q) search = searchFilter(compiled, q.q, masked);
       }

@@ -1,7 +1,7 @@
 // Import (CSV or NDJSON, bounded, streamed, with progress) and export (CSV) of a pool's records; managers only.
 import { PassThrough, type Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { maskedInView, requirePoolRole } from '../../access.js';
+import { maskedInView, poolMaskedFields, requirePoolRole } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
 import { csvLine } from '../../services/csv.js';
 import {
@@ -124,7 +124,9 @@ export default function transferRoutes(app: FastifyInstance): void {
       };
       const view = q.view ?? 'all';
       // Managers only, who see every field; asked all the same, as the list asks.
-      const masked = maskedInView(request.actor, pool, view, compiled);
+      const masked = await maskedInView(request.actor, pool, view, () =>
+        poolMaskedFields(app, row),
+      );
       const filter: Omit<RecordPageQuery, 'after' | 'limit'> = {
         pooled: view === 'pool',
         ...(view === 'mine' ? { ownerId: request.actor.id } : {}),
