@@ -217,27 +217,6 @@ export async function maskedInView(
   return [...(await poolMasked())];
 }
 
-/**
- * The fields masked on some record of the pool: its version's and those of the versions its running
- * records are on (a publish applies to new records; until an upgrade moves them, older records keep
- * their version's masking, and a filter by a field masked there would find them by its value).
- */
-export async function poolMaskedFields(
-  app: FastifyInstance,
-  pool: { key: string; policy_id: string; policy_version: number },
-): Promise<string[]> {
-  const versions = new Set([
-    pool.policy_version,
-    ...(await app.recordRepository.liveVersions(pool.key)),
-  ]);
-  const masked = new Set<string>();
-  for (const version of versions) {
-    const compiled = await app.policies.get(pool.policy_id, version);
-    for (const field of compiled.policy.entity.maskedInPool ?? []) masked.add(field);
-  }
-  return [...masked];
-}
-
 /** A copy of `data` with the masked fields that are present replaced by '***'. */
 export function maskData<T>(data: T, masked: string[]): T {
   if (masked.length === 0 || data === null || typeof data !== 'object' || Array.isArray(data))

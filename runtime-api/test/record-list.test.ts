@@ -55,6 +55,20 @@ describe.each(backends)('pool list paging (%s)', (backend) => {
     expect(afterTop.body.id).toBe(seen[1].id);
   });
 
+  it("filters by a state of the pool's policy and refuses a state it does not have", async () => {
+    const { app, adminToken } = t;
+    const owned = await call(app, adminToken, 'GET', '/api/pools/crm/records?view=all&state=owned');
+    expect(owned.status).toBe(200);
+    expect(owned.body.items).toHaveLength(2); // the two claimed above
+    // A misspelt state used to list nothing, as if no record were in it.
+    for (const path of ['records?view=all&state=ownd', 'export?state=ownd']) {
+      const res = await call(app, adminToken, 'GET', `/api/pools/crm/${path}`);
+      expect(res.status, path).toBe(400);
+      expect(res.body.error.details[0].path).toBe('/querystring/state');
+      expect(res.body.error.details[0].message).toContain('this pool has no state ownd');
+    }
+  });
+
   it('answers 400 to a forged cursor, never a database error', async () => {
     const forged = Buffer.from(JSON.stringify(['10', 'not-a-uuid'])).toString('base64url');
     const res = await call(

@@ -2,7 +2,8 @@
 // event payload forms, state labels, masked fields, claim limits) and who the pool's members are.
 import type { Policy, StateNode, Transition } from '@poolflow/engine';
 import type { FastifyInstance } from 'fastify';
-import { poolMaskedFields, requirePoolRole } from '../../access.js';
+import { requirePoolRole } from '../../access.js';
+import { maskedInAny, poolVersions } from '../records/field-filters.js';
 import { RuntimeError } from '../../runtime.error.js';
 import type { PoolPolicy } from '../../api.types.js';
 
@@ -68,10 +69,10 @@ export default function poolPolicyRoutes(app: FastifyInstance): void {
       });
       const members = await app.poolRepository.membersWithUsers(pool);
       const view = poolPolicyView(compiled.policy);
-      // The pool's own view masks what any of its running records' versions masks (access.ts), and
-      // the workspace offers no filter by those fields; a version asked for is that version's.
+      // The pool's own view masks what any of its running records' versions masks (field-filters.ts),
+      // and the workspace offers no filter by those fields; a version asked for is that version's.
       if (request.query.version === undefined)
-        view.entity.maskedInPool = await poolMaskedFields(app, row);
+        view.entity.maskedInPool = maskedInAny(await poolVersions(app, row));
       return {
         pool,
         ...view,

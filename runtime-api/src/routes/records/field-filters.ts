@@ -1,11 +1,74 @@
 // The list's field filters (`fields=industry:software,level:A`): exact values of the entity fields with
 // fixed values, applied by the database. A field without fixed values, a value it does not allow, or a
 // field masked from the caller (access.ts: its values must not be found by trying them) is a 400 naming
-// `/querystring/fields`.
+// `/querystring/fields`. A state filter names a state of the pool's policy. A publish applies to new
+// records: until an upgrade moves them, older records keep their version, so "the pool's policy" is
+// every version its running records are on (poolVersions).
 import type { CompiledPolicy } from '@poolflow/engine';
+import type { FastifyInstance } from 'fastify';
+import { maskedInView } from '../../access.js';
+import type { Actor } from '../../services/record.service.js';
 import type { RecordPageQuery } from '../../repositories/record.repository.js';
 import { RuntimeError } from '../../runtime.error.js';
 import { likePattern } from './like-pattern.js';
+
+/** The pool's version and those its running records are on (as many as it runs, oldest first). */
+export async function poolVersions(
+  app: FastifyInstance,
+  pool: { key: string; policy_id: string; policy_version: number },
+): Promise<CompiledPolicy[]> {
+  const live = await app.recordRepository.liveVersions(pool.key);
+  const versions = [...new Set([...live, pool.policy_version])].sort((a, b) => a - b);
+  return Promise.all(versions.map((v) => app.policies.get(pool.policy_id, v)));
+}
+
+/** The fields masked on some record of the pool: a filter by one would find older records by its value. */
+export function maskedInAny(versions: readonly CompiledPolicy[]): string[] {
+  return [...new Set(versions.flatMap((c) => c.policy.entity.maskedInPool ?? []))];
+}
+
+/** A state filter names a state of one of the pool's versions (400 naming `/querystring/state`). */
+export function assertState(versions: readonly CompiledPolicy[], state: string): void {
+  if (versions.some((c) => Object.hasOwn(c.policy.machine.states, state))) return;
+  const names = [...new Set(versions.flatMap((c) => Object.keys(c.policy.machine.states)))];
+  throw RuntimeError.invalid(
+    '/querystring/state',
+    `this pool has no state ${state}; its states: ${names.join(', ')}`,
+  );
+}
+
+/** What a list or an export asks for beyond its view: field filters, a search and a state. */
+export interface ListFilterQuery {
+  fields?: string | undefined;
+  q?: string | undefined;
+  state?: string | undefined;
+}
+
+/**
+ * A list's filters read against the pool's policy, each refused naming its parameter. Fields the caller
+ * sees as '***' in this view are no filter (400), and a search matches only the others, so neither finds
+ * records by a hidden value.
+ */
+export async function listFilters(
+  app: FastifyInstance,
+  actor: Actor,
+  poolKey: string,
+  view: 'pool' | 'mine' | 'all',
+  q: ListFilterQuery,
+): Promise<Pick<RecordPageQuery, 'fields' | 'search' | 'state'>> {
+  if (!q.fields && !q.q && !q.state) return {};
+  const pool = await app.records.pool(poolKey);
+  const compiled = await app.policies.get(pool.policy_id, pool.policy_version);
+  let versions: Promise<CompiledPolicy[]> | undefined;
+  const running = () => (versions ??= poolVersions(app, pool));
+  if (q.state) assertState(await running(), q.state);
+  const masked = await maskedInView(actor, poolKey, view, async () => maskedInAny(await running()));
+  return {
+    ...(q.fields ? { fields: parseFieldFilters(compiled, q.fields, masked) } : {}),
+    ...(q.q ? { search: searchFilter(compiled, q.q, masked) } : {}),
+    ...(q.state ? { state: q.state } : {}),
+  };
+}
 
 /** Field filters one list takes at most. */
 export const MAX_FIELD_FILTERS = 10;

@@ -1,17 +1,9 @@
 // Records of a pool: create, list (pool / mine / all), read, send events, claim, assign, release, claim-next, history.
 import type { PoolEvent } from '@poolflow/engine';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import {
-  assertMayAct,
-  maskData,
-  maskedFields,
-  maskedInView,
-  poolMaskedFields,
-  requirePoolRole,
-} from '../../access.js';
+import { assertMayAct, maskData, maskedFields, requirePoolRole } from '../../access.js';
 import type { RecordRow } from '../../db/rows.js';
-import type { RecordPageQuery } from '../../repositories/record.repository.js';
-import { parseFieldFilters, searchFilter } from './field-filters.js';
+import { listFilters } from './field-filters.js';
 import { RuntimeError } from '../../runtime.error.js';
 import type { EventOutcome } from '../../services/record.service.js';
 import { readIntegrity, readsIntegrity } from '../../services/integrity.js';
@@ -63,27 +55,13 @@ export default function recordRoutes(app: FastifyInstance): void {
       // Another user's records are a manager's view: `owner` filters the whole pool's.
       if (q.owner !== undefined && view !== 'all')
         throw RuntimeError.invalid('/querystring/owner', 'needs view=all');
-      let fields: Record<string, string> = {};
-      let search: RecordPageQuery['search'];
-      if (q.fields || q.q) {
-        const row = await app.records.pool(pool);
-        const compiled = await app.policies.get(row.policy_id, row.policy_version);
-        // Fields the caller sees as '***' in this view: no filter by them (400), and a search matches
-        // only the others, so neither finds records by a hidden value.
-        const masked = await maskedInView(request.actor, pool, view, () =>
-          poolMaskedFields(app, row),
-        );
-        fields = parseFieldFilters(compiled, q.fields, masked);
-        if (q.q) search = searchFilter(compiled, q.q, masked);
-      }
+      const filters = await listFilters(app, request.actor, pool, view, q);
       const rows = await app.recordRepository.page(pool, {
         pooled: view === 'pool',
         ...(view === 'mine' ? { ownerId: request.actor.id } : {}),
         ...(q.owner !== undefined ? { ownerId: q.owner } : {}),
-        ...(Object.keys(fields).length > 0 ? { fields } : {}),
-        ...(q.state ? { state: q.state } : {}),
+        ...filters,
         ...(q.tag ? { tag: q.tag } : {}),
-        ...(search ? { search } : {}),
         sort: sortColumn,
         ...(q.cursor ? { after: decodeCursor(q.cursor, sortValue(sortColumn)) } : {}),
         limit: limit + 1,

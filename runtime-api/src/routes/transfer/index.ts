@@ -1,7 +1,7 @@
 // Import (CSV or NDJSON, bounded, streamed, with progress) and export (CSV) of a pool's records; managers only.
 import { PassThrough, type Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { maskedInView, poolMaskedFields, requirePoolRole } from '../../access.js';
+import { requirePoolRole } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
 import { csvLine } from '../../services/csv.js';
 import {
@@ -13,7 +13,7 @@ import {
 } from '../../services/import-limits.js';
 import { importRecords } from '../../services/import.service.js';
 import type { RecordPageQuery } from '../../repositories/record.repository.js';
-import { parseFieldFilters, searchFilter } from '../records/field-filters.js';
+import { listFilters } from '../records/field-filters.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -123,18 +123,13 @@ export default function transferRoutes(app: FastifyInstance): void {
         return (lang === 'zh' ? label?.zh : undefined) ?? label?.en ?? state;
       };
       const view = q.view ?? 'all';
-      // Managers only, who see every field; asked all the same, as the list asks.
-      const masked = await maskedInView(request.actor, pool, view, () =>
-        poolMaskedFields(app, row),
-      );
+      // Managers only, who see every field; read as the list reads them all the same.
       const filter: Omit<RecordPageQuery, 'after' | 'limit'> = {
         pooled: view === 'pool',
         ...(view === 'mine' ? { ownerId: request.actor.id } : {}),
         ...(q.owner !== undefined && view === 'all' ? { ownerId: q.owner } : {}),
-        fields: parseFieldFilters(compiled, q.fields, masked),
-        ...(q.state ? { state: q.state } : {}),
+        ...(await listFilters(app, request.actor, pool, view, q)),
         ...(q.tag ? { tag: q.tag } : {}),
-        ...(q.q ? { search: searchFilter(compiled, q.q, masked) } : {}),
         sort: 'score',
       };
       const out = new PassThrough();
