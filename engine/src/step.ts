@@ -295,11 +295,13 @@ function stepUnbudgeted(
     // When each delay last fired, for audit rules ("a follow-up within 5 minutes of the reminder").
     if (compiled.policy.audit) instance.lastFired = { ...instance.lastFired, [pending.delay]: now };
   } else {
+    // An event the policy does not have is bad input (400 naming the type), not a 409: no state of
+    // the record would take it.
     if (!compiled.eventTypes.includes(event.type)) {
-      throw new EngineError('POOL_ERR_EVENT_NOT_ALLOWED', `this pool has no event ${event.type}`, {
-        state: snapshot.value,
-        type: event.type,
-      });
+      const message = `this pool has no event ${event.type}; its events: ${compiled.eventTypes.join(', ')}`;
+      throw new EngineError('POOL_ERR_INVALID_PAYLOAD', `/type ${message}`, [
+        { path: '/type', message },
+      ]);
     }
     assertPayload(compiled, event);
     recordContact(compiled, instance, event, now);

@@ -170,11 +170,18 @@ describe('step', () => {
     );
     expect(bad.code).toBe('POOL_ERR_INVALID_PAYLOAD');
     expect(bad.details).toEqual([expect.objectContaining({ path: '/payload/months' })]);
-    expect(
-      refusal(() =>
-        step(crm, created.snapshot, { type: 'DELETE' }, { entity, now: T0, user: alice }),
-      ).code,
-    ).toBe('POOL_ERR_EVENT_NOT_ALLOWED');
+    // An event the policy does not have is bad input naming the type, whatever the state.
+    const unknown = refusal(() =>
+      step(crm, created.snapshot, { type: 'DELETE' }, { entity, now: T0, user: alice }),
+    );
+    expect(unknown.code).toBe('POOL_ERR_INVALID_PAYLOAD');
+    expect(unknown.status).toBe(400);
+    expect(unknown.details).toEqual([
+      {
+        path: '/type',
+        message: expect.stringMatching(/^this pool has no event DELETE; its events: .*FOLLOW_UP/),
+      },
+    ]);
   });
 
   it('claim rules use the claimant counts the caller passes', () => {

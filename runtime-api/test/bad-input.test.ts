@@ -206,6 +206,20 @@ describe.each(backends)('bad input (%s)', (backend) => {
     expect(await count('history', { record_id: recordId, event_type: 'FOLLOW_UP' })).toBe(1);
   });
 
+  it('names /type for an event the policy does not have (400, not a 409), writing nothing', async () => {
+    const history = await count('history', { record_id: recordId });
+    const res = await call(t.app, tokens['alice']!, 'POST', eventsUrl(), { type: 'FOLLOWUP' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('POOL_ERR_INVALID_PAYLOAD');
+    expect(res.body.error.details).toEqual([
+      {
+        path: '/type',
+        message: expect.stringMatching(/^this pool has no event FOLLOWUP; its events: .*FOLLOW_UP/),
+      },
+    ]);
+    expect(await count('history', { record_id: recordId })).toBe(history);
+  });
+
   it('refuses NUL characters in bodies, query strings, paths and headers, naming the field', async () => {
     const records = await count('records');
     const alice = { authorization: `Bearer ${tokens['alice']}` };
