@@ -42,5 +42,9 @@ describe.each(backends)('the manual clock runs the jobs (%s)', (backend) => {
     // Jobs only run on demand here: none is started, so none shows a lag.
     expect(metrics).not.toContain('poolflow_job_lag_seconds{');
     expect(metrics).not.toContain('poolflow_job_failures_total{');
+    // The calls above, by status class; the release fired and the record created show too.
+    expect(metrics).toMatch(/^poolflow_http_requests_total\{status="2xx"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^poolflow_events_total\{type="CREATE"\} 1$/m);
+    expect(metrics).toMatch(/^poolflow_timers_fired_total [1-9]\d*$/m);
   });
 });

@@ -74,6 +74,14 @@ describe.each(backends)('moveToPool actions (%s)', (backend) => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body.items as { event: string; payload: Record<string, unknown> | null }[];
   };
+  /** poolflow_moves_skipped_total of pool-a on /metrics (0 when the series is not there yet). */
+  const skippedMoves = async () => {
+    const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const line = text
+      .split('\n')
+      .find((l) => l.startsWith('poolflow_moves_skipped_total{pool="pool-a"} '));
+    return line ? Number(line.split(' ')[1]) : 0;
+  };
   const versions = async () =>
     (await call(t.app, tokens['salesAdmin']!, 'GET', '/api/policies/pol-sales/versions')).body
       .items as unknown[];
@@ -152,6 +160,8 @@ describe.each(backends)('moveToPool actions (%s)', (backend) => {
       pool: 'pool-h',
       reason: 'pool "pool-h" belongs to another department',
     });
+    // Operations see it without reading histories: /metrics counts the skipped move by pool.
+    expect(await skippedMoves()).toBe(1);
     const hr = await call(t.app, tokens['hrBoss']!, 'GET', '/api/pools/pool-h/records?view=all');
     expect(hr.status).toBe(200);
     expect(hr.body.items).toEqual([]);
@@ -191,6 +201,7 @@ describe.each(backends)('moveToPool actions (%s)', (backend) => {
       pool: 'sales-talent',
       reason: 'pool "sales-talent" runs policy "hr-candidate-pool", not "pol-sales"',
     });
+    expect(await skippedMoves()).toBe(2);
     const talent = await call(
       t.app,
       tokens['rep']!,

@@ -86,6 +86,12 @@ export const servicesPlugin = fp(
     await app.auth.sessions.listen(database.knex, options.databaseUrl);
     app.decorate('clock', clock);
     app.decorate('metrics', metrics);
+    app.addHook('onResponse', (_request, reply, done) => {
+      metrics.count('poolflow_http_requests_total', {
+        status: `${Math.floor(reply.statusCode / 100)}xx`,
+      });
+      done();
+    });
     app.decorate(
       'outbox',
       new Outbox(database.knex, clock, {

@@ -209,15 +209,19 @@ export class AuditService {
       restoredTimers: timers.map((t) => ({ ...t, dueAt: iso(t.dueAt) })),
       notified: audit.actor_id === null ? [] : [audit.actor_id],
     };
-    await writeOutcomes(trx, [
-      {
-        recordId: row.id,
-        poolKey: row.pool_key,
-        prevSeq: row.seq,
-        entityUnchanged: true,
-        steps: [{ result, eventType: AUDIT_EVENT, payload, actorId: managerId, at: now }],
-      },
-    ]);
+    await writeOutcomes(
+      trx,
+      [
+        {
+          recordId: row.id,
+          poolKey: row.pool_key,
+          prevSeq: row.seq,
+          entityUnchanged: true,
+          steps: [{ result, eventType: AUDIT_EVENT, payload, actorId: managerId, at: now }],
+        },
+      ],
+      this.metrics,
+    );
     await this.#audits.recordRevocation(trx, audit.id, revoked, timers);
   }
 

@@ -8,7 +8,7 @@ import type { Clock } from './clock.js';
 import { Coalescer, ONLINE_BATCH } from './coalescer.js';
 import { readClaimants, readPooled, type EventRead } from './event-read.js';
 import type { Actor, EventOutcome } from './record.service.js';
-import { writeEach, type RecordOutcome } from './record-writer.js';
+import { writeEach, type RecordOutcome, type WriteMetrics } from './record-writer.js';
 
 /** A step ready to write: the row it was read from, its result and what it writes. */
 export interface Stepped {
@@ -47,6 +47,7 @@ export class ClaimNext {
   constructor(
     private readonly db: Knex,
     private readonly clock: Clock,
+    private readonly metrics: WriteMetrics,
     private readonly steps: ClaimSteps,
   ) {
     this.#rounds = new Coalescer((calls) => this.#round(calls), ONLINE_BATCH);
@@ -140,6 +141,7 @@ export class ClaimNext {
     const written = await writeEach(
       this.db,
       stepped.map((s) => s.stepped.outcome),
+      this.metrics,
     );
     for (const [k, { index, stepped: s }] of stepped.entries()) {
       const w = written[k];

@@ -7,6 +7,7 @@ import type { RowSet } from './row-set.js';
 
 /** A record's move as added: where its row and the history row of the step that asked for it are. */
 interface PendingMove {
+  recordId: string;
   created: boolean;
   row: number;
   history: number;
@@ -40,7 +41,7 @@ export class PendingMoves {
    * after another), before its rows are added to `rows`; returns the pool it names, if any.
    */
   note(
-    o: { poolKey: string; created?: boolean },
+    o: { recordId: string; poolKey: string; created?: boolean },
     steps: { result: { effects: Effect[] }; payload: unknown }[],
     policyId: string,
     rows: MoveRows,
@@ -56,6 +57,7 @@ export class PendingMoves {
     });
     if (to === undefined) return undefined;
     this.#moves.push({
+      recordId: o.recordId,
       created: o.created === true,
       row: (o.created ? rows.created : rows.updated).length,
       history: rows.history.length + step,
@@ -70,10 +72,14 @@ export class PendingMoves {
   /**
    * Skips every move the rule refuses: the record stays where it is, and the history row of the step
    * that asked for it says `moveSkipped: {pool, reason}`. One read of the pools named, only when some
-   * record moves.
+   * record moves. Returns the skipped moves' records and the pools they stay in.
    */
-  async check(db: Knex | Knex.Transaction, rows: MoveRows): Promise<void> {
-    if (this.#moves.length === 0) return;
+  async check(
+    db: Knex | Knex.Transaction,
+    rows: MoveRows,
+  ): Promise<{ recordId: string; pool: string }[]> {
+    if (this.#moves.length === 0) return [];
+    const skipped: { recordId: string; pool: string }[] = [];
     const pools = await moveTargets(db, [
       ...this.#moves.map((m) => m.from),
       ...this.#moves.map((m) => m.to),
@@ -93,7 +99,9 @@ export class PendingMoves {
         ...(m.payload as object | null),
         moveSkipped: { pool: m.to, reason: problem },
       });
+      skipped.push({ recordId: m.recordId, pool: m.from });
     }
     this.#moves.length = 0;
+    return skipped;
   }
 }

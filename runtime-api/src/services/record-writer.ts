@@ -4,6 +4,7 @@ import type { Effect, StepResult } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import type { RecordRow } from '../db/rows.js';
 import { auditRow } from './audit-rows.js';
+import type { Metrics } from './metrics.js';
 import { PendingMoves, type MoveRows } from './pending-moves.js';
 import { RowSet } from './row-set.js';
 import {
@@ -99,7 +100,12 @@ export function rowAfter(
  * Outcomes to write in one statement, serialised as each is added: the engine's objects for a record
  * can be collected at once instead of living until a whole sweep batch is written.
  */
+/** What a write counts besides its rows: the moves the rule refused (poolflow_moves_skipped_total). */
+export type WriteMetrics = Pick<Metrics, 'count'>;
+
 export class OutcomeBatch {
+  constructor(private readonly metrics?: WriteMetrics) {}
+
   readonly #created = new RowSet(RECORD);
   readonly #updated = new RowSet(RECORD_UPDATE);
   readonly #timers = new RowSet(TIMER);
@@ -304,7 +310,7 @@ export class OutcomeBatch {
    */
   async tryWrite(db: Knex | Knex.Transaction): Promise<WriteCounts> {
     if (this.#ids.length === 0) return { created: 0, updated: 0, written: [] };
-    await this.#moves.check(db, this.#moveRows);
+    const skipped = await this.#moves.check(db, this.#moveRows);
     const result = await db
       .raw<{ rows: WriteCounts[] }>(WRITE, [
         ...this.#claimants.bindings(),
@@ -321,7 +327,13 @@ export class OutcomeBatch {
       ])
       // A named (prepared) statement: planning this statement took ~10 ms per batch on PostgreSQL 15.
       .options({ name: 'poolflow_write_v8' });
-    return result.rows[0];
+    const counts = result.rows[0] as WriteCounts;
+    if (skipped.length > 0 && this.metrics) {
+      const written = new Set(counts.written);
+      for (const { recordId, pool } of skipped)
+        if (written.has(recordId)) this.metrics.count('poolflow_moves_skipped_total', { pool });
+    }
+    return counts;
   }
 
   /** Whether every record added was written (none lost a race since it was read). */
@@ -354,9 +366,13 @@ export interface WriteCounts {
  * (its record or claimant moved on since it was read: step it again), or the error of that one alone.
  * A statement that fails is retried one outcome at a time, so one bad outcome fails no other.
  */
-export async function writeEach(db: Knex, outcomes: RecordOutcome[]): Promise<(boolean | Error)[]> {
+export async function writeEach(
+  db: Knex,
+  outcomes: RecordOutcome[],
+  metrics?: WriteMetrics,
+): Promise<(boolean | Error)[]> {
   const results: (boolean | Error)[] = outcomes.map(() => true);
-  const batch = new OutcomeBatch();
+  const batch = new OutcomeBatch(metrics);
   const added: number[] = [];
   outcomes.forEach((o, i) => {
     if (o.steps.every((s) => s.result.stale)) return; // nothing to write
@@ -378,7 +394,9 @@ export async function writeEach(db: Knex, outcomes: RecordOutcome[]): Promise<(b
   } catch (e) {
     if (added.length === 1)
       results[added[0] as number] = e instanceof Error ? e : new Error(String(e));
-    else for (const i of added) [results[i]] = await writeEach(db, [outcomes[i] as RecordOutcome]);
+    else
+      for (const i of added)
+        [results[i]] = await writeEach(db, [outcomes[i] as RecordOutcome], metrics);
   }
   return results;
 }
@@ -386,8 +404,9 @@ export async function writeEach(db: Knex, outcomes: RecordOutcome[]): Promise<(b
 export async function writeOutcomes(
   trx: Knex.Transaction,
   outcomes: RecordOutcome[],
+  metrics?: WriteMetrics,
 ): Promise<void> {
-  const batch = new OutcomeBatch();
+  const batch = new OutcomeBatch(metrics);
   for (const o of outcomes) batch.add(o);
   await batch.write(trx);
 }

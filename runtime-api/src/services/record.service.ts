@@ -72,8 +72,12 @@ export interface EventOutcome {
 }
 
 /** Writes one outcome on a transaction that holds its record's lock. */
-async function writeOne(trx: Knex.Transaction, outcome: RecordOutcome): Promise<boolean> {
-  const batch = new OutcomeBatch();
+async function writeOne(
+  trx: Knex.Transaction,
+  outcome: RecordOutcome,
+  metrics: Metrics,
+): Promise<boolean> {
+  const batch = new OutcomeBatch(metrics);
   batch.add(outcome);
   return batch.written(trx);
 }
@@ -93,8 +97,8 @@ export class RecordService {
     private readonly metrics: Metrics,
   ) {
     this.#reads = new Coalescer((keys) => readRecords(db, clock, keys), ONLINE_BATCH);
-    this.#writes = new Coalescer((outcomes) => writeEach(db, outcomes), ONLINE_BATCH);
-    this.#claimNext = new ClaimNext(db, clock, {
+    this.#writes = new Coalescer((outcomes) => writeEach(db, outcomes, metrics), ONLINE_BATCH);
+    this.#claimNext = new ClaimNext(db, clock, metrics, {
       prepare: (read, actor) => this.prepare(db, read, { type: 'CLAIM' }, actor, {}),
       finish: (stepped) => this.finish(db, stepped),
     });
@@ -124,15 +128,21 @@ export class RecordService {
       const result = start(compiled, { entity: data, now, ownerId, user: actor, recordId: id });
       const owner = { id: ownerId, path: options.ownerPath ?? '/ownerId' };
       const to = await placeNew(trx, pool, compiled, result, now, owner);
-      await writeOutcomes(trx, [
-        {
-          recordId: id,
-          poolKey: to.poolKey,
-          prevSeq: 0,
-          created: true,
-          steps: [{ result, eventType: 'CREATE', payload: to.payload, actorId: actor.id, at: now }],
-        },
-      ]);
+      await writeOutcomes(
+        trx,
+        [
+          {
+            recordId: id,
+            poolKey: to.poolKey,
+            prevSeq: 0,
+            created: true,
+            steps: [
+              { result, eventType: 'CREATE', payload: to.payload, actorId: actor.id, at: now },
+            ],
+          },
+        ],
+        this.metrics,
+      );
       this.metrics.count('poolflow_events_total', { type: 'CREATE' });
       return { row: await this.rowOf(trx, result, id, to.poolKey, now), result, now };
     });
@@ -230,7 +240,9 @@ export class RecordService {
       this.db.transaction(async (trx) => {
         const [read] = await readRecords(trx, this.clock, [key], true);
         const stepped = await prepare(trx, found(read));
-        return (await writeOne(trx, stepped.outcome)) ? this.finish(trx, stepped) : null;
+        return (await writeOne(trx, stepped.outcome, this.metrics))
+          ? this.finish(trx, stepped)
+          : null;
       });
     for (let i = 0; i < OPTIMISTIC_ATTEMPTS + LOCKED_ATTEMPTS; i++) {
       const outcome = i < OPTIMISTIC_ATTEMPTS ? await optimistic() : await locked();

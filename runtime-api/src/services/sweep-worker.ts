@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../db/connect.js';
 import { clockOf } from './clock.js';
-import { Metrics } from './metrics.js';
+import { Metrics, type CounterName, type GaugeName } from './metrics.js';
 import { PolicyStore } from './policy-store.js';
 import { Sweeper } from './sweeper.js';
 import type { SweepWorkerData, ToParent, ToWorker } from './sweep-workers.js';
@@ -15,11 +15,11 @@ const post = (message: ToParent): void => port.postMessage(message);
 
 /** Metrics that forward to the parent thread's. */
 class ForwardedMetrics extends Metrics {
-  override count(name: string, labels: Record<string, string> = {}, by = 1): void {
+  override count(name: CounterName, labels: Record<string, string> = {}, by = 1): void {
     post({ type: 'count', name, labels, by });
   }
 
-  override gauge(name: string, value: number, labels: Record<string, string> = {}): void {
+  override gauge(name: GaugeName, value: number, labels: Record<string, string> = {}): void {
     post({ type: 'gauge', name, labels, value });
   }
 }

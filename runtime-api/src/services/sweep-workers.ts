@@ -3,7 +3,7 @@
 // thread sweeps with its own connection and SKIP LOCKED keeps them apart, as separate processes would.
 // Measured with `npm run bench -- runtime-sweep`: see the README.
 import { Worker } from 'node:worker_threads';
-import type { Metrics } from './metrics.js';
+import type { CounterName, GaugeName, Metrics } from './metrics.js';
 import { sumSweeps, type SweepLog, type SweepResult } from './sweeper.js';
 
 export interface SweepWorkersOptions {
@@ -44,8 +44,8 @@ export type ToParent =
   | { type: 'batch'; batch: SweepResult }
   | { type: 'done'; total: SweepResult }
   | { type: 'failed'; error: string }
-  | { type: 'count'; name: string; labels: Record<string, string>; by: number }
-  | { type: 'gauge'; name: string; labels: Record<string, string>; value: number }
+  | { type: 'count'; name: CounterName; labels: Record<string, string>; by: number }
+  | { type: 'gauge'; name: GaugeName; labels: Record<string, string>; value: number }
   | { type: 'log'; level: 'warn' | 'error'; obj: object; msg: string };
 
 // Workers run the build (runtime-api/dist), also when this file runs from source (tests, benches): a

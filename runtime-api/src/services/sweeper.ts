@@ -171,7 +171,7 @@ export class Sweeper {
       }
       // From here each record is let go once written into the batch, so its objects die young.
       due.rows.length = 0;
-      const batch = new OutcomeBatch();
+      const batch = new OutcomeBatch(this.metrics);
       const staleRows: RecordTurn['stale'] = [];
       const recovered: RecordTurn['recovered'] = [];
       const failures: TimerFailure[] = [];
@@ -232,7 +232,7 @@ export class Sweeper {
         routeReleases(compiled, routingOf.get(row.pool_key), outcome);
         try {
           if (alone) {
-            const one = new OutcomeBatch();
+            const one = new OutcomeBatch(this.metrics);
             one.add(outcome);
             await trx.transaction((savepoint) => one.write(savepoint));
           } else {

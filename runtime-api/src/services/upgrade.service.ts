@@ -297,7 +297,7 @@ export class UpgradeService {
       if (rows.length === 0) return 0;
       const now = await this.clock.now(trx);
       const to = await this.policies.get(upgrade.policy_id, upgrade.to_version, trx);
-      const batch = new OutcomeBatch();
+      const batch = new OutcomeBatch(this.metrics);
       const failures: { upgrade_id: string; record_id: string; error: string; at: Date }[] = [];
       for (const row of rows) {
         try {
