@@ -79,10 +79,28 @@ export interface ReleaseBody {
 }
 /**
  * This interface was referenced by `ApiOperations`'s JSON-Schema
+ * via the `definition` "historyQuery".
+ */
+export interface HistoryQuery {
+  limit?: number;
+  /**
+   * nextCursor of the previous page.
+   */
+  cursor?: string;
+}
+/**
+ * This interface was referenced by `ApiOperations`'s JSON-Schema
  * via the `definition` "historyList".
  */
 export interface HistoryList {
+  /**
+   * @maxItems 500
+   */
   items: HistoryEntry[];
+  /**
+   * Cursor of the next page; null on the last page.
+   */
+  nextCursor: string | null;
 }
 /**
  * This interface was referenced by `ApiOperations`'s JSON-Schema
@@ -219,21 +237,4 @@ export interface ExportQuery {
    * Language of the state labels.
    */
   lang?: 'en' | 'zh';
-}
-/**
- * This interface was referenced by `ApiOperations`'s JSON-Schema
- * via the `definition` "statsQuery".
- */
-export interface StatsQuery {
-  from?: string;
-  to?: string;
-  /**
-   * An entity field with fixed values (enum) of the policy version the pool runs; by default industry if it is one, else the first
-   */
-  by?: string;
-  /**
-   * A claimed record converts if it enters a success state within this many days of a claim in the range
-   */
-  convertDays?: number;
-  format?: 'json' | 'csv';
 }

@@ -4,6 +4,23 @@ import type { FailedTimer } from './api-components-7.types.js';
 
 /**
  * This interface was referenced by `ApiOperations`'s JSON-Schema
+ * via the `definition` "statsQuery".
+ */
+export interface StatsQuery {
+  from?: string;
+  to?: string;
+  /**
+   * An entity field with fixed values (enum) of the policy version the pool runs; by default industry if it is one, else the first
+   */
+  by?: string;
+  /**
+   * A claimed record converts if it enters a success state within this many days of a claim in the range
+   */
+  convertDays?: number;
+  format?: 'json' | 'csv';
+}
+/**
+ * This interface was referenced by `ApiOperations`'s JSON-Schema
  * via the `definition` "poolStats".
  */
 export interface PoolStats {
@@ -225,9 +242,3 @@ export interface FailedTimerQuery {
 export interface FailedTimerList {
   items: FailedTimer[];
 }
-/**
- * A timer whose step failed: retried with backoff (1 min, 5 min, 30 min, 2 h, 12 h), parked after 6 failed attempts or a timer loop until an admin retries it.
- *
- * This interface was referenced by `ApiOperations`'s JSON-Schema
- * via the `definition` "failedTimer".
- */

@@ -65,13 +65,13 @@ import type {
   EventBody,
   ExportQuery,
   HistoryList,
+  HistoryQuery,
   ImportQuery,
   ImportReport,
   MoveBody,
   MoveReply,
   RecordParams,
   ReleaseBody,
-  StatsQuery,
 } from './api-components-5.types.js';
 import type {
   Clock,
@@ -85,6 +85,7 @@ import type {
   PoolStats,
   RepStats,
   RepStatsQuery,
+  StatsQuery,
 } from './api-components-6.types.js';
 import type {
   Audit,
@@ -289,6 +290,7 @@ export interface ApiOperations {
   };
   getRecordHistory: {
     params: RecordParams;
+    query?: HistoryQuery;
     reply: HistoryList;
   };
   assignBulk: {

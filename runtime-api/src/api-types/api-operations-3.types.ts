@@ -60,13 +60,13 @@ import type {
   EventBody,
   ExportQuery,
   HistoryList,
+  HistoryQuery,
   ImportQuery,
   ImportReport,
   MoveBody,
   MoveReply,
   RecordParams,
   ReleaseBody,
-  StatsQuery,
 } from './api-components-5.types.js';
 import type {
   Clock,
@@ -80,6 +80,7 @@ import type {
   PoolStats,
   RepStats,
   RepStatsQuery,
+  StatsQuery,
 } from './api-components-6.types.js';
 import type {
   Audit,
@@ -183,6 +184,7 @@ export type ReleaseRecordReply = RecordDetail;
 export type ClaimNextParams = PoolKeyParams;
 export type ClaimNextReply = RecordDetail;
 export type GetRecordHistoryParams = RecordParams;
+export type GetRecordHistoryQuery = HistoryQuery;
 export type GetRecordHistoryReply = HistoryList;
 export type AssignBulkParams = PoolKeyParams;
 export type MoveRecordParams = RecordParams;
