@@ -41,6 +41,33 @@ export function decodeKeyCursor<T extends string | number>(
   throw notACursor();
 }
 
+/** Where a page of a list ordered by one unique key starts (after `after`) and how long it is. */
+export interface KeyPage<K extends string | number> {
+  after?: K | undefined;
+  limit: number;
+}
+
+/**
+ * Rows read with `limit + 1` cut to the page, and the cursor of the next page (null on the last):
+ * the extra row only says that there is one.
+ */
+export function keyPageOf<R>(
+  rows: R[],
+  limit: number,
+  keyOf: (row: R) => string | number,
+): { page: R[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    page,
+    nextCursor: rows.length > limit && last !== undefined ? encodeKeyCursor(keyOf(last)) : null,
+  };
+}
+
+/** A text key (pool, department, policy id) as a cursor may carry it. */
+export const isKey = (value: unknown): value is string =>
+  typeof value === 'string' && /^[a-z0-9][a-z0-9-]{0,199}$/.test(value);
+
 function parse(cursor: string): unknown {
   try {
     return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
