@@ -77,7 +77,8 @@ function stubApi(state: {
     if (method === 'POST' && url === `/api/pools/crm/audits/${open.id}` && state.verdict) {
       return state.verdict(body as { verdict: string; note?: string });
     }
-    if (url === `/api/pools/crm/records/${RECORD}/history`) return { body: { items: history } };
+    if (url.startsWith(`/api/pools/crm/records/${RECORD}/history?`))
+      return { body: { items: history, nextCursor: null } };
     return undefined;
   });
 }

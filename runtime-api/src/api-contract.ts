@@ -67,6 +67,9 @@ export function statusesOf(op: Operation): number[] {
   return [...Object.keys(op.responses).map(Number), ...[...errors].sort((a, b) => a - b)];
 }
 
+/** The query of a GET route that takes none: an unknown parameter is a 400 naming it, as on the others. */
+export const NO_QUERY = { type: 'object', additionalProperties: false, properties: {} } as const;
+
 /** The Fastify route schema of an operation (validation, serialisation and the OpenAPI document). */
 export function routeSchema(operationId: string, op: Operation): Record<string, unknown> {
   const response: Record<string, object> = {};
@@ -86,7 +89,11 @@ export function routeSchema(operationId: string, op: Operation): Record<string, 
     tags: op.tags,
     ...(op.public ? { security: [] } : {}),
     ...(op.params ? { params: op.params } : {}),
-    ...(op.querystring ? { querystring: op.querystring } : {}),
+    ...(op.querystring
+      ? { querystring: op.querystring }
+      : op.method === 'GET'
+        ? { querystring: NO_QUERY }
+        : {}),
     ...(op.body ? { body: op.body } : {}),
     response,
   };

@@ -6,7 +6,7 @@ import Fastify, {
   type FastifyServerOptions,
   type RouteOptions,
 } from 'fastify';
-import { apiSchemas, applyContract, withoutUnusedComponents } from './api-contract.js';
+import { apiSchemas, applyContract, NO_QUERY, withoutUnusedComponents } from './api-contract.js';
 import { withSafeSerializers } from './log-serializers.js';
 import { authPlugin } from './plugins/auth.plugin.js';
 import { designerPlugin } from './plugins/designer.plugin.js';
@@ -96,10 +96,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         : document.swaggerObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
-  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, () =>
-    app.swagger(),
-  );
   await app.register(errorsPlugin);
+  // After the error handler, so a refused query is answered in the API's error format.
+  app.get(
+    '/api/openapi.json',
+    { config: { public: true }, schema: { hide: true, querystring: NO_QUERY } },
+    () => app.swagger(),
+  );
   await app.register(inputGuardPlugin);
   await app.register(servicesPlugin, options);
   // Routes -> services -> repositories -> typed tables (db/tables.ts): one plugin per domain.

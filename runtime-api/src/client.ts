@@ -11,10 +11,9 @@ export type CallInput<K extends OperationId> = Parts<K> & {
   content?: { type: string; body: string };
 };
 
-/** The input may be left out when the operation needs none (listPools, getMe, …). */
-type Args<K extends OperationId> = keyof Parts<K> extends never
-  ? [input?: CallInput<K>]
-  : [input: CallInput<K>];
+/** The input may be left out when the operation needs none, or only an optional query (listPools, getMe, …). */
+type Args<K extends OperationId> =
+  Partial<Parts<K>> extends Parts<K> ? [input?: CallInput<K>] : [input: CallInput<K>];
 
 /** A 4xx/5xx reply: the contract's error component, with the HTTP status. */
 export class PoolflowApiError extends Error {

@@ -205,7 +205,14 @@ describe.each(backends)('failed timers (%s)', (backend) => {
     const calm = await create('spin', { name: 'Calm', spin: 45 });
     const swept = await advance({ minutes: 60 });
     expect(swept.failed).toBe(1);
-    const history = await call(t.app, admin(), 'GET', `/api/pools/spin/records/${loop}/history`);
+    // 101 steps: more than a default page of history (100), so read in one page of 500.
+    const history = await call(
+      t.app,
+      admin(),
+      'GET',
+      `/api/pools/spin/records/${loop}/history?limit=500`,
+    );
+    expect(history.body).toMatchObject({ nextCursor: null });
     expect(history.body.items).toHaveLength(101);
     const calmHistory = await call(
       t.app,
@@ -228,7 +235,12 @@ describe.each(backends)('failed timers (%s)', (backend) => {
     ]);
     // Parked: later sweeps leave it alone.
     expect(await advance({ days: 1 })).toMatchObject({ failed: 0 });
-    const after = await call(t.app, admin(), 'GET', `/api/pools/spin/records/${loop}/history`);
+    const after = await call(
+      t.app,
+      admin(),
+      'GET',
+      `/api/pools/spin/records/${loop}/history?limit=500`,
+    );
     expect(after.body.items).toHaveLength(101);
   });
 

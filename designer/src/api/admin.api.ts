@@ -1,5 +1,5 @@
 // Administration: users, departments, and pools with their members (admins and department admins).
-import { api } from './client.js';
+import { allPages, api } from './client.js';
 import type {
   Department,
   DepartmentCreate,
@@ -48,16 +48,16 @@ export function updateUser(id: string, patch: UserPatch): Promise<AdminUser> {
   return api('PATCH', `/api/users/${encodeURIComponent(id)}`, patch);
 }
 
-export async function listDepartments(): Promise<Department[]> {
-  return (await api<DepartmentList>('GET', '/api/departments')).items;
+export function listDepartments(): Promise<Department[]> {
+  return allPages<DepartmentList['items'][number]>('/api/departments');
 }
 
 export function createDepartment(body: DepartmentCreate): Promise<Department> {
   return api('POST', '/api/departments', body);
 }
 
-export async function listAdminPools(): Promise<AdminPool[]> {
-  return (await api<PoolList>('GET', '/api/pools')).items;
+export function listAdminPools(): Promise<AdminPool[]> {
+  return allPages<PoolList['items'][number]>('/api/pools');
 }
 
 export function createPool(body: PoolCreate): Promise<AdminPool> {

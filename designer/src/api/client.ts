@@ -56,6 +56,22 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 }
 
 /**
+ * Every item of a list the API pages by a cursor (pools, policies, versions, departments): its pages
+ * in order until one says there is no next.
+ */
+export async function allPages<T>(path: string): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const url: string = cursor === null ? path : `${path}?cursor=${encodeURIComponent(cursor)}`;
+    const page = await api<{ items: T[]; nextCursor?: string | null }>('GET', url);
+    items.push(...page.items);
+    cursor = page.nextCursor ?? null;
+  } while (cursor !== null);
+  return items;
+}
+
+/**
  * A conditional GET for polling: null when the server answers 304 to `etag` (nothing changed), else
  * the reply and its new ETag. `no-store` keeps the browser's cache out of it: the 304 is ours to see.
  */

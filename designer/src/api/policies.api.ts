@@ -10,7 +10,7 @@ import type {
   PublishReply,
   ScenarioFailure,
 } from './api.types.js';
-import { api } from './client.js';
+import { allPages, api } from './client.js';
 
 // Types generated from schemas/ (api.types.ts). A policy's draft and a version's document are
 // policy documents (policy.schema.json): typed here as the engine's Policy.
@@ -21,8 +21,8 @@ export type PolicyVersion = Omit<ApiPolicyVersion, 'document'> & { document: Pol
 
 const base = (id: string) => `/api/policies/${encodeURIComponent(id)}`;
 
-export async function listPolicies(): Promise<PolicySummary[]> {
-  return (await api<PolicyList>('GET', '/api/policies')).items;
+export function listPolicies(): Promise<PolicySummary[]> {
+  return allPages<PolicyList['items'][number]>('/api/policies');
 }
 
 export function getPolicy(id: string): Promise<PolicyDetail> {
@@ -45,8 +45,8 @@ export function publishPolicy(id: string, message: string, force = false): Promi
   return api('POST', `${base(id)}/publish`, force ? { message, force } : { message });
 }
 
-export async function listVersions(id: string): Promise<VersionSummary[]> {
-  return (await api<PolicyVersionList>('GET', `${base(id)}/versions`)).items;
+export function listVersions(id: string): Promise<VersionSummary[]> {
+  return allPages<PolicyVersionList['items'][number]>(`${base(id)}/versions`);
 }
 
 export function getVersion(id: string, version: number): Promise<PolicyVersion> {

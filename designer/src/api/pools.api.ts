@@ -8,7 +8,7 @@ import type {
   PoolMember,
   PoolPolicy,
 } from './api.types.js';
-import { api } from './client.js';
+import { allPages, api } from './client.js';
 
 // Types generated from schemas/ (api.types.ts).
 export type { Pool, PoolMember, PoolPolicy };
@@ -17,8 +17,8 @@ export type Distribution = Pool['distribution'];
 
 const base = (pool: string) => `/api/pools/${encodeURIComponent(pool)}`;
 
-export async function listPools(): Promise<Pool[]> {
-  return (await api<PoolList>('GET', '/api/pools')).items;
+export function listPools(): Promise<Pool[]> {
+  return allPages<PoolList['items'][number]>('/api/pools');
 }
 
 export function getPool(pool: string): Promise<Pool> {

@@ -46,8 +46,28 @@ export function getRecord(pool: string, id: string): Promise<RecordDetail> {
   return api('GET', one(pool, id));
 }
 
-export async function getHistory(pool: string, id: string): Promise<HistoryEntry[]> {
-  return (await api<HistoryList>('GET', `${one(pool, id)}/history`)).items;
+/** Steps of one record's history the designer reads at most: 10 pages of the API's largest. */
+export const HISTORY_MAX = 5000;
+const HISTORY_PAGE = 500;
+
+/** A record's history, oldest first; `more` when it has steps past HISTORY_MAX (not read). */
+export interface History {
+  steps: HistoryEntry[];
+  more: boolean;
+}
+
+/** Reads a record's history page by page (the API pages it), up to HISTORY_MAX steps. */
+export async function getHistory(pool: string, id: string): Promise<History> {
+  const steps: HistoryEntry[] = [];
+  let cursor: string | null = null;
+  do {
+    const params = new URLSearchParams({ limit: String(HISTORY_PAGE) });
+    if (cursor) params.set('cursor', cursor);
+    const page: HistoryList = await api('GET', `${one(pool, id)}/history?${params.toString()}`);
+    steps.push(...page.items);
+    cursor = page.nextCursor ?? null;
+  } while (cursor && steps.length < HISTORY_MAX);
+  return { steps, more: cursor !== null };
 }
 
 export function claim(pool: string, id: string): Promise<RecordDetail> {

@@ -36,17 +36,17 @@ export function AuditQueuePage({ onOpen }: { onOpen?: (badge: string | null) => 
   // The status a reply belongs to: a late page of the other tab is dropped.
   const shown = useRef(status);
 
-  /** The latest steps of each record on the page (one GET per record, at most one page of them). */
+  /** The latest steps of each record on the page (its history read page by page, up to HISTORY_MAX). */
   const loadHistories = useCallback(
     async (audits: Audit[]) => {
       const ids = [...new Set(audits.map((a) => a.recordId))];
       const found = await Promise.allSettled(ids.map((id) => getHistory(pool.key, id)));
       const next: Histories = {};
       found.forEach((r, i) => {
-        const steps = r.status === 'fulfilled' ? r.value : [];
+        const { steps, more } = r.status === 'fulfilled' ? r.value : { steps: [], more: false };
         next[ids[i]] = {
           steps: steps.slice(-AUDIT_HISTORY_STEPS),
-          cut: steps.length > AUDIT_HISTORY_STEPS,
+          cut: more || steps.length > AUDIT_HISTORY_STEPS,
         };
       });
       setHistories((old) => ({ ...old, ...next }));

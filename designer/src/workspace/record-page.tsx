@@ -1,7 +1,13 @@
 // One record: its fields, state, owner, tags, score, pending timers, what one may do with it, and
 // the whole timeline of its history (who held it, when, what happened).
 import { useCallback, useEffect, useState } from 'react';
-import { getHistory, getRecord, type HistoryEntry, type RecordDetail } from '../api/records.api.js';
+import {
+  getHistory,
+  getRecord,
+  HISTORY_MAX,
+  type History,
+  type RecordDetail,
+} from '../api/records.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { routeHash } from '../pages/use-hash-route.js';
 import type { Refusal } from './claim-refusal.js';
@@ -18,7 +24,7 @@ export function RecordPage({ recordId }: { recordId: string }) {
   const { t, lang } = useI18n();
   const { pool, policy, now, userName, personName, stateLabel, fieldTitle } = useWorkspace();
   const [record, setRecord] = useState<RecordDetail | null>(null);
-  const [history, setHistory] = useState<HistoryEntry[]>([]);
+  const [history, setHistory] = useState<History>({ steps: [], more: false });
   const [error, setError] = useState<string | null>(null);
   const [refusal, setRefusal] = useState<(Refusal & { title: string }) | null>(null);
   const notice = useNotice();
@@ -161,7 +167,12 @@ export function RecordPage({ recordId }: { recordId: string }) {
       </div>
       <section className="panel">
         <h3>{t('timeline')}</h3>
-        <RecordTimeline history={history} />
+        {history.more && (
+          <p className="hint" data-testid="timeline-cut">
+            {t('timelineCut', { count: HISTORY_MAX })}
+          </p>
+        )}
+        <RecordTimeline history={history.steps} />
       </section>
       {notice.element}
     </div>

@@ -102,10 +102,28 @@ export interface UserPatch {
 }
 /**
  * This interface was referenced by `ApiOperations`'s JSON-Schema
+ * via the `definition` "keyPageQuery".
+ */
+export interface KeyPageQuery {
+  limit?: number;
+  /**
+   * nextCursor of the previous page.
+   */
+  cursor?: string;
+}
+/**
+ * This interface was referenced by `ApiOperations`'s JSON-Schema
  * via the `definition` "departmentList".
  */
 export interface DepartmentList {
+  /**
+   * @maxItems 1000
+   */
   items: Department[];
+  /**
+   * Cursor of the next page; null on the last page.
+   */
+  nextCursor: string | null;
 }
 /**
  * This interface was referenced by `ApiOperations`'s JSON-Schema
@@ -194,7 +212,14 @@ export interface Template {
  * via the `definition` "policyList".
  */
 export interface PolicyList {
+  /**
+   * @maxItems 1000
+   */
   items: PolicySummary[];
+  /**
+   * Cursor of the next page; null on the last page.
+   */
+  nextCursor: string | null;
 }
 /**
  * A policy as lists show it: latestVersion 0 until its first publish.
@@ -212,22 +237,4 @@ export interface PolicySummary {
 /**
  * This interface was referenced by `ApiOperations`'s JSON-Schema
  * via the `definition` "policyCreateBody".
- */
-export interface PolicyCreateBody {
-  /**
-   * A policy document (policy.schema.json).
-   */
-  document: {
-    [k: string]: unknown;
-  };
-  /**
-   * Admins only; a department admin's policy goes to their department.
-   */
-  departmentId?: string | null;
-}
-/**
- * The new policy with its draft.
- *
- * This interface was referenced by `ApiOperations`'s JSON-Schema
- * via the `definition` "policyCreated".
  */

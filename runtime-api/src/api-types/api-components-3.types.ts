@@ -2,6 +2,31 @@
 import type { LocalizedText } from './api-components-1.types.js';
 import type { RoutingLogic, RoutingLogic1, RuleName } from './api-operations-1.types.js';
 
+/**
+ * This interface was referenced by `ApiOperations`'s JSON-Schema
+ * via the `definition` "poolCreate".
+ */
+export interface PoolCreate {
+  key: string;
+  name: LocalizedText;
+  policyId: string;
+  policyVersion?: number;
+  distribution?: 'manual' | 'roundRobin' | 'leastLoaded';
+  timeZone?: string;
+  departmentId?: string | null;
+  /**
+   * @maxItems 10000
+   */
+  members?: {
+    userId: string;
+    role?: 'member' | 'admin';
+    capacity?: number;
+  }[];
+}
+/**
+ * This interface was referenced by `ApiOperations`'s JSON-Schema
+ * via the `definition` "pool".
+ */
 export interface Pool {
   id: string;
   key: string;
@@ -24,7 +49,14 @@ export interface Pool {
  * via the `definition` "poolList".
  */
 export interface PoolList {
+  /**
+   * @maxItems 1000
+   */
   items: Pool[];
+  /**
+   * Cursor of the next page; null on the last page.
+   */
+  nextCursor: string | null;
 }
 /**
  * This interface was referenced by `ApiOperations`'s JSON-Schema
@@ -196,42 +228,4 @@ export interface RoutingRule {
 /**
  * This interface was referenced by `ApiOperations`'s JSON-Schema
  * via the `definition` "routingTestBody".
- */
-export interface RoutingTestBody {
-  /**
-   * The record's entity fields.
-   */
-  data: {
-    [k: string]: unknown;
-  };
-  /**
-   * Engine-kept fields to try (tags, poolEntries, ...); a new record's by default.
-   */
-  instance?: {
-    [k: string]: unknown;
-  };
-  /**
-   * Try a create (admission, then create rules) or a release (release rules).
-   */
-  on?: 'create' | 'release';
-  routing?: Routing1;
-}
-/**
- * A pool's routing. Admission rules run first on create and import: the first whose `when` is true refuses the record (POOL_ERR_NOT_ADMITTED). Then the first routing rule whose `when` is true decides the pool: on create/import the record is created there; on release (entering a pooled state from a non-pooled one) it moves there in the same write. No rule true: the record stays in this pool.
- */
-export interface Routing1 {
-  /**
-   * @maxItems 20
-   */
-  admission?: AdmissionRule[];
-  /**
-   * @maxItems 50
-   */
-  rules: RoutingRule[];
-}
-/**
- * Where the record would land: `pool` and the deciding `rule` (null: no rule matched, it stays in this pool), or `refused` by an admission rule.
- *
- * This interface was referenced by `ApiOperations`'s JSON-Schema
- * via the `definition` "routingTestReply".
  */

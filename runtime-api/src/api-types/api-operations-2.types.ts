@@ -3,10 +3,10 @@ import type {
   Department,
   DepartmentCreate,
   DepartmentList,
+  KeyPageQuery,
   Login,
   LoginReply,
   PasswordChange,
-  PolicyCreateBody,
   PolicyList,
   Template,
   TemplateIdParams,
@@ -20,6 +20,7 @@ import type {
 } from './api-components-1.types.js';
 import type {
   ActionList,
+  PolicyCreateBody,
   PolicyCreated,
   PolicyDetail,
   PolicyDocumentBody,
@@ -27,7 +28,6 @@ import type {
   PolicyVersion,
   PolicyVersionList,
   PolicyVersionParams,
-  PoolCreate,
   PublishBody,
   PublishReply,
   SimulateBody,
@@ -37,6 +37,7 @@ import type {
 import type {
   DistributeReply,
   Pool,
+  PoolCreate,
   PoolKeyParams,
   PoolList,
   PoolMemberBody,
@@ -45,13 +46,11 @@ import type {
   PoolPolicy,
   PoolPolicyQuery,
   Routing,
-  RoutingTestBody,
 } from './api-components-3.types.js';
 import type {
   RecordCreate,
   RecordDetail,
-  RecordList,
-  RecordListQuery,
+  RoutingTestBody,
   RoutingTestReply,
   Upgrade,
   UpgradeBody,
@@ -63,42 +62,44 @@ import type {
   AssignBulkBody,
   AssignBulkReply,
   EventBody,
-  ExportQuery,
   HistoryList,
+  HistoryQuery,
   ImportQuery,
-  ImportReport,
   MoveBody,
   MoveReply,
+  RecordList,
+  RecordListQuery,
   RecordParams,
   ReleaseBody,
-  StatsQuery,
 } from './api-components-5.types.js';
 import type {
-  Clock,
-  ClockAdvanceBody,
-  ClockAdvanceReply,
-  FailedTimerList,
-  FailedTimerQuery,
+  ExportQuery,
+  ImportReport,
   NotificationList,
   NotificationQuery,
-  NotificationsRead,
   PoolStats,
   RepStats,
   RepStatsQuery,
+  StatsQuery,
 } from './api-components-6.types.js';
 import type {
   Audit,
   AuditList,
   AuditListQuery,
   AuditParams,
-  AuditVerdict,
+  Clock,
+  ClockAdvanceBody,
+  ClockAdvanceReply,
   Delivery,
   DeliveryList,
   DeliveryParams,
   DeliveryQuery,
-  IntegrityList,
+  FailedTimerList,
+  FailedTimerQuery,
+  NotificationsRead,
   TimerRetryBody,
 } from './api-components-7.types.js';
+import type { AuditVerdict, IntegrityList } from './api-components-8.types.js';
 import type {
   ChangePasswordReply,
   ExportRecordsReply,
@@ -136,6 +137,7 @@ export interface ApiOperations {
     reply: User;
   };
   listDepartments: {
+    query?: KeyPageQuery;
     reply: DepartmentList;
   };
   createDepartment: {
@@ -150,6 +152,7 @@ export interface ApiOperations {
     reply: Template;
   };
   listPolicies: {
+    query?: KeyPageQuery;
     reply: PolicyList;
   };
   createPolicy: {
@@ -176,6 +179,7 @@ export interface ApiOperations {
   };
   listPolicyVersions: {
     params: PolicyIdParams;
+    query?: KeyPageQuery;
     reply: PolicyVersionList;
   };
   getPolicyVersion: {
@@ -194,6 +198,7 @@ export interface ApiOperations {
     reply: Pool;
   };
   listPools: {
+    query?: KeyPageQuery;
     reply: PoolList;
   };
   getPool: {
@@ -289,6 +294,7 @@ export interface ApiOperations {
   };
   getRecordHistory: {
     params: RecordParams;
+    query?: HistoryQuery;
     reply: HistoryList;
   };
   assignBulk: {

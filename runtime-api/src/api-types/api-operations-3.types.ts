@@ -3,9 +3,9 @@ import type {
   Department,
   DepartmentCreate,
   DepartmentList,
+  KeyPageQuery,
   Login,
   PasswordChange,
-  PolicyCreateBody,
   PolicyList,
   Template,
   TemplateIdParams,
@@ -19,6 +19,7 @@ import type {
 } from './api-components-1.types.js';
 import type {
   ActionList,
+  PolicyCreateBody,
   PolicyCreated,
   PolicyDetail,
   PolicyDocumentBody,
@@ -26,7 +27,6 @@ import type {
   PolicyVersion,
   PolicyVersionList,
   PolicyVersionParams,
-  PoolCreate,
   PublishBody,
   PublishReply,
   Simulation,
@@ -34,6 +34,7 @@ import type {
 } from './api-components-2.types.js';
 import type {
   Pool,
+  PoolCreate,
   PoolKeyParams,
   PoolList,
   PoolMemberBody,
@@ -42,13 +43,11 @@ import type {
   PoolPolicy,
   PoolPolicyQuery,
   Routing,
-  RoutingTestBody,
 } from './api-components-3.types.js';
 import type {
   RecordCreate,
   RecordDetail,
-  RecordList,
-  RecordListQuery,
+  RoutingTestBody,
   RoutingTestReply,
   Upgrade,
   UpgradeBody,
@@ -58,42 +57,44 @@ import type {
 import type {
   AssignBody,
   EventBody,
-  ExportQuery,
   HistoryList,
+  HistoryQuery,
   ImportQuery,
-  ImportReport,
   MoveBody,
   MoveReply,
+  RecordList,
+  RecordListQuery,
   RecordParams,
   ReleaseBody,
-  StatsQuery,
 } from './api-components-5.types.js';
 import type {
-  Clock,
-  ClockAdvanceBody,
-  ClockAdvanceReply,
-  FailedTimerList,
-  FailedTimerQuery,
+  ExportQuery,
+  ImportReport,
   NotificationList,
   NotificationQuery,
-  NotificationsRead,
   PoolStats,
   RepStats,
   RepStatsQuery,
+  StatsQuery,
 } from './api-components-6.types.js';
 import type {
   Audit,
   AuditList,
   AuditListQuery,
   AuditParams,
-  AuditVerdict,
+  Clock,
+  ClockAdvanceBody,
+  ClockAdvanceReply,
   Delivery,
   DeliveryList,
   DeliveryParams,
   DeliveryQuery,
-  IntegrityList,
+  FailedTimerList,
+  FailedTimerQuery,
+  NotificationsRead,
   TimerRetryBody,
 } from './api-components-7.types.js';
+import type { AuditVerdict, IntegrityList } from './api-components-8.types.js';
 
 export type LoginBody = Login;
 export type ChangePasswordBody = PasswordChange;
@@ -105,12 +106,14 @@ export type UpdateUserParams = UserIdParams;
 export type UpdateUserBody = UserPatch;
 export type UpdateUserReply = User;
 export type GetMeReply = User;
+export type ListDepartmentsQuery = KeyPageQuery;
 export type ListDepartmentsReply = DepartmentList;
 export type CreateDepartmentBody = DepartmentCreate;
 export type CreateDepartmentReply = Department;
 export type ListTemplatesReply = TemplateList;
 export type GetTemplateParams = TemplateIdParams;
 export type GetTemplateReply = Template;
+export type ListPoliciesQuery = KeyPageQuery;
 export type ListPoliciesReply = PolicyList;
 export type CreatePolicyBody = PolicyCreateBody;
 export type CreatePolicyReply = PolicyCreated;
@@ -125,6 +128,7 @@ export type PublishPolicyParams = PolicyIdParams;
 export type PublishPolicyBody = PublishBody;
 export type PublishPolicyReply = PublishReply;
 export type ListPolicyVersionsParams = PolicyIdParams;
+export type ListPolicyVersionsQuery = KeyPageQuery;
 export type ListPolicyVersionsReply = PolicyVersionList;
 export type GetPolicyVersionParams = PolicyVersionParams;
 export type GetPolicyVersionReply = PolicyVersion;
@@ -132,6 +136,7 @@ export type ListActionsReply = ActionList;
 export type SimulateReply = Simulation;
 export type CreatePoolBody = PoolCreate;
 export type CreatePoolReply = Pool;
+export type ListPoolsQuery = KeyPageQuery;
 export type ListPoolsReply = PoolList;
 export type GetPoolParams = PoolKeyParams;
 export type GetPoolReply = Pool;
@@ -183,6 +188,7 @@ export type ReleaseRecordReply = RecordDetail;
 export type ClaimNextParams = PoolKeyParams;
 export type ClaimNextReply = RecordDetail;
 export type GetRecordHistoryParams = RecordParams;
+export type GetRecordHistoryQuery = HistoryQuery;
 export type GetRecordHistoryReply = HistoryList;
 export type AssignBulkParams = PoolKeyParams;
 export type MoveRecordParams = RecordParams;

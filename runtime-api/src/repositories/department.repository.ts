@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Knex } from 'knex';
 import type { LocalName } from '../db/tables.js';
+import type { KeyPage } from '../services/keyset-cursor.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -20,8 +21,8 @@ export interface DepartmentCounted {
 export class DepartmentRepository {
   constructor(private readonly db: Knex) {}
 
-  /** Every department, or only `key`, by key. */
-  list(key?: string): Promise<DepartmentCounted[]> {
+  /** Every department, or only `key`, by key; a page of them when `page` says which. */
+  list(key?: string, page?: KeyPage<string>): Promise<DepartmentCounted[]> {
     const query = this.db('departments as d')
       .select<DepartmentCounted[]>(
         'd.key',
@@ -35,6 +36,8 @@ export class DepartmentRepository {
       )
       .orderBy('d.key');
     if (key !== undefined) void query.where('d.key', key);
+    if (page?.after !== undefined) void query.where('d.key', '>', page.after);
+    if (page) void query.limit(page.limit);
     return query;
   }
 

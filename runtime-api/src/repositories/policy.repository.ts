@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Knex } from 'knex';
 import type { InsertRow, PolicyRow, PolicyVersionRow, UpdateRow } from '../db/tables.js';
+import type { KeyPage } from '../services/keyset-cursor.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -18,10 +19,11 @@ export type VersionSummaryRow = Omit<PolicyVersionRow, 'policy_id' | 'document'>
 export class PolicyRepository {
   constructor(private readonly db: Knex) {}
 
-  /** Every policy, or a department's, by id. */
-  list(departmentId?: string | null): Promise<PolicyRow[]> {
-    const query = this.db('policies').orderBy('id');
+  /** A page of the policies, or of a department's, by id. */
+  list(departmentId: string | null | undefined, page: KeyPage<string>): Promise<PolicyRow[]> {
+    const query = this.db('policies').orderBy('id').limit(page.limit);
     if (departmentId !== undefined) void query.where({ department_id: departmentId });
+    if (page.after !== undefined) void query.where('id', '>', page.after);
     return query;
   }
 
@@ -70,12 +72,15 @@ export class PolicyRepository {
     return row !== undefined;
   }
 
-  /** The versions of a policy, newest first. */
-  versions(policyId: string): Promise<VersionSummaryRow[]> {
-    return this.db('policy_versions')
+  /** A page of the versions of a policy, newest first. */
+  versions(policyId: string, page: KeyPage<number>): Promise<VersionSummaryRow[]> {
+    const query = this.db('policy_versions')
       .where({ policy_id: policyId })
       .orderBy('version', 'desc')
+      .limit(page.limit)
       .select('version', 'message', 'published_by', 'published_at', 'forced', 'failed_scenarios');
+    if (page.after !== undefined) void query.where('version', '<', page.after);
+    return query;
   }
 
   version(policyId: string, version: number, db: Db = this.db) {

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import type { Knex } from 'knex';
 import type { PoolRow, UserRow } from '../db/rows.js';
 import type { InsertRow, PoolMemberRow, UpdateRow } from '../db/tables.js';
+import type { KeyPage } from '../services/keyset-cursor.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -27,10 +28,12 @@ export class PoolRepository {
     return (await db('pools').where({ key }).first('key')) !== undefined;
   }
 
-  /** Every pool, or those of `keys`, by key. */
-  list(keys?: readonly string[]): Promise<PoolRow[]> {
+  /** Every pool, or those of `keys`, by key; a page of them when `page` says which. */
+  list(keys?: readonly string[], page?: KeyPage<string>): Promise<PoolRow[]> {
     const query = this.db('pools').orderBy('key');
     if (keys !== undefined) void query.whereIn('key', keys);
+    if (page?.after !== undefined) void query.where('key', '>', page.after);
+    if (page) void query.limit(page.limit);
     return query;
   }
 

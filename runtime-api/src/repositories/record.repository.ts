@@ -105,8 +105,15 @@ export class RecordRepository {
     return rows.map((r) => Number(r.v));
   }
 
-  history(recordId: string): Promise<HistoryRow[]> {
-    return this.db('history').where({ record_id: recordId }).orderBy('seq');
+  /** Up to `limit` of a record's history rows after `after` (its seq and id), oldest first. */
+  history(
+    recordId: string,
+    after: { seq: number; id: string } | null,
+    limit: number,
+  ): Promise<HistoryRow[]> {
+    const query = this.db('history').where({ record_id: recordId });
+    if (after) void query.whereRaw('(seq, id) > (?, ?)', [after.seq, after.id]);
+    return query.orderBy(['seq', 'id']).limit(limit);
   }
 
   /** Up to `limit` of a pool's records with ids after `afterId`, by id: keyset pages for export. */

@@ -10,6 +10,7 @@ import type { Knex } from 'knex';
 import type { PolicyRow } from '../db/tables.js';
 import { PolicyRepository, type VersionSummaryRow } from '../repositories/policy.repository.js';
 import { RuntimeError } from '../runtime.error.js';
+import type { KeyPage } from './keyset-cursor.js';
 import { moveActionProblems } from './move-target.js';
 import { runSavedScenarios, scenarioFailedError, type ScenarioFailure } from './publish-gate.js';
 
@@ -79,9 +80,9 @@ export class PolicyStore {
     this.repository = new PolicyRepository(db);
   }
 
-  /** Every policy, or a department's (`departmentId`), by id. */
-  list(departmentId?: string | null): Promise<PolicyRow[]> {
-    return this.repository.list(departmentId);
+  /** A page of the policies, or of a department's (`departmentId`), by id. */
+  list(departmentId: string | null | undefined, page: KeyPage<string>): Promise<PolicyRow[]> {
+    return this.repository.list(departmentId, page);
   }
 
   draft(id: string): Promise<PolicyRow | undefined> {
@@ -151,9 +152,9 @@ export class PolicyStore {
     });
   }
 
-  /** The versions of a policy, newest first, each saying whether it was forced past failing scenarios. */
-  async versions(policyId: string): Promise<VersionSummary[]> {
-    return (await this.repository.versions(policyId)).map(summaryOf);
+  /** A page of a policy's versions, newest first, each saying whether it was forced past failing scenarios. */
+  async versions(policyId: string, page: KeyPage<number>): Promise<VersionSummary[]> {
+    return (await this.repository.versions(policyId, page)).map(summaryOf);
   }
 
   async version(policyId: string, version: number): Promise<VersionSummary & { document: Policy }> {

@@ -9,6 +9,7 @@ import type { LocalName } from '../db/tables.js';
 import type { PolicyRepository } from '../repositories/policy.repository.js';
 import type { PoolRepository } from '../repositories/pool.repository.js';
 import { RuntimeError } from '../runtime.error.js';
+import type { KeyPage } from './keyset-cursor.js';
 import type { Actor } from './record.service.js';
 import { DEFAULT_TIME_ZONE, isTimeZone } from './time-zone.js';
 
@@ -60,9 +61,9 @@ export class PoolService {
     return pool;
   }
 
-  /** Every pool, or those of `keys`, by key. */
-  list(keys?: readonly string[]): Promise<PoolRow[]> {
-    return this.repository.list(keys);
+  /** Every pool, or those of `keys`, by key; a page of them when `page` says which. */
+  list(keys?: readonly string[], page?: KeyPage<string>): Promise<PoolRow[]> {
+    return this.repository.list(keys, page);
   }
 
   /**

@@ -2,9 +2,12 @@
 import type { FastifyInstance } from 'fastify';
 import { departmentScope, mayAdminister } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
+import { isKey, keyPageOf, type KeyPage } from '../../services/keyset-cursor.js';
+import { keyPageQuery } from '../key-page.js';
+import type { KeyPageQuery } from '../../api.types.js';
 
-async function departments(app: FastifyInstance, only?: string) {
-  const rows = await app.departmentRepository.list(only);
+async function departments(app: FastifyInstance, only?: string, page?: KeyPage<string>) {
+  const rows = await app.departmentRepository.list(only, page);
   return rows.map((r) => ({
     key: r.key,
     name: r.name,
@@ -14,11 +17,14 @@ async function departments(app: FastifyInstance, only?: string) {
 }
 
 export default function departmentRoutes(app: FastifyInstance): void {
-  app.get('/api/departments', async (request) => {
+  app.get<{ Querystring: KeyPageQuery }>('/api/departments', async (request) => {
     const scope = departmentScope(request.actor);
     if (scope === null)
       throw RuntimeError.forbidden('this needs the admin or departmentAdmin role');
-    return { items: await departments(app, scope) };
+    const { limit, after } = keyPageQuery(request.query, isKey);
+    const rows = await departments(app, scope, { after, limit: limit + 1 });
+    const { page, nextCursor } = keyPageOf(rows, limit, (d) => d.key);
+    return { items: page, nextCursor };
   });
 
   app.post<{ Body: { key: string; name: { en: string; zh?: string } } }>(

@@ -9,6 +9,9 @@ import {
 } from '../../access.js';
 import type { PolicyRow } from '../../db/tables.js';
 import { RuntimeError } from '../../runtime.error.js';
+import { isKey, keyPageOf } from '../../services/keyset-cursor.js';
+import { keyPageQuery } from '../key-page.js';
+import type { KeyPageQuery } from '../../api.types.js';
 
 function summary(row: PolicyRow) {
   return {
@@ -34,6 +37,10 @@ function assertValid(document: unknown): asserts document is Policy {
   }
 }
 
+/** A version number as a cursor may carry it. */
+const isVersion = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 2147483647;
+
 export default function policyRoutes(app: FastifyInstance): void {
   app.addHook('preHandler', (request, _reply, done) => {
     try {
@@ -44,9 +51,14 @@ export default function policyRoutes(app: FastifyInstance): void {
     }
   });
 
-  app.get('/api/policies', async (request) => {
-    const rows = await app.policies.list(departmentScope(request.actor));
-    return { items: rows.map(summary) };
+  app.get<{ Querystring: KeyPageQuery }>('/api/policies', async (request) => {
+    const { limit, after } = keyPageQuery(request.query, isKey);
+    const rows = await app.policies.list(departmentScope(request.actor), {
+      after,
+      limit: limit + 1,
+    });
+    const { page, nextCursor } = keyPageOf(rows, limit, (row) => row.id);
+    return { items: page.map(summary), nextCursor };
   });
 
   app.post<{ Body: { document: Policy; departmentId?: string | null } }>(
@@ -109,10 +121,16 @@ export default function policyRoutes(app: FastifyInstance): void {
     },
   );
 
-  app.get<{ Params: { id: string } }>('/api/policies/:id/versions', async (request) => {
-    await requirePolicyAccess(app.db, request, request.params.id);
-    return { items: await app.policies.versions(request.params.id) };
-  });
+  app.get<{ Params: { id: string }; Querystring: KeyPageQuery }>(
+    '/api/policies/:id/versions',
+    async (request) => {
+      await requirePolicyAccess(app.db, request, request.params.id);
+      const { limit, after } = keyPageQuery(request.query, isVersion);
+      const rows = await app.policies.versions(request.params.id, { after, limit: limit + 1 });
+      const { page, nextCursor } = keyPageOf(rows, limit, (v) => v.version);
+      return { items: page, nextCursor };
+    },
+  );
 
   app.get<{ Params: { id: string; v: number } }>(
     '/api/policies/:id/versions/:v',

@@ -7,9 +7,11 @@ import {
   requirePoolAdministrator,
   requirePoolRole,
 } from '../../access.js';
+import { isKey, keyPageOf } from '../../services/keyset-cursor.js';
 import { checkTimeZone } from '../../services/pool.service.js';
+import { keyPageQuery } from '../key-page.js';
 import poolMemberRoutes from './members.js';
-import type { PoolCreate, PoolPatch } from '../../api.types.js';
+import type { KeyPageQuery, PoolCreate, PoolPatch } from '../../api.types.js';
 
 export default function poolRoutes(app: FastifyInstance): void {
   app.post<{ Body: PoolCreate }>('/api/pools', async (request, reply) => {
@@ -26,11 +28,14 @@ export default function poolRoutes(app: FastifyInstance): void {
   });
 
   // Admins see every pool; others the pools they belong to, department admins their department's too.
-  app.get('/api/pools', async (request) => {
-    const pools = await app.pools.list(
+  app.get<{ Querystring: KeyPageQuery }>('/api/pools', async (request) => {
+    const { limit, after } = keyPageQuery(request.query, isKey);
+    const rows = await app.pools.list(
       mayAdminister(request.actor) ? undefined : Object.keys(request.actor.poolRoles ?? {}),
+      { after, limit: limit + 1 },
     );
-    return { items: await Promise.all(pools.map((p) => app.pools.view(p))) };
+    const { page, nextCursor } = keyPageOf(rows, limit, (p) => p.key);
+    return { items: await Promise.all(page.map((p) => app.pools.view(p))), nextCursor };
   });
 
   app.get<{ Params: { pool: string } }>('/api/pools/:pool', async (request) => {

@@ -9,12 +9,13 @@ import type { EventOutcome } from '../../services/record.service.js';
 import { readIntegrity, readsIntegrity } from '../../services/integrity.js';
 import { decodeCursor, encodeCursor } from '../../services/keyset-cursor.js';
 import { recordReply, type RecordReply } from '../record-view.js';
-import type { PoolRecord, RecordListQuery } from '../../api.types.js';
+import type { GetRecordHistoryQuery, PoolRecord, RecordListQuery } from '../../api.types.js';
 import { claimability, etagMatches, listEtag } from './claimability.js';
 
 type PoolParams = { pool: string };
 type RecordParams = { pool: string; id: string };
 type ListQuery = RecordListQuery;
+type HistoryQuery = GetRecordHistoryQuery;
 
 export default function recordRoutes(app: FastifyInstance): void {
   const reply = async (request: FastifyRequest, outcome: Pick<EventOutcome, 'row' | 'now'>) => {
@@ -151,32 +152,53 @@ export default function recordRoutes(app: FastifyInstance): void {
     return reply(request, await app.records.claimNext(request.params.pool, request.actor));
   });
 
-  app.get<{ Params: RecordParams }>('/api/pools/:pool/records/:id/history', async (request) => {
-    const { pool, id } = request.params;
-    await requirePoolRole(app, request, pool, 'member');
-    const record = await app.recordRepository.head(pool, id);
-    if (!record) throw RuntimeError.notFound(`record ${id} in pool ${pool}`);
-    // Event payloads may carry a masked field's value (an event that sets the phone): hidden alike.
-    const compiled = await app.policies.get(record.policy_id, record.policy_version);
-    const masked = maskedFields(request.actor, record, compiled);
-    const rows = await app.recordRepository.history(id);
-    return {
-      items: rows.map((h) => ({
-        seq: h.seq,
-        at: h.at.toISOString(),
-        actorId: h.actor_id,
-        event: h.event_type,
-        payload: maskData(h.payload, masked),
-        from: h.from_state,
-        to: h.to_state,
-        ownerFrom: h.owner_from,
-        ownerTo: h.owner_to,
-        tags: h.tags,
-        reason: h.reason,
-      })),
-    };
-  });
+  app.get<{ Params: RecordParams; Querystring: HistoryQuery }>(
+    '/api/pools/:pool/records/:id/history',
+    async (request) => {
+      const { pool, id } = request.params;
+      await requirePoolRole(app, request, pool, 'member');
+      const limit = request.query.limit ?? 100;
+      const after = request.query.cursor
+        ? decodeCursor(request.query.cursor, isSeq, isHistoryId)
+        : null;
+      const record = await app.recordRepository.head(pool, id);
+      if (!record) throw RuntimeError.notFound(`record ${id} in pool ${pool}`);
+      // Event payloads may carry a masked field's value (an event that sets the phone): hidden alike.
+      const compiled = await app.policies.get(record.policy_id, record.policy_version);
+      const masked = maskedFields(request.actor, record, compiled);
+      const rows = await app.recordRepository.history(
+        id,
+        after && { seq: after[0], id: after[1] },
+        limit + 1,
+      );
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        items: page.map((h) => ({
+          seq: h.seq,
+          at: h.at.toISOString(),
+          actorId: h.actor_id,
+          event: h.event_type,
+          payload: maskData(h.payload, masked),
+          from: h.from_state,
+          to: h.to_state,
+          ownerFrom: h.owner_from,
+          ownerTo: h.owner_to,
+          tags: h.tags,
+          reason: h.reason,
+        })),
+        nextCursor: rows.length > limit && last ? encodeCursor(last.seq, String(last.id)) : null,
+      };
+    },
+  );
 }
+
+/** A history cursor's seq: a step number the int4 column holds (a larger one would be a 500). */
+const isSeq = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 2147483647;
+
+/** A history row's id (bigserial) as a cursor carries it: digits an int8 holds. */
+const isHistoryId = (id: string): boolean => /^[1-9][0-9]{0,17}$/.test(id);
 
 /** A cursor's sort value as encodeCursor wrote it for `sortColumn` (Date.parse takes forms PostgreSQL refuses). */
 const sortValue =
