@@ -178,6 +178,12 @@ describe.each(backends)('departments (%s)', (backend) => {
       'sales-pool',
       'support-pool',
     ]);
+    // Counted for the whole page at once, each pool keeps its own members and records.
+    const [salesItem, supportItem] = all.body.items;
+    expect(salesItem).toMatchObject({ memberCount: 1, recordCount: 1 });
+    expect(salesItem.members).toEqual([expect.objectContaining({ userId: ids['sam'] })]);
+    expect(supportItem.recordCount).toBe(0);
+    expect(supportItem.members.map((m: { userId: string }) => m.userId)).not.toContain(ids['sam']);
     const member = await call(t.app, as('sam'), 'GET', '/api/pools');
     expect(member.body.items.map((p: { key: string }) => p.key)).toEqual(['sales-pool']);
   });

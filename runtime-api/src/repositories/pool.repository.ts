@@ -51,10 +51,6 @@ export class PoolRepository {
     await this.db('pools').where({ key }).update(changes);
   }
 
-  members(key: string): Promise<PoolMemberRow[]> {
-    return this.db('pool_members').where({ pool_key: key }).orderBy('user_id');
-  }
-
   /** Members with their names and attributes, by display name (the pool's policy view). */
   async membersWithUsers(key: string) {
     const rows = await this.db('pool_members')
@@ -73,12 +69,20 @@ export class PoolRepository {
   }
 
   /** Records of the pool not in a final state (the index records_pool_version covers NOT done). */
-  async runningCount(key: string): Promise<number> {
-    const row = await this.db('records')
-      .where({ pool_key: key, done: false })
-      .count({ n: '*' })
-      .first();
-    return Number(row?.n ?? 0);
+  /** The members of these pools, by pool and user: one query for a page of pools. */
+  membersOf(keys: readonly string[]): Promise<PoolMemberRow[]> {
+    return this.db('pool_members').whereIn('pool_key', keys).orderBy(['pool_key', 'user_id']);
+  }
+
+  /** Running (not done) records of each of these pools; a pool without any is not in the map. */
+  async runningCounts(keys: readonly string[]): Promise<Map<string, number>> {
+    const rows = await this.db('records')
+      .whereIn('pool_key', keys)
+      .where({ done: false })
+      .groupBy('pool_key')
+      .select('pool_key')
+      .count<{ pool_key: string; n: string | number }[]>({ n: '*' });
+    return new Map(rows.map((r) => [r.pool_key, Number(r.n)]));
   }
 
   /** Which of `ids` are users (of `departmentId` when given): candidates for membership. */

@@ -5,7 +5,7 @@ import fp from 'fastify-plugin';
 import type { Knex } from 'knex';
 import { mayAdminister, mayAdministerDepartment } from '../access.js';
 import type { PoolRow } from '../db/rows.js';
-import type { LocalName } from '../db/tables.js';
+import type { LocalName, PoolMemberRow } from '../db/tables.js';
 import type { PolicyRepository } from '../repositories/policy.repository.js';
 import type { PoolRepository } from '../repositories/pool.repository.js';
 import { RuntimeError } from '../runtime.error.js';
@@ -177,8 +177,29 @@ export class PoolService {
 
   /** The pool as the API shows it, with its members and running-record count. */
   async view(pool: PoolRow) {
-    const members = await this.repository.members(pool.key);
-    const running = await this.repository.runningCount(pool.key);
+    const [view] = await this.views([pool]);
+    return view!;
+  }
+
+  /** A page of pools as the API shows them: two queries for the page, not two a pool. */
+  async views(pools: readonly PoolRow[]) {
+    const keys = pools.map((p) => p.key);
+    const [members, running] = await Promise.all([
+      this.repository.membersOf(keys),
+      this.repository.runningCounts(keys),
+    ]);
+    const membersOf = new Map<string, typeof members>();
+    for (const m of members) {
+      const list = membersOf.get(m.pool_key);
+      if (list) list.push(m);
+      else membersOf.set(m.pool_key, [m]);
+    }
+    return pools.map((pool) =>
+      this.#view(pool, membersOf.get(pool.key) ?? [], running.get(pool.key) ?? 0),
+    );
+  }
+
+  #view(pool: PoolRow, members: PoolMemberRow[], running: number) {
     return {
       id: pool.key,
       key: pool.key,

@@ -35,7 +35,7 @@ export default function poolRoutes(app: FastifyInstance): void {
       { after, limit: limit + 1 },
     );
     const { page, nextCursor } = keyPageOf(rows, limit, (p) => p.key);
-    return { items: await Promise.all(page.map((p) => app.pools.view(p))), nextCursor };
+    return { items: await app.pools.views(page), nextCursor };
   });
 
   app.get<{ Params: { pool: string } }>('/api/pools/:pool', async (request) => {
