@@ -14,6 +14,7 @@ import {
 import { importRecords } from '../../services/import.service.js';
 import type { RecordPageQuery } from '../../repositories/record.repository.js';
 import { listFilters } from '../records/field-filters.js';
+import type { ExportQuery } from '../../api.types.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -29,17 +30,6 @@ declare module 'fastify' {
 const IMPORT_TYPES = ['text/csv', 'application/x-ndjson'];
 /** Records an export reads per query (keyset pages; README: limits). */
 const EXPORT_PAGE = 1000;
-
-interface ExportQuery {
-  format?: 'csv';
-  view?: 'pool' | 'mine' | 'all';
-  state?: string;
-  tag?: string;
-  q?: string;
-  owner?: string;
-  fields?: string;
-  lang?: 'en' | 'zh';
-}
 
 interface StateMeta {
   label?: { en?: string; zh?: string };
