@@ -6,7 +6,12 @@ import Fastify, {
   type FastifyServerOptions,
   type RouteOptions,
 } from 'fastify';
-import { apiSchemas, applyContract, withoutUnusedComponents } from './api-contract.js';
+import {
+  apiSchemas,
+  applyContract,
+  withOptionalEmptyBodies,
+  withoutUnusedComponents,
+} from './api-contract.js';
 import { withSafeSerializers } from './log-serializers.js';
 import { authPlugin } from './plugins/auth.plugin.js';
 import { designerPlugin } from './plugins/designer.plugin.js';
@@ -102,7 +107,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     transformObject: (document) =>
       'openapiObject' in document
-        ? withoutUnusedComponents(document.openapiObject)
+        ? withOptionalEmptyBodies(withoutUnusedComponents(document.openapiObject))
         : document.swaggerObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });

@@ -104,6 +104,7 @@ import type {
   ExportRecordsReply,
   ImportTemplateReply,
   LogoutReply,
+  NoBody,
   StartUpgradeReply,
 } from './api-operations-1.types.js';
 
@@ -113,6 +114,7 @@ export interface ApiOperations {
     reply: LoginReply;
   };
   logout: {
+    body?: NoBody;
     reply: LogoutReply;
   };
   changePassword: {
@@ -212,6 +214,7 @@ export interface ApiOperations {
   };
   removePoolMember: {
     params: PoolMemberParams;
+    body?: NoBody;
     reply: Pool;
   };
   getPoolPolicy: {
@@ -221,6 +224,7 @@ export interface ApiOperations {
   };
   distribute: {
     params: PoolKeyParams;
+    body?: NoBody;
     reply: DistributeReply;
   };
   getPoolRouting: {
@@ -271,6 +275,7 @@ export interface ApiOperations {
   };
   claimRecord: {
     params: RecordParams;
+    body?: NoBody;
     reply: RecordDetail;
   };
   assignRecord: {
@@ -285,6 +290,7 @@ export interface ApiOperations {
   };
   claimNext: {
     params: PoolKeyParams;
+    body?: NoBody;
     reply: RecordDetail;
   };
   getRecordHistory: {
@@ -330,6 +336,7 @@ export interface ApiOperations {
     reply: NotificationList;
   };
   markNotificationsRead: {
+    body?: NoBody;
     reply: NotificationsRead;
   };
   getClock: {
@@ -353,6 +360,7 @@ export interface ApiOperations {
   };
   retryDelivery: {
     params: DeliveryParams;
+    body?: NoBody;
     reply: Delivery;
   };
   listAudits: {
