@@ -225,14 +225,23 @@ describe.each(backends)('bad input (%s)', (backend) => {
     expect(await count('records')).toBe(records);
   });
 
-  it('names /payload/<field> for an event payload failing its schema', async () => {
+  it('names /body/payload/<field> for an event payload failing its schema', async () => {
     const history = await count('history', { record_id: recordId });
     const res = await call(t.app, tokens['alice']!, 'POST', eventsUrl(), {
       type: 'FOLLOW_UP',
-      payload: { channel: 'pigeon' },
+      payload: { channel: 'pigeon', colour: 'red' },
     });
     expect(res.status).toBe(400);
-    expect(paths(res.body).sort()).toEqual(['/payload/channel', '/payload/note']);
+    expect(res.body.error.code).toBe('POOL_ERR_INVALID_PAYLOAD');
+    expect(res.body.error.details).toEqual([
+      { path: '/body/payload/note', message: "must have required property 'note'" },
+      { path: '/body/payload/colour', message: 'is not a known field' },
+      {
+        path: '/body/payload/channel',
+        message: 'must be equal to one of the allowed values: call, visit, email, wechat',
+      },
+    ]);
+    expect(res.body.error.message).toContain('/body/payload/colour is not a known field');
     expect(await count('history', { record_id: recordId })).toBe(history);
   });
 

@@ -133,7 +133,7 @@ export default function recordRoutes(app: FastifyInstance): void {
       request: FastifyRequest<{ Params: RecordParams; Body: Record<string, unknown> }>,
     ) => PoolEvent,
     level: 'member' | 'manager' = 'member',
-    assigneePath?: string,
+    payloadPath = '/body',
   ) =>
     app.post<{ Params: RecordParams; Body: Record<string, unknown> }>(
       `/api/pools/:pool/records/:id${path}`,
@@ -144,21 +144,17 @@ export default function recordRoutes(app: FastifyInstance): void {
         const authorize = (row: RecordRow) => assertMayAct(request.actor, row, event);
         return reply(
           request,
-          await app.records.send(pool, id, event, request.actor, {
-            authorize,
-            ...(assigneePath ? { assigneePath } : {}),
-          }),
+          await app.records.send(pool, id, event, request.actor, { authorize, payloadPath }),
         );
       },
     );
 
-  mutate('/events', (r) => r.body as unknown as PoolEvent);
+  mutate('/events', (r) => r.body as unknown as PoolEvent, 'member', '/body/payload');
   mutate('/claim', () => ({ type: 'CLAIM' }));
   mutate(
     '/assign',
     (r) => ({ type: 'ASSIGN', payload: { userId: String(r.body['userId']) } }),
     'manager',
-    '/body/userId',
   );
   mutate('/release', (r) => ({
     type: 'RELEASE',
