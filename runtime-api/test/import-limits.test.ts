@@ -178,6 +178,20 @@ describe.each(backends)('import limits and CSV export (%s)', (backend) => {
     expect(await count()).toBe(before + 2);
   });
 
+  it('refuses a CSV header naming a column twice, naming the column, and imports nothing', async () => {
+    const before = await count();
+    for (const accept of ['application/json', 'application/x-ndjson']) {
+      const res = await importCsv('name,phone,name\nACME,123,Other Co\n', { accept });
+      expect(res.statusCode, accept).toBe(400);
+      expect(res.json().error, accept).toEqual({
+        code: 'POOL_ERR_INVALID_PAYLOAD',
+        message: 'the CSV header names a column twice: /body/header/2 repeats column 1, "name"',
+        details: [{ path: '/body/header/2', message: 'repeats column 1, "name"' }],
+      });
+    }
+    expect(await count()).toBe(before);
+  });
+
   it('neutralises formula cells in the CSV export', async () => {
     const names = ['=HYPERLINK("http://x","y")', '+cmd|calc', '-2+3', '@SUM(A1)', '\tTab', '\rCR'];
     const body = ['name,industry', ...names.map((n) => `${csvCell(n)},trade`)].join('\n');

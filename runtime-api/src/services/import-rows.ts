@@ -3,6 +3,7 @@
 import type { Readable } from 'node:stream';
 import type { CompiledPolicy } from '@poolflow/engine';
 import { depthOf, MAX_JSON_DEPTH } from '../plugins/input-guard.plugin.js';
+import { RuntimeError } from '../runtime.error.js';
 import { parseCsv, splitLines } from './csv.js';
 
 export interface ParsedRow {
@@ -27,6 +28,32 @@ function coerce(compiled: CompiledPolicy, field: string, raw: string): unknown {
 /** Columns an export writes besides the fields (transfer routes): an import ignores them. */
 const EXPORT_COLUMNS = ['id', 'state', 'stateLabel', 'owner', 'tags', 'score'];
 
+/** The column names of a CSV header row, as the rows are read by them. */
+const columnNames = (fields: string[]): string[] => fields.map((f) => f.trim());
+
+/**
+ * Checks a CSV body's header before any row is read: a column named twice would take one cell and drop
+ * the other. Refused whole with a 400 naming the column (`/body/header/<index>`).
+ */
+export async function checkCsvHeader(body: Readable): Promise<void> {
+  for await (const { fields } of parseCsv(body)) {
+    const header = columnNames(fields);
+    const details = header.flatMap((name, i) => {
+      const first = header.indexOf(name);
+      return first === i
+        ? []
+        : [{ path: `/body/header/${i}`, message: `repeats column ${first + 1}, "${name}"` }];
+    });
+    if (details.length > 0)
+      throw new RuntimeError(
+        'POOL_ERR_INVALID_PAYLOAD',
+        `the CSV header names a column twice: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`,
+        details,
+      );
+    return;
+  }
+}
+
 export async function* csvRows(
   compiled: CompiledPolicy,
   body: Readable,
@@ -34,7 +61,7 @@ export async function* csvRows(
   let header: string[] | undefined;
   for await (const { line, fields } of parseCsv(body)) {
     if (!header) {
-      header = fields.map((f) => f.trim());
+      header = columnNames(fields);
       continue;
     }
     if (fields.length === 1 && fields[0] === '') continue;
