@@ -215,14 +215,35 @@ describe.each(backends)('bad input (%s)', (backend) => {
     expect(await count('policy_versions')).toBe(versions);
   });
 
-  it('names /data/<field> for record data failing the entity schema', async () => {
+  it('names /body/data/<field> for record data failing the entity schema', async () => {
     const records = await count('records');
     const res = await call(t.app, tokens['alice']!, 'POST', '/api/pools/crm/records', {
       data: { industry: 'space', urgency: 9 },
     });
     expect(res.status).toBe(400);
-    expect(paths(res.body).sort()).toEqual(['/data/industry', '/data/name', '/data/urgency']);
+    expect(paths(res.body).sort()).toEqual([
+      '/body/data/industry',
+      '/body/data/name',
+      '/body/data/urgency',
+    ]);
     expect(await count('records')).toBe(records);
+  });
+
+  it('refuses record data with a field the pool does not define, naming it', async () => {
+    const records = await count('records');
+    const res = await call(t.app, tokens['alice']!, 'POST', '/api/pools/crm/records', {
+      data: { name: 'ACME', colour: 'red' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([
+      { path: '/body/data/colour', message: 'colour is not a field of this pool' },
+    ]);
+    expect(await count('records')).toBe(records);
+    const routed = await call(t.app, t.adminToken, 'POST', '/api/pools/crm/routing/test', {
+      data: { name: 'ACME', colour: 'red' },
+    });
+    expect(routed.status).toBe(400);
+    expect(paths(routed.body)).toEqual(['/body/data/colour']);
   });
 
   it('names /body/payload/<field> for an event payload failing its schema', async () => {

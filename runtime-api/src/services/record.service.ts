@@ -127,11 +127,11 @@ export class RecordService {
     data: unknown,
     ownerId: string | null,
     actor: Actor,
-    options: { ownerPath?: string } = {},
+    options: { ownerPath?: string; dataPath?: string } = {},
   ): Promise<EventOutcome> {
     const pool = await this.pool(poolKey);
     const compiled = await this.policies.get(pool.policy_id, pool.policy_version);
-    assertEntity(compiled, data);
+    assertEntity(compiled, data, options.dataPath);
     return this.db.transaction(async (trx) => {
       if (ownerId !== null)
         await requirePoolMember(trx, poolKey, ownerId, options.ownerPath ?? '/ownerId');

@@ -45,6 +45,7 @@ export default function recordRoutes(app: FastifyInstance): void {
       await requirePoolRole(app, request, pool, 'manager');
     const outcome = await app.records.create(pool, request.body.data, ownerId, request.actor, {
       ownerPath: '/body/ownerId',
+      dataPath: '/body/data',
     });
     return res.status(201).send(await reply(request, outcome));
   });

@@ -93,7 +93,7 @@ export default function transferRoutes(app: FastifyInstance): void {
       const format = request.query.format ?? (contentType.includes('ndjson') ? 'ndjson' : 'csv');
       // Every bound is checked over the whole body before the first row is written.
       await checkImport(spooled, format, app.importLimits);
-      if (format === 'csv') await checkCsvHeader(spooled.open());
+      if (format === 'csv') await checkCsvHeader(compiled, spooled.open());
       const body = request.body as Readable;
       const run = (onProgress: Parameters<typeof importRecords>[7]) =>
         importRecords(app.db, app.clock, compiled, pool, format, body, request.actor, onProgress);
