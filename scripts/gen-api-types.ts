@@ -12,6 +12,9 @@ const RENAMED: Record<string, string> = {
   notification: 'PoolNotification',
 };
 
+/** Components the compiler would write as `{}` (any value but null, to TypeScript): their type as meant. */
+const TS_TYPES: Record<string, string> = { noBody: 'Record<string, never> | null' };
+
 const pascal = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
 
 /** `api.schema.json#/definitions/x` -> `#/definitions/x`: every component lives in one generated root. */
@@ -52,6 +55,7 @@ export async function generateApiTypes(): Promise<ApiTypesFile[]> {
       definitions[name] = {
         ...(localRefs(schema) as object),
         title: RENAMED[name] ?? pascal(name),
+        ...(TS_TYPES[name] ? { tsType: TS_TYPES[name] } : {}),
       };
     }
   }

@@ -13,10 +13,16 @@ export function newAjv(): Ajv2020 {
   return ajv;
 }
 
-/** ajv's errors as problems whose paths are JSON pointers under `prefix`. */
-export function schemaProblems(errors: ErrorObject[] | null | undefined, prefix = ''): Problem[] {
+/**
+ * ajv's errors as `{path, message}` details under `prefix`: a missing or unknown field is named in the
+ * path (`/payload/colour` "is not a known field"), an enum's message lists the values it allows.
+ */
+export function schemaDetails(
+  errors: ErrorObject[] | null | undefined,
+  prefix = '',
+): { path: string; message: string }[] {
   const seen = new Set<string>();
-  const out: Problem[] = [];
+  const out: { path: string; message: string }[] = [];
   for (const e of errors ?? []) {
     // anyOf branches repeat themselves; keep the most specific message per path.
     if (e.keyword === 'anyOf' || e.keyword === 'if') continue;
@@ -31,7 +37,16 @@ export function schemaProblems(errors: ErrorObject[] | null | undefined, prefix 
     const key = `${path}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ path, code: 'schema', message: `${path || '/'} ${message}` });
+    out.push({ path, message });
   }
   return out;
+}
+
+/** ajv's errors as problems whose paths are JSON pointers under `prefix`. */
+export function schemaProblems(errors: ErrorObject[] | null | undefined, prefix = ''): Problem[] {
+  return schemaDetails(errors, prefix).map(({ path, message }) => ({
+    path,
+    code: 'schema',
+    message: `${path || '/'} ${message}`,
+  }));
 }

@@ -6,6 +6,7 @@ import { recordContact } from './contact.js';
 import { cloneData } from './clone.js';
 import type { CompiledPolicy, MachineContext } from './compile.js';
 import { EngineError } from './engine.error.js';
+import { schemaDetails } from './json-schema.js';
 import { withinBudget } from './logic/budget.js';
 import { evaluate } from './logic/json-logic.js';
 import { initialTransition, transition } from './pure-transition.js';
@@ -241,10 +242,7 @@ function assertPayload(compiled: CompiledPolicy, event: PoolEvent): void {
   if (!validator) return;
   const payload = event.payload ?? {};
   if (!validator(payload)) {
-    const details = (validator.errors ?? []).map((e) => ({
-      path: `/payload${e.instancePath}${e.keyword === 'required' ? `/${String((e.params as JsonObject)['missingProperty'])}` : ''}`,
-      message: e.message ?? 'is invalid',
-    }));
+    const details = schemaDetails(validator.errors, '/payload');
     throw new EngineError(
       'POOL_ERR_INVALID_PAYLOAD',
       `${event.type} payload is invalid: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`,

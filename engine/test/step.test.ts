@@ -170,6 +170,21 @@ describe('step', () => {
     );
     expect(bad.code).toBe('POOL_ERR_INVALID_PAYLOAD');
     expect(bad.details).toEqual([expect.objectContaining({ path: '/payload/months' })]);
+    const unknownField = refusal(() =>
+      step(
+        crm,
+        created.snapshot,
+        { type: 'FOLLOW_UP', payload: { channel: 'fax', note: 'sent', by: 'alice' } },
+        { entity, now: T0, user: alice },
+      ),
+    );
+    expect(unknownField.details).toEqual([
+      { path: '/payload/by', message: 'is not a known field' },
+      {
+        path: '/payload/channel',
+        message: 'must be equal to one of the allowed values: call, visit, email, wechat',
+      },
+    ]);
     // An event the policy does not have is bad input naming the type, whatever the state.
     const unknown = refusal(() =>
       step(crm, created.snapshot, { type: 'DELETE' }, { entity, now: T0, user: alice }),

@@ -99,6 +99,13 @@ export function routeSchema(operationId: string, op: Operation): Record<string, 
   };
 }
 
+/** The body of an operation that takes no fields: none, `{}` or `null`; a field in it is a 400. */
+export const NO_BODY = 'api.schema.json#/definitions/noBody';
+
+/** Whether an operation's body is NO_BODY (the route then takes no body, or `{}`). */
+export const takesNoBody = (op: Operation): boolean =>
+  (op.body as { $ref?: string } | undefined)?.$ref === NO_BODY;
+
 const byRoute = new Map(
   Object.entries(operations).map(([id, op]) => [`${op.method} ${op.url}`, id]),
 );
@@ -121,6 +128,21 @@ export function applyContract(route: RouteOptions): void {
       throw new Error(`${method} ${route.url}: public differs from schemas/api-operations.json`);
     route.schema = { ...route.schema, ...routeSchema(id, op) };
   }
+}
+
+/**
+ * fastify-swagger marks every request body required (Fastify validates a missing one as null): an
+ * operation taking no fields says its body may be left out.
+ */
+export function withOptionalEmptyBodies<T extends object>(document: T): T {
+  const paths = (document as { paths?: Record<string, Record<string, unknown>> }).paths ?? {};
+  for (const methods of Object.values(paths))
+    for (const op of Object.values(methods) as { operationId?: string; requestBody?: object }[]) {
+      const declared = op.operationId === undefined ? undefined : operations[op.operationId];
+      if (declared && takesNoBody(declared) && op.requestBody)
+        op.requestBody = { ...op.requestBody, required: false };
+    }
+  return document;
 }
 
 /**

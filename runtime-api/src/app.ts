@@ -6,13 +6,20 @@ import Fastify, {
   type FastifyServerOptions,
   type RouteOptions,
 } from 'fastify';
-import { apiSchemas, applyContract, NO_QUERY, withoutUnusedComponents } from './api-contract.js';
+import {
+  apiSchemas,
+  applyContract,
+  NO_QUERY,
+  withOptionalEmptyBodies,
+  withoutUnusedComponents,
+} from './api-contract.js';
 import { withSafeSerializers } from './log-serializers.js';
 import { authPlugin } from './plugins/auth.plugin.js';
 import { designerPlugin } from './plugins/designer.plugin.js';
 import { errorsPlugin } from './plugins/errors.plugin.js';
 import { idempotencyPlugin } from './plugins/idempotency.plugin.js';
 import { inputGuardPlugin } from './plugins/input-guard.plugin.js';
+import { requestValidators } from './plugins/request-validators.js';
 import { securityHeadersPlugin } from './plugins/security-headers.plugin.js';
 import { servicesPlugin, type ServicesOptions } from './plugins/services.plugin.js';
 import { departmentRepositoryPlugin } from './repositories/department.repository.js';
@@ -66,7 +73,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: withSafeSerializers(options.logger ?? false),
     trustProxy: options.trustProxy ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    // Query strings, params and headers are coerced to their schema's types; bodies are not.
+    schemaController: {
+      compilersFactory: {
+        buildValidator: requestValidators({
+          removeAdditional: false,
+          coerceTypes: 'array',
+          allErrors: true,
+        }),
+      },
+    },
   });
   for (const schema of apiSchemas) app.addSchema(schema);
   // Before every other onRoute hook: the contract gives each route its schema (api-contract.ts).
@@ -92,7 +108,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     transformObject: (document) =>
       'openapiObject' in document
-        ? withoutUnusedComponents(document.openapiObject)
+        ? withOptionalEmptyBodies(withoutUnusedComponents(document.openapiObject))
         : document.swaggerObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });

@@ -298,7 +298,7 @@ describe.each(backends)('access (%s)', (backend) => {
         type: 'ASSIGN',
         payload: { userId: ids['outsider'] },
       }),
-      '/payload/userId',
+      '/body/payload/userId',
     );
     const imported = await t.app.inject({
       method: 'POST',

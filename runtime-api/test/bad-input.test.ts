@@ -1,6 +1,6 @@
 // Bad input gets a 4xx whose error names the field (a JSON pointer), and nothing is written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, build, call, crmPool, template, type TestApp } from './helpers.js';
+import { backends, build, call, crmPool, login, template, type TestApp } from './helpers.js';
 
 describe.each(backends)('bad input (%s)', (backend) => {
   let t: TestApp;
@@ -50,6 +50,65 @@ describe.each(backends)('bad input (%s)', (backend) => {
     expect(data.status).toBe(400);
     expect(paths(data.body)).toEqual(['/body/data']);
     expect(await count('records')).toBe(records);
+  });
+
+  it('takes JSON bodies as sent: a string is not a list, a number is not a password', async () => {
+    const users = await count('users');
+    const created = await call(t.app, t.adminToken, 'POST', '/api/users', {
+      username: 'eve',
+      password: 'eve-password',
+      roles: 'member',
+    });
+    expect(created.status).toBe(400);
+    expect(created.body.error.details).toEqual([{ path: '/body/roles', message: 'must be array' }]);
+    const numeric = await call(t.app, t.adminToken, 'POST', '/api/users', {
+      username: 'eve',
+      password: 123456789012,
+    });
+    expect(numeric.status).toBe(400);
+    expect(paths(numeric.body)).toEqual(['/body/password']);
+    expect(await count('users')).toBe(users);
+
+    const patch = await call(t.app, t.adminToken, 'PATCH', `/api/users/${ids['alice']}`, {
+      roles: 'manager',
+      password: 123456789012,
+    });
+    expect(patch.status).toBe(400);
+    expect(paths(patch.body).sort()).toEqual(['/body/password', '/body/roles']);
+    const alice = (await t.app.db('users').where({ id: ids['alice'] }).first()) as {
+      roles: string[] | string;
+    };
+    expect(typeof alice.roles === 'string' ? JSON.parse(alice.roles) : alice.roles).toEqual([
+      'member',
+    ]);
+    expect(await login(t.app, 'alice', 'alice-password')).toBeTruthy();
+
+    const clock = await t.app.clock.now(t.app.db);
+    const days = await call(t.app, t.adminToken, 'POST', '/api/clock/advance', { days: '10' });
+    expect(paths(days.body)).toEqual(['/body/days']);
+    expect(await t.app.clock.now(t.app.db)).toBe(clock);
+    const version = await call(t.app, t.adminToken, 'PATCH', '/api/pools/crm', {
+      policyVersion: '1',
+    });
+    expect(paths(version.body)).toEqual(['/body/policyVersion']);
+    const history = await count('history', { record_id: recordId });
+    const bulk = await call(t.app, t.adminToken, 'POST', '/api/pools/crm/assign-bulk', {
+      recordIds: recordId,
+      userId: ids['alice'],
+    });
+    expect(bulk.status).toBe(400);
+    expect(paths(bulk.body)).toEqual(['/body/recordIds']);
+    expect(await count('history', { record_id: recordId })).toBe(history);
+
+    // Query strings are text: they are still read as their schema's types.
+    const list = await call(
+      t.app,
+      tokens['alice']!,
+      'GET',
+      '/api/pools/crm/records?view=mine&limit=1',
+    );
+    expect(list.status).toBe(200);
+    expect(list.body.items).toHaveLength(1);
   });
 
   it('names unknown fields, in bodies and query strings', async () => {
@@ -156,24 +215,54 @@ describe.each(backends)('bad input (%s)', (backend) => {
     expect(await count('policy_versions')).toBe(versions);
   });
 
-  it('names /data/<field> for record data failing the entity schema', async () => {
+  it('names /body/data/<field> for record data failing the entity schema', async () => {
     const records = await count('records');
     const res = await call(t.app, tokens['alice']!, 'POST', '/api/pools/crm/records', {
       data: { industry: 'space', urgency: 9 },
     });
     expect(res.status).toBe(400);
-    expect(paths(res.body).sort()).toEqual(['/data/industry', '/data/name', '/data/urgency']);
+    expect(paths(res.body).sort()).toEqual([
+      '/body/data/industry',
+      '/body/data/name',
+      '/body/data/urgency',
+    ]);
     expect(await count('records')).toBe(records);
   });
 
-  it('names /payload/<field> for an event payload failing its schema', async () => {
+  it('refuses record data with a field the pool does not define, naming it', async () => {
+    const records = await count('records');
+    const res = await call(t.app, tokens['alice']!, 'POST', '/api/pools/crm/records', {
+      data: { name: 'ACME', colour: 'red' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([
+      { path: '/body/data/colour', message: 'colour is not a field of this pool' },
+    ]);
+    expect(await count('records')).toBe(records);
+    const routed = await call(t.app, t.adminToken, 'POST', '/api/pools/crm/routing/test', {
+      data: { name: 'ACME', colour: 'red' },
+    });
+    expect(routed.status).toBe(400);
+    expect(paths(routed.body)).toEqual(['/body/data/colour']);
+  });
+
+  it('names /body/payload/<field> for an event payload failing its schema', async () => {
     const history = await count('history', { record_id: recordId });
     const res = await call(t.app, tokens['alice']!, 'POST', eventsUrl(), {
       type: 'FOLLOW_UP',
-      payload: { channel: 'pigeon' },
+      payload: { channel: 'pigeon', colour: 'red' },
     });
     expect(res.status).toBe(400);
-    expect(paths(res.body).sort()).toEqual(['/payload/channel', '/payload/note']);
+    expect(res.body.error.code).toBe('POOL_ERR_INVALID_PAYLOAD');
+    expect(res.body.error.details).toEqual([
+      { path: '/body/payload/note', message: "must have required property 'note'" },
+      { path: '/body/payload/colour', message: 'is not a known field' },
+      {
+        path: '/body/payload/channel',
+        message: 'must be equal to one of the allowed values: call, visit, email, wechat',
+      },
+    ]);
+    expect(res.body.error.message).toContain('/body/payload/colour is not a known field');
     expect(await count('history', { record_id: recordId })).toBe(history);
   });
 
@@ -206,14 +295,14 @@ describe.each(backends)('bad input (%s)', (backend) => {
     expect(await count('history', { record_id: recordId, event_type: 'FOLLOW_UP' })).toBe(1);
   });
 
-  it('names /type for an event the policy does not have (400, not a 409), writing nothing', async () => {
+  it('names /body/type for an event the policy does not have (400, not a 409), writing nothing', async () => {
     const history = await count('history', { record_id: recordId });
     const res = await call(t.app, tokens['alice']!, 'POST', eventsUrl(), { type: 'FOLLOWUP' });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('POOL_ERR_INVALID_PAYLOAD');
     expect(res.body.error.details).toEqual([
       {
-        path: '/type',
+        path: '/body/type',
         message: expect.stringMatching(/^this pool has no event FOLLOWUP; its events: .*FOLLOW_UP/),
       },
     ]);

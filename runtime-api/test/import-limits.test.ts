@@ -178,6 +178,58 @@ describe.each(backends)('import limits and CSV export (%s)', (backend) => {
     expect(await count()).toBe(before + 2);
   });
 
+  it('refuses a CSV header naming a column twice, naming the column, and imports nothing', async () => {
+    const before = await count();
+    for (const accept of ['application/json', 'application/x-ndjson']) {
+      const res = await importCsv('name,phone,name\nACME,123,Other Co\n', { accept });
+      expect(res.statusCode, accept).toBe(400);
+      expect(res.json().error, accept).toEqual({
+        code: 'POOL_ERR_INVALID_PAYLOAD',
+        message: 'the CSV header is refused: /body/header/2 repeats column 1, "name"',
+        details: [{ path: '/body/header/2', message: 'repeats column 1, "name"' }],
+      });
+    }
+    expect(await count()).toBe(before);
+  });
+
+  it('refuses a CSV column that is not a field of the pool, and an NDJSON row with one', async () => {
+    const before = await count();
+    const res = await importCsv('name,colour,ownerId,state\nACME,red,,pool\n');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details).toEqual([
+      {
+        path: '/body/header/1',
+        message:
+          '"colour" is not a field of this pool (its fields: name, industry, phone, level, urgency; and ownerId)',
+      },
+    ]);
+    expect(await count()).toBe(before);
+
+    const nd = await importCsv(
+      '{"data":{"name":"Kept"}}\n{"data":{"name":"Dropped","colour":"red"}}\n',
+      { 'content-type': 'application/x-ndjson' },
+    );
+    expect(nd.json()).toMatchObject({
+      imported: 1,
+      failed: 1,
+      errors: [{ line: 2, path: '/data/colour', message: 'colour is not a field of this pool' }],
+    });
+    const names = await t.app.db('records').whereRaw("data->>'name' in ('Kept', 'Dropped')");
+    expect(names.map((r) => r.data['name'])).toEqual(['Kept']);
+  });
+
+  it('skips a CSV column without a name; a row with a value in it fails alone', async () => {
+    const before = await count();
+    const res = await importCsv('name,industry,,\nBlank 1,trade,,\nBlank 2,trade,x,\n');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      imported: 1,
+      failed: 1,
+      errors: [{ line: 3, path: '', message: 'has a value in column 3, which has no name' }],
+    });
+    expect(await count()).toBe(before + 1);
+  });
+
   it('neutralises formula cells in the CSV export', async () => {
     const names = ['=HYPERLINK("http://x","y")', '+cmd|calc', '-2+3', '@SUM(A1)', '\tTab', '\rCR'];
     const body = ['name,industry', ...names.map((n) => `${csvCell(n)},trade`)].join('\n');

@@ -100,7 +100,7 @@ describe.each(backends)('import owners and messages (%s)', (backend) => {
     });
     expect(res.status).toBe(400);
     expect(res.body.error.details).toEqual([
-      { path: '/data/name', message: 'Name (name) is required' },
+      { path: '/body/data/name', message: 'Name (name) is required' },
     ]);
   });
 });

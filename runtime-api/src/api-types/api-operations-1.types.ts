@@ -2,6 +2,13 @@
 import type { UpgradePreview, UpgradeStarted } from './api-components-4.types.js';
 
 /**
+ * This operation takes no fields: send no body, or {}.
+ *
+ * This interface was referenced by `ApiOperations`'s JSON-Schema
+ * via the `definition` "noBody".
+ */
+export type NoBody = Record<string, never> | null;
+/**
  * This interface was referenced by `ApiOperations`'s JSON-Schema
  * via the `definition` "LogoutReply".
  */

@@ -105,6 +105,7 @@ import type {
   ExportRecordsReply,
   ImportTemplateReply,
   LogoutReply,
+  NoBody,
   StartUpgradeReply,
 } from './api-operations-1.types.js';
 
@@ -114,6 +115,7 @@ export interface ApiOperations {
     reply: LoginReply;
   };
   logout: {
+    body?: NoBody;
     reply: LogoutReply;
   };
   changePassword: {
@@ -217,6 +219,7 @@ export interface ApiOperations {
   };
   removePoolMember: {
     params: PoolMemberParams;
+    body?: NoBody;
     reply: Pool;
   };
   getPoolPolicy: {
@@ -226,6 +229,7 @@ export interface ApiOperations {
   };
   distribute: {
     params: PoolKeyParams;
+    body?: NoBody;
     reply: DistributeReply;
   };
   getPoolRouting: {
@@ -276,6 +280,7 @@ export interface ApiOperations {
   };
   claimRecord: {
     params: RecordParams;
+    body?: NoBody;
     reply: RecordDetail;
   };
   assignRecord: {
@@ -290,6 +295,7 @@ export interface ApiOperations {
   };
   claimNext: {
     params: PoolKeyParams;
+    body?: NoBody;
     reply: RecordDetail;
   };
   getRecordHistory: {
@@ -336,6 +342,7 @@ export interface ApiOperations {
     reply: NotificationList;
   };
   markNotificationsRead: {
+    body?: NoBody;
     reply: NotificationsRead;
   };
   getClock: {
@@ -359,6 +366,7 @@ export interface ApiOperations {
   };
   retryDelivery: {
     params: DeliveryParams;
+    body?: NoBody;
     reply: Delivery;
   };
   listAudits: {

@@ -15,7 +15,11 @@ interface FieldSchema {
 }
 
 /** One problem of the data: the field's JSON pointer and a sentence naming the field by its title. */
-function describe(compiled: CompiledPolicy, e: ErrorObject): { path: string; message: string } {
+function describe(
+  compiled: CompiledPolicy,
+  e: ErrorObject,
+  at: string,
+): { path: string; message: string } {
   const missing = e.keyword === 'required' ? `/${String(e.params['missingProperty'])}` : '';
   const extra =
     e.keyword === 'additionalProperties' ? `/${String(e.params['additionalProperty'])}` : '';
@@ -36,21 +40,26 @@ function describe(compiled: CompiledPolicy, e: ErrorObject): { path: string; mes
       allowed.length > MAX_LISTED_VALUES ? ` and ${allowed.length - MAX_LISTED_VALUES} more` : '';
     message = `${name} must be one of: ${listed}${more}`;
   }
-  return { path: `/data${pointer}`, message };
+  return { path: `${at}${pointer}`, message };
 }
 
-/** Checks record data against the policy's entity schema; the error names every bad field. */
+/**
+ * Checks record data against the policy's entity schema; the error names every bad field under `at` (where
+ * the request has the data). A record holds only the fields the schema defines: any other is refused,
+ * whatever the schema says of additional properties, so no field is stored that no form shows.
+ */
 export function assertEntity(
   compiled: CompiledPolicy,
   data: unknown,
+  at = '/data',
 ): asserts data is Record<string, unknown> {
   let validator = validators.get(compiled);
   if (!validator) {
-    validator = ajv.compile(compiled.policy.entity.schema);
+    validator = ajv.compile({ ...compiled.policy.entity.schema, additionalProperties: false });
     validators.set(compiled, validator);
   }
   if (!validator(data)) {
-    const details = (validator.errors ?? []).map((e) => describe(compiled, e));
+    const details = (validator.errors ?? []).map((e) => describe(compiled, e, at));
     throw new RuntimeError(
       'POOL_ERR_INVALID_PAYLOAD',
       `record data is invalid: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`,

@@ -3,6 +3,7 @@
 import type { Readable } from 'node:stream';
 import type { CompiledPolicy } from '@poolflow/engine';
 import { depthOf, MAX_JSON_DEPTH } from '../plugins/input-guard.plugin.js';
+import { RuntimeError } from '../runtime.error.js';
 import { parseCsv, splitLines } from './csv.js';
 
 export interface ParsedRow {
@@ -27,6 +28,46 @@ function coerce(compiled: CompiledPolicy, field: string, raw: string): unknown {
 /** Columns an export writes besides the fields (transfer routes): an import ignores them. */
 const EXPORT_COLUMNS = ['id', 'state', 'stateLabel', 'owner', 'tags', 'score'];
 
+/** The column names of a CSV header row, as the rows are read by them. */
+const columnNames = (fields: string[]): string[] => fields.map((f) => f.trim());
+
+/** Whether a CSV column is read at all: a field, ownerId, or an export's own column (ignored). */
+const knownColumn = (fields: string[], name: string): boolean =>
+  fields.includes(name) || name === 'ownerId' || EXPORT_COLUMNS.includes(name);
+
+/**
+ * Checks a CSV body's header before any row is read: a column named twice (one cell would be dropped), or
+ * one that is not a field of the pool. Refused whole with a 400 naming the column (`/body/header/<index>`).
+ * A column without a name is skipped (spreadsheets add them); a row with a value in it fails alone.
+ */
+export async function checkCsvHeader(compiled: CompiledPolicy, body: Readable): Promise<void> {
+  const fields = Object.keys(compiled.policy.entity.schema.properties);
+  for await (const { fields: cells } of parseCsv(body)) {
+    const header = columnNames(cells);
+    const details = header.flatMap((name, i) => {
+      const path = `/body/header/${i}`;
+      const first = header.indexOf(name);
+      if (name === '') return [];
+      if (first !== i) return [{ path, message: `repeats column ${first + 1}, "${name}"` }];
+      if (!knownColumn(fields, name))
+        return [
+          {
+            path,
+            message: `"${name}" is not a field of this pool (its fields: ${fields.join(', ')}; and ownerId)`,
+          },
+        ];
+      return [];
+    });
+    if (details.length > 0)
+      throw new RuntimeError(
+        'POOL_ERR_INVALID_PAYLOAD',
+        `the CSV header is refused: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`,
+        details,
+      );
+    return;
+  }
+}
+
 export async function* csvRows(
   compiled: CompiledPolicy,
   body: Readable,
@@ -34,7 +75,7 @@ export async function* csvRows(
   let header: string[] | undefined;
   for await (const { line, fields } of parseCsv(body)) {
     if (!header) {
-      header = fields.map((f) => f.trim());
+      header = columnNames(fields);
       continue;
     }
     if (fields.length === 1 && fields[0] === '') continue;
@@ -45,10 +86,19 @@ export async function* csvRows(
       };
       continue;
     }
+    const unnamed = header.findIndex((name, i) => name === '' && fields[i] !== '');
+    if (unnamed >= 0) {
+      yield {
+        line,
+        error: { path: '', message: `has a value in column ${unnamed + 1}, which has no name` },
+      };
+      continue;
+    }
     const data: Record<string, unknown> = {};
     let ownerId: string | null = null;
     header.forEach((name, i) => {
       const cell = fields[i] ?? '';
+      if (name === '') return;
       if (name === 'ownerId') ownerId = cell === '' ? null : cell;
       // An export's own columns come back with its rows: they are not fields.
       else if (!EXPORT_COLUMNS.includes(name)) {

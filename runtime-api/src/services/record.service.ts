@@ -53,8 +53,11 @@ export interface Actor extends PoolUser {
 export interface SendOptions {
   /** Sees the locked row: a permission that depends on it (the owner) cannot change before the step. */
   authorize?: (row: RecordRow) => void;
-  /** Where an ASSIGN's user is named in the request, for the error (default /payload/userId). */
-  assigneePath?: string;
+  /**
+   * Where the event's payload is in the request, for errors naming its fields (default /payload): the
+   * events route's /body/payload, or /body where the route's body is the payload (assign, release).
+   */
+  payloadPath?: string;
   /**
    * An ASSIGN checked as the assignee's own claim would be (push distribution): their row locked, then the
    * policy's eligibility, cooldown and limits, so parallel runs cannot push anyone past a limit.
@@ -69,6 +72,26 @@ export interface EventOutcome {
   result: StepResult;
   /** The clock's time the event was applied at. */
   now: number;
+}
+
+/** The engine's payload error with its fields named where the request has the payload (`/payload/x` -> `${at}/x`). */
+function payloadAt(e: unknown, at: string, type: string): unknown {
+  if (!(e instanceof EngineError) || e.code !== 'POOL_ERR_INVALID_PAYLOAD') return e;
+  if (!Array.isArray(e.details)) return e;
+  const details = (e.details as { path: string; message: string }[]).map((d) =>
+    d.path === '/payload' || d.path.startsWith('/payload/')
+      ? { ...d, path: `${at}${d.path.slice('/payload'.length)}` }
+      : d.path === '/type'
+        ? { ...d, path: '/body/type' } // an event the policy does not have (the events route's type)
+        : d,
+  );
+  const message = details.map((d) => `${d.path} ${d.message}`).join('; ');
+  const ofPayload = details.some((d) => d.path.startsWith(at));
+  return new RuntimeError(
+    e.code,
+    ofPayload ? `${type} payload is invalid: ${message}` : message,
+    details,
+  );
 }
 
 /** Writes one outcome on a transaction that holds its record's lock. */
@@ -115,11 +138,11 @@ export class RecordService {
     data: unknown,
     ownerId: string | null,
     actor: Actor,
-    options: { ownerPath?: string } = {},
+    options: { ownerPath?: string; dataPath?: string } = {},
   ): Promise<EventOutcome> {
     const pool = await this.pool(poolKey);
     const compiled = await this.policies.get(pool.policy_id, pool.policy_version);
-    assertEntity(compiled, data);
+    assertEntity(compiled, data, options.dataPath);
     return this.db.transaction(async (trx) => {
       if (ownerId !== null)
         await requirePoolMember(trx, poolKey, ownerId, options.ownerPath ?? '/ownerId');
@@ -287,17 +310,23 @@ export class RecordService {
     if (event.type === 'ASSIGN') {
       const to = event.payload?.['userId'];
       if (typeof to === 'string')
-        await requirePoolMember(db, poolKey, to, options.assigneePath ?? '/payload/userId');
+        await requirePoolMember(db, poolKey, to, `${options.payloadPath ?? '/payload'}/userId`);
       if (typeof to === 'string' && options.assigneeClaims)
         claimant = await this.checkAssignee(db, row, compiled, to, now);
     }
-    const result = step(compiled, row.snapshot, event, {
-      entity: row.data,
-      user: await this.withIntegrity(db, compiled, read, actor),
-      now,
-      recordId,
-      ...(event.type === 'CLAIM' && claimant ? { claimant: claimant.stats } : {}),
-    });
+    const user = await this.withIntegrity(db, compiled, read, actor);
+    let result: StepResult;
+    try {
+      result = step(compiled, row.snapshot, event, {
+        entity: row.data,
+        user,
+        now,
+        recordId,
+        ...(event.type === 'CLAIM' && claimant ? { claimant: claimant.stats } : {}),
+      });
+    } catch (e) {
+      throw options.payloadPath ? payloadAt(e, options.payloadPath, event.type) : e;
+    }
     const outcome: RecordOutcome = {
       recordId,
       poolKey,

@@ -32,7 +32,7 @@ export default function manageRoutes(app: FastifyInstance): void {
           { type: 'ASSIGN', payload: { userId: request.body.userId } },
           request.actor,
           {
-            assigneePath: '/body/userId',
+            payloadPath: '/body',
             assigneeClaims: !override,
             ...(override ? { recordedWith: { override: true } } : {}),
           },

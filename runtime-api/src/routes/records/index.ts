@@ -39,6 +39,7 @@ export default function recordRoutes(app: FastifyInstance): void {
       await requirePoolRole(app, request, pool, 'manager');
     const outcome = await app.records.create(pool, request.body.data, ownerId, request.actor, {
       ownerPath: '/body/ownerId',
+      dataPath: '/body/data',
     });
     return res.status(201).send(await reply(request, outcome));
   });
@@ -115,7 +116,7 @@ export default function recordRoutes(app: FastifyInstance): void {
       request: FastifyRequest<{ Params: RecordParams; Body: Record<string, unknown> }>,
     ) => PoolEvent,
     level: 'member' | 'manager' = 'member',
-    assigneePath?: string,
+    payloadPath = '/body',
   ) =>
     app.post<{ Params: RecordParams; Body: Record<string, unknown> }>(
       `/api/pools/:pool/records/:id${path}`,
@@ -126,21 +127,17 @@ export default function recordRoutes(app: FastifyInstance): void {
         const authorize = (row: RecordRow) => assertMayAct(request.actor, row, event);
         return reply(
           request,
-          await app.records.send(pool, id, event, request.actor, {
-            authorize,
-            ...(assigneePath ? { assigneePath } : {}),
-          }),
+          await app.records.send(pool, id, event, request.actor, { authorize, payloadPath }),
         );
       },
     );
 
-  mutate('/events', (r) => r.body as unknown as PoolEvent);
+  mutate('/events', (r) => r.body as unknown as PoolEvent, 'member', '/body/payload');
   mutate('/claim', () => ({ type: 'CLAIM' }));
   mutate(
     '/assign',
     (r) => ({ type: 'ASSIGN', payload: { userId: String(r.body['userId']) } }),
     'manager',
-    '/body/userId',
   );
   mutate('/release', (r) => ({
     type: 'RELEASE',

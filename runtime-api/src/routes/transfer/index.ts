@@ -11,6 +11,7 @@ import {
   type ImportLimits,
   type Spooled,
 } from '../../services/import-limits.js';
+import { checkCsvHeader } from '../../services/import-rows.js';
 import { importRecords } from '../../services/import.service.js';
 import type { RecordPageQuery } from '../../repositories/record.repository.js';
 import { listFilters } from '../records/field-filters.js';
@@ -82,6 +83,7 @@ export default function transferRoutes(app: FastifyInstance): void {
       const format = request.query.format ?? (contentType.includes('ndjson') ? 'ndjson' : 'csv');
       // Every bound is checked over the whole body before the first row is written.
       await checkImport(spooled, format, app.importLimits);
+      if (format === 'csv') await checkCsvHeader(compiled, spooled.open());
       const body = request.body as Readable;
       const run = (onProgress: Parameters<typeof importRecords>[7]) =>
         importRecords(app.db, app.clock, compiled, pool, format, body, request.actor, onProgress);
