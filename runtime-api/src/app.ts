@@ -65,6 +65,8 @@ export interface AppOptions extends ServicesOptions {
   importLimits?: Partial<ImportLimits>;
   /** Behind a reverse proxy: trust its X-Forwarded-For for the client address (login limits). */
   trustProxy?: FastifyServerOptions['trustProxy'];
+  /** The bearer token a Prometheus scraper sends for /metrics (POOLFLOW_METRICS_TOKEN); unset: admins only. */
+  metricsToken?: string | undefined;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -137,8 +139,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     idempotencyPlugin,
     options.idempotencyKeyHours === undefined ? {} : { keyHours: options.idempotencyKeyHours },
   );
+  await app.register(healthRoutes, { metricsToken: options.metricsToken });
   for (const routes of [
-    healthRoutes,
     authRoutes,
     userRoutes,
     departmentRoutes,

@@ -55,6 +55,12 @@ const loginLimits: LoginLimits = {
 // Behind a reverse proxy every client has the proxy's address: trust its X-Forwarded-For (`true`, or the
 // proxy's addresses, comma-separated) so login limits count per client.
 const trustProxy = env['POOLFLOW_TRUST_PROXY'];
+// A scraper's bearer token for /metrics; without one, only admins' sessions read it.
+const metricsToken = env['POOLFLOW_METRICS_TOKEN'];
+if (metricsToken !== undefined && metricsToken.length < 32) {
+  console.error('POOLFLOW_METRICS_TOKEN must have at least 32 characters');
+  process.exit(1);
+}
 
 // Modules that register custom actions and operators (defineAction, defineOperator): loaded here and by
 // every sweep worker. Paths are relative to the working directory; bare names are packages.
@@ -77,6 +83,7 @@ const app = await buildApp({
   loginLimits,
   jobIntervals: intervals,
   ...(trustProxy ? { trustProxy: trustProxy === 'true' ? true : trustProxy } : {}),
+  metricsToken,
 });
 
 const admin = await app.auth.ensureAdmin(adminPassword);

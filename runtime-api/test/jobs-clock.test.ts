@@ -36,7 +36,13 @@ describe.each(backends)('the manual clock runs the jobs (%s)', (backend) => {
     expect(record.body.ownerId).not.toBe(ids['amy']);
     expect(record.body.ownerId).not.toBeNull();
 
-    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = (
+      await t.app.inject({
+        method: 'GET',
+        url: '/metrics',
+        headers: { authorization: `Bearer ${t.adminToken}` },
+      })
+    ).body;
     for (const job of ['upgrades', 'sweep', 'distribute', 'outbox'])
       expect(metrics).toContain(`poolflow_job_runs_total{job="${job}"} 1`);
     // Jobs only run on demand here: none is started, so none shows a lag.

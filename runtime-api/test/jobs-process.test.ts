@@ -27,6 +27,9 @@ const relayPolicy = {
   },
 };
 
+/** The scraper's bearer token for /metrics (POOLFLOW_METRICS_TOKEN). */
+const SCRAPER_TOKEN = 'scraper-token-0123456789abcdefghijklmnop';
+
 describe.each(backends)('background jobs in the real server (%s)', (backend: Backend) => {
   let server: ServerProcess | undefined;
   let cleanup: (() => Promise<void>) | undefined;
@@ -40,7 +43,11 @@ describe.each(backends)('background jobs in the real server (%s)', (backend: Bac
   it('assigns a record released into a round-robin pool within one interval, and counts every job', async () => {
     const storage = await serverStorage(backend, 1);
     cleanup = storage.cleanup;
-    const env: Record<string, string> = { ...storage.env, POOLFLOW_SWEEP_INTERVAL_MS: '100' };
+    const env: Record<string, string> = {
+      ...storage.env,
+      POOLFLOW_SWEEP_INTERVAL_MS: '100',
+      POOLFLOW_METRICS_TOKEN: SCRAPER_TOKEN,
+    };
     server = new ServerProcess(await freePort(), env);
     await server.started();
     const token = await server.login();
@@ -110,7 +117,12 @@ describe.each(backends)('background jobs in the real server (%s)', (backend: Bac
     expect(waited).toBeLessThan(DISTRIBUTE_MS + 1000);
 
     // Every job ran (the purges at start), none failed.
-    const metrics = await (await fetch(`${server.base}/metrics`)).text();
+    // A scraper reads /metrics with the metrics token; without it, or with another, it is refused.
+    expect((await fetch(`${server.base}/metrics`)).status).toBe(401);
+    const wrong = { authorization: `Bearer ${SCRAPER_TOKEN.replace(/.$/, '-')}` };
+    expect((await fetch(`${server.base}/metrics`, { headers: wrong })).status).toBe(401);
+    const scraper = { authorization: `Bearer ${SCRAPER_TOKEN}` };
+    const metrics = await (await fetch(`${server.base}/metrics`, { headers: scraper })).text();
     const value = (series: string) => {
       const line = metrics.split('\n').find((l) => l.startsWith(`${series} `));
       return line === undefined ? undefined : Number(line.slice(series.length + 1));

@@ -76,7 +76,13 @@ describe.each(backends)('moveToPool actions (%s)', (backend) => {
   };
   /** poolflow_moves_skipped_total of pool-a on /metrics (0 when the series is not there yet). */
   const skippedMoves = async () => {
-    const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const text = (
+      await t.app.inject({
+        method: 'GET',
+        url: '/metrics',
+        headers: { authorization: `Bearer ${t.adminToken}` },
+      })
+    ).body;
     const line = text
       .split('\n')
       .find((l) => l.startsWith('poolflow_moves_skipped_total{pool="pool-a"} '));

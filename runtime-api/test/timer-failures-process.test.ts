@@ -99,7 +99,9 @@ describe.each(backends)('failed timers in the real server (%s)', (backend: Backe
     expect(line).toContain('pool wait');
     expect(line).toContain('xstate.after.settle');
     expect(line).toContain('POOL_ERR_INVALID_DELAY');
-    const metrics = await (await fetch(`${server.base}/metrics`)).text();
+    const metrics = await (
+      await fetch(`${server.base}/metrics`, { headers: { authorization: `Bearer ${token}` } })
+    ).text();
     expect(metrics).toContain('poolflow_timer_failures_total{pool="wait"} 1');
   }, 90_000);
 });

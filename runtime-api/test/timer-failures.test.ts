@@ -44,7 +44,13 @@ describe.each(backends)('failed timers (%s)', (backend) => {
   const stateOf = async (pool: string, id: string): Promise<string> =>
     (await call(t.app, admin(), 'GET', `/api/pools/${pool}/records/${id}`)).body.state as string;
   const metric = async (): Promise<string> =>
-    (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    (
+      await t.app.inject({
+        method: 'GET',
+        url: '/metrics',
+        headers: { authorization: `Bearer ${admin()}` },
+      })
+    ).body;
 
   beforeAll(async () => {
     t = await build(backend);
