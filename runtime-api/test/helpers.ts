@@ -214,3 +214,13 @@ export async function publishPool(
   });
   if (pool.status !== 201) throw new Error(JSON.stringify(pool.body));
 }
+
+/** The /metrics text as an admin reads it (the in-process app; no metrics token configured). */
+export async function metricsText(t: TestApp): Promise<string> {
+  const res = await t.app.inject({
+    method: 'GET',
+    url: '/metrics',
+    headers: { authorization: `Bearer ${t.adminToken}` },
+  });
+  return res.body;
+}

@@ -1,7 +1,7 @@
 // The manual clock's advance runs each time-driven job once, through the job runner: a record its sweep
 // releases into a round-robin pool is assigned in the same advance, and every job's run is counted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, build, call, crmPool, type TestApp } from './helpers.js';
+import { backends, build, call, crmPool, metricsText, type TestApp } from './helpers.js';
 
 describe.each(backends)('the manual clock runs the jobs (%s)', (backend) => {
   let t: TestApp;
@@ -36,13 +36,7 @@ describe.each(backends)('the manual clock runs the jobs (%s)', (backend) => {
     expect(record.body.ownerId).not.toBe(ids['amy']);
     expect(record.body.ownerId).not.toBeNull();
 
-    const metrics = (
-      await t.app.inject({
-        method: 'GET',
-        url: '/metrics',
-        headers: { authorization: `Bearer ${t.adminToken}` },
-      })
-    ).body;
+    const metrics = await metricsText(t);
     for (const job of ['upgrades', 'sweep', 'distribute', 'outbox'])
       expect(metrics).toContain(`poolflow_job_runs_total{job="${job}"} 1`);
     // Jobs only run on demand here: none is started, so none shows a lag.

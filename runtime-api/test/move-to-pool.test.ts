@@ -2,7 +2,7 @@
 // policy (the rule of routing rules and the manual move): publish refuses other targets, and a move a
 // published version still asks for is skipped at the write, the record staying where it is.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiUser, backends, build, call, template, type TestApp } from './helpers.js';
+import { apiUser, backends, build, call, metricsText, template, type TestApp } from './helpers.js';
 
 type Problem = { path: string; message: string };
 
@@ -76,13 +76,7 @@ describe.each(backends)('moveToPool actions (%s)', (backend) => {
   };
   /** poolflow_moves_skipped_total of pool-a on /metrics (0 when the series is not there yet). */
   const skippedMoves = async () => {
-    const text = (
-      await t.app.inject({
-        method: 'GET',
-        url: '/metrics',
-        headers: { authorization: `Bearer ${t.adminToken}` },
-      })
-    ).body;
+    const text = await metricsText(t);
     const line = text
       .split('\n')
       .find((l) => l.startsWith('poolflow_moves_skipped_total{pool="pool-a"} '));

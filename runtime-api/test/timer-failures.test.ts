@@ -2,7 +2,15 @@
 // counted, retried with backoff (or at once on request), and every other record and pool is released.
 import { defineAction, actions } from '@poolflow/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, call, crmPool, publishPool, type TestApp, build } from './helpers.js';
+import {
+  backends,
+  call,
+  crmPool,
+  metricsText,
+  publishPool,
+  type TestApp,
+  build,
+} from './helpers.js';
 import { SETTLE_TIMER, spinPolicy, waitPolicy } from './fixtures/timer-policies.js';
 
 // With `poison: true` writes a NUL character into the entity: PostgreSQL refuses it in jsonb, so the
@@ -43,14 +51,7 @@ describe.each(backends)('failed timers (%s)', (backend) => {
     call(t.app, token, 'GET', `/api/timers/failed${pool ? `?pool=${pool}` : ''}`);
   const stateOf = async (pool: string, id: string): Promise<string> =>
     (await call(t.app, admin(), 'GET', `/api/pools/${pool}/records/${id}`)).body.state as string;
-  const metric = async (): Promise<string> =>
-    (
-      await t.app.inject({
-        method: 'GET',
-        url: '/metrics',
-        headers: { authorization: `Bearer ${admin()}` },
-      })
-    ).body;
+  const metric = (): Promise<string> => metricsText(t);
 
   beforeAll(async () => {
     t = await build(backend);

@@ -13,7 +13,7 @@ import {
 } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import { openDatabase } from '../../runtime-api/src/db/connect.js';
-import { searchText } from '../../runtime-api/src/services/record-writer.js';
+import { searchText } from '../../runtime-api/src/services/record-row.js';
 import { AuthService } from '../../runtime-api/src/services/auth.service.js';
 
 export const DAY = 86_400_000;

@@ -7,7 +7,8 @@ import type { Effect, PoolSnapshot, StepResult } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { searchText, writeOutcomes, type RecordOutcome } from './record-writer.js';
+import { searchText } from './record-row.js';
+import { writeOutcomes, type RecordOutcome } from './record-writer.js';
 
 /** A checked row the engine has started, waiting to be written. */
 export interface StartedRow {

@@ -1,7 +1,6 @@
 // Record lifecycle in the database: one transaction per event, the record row locked, the engine step, the writes.
 import { newRecordId } from './record-id.js';
 import {
-  checkClaim,
   EngineError,
   move,
   start,
@@ -20,23 +19,14 @@ import type { Metrics } from './metrics.js';
 import type { PolicyStore } from './policy-store.js';
 import { ClaimNext, type Stepped } from './claim-next.js';
 import { assertEntity } from './entity-check.js';
+import { checkAssignee } from './assignee-claim.js';
+import { payloadAt } from './payload-errors.js';
 import { placeNew, routeOutcome } from './pool-routing.js';
 import { readIntegrity, readsIntegrity } from './integrity.js';
 import { Coalescer, ONLINE_BATCH } from './coalescer.js';
-import {
-  readClaimants,
-  readRecords,
-  type ClaimantRead,
-  type EventRead,
-  type RecordKey,
-} from './event-read.js';
-import {
-  OutcomeBatch,
-  rowAfter,
-  writeEach,
-  writeOutcomes,
-  type RecordOutcome,
-} from './record-writer.js';
+import { readRecords, type EventRead, type RecordKey } from './event-read.js';
+import { rowAfter } from './record-row.js';
+import { OutcomeBatch, writeEach, writeOutcomes, type RecordOutcome } from './record-writer.js';
 
 /** Conditional writes tried before an event locks its record; then locked attempts (bounds in README). */
 export const OPTIMISTIC_ATTEMPTS = 5;
@@ -72,26 +62,6 @@ export interface EventOutcome {
   result: StepResult;
   /** The clock's time the event was applied at. */
   now: number;
-}
-
-/** The engine's payload error with its fields named where the request has the payload (`/payload/x` -> `${at}/x`). */
-function payloadAt(e: unknown, at: string, type: string): unknown {
-  if (!(e instanceof EngineError) || e.code !== 'POOL_ERR_INVALID_PAYLOAD') return e;
-  if (!Array.isArray(e.details)) return e;
-  const details = (e.details as { path: string; message: string }[]).map((d) =>
-    d.path === '/payload' || d.path.startsWith('/payload/')
-      ? { ...d, path: `${at}${d.path.slice('/payload'.length)}` }
-      : d.path === '/type'
-        ? { ...d, path: '/body/type' } // an event the policy does not have (the events route's type)
-        : d,
-  );
-  const message = details.map((d) => `${d.path} ${d.message}`).join('; ');
-  const ofPayload = details.some((d) => d.path.startsWith(at));
-  return new RuntimeError(
-    e.code,
-    ofPayload ? `${type} payload is invalid: ${message}` : message,
-    details,
-  );
 }
 
 /** Writes one outcome on a transaction that holds its record's lock. */
@@ -312,7 +282,7 @@ export class RecordService {
       if (typeof to === 'string')
         await requirePoolMember(db, poolKey, to, `${options.payloadPath ?? '/payload'}/userId`);
       if (typeof to === 'string' && options.assigneeClaims)
-        claimant = await this.checkAssignee(db, row, compiled, to, now);
+        claimant = await checkAssignee(db, row, compiled, to, now);
     }
     const user = await this.withIntegrity(db, compiled, read, actor);
     let result: StepResult;
@@ -367,35 +337,6 @@ export class RecordService {
     const { read, result } = stepped;
     const { row, now } = read;
     return { row: await this.rowOf(db, result, row.id, row.pool_key, now, row), result, now };
-  }
-
-  /** Refuses an ASSIGN its assignee could not claim (SendOptions.assigneeClaims); counts it as their claim. */
-  private async checkAssignee(
-    db: Knex | Knex.Transaction,
-    row: RecordRow,
-    compiled: CompiledPolicy,
-    userId: string,
-    now: number,
-  ): Promise<ClaimantRead | undefined> {
-    if (!compiled.pooledStates.has(row.snapshot.value)) return undefined; // the step refuses it anyway
-    const [claimant] = await readClaimants(db, row.pool_key, [userId], now);
-    if (!claimant) throw RuntimeError.notFound(`pool ${row.pool_key}`);
-    const user = await db('users').where({ id: userId }).first('roles', 'attributes');
-    const refusal = checkClaim(compiled, {
-      state: row.snapshot.value,
-      instance: row.snapshot.instance,
-      entity: row.data,
-      user: {
-        id: userId,
-        roles: user?.roles ?? [],
-        attributes: user?.attributes ?? {},
-        ...(readsIntegrity(compiled) ? { integrity: await readIntegrity(db, userId, now) } : {}),
-      },
-      now,
-      claimant: claimant.stats,
-    });
-    if (refusal) throw refusal;
-    return claimant;
   }
 
   /** The row as written; read back only when an effect moved it to another pool. */
