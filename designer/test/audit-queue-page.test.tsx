@@ -13,7 +13,7 @@ import { AuditQueuePage } from '../src/workspace/audit-queue-page.js';
 import { auditsBadge } from '../src/workspace/manager-badges.js';
 import { RecordTimeline } from '../src/workspace/record-timeline.js';
 import { ME } from './workspace-fixtures.js';
-import { stubFetch, TestWorkspace } from './workspace-harness.js';
+import { historyPage, stubFetch, TestWorkspace } from './workspace-harness.js';
 
 afterEach(() => {
   cleanup();
@@ -78,7 +78,7 @@ function stubApi(state: {
       return state.verdict(body as { verdict: string; note?: string });
     }
     if (url.startsWith(`/api/pools/crm/records/${RECORD}/history?`))
-      return { body: { items: history, nextCursor: null } };
+      return { body: historyPage(history, url) };
     return undefined;
   });
 }
@@ -137,6 +137,7 @@ describe('audit queue', () => {
     // The latest five steps of the record, latest first, and a word that there is more.
     await waitFor(() => expect(within(card).getAllByTestId('timeline-entry')).toHaveLength(5));
     expect(within(card).getAllByTestId('timeline-entry')[0].textContent).toContain('ok');
+    expect(within(card).getAllByTestId('timeline-entry')[4].textContent).toContain('call 3');
     expect(card.textContent).toContain('Only the latest 5 steps');
 
     fireEvent.click(within(card).getByTestId('audit-confirm'));

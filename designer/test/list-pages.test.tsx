@@ -1,10 +1,10 @@
 // @vitest-environment jsdom
-// The designer reads paged lists whole: a record's history page by page up to HISTORY_MAX steps (saying
-// when there are more), pools and the other lists by key to their last page.
+// The designer reads paged lists whole: a record's latest HISTORY_MAX steps, newest page first (saying
+// when older ones are left out), pools and the other lists by key to their last page.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { listPools } from '../src/api/pools.api.js';
 import { getHistory, HISTORY_MAX, type HistoryEntry } from '../src/api/records.api.js';
-import { stubFetch } from './workspace-harness.js';
+import { historyPage, stubFetch } from './workspace-harness.js';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -23,37 +23,44 @@ const step = (seq: number): HistoryEntry => ({
   reason: null,
 });
 
-/** A history of `total` steps served in pages of the size asked, the cursor being the next seq. */
+/** A history of `total` steps served as the API does (order, limit, cursor: the seq of the last step). */
 function serveHistory(total: number) {
-  return stubFetch(({ url }) => {
-    if (!url.startsWith(`${HISTORY}?`)) return undefined;
-    const query = new URLSearchParams(url.split('?')[1]);
-    const from = Number(query.get('cursor') ?? '1');
-    const to = Math.min(total, from + Number(query.get('limit')) - 1);
-    const items = Array.from({ length: to - from + 1 }, (_, i) => step(from + i));
-    return { body: { items, nextCursor: to < total ? String(to + 1) : null } };
-  });
+  const steps = Array.from({ length: total }, (_, i) => step(i + 1));
+  return stubFetch(({ url }) =>
+    url.startsWith(`${HISTORY}?`) ? { body: historyPage(steps, url) } : undefined,
+  );
 }
 
 describe('paged lists in the designer', () => {
-  it('reads a long history page by page, every step once, in order', async () => {
+  it('reads a long history newest first, page by page, and gives every step once, in order', async () => {
     const calls = serveHistory(1003);
     const history = await getHistory('crm', 'r-1');
     expect(history.more).toBe(false);
     expect(history.steps.map((s) => s.seq)).toEqual(Array.from({ length: 1003 }, (_, i) => i + 1));
     expect(calls.map((c) => c.url)).toEqual([
-      `${HISTORY}?limit=500`,
-      `${HISTORY}?limit=500&cursor=501`,
-      `${HISTORY}?limit=500&cursor=1001`,
+      `${HISTORY}?order=desc&limit=500`,
+      `${HISTORY}?order=desc&limit=500&cursor=504`,
+      `${HISTORY}?order=desc&limit=500&cursor=4`,
     ]);
   });
 
-  it('stops at HISTORY_MAX steps and says there are more', async () => {
-    const calls = serveHistory(HISTORY_MAX + 1);
+  it('reads the latest HISTORY_MAX steps of a longer history and says older ones are left out', async () => {
+    const calls = serveHistory(HISTORY_MAX + 7);
     const history = await getHistory('crm', 'r-1');
     expect(history.steps).toHaveLength(HISTORY_MAX);
+    // The newest steps are the ones shown: the first 7 are left out.
+    expect(history.steps[0].seq).toBe(8);
+    expect(history.steps.at(-1)!.seq).toBe(HISTORY_MAX + 7);
     expect(history.more).toBe(true);
     expect(calls).toHaveLength(HISTORY_MAX / 500);
+  });
+
+  it('reads only as many of the newest steps as asked, in one request', async () => {
+    const calls = serveHistory(40);
+    const history = await getHistory('crm', 'r-1', 5);
+    expect(history.steps.map((s) => s.seq)).toEqual([36, 37, 38, 39, 40]);
+    expect(history.more).toBe(true);
+    expect(calls.map((c) => c.url)).toEqual([`${HISTORY}?order=desc&limit=5`]);
   });
 
   it('lists pools to the last page', async () => {

@@ -1,10 +1,10 @@
 // A workspace for component tests: the CRM pool (Asia/Shanghai), its policy as members see it, an owned
-// record, the providers a workspace screen needs (language, signed-in user, pool, server clock), and a
-// stubbed fetch that records each request.
+// record, the providers a workspace screen needs (language, signed-in user, pool, server clock), a
+// stubbed fetch that records each request, and pages of a history as the API serves them.
 import type { ReactNode } from 'react';
 import { vi } from 'vitest';
 import type { User } from '../src/api/auth.api.js';
-import type { RecordDetail } from '../src/api/records.api.js';
+import type { HistoryEntry, RecordDetail } from '../src/api/records.api.js';
 import { I18nProvider } from '../src/i18n/i18n.js';
 import type { Lang } from '../src/i18n/messages.js';
 import { WorkspaceProvider } from '../src/workspace/workspace-context.js';
@@ -82,4 +82,26 @@ export function stubFetch(
     }),
   );
   return calls;
+}
+
+/**
+ * A page of `steps` (oldest first) as the history route serves it for `url`: `order` asc or desc,
+ * `limit`, and a cursor that is the seq of the previous page's last step.
+ */
+export function historyPage(
+  steps: HistoryEntry[],
+  url: string,
+): { items: HistoryEntry[]; nextCursor: string | null } {
+  const query = new URLSearchParams(url.split('?')[1]);
+  const desc = query.get('order') === 'desc';
+  const ordered = desc ? [...steps].reverse() : steps;
+  const after = query.get('cursor');
+  const start = after === null ? 0 : ordered.findIndex((s) => String(s.seq) === after) + 1;
+  const limit = Number(query.get('limit') ?? '100');
+  const items = ordered.slice(start, start + limit);
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: start + limit < ordered.length && last ? String(last.seq) : null,
+  };
 }

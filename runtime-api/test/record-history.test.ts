@@ -1,5 +1,6 @@
 // A record's history comes a page at a time (it came whole, however long): 100 steps by default,
-// at most 500, a nextCursor while more are left; the pages read in order hold every step once.
+// at most 500, a nextCursor while more are left; the pages read in order hold every step once, oldest
+// first or (order=desc) newest first.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../src/services/keyset-cursor.js';
 import { backends, build, call, crmPool, type TestApp } from './helpers.js';
@@ -78,6 +79,34 @@ describe.each(backends)('record history pages (%s)', (backend) => {
     const whole = await page('?limit=500');
     expect(whole.items).toHaveLength(STEPS);
     expect(whole.nextCursor).toBeNull();
+  });
+
+  it('gives the newest steps first with order=desc, and its pages go back to the first step once', async () => {
+    const latest = await page('?order=desc&limit=5');
+    expect(latest.items.map((h) => h.seq)).toEqual([250, 249, 248, 247, 246]);
+    expect(latest.items[0]!.payload).toEqual({ note: 'call 250' });
+
+    const seqs: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const next: Page = await page(`?order=desc&limit=60${cursor ? `&cursor=${cursor}` : ''}`);
+      seqs.push(...next.items.map((h) => h.seq));
+      cursor = next.nextCursor;
+    } while (cursor);
+    expect(seqs).toEqual(range(1, STEPS).reverse());
+    expect(seqs.at(-1)).toBe(1);
+
+    // order=asc is the default, spelt out.
+    expect((await page('?order=asc&limit=3')).items.map((h) => h.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('refuses an order other than asc or desc, naming it', async () => {
+    const res = await call(t.app, token, 'GET', `${url}?order=newest`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('POOL_ERR_INVALID_PAYLOAD');
+    expect(res.body.error.details).toEqual([
+      expect.objectContaining({ path: '/querystring/order' }),
+    ]);
   });
 
   it('refuses a limit over 500 and a cursor it did not write, naming the parameter', async () => {

@@ -50,24 +50,29 @@ export function getRecord(pool: string, id: string): Promise<RecordDetail> {
 export const HISTORY_MAX = 5000;
 const HISTORY_PAGE = 500;
 
-/** A record's history, oldest first; `more` when it has steps past HISTORY_MAX (not read). */
+/** The latest steps of a record's history, oldest of them first; `more` when older steps were not read. */
 export interface History {
   steps: HistoryEntry[];
   more: boolean;
 }
 
-/** Reads a record's history page by page (the API pages it), up to HISTORY_MAX steps. */
-export async function getHistory(pool: string, id: string): Promise<History> {
-  const steps: HistoryEntry[] = [];
+/**
+ * Reads a record's latest `max` steps (at most HISTORY_MAX), newest first page by page (the API pages
+ * it), and gives them in the order they happened.
+ */
+export async function getHistory(pool: string, id: string, max = HISTORY_MAX): Promise<History> {
+  const newest: HistoryEntry[] = [];
+  const want = Math.min(max, HISTORY_MAX);
   let cursor: string | null = null;
   do {
-    const params = new URLSearchParams({ limit: String(HISTORY_PAGE) });
+    const limit = Math.min(HISTORY_PAGE, want - newest.length);
+    const params = new URLSearchParams({ order: 'desc', limit: String(limit) });
     if (cursor) params.set('cursor', cursor);
     const page: HistoryList = await api('GET', `${one(pool, id)}/history?${params.toString()}`);
-    steps.push(...page.items);
+    newest.push(...page.items);
     cursor = page.nextCursor ?? null;
-  } while (cursor && steps.length < HISTORY_MAX);
-  return { steps, more: cursor !== null };
+  } while (cursor && newest.length < want);
+  return { steps: newest.reverse(), more: cursor !== null };
 }
 
 export function claim(pool: string, id: string): Promise<RecordDetail> {

@@ -100,7 +100,8 @@ export const workspaceEn = {
   previousOwners: 'Previous owners',
   lastActivity: 'Last activity',
   timeline: 'Timeline',
-  timelineCut: 'Only the first {count} steps of this record’s history are shown.',
+  timelineCut:
+    'Only the latest {count} steps of this record’s history are shown; older steps are left out.',
   timerFired: 'Timer “{delay}”',
   eventCreate: 'Created',
   eventMove: 'Moved between pools',
@@ -285,7 +286,7 @@ export const workspaceZh: Record<WorkspaceMessageKey, string> = {
   previousOwners: '历任负责人',
   lastActivity: '最近跟进',
   timeline: '时间线',
-  timelineCut: '只显示此记录历史的前 {count} 条。',
+  timelineCut: '只显示此记录历史的最近 {count} 条，更早的未显示。',
   timerFired: '定时器“{delay}”触发',
   eventCreate: '创建',
   eventMove: '在公海间转移',

@@ -36,18 +36,17 @@ export function AuditQueuePage({ onOpen }: { onOpen?: (badge: string | null) => 
   // The status a reply belongs to: a late page of the other tab is dropped.
   const shown = useRef(status);
 
-  /** The latest steps of each record on the page (its history read page by page, up to HISTORY_MAX). */
+  /** The latest steps of each record on the page: one short read of each record's newest steps. */
   const loadHistories = useCallback(
     async (audits: Audit[]) => {
       const ids = [...new Set(audits.map((a) => a.recordId))];
-      const found = await Promise.allSettled(ids.map((id) => getHistory(pool.key, id)));
+      const found = await Promise.allSettled(
+        ids.map((id) => getHistory(pool.key, id, AUDIT_HISTORY_STEPS)),
+      );
       const next: Histories = {};
       found.forEach((r, i) => {
         const { steps, more } = r.status === 'fulfilled' ? r.value : { steps: [], more: false };
-        next[ids[i]] = {
-          steps: steps.slice(-AUDIT_HISTORY_STEPS),
-          cut: more || steps.length > AUDIT_HISTORY_STEPS,
-        };
+        next[ids[i]] = { steps, cut: more };
       });
       setHistories((old) => ({ ...old, ...next }));
     },

@@ -132,6 +132,10 @@ export interface ReleaseBody {
 export interface HistoryQuery {
   limit?: number;
   /**
+   * asc: oldest step first (the default); desc: newest first, so the latest steps of a long history come in the first page. A cursor marks the last step of its page; ask the next page in the same order.
+   */
+  order?: 'asc' | 'desc';
+  /**
    * nextCursor of the previous page.
    */
   cursor?: string;

@@ -105,15 +105,25 @@ export class RecordRepository {
     return rows.map((r) => Number(r.v));
   }
 
-  /** Up to `limit` of a record's history rows after `after` (its seq and id), oldest first. */
+  /**
+   * Up to `limit` history steps of a record in step order (`desc`: newest first), after the step
+   * `after` in that order. Reads the (record_id, seq) index forwards or backwards.
+   */
   history(
     recordId: string,
     after: { seq: number; id: string } | null,
     limit: number,
+    order: 'asc' | 'desc' = 'asc',
   ): Promise<HistoryRow[]> {
     const query = this.db('history').where({ record_id: recordId });
-    if (after) void query.whereRaw('(seq, id) > (?, ?)', [after.seq, after.id]);
-    return query.orderBy(['seq', 'id']).limit(limit);
+    if (after)
+      void query.whereRaw(`(seq, id) ${order === 'asc' ? '>' : '<'} (?, ?)`, [after.seq, after.id]);
+    return query
+      .orderBy([
+        { column: 'seq', order },
+        { column: 'id', order },
+      ])
+      .limit(limit);
   }
 
   /** Up to `limit` of a pool's records with ids after `afterId`, by id: keyset pages for export. */

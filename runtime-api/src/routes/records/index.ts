@@ -167,6 +167,7 @@ export default function recordRoutes(app: FastifyInstance): void {
         id,
         after && { seq: after[0], id: after[1] },
         limit + 1,
+        request.query.order ?? 'asc',
       );
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
