@@ -210,4 +210,23 @@ describe.each(backends)('moveToPool actions (%s)', (backend) => {
     );
     expect(talent.body.items).toEqual([]);
   });
+
+  it("counts the moves an import skips too, and says so in each record's history", async () => {
+    const before = await skippedMoves();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/pools/pool-a/import',
+      headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': 'text/csv' },
+      payload: 'name,phone\nImported one,13900000001\nImported two,13900000002\n',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ imported: 2, failed: 0 });
+    expect(await skippedMoves()).toBe(before + 2);
+    const list = await call(t.app, tokens['rep']!, 'GET', '/api/pools/pool-a/records?q=Imported');
+    expect(list.body.items).toHaveLength(2);
+    for (const item of list.body.items as { id: string }[]) {
+      const [created] = await history(item.id);
+      expect(created?.payload?.['moveSkipped']).toMatchObject({ pool: 'sales-talent' });
+    }
+  });
 });

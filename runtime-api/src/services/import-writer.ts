@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { searchText } from './record-row.js';
-import { writeOutcomes, type RecordOutcome } from './record-writer.js';
+import { writeOutcomes, type RecordOutcome, type WriteMetrics } from './record-writer.js';
 
 /** A checked row the engine has started, waiting to be written. */
 export interface StartedRow {
@@ -27,6 +27,8 @@ export interface ImportWrite {
   at: number;
   /** Write through COPY (PostgreSQL) instead of the generic statement. */
   copy: boolean;
+  /** Counts the moves a start asked for that were skipped (poolflow_moves_skipped_total). */
+  metrics?: WriteMetrics | undefined;
 }
 
 /** COPY data is sent in chunks of about this many characters (one CopyData message each). */
@@ -283,7 +285,7 @@ export class ImportBatch {
       await copy(conn, 'history', HISTORY_COLUMNS, copied, 2);
     }
     const others = this.#entries.flatMap((e) => (e.outcome ? [e.outcome] : []));
-    if (others.length > 0) await writeOutcomes(trx, others);
+    if (others.length > 0) await writeOutcomes(trx, others, this.w.metrics);
   }
 }
 

@@ -14,6 +14,7 @@ import { ImportBatch, supportsCopy } from './import-writer.js';
 import { assertEntity } from './entity-check.js';
 import { poolOwners } from './import-owners.js';
 import { compiledRouting, poolRoutings, routeNew } from './pool-routing.js';
+import type { WriteMetrics } from './record-writer.js';
 import type { Actor } from './record.service.js';
 import { newRecordId } from './record-id.js';
 
@@ -68,6 +69,7 @@ export async function importRecords(
   body: Readable,
   actor: Actor,
   onProgress: (p: ImportProgress) => void,
+  metrics?: WriteMetrics,
 ): Promise<ImportReport> {
   const report: ImportReport = { rows: 0, imported: 0, failed: 0, errors: [], routed: {} };
   // The entrance pool's routing, compiled once: each row is admitted and routed as it is started.
@@ -158,7 +160,13 @@ export async function importRecords(
     }
     const ownerId = owner ? owner.id : null;
     // One time per batch, read when its first row is started, as one transaction would read it.
-    batch ??= new ImportBatch({ poolKey, actorId: actor.id, at: await clock.now(db), copy });
+    batch ??= new ImportBatch({
+      poolKey,
+      actorId: actor.id,
+      at: await clock.now(db),
+      copy,
+      metrics,
+    });
     const recordId = newRecordId();
     try {
       const result = starts.start(row.data, ownerId, batch.w.at, recordId);

@@ -86,7 +86,17 @@ export default function transferRoutes(app: FastifyInstance): void {
       if (format === 'csv') await checkCsvHeader(compiled, spooled.open());
       const body = request.body as Readable;
       const run = (onProgress: Parameters<typeof importRecords>[7]) =>
-        importRecords(app.db, app.clock, compiled, pool, format, body, request.actor, onProgress);
+        importRecords(
+          app.db,
+          app.clock,
+          compiled,
+          pool,
+          format,
+          body,
+          request.actor,
+          onProgress,
+          app.metrics,
+        );
       if (!(request.headers.accept ?? '').includes('application/x-ndjson'))
         return run(() => undefined);
       const out = new PassThrough();
