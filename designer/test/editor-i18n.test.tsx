@@ -17,6 +17,7 @@ import { TraceTimeline } from '../src/simulator/trace-timeline.js';
 import { diffPolicies } from '../src/versions/version-diff.js';
 import { NotificationBell } from '../src/workspace/notification-bell.js';
 import { RecordTimeline } from '../src/workspace/record-timeline.js';
+import { timerLabel } from '../src/workspace/timer-label.js';
 import { WorkspaceProvider } from '../src/workspace/workspace-context.js';
 import { loadTemplate } from './fixtures.js';
 import { CRM_POOL, crmPoolPolicy, ME } from './workspace-fixtures.js';
@@ -230,8 +231,8 @@ describe('timer lines', () => {
   };
 
   for (const [lang, text] of [
-    ['en', 'Timer “remind”'],
-    ['zh', '定时器“提醒”触发'],
+    ['en', 'Timer “Reminder”'],
+    ['zh', '定时器“到期提醒”触发'],
   ] as const) {
     it(`a record's timeline names the timer that fired (${lang}), never an empty “”`, () => {
       render(
@@ -256,6 +257,36 @@ describe('timer lines', () => {
       expect(lines[0]).toContain(lang === 'zh' ? '定时器触发' : 'Timer fired');
     });
   }
+
+  it("names every template's delays in both languages, and any other delay by its id", () => {
+    const delays = ['release', 'remind', 'escalate', 'nurtureEnd', 'reengage', 'firstResponse'];
+    const names = (lang: 'en' | 'zh') => {
+      const t = (key: MessageKey) => (lang === 'zh' ? zh : en)[key];
+      return [...delays, 'slaWarning', 'autoClose', 'followUpWindow'].map((d) => timerLabel(d, t));
+    };
+    expect(names('en')).toEqual([
+      'Back to the pool',
+      'Reminder',
+      'Escalation reminder',
+      'End of nurture',
+      'Re-engage',
+      'First response due',
+      'Response time warning',
+      'Auto close',
+      'followUpWindow',
+    ]);
+    expect(names('zh')).toEqual([
+      '释放回公海',
+      '到期提醒',
+      '升级提醒',
+      '培育结束',
+      '重新激活',
+      '首次响应时限',
+      '时限预警',
+      '自动关闭',
+      'followUpWindow',
+    ]);
+  });
 
   it('the simulator trace shows a timer by what it does, in Chinese', () => {
     const policy = loadTemplate('crm-customer-pool');

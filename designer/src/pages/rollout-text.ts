@@ -8,7 +8,7 @@ import {
   type UpgradeProblem,
 } from '../api/upgrades.api.js';
 import type { I18n } from '../i18n/i18n.js';
-import { timerLabel } from '../workspace/record-page.js';
+import { timerLabel } from '../workspace/timer-label.js';
 
 export function formatCount(n: number, lang: I18n['lang']): string {
   return n.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US');

@@ -5,7 +5,7 @@ import type { Audit } from '../api/audits.api.js';
 import type { HistoryEntry } from '../api/records.api.js';
 import { useI18n, type I18n } from '../i18n/i18n.js';
 import { formatDateTime } from './format.js';
-import { timerLabel } from './record-page.js';
+import { timerLabel } from './timer-label.js';
 import { useWorkspace, type Workspace } from './workspace-context.js';
 
 /** The history row's event for a verdict (runtime-api audit.service.ts AUDIT_EVENT). */

@@ -14,7 +14,7 @@ import type { MessageKey } from '../i18n/messages.js';
 import { formatDateTime, formatDuration } from './format.js';
 import { useNotice } from './notice.js';
 import { RecordIdLink, recordTitle } from './record-cells.js';
-import { timerLabel } from './record-page.js';
+import { timerLabel } from './timer-label.js';
 import { useWorkspace } from './workspace-context.js';
 
 /** Records whose titles are fetched (one GET each); further rows show the record's short id. */

@@ -18,6 +18,7 @@ import { RefusalAlert, useNotice } from './notice.js';
 import { FieldValue, recordTitle, ReleaseReason, Tags } from './record-cells.js';
 import { RecordActions } from './record-actions.js';
 import { RecordTimeline } from './record-timeline.js';
+import { timerLabel } from './timer-label.js';
 import { useWorkspace } from './workspace-context.js';
 
 export function RecordPage({ recordId }: { recordId: string }) {
@@ -177,12 +178,4 @@ export function RecordPage({ recordId }: { recordId: string }) {
       {notice.element}
     </div>
   );
-}
-
-/** A timer's delay in words: the CRM's known delays, else its name in the policy. */
-export function timerLabel(delay: string, t: ReturnType<typeof useI18n>['t']): string {
-  if (delay === 'release') return t('timerRelease');
-  if (delay === 'remind') return t('timerRemind');
-  if (delay === 'nurtureEnd') return t('timerNurtureEnd');
-  return delay;
 }

@@ -1,10 +1,10 @@
 // A record's history as a timeline: when, who, what happened, where it went, who held it after.
 import type { HistoryEntry } from '../api/records.api.js';
-import { delayName } from '../i18n/editor-messages.js';
 import { useI18n } from '../i18n/i18n.js';
 import { AUDIT_EVENT, AuditStepDetails, auditStepTitle } from './audit-step.js';
 import { fieldLabel, valueLabel } from './field-labels.js';
 import { formatDateTime } from './format.js';
+import { timerLabel } from './timer-label.js';
 import { useWorkspace } from './workspace-context.js';
 
 /** "timer", "claim", "move" … : the kind of step, for its dot and its words. */
@@ -37,7 +37,7 @@ export function RecordTimeline({ history }: { history: HistoryEntry[] }) {
     const kind = stepKind(entry);
     if (kind === 'timer') {
       const delay = historyTimer(entry);
-      const name = delay === undefined ? undefined : delayName(delay, lang);
+      const name = delay === undefined ? undefined : timerLabel(delay, t);
       return name ? t('timerFired', { delay: name }) : t('timerFiredUnnamed');
     }
     if (kind === 'create') return t('eventCreate');
