@@ -198,20 +198,22 @@ describe.each(backends)('concurrent claims over HTTP (%s)', (backend) => {
 
 describe.each(backends)('first events of a process, policy cache empty (%s)', (backend) => {
   let t: TestApp;
+  let tokens: Record<string, string>;
+  let id: string;
+  const names = Array.from({ length: 20 }, (_, i) => `cold${i}`);
   afterAll(() => t.close());
 
-  // Each event loads its record's policy inside its transaction. Loading it on another connection
-  // would wait forever on PGlite (one connection) and, on PostgreSQL, whenever every pooled
-  // connection is held by such a transaction: 20 claims at once against a pool of 3.
-  it('20 reps claim at once on a fresh process: one 200, the rest 409, no stall', async () => {
+  // Setting up (20 users, their password hashes and logins) is slow on a loaded machine and has its
+  // own time; the claims alone must finish within the test's.
+  beforeAll(async () => {
     t = await build(backend, { poolSize: 3 });
-    const names = Array.from({ length: 20 }, (_, i) => `cold${i}`);
-    const { tokens, ids } = await createUsers(t, names);
+    let ids: Record<string, string>;
+    ({ tokens, ids } = await createUsers(t, names));
     await publishPool(t, template('crm-customer-pool'), 'crm', Object.values(ids));
     // The record is written without the app's services, so nothing has warmed their cache.
     const document = { ...template('crm-customer-pool'), version: 1 } as unknown as Policy;
     const now = await t.app.clock.now(t.app.db);
-    const id = crypto.randomUUID();
+    id = crypto.randomUUID();
     const entity = { name: 'Cold Start Ltd' };
     const result = start(compile(document), { entity, now, ownerId: null, recordId: id });
     await t.app.db.transaction((trx) =>
@@ -225,6 +227,12 @@ describe.each(backends)('first events of a process, policy cache empty (%s)', (b
         },
       ]),
     );
+  }, 120_000);
+
+  // Each event loads its record's policy inside its transaction. Loading it on another connection
+  // would wait forever on PGlite (one connection) and, on PostgreSQL, whenever every pooled
+  // connection is held by such a transaction: 20 claims at once against a pool of 3.
+  it('20 reps claim at once on a fresh process: one 200, the rest 409, no stall', async () => {
     const base = await listen(t.app);
     const replies = await Promise.all(
       names.map((n) => httpPost(base, tokens[n], `/api/pools/crm/records/${id}/claim`)),
