@@ -256,6 +256,30 @@ export async function requirePoolMember(
     throw RuntimeError.invalid(path, `user ${userId} is not a member of pool ${poolKey}`);
 }
 
+/**
+ * A record is given (assigned, created or routed with an owner) only to an enabled member of its pool:
+ * a disabled user cannot log in, so a record given to them would sit out its protection unworked.
+ */
+export async function requireAssignee(
+  db: Knex | Knex.Transaction,
+  poolKey: string,
+  userId: string,
+  path: string,
+): Promise<void> {
+  const member = await db('pool_members')
+    .join('users', 'users.id', 'pool_members.user_id')
+    .where('pool_members.pool_key', poolKey)
+    .andWhere('pool_members.user_id', userId)
+    .first<{ disabled_at: Date | null } | undefined>('users.disabled_at');
+  if (!member)
+    throw RuntimeError.invalid(path, `user ${userId} is not a member of pool ${poolKey}`);
+  if (member.disabled_at !== null)
+    throw RuntimeError.invalid(
+      path,
+      `user ${userId} is disabled: records go to enabled users only`,
+    );
+}
+
 /** The ids of a pool's members, for checking many rows at once (import). */
 export async function poolMemberIds(db: Knex, poolKey: string): Promise<Set<string>> {
   return new Set(await db('pool_members').where({ pool_key: poolKey }).pluck('user_id'));

@@ -1,7 +1,7 @@
 // Manager moves: bulk assign, move a record to another pool, and run push distribution now.
 import type { FastifyInstance } from 'fastify';
 import { EngineError } from '@poolflow/engine';
-import { requirePoolMember, requirePoolRole } from '../../access.js';
+import { requireAssignee, requirePoolMember, requirePoolRole } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
 import { moveTargetProblem } from '../../services/move-target.js';
 
@@ -13,7 +13,7 @@ export default function manageRoutes(app: FastifyInstance): void {
     const { pool } = request.params;
     await requirePoolRole(app, request, pool, 'manager');
     // Checked once before any record: an outsider named here is a 400 and nothing is assigned.
-    await requirePoolMember(app.db, pool, request.body.userId, '/body/userId');
+    await requireAssignee(app.db, pool, request.body.userId, '/body/userId');
     const results: {
       id: string;
       ok: boolean;
