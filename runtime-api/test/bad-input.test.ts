@@ -400,6 +400,28 @@ describe.each(backends)('bad input (%s)', (backend) => {
     expect(paths(draft.body)).toEqual(['/body/document/id']);
   });
 
+  it('refuses a release whose reason is only blanks, naming /body/reason, and keeps the record', async () => {
+    const before = await call(t.app, tokens['alice']!, 'GET', `/api/pools/crm/records/${recordId}`);
+    for (const reason of ['   ', '\t\n', '\u3000']) {
+      const res = await call(
+        t.app,
+        tokens['alice']!,
+        'POST',
+        `/api/pools/crm/records/${recordId}/release`,
+        { reason },
+      );
+      expect(res.status, JSON.stringify(reason)).toBe(400);
+      expect(res.body.error.code).toBe('POOL_ERR_INVALID_PAYLOAD');
+      expect(paths(res.body)).toEqual(['/body/reason']);
+    }
+    const after = await call(t.app, tokens['alice']!, 'GET', `/api/pools/crm/records/${recordId}`);
+    expect(after.body).toMatchObject({
+      state: 'owned',
+      ownerId: ids['alice'],
+      seq: before.body.seq,
+    });
+  });
+
   it('refuses JSON nested 10,000 deep and a forged list cursor with a 400', async () => {
     const records = await count('records');
     const deep = await t.app.inject({
