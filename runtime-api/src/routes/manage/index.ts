@@ -62,6 +62,9 @@ export default function manageRoutes(app: FastifyInstance): void {
       const target = request.body.pool;
       await requirePoolRole(app, request, pool, 'manager');
       if (target === pool) throw RuntimeError.invalid('/body/pool', `is the record's pool already`);
+      // A target that does not exist is a bad body, not a missing record or source pool (404).
+      if (!(await app.db('pools').where({ key: target }).first('key')))
+        throw RuntimeError.invalid('/body/pool', `no pool named "${target}"`);
       await requirePoolRole(app, request, target, 'manager');
       const from = await app.records.pool(pool);
       const to = await app.records.pool(target);
