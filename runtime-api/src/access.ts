@@ -242,6 +242,18 @@ export function assertMayAct(
     throw RuntimeError.forbidden('only the owner or a manager may do this');
 }
 
+/** The event types of `types` the actor may send to this record (assertMayAct's rule), in order. */
+export function eventsActorMaySend(
+  actor: Actor,
+  row: { pool_key: string; owner_id: string | null },
+  types: string[],
+): string[] {
+  if (mayManagePool(actor, row.pool_key)) return types;
+  return types.filter(
+    (type) => type === 'CLAIM' || (type !== 'ASSIGN' && row.owner_id === actor.id),
+  );
+}
+
 /** Records are only given to members of their pool (assign, create with an owner, import). */
 export async function requirePoolMember(
   db: Knex | Knex.Transaction,
