@@ -190,7 +190,7 @@ describe('users page', () => {
                   error: {
                     code: 'POOL_ERR_INVALID_PAYLOAD',
                     message: 'invalid',
-                    details: [{ path: '/username', message: 'username zhao is taken' }],
+                    details: [{ path: '/body/username', message: 'username zhao is taken' }],
                   },
                 }),
                 { status: 400 },
@@ -211,7 +211,7 @@ describe('users page', () => {
     fireEvent.change(input(form, 'displayName'), { target: { value: 'Zhao Lei' } });
     fireEvent.click(screen.getByTestId('user-form-submit'));
     expect((await screen.findByTestId('user-form-error')).textContent).toBe(
-      'username zhao is taken (/username)',
+      'username zhao is taken (/body/username)',
     );
     expect(screen.getByText('新建用户', { selector: 'h2' })).toBeTruthy();
   });

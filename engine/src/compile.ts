@@ -278,6 +278,7 @@ export function compile(policy: Policy, options: CompileOptions = {}): CompiledP
         now: context.env.now,
         evaluate: (logic) => evaluate(logic, data, rules),
         emit: (effect) => effects.push(effect),
+        maskedInPool: policy.entity.maskedInPool ?? [],
       };
       action.run(ctx, params);
       return { instance: ctx.instance, entity: ctx.entity, effects };

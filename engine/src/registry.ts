@@ -13,6 +13,8 @@ export interface ActionContext {
   evaluate(logic: unknown): unknown;
   /** Queues an effect for the runtime to carry out after commit. */
   emit(effect: EffectInput): void;
+  /** The policy's `entity.maskedInPool`: fields only the owner and the pool's managers may read. */
+  maskedInPool?: readonly string[];
 }
 
 export interface ActionDefinition<P = JsonObject> {

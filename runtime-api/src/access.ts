@@ -242,6 +242,18 @@ export function assertMayAct(
     throw RuntimeError.forbidden('only the owner or a manager may do this');
 }
 
+/** The event types of `types` the actor may send to this record (assertMayAct's rule), in order. */
+export function eventsActorMaySend(
+  actor: Actor,
+  row: { pool_key: string; owner_id: string | null },
+  types: string[],
+): string[] {
+  if (mayManagePool(actor, row.pool_key)) return types;
+  return types.filter(
+    (type) => type === 'CLAIM' || (type !== 'ASSIGN' && row.owner_id === actor.id),
+  );
+}
+
 /** Records are only given to members of their pool (assign, create with an owner, import). */
 export async function requirePoolMember(
   db: Knex | Knex.Transaction,
@@ -254,6 +266,30 @@ export async function requirePoolMember(
     .first('user_id');
   if (!member)
     throw RuntimeError.invalid(path, `user ${userId} is not a member of pool ${poolKey}`);
+}
+
+/**
+ * A record is given (assigned, created or routed with an owner) only to an enabled member of its pool:
+ * a disabled user cannot log in, so a record given to them would sit out its protection unworked.
+ */
+export async function requireAssignee(
+  db: Knex | Knex.Transaction,
+  poolKey: string,
+  userId: string,
+  path: string,
+): Promise<void> {
+  const member = await db('pool_members')
+    .join('users', 'users.id', 'pool_members.user_id')
+    .where('pool_members.pool_key', poolKey)
+    .andWhere('pool_members.user_id', userId)
+    .first<{ disabled_at: Date | null } | undefined>('users.disabled_at');
+  if (!member)
+    throw RuntimeError.invalid(path, `user ${userId} is not a member of pool ${poolKey}`);
+  if (member.disabled_at !== null)
+    throw RuntimeError.invalid(
+      path,
+      `user ${userId} is disabled: records go to enabled users only`,
+    );
 }
 
 /** The ids of a pool's members, for checking many rows at once (import). */

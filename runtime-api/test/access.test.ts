@@ -341,4 +341,35 @@ describe.each(backends)('access (%s)', (backend) => {
     expect(other.body.assigned).toBe(1);
     expect([ids['bob'], ids['otherBoss']]).toContain(await owner(theirs));
   });
+
+  it('lists in availableEvents only the events the caller may send to the record', async () => {
+    const owned = await recordOf(ids['alice']!);
+    const events = async (name: string, id: string) =>
+      (await call(t.app, tokens[name]!, 'GET', `/api/pools/crm/records/${id}`)).body
+        .availableEvents as string[];
+    expect(await events('alice', owned)).toEqual([
+      'FOLLOW_UP',
+      'RELEASE',
+      'NURTURE',
+      'WIN',
+      'LOSE',
+    ]);
+    expect(await events('bob', owned)).toEqual([]);
+    expect(await events('boss', owned)).toContain('ASSIGN');
+    // Bob is told nothing he would be refused: each of alice's events is a 403 for him.
+    const follow = await call(
+      t.app,
+      tokens['bob']!,
+      'POST',
+      `/api/pools/crm/records/${owned}/events`,
+      {
+        type: 'FOLLOW_UP',
+        payload: { channel: 'visit', note: 'dropped by their office' },
+      },
+    );
+    expect(follow.status).toBe(403);
+    const pooled = await recordOf(null);
+    expect(await events('bob', pooled)).toEqual(['CLAIM']);
+    expect((await events('boss', pooled)).sort()).toEqual(['ASSIGN', 'CLAIM']);
+  });
 });

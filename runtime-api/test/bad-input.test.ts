@@ -339,6 +339,89 @@ describe.each(backends)('bad input (%s)', (backend) => {
     expect(await count('records')).toBe(records);
   });
 
+  it('names /body/<field> when a key, username or policy id is taken, or a pool member or version is unknown', async () => {
+    const pools = await count('pools');
+    const taken = await call(t.app, t.adminToken, 'POST', '/api/pools', {
+      key: 'crm',
+      name: { en: 'Again' },
+      policyId: 'crm-customer-pool',
+    });
+    expect(taken.status).toBe(400);
+    expect(paths(taken.body)).toEqual(['/body/key']);
+    const ghost = await call(t.app, t.adminToken, 'POST', '/api/pools', {
+      key: 'ghosts',
+      name: { en: 'Ghosts' },
+      policyId: 'crm-customer-pool',
+      members: [{ userId: ids['alice'] }, { userId: 'ghost' }],
+    });
+    expect(ghost.status).toBe(400);
+    expect(paths(ghost.body)).toEqual(['/body/members/1/userId']);
+    const unpublished = await call(t.app, t.adminToken, 'POST', '/api/pools', {
+      key: 'ghosts',
+      name: { en: 'Ghosts' },
+      policyId: 'no-such-policy',
+    });
+    expect(unpublished.status).toBe(400);
+    expect(paths(unpublished.body)).toEqual(['/body/policyId']);
+    const version = await call(t.app, t.adminToken, 'POST', '/api/pools', {
+      key: 'ghosts',
+      name: { en: 'Ghosts' },
+      policyId: 'crm-customer-pool',
+      policyVersion: 9,
+    });
+    expect(version.status).toBe(400);
+    expect(paths(version.body)).toEqual(['/body/policyVersion']);
+    expect(await count('pools')).toBe(pools);
+    const patched = await call(t.app, t.adminToken, 'PATCH', '/api/pools/crm', {
+      policyVersion: 9,
+    });
+    expect(patched.status).toBe(400);
+    expect(paths(patched.body)).toEqual(['/body/policyVersion']);
+
+    const users = await count('users');
+    const user = await call(t.app, t.adminToken, 'POST', '/api/users', {
+      username: 'alice',
+      password: 'another-alice-password',
+      roles: ['member'],
+    });
+    expect(user.status).toBe(400);
+    expect(paths(user.body)).toEqual(['/body/username']);
+    expect(await count('users')).toBe(users);
+
+    const policy = await call(t.app, t.adminToken, 'POST', '/api/policies', {
+      document: template('crm-customer-pool'),
+    });
+    expect(policy.status).toBe(400);
+    expect(paths(policy.body)).toEqual(['/body/document/id']);
+    const draft = await call(t.app, t.adminToken, 'PUT', '/api/policies/crm-customer-pool/draft', {
+      document: template('hr-candidate-pool'),
+    });
+    expect(draft.status).toBe(400);
+    expect(paths(draft.body)).toEqual(['/body/document/id']);
+  });
+
+  it('refuses a release whose reason is only blanks, naming /body/reason, and keeps the record', async () => {
+    const before = await call(t.app, tokens['alice']!, 'GET', `/api/pools/crm/records/${recordId}`);
+    for (const reason of ['   ', '\t\n', '\u3000']) {
+      const res = await call(
+        t.app,
+        tokens['alice']!,
+        'POST',
+        `/api/pools/crm/records/${recordId}/release`,
+        { reason },
+      );
+      expect(res.status, JSON.stringify(reason)).toBe(400);
+      expect(res.body.error.code).toBe('POOL_ERR_INVALID_PAYLOAD');
+      expect(paths(res.body)).toEqual(['/body/reason']);
+    }
+    const after = await call(t.app, tokens['alice']!, 'GET', `/api/pools/crm/records/${recordId}`);
+    expect(after.body).toMatchObject({
+      state: 'owned',
+      ownerId: ids['alice'],
+      seq: before.body.seq,
+    });
+  });
+
   it('refuses JSON nested 10,000 deep and a forged list cursor with a 400', async () => {
     const records = await count('records');
     const deep = await t.app.inject({

@@ -116,6 +116,23 @@ describe.each(backends)('manager moves and distribution (%s)', (backend) => {
     });
   });
 
+  it('refuses a move to a pool that does not exist with a 400 naming /body/pool, not a 404', async () => {
+    const id = await create('Lost Co');
+    for (const token of [tokens['boss']!, t.adminToken]) {
+      const moved = await call(t.app, token, 'POST', `/api/pools/crm/records/${id}/move`, {
+        pool: 'no-such-pool',
+      });
+      expect(moved.status).toBe(400);
+      expect(moved.body.error.details).toEqual([
+        { path: '/body/pool', message: 'no pool named "no-such-pool"' },
+      ]);
+    }
+    expect(await t.app.db('records').where({ id }).first('seq', 'pool_key')).toEqual({
+      seq: 1,
+      pool_key: 'crm',
+    });
+  });
+
   it('round robin hands entering records to members in turn, never straight back to the last owner', async () => {
     const patched = await call(t.app, t.adminToken, 'PATCH', '/api/pools/crm', {
       distribution: 'roundRobin',

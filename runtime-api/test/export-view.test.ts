@@ -95,4 +95,31 @@ describe.each(backends)('export of a view and the import template (%s)', (backen
       errors: [],
     });
   });
+
+  it("imports back a phone starting with + and a name starting with =, without the export's guarding '", async () => {
+    const created = await call(t.app, tokens['boss']!, 'POST', '/api/pools/crm/records', {
+      data: { name: '=Guarded Co', phone: '+86 138 0000 0000' },
+    });
+    expect(created.status).toBe(201);
+    const body = await exported('view=all&q=Guarded');
+    // A spreadsheet must not run it as a formula: the export writes it as text.
+    expect(body).toContain(",'=Guarded Co,,'+86 138 0000 0000,");
+    await call(t.app, t.adminToken, 'POST', '/api/pools', {
+      key: 'copy',
+      name: { en: 'Copy' },
+      policyId: 'crm-customer-pool',
+      members: [{ userId: ids['boss'] }],
+    });
+    const back = await t.app.inject({
+      method: 'POST',
+      url: '/api/pools/copy/import',
+      headers: { authorization: `Bearer ${tokens['boss']}`, 'content-type': 'text/csv' },
+      payload: body,
+    });
+    expect(back.json<{ imported: number }>().imported).toBe(1);
+    const copied = await call(t.app, tokens['boss']!, 'GET', '/api/pools/copy/records?view=all');
+    expect(copied.body.items.map((r: { data: unknown }) => r.data)).toEqual([
+      { name: '=Guarded Co', phone: '+86 138 0000 0000' },
+    ]);
+  });
 });

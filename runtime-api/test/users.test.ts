@@ -68,7 +68,7 @@ describe.each(backends)('users (%s)', (backend) => {
     });
     expect(taken.status).toBe(400);
     expect(taken.body.error).toMatchObject({ code: 'POOL_ERR_INVALID_PAYLOAD' });
-    expect(taken.body.error.details[0].path).toBe('/username');
+    expect(taken.body.error.details[0].path).toBe('/body/username');
 
     const short = await call(t.app, t.adminToken, 'POST', '/api/users', {
       username: 'fay',

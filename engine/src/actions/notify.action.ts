@@ -69,7 +69,19 @@ export const notifyAction: ActionDefinition<NotifyParams> = {
       to = last ? [last.userId] : [];
     }
     if (to.length === 0 && audience === undefined) return;
-    const data = { entity: ctx.entity, instance, event: ctx.event, now: ctx.now };
+    // One message goes to every recipient: masked fields read as *** unless only the owner or the
+    // pool's managers get it (the pool list masks them from other members alike).
+    const seesAll =
+      params.to === 'owner' ||
+      params.to === 'poolManagers' ||
+      (params.to === 'actor' && ctx.user !== null && ctx.user.id === instance.ownerId);
+    const masked = seesAll ? [] : (ctx.maskedInPool ?? []);
+    const data = {
+      entity: maskFields(ctx.entity, masked),
+      instance,
+      event: { ...ctx.event, payload: maskFields(ctx.event.payload, masked) },
+      now: ctx.now,
+    };
     const message: { en: string; zh?: string } = { en: renderText(params.message.en, data) };
     if (params.message.zh !== undefined) message.zh = renderText(params.message.zh, data);
     const kind = params.kind ?? 'info';
@@ -80,3 +92,12 @@ export const notifyAction: ActionDefinition<NotifyParams> = {
     );
   },
 };
+
+/** A copy with the named own fields that are present replaced by '***' (as the runtime masks data). */
+function maskFields<T>(value: T, masked: readonly string[]): T {
+  if (masked.length === 0 || value === null || typeof value !== 'object' || Array.isArray(value))
+    return value;
+  const copy = { ...(value as Record<string, unknown>) };
+  for (const field of masked) if (Object.hasOwn(copy, field)) copy[field] = '***';
+  return copy as T;
+}

@@ -216,6 +216,9 @@ export interface RecordDetail {
     delay: string;
     dueAt: string;
   }[];
+  /**
+   * The events the record's state allows that the caller may send: CLAIM for any member, the rest for its owner (ASSIGN not) and the pool's managers.
+   */
   availableEvents: string[];
   /**
    * One record only (not lists): per channel of the policy's contact limits whose window is full, when the next contact is allowed (an event on that channel before is refused with POOL_ERR_CONTACT_LIMIT).

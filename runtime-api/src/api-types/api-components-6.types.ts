@@ -208,6 +208,10 @@ export interface RepStats {
 export interface NotificationQuery {
   unread?: boolean;
   limit?: number;
+  /**
+   * nextCursor of the previous page.
+   */
+  cursor?: string;
 }
 /**
  * This interface was referenced by `ApiOperations`'s JSON-Schema
@@ -218,6 +222,10 @@ export interface NotificationList {
    * Unread notifications of the caller, all pages.
    */
   unread: number;
+  /**
+   * Older notifications are left: pass it as cursor (null on the last page).
+   */
+  nextCursor: string | null;
   items: PoolNotification[];
 }
 /**
@@ -233,7 +241,3 @@ export interface PoolNotification {
   createdAt: string;
   read: boolean;
 }
-/**
- * This interface was referenced by `ApiOperations`'s JSON-Schema
- * via the `definition` "notificationsRead".
- */

@@ -13,9 +13,14 @@ declare module 'fastify' {
 export class NotificationRepository {
   constructor(private readonly db: Knex) {}
 
-  list(userId: string, options: { unread: boolean; limit: number }): Promise<NotificationRow[]> {
+  /** Newest first, `limit` of them, older than the notification `before` (a page's last) if given. */
+  list(
+    userId: string,
+    options: { unread: boolean; limit: number; before?: string | undefined },
+  ): Promise<NotificationRow[]> {
     const query = this.db('notifications').where({ user_id: userId });
     if (options.unread) void query.whereNull('read_at');
+    if (options.before !== undefined) void query.where('id', '<', options.before);
     return query.orderBy('id', 'desc').limit(options.limit);
   }
 

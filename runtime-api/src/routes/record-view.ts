@@ -1,6 +1,6 @@
 // Maps record rows to API replies: masked fields for members who do not own the record, timers, allowed events.
 import { availableEvents, nextContactAt, type CompiledPolicy } from '@poolflow/engine';
-import { maskData, maskedFields } from '../access.js';
+import { eventsActorMaySend, maskData, maskedFields } from '../access.js';
 import type { RecordDetail } from '../api.types.js';
 import type { RecordRow } from '../db/rows.js';
 import type { Actor } from '../services/record.service.js';
@@ -60,7 +60,12 @@ export function recordReply(
       .sort((a, b) => a.dueAt.localeCompare(b.dueAt)),
   };
   if (detail) {
-    reply.availableEvents = availableEvents(compiled, row.snapshot, row.data, actor, detail.now);
+    // What the caller may send: a member's Follow up on another rep's record would only be a 403.
+    reply.availableEvents = eventsActorMaySend(
+      actor,
+      row,
+      availableEvents(compiled, row.snapshot, row.data, actor, detail.now),
+    );
     const blocked = nextContactAt(compiled.policy, instance.contacts, detail.now);
     if (Object.keys(blocked).length > 0) reply.nextContactAt = blocked;
   }

@@ -101,7 +101,8 @@ export class AuthService {
     departmentId?: string | null | undefined;
   }): Promise<PublicUser> {
     const existing = await this.db('users').where({ username: input.username }).first('id');
-    if (existing) throw RuntimeError.invalid('/username', `username ${input.username} is taken`);
+    if (existing)
+      throw RuntimeError.invalid('/body/username', `username ${input.username} is taken`);
     const row: StoredUser = {
       id: randomUUID(),
       username: input.username,
@@ -122,7 +123,7 @@ export class AuthService {
     } catch (e) {
       // Two creations of one name at once: the unique index decides, the loser hears why.
       if ((e as { code?: unknown }).code === '23505')
-        throw RuntimeError.invalid('/username', `username ${input.username} is taken`);
+        throw RuntimeError.invalid('/body/username', `username ${input.username} is taken`);
       throw e;
     }
     return publicUser(row);

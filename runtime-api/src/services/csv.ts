@@ -111,6 +111,14 @@ export async function* splitLines(
   if (rest !== '') yield rest.endsWith('\r') ? rest.slice(0, -1) : rest;
 }
 
+/**
+ * A CSV cell as an import reads it: the `'` csvCell put before formula-like text is taken off again, so
+ * an export imports back as it is (a phone `+86…` stays `+86…`); spreadsheets drop it on save alike.
+ */
+export function csvText(cell: string): string {
+  return cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
+}
+
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   let text =

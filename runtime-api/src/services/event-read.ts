@@ -1,5 +1,6 @@
 // The one read an event needs, in one round trip: the record row, the clock, the pool's time zone and,
 // for a claim, the claimant's counts with the `seq` of their claimant row (checked again by the write).
+import { createHash } from 'node:crypto';
 import type { ClaimantStats, Integrity } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import type { RecordRow } from '../db/rows.js';
@@ -52,6 +53,21 @@ const claimantColumns = (user: string): string => {
     AND c.at < (date_trunc('day', k.now AT TIME ZONE p.time_zone) + interval '1 day')
       AT TIME ZONE p.time_zone`)}::int AS today`;
 };
+
+const statementNames = new Map<string, string>();
+/**
+ * A prepared statement's name for its text: a connection refuses one name for two texts, and a clock's
+ * SQL may name its time (the demo's seed clock moves day by day), so the name follows the text.
+ */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    if (statementNames.size >= 100) statementNames.clear();
+    name = `poolflow_read2_${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
 
 /** The records asked for (one row each, by position `i`), with the clock read once for all of them. */
 const byKeys = (clock: Clock, lock: boolean): string =>
@@ -106,9 +122,10 @@ export async function readRecords(
 ): Promise<(EventRead | null)[]> {
   // An id that is not a uuid is no record (and must not fail the others' statement).
   const asked = keys.map((k) => (UUID.test(k.recordId) ? k.recordId : null));
+  const text = byKeys(clock, lock);
   const { rows } = await db
     .raw<{ rows: (ReadRow & { i: number | string })[] }>(
-      byKeys(clock, lock),
+      text,
       // Each array is one parameter (pg sends it as an array literal).
       [
         asked,
@@ -118,9 +135,7 @@ export async function readRecords(
       ] as unknown as Knex.RawBinding[],
     )
     // Named (prepared once per connection): parsing and planning it cost more than running it.
-    .options({
-      name: `poolflow_read2_${clock.manual ? 'manual' : 'system'}${lock ? '_lock' : ''}`,
-    });
+    .options({ name: statementName(text) });
   const found = new Map(rows.map((r) => [Number(r.i), r]));
   return keys.map((k, i) => {
     const row: (Partial<Pick<ReadRow & { i: unknown }, 'i'>> & ReadRow) | undefined = found.get(

@@ -12,11 +12,18 @@ export async function poolOwners(db: Knex, poolKey: string): Promise<OwnerDirect
   const members = await db('pool_members')
     .join('users', 'users.id', 'pool_members.user_id')
     .where('pool_members.pool_key', poolKey)
-    .select<{ id: string; username: string; display_name: string }[]>(
+    .select<{ id: string; username: string; display_name: string; disabled_at: Date | null }[]>(
       'users.id',
       'users.username',
       'users.display_name',
+      'users.disabled_at',
     );
+  // A disabled user cannot log in: rows naming one are refused, saying why (not "not a member").
+  const disabled = new Set(members.filter((m) => m.disabled_at !== null).map((m) => m.id));
+  const enabled = (id: string): OwnerLookup =>
+    disabled.has(id)
+      ? { error: `user ${id} is disabled: records go to enabled users only` }
+      : { id };
   const ids = new Set(members.map((m) => m.id));
   const byUsername = new Map(members.map((m) => [m.username.toLowerCase(), m.id]));
   const byName = new Map<string, string[]>();
@@ -27,11 +34,11 @@ export async function poolOwners(db: Knex, poolKey: string): Promise<OwnerDirect
   return {
     resolve(cell) {
       const value = cell.trim();
-      if (ids.has(value)) return { id: value };
+      if (ids.has(value)) return enabled(value);
       const byUser = byUsername.get(value.toLowerCase());
-      if (byUser) return { id: byUser };
+      if (byUser) return enabled(byUser);
       const named = byName.get(value.toLowerCase()) ?? [];
-      if (named.length === 1) return { id: named[0] as string };
+      if (named.length === 1) return enabled(named[0] as string);
       if (named.length > 1)
         return {
           error: `${named.length} members of pool ${poolKey} are called "${value}": give the username`,

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import type { CompiledPolicy } from '@poolflow/engine';
 import { depthOf, MAX_JSON_DEPTH } from '../plugins/input-guard.plugin.js';
 import { RuntimeError } from '../runtime.error.js';
-import { parseCsv, splitLines } from './csv.js';
+import { csvText, parseCsv, splitLines } from './csv.js';
 
 export interface ParsedRow {
   line: number;
@@ -97,7 +97,7 @@ export async function* csvRows(
     const data: Record<string, unknown> = {};
     let ownerId: string | null = null;
     header.forEach((name, i) => {
-      const cell = fields[i] ?? '';
+      const cell = csvText(fields[i] ?? '');
       if (name === '') return;
       if (name === 'ownerId') ownerId = cell === '' ? null : cell;
       // An export's own columns come back with its rows: they are not fields.

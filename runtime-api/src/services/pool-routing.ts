@@ -13,7 +13,7 @@ import {
   type StepResult,
 } from '@poolflow/engine';
 import type { Knex } from 'knex';
-import { requirePoolMember } from '../access.js';
+import { requireAssignee } from '../access.js';
 import type { RecordOutcome } from './record-writer.js';
 
 /** Compiled routings kept per process (by policy version and text); past it the cache starts over. */
@@ -142,6 +142,6 @@ export async function placeNew(
   const ownerId = owner.id;
   const routed = routeNew(compiledRouting(policy, pool.routing), result, now);
   if (!routed) return { poolKey: pool.key, payload: { ownerId } };
-  if (ownerId !== null) await requirePoolMember(trx, routed.pool, ownerId, owner.path);
+  if (ownerId !== null) await requireAssignee(trx, routed.pool, ownerId, owner.path);
   return { poolKey: routed.pool, payload: { ownerId, routedBy: routed.rule, from: pool.key } };
 }

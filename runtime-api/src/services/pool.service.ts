@@ -73,7 +73,7 @@ export class PoolService {
   create(actor: Actor, body: NewPool, departmentId: string | null): Promise<PoolRow> {
     return this.db.transaction(async (trx) => {
       if (await this.repository.exists(body.key, trx)) {
-        throw RuntimeError.invalid('/key', `pool ${body.key} exists`);
+        throw RuntimeError.invalid('/body/key', `pool ${body.key} exists`);
       }
       const policy = await this.policies.head(body.policyId, trx);
       if (policy && !mayAdministerDepartment(actor, policy.department_id))
@@ -81,7 +81,7 @@ export class PoolService {
       const version = body.policyVersion ?? policy?.latest_version;
       if (!version || !(await this.policies.hasVersion(body.policyId, version, trx))) {
         throw RuntimeError.invalid(
-          body.policyVersion ? '/policyVersion' : '/policyId',
+          body.policyVersion ? '/body/policyVersion' : '/body/policyId',
           `policy ${body.policyId} has no published version${body.policyVersion ? ` ${body.policyVersion}` : ''}`,
         );
       }
@@ -97,7 +97,7 @@ export class PoolService {
         const missing = ids.findIndex((id) => !known.includes(id));
         if (missing >= 0)
           throw RuntimeError.invalid(
-            `/members/${missing}/userId`,
+            `/body/members/${missing}/userId`,
             `user ${ids[missing]} does not exist`,
           );
       }
@@ -133,7 +133,7 @@ export class PoolService {
       !(await this.policies.hasVersion(pool.policy_id, policyVersion))
     ) {
       throw RuntimeError.invalid(
-        '/policyVersion',
+        '/body/policyVersion',
         `policy ${pool.policy_id} has no published version ${policyVersion}`,
       );
     }

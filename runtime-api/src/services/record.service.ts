@@ -11,7 +11,7 @@ import {
   type StepResult,
 } from '@poolflow/engine';
 import type { Knex } from 'knex';
-import { requirePoolMember } from '../access.js';
+import { requireAssignee } from '../access.js';
 import type { PoolRow, RecordRow } from '../db/rows.js';
 import { RuntimeError } from '../runtime.error.js';
 import type { Clock } from './clock.js';
@@ -115,7 +115,7 @@ export class RecordService {
     assertEntity(compiled, data, options.dataPath);
     return this.db.transaction(async (trx) => {
       if (ownerId !== null)
-        await requirePoolMember(trx, poolKey, ownerId, options.ownerPath ?? '/ownerId');
+        await requireAssignee(trx, poolKey, ownerId, options.ownerPath ?? '/ownerId');
       const now = await this.clock.now(trx);
       const id = newRecordId();
       const result = start(compiled, { entity: data, now, ownerId, user: actor, recordId: id });
@@ -280,7 +280,7 @@ export class RecordService {
     if (event.type === 'ASSIGN') {
       const to = event.payload?.['userId'];
       if (typeof to === 'string')
-        await requirePoolMember(db, poolKey, to, `${options.payloadPath ?? '/payload'}/userId`);
+        await requireAssignee(db, poolKey, to, `${options.payloadPath ?? '/payload'}/userId`);
       if (typeof to === 'string' && options.assigneeClaims)
         claimant = await checkAssignee(db, row, compiled, to, now);
     }

@@ -1,7 +1,7 @@
 // Manager moves: bulk assign, move a record to another pool, and run push distribution now.
 import type { FastifyInstance } from 'fastify';
 import { EngineError } from '@poolflow/engine';
-import { requirePoolMember, requirePoolRole } from '../../access.js';
+import { requireAssignee, requirePoolMember, requirePoolRole } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
 import { moveTargetProblem } from '../../services/move-target.js';
 
@@ -13,7 +13,7 @@ export default function manageRoutes(app: FastifyInstance): void {
     const { pool } = request.params;
     await requirePoolRole(app, request, pool, 'manager');
     // Checked once before any record: an outsider named here is a 400 and nothing is assigned.
-    await requirePoolMember(app.db, pool, request.body.userId, '/body/userId');
+    await requireAssignee(app.db, pool, request.body.userId, '/body/userId');
     const results: {
       id: string;
       ok: boolean;
@@ -62,6 +62,9 @@ export default function manageRoutes(app: FastifyInstance): void {
       const target = request.body.pool;
       await requirePoolRole(app, request, pool, 'manager');
       if (target === pool) throw RuntimeError.invalid('/body/pool', `is the record's pool already`);
+      // A target that does not exist is a bad body, not a missing record or source pool (404).
+      if (!(await app.db('pools').where({ key: target }).first('key')))
+        throw RuntimeError.invalid('/body/pool', `no pool named "${target}"`);
       await requirePoolRole(app, request, target, 'manager');
       const from = await app.records.pool(pool);
       const to = await app.records.pool(target);

@@ -1,19 +1,27 @@
 // The caller's notifications (reminders, reviews, …), newest first, with the unread count; mark as read.
 import type { FastifyInstance } from 'fastify';
 import type {} from '@fastify/swagger';
+import { decodeKeyCursor, keyPageOf } from '../../services/keyset-cursor.js';
 
 export default function notificationRoutes(app: FastifyInstance): void {
-  app.get<{ Querystring: { unread?: boolean; limit?: number } }>(
+  app.get<{ Querystring: { unread?: boolean; limit?: number; cursor?: string } }>(
     '/api/notifications',
     async (request) => {
+      const limit = request.query.limit ?? 50;
+      const before = request.query.cursor
+        ? decodeKeyCursor(request.query.cursor, isNotificationId)
+        : undefined;
       const rows = await app.notificationRepository.list(request.actor.id, {
         unread: request.query.unread === true,
-        limit: request.query.limit ?? 50,
+        limit: limit + 1,
+        before,
       });
+      const { page, nextCursor } = keyPageOf(rows, limit, (n) => String(n.id));
       const unread = await app.notificationRepository.unreadCount(request.actor.id);
       return {
         unread,
-        items: rows.map((n) => ({
+        nextCursor,
+        items: page.map((n) => ({
           id: String(n.id),
           recordId: n.record_id,
           pool: n.pool_key,
@@ -31,3 +39,7 @@ export default function notificationRoutes(app: FastifyInstance): void {
     return { marked: updated };
   });
 }
+
+/** A notification's id (bigserial) as a cursor carries it: digits an int8 holds. */
+const isNotificationId = (value: unknown): value is string =>
+  typeof value === 'string' && /^[0-9]{1,18}$/.test(value);

@@ -91,7 +91,7 @@ export default function policyRoutes(app: FastifyInstance): void {
       await requirePolicyAccess(app.db, request, request.params.id);
       const { document } = request.body;
       if (document.id !== request.params.id)
-        throw RuntimeError.invalid('/document/id', `must be ${request.params.id}`);
+        throw RuntimeError.invalid('/body/document/id', `must be ${request.params.id}`);
       const row = await app.policies.saveDraft(request.params.id, document);
       return { ...summary(row), draft: row.draft, validation: validate(row.draft) };
     },

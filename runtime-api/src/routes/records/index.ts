@@ -139,10 +139,12 @@ export default function recordRoutes(app: FastifyInstance): void {
     (r) => ({ type: 'ASSIGN', payload: { userId: String(r.body['userId']) } }),
     'manager',
   );
-  mutate('/release', (r) => ({
-    type: 'RELEASE',
-    payload: { reason: String(r.body['reason']) },
-  }));
+  mutate('/release', (r) => {
+    const reason = String(r.body['reason']);
+    // Blanks are no reason: the pool row and the per-rep table would show an empty one.
+    if (reason.trim() === '') throw RuntimeError.invalid('/body/reason', 'must not be blank');
+    return { type: 'RELEASE', payload: { reason } };
+  });
 
   app.post<{ Params: PoolParams }>('/api/pools/:pool/claim-next', async (request) => {
     await requirePoolRole(app, request, request.params.pool, 'member');
