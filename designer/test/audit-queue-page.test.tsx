@@ -150,6 +150,22 @@ describe('audit queue', () => {
     ]);
   });
 
+  it("offers no verdict on the manager's own follow-up, and says who decides it", async () => {
+    const calls = stubApi({ audits: { open: [{ ...open, actorId: boss.id, actorName: null }] } });
+    render(
+      <Workspace>
+        <AuditQueuePage />
+      </Workspace>,
+    );
+    const card = await screen.findByTestId('audit-card');
+    expect(within(card).getByTestId('audit-own').textContent).toBe(
+      'Your own follow-up: another manager or an admin decides it.',
+    );
+    expect(within(card).queryByTestId('audit-confirm')).toBeNull();
+    expect(within(card).queryByTestId('audit-fake')).toBeNull();
+    expect(calls.filter((c) => c.method === 'POST')).toEqual([]);
+  });
+
   it('marks a follow-up fake with a note, after saying what that does', async () => {
     const state = {
       audits: { open: [open] } as Record<string, Audit[]>,

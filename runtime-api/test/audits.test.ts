@@ -203,6 +203,22 @@ describe.each(backends)('audit queue (%s)', (backend) => {
     expect(releaseAt(after.body)).toBe(releaseAt(before.body));
   });
 
+  it("leaves a manager's own follow-up to another manager: deciding it oneself is a 403 and it stays open", async () => {
+    const rec = await owned('Worked by the boss', 'boss');
+    await advance({ hours: 1 });
+    expect((await followUp(rec.id, `my own visit ${AUDIT_ME}`, 'boss')).status).toBe(200);
+    const auditId = await openAudit(rec.id);
+    for (const body of [{ verdict: 'confirmed' }, { verdict: 'fake' }]) {
+      const own = await verdict(auditId, body, 'boss');
+      expect(own.status).toBe(403);
+      expect(own.body.error.code).toBe('POOL_ERR_FORBIDDEN');
+    }
+    expect(await openAudit(rec.id)).toBe(auditId);
+    const other = await verdict(auditId, { verdict: 'confirmed' }, 'boss2');
+    expect(other.status, JSON.stringify(other.body)).toBe(200);
+    expect(other.body).toMatchObject({ verdict: 'confirmed', decidedBy: ids['boss2'] });
+  });
+
   it('gives exactly one verdict to concurrent ones: two fakes, and a fake against a confirm', async () => {
     for (const [first, second] of [
       ['fake', 'fake'],

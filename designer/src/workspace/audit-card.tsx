@@ -36,7 +36,7 @@ export function AuditCard(props: {
 }) {
   const { audit } = props;
   const { t, lang } = useI18n();
-  const { pool, eventLabel, personName } = useWorkspace();
+  const { pool, me, eventLabel, personName } = useWorkspace();
   const when = (iso: string) => formatDateTime(iso, lang, pool.timeZone);
   const channel = payloadText(audit.payload, 'channel');
   const note = payloadText(audit.payload, 'note');
@@ -79,7 +79,11 @@ export function AuditCard(props: {
         <blockquote className={note ? 'audit-note' : 'audit-note muted'} data-testid="audit-note">
           {note ?? t('auditNoNote')}
         </blockquote>
-        {audit.status === 'open' ? (
+        {audit.status === 'open' && audit.actorId === me.id ? (
+          <p className="hint" data-testid="audit-own">
+            {t('auditOwn')}
+          </p>
+        ) : audit.status === 'open' ? (
           <div className="audit-actions">
             <button
               type="button"

@@ -132,6 +132,13 @@ export class AuditService {
     managerId: string,
   ): Promise<AuditItem> {
     await this.db.transaction(async (trx) => {
+      // A follow-up is checked by someone other than the one who logged it: a manager who also works
+      // the pool's records leaves the audits of their own events to another manager or an admin.
+      const audited = await this.#audits.one(poolKey, id, trx);
+      if (audited && audited.actor_id === managerId)
+        throw RuntimeError.forbidden(
+          `audit ${id} checks your own event: another manager or an admin decides it`,
+        );
       const now = await this.clock.now(trx);
       const note = body.note ?? null;
       const closed = await this.#audits.close(trx, poolKey, id, {
