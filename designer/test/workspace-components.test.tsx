@@ -99,6 +99,24 @@ describe('event payload forms', () => {
     ]);
   });
 
+  it('refuses a release reason of only spaces in the form, saying so, and sends nothing', async () => {
+    const calls = stubApi({});
+    render(
+      <Workspace>
+        <EventDialog record={record} type="RELEASE" onClose={() => undefined} onDone={vi.fn()} />
+      </Workspace>,
+    );
+    const form = screen.getByTestId('event-form-RELEASE');
+    fireEvent.change(form.querySelector('#event-RELEASE_reason')!, { target: { value: '   ' } });
+    fireEvent.click(screen.getByTestId('event-submit'));
+    await waitFor(() =>
+      expect(form.querySelector('.error-detail')?.textContent).toContain(
+        'Write something, not only spaces.',
+      ),
+    );
+    expect(calls).toHaveLength(0);
+  });
+
   it('shows Chinese labels and choices, and asks before an event without payload', () => {
     stubApi({});
     render(

@@ -17,6 +17,9 @@ export function newAjv(): Ajv2020 {
  * ajv's errors as `{path, message}` details under `prefix`: a missing or unknown field is named in the
  * path (`/payload/colour` "is not a known field"), an enum's message lists the values it allows.
  */
+/** The pattern of a string that must hold something other than white space. */
+const NOT_BLANK = '\\S';
+
 export function schemaDetails(
   errors: ErrorObject[] | null | undefined,
   prefix = '',
@@ -34,6 +37,8 @@ export function schemaDetails(
       message = 'is not a known field';
     }
     if (e.keyword === 'enum') message += `: ${(e.params['allowedValues'] as unknown[]).join(', ')}`;
+    // A policy asks for "some text, not only blanks" with this pattern (the templates' release reasons).
+    if (e.keyword === 'pattern' && e.params['pattern'] === NOT_BLANK) message = 'must not be blank';
     const key = `${path}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -413,6 +413,18 @@ describe.each(backends)('bad input (%s)', (backend) => {
       expect(res.status, JSON.stringify(reason)).toBe(400);
       expect(res.body.error.code).toBe('POOL_ERR_INVALID_PAYLOAD');
       expect(paths(res.body)).toEqual(['/body/reason']);
+      // The same release sent as an event: the template's reason must not be blank either.
+      const event = await call(
+        t.app,
+        tokens['alice']!,
+        'POST',
+        `/api/pools/crm/records/${recordId}/events`,
+        { type: 'RELEASE', payload: { reason } },
+      );
+      expect(event.status, JSON.stringify(reason)).toBe(400);
+      expect(event.body.error.details).toEqual([
+        { path: '/body/payload/reason', message: 'must not be blank' },
+      ]);
     }
     const after = await call(t.app, tokens['alice']!, 'GET', `/api/pools/crm/records/${recordId}`);
     expect(after.body).toMatchObject({

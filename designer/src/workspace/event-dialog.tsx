@@ -13,6 +13,9 @@ import { localizeForm } from './field-labels.js';
 import { recordTitle } from './record-cells.js';
 import { useWorkspace } from './workspace-context.js';
 
+/** The pattern a policy gives a text that must not be only blanks (the templates' release reasons). */
+const NOT_BLANK = '\\S';
+
 /** RELEASE needs a reason even when a policy declares no payload for it (the API asks for one). */
 const RELEASE_REASON = {
   type: 'object',
@@ -104,6 +107,13 @@ export function EventDialog(props: {
             onChange={(e) => setFormData((e.formData ?? {}) as Record<string, unknown>)}
             // Field errors show under the fields; nothing to log.
             onError={() => undefined}
+            transformErrors={(errors) =>
+              errors.map((e) =>
+                e.name === 'pattern' && e.params?.pattern === NOT_BLANK
+                  ? { ...e, message: t('notBlank') }
+                  : e,
+              )
+            }
             onSubmit={(e) => void send((e.formData ?? {}) as Record<string, unknown>)}
           >
             {problems}
