@@ -109,7 +109,8 @@ export function EventDialog(props: {
             onError={() => undefined}
             transformErrors={(errors) =>
               errors.map((e) =>
-                e.name === 'pattern' && e.params?.pattern === NOT_BLANK
+                e.name === 'pattern' &&
+                (e.params as { pattern?: unknown } | undefined)?.pattern === NOT_BLANK
                   ? { ...e, message: t('notBlank') }
                   : e,
               )
