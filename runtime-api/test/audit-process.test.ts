@@ -54,23 +54,38 @@ describe.each(backends)('a revoked release in the real server (%s)', (backend: B
     expect((await api('POST', '/api/policies', { document: auditedPolicy })).status).toBe(201);
     expect((await api('POST', '/api/policies/audit-proc/publish', {})).status).toBe(200);
     const me = (await api('GET', '/api/me')).body.id as string;
+    // The rep follows up; the admin decides (nobody decides the audit of their own event).
+    const rep = await api('POST', '/api/users', {
+      username: 'rep',
+      password: 'rep-password-123',
+      displayName: 'Rep',
+      roles: ['member'],
+    });
+    expect(rep.status, JSON.stringify(rep.body)).toBe(201);
     const pool = await api('POST', '/api/pools', {
       key: 'audited',
       name: { en: 'Audited' },
       policyId: 'audit-proc',
-      members: [{ userId: me }],
+      members: [{ userId: me }, { userId: rep.body.id }],
     });
     expect(pool.status).toBe(201);
+    const repToken = await server.login('rep', 'rep-password-123');
 
     // The audited record and a witness due at the same time; the follow-up moves the first an hour on.
     const create = (name: string) =>
-      api('POST', '/api/pools/audited/records', { data: { name, wait: 1_500 }, ownerId: me });
+      api('POST', '/api/pools/audited/records', {
+        data: { name, wait: 1_500 },
+        ownerId: rep.body.id,
+      });
     const audited = (await create('Audited Co')).body as { id: string };
     const witness = (await create('Witness Co')).body as { id: string };
-    const followUp = await api('POST', `/api/pools/audited/records/${audited.id}/events`, {
-      type: 'FOLLOW_UP',
-      payload: { note: '[audit] said we talked' },
-    });
+    const followUp = await apiCall(
+      server.base,
+      repToken,
+      'POST',
+      `/api/pools/audited/records/${audited.id}/events`,
+      { type: 'FOLLOW_UP', payload: { note: '[audit] said we talked' } },
+    );
     expect(followUp.status).toBe(200);
     const queue = await api('GET', '/api/pools/audited/audits');
     expect(queue.body.items).toHaveLength(1);
