@@ -251,7 +251,10 @@ describe('inspector forms', () => {
       type: 'object',
       required: ['reason'],
       additionalProperties: false,
-      properties: { reason: { type: 'string', title: 'Why', minLength: 1, maxLength: 500 } },
+      // Renaming the field keeps what the form does not show (the template's not-blank pattern).
+      properties: {
+        reason: { type: 'string', title: 'Why', minLength: 1, maxLength: 500, pattern: '\\S' },
+      },
     });
   });
 });
