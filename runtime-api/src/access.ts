@@ -254,18 +254,24 @@ export function eventsActorMaySend(
   );
 }
 
-/** Records are only given to members of their pool (assign, create with an owner, import). */
+/**
+ * A record's owner is a member of its pool (assign, create with an owner, import, a move to another
+ * pool); else 400 on `path`. Gives whether the member's user is disabled.
+ */
 export async function requirePoolMember(
   db: Knex | Knex.Transaction,
   poolKey: string,
   userId: string,
   path: string,
-): Promise<void> {
+): Promise<{ disabled: boolean }> {
   const member = await db('pool_members')
-    .where({ pool_key: poolKey, user_id: userId })
-    .first('user_id');
+    .join('users', 'users.id', 'pool_members.user_id')
+    .where('pool_members.pool_key', poolKey)
+    .andWhere('pool_members.user_id', userId)
+    .first<{ disabled_at: Date | null } | undefined>('users.disabled_at');
   if (!member)
     throw RuntimeError.invalid(path, `user ${userId} is not a member of pool ${poolKey}`);
+  return { disabled: member.disabled_at !== null };
 }
 
 /**
@@ -278,14 +284,7 @@ export async function requireAssignee(
   userId: string,
   path: string,
 ): Promise<void> {
-  const member = await db('pool_members')
-    .join('users', 'users.id', 'pool_members.user_id')
-    .where('pool_members.pool_key', poolKey)
-    .andWhere('pool_members.user_id', userId)
-    .first<{ disabled_at: Date | null } | undefined>('users.disabled_at');
-  if (!member)
-    throw RuntimeError.invalid(path, `user ${userId} is not a member of pool ${poolKey}`);
-  if (member.disabled_at !== null)
+  if ((await requirePoolMember(db, poolKey, userId, path)).disabled)
     throw RuntimeError.invalid(
       path,
       `user ${userId} is disabled: records go to enabled users only`,
