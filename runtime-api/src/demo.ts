@@ -10,7 +10,7 @@ import { JobRunner } from './jobs/runner.js';
 import { DEFAULT_KEY_HOURS, purgeExpiredKeys } from './plugins/idempotency.plugin.js';
 import { AuditService } from './services/audit.service.js';
 import { AuthService } from './services/auth.service.js';
-import type { Clock } from './services/clock.js';
+import { processClock } from './services/clock.js';
 import { Distributor } from './services/distributor.js';
 import { Metrics } from './services/metrics.js';
 import { Outbox } from './services/outbox.js';
@@ -129,14 +129,7 @@ const [manager, ...reps] = users as [Actor, ...Actor[]];
 
 // The seed clock walks through the last 60 days; the sweeper fires whatever fell due once the server runs.
 let now = Date.now() - 60 * DAY;
-const seedClock: Clock = {
-  manual: true,
-  get sql() {
-    return `to_timestamp(${now} / 1000.0)`;
-  },
-  now: () => Promise.resolve(now),
-  advance: () => Promise.resolve(now),
-};
+const seedClock = processClock(() => now);
 const policies = new PolicyStore(knex);
 const metrics = new Metrics();
 const records = new RecordService(knex, policies, seedClock, metrics);

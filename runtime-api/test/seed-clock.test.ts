@@ -1,7 +1,7 @@
 // Events stepped on a clock whose SQL names its time (the demo's seed clock) work on every day of the
 // seed: the event read is a named prepared statement, and its name must follow its text.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '../src/services/clock.js';
+import { processClock } from '../src/services/clock.js';
 import { RecordService } from '../src/services/record.service.js';
 import { backends, build, call, crmPool, type TestApp } from './helpers.js';
 
@@ -19,14 +19,7 @@ describe.each(backends)('events on a seed clock (%s)', (backend) => {
 
   it('steps a record on each of several days, as `npm run demo` does on PostgreSQL', async () => {
     let now = (await t.app.clock.now(t.app.db)) + DAY;
-    const seedClock: Clock = {
-      manual: true,
-      get sql() {
-        return `to_timestamp(${now} / 1000.0)`;
-      },
-      now: () => Promise.resolve(now),
-      advance: () => Promise.resolve(now),
-    };
+    const seedClock = processClock(() => now);
     const records = new RecordService(t.app.db, t.app.policies, seedClock, t.app.metrics);
     const actor = { id: ids['alice']!, roles: ['member'], attributes: {} };
     const { row } = await records.create('crm', { name: 'Seeded Co' }, actor.id, actor);
