@@ -274,6 +274,11 @@ export async function requirePoolMember(
   return { disabled: member.disabled_at !== null };
 }
 
+/** Why a record cannot go to a disabled user (assign, create, import rows alike). */
+export function disabledAssigneeMessage(userId: string): string {
+  return `user ${userId} is disabled: records go to enabled users only`;
+}
+
 /**
  * A record is given (assigned, created or routed with an owner) only to an enabled member of its pool:
  * a disabled user cannot log in, so a record given to them would sit out its protection unworked.
@@ -285,10 +290,7 @@ export async function requireAssignee(
   path: string,
 ): Promise<void> {
   if ((await requirePoolMember(db, poolKey, userId, path)).disabled)
-    throw RuntimeError.invalid(
-      path,
-      `user ${userId} is disabled: records go to enabled users only`,
-    );
+    throw RuntimeError.invalid(path, disabledAssigneeMessage(userId));
 }
 
 /** The ids of a pool's members, for checking many rows at once (import). */

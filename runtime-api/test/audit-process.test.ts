@@ -2,7 +2,7 @@
 // makes the release due at once, and the server's own background sweep fires it (no clock advance).
 import { describe, expect, it } from 'vitest';
 import { backends, type Backend } from './helpers.js';
-import { apiCall, serverPerTest, within } from './server-process.js';
+import { apiCall, poolWithRep, REP_PASSWORD, serverPerTest, within } from './server-process.js';
 
 /** Release after `entity.wait` ms; a follow-up resets it to an hour. Notes with [audit] are audited. */
 const auditedPolicy = {
@@ -53,29 +53,15 @@ describe.each(backends)('a revoked release in the real server (%s)', (backend: B
       apiCall(server.base, token, method, path, body);
     expect((await api('POST', '/api/policies', { document: auditedPolicy })).status).toBe(201);
     expect((await api('POST', '/api/policies/audit-proc/publish', {})).status).toBe(200);
-    const me = (await api('GET', '/api/me')).body.id as string;
     // The rep follows up; the admin decides (nobody decides the audit of their own event).
-    const rep = await api('POST', '/api/users', {
-      username: 'rep',
-      password: 'rep-password-123',
-      displayName: 'Rep',
-      roles: ['member'],
-    });
-    expect(rep.status, JSON.stringify(rep.body)).toBe(201);
-    const pool = await api('POST', '/api/pools', {
-      key: 'audited',
-      name: { en: 'Audited' },
-      policyId: 'audit-proc',
-      members: [{ userId: me }, { userId: rep.body.id }],
-    });
-    expect(pool.status).toBe(201);
-    const repToken = await server.login('rep', 'rep-password-123');
+    const { repId } = await poolWithRep(server.base, token, 'audited', 'audit-proc');
+    const repToken = await server.login('rep', REP_PASSWORD);
 
     // The audited record and a witness due at the same time; the follow-up moves the first an hour on.
     const create = (name: string) =>
       api('POST', '/api/pools/audited/records', {
         data: { name, wait: 1_500 },
-        ownerId: rep.body.id,
+        ownerId: repId,
       });
     const audited = (await create('Audited Co')).body as { id: string };
     const witness = (await create('Witness Co')).body as { id: string };

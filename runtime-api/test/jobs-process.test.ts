@@ -3,7 +3,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { JOB_NAMES } from '../src/jobs/jobs.js';
 import { backends, type Backend } from './helpers.js';
-import { freePort, ServerProcess, serverStorage, within } from './server-process.js';
+import {
+  apiCall,
+  freePort,
+  poolWithRep,
+  ServerProcess,
+  serverStorage,
+  within,
+} from './server-process.js';
 
 /** The distribution job's default interval (jobs.ts), left as `npm start` has it. */
 const DISTRIBUTE_MS = 1000;
@@ -51,37 +58,13 @@ describe.each(backends)('background jobs in the real server (%s)', (backend: Bac
     server = new ServerProcess(await freePort(), env);
     await server.started();
     const token = await server.login();
-    const api = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${server!.base}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON replies; tests assert on them
-      return { status: res.status, body: (await res.json()) as any };
-    };
+    const api = (method: string, path: string, body?: unknown) =>
+      apiCall(server!.base, token, method, path, body);
 
     const policy = await api('POST', '/api/policies', { document: relayPolicy });
     expect(policy.status, JSON.stringify(policy.body)).toBe(201);
     expect((await api('POST', '/api/policies/relay-pool/publish', {})).status).toBe(200);
-    const me = (await api('GET', '/api/me')).body.id as string;
-    const rep = await api('POST', '/api/users', {
-      username: 'rep',
-      password: 'rep-password-123',
-      displayName: 'Rep',
-      roles: ['member'],
-    });
-    expect(rep.status, JSON.stringify(rep.body)).toBe(201);
-    const pool = await api('POST', '/api/pools', {
-      key: 'relay',
-      name: { en: 'Relay' },
-      policyId: 'relay-pool',
-      members: [{ userId: me }, { userId: rep.body.id }],
-    });
-    expect(pool.status, JSON.stringify(pool.body)).toBe(201);
+    const { adminId: me, repId } = await poolWithRep(server.base, token, 'relay', 'relay-pool');
     expect(
       (await api('PATCH', '/api/pools/relay', { distribution: 'roundRobin' })).body.distribution,
     ).toBe('roundRobin');
@@ -98,7 +81,7 @@ describe.each(backends)('background jobs in the real server (%s)', (backend: Bac
       async () => (await api('GET', `/api/pools/relay/records/${id}`)).body,
       (r: { ownerId: string | null; state: string }) => r.state === 'kept',
     );
-    expect(record).toMatchObject({ state: 'kept', ownerId: rep.body.id });
+    expect(record).toMatchObject({ state: 'kept', ownerId: repId });
 
     // Assigned by the distribution job, no later than one interval (plus the run itself) after it entered.
     const history = (await api('GET', `/api/pools/relay/records/${id}/history`)).body.items as {

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 
 export const ADMIN_PASSWORD = 'admin-password-for-process-tests';
 const serverFile = join(import.meta.dirname, '..', 'dist', 'server.js');
@@ -120,6 +120,36 @@ export async function apiCall(
   });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as unknown) : {} };
+}
+
+export const REP_PASSWORD = 'rep-password-123';
+
+/**
+ * A rep (username `rep`, password `REP_PASSWORD`) and a pool `key` on `policyId` whose members are the
+ * calling admin and the rep, created over the API as an admin would. Gives both users' ids.
+ */
+export async function poolWithRep(
+  base: string,
+  token: string,
+  key: string,
+  policyId: string,
+): Promise<{ adminId: string; repId: string }> {
+  const adminId = (await apiCall(base, token, 'GET', '/api/me')).body.id as string;
+  const rep = await apiCall(base, token, 'POST', '/api/users', {
+    username: 'rep',
+    password: REP_PASSWORD,
+    displayName: 'Rep',
+    roles: ['member'],
+  });
+  expect(rep.status, JSON.stringify(rep.body)).toBe(201);
+  const pool = await apiCall(base, token, 'POST', '/api/pools', {
+    key,
+    name: { en: key },
+    policyId,
+    members: [{ userId: adminId }, { userId: rep.body.id }],
+  });
+  expect(pool.status, JSON.stringify(pool.body)).toBe(201);
+  return { adminId, repId: rep.body.id as string };
 }
 
 /** Polls `test` until it holds or `ms` pass; returns its last value. */

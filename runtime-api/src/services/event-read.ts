@@ -54,19 +54,25 @@ const claimantColumns = (user: string): string => {
       AT TIME ZONE p.time_zone`)}::int AS today`;
 };
 
-const statementNames = new Map<string, string>();
+const statements = new Map<string, { text: string; name: string }>();
 /**
- * A prepared statement's name for its text: a connection refuses one name for two texts, and a clock's
- * SQL may name its time (the demo's seed clock moves day by day), so the name follows the text.
+ * The read's text and its prepared statement's name, built once per clock and lock: a connection
+ * refuses one name for two texts, and a clock's SQL may name its time (the demo's seed clock moves day
+ * by day), so the name follows the text.
  */
-function statementName(text: string): string {
-  let name = statementNames.get(text);
-  if (name === undefined) {
-    if (statementNames.size >= 100) statementNames.clear();
-    name = `poolflow_read2_${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
-    statementNames.set(text, name);
+function statement(clock: Clock, lock: boolean): { text: string; name: string } {
+  const key = `${lock ? 'L' : 'R'}${clock.sql}`;
+  let found = statements.get(key);
+  if (found === undefined) {
+    if (statements.size >= 100) statements.clear();
+    const text = byKeys(clock, lock);
+    found = {
+      text,
+      name: `poolflow_read2_${createHash('sha256').update(text).digest('hex').slice(0, 16)}`,
+    };
+    statements.set(key, found);
   }
-  return name;
+  return found;
 }
 
 /** The records asked for (one row each, by position `i`), with the clock read once for all of them. */
@@ -122,7 +128,7 @@ export async function readRecords(
 ): Promise<(EventRead | null)[]> {
   // An id that is not a uuid is no record (and must not fail the others' statement).
   const asked = keys.map((k) => (UUID.test(k.recordId) ? k.recordId : null));
-  const text = byKeys(clock, lock);
+  const { text, name } = statement(clock, lock);
   const { rows } = await db
     .raw<{ rows: (ReadRow & { i: number | string })[] }>(
       text,
@@ -135,7 +141,7 @@ export async function readRecords(
       ] as unknown as Knex.RawBinding[],
     )
     // Named (prepared once per connection): parsing and planning it cost more than running it.
-    .options({ name: statementName(text) });
+    .options({ name });
   const found = new Map(rows.map((r) => [Number(r.i), r]));
   return keys.map((k, i) => {
     const row: (Partial<Pick<ReadRow & { i: unknown }, 'i'>> & ReadRow) | undefined = found.get(

@@ -1,6 +1,7 @@
 // Who an import row's owner cell names: a member of the pool, by user id, by username, or by display
 // name when exactly one member has it (people type names, not ids). Read once per import.
 import type { Knex } from 'knex';
+import { disabledAssigneeMessage } from '../access.js';
 
 export type OwnerLookup = { id: string } | { error: string };
 
@@ -21,9 +22,7 @@ export async function poolOwners(db: Knex, poolKey: string): Promise<OwnerDirect
   // A disabled user cannot log in: rows naming one are refused, saying why (not "not a member").
   const disabled = new Set(members.filter((m) => m.disabled_at !== null).map((m) => m.id));
   const enabled = (id: string): OwnerLookup =>
-    disabled.has(id)
-      ? { error: `user ${id} is disabled: records go to enabled users only` }
-      : { id };
+    disabled.has(id) ? { error: disabledAssigneeMessage(id) } : { id };
   const ids = new Set(members.map((m) => m.id));
   const byUsername = new Map(members.map((m) => [m.username.toLowerCase(), m.id]));
   const byName = new Map<string, string[]>();

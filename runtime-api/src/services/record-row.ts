@@ -24,6 +24,22 @@ export function sameJson(a: unknown, b: unknown): boolean {
   return ka.every((k) => Object.prototype.hasOwnProperty.call(rb, k) && sameJson(ra[k], rb[k]));
 }
 
+/** The record columns a step result sets, as the writer writes them and callers reply with them. */
+export function stepColumns({ snapshot, record }: StepResult) {
+  return {
+    policy_id: snapshot.policyId,
+    policy_version: snapshot.policyVersion,
+    state: snapshot.value,
+    owner_id: record.ownerId,
+    pooled: record.pooled,
+    done: snapshot.status === 'done',
+    tags: record.tags,
+    score: record.score,
+    snapshot,
+    seq: snapshot.seq,
+  };
+}
+
 /**
  * The row a record has after its last step, as written: callers reply with it instead of reading the
  * row back. `before` is the locked row (absent for a created record).
@@ -35,21 +51,11 @@ export function rowAfter(
   at: number,
   before?: RecordRow,
 ): RecordRow {
-  const { snapshot, record } = result;
   return {
     id: recordId,
     pool_key: poolKey,
-    policy_id: snapshot.policyId,
-    policy_version: snapshot.policyVersion,
-    state: snapshot.value,
-    owner_id: record.ownerId,
-    pooled: record.pooled,
-    done: snapshot.status === 'done',
-    tags: record.tags,
-    score: record.score,
-    data: record.entity,
-    snapshot,
-    seq: snapshot.seq,
+    ...stepColumns(result),
+    data: result.record.entity,
     created_at: before?.created_at ?? new Date(at),
     updated_at: new Date(at),
   };

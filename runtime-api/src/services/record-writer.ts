@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import { auditRow } from './audit-rows.js';
 import type { Metrics } from './metrics.js';
 import { PendingMoves, type MoveRows } from './pending-moves.js';
-import { searchText } from './record-row.js';
+import { searchText, stepColumns } from './record-row.js';
 import { RowSet } from './row-set.js';
 import {
   AUDIT,
@@ -140,18 +140,9 @@ export class OutcomeBatch {
     (o.created ? this.#created : this.#updated).push({
       id: o.recordId,
       pool_key: o.poolKey,
-      policy_id: snapshot.policyId,
-      policy_version: snapshot.policyVersion,
+      ...stepColumns(final.result),
       prev_seq: o.prevSeq,
-      seq: snapshot.seq,
-      state: snapshot.value,
-      owner_id: record.ownerId,
-      pooled: record.pooled,
-      done: snapshot.status === 'done',
-      tags: record.tags,
-      score: record.score,
       data: keepEntity ? null : record.entity,
-      snapshot,
       search: keepEntity ? null : searchText(record.entity),
       at: final.at,
       move_to: moveTo ?? null,
