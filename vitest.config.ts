@@ -10,6 +10,8 @@ export default defineConfig({
       'designer/test/**/*.test.ts?(x)',
     ],
     testTimeout: 60_000,
+    // One migrated PGlite image per run: in-memory test apps start from it (test/pglite-image.setup.ts).
+    globalSetup: ['test/pglite-image.setup.ts'],
     // Most of a test file's time is spent waiting on a server process, PostgreSQL or Chromium, so two
     // files run side by side even on two cores (Vitest's default there is one: the suite took twice
     // as long).

@@ -20,8 +20,9 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function startRuntime(): Promise<Runtime> {
-  const app = await buildApp({ dataDir: ':memory:', clock: 'manual', secret: 'x' });
+/** An app on in-memory PGlite; `image` is a migrated database image to start from (tests: memoryImage). */
+export async function startRuntime(image?: Blob): Promise<Runtime> {
+  const app = await buildApp({ dataDir: ':memory:', image, clock: 'manual', secret: 'x' });
   await app.auth.ensureAdmin(ADMIN_PASSWORD);
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return { url: address, close: () => app.close() };

@@ -13,6 +13,7 @@ import {
   startRuntime,
   type Runtime,
 } from '../scripts/harness.js';
+import { memoryImage } from '../../runtime-api/test/memory-image.js';
 
 interface Failed {
   recordId: string;
@@ -82,7 +83,7 @@ async function seed(): Promise<void> {
 
 beforeAll(async () => {
   await ensureDesignerBuilt();
-  runtime = await startRuntime();
+  runtime = await startRuntime(memoryImage());
   browser = await launchChromium();
   await seed();
 }, 300_000);

@@ -19,6 +19,7 @@ import {
   type IntegritySeed,
 } from '../scripts/integrity-seed.js';
 import { formatDateTime } from '../src/workspace/format.js';
+import { memoryImage } from '../../runtime-api/test/memory-image.js';
 
 const DAY = 86_400_000;
 
@@ -33,7 +34,7 @@ let seed: IntegritySeed;
 
 beforeAll(async () => {
   await ensureDesignerBuilt();
-  runtime = await startRuntime();
+  runtime = await startRuntime(memoryImage());
   browser = await launchChromium();
   seed = await seedIntegrity(runtime, ['Audited Co', 'Called Co']);
 }, 300_000);

@@ -14,6 +14,7 @@ import {
   startRuntime,
   type Runtime,
 } from '../scripts/harness.js';
+import { memoryImage } from '../../runtime-api/test/memory-image.js';
 
 const DAY = 86_400_000;
 const POLICY = 'crm-rollout';
@@ -87,7 +88,7 @@ async function seed(): Promise<void> {
 
 beforeAll(async () => {
   await ensureDesignerBuilt();
-  runtime = await startRuntime();
+  runtime = await startRuntime(memoryImage());
   browser = await launchChromium();
   await seed();
 }, 300_000);

@@ -13,6 +13,7 @@ import {
   type Runtime,
 } from '../scripts/harness.js';
 import { crm } from './fixtures.js';
+import { memoryImage } from '../../runtime-api/test/memory-image.js';
 
 const DAY = 86_400_000;
 
@@ -98,7 +99,7 @@ async function seed(): Promise<void> {
 
 beforeAll(async () => {
   await ensureDesignerBuilt();
-  runtime = await startRuntime();
+  runtime = await startRuntime(memoryImage());
   browser = await launchChromium();
   await seed();
 }, 300_000);

@@ -19,6 +19,7 @@ import { designerPlugin } from './plugins/designer.plugin.js';
 import { errorsPlugin } from './plugins/errors.plugin.js';
 import { idempotencyPlugin } from './plugins/idempotency.plugin.js';
 import { inputGuardPlugin } from './plugins/input-guard.plugin.js';
+import { replySerializers } from './plugins/reply-serializers.js';
 import { requestValidators } from './plugins/request-validators.js';
 import { securityHeadersPlugin } from './plugins/security-headers.plugin.js';
 import { servicesPlugin, type ServicesOptions } from './plugins/services.plugin.js';
@@ -83,6 +84,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           coerceTypes: 'array',
           allErrors: true,
         }),
+        buildSerializer: replySerializers(),
       },
     },
   });

@@ -6,6 +6,7 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 import { afterAll, expect } from 'vitest';
 import { buildApp, type AppOptions } from '../src/app.js';
 import { checkReplies, contractViolations } from './contract-check.js';
+import { memoryImage } from './memory-image.js';
 
 export type Backend = 'pglite' | 'postgres';
 /** Storage tests run on embedded PGlite, and also on PostgreSQL when DATABASE_URL is set. */
@@ -30,6 +31,7 @@ export async function build(backend: Backend, options: Partial<AppOptions> = {})
   const app = await buildApp({
     databaseUrl: url,
     dataDir: ':memory:',
+    image: url ? undefined : memoryImage(),
     schema,
     clock: 'manual',
     secret: 'test-secret',

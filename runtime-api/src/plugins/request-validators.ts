@@ -3,6 +3,7 @@
 import { Ajv, type AnySchema, type Options, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifyServerOptions } from 'fastify';
+import { CompileCache, fingerprint } from './compile-cache.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => void;
 
@@ -36,6 +37,8 @@ function newAjv(
   };
 }
 
+const validators = new CompileCache<ValidateFunction>();
+
 /**
  * The validator factory for `schemaController.compilersFactory.buildValidator`: one Ajv for bodies that
  * never coerces, one for the other parts with the app's coercion; same shared schemas, formats, options.
@@ -45,6 +48,13 @@ export function requestValidators(customOptions: Options): BuildValidator {
     const options = { ...FASTIFY_DEFAULTS, ...customOptions };
     const text = newAjv(externalSchemas, options);
     const json = newAjv(externalSchemas, { ...options, coerceTypes: false });
-    return ({ schema, httpPart }) => (httpPart === 'body' ? json : text)(schema as AnySchema);
+    // Compiled once per process for these shared schemas and options (compile-cache.ts).
+    const scope = fingerprint([externalSchemas, options]);
+    return ({ schema, httpPart }) => {
+      const body = httpPart === 'body';
+      return validators.get(`${scope}|${body}`, schema, () =>
+        (body ? json : text)(schema as AnySchema),
+      );
+    };
   };
 }
