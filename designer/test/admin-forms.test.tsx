@@ -231,6 +231,9 @@ describe('departments page', () => {
     fireEvent.change(input(form, 'key'), { target: { value: 'Bad Key' } });
     fireEvent.click(screen.getByTestId('department-form-submit'));
     await waitFor(() => expect(form.querySelector('.error-detail')).not.toBeNull());
+    // The empty English name is asked for in the user's words, not Ajv's "must have required property".
+    expect(form.textContent).toContain('Fill this in.');
+    expect(form.textContent).not.toContain('required property');
     expect(calls).toEqual([]);
     fireEvent.change(input(form, 'key'), { target: { value: 'service' } });
     fireEvent.change(input(form, 'nameEn'), { target: { value: 'Service' } });

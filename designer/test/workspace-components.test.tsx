@@ -82,6 +82,11 @@ describe('event payload forms', () => {
     // Required fields: nothing is sent while they are empty.
     fireEvent.click(screen.getByTestId('event-submit'));
     await waitFor(() => expect(form.querySelector('.error-detail')).not.toBeNull());
+    // Said in the user's words under each empty field, not as Ajv's "must have required property".
+    expect([...form.querySelectorAll('.error-detail')].map((e) => e.textContent)).toEqual([
+      'Fill this in.',
+      'Fill this in.',
+    ]);
     expect(calls).toHaveLength(0);
     const email = [...channel.options].find((o) => o.textContent === 'email')!;
     fireEvent.change(channel, { target: { value: email.value } });

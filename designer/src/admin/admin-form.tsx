@@ -5,6 +5,7 @@ import type { FieldProps, RJSFSchema, UiSchema } from '@rjsf/utils';
 import validator from '@rjsf/validator-ajv8';
 import { useState, type ReactNode } from 'react';
 import { ApiError } from '../api/client.js';
+import { plainFormErrors } from '../i18n/form-errors.js';
 import { useI18n } from '../i18n/i18n.js';
 import { AttributesEditor } from './attributes-editor.js';
 
@@ -59,6 +60,7 @@ export function AdminForm<T extends object>(props: {
         idPrefix={props.testId}
         showErrorList={false}
         noHtml5Validate
+        transformErrors={plainFormErrors(t)}
         onChange={(e) => {
           setValue(e.formData as T);
           props.onChange?.(e.formData as T);

@@ -5,6 +5,7 @@ import type { UiSchema } from '@rjsf/utils';
 import validator from '@rjsf/validator-ajv8';
 import { useMemo, useState } from 'react';
 import { sendEvent, type PoolRecord, type RecordDetail } from '../api/records.api.js';
+import { plainFormErrors } from '../i18n/form-errors.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Dialog, DialogActions } from '../pages/dialog.js';
 import { refusalOf, type Refusal } from './claim-refusal.js';
@@ -12,9 +13,6 @@ import { blockedChannels, NextContact } from './contact-limit.js';
 import { localizeForm } from './field-labels.js';
 import { recordTitle } from './record-cells.js';
 import { useWorkspace } from './workspace-context.js';
-
-/** The pattern a policy gives a text that must not be only blanks (the templates' release reasons). */
-const NOT_BLANK = '\\S';
 
 /** RELEASE needs a reason even when a policy declares no payload for it (the API asks for one). */
 const RELEASE_REASON = {
@@ -107,14 +105,7 @@ export function EventDialog(props: {
             onChange={(e) => setFormData((e.formData ?? {}) as Record<string, unknown>)}
             // Field errors show under the fields; nothing to log.
             onError={() => undefined}
-            transformErrors={(errors) =>
-              errors.map((e) =>
-                e.name === 'pattern' &&
-                (e.params as { pattern?: unknown } | undefined)?.pattern === NOT_BLANK
-                  ? { ...e, message: t('notBlank') }
-                  : e,
-              )
-            }
+            transformErrors={plainFormErrors(t)}
             onSubmit={(e) => void send((e.formData ?? {}) as Record<string, unknown>)}
           >
             {problems}
