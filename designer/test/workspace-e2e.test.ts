@@ -160,6 +160,16 @@ describe('workspace end to end', () => {
       const mine = page.getByTestId('mine-row');
       await expect.poll(() => mine.count()).toBe(2);
       expect(await page.getByTestId('countdown').count()).toBe(2);
+      // A follow-up keeps the claimed one; it moves down the list, and the notice says when it is due now.
+      const claimedRow = page.locator('[data-testid=mine-row]', { hasText: best.name });
+      await claimedRow.getByTestId('event-FOLLOW_UP').click();
+      await page.getByTestId('event-form-FOLLOW_UP').waitFor();
+      await page.locator('#event-FOLLOW_UP_channel').selectOption('call');
+      await page.locator('#event-FOLLOW_UP_note').fill('asked for a quote next week');
+      await page.getByTestId('event-submit').click();
+      await expect
+        .poll(() => page.getByTestId('notice').textContent())
+        .toMatch(new RegExp(`“${best.name}” updated: Owned; back to the pool in \\d+d`));
       const ownRow = page.locator('[data-testid=mine-row]', { hasText: aliceOwn.name });
       await ownRow.getByTestId('event-RELEASE').click();
       await page.getByTestId('event-form-RELEASE').waitFor();

@@ -79,7 +79,14 @@ export function MyRecordsPage() {
   const columns = listFields(policy.entity.schema.properties, policy.entity.titleField, 3);
   const changed = (before: RecordDetail, after: RecordDetail | null) => {
     const title = recordTitle(before, policy.entity.titleField);
-    notice.show(t('updated', { title, state: after ? stateLabel(after.state) : '' }));
+    const state = after ? stateLabel(after.state) : '';
+    // A kept record moves down the list (soonest release first): say where its release is now.
+    const due = after && !after.done ? releaseDue(after, policy) : null;
+    notice.show(
+      due && due.dueAt > now()
+        ? t('updatedKept', { title, state, left: formatDuration(due.dueAt - now(), lang) })
+        : t('updated', { title, state }),
+    );
     void load();
   };
 
