@@ -83,6 +83,19 @@ describe('editor in Chinese, in Chromium', () => {
         () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
       );
 
+      // What a screen reader hears on the canvas is Chinese too (React Flow's defaults are English and
+      // speak of deleting, which this canvas does not do).
+      const spoken = await page.evaluate(() => ({
+        node: document.querySelector('[id^="react-flow__node-desc"]')?.textContent,
+        edge: document.querySelector('[id^="react-flow__edge-desc"]')?.textContent,
+        controls: document.querySelector('.react-flow__controls')?.getAttribute('aria-label'),
+      }));
+      expect(spoken).toEqual({
+        node: '按回车或空格选中状态，在检查器中编辑；选中后可用方向键移动。',
+        edge: '按回车或空格选中转换，在检查器中编辑。',
+        controls: '画布控制',
+      });
+
       const { labels, nodes } = await boxes(page);
       // 21 transitions: FOLLOW_UP has a counted and a recorded-only branch in owned and in nurture.
       expect(labels.length).toBe(21);

@@ -8,6 +8,7 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  type AriaLabelConfig,
   type Connection,
   type NodeChange,
 } from '@xyflow/react';
@@ -161,6 +162,30 @@ export function PolicyCanvas(props: PolicyCanvasProps) {
     [policy, onChange, onSelect],
   );
 
+  // What screen readers hear on the canvas, in the editor's language.
+  const ariaLabels = useMemo((): Partial<AriaLabelConfig> => {
+    const directions: Record<string, string> = {
+      up: t('canvasUp'),
+      down: t('canvasDown'),
+      left: t('canvasLeft'),
+      right: t('canvasRight'),
+    };
+    return {
+      'node.a11yDescription.default': t('canvasNodeHelp'),
+      'node.a11yDescription.keyboardDisabled': t('canvasNodeHelp'),
+      'node.a11yDescription.ariaLiveMessage': ({ direction, x, y }) =>
+        t('canvasMoved', { direction: directions[direction] ?? direction, x, y }),
+      'edge.a11yDescription.default': t('canvasEdgeHelp'),
+      'controls.ariaLabel': t('canvasControls'),
+      'controls.zoomIn.ariaLabel': t('canvasZoomIn'),
+      'controls.zoomOut.ariaLabel': t('canvasZoomOut'),
+      'controls.fitView.ariaLabel': t('fitView'),
+      'controls.interactive.ariaLabel': t('canvasInteractive'),
+      'minimap.ariaLabel': t('canvasMinimap'),
+      'handle.ariaLabel': t('canvasHandle'),
+    };
+  }, [t]);
+
   const onDoubleClick = (e: MouseEvent) => {
     if (!(e.target as Element).classList.contains('react-flow__pane')) return;
     const position = flow.screenToFlowPosition({ x: e.clientX - 90, y: e.clientY - 32 });
@@ -190,6 +215,7 @@ export function PolicyCanvas(props: PolicyCanvasProps) {
         minZoom={0.2}
         fitView
         fitViewOptions={{ padding: FIT_PADDING }}
+        ariaLabelConfig={ariaLabels}
       >
         <Background gap={20} color="#e2e8f0" />
         <MiniMap

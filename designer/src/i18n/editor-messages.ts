@@ -176,6 +176,21 @@ export const editorEn = {
   simTimer: 'Timer: {timer}',
   timerFiredUnnamed: 'Timer fired',
   unsavedChanges: 'Your last edit is not saved yet. Leave anyway?',
+  // The canvas's texts for screen readers (React Flow's defaults speak of deleting, which it does not do).
+  canvasNodeHelp:
+    'Press Enter or Space to select a state and edit it in the inspector; arrow keys then move it.',
+  canvasEdgeHelp: 'Press Enter or Space to select a transition and edit it in the inspector.',
+  canvasMoved: 'Moved the selected state {direction}: x {x}, y {y}',
+  canvasUp: 'up',
+  canvasDown: 'down',
+  canvasLeft: 'left',
+  canvasRight: 'right',
+  canvasControls: 'Canvas controls',
+  canvasZoomIn: 'Zoom in',
+  canvasZoomOut: 'Zoom out',
+  canvasInteractive: 'Lock or unlock the canvas',
+  canvasMinimap: 'Overview of the lifecycle',
+  canvasHandle: 'Drag from here to add a transition',
 } as const;
 
 export const editorZh: Record<keyof typeof editorEn, string> = {
@@ -186,4 +201,17 @@ export const editorZh: Record<keyof typeof editorEn, string> = {
   simTimer: '定时器：{timer}',
   timerFiredUnnamed: '定时器触发',
   unsavedChanges: '最近的修改尚未保存，仍要离开吗？',
+  canvasNodeHelp: '按回车或空格选中状态，在检查器中编辑；选中后可用方向键移动。',
+  canvasEdgeHelp: '按回车或空格选中转换，在检查器中编辑。',
+  canvasMoved: '已将所选状态向{direction}移动：x {x}，y {y}',
+  canvasUp: '上',
+  canvasDown: '下',
+  canvasLeft: '左',
+  canvasRight: '右',
+  canvasControls: '画布控制',
+  canvasZoomIn: '放大',
+  canvasZoomOut: '缩小',
+  canvasInteractive: '锁定或解锁画布',
+  canvasMinimap: '生命周期缩略图',
+  canvasHandle: '从这里拖出以添加转换',
 };
