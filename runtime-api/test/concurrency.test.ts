@@ -107,6 +107,52 @@ describe.each(backends)('concurrent claims over HTTP (%s)', (backend) => {
     ).toHaveLength(3);
   });
 
+  it('records a rep creates for herself count against claim.maxOwned 3, with her claims, even in parallel', async () => {
+    const rep = 'rep30';
+    const pooled: string[] = [];
+    for (let i = 0; i < 4; i++) pooled.push(await createPooled('limited', `Claimable ${i}`));
+    const before = await t.app.db('records').where({ pool_key: 'limited' }).count({ n: '*' });
+    // Four creates of her own and four claims at once: three of the eight get through.
+    const replies = await Promise.all([
+      ...Array.from({ length: 4 }, (_, i) =>
+        httpPost(base, tokens[rep], '/api/pools/limited/records', {
+          data: { name: `Own lead ${i}`, industry: 'software' },
+          ownerId: ids[rep],
+        }),
+      ),
+      ...pooled.map((id) => httpPost(base, tokens[rep], `/api/pools/limited/records/${id}/claim`)),
+    ]);
+    const ok = replies.filter((r) => r.status === 200 || r.status === 201);
+    expect(ok).toHaveLength(3);
+    expect(
+      replies.filter((r) => r.status >= 400).map((r) => `${r.status} ${r.body.error.code}`),
+    ).toEqual(Array(5).fill('422 POOL_ERR_CLAIM_LIMIT'));
+    const owned = await t.app
+      .db('records')
+      .where({ pool_key: 'limited', owner_id: ids[rep] })
+      .pluck('id');
+    expect(owned).toHaveLength(3);
+    // A refused create wrote nothing: the pool holds the four pooled records and the created ones only.
+    const created = ok.filter((r) => r.status === 201).length;
+    expect(await t.app.db('records').where({ pool_key: 'limited' }).count({ n: '*' })).toEqual([
+      { n: Number(before[0]!['n']) + created },
+    ]);
+
+    // An admin creating a record for her is held to the same cap, and told whose it is.
+    const forHer = await call(t.app, t.adminToken, 'POST', '/api/pools/limited/records', {
+      data: { name: 'Given lead', industry: 'software' },
+      ownerId: ids[rep],
+    });
+    expect(forHer.status).toBe(422);
+    expect(forHer.body.error).toMatchObject({
+      code: 'POOL_ERR_CLAIM_LIMIT',
+      message: `user ${ids[rep]} already owns 3 records (limit 3)`,
+      details: { owned: 3, limit: 3 },
+    });
+    // Unowned, it goes to the pool as ever.
+    expect((await createPooled('limited', 'Unowned lead')).length).toBeGreaterThan(0);
+  });
+
   it('reps racing claim-next take different records until the pool is empty', async () => {
     const recordIds: string[] = [];
     for (let i = 0; i < 10; i++) recordIds.push(await createPooled('crm', `Next ${i}`));

@@ -1,6 +1,6 @@
 // Push distribution counts an ASSIGN as the assignee's own claim: their claimant row read (and locked by
 // the write's seq check), then the policy's eligibility, cooldown and limits as a claim would meet them.
-import { checkClaim, type CompiledPolicy } from '@poolflow/engine';
+import { checkClaim, EngineError, type CompiledPolicy } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import type { RecordRow } from '../db/rows.js';
 import { RuntimeError } from '../runtime.error.js';
@@ -34,4 +34,39 @@ export async function checkAssignee(
   });
   if (refusal) throw refusal;
   return claimant;
+}
+
+/**
+ * A record created with an owner counts against the owner's private-pool cap (`claim.maxOwned`) in its
+ * pool, as a claim does: a rep cannot get past it by creating records instead of claiming them. The
+ * owner's claimant row is bumped first: that locks it against another create until this one commits, and
+ * fails the write of any claim that read the owner's counts before (it is stepped again on new counts).
+ * Only then are the owned records counted. Eligibility, cooldown and the daily claim limit are a claim's
+ * own; a new record meets none of them. Imports are not held to it (README: Import).
+ */
+export async function requireOwnedRoom(
+  trx: Knex.Transaction,
+  poolKey: string,
+  compiled: CompiledPolicy,
+  ownerId: string,
+  actorId: string,
+): Promise<void> {
+  const limit = compiled.policy.claim?.maxOwned;
+  if (limit === undefined) return;
+  await trx.raw(
+    `INSERT INTO claimants (pool_key, user_id, seq) VALUES (?, ?, 1)
+     ON CONFLICT (pool_key, user_id) DO UPDATE SET seq = claimants.seq + 1`,
+    [poolKey, ownerId],
+  );
+  const [{ n }] = await trx('records')
+    .where({ pool_key: poolKey, owner_id: ownerId, done: false })
+    .count<{ n: number | string }[]>({ n: '*' });
+  const owned = Number(n);
+  if (owned >= limit) {
+    const who = ownerId === actorId ? 'you already own' : `user ${ownerId} already owns`;
+    throw new EngineError('POOL_ERR_CLAIM_LIMIT', `${who} ${owned} records (limit ${limit})`, {
+      owned,
+      limit,
+    });
+  }
 }

@@ -19,7 +19,7 @@ import type { Metrics } from './metrics.js';
 import type { PolicyStore } from './policy-store.js';
 import { ClaimNext, type Stepped } from './claim-next.js';
 import { assertEntity } from './entity-check.js';
-import { checkAssignee } from './assignee-claim.js';
+import { checkAssignee, requireOwnedRoom } from './assignee-claim.js';
 import { payloadAt } from './payload-errors.js';
 import { placeNew, routeOutcome } from './pool-routing.js';
 import { readIntegrity, readsIntegrity } from './integrity.js';
@@ -121,6 +121,7 @@ export class RecordService {
       const result = start(compiled, { entity: data, now, ownerId, user: actor, recordId: id });
       const owner = { id: ownerId, path: options.ownerPath ?? '/ownerId' };
       const to = await placeNew(trx, pool, compiled, result, now, owner);
+      if (ownerId !== null) await requireOwnedRoom(trx, to.poolKey, compiled, ownerId, actor.id);
       await writeOutcomes(
         trx,
         [
