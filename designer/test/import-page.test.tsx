@@ -46,6 +46,11 @@ describe('import page', () => {
     expect(fields.textContent).toContain('industry');
     expect(fields.textContent).toContain('software / manufacturing');
     expect(fields.textContent).toContain('负责人');
+    // The column a row cannot do without says so (the CRM's entity requires its name).
+    const marked = [...fields.querySelectorAll('li')].filter((li) =>
+      li.textContent?.includes('必填'),
+    );
+    expect(marked.map((li) => li.querySelector('code')?.textContent)).toEqual(['name']);
     fireEvent.click(screen.getByTestId('import-template'));
     fireEvent.click(screen.getByTestId('export-csv'));
     await waitFor(() => expect(fetched).toHaveLength(2));

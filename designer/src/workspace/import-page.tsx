@@ -28,6 +28,12 @@ export function ImportPage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const fields = Object.keys(policy.entity.schema.properties);
+  // Columns a row cannot do without: a row missing one is rejected.
+  const required = new Set(
+    Array.isArray(policy.entity.schema['required'])
+      ? (policy.entity.schema['required'] as unknown[]).map(String)
+      : [],
+  );
 
   const choose = async (chosen: File | undefined) => {
     setFile(chosen ?? null);
@@ -99,6 +105,7 @@ export function ImportPage() {
             return (
               <li key={f}>
                 <code>{f}</code> {fieldTitle(f)}
+                {required.has(f) && <strong> ({t('importRequired')})</strong>}
                 {choices ? `: ${choices.map(String).join(' / ')}` : ''}
               </li>
             );
