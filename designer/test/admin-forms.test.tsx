@@ -228,12 +228,16 @@ describe('departments page', () => {
     );
     expect(screen.getByTestId('department-row-sales').textContent).toContain('Sales');
     const form = screen.getByTestId('department-form');
+    const consoleErrors = vi.spyOn(console, 'error');
     fireEvent.change(input(form, 'key'), { target: { value: 'Bad Key' } });
     fireEvent.click(screen.getByTestId('department-form-submit'));
     await waitFor(() => expect(form.querySelector('.error-detail')).not.toBeNull());
     // The empty English name is asked for in the user's words, not Ajv's "must have required property".
     expect(form.textContent).toContain('Fill this in.');
     expect(form.textContent).not.toContain('required property');
+    // A refused form is not an error of the page: nothing in the browser console.
+    expect(consoleErrors).not.toHaveBeenCalled();
+    consoleErrors.mockRestore();
     expect(calls).toEqual([]);
     fireEvent.change(input(form, 'key'), { target: { value: 'service' } });
     fireEvent.change(input(form, 'nameEn'), { target: { value: 'Service' } });

@@ -61,6 +61,8 @@ export function AdminForm<T extends object>(props: {
         showErrorList={false}
         noHtml5Validate
         transformErrors={plainFormErrors(t)}
+        // Field errors show under the fields; nothing to log (rjsf's default writes a console error).
+        onError={() => undefined}
         onChange={(e) => {
           setValue(e.formData as T);
           props.onChange?.(e.formData as T);
