@@ -260,7 +260,10 @@ describe.each(backends)('audit sampling (%s)', (backend) => {
   beforeAll(async () => {
     t = await build(backend);
     ({ ids } = await crmPool(t, { rep: {} }));
-    await publishPool(t, auditedPolicy('crm-sampled', RATE), 'sampled', [ids['rep']!]);
+    // One rep owns all 400 records: past the template's private-pool cap (200), so it is lifted here.
+    const sampled = auditedPolicy('crm-sampled', RATE);
+    const claim = { ...(sampled['claim'] as object), maxOwned: RECORDS };
+    await publishPool(t, { ...sampled, claim }, 'sampled', [ids['rep']!]);
   });
   afterAll(() => t.close());
 
