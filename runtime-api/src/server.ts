@@ -1,4 +1,5 @@
 // `npm start`: serves the API (and the designer) on PORT with the embedded database unless DATABASE_URL is set.
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.js';
@@ -63,12 +64,19 @@ if (metricsToken !== undefined && metricsToken.length < 32) {
 }
 
 // Modules that register custom actions and operators (defineAction, defineOperator): loaded here and by
-// every sweep worker. Paths are relative to the working directory; bare names are packages.
+// every sweep worker. Paths are relative to the working directory (`./x.js`, `/abs/x.js`, or `lib/x.js`
+// when that file exists there); other names are packages.
+const isFile = (path: string): boolean =>
+  statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
 const modules = (env['POOLFLOW_MODULES'] ?? '')
   .split(',')
   .map((m) => m.trim())
   .filter(Boolean)
-  .map((m) => (m.startsWith('.') || m.startsWith('/') ? pathToFileURL(resolve(m)).href : m));
+  .map((m) =>
+    m.startsWith('.') || m.startsWith('/') || isFile(resolve(m))
+      ? pathToFileURL(resolve(m)).href
+      : m,
+  );
 for (const module of modules) await import(module);
 
 const app = await buildApp({
