@@ -15,6 +15,7 @@ import {
 } from './api-contract.js';
 import { withSafeSerializers } from './log-serializers.js';
 import { authPlugin } from './plugins/auth.plugin.js';
+import { clientErrorHandler } from './plugins/client-errors.js';
 import { designerPlugin } from './plugins/designer.plugin.js';
 import { errorsPlugin } from './plugins/errors.plugin.js';
 import { idempotencyPlugin } from './plugins/idempotency.plugin.js';
@@ -76,6 +77,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: withSafeSerializers(options.logger ?? false),
     trustProxy: options.trustProxy ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // Requests the HTTP parser refuses get the contract's error shape (plugins/client-errors.ts).
+    clientErrorHandler,
     // Query strings, params and headers are coerced to their schema's types; bodies are not.
     schemaController: {
       compilersFactory: {

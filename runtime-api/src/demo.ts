@@ -9,7 +9,7 @@ import { ADVANCE_ORDER, jobIntervals } from './jobs/jobs.js';
 import { JobRunner } from './jobs/runner.js';
 import { DEFAULT_KEY_HOURS, purgeExpiredKeys } from './plugins/idempotency.plugin.js';
 import { AuditService } from './services/audit.service.js';
-import { AuthService } from './services/auth.service.js';
+import { AuthService, MIN_PASSWORD_LENGTH } from './services/auth.service.js';
 import { processClock } from './services/clock.js';
 import { Distributor } from './services/distributor.js';
 import { Metrics } from './services/metrics.js';
@@ -74,6 +74,19 @@ const industries = [
   'other',
 ];
 
+// Passwords have at least MIN_PASSWORD_LENGTH characters, the demo users' too: a shorter one stops the demo
+// with a message naming the variable, before the database is opened (nothing is written).
+const password = env['POOLFLOW_DEMO_PASSWORD'] ?? 'poolflow-demo';
+for (const [name, value] of [
+  ['POOLFLOW_DEMO_PASSWORD', password],
+  ['POOLFLOW_ADMIN_PASSWORD', env['POOLFLOW_ADMIN_PASSWORD']],
+] as const) {
+  if (value !== undefined && value.length < MIN_PASSWORD_LENGTH) {
+    console.error(`${name} must have at least ${MIN_PASSWORD_LENGTH} characters`);
+    process.exit(1);
+  }
+}
+
 const db = await openDatabase({
   databaseUrl: env['DATABASE_URL'],
   dataDir: env['POOLFLOW_DATA_DIR'] ?? './data',
@@ -86,7 +99,6 @@ if (await knex('pools').where({ key: 'crm' }).first()) {
 }
 const auth = new AuthService(knex, 'demo-seeding');
 const admin = await auth.ensureAdmin(env['POOLFLOW_ADMIN_PASSWORD']);
-const password = env['POOLFLOW_DEMO_PASSWORD'] ?? 'poolflow-demo';
 const people = [
   {
     username: 'manager',

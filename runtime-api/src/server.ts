@@ -1,4 +1,6 @@
 // `npm start`: serves the API (and the designer) on PORT with the embedded database unless DATABASE_URL is set.
+import { statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.js';
@@ -53,8 +55,30 @@ const loginLimits: LoginLimits = {
   windowMinutes: wholeNumber('POOLFLOW_LOGIN_WINDOW_MINUTES', DEFAULT_LOGIN_LIMITS.windowMinutes),
 };
 // Behind a reverse proxy every client has the proxy's address: trust its X-Forwarded-For (`true`, or the
-// proxy's addresses, comma-separated) so login limits count per client.
-const trustProxy = env['POOLFLOW_TRUST_PROXY'];
+// proxy's addresses, comma-separated) so login limits count per client. `false` (or empty) trusts none;
+// anything else stops the start with a message (a stray value would be taken for an address).
+const trustProxy = trustProxySetting(env['POOLFLOW_TRUST_PROXY']);
+function trustProxySetting(value: string | undefined): true | string | undefined {
+  const text = value?.trim() ?? '';
+  if (text === '' || text === 'false') return undefined;
+  if (text === 'true') return true;
+  const addresses = text.split(',').map((a) => a.trim());
+  const valid = (a: string) => {
+    const [ip = '', bits, ...rest] = a.split('/');
+    const version = isIP(ip);
+    if (version === 0 || rest.length > 0) return false;
+    if (bits === undefined) return true;
+    return /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
+  };
+  const bad = addresses.find((a) => !valid(a));
+  if (bad !== undefined) {
+    console.error(
+      `POOLFLOW_TRUST_PROXY must be true, false or the proxy's addresses (IP or CIDR, comma-separated); "${bad}" is none of these`,
+    );
+    process.exit(1);
+  }
+  return addresses.join(',');
+}
 // A scraper's bearer token for /metrics; without one, only admins' sessions read it.
 const metricsToken = env['POOLFLOW_METRICS_TOKEN'];
 if (metricsToken !== undefined && metricsToken.length < 32) {
@@ -63,12 +87,19 @@ if (metricsToken !== undefined && metricsToken.length < 32) {
 }
 
 // Modules that register custom actions and operators (defineAction, defineOperator): loaded here and by
-// every sweep worker. Paths are relative to the working directory; bare names are packages.
+// every sweep worker. Paths are relative to the working directory (`./x.js`, `/abs/x.js`, or `lib/x.js`
+// when that file exists there); other names are packages.
+const isFile = (path: string): boolean =>
+  statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
 const modules = (env['POOLFLOW_MODULES'] ?? '')
   .split(',')
   .map((m) => m.trim())
   .filter(Boolean)
-  .map((m) => (m.startsWith('.') || m.startsWith('/') ? pathToFileURL(resolve(m)).href : m));
+  .map((m) =>
+    m.startsWith('.') || m.startsWith('/') || isFile(resolve(m))
+      ? pathToFileURL(resolve(m)).href
+      : m,
+  );
 for (const module of modules) await import(module);
 
 const app = await buildApp({
@@ -82,7 +113,7 @@ const app = await buildApp({
   webhookAllowPrivate: env['POOLFLOW_WEBHOOK_ALLOW_PRIVATE'] === '1',
   loginLimits,
   jobIntervals: intervals,
-  ...(trustProxy ? { trustProxy: trustProxy === 'true' ? true : trustProxy } : {}),
+  ...(trustProxy === undefined ? {} : { trustProxy }),
   metricsToken,
 });
 

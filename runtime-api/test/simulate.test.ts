@@ -90,25 +90,30 @@ describe.each(backends)('simulate (%s)', (backend) => {
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('POOL_ERR_INVALID_PAYLOAD');
     expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual([
-      '/scenario/steps/0/at',
+      '/body/scenario/steps/0/at',
     ]);
-    expect(res.body.error.message).toContain('/scenario/steps/0/at');
+    expect(res.body.error.message).toContain('/body/scenario/steps/0/at');
 
     const missing = await call(t.app, editor, 'POST', '/api/simulate', { document: crm });
     expect(missing.status).toBe(400);
     expect(missing.body.error.details[0].path).toBe('/body/scenario');
   });
 
-  it('refuses a scenario of more than 500 steps (400 naming /scenario/steps)', async () => {
+  it('refuses a scenario of more than 500 steps (400 naming /body/scenario/steps), as the OpenAPI says', async () => {
     const steps = Array.from({ length: 501 }, (_, i) => ({ at: `PT${i + 1}M` }));
     const res = await call(t.app, editor, 'POST', '/api/simulate', {
       document: crm,
       scenario: { entity: { name: 'ACME' }, owner: 'alice', steps },
     });
     expect(res.status).toBe(400);
-    expect(res.body.error.details).toEqual([
-      { path: '/scenario/steps', message: 'must have at most 500 items' },
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual([
+      '/body/scenario/steps',
     ]);
+    expect(res.body.error.message).toContain('500');
+    // The published contract states the same bound (it said 1,000).
+    const openapi = await call(t.app, null, 'GET', '/api/openapi.json');
+    const body = openapi.body.components.schemas['api.schema.json-simulateBody'];
+    expect(body.properties.scenario.properties.steps.maxItems).toBe(500);
   });
 
   it('refuses a member who may not edit policies (403), before looking at the body', async () => {

@@ -211,7 +211,7 @@ export interface SimulateBody {
   };
   scenario: {
     /**
-     * @maxItems 1000
+     * @maxItems 500
      */
     steps?: unknown[];
   };

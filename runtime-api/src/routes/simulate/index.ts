@@ -14,9 +14,10 @@ export default function simulateRoutes(app: FastifyInstance): void {
     const { document, scenario } = request.body;
     // compile() validates: once, not again in simulate() (a large document takes milliseconds).
     const compiled = compileDraft(document as Policy);
-    // Checked here too (simulate() would throw), so the paths point into this request's body.
+    // Checked here too (simulate() would throw), so the paths point into this request's body (/body/...,
+    // as the schema's own errors do).
     const scenarioProblems = checkScenario(scenario).map((p) => ({
-      path: `/scenario${p.path === '/' ? '' : p.path}`,
+      path: `/body/scenario${p.path === '/' ? '' : p.path}`,
       message: p.message,
     }));
     if (scenarioProblems.length > 0) {
