@@ -14,7 +14,21 @@ import { SweepWorkers } from './services/sweep-workers.js';
 const env = process.env;
 const port = Number(env['PORT'] ?? 3000);
 const host = env['HOST'] ?? '127.0.0.1';
-const clock = env['POOLFLOW_CLOCK'] === 'manual' ? 'manual' : 'system';
+/**
+ * A setting that takes one of a few words: unset (or empty) is `fallback`; any other value stops the start
+ * with a message naming the variable (a typo such as `Manual` or `true` would silently do nothing).
+ */
+function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+  const value = env[name]?.trim() ?? '';
+  if (value === '') return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    console.error(`${name} must be one of ${allowed.join(', ')} (it is "${value}")`);
+    process.exit(1);
+  }
+  return value as T;
+}
+const clock = oneOf('POOLFLOW_CLOCK', ['system', 'manual'], 'system');
+const webhookAllowPrivate = oneOf('POOLFLOW_WEBHOOK_ALLOW_PRIVATE', ['0', '1'], '0') === '1';
 const keyHours = Number(env['POOLFLOW_IDEMPOTENCY_HOURS'] ?? DEFAULT_KEY_HOURS);
 if (!(keyHours > 0)) {
   console.error('POOLFLOW_IDEMPOTENCY_HOURS must be a positive number of hours');
@@ -110,7 +124,7 @@ const app = await buildApp({
   logger: { level: env['LOG_LEVEL'] ?? 'info' },
   idempotencyKeyHours: keyHours,
   importLimits,
-  webhookAllowPrivate: env['POOLFLOW_WEBHOOK_ALLOW_PRIVATE'] === '1',
+  webhookAllowPrivate,
   loginLimits,
   jobIntervals: intervals,
   ...(trustProxy === undefined ? {} : { trustProxy }),
