@@ -43,6 +43,19 @@ describe.each(backends)('bad input (%s)', (backend) => {
     expect(paths(user.body).sort()).toEqual(['/body/attributes', '/body/username']);
     expect(await count('users')).toBe(users);
 
+    // A choice names what it allows, as an event payload's choices do.
+    const pool = await call(t.app, t.adminToken, 'PATCH', '/api/pools/crm', {
+      distribution: 'random',
+    });
+    expect(pool.status).toBe(400);
+    expect(pool.body.error.details).toEqual([
+      {
+        path: '/body/distribution',
+        message: 'must be equal to one of the allowed values: manual, roundRobin, leastLoaded',
+      },
+    ]);
+    expect((await t.app.db('pools').where({ key: 'crm' }).first())!.distribution).toBe('manual');
+
     const records = await count('records');
     const data = await call(t.app, tokens['alice']!, 'POST', '/api/pools/crm/records', {
       data: 'ACME',

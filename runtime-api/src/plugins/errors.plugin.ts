@@ -28,10 +28,14 @@ export const errorsPlugin = fp(
         const details = error.validation.map((v) => {
           const item = v as ValidationItem;
           const path = fieldOf(item, error.validationContext);
+          const allowed = item.params?.['allowedValues'];
           const message =
             item.keyword === 'additionalProperties'
               ? 'is not a known field'
-              : (item.message ?? 'is invalid');
+              : // A choice lists what it allows, as an event payload's does (engine/json-schema.ts).
+                item.keyword === 'enum' && Array.isArray(allowed)
+                ? `${item.message ?? 'is invalid'}: ${allowed.join(', ')}`
+                : (item.message ?? 'is invalid');
           return { path, message };
         });
         return reply.status(400).send({
