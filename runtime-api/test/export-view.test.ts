@@ -96,14 +96,20 @@ describe.each(backends)('export of a view and the import template (%s)', (backen
     });
   });
 
-  it("imports back a phone starting with + and a name starting with =, without the export's guarding '", async () => {
+  it("imports back a phone starting with + and a name starting with = (or with ' and =), without the export's guarding '", async () => {
     const created = await call(t.app, tokens['boss']!, 'POST', '/api/pools/crm/records', {
       data: { name: '=Guarded Co', phone: '+86 138 0000 0000' },
     });
     expect(created.status).toBe(201);
+    // A value that already starts with the guard's ' comes back with it too.
+    const quoted = await call(t.app, tokens['boss']!, 'POST', '/api/pools/crm/records', {
+      data: { name: "'=Guarded Quote", phone: "'+1" },
+    });
+    expect(quoted.status).toBe(201);
     const body = await exported('view=all&q=Guarded');
     // A spreadsheet must not run it as a formula: the export writes it as text.
     expect(body).toContain(",'=Guarded Co,,'+86 138 0000 0000,");
+    expect(body).toContain(",''=Guarded Quote,,''+1,");
     await call(t.app, t.adminToken, 'POST', '/api/pools', {
       key: 'copy',
       name: { en: 'Copy' },
@@ -116,9 +122,14 @@ describe.each(backends)('export of a view and the import template (%s)', (backen
       headers: { authorization: `Bearer ${tokens['boss']}`, 'content-type': 'text/csv' },
       payload: body,
     });
-    expect(back.json<{ imported: number }>().imported).toBe(1);
+    expect(back.json<{ imported: number }>().imported).toBe(2);
     const copied = await call(t.app, tokens['boss']!, 'GET', '/api/pools/copy/records?view=all');
-    expect(copied.body.items.map((r: { data: unknown }) => r.data)).toEqual([
+    expect(
+      copied.body.items
+        .map((r: { data: { name: string } }) => r.data)
+        .sort((a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : 1)),
+    ).toEqual([
+      { name: "'=Guarded Quote", phone: "'+1" },
       { name: '=Guarded Co', phone: '+86 138 0000 0000' },
     ]);
   });

@@ -79,13 +79,13 @@ export async function* parseCsv(
   }
 }
 
-/** First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection"). */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
 /**
- * One CSV cell. Text that a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+cmd|…`, `@SUM…`) gets a
- * leading `'`, so it shows as text; numbers stay numbers.
+ * Text an export guards with a leading `'`: what a spreadsheet would run as a formula (OWASP "CSV
+ * injection": a first `=`, `+`, `-`, `@`, tab or CR), and such text already behind `'`s, so that an
+ * import, which takes one `'` off, gives back every value as it was (`'=x` -> `''=x` -> `'=x`).
  */
+const GUARDED = /^'*[=+\-@\t\r]/;
+
 /** Splits text chunks into lines (LF or CRLF), throwing CellTooLong for a line past `maxChars`. */
 export async function* splitLines(
   chunks: AsyncIterable<string | Buffer>,
@@ -116,14 +116,18 @@ export async function* splitLines(
  * an export imports back as it is (a phone `+86…` stays `+86…`); spreadsheets drop it on save alike.
  */
 export function csvText(cell: string): string {
-  return cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
+  return cell.startsWith("'") && GUARDED.test(cell.slice(1)) ? cell.slice(1) : cell;
 }
 
+/**
+ * One CSV cell. Text that a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+cmd|…`, `@SUM…`) gets a
+ * leading `'`, so it shows as text (GUARDED); numbers stay numbers.
+ */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   let text =
     typeof value === 'object' ? JSON.stringify(value) : String(value as string | number | boolean);
-  if (typeof value !== 'number' && FORMULA_START.test(text)) text = `'${text}`;
+  if (typeof value !== 'number' && GUARDED.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
