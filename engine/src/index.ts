@@ -11,6 +11,7 @@ export {
   type StartOptions,
 } from './step.js';
 export { checkClaim, type ClaimCheck } from './claim.js';
+export { NOT_BLANK } from './json-schema.js';
 export {
   auditDraw,
   auditReason,

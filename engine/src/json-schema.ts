@@ -18,7 +18,7 @@ export function newAjv(): Ajv2020 {
  * path (`/payload/colour` "is not a known field"), an enum's message lists the values it allows.
  */
 /** The pattern of a string that must hold something other than white space. */
-const NOT_BLANK = '\\S';
+export const NOT_BLANK = '\\S';
 
 export function schemaDetails(
   errors: ErrorObject[] | null | undefined,

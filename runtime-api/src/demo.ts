@@ -9,7 +9,7 @@ import { ADVANCE_ORDER, jobIntervals } from './jobs/jobs.js';
 import { JobRunner } from './jobs/runner.js';
 import { DEFAULT_KEY_HOURS, purgeExpiredKeys } from './plugins/idempotency.plugin.js';
 import { AuditService } from './services/audit.service.js';
-import { AuthService, MIN_PASSWORD_LENGTH } from './services/auth.service.js';
+import { AuthService, passwordSettingProblem } from './services/auth.service.js';
 import { processClock } from './services/clock.js';
 import { Distributor } from './services/distributor.js';
 import { Metrics } from './services/metrics.js';
@@ -81,8 +81,9 @@ for (const [name, value] of [
   ['POOLFLOW_DEMO_PASSWORD', password],
   ['POOLFLOW_ADMIN_PASSWORD', env['POOLFLOW_ADMIN_PASSWORD']],
 ] as const) {
-  if (value !== undefined && value.length < MIN_PASSWORD_LENGTH) {
-    console.error(`${name} must have at least ${MIN_PASSWORD_LENGTH} characters`);
+  const problem = passwordSettingProblem(name, value);
+  if (problem) {
+    console.error(problem);
     process.exit(1);
   }
 }

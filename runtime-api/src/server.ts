@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.js';
 import { jobIntervals, PURGE_JOBS, type JobIntervals } from './jobs/jobs.js';
 import { DEFAULT_KEY_HOURS } from './plugins/idempotency.plugin.js';
-import { MIN_PASSWORD_LENGTH } from './services/auth.service.js';
+import { passwordSettingProblem } from './services/auth.service.js';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './services/login-limiter.js';
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './services/import-limits.js';
 import { SweepWorkers } from './services/sweep-workers.js';
@@ -59,8 +59,9 @@ const importLimits: ImportLimits = {
   maxCellChars: wholeNumber('POOLFLOW_IMPORT_MAX_CELL', DEFAULT_IMPORT_LIMITS.maxCellChars),
 };
 const adminPassword = env['POOLFLOW_ADMIN_PASSWORD'];
-if (adminPassword !== undefined && adminPassword.length < MIN_PASSWORD_LENGTH) {
-  console.error(`POOLFLOW_ADMIN_PASSWORD must have at least ${MIN_PASSWORD_LENGTH} characters`);
+const adminPasswordProblem = passwordSettingProblem('POOLFLOW_ADMIN_PASSWORD', adminPassword);
+if (adminPasswordProblem) {
+  console.error(adminPasswordProblem);
   process.exit(1);
 }
 const loginLimits: LoginLimits = {

@@ -70,26 +70,27 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     if (dir !== ':memory:') mkdirSync(dir, { recursive: true });
     const image = dir === ':memory:' ? options.image : undefined;
     // knex-pglite takes a PGlite of ours as `connection.pglite`, else opens one on `filename`.
-    const connection: unknown = image
-      ? { pglite: await PGlite.create({ loadDataDir: image }) }
-      : dir === ':memory:'
-        ? {}
-        : { filename: dir };
-    knex = knexFactory({ client: ClientPgLite, dialect: 'postgres', connection } as Knex.Config);
+    knex = pgliteKnex(
+      image
+        ? { pglite: await PGlite.create({ loadDataDir: image }) }
+        : dir === ':memory:'
+          ? {}
+          : { filename: dir },
+    );
   }
   if (options.migrate !== false) await knex.migrate.latest({ migrationSource });
   return { knex, kind, close: () => knex.destroy() };
 }
 
+/** knex on PGlite: `connection` is knex-pglite's (`{pglite}`, `{filename}`, or `{}` for in memory). */
+function pgliteKnex(connection: { pglite?: PGlite; filename?: string }): Knex {
+  return knexFactory({ client: ClientPgLite, dialect: 'postgres', connection } as Knex.Config);
+}
+
 /** A migrated, empty in-memory database as a data directory image, for `image` (tests make one per run). */
 export async function pgliteImage(): Promise<Blob> {
   const pglite = await PGlite.create();
-  const connection: unknown = { pglite };
-  const knex = knexFactory({
-    client: ClientPgLite,
-    dialect: 'postgres',
-    connection,
-  } as Knex.Config);
+  const knex = pgliteKnex({ pglite });
   try {
     await knex.migrate.latest({ migrationSource });
     return await pglite.dumpDataDir('none');

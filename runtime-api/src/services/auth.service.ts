@@ -15,6 +15,13 @@ const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 };
 const SESSION_MS = 12 * 3600_000;
 /** Shortest password for new users, changed and reset passwords and POOLFLOW_ADMIN_PASSWORD. */
 export const MIN_PASSWORD_LENGTH = 12;
+
+/** What is wrong with a password given in a setting (`name`), or null: server and demo stop on it. */
+export function passwordSettingProblem(name: string, value: string | undefined): string | null {
+  return value !== undefined && value.length < MIN_PASSWORD_LENGTH
+    ? `${name} must have at least ${MIN_PASSWORD_LENGTH} characters`
+    : null;
+}
 /** Unknown usernames are checked against this hash, so they cost the same scrypt as known ones. */
 const DUMMY_HASH = `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${'A'.repeat(22)}$${'A'.repeat(43)}`;
 const WRONG_LOGIN = 'wrong username or password';
