@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Policy } from '@poolflow/engine';
 import { openDatabase } from './db/connect.js';
+import { exitIfDataDirInUse } from './db/data-dir-lock.js';
 import { addRoutedPools, callTwice, CRM_POOLS, decideOldAudits } from './demo-integrity.js';
 import { ADVANCE_ORDER, jobIntervals } from './jobs/jobs.js';
 import { JobRunner } from './jobs/runner.js';
@@ -91,7 +92,7 @@ for (const [name, value] of [
 const db = await openDatabase({
   databaseUrl: env['DATABASE_URL'],
   dataDir: env['POOLFLOW_DATA_DIR'] ?? './data',
-});
+}).catch(exitIfDataDirInUse);
 const knex = db.knex;
 if (await knex('pools').where({ key: 'crm' }).first()) {
   console.log('The demo pool "crm" exists already: nothing to do.');

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.js';
+import { exitIfDataDirInUse } from './db/data-dir-lock.js';
 import { jobIntervals, PURGE_JOBS, type JobIntervals } from './jobs/jobs.js';
 import { DEFAULT_KEY_HOURS } from './plugins/idempotency.plugin.js';
 import { passwordSettingProblem } from './services/auth.service.js';
@@ -130,7 +131,7 @@ const app = await buildApp({
   jobIntervals: intervals,
   ...(trustProxy === undefined ? {} : { trustProxy }),
   metricsToken,
-});
+}).catch(exitIfDataDirInUse);
 
 const admin = await app.auth.ensureAdmin(adminPassword);
 if (admin.password) {

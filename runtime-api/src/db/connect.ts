@@ -4,6 +4,7 @@ import knexModule, { type Knex } from 'knex';
 import { PGlite } from '@electric-sql/pglite';
 import ClientPgLite from 'knex-pglite';
 import pg from 'pg';
+import { lockDataDir } from './data-dir-lock.js';
 import { migrationSource } from './migrations.js';
 // The tables' column types (knex's `Tables`), for every query built on this connection.
 import type {} from './tables.js';
@@ -42,6 +43,8 @@ const knexFactory = knexModule as unknown as (config: Knex.Config) => Knex;
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   let knex: Knex;
   let kind: Database['kind'];
+  // Held while an on-disk PGlite is open: a second process on the folder is refused (data-dir-lock.ts).
+  let unlock = (): void => undefined;
   if (options.databaseUrl) {
     kind = 'postgres';
     const schema = options.schema;
@@ -67,7 +70,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   } else {
     kind = 'pglite';
     const dir = options.dataDir ?? './data';
-    if (dir !== ':memory:') mkdirSync(dir, { recursive: true });
+    if (dir !== ':memory:') {
+      mkdirSync(dir, { recursive: true });
+      unlock = lockDataDir(dir);
+    }
     const image = dir === ':memory:' ? options.image : undefined;
     // knex-pglite takes a PGlite of ours as `connection.pglite`, else opens one on `filename`.
     knex = pgliteKnex(
@@ -78,8 +84,21 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
           : { filename: dir },
     );
   }
-  if (options.migrate !== false) await knex.migrate.latest({ migrationSource });
-  return { knex, kind, close: () => knex.destroy() };
+  try {
+    if (options.migrate !== false) await knex.migrate.latest({ migrationSource });
+  } catch (e) {
+    await knex.destroy();
+    unlock();
+    throw e;
+  }
+  return {
+    knex,
+    kind,
+    async close() {
+      await knex.destroy();
+      unlock();
+    },
+  };
 }
 
 /** knex on PGlite: `connection` is knex-pglite's (`{pglite}`, `{filename}`, or `{}` for in memory). */
