@@ -3,6 +3,8 @@
 // a manager, all in the administration pages; the senior rep then logs in with the new password and
 // works in that pool, and the department admin sees Users and Pools of their department but not
 // Departments.
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -196,8 +198,34 @@ describe('administration pages in Chromium', () => {
       await lead.getByTestId('nav-admin').click();
       await lead.getByTestId('user-row-li.na').waitFor();
       expect(await lead.getByTestId('admin-tab-departments').count()).toBe(0);
+      expect(await lead.getByTestId('admin-tab-backup').count()).toBe(0);
       await lead.getByTestId('admin-tab-pools').click();
       await lead.getByTestId('pool-row-sales-east').waitFor();
     },
   );
+
+  it('admin downloads a backup of the embedded database and is told how to restore it', async () => {
+    const page = await session.browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await logIn(page, session.runtime.url);
+    await page.getByTestId('nav-admin').click();
+    await page.getByTestId('admin-tab-backup').click();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('backup-download').click(),
+    ]);
+    const name = download.suggestedFilename();
+    expect(name).toMatch(/^poolflow-backup-\d{4}-\d\d-\d\dT[\d-]+Z\.tar\.gz$/);
+    // A tar of the database folder (gzip'd): the restore command reads it.
+    const tar = gunzipSync(readFileSync(await download.path()));
+    expect(tar.toString('latin1')).toContain('PG_VERSION');
+    await expect
+      .poll(() => page.getByRole('status').textContent())
+      .toMatch(
+        new RegExp(`^Downloaded ${name.replace(/\./g, '\\.')} \\(\\d+(\\.\\d)? [KM]B\\)\\.$`),
+      );
+    expect(await page.getByTestId('backup-restore-command').textContent()).toBe(
+      `npm run restore -- ${name}`,
+    );
+    await page.close();
+  });
 });

@@ -31,6 +31,7 @@ import { poolRepositoryPlugin } from './repositories/pool.repository.js';
 import { recordRepositoryPlugin } from './repositories/record.repository.js';
 import actionRoutes from './routes/actions/index.js';
 import authRoutes from './routes/auth/index.js';
+import backupRoutes from './routes/backup/index.js';
 import clockRoutes from './routes/clock/index.js';
 import auditRoutes from './routes/audits/index.js';
 import deliveryRoutes from './routes/deliveries/index.js';
@@ -162,6 +163,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     transferRoutes,
     notificationRoutes,
     clockRoutes,
+    backupRoutes,
     timerRoutes,
     upgradeRoutes,
     deliveryRoutes,

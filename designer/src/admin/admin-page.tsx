@@ -1,4 +1,4 @@
-// The administration area (#/admin/<section>): users, departments and pools for admins; a department
+// The administration area (#/admin/<section>): users, departments, pools, webhook deliveries and backups for admins; a department
 // admin gets users and pools of their own department (the runtime filters what it sends).
 import { useCallback, useEffect, useState } from 'react';
 import { listDepartments, listUsers, type AdminUser, type Department } from '../api/admin.api.js';
@@ -6,6 +6,7 @@ import type { User } from '../api/auth.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { AdminPoolTab } from '../pages/use-hash-route.js';
 import { AdminNav, sectionsFor } from './admin-nav.js';
+import { BackupPage } from './backup-page.js';
 import { DeliveriesPage } from './deliveries-page.js';
 import { DepartmentsPage } from './departments-page.js';
 import { PoolsPage } from './pools-page.js';
@@ -46,6 +47,7 @@ export function AdminPage(props: {
         <PoolsPage pool={props.pool} tab={props.tab} users={users} departments={departments} />
       )}
       {section === 'deliveries' && <DeliveriesPage />}
+      {section === 'backup' && <BackupPage />}
     </main>
   );
 }

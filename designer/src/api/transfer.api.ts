@@ -58,8 +58,8 @@ export async function* ndjsonLines(response: Response): AsyncGenerator<string> {
   }
 }
 
-/** Downloads an authenticated file (a plain link cannot carry the bearer token). */
-export async function download(path: string, fileName: string): Promise<void> {
+/** Downloads an authenticated file (a plain link cannot carry the bearer token); gives its size in bytes. */
+export async function download(path: string, fileName: string): Promise<number> {
   const blob = await (await apiFetch(path)).blob();
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
@@ -69,4 +69,5 @@ export async function download(path: string, fileName: string): Promise<void> {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return blob.size;
 }

@@ -63,6 +63,11 @@ export type ExportRecordsReply = string;
  */
 export type ImportTemplateReply = string;
 /**
+ * This interface was referenced by `ApiOperations`'s JSON-Schema
+ * via the `definition` "BackupDatabaseReply".
+ */
+export type BackupDatabaseReply = string;
+/**
  * A JSON-logic rule (operators as in policies, checked when the routing is saved).
  *
  * This interface was referenced by `ApiOperations`'s JSON-Schema

@@ -101,6 +101,7 @@ import type {
 } from './api-components-7.types.js';
 import type { AuditVerdict, IntegrityList } from './api-components-8.types.js';
 import type {
+  BackupDatabaseReply,
   ChangePasswordReply,
   ExportRecordsReply,
   ImportTemplateReply,
@@ -351,6 +352,9 @@ export interface ApiOperations {
   advanceClock: {
     body?: ClockAdvanceBody;
     reply: ClockAdvanceReply;
+  };
+  backupDatabase: {
+    reply: BackupDatabaseReply;
   };
   listFailedTimers: {
     query?: FailedTimerQuery;

@@ -32,6 +32,11 @@ export interface DatabaseOptions {
 export interface Database {
   knex: Knex;
   kind: 'postgres' | 'pglite';
+  /**
+   * PGlite: the whole database as a gzip'd tar of its data directory, taken while it runs (a checkpoint,
+   * then the files, with no statement in between). PostgreSQL has its own tools (pg_dump): undefined.
+   */
+  backup: (() => Promise<Blob>) | undefined;
   close(): Promise<void>;
 }
 
@@ -45,6 +50,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   let kind: Database['kind'];
   // Held while an on-disk PGlite is open: a second process on the folder is refused (data-dir-lock.ts).
   let unlock = (): void => undefined;
+  let backup: Database['backup'];
   if (options.databaseUrl) {
     kind = 'postgres';
     const schema = options.schema;
@@ -75,14 +81,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       unlock = lockDataDir(dir);
     }
     const image = dir === ':memory:' ? options.image : undefined;
-    // knex-pglite takes a PGlite of ours as `connection.pglite`, else opens one on `filename`.
-    knex = pgliteKnex(
-      image
-        ? { pglite: await PGlite.create({ loadDataDir: image }) }
-        : dir === ':memory:'
-          ? {}
-          : { filename: dir },
-    );
+    const pglite = image
+      ? await PGlite.create({ loadDataDir: image })
+      : new PGlite(dir === ':memory:' ? undefined : dir);
+    knex = pgliteKnex({ pglite });
+    const db = knex;
+    backup = async () => {
+      // The checkpoint writes what is only in PGlite's buffers, so the copy needs no recovery; the copy
+      // itself runs with no statement in between (dumpDataDir holds PGlite's query lock).
+      await db.raw('CHECKPOINT');
+      return pglite.dumpDataDir('gzip');
+    };
   }
   try {
     if (options.migrate !== false) await knex.migrate.latest({ migrationSource });
@@ -94,6 +103,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return {
     knex,
     kind,
+    backup,
     async close() {
       await knex.destroy();
       unlock();
@@ -101,8 +111,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   };
 }
 
-/** knex on PGlite: `connection` is knex-pglite's (`{pglite}`, `{filename}`, or `{}` for in memory). */
-function pgliteKnex(connection: { pglite?: PGlite; filename?: string }): Knex {
+/** knex on PGlite (knex-pglite's `connection.pglite`: a PGlite of ours, which it closes on destroy). */
+function pgliteKnex(connection: { pglite: PGlite }): Knex {
   return knexFactory({ client: ClientPgLite, dialect: 'postgres', connection } as Knex.Config);
 }
 

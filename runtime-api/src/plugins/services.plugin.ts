@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Knex } from 'knex';
-import { openDatabase, type DatabaseOptions } from '../db/connect.js';
+import { openDatabase, type Database, type DatabaseOptions } from '../db/connect.js';
 import { jobIntervals, type JobIntervals } from '../jobs/jobs.js';
 import { JobRunner } from '../jobs/runner.js';
 import { AuthService } from '../services/auth.service.js';
@@ -24,6 +24,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     db: Knex;
     dbKind: 'postgres' | 'pglite';
+    /** The embedded database's online backup (connect.ts); undefined on PostgreSQL. */
+    dbBackup: Database['backup'];
     auth: AuthService;
     clock: Clock;
     metrics: Metrics;
@@ -73,6 +75,7 @@ export const servicesPlugin = fp(
     const policies = new PolicyStore(database.knex);
     app.decorate('db', database.knex);
     app.decorate('dbKind', database.kind);
+    app.decorate('dbBackup', database.backup);
     app.decorate(
       'auth',
       new AuthService(
