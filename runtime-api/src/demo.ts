@@ -17,6 +17,7 @@ import { Metrics } from './services/metrics.js';
 import { Outbox } from './services/outbox.js';
 import { PolicyStore } from './services/policy-store.js';
 import { RecordService, type Actor } from './services/record.service.js';
+import { DEFAULT_RETENTION, purgeRetained } from './services/retention.js';
 import { StatsRollup } from './services/stats-rollup.js';
 import { Sweeper } from './services/sweeper.js';
 import { UpgradeService } from './services/upgrade.service.js';
@@ -156,6 +157,7 @@ const jobs = new JobRunner(
     outbox: new Outbox(knex, seedClock),
     purgeIdempotencyKeys: () => purgeExpiredKeys({ db: knex, clock: seedClock }, DEFAULT_KEY_HOURS),
     purgeSessions: () => auth.purgeExpired(),
+    purgeRetained: () => purgeRetained(knex, seedClock, DEFAULT_RETENTION),
     statsRollup: new StatsRollup(knex, policies, seedClock),
   },
   jobIntervals({}),

@@ -10,6 +10,7 @@ import { DEFAULT_KEY_HOURS } from './plugins/idempotency.plugin.js';
 import { passwordSettingProblem } from './services/auth.service.js';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './services/login-limiter.js';
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './services/import-limits.js';
+import { DEFAULT_RETENTION, type Retention } from './services/retention.js';
 import { SweepWorkers } from './services/sweep-workers.js';
 
 const env = process.env;
@@ -58,6 +59,11 @@ const importLimits: ImportLimits = {
   maxBytes: wholeNumber('POOLFLOW_IMPORT_MAX_BYTES', DEFAULT_IMPORT_LIMITS.maxBytes),
   maxRows: wholeNumber('POOLFLOW_IMPORT_MAX_ROWS', DEFAULT_IMPORT_LIMITS.maxRows),
   maxCellChars: wholeNumber('POOLFLOW_IMPORT_MAX_CELL', DEFAULT_IMPORT_LIMITS.maxCellChars),
+};
+// How long notifications and finished webhook deliveries are kept (the purge-retention job).
+const retention: Retention = {
+  notificationDays: wholeNumber('POOLFLOW_NOTIFICATION_DAYS', DEFAULT_RETENTION.notificationDays),
+  deliveryDays: wholeNumber('POOLFLOW_DELIVERY_DAYS', DEFAULT_RETENTION.deliveryDays),
 };
 const adminPassword = env['POOLFLOW_ADMIN_PASSWORD'];
 const adminPasswordProblem = passwordSettingProblem('POOLFLOW_ADMIN_PASSWORD', adminPassword);
@@ -126,6 +132,7 @@ const app = await buildApp({
   logger: { level: env['LOG_LEVEL'] ?? 'info' },
   idempotencyKeyHours: keyHours,
   importLimits,
+  retention,
   webhookAllowPrivate,
   loginLimits,
   jobIntervals: intervals,

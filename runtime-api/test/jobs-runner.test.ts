@@ -16,6 +16,7 @@ function services(distribute: () => Promise<number>): JobServices {
     outbox: { deliverDue: () => Promise.resolve({ delivered: 0, failed: 0 }) },
     purgeIdempotencyKeys: () => Promise.resolve(0),
     purgeSessions: () => Promise.resolve({ sessions: 0, loginAttempts: 0 }),
+    purgeRetained: () => Promise.resolve({ notifications: 0, deliveries: 0 }),
     statsRollup: { run: () => Promise.resolve({ pools: 0, days: 0, deltas: 0 }) },
   };
 }

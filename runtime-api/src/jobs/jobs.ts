@@ -11,6 +11,7 @@ export interface JobServices {
   outbox: { deliverDue(): Promise<{ delivered: number; failed: number }> };
   purgeIdempotencyKeys(): Promise<number>;
   purgeSessions(): Promise<{ sessions: number; loginAttempts: number }>;
+  purgeRetained(): Promise<{ notifications: number; deliveries: number }>;
   statsRollup: { run(): Promise<RollupResult> };
 }
 
@@ -22,6 +23,7 @@ export interface JobResults {
   outbox: { delivered: number; failed: number };
   'purge-idempotency': number;
   'purge-sessions': { sessions: number; loginAttempts: number };
+  'purge-retention': { notifications: number; deliveries: number };
   'stats-rollup': RollupResult;
 }
 
@@ -74,6 +76,12 @@ export const JOBS: { [N in JobName]: JobSpec<N> } = {
     defaultMs: HOUR,
     run: (s) => s.purgeSessions(),
   },
+  // Notifications and finished webhook deliveries past their retention (retention.ts).
+  'purge-retention': {
+    env: 'POOLFLOW_PURGE_INTERVAL_MS',
+    defaultMs: HOUR,
+    run: (s) => s.purgeRetained(),
+  },
   // Closed pool-local days of history into the stats rollup, and the record tally's deltas folded
   // (stats-rollup.ts): at most 31 days per pool and 500 pools a run; stats are exact without it.
   'stats-rollup': {
@@ -89,7 +97,7 @@ export const JOB_NAMES = Object.keys(JOBS) as JobName[];
 export const ADVANCE_ORDER = ['upgrades', 'sweep', 'distribute', 'outbox'] as const;
 
 /** The jobs that only purge: they run under the manual clock too. */
-export const PURGE_JOBS: JobName[] = ['purge-idempotency', 'purge-sessions'];
+export const PURGE_JOBS: JobName[] = ['purge-idempotency', 'purge-sessions', 'purge-retention'];
 
 export type JobIntervals = Record<JobName, number>;
 

@@ -15,6 +15,7 @@ import { Outbox } from '../services/outbox.js';
 import type { WebhookSecrets } from '../services/webhook.js';
 import { PolicyStore } from '../services/policy-store.js';
 import { RecordService } from '../services/record.service.js';
+import { DEFAULT_RETENTION, purgeRetained, type Retention } from '../services/retention.js';
 import { StatsRollup } from '../services/stats-rollup.js';
 import { Sweeper } from '../services/sweeper.js';
 import { UpgradeService } from '../services/upgrade.service.js';
@@ -47,6 +48,8 @@ export interface ServicesOptions extends DatabaseOptions {
   webhookAllowPrivate?: boolean | undefined;
   /** Webhook signing secrets (default: POOLFLOW_WEBHOOK_SECRET and POOLFLOW_WEBHOOK_SECRET_<NAME>). */
   webhookSecrets?: WebhookSecrets | undefined;
+  /** How long notifications and finished deliveries are kept (default DEFAULT_RETENTION). */
+  retention?: Retention | undefined;
   /** Login attempts per username and per address (default DEFAULT_LOGIN_LIMITS). */
   loginLimits?: LoginLimits | undefined;
   /** How long an Idempotency-Key response is kept (hours): the purge job drops older ones. */
@@ -127,6 +130,8 @@ export const servicesPlugin = fp(
           outbox: app.outbox,
           purgeIdempotencyKeys: () => purgeExpiredKeys(app, keyHours),
           purgeSessions: () => app.auth.purgeExpired(),
+          purgeRetained: () =>
+            purgeRetained(database.knex, clock, options.retention ?? DEFAULT_RETENTION),
           statsRollup: new StatsRollup(database.knex, policies, clock),
         },
         { ...jobIntervals({}), ...options.jobIntervals },

@@ -1,4 +1,4 @@
-// Deletes expired rows (idempotency keys, sessions, login counts) in bounded chunks: a backlog of
+// Deletes expired rows (idempotency keys, sessions, login counts, old notifications and deliveries) in bounded chunks: a backlog of
 // millions is neither one statement holding every row's lock until it commits nor a list in memory.
 import type { Knex } from 'knex';
 
@@ -25,7 +25,7 @@ export const PURGE_LIMITS: PurgeLimits = {
  */
 export async function purgeInChunks(
   db: Knex,
-  table: 'idempotency' | 'sessions' | 'login_attempts',
+  table: 'idempotency' | 'sessions' | 'login_attempts' | 'notifications' | 'outbox',
   expired: string,
   bindings: Knex.ValueDict[string][],
   limits: PurgeLimits = PURGE_LIMITS,
