@@ -32,6 +32,8 @@ export interface Operation {
   >;
   /** Error statuses besides those every route can send (statusesOf). */
   errors: number[];
+  /** Its successful requests are written to the activity log under this action (activity.plugin.ts). */
+  activity?: string;
 }
 
 export const operations = catalogue.operations as Record<string, Operation>;
@@ -127,6 +129,7 @@ export function applyContract(route: RouteOptions): void {
     if ((op.public === true) !== (route.config?.public === true))
       throw new Error(`${method} ${route.url}: public differs from schemas/api-operations.json`);
     route.schema = { ...route.schema, ...routeSchema(id, op) };
+    if (op.activity) route.config = { ...route.config, activity: op.activity };
   }
 }
 

@@ -14,6 +14,7 @@ import {
   withoutUnusedComponents,
 } from './api-contract.js';
 import { withSafeSerializers } from './log-serializers.js';
+import { activityPlugin } from './plugins/activity.plugin.js';
 import { authPlugin } from './plugins/auth.plugin.js';
 import { clientErrorHandler } from './plugins/client-errors.js';
 import { designerPlugin } from './plugins/designer.plugin.js';
@@ -30,6 +31,7 @@ import { policyRepositoryPlugin } from './repositories/policy.repository.js';
 import { poolRepositoryPlugin } from './repositories/pool.repository.js';
 import { recordRepositoryPlugin } from './repositories/record.repository.js';
 import actionRoutes from './routes/actions/index.js';
+import activityRoutes from './routes/activity/index.js';
 import authRoutes from './routes/auth/index.js';
 import backupRoutes from './routes/backup/index.js';
 import clockRoutes from './routes/clock/index.js';
@@ -145,6 +147,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     idempotencyPlugin,
     options.idempotencyKeyHours === undefined ? {} : { keyHours: options.idempotencyKeyHours },
   );
+  await app.register(activityPlugin);
   await app.register(healthRoutes, { metricsToken: options.metricsToken });
   for (const routes of [
     authRoutes,
@@ -164,6 +167,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     notificationRoutes,
     clockRoutes,
     backupRoutes,
+    activityRoutes,
     timerRoutes,
     upgradeRoutes,
     deliveryRoutes,

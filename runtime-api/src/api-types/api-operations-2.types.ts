@@ -83,10 +83,10 @@ import type {
   StatsQuery,
 } from './api-components-6.types.js';
 import type {
-  Audit,
+  ActivityList,
+  ActivityQuery,
   AuditList,
   AuditListQuery,
-  AuditParams,
   Clock,
   ClockAdvanceBody,
   ClockAdvanceReply,
@@ -99,7 +99,7 @@ import type {
   NotificationsRead,
   TimerRetryBody,
 } from './api-components-7.types.js';
-import type { AuditVerdict, IntegrityList } from './api-components-8.types.js';
+import type { Audit, AuditParams, AuditVerdict, IntegrityList } from './api-components-8.types.js';
 import type {
   BackupDatabaseReply,
   ChangePasswordReply,
@@ -352,6 +352,10 @@ export interface ApiOperations {
   advanceClock: {
     body?: ClockAdvanceBody;
     reply: ClockAdvanceReply;
+  };
+  listActivity: {
+    query?: ActivityQuery;
+    reply: ActivityList;
   };
   backupDatabase: {
     reply: BackupDatabaseReply;

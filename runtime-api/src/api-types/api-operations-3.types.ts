@@ -78,10 +78,10 @@ import type {
   StatsQuery,
 } from './api-components-6.types.js';
 import type {
-  Audit,
+  ActivityList,
+  ActivityQuery,
   AuditList,
   AuditListQuery,
-  AuditParams,
   Clock,
   ClockAdvanceBody,
   ClockAdvanceReply,
@@ -94,7 +94,7 @@ import type {
   NotificationsRead,
   TimerRetryBody,
 } from './api-components-7.types.js';
-import type { AuditVerdict, IntegrityList } from './api-components-8.types.js';
+import type { Audit, AuditParams, AuditVerdict, IntegrityList } from './api-components-8.types.js';
 import type { NoBody } from './api-operations-1.types.js';
 
 export type LoginBody = Login;
@@ -219,6 +219,8 @@ export type MarkNotificationsReadReply = NotificationsRead;
 export type GetClockReply = Clock;
 export type AdvanceClockBody = ClockAdvanceBody;
 export type AdvanceClockReply = ClockAdvanceReply;
+export type ListActivityQuery = ActivityQuery;
+export type ListActivityReply = ActivityList;
 export type ListFailedTimersQuery = FailedTimerQuery;
 export type ListFailedTimersReply = FailedTimerList;
 export type RetryFailedTimersBody = TimerRetryBody;

@@ -56,6 +56,7 @@ export const apiRoutes = {
   markNotificationsRead: { method: 'POST', url: '/api/notifications/read' },
   getClock: { method: 'GET', url: '/api/clock' },
   advanceClock: { method: 'POST', url: '/api/clock/advance' },
+  listActivity: { method: 'GET', url: '/api/activity' },
   backupDatabase: { method: 'GET', url: '/api/backup' },
   listFailedTimers: { method: 'GET', url: '/api/timers/failed' },
   retryFailedTimers: { method: 'POST', url: '/api/timers/failed/retry' },

@@ -11,6 +11,7 @@ import {
   publishGate,
   timerFailures,
   redactDeliveryErrors,
+  activityLog,
   webhooks,
 } from './operations-migrations.js';
 import { leanerRecords } from './leaner-records-migration.js';
@@ -242,6 +243,7 @@ const migrations: Migration[] = [
   statsClaimLookups,
   statsExitDays,
   redactDeliveryErrors,
+  activityLog,
 ];
 
 /** A knex migration source over the in-code list. */

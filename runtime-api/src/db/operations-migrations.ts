@@ -193,3 +193,24 @@ export const departments: Migration = {
     await knex.schema.dropTableIfExists('departments');
   },
 };
+
+// The activity log: who did what in the administration (users, roles, departments, pools, members,
+// policies, rollouts, imports, exports, backups), one row per successful request (activity.plugin.ts).
+// Kept for good: it grows with what admins do, not with the records.
+export const activityLog: Migration = {
+  name: '020_activity_log',
+  async up(knex) {
+    await knex.schema.createTable('activity', (t) => {
+      t.bigIncrements('id');
+      t.timestamp('at', { useTz: true }).notNullable();
+      t.text('actor_id').notNullable();
+      t.text('action').notNullable();
+      t.text('target');
+      t.jsonb('details').notNullable();
+    });
+    await knex.raw('CREATE INDEX activity_actor ON activity (actor_id, id DESC)');
+  },
+  async down(knex) {
+    await knex.schema.dropTableIfExists('activity');
+  },
+};

@@ -122,6 +122,15 @@ export interface NotificationRow {
   read_at: Date | null;
 }
 
+export interface ActivityRow {
+  id: number;
+  at: Date;
+  actor_id: string;
+  action: string;
+  target: string | null;
+  details: Record<string, unknown>;
+}
+
 export interface OutboxTableRow {
   id: number;
   effect_key: string;
@@ -232,6 +241,7 @@ declare module 'knex/types/tables.js' {
         'id' | 'record_id' | 'pool_key' | 'effect_key' | 'read_at'
       >
     >;
+    activity: Table<ActivityRow, InsertOf<ActivityRow, 'details', 'id' | 'target'>>;
     outbox: Table<
       OutboxTableRow,
       InsertOf<

@@ -1,0 +1,89 @@
+// The activity log: every successful request of an operation the contract marks `activity`
+// (schemas/api-operations.json: users and roles, departments, policies, pools, members, routing,
+// rollouts, imports, exports, backups, …) writes who did what to what. It is written before the response
+// leaves, so the log shows a change as soon as its caller knows of it; a failed write is logged and the
+// response goes out all the same (the change itself has committed). Record events are not logged here:
+// each record's history has them.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The activity-log action of the route's operation (api-contract.ts sets it from the contract). */
+    activity?: string;
+  }
+}
+
+/** Bodies longer than this (as JSON) are logged as their size: a policy document, an import. */
+export const ACTIVITY_BODY_CHARS = 4000;
+
+const SECRET_FIELD = /password|secret|token/i;
+
+/** The request's own words, without secrets, bounded. */
+export function activityDetails(request: FastifyRequest): Record<string, unknown> {
+  const details: Record<string, unknown> = {};
+  const params = request.params as Record<string, string> | undefined;
+  if (params && Object.keys(params).length > 0) details['params'] = params;
+  const query = request.query as Record<string, unknown> | undefined;
+  if (query && Object.keys(query).length > 0) details['query'] = query;
+  const body = request.body;
+  if (body !== undefined && body !== null) {
+    if (typeof body === 'string' || Buffer.isBuffer(body)) {
+      details['body'] = { bytes: Buffer.byteLength(body) };
+    } else if (typeof body === 'object' && !Array.isArray(body)) {
+      const shown = Object.fromEntries(
+        Object.entries(body).map(([k, v]) => [k, SECRET_FIELD.test(k) ? '***' : v]),
+      );
+      const text = JSON.stringify(shown);
+      details['body'] = text.length > ACTIVITY_BODY_CHARS ? { chars: text.length } : shown;
+    }
+  } else if (request.headers['content-length'] !== undefined) {
+    // A streamed body (an import): its size.
+    details['body'] = { bytes: Number(request.headers['content-length']) };
+  }
+  return details;
+}
+
+/** What the request acted on: the pool or the id in its path, else the id or key it created. */
+function targetOf(request: FastifyRequest, payload: unknown): string | null {
+  const params = (request.params ?? {}) as Record<string, string>;
+  const fromPath = params['pool'] ?? params['id'];
+  if (fromPath !== undefined) return fromPath;
+  if (typeof payload !== 'string') return null;
+  try {
+    const reply = JSON.parse(payload) as { id?: unknown; key?: unknown };
+    const created = reply.id ?? reply.key;
+    return typeof created === 'string' ? created : null;
+  } catch {
+    return null;
+  }
+}
+
+export const activityPlugin = fp(
+  (app: FastifyInstance) => {
+    app.addHook(
+      'onSend',
+      async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+        const action = request.routeOptions.config.activity;
+        if (!action || reply.statusCode >= 400 || !request.actor) return payload;
+        // A replayed response (Idempotency-Key) was logged when it first ran; a dry run changes nothing.
+        if (reply.getHeader('idempotent-replayed') !== undefined) return payload;
+        if ((request.body as { dryRun?: unknown } | undefined)?.dryRun === true) return payload;
+        try {
+          await app.db('activity').insert({
+            at: new Date(await app.clock.now(app.db)),
+            actor_id: request.actor.id,
+            action,
+            target: targetOf(request, payload),
+            details: JSON.stringify(activityDetails(request)),
+          });
+        } catch (error) {
+          request.log.error({ err: error, action }, 'activity log entry not written');
+        }
+        return payload;
+      },
+    );
+    return Promise.resolve();
+  },
+  { name: 'activity', dependencies: ['services'] },
+);
