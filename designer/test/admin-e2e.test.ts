@@ -204,7 +204,7 @@ describe('administration pages in Chromium', () => {
     },
   );
 
-  it('admin downloads a backup of the embedded database and is told how to restore it', async () => {
+  it('admin downloads a backup of the embedded database, is told how to restore it, and sees it in the activity log', async () => {
     const page = await session.browser.newPage({ viewport: { width: 1440, height: 900 } });
     await logIn(page, session.runtime.url);
     await page.getByTestId('nav-admin').click();
@@ -226,6 +226,20 @@ describe('administration pages in Chromium', () => {
     expect(await page.getByTestId('backup-restore-command').textContent()).toBe(
       `npm run restore -- ${name}`,
     );
+
+    // The activity log says who did it, newest first; by one user only on request.
+    await page.getByTestId('admin-tab-activity').click();
+    const rows = page.getByTestId('activity-table').locator('tbody tr');
+    await expect.poll(() => rows.first().textContent()).toContain('Downloaded backup');
+    expect(await rows.first().textContent()).toContain('Administrator');
+    const texts = await rows.allTextContents();
+    // The first test's work: the password reset shows as *** and names the user it was done to.
+    const reset = texts.find((t) => t.includes('Changed user') && t.includes('Li Na'));
+    expect(reset, texts.join('\n')).toContain('"password":"***"');
+    expect(texts.join('\n')).not.toContain('li.na-new-password');
+    expect(texts.some((t) => t.includes('Created pool') && t.includes('sales-east'))).toBe(true);
+    await page.getByTestId('activity-actor').selectOption({ label: 'Li Na' });
+    await expect.poll(() => rows.count()).toBe(0);
     await page.close();
   });
 });

@@ -16,6 +16,7 @@ export const ADMIN_SECTIONS: AdminSection[] = [
   { id: 'departments', label: 'adminDepartments', adminOnly: true },
   { id: 'pools', label: 'adminPools' },
   { id: 'deliveries', label: 'adminDeliveries', adminOnly: true },
+  { id: 'activity', label: 'adminActivity', adminOnly: true },
   { id: 'backup', label: 'adminBackup', adminOnly: true },
 ];
 

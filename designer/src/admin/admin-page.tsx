@@ -1,10 +1,11 @@
-// The administration area (#/admin/<section>): users, departments, pools, webhook deliveries and backups for admins; a department
+// The administration area (#/admin/<section>): users, departments, pools, webhook deliveries, the activity log and backups for admins; a department
 // admin gets users and pools of their own department (the runtime filters what it sends).
 import { useCallback, useEffect, useState } from 'react';
 import { listDepartments, listUsers, type AdminUser, type Department } from '../api/admin.api.js';
 import type { User } from '../api/auth.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { AdminPoolTab } from '../pages/use-hash-route.js';
+import { ActivityPage } from './activity-page.js';
 import { AdminNav, sectionsFor } from './admin-nav.js';
 import { BackupPage } from './backup-page.js';
 import { DeliveriesPage } from './deliveries-page.js';
@@ -47,6 +48,7 @@ export function AdminPage(props: {
         <PoolsPage pool={props.pool} tab={props.tab} users={users} departments={departments} />
       )}
       {section === 'deliveries' && <DeliveriesPage />}
+      {section === 'activity' && <ActivityPage users={users} />}
       {section === 'backup' && <BackupPage />}
     </main>
   );

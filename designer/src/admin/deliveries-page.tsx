@@ -116,7 +116,7 @@ export function DeliveriesPage() {
       {message && <p role="status">{message}</p>}
       {items && items.length === 0 && <p className="muted">{text.none}</p>}
       {items && items.length > 0 && (
-        <table className="table" data-testid="deliveries-table">
+        <table className="data-table" data-testid="deliveries-table">
           <thead>
             <tr>
               <th>{text.target}</th>
