@@ -17,24 +17,12 @@ import {
   REP_PASSWORD,
   ServerProcess,
   serverStorage,
+  twoStatePolicy,
 } from './server-process.js';
 
 const restoreFile = join(import.meta.dirname, '..', 'dist', 'restore.js');
 
-const policy = {
-  id: 'backup-pool',
-  version: 1,
-  name: { en: 'Backed-up pool' },
-  entity: { schema: { type: 'object', properties: { name: { type: 'string' } } } },
-  machine: {
-    id: 'backed_up',
-    initial: 'pool',
-    states: {
-      owned: { on: { RELEASE: 'pool' } },
-      pool: { meta: { pooled: true }, on: { CLAIM: 'owned', ASSIGN: 'owned' } },
-    },
-  },
-};
+const policy = twoStatePolicy('backup-pool', 'pool');
 
 /** Runs `npm run restore -- file` into `dataDir`; its exit code and output. */
 async function restore(

@@ -12,34 +12,20 @@ import {
   REP_PASSWORD,
   ServerProcess,
   serverStorage,
+  twoStatePolicy,
   within,
 } from './server-process.js';
 
 /** A record created owned tells its owner and calls two webhooks: one answers 200, one 500. */
-const policy = (ok: string, failing: string) => ({
-  id: 'kept-pool',
-  version: 1,
-  name: { en: 'Retention pool' },
-  entity: { schema: { type: 'object', properties: { name: { type: 'string' } } } },
-  machine: {
-    id: 'kept',
-    initial: 'owned',
-    states: {
-      owned: {
-        entry: [
-          {
-            type: 'notify',
-            params: { to: 'owner', kind: 'reminder', message: { en: '{{entity.name}} is yours' } },
-          },
-          { type: 'webhook', params: { url: ok } },
-          { type: 'webhook', params: { url: failing } },
-        ],
-        on: { RELEASE: 'pool' },
-      },
-      pool: { meta: { pooled: true }, on: { CLAIM: 'owned', ASSIGN: 'owned' } },
+const policy = (ok: string, failing: string) =>
+  twoStatePolicy('kept-pool', 'owned', [
+    {
+      type: 'notify',
+      params: { to: 'owner', kind: 'reminder', message: { en: '{{entity.name}} is yours' } },
     },
-  },
-});
+    { type: 'webhook', params: { url: ok } },
+    { type: 'webhook', params: { url: failing } },
+  ]);
 
 describe.each(backends)('retention in the real server (%s)', (backend: Backend) => {
   let server: ServerProcess | undefined;

@@ -229,3 +229,28 @@ export function serverPerTest(backend: 'pglite' | 'postgres'): {
     },
   };
 }
+
+/**
+ * A two-state pool policy `id` for process tests: `owned` (RELEASE to the pool, with `ownedEntry` actions)
+ * and the pooled `pool` (CLAIM or ASSIGN back); records start in `initial` and have a `name`.
+ */
+export function twoStatePolicy(
+  id: string,
+  initial: 'owned' | 'pool',
+  ownedEntry: object[] = [],
+): Record<string, unknown> {
+  return {
+    id,
+    version: 1,
+    name: { en: id },
+    entity: { schema: { type: 'object', properties: { name: { type: 'string' } } } },
+    machine: {
+      id: id.replace(/-/g, '_'),
+      initial,
+      states: {
+        owned: { ...(ownedEntry.length > 0 ? { entry: ownedEntry } : {}), on: { RELEASE: 'pool' } },
+        pool: { meta: { pooled: true }, on: { CLAIM: 'owned', ASSIGN: 'owned' } },
+      },
+    },
+  };
+}

@@ -6,6 +6,7 @@ import { listActivity, type ActivityEntry } from '../api/activity.api.js';
 import type { AdminUser } from '../api/admin.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { formatDateTime } from '../workspace/format.js';
+import { PageHead } from './page-head.js';
 
 // The page's own strings (the shared message files belong to other pages).
 const TEXT = {
@@ -98,15 +99,11 @@ export function ActivityPage(props: { users: AdminUser[] }) {
 
   return (
     <div className="activity-page" data-testid="activity-page">
-      <div className="page-head">
-        <div>
-          <h2>{text.title}</h2>
-          <p className="muted">{text.hint}</p>
-        </div>
+      <PageHead title={text.title} hint={text.hint}>
         <button type="button" className="btn" onClick={() => void load()}>
           {text.refresh}
         </button>
-      </div>
+      </PageHead>
       <label>
         {text.who}{' '}
         <select

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { databaseKind, downloadBackup } from '../api/backup.api.js';
 import { useI18n } from '../i18n/i18n.js';
+import { PageHead } from './page-head.js';
 
 // The page's own strings (the shared message files belong to other pages).
 const TEXT = {
@@ -67,11 +68,7 @@ export function BackupPage() {
 
   return (
     <div className="backup-page" data-testid="backup-page">
-      <div className="page-head">
-        <div>
-          <h2>{text.title}</h2>
-          <p className="muted">{kind === 'postgres' ? text.postgres : text.hint}</p>
-        </div>
+      <PageHead title={text.title} hint={kind === 'postgres' ? text.postgres : text.hint}>
         {kind === 'pglite' && (
           <button
             type="button"
@@ -83,7 +80,7 @@ export function BackupPage() {
             {busy ? text.working : text.download}
           </button>
         )}
-      </div>
+      </PageHead>
       {error && (
         <p className="error" role="alert">
           {error}

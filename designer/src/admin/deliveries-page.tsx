@@ -9,6 +9,7 @@ import {
 } from '../api/deliveries.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { formatDateTime } from '../workspace/format.js';
+import { PageHead } from './page-head.js';
 
 // The page's own strings (the shared message files belong to other pages).
 const TEXT = {
@@ -86,15 +87,11 @@ export function DeliveriesPage() {
 
   return (
     <div className="deliveries-page" data-testid="deliveries-page">
-      <div className="page-head">
-        <div>
-          <h2>{text.title}</h2>
-          <p className="muted">{text.hint}</p>
-        </div>
+      <PageHead title={text.title} hint={text.hint}>
         <button type="button" className="btn" onClick={() => void load()}>
           {text.refresh}
         </button>
-      </div>
+      </PageHead>
       <nav className="pill-tabs" aria-label={text.status}>
         {FILTERS.map((f) => (
           <button
