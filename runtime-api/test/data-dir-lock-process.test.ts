@@ -25,57 +25,62 @@ async function usernames(server: ServerProcess): Promise<string[]> {
 }
 
 describe('the embedded database folder', () => {
-  it('refuses a second server and the demo while a server runs, and is taken over after kill -9', async () => {
-    const storage = await serverStorage('pglite');
-    const dataDir = storage.env['POOLFLOW_DATA_DIR'] as string;
-    const servers: ServerProcess[] = [];
-    const start = async (): Promise<ServerProcess> => {
-      const server = new ServerProcess(await freePort(), storage.env);
-      servers.push(server);
-      return server;
-    };
-    try {
-      const first = await start();
-      await first.started();
-      const token = await first.login();
-      const created = await apiCall(first.base, token, 'POST', '/api/users', {
-        username: 'kept',
-        password: 'kept-password-123',
-        roles: ['member'],
-      });
-      expect(created.status).toBe(201);
-
-      const second = await start();
-      expect(await second.exited).toBe(1);
-      expect(second.lines.join('\n')).toContain(
-        `The embedded database in ${dataDir} is in use by process ${first.child.pid}`,
-      );
-
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        POOLFLOW_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        POOLFLOW_DATA_DIR: dataDir,
+  // Four processes on one folder on disk: minutes when the machine is busy.
+  it(
+    'refuses a second server and the demo while a server runs, and is taken over after kill -9',
+    { timeout: 240_000 },
+    async () => {
+      const storage = await serverStorage('pglite');
+      const dataDir = storage.env['POOLFLOW_DATA_DIR'] as string;
+      const servers: ServerProcess[] = [];
+      const start = async (): Promise<ServerProcess> => {
+        const server = new ServerProcess(await freePort(), storage.env);
+        servers.push(server);
+        return server;
       };
-      delete env['DATABASE_URL'];
-      const demo = promisify(execFile)(process.execPath, [demoFile], { env, timeout: 60_000 });
-      await expect(demo).rejects.toMatchObject({
-        code: 1,
-        stderr: expect.stringContaining(`is in use by process ${first.child.pid}`) as unknown,
-      });
+      try {
+        const first = await start();
+        await first.started();
+        const token = await first.login();
+        const created = await apiCall(first.base, token, 'POST', '/api/users', {
+          username: 'kept',
+          password: 'kept-password-123',
+          roles: ['member'],
+        });
+        expect(created.status).toBe(201);
 
-      // The first server goes on with its data (the demo's users were not written).
-      expect(await usernames(first)).toEqual(['admin', 'kept']);
+        const second = await start();
+        expect(await second.exited).toBe(1);
+        expect(second.lines.join('\n')).toContain(
+          `The embedded database in ${dataDir} is in use by process ${first.child.pid}`,
+        );
 
-      first.child.kill('SIGKILL');
-      await first.exited;
-      const third = await start();
-      await third.started();
-      expect(await usernames(third)).toEqual(['admin', 'kept']);
-      await third.stop();
-      expect(existsSync(join(dataDir, LOCK_FILE)), 'a clean stop removes the lock').toBe(false);
-    } finally {
-      await Promise.all(servers.map((s) => s.stop()));
-      await storage.cleanup();
-    }
-  });
+        const env: NodeJS.ProcessEnv = {
+          ...process.env,
+          POOLFLOW_ADMIN_PASSWORD: ADMIN_PASSWORD,
+          POOLFLOW_DATA_DIR: dataDir,
+        };
+        delete env['DATABASE_URL'];
+        const demo = promisify(execFile)(process.execPath, [demoFile], { env, timeout: 60_000 });
+        await expect(demo).rejects.toMatchObject({
+          code: 1,
+          stderr: expect.stringContaining(`is in use by process ${first.child.pid}`) as unknown,
+        });
+
+        // The first server goes on with its data (the demo's users were not written).
+        expect(await usernames(first)).toEqual(['admin', 'kept']);
+
+        first.child.kill('SIGKILL');
+        await first.exited;
+        const third = await start();
+        await third.started();
+        expect(await usernames(third)).toEqual(['admin', 'kept']);
+        await third.stop();
+        expect(existsSync(join(dataDir, LOCK_FILE)), 'a clean stop removes the lock').toBe(false);
+      } finally {
+        await Promise.all(servers.map((s) => s.stop()));
+        await storage.cleanup();
+      }
+    },
+  );
 });
