@@ -1,0 +1,89 @@
+// The service-ticket template's queue over HTTP: what an agent is told when a ticket is given to them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  backends,
+  build,
+  call,
+  createUsers,
+  publishPool,
+  template,
+  type TestApp,
+} from './helpers.js';
+
+describe.each(backends)('service ticket pool over HTTP (%s)', (backend) => {
+  let t: TestApp;
+  let tokens: Record<string, string>;
+  let ids: Record<string, string>;
+
+  beforeAll(async () => {
+    t = await build(backend);
+    ({ tokens, ids } = await createUsers(t, ['lead', 'agent']));
+    const members = [ids['lead']!, ids['agent']!];
+    await publishPool(t, template('service-ticket-pool'), 'tickets', members);
+    // The same policy with a queue whose ASSIGN says nothing of its own.
+    const quiet = structuredClone(template('service-ticket-pool')) as {
+      id: string;
+      machine: { states: { queue: { on: { ASSIGN: unknown } } } };
+    };
+    quiet.id = 'quiet-tickets';
+    quiet.machine.states.queue.on.ASSIGN = 'assigned';
+    await publishPool(t, quiet, 'quiet', members);
+    for (const pool of ['tickets', 'quiet']) {
+      await call(t.app, t.adminToken, 'POST', `/api/pools/${pool}/members`, {
+        userId: ids['lead'],
+        role: 'admin',
+      });
+    }
+  });
+  afterAll(() => t.close());
+
+  const inbox = async () =>
+    (await call(t.app, tokens['agent']!, 'GET', '/api/notifications')).body.items as {
+      kind: string;
+      message: { en: string; zh: string };
+      read: boolean;
+    }[];
+
+  it('a ticket assigned from the queue brings one notice, the template’s, naming its subject', async () => {
+    const created = await call(t.app, tokens['lead']!, 'POST', '/api/pools/tickets/records', {
+      data: { subject: 'Cannot log in', priority: 'high' },
+    });
+    expect(created.body.state).toBe('queue');
+    const assigned = await call(
+      t.app,
+      tokens['lead']!,
+      'POST',
+      `/api/pools/tickets/records/${created.body.id}/assign`,
+      { userId: ids['agent'] },
+    );
+    expect(assigned.status).toBe(200);
+    expect(assigned.body).toMatchObject({ state: 'assigned', ownerId: ids['agent'] });
+    const items = await inbox();
+    expect(items.map((n) => n.message.en)).toEqual([
+      'Ticket "Cannot log in" was assigned to you: respond within 4 business hours.',
+    ]);
+    await call(t.app, tokens['agent']!, 'POST', '/api/notifications/read');
+  });
+
+  it('where the policy says nothing, the runtime’s notice names the ticket by its title field', async () => {
+    const created = await call(t.app, tokens['lead']!, 'POST', '/api/pools/quiet/records', {
+      data: { subject: 'Invoice is wrong' },
+    });
+    await call(
+      t.app,
+      tokens['lead']!,
+      'POST',
+      `/api/pools/quiet/records/${created.body.id}/assign`,
+      {
+        userId: ids['agent'],
+      },
+    );
+    const unread = (await inbox()).filter((n) => !n.read);
+    expect(unread.map((n) => [n.kind, n.message])).toEqual([
+      [
+        'assigned',
+        { en: 'Invoice is wrong was assigned to you.', zh: 'Invoice is wrong 已分配给你。' },
+      ],
+    ]);
+  });
+});
