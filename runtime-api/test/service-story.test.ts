@@ -65,6 +65,28 @@ describe.each(backends)('service ticket pool over HTTP (%s)', (backend) => {
     await call(t.app, tokens['agent']!, 'POST', '/api/notifications/read');
   });
 
+  it('a ticket left without a response: the warning, then the breach, newest first in the bell', async () => {
+    await call(t.app, tokens['agent']!, 'POST', '/api/notifications/read');
+    const created = await call(t.app, tokens['lead']!, 'POST', '/api/pools/tickets/records', {
+      data: { subject: 'Printer on fire', severity: 'critical' },
+    });
+    await call(
+      t.app,
+      tokens['agent']!,
+      'POST',
+      `/api/pools/tickets/records/${created.body.id}/claim`,
+    );
+    // Both timers fall due in one sweep pass (a catch-up, here the manual clock).
+    const advanced = await call(t.app, t.adminToken, 'POST', '/api/clock/advance', { days: 5 });
+    expect(advanced.body.failed).toBe(0);
+    const unread = (
+      (await inbox()) as unknown as { kind: string; createdAt: string; recordId: string }[]
+    ).filter((n) => n.recordId === created.body.id);
+    expect(unread.map((n) => n.kind)).toEqual(['sla-breach', 'sla-warning']);
+    expect(Date.parse(unread[0]!.createdAt)).toBeGreaterThan(Date.parse(unread[1]!.createdAt));
+    await call(t.app, tokens['agent']!, 'POST', '/api/notifications/read');
+  });
+
   it('where the policy says nothing, the runtime’s notice names the ticket by its title field', async () => {
     const created = await call(t.app, tokens['lead']!, 'POST', '/api/pools/quiet/records', {
       data: { subject: 'Invoice is wrong' },
