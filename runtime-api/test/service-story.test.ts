@@ -87,6 +87,42 @@ describe.each(backends)('service ticket pool over HTTP (%s)', (backend) => {
     await call(t.app, tokens['agent']!, 'POST', '/api/notifications/read');
   });
 
+  it('a ticket the agent responded to keeps no SLA timer: nothing says it goes back to the queue', async () => {
+    const created = await call(t.app, tokens['lead']!, 'POST', '/api/pools/tickets/records', {
+      data: { subject: 'Refund please', category: 'billing' },
+    });
+    const id = created.body.id as string;
+    const taken = await call(
+      t.app,
+      tokens['agent']!,
+      'POST',
+      `/api/pools/tickets/records/${id}/claim`,
+    );
+    expect(taken.body.timers.map((x: { delay: string }) => x.delay).sort()).toEqual([
+      'firstResponse',
+      'slaWarning',
+    ]);
+    const responded = await call(
+      t.app,
+      tokens['agent']!,
+      'POST',
+      `/api/pools/tickets/records/${id}/events`,
+      {
+        type: 'RESPOND',
+        payload: { note: 'Refund is on its way.' },
+      },
+    );
+    expect(responded.body).toMatchObject({
+      state: 'inProgress',
+      ownerId: ids['agent'],
+      timers: [],
+    });
+    await call(t.app, t.adminToken, 'POST', '/api/clock/advance', { days: 5 });
+    const later = await call(t.app, tokens['agent']!, 'GET', `/api/pools/tickets/records/${id}`);
+    expect(later.body).toMatchObject({ state: 'inProgress', ownerId: ids['agent'], tags: [] });
+    await call(t.app, tokens['agent']!, 'POST', '/api/notifications/read');
+  });
+
   it('where the policy says nothing, the runtime’s notice names the ticket by its title field', async () => {
     const created = await call(t.app, tokens['lead']!, 'POST', '/api/pools/quiet/records', {
       data: { subject: 'Invoice is wrong' },
