@@ -59,6 +59,45 @@ describe.each(backends)('HR talent pool over HTTP (%s)', (backend) => {
     expect(claimed.body).toMatchObject({ state: 'owned', ownerId: ids['rec1'] });
   });
 
+  it('refuses a blank name or note and a start date that is no date, naming the field; nothing written', async () => {
+    const { app } = t;
+    const blank = await call(app, tokens['rec1']!, 'POST', '/api/pools/talent/records', {
+      data: { name: '   ', position: 'QA engineer' },
+    });
+    expect(blank.status).toBe(400);
+    expect(blank.body.error.details.map((d: { path: string }) => d.path)).toEqual([
+      '/body/data/name',
+    ]);
+    const created = await call(app, tokens['rec1']!, 'POST', '/api/pools/talent/records', {
+      data: { name: 'Chen Jing', position: 'QA engineer' },
+      ownerId: ids['rec1'],
+    });
+    const url = `/api/pools/talent/records/${created.body.id}/events`;
+    const note = await call(app, tokens['rec1']!, 'POST', url, {
+      type: 'FOLLOW_UP',
+      payload: { channel: 'call', note: '   ' },
+    });
+    expect(note.status).toBe(400);
+    expect(note.body.error.details.map((d: { path: string }) => d.path)).toEqual([
+      '/body/payload/note',
+    ]);
+    const hire = await call(app, tokens['rec1']!, 'POST', url, {
+      type: 'HIRE',
+      payload: { startDate: '2026-13-45' },
+    });
+    expect(hire.status).toBe(400);
+    expect(hire.body.error.details.map((d: { path: string }) => d.path)).toEqual([
+      '/body/payload/startDate',
+    ]);
+    const after = await call(
+      app,
+      tokens['rec1']!,
+      'GET',
+      `/api/pools/talent/records/${created.body.id}`,
+    );
+    expect(after.body).toMatchObject({ state: 'owned', seq: created.body.seq });
+  });
+
   it('a candidate rejected for re-engagement waits with the recruiter, then returns to the pool after 90 days', async () => {
     const { app, adminToken } = t;
     const created = await call(app, tokens['rec2']!, 'POST', '/api/pools/talent/records', {

@@ -123,6 +123,36 @@ describe.each(backends)('service ticket pool over HTTP (%s)', (backend) => {
     await call(t.app, tokens['agent']!, 'POST', '/api/notifications/read');
   });
 
+  it('refuses a ticket with a blank subject and a blank response, naming the field', async () => {
+    const blank = await call(t.app, tokens['lead']!, 'POST', '/api/pools/tickets/records', {
+      data: { subject: ' \t ' },
+    });
+    expect(blank.status).toBe(400);
+    expect(blank.body.error.details.map((d: { path: string }) => d.path)).toEqual([
+      '/body/data/subject',
+    ]);
+    const created = await call(t.app, tokens['lead']!, 'POST', '/api/pools/tickets/records', {
+      data: { subject: 'Blank reply' },
+    });
+    const id = created.body.id as string;
+    await call(t.app, tokens['agent']!, 'POST', `/api/pools/tickets/records/${id}/claim`);
+    const reply = await call(
+      t.app,
+      tokens['agent']!,
+      'POST',
+      `/api/pools/tickets/records/${id}/events`,
+      {
+        type: 'RESPOND',
+        payload: { note: '  ' },
+      },
+    );
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.details.map((d: { path: string }) => d.path)).toEqual([
+      '/body/payload/note',
+    ]);
+    await call(t.app, tokens['agent']!, 'POST', '/api/notifications/read');
+  });
+
   it('where the policy says nothing, the runtime’s notice names the ticket by its title field', async () => {
     const created = await call(t.app, tokens['lead']!, 'POST', '/api/pools/quiet/records', {
       data: { subject: 'Invoice is wrong' },
