@@ -78,7 +78,7 @@ describe('contact limits in the workspace', () => {
     fireEvent.click(screen.getByTestId('event-submit'));
     const error = await screen.findByTestId('event-error');
     expect(error.textContent).toBe(
-      'This customer was contacted by call recently: the next call is allowed from 4 Mar 2099, 10:00.',
+      'This record was contacted by call recently: the next call is allowed from 4 Mar 2099, 10:00.',
     );
     expect(error.getAttribute('data-until')).toBe(UNTIL);
     expect(error.textContent).not.toContain('POOL_ERR');
@@ -91,7 +91,7 @@ describe('contact limits in the workspace', () => {
       zh,
       { timeZone: 'Asia/Shanghai' },
     );
-    expect(refusal.text).toBe('该客户最近已被电话联系过：2099年3月4日 10:00 起才可再次电话联系。');
+    expect(refusal.text).toBe('该记录最近已被电话联系过：2099年3月4日 10:00 起才可再次电话联系。');
     render(
       <Workspace lang="zh">
         <NextContact blocked={[{ channel: 'call', until: UNTIL }]} />

@@ -160,7 +160,7 @@ describe('pool integrity end to end', () => {
       const error = rep.getByTestId('event-error');
       await error.waitFor();
       expect(await error.textContent()).toBe(
-        `This customer was contacted by call recently: the next call is allowed from ${date}.`,
+        `This record was contacted by call recently: the next call is allowed from ${date}.`,
       );
       expect(await error.getAttribute('data-until')).toBe(until);
       expect(await form.getByTestId('next-contact').count()).toBe(0); // said once, not twice

@@ -258,6 +258,9 @@ export function compile(policy: Policy, options: CompileOptions = {}): CompiledP
       },
     ],
   ]);
+  const eventLabels = Object.fromEntries(
+    Object.entries(policy.events ?? {}).map(([type, e]) => [type, e.label]),
+  );
   for (const action of registry.list()) {
     updates.set(`act:${action.type}`, (context, event, params) => {
       const instance: Instance = { ...context.instance, tags: [...context.instance.tags] };
@@ -279,6 +282,8 @@ export function compile(policy: Policy, options: CompileOptions = {}): CompiledP
         evaluate: (logic) => evaluate(logic, data, rules),
         emit: (effect) => effects.push(effect),
         maskedInPool: policy.entity.maskedInPool ?? [],
+        ...(policy.entity.titleField !== undefined ? { titleField: policy.entity.titleField } : {}),
+        eventLabels,
       };
       action.run(ctx, params);
       return { instance: ctx.instance, entity: ctx.entity, effects };

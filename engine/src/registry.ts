@@ -15,6 +15,10 @@ export interface ActionContext {
   emit(effect: EffectInput): void;
   /** The policy's `entity.maskedInPool`: fields only the owner and the pool's managers may read. */
   maskedInPool?: readonly string[];
+  /** The policy's `entity.titleField`: names the record in a robot's default message. */
+  titleField?: string;
+  /** The policy's event labels by event type, for words in a robot's default message. */
+  eventLabels?: Readonly<Record<string, { en: string; zh?: string } | undefined>>;
 }
 
 export interface ActionDefinition<P = JsonObject> {

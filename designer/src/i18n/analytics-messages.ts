@@ -14,15 +14,15 @@ export const analyticsEn = {
   defTimeInPool:
     'Exits from the pool in the range ({exits}): time from the record’s latest entry into the pool to the exit. Median and 90th percentile. An assignment on entry counts as 0 hours.',
   defReps:
-    'Per rep, in the range: claims and follow-ups they made; wins, losses and releases (by a timer, or by hand with the reason) of records they owned at the time. Load: records they own now that are not done.',
+    'Per rep, in the range: claims and follow-ups they made; successes, failures and releases (by a timer, or by hand with the reason) of records they owned at the time. Load: records they own now that are not done.',
   defBreakdown:
     'Total and in pool: records with this value now. Converted: the conversion’s converted records with this value (the same definition as the conversion card).',
   repsTitle: 'Per rep',
   repName: 'Rep',
   repClaims: 'Claims',
   repFollowUps: 'Follow-ups',
-  repWins: 'Wins',
-  repLosses: 'Losses',
+  repWins: 'Successes',
+  repLosses: 'Failures',
   repTimedOut: 'Timed-out releases',
   repManualReleases: 'Manual releases',
   repReasons: 'Release reasons',
@@ -45,15 +45,15 @@ export const analyticsZh: Record<keyof typeof analyticsEn, string> = {
   defTimeInPool:
     '范围内离开公海的次数（{exits}）：从记录最近一次进入公海到离开的时长，取中位数和 90 分位。入池即自动分配记为 0 小时。',
   defReps:
-    '按销售统计范围内：本人的领取和跟进次数；其当时负责的记录的成交、输单和释放（到期释放，或手动释放及原因）。当前负载：本人现在负责且未结束的记录数。',
+    '按成员统计范围内：本人的领取和跟进次数；其当时负责的记录的成功、失败和释放（到期释放，或手动释放及原因）。当前负载：本人现在负责且未结束的记录数。',
   defBreakdown:
     '总数和在公海：当前具有该值的记录。转化：转化率中已转化的记录，按该值分组（与转化率同一口径）。',
-  repsTitle: '按销售',
-  repName: '销售',
+  repsTitle: '按成员',
+  repName: '成员',
   repClaims: '领取',
   repFollowUps: '跟进',
-  repWins: '成交',
-  repLosses: '输单',
+  repWins: '成功',
+  repLosses: '失败',
   repTimedOut: '到期释放',
   repManualReleases: '手动释放',
   repReasons: '释放原因',

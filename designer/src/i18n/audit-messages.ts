@@ -47,7 +47,7 @@ export const auditEn = {
   repViolations: 'Violations',
   nextContactAt: 'Next {channel} allowed from {date}',
   refusedContactLimit:
-    'This customer was contacted by {channel} recently: the next {channel} is allowed from {date}.',
+    'This record was contacted by {channel} recently: the next {channel} is allowed from {date}.',
 } as const;
 
 export const auditZh: Record<keyof typeof auditEn, string> = {
@@ -58,7 +58,7 @@ export const auditZh: Record<keyof typeof auditEn, string> = {
   auditsClosed: '已处理',
   noOpenAudits: '没有待核查的跟进：所有抽中的跟进都已有结论。',
   noClosedAudits: '还没有核查结论。',
-  auditRep: '销售',
+  auditRep: '成员',
   auditEvent: '事件',
   auditChannel: '渠道',
   auditNote: '备注',
@@ -76,7 +76,7 @@ export const auditZh: Record<keyof typeof auditEn, string> = {
   auditFakeTitle: '将 {rep} 的跟进标记为虚假',
   auditFakeWhat:
     '撤销这次跟进对保护期的影响：释放时间恢复到这次跟进之前的日期（若该日期已过则立即释放）。{rep} 的诚信档案记一次违规，并通知本人。',
-  auditFakeNote: '给销售的说明（可选）',
+  auditFakeNote: '给成员的说明（可选）',
   auditFakeSubmit: '标记虚假',
   auditConfirmed: '已确认“{title}”的跟进属实。',
   auditMarkedFake: '已将“{title}”的跟进标记为虚假。',
@@ -95,5 +95,5 @@ export const auditZh: Record<keyof typeof auditEn, string> = {
   repAuditsPassed: '抽查通过',
   repViolations: '违规',
   nextContactAt: '{date} 起才可再次{channel}联系',
-  refusedContactLimit: '该客户最近已被{channel}联系过：{date} 起才可再次{channel}联系。',
+  refusedContactLimit: '该记录最近已被{channel}联系过：{date} 起才可再次{channel}联系。',
 };

@@ -51,6 +51,11 @@ const NOTIFICATION_KINDS: Record<string, Pair> = {
   refused: ['Refused', '被拒绝'],
   released: ['Released', '已释放'],
   sla: ['SLA', '服务时限'],
+  // The service-ticket template's kinds.
+  'sla-warning': ['SLA warning', '时限预警'],
+  'sla-breach': ['SLA breached', '超出响应时限'],
+  reopened: ['Reopened', '重新打开'],
+  review: ['Review', '审核'],
 };
 
 /** Chinese for the help texts of schemas/policy.schema.json and the action params schemas. */

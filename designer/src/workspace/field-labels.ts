@@ -74,7 +74,29 @@ const VALUES: Record<string, string> = {
   west: '西部',
 };
 
+/** Chinese names of the templates' tags ('hard' is the workspace's own `tagHard`). */
+const TAGS: Record<string, string> = {
+  reengage: '待再联系',
+  escalated: '已升级',
+};
+
+/** A tag for people: the templates' tags in Chinese, any other as the policy names it. */
+export function tagLabel(tag: string, lang: Lang): string {
+  return lang === 'zh' && Object.hasOwn(TAGS, tag) ? TAGS[tag] : tag;
+}
+
+/** Titles that give a common field name a meaning of its own (a ticket's note is the response). */
+const TITLES: Record<string, string> = {
+  Response: '回复内容',
+  Resolution: '解决说明',
+  Recruiter: '招聘专员',
+  Agent: '坐席',
+};
+
 export function fieldLabel(name: string, schemaTitle: unknown, lang: Lang): string {
+  if (lang === 'zh' && typeof schemaTitle === 'string' && Object.hasOwn(TITLES, schemaTitle)) {
+    return TITLES[schemaTitle];
+  }
   if (lang === 'zh' && FIELDS[name]) return FIELDS[name];
   return typeof schemaTitle === 'string' ? schemaTitle : name;
 }

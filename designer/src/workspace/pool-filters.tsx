@@ -1,7 +1,7 @@
 // Filters over a pool's records: state, tag, entity fields with fixed values, and free text.
 import { useEffect, useState } from 'react';
 import { useI18n } from '../i18n/i18n.js';
-import { valueLabel } from './field-labels.js';
+import { tagLabel, valueLabel } from './field-labels.js';
 import { enumFields } from './record-cells.js';
 import { useWorkspace } from './workspace-context.js';
 
@@ -58,7 +58,7 @@ export function PoolFilters(props: {
         <option value="">{t('allTags')}</option>
         {props.tags.map((tag) => (
           <option key={tag} value={tag}>
-            {tag === 'hard' ? t('tagHard') : tag}
+            {tag === 'hard' ? t('tagHard') : tagLabel(tag, lang)}
           </option>
         ))}
       </select>

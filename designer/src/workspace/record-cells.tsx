@@ -4,7 +4,7 @@ import type { PoolRecord } from '../api/records.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { routeHash } from '../pages/use-hash-route.js';
 import { blockedClaim } from './claim-refusal.js';
-import { valueLabel } from './field-labels.js';
+import { tagLabel, valueLabel } from './field-labels.js';
 import { LockIcon } from './icons.js';
 import { useWorkspace } from './workspace-context.js';
 
@@ -52,19 +52,19 @@ export function FieldValue({ record, field }: { record: PoolRecord; field: strin
 }
 
 export function Tags({ tags }: { tags: string[] }) {
-  const { t } = useI18n();
+  const { lang, t } = useI18n();
   return (
     <span className="tags">
       {tags.map((tag) => (
         <span key={tag} className={tag === 'hard' ? 'chip tag hard' : 'chip tag'} data-tag={tag}>
-          {tag === 'hard' ? t('tagHard') : tag}
+          {tag === 'hard' ? t('tagHard') : tagLabel(tag, lang)}
         </span>
       ))}
     </span>
   );
 }
 
-/** "No follow-up in time", "New, never owned", or the releasing rep's own words. */
+/** "Timed out (no action in time)", "New, never owned", or the releasing rep's own words. */
 export function ReleaseReason({ record }: { record: PoolRecord }) {
   const { t } = useI18n();
   const { userName } = useWorkspace();

@@ -1,6 +1,7 @@
 // webhook: a POST to an external URL, carried out by the runtime after commit from the outbox: a JSON body
 // (a rule), or a message formatted for a group robot (WeCom, DingTalk, Feishu, Slack incoming webhooks).
-import type { ActionDefinition } from '../registry.js';
+import { recordTitle } from '../audit.js';
+import type { ActionContext, ActionDefinition } from '../registry.js';
 import { renderText } from '../text.js';
 import type { WebhookPreset } from '../types.js';
 
@@ -26,7 +27,22 @@ export function presetBody(preset: WebhookPreset, text: string): unknown {
   }
 }
 
-const DEFAULT_MESSAGE: { en: string; zh?: string } = { en: '{{event.type}}: {{entity.name}}' };
+const TIMER_EVENT = /^xstate\.after\.([^.]+)\./;
+
+/**
+ * A robot's text when the action names no message: the event in words (its label, or the timer's
+ * delay, never XState's timer id) and the record by the policy's title field.
+ */
+function defaultMessage(ctx: ActionContext, language: 'en' | 'zh' | undefined): string {
+  const type = ctx.event.type;
+  const label = Object.hasOwn(ctx.eventLabels ?? {}, type) ? ctx.eventLabels?.[type] : undefined;
+  const timer = TIMER_EVENT.exec(type)?.[1];
+  const event =
+    (language === 'zh' ? label?.zh : undefined) ??
+    label?.en ??
+    (timer !== undefined ? (language === 'zh' ? `定时器 ${timer}` : `timer ${timer}`) : type);
+  return `${event}: ${recordTitle(ctx.entity, '', ctx.titleField)}`;
+}
 
 export const webhookAction: ActionDefinition<WebhookParams> = {
   type: 'webhook',
@@ -64,11 +80,16 @@ export const webhookAction: ActionDefinition<WebhookParams> = {
   run(ctx, params) {
     let body: unknown;
     if (params.preset !== undefined) {
-      const message = params.message ?? DEFAULT_MESSAGE;
-      const template =
-        params.language === 'zh' && message.zh !== undefined ? message.zh : message.en;
+      const message = params.message;
       const data = { entity: ctx.entity, instance: ctx.instance, event: ctx.event, now: ctx.now };
-      body = presetBody(params.preset, renderText(template, data));
+      const text =
+        message === undefined
+          ? defaultMessage(ctx, params.language)
+          : renderText(
+              params.language === 'zh' && message.zh !== undefined ? message.zh : message.en,
+              data,
+            );
+      body = presetBody(params.preset, text);
     } else {
       body =
         params.body === undefined

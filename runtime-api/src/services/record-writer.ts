@@ -1,6 +1,6 @@
 // Writes the outcome of engine steps in one set-based statement: records, timers, history, claims,
 // notifications, outbox. One round trip per transaction, however many records a sweep batch holds.
-import type { Effect, StepResult } from '@poolflow/engine';
+import { recordTitle, type Effect, type StepResult } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import { auditRow } from './audit-rows.js';
 import type { Metrics } from './metrics.js';
@@ -36,6 +36,8 @@ export interface RecordOutcome {
    * claimant row had when those counts were read. The record is written only if that row still has it.
    */
   claimant?: { userId: string; seq: number };
+  /** The policy's title field: names the record in an assignment's notice ("… was assigned to you"). */
+  titleField?: string;
   steps: {
     result: StepResult;
     eventType: string;
@@ -43,6 +45,15 @@ export interface RecordOutcome {
     actorId: string | null;
     at: number;
   }[];
+}
+
+/** A notify effect of the step already tells this user (a policy's "assigned to you" notice). */
+function notifiedInStep(effects: Effect[], userId: string): boolean {
+  return effects.some((e) => {
+    if (e.type !== 'notify') return false;
+    const n = e as Extract<Effect, { type: 'notify' }>;
+    return n.audience === undefined && n.to.includes(userId);
+  });
 }
 
 /** What a write counts besides its rows: the moves the rule refused (poolflow_moves_skipped_total). */
@@ -216,13 +227,12 @@ export class OutcomeBatch {
         } else if (
           effect.type === 'owner' &&
           effect['reason'] === 'assign' &&
-          effect['to'] &&
-          effect['to'] !== actorId
+          typeof effect['to'] === 'string' &&
+          effect['to'] !== actorId &&
+          !notifiedInStep(result.effects, effect['to'])
         ) {
-          // Someone else gave this record to a user: tell them.
-          const name = result.record.entity['name'] ?? result.record.entity['title'];
-          const title =
-            typeof name === 'string' || typeof name === 'number' ? String(name) : o.recordId;
+          // Someone else gave this record to a user, and the policy's own notice does not tell them.
+          const title = recordTitle(result.record.entity, o.recordId, o.titleField);
           this.#notifications.push({
             user_id: effect['to'],
             record_id: o.recordId,

@@ -298,11 +298,13 @@ export class RecordService {
     } catch (e) {
       throw options.payloadPath ? payloadAt(e, options.payloadPath, event.type) : e;
     }
+    const titleField = compiled.policy.entity.titleField;
     const outcome: RecordOutcome = {
       recordId,
       poolKey,
       prevSeq: row.seq,
       ...(claimant ? { claimant: { userId: claimant.userId, seq: claimant.seq } } : {}),
+      ...(titleField !== undefined ? { titleField } : {}),
       steps: [
         {
           result,

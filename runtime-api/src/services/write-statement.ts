@@ -165,7 +165,9 @@ export const WRITE = `WITH
     WHERE COALESCE(timers.timer_due_at, timers.due_at) <> excluded.due_at),
   history AS (${insertFrom('history', HISTORY, `WHERE ${written('v.record_id')}`)}),
   claims AS (${insertFrom('claims', CLAIM, `WHERE ${written('v.record_id')}`)}),
-  notifications AS (${insertFrom('notifications', NOTIFICATION, `WHERE ${written('v.record_id')} ON CONFLICT (effect_key) DO NOTHING`)}),
+  -- In time order, so the ids the bell lists by (newest first) follow it when one pass fires a record's
+  -- timers one after another (a hash semi-join hands the rows of one record back in reverse).
+  notifications AS (${insertFrom('notifications', NOTIFICATION, `WHERE ${written('v.record_id')} ORDER BY v.created_at ON CONFLICT (effect_key) DO NOTHING`)}),
   grouped AS (SELECT * FROM ${rowSource(GROUP_NOTIFICATION)} WHERE ${written('v.record_id')}),
   group_notifications AS (
     INSERT INTO notifications (${names(NOTIFICATION)})
