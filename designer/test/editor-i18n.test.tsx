@@ -5,6 +5,7 @@ import type { Policy } from '@poolflow/engine';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { HistoryEntry } from '../src/api/records.api.js';
+import { builtinActionTypes } from '../src/api/actions.api.js';
 import type { Pool } from '../src/api/pools.api.js';
 import { policyToGraph } from '../src/canvas/policy-graph.js';
 import type { Selection, SettingsSection } from '../src/canvas/selection.js';
@@ -40,7 +41,7 @@ const SECTIONS: SettingsSection[] = [
 ];
 /** Latin words a Chinese UI keeps: product and format names. */
 const KEPT =
-  /^(Poolflow|JSON|JSON-logic|Webhook|URL|ID|IANA|Slack|SLA|CSV|YYYY-MM-DD|Asia|Shanghai|entity|instance)$/;
+  /^(Poolflow|JSON|JSON-logic|Webhook|URL|POST|ID|IANA|Slack|SLA|CSV|YYYY-MM-DD|Asia|Shanghai|entity|instance)$/;
 
 /** The policy's own identifiers (states, events, delays, rules, fields, users): data, not UI. */
 function identifiers(policy: Policy): Set<string> {
@@ -140,6 +141,21 @@ describe('editor panes in Chinese', () => {
       expect(english).toEqual([]);
     });
   }
+
+  it('the params form of every action type shows no English (a webhook read "Message language")', () => {
+    const policy = loadTemplate('crm-customer-pool');
+    const entry = builtinActionTypes().map((a) => ({ type: a.type, params: {} }));
+    policy.machine.states['review'] = { ...policy.machine.states['review'], entry };
+    // The webhook's every field, with a group robot and a message language picked.
+    entry.push({
+      type: 'webhook',
+      params: { url: 'https://example.com/hook', preset: 'wecom', language: 'zh' },
+    });
+    const { container } = renderInspector(policy, { kind: 'state', name: 'review' }, 'general');
+    expect(englishIn(container, policy)).toEqual([]);
+    const selects = [...container.querySelectorAll('select')].map((s) => s.textContent ?? '');
+    expect(selects.some((s) => s.includes('企业微信') && s.includes('钉钉'))).toBe(true);
+  });
 
   it('action types and notification kinds read as words, not `notify` or `refused`', () => {
     const policy = loadTemplate('crm-customer-pool');
