@@ -1,8 +1,10 @@
 // @vitest-environment jsdom
 // The editor in Chinese: every pane rendered for each template shows no English UI or help text,
 // the string tables are complete, and timers read as words in timelines.
-import type { Policy } from '@poolflow/engine';
+import { simulate, type Policy, type Scenario } from '@poolflow/engine';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { HistoryEntry } from '../src/api/records.api.js';
 import { builtinActionTypes } from '../src/api/actions.api.js';
@@ -328,5 +330,37 @@ describe('timer lines', () => {
     expect(line).toContain('定时器：提醒 · 转入公海前 7 天');
     expect(line).toContain('alice (提醒)');
     expect(line).not.toContain('remind');
+  });
+
+  it('names who a group notification reached in the trace, never an empty "Notified: (Escalation)"', () => {
+    const policy = loadTemplate('crm-customer-pool');
+    const scenario = JSON.parse(
+      readFileSync(
+        join(
+          import.meta.dirname,
+          '../../templates/crm-customer-pool/scenarios/01-release-after-30-days.json',
+        ),
+        'utf8',
+      ),
+    ) as Scenario;
+    const escalation = (users: NonNullable<Scenario['users']>, lang: 'en' | 'zh') => {
+      const { trace } = simulate(policy, { ...scenario, users });
+      render(
+        <I18nProvider lang={lang}>
+          <TraceTimeline policy={policy} trace={trace} />
+        </I18nProvider>,
+      );
+      const lines = screen.getAllByTestId('trace-entry').map((e) => e.textContent ?? '');
+      cleanup();
+      return lines.find((l) => l.includes(lang === 'zh' ? '升级' : 'Escalation'));
+    };
+    // The template's scenario has no manager: the group is named, with none of its users.
+    expect(escalation(scenario.users ?? {}, 'en')).toContain(
+      'Notified: Pool managers: none in this scenario (Escalation)',
+    );
+    expect(escalation(scenario.users ?? {}, 'zh')).toContain('公海管理者：本场景中没有 (升级)');
+    // A manager in the scenario is the one notified.
+    const withManager = { ...scenario.users, mia: { roles: ['manager'] } };
+    expect(escalation(withManager, 'en')).toContain('Notified: mia (Escalation)');
   });
 });
