@@ -205,6 +205,10 @@ describe('version diff in Chinese', () => {
     const diff = diffPolicies(before, after, 'zh');
     expect(diff.settings.map((d) => d.title)).toEqual(['时长']);
     expect(diff.transitions.map((d) => d.title)).toEqual(['主管审核 —PARK→ 长期培育']);
+    // What changed in a transition reads as words, not "guard, target".
+    after.machine.states['pool'].on = { ...after.machine.states['pool'].on, CLAIM: 'owned' };
+    const claim = diffPolicies(before, after, 'zh').transitions.find((d) => d.change === 'changed');
+    expect(claim?.fields).toEqual(['条件', '目标状态']);
     expect(diff.states.map((d) => d.title)).toEqual(['初始状态：私海 → 公海']);
     after.machine.states['owned'].after = { ...after.machine.states['owned'].after, remind: [] };
     const timers = diffPolicies(before, after, 'zh').transitions.map((d) => d.title);
