@@ -1,10 +1,13 @@
 // @vitest-environment jsdom
 // The editor in Chinese: every pane rendered for each template shows no English UI or help text,
 // the string tables are complete, and timers read as words in timelines.
-import type { Policy } from '@poolflow/engine';
+import { simulate, type Policy, type Scenario } from '@poolflow/engine';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { HistoryEntry } from '../src/api/records.api.js';
+import { builtinActionTypes } from '../src/api/actions.api.js';
 import type { Pool } from '../src/api/pools.api.js';
 import { policyToGraph } from '../src/canvas/policy-graph.js';
 import type { Selection, SettingsSection } from '../src/canvas/selection.js';
@@ -40,7 +43,7 @@ const SECTIONS: SettingsSection[] = [
 ];
 /** Latin words a Chinese UI keeps: product and format names. */
 const KEPT =
-  /^(Poolflow|JSON|JSON-logic|Webhook|URL|ID|IANA|Slack|SLA|CSV|YYYY-MM-DD|Asia|Shanghai|entity|instance)$/;
+  /^(Poolflow|JSON|JSON-logic|Webhook|URL|POST|ID|IANA|Slack|SLA|CSV|YYYY-MM-DD|Asia|Shanghai|entity|instance)$/;
 
 /** The policy's own identifiers (states, events, delays, rules, fields, users): data, not UI. */
 function identifiers(policy: Policy): Set<string> {
@@ -141,6 +144,21 @@ describe('editor panes in Chinese', () => {
     });
   }
 
+  it('the params form of every action type shows no English (a webhook read "Message language")', () => {
+    const policy = loadTemplate('crm-customer-pool');
+    const entry = builtinActionTypes().map((a) => ({ type: a.type, params: {} }));
+    policy.machine.states['review'] = { ...policy.machine.states['review'], entry };
+    // The webhook's every field, with a group robot and a message language picked.
+    entry.push({
+      type: 'webhook',
+      params: { url: 'https://example.com/hook', preset: 'wecom', language: 'zh' },
+    });
+    const { container } = renderInspector(policy, { kind: 'state', name: 'review' }, 'general');
+    expect(englishIn(container, policy)).toEqual([]);
+    const selects = [...container.querySelectorAll('select')].map((s) => s.textContent ?? '');
+    expect(selects.some((s) => s.includes('企业微信') && s.includes('钉钉'))).toBe(true);
+  });
+
   it('action types and notification kinds read as words, not `notify` or `refused`', () => {
     const policy = loadTemplate('crm-customer-pool');
     renderInspector(policy, { kind: 'state', name: 'review' }, 'general');
@@ -187,6 +205,10 @@ describe('version diff in Chinese', () => {
     const diff = diffPolicies(before, after, 'zh');
     expect(diff.settings.map((d) => d.title)).toEqual(['时长']);
     expect(diff.transitions.map((d) => d.title)).toEqual(['主管审核 —PARK→ 长期培育']);
+    // What changed in a transition reads as words, not "guard, target".
+    after.machine.states['pool'].on = { ...after.machine.states['pool'].on, CLAIM: 'owned' };
+    const claim = diffPolicies(before, after, 'zh').transitions.find((d) => d.change === 'changed');
+    expect(claim?.fields).toEqual(['条件', '目标状态']);
     expect(diff.states.map((d) => d.title)).toEqual(['初始状态：私海 → 公海']);
     after.machine.states['owned'].after = { ...after.machine.states['owned'].after, remind: [] };
     const timers = diffPolicies(before, after, 'zh').transitions.map((d) => d.title);
@@ -312,5 +334,37 @@ describe('timer lines', () => {
     expect(line).toContain('定时器：提醒 · 转入公海前 7 天');
     expect(line).toContain('alice (提醒)');
     expect(line).not.toContain('remind');
+  });
+
+  it('names who a group notification reached in the trace, never an empty "Notified: (Escalation)"', () => {
+    const policy = loadTemplate('crm-customer-pool');
+    const scenario = JSON.parse(
+      readFileSync(
+        join(
+          import.meta.dirname,
+          '../../templates/crm-customer-pool/scenarios/01-release-after-30-days.json',
+        ),
+        'utf8',
+      ),
+    ) as Scenario;
+    const escalation = (users: NonNullable<Scenario['users']>, lang: 'en' | 'zh') => {
+      const { trace } = simulate(policy, { ...scenario, users });
+      render(
+        <I18nProvider lang={lang}>
+          <TraceTimeline policy={policy} trace={trace} />
+        </I18nProvider>,
+      );
+      const lines = screen.getAllByTestId('trace-entry').map((e) => e.textContent ?? '');
+      cleanup();
+      return lines.find((l) => l.includes(lang === 'zh' ? '升级' : 'Escalation'));
+    };
+    // The template's scenario has no manager: the group is named, with none of its users.
+    expect(escalation(scenario.users ?? {}, 'en')).toContain(
+      'Notified: Pool managers: none in this scenario (Escalation)',
+    );
+    expect(escalation(scenario.users ?? {}, 'zh')).toContain('公海管理者：本场景中没有 (升级)');
+    // A manager in the scenario is the one notified.
+    const withManager = { ...scenario.users, mia: { roles: ['manager'] } };
+    expect(escalation(withManager, 'en')).toContain('Notified: mia (Escalation)');
   });
 });

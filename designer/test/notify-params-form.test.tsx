@@ -53,8 +53,12 @@ describe('action params forms', () => {
       message: { en: 'Won: {{entity.name}}' },
     });
     const options = [...form.querySelectorAll('option')].map((o) => o.textContent);
-    for (const preset of ['wecom', 'dingtalk', 'feishu', 'slack'])
+    for (const preset of ['WeCom', 'DingTalk', 'Feishu', 'Slack'])
       expect(options.join(' ')).toContain(preset);
+    const picked = [...form.querySelectorAll('select')].map(
+      (s) => s.options[s.selectedIndex]?.textContent,
+    );
+    expect(picked).toContain('WeCom');
     expect([...form.querySelectorAll('input')].map((i) => i.value)).toContain(
       'Won: {{entity.name}}',
     );

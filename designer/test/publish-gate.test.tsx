@@ -268,5 +268,16 @@ describe('version history', () => {
       'Published although 2 saved scenarios failed: Released after 30 days without follow-up, reminded 7 days before · The previous owner may not reclaim for 7 days; others may',
     );
     expect(within(screen.getByTestId('version-1')).queryByTestId('forced-badge')).toBeNull();
+    cleanup();
+
+    // In Chinese the publish time reads as a Chinese date, not "3/1/2026, 10:00:00 AM".
+    render(
+      <I18nProvider lang="zh">
+        <VersionsPanel policy={policy} refresh={0} />
+      </I18nProvider>,
+    );
+    const v1 = await screen.findByTestId('version-1');
+    expect(v1.textContent).toMatch(/2026年3月1日/);
+    expect(v1.textContent).not.toMatch(/AM|PM/);
   });
 });

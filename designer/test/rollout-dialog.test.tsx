@@ -7,9 +7,10 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Pool } from '../src/api/pools.api.js';
 import type { Upgrade, UpgradePreview } from '../src/api/upgrades.api.js';
-import { I18nProvider } from '../src/i18n/i18n.js';
+import { I18nProvider, makeI18n } from '../src/i18n/i18n.js';
 import type { Lang } from '../src/i18n/messages.js';
 import { RolloutDialog } from '../src/pages/rollout-dialog.js';
+import { previewSentences } from '../src/pages/rollout-text.js';
 import { crm } from './fixtures.js';
 
 afterEach(() => {
@@ -307,5 +308,26 @@ describe('rollout dialog', () => {
         '60 条记录立即到期（释放回公海）：将在下一轮扫描时继续流转。',
     );
     expect(screen.getByTestId('rollout-mapping').textContent).toContain('处于“主管审核”的记录改为');
+  });
+});
+
+describe('rollout preview sentences', () => {
+  it('says the per-timer counts are timers, so they need not add up to the records due', () => {
+    const preview: UpgradePreview = {
+      toVersion: 2,
+      moves: [{ fromVersion: 1, fromState: 'owned', toState: 'owned', records: 233 }],
+      total: 233,
+      problems: [],
+      timers: { earlier: 482, later: 0, unchanged: 26, added: 0, removed: 0 },
+      dueAtOnce: 76,
+      dueAtOnceByDelay: { release: 41, escalate: 37, remind: 44 },
+    };
+    const en = previewSentences(preview, { from: 1, to: 2 }, makeI18n('en'));
+    expect(en[2]).toBe(
+      '76 records fall due at once (timers due, a record may have several: Back to the pool: 41, ' +
+        'Escalation reminder: 37, Reminder: 44): they move on in the next sweep.',
+    );
+    const zh = previewSentences(preview, { from: 1, to: 2 }, makeI18n('zh'));
+    expect(zh[2]).toContain('76 条记录立即到期（到期的定时器，一条记录可能有多个：');
   });
 });

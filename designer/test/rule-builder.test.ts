@@ -1,5 +1,7 @@
+import { validate } from '@poolflow/engine';
 import { describe, expect, it } from 'vitest';
 import {
+  builderOperators,
   collectVarPaths,
   logicToQuery,
   queryToLogic,
@@ -90,5 +92,36 @@ describe('rule builder <-> JSON-logic', () => {
     expect(simplifyLogic({ and: [{ '==': [1, 1] }] })).toEqual({ '==': [1, 1] });
     expect(simplifyLogic({ '!': { or: [{ var: 'x' }] } })).toEqual({ '!': { var: 'x' } });
     expect([...collectVarPaths(policy.claim?.eligible)]).toEqual(['instance.tags']);
+  });
+
+  it('offers only operators whose rule the engine runs: no "begins with" (startsWith)', () => {
+    // Each operator the builder lists, on each field, as the user would pick it.
+    const sample = (operator: string, name: string): unknown => {
+      if (operator === 'between' || operator === 'notBetween') return [1, 5];
+      if (operator === 'in' || operator === 'notIn') return ['a', 'b'];
+      return name.startsWith('instance.') ? 3 : 'A';
+    };
+    const refused: string[] = [];
+    for (const field of ruleFields(policy)) {
+      const operators = field.operators ?? builderOperators();
+      for (const { name: operator } of operators as { name: string }[]) {
+        const value = field.name === '$rule' ? 'isSenior' : sample(operator, field.name);
+        const logic = queryToLogic({
+          combinator: 'and',
+          rules: [{ field: field.name, operator, value }],
+        });
+        const checked = { ...policy, rules: { ...policy.rules, picked: logic } };
+        // Values are samples: only operators the engine does not know are the builder's fault.
+        const problems = validate(checked).problems.filter(
+          (p) => p.path.startsWith('/rules/picked') && p.code === 'unknown-operator',
+        );
+        if (problems.length > 0) refused.push(`${field.name} ${operator}: ${problems[0]?.message}`);
+      }
+    }
+    expect(refused).toEqual([]);
+    expect(builderOperators('zh').map((o) => o.label)).not.toContain('beginsWith');
+    expect(builderOperators().map((o) => o.name)).toEqual(
+      expect.arrayContaining(['=', '!=', '<', 'contains', 'null', 'in', 'between']),
+    );
   });
 });

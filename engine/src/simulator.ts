@@ -23,7 +23,11 @@ export interface TraceEntry {
   ownerId: string | null;
   tags: string[];
   score: number;
-  notified: { to: string[]; kind: string; message: string }[];
+  /**
+   * Who each notification reached: its users and the scenario's users in its group (`audience`:
+   * pool managers, members…, kept so a group nobody in the scenario belongs to can be named).
+   */
+  notified: { to: string[]; kind: string; message: string; audience?: Audience }[];
   rejected?: { code: string; message: string };
   effects: Effect[];
 }
@@ -177,13 +181,17 @@ function simulateUnbudgeted(policy: Policy | CompiledPolicy, scenario: Scenario)
   const refused = pools.created(first, entity, t0);
   let notifiedSince: string[] = [];
   const push = (entry: Omit<TraceEntry, 'notified'> & { effects: Effect[] }): void => {
+    // A group notification used to show no one in the trace (escalation to the pool managers read
+    // "Notified: (Escalation)") although the expectations counted the group's users.
     const notified = entry.effects
       .filter((e): e is Extract<Effect, { type: 'notify' }> => e.type === 'notify')
-      .map((e) => ({ to: e.to, kind: e.kind, message: e.message.en }));
+      .map((e) => {
+        const audience = 'audience' in e ? (e.audience as Audience | undefined) : undefined;
+        const base = { kind: e.kind, message: e.message.en };
+        if (audience === undefined) return { ...base, to: e.to };
+        return { ...base, to: [...new Set([...e.to, ...audienceOf(audience)])], audience };
+      });
     for (const n of notified) notifiedSince.push(...n.to);
-    for (const e of entry.effects)
-      if (e.type === 'notify' && 'audience' in e && e.audience !== undefined)
-        notifiedSince.push(...audienceOf(e.audience as Audience));
     if (trace.length >= SIMULATION_LIMITS.maxTraceEntries) {
       overSimulationBudget(`more than ${SIMULATION_LIMITS.maxTraceEntries} trace entries`, trace);
     }

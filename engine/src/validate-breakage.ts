@@ -226,6 +226,33 @@ function constantProblems(policy: Policy, folder: LogicFolder): Problem[] {
  * The checks of this file, for validate(): run on a schema-valid policy only. Relative delays are
  * always checked (a bad one cannot run); the rest only with `breakage` (see ValidateOptions).
  */
+/**
+ * Names of only blanks: the schema asks for one character, so "   " passed and the policy list, the
+ * breadcrumb and the canvas showed an empty title. Checked as breakage so published versions with such
+ * a name still compile.
+ */
+function blankNameProblems(policy: Policy): Problem[] {
+  const problems: Problem[] = [];
+  const blank = (text: unknown) => typeof text === 'string' && !/\S/.test(text);
+  if (blank(policy.name?.en)) {
+    problems.push({
+      path: '/name/en',
+      code: 'blank-name',
+      message: 'the policy name must not be blank',
+    });
+  }
+  for (const [name, state] of Object.entries(policy.machine.states)) {
+    if (blank(state.meta?.label?.en)) {
+      problems.push({
+        path: `/machine/states/${escapePointer(name)}/meta/label/en`,
+        code: 'blank-name',
+        message: `state "${name}" has a label of only blanks`,
+      });
+    }
+  }
+  return problems;
+}
+
 export function breakageProblems(policy: Policy, breakage = true): Problem[] {
   if (!breakage) return relativeDelayProblems(policy);
   const schema = policy.entity.schema as JsonObject;
@@ -244,5 +271,6 @@ export function breakageProblems(policy: Policy, breakage = true): Problem[] {
     ...neverFiresProblems(policy, folder),
     ...constantProblems(policy, folder),
     ...typeMismatchProblems(policy),
+    ...blankNameProblems(policy),
   ];
 }

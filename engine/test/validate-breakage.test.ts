@@ -297,3 +297,27 @@ describe('versions published before these checks', () => {
     expect(() => compile(policy, { published: true })).toThrow(EngineError);
   });
 });
+
+describe('names of only blanks', () => {
+  it('refuses a policy name or a state label of only blanks, which the lists showed empty', () => {
+    const problems = problemsAfter((p) => {
+      p.name = { en: '   ', zh: '客户公海' };
+      p.machine.states['review'].meta = { label: { en: ' \t' } };
+    });
+    expect(problems).toEqual([
+      { path: '/name/en', code: 'blank-name', message: 'the policy name must not be blank' },
+      {
+        path: '/machine/states/review/meta/label/en',
+        code: 'blank-name',
+        message: 'state "review" has a label of only blanks',
+      },
+    ]);
+  });
+
+  it('still compiles a version published with such a name, so its records keep running', () => {
+    const policy = template('crm-customer-pool');
+    policy.name = { en: ' ' };
+    expect(() => compile(policy)).toThrow(EngineError);
+    expect(() => compile(policy, { published: true })).not.toThrow();
+  });
+});

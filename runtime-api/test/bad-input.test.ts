@@ -413,6 +413,18 @@ describe.each(backends)('bad input (%s)', (backend) => {
     expect(paths(draft.body)).toEqual(['/body/document/id']);
   });
 
+  it('refuses a new policy whose name is only blanks, naming /body/document/name/en', async () => {
+    const policies = await count('policies');
+    const document = { ...template('crm-customer-pool'), id: 'blank-name', name: { en: '   ' } };
+    const res = await call(t.app, t.adminToken, 'POST', '/api/policies', { document });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('POOL_ERR_INVALID_POLICY');
+    expect(res.body.error.details).toEqual([
+      expect.objectContaining({ path: '/document/name/en', code: 'blank-name' }),
+    ]);
+    expect(await count('policies')).toBe(policies);
+  });
+
   it('refuses a release whose reason is only blanks, naming /body/reason, and keeps the record', async () => {
     const before = await call(t.app, tokens['alice']!, 'GET', `/api/pools/crm/records/${recordId}`);
     for (const reason of ['   ', '\t\n', '\u3000']) {

@@ -39,6 +39,13 @@ const ENUM_VALUES: Record<string, Pair> = {
   poolManagers: ['Pool managers', '公海管理者'],
   poolMembers: ['Pool members', '公海成员'],
   departmentAdmins: ['Department admins', '部门管理员'],
+  // The webhook's group robots and the language of its message.
+  wecom: ['WeCom', '企业微信'],
+  dingtalk: ['DingTalk', '钉钉'],
+  feishu: ['Feishu', '飞书'],
+  slack: ['Slack', 'Slack 机器人'],
+  en: ['English', '英文'],
+  zh: ['Chinese', '中文'],
 };
 
 /** Notification kinds the templates and the runtime use. */

@@ -41,6 +41,7 @@ export const rolloutEn = {
   rolloutDueAtOnce: '{count} records fall due at once{delays}: they move on in the next sweep.',
   rolloutDueAtOnceOne: '1 record falls due at once{delays}: it moves on in the next sweep.',
   rolloutDueDelays: ' ({parts})',
+  rolloutDueTimers: ' (timers due, a record may have several: {parts})',
   rolloutStateRemoved:
     '{records} running records are in “{state}”, which v{version} no longer has: choose where they go.',
   rolloutStateProblem: '“{state}” ({records} running records): {message}',
@@ -103,6 +104,7 @@ export const rolloutZh: Record<keyof typeof rolloutEn, string> = {
   rolloutDueAtOnce: '{count} 条记录立即到期{delays}：将在下一轮扫描时继续流转。',
   rolloutDueAtOnceOne: '1 条记录立即到期{delays}：将在下一轮扫描时继续流转。',
   rolloutDueDelays: '（{parts}）',
+  rolloutDueTimers: '（到期的定时器，一条记录可能有多个：{parts}）',
   rolloutStateRemoved:
     '{records} 条运行中的记录处于“{state}”，v{version} 中已没有此状态：请选择它们的去向。',
   rolloutStateProblem: '“{state}”（{records} 条运行中的记录）：{message}',

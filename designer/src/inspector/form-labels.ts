@@ -53,8 +53,11 @@ const LABELS: Record<string, [string, string]> = {
   title: ['Label', '显示名'],
   required: ['Required', '必填'],
   options: ['Choices (comma-separated)', '可选值（逗号分隔）'],
-  preset: ['Preset', '预设格式'],
+  preset: ['Group robot', '群机器人'],
   secret: ['Signing secret', '签名密钥'],
+  secretRef: ['Signing secret name', '签名密钥名称'],
+  language: ['Message language', '消息语言'],
+  body: ['Body (rule)', '请求体（规则）'],
   headers: ['Headers', '请求头'],
   remove: ['Tag', '标签'],
 };

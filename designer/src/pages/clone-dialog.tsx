@@ -77,7 +77,7 @@ export function CloneDialog(props: {
           onCancel={props.onClose}
           submitLabel={t('create')}
           testId="clone-submit"
-          disabled={!idOk || !nameEn}
+          disabled={!idOk || !/\S/.test(nameEn)}
         />
       </form>
     </Dialog>

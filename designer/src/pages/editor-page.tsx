@@ -31,7 +31,7 @@ import { SimulatorPanel } from '../simulator/simulator-panel.js';
 import { VersionsPanel } from '../versions/versions-panel.js';
 import { BottomPanel, type BottomTab } from './bottom-panel.js';
 import { EditorToolbar } from './editor-toolbar.js';
-import { exportPolicy, parseImportedPolicy } from './json-io.js';
+import { exportPolicy, importProblem, parseImportedPolicy } from './json-io.js';
 import { PublishDialog } from './publish-dialog.js';
 import { RolloutDialog, poolsBehind } from './rollout-dialog.js';
 import { useAutosave } from './use-autosave.js';
@@ -155,7 +155,7 @@ function Editor({ detail }: { detail: PolicyDetail }) {
       select(null);
       requestAnimationFrame(fitView);
     } catch (e) {
-      setNotice(t('importFailed', { message: (e as Error).message }));
+      setNotice(t('importFailed', { message: importProblem(e, t) }));
     }
   };
 

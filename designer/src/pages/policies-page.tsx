@@ -4,12 +4,13 @@ import { listPolicies, type PolicySummary } from '../api/policies.api.js';
 import { listPools, type Pool } from '../api/pools.api.js';
 import { listTemplates, type Template } from '../api/templates.api.js';
 import { useI18n } from '../i18n/i18n.js';
+import { formatDateTime } from '../workspace/format.js';
 import { CloneDialog } from './clone-dialog.js';
 import { poolsBehind } from './rollout-dialog.js';
 import { navigate } from './use-hash-route.js';
 
 export function PoliciesPage() {
-  const { t, text } = useI18n();
+  const { t, text, lang } = useI18n();
   const [policies, setPolicies] = useState<PolicySummary[] | null>(null);
   const [templates, setTemplates] = useState<Template[]>([]);
   const [pools, setPools] = useState<Pool[]>([]);
@@ -51,7 +52,7 @@ export function PoliciesPage() {
                       {behind === 1 ? t('poolBehind') : t('poolsBehind', { count: behind })}
                     </span>
                   )}
-                  <span className="muted">{new Date(p.updatedAt).toLocaleString()}</span>
+                  <span className="muted">{formatDateTime(p.updatedAt, lang)}</span>
                 </div>
               </a>
             );

@@ -79,7 +79,10 @@ function dueDelays(preview: UpgradePreview, i18n: I18n): string {
       : entries.map(
           ([delay, count]) => `${timerLabel(delay, i18n.t)}: ${formatCount(count, i18n.lang)}`,
         );
-  return i18n.t('rolloutDueDelays', { parts: parts.join(i18n.t('listSeparator')) });
+  // Counts are per timer, and one record may have several due: "76 records (Back to the pool: 41,
+  // Escalation reminder: 37, Reminder: 44)" read as a sum that did not add up. Say they are timers.
+  const key = entries.length === 1 ? 'rolloutDueDelays' : 'rolloutDueTimers';
+  return i18n.t(key, { parts: parts.join(i18n.t('listSeparator')) });
 }
 
 /** A dry run's problem for an admin: the state by its label; a removed state says what to do. */

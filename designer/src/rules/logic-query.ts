@@ -1,6 +1,6 @@
 // JSON-logic <-> react-querybuilder query, with a check that the builder can show a rule losslessly.
 import type { Policy } from '@poolflow/engine';
-import type { Field, RuleGroupType } from 'react-querybuilder';
+import { defaultOperators, type Field, type RuleGroupType } from 'react-querybuilder';
 import { defaultRuleProcessorJsonLogic, formatQuery } from 'react-querybuilder/formatQuery';
 import { parseJsonLogic } from 'react-querybuilder/parseJsonLogic';
 import { fieldLabel, valueLabel } from '../workspace/field-labels.js';
@@ -33,13 +33,9 @@ const INSTANCE_FIELDS: {
 ];
 
 /** Operator labels in Chinese (symbols stay as they are). */
-export const ZH_OPERATORS: Record<string, string> = {
+const ZH_OPERATORS: Record<string, string> = {
   contains: '包含',
   doesNotContain: '不包含',
-  beginsWith: '开头是',
-  doesNotBeginWith: '开头不是',
-  endsWith: '结尾是',
-  doesNotEndWith: '结尾不是',
   null: '为空',
   notNull: '不为空',
   in: '属于',
@@ -48,6 +44,23 @@ export const ZH_OPERATORS: Record<string, string> = {
   notBetween: '不介于',
   holds: '成立',
 };
+
+/**
+ * react-querybuilder writes "begins with" and "ends with" (and their negations) as `startsWith` and
+ * `endsWith`, which are not JSON-logic: the engine refuses them (unknown-operator), so picking one
+ * left a problem the builder could not fix. The builder offers only operators the engine runs.
+ */
+const UNSUPPORTED = new Set(['beginsWith', 'doesNotBeginWith', 'endsWith', 'doesNotEndWith']);
+
+/** The operators the builder offers for fields without their own list, labelled in the language. */
+export function builderOperators(lang: 'en' | 'zh' = 'en'): { name: string; label: string }[] {
+  return defaultOperators
+    .filter((o) => !UNSUPPORTED.has(o.name))
+    .map((o) => ({
+      name: o.name,
+      label: lang === 'zh' ? (ZH_OPERATORS[o.name] ?? o.label) : o.label,
+    }));
+}
 
 const listOperators = (zh: boolean) => [
   { name: 'contains', label: zh ? '包含' : 'contains' },

@@ -1,13 +1,13 @@
 // Edits a JSON-logic rule visually (react-querybuilder) or as raw JSON when the builder cannot show it.
 import { useMemo, useRef, useState } from 'react';
-import { defaultOperators, QueryBuilder, type RuleGroupType } from 'react-querybuilder';
+import { QueryBuilder, type RuleGroupType } from 'react-querybuilder';
 import { useI18n } from '../i18n/i18n.js';
 import {
+  builderOperators,
   logicToQuery,
   queryToLogic,
   ruleFields,
   sameJson,
-  ZH_OPERATORS,
   type RuleScope,
 } from './logic-query.js';
 import { RawJsonEditor } from './raw-json-editor.js';
@@ -26,7 +26,6 @@ const ZH = {
   },
   accessibleDescriptionGenerator: ({ path }: { path: number[] }) =>
     path.length === 0 ? '条件' : `条件组 ${path.join('-')}`,
-  operators: defaultOperators.map((o) => ({ ...o, label: ZH_OPERATORS[o.name] ?? o.label })),
   combinators: [
     { name: 'and', label: '并且' },
     { name: 'or', label: '或者' },
@@ -43,6 +42,7 @@ export interface RuleEditorProps {
 export function RuleEditor({ value, onChange, policy, testId }: RuleEditorProps) {
   const { t, lang } = useI18n();
   const fields = useMemo(() => ruleFields(policy, value, lang), [policy, value, lang]);
+  const operators = useMemo(() => builderOperators(lang), [lang]);
   const parsed = useMemo(() => logicToQuery(value, fields), [value, fields]);
   const [mode, setMode] = useState<'builder' | 'json'>(parsed ? 'builder' : 'json');
   const [query, setQuery] = useState<RuleGroupType | null>(parsed);
@@ -85,6 +85,7 @@ export function RuleEditor({ value, onChange, policy, testId }: RuleEditorProps)
       {builderOk ? (
         <QueryBuilder
           fields={fields}
+          operators={operators}
           query={query}
           onQueryChange={onQueryChange}
           parseNumbers="strict-limited"

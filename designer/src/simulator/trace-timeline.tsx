@@ -3,8 +3,9 @@ import type { Policy, TraceEntry } from '@poolflow/engine';
 import { useEffect, useRef } from 'react';
 import { eventLabel, timerLabel } from '../canvas/edge-label.js';
 import { stateLabel } from '../canvas/policy-graph.js';
-import { notificationKindLabel } from '../i18n/editor-messages.js';
-import { useI18n } from '../i18n/i18n.js';
+import { enumValueLabel, notificationKindLabel } from '../i18n/editor-messages.js';
+import { useI18n, type I18n } from '../i18n/i18n.js';
+import type { Lang } from '../i18n/messages.js';
 import { reasonWords } from './failure-text.js';
 import { formatOffset } from './run-scenario.js';
 
@@ -21,6 +22,18 @@ export function triggerWords(
     return t('simTimer', { timer: timerLabel(policy, entry.from || undefined, delay, lang) });
   }
   return eventLabel(policy, entry.trigger, lang);
+}
+
+/** Who a notification reached; a group none of the scenario's users is in is named as such. */
+function recipients(n: TraceEntry['notified'][number], t: I18n['t'], lang: Lang): string {
+  if (n.to.length > 0) return n.to.join(', ');
+  const { audience } = n;
+  if (audience === undefined) return t('notifiedNoOne');
+  const group =
+    typeof audience === 'string'
+      ? (enumValueLabel(audience, lang) ?? audience)
+      : `${audience.attribute} = ${String(audience.equals)}`;
+  return t('notifiedEmptyGroup', { group });
 }
 
 export function TraceTimeline({
@@ -74,7 +87,9 @@ export function TraceTimeline({
                   {' '}
                   · {t('notified')}:{' '}
                   {entry.notified
-                    .map((n) => `${n.to.join(', ')} (${notificationKindLabel(n.kind, lang)})`)
+                    .map(
+                      (n) => `${recipients(n, t, lang)} (${notificationKindLabel(n.kind, lang)})`,
+                    )
                     .join('; ')}
                 </>
               )}

@@ -36,6 +36,26 @@ const SETTINGS = [
   'score',
 ] as const;
 
+/** Chinese names of the fields a change lists (a state's or a transition's, a setting's). */
+const FIELDS_ZH: Record<string, string> = {
+  target: '目标状态',
+  guard: '条件',
+  actions: '动作',
+  reenter: '重新进入',
+  description: '说明',
+  meta: '显示名与属性',
+  entry: '进入动作',
+  exit: '离开动作',
+  type: '类型',
+  schema: '字段',
+  titleField: '标题字段',
+  maskedInPool: '隐藏字段',
+  maxOwned: '最多持有数',
+  maxPerDay: '每日最多领取',
+  previousOwnerCooldownDays: '原负责人冷却期',
+  eligible: '领取资格',
+};
+
 function changedFields(a: object, b: object): string[] {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   return [...keys]
@@ -146,6 +166,12 @@ export function diffPolicies(before: Policy, after: Policy, lang: Lang = 'en'): 
     (k) => (zh ? (SETTINGS_ZH[k] ?? k) : k),
     (a, b) => (a && b && typeof a === 'object' && typeof b === 'object' ? changedFields(a, b) : []),
   );
+  // In Chinese the changed fields read as words ("guard, target" stayed English).
+  if (zh) {
+    for (const item of [...states, ...transitions, ...settings]) {
+      if (item.fields) item.fields = item.fields.map((f) => FIELDS_ZH[f] ?? f);
+    }
+  }
   return { states, transitions, rules, settings };
 }
 

@@ -3,6 +3,7 @@ import type { Policy } from '@poolflow/engine';
 import { useEffect, useMemo, useState } from 'react';
 import { getVersion, listVersions, type VersionSummary } from '../api/policies.api.js';
 import { useI18n } from '../i18n/i18n.js';
+import { formatDateTime } from '../workspace/format.js';
 import { DiffView } from './diff-view.js';
 import { diffPolicies } from './version-diff.js';
 
@@ -70,7 +71,7 @@ export function VersionsPanel(props: { policy: Policy; refresh: number }) {
                 </span>
               )}
               <span className="version-message">{v.message || '—'}</span>
-              <span className="muted">{new Date(v.publishedAt).toLocaleString()}</span>
+              <span className="muted">{formatDateTime(v.publishedAt, lang)}</span>
               {v.forced && <ForcedFailures version={v} />}
             </li>
           ))}
