@@ -223,10 +223,6 @@ function constantProblems(policy: Policy, folder: LogicFolder): Problem[] {
 }
 
 /**
- * The checks of this file, for validate(): run on a schema-valid policy only. Relative delays are
- * always checked (a bad one cannot run); the rest only with `breakage` (see ValidateOptions).
- */
-/**
  * Names of only blanks: the schema asks for one character, so "   " passed and the policy list, the
  * breadcrumb and the canvas showed an empty title. Checked as breakage so published versions with such
  * a name still compile.
@@ -253,6 +249,10 @@ function blankNameProblems(policy: Policy): Problem[] {
   return problems;
 }
 
+/**
+ * The checks of this file, for validate(): run on a schema-valid policy only. Relative delays are
+ * always checked (a bad one cannot run); the rest only with `breakage` (see ValidateOptions).
+ */
 export function breakageProblems(policy: Policy, breakage = true): Problem[] {
   if (!breakage) return relativeDelayProblems(policy);
   const schema = policy.entity.schema as JsonObject;
