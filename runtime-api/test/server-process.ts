@@ -30,6 +30,14 @@ export async function freePort(): Promise<number> {
 export const urlWithSchema = (url: string, schema: string): string =>
   `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
 
+/** Every server a test started and has not seen exit: stopped when the test process exits. */
+const running = new Set<ChildProcess>();
+// A test that times out never reaches its `finally`: without this its servers outlived the run,
+// sweeping every 100 ms on a machine that was running the rest of the suite.
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export class ServerProcess {
   readonly child: ChildProcess;
   readonly lines: string[] = [];
@@ -54,7 +62,13 @@ export class ServerProcess {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+    running.add(this.child);
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code) => {
+        running.delete(this.child);
+        resolve(code);
+      }),
+    );
     for (const stream of [this.child.stdout, this.child.stderr]) {
       if (stream) createInterface({ input: stream }).on('line', (line) => this.lines.push(line));
     }
