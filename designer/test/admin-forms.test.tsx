@@ -373,7 +373,14 @@ describe('admin routes and sections', () => {
     ] as const)
       expect(parseRoute(routeHash(route))).toEqual(route);
     const ids = (roles: string[]) => sectionsFor({ id: 'x', roles }).map((s) => s.id);
-    expect(ids(['admin'])).toEqual(['users', 'departments', 'pools', 'deliveries']);
+    expect(ids(['admin'])).toEqual([
+      'users',
+      'departments',
+      'pools',
+      'deliveries',
+      'activity',
+      'backup',
+    ]);
     expect(ids(['departmentAdmin'])).toEqual(['users', 'pools']);
   });
 });
