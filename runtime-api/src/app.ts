@@ -80,6 +80,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: withSafeSerializers(options.logger ?? false),
     trustProxy: options.trustProxy ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // No limit on how long a plugin may take to start: opening the database runs the migrations, which
+    // on a large database (or the embedded one on a slow, busy machine) take longer than Fastify's 10 s,
+    // and the start then failed with "Plugin did not start in time: 'services'". An unreachable
+    // PostgreSQL still fails the start, after knex's connection time-out (60 s).
+    pluginTimeout: 0,
     // Requests the HTTP parser refuses get the contract's error shape (plugins/client-errors.ts).
     clientErrorHandler,
     // Query strings, params and headers are coerced to their schema's types; bodies are not.
