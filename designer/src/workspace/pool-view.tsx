@@ -72,12 +72,14 @@ export function PoolView() {
   const states = Object.entries(policy.states)
     .filter(([, s]) => scope === 'all' || s.pooled)
     .map(([name]) => name);
+  // The tags the policy adds and those the listed records carry: a pool that never tags a record
+  // "hard" offers no such filter.
   const tags = useMemo(() => {
-    const seen = new Set(['hard']);
+    const seen = new Set(policy.tags);
     for (const r of list.items ?? []) r.tags.forEach((tag) => seen.add(tag));
     if (filters.tag) seen.add(filters.tag);
     return [...seen].sort();
-  }, [list.items, filters.tag]);
+  }, [policy.tags, list.items, filters.tag]);
   const columns = listFields(policy.entity.schema.properties, policy.entity.titleField);
 
   const claimOne = async (record: PoolRecord) => {
