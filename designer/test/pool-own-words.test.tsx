@@ -93,3 +93,21 @@ describe('the tag filter offers the pool’s own tags', () => {
     expect(options()).toEqual(['', 'hard']);
   });
 });
+
+describe('a field’s own Chinese title', () => {
+  const nameHeader = () => screen.getByTestId('pool-table').querySelectorAll('th')[1].textContent;
+
+  it('calls a candidate’s name 姓名 and a customer’s 名称; English keeps the titles', async () => {
+    renderPool('hr', [pooledRecord('r1', 'Li Lei')], 'zh');
+    await rowOf('r1');
+    expect(nameHeader()).toBe('姓名');
+    cleanup();
+    renderPool('crm', [pooledRecord('r1', 'ACME')], 'zh');
+    await rowOf('r1');
+    expect(nameHeader()).toBe('名称');
+    cleanup();
+    renderPool('hr', [pooledRecord('r1', 'Li Lei')], 'en');
+    await rowOf('r1');
+    expect(nameHeader()).toBe('Name');
+  });
+});

@@ -4,7 +4,7 @@ import { createContext, useCallback, useContext, useMemo, useRef, type ReactNode
 import type { User } from '../api/auth.api.js';
 import { getPoolPolicy, type Pool, type PoolPolicy } from '../api/pools.api.js';
 import { useI18n } from '../i18n/i18n.js';
-import { fieldLabel } from './field-labels.js';
+import { fieldLabelOf } from './field-labels.js';
 
 export interface Workspace {
   me: User;
@@ -87,7 +87,7 @@ export function WorkspaceProvider(props: {
       stateLabel: (state) => text(policy.states[state]?.label, state),
       eventLabel: (type) => text(policy.events[type]?.label, type),
       fieldTitle: (field) =>
-        fieldLabel(field, policy.entity.schema.properties[field]?.['title'], lang),
+        fieldLabelOf(field, policy.entity.schema.properties[field], lang),
       policyFor,
       reload,
     };
