@@ -2,7 +2,7 @@
 // The workspace speaks each pool's own words: the service queue "Take"s a ticket where the CRM claims a
 // customer, the tag filter offers the tags the pool's policy adds (no "hard" in pools that never set
 // it), and a candidate's name is 姓名 where a company's is 名称 (the field's own Chinese title first).
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Pool, PoolPolicy } from '../src/api/pools.api.js';
 import type { RecordList } from '../src/api/records.api.js';
@@ -34,6 +34,7 @@ const POOLS = {
   hr: { pool: poolOf('hr', 'hr-candidate-pool'), policy: policyOf('hr', 'hr-candidate-pool') },
 };
 
+const UNTIL = '2026-12-08T20:30:00.000Z';
 
 /** The pool view of a pool whose list answers `items`; claims are refused as nothing to claim. */
 function renderPool(which: keyof typeof POOLS, items: RecordList['items'], lang: Lang = 'en') {
@@ -70,6 +71,68 @@ function renderPool(which: keyof typeof POOLS, items: RecordList['items'], lang:
 
 const rowOf = async (id: string) =>
   (await screen.findAllByTestId('pool-row')).find((r) => r.dataset['id'] === id)!;
+
+describe('the pool’s own word for a claim', () => {
+  const items = [
+    pooledRecord('r-free', 'Printer jam', { canClaim: true }),
+    pooledRecord('r-cool', 'Refund', { canClaim: { code: 'POOL_ERR_COOLDOWN', until: UNTIL } }),
+  ];
+
+  it('says Take in the service queue: buttons, the hint, the reason and the refusal', async () => {
+    renderPool('service', items);
+    const free = within(await rowOf('r-free'));
+    expect(free.getByTestId('claim').textContent).toBe('Take');
+    expect(screen.getByTestId('claim-next').textContent).toBe('★ Take next best');
+    expect(screen.getByTestId('claims-left').textContent).toBe('3 left to take today');
+    expect(screen.getByTestId('pool-view').textContent).toContain('Take one to make it yours.');
+    const cooled = within(await rowOf('r-cool'));
+    expect(cooled.getByTestId('claim-reason').textContent).toContain('you may take it again from');
+
+    fireEvent.click(screen.getByTestId('claim-next'));
+    const refusal = await screen.findByTestId('refusal');
+    expect(refusal.textContent).toContain('Could not take the next record.');
+    expect(refusal.textContent).toContain('Nothing in the pool you may take right now.');
+    expect(screen.getByTestId('pool-view').textContent).not.toMatch(/claim/i);
+  });
+
+  it('keeps Claim in the CRM, in both languages', async () => {
+    renderPool('crm', items);
+    expect((await rowOf('r-free')).querySelector('[data-testid=claim]')!.textContent).toBe('Claim');
+    expect(screen.getByTestId('claim-next').textContent).toBe('★ Claim next best');
+    expect(within(await rowOf('r-cool')).getByTestId('claim-reason').textContent).toContain(
+      'you may claim it again from',
+    );
+    cleanup();
+    renderPool('crm', items, 'zh');
+    expect((await rowOf('r-free')).querySelector('[data-testid=claim]')!.textContent).toBe('领取');
+    expect(screen.getByTestId('claim-next').textContent).toBe('★ 领取下一个最优');
+    expect(within(await rowOf('r-cool')).getByTestId('claim-reason').textContent).toContain(
+      '之后才能再次领取。',
+    );
+  });
+
+  it('uses the policy’s Chinese label in Chinese', async () => {
+    const { pool, policy } = POOLS.service;
+    POOLS.service = {
+      pool,
+      policy: {
+        ...policy,
+        events: { ...policy.events, CLAIM: { label: { en: 'Take', zh: '接单' } } },
+      },
+    };
+    try {
+      renderPool('service', items, 'zh');
+      expect((await rowOf('r-free')).querySelector('[data-testid=claim]')!.textContent).toBe(
+        '接单',
+      );
+      expect(screen.getByTestId('claim-next').textContent).toBe('★ 接单下一个最优');
+      fireEvent.click(screen.getByTestId('claim-next'));
+      expect((await screen.findByTestId('refusal')).textContent).toContain('无法接单下一条记录。');
+    } finally {
+      POOLS.service = { pool, policy };
+    }
+  });
+});
 
 describe('the tag filter offers the pool’s own tags', () => {
   const options = () =>
