@@ -45,6 +45,8 @@ describe.each(backends)('pool policy for members (%s)', (backend) => {
     expect(view.states.owned.releaseTimers).toEqual(['release']);
     expect(view.states.nurture.releaseTimers).toEqual(['nurtureEnd']);
     expect(view.states.won).toMatchObject({ final: true, outcome: 'success' });
+    // The tags its actions add (the pool's tag filter), not the actions themselves.
+    expect(view.tags).toEqual(['hard']);
     expect(view.members).toEqual(
       expect.arrayContaining([
         {

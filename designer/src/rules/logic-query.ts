@@ -3,7 +3,7 @@ import type { Policy } from '@poolflow/engine';
 import { defaultOperators, type Field, type RuleGroupType } from 'react-querybuilder';
 import { defaultRuleProcessorJsonLogic, formatQuery } from 'react-querybuilder/formatQuery';
 import { parseJsonLogic } from 'react-querybuilder/parseJsonLogic';
-import { fieldLabel, valueLabel } from '../workspace/field-labels.js';
+import { fieldLabelOf, valueLabel } from '../workspace/field-labels.js';
 
 const INSTANCE_FIELDS: {
   name: string;
@@ -96,7 +96,7 @@ export function ruleFields(policy: RuleScope, logic?: unknown, lang: 'en' | 'zh'
       name: `entity.${name}`,
       label:
         lang === 'zh'
-          ? `记录·${fieldLabel(name, schema['title'], lang)}`
+          ? `记录·${fieldLabelOf(name, schema, lang)}`
           : `entity.${typeof schema['title'] === 'string' ? schema['title'] : name}`,
     };
     if (type === 'integer' || type === 'number') field.inputType = 'number';

@@ -5,6 +5,30 @@ import type { I18n } from '../i18n/i18n.js';
 import { valueLabel } from './field-labels.js';
 import { formatDateTime } from './format.js';
 
+/**
+ * The pool's word for a claim: the label its policy gives the CLAIM event (a service queue "Take"s a
+ * ticket), else Claim / 领取. `claimVerb` is the word inside an English sentence ("may take it").
+ */
+export type ClaimWords = {
+  claim: string;
+  claimVerb: string;
+  /** Set when the pool has a word of its own: "3 claims left" then reads "3 left to take" (`…Own` texts). */
+  own?: 'Own';
+};
+
+export function claimWords(
+  label: { en: string; zh?: string | undefined } | undefined,
+  i18n: Pick<I18n, 't' | 'lang'>,
+): ClaimWords {
+  const own = (i18n.lang === 'zh' ? label?.zh : label?.en)?.trim();
+  const claim = own || i18n.t('claimAction');
+  // "Take" is "take" inside a sentence; an acronym or a Chinese word stays as it is.
+  const claimVerb = /^[A-Z]{2}/.test(claim)
+    ? claim
+    : claim.charAt(0).toLowerCase() + claim.slice(1);
+  return { claim, claimVerb, ...(claim === i18n.t('claimAction') ? {} : { own: 'Own' }) };
+}
+
 export interface Refusal {
   code: string;
   text: string;
@@ -15,9 +39,11 @@ export interface Refusal {
 export function refusalOf(
   error: unknown,
   i18n: Pick<I18n, 't' | 'lang'>,
-  about: { tags?: string[]; claimNext?: boolean; timeZone?: string } = {},
+  about: { tags?: string[]; claimNext?: boolean; timeZone?: string; words?: ClaimWords } = {},
 ): Refusal {
-  const { t, lang } = i18n;
+  const { lang } = i18n;
+  const words = about.words ?? claimWords(undefined, i18n);
+  const t: typeof i18n.t = (key, vars) => i18n.t(key, { ...words, ...vars });
   if (!(error instanceof ApiError)) {
     return { code: 'ERROR', text: (error as Error).message };
   }
@@ -35,7 +61,10 @@ export function refusalOf(
         text: t('refusedClaimLimit', { owned: num('owned'), limit: num('limit') }),
       };
     case 'POOL_ERR_DAILY_LIMIT':
-      return { code: error.code, text: t('refusedDailyLimit', { limit: num('limit') }) };
+      return {
+        code: error.code,
+        text: t(words.own ? 'refusedDailyLimitOwn' : 'refusedDailyLimit', { limit: num('limit') }),
+      };
     case 'POOL_ERR_COOLDOWN': {
       const until = typeof details['until'] === 'string' ? details['until'] : undefined;
       const date = until ? formatDateTime(until, lang, about.timeZone) : '?';
@@ -85,7 +114,12 @@ export function refusalOf(
 export function blockedClaim(
   record: Pick<PoolRecord, 'canClaim' | 'tags'>,
   i18n: Pick<I18n, 't' | 'lang'>,
-  pool: { timeZone?: string; claim?: PoolPolicy['claim']; ownedCapacity?: number | null },
+  pool: {
+    timeZone?: string;
+    claim?: PoolPolicy['claim'];
+    ownedCapacity?: number | null;
+    words?: ClaimWords;
+  },
 ): Refusal | null {
   const can = record.canClaim;
   if (can === undefined || can === true) return null;
@@ -98,5 +132,6 @@ export function blockedClaim(
   return refusalOf(new ApiError(409, can.code, can.code, details), i18n, {
     tags: record.tags,
     ...(pool.timeZone ? { timeZone: pool.timeZone } : {}),
+    ...(pool.words ? { words: pool.words } : {}),
   });
 }

@@ -1,4 +1,5 @@
-// Chinese names for the templates' fields and choices: policies carry English titles only.
+// Chinese names for the templates' fields and choices: a field's own Chinese title (`x-title-zh` beside
+// its `title`) first, else these shared names.
 import type { Lang } from '../i18n/messages.js';
 
 const FIELDS: Record<string, string> = {
@@ -101,6 +102,20 @@ export function fieldLabel(name: string, schemaTitle: unknown, lang: Lang): stri
   return typeof schemaTitle === 'string' ? schemaTitle : name;
 }
 
+/** The keyword of a field's Chinese title in the entity schema, beside its (English) `title`. */
+export const ZH_TITLE = 'x-title-zh';
+
+/**
+ * A field's name for people from its schema: in Chinese its own Chinese title when it has one (a
+ * candidate's name is 姓名, a company's 名称), else the shared names; in English its title.
+ */
+export function fieldLabelOf(name: string, schema: unknown, lang: Lang): string {
+  const prop = (schema && typeof schema === 'object' ? schema : {}) as Record<string, unknown>;
+  const zh = prop[ZH_TITLE];
+  if (lang === 'zh' && typeof zh === 'string' && zh.trim()) return zh;
+  return fieldLabel(name, prop['title'], lang);
+}
+
 export function valueLabel(value: unknown, lang: Lang): string {
   if (value === null || value === undefined || value === '') return '—';
   const text =
@@ -121,7 +136,7 @@ export function localizeForm(
   const uiSchema: Record<string, unknown> = {};
   const localized: Record<string, Record<string, unknown>> = {};
   for (const [name, prop] of Object.entries(properties)) {
-    localized[name] = { ...prop, title: fieldLabel(name, prop['title'], lang) };
+    localized[name] = { ...prop, title: fieldLabelOf(name, prop, lang) };
     const ui: Record<string, unknown> = {};
     if (Array.isArray(prop['enum'])) {
       ui['ui:enumNames'] = (prop['enum'] as unknown[]).map((v) => valueLabel(v, lang));

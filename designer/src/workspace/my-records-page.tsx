@@ -44,7 +44,7 @@ async function details(pool: string, records: PoolRecord[]): Promise<RecordDetai
 
 export function MyRecordsPage() {
   const { t, lang } = useI18n();
-  const { pool, policy, now, stateLabel, fieldTitle } = useWorkspace();
+  const { pool, policy, now, stateLabel, fieldTitle, claim } = useWorkspace();
   const [open, setOpen] = useState<RecordDetail[] | null>(null);
   const [closed, setClosed] = useState<PoolRecord[]>([]);
   const [showClosed, setShowClosed] = useState(false);
@@ -171,7 +171,7 @@ export function MyRecordsPage() {
           </tbody>
         </table>
         {open === null && !error && <p className="muted empty">…</p>}
-        {open?.length === 0 && <p className="muted empty">{t('mineEmpty')}</p>}
+        {open?.length === 0 && <p className="muted empty">{t('mineEmpty', claim)}</p>}
       </div>
       {closed.length > 0 && (
         <section className="closed-records">

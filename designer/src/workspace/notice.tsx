@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useI18n } from '../i18n/i18n.js';
 import type { Refusal } from './claim-refusal.js';
 import { formatDateTime } from './format.js';
+import { useWorkspace } from './workspace-context.js';
 
 export function useNotice(): { show: (text: string) => void; element: ReactNode } {
   const [text, setText] = useState<string | null>(null);
@@ -22,6 +23,7 @@ export function useNotice(): { show: (text: string) => void; element: ReactNode 
 
 export function RefusalAlert(props: { refusal: Refusal & { title: string }; onClose: () => void }) {
   const { t, lang } = useI18n();
+  const { claim } = useWorkspace();
   const { refusal } = props;
   return (
     <div
@@ -32,7 +34,9 @@ export function RefusalAlert(props: { refusal: Refusal & { title: string }; onCl
       data-until={refusal.until}
     >
       <strong>
-        {refusal.title ? t('refusedTitle', { title: refusal.title }) : t('refusedNextTitle')}
+        {refusal.title
+          ? t('refusedTitle', { ...claim, title: refusal.title })
+          : t('refusedNextTitle', claim)}
       </strong>{' '}
       <RefusalText refusal={refusal} lang={lang} />
       <button type="button" className="alert-close" aria-label="close" onClick={props.onClose}>

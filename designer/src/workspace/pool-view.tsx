@@ -43,7 +43,7 @@ export function PoolView() {
   const i18n = useI18n();
   const { t, text } = i18n;
   const ws = useWorkspace();
-  const { pool, policy, manager, now, stateLabel, fieldTitle, userName } = ws;
+  const { pool, policy, manager, now, stateLabel, fieldTitle, userName, claim: words } = ws;
   const [owner, setOwner] = useState('');
   const [filters, setFilters] = useState<Filters>(noFilters);
   const [scope, setScope] = useState<'pool' | 'all'>('pool');
@@ -72,12 +72,14 @@ export function PoolView() {
   const states = Object.entries(policy.states)
     .filter(([, s]) => scope === 'all' || s.pooled)
     .map(([name]) => name);
+  // The tags the policy adds and those the listed records carry: a pool that never tags a record
+  // "hard" offers no such filter.
   const tags = useMemo(() => {
-    const seen = new Set(['hard']);
+    const seen = new Set(policy.tags);
     for (const r of list.items ?? []) r.tags.forEach((tag) => seen.add(tag));
     if (filters.tag) seen.add(filters.tag);
     return [...seen].sort();
-  }, [list.items, filters.tag]);
+  }, [policy.tags, list.items, filters.tag]);
   const columns = listFields(policy.entity.schema.properties, policy.entity.titleField);
 
   const claimOne = async (record: PoolRecord) => {
@@ -89,7 +91,7 @@ export function PoolView() {
       notice.show(t('claimed', { title: recordTitle(record, policy.entity.titleField) }));
     } catch (e) {
       const title = recordTitle(record, policy.entity.titleField);
-      const refused = refusalOf(e, i18n, { tags: record.tags, timeZone: pool.timeZone });
+      const refused = refusalOf(e, i18n, { tags: record.tags, timeZone: pool.timeZone, words });
       setRefusal({ ...refused, title });
       // Lost the race: the row is someone else's now.
       if (refused.code === 'POOL_ERR_TAKEN') list.remove([record.id]);
@@ -105,7 +107,7 @@ export function PoolView() {
       navigate({ page: 'workspace', pool: pool.key, view: 'record', recordId: record.id });
     } catch (e) {
       setRefusal({
-        ...refusalOf(e, i18n, { claimNext: true, timeZone: pool.timeZone }),
+        ...refusalOf(e, i18n, { claimNext: true, timeZone: pool.timeZone, words }),
         title: '', // not a record: “Could not claim the next record.”
       });
       setBusy(null);
@@ -115,7 +117,10 @@ export function PoolView() {
   const limits = list.limits;
   const nextBlocked =
     limits?.claimsLeftToday === 0
-      ? t('refusedDailyLimit', { limit: policy.claim.maxPerDay ?? '?' })
+      ? t(words.own ? 'refusedDailyLimitOwn' : 'refusedDailyLimit', {
+          ...words,
+          limit: policy.claim.maxPerDay ?? '?',
+        })
       : limits?.ownedCapacity === 0
         ? t('refusedClaimLimit', {
             owned: policy.claim.maxOwned ?? '?',
@@ -132,12 +137,15 @@ export function PoolView() {
       <div className="page-head">
         <div>
           <h1>{text(pool.name, pool.key)}</h1>
-          <p className="muted">{t('poolHint')}</p>
+          <p className="muted">{t('poolHint', words)}</p>
         </div>
         <div className="claim-head">
           {limits?.claimsLeftToday != null && (
             <span className="muted" data-testid="claims-left">
-              {t('claimsLeftToday', { count: limits.claimsLeftToday })}
+              {t(words.own ? 'claimsLeftTodayOwn' : 'claimsLeftToday', {
+                ...words,
+                count: limits.claimsLeftToday,
+              })}
             </span>
           )}
           <button
@@ -148,7 +156,7 @@ export function PoolView() {
             onClick={() => void claimBest()}
             data-testid="claim-next"
           >
-            ★ {t('claimNext')}
+            ★ {t('claimNext', words)}
           </button>
         </div>
       </div>

@@ -29,7 +29,7 @@ export function RecordActions(props: {
   const { record } = props;
   const i18n = useI18n();
   const { t } = i18n;
-  const { me, pool, pools, manager, eventLabel } = useWorkspace();
+  const { me, pool, pools, manager, eventLabel, claim: words } = useWorkspace();
   const [event, setEvent] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'assign' | 'move' | null>(null);
   const [busy, setBusy] = useState(false);
@@ -43,7 +43,7 @@ export function RecordActions(props: {
     try {
       props.onChanged(await claim(pool.key, record.id));
     } catch (e) {
-      props.onRefused(refusalOf(e, i18n, { tags: record.tags }));
+      props.onRefused(refusalOf(e, i18n, { tags: record.tags, timeZone: pool.timeZone, words }));
     } finally {
       setBusy(false);
     }
@@ -58,7 +58,7 @@ export function RecordActions(props: {
           onClick={() => void claimIt()}
           data-testid="claim"
         >
-          {t('claimAction')}
+          {words.claim}
         </button>
       )}
       {events.map((type, i) => (

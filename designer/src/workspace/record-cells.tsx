@@ -117,11 +117,12 @@ export function ClaimButton(props: {
   onClaim: () => void;
 }) {
   const i18n = useI18n();
-  const { pool, policy } = useWorkspace();
+  const { pool, policy, claim } = useWorkspace();
   const blocked = blockedClaim(props.record, i18n, {
     timeZone: pool.timeZone,
     claim: policy.claim,
     ownedCapacity: props.ownedCapacity ?? null,
+    words: claim,
   });
   return (
     <>
@@ -133,7 +134,7 @@ export function ClaimButton(props: {
         onClick={props.onClaim}
         data-testid="claim"
       >
-        {i18n.t('claimAction')}
+        {claim.claim}
       </button>
       {blocked && (
         <span

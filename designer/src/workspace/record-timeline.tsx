@@ -2,7 +2,7 @@
 import type { HistoryEntry } from '../api/records.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { AUDIT_EVENT, AuditStepDetails, auditStepTitle } from './audit-step.js';
-import { fieldLabel, valueLabel } from './field-labels.js';
+import { fieldLabelOf, valueLabel } from './field-labels.js';
 import { formatDateTime } from './format.js';
 import { timerLabel } from './timer-label.js';
 import { useWorkspace } from './workspace-context.js';
@@ -29,7 +29,7 @@ export function RecordTimeline({ history }: { history: HistoryEntry[] }) {
   const payloadTitle = (event: string, key: string) => {
     const props = policy.events[event]?.payload?.['properties'] as
       Record<string, { title?: unknown }> | undefined;
-    return fieldLabel(key, props?.[key]?.title, lang);
+    return fieldLabelOf(key, props?.[key], lang);
   };
   // A history reads the same to everyone: names, not "you".
   const ownerName = (id: string | null) => (id ? personName(id) : userName(null));

@@ -4,7 +4,8 @@ import { createContext, useCallback, useContext, useMemo, useRef, type ReactNode
 import type { User } from '../api/auth.api.js';
 import { getPoolPolicy, type Pool, type PoolPolicy } from '../api/pools.api.js';
 import { useI18n } from '../i18n/i18n.js';
-import { fieldLabel } from './field-labels.js';
+import { claimWords, type ClaimWords } from './claim-refusal.js';
+import { fieldLabelOf } from './field-labels.js';
 
 export interface Workspace {
   me: User;
@@ -23,6 +24,8 @@ export interface Workspace {
   stateLabel: (state: string) => string;
   eventLabel: (type: string) => string;
   fieldTitle: (field: string) => string;
+  /** The pool's word for a claim (its CLAIM event's label), for buttons and messages: `t(key, claim)`. */
+  claim: ClaimWords;
   /** The policy version a record runs on (records keep the version they started with). */
   policyFor: (version: number) => Promise<PoolPolicy>;
   reload: () => void;
@@ -86,8 +89,8 @@ export function WorkspaceProvider(props: {
         names.get(id) ?? (id === me.id ? (me.displayName ?? t('you')) : shortId(id)),
       stateLabel: (state) => text(policy.states[state]?.label, state),
       eventLabel: (type) => text(policy.events[type]?.label, type),
-      fieldTitle: (field) =>
-        fieldLabel(field, policy.entity.schema.properties[field]?.['title'], lang),
+      fieldTitle: (field) => fieldLabelOf(field, policy.entity.schema.properties[field], lang),
+      claim: claimWords(policy.events['CLAIM']?.label, { t, lang }),
       policyFor,
       reload,
     };

@@ -145,6 +145,10 @@ export interface PoolPolicy {
     };
   };
   initial: string;
+  /**
+   * The tags the policy's actions add to records (its `tag` actions).
+   */
+  tags: string[];
   claim: {
     maxOwned?: number;
     maxPerDay?: number;

@@ -15,6 +15,22 @@ const targetsOf = (t: string | Transition | Transition[]): string[] =>
     (x): x is string => typeof x === 'string',
   );
 
+/** The tags the policy's `tag` actions add, anywhere in its machine: what the workspace filters by. */
+export function policyTags(policy: Policy): string[] {
+  const tags = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      const params = o['params'] as Record<string, unknown> | undefined;
+      if (o['type'] === 'tag' && typeof params?.['add'] === 'string') tags.add(params['add']);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(policy.machine);
+  return [...tags].sort();
+}
+
 /** Leaves out rules, score and actions: webhook params may hold URLs and headers members must not see. */
 export function poolPolicyView(policy: Policy): Omit<PoolPolicyView, 'pool' | 'members'> {
   const states = policy.machine.states;
@@ -48,6 +64,7 @@ export function poolPolicyView(policy: Policy): Omit<PoolPolicyView, 'pool' | 'm
     ),
     states: Object.fromEntries(Object.entries(states).map(([name, node]) => [name, view(node)])),
     initial: policy.machine.initial,
+    tags: policyTags(policy),
     claim: {
       ...(maxOwned !== undefined ? { maxOwned } : {}),
       ...(maxPerDay !== undefined ? { maxPerDay } : {}),

@@ -1,0 +1,176 @@
+// @vitest-environment jsdom
+// The workspace speaks each pool's own words: the service queue "Take"s a ticket where the CRM claims a
+// customer, the tag filter offers the tags the pool's policy adds (no "hard" in pools that never set
+// it), and a candidate's name is 姓名 where a company's is 名称 (the field's own Chinese title first).
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Pool, PoolPolicy } from '../src/api/pools.api.js';
+import type { RecordList } from '../src/api/records.api.js';
+import { I18nProvider } from '../src/i18n/i18n.js';
+import type { Lang } from '../src/i18n/messages.js';
+import { PoolView } from '../src/workspace/pool-view.js';
+import { WorkspaceProvider } from '../src/workspace/workspace-context.js';
+import { poolPolicyView } from '../../runtime-api/src/routes/pool-policy/index.js';
+import { loadTemplate } from './fixtures.js';
+import { CRM_POOL, crmPoolPolicy, ME, pooledRecord } from './workspace-fixtures.js';
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+const poolOf = (key: string, policyId: string): Pool => ({ ...CRM_POOL, id: key, key, policyId });
+const policyOf = (key: string, policyId: string): PoolPolicy => ({
+  ...crmPoolPolicy(),
+  ...poolPolicyView(loadTemplate(policyId)),
+  pool: key,
+});
+const POOLS = {
+  crm: { pool: CRM_POOL, policy: crmPoolPolicy() },
+  service: {
+    pool: poolOf('svc', 'service-ticket-pool'),
+    policy: policyOf('svc', 'service-ticket-pool'),
+  },
+  hr: { pool: poolOf('hr', 'hr-candidate-pool'), policy: policyOf('hr', 'hr-candidate-pool') },
+};
+
+const UNTIL = '2026-12-08T20:30:00.000Z';
+
+/** The pool view of a pool whose list answers `items`; claims are refused as nothing to claim. */
+function renderPool(which: keyof typeof POOLS, items: RecordList['items'], lang: Lang = 'en') {
+  const { pool, policy } = POOLS[which];
+  const reply: RecordList = { items, nextCursor: null, claimsLeftToday: 3, ownedCapacity: 10 };
+  vi.stubGlobal(
+    'fetch',
+    vi.fn((url: string) =>
+      Promise.resolve(
+        url.startsWith(`/api/pools/${pool.key}/records`)
+          ? new Response(JSON.stringify(reply), { status: 200, headers: { etag: 'W/"1"' } })
+          : new Response(
+              JSON.stringify({ error: { code: 'POOL_ERR_NOT_FOUND', message: 'nothing' } }),
+              { status: 404 },
+            ),
+      ),
+    ),
+  );
+  render(
+    <I18nProvider lang={lang}>
+      <WorkspaceProvider
+        me={ME}
+        pools={[pool]}
+        pool={pool}
+        policy={policy}
+        clockOffset={0}
+        reload={() => undefined}
+      >
+        <PoolView />
+      </WorkspaceProvider>
+    </I18nProvider>,
+  );
+}
+
+const rowOf = async (id: string) =>
+  (await screen.findAllByTestId('pool-row')).find((r) => r.dataset['id'] === id)!;
+
+describe('the pool’s own word for a claim', () => {
+  const items = [
+    pooledRecord('r-free', 'Printer jam', { canClaim: true }),
+    pooledRecord('r-cool', 'Refund', { canClaim: { code: 'POOL_ERR_COOLDOWN', until: UNTIL } }),
+  ];
+
+  it('says Take in the service queue: buttons, the hint, the reason and the refusal', async () => {
+    renderPool('service', items);
+    const free = within(await rowOf('r-free'));
+    expect(free.getByTestId('claim').textContent).toBe('Take');
+    expect(screen.getByTestId('claim-next').textContent).toBe('★ Take next best');
+    expect(screen.getByTestId('claims-left').textContent).toBe('3 left to take today');
+    expect(screen.getByTestId('pool-view').textContent).toContain('Take one to make it yours.');
+    const cooled = within(await rowOf('r-cool'));
+    expect(cooled.getByTestId('claim-reason').textContent).toContain('you may take it again from');
+
+    fireEvent.click(screen.getByTestId('claim-next'));
+    const refusal = await screen.findByTestId('refusal');
+    expect(refusal.textContent).toContain('Could not take the next record.');
+    expect(refusal.textContent).toContain('Nothing in the pool you may take right now.');
+    expect(screen.getByTestId('pool-view').textContent).not.toMatch(/claim/i);
+  });
+
+  it('keeps Claim in the CRM, in both languages', async () => {
+    renderPool('crm', items);
+    expect((await rowOf('r-free')).querySelector('[data-testid=claim]')!.textContent).toBe('Claim');
+    expect(screen.getByTestId('claim-next').textContent).toBe('★ Claim next best');
+    expect(within(await rowOf('r-cool')).getByTestId('claim-reason').textContent).toContain(
+      'you may claim it again from',
+    );
+    cleanup();
+    renderPool('crm', items, 'zh');
+    expect((await rowOf('r-free')).querySelector('[data-testid=claim]')!.textContent).toBe('领取');
+    expect(screen.getByTestId('claim-next').textContent).toBe('★ 领取下一个最优');
+    expect(within(await rowOf('r-cool')).getByTestId('claim-reason').textContent).toContain(
+      '之后才能再次领取。',
+    );
+  });
+
+  it('uses the policy’s Chinese label in Chinese', async () => {
+    const { pool, policy } = POOLS.service;
+    POOLS.service = {
+      pool,
+      policy: {
+        ...policy,
+        events: { ...policy.events, CLAIM: { label: { en: 'Take', zh: '接单' } } },
+      },
+    };
+    try {
+      renderPool('service', items, 'zh');
+      expect((await rowOf('r-free')).querySelector('[data-testid=claim]')!.textContent).toBe(
+        '接单',
+      );
+      expect(screen.getByTestId('claim-next').textContent).toBe('★ 接单下一个最优');
+      fireEvent.click(screen.getByTestId('claim-next'));
+      expect((await screen.findByTestId('refusal')).textContent).toContain('无法接单下一条记录。');
+    } finally {
+      POOLS.service = { pool, policy };
+    }
+  });
+});
+
+describe('the tag filter offers the pool’s own tags', () => {
+  const options = () =>
+    [...screen.getByTestId<HTMLSelectElement>('filter-tag').options].map((o) => o.value);
+
+  it('offers escalated in the service queue and reengage in the talent pool, never hard', async () => {
+    renderPool('service', [pooledRecord('r1', 'Printer jam')]);
+    await rowOf('r1');
+    expect(options()).toEqual(['', 'escalated']);
+    cleanup();
+    renderPool('hr', [pooledRecord('r1', 'Li Lei', { tags: ['vip'] })], 'zh');
+    await rowOf('r1');
+    // The policy's tag and a tag a record carries.
+    expect(options()).toEqual(['', 'reengage', 'vip']);
+    expect(screen.getByTestId('filter-tag').textContent).not.toContain('高难度');
+  });
+
+  it('still offers hard in the CRM, whose policy tags records hard', async () => {
+    renderPool('crm', [pooledRecord('r1', 'ACME')]);
+    await rowOf('r1');
+    expect(options()).toEqual(['', 'hard']);
+  });
+});
+
+describe('a field’s own Chinese title', () => {
+  const nameHeader = () => screen.getByTestId('pool-table').querySelectorAll('th')[1].textContent;
+
+  it('calls a candidate’s name 姓名 and a customer’s 名称; English keeps the titles', async () => {
+    renderPool('hr', [pooledRecord('r1', 'Li Lei')], 'zh');
+    await rowOf('r1');
+    expect(nameHeader()).toBe('姓名');
+    cleanup();
+    renderPool('crm', [pooledRecord('r1', 'ACME')], 'zh');
+    await rowOf('r1');
+    expect(nameHeader()).toBe('名称');
+    cleanup();
+    renderPool('hr', [pooledRecord('r1', 'Li Lei')], 'en');
+    await rowOf('r1');
+    expect(nameHeader()).toBe('Name');
+  });
+});
