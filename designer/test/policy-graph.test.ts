@@ -109,8 +109,22 @@ describe('edits', () => {
 
   it('places a new state where it covers no other', () => {
     expect(freePosition(gridCrm(), { x: 1000, y: 1000 })).toEqual({ x: 1000, y: 1000 });
-    // owned (0, 0) and nurture (0, 200) are in the way: the first free spot is below both.
-    expect(freePosition(gridCrm(), { x: 10, y: 0 })).toEqual({ x: 10, y: 320 });
+    // owned (0, 0) is in the way, nurture (0, 200) below it: the nearest free spot is above owned.
+    expect(freePosition(gridCrm(), { x: 10, y: 0 })).toEqual({ x: 10, y: -120 });
+  });
+
+  it('places a new state clear of the edge labels, near where it was asked for', () => {
+    // A label (the HR template's "CLAIM") right where the user looks: the state goes beside it.
+    const label = { x: 1000, y: 1000, width: 40, height: 20 };
+    const spot = freePosition(gridCrm(), { x: 980, y: 990 }, [label]);
+    const covers =
+      spot.x - 10 < label.x + label.width &&
+      label.x < spot.x + 190 &&
+      spot.y - 10 < label.y + label.height &&
+      label.y < spot.y + 74;
+    expect(covers).toBe(false);
+    expect(Math.hypot(spot.x - 980, spot.y - 990)).toBeLessThanOrEqual(120);
+    expect(freePosition(gridCrm(), { x: 980, y: 990 })).toEqual({ x: 980, y: 990 });
   });
 
   it('renames a state in targets, initial state and layout', () => {

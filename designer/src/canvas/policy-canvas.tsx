@@ -12,9 +12,10 @@ import {
   type Connection,
   type NodeChange,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useState, type MouseEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { useI18n } from '../i18n/i18n.js';
 import type { LitPath } from '../simulator/run-scenario.js';
+import { FIT_PADDING, fitContent } from './canvas-bounds.js';
 import { useCanvasFocus, type FocusRequest } from './canvas-focus.js';
 import { detourBend, placedRoutes, type Rect, type RoutedEdge } from './edge-geometry.js';
 import { addState, addTransition, NODE_SIZE, policyToGraph, setLayout } from './policy-graph.js';
@@ -26,8 +27,6 @@ import { useElkRoutes } from './use-elk-routes.js';
 
 const nodeTypes = { state: StateNodeView };
 
-/** Room around a fitted graph; on the right clear of the minimap, which sits top right. */
-export const FIT_PADDING = { top: '50px', bottom: '40px', left: '60px', right: '180px' } as const;
 const edgeTypes = { transition: TransitionEdgeView };
 
 export interface ProblemTargets {
@@ -91,6 +90,13 @@ export function PolicyCanvas(props: PolicyCanvasProps) {
 
   const selectEdge = useCallback((id: string) => onSelect({ kind: 'transition', id }), [onSelect]);
   const laid = useElkRoutes(policy);
+  // The first view holds the edge labels too: once ELK has placed them, fit again to include them.
+  const fitted = useRef(false);
+  useEffect(() => {
+    if (fitted.current || !laid) return;
+    fitted.current = true;
+    requestAnimationFrame(() => requestAnimationFrame(() => fitContent(flow)));
+  }, [laid, flow]);
   const edges = useMemo((): TransitionFlowEdge[] => {
     const at = new Map(graph.nodes.map((n) => [n.id, n.position]));
     // Edges go along ELK's routes while their states stand where ELK's layout put them.

@@ -10,6 +10,7 @@ import {
   type TransitionKind,
   type TransitionRef,
 } from './transition-ref.js';
+import type { Rect } from './edge-geometry.js';
 
 export interface Point {
   x: number;
@@ -139,13 +140,41 @@ function clone(policy: Policy): Policy {
   return structuredClone(policy);
 }
 
-/** The nearest spot at or below `p` where a new node does not cover an existing one. */
-export function freePosition(policy: Policy, p: Point): Point {
+/**
+ * The spot nearest `p` where a new node covers no existing node and no edge label (`labels`, boxes
+ * in flow coordinates): searched on a 40px grid in rings around `p`, the closest free spot first.
+ */
+export function freePosition(policy: Policy, p: Point, labels: Rect[] = []): Point {
   const taken = policyToGraph(policy).nodes.map((n) => n.position);
-  const spot = { x: Math.round(p.x), y: Math.round(p.y) };
-  while (taken.some((q) => Math.abs(q.x - spot.x) < 200 && Math.abs(q.y - spot.y) < 90))
-    spot.y += 40;
-  return spot;
+  const free = (x: number, y: number): boolean =>
+    !taken.some((q) => Math.abs(q.x - x) < 200 && Math.abs(q.y - y) < 90) &&
+    !labels.some(
+      (l) =>
+        x - 10 < l.x + l.width &&
+        l.x < x + NODE_SIZE.width + 10 &&
+        y - 10 < l.y + l.height &&
+        l.y < y + NODE_SIZE.height + 10,
+    );
+  const start = { x: Math.round(p.x), y: Math.round(p.y) };
+  let best: Point | undefined;
+  let bestDistance = Infinity;
+  // Ring r holds the grid spots r steps away along x or y; the nearest free one of the first ring
+  // with any is the answer, unless a later ring (its corners are farther) cannot beat it.
+  for (let r = 0; r <= 60; r++) {
+    if (best && r * 40 >= bestDistance) break;
+    for (let dx = -r; dx <= r; dx++) {
+      for (let dy = -r; dy <= r; dy++) {
+        if (Math.max(Math.abs(dx), Math.abs(dy)) !== r) continue;
+        const spot = { x: start.x + dx * 40, y: start.y + dy * 40 };
+        const distance = Math.hypot(dx * 40, dy * 40);
+        if (distance < bestDistance && free(spot.x, spot.y)) {
+          best = spot;
+          bestDistance = distance;
+        }
+      }
+    }
+  }
+  return best ?? start;
 }
 
 export function addState(

@@ -171,9 +171,18 @@ export function eventsForm(): FormSpec {
   return spec;
 }
 
-/** One event's definition: label and payload fields. */
-export function eventForm(): FormSpec {
+/**
+ * One event's definition: label and payload fields. The label is optional: while an event has none,
+ * its English text is not marked required (validate() asks for it only once a label is there).
+ */
+export function eventForm(hasLabel = true): FormSpec {
   const spec = toForm({ ...(defs['eventDefinition'] ?? {}), title: '' });
   spec.uiSchema['payload'] = { 'ui:field': 'schemaFields' };
+  const properties = spec.schema.properties as Record<string, Json>;
+  if (!hasLabel && properties['label']) {
+    const label = { ...properties['label'] };
+    delete label['required'];
+    properties['label'] = label;
+  }
   return spec;
 }

@@ -23,6 +23,12 @@ import { GuardEditor } from './guard-editor.js';
 import { NameInput } from './name-input.js';
 import { SchemaForm } from './schema-form.js';
 
+type EventDefinition = NonNullable<Policy['events']>[string];
+
+/** An event label with any text in it. */
+const hasLabel = (label: EventDefinition['label'] | undefined): boolean =>
+  !!label && Object.values(label).some((text) => text !== undefined && text !== '');
+
 export function TransitionInspector(props: {
   policy: Policy;
   refTo: TransitionRef;
@@ -135,16 +141,19 @@ export function TransitionInspector(props: {
           <h4>{t('payloadSchema')}</h4>
           <SchemaForm
             key={`event-${ref.key}`}
-            spec={eventForm()}
+            spec={eventForm(hasLabel(policy.events?.[ref.key]?.label))}
             value={policy.events?.[ref.key] ?? {}}
             policy={policy}
             testId="event-form"
-            onChange={(v) =>
+            onChange={(v: EventDefinition) => {
+              // A label emptied again is no label (the schema asks English of any label there is).
+              const next = { ...v };
+              if (!hasLabel(next.label)) delete next.label;
               onChange(
-                { ...policy, events: { ...(policy.events ?? {}), [ref.key]: v } },
+                { ...policy, events: { ...(policy.events ?? {}), [ref.key]: next } },
                 `event-${ref.key}`,
-              )
-            }
+              );
+            }}
           />
         </>
       )}

@@ -1,6 +1,7 @@
 // Clones a template into a new policy: a new id and name, the template's scenarios kept with it.
 import type { Policy } from '@poolflow/engine';
 import { useState, type FormEvent } from 'react';
+import { ApiError } from '../api/client.js';
 import { createPolicy } from '../api/policies.api.js';
 import type { Template } from '../api/templates.api.js';
 import { autoLayout } from '../canvas/auto-layout.js';
@@ -11,6 +12,18 @@ import { Dialog, DialogActions } from './dialog.js';
 export function freeId(base: string, taken: string[]): string {
   if (!taken.includes(base)) return base;
   for (let i = 2; ; i++) if (!taken.includes(`${base}-${i}`)) return `${base}-${i}`;
+}
+
+/** The runtime refused the new policy because its id is taken (`/body/document/id`). */
+function idTaken(error: unknown): boolean {
+  return (
+    error instanceof ApiError &&
+    error.code === 'POOL_ERR_INVALID_PAYLOAD' &&
+    Array.isArray(error.details) &&
+    error.details.some((d: { path?: unknown; message?: unknown }) => {
+      return d.path === '/body/document/id' && /exists$/.test(String(d.message));
+    })
+  );
 }
 
 export function CloneDialog(props: {
@@ -43,7 +56,8 @@ export function CloneDialog(props: {
       await createPolicy(setLayout(document, await autoLayout(document)));
       props.onCreated(id);
     } catch (err) {
-      setError((err as Error).message);
+      // The server's "/body/document/id policy x exists" in words, in the UI's language.
+      setError(idTaken(err) ? t('policyIdTaken', { id }) : (err as Error).message);
     }
   };
 

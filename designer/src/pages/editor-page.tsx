@@ -7,7 +7,8 @@ import { getPolicy, publishPolicy, type PolicyDetail } from '../api/policies.api
 import { listPools } from '../api/pools.api.js';
 import { autoLayout } from '../canvas/auto-layout.js';
 import type { FocusRequest } from '../canvas/canvas-focus.js';
-import { FIT_PADDING, PolicyCanvas } from '../canvas/policy-canvas.js';
+import { fitContent, labelRects } from '../canvas/canvas-bounds.js';
+import { PolicyCanvas } from '../canvas/policy-canvas.js';
 import {
   addState,
   deleteState,
@@ -94,18 +95,18 @@ function Editor({ detail }: { detail: PolicyDetail }) {
     select(target);
     if (target.kind !== 'settings') setFocus({ selection: target, nonce: Date.now() });
   };
-  const fitView = () => void flow.fitView({ padding: FIT_PADDING });
+  const fitView = () => fitContent(flow);
   const layout = async () => {
     update(setLayout(policy, await autoLayout(policy)));
     requestAnimationFrame(fitView);
   };
   const newState = () => {
-    // In the middle of what the user is looking at, below any state already there.
+    // Near the middle of what the user is looking at, clear of the states and the edge labels.
     const rect = document.querySelector('[data-testid=canvas]')?.getBoundingClientRect();
     const centre = rect
       ? flow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 })
       : { x: 0, y: 0 };
-    const position = freePosition(policy, { x: centre.x - 90, y: centre.y - 32 });
+    const position = freePosition(policy, { x: centre.x - 90, y: centre.y - 32 }, labelRects(flow));
     const added = addState(policy, { position });
     update(added.policy);
     select({ kind: 'state', name: added.name });
@@ -152,6 +153,8 @@ function Editor({ detail }: { detail: PolicyDetail }) {
   const importJson = (text: string) => {
     try {
       update(parseImportedPolicy(text, policy.id));
+      // A notice of an earlier refused file no longer holds.
+      setNotice(null);
       select(null);
       requestAnimationFrame(fitView);
     } catch (e) {

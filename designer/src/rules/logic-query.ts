@@ -160,6 +160,20 @@ export function sameJson(a: unknown, b: unknown): boolean {
   return ka.length === kb.length && ka.every((k) => sameJson(ra[k], rb[k]));
 }
 
+/**
+ * Whether a condition of the query is not filled in enough to be written: react-querybuilder drops
+ * such a condition from its JSON-logic ("between" with one value yet), which turned a rule of that
+ * one condition into `false`, a rule that never holds and that the builder cannot show.
+ */
+export function hasIncompleteRule(query: RuleGroupType): boolean {
+  return query.rules.some((rule) => {
+    if (typeof rule === 'string') return false;
+    if ('rules' in rule) return hasIncompleteRule(rule);
+    if (rule.field === NAMED_RULE_FIELD) return false;
+    return formatQuery({ combinator: 'and', rules: [rule] }, { format: 'jsonlogic' }) === false;
+  });
+}
+
 export function queryToLogic(query: RuleGroupType): unknown {
   if (query.rules.length === 0) return true;
   return simplifyLogic(

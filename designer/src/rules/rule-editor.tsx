@@ -4,6 +4,7 @@ import { QueryBuilder, type RuleGroupType } from 'react-querybuilder';
 import { useI18n } from '../i18n/i18n.js';
 import {
   builderOperators,
+  hasIncompleteRule,
   logicToQuery,
   queryToLogic,
   ruleFields,
@@ -55,6 +56,8 @@ export function RuleEditor({ value, onChange, policy, testId }: RuleEditorProps)
 
   const onQueryChange = (next: RuleGroupType) => {
     setQuery(next);
+    // A half-typed condition is shown, not written: the policy keeps its last complete rule.
+    if (hasIncompleteRule(next)) return;
     const logic = queryToLogic(next);
     emitted.current = logic;
     onChange(logic);
@@ -82,6 +85,11 @@ export function RuleEditor({ value, onChange, policy, testId }: RuleEditorProps)
         </button>
       </div>
       {!parsed && <p className="hint">{t('builderUnsupported')}</p>}
+      {builderOk && query && hasIncompleteRule(query) && (
+        <p className="hint" data-testid={testId ? `${testId}-incomplete` : undefined}>
+          {t('ruleIncomplete')}
+        </p>
+      )}
       {builderOk ? (
         <QueryBuilder
           fields={fields}

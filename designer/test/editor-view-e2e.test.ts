@@ -1,0 +1,171 @@
+// In Debian's Chromium: what the canvas shows of a cloned template and where new things land. The HR
+// template opened with its "◷ reengage · 90d" label cut off at the left edge and Fit view left it
+// so; a new state landed on the "CLAIM" label; a failed import's notice outlived a good import.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  logIn,
+  openBrowserSession,
+  type BrowserSession,
+  type Runtime,
+} from '../scripts/harness.js';
+
+let session: BrowserSession | undefined;
+let runtime: Runtime;
+let page: Page;
+
+beforeAll(async () => {
+  session = await openBrowserSession();
+  ({ runtime, page } = session);
+}, 300_000);
+
+afterAll(() => session?.close());
+
+interface Box {
+  id: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** On-screen boxes of the canvas, its edge labels and its states. */
+function boxes(page: Page): Promise<{ canvas: Box; labels: Box[]; nodes: Box[] }> {
+  return page.evaluate(() => {
+    const box = (el: Element, id: string) => {
+      const r = el.getBoundingClientRect();
+      return { id, x: r.x, y: r.y, width: r.width, height: r.height };
+    };
+    return {
+      canvas: box(document.querySelector('[data-testid=canvas]') as Element, 'canvas'),
+      labels: [...document.querySelectorAll('.edge-label')].map((el) =>
+        box(el, el.textContent ?? ''),
+      ),
+      nodes: [...document.querySelectorAll('.react-flow__node')].map((el) =>
+        box(el, el.getAttribute('data-id') ?? ''),
+      ),
+    };
+  });
+}
+
+const overlap = (a: Box, b: Box) =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+/** Labels and states not wholly inside the canvas. */
+async function cutOff(page: Page): Promise<string[]> {
+  const { canvas, labels, nodes } = await boxes(page);
+  return [...labels, ...nodes]
+    .filter(
+      (b) =>
+        b.x < canvas.x ||
+        b.y < canvas.y ||
+        b.x + b.width > canvas.x + canvas.width ||
+        b.y + b.height > canvas.y + canvas.height,
+    )
+    .map((b) => b.id);
+}
+
+const frames = (page: Page) =>
+  page.evaluate(
+    () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+  );
+
+describe('the editor canvas, in Chromium', () => {
+  it(
+    'shows every label of a cloned template and adds new states in free space',
+    { timeout: 180_000 },
+    async () => {
+      await logIn(page, runtime.url);
+      await page.getByTestId('clone-hr-candidate-pool').click();
+      await page.getByTestId('clone-id').fill('hr-view');
+      await page.getByTestId('clone-submit').click();
+      await page.getByTestId('editor').waitFor();
+      await expect
+        .poll(() => page.locator('.edge-label.routed').count(), { timeout: 20_000 })
+        .toBe(await page.locator('.edge-label').count());
+      expect(await page.locator('.edge-label').count()).toBeGreaterThan(5);
+      await expect.poll(() => cutOff(page), { timeout: 10_000 }).toEqual([]);
+
+      // A new state (N, then the button) covers no label and no other state.
+      const before = new Set((await boxes(page)).nodes.map((n) => n.id));
+      for (const add of [
+        () => page.keyboard.press('n'),
+        () => page.getByTestId('add-state').click(),
+      ]) {
+        await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+        await add();
+        await page.getByTestId('state-inspector').waitFor();
+        await frames(page);
+        const { labels, nodes } = await boxes(page);
+        const added = nodes.find((n) => !before.has(n.id));
+        expect(added).toBeDefined();
+        before.add(added?.id ?? '');
+        const covered = [...labels, ...nodes.filter((n) => n !== added)]
+          .filter((b) => added && overlap(added, b))
+          .map((b) => b.id);
+        expect(covered).toEqual([]);
+      }
+    },
+  );
+
+  it('fits the view to the edge labels, not only to the states', { timeout: 60_000 }, async () => {
+    // A timer looping on the leftmost state: its label stands far to the left of every state.
+    const doc = {
+      machine: {
+        initial: 'a',
+        states: {
+          a: { after: { reengage_after_a_long_quiet_spell: { target: 'a' } }, on: { GO: 'b' } },
+          b: {},
+        },
+      },
+      delays: { reengage_after_a_long_quiet_spell: { days: 90 } },
+      entity: { schema: { type: 'object', properties: {} } },
+      layout: { a: { x: 0, y: 0 }, b: { x: 0, y: 200 } },
+    };
+    await page.getByTestId('import-file').setInputFiles({
+      name: 'loop.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(doc)),
+    });
+    await page.locator('.react-flow__node[data-id=a]').waitFor();
+    // GO runs along ELK's route once it is laid out; the loop is drawn as a curve.
+    await expect
+      .poll(() => page.locator('.edge-label.routed').count(), { timeout: 20_000 })
+      .toBe(1);
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+    await page.keyboard.press('f');
+    await frames(page);
+    await expect.poll(() => cutOff(page), { timeout: 10_000 }).toEqual([]);
+    // The toolbar's Fit view does the same after the graph was panned aside.
+    await page.mouse.move(500, 400);
+    await page.mouse.down();
+    await page.mouse.move(900, 600, { steps: 5 });
+    await page.mouse.up();
+    await page.getByTestId('fit-view').click();
+    await frames(page);
+    await expect.poll(() => cutOff(page), { timeout: 10_000 }).toEqual([]);
+  });
+
+  it(
+    'clears a failed import notice once a later import succeeds',
+    { timeout: 60_000 },
+    async () => {
+      const file = (name: string, text: string) => ({
+        name,
+        mimeType: 'application/json',
+        buffer: Buffer.from(text),
+      });
+      await page.getByTestId('import-file').setInputFiles(file('broken.json', '{"machine":'));
+      await expect
+        .poll(() => page.getByTestId('notice').textContent())
+        .toMatch(/^Not a policy document/);
+      const good = {
+        machine: { initial: 'a', states: { a: {} } },
+        entity: { schema: { type: 'object', properties: {} } },
+      };
+      await page.getByTestId('import-file').setInputFiles(file('good.json', JSON.stringify(good)));
+      await page.locator('.react-flow__node[data-id=a]').waitFor();
+      expect(await page.getByTestId('notice').count()).toBe(0);
+    },
+  );
+});
