@@ -3,23 +3,12 @@
 // accepts, every pane of the inspector can show (an import without `entity` used to blank the page).
 import { cleanup, render } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SettingsSection } from '../src/canvas/selection.js';
 import { I18nProvider, makeI18n } from '../src/i18n/i18n.js';
 import { Inspector } from '../src/inspector/inspector.js';
+import { SECTIONS } from '../src/inspector/policy-settings.js';
 import { importProblem, parseImportedPolicy } from '../src/pages/json-io.js';
 
 afterEach(cleanup);
-
-const SECTIONS: SettingsSection[] = [
-  'general',
-  'entity',
-  'events',
-  'delays',
-  'calendars',
-  'rules',
-  'claim',
-  'score',
-];
 
 /** The notice the editor shows for an imported text, or null when it takes the document. */
 function refusal(text: string, lang: 'en' | 'zh' = 'en'): string | null {
