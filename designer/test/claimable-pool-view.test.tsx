@@ -3,59 +3,35 @@
 // the rep may not claim, and shows the claims left today (jsdom, fetch stubbed with the list reply).
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Pool } from '../src/api/pools.api.js';
 import type { RecordList } from '../src/api/records.api.js';
-import { I18nProvider } from '../src/i18n/i18n.js';
 import type { Lang } from '../src/i18n/messages.js';
 import { exportPath, PoolView } from '../src/workspace/pool-view.js';
-import { WorkspaceProvider } from '../src/workspace/workspace-context.js';
-import { CRM_POOL, crmPoolPolicy, ME, pooledRecord } from './workspace-fixtures.js';
+import { crmPoolPolicy, ME, pooledRecord } from './workspace-fixtures.js';
+import { stubFetch, TestWorkspace } from './workspace-harness.js';
 
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
 });
 
-const pool: Pool = CRM_POOL;
-
 const pooled = pooledRecord;
 
 // 20:30 UTC on 8 Dec is 04:30 on 9 Dec in Shanghai: the pool's date, not the browser's or UTC's.
 const UNTIL = '2026-12-08T20:30:00.000Z';
 
+/** The pool view over a list that answers `reply` (anything else is a 404); the requests it makes. */
 function renderPool(reply: RecordList, lang: Lang = 'en', me = ME, policy = crmPoolPolicy()) {
-  const asked: string[] = [];
-  vi.stubGlobal(
-    'fetch',
-    vi.fn((url: string) => {
-      asked.push(url);
-      return Promise.resolve(
-        url.startsWith('/api/pools/crm/records')
-          ? new Response(JSON.stringify(reply), { status: 200, headers: { etag: 'W/"1"' } })
-          : new Response(
-              JSON.stringify({
-                error: { code: 'POOL_ERR_NOT_FOUND', message: 'no record to claim' },
-              }),
-              { status: 404 },
-            ),
-      );
-    }),
+  const calls = stubFetch((request) =>
+    request.url.startsWith('/api/pools/crm/records')
+      ? { body: reply, headers: { etag: 'W/"1"' } }
+      : undefined,
   );
   render(
-    <I18nProvider lang={lang}>
-      <WorkspaceProvider
-        me={me}
-        pools={[pool]}
-        pool={pool}
-        policy={policy}
-        clockOffset={0}
-        reload={() => undefined}
-      >
-        <PoolView />
-      </WorkspaceProvider>
-    </I18nProvider>,
+    <TestWorkspace lang={lang} me={me} policy={policy}>
+      <PoolView />
+    </TestWorkspace>,
   );
-  return asked;
+  return calls;
 }
 
 const rowOf = async (id: string) =>
@@ -152,7 +128,9 @@ describe('the all-records view of a manager', () => {
     expect(screen.getByTestId('export-view').textContent).toContain('Export this view');
     await vi.waitFor(() =>
       expect(
-        asked.some((u) => u.includes('owner=u-bob') && u.includes('fields=industry%3Atrade')),
+        asked.some(
+          ({ url }) => url.includes('owner=u-bob') && url.includes('fields=industry%3Atrade'),
+        ),
       ).toBe(true),
     );
   });

@@ -10,11 +10,10 @@ import type { HistoryEntry } from '../src/api/records.api.js';
 import { builtinActionTypes } from '../src/api/actions.api.js';
 import type { Pool } from '../src/api/pools.api.js';
 import { policyToGraph } from '../src/canvas/policy-graph.js';
-import type { Selection, SettingsSection } from '../src/canvas/selection.js';
+import type { SettingsSection } from '../src/canvas/selection.js';
 import { editorTables } from '../src/i18n/editor-messages.js';
 import { I18nProvider } from '../src/i18n/i18n.js';
 import { en, zh, type MessageKey } from '../src/i18n/messages.js';
-import { Inspector } from '../src/inspector/inspector.js';
 import { SimulatorPanel } from '../src/simulator/simulator-panel.js';
 import { TraceTimeline } from '../src/simulator/trace-timeline.js';
 import { diffPolicies } from '../src/versions/version-diff.js';
@@ -23,6 +22,7 @@ import { RecordTimeline } from '../src/workspace/record-timeline.js';
 import { timerLabel } from '../src/workspace/timer-label.js';
 import { WorkspaceProvider } from '../src/workspace/workspace-context.js';
 import { loadTemplate } from './fixtures.js';
+import { renderInspector } from './inspector-harness.js';
 import { CRM_POOL, crmPoolPolicy, ME } from './workspace-fixtures.js';
 
 afterEach(() => {
@@ -84,21 +84,6 @@ function englishIn(root: HTMLElement, policy: Policy): string[] {
     for (const attr of ['title', 'placeholder', 'aria-label']) check(el.getAttribute(attr));
   }
   return [...found];
-}
-
-function renderInspector(policy: Policy, selection: Selection | null, section: SettingsSection) {
-  return render(
-    <I18nProvider lang="zh">
-      <Inspector
-        policy={policy}
-        selection={selection}
-        section={section}
-        onSection={() => undefined}
-        onSelect={() => undefined}
-        onChange={() => undefined}
-      />
-    </I18nProvider>,
-  );
 }
 
 describe('editor panes in Chinese', () => {

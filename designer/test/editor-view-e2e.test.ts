@@ -9,6 +9,7 @@ import {
   type BrowserSession,
   type Runtime,
 } from '../scripts/harness.js';
+import { canvasBoxes, overlap } from './canvas-boxes.js';
 
 let session: BrowserSession | undefined;
 let runtime: Runtime;
@@ -21,39 +22,9 @@ beforeAll(async () => {
 
 afterAll(() => session?.close());
 
-interface Box {
-  id: string;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-/** On-screen boxes of the canvas, its edge labels and its states. */
-function boxes(page: Page): Promise<{ canvas: Box; labels: Box[]; nodes: Box[] }> {
-  return page.evaluate(() => {
-    const box = (el: Element, id: string) => {
-      const r = el.getBoundingClientRect();
-      return { id, x: r.x, y: r.y, width: r.width, height: r.height };
-    };
-    return {
-      canvas: box(document.querySelector('[data-testid=canvas]') as Element, 'canvas'),
-      labels: [...document.querySelectorAll('.edge-label')].map((el) =>
-        box(el, el.textContent ?? ''),
-      ),
-      nodes: [...document.querySelectorAll('.react-flow__node')].map((el) =>
-        box(el, el.getAttribute('data-id') ?? ''),
-      ),
-    };
-  });
-}
-
-const overlap = (a: Box, b: Box) =>
-  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
-
 /** Labels and states not wholly inside the canvas. */
 async function cutOff(page: Page): Promise<string[]> {
-  const { canvas, labels, nodes } = await boxes(page);
+  const { canvas, labels, nodes } = await canvasBoxes(page);
   return [...labels, ...nodes]
     .filter(
       (b) =>
@@ -87,7 +58,7 @@ describe('the editor canvas, in Chromium', () => {
       await expect.poll(() => cutOff(page), { timeout: 10_000 }).toEqual([]);
 
       // A new state (N, then the button) covers no label and no other state.
-      const before = new Set((await boxes(page)).nodes.map((n) => n.id));
+      const before = new Set((await canvasBoxes(page)).nodes.map((n) => n.id));
       for (const add of [
         () => page.keyboard.press('n'),
         () => page.getByTestId('add-state').click(),
@@ -96,7 +67,7 @@ describe('the editor canvas, in Chromium', () => {
         await add();
         await page.getByTestId('state-inspector').waitFor();
         await frames(page);
-        const { labels, nodes } = await boxes(page);
+        const { labels, nodes } = await canvasBoxes(page);
         const added = nodes.find((n) => !before.has(n.id));
         expect(added).toBeDefined();
         before.add(added?.id ?? '');

@@ -10,6 +10,7 @@ import {
   type BrowserSession,
   type Runtime,
 } from '../scripts/harness.js';
+import { canvasBoxes, overlap } from './canvas-boxes.js';
 
 let session: BrowserSession | undefined;
 let runtime: Runtime;
@@ -22,32 +23,6 @@ beforeAll(async () => {
 
 afterAll(() => session?.close());
 
-interface Box {
-  id: string;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-/** On-screen boxes of the edge labels and the states. */
-function boxes(page: Page): Promise<{ labels: Box[]; nodes: Box[] }> {
-  return page.evaluate(() => {
-    const box = (el: Element, id: string) => {
-      const r = el.getBoundingClientRect();
-      return { id, x: r.x, y: r.y, width: r.width, height: r.height };
-    };
-    return {
-      labels: [...document.querySelectorAll('.edge-label')].map((el) =>
-        box(el, el.getAttribute('data-testid') ?? ''),
-      ),
-      nodes: [...document.querySelectorAll('.react-flow__node')].map((el) =>
-        box(el, el.getAttribute('data-id') ?? ''),
-      ),
-    };
-  });
-}
-
 /** Labels whose text is wider than the box ELK reserved for it. */
 function overflowing(page: Page): Promise<string[]> {
   return page.evaluate(() =>
@@ -56,9 +31,6 @@ function overflowing(page: Page): Promise<string[]> {
       .map((el) => el.textContent ?? ''),
   );
 }
-
-const overlap = (a: Box, b: Box) =>
-  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 describe('editor in Chinese, in Chromium', () => {
   it(
@@ -96,7 +68,7 @@ describe('editor in Chinese, in Chromium', () => {
         controls: '画布控制',
       });
 
-      const { labels, nodes } = await boxes(page);
+      const { labels, nodes } = await canvasBoxes(page);
       // 21 transitions: FOLLOW_UP has a counted and a recorded-only branch in owned and in nurture.
       expect(labels.length).toBe(21);
       const clashes: string[] = [];
@@ -132,7 +104,7 @@ describe('editor in Chinese, in Chromium', () => {
       await page.getByTestId('lang-switch').click();
       await expect.poll(() => page.locator('.edge-label').first().textContent()).toMatch(/[A-Z]/);
       expect(await overflowing(page)).toEqual([]);
-      const en = await boxes(page);
+      const en = await canvasBoxes(page);
       const clashesEn = en.labels.flatMap((a, i) =>
         en.labels
           .slice(i + 1)

@@ -1,11 +1,11 @@
 // @vitest-environment jsdom
 // Import JSON: a document the editor cannot draw is refused with the path of what is missing; what it
 // accepts, every pane of the inspector can show (an import without `entity` used to blank the page).
-import { cleanup, render } from '@testing-library/react';
+import { cleanup } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { I18nProvider, makeI18n } from '../src/i18n/i18n.js';
-import { Inspector } from '../src/inspector/inspector.js';
+import { makeI18n } from '../src/i18n/i18n.js';
 import { SECTIONS } from '../src/inspector/policy-settings.js';
+import { renderInspector } from './inspector-harness.js';
 import { importProblem, parseImportedPolicy } from '../src/pages/json-io.js';
 
 afterEach(cleanup);
@@ -52,18 +52,7 @@ describe('importing a policy document', () => {
       { section: 'general' as const, selection: { kind: 'state' as const, name: 'a' } },
     ];
     for (const { section, selection } of selections) {
-      const view = render(
-        <I18nProvider lang="en">
-          <Inspector
-            policy={policy}
-            selection={selection}
-            section={section}
-            onSection={() => undefined}
-            onSelect={() => undefined}
-            onChange={() => undefined}
-          />
-        </I18nProvider>,
-      );
+      const view = renderInspector(policy, selection, section, 'en');
       expect(view.container.textContent).not.toBe('');
       cleanup();
     }

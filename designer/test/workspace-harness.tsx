@@ -4,6 +4,7 @@
 import type { ReactNode } from 'react';
 import { vi } from 'vitest';
 import type { User } from '../src/api/auth.api.js';
+import type { Pool, PoolPolicy } from '../src/api/pools.api.js';
 import type { HistoryEntry, RecordDetail } from '../src/api/records.api.js';
 import { I18nProvider } from '../src/i18n/i18n.js';
 import type { Lang } from '../src/i18n/messages.js';
@@ -35,14 +36,22 @@ export function ownedRecord(extra: Partial<RecordDetail> = {}): RecordDetail {
   };
 }
 
-export function TestWorkspace(props: { children: ReactNode; lang?: Lang; me?: User }) {
+/** The providers of a workspace screen: the CRM pool and its policy unless `pool` and `policy` say. */
+export function TestWorkspace(props: {
+  children: ReactNode;
+  lang?: Lang;
+  me?: User;
+  pool?: Pool;
+  policy?: PoolPolicy;
+}) {
+  const pool = props.pool ?? CRM_POOL;
   return (
     <I18nProvider lang={props.lang ?? 'en'}>
       <WorkspaceProvider
         me={props.me ?? ME}
-        pools={[CRM_POOL]}
-        pool={CRM_POOL}
-        policy={crmPoolPolicy()}
+        pools={[pool]}
+        pool={pool}
+        policy={props.policy ?? crmPoolPolicy()}
         clockOffset={0}
         reload={() => undefined}
       >
@@ -60,7 +69,9 @@ export interface ApiRequest {
 
 /** fetch answered by `answer` (a 404 error when it has no answer); returns the requests made. */
 export function stubFetch(
-  answer: (request: ApiRequest) => { status?: number; body: unknown } | undefined,
+  answer: (
+    request: ApiRequest,
+  ) => { status?: number; body: unknown; headers?: Record<string, string> } | undefined,
 ): ApiRequest[] {
   const calls: ApiRequest[] = [];
   vi.stubGlobal(
@@ -77,7 +88,10 @@ export function stubFetch(
         body: { error: { code: 'POOL_ERR_NOT_FOUND', message: 'not found' } },
       };
       return Promise.resolve(
-        new Response(JSON.stringify(reply.body), { status: reply.status ?? 200 }),
+        new Response(JSON.stringify(reply.body), {
+          status: reply.status ?? 200,
+          ...('headers' in reply ? { headers: reply.headers } : {}),
+        }),
       );
     }),
   );

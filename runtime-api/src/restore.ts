@@ -22,12 +22,9 @@ if (env['DATABASE_URL']) {
   );
 }
 const dir = env['POOLFLOW_DATA_DIR'] ?? './data';
-const entries = statSync(dir, { throwIfNoEntry: false })?.isDirectory()
-  ? readdirSync(dir)
-  : statSync(dir, { throwIfNoEntry: false })
-    ? stop(`POOLFLOW_DATA_DIR (${dir}) is a file, not a folder.`)
-    : [];
-if (entries.length > 0) {
+const found = statSync(dir, { throwIfNoEntry: false });
+if (found && !found.isDirectory()) stop(`POOLFLOW_DATA_DIR (${dir}) is a file, not a folder.`);
+if (found && readdirSync(dir).length > 0) {
   stop(
     `POOLFLOW_DATA_DIR (${dir}) is not empty: restore writes only into an empty or new folder. Stop the server, move ${dir} aside, then restore.`,
   );
