@@ -24,6 +24,8 @@ export interface CompiledPolicy {
   machine: AnyStateMachine;
   pooledStates: ReadonlySet<string>;
   finalStates: ReadonlySet<string>;
+  /** States whose owned records do not count against the owner's `claim.maxOwned` (meta.exemptFromClaimLimit). */
+  limitFreeStates: ReadonlySet<string>;
   /** User-sent event types the machine handles (timers excluded). */
   eventTypes: readonly string[];
   rules: Readonly<Record<string, unknown>>;
@@ -155,12 +157,14 @@ export function compile(policy: Policy, options: CompileOptions = {}): CompiledP
   const rules = policy.rules ?? {};
   const pooledStates = new Set<string>();
   const finalStates = new Set<string>();
+  const limitFreeStates = new Set<string>();
   const eventTypes = new Set<string>();
   const states: JsonObject = {};
 
   for (const [name, node] of Object.entries(policy.machine.states)) {
     if (node.meta?.pooled) pooledStates.add(name);
     if (node.type === 'final') finalStates.add(name);
+    if (node.meta?.exemptFromClaimLimit === true) limitFreeStates.add(name);
     const entryBuiltins = node.meta?.pooled ? ['pool.entered', 'pool.enter'] : ['pool.entered'];
     const state: JsonObject = {
       entry: xActions([
@@ -344,6 +348,7 @@ export function compile(policy: Policy, options: CompileOptions = {}): CompiledP
     machine,
     pooledStates,
     finalStates,
+    limitFreeStates,
     eventTypes: [...eventTypes],
     rules,
     payloadValidators,

@@ -141,6 +141,7 @@ function migrateUnbudgeted(
       state: toState,
       status: next.status,
       pooled: to.pooledStates.has(toState),
+      limitFree: to.limitFreeStates.has(toState),
       ownerId: instance.ownerId,
       tags: instance.tags,
       score: scoreOf(to, entity, instance, now),

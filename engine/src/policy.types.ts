@@ -223,6 +223,10 @@ export interface StateNode {
      * For analytics: reaching this state counts as a conversion (success) or a loss (failure).
      */
     outcome?: 'success' | 'failure';
+    /**
+     * Records their owner holds here do not count against the owner's claim limit (maxOwned): for states where the work is done or paused but the record stays with its owner (resolved, waiting to re-engage). Final states never count.
+     */
+    exemptFromClaimLimit?: boolean;
     [k: string]: unknown;
   };
   entry?: Actions;

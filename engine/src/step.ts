@@ -92,6 +92,7 @@ export function recordView(
     state: snapshot.value,
     status: snapshot.status,
     pooled: compiled.pooledStates.has(snapshot.value),
+    limitFree: compiled.limitFreeStates.has(snapshot.value),
     ownerId: snapshot.instance.ownerId,
     tags: snapshot.instance.tags,
     score: scoreOf(compiled, entity, snapshot.instance, now),

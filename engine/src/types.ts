@@ -147,6 +147,8 @@ export interface RecordView {
   state: string;
   status: 'active' | 'done';
   pooled: boolean;
+  /** The state's owned records do not count against the owner's `claim.maxOwned` (meta.exemptFromClaimLimit). */
+  limitFree: boolean;
   ownerId: string | null;
   tags: string[];
   score: number;

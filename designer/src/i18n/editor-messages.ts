@@ -87,6 +87,8 @@ const HELP_ZH: Record<string, string> = {
   'Records here have no owner and may be claimed.': '此状态的记录没有负责人，可被领取。',
   'For analytics: reaching this state counts as a conversion (success) or a loss (failure).':
     '用于数据分析：进入此状态计为转化（成功）或流失（失败）。',
+  "Records their owner holds here do not count against the owner's claim limit (maxOwned): for states where the work is done or paused but the record stays with its owner (resolved, waiting to re-engage). Final states never count.":
+    '负责人在此状态持有的记录不计入其“最多持有数”：用于工作已完成或暂停、但记录仍归负责人的状态（已解决、待再联系）。终止状态从不计入。',
   "Timers keyed by a delay name from the policy's delays.": '以策略中定时器名称为键的定时器。',
   "A named rule (string or {type:'rule', params:{rule}}) or an inline JSON-logic expression.":
     '一条命名规则，或一个内联的 JSON-logic 表达式。',

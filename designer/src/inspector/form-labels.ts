@@ -32,6 +32,7 @@ const LABELS: Record<string, [string, string]> = {
   payload: ['Payload fields', '事件字段'],
   pooled: ['Pool state: no owner, claimable', '公海状态：无负责人，可领取'],
   outcome: ['Outcome (analytics)', '结果（用于分析）'],
+  exemptFromClaimLimit: ['Not counted in Max records owned', '不计入最多持有数'],
   type: ['Kind', '类型'],
   target: ['Target state', '目标状态'],
   reenter: ['Re-enter (restarts the state’s timers)', '重新进入（重启该状态的定时器）'],

@@ -188,7 +188,7 @@ export interface RepStats {
       [k: string]: number;
     };
     /**
-     * Records the rep owns in the pool now, not done
+     * Records the rep owns in the pool now, as claim limits count them: not done, and not in a state exempt from the claim limit
      */
     load: number;
     /**

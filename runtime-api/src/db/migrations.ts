@@ -12,6 +12,7 @@ import {
   timerFailures,
   redactDeliveryErrors,
   activityLog,
+  limitFreeStates,
   webhooks,
 } from './operations-migrations.js';
 import { leanerRecords } from './leaner-records-migration.js';
@@ -244,6 +245,7 @@ const migrations: Migration[] = [
   statsExitDays,
   redactDeliveryErrors,
   activityLog,
+  limitFreeStates,
 ];
 
 /** A knex migration source over the in-code list. */

@@ -214,3 +214,16 @@ export const activityLog: Migration = {
     await knex.schema.dropTableIfExists('activity');
   },
 };
+
+// States whose owned records do not count against the owner's claim limit (a state's meta
+// `exemptFromClaimLimit`: resolved tickets, signed candidates). The writer sets the column from the
+// record's state, as it sets `pooled`; existing rows were written under policies that had no such states.
+export const limitFreeStates: Migration = {
+  name: '021_limit_free_states',
+  async up(knex) {
+    await knex.raw('ALTER TABLE records ADD COLUMN limit_free boolean NOT NULL DEFAULT false');
+  },
+  async down(knex) {
+    await knex.raw('ALTER TABLE records DROP COLUMN limit_free');
+  },
+};

@@ -10,6 +10,8 @@ export interface RecordRow {
   owner_id: string | null;
   pooled: boolean;
   done: boolean;
+  /** Owned here, the record does not count against its owner's claim limit (records.limit_free). */
+  limit_free: boolean;
   tags: string[];
   score: number;
   data: Record<string, unknown>;

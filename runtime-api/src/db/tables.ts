@@ -216,7 +216,7 @@ declare module 'knex/types/tables.js' {
       InsertOf<
         RecordRow & { search: string },
         'tags' | 'data' | 'snapshot',
-        'done' | 'tags' | 'score' | 'search'
+        'done' | 'limit_free' | 'tags' | 'score' | 'search'
       >
     >;
     timers: Table<

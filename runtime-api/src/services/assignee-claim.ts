@@ -59,7 +59,7 @@ export async function requireOwnedRoom(
     [poolKey, ownerId],
   );
   const [{ n }] = await trx('records')
-    .where({ pool_key: poolKey, owner_id: ownerId, done: false })
+    .where({ pool_key: poolKey, owner_id: ownerId, done: false, limit_free: false })
     .count<{ n: number | string }[]>({ n: '*' });
   const owned = Number(n);
   if (owned >= limit) {

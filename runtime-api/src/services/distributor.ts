@@ -188,7 +188,8 @@ export class Distributor {
     const dayStart = new Date(dayStartMs);
     const rows = await this.db.raw<{ rows: Member[] }>(
       `SELECT m.user_id, m.capacity, m.last_assigned_at, u.roles, u.attributes,
-              (SELECT count(*)::int FROM records r WHERE r.pool_key = m.pool_key AND r.owner_id = m.user_id AND NOT r.done) AS owned,
+              (SELECT count(*)::int FROM records r WHERE r.pool_key = m.pool_key AND r.owner_id = m.user_id
+                 AND NOT r.done AND NOT r.limit_free) AS owned,
               (SELECT count(*)::int FROM claims c WHERE c.user_id = m.user_id AND c.pool_key = m.pool_key AND c.at >= ?)
               + (SELECT count(*)::int FROM history h WHERE h.pool_key = m.pool_key AND h.at >= ?
                    AND h.event_type = 'ASSIGN' AND h.actor_id = ? AND h.owner_to = m.user_id) AS today

@@ -47,7 +47,8 @@ const claimantColumns = (user: string): string => {
   ${of(`COALESCE((SELECT c.seq FROM claimants c WHERE c.pool_key = r.pool_key AND c.user_id = ${user}), 0)`)}
     AS claimant_seq,
   ${of(`SELECT count(*) FROM records o
-    WHERE o.pool_key = r.pool_key AND o.owner_id = ${user} AND NOT o.done`)}::int AS owned,
+    WHERE o.pool_key = r.pool_key AND o.owner_id = ${user} AND NOT o.done
+      AND NOT o.limit_free`)}::int AS owned,
   ${of(`SELECT count(*) FROM claims c WHERE c.user_id = ${user} AND c.pool_key = r.pool_key
     AND c.at >= date_trunc('day', k.now AT TIME ZONE p.time_zone) AT TIME ZONE p.time_zone
     AND c.at < (date_trunc('day', k.now AT TIME ZONE p.time_zone) + interval '1 day')

@@ -33,6 +33,7 @@ export function stepColumns({ snapshot, record }: StepResult) {
     owner_id: record.ownerId,
     pooled: record.pooled,
     done: snapshot.status === 'done',
+    limit_free: record.limitFree,
     tags: record.tags,
     score: record.score,
     snapshot,

@@ -19,7 +19,7 @@ type Kind = 'claim' | 'followUp' | 'win' | 'loss' | 'timedOut' | 'release';
 /**
  * One pass over the pool's history at [from, to) (history_pool_at): claims and follow-ups go to their
  * actor; wins, losses and releases to the owner before the event. Load: records the rep owns in the pool
- * now that are not done (records_owner), as claim limits count them.
+ * now that are not done and count toward the claim limit (records_owner), as claim limits count them.
  */
 export async function repStats(
   db: Knex,
@@ -55,7 +55,7 @@ export async function repStats(
       },
     ),
     db('records')
-      .where({ pool_key: pool, done: false })
+      .where({ pool_key: pool, done: false, limit_free: false })
       .whereNotNull('owner_id')
       .groupBy('owner_id')
       .select('owner_id')

@@ -14,6 +14,7 @@ export const RECORD: Column[] = [
   ['owner_id', 'text'],
   ['pooled', 'boolean'],
   ['done', 'boolean'],
+  ['limit_free', 'boolean'],
   ['tags', 'jsonb'],
   ['score', 'float8'],
   ['data', 'jsonb'],
@@ -137,14 +138,15 @@ export const WRITE = `WITH
     WHERE claimants.seq = excluded.seq - 1
     RETURNING pool_key, user_id),
   created AS (
-    INSERT INTO records (id, pool_key, policy_id, policy_version, state, owner_id, pooled, done, tags,
-      score, data, snapshot, seq, search, created_at, updated_at)
-    SELECT id, ${movedTo('v.pool_key')}, policy_id, policy_version, state, owner_id, pooled, done, tags,
-      score, data, snapshot, seq, search, at, at FROM ${rowSource(RECORD)}
+    INSERT INTO records (id, pool_key, policy_id, policy_version, state, owner_id, pooled, done, limit_free,
+      tags, score, data, snapshot, seq, search, created_at, updated_at)
+    SELECT id, ${movedTo('v.pool_key')}, policy_id, policy_version, state, owner_id, pooled, done, limit_free,
+      tags, score, data, snapshot, seq, search, at, at FROM ${rowSource(RECORD)}
     RETURNING id),
   updated AS (
     UPDATE records r SET pool_key = ${movedTo('r.pool_key')}, policy_version = v.policy_version,
-      state = v.state, owner_id = v.owner_id, pooled = v.pooled, done = v.done, tags = v.tags,
+      state = v.state, owner_id = v.owner_id, pooled = v.pooled, done = v.done,
+      limit_free = v.limit_free, tags = v.tags,
       score = v.score, data = COALESCE(v.data, r.data), snapshot = v.snapshot, seq = v.seq,
       search = COALESCE(v.search, r.search), updated_at = v.at
     FROM ${rowSource(RECORD_UPDATE)}
