@@ -127,9 +127,14 @@ describe.each(backends)('failed timers (%s)', (backend) => {
     expect(await advance({ minutes: 0.5 })).toMatchObject({ fired: 0, failed: 0 });
     expect(await stateOf('wait', bad)).toBe('fresh');
     expect((await failed('wait')).body.items).toHaveLength(1);
-    expect(await advance({ minutes: 0.5 })).toMatchObject({ fired: 2, failed: 0 });
-    expect(await stateOf('wait', bad)).toBe('pool');
+    // The settle timer takes effect at the fix (the record was still fresh then, a month after its due
+    // time), so the 5 minutes of `owned` count from the fix, not from the due time long past.
+    expect(await advance({ minutes: 0.5 })).toMatchObject({ fired: 1, failed: 0 });
+    expect(await stateOf('wait', bad)).toBe('owned');
     expect((await failed()).body.items).toEqual([]);
+    expect(await advance({ minutes: 3.9 })).toMatchObject({ fired: 0 });
+    expect(await advance({ minutes: 0.1 })).toMatchObject({ fired: 1, failed: 0 });
+    expect(await stateOf('wait', bad)).toBe('pool');
     const history = await call(t.app, admin(), 'GET', `/api/pools/wait/records/${bad}/history`);
     expect(history.body.items.map((h: { to: string }) => h.to)).toEqual([
       'fresh',
@@ -196,6 +201,13 @@ describe.each(backends)('failed timers (%s)', (backend) => {
     ).toBe(200);
     expect(await advance({ minutes: 0 })).toMatchObject({ fired: 2, failed: 0 });
     expect(await stateOf('wait', bad)).toBe('pool');
+    // The timers took effect after the fix, not at their due time weeks before it: the timeline's times
+    // follow its order.
+    const history = (await call(t.app, admin(), 'GET', `/api/pools/wait/records/${bad}/history`))
+      .body.items as { seq: number; event: string; at: string }[];
+    expect(history.map((h) => h.event)).toEqual(['CREATE', 'FIX', 'TIMER', 'TIMER']);
+    const fixedAt = Date.parse(history[1]!.at);
+    expect(history.slice(2).map((h) => Date.parse(h.at))).toEqual([fixedAt, fixedAt]);
     expect(await item()).toBeUndefined();
     // Nothing left to retry: 404; bad bodies: 400 naming the field.
     const none = await call(t.app, admin(), 'POST', '/api/timers/failed/retry', { recordId: bad });

@@ -13,6 +13,8 @@ export interface DueRow {
   /** Failed attempts so far (0 for a healthy timer). */
   attempts: number;
   id: string;
+  /** When the record's last step took effect (records.updated_at), in epoch ms. */
+  updated_ms: number;
   pool_key: string;
   policy_id: string;
   policy_version: number;
@@ -58,6 +60,7 @@ export function runRecord(
     mayLoop: false,
   };
   let snapshot = first.snapshot;
+  let lastAt = first.updated_ms;
   // Timers fire in the order of their own due times: a failed timer's row holds its retry time instead
   // (timer-failures.ts), and a record's timers retried together share one.
   const timersRead = first.snapshot.timers;
@@ -95,8 +98,12 @@ export function runRecord(
     }
     const dueAt = pending?.dueAt ?? (row as DueRow).due_ms;
     // A timer takes effect at its due time, however late the sweep: the record's timeline and the
-    // timers it arms next follow the policy, not the sweeper's schedule.
-    const at = Math.min(dueAt, now);
+    // timers it arms next follow the policy, not the sweeper's schedule. But never before the record's
+    // last step: a timer that waited past a later event (a failed timer retried after the admin's fix and
+    // rollout, whose MIGRATE row is later than its due time) took effect after that event, and the
+    // timeline's times follow its order.
+    const at = Math.max(Math.min(dueAt, now), lastAt);
+    lastAt = at;
     let result: StepResult;
     try {
       result = step(

@@ -72,7 +72,7 @@ export type SweepPass = Map<string, number>;
 // statement: planned once per connection. `due_at >= from` (SweepCursor) starts the index scan where the
 // pass's last batch ended instead of walking the index entries of every timer fired before it.
 const DUE = `SELECT t.timer_key, (extract(epoch FROM t.due_at) * 1000)::float8 AS due_ms, t.attempts, r.id,
-    r.pool_key, r.policy_id, r.policy_version, r.seq, r.data, r.snapshot
+    (extract(epoch FROM r.updated_at) * 1000)::float8 AS updated_ms, r.pool_key, r.policy_id, r.policy_version, r.seq, r.data, r.snapshot
   FROM timers t JOIN records r ON r.id = t.record_id
   WHERE t.due_at >= to_timestamp(?::float8 / 1000) AND t.due_at <= ?
   ORDER BY t.due_at LIMIT ? FOR UPDATE OF r, t SKIP LOCKED`;
