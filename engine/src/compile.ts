@@ -15,7 +15,7 @@ import './builtin-actions.js';
 export interface MachineContext {
   instance: Instance;
   entity: JsonObject;
-  env: { now: number; user: PoolUser | null; startAt?: string };
+  env: { now: number; user: PoolUser | null; recordId: string; startAt?: string };
   effects: EffectInput[];
 }
 
@@ -283,6 +283,7 @@ export function compile(policy: Policy, options: CompileOptions = {}): CompiledP
         event: userEventOf(event),
         user: context.env.user,
         now: context.env.now,
+        recordId: context.env.recordId,
         evaluate: (logic) => evaluate(logic, data, rules),
         emit: (effect) => effects.push(effect),
         maskedInPool: policy.entity.maskedInPool ?? [],

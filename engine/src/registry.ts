@@ -9,6 +9,8 @@ export interface ActionContext {
   event: PoolEvent;
   user: PoolUser | null;
   now: number;
+  /** The record's id (the runtime's; `record` in a simulation). */
+  recordId: string;
   /** Evaluates JSON-logic on this step's data ({entity, instance, event, user, now}) and rules. */
   evaluate(logic: unknown): unknown;
   /** Queues an effect for the runtime to carry out after commit. */

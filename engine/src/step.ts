@@ -215,11 +215,12 @@ function startUnbudgeted(compiled: CompiledPolicy, options: StartOptions): StepR
     ]);
   }
   const user = options.user ?? null;
+  const recordId = options.recordId ?? 'record';
   const ownerId = options.ownerId === undefined ? (user?.id ?? null) : options.ownerId;
   const input: MachineContext = {
     instance: newInstance(compiled, ownerId, now),
     entity: cloneData(options.entity),
-    env: { now, user, startAt },
+    env: { now, user, recordId, startAt },
     effects: [],
   };
   const [xs, actions] = initialTransition(compiled.machine, input);
@@ -229,12 +230,7 @@ function startUnbudgeted(compiled: CompiledPolicy, options: StartOptions): StepR
     compiled,
     null,
     { xs, actions: actions },
-    {
-      now,
-      recordId: options.recordId ?? 'record',
-      user,
-      reason: 'created',
-    },
+    { now, recordId, user, reason: 'created' },
   );
 }
 
@@ -325,7 +321,7 @@ function stepUnbudgeted(
   const context: MachineContext = {
     instance,
     entity: cloneData(env.entity),
-    env: { now, user },
+    env: { now, user, recordId },
     effects: [],
   };
   const xs = compiled.machine.resolveState({ value: snapshot.value, context });
@@ -371,7 +367,7 @@ export function availableEvents(
   const context: MachineContext = {
     instance: snapshot.instance,
     entity,
-    env: { now, user },
+    env: { now, user, recordId: 'record' }, // guards only: no action runs
     effects: [],
   };
   const xs = compiled.machine.resolveState({ value: snapshot.value, context });

@@ -83,3 +83,38 @@ describe('a group robot without a message of its own', () => {
     }
   });
 });
+
+describe('a webhook without a body rule', () => {
+  it('posts the record’s id and, for a timer, its delay beside XState’s timer id', () => {
+    const policy = structuredClone(template('service-ticket-pool')) as unknown as {
+      machine: { states: { assigned: { after: Record<string, { actions: unknown[] }> } } };
+    };
+    policy.machine.states.assigned.after['firstResponse'].actions.push({
+      type: 'webhook',
+      params: { url: 'https://crm.example/hook' },
+    });
+    const compiled = compile(policy as unknown as Policy);
+    const entity = { subject: 'Printer on fire' };
+    const queued = start(compiled, { entity, now: T0, recordId: 'r7' });
+    const claimed = step(
+      compiled,
+      queued.snapshot,
+      { type: 'CLAIM' },
+      { entity, user: { id: 'ann' }, now: T0, recordId: 'r7' },
+    );
+    const key = Object.keys(claimed.snapshot.timers).find((k) => k.includes('firstResponse'))!;
+    const dueAt = claimed.snapshot.timers[key].dueAt;
+    const breached = step(
+      compiled,
+      claimed.snapshot,
+      { type: key, timerKey: key, dueAt },
+      { entity, now: dueAt, recordId: 'r7' },
+    );
+    const bodies = breached.effects
+      .filter((e) => e.type === 'webhook')
+      .map((e) => (e as unknown as { body: unknown }).body);
+    expect(bodies).toEqual([
+      { event: key, timer: 'firstResponse', recordId: 'r7', entity, ownerId: 'ann' },
+    ]);
+  });
+});

@@ -116,6 +116,13 @@ describe.each(backends)('webhooks from the real server (%s)', (backend) => {
       expect(arrivals.length).toBeGreaterThanOrEqual(1);
       expect(arrivals[0]!.at - wonAt).toBeLessThan(5_000);
       expect(verifySignature(arrivals[0]!.signature, arrivals[0]!.raw, SECRET)).toBe(true);
+      // The default body names the record, so the receiver can look it up.
+      expect(JSON.parse(arrivals[0]!.raw)).toMatchObject({
+        event: 'WIN',
+        recordId: record.body['id'],
+        entity: { name: 'ACME' },
+        ownerId: rep.body['id'],
+      });
 
       // The receiver answered 500: the server tries again after its first backoff (10 s).
       await within(

@@ -3,7 +3,7 @@
 import { recordTitle } from '../audit.js';
 import type { ActionContext, ActionDefinition } from '../registry.js';
 import { renderText } from '../text.js';
-import type { WebhookPreset } from '../types.js';
+import type { JsonObject, WebhookPreset } from '../types.js';
 
 interface WebhookParams {
   url: string;
@@ -42,6 +42,21 @@ function defaultMessage(ctx: ActionContext, language: 'en' | 'zh' | undefined): 
     label?.en ??
     (timer !== undefined ? (language === 'zh' ? `定时器 ${timer}` : `timer ${timer}`) : type);
   return `${event}: ${recordTitle(ctx.entity, '', ctx.titleField)}`;
+}
+
+/**
+ * What a webhook without a body rule posts: the event (XState's id for a timer, kept for receivers that
+ * rely on it, and the timer's delay name beside it), the record's id, its data and its owner.
+ */
+function defaultBody(ctx: ActionContext): JsonObject {
+  const timer = TIMER_EVENT.exec(ctx.event.type)?.[1];
+  return {
+    event: ctx.event.type,
+    ...(timer !== undefined ? { timer } : {}),
+    recordId: ctx.recordId,
+    entity: ctx.entity,
+    ownerId: ctx.instance.ownerId,
+  };
 }
 
 export const webhookAction: ActionDefinition<WebhookParams> = {
@@ -91,10 +106,7 @@ export const webhookAction: ActionDefinition<WebhookParams> = {
             );
       body = presetBody(params.preset, text);
     } else {
-      body =
-        params.body === undefined
-          ? { event: ctx.event.type, entity: ctx.entity, ownerId: ctx.instance.ownerId }
-          : ctx.evaluate(params.body);
+      body = params.body === undefined ? defaultBody(ctx) : ctx.evaluate(params.body);
     }
     ctx.emit({
       type: 'webhook',
