@@ -104,7 +104,7 @@ describe('analytics page', () => {
     const conversion = within(legend).getByTestId('definition-conversionTitle');
     expect(conversion.textContent).toContain('within 30 days of a claim in the range');
     expect(within(legend).getByTestId('definition-medianInPool').textContent).toContain(
-      'Exits from the pool in the range (4)',
+      'Exits from the public pool in the range (4)',
     );
     // The same definition on hover of the figure.
     expect(screen.getByTestId('kpi-median').getAttribute('title')).toContain('90th percentile');

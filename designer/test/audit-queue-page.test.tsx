@@ -257,7 +257,7 @@ describe('audit queue', () => {
     expect(fake.textContent).toContain('by Alice Zhang');
     expect(fake.textContent).toContain('no call in the log');
     expect(within(fake).getByTestId('audit-revoked').textContent).toBe(
-      'Protection revoked. Back to the pool: 10 Mar 2026, 10:00, as before the follow-up.',
+      'Protection revoked. Back to the public pool: 10 Mar 2026, 10:00, as before the follow-up.',
     );
     expect(within(stale).getByTestId('audit-revoked').textContent).toBe(
       'Nothing to revoke: a later event had already replaced the timers.',
@@ -306,7 +306,7 @@ describe('audit queue', () => {
     expect(row.textContent).toContain('Follow up marked fake · Alice Zhang');
     expect(within(row).getByTestId('audit-step').textContent).toBe(
       'A violation for Bob Li · no call in the log' +
-        'Protection revoked. Back to the pool: 10 Mar 2026, 10:00, as before the follow-up.',
+        'Protection revoked. Back to the public pool: 10 Mar 2026, 10:00, as before the follow-up.',
     );
     expect(row.textContent).not.toContain('{');
     cleanup();

@@ -97,7 +97,7 @@ describe('claimability in the pool view', () => {
     fireEvent.click(screen.getByTestId('claim-next'));
     const refusal = await screen.findByTestId('refusal');
     expect(refusal.textContent).toContain('Could not claim the next record.');
-    expect(refusal.textContent).toContain('Nothing in the pool you may claim right now.');
+    expect(refusal.textContent).toContain('Nothing in the public pool you may claim right now.');
     expect(refusal.textContent).not.toContain('Claim next best');
   });
 });

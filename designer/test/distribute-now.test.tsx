@@ -100,7 +100,9 @@ describe('Distribute now', () => {
     stubApi(0);
     const empty = renderSetting();
     fireEvent.click(screen.getByTestId('distribute-now'));
-    await waitFor(() => expect(empty.notices).toEqual(['No records are waiting in the pool.']));
+    await waitFor(() =>
+      expect(empty.notices).toEqual(['No records are waiting in the public pool.']),
+    );
     expect(screen.queryByTestId('distribute-confirm')).toBeNull();
   });
 });

@@ -39,6 +39,13 @@ describe('words of the workspace fit every template', () => {
     expect(crmEn).toEqual([]);
   });
 
+  it('says 公海 only as the generic word: the rest names the pool by its {pool} word', () => {
+    const zh = { ...workspaceZh, ...analyticsZh, ...auditZh };
+    const crmWord = Object.keys(zh).filter((key) => /公海|入海/.test(zh[key as keyof typeof zh]));
+    // `pool`: the word of a pool without one of its own, and the pool picker's; `noPools`: none yet.
+    expect(crmWord).toEqual(['pool', 'noPools']);
+  });
+
   it('names each notification kind the templates send, in English and Chinese', () => {
     const kinds = new Set(
       templates.flatMap((id) => actionParams(policy(id), 'notify').map((p) => String(p['kind']))),

@@ -12,13 +12,14 @@ import type { Pool } from '../src/api/pools.api.js';
 import { policyToGraph } from '../src/canvas/policy-graph.js';
 import type { SettingsSection } from '../src/canvas/selection.js';
 import { editorTables } from '../src/i18n/editor-messages.js';
-import { I18nProvider } from '../src/i18n/i18n.js';
+import { I18nProvider, makeI18n } from '../src/i18n/i18n.js';
 import { en, zh, type MessageKey } from '../src/i18n/messages.js';
 import { SimulatorPanel } from '../src/simulator/simulator-panel.js';
 import { TraceTimeline } from '../src/simulator/trace-timeline.js';
 import { diffPolicies } from '../src/versions/version-diff.js';
 import { NotificationBell } from '../src/workspace/notification-bell.js';
 import { RecordTimeline } from '../src/workspace/record-timeline.js';
+import { poolWords } from '../src/workspace/claim-refusal.js';
 import { timerLabel } from '../src/workspace/timer-label.js';
 import { WorkspaceProvider } from '../src/workspace/workspace-context.js';
 import { loadTemplate } from './fixtures.js';
@@ -268,8 +269,11 @@ describe('timer lines', () => {
   it("names every template's delays in both languages, and any other delay by its id", () => {
     const delays = ['release', 'remind', 'escalate', 'nurtureEnd', 'reengage', 'firstResponse'];
     const names = (lang: 'en' | 'zh') => {
-      const t = (key: MessageKey) => (lang === 'zh' ? zh : en)[key];
-      return [...delays, 'slaWarning', 'autoClose', 'followUpWindow'].map((d) => timerLabel(d, t));
+      const i18n = makeI18n(lang);
+      const words = poolWords(undefined, i18n);
+      return [...delays, 'slaWarning', 'autoClose', 'followUpWindow'].map((d) =>
+        timerLabel(d, i18n.t, words),
+      );
     };
     expect(names('en')).toEqual([
       'Back to the pool',

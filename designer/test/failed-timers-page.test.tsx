@@ -142,7 +142,7 @@ describe('failed timers page', () => {
     fireEvent.click(await screen.findByTestId('failed-timer-retry'));
     await screen.findByTestId('failed-timers-empty');
     expect(screen.getByTestId('failed-timers-empty').textContent).toBe(
-      'No failed timers: every timer of this pool runs.',
+      'No failed timers: every timer of this public pool runs.',
     );
     expect(screen.getByTestId('notice').textContent).toContain(
       'The timer of “ACME Trading” is due',

@@ -1,24 +1,36 @@
 // @vitest-environment jsdom
 // The workspace speaks each pool's own words: the service queue "Take"s a ticket where the CRM claims a
 // customer, the tag filter offers the tags the pool's policy adds (no "hard" in pools that never set
-// it), and a candidate's name is 姓名 where a company's is 名称 (the field's own Chinese title first).
+// it), a candidate's name is 姓名 where a company's is 名称 (the field's own Chinese title first), and
+// the pool is called by its pooled state's label: a recruiter works the talent pool (人才库), not 公海.
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Pool, PoolPolicy } from '../src/api/pools.api.js';
-import type { RecordList } from '../src/api/records.api.js';
+import type { HistoryEntry, RecordList } from '../src/api/records.api.js';
+import { I18nProvider } from '../src/i18n/i18n.js';
 import type { Lang } from '../src/i18n/messages.js';
+import { MyRecordsPage } from '../src/workspace/my-records-page.js';
 import { PoolView } from '../src/workspace/pool-view.js';
+import { RecordPage } from '../src/workspace/record-page.js';
+import { WorkspaceProvider } from '../src/workspace/workspace-context.js';
+import { WorkspaceNav } from '../src/workspace/workspace-nav.js';
 import { poolPolicyView } from '../../runtime-api/src/routes/pool-policy/index.js';
 import { loadTemplate } from './fixtures.js';
-import { CRM_POOL, crmPoolPolicy, pooledRecord } from './workspace-fixtures.js';
-import { stubFetch, TestWorkspace } from './workspace-harness.js';
+import { CRM_POOL, crmPoolPolicy, ME, pooledRecord } from './workspace-fixtures.js';
+import { historyPage, ownedRecord, stubFetch } from './workspace-harness.js';
 
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
 });
 
-const poolOf = (key: string, policyId: string): Pool => ({ ...CRM_POOL, id: key, key, policyId });
+const poolOf = (key: string, policyId: string, name: Pool['name']): Pool => ({
+  ...CRM_POOL,
+  id: key,
+  key,
+  policyId,
+  name,
+});
 const policyOf = (key: string, policyId: string): PoolPolicy => ({
   ...crmPoolPolicy(),
   ...poolPolicyView(loadTemplate(policyId)),
@@ -27,10 +39,13 @@ const policyOf = (key: string, policyId: string): PoolPolicy => ({
 const POOLS = {
   crm: { pool: CRM_POOL, policy: crmPoolPolicy() },
   service: {
-    pool: poolOf('svc', 'service-ticket-pool'),
+    pool: poolOf('svc', 'service-ticket-pool', { en: 'Service desk', zh: '客服工单' }),
     policy: policyOf('svc', 'service-ticket-pool'),
   },
-  hr: { pool: poolOf('hr', 'hr-candidate-pool'), policy: policyOf('hr', 'hr-candidate-pool') },
+  hr: {
+    pool: poolOf('hr', 'hr-candidate-pool', { en: 'Recruiting', zh: '招聘' }),
+    policy: policyOf('hr', 'hr-candidate-pool'),
+  },
 };
 
 const UNTIL = '2026-12-08T20:30:00.000Z';
@@ -39,15 +54,32 @@ const UNTIL = '2026-12-08T20:30:00.000Z';
 function renderPool(which: keyof typeof POOLS, items: RecordList['items'], lang: Lang = 'en') {
   const { pool, policy } = POOLS[which];
   const reply: RecordList = { items, nextCursor: null, claimsLeftToday: 3, ownedCapacity: 10 };
-  stubFetch((request) =>
-    request.url.startsWith(`/api/pools/${pool.key}/records`)
-      ? { body: reply, headers: { etag: 'W/"1"' } }
-      : undefined,
+  vi.stubGlobal(
+    'fetch',
+    vi.fn((url: string) =>
+      Promise.resolve(
+        url.startsWith(`/api/pools/${pool.key}/records`)
+          ? new Response(JSON.stringify(reply), { status: 200, headers: { etag: 'W/"1"' } })
+          : new Response(
+              JSON.stringify({ error: { code: 'POOL_ERR_NOT_FOUND', message: 'nothing' } }),
+              { status: 404 },
+            ),
+      ),
+    ),
   );
   render(
-    <TestWorkspace lang={lang} pool={pool} policy={policy}>
-      <PoolView />
-    </TestWorkspace>,
+    <I18nProvider lang={lang}>
+      <WorkspaceProvider
+        me={ME}
+        pools={[pool]}
+        pool={pool}
+        policy={policy}
+        clockOffset={0}
+        reload={() => undefined}
+      >
+        <PoolView />
+      </WorkspaceProvider>
+    </I18nProvider>,
   );
 }
 
@@ -73,7 +105,7 @@ describe('the pool’s own word for a claim', () => {
     fireEvent.click(screen.getByTestId('claim-next'));
     const refusal = await screen.findByTestId('refusal');
     expect(refusal.textContent).toContain('Could not take the next record.');
-    expect(refusal.textContent).toContain('Nothing in the pool you may take right now.');
+    expect(refusal.textContent).toContain('Nothing in the queue you may take right now.');
     expect(screen.getByTestId('pool-view').textContent).not.toMatch(/claim/i);
   });
 
@@ -154,5 +186,123 @@ describe('a field’s own Chinese title', () => {
     renderPool('hr', [pooledRecord('r1', 'Li Lei')], 'en');
     await rowOf('r1');
     expect(nameHeader()).toBe('Name');
+  });
+});
+
+describe('the pool’s own name', () => {
+  /** A pooled candidate entered twice, an owned one with its release timer, and their history. */
+  const pooled = pooledRecord('r-pooled', 'Li Lei', {
+    poolEntries: 2,
+    enteredStateAt: '2026-01-01T00:00:00.000Z',
+  });
+  const owned = ownedRecord({
+    id: 'r-owned',
+    data: { name: 'Han Meimei', phone: '***' },
+    masked: ['phone'],
+    poolEntries: 1,
+    timers: [{ key: 'k1', delay: 'release', dueAt: '2030-01-01T00:00:00.000Z' }],
+  });
+  const history: HistoryEntry[] = [
+    {
+      seq: 1,
+      at: '2026-02-01T00:00:00.000Z',
+      actorId: null,
+      event: 'xstate.after.release',
+      payload: { timer: 'release' },
+      from: 'owned',
+      to: 'pool',
+      ownerFrom: ME.id,
+      ownerTo: null,
+      tags: [],
+      reason: null,
+    },
+  ];
+
+  /** The pool tab, the pool view (after a refused claim-next), my records and a record page. */
+  async function renderScreens(which: keyof typeof POOLS, lang: Lang) {
+    const { pool, policy } = POOLS[which];
+    stubFetch(({ url }) => {
+      const path = url.split('?')[0];
+      if (path === `/api/pools/${pool.key}/records`) {
+        const items = url.includes('view=mine') ? [] : [pooled];
+        return { body: { items, nextCursor: null, claimsLeftToday: 3, ownedCapacity: 10 } };
+      }
+      if (path === `/api/pools/${pool.key}/records/r-owned`) return { body: owned };
+      if (path === `/api/pools/${pool.key}/records/r-owned/history`)
+        return { body: historyPage(history, url) };
+      return undefined;
+    });
+    render(
+      <I18nProvider lang={lang}>
+        <WorkspaceProvider
+          me={ME}
+          pools={[pool]}
+          pool={pool}
+          policy={policy}
+          clockOffset={0}
+          reload={() => undefined}
+        >
+          <WorkspaceNav view="pool" />
+          <PoolView />
+          <MyRecordsPage />
+          <RecordPage recordId="r-owned" />
+        </WorkspaceProvider>
+      </I18nProvider>,
+    );
+    await rowOf('r-pooled');
+    await screen.findByTestId('record-page');
+    await screen.findByTestId('timeline-entry');
+    fireEvent.click(screen.getByTestId('claim-next'));
+    await screen.findByTestId('refusal');
+    await screen.findByText(/没有跟进中的记录|no open records/);
+    return document.body.textContent ?? '';
+  }
+
+  it('says 人才库 in an HR pool wherever the CRM says 公海, and never 公海', async () => {
+    const hr = await renderScreens('hr', 'zh');
+    for (const text of [
+      '人才库中', // the scope toggle
+      '在人才库', // the time-in-pool column
+      '第 2 次进入人才库',
+      '人才库中暂时没有你可以领取的记录。',
+      '你在这里没有跟进中的记录，去人才库领取吧。',
+      '释放回人才库', // the release timer and the timer step of the timeline
+      '进出人才库',
+      '进入人才库次数',
+      '已隐藏：仅负责人和人才库管理者可见。',
+    ]) {
+      expect(hr).toContain(text);
+    }
+    expect(screen.getByTestId('ws-tab-pool').textContent).toBe('人才库');
+    expect(hr).not.toContain('公海');
+    expect(hr).not.toContain('{');
+    cleanup();
+
+    const crm = await renderScreens('crm', 'zh');
+    for (const text of ['公海中', '第 2 次进入公海', '公海中暂时没有你可以领取的记录。']) {
+      expect(crm).toContain(text);
+    }
+    expect(crm).toContain('释放回公海');
+    expect(screen.getByTestId('ws-tab-pool').textContent).toBe('公海');
+    expect(crm).not.toContain('人才库');
+  });
+
+  it('speaks of the talent pool and the ticket queue in English', async () => {
+    const hr = await renderScreens('hr', 'en');
+    expect(screen.getByTestId('ws-tab-pool').textContent).toBe('Talent pool');
+    expect(hr).toContain('Nothing in the talent pool you may claim right now.');
+    expect(hr).toContain('Back to the talent pool');
+    expect(hr).toContain('In and out of the talent pool');
+    cleanup();
+    const service = await renderScreens('service', 'zh');
+    expect(screen.getByTestId('ws-tab-pool').textContent).toBe('工单池');
+    expect(service).toContain('工单池中暂时没有你可以领取的记录。');
+    expect(service).not.toContain('公海');
+    cleanup();
+    await renderScreens('service', 'en');
+    expect(screen.getByTestId('ws-tab-pool').textContent).toBe('Queue');
+    expect(screen.getByTestId('refusal').textContent).toContain(
+      'Nothing in the queue you may take right now.',
+    );
   });
 });

@@ -1,6 +1,7 @@
 // End to end in Debian's Chromium against the real runtime (in-memory database, manual clock), seeded
 // through the API: a rep sees the pool by score, claims, releases and sees the reclaim disabled with the
-// cooldown's date; a manager assigns in bulk; the analytics page draws the seeded flows.
+// cooldown's date; a manager assigns in bulk; the analytics page draws the seeded flows; a
+// recruiter reads her talent pool as 人才库, never the CRM's 公海.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,7 +13,7 @@ import {
   startRuntime,
   type Runtime,
 } from '../scripts/harness.js';
-import { crm } from './fixtures.js';
+import { crm, loadTemplate } from './fixtures.js';
 import { memoryImage } from '../../runtime-api/test/memory-image.js';
 
 const DAY = 86_400_000;
@@ -169,7 +170,7 @@ describe('workspace end to end', () => {
       await page.getByTestId('event-submit').click();
       await expect
         .poll(() => page.getByTestId('notice').textContent())
-        .toMatch(new RegExp(`“${best.name}” updated: Owned; back to the pool in \\d+d`));
+        .toMatch(new RegExp(`“${best.name}” updated: Owned; back to the public pool in \\d+d`));
       const ownRow = page.locator('[data-testid=mine-row]', { hasText: aliceOwn.name });
       await ownRow.getByTestId('event-RELEASE').click();
       await page.getByTestId('event-form-RELEASE').waitFor();
@@ -258,6 +259,49 @@ describe('workspace end to end', () => {
       expect(await page.locator('[data-testid=breakdown-chart-bar]').count()).toBeGreaterThan(0);
       // 6 pooled, minus bob's and alice's claims, plus alice's release, minus the assignment.
       expect(await page.getByTestId('kpi-pooled').locator('.kpi-value').textContent()).toBe('4');
+      await context.close();
+    },
+  );
+
+  it(
+    'a recruiter in 中文 claims from her 人才库 and never reads 公海',
+    { timeout: 120_000 },
+    async () => {
+      const li = await api<{ id: string }>(admin, 'POST', '/api/users', {
+        username: 'li',
+        password: 'li-na-password',
+        displayName: 'Li Na',
+        roles: ['member'],
+      });
+      await api(admin, 'POST', '/api/policies', { document: loadTemplate('hr-candidate-pool') });
+      await api(admin, 'POST', '/api/policies/hr-candidate-pool/publish', { message: 'e2e' });
+      await api(admin, 'POST', '/api/pools', {
+        key: 'hr',
+        name: { en: 'Recruiting', zh: '招聘' },
+        policyId: 'hr-candidate-pool',
+        members: [{ userId: li.id }],
+      });
+      await api(admin, 'POST', '/api/pools/hr/records', {
+        data: { name: 'Han Meimei', position: 'Engineer' },
+        ownerId: null,
+      });
+      const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      await context.addInitScript(() => localStorage.setItem('poolflow.lang', 'zh'));
+      const page = await context.newPage();
+      await logInAs(page, runtime.url, 'li', 'li-na-password');
+      await page.getByTestId('pool-view').waitFor();
+      expect(await page.getByTestId('ws-tab-pool').textContent()).toBe('人才库');
+      expect(await page.getByTestId('pool-view').textContent()).toContain('在人才库'); // a column
+      await rowOf(page, 'Han Meimei').getByTestId('claim').click();
+      await page.getByTestId('ws-tab-mine').click();
+      await page.getByTestId('my-records').getByText('Han Meimei').waitFor();
+      expect(await page.getByTestId('my-records').textContent()).toContain('距回人才库');
+      await page.getByTestId('my-records').getByText('Han Meimei').click();
+      await page.getByTestId('record-page').getByText('进出人才库').waitFor();
+      expect(await page.getByTestId('record-timers').textContent()).toContain('释放回人才库');
+      const body = (await page.locator('body').textContent()) ?? '';
+      expect(body).not.toContain('公海');
+      expect(body).not.toContain('{pool');
       await context.close();
     },
   );

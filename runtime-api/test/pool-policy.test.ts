@@ -1,7 +1,16 @@
 // GET /api/pools/:pool/policy: members read the forms, labels and members they work with, never the
 // policy's rules or actions; outsiders read nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, build, call, crmPool, login, type TestApp } from './helpers.js';
+import {
+  backends,
+  build,
+  call,
+  crmPool,
+  login,
+  publishPool,
+  template,
+  type TestApp,
+} from './helpers.js';
 
 describe.each(backends)('pool policy for members (%s)', (backend) => {
   let t: TestApp;
@@ -79,6 +88,32 @@ describe.each(backends)('pool policy for members (%s)', (backend) => {
     const missing = await call(t.app, tokens['alice']!, 'GET', '/api/pools/crm/policy?version=9');
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('POOL_ERR_NOT_FOUND');
+  });
+
+  it('names each pool by its pooled state: public pool, talent pool, ticket queue', async () => {
+    await publishPool(t, template('hr-candidate-pool'), 'hr', [ids['bob']!]);
+    await publishPool(t, template('service-ticket-pool'), 'svc', [ids['bob']!]);
+    const wordOf = async (pool: string) =>
+      (await call(t.app, tokens['bob']!, 'GET', `/api/pools/${pool}/policy`)).body.poolWord;
+    expect(await wordOf('crm')).toEqual({ en: 'Public pool', zh: '公海' });
+    expect(await wordOf('hr')).toEqual({ en: 'Talent pool', zh: '人才库' });
+    expect(await wordOf('svc')).toEqual({ en: 'Queue', zh: '工单池' });
+  });
+
+  it('leaves the word out when no single pooled state names the pool', async () => {
+    const document = template('crm-customer-pool');
+    const machine = document['machine'] as {
+      states: Record<string, { meta?: object; on?: Record<string, unknown> }>;
+    };
+    // A second pooled state (parked records wait unowned too): neither label is the pool's own.
+    const parked = machine.states['nurture']!;
+    parked.meta = { pooled: true, label: { en: 'Parked', zh: '搁置' } };
+    parked.on = { ...parked.on, CLAIM: 'owned' };
+    await publishPool(t, { ...document, id: 'two-pools' }, 'two', [ids['bob']!]);
+    const view = await call(t.app, tokens['bob']!, 'GET', '/api/pools/two/policy');
+    expect(view.status).toBe(200);
+    expect(view.body.states.nurture.pooled).toBe(true);
+    expect(view.body).not.toHaveProperty('poolWord');
   });
 
   it('refuses outsiders and unknown pools', async () => {

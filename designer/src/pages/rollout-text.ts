@@ -8,6 +8,7 @@ import {
   type UpgradeProblem,
 } from '../api/upgrades.api.js';
 import type { I18n } from '../i18n/i18n.js';
+import { poolWords } from '../workspace/claim-refusal.js';
 import { timerLabel } from '../workspace/timer-label.js';
 
 export function formatCount(n: number, lang: I18n['lang']): string {
@@ -73,11 +74,14 @@ export function previewSentences(
 function dueDelays(preview: UpgradePreview, i18n: I18n): string {
   const entries = Object.entries(preview.dueAtOnceByDelay ?? {}).filter(([, count]) => count > 0);
   if (entries.length === 0) return '';
+  // An admin's dialog speaks of pools in general ("Back to the pool"), not in one pool's words.
+  const words = poolWords(undefined, i18n);
   const parts =
     entries.length === 1
-      ? [timerLabel(entries[0][0], i18n.t)]
+      ? [timerLabel(entries[0][0], i18n.t, words)]
       : entries.map(
-          ([delay, count]) => `${timerLabel(delay, i18n.t)}: ${formatCount(count, i18n.lang)}`,
+          ([delay, count]) =>
+            `${timerLabel(delay, i18n.t, words)}: ${formatCount(count, i18n.lang)}`,
         );
   // Counts are per timer, and one record may have several due: "76 records (Back to the pool: 41,
   // Escalation reminder: 37, Reminder: 44)" read as a sum that did not add up. Say they are timers.

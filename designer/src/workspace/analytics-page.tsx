@@ -36,7 +36,7 @@ function duration(t: ReturnType<typeof useI18n>['t'], hours: number | null): str
 
 export function AnalyticsPage() {
   const { t, lang } = useI18n();
-  const { pool, policy, now, personName, fieldTitle } = useWorkspace();
+  const { pool, policy, now, personName, fieldTitle, words } = useWorkspace();
   const fields = enumFields(policy.entity.schema.properties);
   const [days, setDays] = useState<number>(30);
   // The server's default when the policy has no field with fixed values (the breakdown is then empty).
@@ -77,12 +77,12 @@ export function AnalyticsPage() {
     };
   }, [pool.key, range]);
   const definitions = {
-    pooled: t('defPooledNow'),
-    flows: t('defFlows'),
-    poolSize: t('defPoolSize'),
-    conversion: t('defConversion', { days: convertDays }),
-    timeInPool: t('defTimeInPool', { exits: stats?.exits ?? 0 }),
-    breakdown: t('defBreakdown'),
+    pooled: t('defPooledNow', words),
+    flows: t('defFlows', words),
+    poolSize: t('defPoolSize', words),
+    conversion: t('defConversion', { ...words, days: convertDays }),
+    timeInPool: t('defTimeInPool', { ...words, exits: stats?.exits ?? 0 }),
+    breakdown: t('defBreakdown', words),
     reps: t('defReps'),
   };
 
@@ -146,7 +146,7 @@ export function AnalyticsPage() {
         <>
           <div className="kpis" data-testid="kpis">
             <Kpi
-              label={t('pooledNow')}
+              label={t('pooledNow', words)}
               value={String(stats.pooledNow)}
               testId="kpi-pooled"
               title={definitions.pooled}
@@ -164,7 +164,7 @@ export function AnalyticsPage() {
               title={definitions.flows}
             />
             <Kpi
-              label={t('medianInPool')}
+              label={t('medianInPool', words)}
               value={duration(t, stats.medianHoursInPool)}
               note={t('p90InPool', { value: duration(t, stats.p90HoursInPool) })}
               testId="kpi-median"
@@ -182,7 +182,7 @@ export function AnalyticsPage() {
               />
             </section>
             <section className="panel wide" title={definitions.poolSize}>
-              <h3>{t('poolSizeTitle')}</h3>
+              <h3>{t('poolSizeTitle', words)}</h3>
               <LineChart
                 points={stats.days.map((d) => ({ day: d.day, value: d.poolSize }))}
                 testId="pool-size-chart"
@@ -190,7 +190,7 @@ export function AnalyticsPage() {
             </section>
             <section className="panel" title={definitions.conversion}>
               <div className="panel-head">
-                <h3>{t('conversionTitle')}</h3>
+                <h3>{t('conversionTitle', words)}</h3>
                 <label className="row">
                   {t('convertWithin')}
                   <select
@@ -214,7 +214,7 @@ export function AnalyticsPage() {
                 />
                 <dl className="fields">
                   <div className="field-line">
-                    <dt>{t('claimedFromPool')}</dt>
+                    <dt>{t('claimedFromPool', words)}</dt>
                     <dd data-testid="conversion-claimed">{stats.conversion.claimed}</dd>
                   </div>
                   <div className="field-line">
@@ -262,7 +262,7 @@ export function AnalyticsPage() {
                   testId="breakdown-chart"
                   series={[
                     { key: 'total', label: t('total'), colour: '#cbd5e1' },
-                    { key: 'pooled', label: t('pooled'), colour: '#0284c7' },
+                    { key: 'pooled', label: t('pooled', words), colour: '#0284c7' },
                     { key: 'converted', label: t('converted'), colour: '#059669' },
                   ]}
                   rows={stats.breakdown.items.map((item) => ({
@@ -315,7 +315,7 @@ export function AnalyticsPage() {
                   ] as const
                 ).map(([label, text]) => (
                   <div key={label} className="field-line" data-testid={`definition-${label}`}>
-                    <dt>{t(label)}</dt>
+                    <dt>{t(label, words)}</dt>
                     <dd>{text}</dd>
                   </div>
                 ))}

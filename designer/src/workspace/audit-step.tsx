@@ -32,7 +32,7 @@ export function RevokedTimers(props: {
   decidedAt: string | null | undefined;
 }) {
   const { t, lang } = useI18n();
-  const { pool, policy } = useWorkspace();
+  const { pool, policy, words } = useWorkspace();
   if (props.revoked === false) {
     return (
       <p className="muted" data-testid="audit-revoked" data-revoked="false">
@@ -50,7 +50,7 @@ export function RevokedTimers(props: {
   return (
     <>
       {(release.length > 0 ? release : put).map((r) => {
-        const timer = timerLabel(r.delay, t);
+        const timer = timerLabel(r.delay, t, words);
         const past = !!props.decidedAt && Date.parse(r.dueAt) <= Date.parse(props.decidedAt);
         return (
           <p key={r.timerKey} data-testid="audit-revoked" data-revoked="true" data-due={r.dueAt}>

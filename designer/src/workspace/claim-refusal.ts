@@ -5,28 +5,40 @@ import type { I18n } from '../i18n/i18n.js';
 import { valueLabel } from './field-labels.js';
 import { formatDateTime } from './format.js';
 
+/** A label inside an English sentence: "Take" is "take"; an acronym or a Chinese word stays. */
+const inSentence = (word: string) =>
+  /^[A-Z]{2}/.test(word) ? word : word.charAt(0).toLowerCase() + word.slice(1);
+
 /**
- * The pool's word for a claim: the label its policy gives the CLAIM event (a service queue "Take"s a
- * ticket), else Claim / 领取. `claimVerb` is the word inside an English sentence ("may take it").
+ * The pool's own words, for buttons and messages (`t(key, words)`): for a claim, the label its
+ * policy gives the CLAIM event (a service queue "Take"s a ticket), else Claim / 领取; for itself,
+ * its `poolWord` (the talent pool, 人才库), else Pool / 公海. `claimVerb` and `pool` are the words
+ * inside an English sentence ("may take it", "in the talent pool"); `poolTitle` starts a title.
  */
-export type ClaimWords = {
+export type PoolWords = {
   claim: string;
   claimVerb: string;
   /** Set when the pool has a word of its own: "3 claims left" then reads "3 left to take" (`…Own` texts). */
   own?: 'Own';
+  poolTitle: string;
+  pool: string;
 };
 
-export function claimWords(
-  label: { en: string; zh?: string | undefined } | undefined,
+export function poolWords(
+  policy: Pick<PoolPolicy, 'events' | 'poolWord'> | undefined,
   i18n: Pick<I18n, 't' | 'lang'>,
-): ClaimWords {
-  const own = (i18n.lang === 'zh' ? label?.zh : label?.en)?.trim();
-  const claim = own || i18n.t('claimAction');
-  // "Take" is "take" inside a sentence; an acronym or a Chinese word stays as it is.
-  const claimVerb = /^[A-Z]{2}/.test(claim)
-    ? claim
-    : claim.charAt(0).toLowerCase() + claim.slice(1);
-  return { claim, claimVerb, ...(claim === i18n.t('claimAction') ? {} : { own: 'Own' }) };
+): PoolWords {
+  const ownWord = (label: { en: string; zh?: string | undefined } | undefined) =>
+    (i18n.lang === 'zh' ? label?.zh : label?.en)?.trim();
+  const claim = ownWord(policy?.events['CLAIM']?.label) || i18n.t('claimAction');
+  const poolTitle = ownWord(policy?.poolWord) || i18n.t('pool');
+  return {
+    claim,
+    claimVerb: inSentence(claim),
+    ...(claim === i18n.t('claimAction') ? {} : { own: 'Own' }),
+    poolTitle,
+    pool: inSentence(poolTitle),
+  };
 }
 
 export interface Refusal {
@@ -39,10 +51,10 @@ export interface Refusal {
 export function refusalOf(
   error: unknown,
   i18n: Pick<I18n, 't' | 'lang'>,
-  about: { tags?: string[]; claimNext?: boolean; timeZone?: string; words?: ClaimWords } = {},
+  about: { tags?: string[]; claimNext?: boolean; timeZone?: string; words?: PoolWords } = {},
 ): Refusal {
   const { lang } = i18n;
-  const words = about.words ?? claimWords(undefined, i18n);
+  const words = about.words ?? poolWords(undefined, i18n);
   const t: typeof i18n.t = (key, vars) => i18n.t(key, { ...words, ...vars });
   if (!(error instanceof ApiError)) {
     return { code: 'ERROR', text: (error as Error).message };
@@ -118,7 +130,7 @@ export function blockedClaim(
     timeZone?: string;
     claim?: PoolPolicy['claim'];
     ownedCapacity?: number | null;
-    words?: ClaimWords;
+    words?: PoolWords;
   },
 ): Refusal | null {
   const can = record.canClaim;

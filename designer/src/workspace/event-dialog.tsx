@@ -37,7 +37,7 @@ export function EventDialog(props: {
   const { record, type } = props;
   const i18n = useI18n();
   const { t, lang } = i18n;
-  const { pool, policy, now, eventLabel } = useWorkspace();
+  const { pool, policy, now, eventLabel, words } = useWorkspace();
   const [formData, setFormData] = useState<Record<string, unknown>>({});
   const [error, setError] = useState<Refusal | null>(null);
   const [busy, setBusy] = useState(false);
@@ -51,7 +51,7 @@ export function EventDialog(props: {
     try {
       props.onDone(await sendEvent(pool.key, record.id, type, payload));
     } catch (e) {
-      setError(refusalOf(e, i18n, { timeZone: pool.timeZone }));
+      setError(refusalOf(e, i18n, { timeZone: pool.timeZone, words }));
       setBusy(false);
     }
   };

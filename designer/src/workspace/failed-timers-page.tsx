@@ -46,7 +46,7 @@ export function badgeText(count: number | null): string | null {
 
 export function FailedTimersPage({ onCount }: { onCount?: (count: number) => void }) {
   const { t, lang } = useI18n();
-  const { pool, policy, stateLabel } = useWorkspace();
+  const { pool, policy, stateLabel, words } = useWorkspace();
   const notice = useNotice();
   const [items, setItems] = useState<FailedTimer[] | null>(null);
   const [titles, setTitles] = useState<Record<string, string>>({});
@@ -127,7 +127,7 @@ export function FailedTimersPage({ onCount }: { onCount?: (count: number) => voi
       {items === null && !error && <div className="loading">…</div>}
       {items?.length === 0 && (
         <p className="alert ok" data-testid="failed-timers-empty">
-          {t('noFailedTimers')}
+          {t('noFailedTimers', words)}
         </p>
       )}
       {items && items.length > 0 && (
@@ -162,7 +162,7 @@ export function FailedTimersPage({ onCount }: { onCount?: (count: number) => voi
                     <td title={row.timerKey}>
                       {timer
                         ? t('timerInState', {
-                            delay: timerLabel(timer.delay, t),
+                            delay: timerLabel(timer.delay, t, words),
                             state: stateLabel(timer.state),
                           })
                         : row.timerKey}

@@ -19,7 +19,7 @@ export function countRows(text: string, format: 'csv' | 'ndjson'): number {
 
 export function ImportPage() {
   const { t, lang } = useI18n();
-  const { pool, policy, fieldTitle } = useWorkspace();
+  const { pool, policy, fieldTitle, words } = useWorkspace();
   const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
   const [total, setTotal] = useState(0);
@@ -65,7 +65,7 @@ export function ImportPage() {
       <div className="page-head">
         <div>
           <h1>{t('importExport')}</h1>
-          <p className="muted">{t('importHint')}</p>
+          <p className="muted">{t('importHint', words)}</p>
         </div>
         <button
           type="button"

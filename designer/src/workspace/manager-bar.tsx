@@ -96,7 +96,7 @@ export function DistributionSetting({
   onDistributed: () => void;
 }) {
   const { t } = useI18n();
-  const { pool, admin, reload } = useWorkspace();
+  const { pool, admin, reload, words } = useWorkspace();
   const [busy, setBusy] = useState(false);
   // The pooled count the manager is asked to confirm (null: not asking).
   const [confirming, setConfirming] = useState<number | null>(null);
@@ -123,7 +123,7 @@ export function DistributionSetting({
         { from: from.toISOString(), to: to.toISOString() },
         undefined,
       );
-      if (pooledNow === 0) onNotice(t('distributeNone'));
+      if (pooledNow === 0) onNotice(t('distributeNone', words));
       else setConfirming(pooledNow);
     } catch (e) {
       onNotice((e as Error).message);
@@ -147,7 +147,7 @@ export function DistributionSetting({
   return (
     <div className="distribution" data-testid="distribution">
       <label>
-        <span className="muted">{t('distribution')}</span>{' '}
+        <span className="muted">{t('distribution', words)}</span>{' '}
         <select
           value={pool.distribution}
           disabled={!admin || busy}
@@ -177,6 +177,7 @@ export function DistributionSetting({
         <span className="distribute-confirm" role="alertdialog" data-testid="distribute-confirm">
           <span>
             {t('distributeConfirm', {
+              ...words,
               count: confirming,
               mode: t(`distBy_${pool.distribution}`),
             })}

@@ -44,7 +44,7 @@ async function details(pool: string, records: PoolRecord[]): Promise<RecordDetai
 
 export function MyRecordsPage() {
   const { t, lang } = useI18n();
-  const { pool, policy, now, stateLabel, fieldTitle, claim } = useWorkspace();
+  const { pool, policy, now, stateLabel, fieldTitle, words } = useWorkspace();
   const [open, setOpen] = useState<RecordDetail[] | null>(null);
   const [closed, setClosed] = useState<PoolRecord[]>([]);
   const [showClosed, setShowClosed] = useState(false);
@@ -84,7 +84,12 @@ export function MyRecordsPage() {
     const due = after && !after.done ? releaseDue(after, policy) : null;
     notice.show(
       due && due.dueAt > now()
-        ? t('updatedKept', { title, state, left: formatDuration(due.dueAt - now(), lang) })
+        ? t('updatedKept', {
+            ...words,
+            title,
+            state,
+            left: formatDuration(due.dueAt - now(), lang),
+          })
         : t('updated', { title, state }),
     );
     void load();
@@ -113,7 +118,7 @@ export function MyRecordsPage() {
             <tr>
               <th>{fieldTitle(policy.entity.titleField ?? 'name')}</th>
               <th>{t('state')}</th>
-              <th>{t('releasesIn')}</th>
+              <th>{t('releasesIn', words)}</th>
               {columns.map((f) => (
                 <th key={f}>{fieldTitle(f)}</th>
               ))}
@@ -171,7 +176,7 @@ export function MyRecordsPage() {
           </tbody>
         </table>
         {open === null && !error && <p className="muted empty">…</p>}
-        {open?.length === 0 && <p className="muted empty">{t('mineEmpty', claim)}</p>}
+        {open?.length === 0 && <p className="muted empty">{t('mineEmpty', words)}</p>}
       </div>
       {closed.length > 0 && (
         <section className="closed-records">

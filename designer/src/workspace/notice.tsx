@@ -23,7 +23,7 @@ export function useNotice(): { show: (text: string) => void; element: ReactNode 
 
 export function RefusalAlert(props: { refusal: Refusal & { title: string }; onClose: () => void }) {
   const { t, lang } = useI18n();
-  const { claim } = useWorkspace();
+  const { words } = useWorkspace();
   const { refusal } = props;
   return (
     <div
@@ -35,8 +35,8 @@ export function RefusalAlert(props: { refusal: Refusal & { title: string }; onCl
     >
       <strong>
         {refusal.title
-          ? t('refusedTitle', { ...claim, title: refusal.title })
-          : t('refusedNextTitle', claim)}
+          ? t('refusedTitle', { ...words, title: refusal.title })
+          : t('refusedNextTitle', words)}
       </strong>{' '}
       <RefusalText refusal={refusal} lang={lang} />
       <button type="button" className="alert-close" aria-label="close" onClick={props.onClose}>

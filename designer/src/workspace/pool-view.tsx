@@ -43,7 +43,7 @@ export function PoolView() {
   const i18n = useI18n();
   const { t, text } = i18n;
   const ws = useWorkspace();
-  const { pool, policy, manager, now, stateLabel, fieldTitle, userName, claim: words } = ws;
+  const { pool, policy, manager, now, stateLabel, fieldTitle, userName, words } = ws;
   const [owner, setOwner] = useState('');
   const [filters, setFilters] = useState<Filters>(noFilters);
   const [scope, setScope] = useState<'pool' | 'all'>('pool');
@@ -196,7 +196,7 @@ export function PoolView() {
                   setFilters({ ...filters, state: '' });
                 }}
               >
-                {s === 'pool' ? t('scopePooled') : t('scopeAll')}
+                {s === 'pool' ? t('scopePooled', words) : t('scopeAll')}
               </button>
             ))}
           </div>
@@ -262,7 +262,7 @@ export function PoolView() {
               <th>{t('tags')}</th>
               {scope === 'all' && <th>{t('state')}</th>}
               {scope === 'all' && <th>{t('ownerColumn')}</th>}
-              <th>{t('inPool')}</th>
+              <th>{t('inPool', words)}</th>
               <th>{t('releasedBecause')}</th>
               <th />
             </tr>
@@ -318,7 +318,7 @@ export function PoolView() {
                       {r.poolEntries > 1 && (
                         <span className="muted">
                           {' '}
-                          · {t('entriesCount', { count: r.poolEntries })}
+                          · {t('entriesCount', { ...words, count: r.poolEntries })}
                         </span>
                       )}
                     </>

@@ -29,7 +29,7 @@ export function RecordActions(props: {
   const { record } = props;
   const i18n = useI18n();
   const { t } = i18n;
-  const { me, pool, pools, manager, eventLabel, claim: words } = useWorkspace();
+  const { me, pool, pools, manager, eventLabel, words } = useWorkspace();
   const [event, setEvent] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'assign' | 'move' | null>(null);
   const [busy, setBusy] = useState(false);
@@ -89,7 +89,7 @@ export function RecordActions(props: {
           onClick={() => setDialog('move')}
           data-testid="move"
         >
-          {t('moveToPool')}…
+          {t('moveToPool', words)}…
         </button>
       )}
       {event && (
@@ -130,6 +130,7 @@ export function RecordActions(props: {
 function AssignDialog(props: { onClose: () => void; onAssign: (userId: string) => Promise<void> }) {
   const i18n = useI18n();
   const { t } = i18n;
+  const { words } = useWorkspace();
   const [userId, setUserId] = useState('');
   const [error, setError] = useState<string | null>(null);
   return (
@@ -146,7 +147,7 @@ function AssignDialog(props: { onClose: () => void; onAssign: (userId: string) =
         testId="assign-submit"
         disabled={!userId}
         onSubmit={() => {
-          props.onAssign(userId).catch((e) => setError(refusalOf(e, i18n).text));
+          props.onAssign(userId).catch((e) => setError(refusalOf(e, i18n, { words }).text));
         }}
       />
     </Dialog>
@@ -160,12 +161,13 @@ function MoveDialog(props: {
 }) {
   const i18n = useI18n();
   const { t, text } = i18n;
+  const { words } = useWorkspace();
   const [to, setTo] = useState(props.targets[0]?.key ?? '');
   const [error, setError] = useState<string | null>(null);
   return (
-    <Dialog title={t('moveTitle')} onClose={props.onClose}>
+    <Dialog title={t('moveTitle', words)} onClose={props.onClose}>
       <label className="field">
-        <span>{t('moveTo')}</span>
+        <span>{t('moveTo', words)}</span>
         <select value={to} onChange={(e) => setTo(e.target.value)} data-testid="move-pool">
           {props.targets.map((p) => (
             <option key={p.key} value={p.key}>
@@ -174,16 +176,16 @@ function MoveDialog(props: {
           ))}
         </select>
       </label>
-      <p className="hint">{t('moveHint')}</p>
+      <p className="hint">{t('moveHint', words)}</p>
       {error && <div className="alert error">{error}</div>}
       <DialogActions
         cancelLabel={t('cancel')}
         onCancel={props.onClose}
-        submitLabel={t('moveToPool')}
+        submitLabel={t('moveToPool', words)}
         testId="move-submit"
         disabled={!to}
         onSubmit={() => {
-          props.onMove(to).catch((e) => setError(refusalOf(e, i18n).text));
+          props.onMove(to).catch((e) => setError(refusalOf(e, i18n, { words }).text));
         }}
       />
     </Dialog>

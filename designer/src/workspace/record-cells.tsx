@@ -41,9 +41,10 @@ export function RecordIdLink(props: { recordId: string; title: string; testId?: 
 
 export function FieldValue({ record, field }: { record: PoolRecord; field: string }) {
   const { lang, t } = useI18n();
+  const { words } = useWorkspace();
   if (record.masked.includes(field)) {
     return (
-      <span className="masked" title={t('maskedHint')} data-testid="masked">
+      <span className="masked" title={t('maskedHint', words)} data-testid="masked">
         <LockIcon /> ***
       </span>
     );
@@ -117,12 +118,12 @@ export function ClaimButton(props: {
   onClaim: () => void;
 }) {
   const i18n = useI18n();
-  const { pool, policy, claim } = useWorkspace();
+  const { pool, policy, words } = useWorkspace();
   const blocked = blockedClaim(props.record, i18n, {
     timeZone: pool.timeZone,
     claim: policy.claim,
     ownedCapacity: props.ownedCapacity ?? null,
-    words: claim,
+    words,
   });
   return (
     <>
@@ -134,7 +135,7 @@ export function ClaimButton(props: {
         onClick={props.onClaim}
         data-testid="claim"
       >
-        {claim.claim}
+        {words.claim}
       </button>
       {blocked && (
         <span

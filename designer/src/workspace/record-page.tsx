@@ -23,7 +23,7 @@ import { useWorkspace } from './workspace-context.js';
 
 export function RecordPage({ recordId }: { recordId: string }) {
   const { t, lang } = useI18n();
-  const { pool, policy, now, userName, personName, stateLabel, fieldTitle } = useWorkspace();
+  const { pool, policy, now, userName, personName, stateLabel, fieldTitle, words } = useWorkspace();
   const [record, setRecord] = useState<RecordDetail | null>(null);
   const [history, setHistory] = useState<History>({ steps: [], more: false });
   const [error, setError] = useState<string | null>(null);
@@ -61,7 +61,7 @@ export function RecordPage({ recordId }: { recordId: string }) {
           view: record.pooled ? 'pool' : 'mine',
         })}
       >
-        ← {record.pooled ? t('poolView') : t('myRecords')}
+        ← {record.pooled ? t('poolView', words) : t('myRecords')}
       </a>
       <div className="page-head">
         <div>
@@ -109,7 +109,7 @@ export function RecordPage({ recordId }: { recordId: string }) {
               </div>
             ))}
           </dl>
-          {record.masked.length > 0 && <p className="hint">{t('maskedHint')}</p>}
+          {record.masked.length > 0 && <p className="hint">{t('maskedHint', words)}</p>}
         </section>
         <section className="panel">
           <h3>{t('timers')}</h3>
@@ -121,7 +121,7 @@ export function RecordPage({ recordId }: { recordId: string }) {
               return (
                 <li key={timer.key} data-delay={timer.delay}>
                   <span className={release ? 'timer-name release' : 'timer-name'}>
-                    ◷ {timerLabel(timer.delay, t)}
+                    ◷ {timerLabel(timer.delay, t, words)}
                   </span>
                   <span className={`countdown ${release ? urgencyOf(left) : ''}`}>
                     {left > 0 ? formatDuration(left, lang) : t('dueNow')}
@@ -133,15 +133,15 @@ export function RecordPage({ recordId }: { recordId: string }) {
               );
             })}
           </ul>
-          <h3 className="spaced">{t('poolFacts')}</h3>
+          <h3 className="spaced">{t('poolFacts', words)}</h3>
           <dl className="fields">
             <div className="field-line">
-              <dt>{t('poolEntries')}</dt>
+              <dt>{t('poolEntries', words)}</dt>
               <dd>{record.poolEntries}</dd>
             </div>
             {record.pooled && record.enteredStateAt && (
               <div className="field-line">
-                <dt>{t('inPool')}</dt>
+                <dt>{t('inPool', words)}</dt>
                 <dd>{t('daysCount', { days: daysBetween(record.enteredStateAt, now()) })}</dd>
               </div>
             )}

@@ -25,7 +25,7 @@ export function historyTimer(entry: HistoryEntry): string | undefined {
 
 export function RecordTimeline({ history }: { history: HistoryEntry[] }) {
   const { t, lang } = useI18n();
-  const { pool, policy, userName, personName, stateLabel, eventLabel } = useWorkspace();
+  const { pool, policy, userName, personName, stateLabel, eventLabel, words } = useWorkspace();
   const payloadTitle = (event: string, key: string) => {
     const props = policy.events[event]?.payload?.['properties'] as
       Record<string, { title?: unknown }> | undefined;
@@ -37,11 +37,11 @@ export function RecordTimeline({ history }: { history: HistoryEntry[] }) {
     const kind = stepKind(entry);
     if (kind === 'timer') {
       const delay = historyTimer(entry);
-      const name = delay === undefined ? undefined : timerLabel(delay, t);
+      const name = delay === undefined ? undefined : timerLabel(delay, t, words);
       return name ? t('timerFired', { delay: name }) : t('timerFiredUnnamed');
     }
     if (kind === 'create') return t('eventCreate');
-    if (kind === 'move') return t('eventMove');
+    if (kind === 'move') return t('eventMove', words);
     if (kind === 'audit') return auditStepTitle(entry, t, eventLabel);
     return eventLabel(entry.event);
   };

@@ -1,6 +1,7 @@
 // A pending or fired timer's delay in words, in the record page, the timeline, audits and failed timers.
 import type { useI18n } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/messages.js';
+import type { PoolWords } from './claim-refusal.js';
 
 /** The delays of the templates (CRM, HR, service), named for people; a policy names them by id only. */
 const TIMER_NAMES: Record<string, MessageKey> = {
@@ -14,8 +15,12 @@ const TIMER_NAMES: Record<string, MessageKey> = {
   autoClose: 'timerAutoClose',
 };
 
-/** A timer's delay in words: the templates' delays by name, any other by its name in the policy. */
-export function timerLabel(delay: string, t: ReturnType<typeof useI18n>['t']): string {
+/** A timer's delay in words: the templates' delays by name ("Back to the talent pool"), else its id. */
+export function timerLabel(
+  delay: string,
+  t: ReturnType<typeof useI18n>['t'],
+  words: PoolWords,
+): string {
   const key = Object.hasOwn(TIMER_NAMES, delay) ? TIMER_NAMES[delay] : undefined;
-  return key ? t(key) : delay;
+  return key ? t(key, words) : delay;
 }

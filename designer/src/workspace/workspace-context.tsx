@@ -4,7 +4,7 @@ import { createContext, useCallback, useContext, useMemo, useRef, type ReactNode
 import type { User } from '../api/auth.api.js';
 import { getPoolPolicy, type Pool, type PoolPolicy } from '../api/pools.api.js';
 import { useI18n } from '../i18n/i18n.js';
-import { claimWords, type ClaimWords } from './claim-refusal.js';
+import { poolWords, type PoolWords } from './claim-refusal.js';
 import { fieldLabelOf } from './field-labels.js';
 
 export interface Workspace {
@@ -17,15 +17,15 @@ export interface Workspace {
   admin: boolean;
   /** Now on the server's clock (a demo's manual clock may run ahead of the browser's). */
   now: () => number;
-  /** "you" for oneself, "nobody (pool)" for no one, else the display name. */
+  /** "you" for oneself, "nobody (talent pool)" for no one, else the display name. */
   userName: (id: string | null | undefined) => string;
   /** The display name, also for oneself (reports). */
   personName: (id: string) => string;
   stateLabel: (state: string) => string;
   eventLabel: (type: string) => string;
   fieldTitle: (field: string) => string;
-  /** The pool's word for a claim (its CLAIM event's label), for buttons and messages: `t(key, claim)`. */
-  claim: ClaimWords;
+  /** The pool's words for a claim and for itself, for buttons and messages: `t(key, words)`. */
+  words: PoolWords;
   /** The policy version a record runs on (records keep the version they started with). */
   policyFor: (version: number) => Promise<PoolPolicy>;
   reload: () => void;
@@ -72,6 +72,7 @@ export function WorkspaceProvider(props: {
   );
   const value = useMemo((): Workspace => {
     const names = new Map(policy.members.map((m) => [m.userId, m.displayName || m.username]));
+    const words = poolWords(policy, { t, lang });
     return {
       me,
       pools,
@@ -81,7 +82,7 @@ export function WorkspaceProvider(props: {
       admin: me.roles.includes('admin'),
       now: () => Date.now() + clockOffset,
       userName: (id) => {
-        if (!id) return t('nobody');
+        if (!id) return t('nobody', words);
         if (id === me.id) return t('you');
         return names.get(id) ?? shortId(id);
       },
@@ -90,7 +91,7 @@ export function WorkspaceProvider(props: {
       stateLabel: (state) => text(policy.states[state]?.label, state),
       eventLabel: (type) => text(policy.events[type]?.label, type),
       fieldTitle: (field) => fieldLabelOf(field, policy.entity.schema.properties[field], lang),
-      claim: claimWords(policy.events['CLAIM']?.label, { t, lang }),
+      words,
       policyFor,
       reload,
     };

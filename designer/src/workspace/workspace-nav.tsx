@@ -17,10 +17,10 @@ export function WorkspaceNav({
   openAudits?: string | null;
 }) {
   const { t, text } = useI18n();
-  const { pools, pool, policy, manager } = useWorkspace();
+  const { pools, pool, policy, manager, words } = useWorkspace();
   const badge = badgeText(failedTimers);
   const tabs: { view: WorkspaceView; label: string; badge?: string | null; tone?: string }[] = [
-    { view: 'pool', label: t('poolView') },
+    { view: 'pool', label: t('poolView', words) },
     { view: 'mine', label: t('myRecords') },
     ...(manager
       ? [

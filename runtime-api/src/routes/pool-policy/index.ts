@@ -1,5 +1,5 @@
 // GET /api/pools/:pool/policy: what a pool member's workspace needs from the pool's policy (fields,
-// event payload forms, state labels, masked fields, claim limits) and who the pool's members are.
+// event payload forms, state labels, masked fields, claim limits, the pool's word) and its members.
 import type { Policy, StateNode, Transition } from '@poolflow/engine';
 import type { FastifyInstance } from 'fastify';
 import { requirePoolRole } from '../../access.js';
@@ -46,6 +46,9 @@ export function poolPolicyView(policy: Policy): Omit<PoolPolicyView, 'pool' | 'm
       .map(([delay]) => delay),
   });
   const { maxOwned, maxPerDay, previousOwnerCooldownDays } = policy.claim ?? {};
+  // The label of the one pooled state names the pool ("Talent pool"); of two, neither does.
+  const pooledStates = Object.values(states).filter((node) => node.meta?.pooled === true);
+  const poolWord = pooledStates.length === 1 ? pooledStates[0]?.meta?.label : undefined;
   return {
     policyId: policy.id,
     policyVersion: policy.version,
@@ -65,6 +68,7 @@ export function poolPolicyView(policy: Policy): Omit<PoolPolicyView, 'pool' | 'm
     states: Object.fromEntries(Object.entries(states).map(([name, node]) => [name, view(node)])),
     initial: policy.machine.initial,
     tags: policyTags(policy),
+    ...(poolWord ? { poolWord } : {}),
     claim: {
       ...(maxOwned !== undefined ? { maxOwned } : {}),
       ...(maxPerDay !== undefined ? { maxPerDay } : {}),
