@@ -31,7 +31,6 @@ import type {
   PublishBody,
   PublishReply,
   SimulateBody,
-  Simulation,
   ValidationResult,
 } from './api-components-2.types.js';
 import type {
@@ -46,10 +45,10 @@ import type {
   PoolPolicy,
   PoolPolicyQuery,
   Routing,
+  Simulation,
 } from './api-components-3.types.js';
 import type {
   RecordCreate,
-  RecordDetail,
   RoutingTestBody,
   RoutingTestReply,
   Upgrade,
@@ -60,46 +59,52 @@ import type {
 import type {
   AssignBody,
   AssignBulkBody,
-  AssignBulkReply,
   EventBody,
   HistoryList,
   HistoryQuery,
-  ImportQuery,
-  MoveBody,
-  MoveReply,
+  RecordDetail,
   RecordList,
   RecordListQuery,
   RecordParams,
   ReleaseBody,
 } from './api-components-5.types.js';
 import type {
+  AssignBulkReply,
   ExportQuery,
+  ImportQuery,
   ImportReport,
-  NotificationList,
-  NotificationQuery,
+  MoveBody,
+  MoveReply,
   PoolStats,
-  RepStats,
   RepStatsQuery,
   StatsQuery,
 } from './api-components-6.types.js';
 import type {
   ActivityList,
   ActivityQuery,
-  AuditList,
-  AuditListQuery,
   Clock,
   ClockAdvanceBody,
   ClockAdvanceReply,
+  FailedTimerList,
+  FailedTimerQuery,
+  NotificationList,
+  NotificationQuery,
+  NotificationsRead,
+  RepStats,
+} from './api-components-7.types.js';
+import type {
+  Audit,
+  AuditList,
+  AuditListQuery,
+  AuditParams,
+  AuditVerdict,
   Delivery,
   DeliveryList,
   DeliveryParams,
   DeliveryQuery,
-  FailedTimerList,
-  FailedTimerQuery,
-  NotificationsRead,
+  IntegrityList,
   TimerRetryBody,
-} from './api-components-7.types.js';
-import type { Audit, AuditParams, AuditVerdict, IntegrityList } from './api-components-8.types.js';
+} from './api-components-8.types.js';
 import type {
   BackupDatabaseReply,
   ChangePasswordReply,

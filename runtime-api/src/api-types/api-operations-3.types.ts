@@ -29,7 +29,6 @@ import type {
   PolicyVersionParams,
   PublishBody,
   PublishReply,
-  Simulation,
   ValidationResult,
 } from './api-components-2.types.js';
 import type {
@@ -43,10 +42,10 @@ import type {
   PoolPolicy,
   PoolPolicyQuery,
   Routing,
+  Simulation,
 } from './api-components-3.types.js';
 import type {
   RecordCreate,
-  RecordDetail,
   RoutingTestBody,
   RoutingTestReply,
   Upgrade,
@@ -59,9 +58,7 @@ import type {
   EventBody,
   HistoryList,
   HistoryQuery,
-  ImportQuery,
-  MoveBody,
-  MoveReply,
+  RecordDetail,
   RecordList,
   RecordListQuery,
   RecordParams,
@@ -69,32 +66,40 @@ import type {
 } from './api-components-5.types.js';
 import type {
   ExportQuery,
+  ImportQuery,
   ImportReport,
-  NotificationList,
-  NotificationQuery,
+  MoveBody,
+  MoveReply,
   PoolStats,
-  RepStats,
   RepStatsQuery,
   StatsQuery,
 } from './api-components-6.types.js';
 import type {
   ActivityList,
   ActivityQuery,
-  AuditList,
-  AuditListQuery,
   Clock,
   ClockAdvanceBody,
   ClockAdvanceReply,
+  FailedTimerList,
+  FailedTimerQuery,
+  NotificationList,
+  NotificationQuery,
+  NotificationsRead,
+  RepStats,
+} from './api-components-7.types.js';
+import type {
+  Audit,
+  AuditList,
+  AuditListQuery,
+  AuditParams,
+  AuditVerdict,
   Delivery,
   DeliveryList,
   DeliveryParams,
   DeliveryQuery,
-  FailedTimerList,
-  FailedTimerQuery,
-  NotificationsRead,
+  IntegrityList,
   TimerRetryBody,
-} from './api-components-7.types.js';
-import type { Audit, AuditParams, AuditVerdict, IntegrityList } from './api-components-8.types.js';
+} from './api-components-8.types.js';
 import type { NoBody } from './api-operations-1.types.js';
 
 export type LoginBody = Login;
