@@ -117,8 +117,9 @@ export async function generateApiTypes(): Promise<ApiTypesFile[]> {
     .join('\n');
   // ApiOperations and the reply aliases the compiler puts before it are the operations' concern; the
   // component shapes after it are the data's. Each goes to files of at most MAX_LINES lines.
-  const compiled = ts.trim();
-  const opsEnd = compiled.indexOf('\n}\n', compiled.indexOf('export interface ApiOperations')) + 3;
+  const compiled = inParts(ts.trim());
+  const opsEnd =
+    compiled.indexOf('\n', compiled.indexOf('export interface ApiOperations extends')) + 1;
   const files: ApiTypesFile[] = [
     ...declarationFiles('api-operations', `${compiled.slice(0, opsEnd)}\n${aliases.join('\n')}\n`),
     ...declarationFiles('api-components', compiled.slice(opsEnd)),
@@ -161,6 +162,36 @@ export async function generateApiTypes(): Promise<ApiTypesFile[]> {
         },
       ),
     })),
+  );
+}
+
+/** Operations a part of ApiOperations holds. */
+const OPERATIONS_PER_PART = 40;
+
+/**
+ * ApiOperations as parts it extends, of OPERATIONS_PER_PART operations each: as one declaration, it and
+ * the imports of every reply it names passed the 400 lines a file may have.
+ */
+function inParts(ts: string): string {
+  const head = 'export interface ApiOperations {\n';
+  const start = ts.indexOf(head);
+  const end = ts.indexOf('\n}\n', start);
+  // Each operation's entry starts at the interface's own indentation.
+  const entries = ts.slice(start + head.length, end).split(/\n(?=  \w+\??: )/);
+  const parts: string[] = [];
+  for (let i = 0; i < entries.length; i += OPERATIONS_PER_PART) {
+    const n = parts.length + 1;
+    parts.push(
+      `/** Operations ${i + 1} to ${Math.min(i + OPERATIONS_PER_PART, entries.length)} (ApiOperations joins the parts). */\n` +
+        `export interface ApiOperations${n} {\n${entries.slice(i, i + OPERATIONS_PER_PART).join('\n')}\n}`,
+    );
+  }
+  const names = parts.map((_, i) => `ApiOperations${i + 1}`).join(', ');
+  // The parts go before ApiOperations' own comment, which stays with it.
+  const at = ts.lastIndexOf('*/\n', start) + 3 === start ? ts.lastIndexOf('/**', start) : start;
+  return (
+    `${ts.slice(0, at)}${parts.join('\n')}\n${ts.slice(at, start)}` +
+    `export interface ApiOperations extends ${names} {}\n${ts.slice(end + 3)}`
   );
 }
 

@@ -196,7 +196,7 @@ describe('inspector forms', () => {
     const onPick = vi.fn();
     render(
       <I18nProvider lang="en">
-        <ProblemsPanel problems={validate(policy).problems} onPick={onPick} />
+        <ProblemsPanel policy={policy} problems={validate(policy).problems} onPick={onPick} />
       </I18nProvider>,
     );
     expect(screen.queryByTestId('no-problems')).toBeNull();

@@ -204,6 +204,7 @@ export function auditProblems(policy: Policy): Problem[] {
             path: `/audit/events/${i}`,
             code: 'unknown-event',
             message: `audited event "${type}" is not declared in events`,
+            params: { event: type },
           },
         ],
   );

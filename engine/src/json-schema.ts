@@ -3,6 +3,7 @@
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { escapePointer } from './logic/json-logic.js';
+import type { JsonObject } from './types.js';
 import type { Problem } from './validate.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
@@ -13,19 +14,23 @@ export function newAjv(): Ajv2020 {
   return ajv;
 }
 
-/**
- * ajv's errors as `{path, message}` details under `prefix`: a missing or unknown field is named in the
- * path (`/payload/colour` "is not a known field"), an enum's message lists the values it allows.
- */
 /** The pattern of a string that must hold something other than white space. */
 export const NOT_BLANK = '\\S';
 
-export function schemaDetails(
-  errors: ErrorObject[] | null | undefined,
-  prefix = '',
-): { path: string; message: string }[] {
+interface SchemaError {
+  path: string;
+  message: string;
+  /** Ajv's keyword and its params (`{keyword: 'enum', allowedValues: [...]}`), for other words. */
+  params: JsonObject;
+}
+
+/**
+ * ajv's errors under `prefix`: a missing or unknown field is named in the path (`/payload/colour` "is
+ * not a known field"), an enum's message lists the values it allows.
+ */
+function schemaErrors(errors: ErrorObject[] | null | undefined, prefix: string): SchemaError[] {
   const seen = new Set<string>();
-  const out: { path: string; message: string }[] = [];
+  const out: SchemaError[] = [];
   for (const e of errors ?? []) {
     // anyOf branches repeat themselves; keep the most specific message per path.
     if (e.keyword === 'anyOf' || e.keyword === 'if') continue;
@@ -42,16 +47,25 @@ export function schemaDetails(
     const key = `${path}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ path, message });
+    out.push({ path, message, params: { ...e.params, keyword: e.keyword } });
   }
   return out;
 }
 
+/** ajv's errors as `{path, message}` details under `prefix`. */
+export function schemaDetails(
+  errors: ErrorObject[] | null | undefined,
+  prefix = '',
+): { path: string; message: string }[] {
+  return schemaErrors(errors, prefix).map(({ path, message }) => ({ path, message }));
+}
+
 /** ajv's errors as problems whose paths are JSON pointers under `prefix`. */
 export function schemaProblems(errors: ErrorObject[] | null | undefined, prefix = ''): Problem[] {
-  return schemaDetails(errors, prefix).map(({ path, message }) => ({
+  return schemaErrors(errors, prefix).map(({ path, message, params }) => ({
     path,
     code: 'schema',
     message: `${path || '/'} ${message}`,
+    params,
   }));
 }

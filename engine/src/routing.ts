@@ -12,7 +12,7 @@ import type {
   RoutingRule,
 } from './schema.types.js';
 import { ruleProblems, type Problem } from './validate.js';
-import { RuleCosts, ruleLimitProblems, tooDeepAt } from './validate-limits.js';
+import { RULE_LIMITS, RuleCosts, ruleLimitProblems, tooDeepAt } from './validate-limits.js';
 import type { CompiledPolicy } from './compile.js';
 import type { Instance, JsonObject, StepResult } from './types.js';
 
@@ -59,7 +59,14 @@ export function validateRouting(
 ): Problem[] {
   const deep = tooDeepAt(document);
   if (deep !== undefined)
-    return [{ path: deep, code: 'too-deep', message: `${deep} nests too deep` }];
+    return [
+      {
+        path: deep,
+        code: 'too-deep',
+        message: `${deep} nests too deep`,
+        params: { limit: RULE_LIMITS.maxJsonDepth },
+      },
+    ];
   if (!validateDocument?.(document)) return schemaProblems(validateDocument?.errors);
   const routing = document as Routing;
   const problems: Problem[] = [];
@@ -72,6 +79,7 @@ export function validateRouting(
           path: `${at}/${i}/name`,
           code: 'duplicate-name',
           message: `${at}/${i}/name "${item.name}" is used by an earlier rule`,
+          params: { name: item.name },
         });
       }
       seen.add(item.name);
@@ -81,7 +89,12 @@ export function validateRouting(
         return;
       }
       for (const p of unknownOperators(item.when, pointer))
-        problems.push({ path: p.path, code: p.code, message: p.message });
+        problems.push({
+          path: p.path,
+          code: p.code,
+          message: p.message,
+          params: { operator: p.operator },
+        });
       problems.push(...ruleLimitProblems(item.when, pointer, costs));
     });
   };

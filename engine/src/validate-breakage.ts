@@ -34,6 +34,7 @@ function relativeDelayProblems(policy: Policy): Problem[] {
         path: `${at}/after`,
         code: 'delay-relative-invalid',
         message: `delay "${name}" counts both before and after another delay: keep one`,
+        params: { delay: name, beside: 'before' },
       });
     }
     for (const extra of ['until', 'calendar'] as const) {
@@ -42,6 +43,7 @@ function relativeDelayProblems(policy: Policy): Problem[] {
           path: `${at}/${extra}`,
           code: 'delay-relative-invalid',
           message: `delay "${name}" counts ${field} "${reference.name}": it cannot also have ${extra === 'until' ? 'an until time' : 'a calendar (its amount is calendar time)'}`,
+          params: { delay: name, direction: field, reference: reference.name, beside: extra },
         });
       }
     }
@@ -50,6 +52,7 @@ function relativeDelayProblems(policy: Policy): Problem[] {
         path: `${at}/${field}`,
         code: 'delay-unknown-reference',
         message: `delay "${name}" counts ${field} delay "${reference.name}", which is not defined in delays`,
+        params: { delay: name, direction: field, reference: reference.name },
       });
       continue;
     }
@@ -66,6 +69,7 @@ function relativeDelayProblems(policy: Policy): Problem[] {
         path: `${at}/${field}`,
         code: 'delay-reference-cycle',
         message: `delay "${name}" counts ${field} "${reference.name}", which counts back to "${name}": relative delays cannot form a cycle`,
+        params: { delay: name, direction: field, reference: reference.name },
       });
     }
   }
@@ -79,6 +83,12 @@ function relativeDelayProblems(policy: Policy): Problem[] {
           path: `/machine/states/${escapePointer(state)}/after/${escapePointer(name)}`,
           code: 'delay-reference-not-armed',
           message: `timer "${name}" counts ${reference.sign < 0 ? 'before' : 'after'} "${reference.name}", which state "${state}" does not arm`,
+          params: {
+            delay: name,
+            direction: reference.sign < 0 ? 'before' : 'after',
+            reference: reference.name,
+            state,
+          },
         });
       }
     }
@@ -183,6 +193,11 @@ function neverFiresProblems(policy: Policy, folder: LogicFolder): Problem[] {
         path: `/machine/states/${escapePointer(state)}/after/${escapePointer(name)}`,
         code: 'timer-never-fires',
         message: `timer "${name}" can never fire in state "${state}": "${first}" always leaves the state first (${when})`,
+        // From entry: both due times; relative to the first: how long after it.
+        params:
+          late.root === ''
+            ? { delay: name, state, first, firstMs: early.ms, delayMs: late.ms }
+            : { delay: name, state, first, afterFirstMs: late.ms - early.ms },
       });
     }
   }
@@ -217,6 +232,7 @@ function constantProblems(policy: Policy, folder: LogicFolder): Problem[] {
       path: at,
       code: 'rule-constant',
       message: `${subject} is always ${truth ? 'true' : 'false'} whatever the record: ${effect}`,
+      params: rule === undefined ? { what, truth } : { what, truth, rule },
     });
   }
   return problems;
@@ -235,6 +251,7 @@ function blankNameProblems(policy: Policy): Problem[] {
       path: '/name/en',
       code: 'blank-name',
       message: 'the policy name must not be blank',
+      params: {},
     });
   }
   for (const [name, state] of Object.entries(policy.machine.states)) {
@@ -243,6 +260,7 @@ function blankNameProblems(policy: Policy): Problem[] {
         path: `/machine/states/${escapePointer(name)}/meta/label/en`,
         code: 'blank-name',
         message: `state "${name}" has a label of only blanks`,
+        params: { state: name },
       });
     }
   }

@@ -4,6 +4,7 @@ import { nodeCount } from './logic/budget.js';
 import { escapePointer } from './logic/json-logic.js';
 import type { Delay, Policy, Transition, Transitions } from './schema.types.js';
 import { relativeStaticMs } from './validate-breakage.js';
+import type { Problem } from './validate.js';
 
 /** The static limits validate() holds every rule to (the runtime budget is in budget.ts). */
 export const RULE_LIMITS = Object.freeze({
@@ -20,12 +21,6 @@ export const RULE_LIMITS = Object.freeze({
   /** Nesting of the policy document as JSON, checked before anything walks it. */
   maxJsonDepth: 200,
 });
-
-export interface LimitProblem {
-  path: string;
-  code: string;
-  message: string;
-}
 
 const LOOPS = new Set(['map', 'filter', 'reduce', 'all', 'some', 'none']);
 
@@ -176,12 +171,8 @@ export class RuleCosts {
 }
 
 /** The problems of one rule at `pointer`: depth, expanded size, call chain, loop nesting. */
-export function ruleLimitProblems(
-  logic: unknown,
-  pointer: string,
-  costs: RuleCosts,
-): LimitProblem[] {
-  const problems: LimitProblem[] = [];
+export function ruleLimitProblems(logic: unknown, pointer: string, costs: RuleCosts): Problem[] {
+  const problems: Problem[] = [];
   const cost = costs.of(logic);
   const depth = cost.depth;
   if (depth > RULE_LIMITS.maxDepth) {
@@ -189,6 +180,7 @@ export function ruleLimitProblems(
       path: pointer,
       code: 'rule-too-deep',
       message: `${pointer} nests ${depth} operators, more than ${RULE_LIMITS.maxDepth}`,
+      params: { depth, limit: RULE_LIMITS.maxDepth },
     });
   }
   if (cost.calls > RULE_LIMITS.maxCallDepth) {
@@ -196,6 +188,7 @@ export function ruleLimitProblems(
       path: pointer,
       code: 'rule-too-deep',
       message: `${pointer} calls named rules ${cost.calls} deep, more than ${RULE_LIMITS.maxCallDepth}`,
+      params: { calls: cost.calls, limit: RULE_LIMITS.maxCallDepth },
     });
   }
   if (cost.size > RULE_LIMITS.maxExpandedSize) {
@@ -203,6 +196,7 @@ export function ruleLimitProblems(
       path: pointer,
       code: 'rule-fan-out',
       message: `${pointer} expands to ${cost.size} nodes with its named rules, more than ${RULE_LIMITS.maxExpandedSize}`,
+      params: { size: cost.size, limit: RULE_LIMITS.maxExpandedSize },
     });
   }
   if (cost.loops > RULE_LIMITS.maxLoopNesting) {
@@ -210,6 +204,7 @@ export function ruleLimitProblems(
       path: pointer,
       code: 'rule-nested-loops',
       message: `${pointer} nests ${cost.loops} map/filter/reduce/all/some/none, more than ${RULE_LIMITS.maxLoopNesting}`,
+      params: { loops: cost.loops, limit: RULE_LIMITS.maxLoopNesting },
     });
   }
   return problems;
@@ -259,7 +254,7 @@ interface Edge {
  * (`always`) ones. A cycle shorter than minTimerCycleMs through a timer is `timer-cycle` (the record
  * would step without end); one through `always` alone is `always-cycle` (XState would never return).
  */
-export function timerCycleProblems(policy: Policy): LimitProblem[] {
+export function timerCycleProblems(policy: Policy): Problem[] {
   const edges = new Map<string, Edge[]>();
   for (const [name, node] of Object.entries(policy.machine.states)) {
     const base = `/machine/states/${escapePointer(name)}`;
@@ -281,7 +276,7 @@ export function timerCycleProblems(policy: Policy): LimitProblem[] {
     }
     edges.set(name, out);
   }
-  const problems: LimitProblem[] = [];
+  const problems: Problem[] = [];
   const reported = new Set<string>();
   for (const [from, list] of edges) {
     for (const edge of list) {
@@ -296,11 +291,13 @@ export function timerCycleProblems(policy: Policy): LimitProblem[] {
               path: edge.at,
               code: 'timer-cycle',
               message: `${edge.at} goes round to "${from}" in ${edge.ms + back} ms, less than ${RULE_LIMITS.minTimerCycleMs} ms: the record would step without end`,
+              params: { state: from, ms: edge.ms + back, limitMs: RULE_LIMITS.minTimerCycleMs },
             }
           : {
               path: edge.at,
               code: 'always-cycle',
               message: `${edge.at} goes round to "${from}" through eventless transitions only`,
+              params: { state: from },
             },
       );
     }

@@ -20,23 +20,28 @@ function isLiteral(value: unknown): boolean {
   return value === null || typeof value !== 'object';
 }
 
-/** Why `literal` can never be a value of a field with this schema, or undefined when it can. */
-function mismatch(literal: unknown, schema: JsonObject): string | undefined {
+/** Why `literal` can never be a value of a field with this schema (words and params), or undefined. */
+function mismatch(
+  literal: unknown,
+  schema: JsonObject,
+): { why: string; params: JsonObject } | undefined {
   if (literal === null) return undefined; // "is empty" checks are fine on any field
+  const value = JSON.stringify(literal);
   const allowed = schema['enum'];
   if (Array.isArray(allowed)) {
-    return allowed.includes(literal)
-      ? undefined
-      : `${JSON.stringify(literal)} is not one of its values (${allowed.map((v) => JSON.stringify(v)).join(', ')})`;
+    if (allowed.includes(literal)) return undefined;
+    const values = allowed.map((v) => JSON.stringify(v)).join(', ');
+    return { why: `${value} is not one of its values (${values})`, params: { value, values } };
   }
   const raw = schema['type'];
   const types = Array.isArray(raw) ? (raw as string[]) : typeof raw === 'string' ? [raw] : [];
   if (types.length === 0) return undefined;
   const type = jsonType(literal);
-  const fits = types.some((t) => t === type || (t === 'integer' && type === 'number'));
-  return fits
-    ? undefined
-    : `it is a ${types.join(' or ')} field, compared with the ${type} ${JSON.stringify(literal)}`;
+  if (types.some((t) => t === type || (t === 'integer' && type === 'number'))) return undefined;
+  return {
+    why: `it is a ${types.join(' or ')} field, compared with the ${type} ${value}`,
+    params: { value, fieldTypes: types, valueType: type },
+  };
 }
 
 class TypeChecker {
@@ -52,12 +57,13 @@ class TypeChecker {
       ? this.fields[field]
       : undefined;
     if (schema === undefined || !isLiteral(literal)) return;
-    const why = mismatch(literal, schema);
-    if (why !== undefined) {
+    const found = mismatch(literal, schema);
+    if (found !== undefined) {
       this.problems.push({
         path: at,
         code: 'rule-type-mismatch',
-        message: `entity.${field} can never equal or compare with this value: ${why}`,
+        message: `entity.${field} can never equal or compare with this value: ${found.why}`,
+        params: { ...found.params, field },
       });
     }
   }

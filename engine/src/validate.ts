@@ -8,6 +8,7 @@ import { actions as registry } from './registry.js';
 import { auditProblems } from './audit.js';
 import { breakageProblems } from './validate-breakage.js';
 import type { Action, Actions, Guard, Policy, Transition, Transitions } from './schema.types.js';
+import type { ProblemCode } from './problem-codes.js';
 import { instanceFields, type JsonObject } from './types.js';
 import {
   RULE_LIMITS,
@@ -21,8 +22,11 @@ import './builtin-actions.js';
 export interface Problem {
   /** JSON pointer into the policy document. */
   path: string;
-  code: string;
+  code: ProblemCode;
+  /** In English, for API users and the CLI. */
   message: string;
+  /** What the message names (a state, an operator, a limit; Ajv's keyword and params), for its words in another language. */
+  params: JsonObject;
 }
 
 export interface ValidationResult {
@@ -61,8 +65,8 @@ class Checker {
     this.instanceExtra = new Set(Object.keys(policy.context ?? {}));
   }
 
-  add(path: string, code: string, message: string): void {
-    this.problems.push({ path, code, message });
+  add(path: string, code: ProblemCode, message: string, params: JsonObject): void {
+    this.problems.push({ path, code, message, params });
   }
 
   varPathKnown(path: string): boolean {
@@ -97,7 +101,7 @@ class Checker {
     const args = (logic as JsonObject)[op];
     const at = `${pointer}/${escapePointer(op)}`;
     if (!isAllowedOperator(op)) {
-      this.add(at, 'unknown-operator', `operator "${op}" is not allowed`);
+      this.add(at, 'unknown-operator', `operator "${op}" is not allowed`, { operator: op });
       return;
     }
     if (op === 'rule') {
@@ -106,7 +110,9 @@ class Checker {
         typeof name !== 'string' ||
         !Object.prototype.hasOwnProperty.call(this.policy.rules ?? {}, name)
       ) {
-        this.add(at, 'unknown-rule', `rule "${String(name)}" is not defined in rules`);
+        this.add(at, 'unknown-rule', `rule "${String(name)}" is not defined in rules`, {
+          rule: String(name),
+        });
       }
       return;
     }
@@ -123,15 +129,20 @@ class Checker {
           at,
           'invalid-var',
           `var takes a string or number path, not ${JSON.stringify(path)}`,
+          { value: JSON.stringify(path) },
         );
         return;
       }
       inspectLogic(logic, pointer, (kind, value, p) => {
         if (kind === 'operator' && value !== 'var' && !isAllowedOperator(value)) {
-          this.add(p, 'unknown-operator', `operator "${value}" is not allowed`);
+          this.add(p, 'unknown-operator', `operator "${value}" is not allowed`, {
+            operator: value,
+          });
         }
         if (kind === 'var' && !scoped && !this.varPathKnown(value)) {
-          this.add(p, 'unknown-var', `"${value}" is not an entity or instance field`);
+          this.add(p, 'unknown-var', `"${value}" is not an entity or instance field`, {
+            field: value,
+          });
         }
       });
       return;
@@ -147,7 +158,9 @@ class Checker {
   guard(guard: Guard, pointer: string): void {
     if (typeof guard === 'string') {
       if (!Object.prototype.hasOwnProperty.call(this.policy.rules ?? {}, guard)) {
-        this.add(pointer, 'unknown-rule', `rule "${guard}" is not defined in rules`);
+        this.add(pointer, 'unknown-rule', `rule "${guard}" is not defined in rules`, {
+          rule: guard,
+        });
       }
       return;
     }
@@ -175,6 +188,7 @@ class Checker {
           `${at}${typeof action === 'string' ? '' : '/type'}`,
           'unknown-action',
           `action "${type}" is not registered`,
+          { action: type },
         );
         return;
       }
@@ -185,7 +199,10 @@ class Checker {
       }
       if (!validateParams(params)) {
         for (const p of schemaProblems(validateParams.errors, `${at}/params`)) {
-          this.add(p.path, 'invalid-params', `${type}: ${p.message}`);
+          this.add(p.path, 'invalid-params', `${type}: ${p.message}`, {
+            ...p.params,
+            action: type,
+          });
         }
         return;
       }
@@ -208,6 +225,7 @@ class Checker {
             `${at}/params/field`,
             'unknown-var',
             `"${field}" is not a writable entity or instance field`,
+            { field, action: 'set' },
           );
         }
       }
@@ -224,6 +242,7 @@ class Checker {
             `${p}${typeof value === 'string' ? '' : '/target'}`,
             'unknown-state',
             `target state "${t.target}" does not exist`,
+            { state: t.target, which: 'target' },
           );
         } else targets.push(t.target);
       }
@@ -241,11 +260,19 @@ class Checker {
         '/machine/initial',
         'unknown-state',
         `initial state "${machine.initial}" does not exist`,
+        { state: machine.initial, which: 'initial' },
       );
     }
     for (const [i, field] of (policy.entity.maskedInPool ?? []).entries()) {
       if (!this.entityFields.has(field)) {
-        this.add(`/entity/maskedInPool/${i}`, 'unknown-field', `"${field}" is not an entity field`);
+        this.add(
+          `/entity/maskedInPool/${i}`,
+          'unknown-field',
+          `"${field}" is not an entity field`,
+          {
+            field,
+          },
+        );
       }
     }
     for (const [name, rule] of Object.entries(policy.rules ?? {}))
@@ -255,6 +282,7 @@ class Checker {
         `/rules/${escapePointer(name)}`,
         'rule-recursive',
         `rule "${name}" calls itself, directly or through other rules`,
+        { rule: name },
       );
     }
     this.problems.push(...timerCycleProblems(policy));
@@ -274,6 +302,7 @@ class Checker {
           `/delays/${name}/calendar`,
           'unknown-calendar',
           `calendar "${delay.calendar}" is not defined in calendars`,
+          { calendar: delay.calendar, delay: name },
         );
       }
     }
@@ -286,6 +315,7 @@ class Checker {
             `/events/${type}/payload`,
             'invalid-payload-schema',
             `payload schema of ${type}: ${(e as Error).message}`,
+            { event: type, error: (e as Error).message },
           );
         }
       }
@@ -306,6 +336,7 @@ class Checker {
             `${base}/after/${delay}`,
             'unknown-delay',
             `delay "${delay}" is not defined in delays`,
+            { delay, state: name },
           );
         }
         for (const target of this.transitions(t, `${base}/after/${delay}`)) out.add(target);
@@ -319,6 +350,7 @@ class Checker {
           base,
           'no-exit',
           `state "${name}" is not final and has no transition to another state`,
+          { state: name },
         );
       }
       if (node.meta?.pooled && !node.on?.['CLAIM'] && !node.on?.['ASSIGN']) {
@@ -326,10 +358,13 @@ class Checker {
           base,
           'pool-without-claim',
           `pool state "${name}" has no CLAIM or ASSIGN transition`,
+          { state: name },
         );
       }
       if (node.meta?.pooled && node.type === 'final') {
-        this.add(`${base}/type`, 'final-pool', `pool state "${name}" cannot be final`);
+        this.add(`${base}/type`, 'final-pool', `pool state "${name}" cannot be final`, {
+          state: name,
+        });
       }
     }
     // Pool states are reachable by creation (unowned records start there) as well as the initial state.
@@ -350,6 +385,7 @@ class Checker {
           `/machine/states/${escapePointer(name)}`,
           'unreachable-state',
           `state "${name}" cannot be reached`,
+          { state: name },
         );
       }
     }
@@ -380,7 +416,8 @@ export function validate(document: unknown, options: ValidateOptions = {}): Vali
   const deep = tooDeepAt(document);
   if (deep !== undefined) {
     const message = `${deep} nests more than ${RULE_LIMITS.maxJsonDepth} levels`;
-    return { valid: false, problems: [{ path: deep, code: 'too-deep', message }] };
+    const params = { limit: RULE_LIMITS.maxJsonDepth };
+    return { valid: false, problems: [{ path: deep, code: 'too-deep', message, params }] };
   }
   if (!validateSchema(document)) {
     return { valid: false, problems: schemaProblems(validateSchema.errors) };

@@ -96,6 +96,13 @@ describe('timer-never-fires', () => {
         code: 'timer-never-fires',
         message:
           'timer "remind" can never fire in state "owned": "release" always leaves the state first ("release" is due after 45 days, "remind" after 53 days)',
+        params: {
+          delay: 'remind',
+          state: 'owned',
+          first: 'release',
+          firstMs: 45 * 86_400_000,
+          delayMs: 53 * 86_400_000,
+        },
       },
     ]);
     // The relative reminder of the template follows the release: no problem.
@@ -174,6 +181,7 @@ describe('rule-constant', () => {
         path: '/claim/eligible',
         code: 'rule-constant',
         message: 'this claim rule is always false whatever the record: nobody can claim',
+        params: { what: 'claim rule', truth: false },
       },
     ]);
     // An optional field may be empty: not constant.
@@ -305,11 +313,17 @@ describe('names of only blanks', () => {
       p.machine.states['review'].meta = { label: { en: ' \t' } };
     });
     expect(problems).toEqual([
-      { path: '/name/en', code: 'blank-name', message: 'the policy name must not be blank' },
+      {
+        path: '/name/en',
+        code: 'blank-name',
+        message: 'the policy name must not be blank',
+        params: {},
+      },
       {
         path: '/machine/states/review/meta/label/en',
         code: 'blank-name',
         message: 'state "review" has a label of only blanks',
+        params: { state: 'review' },
       },
     ]);
   });

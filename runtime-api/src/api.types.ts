@@ -3,6 +3,7 @@
 export type * from './api-types/api-operations-1.types.js';
 export type * from './api-types/api-operations-2.types.js';
 export type * from './api-types/api-operations-3.types.js';
+export type * from './api-types/api-operations-4.types.js';
 export type * from './api-types/api-components-1.types.js';
 export type * from './api-types/api-components-2.types.js';
 export type * from './api-types/api-components-3.types.js';
@@ -12,4 +13,4 @@ export type * from './api-types/api-components-6.types.js';
 export type * from './api-types/api-components-7.types.js';
 export type * from './api-types/api-components-8.types.js';
 export { apiRoutes } from './api-types/api-routes.js';
-export type OperationId = keyof import('./api-types/api-operations-2.types.js').ApiOperations;
+export type OperationId = keyof import('./api-types/api-operations-3.types.js').ApiOperations;

@@ -206,7 +206,12 @@ describe.each(backends)('bad input (%s)', (backend) => {
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('POOL_ERR_INVALID_POLICY');
     expect(res.body.error.details).toContainEqual(
-      expect.objectContaining({ path: '/document/rules/isHard/method', code: 'unknown-operator' }),
+      // With what it names, for a client to word it in its own language.
+      expect.objectContaining({
+        path: '/document/rules/isHard/method',
+        code: 'unknown-operator',
+        params: { operator: 'method' },
+      }),
     );
     expect(await count('policies')).toBe(policies);
 

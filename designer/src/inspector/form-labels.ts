@@ -63,6 +63,13 @@ const LABELS: Record<string, [string, string]> = {
   remove: ['Tag', '标签'],
 };
 
+/** A property's title in the language, when the forms have one (problems name their field by it). */
+export function fieldLabel(key: string, lang: Lang): string | undefined {
+  return Object.prototype.hasOwnProperty.call(LABELS, key)
+    ? LABELS[key]?.[lang === 'zh' ? 1 : 0]
+    : undefined;
+}
+
 /** An enum whose values the editor can name becomes a list of titled constants (the select shows them). */
 function namedEnum(out: Record<string, unknown>, lang: Lang): void {
   const values: unknown = out['enum'];

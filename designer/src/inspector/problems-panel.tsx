@@ -1,9 +1,14 @@
 // Live validation problems from the engine; clicking one selects and centres what it is about.
-import type { Problem } from '@poolflow/engine';
+import type { Policy, Problem } from '@poolflow/engine';
 import { useI18n } from '../i18n/i18n.js';
+import { problemText } from './problem-text.js';
 
-export function ProblemsPanel(props: { problems: Problem[]; onPick: (problem: Problem) => void }) {
-  const { t } = useI18n();
+export function ProblemsPanel(props: {
+  policy: Policy;
+  problems: Problem[];
+  onPick: (problem: Problem) => void;
+}) {
+  const { t, lang } = useI18n();
   if (props.problems.length === 0) {
     return (
       <div className="panel-empty ok" data-testid="no-problems">
@@ -24,7 +29,7 @@ export function ProblemsPanel(props: { problems: Problem[]; onPick: (problem: Pr
             onClick={() => props.onPick(p)}
           >
             <span className="problem-code">{p.code}</span>
-            <span className="problem-message">{p.message}</span>
+            <span className="problem-message">{problemText(p, props.policy, lang)}</span>
             <code className="problem-path">{p.path || '/'}</code>
           </button>
         </li>

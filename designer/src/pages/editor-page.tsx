@@ -201,7 +201,7 @@ function Editor({ detail }: { detail: PolicyDetail }) {
           <div className="shortcuts muted">{t('shortcuts')}</div>
           <BottomPanel tab={tab} onTab={setTab} problems={validation.problems.length}>
             {tab === 'problems' && (
-              <ProblemsPanel problems={validation.problems} onPick={pickProblem} />
+              <ProblemsPanel policy={policy} problems={validation.problems} onPick={pickProblem} />
             )}
             {tab === 'simulator' && (
               <SimulatorPanel

@@ -173,10 +173,9 @@ export function addMonths(ts: number, months: number): number {
 
 export interface LogicProblem {
   path: string;
-  code: 'unknown-operator' | 'bad-var';
+  code: 'unknown-operator';
   message: string;
-  operator?: string;
-  varPath?: string;
+  operator: string;
 }
 
 /** Walks a rule: every operator, and every literal `var` path with its JSON pointer. */

@@ -72,6 +72,12 @@ export interface Problem {
   path: string;
   code: string;
   message: string;
+  /**
+   * What the message names (a state, an operator, a limit; for code schema, Ajv's keyword and params), for the message in another language.
+   */
+  params?: {
+    [k: string]: unknown;
+  };
   [k: string]: unknown;
 }
 /**
@@ -220,24 +226,3 @@ export interface SimulateBody {
  * This interface was referenced by `ApiOperations`'s JSON-Schema
  * via the `definition` "simulation".
  */
-export interface Simulation {
-  ok?: boolean;
-  trace?: {
-    at?: string;
-    step?: number | null;
-    trigger?: string;
-    actor?: string | null;
-    from?: string;
-    to?: string;
-    ownerId?: string | null;
-    tags?: string[];
-    score?: number;
-    [k: string]: unknown;
-  }[];
-  failures?: {
-    [k: string]: unknown;
-  }[];
-  final?: {
-    [k: string]: unknown;
-  };
-}

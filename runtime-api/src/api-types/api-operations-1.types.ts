@@ -83,6 +83,4 @@ export type RoutingLogic2 =
   | boolean
   | null;
 
-/**
- * Every operation of the HTTP API by operationId: its inputs and its success reply.
- */
+/** Operations 1 to 40 (ApiOperations joins the parts). */

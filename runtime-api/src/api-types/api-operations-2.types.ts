@@ -31,7 +31,6 @@ import type {
   PublishBody,
   PublishReply,
   SimulateBody,
-  Simulation,
   ValidationResult,
 } from './api-components-2.types.js';
 import type {
@@ -46,10 +45,10 @@ import type {
   PoolPolicy,
   PoolPolicyQuery,
   Routing,
+  Simulation,
 } from './api-components-3.types.js';
 import type {
   RecordCreate,
-  RecordDetail,
   RoutingTestBody,
   RoutingTestReply,
   Upgrade,
@@ -58,59 +57,20 @@ import type {
   UpgradeParams,
 } from './api-components-4.types.js';
 import type {
-  AssignBody,
-  AssignBulkBody,
-  AssignBulkReply,
   EventBody,
-  HistoryList,
-  HistoryQuery,
-  ImportQuery,
-  MoveBody,
-  MoveReply,
+  RecordDetail,
   RecordList,
   RecordListQuery,
   RecordParams,
-  ReleaseBody,
 } from './api-components-5.types.js';
 import type {
-  ExportQuery,
-  ImportReport,
-  NotificationList,
-  NotificationQuery,
-  PoolStats,
-  RepStats,
-  RepStatsQuery,
-  StatsQuery,
-} from './api-components-6.types.js';
-import type {
-  ActivityList,
-  ActivityQuery,
-  AuditList,
-  AuditListQuery,
-  Clock,
-  ClockAdvanceBody,
-  ClockAdvanceReply,
-  Delivery,
-  DeliveryList,
-  DeliveryParams,
-  DeliveryQuery,
-  FailedTimerList,
-  FailedTimerQuery,
-  NotificationsRead,
-  TimerRetryBody,
-} from './api-components-7.types.js';
-import type { Audit, AuditParams, AuditVerdict, IntegrityList } from './api-components-8.types.js';
-import type {
-  BackupDatabaseReply,
   ChangePasswordReply,
-  ExportRecordsReply,
-  ImportTemplateReply,
   LogoutReply,
   NoBody,
   StartUpgradeReply,
 } from './api-operations-1.types.js';
 
-export interface ApiOperations {
+export interface ApiOperations1 {
   login: {
     body: Login;
     reply: LoginReply;
@@ -284,111 +244,5 @@ export interface ApiOperations {
     body?: NoBody;
     reply: RecordDetail;
   };
-  assignRecord: {
-    params: RecordParams;
-    body: AssignBody;
-    reply: RecordDetail;
-  };
-  releaseRecord: {
-    params: RecordParams;
-    body: ReleaseBody;
-    reply: RecordDetail;
-  };
-  claimNext: {
-    params: PoolKeyParams;
-    body?: NoBody;
-    reply: RecordDetail;
-  };
-  getRecordHistory: {
-    params: RecordParams;
-    query?: HistoryQuery;
-    reply: HistoryList;
-  };
-  assignBulk: {
-    params: PoolKeyParams;
-    body: AssignBulkBody;
-    reply: AssignBulkReply;
-  };
-  moveRecord: {
-    params: RecordParams;
-    body: MoveBody;
-    reply: MoveReply;
-  };
-  importRecords: {
-    params: PoolKeyParams;
-    query?: ImportQuery;
-    reply: ImportReport;
-  };
-  exportRecords: {
-    params: PoolKeyParams;
-    query?: ExportQuery;
-    reply: ExportRecordsReply;
-  };
-  importTemplate: {
-    params: PoolKeyParams;
-    reply: ImportTemplateReply;
-  };
-  getPoolStats: {
-    params: PoolKeyParams;
-    query?: StatsQuery;
-    reply: PoolStats;
-  };
-  getPoolRepStats: {
-    params: PoolKeyParams;
-    query?: RepStatsQuery;
-    reply: RepStats;
-  };
-  listNotifications: {
-    query?: NotificationQuery;
-    reply: NotificationList;
-  };
-  markNotificationsRead: {
-    body?: NoBody;
-    reply: NotificationsRead;
-  };
-  getClock: {
-    reply: Clock;
-  };
-  advanceClock: {
-    body?: ClockAdvanceBody;
-    reply: ClockAdvanceReply;
-  };
-  listActivity: {
-    query?: ActivityQuery;
-    reply: ActivityList;
-  };
-  backupDatabase: {
-    reply: BackupDatabaseReply;
-  };
-  listFailedTimers: {
-    query?: FailedTimerQuery;
-    reply: FailedTimerList;
-  };
-  retryFailedTimers: {
-    body: TimerRetryBody;
-    reply: FailedTimerList;
-  };
-  listDeliveries: {
-    query?: DeliveryQuery;
-    reply: DeliveryList;
-  };
-  retryDelivery: {
-    params: DeliveryParams;
-    body?: NoBody;
-    reply: Delivery;
-  };
-  listAudits: {
-    params: PoolKeyParams;
-    query?: AuditListQuery;
-    reply: AuditList;
-  };
-  decideAudit: {
-    params: AuditParams;
-    body: AuditVerdict;
-    reply: Audit;
-  };
-  getPoolIntegrity: {
-    params: PoolKeyParams;
-    reply: IntegrityList;
-  };
 }
+/** Operations 41 to 64 (ApiOperations joins the parts). */

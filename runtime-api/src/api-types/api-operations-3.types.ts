@@ -29,7 +29,6 @@ import type {
   PolicyVersionParams,
   PublishBody,
   PublishReply,
-  Simulation,
   ValidationResult,
 } from './api-components-2.types.js';
 import type {
@@ -43,10 +42,10 @@ import type {
   PoolPolicy,
   PoolPolicyQuery,
   Routing,
+  Simulation,
 } from './api-components-3.types.js';
 import type {
   RecordCreate,
-  RecordDetail,
   RoutingTestBody,
   RoutingTestReply,
   Upgrade,
@@ -56,46 +55,174 @@ import type {
 } from './api-components-4.types.js';
 import type {
   AssignBody,
+  AssignBulkBody,
   EventBody,
   HistoryList,
   HistoryQuery,
-  ImportQuery,
-  MoveBody,
-  MoveReply,
+  RecordDetail,
   RecordList,
   RecordListQuery,
   RecordParams,
   ReleaseBody,
 } from './api-components-5.types.js';
 import type {
+  AssignBulkReply,
   ExportQuery,
+  ImportQuery,
   ImportReport,
-  NotificationList,
-  NotificationQuery,
+  MoveBody,
+  MoveReply,
   PoolStats,
-  RepStats,
   RepStatsQuery,
   StatsQuery,
 } from './api-components-6.types.js';
 import type {
   ActivityList,
   ActivityQuery,
-  AuditList,
-  AuditListQuery,
   Clock,
   ClockAdvanceBody,
   ClockAdvanceReply,
+  FailedTimerList,
+  FailedTimerQuery,
+  NotificationList,
+  NotificationQuery,
+  NotificationsRead,
+  RepStats,
+} from './api-components-7.types.js';
+import type {
+  Audit,
+  AuditList,
+  AuditListQuery,
+  AuditParams,
+  AuditVerdict,
   Delivery,
   DeliveryList,
   DeliveryParams,
   DeliveryQuery,
-  FailedTimerList,
-  FailedTimerQuery,
-  NotificationsRead,
+  IntegrityList,
   TimerRetryBody,
-} from './api-components-7.types.js';
-import type { Audit, AuditParams, AuditVerdict, IntegrityList } from './api-components-8.types.js';
-import type { NoBody } from './api-operations-1.types.js';
+} from './api-components-8.types.js';
+import type {
+  BackupDatabaseReply,
+  ExportRecordsReply,
+  ImportTemplateReply,
+  NoBody,
+} from './api-operations-1.types.js';
+import type { ApiOperations1 } from './api-operations-2.types.js';
+
+export interface ApiOperations2 {
+  assignRecord: {
+    params: RecordParams;
+    body: AssignBody;
+    reply: RecordDetail;
+  };
+  releaseRecord: {
+    params: RecordParams;
+    body: ReleaseBody;
+    reply: RecordDetail;
+  };
+  claimNext: {
+    params: PoolKeyParams;
+    body?: NoBody;
+    reply: RecordDetail;
+  };
+  getRecordHistory: {
+    params: RecordParams;
+    query?: HistoryQuery;
+    reply: HistoryList;
+  };
+  assignBulk: {
+    params: PoolKeyParams;
+    body: AssignBulkBody;
+    reply: AssignBulkReply;
+  };
+  moveRecord: {
+    params: RecordParams;
+    body: MoveBody;
+    reply: MoveReply;
+  };
+  importRecords: {
+    params: PoolKeyParams;
+    query?: ImportQuery;
+    reply: ImportReport;
+  };
+  exportRecords: {
+    params: PoolKeyParams;
+    query?: ExportQuery;
+    reply: ExportRecordsReply;
+  };
+  importTemplate: {
+    params: PoolKeyParams;
+    reply: ImportTemplateReply;
+  };
+  getPoolStats: {
+    params: PoolKeyParams;
+    query?: StatsQuery;
+    reply: PoolStats;
+  };
+  getPoolRepStats: {
+    params: PoolKeyParams;
+    query?: RepStatsQuery;
+    reply: RepStats;
+  };
+  listNotifications: {
+    query?: NotificationQuery;
+    reply: NotificationList;
+  };
+  markNotificationsRead: {
+    body?: NoBody;
+    reply: NotificationsRead;
+  };
+  getClock: {
+    reply: Clock;
+  };
+  advanceClock: {
+    body?: ClockAdvanceBody;
+    reply: ClockAdvanceReply;
+  };
+  listActivity: {
+    query?: ActivityQuery;
+    reply: ActivityList;
+  };
+  backupDatabase: {
+    reply: BackupDatabaseReply;
+  };
+  listFailedTimers: {
+    query?: FailedTimerQuery;
+    reply: FailedTimerList;
+  };
+  retryFailedTimers: {
+    body: TimerRetryBody;
+    reply: FailedTimerList;
+  };
+  listDeliveries: {
+    query?: DeliveryQuery;
+    reply: DeliveryList;
+  };
+  retryDelivery: {
+    params: DeliveryParams;
+    body?: NoBody;
+    reply: Delivery;
+  };
+  listAudits: {
+    params: PoolKeyParams;
+    query?: AuditListQuery;
+    reply: AuditList;
+  };
+  decideAudit: {
+    params: AuditParams;
+    body: AuditVerdict;
+    reply: Audit;
+  };
+  getPoolIntegrity: {
+    params: PoolKeyParams;
+    reply: IntegrityList;
+  };
+}
+/**
+ * Every operation of the HTTP API by operationId: its inputs and its success reply.
+ */
+export interface ApiOperations extends ApiOperations1, ApiOperations2 {}
 
 export type LoginBody = Login;
 export type LogoutBody = NoBody;
@@ -223,18 +350,3 @@ export type ListActivityQuery = ActivityQuery;
 export type ListActivityReply = ActivityList;
 export type ListFailedTimersQuery = FailedTimerQuery;
 export type ListFailedTimersReply = FailedTimerList;
-export type RetryFailedTimersBody = TimerRetryBody;
-export type RetryFailedTimersReply = FailedTimerList;
-export type ListDeliveriesQuery = DeliveryQuery;
-export type ListDeliveriesReply = DeliveryList;
-export type RetryDeliveryParams = DeliveryParams;
-export type RetryDeliveryBody = NoBody;
-export type RetryDeliveryReply = Delivery;
-export type ListAuditsParams = PoolKeyParams;
-export type ListAuditsQuery = AuditListQuery;
-export type ListAuditsReply = AuditList;
-export type DecideAuditParams = AuditParams;
-export type DecideAuditBody = AuditVerdict;
-export type DecideAuditReply = Audit;
-export type GetPoolIntegrityParams = PoolKeyParams;
-export type GetPoolIntegrityReply = IntegrityList;
