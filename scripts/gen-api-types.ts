@@ -177,7 +177,7 @@ function inParts(ts: string): string {
   const start = ts.indexOf(head);
   const end = ts.indexOf('\n}\n', start);
   // Each operation's entry starts at the interface's own indentation.
-  const entries = ts.slice(start + head.length, end).split(/\n(?=  \w+\??: )/);
+  const entries = ts.slice(start + head.length, end).split(/\n(?= {2}\w+\??: )/);
   const parts: string[] = [];
   for (let i = 0; i < entries.length; i += OPERATIONS_PER_PART) {
     const n = parts.length + 1;
