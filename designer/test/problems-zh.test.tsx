@@ -2,7 +2,7 @@
 // The Problems panel in 中文: every problem code has Chinese words, Ajv's schema errors read as the
 // form's fields instead of "must have required property 'en'", and English keeps the engine's text.
 import { PROBLEM_CODES, validate, type Policy } from '@poolflow/engine';
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import type { Lang } from '../src/i18n/messages.js';
 import { PROBLEMS_ZH, SCHEMA_WORDS } from '../src/i18n/problem-messages.js';
 import { ProblemsPanel } from '../src/inspector/problems-panel.js';
 import { crm } from './fixtures.js';
+import { renderInspector } from './inspector-harness.js';
 
 afterEach(cleanup);
 
@@ -148,5 +149,35 @@ describe('problem codes', () => {
     expect([...emitted].filter((c) => !(PROBLEM_CODES as readonly string[]).includes(c))).toEqual(
       [],
     );
+  });
+});
+
+describe('the inspector’s own form errors', () => {
+  /** The inline errors under the state form's fields, once rjsf has validated the blanked label. */
+  async function inlineErrors(lang: Lang): Promise<string[]> {
+    const policy = crm() as unknown as { machine: { states: Record<string, { meta: object }> } };
+    policy.machine.states['review'].meta = { label: { zh: '主管审核' } };
+    renderInspector(
+      policy as unknown as Policy,
+      { kind: 'state', name: 'review' },
+      'general',
+      lang,
+    );
+    const form = await screen.findByTestId('state-form');
+    // rjsf validates on change: type into the Chinese label to make it run.
+    const zh = [...form.querySelectorAll('input')].find((i) => i.value === '主管审核')!;
+    fireEvent.change(zh, { target: { value: '主管审核。' } });
+    return [...form.querySelectorAll('.error-detail li')].map((li) => li.textContent ?? '');
+  }
+
+  it('names the field in Chinese, not Ajv’s “must have required property”', async () => {
+    const errors = await inlineErrors('zh');
+    expect(errors.length).toBeGreaterThan(0);
+    for (const text of errors) {
+      expect(text).not.toMatch(AJV);
+      expect(text).toMatch(CJK);
+    }
+    cleanup();
+    expect(await inlineErrors('en')).toContain('Label (English) is required');
   });
 });

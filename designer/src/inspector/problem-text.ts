@@ -53,6 +53,20 @@ function typeWords(value: unknown, lang: Lang): string {
     .join(pick(PATH_WORDS.or, lang));
 }
 
+/**
+ * An error of the inspector's own form (rjsf: `property` like `.label.en`, `name` the Ajv keyword) in
+ * the same words as the Problems panel's: rjsf would show Ajv's English ("must have required property").
+ */
+export function formErrorText(
+  error: { property?: string; name?: string; params?: Record<string, unknown> },
+  lang: Lang,
+): string {
+  const path = (error.property ?? '')
+    .replace(/\[['"]?([^'"\]]*)['"]?\]/g, '.$1')
+    .replace(/\./g, '/');
+  return schemaWords(path, { ...error.params, keyword: error.name }, lang);
+}
+
 /** An Ajv error (its keyword and params) in words. */
 function schemaWords(path: string, params: Params, lang: Lang): string {
   const keyword = String(params['keyword']);

@@ -14,6 +14,7 @@ import validator from '@rjsf/validator-ajv8';
 import { useI18n } from '../i18n/i18n.js';
 import { sameJson } from '../rules/logic-query.js';
 import { withTitles } from './form-labels.js';
+import { formErrorText } from './problem-text.js';
 import type { FormSpec } from './form-schemas.js';
 import { customFields, type FormContext } from './rjsf-fields.js';
 import { MapEntryTemplate } from './rjsf-templates.js';
@@ -58,6 +59,9 @@ export function SchemaForm<T>({
         formData={value}
         validator={validator}
         translateString={translator(lang)}
+        transformErrors={(errors) =>
+          errors.map((error) => ({ ...error, message: formErrorText(error, lang) }))
+        }
         fields={customFields}
         formContext={context}
         idPrefix={testId}
