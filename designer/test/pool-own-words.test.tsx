@@ -7,17 +7,15 @@ import { cleanup, fireEvent, render, screen, within } from '@testing-library/rea
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Pool, PoolPolicy } from '../src/api/pools.api.js';
 import type { HistoryEntry, RecordList } from '../src/api/records.api.js';
-import { I18nProvider } from '../src/i18n/i18n.js';
 import type { Lang } from '../src/i18n/messages.js';
 import { MyRecordsPage } from '../src/workspace/my-records-page.js';
 import { PoolView } from '../src/workspace/pool-view.js';
 import { RecordPage } from '../src/workspace/record-page.js';
-import { WorkspaceProvider } from '../src/workspace/workspace-context.js';
 import { WorkspaceNav } from '../src/workspace/workspace-nav.js';
 import { poolPolicyView } from '../../runtime-api/src/routes/pool-policy/index.js';
 import { loadTemplate } from './fixtures.js';
 import { CRM_POOL, crmPoolPolicy, ME, pooledRecord } from './workspace-fixtures.js';
-import { historyPage, ownedRecord, stubFetch } from './workspace-harness.js';
+import { historyPage, ownedRecord, stubFetch, TestWorkspace } from './workspace-harness.js';
 
 afterEach(() => {
   cleanup();
@@ -54,32 +52,15 @@ const UNTIL = '2026-12-08T20:30:00.000Z';
 function renderPool(which: keyof typeof POOLS, items: RecordList['items'], lang: Lang = 'en') {
   const { pool, policy } = POOLS[which];
   const reply: RecordList = { items, nextCursor: null, claimsLeftToday: 3, ownedCapacity: 10 };
-  vi.stubGlobal(
-    'fetch',
-    vi.fn((url: string) =>
-      Promise.resolve(
-        url.startsWith(`/api/pools/${pool.key}/records`)
-          ? new Response(JSON.stringify(reply), { status: 200, headers: { etag: 'W/"1"' } })
-          : new Response(
-              JSON.stringify({ error: { code: 'POOL_ERR_NOT_FOUND', message: 'nothing' } }),
-              { status: 404 },
-            ),
-      ),
-    ),
+  stubFetch(({ url }) =>
+    url.startsWith(`/api/pools/${pool.key}/records`)
+      ? { body: reply, headers: { etag: 'W/"1"' } }
+      : undefined,
   );
   render(
-    <I18nProvider lang={lang}>
-      <WorkspaceProvider
-        me={ME}
-        pools={[pool]}
-        pool={pool}
-        policy={policy}
-        clockOffset={0}
-        reload={() => undefined}
-      >
-        <PoolView />
-      </WorkspaceProvider>
-    </I18nProvider>,
+    <TestWorkspace lang={lang} pool={pool} policy={policy}>
+      <PoolView />
+    </TestWorkspace>,
   );
 }
 
@@ -233,21 +214,12 @@ describe('the pool’s own name', () => {
       return undefined;
     });
     render(
-      <I18nProvider lang={lang}>
-        <WorkspaceProvider
-          me={ME}
-          pools={[pool]}
-          pool={pool}
-          policy={policy}
-          clockOffset={0}
-          reload={() => undefined}
-        >
-          <WorkspaceNav view="pool" />
-          <PoolView />
-          <MyRecordsPage />
-          <RecordPage recordId="r-owned" />
-        </WorkspaceProvider>
-      </I18nProvider>,
+      <TestWorkspace lang={lang} pool={pool} policy={policy}>
+        <WorkspaceNav view="pool" />
+        <PoolView />
+        <MyRecordsPage />
+        <RecordPage recordId="r-owned" />
+      </TestWorkspace>,
     );
     await rowOf('r-pooled');
     await screen.findByTestId('record-page');
