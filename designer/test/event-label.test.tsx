@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addTransition } from '../src/canvas/policy-graph.js';
 import { I18nProvider } from '../src/i18n/i18n.js';
+import { PolicySettings } from '../src/inspector/policy-settings.js';
 import { TransitionInspector } from '../src/inspector/transition-inspector.js';
 import { crm } from './fixtures.js';
 
@@ -69,5 +70,44 @@ describe('the label of a transition’s event', () => {
     expect(latest.events?.[ref.key]?.label).toBeUndefined();
     expect(labelProblems(latest, ref.key)).toEqual([]);
     expect(requiredFields()).toEqual([]);
+  });
+});
+
+describe('Policy settings → Events', () => {
+  it('marks no label’s English required, and an emptied label is removed', () => {
+    const start = crm();
+    start.events = { ...start.events, PARK: {} };
+    let latest = start;
+    function Harness() {
+      const [policy, setPolicy] = useState(start);
+      return (
+        <PolicySettings
+          policy={policy}
+          section="events"
+          onSection={() => undefined}
+          onChange={(next) => {
+            latest = next;
+            setPolicy(next);
+          }}
+        />
+      );
+    }
+    render(
+      <I18nProvider lang="en">
+        <Harness />
+      </I18nProvider>,
+    );
+    const form = screen.getByTestId('settings-events');
+    const englishLabels = form.querySelectorAll('label[for$="_label_en"]');
+    expect(englishLabels.length).toBeGreaterThan(0);
+    expect(form.querySelectorAll('label[for$="_label_en"] .required')).toHaveLength(0);
+
+    const parkZh = () => form.querySelector<HTMLInputElement>('input[id$="PARK_label_zh"]')!;
+    fireEvent.change(parkZh(), { target: { value: '搁置' } });
+    expect(latest.events?.['PARK']?.label).toEqual({ zh: '搁置' });
+    // The Problems panel still asks for its English.
+    expect(labelProblems(latest, 'PARK').map((p) => p.path)).toEqual(['/events/PARK/label/en']);
+    fireEvent.change(parkZh(), { target: { value: '' } });
+    expect(latest.events?.['PARK']).toEqual({});
   });
 });

@@ -1,6 +1,7 @@
 // rjsf schemas and ui schemas generated from schemas/policy.schema.json: local $refs inlined, rule
 // references (JSON-logic) rendered by the rule editor, number-or-logic delays by a number input.
 import policySchema from '@poolflow/schemas/policy.schema.json' with { type: 'json' };
+import type { Policy } from '@poolflow/engine';
 import type { RJSFSchema, UiSchema } from '@rjsf/utils';
 
 type Json = Record<string, unknown>;
@@ -163,8 +164,37 @@ export function entityForm(fieldNames: string[]): FormSpec {
   return spec;
 }
 
+type EventDefinition = NonNullable<Policy['events']>[string];
+
+/** An event label with any text in it. */
+export const hasLabel = (label: EventDefinition['label'] | undefined): boolean =>
+  !!label && Object.values(label).some((text) => text !== undefined && text !== '');
+
+/** The event as the policy keeps it: a label emptied again is no label (English is asked of any label). */
+export function withoutEmptyLabel(event: EventDefinition): EventDefinition {
+  const next = { ...event };
+  if (!hasLabel(next.label)) delete next.label;
+  return next;
+}
+
+/** An event definition's form schema whose label does not mark its English required. */
+function optionalLabel(schema: Json): Json {
+  const properties = { ...(schema['properties'] as Record<string, Json>) };
+  if (properties['label']) {
+    const label = { ...properties['label'] };
+    delete label['required'];
+    properties['label'] = label;
+  }
+  return { ...schema, properties };
+}
+
+/**
+ * Every event's definition. One schema serves all of them, so no label's English is marked required
+ * (most events have no label); a label with Chinese only is still a problem in the Problems panel.
+ */
 export function eventsForm(): FormSpec {
   const spec = toForm({ ...prop('events'), title: '' });
+  spec.schema.additionalProperties = optionalLabel(spec.schema.additionalProperties as Json);
   const each = (spec.uiSchema['additionalProperties'] ?? {}) as UiSchema;
   each['payload'] = { 'ui:field': 'schemaFields' };
   spec.uiSchema['additionalProperties'] = each;
@@ -175,14 +205,9 @@ export function eventsForm(): FormSpec {
  * One event's definition: label and payload fields. The label is optional: while an event has none,
  * its English text is not marked required (validate() asks for it only once a label is there).
  */
-export function eventForm(hasLabel = true): FormSpec {
+export function eventForm(hasLabelText = true): FormSpec {
   const spec = toForm({ ...(defs['eventDefinition'] ?? {}), title: '' });
   spec.uiSchema['payload'] = { 'ui:field': 'schemaFields' };
-  const properties = spec.schema.properties as Record<string, Json>;
-  if (!hasLabel && properties['label']) {
-    const label = { ...properties['label'] };
-    delete label['required'];
-    properties['label'] = label;
-  }
+  if (!hasLabelText) spec.schema = optionalLabel(spec.schema);
   return spec;
 }

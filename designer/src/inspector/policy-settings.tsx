@@ -11,6 +11,7 @@ import {
   delaysForm,
   entityForm,
   eventsForm,
+  withoutEmptyLabel,
   generalForm,
   rulesForm,
   type FormSpec,
@@ -58,7 +59,18 @@ function sliceOf(policy: Policy, section: Exclude<SettingsSection, 'score'>): Sl
       return {
         spec: eventsForm(),
         value: policy.events,
-        apply: (v) => setKey(policy, 'events', v),
+        apply: (v) =>
+          setKey(
+            policy,
+            'events',
+            v &&
+              Object.fromEntries(
+                Object.entries(v as NonNullable<Policy['events']>).map(([type, event]) => [
+                  type,
+                  withoutEmptyLabel(event),
+                ]),
+              ),
+          ),
       };
     case 'delays':
       return {

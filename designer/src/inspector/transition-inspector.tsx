@@ -18,16 +18,12 @@ import {
 } from '../canvas/transition-ref.js';
 import { useI18n } from '../i18n/i18n.js';
 import { ActionsEditor } from './actions-editor.js';
-import { eventForm, transitionForm } from './form-schemas.js';
+import { eventForm, hasLabel, transitionForm, withoutEmptyLabel } from './form-schemas.js';
 import { GuardEditor } from './guard-editor.js';
 import { NameInput } from './name-input.js';
 import { SchemaForm } from './schema-form.js';
 
 type EventDefinition = NonNullable<Policy['events']>[string];
-
-/** An event label with any text in it. */
-const hasLabel = (label: EventDefinition['label'] | undefined): boolean =>
-  !!label && Object.values(label).some((text) => text !== undefined && text !== '');
 
 export function TransitionInspector(props: {
   policy: Policy;
@@ -145,15 +141,15 @@ export function TransitionInspector(props: {
             value={policy.events?.[ref.key] ?? {}}
             policy={policy}
             testId="event-form"
-            onChange={(v: EventDefinition) => {
-              // A label emptied again is no label (the schema asks English of any label there is).
-              const next = { ...v };
-              if (!hasLabel(next.label)) delete next.label;
+            onChange={(v: EventDefinition) =>
               onChange(
-                { ...policy, events: { ...(policy.events ?? {}), [ref.key]: next } },
+                {
+                  ...policy,
+                  events: { ...(policy.events ?? {}), [ref.key]: withoutEmptyLabel(v) },
+                },
                 `event-${ref.key}`,
-              );
-            }}
+              )
+            }
           />
         </>
       )}
