@@ -90,12 +90,18 @@ export function PolicyCanvas(props: PolicyCanvasProps) {
 
   const selectEdge = useCallback((id: string) => onSelect({ kind: 'transition', id }), [onSelect]);
   const laid = useElkRoutes(policy);
-  // The first view holds the edge labels too: once ELK has placed them, fit again to include them.
+  // The first view holds the edge labels too: once ELK has placed them, fit again to include them,
+  // unless the user has panned or zoomed since (the fit would undo it).
   const fitted = useRef(false);
+  const moved = useRef(false);
   useEffect(() => {
     if (fitted.current || !laid) return;
     fitted.current = true;
-    requestAnimationFrame(() => requestAnimationFrame(() => fitContent(flow)));
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        if (!moved.current) fitContent(flow);
+      }),
+    );
   }, [laid, flow]);
   const edges = useMemo((): TransitionFlowEdge[] => {
     const at = new Map(graph.nodes.map((n) => [n.id, n.position]));
@@ -221,6 +227,10 @@ export function PolicyCanvas(props: PolicyCanvasProps) {
         minZoom={0.2}
         fitView
         fitViewOptions={{ padding: FIT_PADDING }}
+        // A move with an event is the user's (a fit passes none).
+        onMoveStart={(event) => {
+          if (event) moved.current = true;
+        }}
         ariaLabelConfig={ariaLabels}
       >
         <Background gap={20} color="#e2e8f0" />
