@@ -2,14 +2,15 @@
 import policySchema from '@poolflow/schemas/policy.schema.json' with { type: 'json' };
 import ruleSchema from '@poolflow/schemas/rule.schema.json' with { type: 'json' };
 import { newAjv, schemaProblems } from './json-schema.js';
-import { escapePointer, inspectLogic, isAllowedOperator } from './logic/json-logic.js';
+import { escapePointer } from './logic/json-logic.js';
 import { isWritableField } from './actions/set.action.js';
 import { actions as registry } from './registry.js';
 import { auditProblems } from './audit.js';
 import { breakageProblems } from './validate-breakage.js';
+import { RuleChecker } from './validate-rules.js';
 import type { Action, Actions, Guard, Policy, Transition, Transitions } from './schema.types.js';
 import type { ProblemCode } from './problem-codes.js';
-import { instanceFields, type JsonObject } from './types.js';
+import type { JsonObject } from './types.js';
 import {
   RULE_LIMITS,
   RuleCosts,
@@ -49,110 +50,27 @@ function transitionList(value: Transitions): { t: Transition; at: string }[] {
   return [{ t: value, at: '' }];
 }
 
-const ESCAPE_SCOPED = new Set(['map', 'filter', 'reduce', 'all', 'some', 'none']);
-
 class Checker {
   readonly problems: Problem[] = [];
   readonly states: Set<string>;
-  readonly entityFields: Set<string>;
-  readonly instanceExtra: Set<string>;
+  readonly rules: RuleChecker;
   readonly costs: RuleCosts;
 
   constructor(readonly policy: Policy) {
     this.costs = new RuleCosts(policy.rules ?? {});
     this.states = new Set(Object.keys(policy.machine.states));
-    this.entityFields = new Set(Object.keys(policy.entity.schema.properties));
-    this.instanceExtra = new Set(Object.keys(policy.context ?? {}));
+    this.rules = new RuleChecker(policy);
   }
 
   add(path: string, code: ProblemCode, message: string, params: JsonObject): void {
     this.problems.push({ path, code, message, params });
   }
 
-  varPathKnown(path: string): boolean {
-    const [root, field] = path.split('.');
-    if (root === 'now') return path === 'now';
-    if (root === 'event' || root === 'user') return true;
-    if (root === 'entity') return field === undefined || this.entityFields.has(field);
-    if (root === 'instance') {
-      return (
-        field === undefined ||
-        (instanceFields as readonly string[]).includes(field) ||
-        this.instanceExtra.has(field)
-      );
-    }
-    return false;
-  }
-
   logic(logic: unknown, pointer: string): void {
-    this.walk(logic, pointer, false);
-    this.problems.push(...ruleLimitProblems(logic, pointer, this.costs));
-  }
-
-  private walk(logic: unknown, pointer: string, scoped: boolean): void {
-    if (Array.isArray(logic)) {
-      logic.forEach((item, i) => this.walk(item, `${pointer}/${i}`, scoped));
-      return;
-    }
-    if (logic === null || typeof logic !== 'object') return;
-    const keys = Object.keys(logic);
-    if (keys.length !== 1) return;
-    const op = keys[0] as string;
-    const args = (logic as JsonObject)[op];
-    const at = `${pointer}/${escapePointer(op)}`;
-    if (!isAllowedOperator(op)) {
-      this.add(at, 'unknown-operator', `operator "${op}" is not allowed`, { operator: op });
-      return;
-    }
-    if (op === 'rule') {
-      const name: unknown = Array.isArray(args) ? args[0] : args;
-      if (
-        typeof name !== 'string' ||
-        !Object.prototype.hasOwnProperty.call(this.policy.rules ?? {}, name)
-      ) {
-        this.add(at, 'unknown-rule', `rule "${String(name)}" is not defined in rules`, {
-          rule: String(name),
-        });
-      }
-      return;
-    }
-    if (op === 'var') {
-      const path: unknown = Array.isArray(args) ? args[0] : args;
-      if (
-        path !== undefined &&
-        path !== null &&
-        typeof path !== 'string' &&
-        typeof path !== 'number' &&
-        !(typeof path === 'object' && !Array.isArray(path) && Object.keys(path).length === 1)
-      ) {
-        this.add(
-          at,
-          'invalid-var',
-          `var takes a string or number path, not ${JSON.stringify(path)}`,
-          { value: JSON.stringify(path) },
-        );
-        return;
-      }
-      inspectLogic(logic, pointer, (kind, value, p) => {
-        if (kind === 'operator' && value !== 'var' && !isAllowedOperator(value)) {
-          this.add(p, 'unknown-operator', `operator "${value}" is not allowed`, {
-            operator: value,
-          });
-        }
-        if (kind === 'var' && !scoped && !this.varPathKnown(value)) {
-          this.add(p, 'unknown-var', `"${value}" is not an entity or instance field`, {
-            field: value,
-          });
-        }
-      });
-      return;
-    }
-    if (ESCAPE_SCOPED.has(op) && Array.isArray(args)) {
-      this.walk(args[0], `${at}/0`, scoped);
-      args.slice(1).forEach((a, i) => this.walk(a, `${at}/${i + 1}`, true));
-      return;
-    }
-    this.walk(args, at, scoped);
+    this.problems.push(
+      ...this.rules.check(logic, pointer),
+      ...ruleLimitProblems(logic, pointer, this.costs),
+    );
   }
 
   guard(guard: Guard, pointer: string): void {
@@ -220,7 +138,7 @@ class Checker {
       }
       if (type === 'set') {
         const field = String(params['field']);
-        if (!isWritableField(field) || !this.varPathKnown(field)) {
+        if (!isWritableField(field) || !this.rules.varPathKnown(field)) {
           this.add(
             `${at}/params/field`,
             'unknown-var',
@@ -264,7 +182,7 @@ class Checker {
       );
     }
     for (const [i, field] of (policy.entity.maskedInPool ?? []).entries()) {
-      if (!this.entityFields.has(field)) {
+      if (!this.rules.entityFields.has(field)) {
         this.add(
           `/entity/maskedInPool/${i}`,
           'unknown-field',

@@ -1,6 +1,15 @@
 // A group robot's default message, in a pool whose records have no `name` (tickets have a subject).
 import { describe, expect, it } from 'vitest';
-import { compile, start, step, type Effect, type Policy } from '../src/index.js';
+import {
+  compile,
+  start,
+  step,
+  type CompiledPolicy,
+  type Effect,
+  type JsonObject,
+  type Policy,
+  type PoolSnapshot,
+} from '../src/index.js';
 import { T0, template } from './fixtures.js';
 
 const robot = (language?: 'zh') => ({
@@ -27,6 +36,24 @@ const texts = (effects: Effect[]) =>
   effects
     .filter((e) => e.type === 'webhook')
     .map((e) => (e as unknown as { body: { text: string } }).body.text);
+
+/** The ticket's first-response SLA timer fired at its due time. */
+function breach(
+  compiled: CompiledPolicy,
+  snapshot: PoolSnapshot,
+  entity: JsonObject,
+  recordId: string,
+) {
+  const key = Object.keys(snapshot.timers).find((k) => k.includes('firstResponse'))!;
+  const dueAt = snapshot.timers[key].dueAt;
+  const breached = step(
+    compiled,
+    snapshot,
+    { type: key, timerKey: key, dueAt },
+    { entity, now: dueAt, recordId },
+  );
+  return { key, breached };
+}
 
 describe('a group robot without a message of its own', () => {
   const entity = { subject: 'Cannot log in', priority: 'high' };
@@ -66,18 +93,7 @@ describe('a group robot without a message of its own', () => {
       ['zh', '定时器 firstResponse: Cannot log in'],
     ] as const) {
       const { compiled, claimed } = taken(tickets(language));
-      const key = Object.keys(claimed.snapshot.timers).find((k) => k.includes('firstResponse'))!;
-      const dueAt = claimed.snapshot.timers[key].dueAt;
-      const breached = step(
-        compiled,
-        claimed.snapshot,
-        { type: key, timerKey: key, dueAt },
-        {
-          entity,
-          now: dueAt,
-          recordId: 'r1',
-        },
-      );
+      const { breached } = breach(compiled, claimed.snapshot, entity, 'r1');
       expect(breached.snapshot.value).toBe('queue');
       expect(texts(breached.effects)).toEqual([words]);
     }
@@ -102,14 +118,7 @@ describe('a webhook without a body rule', () => {
       { type: 'CLAIM' },
       { entity, user: { id: 'ann' }, now: T0, recordId: 'r7' },
     );
-    const key = Object.keys(claimed.snapshot.timers).find((k) => k.includes('firstResponse'))!;
-    const dueAt = claimed.snapshot.timers[key].dueAt;
-    const breached = step(
-      compiled,
-      claimed.snapshot,
-      { type: key, timerKey: key, dueAt },
-      { entity, now: dueAt, recordId: 'r7' },
-    );
+    const { key, breached } = breach(compiled, claimed.snapshot, entity, 'r7');
     const bodies = breached.effects
       .filter((e) => e.type === 'webhook')
       .map((e) => (e as unknown as { body: unknown }).body);
