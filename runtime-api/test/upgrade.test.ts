@@ -242,6 +242,18 @@ describe.each(backends)('pool upgrade (%s)', (backend) => {
       stateMap: { nurture: 'owend' },
     });
     expect(typo.body.problems[0]).toMatchObject({ code: 'state-invalid' });
+    // A typo in the key (a state no version has) is not ignored: its records would stay unmapped.
+    const typoKey = { nurture: 'owned', nurtrue: 'pool' };
+    const keyDry = await upgrade('rm', { toVersion: 3, dryRun: true, stateMap: typoKey });
+    expect(keyDry.body.problems).toEqual([
+      expect.objectContaining({ code: 'state-invalid', state: 'nurtrue', records: 0 }),
+    ]);
+    expect(keyDry.body.problems[0].message).toContain('"nurtrue"');
+    const keyRun = await upgrade('rm', { toVersion: 3, stateMap: typoKey });
+    expect(keyRun.status).toBe(422);
+    expect(keyRun.body.error.details[0]).toMatchObject({ code: 'state-invalid', state: 'nurtrue' });
+    expect((await call(t.app, admin(), 'GET', '/api/pools/rm')).body.policyVersion).toBe(1);
+    expect(await count('pool_upgrades', { pool_key: 'rm' })).toBe(0);
 
     // While an upgrade of the pool runs (to v2 here, started and not yet run), another is refused.
     const first = await t.app.upgrades.begin('rm', { toVersion: 2 }, ids['alice']!);
@@ -253,7 +265,12 @@ describe.each(backends)('pool upgrade (%s)', (backend) => {
     expect((await record('rm', rec['nurtured']!)).policyVersion).toBe(2);
 
     // Mapped to owned: it entered nurture on day 0, so its 45-day release has passed and falls due at once.
-    const ok = await upgrade('rm', { toVersion: 3, dryRun: true, stateMap: { nurture: 'owned' } });
+    // A key naming a state of an older version that no record is in now is no problem.
+    const ok = await upgrade('rm', {
+      toVersion: 3,
+      dryRun: true,
+      stateMap: { nurture: 'owned', won: 'won' },
+    });
     expect(ok.body).toMatchObject({ problems: [], dueAtOnce: 1 });
     expect(ok.body.dueAtOnceByDelay).toMatchObject({ release: 1 });
     const mapped = await upgrade('rm', { toVersion: 3, stateMap: { nurture: 'owned' } });

@@ -89,6 +89,24 @@ export async function planUpgrade(
       records: 0,
     });
   }
+  // A key that names no state of any version up to the target is a typo: its records would stay unmapped.
+  const unknown = Object.keys(stateMap).filter((from) => !rows.some((r) => r.state === from));
+  if (unknown.length > 0) {
+    const { rows: known } = await db.raw<{ rows: { state: string }[] }>(
+      `SELECT DISTINCT json_object_keys(document -> 'machine' -> 'states') AS state
+       FROM policy_versions WHERE policy_id = ? AND version <= ?`,
+      [pool.policy_id, to.policy.version],
+    );
+    const names = new Set(known.map((k) => k.state));
+    for (const from of unknown.filter((s) => !names.has(s))) {
+      problems.push({
+        code: 'state-invalid',
+        message: `stateMap names state "${from}", which no version of ${pool.policy_id} up to ${to.policy.version} has`,
+        state: from,
+        records: 0,
+      });
+    }
+  }
   return {
     moves,
     problems,
