@@ -1,5 +1,6 @@
 // An object JSON Schema (entity fields, event payload) as editable rows, and back again.
 import type { RJSFSchema } from '@rjsf/utils';
+import { ZH_TITLE } from '../workspace/field-labels.js';
 
 type Json = Record<string, unknown>;
 
@@ -8,6 +9,8 @@ export type FieldType = 'string' | 'integer' | 'number' | 'boolean';
 export interface FieldRow {
   name: string;
   title?: string;
+  /** The field's Chinese title (`x-title-zh`). */
+  titleZh?: string;
   type: FieldType;
   required?: boolean;
   /** Allowed values, comma-separated ("" = any). */
@@ -20,11 +23,13 @@ export const fieldRowsSchema: RJSFSchema = {
     type: 'object',
     required: ['name', 'type'],
     properties: {
+      // In pairs, as the form's two columns show them.
       name: { type: 'string', title: 'Field', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
-      title: { type: 'string', title: 'Label' },
       type: { type: 'string', title: 'Type', enum: ['string', 'integer', 'number', 'boolean'] },
-      required: { type: 'boolean', title: 'Required' },
+      title: { type: 'string', title: 'Label' },
+      titleZh: { type: 'string', title: 'Label in Chinese' },
       options: { type: 'string', title: 'Choices (comma-separated)' },
+      required: { type: 'boolean', title: 'Required' },
     },
   },
 };
@@ -36,6 +41,7 @@ export function schemaToRows(schema: Json | undefined): FieldRow[] {
     const type = (['string', 'integer', 'number', 'boolean'] as const).find((t) => t === p['type']);
     const row: FieldRow = { name, type: type ?? 'string' };
     if (typeof p['title'] === 'string') row.title = p['title'];
+    if (typeof p[ZH_TITLE] === 'string') row.titleZh = p[ZH_TITLE];
     if (required.includes(name)) row.required = true;
     if (Array.isArray(p['enum'])) row.options = p['enum'].map(String).join(', ');
     return row;
@@ -62,6 +68,8 @@ export function rowsToSchema(rows: FieldRow[], previous: Json | undefined): Json
     const p: Json = { ...(old && old['type'] === row.type ? old : {}), type: row.type };
     if (row.title) p['title'] = row.title;
     else delete p['title'];
+    if (row.titleZh?.trim()) p[ZH_TITLE] = row.titleZh;
+    else delete p[ZH_TITLE];
     const values = parseOptions(row.options, row.type);
     if (values) p['enum'] = values;
     else delete p['enum'];

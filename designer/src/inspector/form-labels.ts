@@ -52,6 +52,7 @@ const LABELS: Record<string, [string, string]> = {
   attribute: ['Attribute', '属性'],
   equals: ['Equals', '等于'],
   title: ['Label', '显示名'],
+  titleZh: ['Label in Chinese', '中文显示名'],
   required: ['Required', '必填'],
   options: ['Choices (comma-separated)', '可选值（逗号分隔）'],
   preset: ['Group robot', '群机器人'],
