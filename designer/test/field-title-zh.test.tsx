@@ -44,7 +44,9 @@ describe('a field’s Chinese label', () => {
     const industry = written.entity.schema.properties?.['industry'] as Record<string, unknown>;
     expect(industry['x-title-zh']).toBe('所属行业');
     // What the form does not show is kept (the choices, the English title).
-    expect(industry['enum']).toEqual((crm().entity.schema.properties?.['industry'] as { enum: unknown }).enum);
+    expect(industry['enum']).toEqual(
+      (crm().entity.schema.properties?.['industry'] as { enum: unknown }).enum,
+    );
     expect(fieldLabelOf('industry', industry, 'zh')).toBe('所属行业');
     expect(fieldLabelOf('industry', industry, 'en')).toBe('Industry');
 
