@@ -11,11 +11,11 @@ import { crm } from './fixtures.js';
 
 afterEach(cleanup);
 
-function renderFields(lang: Lang, onChange: (p: Policy) => void) {
+function renderFields(lang: Lang, onChange: (p: Policy) => void, policy: Policy = crm()) {
   render(
     <I18nProvider lang={lang}>
       <PolicySettings
-        policy={crm()}
+        policy={policy}
         section="entity"
         onSection={() => undefined}
         onChange={onChange}
@@ -52,18 +52,7 @@ describe('a field’s Chinese label', () => {
 
     cleanup();
     const again = vi.fn();
-    const withZh = { ...crm(), entity: written.entity };
-    render(
-      <I18nProvider lang="zh">
-        <PolicySettings
-          policy={withZh}
-          section="entity"
-          onSection={() => undefined}
-          onChange={again}
-        />
-      </I18nProvider>,
-    );
-    const zhForm = screen.getByTestId('settings-entity');
+    const zhForm = renderFields('zh', again, { ...crm(), entity: written.entity });
     expect(within(zhForm).getAllByText('中文显示名').length).toBe(names.length);
     const box = rowInput(zhForm, index, 'titleZh');
     expect(box.value).toBe('所属行业');
