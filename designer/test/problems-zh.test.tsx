@@ -120,6 +120,25 @@ describe('Problems panel in Chinese', () => {
   });
 });
 
+describe('a rule comparing a field with a value it cannot have', () => {
+  /** CRM with a named rule asking for an industry the field does not offer. */
+  function bankingCrm(): Policy {
+    const policy = crm();
+    policy.rules!['isBanking'] = { '==': [{ var: 'entity.industry' }, 'banking'] };
+    return policy;
+  }
+  const path = '/rules/isBanking/==/1';
+
+  it('lists the values the field allows as words in Chinese, not as JSON; English as it was', () => {
+    expect(line(panel(bankingCrm(), 'zh'), 'rule-type-mismatch', path)).toBe(
+      'entity.industry 永远不会等于这个值："banking" 不是它的可选值（“软件”、“制造”、“金融”、“贸易”、“零售”、“教育”、“其他”）',
+    );
+    expect(line(panel(bankingCrm(), 'en'), 'rule-type-mismatch', path)).toBe(
+      'entity.industry can never equal or compare with this value: "banking" is not one of its values ("software", "manufacturing", "finance", "trade", "retail", "education", "other")',
+    );
+  });
+});
+
 describe('problem codes', () => {
   it('has Chinese for every code validate() can report', () => {
     for (const code of PROBLEM_CODES) {

@@ -216,6 +216,35 @@ describe('routing page', () => {
     expect(screen.queryByTestId('routing-rules-1-pool-error')).toBeNull();
   });
 
+  it('words a refused target pool by its code in 中文, naming the pool; English as the server says', async () => {
+    // The runtime's reply when a rule's pool moved to another department (runtime routing.test.ts).
+    const message = 'pool "east" belongs to another department';
+    const reply = {
+      error: {
+        code: 'POOL_ERR_INVALID_PAYLOAD',
+        message: `/body/rules/0/pool ${message}`,
+        details: [
+          {
+            path: '/body/rules/0/pool',
+            code: 'other-department',
+            message,
+            params: { pool: 'east' },
+          },
+        ],
+      },
+    };
+    for (const [lang, text] of [
+      ['zh', '公海“华东公海”属于其他部门'],
+      ['en', message],
+    ] as const) {
+      renderPage({ 'PUT /api/pools/leads/routing': [400, reply] }, lang);
+      await screen.findByTestId('routing-rules-0');
+      fireEvent.click(screen.getByTestId('routing-save'));
+      expect((await screen.findByTestId('routing-rules-0-pool-error')).textContent).toBe(text);
+      cleanup();
+    }
+  });
+
   it('removes an admission rule and saves the document without admission', async () => {
     const calls = renderPage({ 'PUT /api/pools/leads/routing': { rules: saved.rules } });
     await screen.findByTestId('routing-admission-0');

@@ -114,7 +114,8 @@ export function compileRouting(
     throw new EngineError(
       'POOL_ERR_INVALID_PAYLOAD',
       `routing is invalid: ${problems.map((p) => p.message).join('; ')}`,
-      problems.map((p) => ({ path: p.path, message: p.message })),
+      // The problems whole: their code and params let a client word them in its own language.
+      problems.map((p) => ({ path: p.path, code: p.code, message: p.message, params: p.params })),
     );
   }
   const routing = structuredClone(document) as Routing;

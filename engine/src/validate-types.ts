@@ -31,7 +31,11 @@ function mismatch(
   if (Array.isArray(allowed)) {
     if (allowed.includes(literal)) return undefined;
     const values = allowed.map((v) => JSON.stringify(v)).join(', ');
-    return { why: `${value} is not one of its values (${values})`, params: { value, values } };
+    // The values themselves in params: a client lists them in its own words.
+    return {
+      why: `${value} is not one of its values (${values})`,
+      params: { value, values: allowed },
+    };
   }
   const raw = schema['type'];
   const types = Array.isArray(raw) ? (raw as string[]) : typeof raw === 'string' ? [raw] : [];

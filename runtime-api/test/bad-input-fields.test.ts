@@ -35,6 +35,8 @@ describe.each(backends)('bad input (%s)', (backend) => {
       {
         path: '/body/distribution',
         message: 'must be equal to one of the allowed values: manual, roundRobin, leastLoaded',
+        code: 'schema',
+        params: { allowedValues: ['manual', 'roundRobin', 'leastLoaded'], keyword: 'enum' },
       },
     ]);
     expect((await t.app.db('pools').where({ key: 'crm' }).first())!.distribution).toBe('manual');
@@ -57,7 +59,14 @@ describe.each(backends)('bad input (%s)', (backend) => {
       roles: 'member',
     });
     expect(created.status).toBe(400);
-    expect(created.body.error.details).toEqual([{ path: '/body/roles', message: 'must be array' }]);
+    expect(created.body.error.details).toEqual([
+      {
+        path: '/body/roles',
+        message: 'must be array',
+        code: 'schema',
+        params: { type: 'array', keyword: 'type' },
+      },
+    ]);
     const numeric = await call(t.app, t.adminToken, 'POST', '/api/users', {
       username: 'eve',
       password: 123456789012,
@@ -119,7 +128,12 @@ describe.each(backends)('bad input (%s)', (backend) => {
     });
     expect(res.status).toBe(400);
     expect(res.body.error.details).toEqual([
-      { path: '/body/color', message: 'is not a known field' },
+      {
+        path: '/body/color',
+        message: 'is not a known field',
+        code: 'schema',
+        params: { additionalProperty: 'color', keyword: 'additionalProperties' },
+      },
     ]);
     expect(await count('pools')).toBe(pools);
 

@@ -42,7 +42,14 @@ describe.each(backends)('routes without body fields (%s)', (backend) => {
     expect(res.body.error).toEqual({
       code: 'POOL_ERR_INVALID_PAYLOAD',
       message: '/body/dryRun is not a known field',
-      details: [{ path: '/body/dryRun', message: 'is not a known field' }],
+      details: [
+        {
+          path: '/body/dryRun',
+          message: 'is not a known field',
+          code: 'schema',
+          params: { additionalProperty: 'dryRun', keyword: 'additionalProperties' },
+        },
+      ],
     });
     const record = await call(t.app, tokens['alice']!, 'GET', `/api/pools/crm/records/${id}`);
     expect(record.body).toMatchObject({ state: 'pool', ownerId: null });
@@ -115,7 +122,12 @@ describe.each(backends)('routes without body fields (%s)', (backend) => {
       });
       expect(res.status, routeName(route)).toBe(400);
       expect(res.body.error.details, routeName(route)).toEqual([
-        { path: '/body/unexpected', message: 'is not a known field' },
+        {
+          path: '/body/unexpected',
+          message: 'is not a known field',
+          code: 'schema',
+          params: { additionalProperty: 'unexpected', keyword: 'additionalProperties' },
+        },
       ]);
     }
     expect(none).toHaveLength(7);

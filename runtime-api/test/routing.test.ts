@@ -5,7 +5,9 @@ import { backends, call, crmPool, publishPool, template, type TestApp } from './
 import { build } from './helpers.js';
 import { byIndustry, hardToSeniors, noPhone, nurture } from '../../engine/test/routing-fixtures.js';
 
-type Body = { error: { code: string; details: { path: string; message: string }[] } };
+type Body = {
+  error: { code: string; details: { path: string; message: string; code?: string }[] };
+};
 const paths = (body: unknown) => (body as Body).error.details.map((d) => d.path);
 
 const ROUTING = {
@@ -92,6 +94,50 @@ describe.each(backends)('pool routing (%s)', (backend) => {
     }
     const saved = await call(t.app, t.adminToken, 'GET', '/api/pools/crm/routing');
     expect(saved.body).toEqual(ROUTING);
+  });
+
+  it('gives each refusal its code and params beside the English, for a client to word it', async () => {
+    const rule = (over: Record<string, unknown>) => ({ ...ROUTING.rules[1], ...over });
+    const detail = async (body: unknown) => {
+      const res = await put(body);
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      return (res.body as Body).error.details[0];
+    };
+    expect(await detail({ rules: [rule({ pool: 'crm' })] })).toEqual({
+      path: '/body/rules/0/pool',
+      code: 'same-pool',
+      message: 'must be another pool than this one',
+      params: { pool: 'crm' },
+    });
+    expect(await detail({ rules: [rule({ pool: 'nowhere' })] })).toMatchObject({
+      code: 'unknown-pool',
+      message: 'no pool named "nowhere"',
+      params: { pool: 'nowhere' },
+    });
+    expect(await detail({ rules: [rule({ pool: 'east-crm' })] })).toMatchObject({
+      code: 'other-department',
+      params: { pool: 'east-crm' },
+    });
+    expect(await detail({ rules: [rule({ pool: 'talent' })] })).toMatchObject({
+      code: 'other-policy',
+      params: { pool: 'talent', policy: 'hr-candidate-pool', expected: 'crm-customer-pool' },
+    });
+    expect(await detail({ rules: [rule({}), rule({ pool: 'finance' })] })).toMatchObject({
+      path: '/body/rules/1/name',
+      code: 'duplicate-name',
+      params: { name: ROUTING.rules[1]!.name },
+    });
+    expect(await detail({ rules: [rule({ when: { var: 'entity.regoin' } })] })).toMatchObject({
+      path: '/body/rules/0/when/var',
+      code: 'unknown-var',
+      params: { field: 'entity.regoin' },
+    });
+    expect(await detail({ admission: [{ name: 'a', when: true }], rules: [] })).toEqual({
+      path: '/body/admission/0/message',
+      code: 'schema',
+      message: "must have required property 'message'",
+      params: { missingProperty: 'message', keyword: 'required' },
+    });
   });
 
   it('lets managers read and try the routing, and only admins of the department change it', async () => {

@@ -76,7 +76,12 @@ describe.each(backends)('users (%s)', (backend) => {
     });
     expect(short.status).toBe(400);
     expect(short.body.error.details).toEqual([
-      { path: '/body/password', message: 'must NOT have fewer than 12 characters' },
+      {
+        path: '/body/password',
+        message: 'must NOT have fewer than 12 characters',
+        code: 'schema',
+        params: { limit: 12, keyword: 'minLength' },
+      },
     ]);
 
     const role = await call(t.app, t.adminToken, 'POST', '/api/users', {

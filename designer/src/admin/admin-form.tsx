@@ -6,7 +6,8 @@ import validator from '@rjsf/validator-ajv8';
 import { useState, type ReactNode } from 'react';
 import { ApiError } from '../api/client.js';
 import { plainFormErrors } from '../i18n/form-errors.js';
-import { useI18n } from '../i18n/i18n.js';
+import { useI18n, type I18n } from '../i18n/i18n.js';
+import { refusalWords, type RefusalNames } from '../api/refusal-words.js';
 import { AttributesEditor } from './attributes-editor.js';
 
 /** The attributes object as key/value rows (rjsf's own map editor cannot suggest keys). */
@@ -24,8 +25,12 @@ function AttributesField(props: FieldProps) {
 
 const fields = { attributes: AttributesField };
 
-/** The runtime's refusal in words: its message, and the field it names when there is one. */
-export function refusalText(error: unknown): string {
+/**
+ * The runtime's refusal in words: its message, and the field it names when there is one. Given the
+ * user's language and it is Chinese, the refusal by its code and details (api/refusal-words.ts).
+ */
+export function refusalText(error: unknown, i18n?: I18n, names?: RefusalNames): string {
+  if (i18n?.lang === 'zh') return refusalWords(error, i18n, names);
   if (!(error instanceof ApiError)) return String((error as Error)?.message ?? error);
   const details = Array.isArray(error.details)
     ? (error.details as { path?: string; message?: string }[])

@@ -7,6 +7,7 @@ import type {
   RoutingTrigger,
   Rule,
 } from '../api/routing.api.js';
+import type { RefusalDetail } from '../api/refusal-words.js';
 
 export const TRIGGERS: RoutingTrigger[] = ['create', 'release'];
 /** The runtime's bounds (routing.schema.json): Add stops there instead of a refused save. */
@@ -82,20 +83,28 @@ export function moveRow<T>(rows: T[], index: number, delta: -1 | 1): T[] {
 
 /**
  * The runtime's details (`/body/rules/2/pool`, `/body/admission/0/message/en`, or under
- * `/body/routing/` when a draft was tried) on the rows they name, by row id, so a row moved after the refusal keeps its error; the rest as plain text.
+ * `/body/routing/` when a draft was tried) on the rows they name, by row id, so a row moved after the
+ * refusal keeps its error; the rest as plain text. `words` gives a detail in the user's language (it
+ * names the field itself); without it, the server's English.
  */
-export function fieldErrors(details: unknown, draft: RoutingDraft, fallback: string): FieldErrors {
-  const items = Array.isArray(details) ? (details as { path?: unknown; message?: unknown }[]) : [];
+export function fieldErrors(
+  details: unknown,
+  draft: RoutingDraft,
+  fallback: string,
+  words?: (detail: RefusalDetail) => string,
+): FieldErrors {
+  const items = Array.isArray(details) ? (details as RefusalDetail[]) : [];
   const out: FieldErrors = { fields: {}, other: [] };
   for (const item of items) {
     const path = typeof item.path === 'string' ? item.path : '';
-    const message = typeof item.message === 'string' ? item.message : fallback;
+    const worded = words?.(item);
+    const message = worded ?? (typeof item.message === 'string' ? item.message : fallback);
     const match = /^\/body\/(?:routing\/)?(rules|admission)\/(\d+)(?:\/([a-z]+))?/.exec(path);
     const row = match ? draft[match[1] as RowList][Number(match[2])] : undefined;
     if (match && row) {
       const key = `${row.id}/${match[3] ?? 'name'}`;
       out.fields[key] = out.fields[key] ? `${out.fields[key]}; ${message}` : message;
-    } else out.other.push(path ? `${path} ${message}` : message);
+    } else out.other.push(path && worded === undefined ? `${path} ${message}` : message);
   }
   if (items.length === 0) out.other.push(fallback);
   return out;

@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { AdminPool } from '../api/admin.api.js';
 import { ApiError } from '../api/client.js';
+import { detailZh, refusalWords } from '../api/refusal-words.js';
 import { getPoolPolicy, type PoolPolicy } from '../api/pools.api.js';
 import { getRouting, putRouting, testRouting, type RoutingTry } from '../api/routing.api.js';
 import { useI18n } from '../i18n/i18n.js';
@@ -65,7 +66,8 @@ function RuleSection(props: {
 }
 
 export function RoutingPage(props: { pool: AdminPool; pools: AdminPool[] }) {
-  const { t, text } = useI18n();
+  const i18n = useI18n();
+  const { t, text } = i18n;
   const { pool } = props;
   const [policy, setPolicy] = useState<PoolPolicy | null>(null);
   const [draft, setDraft] = useState<RoutingDraft | null>(null);
@@ -81,8 +83,9 @@ export function RoutingPage(props: { pool: AdminPool; pools: AdminPool[] }) {
         setDraft(toDraft(routing));
         setPolicy(loaded);
       },
-      (e: unknown) => setLoadError(refusalText(e)),
+      (e: unknown) => setLoadError(refusalText(e, i18n)),
     );
+    // Loaded once per pool: a refusal is worded in the language of that moment.
   }, [pool.key]);
 
   const targets = useMemo(() => routingTargets(pool, props.pools), [pool, props.pools]);
@@ -99,12 +102,22 @@ export function RoutingPage(props: { pool: AdminPool; pools: AdminPool[] }) {
     setDirty(true);
     setSaved(false);
   };
-  /** A 400 goes next to the fields it names; anything else is one message. */
+  /**
+   * A 400 goes next to the fields it names; anything else is one message. In Chinese each by its
+   * code and params (pools by their names); in English the server's words.
+   */
+  const zh = i18n.lang === 'zh';
+  const names = { poolName };
   const refused = (e: unknown) =>
     setErrors(
       e instanceof ApiError && e.status === 400
-        ? fieldErrors(e.details, draft, e.message)
-        : { fields: {}, other: [refusalText(e)] },
+        ? fieldErrors(
+            e.details,
+            draft,
+            refusalWords(e, i18n, names),
+            zh ? (d) => detailZh(d, i18n, names) : undefined,
+          )
+        : { fields: {}, other: [refusalText(e, i18n, names)] },
     );
   const save = () => {
     setBusy(true);

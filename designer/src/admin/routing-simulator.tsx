@@ -71,7 +71,7 @@ export function RoutingSimulator(props: {
       (e: unknown) => {
         setBusy(false);
         setResult(null);
-        setError(refusalText(e));
+        setError(refusalText(e, i18n, { poolName: props.poolName }));
       },
     );
   };

@@ -3,6 +3,7 @@ import { adminEn, adminZh } from './admin-messages.js';
 import { analyticsEn, analyticsZh } from './analytics-messages.js';
 import { auditEn, auditZh } from './audit-messages.js';
 import { editorEn, editorZh } from './editor-messages.js';
+import { errorEn, errorZh } from './error-messages.js';
 import { rolloutEn, rolloutZh } from './rollout-messages.js';
 import { routingEn, routingZh } from './routing-messages.js';
 import { gateEn, gateZh } from './gate-messages.js';
@@ -152,6 +153,7 @@ export const en = {
   ...auditEn,
   ...adminEn,
   ...routingEn,
+  ...errorEn,
   ...editorEn,
 } as const;
 
@@ -298,6 +300,7 @@ export const zh: Record<MessageKey, string> = {
   ...auditZh,
   ...adminZh,
   ...routingZh,
+  ...errorZh,
   ...editorZh,
 };
 

@@ -12,6 +12,7 @@ import {
   SCHEMA_WORDS,
   TYPE_WORDS,
 } from '../i18n/problem-messages.js';
+import { valueLabel } from '../workspace/field-labels.js';
 import { fieldLabel } from './form-labels.js';
 
 type Params = Problem['params'];
@@ -108,34 +109,46 @@ function durationZh(ms: number): string {
 }
 
 /** A state by its Chinese label when it has one (the canvas shows that), else its identifier. */
-function stateZh(policy: Policy, name: string): string {
+function stateZh(policy: Policy | undefined, name: string): string {
+  if (policy === undefined) return name;
   const states = policy.machine.states;
   const label = has(states, name) ? states[name]?.meta?.label?.zh : undefined;
   return label?.trim() ? label : name;
 }
 
-/** A problem's params as Chinese words: names localized, durations and types spelled out. */
-function wordsZh(params: Params, policy: Policy): Record<string, string> {
+/** A field's allowed values as a list: each in quotes, by its Chinese name where it has one. */
+function valuesZh(values: unknown[]): string {
+  return values
+    .map((v) => (typeof v === 'string' ? `“${valueLabel(v, 'zh')}”` : JSON.stringify(v)))
+    .join(pick(PATH_WORDS.list, 'zh'));
+}
+
+/**
+ * A problem's params as Chinese words: names localized, durations and types spelled out. Without the
+ * policy (a routing's problems), states and events keep their identifiers.
+ */
+function wordsZh(params: Params, policy: Policy | undefined): Record<string, string> {
   const words: Record<string, string> = {};
   for (const [key, value] of Object.entries(params)) {
     const name = String(value);
     if (key === 'state') words[key] = stateZh(policy, name);
     else if (key === 'delay' || key === 'reference' || key === 'first')
       words[key] = delayName(name, 'zh') ?? name;
-    else if (key === 'event') words[key] = eventLabel(policy, name, 'zh');
+    else if (key === 'event') words[key] = policy ? eventLabel(policy, name, 'zh') : name;
     else if (key === 'action') words[key] = actionTypeLabel(name, 'zh');
     else if (key === 'direction')
       words[key] = pick(name === 'before' ? PATH_WORDS.before : PATH_WORDS.after, 'zh');
     else if ((key === 'ms' || key.endsWith('Ms')) && typeof value === 'number')
       words[key] = durationZh(value);
     else if (key === 'fieldTypes' || key === 'valueType') words[key] = typeWords(value, 'zh');
+    else if (key === 'values' && Array.isArray(value)) words[key] = valuesZh(value);
     else words[key] = Array.isArray(value) ? value.join(pick(PATH_WORDS.list, 'zh')) : name;
   }
   return words;
 }
 
 /** What the Problems panel says of a problem, in the editor's language. */
-export function problemText(problem: Problem, policy: Policy, lang: Lang): string {
+export function problemText(problem: Problem, policy: Policy | undefined, lang: Lang): string {
   const { code, params } = problem;
   const schema = code === 'schema' || code === 'invalid-params';
   const detail = schema ? schemaWords(problem.path, params, lang) : '';

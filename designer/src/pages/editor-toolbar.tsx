@@ -1,6 +1,7 @@
 // The editor's toolbar: policy name, draft status, canvas tools, undo/redo, JSON, publish.
 import type { Policy } from '@poolflow/engine';
 import { useRef } from 'react';
+import { refusalWords } from '../api/refusal-words.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { SaveStatus } from './use-autosave.js';
 
@@ -8,7 +9,8 @@ export interface ToolbarProps {
   policy: Policy;
   latestVersion: number;
   status: SaveStatus;
-  saveError: string | null;
+  /** Why the draft was not saved (the runtime's refusal or a failed request). */
+  saveError: unknown;
   canUndo: boolean;
   canRedo: boolean;
   problems: number;
@@ -25,11 +27,12 @@ export interface ToolbarProps {
 }
 
 export function EditorToolbar(p: ToolbarProps) {
-  const { t, text } = useI18n();
+  const i18n = useI18n();
+  const { t, text } = i18n;
   const file = useRef<HTMLInputElement>(null);
   const statusText =
     p.status === 'error'
-      ? t('saveFailed', { message: p.saveError ?? '' })
+      ? t('saveFailed', { message: refusalWords(p.saveError, i18n, { policy: p.policy }) })
       : p.status === 'saved'
         ? t('saved')
         : t('saving');

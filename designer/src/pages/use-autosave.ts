@@ -33,11 +33,12 @@ export function sendDraftOnExit(document: Policy): boolean {
 
 export function useAutosave(policy: Policy): {
   status: SaveStatus;
-  error: string | null;
+  /** Why the last save failed (the runtime's refusal, worded where it is shown), else null. */
+  error: unknown;
   flush: () => Promise<void>;
 } {
   const [status, setStatus] = useState<SaveStatus>('saved');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const saved = useRef(policy);
   const latest = useRef(policy);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -58,7 +59,7 @@ export function useAutosave(policy: Policy): {
         setError(null);
         setStatus(latest.current === document ? 'saved' : 'pending');
       } catch (e) {
-        setError((e as Error).message);
+        setError(e);
         setStatus('error');
       }
     });

@@ -36,7 +36,14 @@ export const errorsPlugin = fp(
                 item.keyword === 'enum' && Array.isArray(allowed)
                 ? `${item.message ?? 'is invalid'}: ${allowed.join(', ')}`
                 : (item.message ?? 'is invalid');
-          return { path, message };
+          // Ajv's keyword and params beside the English: a client words the problem in its own
+          // language, as it does a policy's schema problems (engine json-schema.ts).
+          return {
+            path,
+            message,
+            code: 'schema',
+            params: { ...item.params, keyword: item.keyword },
+          };
         });
         return reply.status(400).send({
           error: {

@@ -9,18 +9,43 @@ export interface MoveSource {
   policy_id: string;
 }
 
+/** Why a record may not move to a pool: a code and the names it is about, beside the English. */
+export interface MoveTargetCheck {
+  code: 'unknown-pool' | 'other-department' | 'other-policy';
+  message: string;
+  params: { pool: string; policy?: string; expected?: string };
+}
+
 /** Why a record of `from` may not move to pool `key` (`target`: that pool, if it exists), or null. */
+export function moveTargetCheck(
+  from: MoveSource,
+  key: string,
+  target: Pick<PoolRow, 'department_id' | 'policy_id'> | undefined,
+): MoveTargetCheck | null {
+  if (!target)
+    return { code: 'unknown-pool', message: `no pool named "${key}"`, params: { pool: key } };
+  if (target.department_id !== from.department_id)
+    return {
+      code: 'other-department',
+      message: `pool "${key}" belongs to another department`,
+      params: { pool: key },
+    };
+  if (target.policy_id !== from.policy_id)
+    return {
+      code: 'other-policy',
+      message: `pool "${key}" runs policy "${target.policy_id}", not "${from.policy_id}"`,
+      params: { pool: key, policy: target.policy_id, expected: from.policy_id },
+    };
+  return null;
+}
+
+/** The English of moveTargetCheck: why a record of `from` may not move to pool `key`, or null. */
 export function moveTargetProblem(
   from: MoveSource,
   key: string,
   target: Pick<PoolRow, 'department_id' | 'policy_id'> | undefined,
 ): string | null {
-  if (!target) return `no pool named "${key}"`;
-  if (target.department_id !== from.department_id)
-    return `pool "${key}" belongs to another department`;
-  if (target.policy_id !== from.policy_id)
-    return `pool "${key}" runs policy "${target.policy_id}", not "${from.policy_id}"`;
-  return null;
+  return moveTargetCheck(from, key, target)?.message ?? null;
 }
 
 /** The department and policy of the pools named, by key, in one query (unknown keys are absent). */

@@ -14,7 +14,7 @@ import type { PoolRepository } from '../repositories/pool.repository.js';
 import { RuntimeError } from '../runtime.error.js';
 import type { PolicyStore } from './policy-store.js';
 import { assertEntity } from './entity-check.js';
-import { moveTargetProblem } from './move-target.js';
+import { moveTargetCheck, type MoveTargetCheck } from './move-target.js';
 import type { RoutingTestBody, RoutingTestReply } from '../api.types.js';
 
 const EMPTY: Routing = { admission: [], rules: [] };
@@ -26,9 +26,10 @@ function invalid(e: unknown, prefix: string): never {
     e.code === 'POOL_ERR_INVALID_PAYLOAD' &&
     Array.isArray(e.details)
   ) {
+    // Code and params kept: the designer words each problem in the admin's language.
     const details = (e.details as { path: string; message: string }[]).map((d) => ({
+      ...d,
       path: `${prefix}${d.path}`,
-      message: d.message,
     }));
     throw new RuntimeError(
       'POOL_ERR_INVALID_PAYLOAD',
@@ -70,17 +71,20 @@ export class RoutingService {
     } catch (e) {
       invalid(e, prefix);
     }
-    const problems: { path: string; message: string }[] = [];
+    const problems: ({ path: string } & Omit<MoveTargetCheck, 'code'> & { code: string })[] = [];
     const keys = [...new Set(routing.rules.map((r) => r.pool))];
     const targets = new Map((await this.pools.list(keys)).map((p) => [p.key, p]));
     routing.rules.forEach((r, i) => {
       const path = `${prefix}/rules/${i}/pool`;
-      const target = targets.get(r.pool);
       const problem =
         r.pool === pool.key
-          ? 'must be another pool than this one'
-          : moveTargetProblem(pool, r.pool, target);
-      if (problem !== null) problems.push({ path, message: problem });
+          ? {
+              code: 'same-pool',
+              message: 'must be another pool than this one',
+              params: { pool: r.pool },
+            }
+          : moveTargetCheck(pool, r.pool, targets.get(r.pool));
+      if (problem !== null) problems.push({ path, ...problem });
     });
     if (problems.length > 0) {
       throw new RuntimeError(

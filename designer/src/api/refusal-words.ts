@@ -1,0 +1,102 @@
+// The runtime's refusal in the user's language: English keeps the server's text; Chinese words it by
+// its code, and each field it names by the detail's problem code and params (the Problems panel's words).
+import { PROBLEM_CODES, type Policy, type Problem, type ProblemCode } from '@poolflow/engine';
+import type { I18n } from '../i18n/i18n.js';
+import type { MessageKey } from '../i18n/messages.js';
+import { problemText } from '../inspector/problem-text.js';
+import { ApiError } from './client.js';
+
+type Words = Pick<I18n, 't' | 'lang'>;
+
+/** What names in a refusal read as: a draft's states and events, pools by their names. */
+export interface RefusalNames {
+  policy?: Policy;
+  poolName?: (key: string) => string;
+}
+
+/** One item of a 400's details: `{path, message}`, with the problem's `code` and `params` when known. */
+export interface RefusalDetail {
+  path?: unknown;
+  code?: unknown;
+  message?: unknown;
+  params?: unknown;
+}
+
+/** A refusal's text by its POOL_ERR_* code; a code not here is named in errOther. */
+const BY_CODE: Record<string, MessageKey> = {
+  POOL_ERR_UNAUTHENTICATED: 'errUnauthenticated',
+  POOL_ERR_FORBIDDEN: 'errForbidden',
+  POOL_ERR_NOT_FOUND: 'errNotFound',
+  POOL_ERR_TOO_LARGE: 'errTooLarge',
+  POOL_ERR_RATE_LIMITED: 'errRateLimited',
+  POOL_ERR_CONFLICT: 'errConflict',
+  POOL_ERR_IDEMPOTENCY_MISMATCH: 'errIdempotency',
+  POOL_ERR_IDEMPOTENCY_IN_PROGRESS: 'errConflict',
+  POOL_ERR_INVALID_PAYLOAD: 'errInvalid',
+  POOL_ERR_INVALID_POLICY: 'errInvalid',
+  POOL_ERR_INTERNAL: 'errInternal',
+  // The client's own code for a reply without the runtime's error shape.
+  POOL_ERR_HTTP: 'errUnreachable',
+};
+
+/** Why a routing rule may not send records to its pool (runtime move-target.ts and routing). */
+const POOL_TARGET: Record<string, MessageKey> = {
+  'same-pool': 'errSamePool',
+  'unknown-pool': 'errUnknownPool',
+  'other-department': 'errOtherDepartment',
+  'other-policy': 'errOtherPolicy',
+};
+
+const isProblemCode = (code: unknown): code is ProblemCode =>
+  (PROBLEM_CODES as readonly unknown[]).includes(code);
+
+/**
+ * Where a detail points inside what was sent: `/body/rules/2/pool` is `/rules/2/pool`, a draft's
+ * `/body/document/machine/…` (or a policy problem's `/document/…`) is the policy's `/machine/…`.
+ */
+function innerPath(path: string): string {
+  return path
+    .replace(/^\/(?:body|querystring|params|headers)(?=\/|$)/, '')
+    .replace(/^\/(?:routing|document)(?=\/|$)/, '');
+}
+
+/** One detail in Chinese: by its problem code, else the field it names and that it is not right. */
+export function detailZh(detail: RefusalDetail, { t }: Words, names: RefusalNames = {}): string {
+  const path = innerPath(typeof detail.path === 'string' ? detail.path : '');
+  const params =
+    detail.params !== null && typeof detail.params === 'object'
+      ? (detail.params as Record<string, unknown>)
+      : {};
+  const target = typeof detail.code === 'string' ? POOL_TARGET[detail.code] : undefined;
+  if (target) {
+    const name = (key: string) => (typeof params[key] === 'string' ? params[key] : '');
+    const pool = name('pool');
+    return t(target, {
+      pool: names.poolName?.(pool) ?? pool,
+      policy: name('policy'),
+      expected: name('expected'),
+    });
+  }
+  // No code (a check with English words only): Ajv's "other" keyword names the field in the words
+  // of the form, "名称的值不符合要求". The English message is not read in Chinese.
+  const problem: Problem = isProblemCode(detail.code)
+    ? { path, code: detail.code, message: '', params }
+    : { path, code: 'schema', message: '', params: { keyword: 'other' } };
+  return problemText(problem, names.policy, 'zh');
+}
+
+/**
+ * What the user reads of a failed request: in English the server's message as it was; in Chinese the
+ * details of a 400 each in words, else the code's text.
+ */
+export function refusalWords(error: unknown, i18n: Words, names: RefusalNames = {}): string {
+  if (i18n.lang === 'en') return String((error as Error)?.message ?? error);
+  // Not the runtime's reply: no connection, or a reply that was not JSON (a proxy's error page).
+  if (!(error instanceof ApiError)) return i18n.t('errUnreachable');
+  const details = Array.isArray(error.details) ? (error.details as RefusalDetail[]) : [];
+  if (error.status === 400 && details.length > 0) {
+    return details.map((d) => detailZh(d, i18n, names)).join(i18n.t('errFieldList'));
+  }
+  const key = BY_CODE[error.code];
+  return key ? i18n.t(key) : i18n.t('errOther', { code: error.code });
+}
