@@ -179,42 +179,55 @@ describe('users page', () => {
     expect((await screen.findByTestId('admin-notice')).textContent).toContain('li.na');
   });
 
-  it('shows the runtime refusal with the field it names', async () => {
-    vi.stubGlobal(
-      'fetch',
-      vi.fn((_url: string, init: RequestInit = {}) =>
-        Promise.resolve(
-          init.method === 'POST'
-            ? new Response(
-                JSON.stringify({
-                  error: {
-                    code: 'POOL_ERR_INVALID_PAYLOAD',
-                    message: 'invalid',
-                    details: [{ path: '/body/username', message: 'username zhao is taken' }],
-                  },
-                }),
-                { status: 400 },
-              )
-            : new Response(JSON.stringify({ items: users }), { status: 200 }),
+  it.each([
+    ['en', 'username zhao is taken (/body/username)'],
+    ['zh', '“zhao”已被使用'],
+  ] as [Lang, string][])(
+    'shows the runtime refusal in %s, with the field it names',
+    async (lang, shown) => {
+      vi.stubGlobal(
+        'fetch',
+        vi.fn((_url: string, init: RequestInit = {}) =>
+          Promise.resolve(
+            init.method === 'POST'
+              ? new Response(
+                  JSON.stringify({
+                    error: {
+                      code: 'POOL_ERR_INVALID_PAYLOAD',
+                      message: '/body/username username zhao is taken',
+                      details: [
+                        {
+                          path: '/body/username',
+                          message: 'username zhao is taken',
+                          code: 'key-taken',
+                          params: { value: 'zhao' },
+                        },
+                      ],
+                    },
+                  }),
+                  { status: 400 },
+                )
+              : new Response(JSON.stringify({ items: users }), { status: 200 }),
+          ),
         ),
-      ),
-    );
-    render(
-      <Ui lang="zh">
-        <UsersPage admin departments={departments} />
-      </Ui>,
-    );
-    fireEvent.click(await screen.findByTestId('user-new'));
-    const form = screen.getByTestId('user-form');
-    fireEvent.change(input(form, 'username'), { target: { value: 'zhao' } });
-    fireEvent.change(input(form, 'password'), { target: { value: 'long-enough-pass' } });
-    fireEvent.change(input(form, 'displayName'), { target: { value: 'Zhao Lei' } });
-    fireEvent.click(screen.getByTestId('user-form-submit'));
-    expect((await screen.findByTestId('user-form-error')).textContent).toBe(
-      'username zhao is taken (/body/username)',
-    );
-    expect(screen.getByText('新建用户', { selector: 'h2' })).toBeTruthy();
-  });
+      );
+      render(
+        <Ui lang={lang}>
+          <UsersPage admin departments={departments} />
+        </Ui>,
+      );
+      fireEvent.click(await screen.findByTestId('user-new'));
+      const form = screen.getByTestId('user-form');
+      fireEvent.change(input(form, 'username'), { target: { value: 'zhao' } });
+      fireEvent.change(input(form, 'password'), { target: { value: 'long-enough-pass' } });
+      fireEvent.change(input(form, 'displayName'), { target: { value: 'Zhao Lei' } });
+      fireEvent.click(screen.getByTestId('user-form-submit'));
+      expect((await screen.findByTestId('user-form-error')).textContent).toBe(shown);
+      expect(
+        screen.getByText(lang === 'zh' ? '新建用户' : 'New user', { selector: 'h2' }),
+      ).toBeTruthy();
+    },
+  );
 });
 
 describe('departments page', () => {

@@ -10,8 +10,19 @@ export class RuntimeError extends EngineError {
     return new RuntimeError('POOL_ERR_FORBIDDEN', message);
   }
 
-  static invalid(path: string, message: string): RuntimeError {
-    return new RuntimeError('POOL_ERR_INVALID_PAYLOAD', `${path} ${message}`, [{ path, message }]);
+  /**
+   * A 400 naming the field. `code` and `params` let a client word it in its own language (the
+   * designer's api/refusal-words.ts); the English `message` is the server's text.
+   */
+  static invalid(
+    path: string,
+    message: string,
+    code?: string,
+    params?: Record<string, unknown>,
+  ): RuntimeError {
+    const detail =
+      code === undefined ? { path, message } : { path, message, code, params: params ?? {} };
+    return new RuntimeError('POOL_ERR_INVALID_PAYLOAD', `${path} ${message}`, [detail]);
   }
 
   constructor(code: PoolErrorCode, message: string, details?: unknown) {

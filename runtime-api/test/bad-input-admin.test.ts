@@ -59,6 +59,9 @@ describe.each(backends)('bad input (%s)', (backend) => {
     });
     expect(taken.status).toBe(400);
     expect(paths(taken.body)).toEqual(['/body/key']);
+    // Each carries a code and its values, so a client can say it in its language.
+    const detail = (body: { error: { details: unknown[] } }) => body.error.details[0];
+    expect(detail(taken.body)).toMatchObject({ code: 'key-taken', params: { value: 'crm' } });
     const ghost = await call(t.app, t.adminToken, 'POST', '/api/pools', {
       key: 'ghosts',
       name: { en: 'Ghosts' },
@@ -67,6 +70,7 @@ describe.each(backends)('bad input (%s)', (backend) => {
     });
     expect(ghost.status).toBe(400);
     expect(paths(ghost.body)).toEqual(['/body/members/1/userId']);
+    expect(detail(ghost.body)).toMatchObject({ code: 'unknown-user', params: { user: 'ghost' } });
     const unpublished = await call(t.app, t.adminToken, 'POST', '/api/pools', {
       key: 'ghosts',
       name: { en: 'Ghosts' },
@@ -74,6 +78,10 @@ describe.each(backends)('bad input (%s)', (backend) => {
     });
     expect(unpublished.status).toBe(400);
     expect(paths(unpublished.body)).toEqual(['/body/policyId']);
+    expect(detail(unpublished.body)).toMatchObject({
+      code: 'no-version',
+      params: { policy: 'no-such-policy' },
+    });
     const version = await call(t.app, t.adminToken, 'POST', '/api/pools', {
       key: 'ghosts',
       name: { en: 'Ghosts' },
@@ -88,6 +96,7 @@ describe.each(backends)('bad input (%s)', (backend) => {
     });
     expect(patched.status).toBe(400);
     expect(paths(patched.body)).toEqual(['/body/policyVersion']);
+    expect(detail(patched.body)).toMatchObject({ code: 'no-version', params: { version: 9 } });
 
     const users = await count('users');
     const user = await call(t.app, t.adminToken, 'POST', '/api/users', {
@@ -97,6 +106,7 @@ describe.each(backends)('bad input (%s)', (backend) => {
     });
     expect(user.status).toBe(400);
     expect(paths(user.body)).toEqual(['/body/username']);
+    expect(detail(user.body)).toMatchObject({ code: 'key-taken', params: { value: 'alice' } });
     expect(await count('users')).toBe(users);
 
     const policy = await call(t.app, t.adminToken, 'POST', '/api/policies', {

@@ -26,11 +26,11 @@ function AttributesField(props: FieldProps) {
 const fields = { attributes: AttributesField };
 
 /**
- * The runtime's refusal in words: its message, and the field it names when there is one. Given the
- * user's language and it is Chinese, the refusal by its code and details (api/refusal-words.ts).
+ * The runtime's refusal in words: in English its message, and the field it names when there is one;
+ * in Chinese by its code and details (api/refusal-words.ts).
  */
-export function refusalText(error: unknown, i18n?: I18n, names?: RefusalNames): string {
-  if (i18n?.lang === 'zh') return refusalWords(error, i18n, names);
+export function refusalText(error: unknown, i18n: I18n, names?: RefusalNames): string {
+  if (i18n.lang === 'zh') return refusalWords(error, i18n, names);
   if (!(error instanceof ApiError)) return String((error as Error)?.message ?? error);
   const details = Array.isArray(error.details)
     ? (error.details as { path?: string; message?: string }[])
@@ -50,7 +50,8 @@ export function AdminForm<T extends object>(props: {
   onChange?: (value: T) => void;
   children?: ReactNode;
 }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const [value, setValue] = useState<T>(props.initial);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -79,7 +80,7 @@ export function AdminForm<T extends object>(props: {
             () => setBusy(false),
             (err: unknown) => {
               setBusy(false);
-              setError(refusalText(err));
+              setError(refusalText(err, i18n));
             },
           );
         }}

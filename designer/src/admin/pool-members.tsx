@@ -18,7 +18,8 @@ interface MemberForm {
 }
 
 export function PoolMembers(props: { pool: AdminPool; users: AdminUser[]; onChanged: () => void }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const { pool, users } = props;
   const [error, setError] = useState<string | null>(null);
   const [formKey, setFormKey] = useState(0);
@@ -59,7 +60,7 @@ export function PoolMembers(props: { pool: AdminPool; users: AdminUser[]; onChan
   const remove = (userId: string) => {
     setError(null);
     removePoolMember(pool.key, userId).then(props.onChanged, (e: unknown) =>
-      setError(refusalText(e)),
+      setError(refusalText(e, i18n)),
     );
   };
   return (

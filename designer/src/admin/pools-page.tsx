@@ -28,14 +28,15 @@ export function PoolsPage(props: {
   users: AdminUser[];
   departments: Department[] | null;
 }) {
-  const { t, text, lang } = useI18n();
+  const i18n = useI18n();
+  const { t, text, lang } = i18n;
   const [pools, setPools] = useState<AdminPool[] | null>(null);
   const [creating, setCreating] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const reload = useCallback(() => {
-    listAdminPools().then(setPools, (e: unknown) => setError(refusalText(e)));
-  }, []);
+    listAdminPools().then(setPools, (e: unknown) => setError(refusalText(e, i18n)));
+  }, [i18n]);
   useEffect(reload, [reload]);
   const open = pools?.find((p) => p.key === props.pool);
 

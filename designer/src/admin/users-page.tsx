@@ -34,7 +34,8 @@ export function UsersPage(props: {
   /** The signed-in user, who cannot disable themselves (it would lock them out). */
   meId?: string;
 }) {
-  const { t, lang } = useI18n();
+  const i18n = useI18n();
+  const { t, lang } = i18n;
   const [users, setUsers] = useState<AdminUser[] | null>(null);
   const [query, setQuery] = useState('');
   const [editing, setEditing] = useState<AdminUser | 'new' | null>(null);
@@ -46,8 +47,8 @@ export function UsersPage(props: {
   // filters at once what it has, the runtime's answer follows).
   const [searched, setSearched] = useState('');
   const reload = useCallback(() => {
-    listUsers(searched).then(setUsers, (e: unknown) => setError(refusalText(e)));
-  }, [searched]);
+    listUsers(searched).then(setUsers, (e: unknown) => setError(refusalText(e, i18n)));
+  }, [searched, i18n]);
   useEffect(reload, [reload]);
   const capped = (users?.length ?? 0) >= USER_LIST_LIMIT;
   useEffect(() => {
@@ -60,7 +61,7 @@ export function UsersPage(props: {
   const toggle = (user: AdminUser) => {
     setError(null);
     updateUser(user.id, { disabled: !user.disabled }).then(reload, (e: unknown) =>
-      setError(refusalText(e)),
+      setError(refusalText(e, i18n)),
     );
   };
 

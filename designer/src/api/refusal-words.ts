@@ -39,12 +39,23 @@ const BY_CODE: Record<string, MessageKey> = {
   POOL_ERR_HTTP: 'errUnreachable',
 };
 
-/** Why a routing rule may not send records to its pool (runtime move-target.ts and routing). */
-const POOL_TARGET: Record<string, MessageKey> = {
+/**
+ * A detail's own code, for the runtime's checks that are not policy problems: why a routing rule may
+ * not send records to its pool (move-target.ts), and the administration's refusals (RuntimeError.invalid).
+ */
+const DETAIL_CODE: Record<string, MessageKey> = {
   'same-pool': 'errSamePool',
   'unknown-pool': 'errUnknownPool',
   'other-department': 'errOtherDepartment',
   'other-policy': 'errOtherPolicy',
+  'key-taken': 'errKeyTaken',
+  'unknown-user': 'errUnknownUser',
+  'no-version': 'errNoVersion',
+  'time-zone-invalid': 'errTimeZone',
+  'department-required': 'errDepartmentRequired',
+  'wrong-password': 'errWrongPassword',
+  'self-disable': 'errSelfDisable',
+  'self-unadmin': 'errSelfUnadmin',
 };
 
 const isProblemCode = (code: unknown): code is ProblemCode =>
@@ -67,14 +78,19 @@ export function detailZh(detail: RefusalDetail, { t }: Words, names: RefusalName
     detail.params !== null && typeof detail.params === 'object'
       ? (detail.params as Record<string, unknown>)
       : {};
-  const target = typeof detail.code === 'string' ? POOL_TARGET[detail.code] : undefined;
-  if (target) {
-    const name = (key: string) => (typeof params[key] === 'string' ? params[key] : '');
+  const own = typeof detail.code === 'string' ? DETAIL_CODE[detail.code] : undefined;
+  if (own) {
+    const name = (key: string) =>
+      typeof params[key] === 'string' || typeof params[key] === 'number' ? String(params[key]) : '';
     const pool = name('pool');
-    return t(target, {
+    return t(own, {
       pool: names.poolName?.(pool) ?? pool,
       policy: name('policy'),
       expected: name('expected'),
+      value: name('value'),
+      user: name('user'),
+      version: name('version'),
+      zone: name('zone'),
     });
   }
   // No code (a check with English words only): Ajv's "other" keyword names the field in the words

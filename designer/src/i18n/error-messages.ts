@@ -18,6 +18,14 @@ export const errorEn = {
   errUnknownPool: 'no pool named "{pool}"',
   errOtherDepartment: 'pool "{pool}" belongs to another department',
   errOtherPolicy: 'pool "{pool}" runs policy "{policy}", not "{expected}"',
+  errKeyTaken: '"{value}" is taken',
+  errUnknownUser: 'no user "{user}"',
+  errNoVersion: 'policy "{policy}" has no published version {version}',
+  errTimeZone: '"{zone}" is not an IANA time zone (e.g. Asia/Shanghai)',
+  errDepartmentRequired: 'a department admin needs a department',
+  errWrongPassword: 'is not your current password',
+  errSelfDisable: 'an admin cannot disable themselves',
+  errSelfUnadmin: 'an admin cannot remove their own admin role',
 } as const;
 
 export const errorZh: Record<keyof typeof errorEn, string> = {
@@ -37,4 +45,12 @@ export const errorZh: Record<keyof typeof errorEn, string> = {
   errUnknownPool: '没有名为“{pool}”的公海',
   errOtherDepartment: '公海“{pool}”属于其他部门',
   errOtherPolicy: '公海“{pool}”运行的是策略“{policy}”，而不是“{expected}”',
+  errKeyTaken: '“{value}”已被使用',
+  errUnknownUser: '没有用户“{user}”',
+  errNoVersion: '策略“{policy}”没有已发布的版本 {version}',
+  errTimeZone: '“{zone}”不是 IANA 时区（例如 Asia/Shanghai）',
+  errDepartmentRequired: '部门管理员必须属于一个部门',
+  errWrongPassword: '当前密码不正确',
+  errSelfDisable: '管理员不能停用自己',
+  errSelfUnadmin: '管理员不能移除自己的管理员角色',
 };

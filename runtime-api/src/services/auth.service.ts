@@ -109,7 +109,14 @@ export class AuthService {
   }): Promise<PublicUser> {
     const existing = await this.db('users').where({ username: input.username }).first('id');
     if (existing)
-      throw RuntimeError.invalid('/body/username', `username ${input.username} is taken`);
+      throw RuntimeError.invalid(
+        '/body/username',
+        `username ${input.username} is taken`,
+        'key-taken',
+        {
+          value: input.username,
+        },
+      );
     const row: StoredUser = {
       id: randomUUID(),
       username: input.username,
@@ -130,7 +137,14 @@ export class AuthService {
     } catch (e) {
       // Two creations of one name at once: the unique index decides, the loser hears why.
       if ((e as { code?: unknown }).code === '23505')
-        throw RuntimeError.invalid('/body/username', `username ${input.username} is taken`);
+        throw RuntimeError.invalid(
+          '/body/username',
+          `username ${input.username} is taken`,
+          'key-taken',
+          {
+            value: input.username,
+          },
+        );
       throw e;
     }
     return publicUser(row);
@@ -224,7 +238,11 @@ export class AuthService {
     await this.limiter.take(row.username, address);
     if (!(await verifyPassword(currentPassword, row.password_hash))) {
       await this.limiter.failed(address);
-      throw RuntimeError.invalid('/body/currentPassword', 'is not your current password');
+      throw RuntimeError.invalid(
+        '/body/currentPassword',
+        'is not your current password',
+        'wrong-password',
+      );
     }
     await this.limiter.succeeded(row.username);
     await this.db.transaction(async (trx) => {
@@ -248,14 +266,22 @@ export class AuthService {
     const row = await this.db('users').where({ id }).first();
     if (!row) throw RuntimeError.notFound(`user ${id}`);
     if (id === actor.id && patch.disabled === true)
-      throw RuntimeError.invalid('/body/disabled', 'an admin cannot disable themselves');
+      throw RuntimeError.invalid(
+        '/body/disabled',
+        'an admin cannot disable themselves',
+        'self-disable',
+      );
     if (
       id === actor.id &&
       patch.roles &&
       row.roles.includes('admin') &&
       !patch.roles.includes('admin')
     )
-      throw RuntimeError.invalid('/body/roles', 'an admin cannot remove their own admin role');
+      throw RuntimeError.invalid(
+        '/body/roles',
+        'an admin cannot remove their own admin role',
+        'self-unadmin',
+      );
     const changes: Record<string, unknown> = {};
     if (patch.displayName !== undefined) changes['display_name'] = patch.displayName;
     if (patch.roles !== undefined) changes['roles'] = JSON.stringify(patch.roles);

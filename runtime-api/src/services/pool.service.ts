@@ -45,7 +45,12 @@ export interface MemberChange {
 /** A time zone given in a body must be one PostgreSQL and Intl both know. */
 export function checkTimeZone(zone: string | undefined, path: string): void {
   if (zone !== undefined && !isTimeZone(zone))
-    throw RuntimeError.invalid(path, `${zone} is not an IANA time zone (e.g. Asia/Shanghai)`);
+    throw RuntimeError.invalid(
+      path,
+      `${zone} is not an IANA time zone (e.g. Asia/Shanghai)`,
+      'time-zone-invalid',
+      { zone },
+    );
 }
 
 export class PoolService {
@@ -73,7 +78,9 @@ export class PoolService {
   create(actor: Actor, body: NewPool, departmentId: string | null): Promise<PoolRow> {
     return this.db.transaction(async (trx) => {
       if (await this.repository.exists(body.key, trx)) {
-        throw RuntimeError.invalid('/body/key', `pool ${body.key} exists`);
+        throw RuntimeError.invalid('/body/key', `pool ${body.key} exists`, 'key-taken', {
+          value: body.key,
+        });
       }
       const policy = await this.policies.head(body.policyId, trx);
       if (policy && !mayAdministerDepartment(actor, policy.department_id))
@@ -83,6 +90,8 @@ export class PoolService {
         throw RuntimeError.invalid(
           body.policyVersion ? '/body/policyVersion' : '/body/policyId',
           `policy ${body.policyId} has no published version${body.policyVersion ? ` ${body.policyVersion}` : ''}`,
+          'no-version',
+          { policy: body.policyId, version: body.policyVersion ?? '' },
         );
       }
       const members = body.members ?? [];
@@ -99,6 +108,8 @@ export class PoolService {
           throw RuntimeError.invalid(
             `/body/members/${missing}/userId`,
             `user ${ids[missing]} does not exist`,
+            'unknown-user',
+            { user: ids[missing] },
           );
       }
       await this.repository.insert(
@@ -135,6 +146,8 @@ export class PoolService {
       throw RuntimeError.invalid(
         '/body/policyVersion',
         `policy ${pool.policy_id} has no published version ${policyVersion}`,
+        'no-version',
+        { policy: pool.policy_id, version: policyVersion },
       );
     }
     await this.repository.update(key, {
@@ -157,7 +170,9 @@ export class PoolService {
   ): Promise<PoolRow> {
     const { userId, role, capacity } = change;
     if ((await this.repository.userIds([userId], departmentId)).length === 0)
-      throw RuntimeError.invalid('/body/userId', `user ${userId} does not exist`);
+      throw RuntimeError.invalid('/body/userId', `user ${userId} does not exist`, 'unknown-user', {
+        user: userId,
+      });
     await this.repository.upsertMember(
       { pool_key: key, user_id: userId, role: role ?? 'member', capacity: capacity ?? null },
       {

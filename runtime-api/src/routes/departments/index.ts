@@ -45,7 +45,9 @@ export default function departmentRoutes(app: FastifyInstance): void {
         await app.departmentRepository.insert(key, name);
       } catch (e) {
         if ((e as { code?: unknown }).code === '23505')
-          throw RuntimeError.invalid('/body/key', `department ${key} exists`);
+          throw RuntimeError.invalid('/body/key', `department ${key} exists`, 'key-taken', {
+            value: key,
+          });
         throw e;
       }
       const [created] = await departments(app, key);

@@ -57,7 +57,11 @@ export default function userRoutes(app: FastifyInstance): void {
       );
       // The role grants nothing without a department: refuse it rather than make a powerless admin.
       if (roles?.includes('departmentAdmin') && departmentId === null)
-        throw RuntimeError.invalid('/body/departmentId', 'a departmentAdmin needs a department');
+        throw RuntimeError.invalid(
+          '/body/departmentId',
+          'a departmentAdmin needs a department',
+          'department-required',
+        );
       const created = await app.auth.createUser({
         username,
         password,
