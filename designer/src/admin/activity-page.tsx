@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { listActivity, type ActivityEntry } from '../api/activity.api.js';
 import type { AdminUser } from '../api/admin.api.js';
+import { refusalWords } from '../api/refusal-words.js';
 import { useI18n } from '../i18n/i18n.js';
 import { formatDateTime } from '../workspace/format.js';
 import { PageHead } from './page-head.js';
@@ -72,12 +73,14 @@ function detailsLine(details: ActivityEntry['details']): string {
 }
 
 export function ActivityPage(props: { users: AdminUser[] }) {
-  const { lang } = useI18n();
+  const i18n = useI18n();
+  const { lang } = i18n;
   const text = TEXT[lang === 'zh' ? 'zh' : 'en'];
   const [actor, setActor] = useState('');
   const [items, setItems] = useState<ActivityEntry[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // The refusal as it came: worded at render, so in the language shown now.
+  const [error, setError] = useState<unknown>(null);
   const names = new Map(props.users.map((u) => [u.id, u.displayName]));
 
   const load = useCallback(
@@ -88,7 +91,7 @@ export function ActivityPage(props: { users: AdminUser[] }) {
         setCursor(page.nextCursor);
         setError(null);
       } catch (e) {
-        setError((e as Error).message);
+        setError(e);
       }
     },
     [actor],
@@ -119,9 +122,9 @@ export function ActivityPage(props: { users: AdminUser[] }) {
           ))}
         </select>
       </label>
-      {error && (
+      {error !== null && (
         <p className="error" role="alert">
-          {error}
+          {refusalWords(error, i18n)}
         </p>
       )}
       {items && items.length === 0 && <p className="muted">{text.none}</p>}

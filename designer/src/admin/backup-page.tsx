@@ -2,6 +2,7 @@
 // how to restore it; on PostgreSQL it names pg_dump instead.
 import { useEffect, useState } from 'react';
 import { databaseKind, downloadBackup } from '../api/backup.api.js';
+import { refusalWords } from '../api/refusal-words.js';
 import { useI18n } from '../i18n/i18n.js';
 import { PageHead } from './page-head.js';
 
@@ -40,15 +41,17 @@ export function formatSize(bytes: number): string {
 }
 
 export function BackupPage() {
-  const { lang } = useI18n();
+  const i18n = useI18n();
+  const { lang } = i18n;
   const text = TEXT[lang === 'zh' ? 'zh' : 'en'];
   const [kind, setKind] = useState<'pglite' | 'postgres' | null>(null);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // The refusal as it came: worded at render, so in the language shown now.
+  const [error, setError] = useState<unknown>(null);
   const [fileName, setFileName] = useState('poolflow-backup-….tar.gz');
   useEffect(() => {
-    databaseKind().then(setKind, (e: unknown) => setError((e as Error).message));
+    databaseKind().then(setKind, (e: unknown) => setError(e));
   }, []);
 
   const take = async () => {
@@ -60,7 +63,7 @@ export function BackupPage() {
       setFileName(name);
       setMessage(text.done.replace('{name}', name).replace('{size}', formatSize(bytes)));
     } catch (e) {
-      setError((e as Error).message);
+      setError(e);
     } finally {
       setBusy(false);
     }
@@ -81,9 +84,9 @@ export function BackupPage() {
           </button>
         )}
       </PageHead>
-      {error && (
+      {error !== null && (
         <p className="error" role="alert">
-          {error}
+          {refusalWords(error, i18n)}
         </p>
       )}
       {message && <p role="status">{message}</p>}

@@ -7,6 +7,7 @@ import {
   type Delivery,
   type DeliveryStatus,
 } from '../api/deliveries.api.js';
+import { refusalWords } from '../api/refusal-words.js';
 import { useI18n } from '../i18n/i18n.js';
 import { formatDateTime } from '../workspace/format.js';
 import { PageHead } from './page-head.js';
@@ -52,11 +53,13 @@ const TEXT = {
 const FILTERS: (DeliveryStatus | undefined)[] = [undefined, 'pending', 'dead', 'delivered'];
 
 export function DeliveriesPage() {
-  const { lang } = useI18n();
+  const i18n = useI18n();
+  const { lang } = i18n;
   const text = TEXT[lang === 'zh' ? 'zh' : 'en'];
   const [status, setStatus] = useState<DeliveryStatus | undefined>(undefined);
   const [items, setItems] = useState<Delivery[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // The refusal as it came: worded at render, so in the language shown now.
+  const [error, setError] = useState<unknown>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
 
@@ -65,7 +68,7 @@ export function DeliveriesPage() {
       setItems(await listDeliveries(status));
       setError(null);
     } catch (e) {
-      setError((e as Error).message);
+      setError(e);
     }
   }, [status]);
   useEffect(() => {
@@ -79,7 +82,7 @@ export function DeliveriesPage() {
       setMessage(text.retried.replace('{id}', d.id));
       await load();
     } catch (e) {
-      setError((e as Error).message);
+      setError(e);
     } finally {
       setBusy(null);
     }
@@ -105,9 +108,9 @@ export function DeliveriesPage() {
           </button>
         ))}
       </nav>
-      {error && (
+      {error !== null && (
         <p className="error" role="alert">
-          {error}
+          {refusalWords(error, i18n)}
         </p>
       )}
       {message && <p role="status">{message}</p>}

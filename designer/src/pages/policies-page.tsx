@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { listPolicies, type PolicySummary } from '../api/policies.api.js';
 import { listPools, type Pool } from '../api/pools.api.js';
 import { listTemplates, type Template } from '../api/templates.api.js';
+import { refusalWords } from '../api/refusal-words.js';
 import { useI18n } from '../i18n/i18n.js';
 import { formatDateTime } from '../workspace/format.js';
 import { CloneDialog } from './clone-dialog.js';
@@ -10,22 +11,24 @@ import { poolsBehind } from './rollout-dialog.js';
 import { navigate } from './use-hash-route.js';
 
 export function PoliciesPage() {
-  const { t, text, lang } = useI18n();
+  const i18n = useI18n();
+  const { t, text, lang } = i18n;
   const [policies, setPolicies] = useState<PolicySummary[] | null>(null);
   const [templates, setTemplates] = useState<Template[]>([]);
   const [pools, setPools] = useState<Pool[]>([]);
   const [cloning, setCloning] = useState<Template | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // The refusal as it came: worded at render, so in the language shown now.
+  const [error, setError] = useState<unknown>(null);
 
   useEffect(() => {
-    listPolicies().then(setPolicies, (e: Error) => setError(e.message));
-    listTemplates().then(setTemplates, (e: Error) => setError(e.message));
+    listPolicies().then(setPolicies, (e: Error) => setError(e));
+    listTemplates().then(setTemplates, (e: Error) => setError(e));
     listPools().then(setPools, () => undefined); // only for the "pools on older versions" hint
   }, []);
 
   return (
     <main className="page">
-      {error && <div className="alert error">{error}</div>}
+      {error !== null && <div className="alert error">{refusalWords(error, i18n)}</div>}
       <section>
         <h1>{t('policies')}</h1>
         <div className="card-grid" data-testid="policy-list">
