@@ -5,6 +5,7 @@ import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DeliveriesPage } from '../src/admin/deliveries-page.js';
 import { I18nProvider, useI18n } from '../src/i18n/i18n.js';
+import { EditorPage } from '../src/pages/editor-page.js';
 import { PoliciesPage } from '../src/pages/policies-page.js';
 
 afterEach(() => {
@@ -54,5 +55,15 @@ describe('a refused load, in the user’s language', () => {
       </I18nProvider>,
     );
     expect((await screen.findByRole('alert')).textContent).toBe('登录已失效，请重新登录。');
+  });
+
+  it('the editor: a policy that is gone says so in 中文', async () => {
+    refuseAll(404, 'POOL_ERR_NOT_FOUND', 'policy gone does not exist');
+    render(
+      <I18nProvider lang="zh">
+        <EditorPage policyId="gone" />
+      </I18nProvider>,
+    );
+    expect(await screen.findByText('它已不存在（可能已被删除）。')).toBeTruthy();
   });
 });

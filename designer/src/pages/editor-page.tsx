@@ -23,6 +23,7 @@ import {
   type SettingsSection,
 } from '../canvas/selection.js';
 import { parseTransitionId } from '../canvas/transition-ref.js';
+import { refusalWords } from '../api/refusal-words.js';
 import { useI18n } from '../i18n/i18n.js';
 import { ActionTypesContext } from '../inspector/action-types.js';
 import { Inspector } from '../inspector/inspector.js';
@@ -42,12 +43,14 @@ import { usePolicyHistory } from './use-policy-history.js';
 export function EditorPage({ policyId }: { policyId: string }) {
   const [detail, setDetail] = useState<PolicyDetail | null>(null);
   const [actionTypes, setActionTypes] = useState<ActionType[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const i18n = useI18n();
+  // The refusal as it came: worded at render, so in the language shown now.
+  const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    getPolicy(policyId).then(setDetail, (e: Error) => setError(e.message));
+    getPolicy(policyId).then(setDetail, (e: unknown) => setError(e));
     void loadActionTypes().then(setActionTypes);
   }, [policyId]);
-  if (error) return <div className="alert error page">{error}</div>;
+  if (error !== null) return <div className="alert error page">{refusalWords(error, i18n)}</div>;
   if (!detail || !actionTypes) return <div className="loading">…</div>;
   return (
     <ActionTypesContext.Provider value={actionTypes}>

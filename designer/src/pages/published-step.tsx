@@ -2,6 +2,7 @@
 // "Roll out vN to pools…" (publishing alone changes no running record).
 import { useEffect, useState } from 'react';
 import { listPools, type Pool } from '../api/pools.api.js';
+import { refusalWords } from '../api/refusal-words.js';
 import { useI18n } from '../i18n/i18n.js';
 import { poolsBehind } from './rollout-dialog.js';
 
@@ -12,14 +13,16 @@ export function PublishedStep(props: {
   onClose: () => void;
 }) {
   const { policyId, version } = props;
-  const { t, text } = useI18n();
+  const i18n = useI18n();
+  const { t, text } = i18n;
   const [behind, setBehind] = useState<Pool[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // The refusal as it came: worded at render, so in the language shown now.
+  const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     let live = true;
     listPools().then(
       (pools) => live && setBehind(poolsBehind(pools, policyId, version)),
-      (e: Error) => live && setError(e.message),
+      (e: unknown) => live && setError(e),
     );
     return () => {
       live = false;
@@ -42,7 +45,7 @@ export function PublishedStep(props: {
           </ul>
         </>
       )}
-      {error && <div className="alert error">{error}</div>}
+      {error !== null && <div className="alert error">{refusalWords(error, i18n)}</div>}
       <div className="dialog-actions">
         <button type="button" className="btn" onClick={props.onClose} data-testid="published-close">
           {t('close')}
