@@ -54,7 +54,8 @@ export function AdminForm<T extends object>(props: {
   const { t } = i18n;
   const [value, setValue] = useState<T>(props.initial);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // The refusal as it came: worded at render, so in the language shown now.
+  const [error, setError] = useState<unknown>(null);
   return (
     <div className="schema-form admin-form" data-testid={props.testId}>
       <Form
@@ -80,15 +81,15 @@ export function AdminForm<T extends object>(props: {
             () => setBusy(false),
             (err: unknown) => {
               setBusy(false);
-              setError(refusalText(err, i18n));
+              setError(err);
             },
           );
         }}
       >
         {props.children}
-        {error && (
+        {error !== null && (
           <div className="alert error" data-testid={`${props.testId}-error`}>
-            {error}
+            {refusalText(error, i18n)}
           </div>
         )}
         <div className="dialog-actions">

@@ -21,7 +21,8 @@ export function PoolMembers(props: { pool: AdminPool; users: AdminUser[]; onChan
   const i18n = useI18n();
   const { t } = i18n;
   const { pool, users } = props;
-  const [error, setError] = useState<string | null>(null);
+  // The refusal as it came: worded at render, so in the language shown now.
+  const [error, setError] = useState<unknown>(null);
   const [formKey, setFormKey] = useState(0);
   const byId = new Map(users.map((u) => [u.id, u]));
   // Users not in the pool first (their department's before others), then the members: naming a
@@ -59,14 +60,12 @@ export function PoolMembers(props: { pool: AdminPool; users: AdminUser[]; onChan
   };
   const remove = (userId: string) => {
     setError(null);
-    removePoolMember(pool.key, userId).then(props.onChanged, (e: unknown) =>
-      setError(refusalText(e, i18n)),
-    );
+    removePoolMember(pool.key, userId).then(props.onChanged, (e: unknown) => setError(e));
   };
   return (
     <div className="pool-members" data-testid="pool-members">
       <h3>{t('adminMembers')}</h3>
-      {error && <div className="alert error">{error}</div>}
+      {error !== null && <div className="alert error">{refusalText(error, i18n)}</div>}
       <div className="table-wrap">
         <table className="data-table" data-testid="member-table">
           <thead>

@@ -32,11 +32,12 @@ export function PoolsPage(props: {
   const { t, text, lang } = i18n;
   const [pools, setPools] = useState<AdminPool[] | null>(null);
   const [creating, setCreating] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // The refusal as it came: worded at render, so in the language shown now.
+  const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
   const reload = useCallback(() => {
-    listAdminPools().then(setPools, (e: unknown) => setError(refusalText(e, i18n)));
-  }, [i18n]);
+    listAdminPools().then(setPools, (e: unknown) => setError(e));
+  }, []);
   useEffect(reload, [reload]);
   const open = pools?.find((p) => p.key === props.pool);
 
@@ -108,7 +109,7 @@ export function PoolsPage(props: {
           + {t('adminNewPool')}
         </button>
       </div>
-      {error && <div className="alert error">{error}</div>}
+      {error !== null && <div className="alert error">{refusalText(error, i18n)}</div>}
       <div className="table-wrap">
         <table className="data-table" data-testid="pool-admin-table">
           <thead>

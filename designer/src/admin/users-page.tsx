@@ -40,15 +40,16 @@ export function UsersPage(props: {
   const [query, setQuery] = useState('');
   const [editing, setEditing] = useState<AdminUser | 'new' | null>(null);
   const [resetting, setResetting] = useState<AdminUser | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // The refusal as it came: worded at render, so in the language shown now.
+  const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
   // The runtime sends at most USER_LIST_LIMIT users: past that, the search asks it (the list
   // filters at once what it has, the runtime's answer follows).
   const [searched, setSearched] = useState('');
   const reload = useCallback(() => {
-    listUsers(searched).then(setUsers, (e: unknown) => setError(refusalText(e, i18n)));
-  }, [searched, i18n]);
+    listUsers(searched).then(setUsers, (e: unknown) => setError(e));
+  }, [searched]);
   useEffect(reload, [reload]);
   const capped = (users?.length ?? 0) >= USER_LIST_LIMIT;
   useEffect(() => {
@@ -60,9 +61,7 @@ export function UsersPage(props: {
 
   const toggle = (user: AdminUser) => {
     setError(null);
-    updateUser(user.id, { disabled: !user.disabled }).then(reload, (e: unknown) =>
-      setError(refusalText(e, i18n)),
-    );
+    updateUser(user.id, { disabled: !user.disabled }).then(reload, (e: unknown) => setError(e));
   };
 
   return (
@@ -87,7 +86,7 @@ export function UsersPage(props: {
           + {t('adminNewUser')}
         </button>
       </div>
-      {error && <div className="alert error">{error}</div>}
+      {error !== null && <div className="alert error">{refusalText(error, i18n)}</div>}
       {notice && (
         <div className="alert ok" data-testid="admin-notice">
           {notice}
