@@ -25,6 +25,7 @@ import { replySerializers } from './plugins/reply-serializers.js';
 import { requestValidators } from './plugins/request-validators.js';
 import { securityHeadersPlugin } from './plugins/security-headers.plugin.js';
 import { servicesPlugin, type ServicesOptions } from './plugins/services.plugin.js';
+import { activityRepositoryPlugin } from './repositories/activity.repository.js';
 import { departmentRepositoryPlugin } from './repositories/department.repository.js';
 import { notificationRepositoryPlugin } from './repositories/notification.repository.js';
 import { policyRepositoryPlugin } from './repositories/policy.repository.js';
@@ -143,6 +144,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     recordRepositoryPlugin,
     notificationRepositoryPlugin,
     departmentRepositoryPlugin,
+    activityRepositoryPlugin,
   ])
     await app.register(repository);
   await app.register(poolServicePlugin);

@@ -116,15 +116,33 @@ describe.each(backends)('manager moves and distribution (%s)', (backend) => {
     });
   });
 
-  it('refuses a move to a pool that does not exist with a 400 naming /body/pool, not a 404', async () => {
+  it('refuses a move to a pool that does not exist, or to its own pool, with a 400 naming /body/pool and its code, not a 404', async () => {
     const id = await create('Lost Co');
     for (const token of [tokens['boss']!, t.adminToken]) {
       const moved = await call(t.app, token, 'POST', `/api/pools/crm/records/${id}/move`, {
         pool: 'no-such-pool',
       });
       expect(moved.status).toBe(400);
+      // The detail's code and params word it in the designer's other language (refusal-words.ts).
       expect(moved.body.error.details).toEqual([
-        { path: '/body/pool', message: 'no pool named "no-such-pool"' },
+        {
+          path: '/body/pool',
+          message: 'no pool named "no-such-pool"',
+          code: 'unknown-pool',
+          params: { pool: 'no-such-pool' },
+        },
+      ]);
+      const same = await call(t.app, token, 'POST', `/api/pools/crm/records/${id}/move`, {
+        pool: 'crm',
+      });
+      expect(same.status).toBe(400);
+      expect(same.body.error.details).toEqual([
+        {
+          path: '/body/pool',
+          message: "is the record's pool already",
+          code: 'same-pool',
+          params: { pool: 'crm' },
+        },
       ]);
     }
     expect(await t.app.db('records').where({ id }).first('seq', 'pool_key')).toEqual({

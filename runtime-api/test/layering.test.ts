@@ -1,4 +1,4 @@
-// One write path: no route writes a table itself; writes go through services and repositories.
+// One write path: no route reads or writes a table itself; routes call services and repositories.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 const ROUTES = new URL('../src/routes/', import.meta.url).pathname;
 const WRITE_CALL = /\.(?:insert|update|upsert|delete|del|merge|increment|decrement|truncate)\(/;
 const WRITE_SQL = /\b(?:insert\s+into|update\s+"?\w+"?\s+set|delete\s+from|truncate)\b/i;
+/** A query on a table: knex's builder on one (`db('pools')`), or SQL that reads FROM or JOINs one. */
+const TABLE_READ = /^(?:db\s*\(|trx\s*\()|\b(?:from|join)\s+"?[a-z_]+/i;
 
 function routeFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -40,6 +42,22 @@ describe('route layering', () => {
     const offenders = routeFiles(ROUTES).flatMap((file) =>
       tableQueries(readFileSync(file, 'utf8'))
         .filter((q) => WRITE_CALL.test(q) || WRITE_SQL.test(q))
+        .map((q) => `${file.slice(ROUTES.length)}: ${q.replace(/\s+/g, ' ').slice(0, 80)}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('finds a read of a table in a route, and lets a liveness probe through (the check can fail)', () => {
+    const reads = tableQueries(
+      "const v = await app\n  .db('policy_versions')\n  .pluck('version');\nawait app.db.raw('SELECT id FROM pools');\nawait app.db.raw('SELECT 1');",
+    ).filter((q) => TABLE_READ.test(q));
+    expect(reads).toHaveLength(2);
+  });
+
+  it('has no route that reads a table itself: records, policies and pools come from repositories', () => {
+    const offenders = routeFiles(ROUTES).flatMap((file) =>
+      tableQueries(readFileSync(file, 'utf8'))
+        .filter((q) => TABLE_READ.test(q))
         .map((q) => `${file.slice(ROUTES.length)}: ${q.replace(/\s+/g, ' ').slice(0, 80)}`),
     );
     expect(offenders).toEqual([]);

@@ -175,7 +175,12 @@ describe.each(backends)('moveToPool actions (%s)', (backend) => {
     );
     expect(moved.status).toBe(400);
     expect(moved.body.error.details).toEqual([
-      { path: '/body/pool', message: 'pool "pool-h" belongs to another department' },
+      {
+        path: '/body/pool',
+        message: 'pool "pool-h" belongs to another department',
+        code: 'other-department',
+        params: { pool: 'pool-h' },
+      },
     ]);
   });
 

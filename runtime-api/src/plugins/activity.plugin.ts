@@ -70,13 +70,12 @@ export const activityPlugin = fp(
         if (reply.getHeader('idempotent-replayed') !== undefined) return payload;
         if ((request.body as { dryRun?: unknown } | undefined)?.dryRun === true) return payload;
         try {
-          await app.db('activity').insert({
-            // The runtime's clock read by the insert itself: one statement, not a clock query first.
-            at: app.db.raw(app.clock.sql),
+          // Dated by the runtime's clock in the insert itself: one statement, not a clock query first.
+          await app.activityRepository.insert({
             actor_id: request.actor.id,
             action,
             target: targetOf(request, payload),
-            details: JSON.stringify(activityDetails(request)),
+            details: activityDetails(request),
           });
         } catch (error) {
           request.log.error({ err: error, action }, 'activity log entry not written');
@@ -86,5 +85,5 @@ export const activityPlugin = fp(
     );
     return Promise.resolve();
   },
-  { name: 'activity', dependencies: ['services'] },
+  { name: 'activity', dependencies: ['services', 'activity-repository'] },
 );

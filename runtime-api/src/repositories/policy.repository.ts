@@ -83,6 +83,15 @@ export class PolicyRepository {
     return query;
   }
 
+  /** Every published version number of a policy, oldest first. */
+  async versionNumbers(policyId: string): Promise<number[]> {
+    const rows = await this.db('policy_versions')
+      .where({ policy_id: policyId })
+      .orderBy('version')
+      .select('version');
+    return rows.map((r) => r.version);
+  }
+
   version(policyId: string, version: number, db: Db = this.db) {
     return db('policy_versions').where({ policy_id: policyId, version }).first();
   }

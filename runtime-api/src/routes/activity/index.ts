@@ -13,24 +13,11 @@ export default function activityRoutes(app: FastifyInstance): void {
     requireRole(request, 'admin');
     const { actor, cursor } = request.query;
     const limit = request.query.limit ?? 50;
-    const query = app
-      .db('activity')
-      .leftJoin('users', 'users.id', 'activity.actor_id')
-      .select('activity.*', 'users.display_name as actor_name')
-      .orderBy('activity.id', 'desc')
-      .limit(limit + 1);
-    if (actor !== undefined) void query.where('activity.actor_id', actor);
-    if (cursor !== undefined)
-      void query.where('activity.id', '<', decodeKeyCursor(cursor, isEntryId));
-    const rows = (await query) as {
-      id: number | string;
-      at: Date;
-      actor_id: string;
-      actor_name: string | null;
-      action: string;
-      target: string | null;
-      details: Record<string, unknown>;
-    }[];
+    const rows = await app.activityRepository.page({
+      actor,
+      before: cursor === undefined ? undefined : decodeKeyCursor(cursor, isEntryId),
+      limit: limit + 1,
+    });
     const { page, nextCursor } = keyPageOf(rows, limit, (r) => String(r.id));
     return {
       nextCursor,

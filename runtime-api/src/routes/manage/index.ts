@@ -3,7 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import { EngineError } from '@poolflow/engine';
 import { requireAssignee, requirePoolMember, requirePoolRole } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
-import { moveTargetProblem } from '../../services/move-target.js';
+import { moveTargetCheck, type MoveTargetCheck } from '../../services/move-target.js';
+
+/** Why a record may not move to the pool the body names, as a 400 with the check's code. */
+const refused = (check: MoveTargetCheck): RuntimeError =>
+  RuntimeError.invalid('/body/pool', check.message, check.code, check.params);
 
 export default function manageRoutes(app: FastifyInstance): void {
   app.post<{
@@ -61,21 +65,26 @@ export default function manageRoutes(app: FastifyInstance): void {
       const { pool, id } = request.params;
       const target = request.body.pool;
       await requirePoolRole(app, request, pool, 'manager');
-      if (target === pool) throw RuntimeError.invalid('/body/pool', `is the record's pool already`);
+      if (target === pool)
+        throw RuntimeError.invalid('/body/pool', `is the record's pool already`, 'same-pool', {
+          pool,
+        });
       // A target that does not exist is a bad body, not a missing record or source pool (404).
-      if (!(await app.db('pools').where({ key: target }).first('key')))
-        throw RuntimeError.invalid('/body/pool', `no pool named "${target}"`);
+      if (!(await app.poolRepository.exists(target)))
+        throw RuntimeError.invalid('/body/pool', `no pool named "${target}"`, 'unknown-pool', {
+          pool: target,
+        });
       await requirePoolRole(app, request, target, 'manager');
       const from = await app.records.pool(pool);
       const to = await app.records.pool(target);
       const moved = await app.records.move(pool, id, target, request.actor, async (row, db) => {
         // A record keeps its policy version: it moves only within its department and policy.
-        const problem = moveTargetProblem(
+        const problem = moveTargetCheck(
           { department_id: from.department_id, policy_id: row.policy_id },
           target,
           to,
         );
-        if (problem !== null) throw RuntimeError.invalid('/body/pool', problem);
+        if (problem !== null) throw refused(problem);
         // Its owner keeps it: they must be a member of the pool it moves to.
         if (row.owner_id !== null) await requirePoolMember(db, target, row.owner_id, '/body/pool');
       });

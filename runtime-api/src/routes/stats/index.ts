@@ -35,10 +35,7 @@ async function scopeOf(
   if (to - from > 400 * DAY)
     throw RuntimeError.invalid('/querystring/from', 'the range is at most 400 days');
   const row = await app.records.pool(pool);
-  const versions = (await app
-    .db('policy_versions')
-    .where({ policy_id: row.policy_id })
-    .pluck('version')) as number[];
+  const versions = await app.policyRepository.versionNumbers(row.policy_id);
   const compiled = await Promise.all(versions.map((v) => app.policies.get(row.policy_id, v)));
   const current = await app.policies.get(row.policy_id, row.policy_version);
   return { range: { from, to }, states: statesOf(compiled), current };
