@@ -140,54 +140,69 @@ describe('the editor canvas, in Chromium', () => {
     },
   );
 
+  /**
+   * Reloads a fresh clone of the CRM template with ELK's code held back, makes `move` (the user's), lets
+   * ELK through and checks that the view is where the move left it once the routed labels are drawn.
+   */
+  async function keepsMoveBeforeRoutes(id: string, move: (page: Page) => Promise<void>) {
+    // A fresh page of its own; after the clone (which lays the template out with ELK) it is reloaded
+    // with ELK's code held back until the move is made (routing turns the HTTP cache off).
+    const context = await session!.browser.newContext({ viewport: { width: 1440, height: 900 } });
+    try {
+      const fresh = await context.newPage();
+      await logIn(fresh, runtime.url);
+      await fresh.getByTestId('clone-crm-customer-pool').click();
+      await fresh.getByTestId('clone-id').fill(id);
+      await fresh.getByTestId('clone-submit').click();
+      await fresh.getByTestId('editor').waitFor();
+      let release: () => void = () => undefined;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      await fresh.route('**/assets/elk*', async (route) => {
+        await released;
+        await route.continue();
+      });
+      await fresh.reload();
+      await fresh.locator('.react-flow__node').first().waitFor();
+      expect(await fresh.locator('.edge-label.routed').count()).toBe(0);
+
+      const transform = () =>
+        fresh
+          .locator('.react-flow__viewport')
+          .evaluate((el) => (el as HTMLElement).style.transform);
+      const before = await transform();
+      await move(fresh);
+      await expect.poll(transform).not.toBe(before);
+      const moved = await transform();
+
+      release();
+      await expect
+        .poll(() => fresh.locator('.edge-label.routed').count(), { timeout: 20_000 })
+        .toBeGreaterThan(0);
+      await frames(fresh);
+      await frames(fresh);
+      expect(await transform()).toBe(moved);
+    } finally {
+      await context.close();
+    }
+  }
+
   it(
     'keeps a pan made before the edge routes arrive (the fit to their labels undid it)',
     { timeout: 120_000 },
-    async () => {
-      // A fresh page of its own; after the clone (which lays the template out with ELK) it is reloaded
-      // with ELK's code held back until the pan is made (routing turns the HTTP cache off).
-      const context = await session!.browser.newContext({ viewport: { width: 1440, height: 900 } });
-      try {
-        const fresh = await context.newPage();
-        await logIn(fresh, runtime.url);
-        await fresh.getByTestId('clone-crm-customer-pool').click();
-        await fresh.getByTestId('clone-id').fill('crm-pan');
-        await fresh.getByTestId('clone-submit').click();
-        await fresh.getByTestId('editor').waitFor();
-        let release: () => void = () => undefined;
-        const released = new Promise<void>((resolve) => (release = resolve));
-        await fresh.route('**/assets/elk*', async (route) => {
-          await released;
-          await route.continue();
-        });
-        await fresh.reload();
-        await fresh.locator('.react-flow__node').first().waitFor();
-        expect(await fresh.locator('.edge-label.routed').count()).toBe(0);
-
-        const transform = () =>
-          fresh
-            .locator('.react-flow__viewport')
-            .evaluate((el) => (el as HTMLElement).style.transform);
-        const before = await transform();
-        const pane = (await fresh.locator('.react-flow__pane').boundingBox())!;
+    () =>
+      keepsMoveBeforeRoutes('crm-pan', async (page) => {
+        const pane = (await page.locator('.react-flow__pane').boundingBox())!;
         const from = { x: pane.x + 20, y: pane.y + 20 }; // clear of the controls, bottom left
-        await fresh.mouse.move(from.x, from.y);
-        await fresh.mouse.down();
-        await fresh.mouse.move(from.x + 150, from.y + 80, { steps: 5 });
-        await fresh.mouse.up();
-        const panned = await transform();
-        expect(panned).not.toBe(before);
+        await page.mouse.move(from.x, from.y);
+        await page.mouse.down();
+        await page.mouse.move(from.x + 150, from.y + 80, { steps: 5 });
+        await page.mouse.up();
+      }),
+  );
 
-        release();
-        await expect
-          .poll(() => fresh.locator('.edge-label.routed').count(), { timeout: 20_000 })
-          .toBeGreaterThan(0);
-        await frames(fresh);
-        await frames(fresh);
-        expect(await transform()).toBe(panned);
-      } finally {
-        await context.close();
-      }
-    },
+  it('keeps a zoom by the + button made before the edge routes arrive', { timeout: 120_000 }, () =>
+    keepsMoveBeforeRoutes('crm-zoom', async (page) => {
+      await page.locator('.react-flow__controls-zoomin').click();
+    }),
   );
 });

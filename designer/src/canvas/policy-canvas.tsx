@@ -94,6 +94,9 @@ export function PolicyCanvas(props: PolicyCanvasProps) {
   // unless the user has panned or zoomed since (the fit would undo it).
   const fitted = useRef(false);
   const moved = useRef(false);
+  const markMoved = useCallback(() => {
+    moved.current = true;
+  }, []);
   useEffect(() => {
     if (fitted.current || !laid) return;
     fitted.current = true;
@@ -241,7 +244,8 @@ export function PolicyCanvas(props: PolicyCanvasProps) {
           style={{ width: 140, height: 90 }}
           nodeColor={(n) => minimapColor(n as StateFlowNode)}
         />
-        <Controls showInteractive={false} />
+        {/* A zoom by the buttons is the user's too (it moves the view with no event). */}
+        <Controls showInteractive={false} onZoomIn={markMoved} onZoomOut={markMoved} />
       </ReactFlow>
     </div>
   );
