@@ -85,22 +85,26 @@ export function moveRow<T>(rows: T[], index: number, delta: -1 | 1): T[] {
  * The runtime's details (`/body/rules/2/pool`, `/body/admission/0/message/en`, or under
  * `/body/routing/` when a draft was tried) on the rows they name, by row id, so a row moved after the
  * refusal keeps its error; the rest as plain text. `words` gives a detail in the user's language (it
- * names the field itself); without it, the server's English.
+ * names the field itself); without it, the server's English. A rule left on "Choose a pool" reads
+ * `noPool` (the schema's pattern of a pool key says nothing to the user).
  */
 export function fieldErrors(
   details: unknown,
   draft: RoutingDraft,
   fallback: string,
   words?: (detail: RefusalDetail) => string,
+  noPool?: string,
 ): FieldErrors {
   const items = Array.isArray(details) ? (details as RefusalDetail[]) : [];
   const out: FieldErrors = { fields: {}, other: [] };
   for (const item of items) {
     const path = typeof item.path === 'string' ? item.path : '';
-    const worded = words?.(item);
-    const message = worded ?? (typeof item.message === 'string' ? item.message : fallback);
     const match = /^\/body\/(?:routing\/)?(rules|admission)\/(\d+)(?:\/([a-z]+))?/.exec(path);
     const row = match ? draft[match[1] as RowList][Number(match[2])] : undefined;
+    const unchosen =
+      noPool !== undefined && match?.[3] === 'pool' && row && 'pool' in row && !row.pool;
+    const worded = unchosen ? noPool : words?.(item);
+    const message = worded ?? (typeof item.message === 'string' ? item.message : fallback);
     if (match && row) {
       const key = `${row.id}/${match[3] ?? 'name'}`;
       out.fields[key] = out.fields[key] ? `${out.fields[key]}; ${message}` : message;

@@ -116,6 +116,7 @@ export function RoutingPage(props: { pool: AdminPool; pools: AdminPool[] }) {
             draft,
             refusalWords(e, i18n, names),
             zh ? (d) => detailZh(d, i18n, names) : undefined,
+            t('routingTargetMissing'),
           )
         : { fields: {}, other: [refusalText(e, i18n, names)] },
     );

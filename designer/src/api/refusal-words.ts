@@ -35,6 +35,8 @@ const BY_CODE: Record<string, MessageKey> = {
   POOL_ERR_INVALID_PAYLOAD: 'errInvalid',
   POOL_ERR_INVALID_POLICY: 'errInvalid',
   POOL_ERR_INTERNAL: 'errInternal',
+  // The dry run's problems at the start of a rollout: the dialog's preview words each of them.
+  POOL_ERR_UPGRADE_REFUSED: 'errUpgradeRefused',
   // The client's own code for a reply without the runtime's error shape.
   POOL_ERR_HTTP: 'errUnreachable',
 };

@@ -1,6 +1,6 @@
 // Import (CSV or NDJSON, progress streamed back as NDJSON lines) and file downloads with the token.
 import type { ImportReport } from './api.types.js';
-import { apiFetch } from './client.js';
+import { ApiError, apiFetch } from './client.js';
 
 // Generated from schemas/ (api.types.ts): the final report; progress lines carry its counts.
 export type { ImportReport };
@@ -34,7 +34,8 @@ export async function importRecords(
     };
     if (message.progress) onProgress(message.progress);
     if (message.done) report = message.done;
-    if (message.error) throw new Error(message.error.message);
+    // The import failed on the server after its reply had begun (a 200): the stream's last line says so.
+    if (message.error) throw new ApiError(500, 'POOL_ERR_INTERNAL', message.error.message);
   }
   if (!report) throw new Error('the import ended without a report');
   return report;

@@ -12,6 +12,8 @@ export const errorEn = {
   errIdempotency: 'The same request was sent twice with different contents: try again.',
   errInvalid: 'The server refused what was sent.',
   errInternal: 'The server failed: try again, or ask an administrator.',
+  errUpgradeRefused:
+    'The upgrade was not started: its dry run finds problems now. Preview again to see them.',
   errOther: 'The server refused ({code}).',
   errFieldList: '; ',
   errSamePool: 'must be another pool than this one',
@@ -39,6 +41,7 @@ export const errorZh: Record<keyof typeof errorEn, string> = {
   errIdempotency: '同一请求以不同内容重复发送，请重试。',
   errInvalid: '服务器拒绝了提交的内容。',
   errInternal: '服务器出错，请重试或联系管理员。',
+  errUpgradeRefused: '升级未开始：预演现在发现了问题，请重新预演查看。',
   errOther: '服务器拒绝了请求（{code}）。',
   errFieldList: '；',
   errSamePool: '必须是本公海以外的公海',

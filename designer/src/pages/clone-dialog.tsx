@@ -3,6 +3,7 @@ import type { Policy } from '@poolflow/engine';
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client.js';
 import { createPolicy } from '../api/policies.api.js';
+import { refusalWords } from '../api/refusal-words.js';
 import type { Template } from '../api/templates.api.js';
 import { autoLayout } from '../canvas/auto-layout.js';
 import { setLayout } from '../canvas/policy-graph.js';
@@ -33,13 +34,15 @@ export function CloneDialog(props: {
   onCreated: (id: string) => void;
 }) {
   const { template } = props;
-  const { t, text } = useI18n();
+  const i18n = useI18n();
+  const { t, text } = i18n;
   const [id, setId] = useState(() => freeId(`my-${template.id}`.slice(0, 60), props.taken));
   const [nameEn, setNameEn] = useState(`${template.document.name.en} (copy)`);
   const [nameZh, setNameZh] = useState(
     template.document.name.zh ? `${template.document.name.zh}（副本）` : '',
   );
-  const [error, setError] = useState<string | null>(null);
+  // The refusal as it came, and the id it refused: worded at render, in the language shown now.
+  const [error, setError] = useState<{ refused: unknown; id: string } | null>(null);
   const idOk = /^[a-z][a-z0-9-]{1,62}$/.test(id);
 
   const submit = async (e: FormEvent) => {
@@ -56,8 +59,7 @@ export function CloneDialog(props: {
       await createPolicy(setLayout(document, await autoLayout(document)));
       props.onCreated(id);
     } catch (err) {
-      // The server's "/body/document/id policy x exists" in words, in the UI's language.
-      setError(idTaken(err) ? t('policyIdTaken', { id }) : (err as Error).message);
+      setError({ refused: err, id });
     }
   };
 
@@ -85,7 +87,14 @@ export function CloneDialog(props: {
             onChange={(e) => setNameZh(e.target.value)}
           />
         </label>
-        {error && <div className="alert error">{error}</div>}
+        {error && (
+          <div className="alert error">
+            {/* The server's "/body/document/id policy x exists" in words, in the UI's language. */}
+            {idTaken(error.refused)
+              ? t('policyIdTaken', { id: error.id })
+              : refusalWords(error.refused, i18n)}
+          </div>
+        )}
         <DialogActions
           cancelLabel={t('cancel')}
           onCancel={props.onClose}

@@ -3,6 +3,7 @@ import type { Policy } from '@poolflow/engine';
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client.js';
 import type { ScenarioFailure } from '../api/policies.api.js';
+import { refusalWords } from '../api/refusal-words.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Dialog, DialogActions } from './dialog.js';
 import { PublishedStep } from './published-step.js';
@@ -20,10 +21,12 @@ export function PublishDialog(props: {
   onRollout: (version: number) => void;
   onClose: () => void;
 }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // The refusal as it came: worded at render, so in the language shown now.
+  const [error, setError] = useState<unknown>(null);
   const [published, setPublished] = useState<number | null>(null);
   // Saved scenarios that failed: the dialog then offers "Publish anyway", which needs a message.
   const [refusal, setRefusal] = useState<ScenarioFailure[] | null>(null);
@@ -38,7 +41,7 @@ export function PublishDialog(props: {
         setRefusal(err.details as ScenarioFailure[]);
         // Forcing needs its own reason, written on purpose: not the change note typed before.
         setMessage('');
-      } else setError((err as Error).message);
+      } else setError(err);
       setBusy(false);
     }
   };
@@ -72,7 +75,7 @@ export function PublishDialog(props: {
             onChange={(e) => setMessage(e.target.value)}
           />
         </label>
-        {error && <div className="alert error">{error}</div>}
+        {error !== null && <div className="alert error">{refusalWords(error, i18n)}</div>}
         <DialogActions
           cancelLabel={t('cancel')}
           onCancel={props.onClose}

@@ -15,6 +15,7 @@ import {
   type UpgradeOptions,
   type UpgradePreview,
 } from '../api/upgrades.api.js';
+import { refusalWords } from '../api/refusal-words.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Dialog } from './dialog.js';
 import { PoolPreview, PoolProgress, StateMapping } from './rollout-preview.js';
@@ -62,7 +63,8 @@ export function RolloutDialog(props: {
   } | null>(null);
   const [runs, setRuns] = useState<Record<string, Upgrade> | null>(null);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // The refusal as it came: worded at render, so in the language shown now.
+  const [error, setError] = useState<unknown>(null);
 
   // The pools behind, the documents for state names, and each pool's records (a default dry run).
   // A pool already on the version is listed too while records of it are still on older ones (they
@@ -90,11 +92,11 @@ export function RolloutDialog(props: {
             }
           },
           // A runtime that refuses an upgrade to the version a pool runs has nothing to offer here.
-          (e: Error) => live && pool.policyVersion < version && setError(e.message),
+          (e: unknown) => live && pool.policyVersion < version && setError(e),
         );
       }
     };
-    load().catch((e: Error) => live && setError(e.message));
+    load().catch((e: unknown) => live && setError(e));
     return () => {
       live = false;
     };
@@ -115,7 +117,7 @@ export function RolloutDialog(props: {
       (loaded) =>
         live &&
         setDocs((d) => new Map([...d, ...loaded.map((l) => [l.version, l.document] as const)])),
-      (e: Error) => live && setError(e.message),
+      (e: unknown) => live && setError(e),
     );
     return () => {
       live = false;
@@ -138,9 +140,9 @@ export function RolloutDialog(props: {
           setRuns(updated);
           setError(null);
         },
-        (e: Error) => {
+        (e: unknown) => {
           if (!live) return;
-          setError(e.message);
+          setError(e);
           setPollFailures((n) => n + 1);
         },
       );
@@ -177,7 +179,7 @@ export function RolloutDialog(props: {
       setPreviews({ key: choiceKey, items: byPool });
       setSeen((s) => [...s, byPool]);
     } catch (e) {
-      setError((e as Error).message);
+      setError(e);
     } finally {
       setBusy(false);
     }
@@ -202,7 +204,7 @@ export function RolloutDialog(props: {
         };
       }
     } catch (e) {
-      setError((e as Error).message);
+      setError(e);
     } finally {
       setBusy(false);
       if (Object.keys(started).length > 0) setRuns(started);
@@ -303,9 +305,9 @@ export function RolloutDialog(props: {
             )}
           </>
         )}
-        {error && (
+        {error !== null && (
           <div className="alert error" data-testid="rollout-error">
-            {error}
+            {refusalWords(error, i18n)}
           </div>
         )}
         <div className="dialog-actions">

@@ -10,6 +10,7 @@ import {
   type PoolStats,
   type RepStats,
 } from '../api/stats.api.js';
+import { refusalWords } from '../api/refusal-words.js';
 import { download } from '../api/transfer.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { BarList } from './charts/bar-list.js';
@@ -35,7 +36,8 @@ function duration(t: ReturnType<typeof useI18n>['t'], hours: number | null): str
 }
 
 export function AnalyticsPage() {
-  const { t, lang } = useI18n();
+  const i18n = useI18n();
+  const { t, lang } = i18n;
   const { pool, policy, now, personName, fieldTitle, words } = useWorkspace();
   const fields = enumFields(policy.entity.schema.properties);
   const [days, setDays] = useState<number>(30);
@@ -46,7 +48,8 @@ export function AnalyticsPage() {
   const [convertDays, setConvertDays] = useState<number>(30);
   const [stats, setStats] = useState<PoolStats | null>(null);
   const [reps, setReps] = useState<RepStats | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // The refusal as it came: worded at render, so in the language shown now.
+  const [error, setError] = useState<unknown>(null);
   // One "now" per choice of range, so a re-render does not ask for a new range.
   const range = useMemo(() => {
     const to = now();
@@ -58,7 +61,7 @@ export function AnalyticsPage() {
     setStats(null);
     getStats(pool.key, range, by, convertDays).then(
       (s) => live && setStats(s),
-      (e: Error) => live && setError(e.message),
+      (e: unknown) => live && setError(e),
     );
     return () => {
       live = false;
@@ -70,7 +73,7 @@ export function AnalyticsPage() {
     setReps(null);
     getRepStats(pool.key, range).then(
       (r) => live && setReps(r),
-      (e: Error) => live && setError(e.message),
+      (e: unknown) => live && setError(e),
     );
     return () => {
       live = false;
@@ -133,15 +136,15 @@ export function AnalyticsPage() {
               void download(
                 statsPath(pool.key, range, by, 'csv', convertDays),
                 `${pool.key}-stats.csv`,
-              ).catch((e: Error) => setError(e.message))
+              ).catch((e: unknown) => setError(e))
             }
           >
             ↓ {t('exportCsv')}
           </button>
         </div>
       </div>
-      {error && <div className="alert error">{error}</div>}
-      {!stats && !error && <div className="loading">…</div>}
+      {error !== null && <div className="alert error">{refusalWords(error, i18n)}</div>}
+      {!stats && error === null && <div className="loading">…</div>}
       {stats && (
         <>
           <div className="kpis" data-testid="kpis">
@@ -288,7 +291,7 @@ export function AnalyticsPage() {
                     void download(
                       repStatsPath(pool.key, range, 'csv'),
                       `${pool.key}-reps.csv`,
-                    ).catch((e: Error) => setError(e.message))
+                    ).catch((e: unknown) => setError(e))
                   }
                 >
                   ↓ {t('exportCsv')}

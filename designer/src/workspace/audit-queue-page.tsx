@@ -10,6 +10,7 @@ import {
 } from '../api/audits.api.js';
 import { ApiError } from '../api/client.js';
 import { getHistory, type HistoryEntry } from '../api/records.api.js';
+import { refusalWords } from '../api/refusal-words.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Dialog, DialogActions } from '../pages/dialog.js';
 import { AUDIT_HISTORY_STEPS, AuditCard, repName } from './audit-card.js';
@@ -23,14 +24,16 @@ interface Histories {
 }
 
 export function AuditQueuePage({ onOpen }: { onOpen?: (badge: string | null) => void }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const { pool, personName } = useWorkspace();
   const notice = useNotice();
   const [status, setStatus] = useState<AuditStatus>('open');
   const [items, setItems] = useState<Audit[] | null>(null);
   const [cursor, setCursor] = useState<string | undefined>(undefined);
   const [histories, setHistories] = useState<Histories>({});
-  const [error, setError] = useState<string | null>(null);
+  // The refusal as it came: worded at render, so in the language shown now.
+  const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [fakeFor, setFakeFor] = useState<Audit | null>(null);
   // The status a reply belongs to: a late page of the other tab is dropped.
@@ -64,7 +67,7 @@ export function AuditQueuePage({ onOpen }: { onOpen?: (badge: string | null) => 
         if (which === 'open' && !after) onOpen?.(auditsBadge(page));
         await loadHistories(page.items);
       } catch (e) {
-        setError((e as Error).message);
+        setError(e);
       }
     },
     [pool.key, loadHistories, onOpen],
@@ -92,7 +95,7 @@ export function AuditQueuePage({ onOpen }: { onOpen?: (badge: string | null) => 
         notice.show(t('auditTaken'));
         await load(status);
       } else {
-        setError((e as Error).message);
+        setError(e);
       }
     } finally {
       setBusy(null);
@@ -131,8 +134,8 @@ export function AuditQueuePage({ onOpen }: { onOpen?: (badge: string | null) => 
         </div>
       </div>
       {notice.element}
-      {error && <div className="alert error">{error}</div>}
-      {items === null && !error && <div className="loading">…</div>}
+      {error !== null && <div className="alert error">{refusalWords(error, i18n)}</div>}
+      {items === null && error === null && <div className="loading">…</div>}
       {items?.length === 0 && (
         <p className="alert ok" data-testid="audits-empty">
           {t(status === 'open' ? 'noOpenAudits' : 'noClosedAudits')}

@@ -1,5 +1,6 @@
 // A refused move in plain words: which limit, until when, or why this record is not for this user.
 import { ApiError } from '../api/client.js';
+import { refusalWords } from '../api/refusal-words.js';
 import type { PoolPolicy, PoolRecord } from '../api/api.types.js';
 import type { I18n } from '../i18n/i18n.js';
 import { valueLabel } from './field-labels.js';
@@ -56,9 +57,9 @@ export function refusalOf(
   const { lang } = i18n;
   const words = about.words ?? poolWords(undefined, i18n);
   const t: typeof i18n.t = (key, vars) => i18n.t(key, { ...words, ...vars });
-  if (!(error instanceof ApiError)) {
-    return { code: 'ERROR', text: (error as Error).message };
-  }
+  // A refusal without words of its own here (no reply, or a code below has none) reads as
+  // refusalWords says it: the server's text in English, in Chinese by its code.
+  if (!(error instanceof ApiError)) return { code: 'ERROR', text: refusalWords(error, i18n) };
   const details = (error.details ?? {}) as Record<string, unknown>;
   const num = (key: string): number | string => {
     const value = details[key];
@@ -108,14 +109,14 @@ export function refusalOf(
     case 'POOL_ERR_NOT_FOUND':
       return {
         code: error.code,
-        text: about.claimNext ? t('refusedNothingToClaim') : error.message,
+        text: about.claimNext ? t('refusedNothingToClaim') : refusalWords(error, i18n),
       };
     case 'POOL_ERR_EVENT_NOT_ALLOWED':
       return { code: error.code, text: t('refusedNotAllowed') };
     case 'POOL_ERR_FORBIDDEN':
       return { code: error.code, text: t('refusedForbidden') };
     default:
-      return { code: error.code, text: error.message };
+      return { code: error.code, text: refusalWords(error, i18n) };
   }
 }
 

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { serverNow } from '../api/pools.api.js';
 import { getRecord } from '../api/records.api.js';
+import { refusalWords } from '../api/refusal-words.js';
 import {
   FAILED_TIMERS_LIMIT,
   listFailedTimers,
@@ -45,12 +46,14 @@ export function badgeText(count: number | null): string | null {
 }
 
 export function FailedTimersPage({ onCount }: { onCount?: (count: number) => void }) {
-  const { t, lang } = useI18n();
+  const i18n = useI18n();
+  const { t, lang } = i18n;
   const { pool, policy, stateLabel, words } = useWorkspace();
   const notice = useNotice();
   const [items, setItems] = useState<FailedTimer[] | null>(null);
   const [titles, setTitles] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
+  // The refusal as it came: worded at render, so in the language shown now.
+  const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
   // The server's clock read with each list: a demo's manual clock may have moved since the workspace loaded.
   const [clock, setClock] = useState({ server: Date.now(), local: Date.now() });
@@ -71,7 +74,7 @@ export function FailedTimersPage({ onCount }: { onCount?: (count: number) => voi
       }
       setTitles(next);
     } catch (e) {
-      setError((e as Error).message);
+      setError(e);
     }
   }, [pool.key, policy.entity.titleField, onCount]);
 
@@ -87,7 +90,7 @@ export function FailedTimersPage({ onCount }: { onCount?: (count: number) => voi
       notice.show(t('timerRetried', { title: titleOf(row.recordId) }));
       await load();
     } catch (e) {
-      setError((e as Error).message);
+      setError(e);
     } finally {
       setBusy(null);
     }
@@ -123,8 +126,8 @@ export function FailedTimersPage({ onCount }: { onCount?: (count: number) => voi
         </button>
       </div>
       {notice.element}
-      {error && <div className="alert error">{error}</div>}
-      {items === null && !error && <div className="loading">…</div>}
+      {error !== null && <div className="alert error">{refusalWords(error, i18n)}</div>}
+      {items === null && error === null && <div className="loading">…</div>}
       {items?.length === 0 && (
         <p className="alert ok" data-testid="failed-timers-empty">
           {t('noFailedTimers', words)}

@@ -8,6 +8,7 @@ import {
   type ImportProgress,
   type ImportReport,
 } from '../api/transfer.api.js';
+import { refusalWords } from '../api/refusal-words.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useWorkspace } from './workspace-context.js';
 
@@ -18,14 +19,16 @@ export function countRows(text: string, format: 'csv' | 'ndjson'): number {
 }
 
 export function ImportPage() {
-  const { t, lang } = useI18n();
+  const i18n = useI18n();
+  const { t, lang } = i18n;
   const { pool, policy, fieldTitle, words } = useWorkspace();
   const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
   const [total, setTotal] = useState(0);
   const [progress, setProgress] = useState<ImportProgress | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // The refusal as it came: worded at render, so in the language shown now.
+  const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const fields = Object.keys(policy.entity.schema.properties);
   // Columns a row cannot do without: a row missing one is rejected.
@@ -53,7 +56,7 @@ export function ImportPage() {
       setProgress(done);
       setReport(done);
     } catch (e) {
-      setError((e as Error).message);
+      setError(e);
     } finally {
       setBusy(false);
     }
@@ -75,7 +78,7 @@ export function ImportPage() {
             void download(
               `/api/pools/${encodeURIComponent(pool.key)}/export?format=csv&lang=${lang}`,
               `${pool.key}.csv`,
-            ).catch((e: Error) => setError(e.message))
+            ).catch((e: unknown) => setError(e))
           }
         >
           ↓ {t('exportCsv')}
@@ -93,7 +96,7 @@ export function ImportPage() {
               void download(
                 `/api/pools/${encodeURIComponent(pool.key)}/import-template`,
                 `${pool.key}-import.csv`,
-              ).catch((e: Error) => setError(e.message))
+              ).catch((e: unknown) => setError(e))
             }
           >
             ↓ {t('importTemplate')}
@@ -175,7 +178,7 @@ export function ImportPage() {
             </div>
           </div>
         )}
-        {error && <div className="alert error">{error}</div>}
+        {error !== null && <div className="alert error">{refusalWords(error, i18n)}</div>}
         {report && (
           <div className="import-report" data-testid="import-report">
             <div className={report.failed > 0 ? 'alert warn' : 'alert ok'}>

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { distributeNow, setDistribution, type Distribution } from '../api/pools.api.js';
 import { assignBulk } from '../api/records.api.js';
+import { refusalWords } from '../api/refusal-words.js';
 import { getStats } from '../api/stats.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useWorkspace } from './workspace-context.js';
@@ -37,7 +38,8 @@ export function BulkAssignBar(props: {
   onDone: (assignedIds: string[], message: string) => void;
   onClear: () => void;
 }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const { pool } = useWorkspace();
   const [userId, setUserId] = useState('');
   const [busy, setBusy] = useState(false);
@@ -59,7 +61,8 @@ export function BulkAssignBar(props: {
         message,
       );
     } catch (e) {
-      props.onDone([], (e as Error).message);
+      // A transient notice: worded once, in the language of the moment.
+      props.onDone([], refusalWords(e, i18n));
     } finally {
       setBusy(false);
     }
@@ -95,8 +98,11 @@ export function DistributionSetting({
   /** The list changed: records left the pool. */
   onDistributed: () => void;
 }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const { pool, admin, reload, words } = useWorkspace();
+  // A refusal is a transient notice: worded once, in the language of the moment.
+  const refused = (e: unknown) => onNotice(refusalWords(e, i18n));
   const [busy, setBusy] = useState(false);
   // The pooled count the manager is asked to confirm (null: not asking).
   const [confirming, setConfirming] = useState<number | null>(null);
@@ -107,7 +113,7 @@ export function DistributionSetting({
       onNotice(t('distributionSaved', { mode: t(`dist_${next}`) }));
       reload();
     } catch (e) {
-      onNotice((e as Error).message);
+      refused(e);
     } finally {
       setBusy(false);
     }
@@ -126,7 +132,7 @@ export function DistributionSetting({
       if (pooledNow === 0) onNotice(t('distributeNone', words));
       else setConfirming(pooledNow);
     } catch (e) {
-      onNotice((e as Error).message);
+      refused(e);
     } finally {
       setBusy(false);
     }
@@ -139,7 +145,7 @@ export function DistributionSetting({
       onNotice(t('distributed', { count: assigned }));
       onDistributed();
     } catch (e) {
-      onNotice((e as Error).message);
+      refused(e);
     } finally {
       setBusy(false);
     }

@@ -2,6 +2,7 @@
 // events I may send; closed records (won, lost …) on request.
 import { useCallback, useEffect, useState } from 'react';
 import { getRecord, listRecords, type PoolRecord, type RecordDetail } from '../api/records.api.js';
+import { refusalWords } from '../api/refusal-words.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { Refusal } from './claim-refusal.js';
 import { releaseDue } from './countdown.js';
@@ -43,12 +44,14 @@ async function details(pool: string, records: PoolRecord[]): Promise<RecordDetai
 }
 
 export function MyRecordsPage() {
-  const { t, lang } = useI18n();
+  const i18n = useI18n();
+  const { t, lang } = i18n;
   const { pool, policy, now, stateLabel, fieldTitle, words } = useWorkspace();
   const [open, setOpen] = useState<RecordDetail[] | null>(null);
   const [closed, setClosed] = useState<PoolRecord[]>([]);
   const [showClosed, setShowClosed] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // The refusal as it came: worded at render, so in the language shown now.
+  const [error, setError] = useState<unknown>(null);
   const [refusal, setRefusal] = useState<(Refusal & { title: string }) | null>(null);
   const notice = useNotice();
   // Countdowns move on while the page is open.
@@ -69,7 +72,7 @@ export function MyRecordsPage() {
       setOpen(active.sort((a, b) => due(a) - due(b)));
       setClosed(mine.filter((r) => r.done));
     } catch (e) {
-      setError((e as Error).message);
+      setError(e);
     }
   }, [pool.key, policy]);
   useEffect(() => {
@@ -110,7 +113,7 @@ export function MyRecordsPage() {
           </span>
         )}
       </div>
-      {error && <div className="alert error">{error}</div>}
+      {error !== null && <div className="alert error">{refusalWords(error, i18n)}</div>}
       {refusal && <RefusalAlert refusal={refusal} onClose={() => setRefusal(null)} />}
       <div className="table-wrap">
         <table className="data-table" data-testid="mine-table">
@@ -175,7 +178,7 @@ export function MyRecordsPage() {
             })}
           </tbody>
         </table>
-        {open === null && !error && <p className="muted empty">…</p>}
+        {open === null && error === null && <p className="muted empty">…</p>}
         {open?.length === 0 && <p className="muted empty">{t('mineEmpty', words)}</p>}
       </div>
       {closed.length > 0 && (

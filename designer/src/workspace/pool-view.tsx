@@ -2,6 +2,7 @@
 // pool and why it was released; claim one or the next best; managers assign in bulk.
 import { useCallback, useMemo, useState } from 'react';
 import { claim, claimNext, type ListQuery, type PoolRecord } from '../api/records.api.js';
+import { refusalWords } from '../api/refusal-words.js';
 import { download } from '../api/transfer.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { navigate } from '../pages/use-hash-route.js';
@@ -219,7 +220,7 @@ export function PoolView() {
               void download(
                 exportPath(pool.key, query, filters.fields, i18n.lang),
                 `${pool.key}.csv`,
-              ).catch((e: Error) => notice.show(e.message))
+              ).catch((e: unknown) => notice.show(refusalWords(e, i18n)))
             }
           >
             ↓ {t('exportView')}
@@ -239,7 +240,7 @@ export function PoolView() {
         </div>
       )}
       {refusal && <RefusalAlert refusal={refusal} onClose={() => setRefusal(null)} />}
-      {list.error && <div className="alert error">{list.error}</div>}
+      {list.error !== null && <div className="alert error">{refusalWords(list.error, i18n)}</div>}
       <div className="table-wrap">
         <table className="data-table" data-testid="pool-table">
           <thead>

@@ -8,6 +8,7 @@ import {
   type History,
   type RecordDetail,
 } from '../api/records.api.js';
+import { refusalWords } from '../api/refusal-words.js';
 import { useI18n } from '../i18n/i18n.js';
 import { routeHash } from '../pages/use-hash-route.js';
 import type { Refusal } from './claim-refusal.js';
@@ -22,11 +23,13 @@ import { timerLabel } from './timer-label.js';
 import { useWorkspace } from './workspace-context.js';
 
 export function RecordPage({ recordId }: { recordId: string }) {
-  const { t, lang } = useI18n();
+  const i18n = useI18n();
+  const { t, lang } = i18n;
   const { pool, policy, now, userName, personName, stateLabel, fieldTitle, words } = useWorkspace();
   const [record, setRecord] = useState<RecordDetail | null>(null);
   const [history, setHistory] = useState<History>({ steps: [], more: false });
-  const [error, setError] = useState<string | null>(null);
+  // The refusal as it came: worded at render, so in the language shown now.
+  const [error, setError] = useState<unknown>(null);
   const [refusal, setRefusal] = useState<(Refusal & { title: string }) | null>(null);
   const notice = useNotice();
 
@@ -39,14 +42,14 @@ export function RecordPage({ recordId }: { recordId: string }) {
       setRecord(r);
       setHistory(h);
     } catch (e) {
-      setError((e as Error).message);
+      setError(e);
     }
   }, [pool.key, recordId]);
   useEffect(() => {
     void load();
   }, [load]);
 
-  if (error) return <div className="alert error">{error}</div>;
+  if (error !== null) return <div className="alert error">{refusalWords(error, i18n)}</div>;
   if (!record) return <div className="loading">…</div>;
   const title = recordTitle(record, policy.entity.titleField);
   const due = releaseDue(record, policy);

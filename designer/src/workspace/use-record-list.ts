@@ -22,7 +22,8 @@ export interface RecordList {
   items: PoolRecord[] | null;
   more: boolean;
   loading: boolean;
-  error: string | null;
+  /** The refusal of the last read as it came (null: none): the page words it when shown. */
+  error: unknown;
   loadMore: () => void;
   /** Drops records from the list (claimed, assigned) without reloading it. */
   remove: (ids: string[]) => void;
@@ -45,7 +46,7 @@ export function useRecordList(
   const [items, setItems] = useState<PoolRecord[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [limits, setLimits] = useState<RecordList['limits']>(null);
   const generation = useRef(0);
   /** The window's ETag and size (rows read from the top), and whether a load is in flight. */
@@ -95,7 +96,7 @@ export function useRecordList(
         setItems(shown.current);
         if (tail.length === 0) setCursor(next);
       } catch (e) {
-        if (mine === generation.current) setError((e as Error).message);
+        if (mine === generation.current) setError(e);
       } finally {
         if (mine === generation.current) {
           setLoading(false);

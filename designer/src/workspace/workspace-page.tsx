@@ -9,6 +9,7 @@ import {
   type Pool,
   type PoolPolicy,
 } from '../api/pools.api.js';
+import { refusalWords } from '../api/refusal-words.js';
 import { useI18n } from '../i18n/i18n.js';
 import { navigate, type WorkspaceView } from '../pages/use-hash-route.js';
 import { listAudits } from '../api/audits.api.js';
@@ -44,10 +45,12 @@ export function WorkspacePage(props: {
   recordId?: string | undefined;
 }) {
   const { me, view, recordId } = props;
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [noPools, setNoPools] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // The refusal as it came: worded at render, so in the language shown now.
+  const [error, setError] = useState<unknown>(null);
   const [version, setVersion] = useState(0);
   const reload = useCallback(() => setVersion((v) => v + 1), []);
 
@@ -73,7 +76,7 @@ export function WorkspacePage(props: {
       const [policy, now] = await Promise.all([getPoolPolicy(pool.key), serverNow()]);
       if (live) setLoaded({ pools, pool, policy, clockOffset: now - Date.now() });
     };
-    load().catch((e: Error) => live && setError(e.message));
+    load().catch((e: unknown) => live && setError(e));
     return () => {
       live = false;
     };
@@ -84,7 +87,7 @@ export function WorkspacePage(props: {
   const [failedTimers, countFailed] = useManagerBadge(managed, view, countFailedTimers);
   const [openAudits, countAudits] = useManagerBadge(managed, view, openAuditsBadge);
 
-  if (error) return <div className="alert error page">{error}</div>;
+  if (error !== null) return <div className="alert error page">{refusalWords(error, i18n)}</div>;
   if (noPools) return <div className="page muted">{t('noPools')}</div>;
   if (!loaded || loaded.pool.key !== props.pool) return <div className="loading">…</div>;
   const managerOnly = MANAGER_VIEWS.has(view);
