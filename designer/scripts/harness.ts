@@ -111,12 +111,18 @@ export async function apiCall<T = unknown>(
 
 export type ApiCaller = <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
 
-/** Logs the admin in over HTTP once; the calls that follow go as the admin. */
-export async function adminApi(url: string): Promise<ApiCaller> {
+/** The admin's session token, logged in over HTTP. */
+export async function adminToken(url: string): Promise<string> {
   const { token } = await apiCall<{ token: string }>(url, null, 'POST', '/api/auth/login', {
     username: 'admin',
     password: ADMIN_PASSWORD,
   });
+  return token;
+}
+
+/** Logs the admin in over HTTP once; the calls that follow go as the admin. */
+export async function adminApi(url: string): Promise<ApiCaller> {
+  const token = await adminToken(url);
   return (method, path, body) => apiCall(url, token, method, path, body);
 }
 

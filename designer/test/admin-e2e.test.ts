@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ADMIN_PASSWORD,
+  adminToken,
   apiCall,
   logIn,
   logInAs,
@@ -61,12 +61,7 @@ async function createUser(
 
 beforeAll(async () => {
   session = await openBrowserSession();
-  admin = (
-    await apiCall<{ token: string }>(session.runtime.url, null, 'POST', '/api/auth/login', {
-      username: 'admin',
-      password: ADMIN_PASSWORD,
-    })
-  ).token;
+  admin = await adminToken(session.runtime.url);
   // A template clone published through the API: the pool is created from it in the browser.
   const template = await api<{ document: object }>('GET', `/api/templates/${POLICY}`);
   await api('POST', '/api/policies', { document: template.document });

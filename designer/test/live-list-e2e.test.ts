@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ADMIN_PASSWORD,
+  adminToken,
   apiCall,
   screenshotsDir,
   logInAs,
@@ -26,12 +26,7 @@ const api = <T = unknown>(token: string, method: string, path: string, body?: un
 
 async function seed(): Promise<void> {
   const url = session.runtime.url;
-  admin = (
-    await apiCall<{ token: string }>(url, null, 'POST', '/api/auth/login', {
-      username: 'admin',
-      password: ADMIN_PASSWORD,
-    })
-  ).token;
+  admin = await adminToken(url);
   for (const name of ['amy', 'bob', 'cid', 'dan']) {
     const user = await api<{ id: string }>(admin, 'POST', '/api/users', {
       username: name,

@@ -13,7 +13,7 @@ import { I18nProvider } from '../src/i18n/i18n.js';
 import { EditorToolbar, type ToolbarProps } from '../src/pages/editor-toolbar.js';
 import { useAutosave } from '../src/pages/use-autosave.js';
 import type { Lang } from '../src/i18n/messages.js';
-import { ADMIN_PASSWORD, apiCall, startRuntime, type Runtime } from '../scripts/harness.js';
+import { adminToken, apiCall, startRuntime, type Runtime } from '../scripts/harness.js';
 import { ROUTING_POLICY, ROUTING_POOLS, seedRoutingPools } from '../scripts/routing-seed.js';
 
 let runtime: Runtime;
@@ -25,11 +25,7 @@ const realFetch = globalThis.fetch;
 
 beforeAll(async () => {
   runtime = await startRuntime(memoryImage());
-  const login = await apiCall<{ token: string }>(runtime.url, null, 'POST', '/api/auth/login', {
-    username: 'admin',
-    password: ADMIN_PASSWORD,
-  });
-  admin = login.token;
+  admin = await adminToken(runtime.url);
   await seedRoutingPools((method, path, body) => apiCall(runtime.url, admin, method, path, body));
   const user = await apiCall<{ id: string }>(runtime.url, admin, 'POST', '/api/users', {
     username: 'boss',

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDateTime } from '../src/workspace/format.js';
 import {
-  ADMIN_PASSWORD,
+  adminToken,
   apiCall,
   ensureDesignerBuilt,
   launchChromium,
@@ -41,12 +41,7 @@ const releaseDue = async () =>
 
 /** v1 from the CRM template, a pool with a rep, a record followed up on day 10; the draft says 45 days. */
 async function seed(): Promise<void> {
-  admin = (
-    await apiCall<{ token: string }>(runtime.url, null, 'POST', '/api/auth/login', {
-      username: 'admin',
-      password: ADMIN_PASSWORD,
-    })
-  ).token;
+  admin = await adminToken(runtime.url);
   const rep = await api<{ id: string }>('POST', '/api/users', {
     username: 'rep',
     password: 'rep-password',

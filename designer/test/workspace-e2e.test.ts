@@ -5,7 +5,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ADMIN_PASSWORD,
+  adminToken,
   apiCall,
   ensureDesignerBuilt,
   launchChromium,
@@ -36,12 +36,7 @@ const api = <T = unknown>(token: string, method: string, path: string, body?: un
   apiCall<T>(runtime.url, token, method, path, body);
 
 async function seed(): Promise<void> {
-  admin = (
-    await apiCall<{ token: string }>(runtime.url, null, 'POST', '/api/auth/login', {
-      username: 'admin',
-      password: ADMIN_PASSWORD,
-    })
-  ).token;
+  admin = await adminToken(runtime.url);
   const people = [
     { username: 'alice', displayName: 'Alice Zhang', roles: ['member'], seniority: 'junior' },
     { username: 'bob', displayName: 'Bob Li', roles: ['member'], seniority: 'junior' },

@@ -20,7 +20,7 @@ import { PublishDialog } from '../src/pages/publish-dialog.js';
 import { RolloutDialog } from '../src/pages/rollout-dialog.js';
 import type { WorkspaceView } from '../src/pages/use-hash-route.js';
 import { WorkspacePage } from '../src/workspace/workspace-page.js';
-import { ADMIN_PASSWORD, apiCall, startRuntime, type Runtime } from '../scripts/harness.js';
+import { adminToken, apiCall, startRuntime, type Runtime } from '../scripts/harness.js';
 import { ROUTING_POLICY, ROUTING_POOLS, seedRoutingPools } from '../scripts/routing-seed.js';
 
 let runtime: Runtime;
@@ -31,11 +31,7 @@ const asAdmin = <T = unknown,>(method: string, path: string, body?: unknown) =>
 
 beforeAll(async () => {
   runtime = await startRuntime(memoryImage());
-  const login = await apiCall<{ token: string }>(runtime.url, null, 'POST', '/api/auth/login', {
-    username: 'admin',
-    password: ADMIN_PASSWORD,
-  });
-  admin = login.token;
+  admin = await adminToken(runtime.url);
   await seedRoutingPools(asAdmin);
   // Push distribution: the pool's managers see "Distribute now".
   await asAdmin('PATCH', '/api/pools/leads', { distribution: 'roundRobin' });
