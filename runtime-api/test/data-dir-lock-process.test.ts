@@ -3,17 +3,18 @@
 // first server had created were gone. Now the second stops with a message naming the first; a server
 // killed with -9 leaves a lock the next start takes over by itself.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { LOCK_FILE } from '../src/db/data-dir-lock.js';
+import { HEARTBEAT_MS, LOCK_FILE, placeOf } from '../src/db/data-dir-lock.js';
 import {
   ADMIN_PASSWORD,
   apiCall,
   freePort,
   ServerProcess,
   serverStorage,
+  within,
 } from './server-process.js';
 
 const demoFile = join(import.meta.dirname, '..', 'dist', 'demo.js');
@@ -48,6 +49,22 @@ describe('the embedded database folder', () => {
           roles: ['member'],
         });
         expect(created.status).toBe(201);
+
+        // The lock names where the server runs and its time moves (the heartbeat another container
+        // sharing the folder judges it by: a pid means nothing there).
+        const lock = join(dataDir, LOCK_FILE);
+        expect(JSON.parse(readFileSync(lock, 'utf8'))).toMatchObject({
+          pid: first.child.pid,
+          place: placeOf(),
+        });
+        const beat = statSync(lock).mtimeMs;
+        expect(
+          await within(
+            3 * HEARTBEAT_MS,
+            () => Promise.resolve(statSync(lock).mtimeMs),
+            (m) => m > beat,
+          ),
+        ).toBeGreaterThan(beat);
 
         const second = await start();
         expect(await second.exited).toBe(1);

@@ -78,7 +78,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const dir = options.dataDir ?? './data';
     if (dir !== ':memory:') {
       mkdirSync(dir, { recursive: true });
-      unlock = lockDataDir(dir);
+      unlock = await lockDataDir(dir);
     }
     const image = dir === ':memory:' ? options.image : undefined;
     const pglite = image

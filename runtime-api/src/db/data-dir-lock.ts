@@ -5,8 +5,22 @@
 // restart. The lock is a file in the folder naming the process that holds it, as PostgreSQL's
 // postmaster.pid does: a live holder refuses the start; a holder that ended (kill -9, a crash, a container
 // restarted with the same pids) is taken over without anyone deleting files.
-import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+// A pid says nothing outside its own pid namespace: two containers (or hosts) sharing the folder each
+// see the other's pid as some process of their own, or none. So the lock also names where its holder
+// runs (the boot and the pid namespace), and the holder refreshes the lock's time every few seconds: a
+// lock taken elsewhere is alive while its time keeps moving, and stale once it has not for three beats.
+import {
+  linkSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as wait } from 'node:timers/promises';
 
 export const LOCK_FILE = 'poolflow.lock';
 
@@ -15,24 +29,51 @@ export class DataDirInUseError extends Error {
   override name = 'DataDirInUseError';
 }
 
+/** How often a holder refreshes its lock's time, in ms; a lock taken elsewhere is stale after 3 beats. */
+export const HEARTBEAT_MS = 2000;
+
+export interface LockOptions {
+  heartbeatMs?: number;
+  /** Where this process runs (placeOf()); a test stands in for a process of another container. */
+  place?: string | undefined;
+}
+
 interface Holder {
   pid: number;
   /** Linux: the process's start time (/proc/<pid>/stat), which tells a reused pid from the holder. */
   started?: string;
+  /** Linux: the boot and pid namespace the holder runs in (placeOf); its pid means nothing elsewhere. */
+  place?: string;
 }
 
 /**
  * Takes the lock of the embedded database in `dir`, or throws DataDirInUseError naming the process that
- * holds it. Returns the release (the lock is removed only while it is still this process's).
+ * holds it. Returns the release (the lock is removed only while it is still this process's). A lock taken
+ * in another place may take up to three heartbeats to judge (its time is watched for a beat).
  */
-export function lockDataDir(dir: string): () => void {
+export async function lockDataDir(dir: string, options: LockOptions = {}): Promise<() => void> {
+  const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
   const lock = join(dir, LOCK_FILE);
   const own: Holder = { pid: process.pid };
   const started = startTime(process.pid);
   if (started !== undefined) own.started = started;
+  const place = 'place' in options ? options.place : placeOf();
+  if (place !== undefined) own.place = place;
   const mine = JSON.stringify(own);
-  const release = (): void => {
-    if (readText(lock) === mine) unlinkSync(lock);
+  const taken = (): (() => void) => {
+    // The heartbeat: the lock's time, refreshed while it is still this process's.
+    const beat = setInterval(() => {
+      try {
+        if (readText(lock) === mine) utimesSync(lock, new Date(), new Date());
+      } catch {
+        // the folder is gone or unwritable: the next beat tries again
+      }
+    }, heartbeatMs);
+    beat.unref();
+    return () => {
+      clearInterval(beat);
+      if (readText(lock) === mine) unlinkSync(lock);
+    };
   };
   // The lock appears whole or not at all: written aside, then hard-linked into place (which fails when a
   // lock exists).
@@ -44,14 +85,18 @@ export function lockDataDir(dir: string): () => void {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         linkSync(draft, lock);
-        return release;
+        return taken();
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       }
       const text = readText(lock);
       if (text === undefined) continue; // released meanwhile
       const holder = parseHolder(text);
-      if (holder && holderAlive(holder)) throw inUse(dir, lock, holder.pid);
+      if (holder?.place !== undefined && place !== undefined && holder.place !== place) {
+        const state = await beating(lock, text, heartbeatMs);
+        if (state === 'changed') continue;
+        if (state === 'alive') throw inUse(dir, lock, holder.pid, true);
+      } else if (holder && holderAlive(holder)) throw inUse(dir, lock, holder.pid, false);
       // Stale: move it aside. If what was moved is not what was read, another process took the stale
       // lock over in between: put its lock back and try again (its holder is alive now).
       const aside = `${lock}.stale.${process.pid}`;
@@ -78,6 +123,26 @@ export function lockDataDir(dir: string): () => void {
   }
 }
 
+/**
+ * Whether the holder of a lock taken in another place is alive: its time moved within the last three
+ * beats and moves again within the next (watched a quarter beat at a time), or the lock changed meanwhile.
+ */
+async function beating(
+  lock: string,
+  text: string,
+  heartbeatMs: number,
+): Promise<'alive' | 'stale' | 'changed'> {
+  const first = mtimeOf(lock);
+  if (first === undefined) return 'changed';
+  const staleAt = first + 3 * heartbeatMs;
+  while (Date.now() < staleAt) {
+    await wait(Math.max(1, Math.min(heartbeatMs / 4, staleAt - Date.now())));
+    if (readText(lock) !== text) return 'changed';
+    if (mtimeOf(lock) !== first) return 'alive';
+  }
+  return 'stale';
+}
+
 /** Prints a DataDirInUseError's message and stops the process; rethrows anything else. */
 export function exitIfDataDirInUse(error: unknown): never {
   if (error instanceof DataDirInUseError) {
@@ -87,12 +152,38 @@ export function exitIfDataDirInUse(error: unknown): never {
   throw error;
 }
 
-function inUse(dir: string, lock: string, pid: number): DataDirInUseError {
+function inUse(dir: string, lock: string, pid: number, elsewhere: boolean): DataDirInUseError {
+  const who = elsewhere
+    ? `process ${pid} of another container or host (its lock is refreshed every few seconds)`
+    : `process ${pid}`;
   return new DataDirInUseError(
-    `The embedded database in ${dir} is in use by process ${pid} (another \`npm start\` or \`npm run demo\`?). ` +
+    `The embedded database in ${dir} is in use by ${who} (another \`npm start\` or \`npm run demo\`?). ` +
       `Two processes on one folder overwrite each other's writes: stop that process first, or set POOLFLOW_DATA_DIR ` +
       `to another folder. If no Poolflow process runs, delete ${lock}.`,
   );
+}
+
+/** A file's modification time in ms; undefined once it is gone. */
+function mtimeOf(path: string): number | undefined {
+  try {
+    return statSync(path).mtimeMs;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Where this process runs: the boot (a pid namespace's id is reused after a reboot) and the pid namespace;
+ * undefined where there is no /proc.
+ */
+export function placeOf(): string | undefined {
+  try {
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    return `${boot}/${readlinkSync('/proc/self/ns/pid')}`;
+  } catch {
+    return undefined;
+  }
 }
 
 function readText(path: string): string | undefined {
@@ -109,9 +200,10 @@ function parseHolder(text: string): Holder | undefined {
   try {
     const value = JSON.parse(text) as Partial<Holder>;
     if (!Number.isInteger(value.pid) || (value.pid as number) <= 0) return undefined;
-    return typeof value.started === 'string'
-      ? { pid: value.pid as number, started: value.started }
-      : { pid: value.pid as number };
+    const holder: Holder = { pid: value.pid as number };
+    if (typeof value.started === 'string') holder.started = value.started;
+    if (typeof value.place === 'string') holder.place = value.place;
+    return holder;
   } catch {
     return undefined;
   }
