@@ -18,7 +18,7 @@ function laidOut(policy: Policy) {
     const stored = setLayout(policy, laid.positions);
     const graph = policyToGraph(stored);
     const at = Object.fromEntries(graph.nodes.map((n) => [n.id, n.position]));
-    return { laid, graph, at, routes: placedRoutes(laid, graph.edges, at) };
+    return { laid, graph, at, routes: placedRoutes([laid], graph.edges, at) };
   });
 }
 
@@ -56,7 +56,7 @@ describe('ELK edge routing of the templates', () => {
       const laid = await layoutPolicy(stored);
       const graph = policyToGraph(stored);
       const at = Object.fromEntries(graph.nodes.map((n) => [n.id, n.position]));
-      const kept = placedRoutes(laid, graph.edges, at);
+      const kept = placedRoutes([laid], graph.edges, at);
       const lost = graph.edges.filter((e) => !kept.has(e.id)).map((e) => e.id);
       expect(lost, `${id}: run npx tsx designer/scripts/layout-templates.ts`).toEqual([]);
     }
@@ -89,11 +89,11 @@ describe('ELK edge routing of the templates', () => {
     const shifted = Object.fromEntries(
       Object.entries(at).map(([k, p]) => [k, { x: p.x + 100, y: p.y - 40 }]),
     );
-    const moved = placedRoutes(laid, graph.edges, shifted);
+    const moved = placedRoutes([laid], graph.edges, shifted);
     expect(moved.size).toBe(graph.edges.length);
     const claim = laid.routes['pool:on:CLAIM:0'];
     expect(moved.get('pool:on:CLAIM:0')!.label!.x).toBeCloseTo(claim.label!.x + 100, 0);
-    const dragged = placedRoutes(laid, graph.edges, { ...at, won: { x: 5000, y: 5000 } });
+    const dragged = placedRoutes([laid], graph.edges, { ...at, won: { x: 5000, y: 5000 } });
     const touching = graph.edges.filter((e) => e.source === 'won' || e.target === 'won');
     expect(touching.length).toBeGreaterThan(0);
     for (const e of touching) expect(dragged.has(e.id)).toBe(false);

@@ -36,6 +36,15 @@ async function cutOff(page: Page): Promise<string[]> {
     .map((b) => b.id);
 }
 
+/** The labels and other states the state `id` stands on. */
+async function coveredBy(page: Page, id: string): Promise<string[]> {
+  const { labels, nodes } = await canvasBoxes(page);
+  const state = nodes.find((n) => n.id === id);
+  return [...labels, ...nodes.filter((n) => n.id !== id)]
+    .filter((b) => state && overlap(state, b))
+    .map((b) => b.id);
+}
+
 const frames = (page: Page) =>
   page.evaluate(
     () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
@@ -57,7 +66,8 @@ describe('the editor canvas, in Chromium', () => {
       expect(await page.locator('.edge-label').count()).toBeGreaterThan(5);
       await expect.poll(() => cutOff(page), { timeout: 10_000 }).toEqual([]);
 
-      // A new state (N, then the button) covers no label and no other state.
+      // A new state (N, then the button) covers no label and no other state: at once, and once
+      // ELK has laid out the graph with it (every label routed again).
       const before = new Set((await canvasBoxes(page)).nodes.map((n) => n.id));
       for (const add of [
         () => page.keyboard.press('n'),
@@ -67,14 +77,14 @@ describe('the editor canvas, in Chromium', () => {
         await add();
         await page.getByTestId('state-inspector').waitFor();
         await frames(page);
-        const { labels, nodes } = await canvasBoxes(page);
-        const added = nodes.find((n) => !before.has(n.id));
+        const added = (await canvasBoxes(page)).nodes.find((n) => !before.has(n.id));
         expect(added).toBeDefined();
         before.add(added?.id ?? '');
-        const covered = [...labels, ...nodes.filter((n) => n !== added)]
-          .filter((b) => added && overlap(added, b))
-          .map((b) => b.id);
-        expect(covered).toEqual([]);
+        expect(await coveredBy(page, added?.id ?? '')).toEqual([]);
+        await expect
+          .poll(() => page.locator('.edge-label.routed').count(), { timeout: 20_000 })
+          .toBe(await page.locator('.edge-label').count());
+        expect(await coveredBy(page, added?.id ?? '')).toEqual([]);
       }
     },
   );

@@ -124,32 +124,46 @@ export interface RoutedEdge {
 /**
  * ELK's routes that still fit the states where they stand: a route is kept when its two states
  * moved by the same offset since the layout (it moves with them), dropped when one was dragged.
+ * Layouts are tried in order (the current one first, then earlier ones kept for edges that did not
+ * change): an edge takes its route from the first that fits.
  */
 export function placedRoutes(
-  laid: { positions: Record<string, Point>; routes: Record<string, RoutedEdge> },
+  layouts: readonly { positions: Record<string, Point>; routes: Record<string, RoutedEdge> }[],
   edges: { id: string; source: string; target: string }[],
   positions: Record<string, Point>,
 ): Map<string, RoutedEdge> {
+  const out = new Map<string, RoutedEdge>();
+  for (const edge of edges) {
+    for (const laid of layouts) {
+      const placed = placedRoute(laid, edge, positions);
+      if (placed) {
+        out.set(edge.id, placed);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function placedRoute(
+  laid: { positions: Record<string, Point>; routes: Record<string, RoutedEdge> },
+  edge: { id: string; source: string; target: string },
+  positions: Record<string, Point>,
+): RoutedEdge | null {
   const offset = (state: string): Point | null => {
     const at = positions[state];
     const elk = laid.positions[state];
     return at && elk ? { x: at.x - elk.x, y: at.y - elk.y } : null;
   };
-  const out = new Map<string, RoutedEdge>();
-  for (const edge of edges) {
-    const route = laid.routes[edge.id];
-    const a = offset(edge.source);
-    const b = offset(edge.target);
-    // Stored positions are rounded: an offset within a pixel is the same offset.
-    if (!route || !a || !b || Math.abs(a.x - b.x) > 1 || Math.abs(a.y - b.y) > 1) continue;
-    out.set(edge.id, {
-      points: route.points.map((p) => ({ x: p.x + a.x, y: p.y + a.y })),
-      label: route.label
-        ? { ...route.label, x: route.label.x + a.x, y: route.label.y + a.y }
-        : null,
-    });
-  }
-  return out;
+  const route = laid.routes[edge.id];
+  const a = offset(edge.source);
+  const b = offset(edge.target);
+  // Stored positions are rounded: an offset within a pixel is the same offset.
+  if (!route || !a || !b || Math.abs(a.x - b.x) > 1 || Math.abs(a.y - b.y) > 1) return null;
+  return {
+    points: route.points.map((p) => ({ x: p.x + a.x, y: p.y + a.y })),
+    label: route.label ? { ...route.label, x: route.label.x + a.x, y: route.label.y + a.y } : null,
+  };
 }
 
 /** An orthogonal polyline with its corners rounded (radius bounded by half the shorter leg). */

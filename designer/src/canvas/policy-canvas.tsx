@@ -17,7 +17,7 @@ import { useI18n } from '../i18n/i18n.js';
 import type { LitPath } from '../simulator/run-scenario.js';
 import { FIT_PADDING, fitContent } from './canvas-bounds.js';
 import { useCanvasFocus, type FocusRequest } from './canvas-focus.js';
-import { detourBend, placedRoutes, type Rect, type RoutedEdge } from './edge-geometry.js';
+import { detourBend, placedRoutes, type Rect } from './edge-geometry.js';
 import { addState, addTransition, NODE_SIZE, policyToGraph, setLayout } from './policy-graph.js';
 import type { Selection } from './selection.js';
 import { StateNodeView, type StateFlowNode } from './state-node.js';
@@ -89,7 +89,7 @@ export function PolicyCanvas(props: PolicyCanvasProps) {
   }, [graph, selection, lit, problems, t]);
 
   const selectEdge = useCallback((id: string) => onSelect({ kind: 'transition', id }), [onSelect]);
-  const laid = useElkRoutes(policy);
+  const elk = useElkRoutes(policy);
   // The first view holds the edge labels too: once ELK has placed them, fit again to include them,
   // unless the user has panned or zoomed since (the fit would undo it).
   const fitted = useRef(false);
@@ -98,20 +98,18 @@ export function PolicyCanvas(props: PolicyCanvasProps) {
     moved.current = true;
   }, []);
   useEffect(() => {
-    if (fitted.current || !laid) return;
+    if (fitted.current || !elk.upToDate) return;
     fitted.current = true;
     requestAnimationFrame(() =>
       requestAnimationFrame(() => {
         if (!moved.current) fitContent(flow);
       }),
     );
-  }, [laid, flow]);
+  }, [elk, flow]);
   const edges = useMemo((): TransitionFlowEdge[] => {
     const at = new Map(graph.nodes.map((n) => [n.id, n.position]));
     // Edges go along ELK's routes while their states stand where ELK's layout put them.
-    const routes = laid
-      ? placedRoutes(laid, graph.edges, Object.fromEntries(at))
-      : new Map<string, RoutedEdge>();
+    const routes = placedRoutes(elk.layouts, graph.edges, Object.fromEntries(at));
     const rects = new Map(graph.nodes.map((n) => [n.id, { ...n.position, ...NODE_SIZE }]));
     // A straight edge that would run behind another state takes a detour around it.
     const bendOf = (e: (typeof graph.edges)[number]): number => {
@@ -160,7 +158,7 @@ export function PolicyCanvas(props: PolicyCanvasProps) {
         data,
       };
     });
-  }, [graph, laid, lit, selection, problems, selectEdge]);
+  }, [graph, elk, lit, selection, problems, selectEdge]);
 
   const onNodesChange = useCallback((changes: NodeChange<StateFlowNode>[]) => {
     const kept = changes.filter((c) => c.type === 'position' || c.type === 'dimensions');
