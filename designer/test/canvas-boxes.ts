@@ -31,3 +31,20 @@ export function canvasBoxes(page: Page): Promise<{ canvas: Box; labels: Box[]; n
 
 export const overlap = (a: Box, b: Box): boolean =>
   a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+/** Points every 8px along the edges' lines, on screen, each named by its edge. */
+export function edgeLinePoints(page: Page): Promise<{ id: string; x: number; y: number }[]> {
+  return page.evaluate(() => {
+    const points: { id: string; x: number; y: number }[] = [];
+    for (const path of document.querySelectorAll<SVGPathElement>('path.react-flow__edge-path')) {
+      const id = path.closest('.react-flow__edge')?.getAttribute('data-id') ?? '';
+      const matrix = path.getScreenCTM();
+      if (!matrix) continue;
+      for (let at = 0; at <= path.getTotalLength(); at += 8) {
+        const p = path.getPointAtLength(at).matrixTransform(matrix);
+        points.push({ id, x: p.x, y: p.y });
+      }
+    }
+    return points;
+  });
+}

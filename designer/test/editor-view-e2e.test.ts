@@ -9,7 +9,7 @@ import {
   type BrowserSession,
   type Runtime,
 } from '../scripts/harness.js';
-import { canvasBoxes, overlap } from './canvas-boxes.js';
+import { canvasBoxes, edgeLinePoints, overlap } from './canvas-boxes.js';
 
 let session: BrowserSession | undefined;
 let runtime: Runtime;
@@ -36,13 +36,17 @@ async function cutOff(page: Page): Promise<string[]> {
     .map((b) => b.id);
 }
 
-/** The labels and other states the state `id` stands on. */
+/** The labels, other states and edges' lines the state `id` stands on. */
 async function coveredBy(page: Page, id: string): Promise<string[]> {
   const { labels, nodes } = await canvasBoxes(page);
   const state = nodes.find((n) => n.id === id);
-  return [...labels, ...nodes.filter((n) => n.id !== id)]
+  const boxes = [...labels, ...nodes.filter((n) => n.id !== id)]
     .filter((b) => state && overlap(state, b))
     .map((b) => b.id);
+  const lines = (await edgeLinePoints(page))
+    .filter((p) => state && overlap(state, { ...p, width: 0, height: 0 }))
+    .map((p) => `line ${p.id}`);
+  return [...boxes, ...new Set(lines)];
 }
 
 const frames = (page: Page) =>
@@ -66,8 +70,8 @@ describe('the editor canvas, in Chromium', () => {
       expect(await page.locator('.edge-label').count()).toBeGreaterThan(5);
       await expect.poll(() => cutOff(page), { timeout: 10_000 }).toEqual([]);
 
-      // A new state (N, then the button) covers no label and no other state: at once, and once
-      // ELK has laid out the graph with it (every label routed again).
+      // A new state (N, then the button) covers no label, no other state and no edge's line: at once,
+      // and once ELK has laid out the graph with it (every label routed again).
       const before = new Set((await canvasBoxes(page)).nodes.map((n) => n.id));
       for (const add of [
         () => page.keyboard.press('n'),

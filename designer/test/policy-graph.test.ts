@@ -116,7 +116,7 @@ describe('edits', () => {
   it('places a new state clear of the edge labels, near where it was asked for', () => {
     // A label (the HR template's "CLAIM") right where the user looks: the state goes beside it.
     const label = { x: 1000, y: 1000, width: 40, height: 20 };
-    const spot = freePosition(gridCrm(), { x: 980, y: 990 }, [label]);
+    const spot = freePosition(gridCrm(), { x: 980, y: 990 }, { labels: [label] });
     const covers =
       spot.x - 10 < label.x + label.width &&
       label.x < spot.x + 190 &&
@@ -125,6 +125,23 @@ describe('edits', () => {
     expect(covers).toBe(false);
     expect(Math.hypot(spot.x - 980, spot.y - 990)).toBeLessThanOrEqual(120);
     expect(freePosition(gridCrm(), { x: 980, y: 990 })).toEqual({ x: 980, y: 990 });
+  });
+
+  it("places a new state off the edges' lines where the view has room, on them where not", () => {
+    // A vertical line through where the user looks, drawn from y 800 to 1200 at x 1070.
+    const lines = Array.from({ length: 51 }, (_, i) => ({ x: 1070, y: 800 + i * 8 }));
+    const onLine = (s: { x: number }) => s.x - 8 < 1070 && 1070 < s.x + 180 + 8;
+    const asked = { x: 980, y: 990 };
+    const view = { x: 600, y: 700, width: 1000, height: 600 };
+    const spot = freePosition(gridCrm(), asked, { lines, within: view });
+    expect(onLine(spot)).toBe(false);
+    expect(spot.x).toBeGreaterThanOrEqual(view.x);
+    expect(spot.x + 180).toBeLessThanOrEqual(view.x + view.width);
+    // Off the line the nearest spot is 120px aside (the state is 180 wide, with 8px room each side).
+    expect(Math.hypot(spot.x - asked.x, spot.y - asked.y)).toBe(120);
+    // A view no wider than the state: no spot in it is off the line, so the line is crossed.
+    const narrow = { x: 980, y: 900, width: 180, height: 250 };
+    expect(freePosition(gridCrm(), asked, { lines, within: narrow })).toEqual(asked);
   });
 
   it('renames a state in targets, initial state and layout', () => {

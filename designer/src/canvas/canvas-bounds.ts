@@ -12,7 +12,13 @@ import {
 type Flow = ReactFlowInstance<Node, Edge>;
 
 /** Room around a fitted graph; on the right clear of the minimap, which sits top right. */
-export const FIT_PADDING = { top: '50px', bottom: '40px', left: '60px', right: '180px' } as const;
+const ROOM = { top: 50, bottom: 40, left: 60, right: 180 };
+export const FIT_PADDING = {
+  top: `${ROOM.top}px`,
+  bottom: `${ROOM.bottom}px`,
+  left: `${ROOM.left}px`,
+  right: `${ROOM.right}px`,
+} as const;
 
 const canvasElement = () => document.querySelector<HTMLElement>('[data-testid=canvas] .react-flow');
 
@@ -26,6 +32,51 @@ export function labelRects(flow: Pick<Flow, 'screenToFlowPosition'>): Rect[] {
     const b = flow.screenToFlowPosition({ x: r.right, y: r.bottom }, { snapToGrid: false });
     return { x: a.x, y: a.y, width: b.x - a.x, height: b.y - a.y };
   });
+}
+
+/** Length of edge drawn between two of edgePoints' points. */
+const EDGE_STEP = 8;
+
+/**
+ * Points every EDGE_STEP px along the edges drawn on the canvas inside `within`, in flow
+ * coordinates (the edges' SVG is drawn in them). Browsers without SVG geometry give none.
+ */
+export function edgePoints(within: Rect): { x: number; y: number }[] {
+  const root = canvasElement();
+  if (!root) return [];
+  const points: { x: number; y: number }[] = [];
+  for (const path of root.querySelectorAll<SVGPathElement>('path.react-flow__edge-path')) {
+    if (typeof path.getTotalLength !== 'function') continue;
+    const length = path.getTotalLength();
+    for (let at = 0; at <= length; at += EDGE_STEP) {
+      const { x, y } = path.getPointAtLength(at);
+      const inside =
+        x >= within.x &&
+        y >= within.y &&
+        x <= within.x + within.width &&
+        y <= within.y + within.height;
+      if (inside) points.push({ x, y });
+    }
+  }
+  return points;
+}
+
+/**
+ * The part of the canvas the user sees, in flow coordinates, less the fit's room at its sides (the
+ * minimap and the zoom buttons stand there).
+ */
+export function visibleRect(flow: Pick<Flow, 'screenToFlowPosition'>): Rect | undefined {
+  const rect = document.querySelector('[data-testid=canvas]')?.getBoundingClientRect();
+  if (!rect) return undefined;
+  const a = flow.screenToFlowPosition(
+    { x: rect.left + ROOM.left, y: rect.top + ROOM.top },
+    { snapToGrid: false },
+  );
+  const b = flow.screenToFlowPosition(
+    { x: rect.right - ROOM.right, y: rect.bottom - ROOM.bottom },
+    { snapToGrid: false },
+  );
+  return { x: a.x, y: a.y, width: b.x - a.x, height: b.y - a.y };
 }
 
 /** The smallest rectangle holding all the rectangles given (none: undefined). */

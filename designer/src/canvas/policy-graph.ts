@@ -140,22 +140,54 @@ function clone(policy: Policy): Policy {
   return structuredClone(policy);
 }
 
+/** What a new state keeps clear of, besides the states (all in flow coordinates). */
+export interface Clearance {
+  /** Edge labels' boxes. */
+  labels?: Rect[];
+  /** Points along the drawn edges: kept clear of where a spot inside `within` allows. */
+  lines?: Point[];
+  /** The part of the canvas the user sees. */
+  within?: Rect;
+}
+
 /**
- * The spot nearest `p` where a new node covers no existing node and no edge label (`labels`, boxes
- * in flow coordinates): searched on a 40px grid in rings around `p`, the closest free spot first.
+ * The spot nearest `p` where a new node covers no existing node and no edge label: searched on a
+ * 40px grid in rings around `p`, the closest free spot first. Given the edges' lines, the nearest
+ * spot in view that crosses none of them is taken first (a state dropped on a line reads as being on
+ * that transition); where the view has none, lines are crossed.
  */
-export function freePosition(policy: Policy, p: Point, labels: Rect[] = []): Point {
+export function freePosition(policy: Policy, p: Point, clear: Clearance = {}): Point {
+  const { labels = [], lines = [], within } = clear;
   const taken = policyToGraph(policy).nodes.map((n) => n.position);
+  const covers = (x: number, y: number, r: Rect, margin: number): boolean =>
+    x - margin < r.x + r.width &&
+    r.x < x + NODE_SIZE.width + margin &&
+    y - margin < r.y + r.height &&
+    r.y < y + NODE_SIZE.height + margin;
   const free = (x: number, y: number): boolean =>
     !taken.some((q) => Math.abs(q.x - x) < 200 && Math.abs(q.y - y) < 90) &&
-    !labels.some(
-      (l) =>
-        x - 10 < l.x + l.width &&
-        l.x < x + NODE_SIZE.width + 10 &&
-        y - 10 < l.y + l.height &&
-        l.y < y + NODE_SIZE.height + 10,
-    );
+    !labels.some((l) => covers(x, y, l, 10));
+  const inView = (x: number, y: number): boolean =>
+    !within ||
+    (x >= within.x &&
+      y >= within.y &&
+      x + NODE_SIZE.width <= within.x + within.width &&
+      y + NODE_SIZE.height <= within.y + within.height);
+  const offLines = (x: number, y: number): boolean =>
+    !lines.some((q) => covers(x, y, { ...q, width: 0, height: 0 }, LINE_MARGIN));
   const start = { x: Math.round(p.x), y: Math.round(p.y) };
+  const clearOfLines =
+    lines.length > 0
+      ? nearestSpot(start, (x, y) => inView(x, y) && free(x, y) && offLines(x, y))
+      : undefined;
+  return clearOfLines ?? nearestSpot(start, free) ?? start;
+}
+
+/** Room kept between a new state and an edge's line. */
+const LINE_MARGIN = 8;
+
+/** The grid spot (40px) nearest `start` that is `free`, at most 60 steps away along x or y. */
+function nearestSpot(start: Point, free: (x: number, y: number) => boolean): Point | undefined {
   let best: Point | undefined;
   let bestDistance = Infinity;
   // Ring r holds the grid spots r steps away along x or y; the nearest free one of the first ring
@@ -174,7 +206,7 @@ export function freePosition(policy: Policy, p: Point, labels: Rect[] = []): Poi
       }
     }
   }
-  return best ?? start;
+  return best;
 }
 
 export function addState(

@@ -7,7 +7,7 @@ import { getPolicy, publishPolicy, type PolicyDetail } from '../api/policies.api
 import { listPools } from '../api/pools.api.js';
 import { autoLayout } from '../canvas/auto-layout.js';
 import type { FocusRequest } from '../canvas/canvas-focus.js';
-import { fitContent, labelRects } from '../canvas/canvas-bounds.js';
+import { edgePoints, fitContent, labelRects, visibleRect } from '../canvas/canvas-bounds.js';
 import { PolicyCanvas } from '../canvas/policy-canvas.js';
 import {
   addState,
@@ -15,6 +15,7 @@ import {
   deleteTransition,
   freePosition,
   setLayout,
+  NODE_SIZE,
 } from '../canvas/policy-graph.js';
 import {
   problemTargets,
@@ -104,12 +105,21 @@ function Editor({ detail }: { detail: PolicyDetail }) {
     requestAnimationFrame(fitView);
   };
   const newState = () => {
-    // Near the middle of what the user is looking at, clear of the states and the edge labels.
-    const rect = document.querySelector('[data-testid=canvas]')?.getBoundingClientRect();
-    const centre = rect
-      ? flow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 })
+    // Near the middle of what the user is looking at, clear of the states and the edge labels, and
+    // of the edges' lines where the view has room.
+    const within = visibleRect(flow);
+    const centre = within
+      ? { x: within.x + within.width / 2, y: within.y + within.height / 2 }
       : { x: 0, y: 0 };
-    const position = freePosition(policy, { x: centre.x - 90, y: centre.y - 32 }, labelRects(flow));
+    const position = freePosition(
+      policy,
+      { x: centre.x - NODE_SIZE.width / 2, y: centre.y - NODE_SIZE.height / 2 },
+      {
+        labels: labelRects(flow),
+        lines: within ? edgePoints(within) : [],
+        ...(within ? { within } : {}),
+      },
+    );
     const added = addState(policy, { position });
     update(added.policy);
     select({ kind: 'state', name: added.name });
