@@ -92,7 +92,9 @@ export async function departmentForNew(
 
 export async function requireDepartment(db: Knex, key: string, path: string): Promise<void> {
   if (!(await db('departments').where({ key }).first('key')))
-    throw RuntimeError.invalid(path, `department ${key} does not exist`);
+    throw RuntimeError.invalid(path, `department ${key} does not exist`, 'unknown-department', {
+      value: key,
+    });
 }
 
 /** Roles a department admin may not hand out: admin would reach every department. */
@@ -270,7 +272,15 @@ export async function requirePoolMember(
     .andWhere('pool_members.user_id', userId)
     .first<{ disabled_at: Date | null } | undefined>('users.disabled_at');
   if (!member)
-    throw RuntimeError.invalid(path, `user ${userId} is not a member of pool ${poolKey}`);
+    throw RuntimeError.invalid(
+      path,
+      `user ${userId} is not a member of pool ${poolKey}`,
+      'not-member',
+      {
+        user: userId,
+        pool: poolKey,
+      },
+    );
   return { disabled: member.disabled_at !== null };
 }
 
@@ -290,7 +300,9 @@ export async function requireAssignee(
   path: string,
 ): Promise<void> {
   if ((await requirePoolMember(db, poolKey, userId, path)).disabled)
-    throw RuntimeError.invalid(path, disabledAssigneeMessage(userId));
+    throw RuntimeError.invalid(path, disabledAssigneeMessage(userId), 'user-disabled', {
+      user: userId,
+    });
 }
 
 /** The ids of a pool's members, for checking many rows at once (import). */

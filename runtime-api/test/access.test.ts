@@ -265,19 +265,30 @@ describe.each(backends)('access (%s)', (backend) => {
       records: await count('records'),
       history: await count('history', { record_id: pooled }),
     };
+    // Each refusal names the field, and says who is not a member of which pool (code and params),
+    // so a client words it in its own language.
     const expectRefused = (
       res: { status: number; body: { error: { code: string; details: { path: string }[] } } },
       path: string,
+      user: string | undefined,
     ) => {
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('POOL_ERR_INVALID_PAYLOAD');
-      expect(res.body.error.details.map((d) => d.path)).toEqual([path]);
+      expect(res.body.error.details).toEqual([
+        {
+          path,
+          message: `user ${user} is not a member of pool crm`,
+          code: 'not-member',
+          params: { user, pool: 'crm' },
+        },
+      ]);
     };
     expectRefused(
       await call(t.app, tokens['boss']!, 'POST', `/api/pools/crm/records/${pooled}/assign`, {
         userId: ids['outsider'],
       }),
       '/body/userId',
+      ids['outsider'],
     );
     expectRefused(
       await call(t.app, tokens['boss']!, 'POST', '/api/pools/crm/assign-bulk', {
@@ -285,6 +296,7 @@ describe.each(backends)('access (%s)', (backend) => {
         userId: ids['otherBoss'],
       }),
       '/body/userId',
+      ids['otherBoss'],
     );
     expectRefused(
       await call(t.app, tokens['boss']!, 'POST', '/api/pools/crm/records', {
@@ -292,6 +304,7 @@ describe.each(backends)('access (%s)', (backend) => {
         ownerId: ids['outsider'],
       }),
       '/body/ownerId',
+      ids['outsider'],
     );
     expectRefused(
       await call(t.app, tokens['boss']!, 'POST', `/api/pools/crm/records/${pooled}/events`, {
@@ -299,6 +312,7 @@ describe.each(backends)('access (%s)', (backend) => {
         payload: { userId: ids['outsider'] },
       }),
       '/body/payload/userId',
+      ids['outsider'],
     );
     const imported = await t.app.inject({
       method: 'POST',

@@ -114,6 +114,12 @@ describe.each(backends)('bad input (%s)', (backend) => {
     });
     expect(policy.status).toBe(400);
     expect(paths(policy.body)).toEqual(['/body/document/id']);
+    expect(detail(policy.body)).toEqual({
+      path: '/body/document/id',
+      message: 'policy crm-customer-pool exists',
+      code: 'key-taken',
+      params: { value: 'crm-customer-pool' },
+    });
     const draft = await call(t.app, t.adminToken, 'PUT', '/api/policies/crm-customer-pool/draft', {
       document: template('hr-candidate-pool'),
     });

@@ -296,7 +296,14 @@ describe.each(backends)('departments (%s)', (backend) => {
       departmentId: 'nowhere',
     });
     expect(unknown.status).toBe(400);
-    expect(paths(unknown.body)).toEqual(['/body/departmentId']);
+    expect(unknown.body.error.details).toEqual([
+      {
+        path: '/body/departmentId',
+        message: 'department nowhere does not exist',
+        code: 'unknown-department',
+        params: { value: 'nowhere' },
+      },
+    ]);
   });
 
   it('lets a department admin manage the users of their department only, never towards admin', async () => {
@@ -388,6 +395,10 @@ describe.each(backends)('departments (%s)', (backend) => {
     const bad = await patch('admin', ids['sue']!, { departmentId: 'nowhere' });
     expect(bad.status).toBe(400);
     expect(paths(bad.body)).toEqual(['/body/departmentId']);
+    expect(bad.body.error.details[0]).toMatchObject({
+      code: 'unknown-department',
+      params: { value: 'nowhere' },
+    });
     await patch('admin', ids['sue']!, { departmentId: 'support' });
   });
 });

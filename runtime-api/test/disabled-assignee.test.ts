@@ -47,6 +47,11 @@ describe.each(backends)('disabled assignee (%s)', (backend) => {
     expect(assigned.status).toBe(400);
     expect(paths(assigned.body)).toEqual(['/body/userId']);
     expect(assigned.body.error.message).toContain('is disabled');
+    // Who is disabled, as data: a client words it in its own language.
+    expect(assigned.body.error.details[0]).toMatchObject({
+      code: 'user-disabled',
+      params: { user: ids['dave'] },
+    });
     const record = await call(t.app, manager(), 'GET', `/api/pools/crm/records/${pooledId}`);
     expect(record.body).toMatchObject({ state: 'pool', ownerId: null, seq: 2 });
 
@@ -57,6 +62,10 @@ describe.each(backends)('disabled assignee (%s)', (backend) => {
     });
     expect(bulk.status).toBe(400);
     expect(paths(bulk.body)).toEqual(['/body/userId']);
+    expect(bulk.body.error.details[0]).toMatchObject({
+      code: 'user-disabled',
+      params: { user: ids['dave'] },
+    });
     expect(await count('records', { id: pooledId, owner_id: null })).toBe(1);
   });
 
@@ -69,6 +78,10 @@ describe.each(backends)('disabled assignee (%s)', (backend) => {
     expect(created.status).toBe(400);
     expect(paths(created.body)).toEqual(['/body/ownerId']);
     expect(created.body.error.message).toContain('is disabled');
+    expect(created.body.error.details[0]).toMatchObject({
+      code: 'user-disabled',
+      params: { user: ids['dave'] },
+    });
 
     const imported = await t.app.inject({
       method: 'POST',

@@ -67,6 +67,10 @@ describe.each(backends)('manager moves and distribution (%s)', (backend) => {
     expect(refused.body.assigned).toBe(0);
     expect(refused.body.results[0].error.code).toBe('POOL_ERR_COOLDOWN');
     expect(Date.parse(refused.body.results[0].error.until as string)).toBeGreaterThan(Date.now());
+    // The refusal's details as a single claim's reply has them, for the client's own words.
+    expect(refused.body.results[0].error.details).toEqual({
+      until: refused.body.results[0].error.until,
+    });
     const forced = await call(t.app, tokens['boss']!, 'POST', '/api/pools/crm/assign-bulk', {
       recordIds: [id],
       userId: ids['amy'],

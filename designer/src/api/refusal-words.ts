@@ -8,10 +8,11 @@ import { ApiError } from './client.js';
 
 type Words = Pick<I18n, 't' | 'lang'>;
 
-/** What names in a refusal read as: a draft's states and events, pools by their names. */
+/** What names in a refusal read as: a draft's states and events, pools and users by their names. */
 export interface RefusalNames {
   policy?: Policy;
   poolName?: (key: string) => string;
+  userName?: (id: string) => string;
 }
 
 /** One item of a 400's details: `{path, message}`, with the problem's `code` and `params` when known. */
@@ -58,6 +59,10 @@ const DETAIL_CODE: Record<string, MessageKey> = {
   'wrong-password': 'errWrongPassword',
   'self-disable': 'errSelfDisable',
   'self-unadmin': 'errSelfUnadmin',
+  'not-member': 'errNotMember',
+  'user-disabled': 'errUserDisabled',
+  'unknown-department': 'errUnknownDepartment',
+  'blank-reason': 'errBlankReason',
 };
 
 const isProblemCode = (code: unknown): code is ProblemCode =>
@@ -85,12 +90,13 @@ export function detailZh(detail: RefusalDetail, { t }: Words, names: RefusalName
     const name = (key: string) =>
       typeof params[key] === 'string' || typeof params[key] === 'number' ? String(params[key]) : '';
     const pool = name('pool');
+    const user = name('user');
     return t(own, {
       pool: names.poolName?.(pool) ?? pool,
       policy: name('policy'),
       expected: name('expected'),
       value: name('value'),
-      user: name('user'),
+      user: (user && names.userName?.(user)) || user,
       version: name('version'),
       zone: name('zone'),
     });

@@ -28,6 +28,15 @@ export const errorEn = {
   errWrongPassword: 'is not your current password',
   errSelfDisable: 'an admin cannot disable themselves',
   errSelfUnadmin: 'an admin cannot remove their own admin role',
+  errNotMember: 'user "{user}" is not a member of pool "{pool}"',
+  errUserDisabled: 'user "{user}" is disabled: records go to enabled users only',
+  errUnknownDepartment: 'no department "{value}"',
+  errBlankReason: 'the release reason must not be blank',
+  // A bulk assignment's refused record: the claim rules as they apply to the assignee.
+  errAssigneeClaimLimit: '{user} already holds {owned} records and may hold {limit}',
+  errAssigneeDailyLimit: '{user} reached {limit} claims today, the most allowed',
+  errAssigneeCooldown: '{user} released it recently and may have it again from {date}',
+  errAssigneeNotEligible: 'the {pool}’s rules do not let {user} {claimVerb} this record',
 } as const;
 
 export const errorZh: Record<keyof typeof errorEn, string> = {
@@ -56,4 +65,12 @@ export const errorZh: Record<keyof typeof errorEn, string> = {
   errWrongPassword: '当前密码不正确',
   errSelfDisable: '管理员不能停用自己',
   errSelfUnadmin: '管理员不能移除自己的管理员角色',
+  errNotMember: '用户“{user}”不是公海“{pool}”的成员',
+  errUserDisabled: '用户“{user}”已停用：记录只能交给启用的用户',
+  errUnknownDepartment: '没有部门“{value}”',
+  errBlankReason: '释放原因不能为空',
+  errAssigneeClaimLimit: '{user}已持有 {owned} 条，最多 {limit} 条',
+  errAssigneeDailyLimit: '{user}今天已{claim} {limit} 条，已达上限',
+  errAssigneeCooldown: '{user}刚释放过它：{date} 之后才能再分配给此人',
+  errAssigneeNotEligible: '按{pool}规则，{user}不能{claim}这条记录',
 };

@@ -6,6 +6,7 @@ import { assignBulk } from '../api/records.api.js';
 import { refusalWords } from '../api/refusal-words.js';
 import { getStats } from '../api/stats.api.js';
 import { useI18n } from '../i18n/i18n.js';
+import { bulkRowRefusal } from './bulk-refusal.js';
 import { useWorkspace } from './workspace-context.js';
 
 export function MemberSelect(props: {
@@ -40,21 +41,27 @@ export function BulkAssignBar(props: {
 }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { pool } = useWorkspace();
+  const { pool, personName, words } = useWorkspace();
   const [userId, setUserId] = useState('');
   const [busy, setBusy] = useState(false);
   const run = async () => {
     setBusy(true);
     try {
       const reply = await assignBulk(pool.key, props.selected, userId);
-      const refused = reply.results.filter((r) => !r.ok);
+      const about = { assignee: personName(userId), words, timeZone: pool.timeZone };
+      const refused = reply.results.flatMap((r) =>
+        r.ok || !r.error ? [] : [bulkRowRefusal(r.error, i18n, about)],
+      );
+      // English keeps the first record's reason, as the server said it; Chinese names each reason once.
+      const reason =
+        i18n.lang === 'en' ? (refused[0] ?? '') : [...new Set(refused)].join(t('errFieldList'));
       const message =
         refused.length === 0
           ? t('bulkAssigned', { count: reply.assigned })
           : t('bulkAssignedSome', {
               count: reply.assigned,
               total: props.selected.length,
-              reason: refused[0]?.error?.message ?? '',
+              reason,
             });
       props.onDone(
         reply.results.filter((r) => r.ok).map((r) => r.id),
@@ -62,7 +69,7 @@ export function BulkAssignBar(props: {
       );
     } catch (e) {
       // A transient notice: worded once, in the language of the moment.
-      props.onDone([], refusalWords(e, i18n));
+      props.onDone([], refusalWords(e, i18n, { userName: personName }));
     } finally {
       setBusy(false);
     }

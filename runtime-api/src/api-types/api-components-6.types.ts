@@ -18,6 +18,12 @@ export interface AssignBulkReply {
        * When the refusal ends (a cooldown).
        */
       until?: string;
+      /**
+       * The refusal's details, as in an error reply (e.g. owned and limit; a 400's {path, message, code, params} list).
+       */
+      details?: {
+        [k: string]: unknown;
+      };
     };
   }[];
 }

@@ -92,7 +92,9 @@ export class PolicyStore {
   /** A new policy whose draft is `document` (valid: the caller checked); its id must be free. */
   async createDraft(document: Policy, departmentId: string | null): Promise<PolicyRow> {
     if (await this.repository.exists(document.id))
-      throw RuntimeError.invalid('/body/document/id', `policy ${document.id} exists`);
+      throw RuntimeError.invalid('/body/document/id', `policy ${document.id} exists`, 'key-taken', {
+        value: document.id,
+      });
     await this.repository.insertDraft({
       id: document.id,
       name: JSON.stringify(document.name),

@@ -22,7 +22,7 @@ export default function manageRoutes(app: FastifyInstance): void {
       id: string;
       ok: boolean;
       state?: string;
-      error?: { code: string; message: string; until?: string };
+      error?: { code: string; message: string; until?: string; details?: unknown };
     }[] = [];
     // The assignee gets a pooled record only if they could claim it themselves (eligibility,
     // cooldown, limits), unless the manager overrides, which the history row records.
@@ -45,6 +45,7 @@ export default function manageRoutes(app: FastifyInstance): void {
       } catch (e) {
         if (!(e instanceof EngineError)) throw e;
         const until = (e.details as { until?: unknown } | undefined)?.until;
+        // The details as a single refusal's reply has them, so a client words the row in its language.
         results.push({
           id,
           ok: false,
@@ -52,6 +53,7 @@ export default function manageRoutes(app: FastifyInstance): void {
             code: e.code,
             message: e.message,
             ...(typeof until === 'string' ? { until } : {}),
+            ...(e.details === undefined ? {} : { details: e.details }),
           },
         });
       }

@@ -142,7 +142,8 @@ export default function recordRoutes(app: FastifyInstance): void {
   mutate('/release', (r) => {
     const reason = String(r.body['reason']);
     // Blanks are no reason: the pool row and the per-rep table would show an empty one.
-    if (reason.trim() === '') throw RuntimeError.invalid('/body/reason', 'must not be blank');
+    if (reason.trim() === '')
+      throw RuntimeError.invalid('/body/reason', 'must not be blank', 'blank-reason');
     return { type: 'RELEASE', payload: { reason } };
   });
 
