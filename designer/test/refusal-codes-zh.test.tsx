@@ -76,21 +76,27 @@ describe('refusals with a code of their own, in Chinese', () => {
 });
 
 describe('bulk assignment', () => {
-  /** The bar over three checked records, assigned to Bob; the runtime answers `reply` to the assignment. */
-  async function assignThree(lang: Lang, reply: { status?: number; body: unknown }) {
+  /** The bar over `ids` checked, assigned to Bob; the runtime answers `reply` to the assignment. */
+  async function assign(ids: string[], lang: Lang, reply: { status?: number; body: unknown }) {
     const calls = stubFetch((r) => (r.url === '/api/pools/crm/assign-bulk' ? reply : undefined));
     const onDone = vi.fn();
-    render(
+    const view = render(
       <TestWorkspace lang={lang}>
-        <BulkAssignBar selected={['r1', 'r2', 'r3']} onDone={onDone} onClear={() => undefined} />
+        <BulkAssignBar selected={ids} onDone={onDone} onClear={() => undefined} />
       </TestWorkspace>,
     );
     fireEvent.change(screen.getByTestId('bulk-user'), { target: { value: 'u-bob' } });
     fireEvent.click(screen.getByTestId('bulk-assign'));
     await waitFor(() => expect(onDone).toHaveBeenCalled());
-    expect(calls.map((c) => c.body)).toEqual([{ recordIds: ['r1', 'r2', 'r3'], userId: 'u-bob' }]);
+    expect(calls.map((c) => c.body)).toEqual([{ recordIds: ids, userId: 'u-bob' }]);
+    view.unmount();
     return onDone.mock.calls[0]?.[1] as unknown;
   }
+  const assignThree = (lang: Lang, reply: { status?: number; body: unknown }) =>
+    assign(['r1', 'r2', 'r3'], lang, reply);
+
+  const assignFive = (lang: Lang, reply: { status?: number; body: unknown }) =>
+    assign(['r1', 'r2', 'r3', 'r4', 'r5'], lang, reply);
 
   // One record assigned; Bob is over his limit for the next; the last is won, so no one is assigned it.
   const refusedRows: BulkAssignResult = {
@@ -122,6 +128,34 @@ describe('bulk assignment', () => {
     const text = await assignThree('zh', { body: refusedRows });
     expect(text).toBe(
       '已分配 1/3 条；被拒绝：Bob Li已持有 5 条，最多 5 条；记录当前状态下不能这样操作。',
+    );
+  });
+
+  it('gives each kind of refusal once with its count, the cooldowns with the first to end', async () => {
+    const row = (id: string, code: string, details: Record<string, unknown>) => ({
+      id,
+      ok: false,
+      error: { code, message: `${code} ${id}`, details },
+    });
+    const reply = {
+      assigned: 0,
+      results: [
+        row('r1', 'POOL_ERR_COOLDOWN', { until: '2026-12-12T05:12:00.000Z' }),
+        row('r2', 'POOL_ERR_CLAIM_LIMIT', { owned: 5, limit: 5 }),
+        row('r3', 'POOL_ERR_COOLDOWN', { until: '2026-12-06T05:12:00.000Z' }),
+        row('r4', 'POOL_ERR_CLAIM_LIMIT', { owned: 5, limit: 5 }),
+        row('r5', 'POOL_ERR_COOLDOWN', { until: '2026-12-11T00:12:00.000Z' }),
+      ],
+    };
+    const text = await assignFive('zh', { body: reply });
+    // Shanghai time (the pool's zone): 05:12 UTC is 13:12 there.
+    expect(text).toBe(
+      '已分配 0/5 条；被拒绝：其中 3 条Bob Li刚释放过：最早 2026年12月6日 13:12 之后才能再分配给此人；' +
+        '2 条：Bob Li已持有 5 条，最多 5 条',
+    );
+    // English: the first record's reason, as the server said it.
+    expect(await assignFive('en', { body: reply })).toBe(
+      'Assigned 0 of 5; refused: POOL_ERR_COOLDOWN r1',
     );
   });
 

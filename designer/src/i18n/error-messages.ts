@@ -36,6 +36,8 @@ export const errorEn = {
   errAssigneeClaimLimit: '{user} already holds {owned} records and may hold {limit}',
   errAssigneeDailyLimit: '{user} reached {limit} claims today, the most allowed',
   errAssigneeCooldown: '{user} released it recently and may have it again from {date}',
+  errAssigneeCooldownMany:
+    '{user} released {count} of them recently; the first may go to them again from {date}',
   errAssigneeNotEligible: 'the {pool}’s rules do not let {user} {claimVerb} this record',
 } as const;
 
@@ -72,5 +74,6 @@ export const errorZh: Record<keyof typeof errorEn, string> = {
   errAssigneeClaimLimit: '{user}已持有 {owned} 条，最多 {limit} 条',
   errAssigneeDailyLimit: '{user}今天已{claim} {limit} 条，已达上限',
   errAssigneeCooldown: '{user}刚释放过它：{date} 之后才能再分配给此人',
+  errAssigneeCooldownMany: '其中 {count} 条{user}刚释放过：最早 {date} 之后才能再分配给此人',
   errAssigneeNotEligible: '按{pool}规则，{user}不能{claim}这条记录',
 };

@@ -10,17 +10,62 @@ import { formatDateTime } from './format.js';
 /** A refused record's `error` in the bulk reply: the refusal's code, message and details. */
 export type BulkRowError = NonNullable<BulkAssignResult['results'][number]['error']>;
 
-export function bulkRowRefusal(
-  error: BulkRowError,
-  i18n: Pick<I18n, 't' | 'lang'>,
-  about: { assignee: string; words: PoolWords; timeZone?: string },
-): string {
-  // In English the server's text, as a single refusal reads (refusalWords).
-  if (i18n.lang === 'en') return error.message;
+type Words = Pick<I18n, 't' | 'lang'>;
+type About = { assignee: string; words: PoolWords; timeZone?: string };
+
+/**
+ * Why the records were refused, for the bulk bar's notice. English keeps the first record's reason as
+ * the server said it. Chinese gives each kind of refusal once, with how many records it refused; the
+ * cooldowns (each record's own end) as one sentence with the first of them to end.
+ */
+export function bulkRefusals(errors: BulkRowError[], i18n: Words, about: About): string {
+  const first = errors[0];
+  if (!first) return '';
+  if (i18n.lang === 'en') return first.message;
+  const kinds = new Map<string, BulkRowError[]>();
+  for (const error of errors) {
+    const kind = error.code === COOLDOWN ? COOLDOWN : bulkRowRefusal(error, i18n, about);
+    kinds.set(kind, [...(kinds.get(kind) ?? []), error]);
+  }
+  return [...kinds]
+    .map(([kind, group]) => {
+      if (kind === COOLDOWN) {
+        const [one] = group;
+        if (group.length === 1 && one) return bulkRowRefusal(one, i18n, about);
+        const soonest =
+          group
+            .map(untilOf)
+            .filter((u) => u !== '')
+            .sort()[0] ?? '';
+        const date = soonest ? formatDateTime(soonest, i18n.lang, about.timeZone) : '?';
+        return i18n.t('errAssigneeCooldownMany', {
+          ...about.words,
+          user: about.assignee,
+          count: group.length,
+          date,
+        });
+      }
+      return group.length === 1
+        ? kind
+        : i18n.t('bulkRefusedCount', { count: group.length, reason: kind });
+    })
+    .join(i18n.t('errFieldList'));
+}
+
+const COOLDOWN = 'POOL_ERR_COOLDOWN';
+
+/** When a refusal ends (a cooldown's `until`), or ''. */
+function untilOf(error: BulkRowError): string {
+  const details = (error.details ?? {}) as Record<string, unknown>;
+  return error.until ?? (typeof details['until'] === 'string' ? details['until'] : '');
+}
+
+/** One refused record in Chinese. */
+function bulkRowRefusal(error: BulkRowError, i18n: Words, about: About): string {
   const details = (error.details ?? {}) as Record<string, unknown>;
   const num = (key: string) => (typeof details[key] === 'number' ? details[key] : '?');
   const vars = { ...about.words, user: about.assignee };
-  const until = error.until ?? (typeof details['until'] === 'string' ? details['until'] : '');
+  const until = untilOf(error);
   const tags = Array.isArray(details['tags']) ? (details['tags'] as unknown[]) : [];
   switch (error.code) {
     case 'POOL_ERR_CLAIM_LIMIT':

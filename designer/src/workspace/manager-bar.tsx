@@ -6,7 +6,7 @@ import { assignBulk } from '../api/records.api.js';
 import { refusalWords } from '../api/refusal-words.js';
 import { getStats } from '../api/stats.api.js';
 import { useI18n } from '../i18n/i18n.js';
-import { bulkRowRefusal } from './bulk-refusal.js';
+import { bulkRefusals } from './bulk-refusal.js';
 import { useWorkspace } from './workspace-context.js';
 
 export function MemberSelect(props: {
@@ -49,12 +49,8 @@ export function BulkAssignBar(props: {
     try {
       const reply = await assignBulk(pool.key, props.selected, userId);
       const about = { assignee: personName(userId), words, timeZone: pool.timeZone };
-      const refused = reply.results.flatMap((r) =>
-        r.ok || !r.error ? [] : [bulkRowRefusal(r.error, i18n, about)],
-      );
-      // English keeps the first record's reason, as the server said it; Chinese names each reason once.
-      const reason =
-        i18n.lang === 'en' ? (refused[0] ?? '') : [...new Set(refused)].join(t('errFieldList'));
+      const refused = reply.results.flatMap((r) => (r.ok || !r.error ? [] : [r.error]));
+      const reason = bulkRefusals(refused, i18n, about);
       const message =
         refused.length === 0
           ? t('bulkAssigned', { count: reply.assigned })
