@@ -142,7 +142,7 @@ async function showReport(lang: Lang): Promise<string[]> {
   const file = new File(['name\nA\n'], 'rows.csv', { type: 'text/csv' });
   fireEvent.change(screen.getByTestId('import-input'), { target: { files: [file] } });
   await waitFor(() =>
-    expect((screen.getByTestId('import-start') as HTMLButtonElement).disabled).toBe(false),
+    expect(screen.getByTestId<HTMLButtonElement>('import-start').disabled).toBe(false),
   );
   fireEvent.click(screen.getByTestId('import-start'));
   await waitFor(() => expect(screen.getAllByTestId('import-error')).toHaveLength(errors.length));
@@ -153,7 +153,7 @@ describe('import report in Chinese', () => {
   it('words each row error by its code and params, naming fields, people and pools', async () => {
     const rows = await showReport('zh');
     // No row reads in the server's English.
-    for (const [i, row] of rows.entries()) expect(row).not.toContain(errors[i]!.message);
+    for (const [i, row] of rows.entries()) expect(row).not.toContain(errors[i].message);
     const problems = screen
       .getAllByTestId('import-error-problem')
       .map((cell) => cell.textContent ?? '');
@@ -177,6 +177,6 @@ describe('import report in Chinese', () => {
 
   it('keeps the server’s English message in English', async () => {
     const rows = await showReport('en');
-    for (const [i, row] of rows.entries()) expect(row).toContain(errors[i]!.message);
+    for (const [i, row] of rows.entries()) expect(row).toContain(errors[i].message);
   });
 });
