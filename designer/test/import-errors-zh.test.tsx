@@ -5,26 +5,18 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ImportReport } from '../src/api/transfer.api.js';
-import { I18nProvider } from '../src/i18n/i18n.js';
 import type { Lang } from '../src/i18n/messages.js';
 import { ImportPage } from '../src/workspace/import-page.js';
-import { WorkspaceProvider } from '../src/workspace/workspace-context.js';
-import { CRM_POOL, crmPoolPolicy, ME } from './workspace-fixtures.js';
+import { crmPoolPolicy } from './workspace-fixtures.js';
+import { TestWorkspace } from './workspace-harness.js';
 
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
 });
 
-const INDUSTRIES = [
-  'software',
-  'manufacturing',
-  'finance',
-  'trade',
-  'retail',
-  'education',
-  'other',
-];
+/** The CRM template's industries (the values the runtime lists in its enum error). */
+const INDUSTRIES = crmPoolPolicy().entity.schema.properties['industry'].enum as string[];
 const industryMessage = `Industry (industry) must be one of: ${INDUSTRIES.join(', ')}`;
 
 /** The errors as the runtime now sends them (runtime-api/test/import-owners.test.ts asserts these). */
@@ -126,18 +118,9 @@ async function showReport(lang: Lang): Promise<string[]> {
     vi.fn(() => Promise.resolve(new Response(`${JSON.stringify({ done })}\n`, { status: 200 }))),
   );
   render(
-    <I18nProvider lang={lang}>
-      <WorkspaceProvider
-        me={ME}
-        pools={[CRM_POOL]}
-        pool={CRM_POOL}
-        policy={crmPoolPolicy()}
-        clockOffset={0}
-        reload={() => undefined}
-      >
-        <ImportPage />
-      </WorkspaceProvider>
-    </I18nProvider>,
+    <TestWorkspace lang={lang}>
+      <ImportPage />
+    </TestWorkspace>,
   );
   const file = new File(['name\nA\n'], 'rows.csv', { type: 'text/csv' });
   fireEvent.change(screen.getByTestId('import-input'), { target: { files: [file] } });
