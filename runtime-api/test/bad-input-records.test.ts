@@ -29,7 +29,12 @@ describe.each(backends)('bad input (%s)', (backend) => {
     });
     expect(res.status).toBe(400);
     expect(res.body.error.details).toEqual([
-      { path: '/body/data/colour', message: 'colour is not a field of this pool' },
+      {
+        path: '/body/data/colour',
+        message: 'colour is not a field of this pool',
+        code: 'schema',
+        params: { keyword: 'additionalProperties', additionalProperty: 'colour' },
+      },
     ]);
     expect(await count('records')).toBe(records);
     const routed = await call(t.app, t.adminToken, 'POST', '/api/pools/crm/routing/test', {

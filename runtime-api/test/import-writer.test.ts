@@ -241,6 +241,12 @@ describe.each(backends)('import writer (%s)', (backend) => {
       [2346, ''],
     ]);
     expect(report.errors[1].message).toMatch(/^not written: /);
+    // The database's refusal by a code, its reason as the param (a client words the rest).
+    expect(report.errors[1]).toMatchObject({
+      code: 'not-written',
+      params: { reason: expect.any(String) as unknown },
+    });
+    expect(report.errors[0]).toMatchObject({ code: 'schema', params: { keyword: 'enum' } });
     const names = (
       (await t.app.db('records').where({ pool_key: 'refused' }).select('data')) as {
         data: { name: string };

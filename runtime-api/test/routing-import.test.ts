@@ -89,6 +89,10 @@ describe.each(backends)('routing at import (%s)', (backend) => {
     expect(new Set(report.errors.map((e) => `${e.code} ${e.rule}`))).toEqual(
       new Set(['POOL_ERR_NOT_ADMITTED no-phone']),
     );
+    // Its params: the rule and its message in both languages, for a client's own words.
+    expect(report.errors[0]).toMatchObject({
+      params: { rule: 'no-phone', message: { en: expect.any(String) as unknown } },
+    });
     const inDb = await t.app.db('records').select('pool_key').count({ n: '*' }).groupBy('pool_key');
     expect(Object.fromEntries(inDb.map((r) => [r.pool_key, Number(r.n)]))).toEqual(pools);
     // Each record is where its row's rules put it, and its history says by which rule.

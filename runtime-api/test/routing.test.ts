@@ -258,8 +258,20 @@ describe.each(backends)('pool routing (%s)', (backend) => {
       failed: 2,
       routed: { nurture: 1 },
       errors: [
-        { line: 2, path: '/ownerId' },
-        { line: 3, path: '/data', code: 'POOL_ERR_NOT_ADMITTED', rule: 'no-phone' },
+        {
+          line: 2,
+          path: '/ownerId',
+          message: 'is not a member of pool nurture, where the row is routed',
+          code: 'not-member',
+          params: { user: ids['boss'], pool: 'nurture' },
+        },
+        {
+          line: 3,
+          path: '/data',
+          code: 'POOL_ERR_NOT_ADMITTED',
+          rule: 'no-phone',
+          params: { rule: 'no-phone', message: { en: 'A lead needs a phone number' } },
+        },
       ],
     });
   });

@@ -3,7 +3,7 @@
 import { PROBLEM_CODES, type Policy, type Problem, type ProblemCode } from '@poolflow/engine';
 import type { I18n } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/messages.js';
-import { problemText } from '../inspector/problem-text.js';
+import { problemText, type FieldNamer } from '../inspector/problem-text.js';
 import { ApiError } from './client.js';
 
 type Words = Pick<I18n, 't' | 'lang'>;
@@ -13,6 +13,8 @@ export interface RefusalNames {
   policy?: Policy;
   poolName?: (key: string) => string;
   userName?: (id: string) => string;
+  /** A record's field by its title (an import row's `/data/industry`), where the form's words do not. */
+  field?: FieldNamer;
 }
 
 /** One item of a 400's details: `{path, message}`, with the problem's `code` and `params` when known. */
@@ -63,6 +65,19 @@ const DETAIL_CODE: Record<string, MessageKey> = {
   'user-disabled': 'errUserDisabled',
   'unknown-department': 'errUnknownDepartment',
   'blank-reason': 'errBlankReason',
+  // An import row's own problems (import-rows.ts, import.service.ts).
+  'cell-count': 'errCellCount',
+  'unnamed-column': 'errUnnamedColumn',
+  'not-json': 'errNotJson',
+  'not-object': 'errNotObject',
+  'data-required': 'errDataRequired',
+  'nul-character': 'errNulCharacter',
+  'owner-ambiguous': 'errOwnerAmbiguous',
+  'not-written': 'errNotWritten',
+  'start-failed': 'errStartFailed',
+  POOL_ERR_NOT_ADMITTED: 'errNotAdmitted',
+  POOL_ERR_RULE_BUDGET: 'errRuleBudget',
+  POOL_ERR_INVALID_DELAY: 'errInvalidDelay',
 };
 
 const isProblemCode = (code: unknown): code is ProblemCode =>
@@ -87,11 +102,19 @@ export function detailZh(detail: RefusalDetail, { t }: Words, names: RefusalName
       : {};
   const own = typeof detail.code === 'string' ? DETAIL_CODE[detail.code] : undefined;
   if (own) {
-    const name = (key: string) =>
-      typeof params[key] === 'string' || typeof params[key] === 'number' ? String(params[key]) : '';
+    // A text in both languages (an admission rule's message) is read in Chinese where it has it.
+    const name = (key: string): string => {
+      const value = params[key];
+      if (typeof value === 'string' || typeof value === 'number') return String(value);
+      const text = (value ?? {}) as { en?: unknown; zh?: unknown };
+      if (typeof text.zh === 'string' && text.zh.trim()) return text.zh;
+      return typeof text.en === 'string' ? text.en : '';
+    };
     const pool = name('pool');
     const user = name('user');
     return t(own, {
+      ...Object.fromEntries(Object.keys(params).map((key) => [key, name(key)])),
+      field: names.field?.(path) ?? path,
       pool: names.poolName?.(pool) ?? pool,
       policy: name('policy'),
       expected: name('expected'),
@@ -106,7 +129,7 @@ export function detailZh(detail: RefusalDetail, { t }: Words, names: RefusalName
   const problem: Problem = isProblemCode(detail.code)
     ? { path, code: detail.code, message: '', params }
     : { path, code: 'schema', message: '', params: { keyword: 'other' } };
-  return problemText(problem, names.policy, 'zh');
+  return problemText(problem, names.policy, 'zh', names.field);
 }
 
 /**

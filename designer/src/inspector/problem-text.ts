@@ -68,10 +68,15 @@ export function formErrorText(
   return schemaWords(path, { ...error.params, keyword: error.name }, lang);
 }
 
+/** A field named by its caller (a record's field by its title), else undefined for the form's words. */
+export type FieldNamer = (path: string) => string | undefined;
+
 /** An Ajv error (its keyword and params) in words. */
-function schemaWords(path: string, params: Params, lang: Lang): string {
+function schemaWords(path: string, params: Params, lang: Lang, field?: FieldNamer): string {
   const keyword = String(params['keyword']);
-  const vars: Record<string, string | number> = { field: fieldWords(path, lang) };
+  const vars: Record<string, string | number> = {
+    field: field?.(path) ?? fieldWords(path, lang),
+  };
   let key = has(SCHEMA_WORDS, keyword) ? keyword : 'other';
   const limit = params['limit'];
   if (typeof limit === 'number') vars['limit'] = limit;
@@ -147,11 +152,19 @@ function wordsZh(params: Params, policy: Policy | undefined): Record<string, str
   return words;
 }
 
-/** What the Problems panel says of a problem, in the editor's language. */
-export function problemText(problem: Problem, policy: Policy | undefined, lang: Lang): string {
+/**
+ * What the Problems panel says of a problem, in the editor's language. `field` names a path the
+ * policy's form does not (a record's data: the import report's rows).
+ */
+export function problemText(
+  problem: Problem,
+  policy: Policy | undefined,
+  lang: Lang,
+  field?: FieldNamer,
+): string {
   const { code, params } = problem;
   const schema = code === 'schema' || code === 'invalid-params';
-  const detail = schema ? schemaWords(problem.path, params, lang) : '';
+  const detail = schema ? schemaWords(problem.path, params, lang, field) : '';
   if (lang === 'en') {
     if (code === 'schema') return detail;
     if (code === 'invalid-params') {

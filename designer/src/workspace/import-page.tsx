@@ -8,7 +8,7 @@ import {
   type ImportProgress,
   type ImportReport,
 } from '../api/transfer.api.js';
-import { refusalWords } from '../api/refusal-words.js';
+import { detailZh, refusalWords, type RefusalNames } from '../api/refusal-words.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useWorkspace } from './workspace-context.js';
 
@@ -20,8 +20,8 @@ export function countRows(text: string, format: 'csv' | 'ndjson'): number {
 
 export function ImportPage() {
   const i18n = useI18n();
-  const { t, lang } = i18n;
-  const { pool, policy, fieldTitle, words } = useWorkspace();
+  const { t, lang, text } = i18n;
+  const { pool, pools, policy, fieldTitle, personName, words } = useWorkspace();
   const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
   const [total, setTotal] = useState(0);
@@ -62,6 +62,24 @@ export function ImportPage() {
     }
   };
   const share = progress && total > 0 ? Math.min(1, progress.rows / total) : report ? 1 : 0;
+  // What a row's error names, in the words of the workspace: fields by their titles, people and pools
+  // by their names. An owner cell that names no one is shown as it was typed, not shortened as an id.
+  const names: RefusalNames = {
+    field: (path) => rowField(path, fieldTitle, t('owner')),
+    userName: (id) => {
+      const name = personName(id);
+      return name.endsWith('…') ? id : name;
+    },
+    poolName: (key) => {
+      const found = pools.find((p) => p.key === key);
+      return found ? text(found.name, key) : key;
+    },
+  };
+  /** A row's problem: the server's English, or in Chinese each of its problems by code and params. */
+  const problemWords = (e: ImportReport['errors'][number]): string =>
+    lang === 'en'
+      ? e.message
+      : (e.details ?? [e]).map((d) => detailZh(d, i18n, names)).join(t('errFieldList'));
 
   return (
     <div className="import-page" data-testid="import-page">
@@ -200,7 +218,7 @@ export function ImportPage() {
                       <td>
                         <code>{errorField(e.path, fieldTitle)}</code>
                       </td>
-                      <td>{e.message}</td>
+                      <td data-testid="import-error-problem">{problemWords(e)}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -216,6 +234,17 @@ export function ImportPage() {
       </section>
     </div>
   );
+}
+
+/** A field of a row by its title ("/data/industry" -> "Industry"), the owner column by its name. */
+function rowField(
+  path: string,
+  title: (field: string) => string,
+  owner: string,
+): string | undefined {
+  if (path === '/ownerId') return owner;
+  const field = /^\/data\/([^/]+)/.exec(path)?.[1];
+  return field === undefined ? undefined : title(field);
 }
 
 /** "/data/industry" -> "Industry (/data/industry)". */

@@ -62,15 +62,35 @@ export interface ImportReport {
   errors: {
     line: number;
     path: string;
+    /**
+     * What is wrong, in English.
+     */
     message: string;
     /**
-     * POOL_ERR_NOT_ADMITTED for a row an admission rule refused.
+     * What is wrong, for a client's own words: schema (params: Ajv's keyword and params), cell-count, unnamed-column, not-json, not-object, too-deep, data-required, nul-character, not-member, user-disabled, owner-ambiguous, not-written, or the engine's code (POOL_ERR_NOT_ADMITTED, POOL_ERR_RULE_BUDGET, POOL_ERR_INVALID_DELAY).
      */
-    code?: string;
+    code: string;
+    /**
+     * What the message names (the user and pool, the cell counts, the admission rule and its message), as the code says.
+     */
+    params: {
+      [k: string]: unknown;
+    };
     /**
      * The admission rule that refused the row.
      */
     rule?: string;
+    /**
+     * Each problem of a row that has several (its fields' schema errors); the first is the row's own.
+     */
+    details?: {
+      path: string;
+      message: string;
+      code: string;
+      params: {
+        [k: string]: unknown;
+      };
+    }[];
   }[];
 }
 /**

@@ -14,12 +14,19 @@ interface FieldSchema {
   enum?: unknown[];
 }
 
-/** One problem of the data: the field's JSON pointer and a sentence naming the field by its title. */
-function describe(
-  compiled: CompiledPolicy,
-  e: ErrorObject,
-  at: string,
-): { path: string; message: string } {
+/** A problem of the data: where, in English, and Ajv's keyword and params for a client's own words. */
+export interface EntityProblem {
+  path: string;
+  message: string;
+  code: 'schema';
+  params: Record<string, unknown>;
+}
+
+/**
+ * One problem of the data: the field's JSON pointer and a sentence naming the field by its title; code
+ * `schema` with Ajv's keyword and params, as the engine's validation problems have them.
+ */
+function describe(compiled: CompiledPolicy, e: ErrorObject, at: string): EntityProblem {
   const missing = e.keyword === 'required' ? `/${String(e.params['missingProperty'])}` : '';
   const extra =
     e.keyword === 'additionalProperties' ? `/${String(e.params['additionalProperty'])}` : '';
@@ -40,7 +47,12 @@ function describe(
       allowed.length > MAX_LISTED_VALUES ? ` and ${allowed.length - MAX_LISTED_VALUES} more` : '';
     message = `${name} must be one of: ${listed}${more}`;
   }
-  return { path: `${at}${pointer}`, message };
+  return {
+    path: `${at}${pointer}`,
+    message,
+    code: 'schema',
+    params: { ...e.params, keyword: e.keyword },
+  };
 }
 
 /**

@@ -3,7 +3,9 @@
 import type { Knex } from 'knex';
 import { disabledAssigneeMessage } from '../access.js';
 
-export type OwnerLookup = { id: string } | { error: string };
+/** A member's id, or why the cell names none: in English, and a code with params (as access.ts's). */
+export type OwnerLookup =
+  { id: string } | { error: string; code: string; params: Record<string, unknown> };
 
 export interface OwnerDirectory {
   resolve(cell: string): OwnerLookup;
@@ -22,7 +24,9 @@ export async function poolOwners(db: Knex, poolKey: string): Promise<OwnerDirect
   // A disabled user cannot log in: rows naming one are refused, saying why (not "not a member").
   const disabled = new Set(members.filter((m) => m.disabled_at !== null).map((m) => m.id));
   const enabled = (id: string): OwnerLookup =>
-    disabled.has(id) ? { error: disabledAssigneeMessage(id) } : { id };
+    disabled.has(id)
+      ? { error: disabledAssigneeMessage(id), code: 'user-disabled', params: { user: id } }
+      : { id };
   const ids = new Set(members.map((m) => m.id));
   const byUsername = new Map(members.map((m) => [m.username.toLowerCase(), m.id]));
   const byName = new Map<string, string[]>();
@@ -41,9 +45,14 @@ export async function poolOwners(db: Knex, poolKey: string): Promise<OwnerDirect
       if (named.length > 1)
         return {
           error: `${named.length} members of pool ${poolKey} are called "${value}": give the username`,
+          code: 'owner-ambiguous',
+          params: { value, count: named.length, pool: poolKey },
         };
+      // The cell names no member: by id, username or name alike ("bob" may be no user at all).
       return {
         error: `"${value}" is not a member of pool ${poolKey} (by id, username or name)`,
+        code: 'not-member',
+        params: { user: value, pool: poolKey },
       };
     },
   };

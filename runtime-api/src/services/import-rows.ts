@@ -6,11 +6,22 @@ import { depthOf, MAX_JSON_DEPTH } from '../plugins/input-guard.plugin.js';
 import { RuntimeError } from '../runtime.error.js';
 import { csvText, parseCsv, splitLines } from './csv.js';
 
+/**
+ * What is wrong with a row: where, in English, and a stable `code` with `params` a client words in its
+ * own language (README: import report).
+ */
+export interface RowProblem {
+  path: string;
+  message: string;
+  code: string;
+  params: Record<string, unknown>;
+}
+
 export interface ParsedRow {
   line: number;
   data?: Record<string, unknown>;
   ownerId?: string | null;
-  error?: { path: string; message: string };
+  error?: RowProblem;
 }
 
 /** CSV cells are text: turn them into the entity schema's types (numbers, booleans); empty means absent. */
@@ -82,7 +93,12 @@ export async function* csvRows(
     if (fields.length !== header.length) {
       yield {
         line,
-        error: { path: '', message: `has ${fields.length} cells, the header has ${header.length}` },
+        error: {
+          path: '',
+          message: `has ${fields.length} cells, the header has ${header.length}`,
+          code: 'cell-count',
+          params: { cells: fields.length, columns: header.length },
+        },
       };
       continue;
     }
@@ -90,7 +106,12 @@ export async function* csvRows(
     if (unnamed >= 0) {
       yield {
         line,
-        error: { path: '', message: `has a value in column ${unnamed + 1}, which has no name` },
+        error: {
+          path: '',
+          message: `has a value in column ${unnamed + 1}, which has no name`,
+          code: 'unnamed-column',
+          params: { column: unnamed + 1 },
+        },
       };
       continue;
     }
@@ -116,20 +137,35 @@ export async function* ndjsonRows(body: Readable): AsyncGenerator<ParsedRow> {
     line++;
     if (text.trim() === '') continue;
     if (depthOf(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
-      yield { line, error: { path: '', message: `nests deeper than ${MAX_JSON_DEPTH} levels` } };
+      yield {
+        line,
+        error: {
+          path: '',
+          message: `nests deeper than ${MAX_JSON_DEPTH} levels`,
+          code: 'too-deep',
+          params: { limit: MAX_JSON_DEPTH },
+        },
+      };
       continue;
     }
     try {
       const parsed = JSON.parse(text) as unknown;
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-        throw new Error('not an object');
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        const error = { code: 'not-object', params: {}, path: '' };
+        yield { line, error: { ...error, message: 'is not JSON: not an object' } };
+        continue;
+      }
       const { data, ownerId } = parsed as { data?: unknown; ownerId?: unknown };
       if (!data || typeof data !== 'object') {
-        yield { line, error: { path: '/data', message: 'is required (an object)' } };
+        const error = { code: 'data-required', params: {}, path: '/data' };
+        yield { line, error: { ...error, message: 'is required (an object)' } };
         continue;
       }
       if (ownerId !== undefined && ownerId !== null && typeof ownerId !== 'string') {
-        yield { line, error: { path: '/ownerId', message: 'must be a string or null' } };
+        // Ajv's words for it: the designer says it as it says a form's type error.
+        const params = { keyword: 'type', type: ['string', 'null'] };
+        const error = { code: 'schema', params, path: '/ownerId' };
+        yield { line, error: { ...error, message: 'must be a string or null' } };
         continue;
       }
       yield {
@@ -138,7 +174,16 @@ export async function* ndjsonRows(body: Readable): AsyncGenerator<ParsedRow> {
         ownerId: (ownerId as string | null | undefined) ?? null,
       };
     } catch (e) {
-      yield { line, error: { path: '', message: `is not JSON: ${(e as Error).message}` } };
+      const reason = (e as Error).message;
+      yield {
+        line,
+        error: {
+          path: '',
+          message: `is not JSON: ${reason}`,
+          code: 'not-json',
+          params: { reason },
+        },
+      };
     }
   }
 }

@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import { poolMemberIds } from '../access.js';
 import { findNul } from '../plugins/input-guard.plugin.js';
 import type { Clock } from './clock.js';
-import { csvRows, ndjsonRows } from './import-rows.js';
+import { csvRows, ndjsonRows, type RowProblem } from './import-rows.js';
 import { StartSharing } from './import-starts.js';
 import { ImportBatch, supportsCopy } from './import-writer.js';
 import { assertEntity } from './entity-check.js';
@@ -24,8 +24,17 @@ export interface ImportProgress {
   failed: number;
 }
 
+/** A refused row: its line, and what is wrong in English and as a code with params (README). */
+export interface ImportRowError extends RowProblem {
+  line: number;
+  /** The admission rule that refused the row (code POOL_ERR_NOT_ADMITTED). */
+  rule?: string;
+  /** Each problem of a row that has several (its fields' schema errors), the first one being the row's. */
+  details?: RowProblem[];
+}
+
 export interface ImportReport extends ImportProgress {
-  errors: { line: number; path: string; message: string; code?: string; rule?: string }[];
+  errors: ImportRowError[];
   /** Imported rows by the pool they landed in (the entrance pool's routing decides). */
   routed: Record<string, number>;
 }
@@ -47,16 +56,34 @@ const MAX_ERRORS = 10_000;
  */
 const MAX_WRITE_RETRIES = 1_000;
 
-/** An error's {path, message} for the report, from the details of an engine or runtime error. */
-function problem(e: unknown, path: string, message: string): { path: string; message: string } {
-  const details = (e instanceof EngineError && Array.isArray(e.details) ? e.details : []) as {
-    path: string;
-    message: string;
-  }[];
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * A row's problem for the report, from an engine or runtime error: a list of details (the entity's
+ * schema errors) gives the first one's path, code and params; else the error's own code, its details
+ * as params (a rule over budget: rule, limit; a bad delay: delay, field, value).
+ */
+function problem(
+  e: unknown,
+  path: string,
+  message: string,
+): RowProblem & { details?: RowProblem[] } {
+  if (!(e instanceof EngineError)) return { path, message, code: 'start-failed', params: {} };
+  const details = (Array.isArray(e.details) ? e.details : []) as Partial<RowProblem>[];
+  const first = details[0];
+  if (!first) return { path, message, code: e.code, params: isObject(e.details) ? e.details : {} };
+  const worded = (d: Partial<RowProblem>): RowProblem => ({
+    path: d.path ?? path,
+    message: d.message ?? '',
+    code: d.code ?? e.code,
+    params: d.params ?? {},
+  });
   return {
-    path: details[0]?.path ?? path,
+    ...worded(first),
     // Each detail's message names its field (entity-check.ts); the first one's path locates the row's.
     message: details.map((d) => d.message).join('; ') || message,
+    ...(details.length > 1 ? { details: details.map(worded) } : {}),
   };
 }
 
@@ -87,15 +114,9 @@ export async function importRecords(
   const starts = new StartSharing(compiled, actor);
   const progress = (): void =>
     onProgress({ rows: report.rows, imported: report.imported, failed: report.failed });
-  const fail = (line: number, path: string, message: string, refused?: EngineError): void => {
+  const fail = (line: number, error: RowProblem & { rule?: string; details?: RowProblem[] }) => {
     report.failed++;
-    if (report.errors.length >= MAX_ERRORS) return;
-    const rule = (refused?.details as { rule?: string } | undefined)?.rule;
-    report.errors.push(
-      refused && rule !== undefined
-        ? { line, path, message, code: refused.code, rule }
-        : { line, path, message },
-    );
+    if (report.errors.length < MAX_ERRORS) report.errors.push({ line, ...error });
   };
   let retries = 0;
   /** Writes a batch in one transaction; if it fails, each half again, so one refused row loses no other. */
@@ -111,7 +132,9 @@ export async function importRecords(
         return;
       }
       // Rolled back whole: none of these rows is half-written; report each of them.
-      for (const line of batch.lines) fail(line, '', `not written: ${(e as Error).message}`);
+      const reason = (e as Error).message;
+      const error = { path: '', code: 'not-written', params: { reason } };
+      for (const line of batch.lines) fail(line, { ...error, message: `not written: ${reason}` });
     }
   };
 
@@ -137,25 +160,34 @@ export async function importRecords(
       if (writing.length > 0) await new Promise((resolve) => setImmediate(resolve));
     }
     if (row.error || !row.data) {
-      fail(row.line, row.error?.path ?? '', row.error?.message ?? 'is invalid');
+      fail(row.line, row.error ?? { path: '', message: 'is invalid', code: 'invalid', params: {} });
       continue;
     }
     // PostgreSQL refuses U+0000 in JSON: one such cell would fail its whole batch, so it fails alone here.
     const nul = findNul(row.data, '/data');
     if (nul) {
-      fail(row.line, nul, 'must not contain a NUL character');
+      fail(row.line, {
+        path: nul,
+        message: 'must not contain a NUL character',
+        code: 'nul-character',
+        params: {},
+      });
       continue;
     }
     try {
       assertEntity(compiled, row.data);
     } catch (e) {
-      const { path, message } = problem(e, '/data', 'is invalid');
-      fail(row.line, path, message);
+      fail(row.line, problem(e, '/data', 'is invalid'));
       continue;
     }
     const owner = row.ownerId ? owners.resolve(row.ownerId) : null;
     if (owner && 'error' in owner) {
-      fail(row.line, '/ownerId', owner.error);
+      fail(row.line, {
+        path: '/ownerId',
+        message: owner.error,
+        code: owner.code,
+        params: owner.params,
+      });
       continue;
     }
     const ownerId = owner ? owner.id : null;
@@ -173,22 +205,25 @@ export async function importRecords(
       const routed = routeNew(routing, result, batch.w.at);
       // A routed record's owner must be a member of the pool it lands in, as one created there.
       if (routed && ownerId !== null && !(await targetMembers(routed.pool)).has(ownerId)) {
-        fail(
-          row.line,
-          '/ownerId',
-          `is not a member of pool ${routed.pool}, where the row is routed`,
-        );
+        fail(row.line, {
+          path: '/ownerId',
+          message: `is not a member of pool ${routed.pool}, where the row is routed`,
+          code: 'not-member',
+          params: { user: ownerId, pool: routed.pool },
+        });
         continue;
       }
       batch.add({ line: row.line, recordId, ownerId, result, ...(routed ? { routed } : {}) });
     } catch (e) {
       if (e instanceof EngineError && e.code === 'POOL_ERR_NOT_ADMITTED') {
-        fail(row.line, '/data', e.message, e);
+        // params: the rule and its message in both languages (routing.ts notAdmitted).
+        const params = isObject(e.details) ? e.details : {};
+        const rule = typeof params['rule'] === 'string' ? { rule: params['rule'] } : {};
+        fail(row.line, { path: '/data', message: e.message, code: e.code, params, ...rule });
         continue;
       }
       // A rule over budget or a bad delay refuses this row alone.
-      const { path, message } = problem(e, '', (e as Error).message);
-      fail(row.line, path, message);
+      fail(row.line, problem(e, '', (e as Error).message));
       continue;
     }
     if (batch.size >= IMPORT_BATCH) await flush();
