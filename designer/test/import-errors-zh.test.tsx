@@ -156,6 +156,8 @@ describe('import report in Chinese', () => {
       '数据库拒绝写入这一行，未导入',
     ]);
     expect(rows[0]).toContain('行业 (/data/industry)');
+    // The owner column by its name, as the import's field list names it.
+    expect(rows[5]).toContain('负责人 (/ownerId)');
   });
 
   it('keeps the server’s English message in English', async () => {

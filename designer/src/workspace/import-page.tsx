@@ -216,7 +216,7 @@ export function ImportPage() {
                     <tr key={i} data-testid="import-error">
                       <td className="num">{e.line}</td>
                       <td>
-                        <code>{errorField(e.path, fieldTitle)}</code>
+                        <code>{errorField(e.path, fieldTitle, t('owner'))}</code>
                       </td>
                       <td data-testid="import-error-problem">{problemWords(e)}</td>
                     </tr>
@@ -247,8 +247,8 @@ function rowField(
   return field === undefined ? undefined : title(field);
 }
 
-/** "/data/industry" -> "Industry (/data/industry)". */
-function errorField(path: string, title: (field: string) => string): string {
-  const field = /^\/(?:data\/)?([^/]+)/.exec(path)?.[1];
-  return field && field !== 'data' ? `${title(field)} (${path})` : path || '—';
+/** "/data/industry" -> "Industry (/data/industry)", "/ownerId" -> "Owner (/ownerId)". */
+function errorField(path: string, title: (field: string) => string, owner: string): string {
+  const name = rowField(path, title, owner);
+  return name === undefined ? path || '—' : `${name} (${path})`;
 }
