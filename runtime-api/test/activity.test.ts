@@ -132,6 +132,26 @@ describe.each(backends)('activity log (%s)', (backend) => {
     expect(after[0]).toMatchObject({ action: 'department.create', target: 'east' });
   });
 
+  it('logs an import as its size, not as the stream of its temporary file', async () => {
+    const csv = 'name,phone\nAcme Import,13800000000\nBeta Import,13900000000\n';
+    const imported = await t.app.inject({
+      method: 'POST',
+      url: '/api/pools/crm/import',
+      headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': 'text/csv' },
+      payload: csv,
+    });
+    expect(imported.statusCode, imported.body).toBe(200);
+    expect((imported.json() as { imported: number }).imported).toBe(2);
+    const [entry] = await activity();
+    expect(entry).toMatchObject({
+      action: 'records.import',
+      target: 'crm',
+      details: { body: { bytes: Buffer.byteLength(csv) } },
+    });
+    // Before: the stream object itself, with its file descriptor and the server's temporary path.
+    expect(JSON.stringify(entry?.details)).not.toMatch(/poolflow-import|"fd"|_events/);
+  });
+
   it('is for admins, paged by cursor', async () => {
     expect((await call(t.app, tokens['rep']!, 'GET', '/api/activity')).status).toBe(403);
     const first = await call(t.app, t.adminToken, 'GET', '/api/activity?limit=2');

@@ -6,6 +6,7 @@
 // each record's history has them.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Readable } from 'node:stream';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -27,7 +28,14 @@ export function activityDetails(request: FastifyRequest): Record<string, unknown
   const query = request.query as Record<string, unknown> | undefined;
   if (query && Object.keys(query).length > 0) details['query'] = query;
   const body = request.body;
-  if (body !== undefined && body !== null) {
+  // An import's body is the stream of its spooled file: its size (the spool counted it; a chunked
+  // body has no content-length), never the stream object (its file descriptor and temporary path).
+  const streamed =
+    typeof body === 'object' && body !== null && typeof (body as Readable).pipe === 'function';
+  if (streamed) {
+    const bytes = request.importBody?.bytes ?? Number(request.headers['content-length']);
+    details['body'] = Number.isFinite(bytes) ? { bytes } : {};
+  } else if (body !== undefined && body !== null) {
     if (typeof body === 'string' || Buffer.isBuffer(body)) {
       details['body'] = { bytes: Buffer.byteLength(body) };
     } else if (typeof body === 'object' && !Array.isArray(body)) {
