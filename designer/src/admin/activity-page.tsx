@@ -63,12 +63,32 @@ const ACTIONS: Record<string, { en: string; zh: string }> = {
   'backup.download': { en: 'Downloaded backup', zh: '下载备份' },
 };
 
-/** The request's words in one line: body fields, else query, else path parameters. */
-function detailsLine(details: ActivityEntry['details']): string {
+/** Ids a list may hold before it is shown as its count ("recordIds: 250 items"). */
+const LISTED_IDS = 3;
+
+/**
+ * The request's words in one line: body fields, else query, else path parameters, as `field: value`;
+ * a user's id as their name, a long list as its count, a nested value as JSON.
+ */
+function detailsLine(
+  details: ActivityEntry['details'],
+  names: Map<string, string>,
+  lang: 'en' | 'zh',
+): string {
   const d = details as { params?: object; query?: object; body?: object };
   const shown = d.body ?? d.query ?? d.params;
   if (!shown) return '';
-  const text = JSON.stringify(shown);
+  const value = (v: unknown): string => {
+    if (typeof v === 'string') return names.get(v) ?? v;
+    if (Array.isArray(v)) {
+      if (v.length <= LISTED_IDS) return `[${v.map(value).join(', ')}]`;
+      return lang === 'zh' ? `${v.length} 项` : `${v.length} items`;
+    }
+    return v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v);
+  };
+  const text = Object.entries(shown)
+    .map(([field, v]) => `${field}: ${value(v)}`)
+    .join(' · ');
   return text.length > 160 ? `${text.slice(0, 159)}…` : text;
 }
 
@@ -146,7 +166,9 @@ export function ActivityPage(props: { users: AdminUser[] }) {
                 <td>{e.actor ?? e.actorId}</td>
                 <td>{ACTIONS[e.action]?.[lang === 'zh' ? 'zh' : 'en'] ?? e.action}</td>
                 <td>{e.target === null ? '' : (names.get(e.target) ?? e.target)}</td>
-                <td className="muted code">{detailsLine(e.details)}</td>
+                <td className="muted code">
+                  {detailsLine(e.details, names, lang === 'zh' ? 'zh' : 'en')}
+                </td>
               </tr>
             ))}
           </tbody>
