@@ -2,6 +2,7 @@
 // published policies, exported records and downloaded backups, with what (never a password); refused
 // requests, dry runs and replayed ones write nothing. Before, nothing said who made whom an admin.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redactImportActivity } from '../src/db/operations-migrations.js';
 import { backends, build, call, crmPool, login, template, type TestApp } from './helpers.js';
 
 interface Entry {
@@ -150,6 +151,25 @@ describe.each(backends)('activity log (%s)', (backend) => {
     });
     // Before: the stream object itself, with its file descriptor and the server's temporary path.
     expect(JSON.stringify(entry?.details)).not.toMatch(/poolflow-import|"fd"|_events/);
+
+    // Entries logged so before are cleared by migration 022; others are left as they were.
+    const leaked = { fd: 170, path: '/tmp/poolflow-import-0a1b', flags: 'r', _events: {} };
+    const [old] = await t.app
+      .db('activity')
+      .insert({
+        actor_id: 'u-old',
+        action: 'records.import',
+        target: 'crm',
+        at: new Date(),
+        details: { params: { pool: 'crm' }, body: leaked },
+      })
+      .returning('id');
+    await redactImportActivity.up(t.app.db);
+    const rows = await t.app.db('activity').whereIn('id', [old?.id, entry?.id]).orderBy('id');
+    expect(rows.map((r) => r.details)).toEqual([
+      { params: { pool: 'crm' }, body: { bytes: Buffer.byteLength(csv) } },
+      { params: { pool: 'crm' }, body: {} },
+    ]);
   });
 
   it('is for admins, paged by cursor', async () => {

@@ -13,6 +13,7 @@ import {
   redactDeliveryErrors,
   activityLog,
   limitFreeStates,
+  redactImportActivity,
   webhooks,
 } from './operations-migrations.js';
 import { leanerRecords } from './leaner-records-migration.js';
@@ -246,6 +247,7 @@ const migrations: Migration[] = [
   redactDeliveryErrors,
   activityLog,
   limitFreeStates,
+  redactImportActivity,
 ];
 
 /** A knex migration source over the in-code list. */

@@ -227,3 +227,18 @@ export const limitFreeStates: Migration = {
     await knex.raw('ALTER TABLE records DROP COLUMN limit_free');
   },
 };
+
+// Imports logged before activity.plugin.ts knew their body is a stream held the stream object: its file
+// descriptor and the server's temporary path. Their size is not known any more: the body says nothing.
+export const redactImportActivity: Migration = {
+  name: '022_redact_import_activity',
+  async up(knex) {
+    await knex.raw(
+      `UPDATE activity SET details = jsonb_set(details, '{body}', '{}'::jsonb)
+       WHERE action = 'records.import' AND details->'body'->>'path' IS NOT NULL`,
+    );
+  },
+  async down() {
+    // What was dropped is gone.
+  },
+};
