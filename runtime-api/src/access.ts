@@ -271,22 +271,30 @@ export async function requirePoolMember(
     .where('pool_members.pool_key', poolKey)
     .andWhere('pool_members.user_id', userId)
     .first<{ disabled_at: Date | null } | undefined>('users.disabled_at');
-  if (!member)
+  if (!member) {
+    const { code, params } = notMember(userId, poolKey);
     throw RuntimeError.invalid(
       path,
       `user ${userId} is not a member of pool ${poolKey}`,
-      'not-member',
-      {
-        user: userId,
-        pool: poolKey,
-      },
+      code,
+      params,
     );
+  }
   return { disabled: member.disabled_at !== null };
 }
 
-/** Why a record cannot go to a disabled user (assign, create, import rows alike). */
-export function disabledAssigneeMessage(userId: string): string {
-  return `user ${userId} is disabled: records go to enabled users only`;
+/** The detail code of an owner who is not a member of the pool (assign, create, import rows alike). */
+export function notMember(user: string, pool: string) {
+  return { code: 'not-member', params: { user, pool } };
+}
+
+/** Why a record cannot go to a disabled user (assign, create, import rows alike), with its code. */
+export function disabledAssignee(userId: string) {
+  return {
+    message: `user ${userId} is disabled: records go to enabled users only`,
+    code: 'user-disabled',
+    params: { user: userId },
+  };
 }
 
 /**
@@ -299,10 +307,10 @@ export async function requireAssignee(
   userId: string,
   path: string,
 ): Promise<void> {
-  if ((await requirePoolMember(db, poolKey, userId, path)).disabled)
-    throw RuntimeError.invalid(path, disabledAssigneeMessage(userId), 'user-disabled', {
-      user: userId,
-    });
+  if ((await requirePoolMember(db, poolKey, userId, path)).disabled) {
+    const { message, code, params } = disabledAssignee(userId);
+    throw RuntimeError.invalid(path, message, code, params);
+  }
 }
 
 /** The ids of a pool's members, for checking many rows at once (import). */

@@ -28,10 +28,10 @@ const edgesOf = (graph: ElkNode) =>
 export function useElkRoutes(policy: Policy): { layouts: GraphLayout[]; upToDate: boolean } {
   const graph = useMemo(() => elkGraph(policy), [policy]);
   const key = useMemo(() => JSON.stringify(graph), [graph]);
+  const edges = useMemo(() => edgesOf(graph), [graph]);
   const [laid, setLaid] = useState<Laid[]>([]);
   useEffect(() => {
     let live = true;
-    const edges = edgesOf(graph);
     layoutPolicy(policy).then(
       (layout) =>
         live &&
@@ -46,16 +46,15 @@ export function useElkRoutes(policy: Policy): { layouts: GraphLayout[]; upToDate
     // The key holds everything of the policy the layout reads: a moved state does not re-run it.
   }, [key]);
   return useMemo(() => {
-    const now = edgesOf(graph);
     const fresh = laid.find((l) => l.key === key);
     const earlier = laid
       .filter((l) => l.key !== key)
       .map((l) => ({
         positions: l.layout.positions,
         routes: Object.fromEntries(
-          Object.entries(l.layout.routes).filter(([id]) => now.get(id) === l.edges.get(id)),
+          Object.entries(l.layout.routes).filter(([id]) => edges.get(id) === l.edges.get(id)),
         ),
       }));
     return { layouts: fresh ? [fresh.layout, ...earlier] : earlier, upToDate: fresh !== undefined };
-  }, [laid, key, graph]);
+  }, [laid, key, edges]);
 }

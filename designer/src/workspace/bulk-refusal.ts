@@ -29,25 +29,22 @@ export function bulkRefusals(errors: BulkRowError[], i18n: Words, about: About):
   }
   return [...kinds]
     .map(([kind, group]) => {
-      if (kind === COOLDOWN) {
-        const [one] = group;
-        if (group.length === 1 && one) return bulkRowRefusal(one, i18n, about);
-        const soonest =
-          group
-            .map(untilOf)
-            .filter((u) => u !== '')
-            .sort()[0] ?? '';
-        const date = soonest ? formatDateTime(soonest, i18n.lang, about.timeZone) : '?';
-        return i18n.t('errAssigneeCooldownMany', {
-          ...about.words,
-          user: about.assignee,
-          count: group.length,
-          date,
-        });
-      }
-      return group.length === 1
-        ? kind
-        : i18n.t('bulkRefusedCount', { count: group.length, reason: kind });
+      const [one] = group;
+      if (group.length === 1 && one)
+        return kind === COOLDOWN ? bulkRowRefusal(one, i18n, about) : kind;
+      if (kind !== COOLDOWN)
+        return i18n.t('bulkRefusedCount', { count: group.length, reason: kind });
+      const soonest =
+        group
+          .map(untilOf)
+          .filter((u) => u !== '')
+          .sort()[0] ?? '';
+      return i18n.t('errAssigneeCooldownMany', {
+        ...about.words,
+        user: about.assignee,
+        count: group.length,
+        date: soonest ? formatDateTime(soonest, i18n.lang, about.timeZone) : '?',
+      });
     })
     .join(i18n.t('errFieldList'));
 }

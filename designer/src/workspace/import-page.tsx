@@ -66,10 +66,7 @@ export function ImportPage() {
   // by their names. An owner cell that names no one is shown as it was typed, not shortened as an id.
   const names: RefusalNames = {
     field: (path) => rowField(path, fieldTitle, t('owner')),
-    userName: (id) => {
-      const name = personName(id);
-      return name.endsWith('…') ? id : name;
-    },
+    userName: (id) => (policy.members.some((m) => m.userId === id) ? personName(id) : id),
     poolName: (key) => {
       const found = pools.find((p) => p.key === key);
       return found ? text(found.name, key) : key;

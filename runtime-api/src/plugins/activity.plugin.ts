@@ -28,26 +28,22 @@ export function activityDetails(request: FastifyRequest): Record<string, unknown
   const query = request.query as Record<string, unknown> | undefined;
   if (query && Object.keys(query).length > 0) details['query'] = query;
   const body = request.body;
-  // An import's body is the stream of its spooled file: its size (the spool counted it; a chunked
-  // body has no content-length), never the stream object (its file descriptor and temporary path).
+  // A body read as a stream (an import: its spooled file) or not read: its size (the spool counted
+  // it; a chunked body has no content-length), never the stream object (its file descriptor and
+  // temporary path).
   const streamed =
     typeof body === 'object' && body !== null && typeof (body as Readable).pipe === 'function';
-  if (streamed) {
+  if (body === undefined || body === null || streamed) {
     const bytes = request.importBody?.bytes ?? Number(request.headers['content-length']);
-    details['body'] = Number.isFinite(bytes) ? { bytes } : {};
-  } else if (body !== undefined && body !== null) {
-    if (typeof body === 'string' || Buffer.isBuffer(body)) {
-      details['body'] = { bytes: Buffer.byteLength(body) };
-    } else if (typeof body === 'object' && !Array.isArray(body)) {
-      const shown = Object.fromEntries(
-        Object.entries(body).map(([k, v]) => [k, SECRET_FIELD.test(k) ? '***' : v]),
-      );
-      const text = JSON.stringify(shown);
-      details['body'] = text.length > ACTIVITY_BODY_CHARS ? { chars: text.length } : shown;
-    }
-  } else if (request.headers['content-length'] !== undefined) {
-    // A streamed body (an import): its size.
-    details['body'] = { bytes: Number(request.headers['content-length']) };
+    if (Number.isFinite(bytes)) details['body'] = { bytes };
+  } else if (typeof body === 'string' || Buffer.isBuffer(body)) {
+    details['body'] = { bytes: Buffer.byteLength(body) };
+  } else if (typeof body === 'object' && !Array.isArray(body)) {
+    const shown = Object.fromEntries(
+      Object.entries(body).map(([k, v]) => [k, SECRET_FIELD.test(k) ? '***' : v]),
+    );
+    const text = JSON.stringify(shown);
+    details['body'] = text.length > ACTIVITY_BODY_CHARS ? { chars: text.length } : shown;
   }
   return details;
 }

@@ -1,7 +1,7 @@
 // Who an import row's owner cell names: a member of the pool, by user id, by username, or by display
 // name when exactly one member has it (people type names, not ids). Read once per import.
 import type { Knex } from 'knex';
-import { disabledAssigneeMessage } from '../access.js';
+import { disabledAssignee, notMember } from '../access.js';
 
 /** A member's id, or why the cell names none: in English, and a code with params (as access.ts's). */
 export type OwnerLookup =
@@ -23,10 +23,11 @@ export async function poolOwners(db: Knex, poolKey: string): Promise<OwnerDirect
     );
   // A disabled user cannot log in: rows naming one are refused, saying why (not "not a member").
   const disabled = new Set(members.filter((m) => m.disabled_at !== null).map((m) => m.id));
-  const enabled = (id: string): OwnerLookup =>
-    disabled.has(id)
-      ? { error: disabledAssigneeMessage(id), code: 'user-disabled', params: { user: id } }
-      : { id };
+  const enabled = (id: string): OwnerLookup => {
+    if (!disabled.has(id)) return { id };
+    const { message, ...code } = disabledAssignee(id);
+    return { error: message, ...code };
+  };
   const ids = new Set(members.map((m) => m.id));
   const byUsername = new Map(members.map((m) => [m.username.toLowerCase(), m.id]));
   const byName = new Map<string, string[]>();
@@ -51,8 +52,7 @@ export async function poolOwners(db: Knex, poolKey: string): Promise<OwnerDirect
       // The cell names no member: by id, username or name alike ("bob" may be no user at all).
       return {
         error: `"${value}" is not a member of pool ${poolKey} (by id, username or name)`,
-        code: 'not-member',
-        params: { user: value, pool: poolKey },
+        ...notMember(value, poolKey),
       };
     },
   };

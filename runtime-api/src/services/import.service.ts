@@ -5,7 +5,7 @@
 import type { Readable } from 'node:stream';
 import { EngineError, type CompiledPolicy } from '@poolflow/engine';
 import type { Knex } from 'knex';
-import { poolMemberIds } from '../access.js';
+import { notMember, poolMemberIds } from '../access.js';
 import { findNul } from '../plugins/input-guard.plugin.js';
 import type { Clock } from './clock.js';
 import { csvRows, ndjsonRows, type RowProblem } from './import-rows.js';
@@ -208,8 +208,7 @@ export async function importRecords(
         fail(row.line, {
           path: '/ownerId',
           message: `is not a member of pool ${routed.pool}, where the row is routed`,
-          code: 'not-member',
-          params: { user: ownerId, pool: routed.pool },
+          ...notMember(ownerId, routed.pool),
         });
         continue;
       }
