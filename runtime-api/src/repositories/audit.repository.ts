@@ -135,7 +135,7 @@ export class AuditRepository {
     const { rows } = await this.db.raw<{ rows: { user_id: string; integrity: unknown }[] }>(
       `SELECT u.user_id, ${integritySql('u.user_id', 'to_timestamp(CAST(? AS float8) / 1000)')} AS integrity
        FROM unnest(CAST(? AS text[])) AS u(user_id)`,
-      [now, users] as unknown as Knex.RawBinding[],
+      [now, users],
     );
     const byUser = new Map(rows.map((r) => [r.user_id, integrityOf(r.integrity)]));
     return users.map((u) => byUser.get(u) ?? integrityOf(null));
@@ -161,7 +161,7 @@ export class AuditRepository {
          SELECT a.actor_id, a.id, a.record_id, a.pool_key, a.decided_at FROM audits a
          WHERE a.actor_id = u.user_id AND a.verdict = 'fake'
          ORDER BY a.decided_at DESC, a.id DESC LIMIT ?) v`,
-      [users, RECENT_VIOLATIONS] as unknown as Knex.RawBinding[],
+      [users, RECENT_VIOLATIONS],
     );
     return rows;
   }

@@ -106,6 +106,12 @@ function eventRead(found: ReadRow | undefined, claimantId?: string): EventRead |
   };
 }
 
+/**
+ * An array parameter that holds NULLs (pg sends it as an array literal, NULLs included): knex's binding
+ * type lists arrays of strings only.
+ */
+const withNulls = (values: (string | null)[]): Knex.RawBinding => values as string[];
+
 /** A record an event is for, and whose claimant counts to read with it (a claim's). */
 export interface RecordKey {
   poolKey: string;
@@ -133,13 +139,13 @@ export async function readRecords(
   const { rows } = await db
     .raw<{ rows: (ReadRow & { i: number | string })[] }>(
       text,
-      // Each array is one parameter (pg sends it as an array literal).
+      // Each array is one parameter.
       [
-        asked,
+        withNulls(asked),
         keys.map((k) => k.poolKey),
-        keys.map((k) => k.claimantId ?? null),
-        keys.map((k) => k.actorId ?? null),
-      ] as unknown as Knex.RawBinding[],
+        withNulls(keys.map((k) => k.claimantId ?? null)),
+        withNulls(keys.map((k) => k.actorId ?? null)),
+      ],
     )
     // Named (prepared once per connection): parsing and planning it cost more than running it.
     .options({ name });
@@ -171,7 +177,7 @@ export async function readPooled(
      CROSS JOIN (SELECT ${clock.sql} AS now) k
      WHERE r.pool_key = ? AND r.pooled AND r.id <> ALL(CAST(? AS uuid[]))
      ORDER BY r.score DESC, r.id LIMIT ?`,
-    [poolKey, passed, limit] as unknown as Knex.RawBinding[],
+    [poolKey, passed, limit],
   );
   return rows.map((r) => eventRead(r) as EventRead);
 }
@@ -190,7 +196,7 @@ export async function readClaimants(
      CROSS JOIN (SELECT CAST(? AS text) AS pool_key) r
      JOIN pools p ON p.key = r.pool_key
      CROSS JOIN (SELECT to_timestamp(CAST(? AS float8) / 1000) AS now) k`,
-    [users, poolKey, now] as unknown as Knex.RawBinding[],
+    [users, poolKey, now],
   );
   const byUser = new Map(rows.map((r) => [r.user_id, r]));
   return users.flatMap((userId) => {
