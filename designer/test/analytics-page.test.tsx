@@ -30,7 +30,11 @@ const stats = (convertDays: number): PoolStats => ({
   exits: 4,
   medianHoursInPool: 30,
   p90HoursInPool: 100,
-  claimsByUser: [{ userId: 'u-bob', claims: 4 }],
+  // A claim whose history row names no user is counted apart (userId null).
+  claimsByUser: [
+    { userId: 'u-bob', claims: 4 },
+    { userId: null, claims: 1 },
+  ],
   breakdown: {
     field: 'industry',
     items: [{ value: 'trade', total: 6, pooled: 2, converted: 2 }],
@@ -111,6 +115,9 @@ describe('analytics page', () => {
     expect(screen.getByTestId('kpi-median').textContent).toContain('30 h');
     expect(screen.getByTestId('kpi-median').textContent).toContain('90th percentile: 4.2 d');
     expect(screen.getByTestId('conversion-converted').textContent).toBe('2');
+    const claims = screen.getByTestId('claims-chart').textContent;
+    expect(claims).toContain('Bob Li');
+    expect(claims).toContain('system');
     const bars = screen.getByTestId('breakdown-chart');
     expect(bars.querySelector('[data-testid=breakdown-chart-bar][data-value="6"]')).not.toBeNull();
 
@@ -155,5 +162,6 @@ describe('analytics page', () => {
     expect(table.textContent).toContain('当前负载');
     expect(table.textContent).toContain('抽查通过');
     expect(table.textContent).toContain('违规');
+    expect(screen.getByTestId('claims-chart').textContent).toContain('系统');
   });
 });

@@ -88,4 +88,36 @@ describe.each(backends)('pool stats (%s)', (backend) => {
     const member = await call(app, tokens['alice']!, 'GET', '/api/pools/crm/stats');
     expect(member.status).toBe(403);
   });
+
+  it('counts a claim whose history row names no user as userId null, within the contract', async () => {
+    const { app } = t;
+    const { now } = (await call(app, t.adminToken, 'GET', '/api/clock')).body as { now: string };
+    const record = (
+      await call(app, tokens['alice']!, 'POST', '/api/pools/crm/records', {
+        data: { name: 'Orphan', industry: 'trade' },
+        ownerId: null,
+      })
+    ).body.id as string;
+    // A CLAIM in history without its user (the column allows it; the API never writes one today).
+    await app.db('history').insert({
+      record_id: record,
+      pool_key: 'crm',
+      seq: 99,
+      at: new Date(Date.parse(now) - 60_000),
+      actor_id: null,
+      event_type: 'CLAIM',
+      payload: null,
+      from_state: 'pool',
+      to_state: 'owned',
+      owner_from: null,
+      owner_to: null,
+      tags: JSON.stringify([]),
+      reason: null,
+    });
+    const from = new Date(Date.parse(now) - 3_600_000).toISOString();
+    const res = await call(app, tokens['boss']!, 'GET', `/api/pools/crm/stats?from=${from}`);
+    expect(res.status).toBe(200);
+    // Before, the reply said "" (the string the contract asked for), naming a user that does not exist.
+    expect(res.body.claimsByUser).toEqual([{ userId: null, claims: 1 }]);
+  });
 });

@@ -237,7 +237,7 @@ export function AnalyticsPage() {
                   testId="claims-chart"
                   series={[{ key: 'claims', label: t('claims'), colour: '#4f46e5' }]}
                   rows={stats.claimsByUser.map((c) => ({
-                    label: personName(c.userId),
+                    label: c.userId === null ? t('system') : personName(c.userId),
                     values: { claims: c.claims },
                   }))}
                 />

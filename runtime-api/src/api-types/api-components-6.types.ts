@@ -185,7 +185,10 @@ export interface PoolStats {
    */
   p90HoursInPool: number | null;
   claimsByUser: {
-    userId: string;
+    /**
+     * null counts the range's claims whose history row names no user
+     */
+    userId: string | null;
     claims: number;
   }[];
   breakdown: {

@@ -28,7 +28,7 @@ export interface PoolStats {
   exits: number;
   medianHoursInPool: number | null;
   p90HoursInPool: number | null;
-  claimsByUser: { userId: string; claims: number }[];
+  claimsByUser: { userId: string | null; claims: number }[];
   breakdown: {
     /** null: the pool's policy has no field with fixed values (no items). */
     field: string | null;
@@ -170,7 +170,7 @@ async function claimsOf(s: Scope, from: number, to: number): Promise<PoolStats['
   for (const row of parts.flat()) counts.set(row.actor_id, (counts.get(row.actor_id) ?? 0) + row.n);
   return [...counts]
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([id, claims]) => ({ userId: id === '' ? (null as unknown as string) : id, claims }));
+    .map(([id, claims]) => ({ userId: id === '' ? null : id, claims }));
 }
 
 /**
