@@ -106,7 +106,7 @@ describe.each(backends)('pool stats (%s)', (backend) => {
       at: new Date(Date.parse(now) - 60_000),
       actor_id: null,
       event_type: 'CLAIM',
-      payload: null,
+      payload: JSON.stringify({ note: 'no user' }),
       from_state: 'pool',
       to_state: 'owned',
       owner_from: null,
