@@ -65,7 +65,12 @@ describe.each(backends)('bad input (%s)', (backend) => {
     });
     expect(header.statusCode).toBe(400);
     expect(header.json().error.details).toEqual([
-      { path: '/headers/idempotency-key', message: 'must not contain a NUL character' },
+      {
+        path: '/headers/idempotency-key',
+        message: 'must not contain a NUL character',
+        code: 'nul-character',
+        params: {},
+      },
     ]);
     expect(await count('records')).toBe(records);
   });
@@ -81,7 +86,12 @@ describe.each(backends)('bad input (%s)', (backend) => {
     });
     expect(deep.statusCode).toBe(400);
     expect(deep.json().error.details).toEqual([
-      { path: '/body', message: 'nests deeper than 128 levels' },
+      {
+        path: '/body',
+        message: 'nests deeper than 128 levels',
+        code: 'too-deep',
+        params: { limit: 128 },
+      },
     ]);
     expect(await count('records')).toBe(records);
     const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -116,7 +116,12 @@ describe.each(backends)('import limits and CSV export (%s)', (backend) => {
     });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details).toEqual([
-      { path: '/headers/content-type', message: 'must be text/csv or application/x-ndjson' },
+      {
+        path: '/headers/content-type',
+        message: 'must be text/csv or application/x-ndjson',
+        code: 'content-type',
+        params: { value: 'application/json', allowed: ['text/csv', 'application/x-ndjson'] },
+      },
     ]);
   });
 
@@ -186,7 +191,14 @@ describe.each(backends)('import limits and CSV export (%s)', (backend) => {
       expect(res.json().error, accept).toEqual({
         code: 'POOL_ERR_INVALID_PAYLOAD',
         message: 'the CSV header is refused: /body/header/2 repeats column 1, "name"',
-        details: [{ path: '/body/header/2', message: 'repeats column 1, "name"' }],
+        details: [
+          {
+            path: '/body/header/2',
+            message: 'repeats column 1, "name"',
+            code: 'column-repeated',
+            params: { column: 'name', index: 3, first: 1 },
+          },
+        ],
       });
     }
     expect(await count()).toBe(before);
@@ -201,6 +213,8 @@ describe.each(backends)('import limits and CSV export (%s)', (backend) => {
         path: '/body/header/1',
         message:
           '"colour" is not a field of this pool (its fields: name, industry, phone, level, urgency; and ownerId)',
+        code: 'unknown-column',
+        params: { column: 'colour', fields: ['name', 'industry', 'phone', 'level', 'urgency'] },
       },
     ]);
     expect(await count()).toBe(before);

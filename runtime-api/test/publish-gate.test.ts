@@ -100,7 +100,12 @@ describe.each(backends)('publish gate (%s)', (backend) => {
       const res = await publish(body);
       expect(res.status).toBe(400);
       expect(res.body.error.details).toEqual([
-        { path: '/body/message', message: 'is required when publishing with force' },
+        {
+          path: '/body/message',
+          message: 'is required when publishing with force',
+          code: 'force-message',
+          params: {},
+        },
       ]);
     }
     expect(await latestVersion()).toBe(1);

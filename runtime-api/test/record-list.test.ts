@@ -160,6 +160,8 @@ describe.each(backends)('pool search and masked fields (%s)', (backend) => {
           path: '/querystring/fields',
           message:
             "level is masked in this view: only the pool's managers and a record's owner filter by it",
+          code: 'field-masked',
+          params: { name: 'level' },
         },
       ]);
     }

@@ -148,6 +148,8 @@ describe.each(backends)('stats breakdown fields and ranges (%s)', (backend) => {
       {
         path: '/querystring/from',
         message: 'the range starts no earlier than 1970-01-01T00:00:00Z',
+        code: 'range-floor',
+        params: { floor: '1970-01-01T00:00:00Z' },
       },
     ]);
     // Without `from` the range starts 30 days before `to`.
@@ -174,6 +176,8 @@ describe.each(backends)('stats breakdown fields and ranges (%s)', (backend) => {
     expect(long.body.error.details[0]).toEqual({
       path: '/querystring/from',
       message: 'the range is at most 400 days',
+      code: 'range-too-long',
+      params: { from: '1970-01-01T00:00:00.000Z', to: '1971-03-01T00:00:00.000Z', limit: 400 },
     });
   });
 });

@@ -78,6 +78,30 @@ const DETAIL_CODE: Record<string, MessageKey> = {
   POOL_ERR_NOT_ADMITTED: 'errNotAdmitted',
   POOL_ERR_RULE_BUDGET: 'errRuleBudget',
   POOL_ERR_INVALID_DELAY: 'errInvalidDelay',
+  // A rollout's version, a policy's draft id and forced publish.
+  'version-current': 'errVersionCurrent',
+  'version-older': 'errVersionOlder',
+  'id-mismatch': 'errIdMismatch',
+  'force-message': 'errForceMessage',
+  // An import's body and CSV header.
+  'content-type': 'errContentType',
+  'body-incomplete': 'errBodyIncomplete',
+  'column-repeated': 'errColumnRepeated',
+  'unknown-column': 'errUnknownColumn',
+  // A request's form: the input guard, Idempotency-Key, a list's cursor and filters, a stats range.
+  'body-not-json': 'errBodyNotJson',
+  'forbidden-key': 'errForbiddenKey',
+  'not-finite': 'errNotFinite',
+  'key-length': 'errKeyLength',
+  'bad-cursor': 'errBadCursor',
+  'owner-needs-all': 'errOwnerNeedsAll',
+  'too-many-filters': 'errTooManyFilters',
+  'not-filterable': 'errNotFilterable',
+  'field-masked': 'errFieldMasked',
+  'value-not-allowed': 'errValueNotAllowed',
+  'range-floor': 'errRangeFloor',
+  'from-not-before-to': 'errFromNotBeforeTo',
+  'range-too-long': 'errRangeTooLong',
 };
 
 const isProblemCode = (code: unknown): code is ProblemCode =>
@@ -102,10 +126,12 @@ export function detailZh(detail: RefusalDetail, { t }: Words, names: RefusalName
       : {};
   const own = typeof detail.code === 'string' ? DETAIL_CODE[detail.code] : undefined;
   if (own) {
-    // A text in both languages (an admission rule's message) is read in Chinese where it has it.
+    // A text in both languages (an admission rule's message) is read in Chinese where it has it; a
+    // list (the values a filter allows) as one.
     const name = (key: string): string => {
       const value = params[key];
       if (typeof value === 'string' || typeof value === 'number') return String(value);
+      if (Array.isArray(value)) return value.map(String).join(t('errListSeparator'));
       const text = (value ?? {}) as { en?: unknown; zh?: unknown };
       if (typeof text.zh === 'string' && text.zh.trim()) return text.zh;
       return typeof text.en === 'string' ? text.en : '';

@@ -106,7 +106,13 @@ export const idempotencyPlugin = fp(
       const route = request.routeOptions.url ?? '';
       if (!applies(request.method, route, request.routeOptions.config.public)) return done();
       if (key.length < 1 || key.length > 200)
-        return done(RuntimeError.invalid(`/headers/${HEADER}`, 'must be 1 to 200 characters'));
+        return done(
+          RuntimeError.invalid(`/headers/${HEADER}`, 'must be 1 to 200 characters', 'key-length', {
+            min: 1,
+            max: 200,
+            length: key.length,
+          }),
+        );
       let body: unknown = request.body;
       if (request.bodyDigest !== null) body = `sha256:${request.bodyDigest}`;
       else if (body instanceof Readable)

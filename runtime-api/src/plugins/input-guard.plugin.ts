@@ -60,21 +60,22 @@ export function depthOf(text: string, max: number): number {
 }
 
 const nulMessage = 'must not contain a NUL character';
+/** A NUL character at `path`: the code the import report gives a NUL cell (import.service.ts). */
+const nulAt = (path: string) => RuntimeError.invalid(path, nulMessage, 'nul-character');
 
 /** JSON.parse refusing __proto__ and constructor.prototype keys, as Fastify's own parser does. */
 function parseSafely(text: string): unknown {
+  const forbidden = (key: string) =>
+    RuntimeError.invalid('/body', `has a forbidden ${key} key`, 'forbidden-key', { key });
   return JSON.parse(text, (key, value: unknown) => {
-    if (key === '__proto__')
-      throw new RuntimeError('POOL_ERR_INVALID_PAYLOAD', '/body has a forbidden __proto__ key', [
-        { path: '/body', message: 'has a forbidden __proto__ key' },
-      ]);
+    if (key === '__proto__') throw forbidden('__proto__');
     if (
       key === 'constructor' &&
       value !== null &&
       typeof value === 'object' &&
       'prototype' in value
     )
-      throw RuntimeError.invalid('/body', 'has a forbidden constructor.prototype key');
+      throw forbidden('constructor.prototype');
     return value;
   });
 }
@@ -86,16 +87,23 @@ export const inputGuardPlugin = fp(
       const body = text as string;
       if (body.trim() === '') return done(null, undefined);
       if (depthOf(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
-        return done(RuntimeError.invalid('/body', `nests deeper than ${MAX_JSON_DEPTH} levels`));
+        return done(
+          RuntimeError.invalid('/body', `nests deeper than ${MAX_JSON_DEPTH} levels`, 'too-deep', {
+            limit: MAX_JSON_DEPTH,
+          }),
+        );
       let parsed: unknown;
       try {
         parsed = parseSafely(body);
       } catch (e) {
         if (e instanceof RuntimeError) return done(e);
-        return done(RuntimeError.invalid('/body', `is not JSON: ${(e as Error).message}`));
+        const reason = (e as Error).message;
+        return done(
+          RuntimeError.invalid('/body', `is not JSON: ${reason}`, 'body-not-json', { reason }),
+        );
       }
       const nul = findNul(parsed, '/body');
-      if (nul) return done(RuntimeError.invalid(nul, nulMessage));
+      if (nul) return done(nulAt(nul));
       done(null, parsed);
     });
 
@@ -105,11 +113,10 @@ export const inputGuardPlugin = fp(
       if (request.url.includes('%00') || request.url.includes('\0')) {
         const params = findNul(request.params, '/params');
         const path = params ?? findNul(request.query, '/querystring') ?? '/url';
-        return done(RuntimeError.invalid(path, nulMessage));
+        return done(nulAt(path));
       }
       for (const [name, value] of Object.entries(request.headers)) {
-        if (findNul(value, '') !== null)
-          return done(RuntimeError.invalid(`/headers/${name}`, nulMessage));
+        if (findNul(value, '') !== null) return done(nulAt(`/headers/${name}`));
       }
       done();
     });
@@ -123,7 +130,8 @@ export const inputGuardPlugin = fp(
         ['body', request.body],
       ] as const) {
         const found = findNonFinite(values, `/${part}`);
-        if (found) return done(RuntimeError.invalid(found, 'must be a finite number'));
+        if (found)
+          return done(RuntimeError.invalid(found, 'must be a finite number', 'not-finite'));
       }
       done();
     });

@@ -74,7 +74,8 @@ export async function spool(body: Readable, maxBytes: number): Promise<Spooled> 
       });
       // A client that goes away mid-upload: the partial file is removed, not left behind.
       body.once('close', () => {
-        if (!ended) fail(RuntimeError.invalid('/body', 'ended before it was complete'));
+        if (!ended)
+          fail(RuntimeError.invalid('/body', 'ended before it was complete', 'body-incomplete'));
       });
       body.once('error', fail);
       file.once('error', fail);

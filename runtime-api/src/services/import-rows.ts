@@ -48,23 +48,34 @@ const knownColumn = (fields: string[], name: string): boolean =>
 
 /**
  * Checks a CSV body's header before any row is read: a column named twice (one cell would be dropped), or
- * one that is not a field of the pool. Refused whole with a 400 naming the column (`/body/header/<index>`).
+ * one that is not a field of the pool. Refused whole with a 400 naming the column (`/body/header/<index>`),
+ * code column-repeated or unknown-column.
  * A column without a name is skipped (spreadsheets add them); a row with a value in it fails alone.
  */
 export async function checkCsvHeader(compiled: CompiledPolicy, body: Readable): Promise<void> {
   const fields = Object.keys(compiled.policy.entity.schema.properties);
   for await (const { fields: cells } of parseCsv(body)) {
     const header = columnNames(cells);
-    const details = header.flatMap((name, i) => {
+    const details = header.flatMap((name, i): RowProblem[] => {
       const path = `/body/header/${i}`;
       const first = header.indexOf(name);
       if (name === '') return [];
-      if (first !== i) return [{ path, message: `repeats column ${first + 1}, "${name}"` }];
+      if (first !== i)
+        return [
+          {
+            path,
+            message: `repeats column ${first + 1}, "${name}"`,
+            code: 'column-repeated',
+            params: { column: name, index: i + 1, first: first + 1 },
+          },
+        ];
       if (!knownColumn(fields, name))
         return [
           {
             path,
             message: `"${name}" is not a field of this pool (its fields: ${fields.join(', ')}; and ownerId)`,
+            code: 'unknown-column',
+            params: { column: name, fields },
           },
         ];
       return [];

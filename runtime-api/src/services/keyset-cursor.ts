@@ -77,4 +77,4 @@ function parse(cursor: string): unknown {
 }
 
 const notACursor = () =>
-  RuntimeError.invalid('/querystring/cursor', 'is not a cursor from a previous page');
+  RuntimeError.invalid('/querystring/cursor', 'is not a cursor from a previous page', 'bad-cursor');

@@ -122,12 +122,19 @@ export class UpgradeService {
         .where('policy_version', '<', toVersion)
         .first('id')) !== undefined;
     if (toVersion < pool.policy_version || (toVersion === pool.policy_version && !behind)) {
-      throw RuntimeError.invalid(
-        '/body/toVersion',
-        toVersion === pool.policy_version
-          ? `pool ${pool.key} runs version ${toVersion} and no running record is on an older one`
-          : `must not be older than version ${pool.policy_version}, which pool ${pool.key} runs`,
-      );
+      throw toVersion === pool.policy_version
+        ? RuntimeError.invalid(
+            '/body/toVersion',
+            `pool ${pool.key} runs version ${toVersion} and no running record is on an older one`,
+            'version-current',
+            { version: toVersion, pool: pool.key },
+          )
+        : RuntimeError.invalid(
+            '/body/toVersion',
+            `must not be older than version ${pool.policy_version}, which pool ${pool.key} runs`,
+            'version-older',
+            { version: toVersion, current: pool.policy_version, pool: pool.key },
+          );
     }
     const published = await db('policy_versions')
       .where({ policy_id: pool.policy_id, version: toVersion })
@@ -136,6 +143,8 @@ export class UpgradeService {
       throw RuntimeError.invalid(
         '/body/toVersion',
         `policy ${pool.policy_id} has no published version ${toVersion}`,
+        'no-version',
+        { policy: pool.policy_id, version: toVersion },
       );
     }
     return this.policies.get(pool.policy_id, toVersion, db);

@@ -91,7 +91,15 @@ export default function policyRoutes(app: FastifyInstance): void {
       await requirePolicyAccess(app.db, request, request.params.id);
       const { document } = request.body;
       if (document.id !== request.params.id)
-        throw RuntimeError.invalid('/body/document/id', `must be ${request.params.id}`);
+        throw RuntimeError.invalid(
+          '/body/document/id',
+          `must be ${request.params.id}`,
+          'id-mismatch',
+          {
+            expected: request.params.id,
+            value: document.id,
+          },
+        );
       const row = await app.policies.saveDraft(request.params.id, document);
       return { ...summary(row), draft: row.draft, validation: validate(row.draft) };
     },
@@ -111,7 +119,11 @@ export default function policyRoutes(app: FastifyInstance): void {
       const force = request.body?.force === true;
       // Overriding the policy's own specs needs a reason someone can read later in the history.
       if (force && message.trim() === '') {
-        throw RuntimeError.invalid('/body/message', 'is required when publishing with force');
+        throw RuntimeError.invalid(
+          '/body/message',
+          'is required when publishing with force',
+          'force-message',
+        );
       }
       return app.policies.publish(request.params.id, {
         message,

@@ -86,7 +86,12 @@ export function parseFieldFilters(
   const filters: Record<string, string> = {};
   const pairs = text.split(',').filter((p) => p !== '');
   if (pairs.length > MAX_FIELD_FILTERS)
-    throw RuntimeError.invalid('/querystring/fields', `takes at most ${MAX_FIELD_FILTERS} filters`);
+    throw RuntimeError.invalid(
+      '/querystring/fields',
+      `takes at most ${MAX_FIELD_FILTERS} filters`,
+      'too-many-filters',
+      { limit: MAX_FIELD_FILTERS },
+    );
   for (const pair of pairs) {
     const at = pair.indexOf(':');
     const [field, value] = at < 0 ? [pair, ''] : [pair.slice(0, at), pair.slice(at + 1)];
@@ -97,16 +102,22 @@ export function parseFieldFilters(
       throw RuntimeError.invalid(
         '/querystring/fields',
         `${field} is not a field with fixed values`,
+        'not-filterable',
+        { name: field },
       );
     if (masked.includes(field))
       throw RuntimeError.invalid(
         '/querystring/fields',
         `${field} is masked in this view: only the pool's managers and a record's owner filter by it`,
+        'field-masked',
+        { name: field },
       );
     if (!allowed.includes(value))
       throw RuntimeError.invalid(
         '/querystring/fields',
         `${field} must be one of: ${allowed.join(', ')}`,
+        'value-not-allowed',
+        { name: field, value, allowed },
       );
     filters[field] = value;
   }

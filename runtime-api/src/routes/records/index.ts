@@ -56,7 +56,9 @@ export default function recordRoutes(app: FastifyInstance): void {
       const sortColumn = q.sort === 'updated' ? 'updated_at' : 'score';
       // Another user's records are a manager's view: `owner` filters the whole pool's.
       if (q.owner !== undefined && view !== 'all')
-        throw RuntimeError.invalid('/querystring/owner', 'needs view=all');
+        throw RuntimeError.invalid('/querystring/owner', 'needs view=all', 'owner-needs-all', {
+          view,
+        });
       const filters = await listFilters(app, request.actor, pool, view, q);
       const rows = await app.recordRepository.page(pool, {
         pooled: view === 'pool',

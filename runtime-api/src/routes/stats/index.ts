@@ -11,6 +11,8 @@ import type { RepStatsQuery, StatsQuery } from '../../api.types.js';
 const DAY = 86_400_000;
 /** Ranges start no earlier than the Unix epoch: the runtime has no history before it. */
 const STATS_FLOOR = '1970-01-01T00:00:00Z';
+/** The longest range one request counts. */
+const MAX_DAYS = 400;
 
 /**
  * The range asked for (30 days to now by default), the states of every version of the pool's policy and
@@ -30,10 +32,25 @@ async function scopeOf(
     throw RuntimeError.invalid(
       query.from ? '/querystring/from' : '/querystring/to',
       `the range starts no earlier than ${STATS_FLOOR}`,
+      'range-floor',
+      { floor: STATS_FLOOR },
     );
-  if (from >= to) throw RuntimeError.invalid('/querystring/from', 'must be before to');
-  if (to - from > 400 * DAY)
-    throw RuntimeError.invalid('/querystring/from', 'the range is at most 400 days');
+  // Called only past a comparison, which a date Date.parse cannot read (NaN) never passes.
+  const range = () => ({ from: new Date(from).toISOString(), to: new Date(to).toISOString() });
+  if (from >= to)
+    throw RuntimeError.invalid(
+      '/querystring/from',
+      'must be before to',
+      'from-not-before-to',
+      range(),
+    );
+  if (to - from > MAX_DAYS * DAY)
+    throw RuntimeError.invalid(
+      '/querystring/from',
+      `the range is at most ${MAX_DAYS} days`,
+      'range-too-long',
+      { ...range(), limit: MAX_DAYS },
+    );
   const row = await app.records.pool(pool);
   const versions = await app.policyRepository.versionNumbers(row.policy_id);
   const compiled = await Promise.all(versions.map((v) => app.policies.get(row.policy_id, v)));

@@ -52,6 +52,8 @@ export default function transferRoutes(app: FastifyInstance): void {
           throw RuntimeError.invalid(
             '/headers/content-type',
             `must be ${IMPORT_TYPES.join(' or ')}`,
+            'content-type',
+            { value: type, allowed: IMPORT_TYPES },
           );
         const { maxBytes } = app.importLimits;
         try {
