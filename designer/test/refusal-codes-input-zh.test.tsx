@@ -73,7 +73,7 @@ const refusals: [string, string, string, Record<string, unknown>, string][] = [
     'must be text/csv or application/x-ndjson',
     'content-type',
     { value: 'application/json', allowed: ['text/csv', 'application/x-ndjson'] },
-    '导入内容的类型必须是 text/csv、application/x-ndjson 之一，而不是“application/json”',
+    '不接受内容类型（Content-Type）“application/json”，可用的类型：text/csv、application/x-ndjson',
   ],
   [
     '/body',

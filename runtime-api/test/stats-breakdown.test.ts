@@ -39,6 +39,8 @@ describe.each(backends)('stats breakdown fields and ranges (%s)', (backend) => {
         {
           path: '/querystring/by',
           message: `junk${i} is not a field with fixed values; one of: industry, level`,
+          code: 'not-breakdown-field',
+          params: { name: `junk${i}`, allowed: ['industry', 'level'] },
         },
       ]);
     }
@@ -105,6 +107,8 @@ describe.each(backends)('stats breakdown fields and ranges (%s)', (backend) => {
       {
         path: '/querystring/by',
         message: "source is not a field with fixed values (the pool's policy has none)",
+        code: 'not-breakdown-field',
+        params: { name: 'source', allowed: [] },
       },
     ]);
     expect(await tallied('plain')).toEqual([]);

@@ -48,6 +48,8 @@ export function AdminForm<T extends object>(props: {
   onSubmit: (value: T) => Promise<unknown>;
   onCancel?: () => void;
   onChange?: (value: T) => void;
+  /** What the refusal's names read as (users by their display names where the page knows them). */
+  names?: RefusalNames;
   children?: ReactNode;
 }) {
   const i18n = useI18n();
@@ -89,7 +91,7 @@ export function AdminForm<T extends object>(props: {
         {props.children}
         {error !== null && (
           <div className="alert error" data-testid={`${props.testId}-error`}>
-            {refusalText(error, i18n)}
+            {refusalText(error, i18n, props.names)}
           </div>
         )}
         <div className="dialog-actions">

@@ -25,6 +25,8 @@ export function PoolMembers(props: { pool: AdminPool; users: AdminUser[]; onChan
   const [error, setError] = useState<unknown>(null);
   const [formKey, setFormKey] = useState(0);
   const byId = new Map(users.map((u) => [u.id, u]));
+  // A refusal naming a user (no such user, not a member, disabled) by their display name.
+  const names = { userName: (id: string) => byId.get(id)?.displayName ?? id };
   // Users not in the pool first (their department's before others), then the members: naming a
   // member again changes their role and capacity (the runtime upserts).
   const inPool = (u: AdminUser) => pool.members.some((m) => m.userId === u.id);
@@ -65,7 +67,7 @@ export function PoolMembers(props: { pool: AdminPool; users: AdminUser[]; onChan
   return (
     <div className="pool-members" data-testid="pool-members">
       <h3>{t('adminMembers')}</h3>
-      {error !== null && <div className="alert error">{refusalText(error, i18n)}</div>}
+      {error !== null && <div className="alert error">{refusalText(error, i18n, names)}</div>}
       <div className="table-wrap">
         <table className="data-table" data-testid="member-table">
           <thead>
@@ -121,6 +123,7 @@ export function PoolMembers(props: { pool: AdminPool; users: AdminUser[]; onChan
           }}
           initial={{ role: 'member' }}
           testId="member-form"
+          names={names}
           submitLabel={t('adminAdd')}
           onSubmit={async (form) => {
             await addPoolMember(pool.key, {

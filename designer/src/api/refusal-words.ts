@@ -13,6 +13,8 @@ export interface RefusalNames {
   policy?: Policy;
   poolName?: (key: string) => string;
   userName?: (id: string) => string;
+  /** A state of the pool's policy by its label (a list's state filter). */
+  stateName?: (state: string) => string;
   /** A record's field by its title (an import row's `/data/industry`), where the form's words do not. */
   field?: FieldNamer;
 }
@@ -83,8 +85,10 @@ const DETAIL_CODE: Record<string, MessageKey> = {
   'version-older': 'errVersionOlder',
   'id-mismatch': 'errIdMismatch',
   'force-message': 'errForceMessage',
-  // An import's body and CSV header.
+  // A body's content type (an import's, or a JSON route's) and a body over the limit.
   'content-type': 'errContentType',
+  'too-large': 'errBodyTooLarge',
+  // An import's body and CSV header.
   'body-incomplete': 'errBodyIncomplete',
   'column-repeated': 'errColumnRepeated',
   'unknown-column': 'errUnknownColumn',
@@ -102,7 +106,14 @@ const DETAIL_CODE: Record<string, MessageKey> = {
   'range-floor': 'errRangeFloor',
   'from-not-before-to': 'errFromNotBeforeTo',
   'range-too-long': 'errRangeTooLong',
+  // A list's state filter, a stats breakdown.
+  'state-not-in-policy': 'errStateNotInPolicy',
+  'not-breakdown-field': 'errNotBreakdownField',
 };
+
+/** A detail the client words by its own code (DETAIL_CODE): a 413's or 415's too (a body's refusal). */
+const hasOwnCode = (detail: RefusalDetail): boolean =>
+  typeof detail.code === 'string' && Object.hasOwn(DETAIL_CODE, detail.code);
 
 const isProblemCode = (code: unknown): code is ProblemCode =>
   (PROBLEM_CODES as readonly unknown[]).includes(code);
@@ -138,6 +149,9 @@ export function detailZh(detail: RefusalDetail, { t }: Words, names: RefusalName
     };
     const pool = name('pool');
     const user = name('user');
+    // A state filter's state, and the states of the pool's policy, by their labels where known.
+    const state = (key: string) => (key && names.stateName?.(key)) || key;
+    const states = params['states'];
     return t(own, {
       ...Object.fromEntries(Object.keys(params).map((key) => [key, name(key)])),
       field: names.field?.(path) ?? path,
@@ -148,6 +162,10 @@ export function detailZh(detail: RefusalDetail, { t }: Words, names: RefusalName
       user: (user && names.userName?.(user)) || user,
       version: name('version'),
       zone: name('zone'),
+      state: state(name('state')),
+      states: Array.isArray(states)
+        ? states.map((s) => state(String(s))).join(t('errListSeparator'))
+        : name('states'),
     });
   }
   // No code (a check with English words only): Ajv's "other" keyword names the field in the words
@@ -160,14 +178,16 @@ export function detailZh(detail: RefusalDetail, { t }: Words, names: RefusalName
 
 /**
  * What the user reads of a failed request: in English the server's message as it was; in Chinese the
- * details of a 400 each in words, else the code's text.
+ * details of a 400 each in words (or of a 413 or 415 whose details all have a code of their own, as a
+ * body over the limit), else the code's text.
  */
 export function refusalWords(error: unknown, i18n: Words, names: RefusalNames = {}): string {
   if (i18n.lang === 'en') return String((error as Error)?.message ?? error);
   // Not the runtime's reply: no connection, or a reply that was not JSON (a proxy's error page).
   if (!(error instanceof ApiError)) return i18n.t('errUnreachable');
   const details = Array.isArray(error.details) ? (error.details as RefusalDetail[]) : [];
-  if (error.status === 400 && details.length > 0) {
+  const body = (error.status === 413 || error.status === 415) && details.every(hasOwnCode);
+  if (details.length > 0 && (error.status === 400 || body)) {
     return details.map((d) => detailZh(d, i18n, names)).join(i18n.t('errFieldList'));
   }
   const key = BY_CODE[error.code];

@@ -52,8 +52,10 @@ export const errorEn = {
   errVersionOlder: 'version {version} is older than version {current}, which pool "{pool}" runs',
   errIdMismatch: 'the policy id must be "{expected}", as in its address, not "{value}"',
   errForceMessage: 'publishing with force needs a message saying why',
+  // A body's content type (an import's, or Fastify's for the JSON routes), and a body over the limit.
+  errContentType: 'the content type "{value}" is not accepted (accepted: {allowed})',
+  errBodyTooLarge: 'what was sent is larger than the limit of {limit} bytes',
   // An import's body and CSV header.
-  errContentType: 'the import must be sent as one of {allowed}, not "{value}"',
   errBodyIncomplete: 'the upload ended before it was complete: send the file again',
   errColumnRepeated: 'column {index}, "{column}", repeats column {first}',
   errUnknownColumn:
@@ -73,6 +75,10 @@ export const errorEn = {
   errRangeFloor: 'the range starts no earlier than {floor}',
   errFromNotBeforeTo: 'the start {from} must be before the end {to}',
   errRangeTooLong: 'the range from {from} to {to} is longer than {limit} days',
+  // A list's state filter, a stats breakdown.
+  errStateNotInPolicy: 'this pool has no state "{state}" (its states: {states})',
+  errNotBreakdownField:
+    '"{name}" is not a field with fixed values: the statistics cannot be broken down by it (fields: {allowed})',
   // A bulk assignment's refused record: the claim rules as they apply to the assignee.
   errAssigneeClaimLimit: '{user} already holds {owned} records and may hold {limit}',
   errAssigneeDailyLimit: '{user} reached {limit} claims today, the most allowed',
@@ -129,7 +135,8 @@ export const errorZh: Record<keyof typeof errorEn, string> = {
   errVersionOlder: '版本 {version} 早于公海“{pool}”正在运行的版本 {current}，不能回退',
   errIdMismatch: '策略 ID 必须是“{expected}”（与地址中的一致），而不是“{value}”',
   errForceMessage: '强制发布必须填写发布说明，写明原因',
-  errContentType: '导入内容的类型必须是 {allowed} 之一，而不是“{value}”',
+  errContentType: '不接受内容类型（Content-Type）“{value}”，可用的类型：{allowed}',
+  errBodyTooLarge: '提交的内容超过了 {limit} 字节的上限',
   errBodyIncomplete: '上传在完成前中断了，请重新上传文件',
   errColumnRepeated: '第 {index} 列“{column}”与第 {first} 列重名',
   errUnknownColumn: '列“{column}”不是此公海的字段（可用的字段：{fields}，以及 ownerId）',
@@ -146,6 +153,8 @@ export const errorZh: Record<keyof typeof errorEn, string> = {
   errRangeFloor: '统计范围不能早于 {floor}',
   errFromNotBeforeTo: '开始时间 {from} 必须早于结束时间 {to}',
   errRangeTooLong: '统计范围 {from} 至 {to} 超过了 {limit} 天',
+  errStateNotInPolicy: '此公海没有状态“{state}”（它的状态：{states}）',
+  errNotBreakdownField: '字段“{name}”没有固定的可选值，统计不能按它细分（可用的字段：{allowed}）',
   errAssigneeClaimLimit: '{user}已持有 {owned} 条，最多 {limit} 条',
   errAssigneeDailyLimit: '{user}今天已{claim} {limit} 条，已达上限',
   errAssigneeCooldown: '{user}刚释放过它：{date} 之后才能再分配给此人',

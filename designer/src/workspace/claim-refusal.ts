@@ -1,6 +1,6 @@
 // A refused move in plain words: which limit, until when, or why this record is not for this user.
 import { ApiError } from '../api/client.js';
-import { refusalWords } from '../api/refusal-words.js';
+import { refusalWords, type RefusalNames } from '../api/refusal-words.js';
 import type { PoolPolicy, PoolRecord } from '../api/api.types.js';
 import type { I18n } from '../i18n/i18n.js';
 import { valueLabel } from './field-labels.js';
@@ -52,7 +52,14 @@ export interface Refusal {
 export function refusalOf(
   error: unknown,
   i18n: Pick<I18n, 't' | 'lang'>,
-  about: { tags?: string[]; claimNext?: boolean; timeZone?: string; words?: PoolWords } = {},
+  about: {
+    tags?: string[];
+    claimNext?: boolean;
+    timeZone?: string;
+    words?: PoolWords;
+    /** Users and pools by their names in the refusals worded by code (a disabled assignee). */
+    names?: RefusalNames;
+  } = {},
 ): Refusal {
   const { lang } = i18n;
   const words = about.words ?? poolWords(undefined, i18n);
@@ -109,14 +116,14 @@ export function refusalOf(
     case 'POOL_ERR_NOT_FOUND':
       return {
         code: error.code,
-        text: about.claimNext ? t('refusedNothingToClaim') : refusalWords(error, i18n),
+        text: about.claimNext ? t('refusedNothingToClaim') : refusalWords(error, i18n, about.names),
       };
     case 'POOL_ERR_EVENT_NOT_ALLOWED':
       return { code: error.code, text: t('refusedNotAllowed') };
     case 'POOL_ERR_FORBIDDEN':
       return { code: error.code, text: t('refusedForbidden') };
     default:
-      return { code: error.code, text: refusalWords(error, i18n) };
+      return { code: error.code, text: refusalWords(error, i18n, about.names) };
   }
 }
 

@@ -53,6 +53,8 @@ export function PoolView() {
   const [refusal, setRefusal] = useState<(Refusal & { title: string }) | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const notice = useNotice();
+  // A refused state filter names the policy's states by their labels.
+  const names = { stateName: stateLabel };
   const query = useMemo(
     () => ({
       view: scope,
@@ -220,7 +222,7 @@ export function PoolView() {
               void download(
                 exportPath(pool.key, query, filters.fields, i18n.lang),
                 `${pool.key}.csv`,
-              ).catch((e: unknown) => notice.show(refusalWords(e, i18n)))
+              ).catch((e: unknown) => notice.show(refusalWords(e, i18n, names)))
             }
           >
             ↓ {t('exportView')}
@@ -240,7 +242,9 @@ export function PoolView() {
         </div>
       )}
       {refusal && <RefusalAlert refusal={refusal} onClose={() => setRefusal(null)} />}
-      {list.error !== null && <div className="alert error">{refusalWords(list.error, i18n)}</div>}
+      {list.error !== null && (
+        <div className="alert error">{refusalWords(list.error, i18n, names)}</div>
+      )}
       <div className="table-wrap">
         <table className="data-table" data-testid="pool-table">
           <thead>

@@ -2,6 +2,7 @@
 // allows (follow up, nurture, release, win, lose …); as a manager, assign it or move it to another pool.
 import { useState } from 'react';
 import { assign, claim, moveRecord, type RecordDetail } from '../api/records.api.js';
+import type { RefusalNames } from '../api/refusal-words.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Dialog, DialogActions } from '../pages/dialog.js';
 import { navigate } from '../pages/use-hash-route.js';
@@ -28,8 +29,8 @@ export function RecordActions(props: {
 }) {
   const { record } = props;
   const i18n = useI18n();
-  const { t } = i18n;
-  const { me, pool, pools, manager, eventLabel, words } = useWorkspace();
+  const { t, text } = i18n;
+  const { me, pool, pools, policy, manager, eventLabel, personName, words } = useWorkspace();
   const [event, setEvent] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'assign' | 'move' | null>(null);
   const [busy, setBusy] = useState(false);
@@ -37,6 +38,15 @@ export function RecordActions(props: {
   const events = mine || manager ? record.availableEvents.filter((e) => !OWN_BUTTONS.has(e)) : [];
   const canAssign = manager && record.availableEvents.includes('ASSIGN');
   const targets = pools.filter((p) => p.key !== pool.key && p.policyId === pool.policyId);
+  // A refused assignee or owner (not a member, disabled) by their name, a pool by its own; an id the
+  // pool does not know stays as sent.
+  const names: RefusalNames = {
+    userName: (id) => (policy.members.some((m) => m.userId === id) ? personName(id) : id),
+    poolName: (key) => {
+      const found = pools.find((p) => p.key === key);
+      return found ? text(found.name, key) : key;
+    },
+  };
 
   const claimIt = async () => {
     setBusy(true);
@@ -105,6 +115,7 @@ export function RecordActions(props: {
       )}
       {dialog === 'assign' && (
         <AssignDialog
+          names={names}
           onClose={() => setDialog(null)}
           onAssign={async (userId) => {
             props.onChanged(await assign(pool.key, record.id, userId));
@@ -114,6 +125,7 @@ export function RecordActions(props: {
       )}
       {dialog === 'move' && (
         <MoveDialog
+          names={names}
           targets={targets.map((p) => ({ key: p.key, name: p.name }))}
           onClose={() => setDialog(null)}
           onMove={async (to) => {
@@ -127,7 +139,11 @@ export function RecordActions(props: {
   );
 }
 
-function AssignDialog(props: { onClose: () => void; onAssign: (userId: string) => Promise<void> }) {
+function AssignDialog(props: {
+  names: RefusalNames;
+  onClose: () => void;
+  onAssign: (userId: string) => Promise<void>;
+}) {
   const i18n = useI18n();
   const { t } = i18n;
   const { words } = useWorkspace();
@@ -147,7 +163,9 @@ function AssignDialog(props: { onClose: () => void; onAssign: (userId: string) =
         testId="assign-submit"
         disabled={!userId}
         onSubmit={() => {
-          props.onAssign(userId).catch((e) => setError(refusalOf(e, i18n, { words }).text));
+          props
+            .onAssign(userId)
+            .catch((e) => setError(refusalOf(e, i18n, { words, names: props.names }).text));
         }}
       />
     </Dialog>
@@ -155,6 +173,7 @@ function AssignDialog(props: { onClose: () => void; onAssign: (userId: string) =
 }
 
 function MoveDialog(props: {
+  names: RefusalNames;
   targets: { key: string; name: { en: string; zh?: string } }[];
   onClose: () => void;
   onMove: (pool: string) => Promise<void>;
@@ -185,7 +204,9 @@ function MoveDialog(props: {
         testId="move-submit"
         disabled={!to}
         onSubmit={() => {
-          props.onMove(to).catch((e) => setError(refusalOf(e, i18n, { words }).text));
+          props
+            .onMove(to)
+            .catch((e) => setError(refusalOf(e, i18n, { words, names: props.names }).text));
         }}
       />
     </Dialog>

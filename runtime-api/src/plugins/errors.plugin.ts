@@ -18,6 +18,37 @@ function fieldOf(item: ValidationItem, context: string | undefined): string {
   return path;
 }
 
+/** The media types every route with a body takes (the import checks its own before parsing). */
+const BODY_TYPES = ['application/json'];
+
+/**
+ * Fastify's refusal of a body as a detail; a body too large or of a type no route takes has a code and
+ * params a client words in its language (the import's content-type code for the same refusal).
+ */
+function bodyRefusal(
+  error: FastifyError,
+  contentType: string | undefined,
+  limit: number,
+): { path: string; message: string; code?: string; params?: Record<string, unknown> } {
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return {
+      path: '/body',
+      message: `is larger than the limit of ${limit} bytes`,
+      code: 'too-large',
+      params: { limit },
+    };
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    const value = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+    return {
+      path: '/headers/content-type',
+      message: `must be ${BODY_TYPES.join(' or ')}`,
+      code: 'content-type',
+      params: { value, allowed: BODY_TYPES },
+    };
+  }
+  return { path: '/body', message: error.message };
+}
+
 export const errorsPlugin = fp(
   (app: FastifyInstance) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -65,14 +96,13 @@ export const errorsPlugin = fp(
                 : status === 413
                   ? 'POOL_ERR_TOO_LARGE'
                   : 'POOL_ERR_INVALID_PAYLOAD';
-        // Body-level failures (too large, not JSON, wrong media type) name the body as the field.
+        // Body-level failures (too large, wrong media type, a Content-Length it did not match) name the
+        // field: the body, or the Content-Type header.
         if (error.code?.startsWith('FST_ERR_CTP_')) {
-          const message =
-            error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-              ? `is larger than the limit of ${app.initialConfig.bodyLimit ?? 1048576} bytes`
-              : error.message;
+          const limit = request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? 1048576;
+          const detail = bodyRefusal(error, request.headers['content-type'], limit);
           return reply.status(status).send({
-            error: { code, message: `/body ${message}`, details: [{ path: '/body', message }] },
+            error: { code, message: `${detail.path} ${detail.message}`, details: [detail] },
           });
         }
         return reply.status(status).send({ error: { code, message: error.message } });

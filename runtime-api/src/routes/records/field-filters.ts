@@ -27,13 +27,18 @@ export function maskedInAny(versions: readonly CompiledPolicy[]): string[] {
   return [...new Set(versions.flatMap((c) => c.policy.entity.maskedInPool ?? []))];
 }
 
-/** A state filter names a state of one of the pool's versions (400 naming `/querystring/state`). */
+/**
+ * A state filter names a state of one of the pool's versions (400 naming `/querystring/state`, code
+ * state-not-in-policy: not the engine's unknown-state, which is a problem of a policy, not of a query).
+ */
 export function assertState(versions: readonly CompiledPolicy[], state: string): void {
   if (versions.some((c) => Object.hasOwn(c.policy.machine.states, state))) return;
   const names = [...new Set(versions.flatMap((c) => Object.keys(c.policy.machine.states)))];
   throw RuntimeError.invalid(
     '/querystring/state',
     `this pool has no state ${state}; its states: ${names.join(', ')}`,
+    'state-not-in-policy',
+    { state, states: names },
   );
 }
 

@@ -60,7 +60,8 @@ async function scopeOf(
 
 /**
  * The breakdown field: `by` if it is an entity field with fixed values of the version the pool runs (any
- * other name is a 400, and nothing is tallied); by default industry if it is one, else the first one.
+ * other name is a 400, code not-breakdown-field with the fields it may name, and nothing is tallied); by
+ * default industry if it is one, else the first one.
  */
 function breakdownFieldOf(current: CompiledPolicy, by: string | undefined): string | null {
   const fields = breakdownFields(current);
@@ -71,6 +72,8 @@ function breakdownFieldOf(current: CompiledPolicy, by: string | undefined): stri
       fields.length > 0
         ? `${by} is not a field with fixed values; one of: ${fields.join(', ')}`
         : `${by} is not a field with fixed values (the pool's policy has none)`,
+      'not-breakdown-field',
+      { name: by, allowed: fields },
     );
   return by;
 }
