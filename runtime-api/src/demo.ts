@@ -220,10 +220,15 @@ const tryEvent = async (
   }
 };
 let created = 0;
+// Customers claimed from the pool whose deal closes a week later (if the rep still owns them then), drawn
+// by a sequence of their own so the rest of the demo is as it was.
+const closes = random(7);
+const closing: { id: string; rep: Actor; day: number }[] = [];
 for (let day = 0; day < 60; day++) {
   now = Date.now() - (60 - day) * DAY + 9 * 3_600_000;
   // Reminders and releases that fell due overnight.
   for (const job of ADVANCE_ORDER) await jobs.run(job);
+  for (const c of closing.filter((c) => c.day === day)) await tryEvent(c.id, 'WIN', c.rep);
   for (let i = 0; i < 6; i++) {
     const owner = rnd() < 0.8 ? pick(reps) : null;
     const { row } = await records.create(
@@ -255,13 +260,24 @@ for (let day = 0; day < 60; day++) {
     .orderBy('score', 'desc')
     .limit(3)
     .pluck('id');
-  for (const id of pooled) await tryEvent(id, 'CLAIM', pick(reps));
-  const mine = await knex('records')
+  for (const id of pooled) {
+    const rep = pick(reps);
+    await tryEvent(id, 'CLAIM', rep);
+    // One claim in eight becomes a deal, so the analytics show conversions of claimed customers.
+    if (closes() < 0.125) closing.push({ id, rep, day: day + 7 });
+  }
+  // Eight owned customers drawn by the demo's own sequence (not the database's random(): every demo
+  // database looks the same, and its analytics always show conversions).
+  const owned = await knex('records')
     .whereIn('pool_key', CRM_POOLS)
     .where({ state: 'owned' })
-    .orderByRaw('random()')
-    .limit(8)
+    .orderBy('created_at')
+    .orderByRaw("data->>'name'")
     .select('id', 'owner_id');
+  const mine = Array.from(
+    { length: Math.min(8, owned.length) },
+    () => owned.splice(Math.floor(rnd() * owned.length), 1)[0]!,
+  );
   for (const r of mine) {
     const owner = users.find((u) => u.id === r.owner_id);
     if (owner && rnd() < 0.6)
