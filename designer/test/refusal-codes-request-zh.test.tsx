@@ -79,7 +79,7 @@ const refusals: [number, string, string, string, string, Record<string, unknown>
     'is larger than the limit of 1048576 bytes',
     'too-large',
     { limit: 1048576 },
-    '提交的内容超过了 1048576 字节的上限',
+    '提交的内容超过了 1.0 MB 的上限',
   ],
 ];
 

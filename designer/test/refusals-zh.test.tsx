@@ -231,7 +231,10 @@ describe('a draft that is not saved', () => {
   const renamed = (p: Policy): Policy => ({ ...p, name: { ...p.name, en: 'Renamed' } });
 
   it('says why in Chinese in 中文 (too large, not allowed), in English as the server does', async () => {
-    expect(await draftRefusal('zh', admin, huge)).toBe('草稿未保存：内容超过了服务器允许的大小。');
+    // The 413's detail names the limit (too-large), read as a size.
+    expect(await draftRefusal('zh', admin, huge)).toBe(
+      '草稿未保存：提交的内容超过了 1.0 MB 的上限',
+    );
     expect(await draftRefusal('zh', boss, renamed)).toBe('草稿未保存：你没有权限这样做。');
     expect(await draftRefusal('en', admin, huge)).toBe(
       'Draft not saved: /body is larger than the limit of 1048576 bytes',

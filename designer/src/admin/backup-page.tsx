@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { databaseKind, downloadBackup } from '../api/backup.api.js';
 import { refusalWords } from '../api/refusal-words.js';
+import { formatSize } from '../i18n/format-size.js';
 import { useI18n } from '../i18n/i18n.js';
 import { PageHead } from './page-head.js';
 
@@ -33,12 +34,6 @@ const TEXT = {
       '此服务运行在 PostgreSQL 上：请用 PostgreSQL 自带的工具备份（pg_dump，或基础备份加 WAL 归档）。',
   },
 };
-
-/** A size in bytes as people read it: 812 KB, 4.9 MB. */
-export function formatSize(bytes: number): string {
-  if (bytes < 1_000_000) return `${Math.max(1, Math.round(bytes / 1000))} KB`;
-  return `${(bytes / 1_000_000).toFixed(1)} MB`;
-}
 
 export function BackupPage() {
   const i18n = useI18n();

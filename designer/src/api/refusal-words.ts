@@ -1,6 +1,7 @@
 // The runtime's refusal in the user's language: English keeps the server's text; Chinese words it by
 // its code, and each field it names by the detail's problem code and params (the Problems panel's words).
 import { PROBLEM_CODES, type Policy, type Problem, type ProblemCode } from '@poolflow/engine';
+import { formatSize } from '../i18n/format-size.js';
 import type { I18n } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/messages.js';
 import { problemText, type FieldNamer } from '../inspector/problem-text.js';
@@ -163,6 +164,8 @@ export function detailZh(detail: RefusalDetail, { t }: Words, names: RefusalName
       version: name('version'),
       zone: name('zone'),
       state: state(name('state')),
+      // A body's limit in bytes, as a size people read.
+      size: typeof params['limit'] === 'number' ? formatSize(params['limit']) : name('limit'),
       states: Array.isArray(states)
         ? states.map((s) => state(String(s))).join(t('errListSeparator'))
         : name('states'),

@@ -54,7 +54,7 @@ export const errorEn = {
   errForceMessage: 'publishing with force needs a message saying why',
   // A body's content type (an import's, or Fastify's for the JSON routes), and a body over the limit.
   errContentType: 'the content type "{value}" is not accepted (accepted: {allowed})',
-  errBodyTooLarge: 'what was sent is larger than the limit of {limit} bytes',
+  errBodyTooLarge: 'what was sent is larger than the limit of {size}',
   // An import's body and CSV header.
   errBodyIncomplete: 'the upload ended before it was complete: send the file again',
   errColumnRepeated: 'column {index}, "{column}", repeats column {first}',
@@ -136,7 +136,7 @@ export const errorZh: Record<keyof typeof errorEn, string> = {
   errIdMismatch: '策略 ID 必须是“{expected}”（与地址中的一致），而不是“{value}”',
   errForceMessage: '强制发布必须填写发布说明，写明原因',
   errContentType: '不接受内容类型（Content-Type）“{value}”，可用的类型：{allowed}',
-  errBodyTooLarge: '提交的内容超过了 {limit} 字节的上限',
+  errBodyTooLarge: '提交的内容超过了 {size} 的上限',
   errBodyIncomplete: '上传在完成前中断了，请重新上传文件',
   errColumnRepeated: '第 {index} 列“{column}”与第 {first} 列重名',
   errUnknownColumn: '列“{column}”不是此公海的字段（可用的字段：{fields}，以及 ownerId）',
