@@ -10,7 +10,7 @@ import { ApiError } from '../src/api/client.js';
 import { detailZh, refusalWords } from '../src/api/refusal-words.js';
 import { makeI18n } from '../src/i18n/i18n.js';
 import { ImportPage } from '../src/workspace/import-page.js';
-import { stubFetch, TestWorkspace } from './workspace-harness.js';
+import { stubFetch, TestWorkspace, type Detail } from './workspace-harness.js';
 
 afterEach(() => {
   cleanup();
@@ -19,13 +19,6 @@ afterEach(() => {
 
 const zh = makeI18n('zh');
 const en = makeI18n('en');
-
-interface Detail {
-  path: string;
-  message: string;
-  code: string;
-  params: Record<string, unknown>;
-}
 
 /** A 400 as the client reads the runtime's reply `{error: {code, message, details}}`. */
 const invalid = (...details: Detail[]) =>

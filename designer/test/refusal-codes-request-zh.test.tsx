@@ -17,7 +17,7 @@ import { PoolView } from '../src/workspace/pool-view.js';
 import { RecordActions } from '../src/workspace/record-actions.js';
 import { WorkspaceProvider } from '../src/workspace/workspace-context.js';
 import { CRM_POOL, crmPoolPolicy, ME } from './workspace-fixtures.js';
-import { ownedRecord, stubFetch, TestWorkspace } from './workspace-harness.js';
+import { ownedRecord, stubFetch, TestWorkspace, type Detail } from './workspace-harness.js';
 
 afterEach(() => {
   cleanup();
@@ -26,13 +26,6 @@ afterEach(() => {
 
 const zh = makeI18n('zh');
 const en = makeI18n('en');
-
-interface Detail {
-  path: string;
-  message: string;
-  code: string;
-  params: Record<string, unknown>;
-}
 
 /** The runtime's reply `{error: {code, message, details}}` with one detail. */
 const reply = (status: number, code: string, detail: Detail) => ({

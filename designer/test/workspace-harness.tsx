@@ -119,3 +119,11 @@ export function historyPage(
     nextCursor: start + limit < ordered.length && last ? String(last.seq) : null,
   };
 }
+
+/** One detail of a runtime refusal with its code, as the runtime sends it. */
+export interface Detail {
+  path: string;
+  message: string;
+  code: string;
+  params: Record<string, unknown>;
+}

@@ -20,8 +20,8 @@ export function countRows(text: string, format: 'csv' | 'ndjson'): number {
 
 export function ImportPage() {
   const i18n = useI18n();
-  const { t, lang, text } = i18n;
-  const { pool, pools, policy, fieldTitle, personName, words } = useWorkspace();
+  const { t, lang } = i18n;
+  const { pool, policy, fieldTitle, refusalNames, words } = useWorkspace();
   const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
   const [total, setTotal] = useState(0);
@@ -65,12 +65,8 @@ export function ImportPage() {
   // What a row's error names, in the words of the workspace: fields by their titles, people and pools
   // by their names. An owner cell that names no one is shown as it was typed, not shortened as an id.
   const names: RefusalNames = {
+    ...refusalNames,
     field: (path) => rowField(path, fieldTitle, t('owner')),
-    userName: (id) => (policy.members.some((m) => m.userId === id) ? personName(id) : id),
-    poolName: (key) => {
-      const found = pools.find((p) => p.key === key);
-      return found ? text(found.name, key) : key;
-    },
   };
   /** A row's problem: the server's English, or in Chinese each of its problems by code and params. */
   const problemWords = (e: ImportReport['errors'][number]): string =>

@@ -2,7 +2,6 @@
 // allows (follow up, nurture, release, win, lose …); as a manager, assign it or move it to another pool.
 import { useState } from 'react';
 import { assign, claim, moveRecord, type RecordDetail } from '../api/records.api.js';
-import type { RefusalNames } from '../api/refusal-words.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Dialog, DialogActions } from '../pages/dialog.js';
 import { navigate } from '../pages/use-hash-route.js';
@@ -29,8 +28,8 @@ export function RecordActions(props: {
 }) {
   const { record } = props;
   const i18n = useI18n();
-  const { t, text } = i18n;
-  const { me, pool, pools, policy, manager, eventLabel, personName, words } = useWorkspace();
+  const { t } = i18n;
+  const { me, pool, pools, manager, eventLabel, words } = useWorkspace();
   const [event, setEvent] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'assign' | 'move' | null>(null);
   const [busy, setBusy] = useState(false);
@@ -38,15 +37,6 @@ export function RecordActions(props: {
   const events = mine || manager ? record.availableEvents.filter((e) => !OWN_BUTTONS.has(e)) : [];
   const canAssign = manager && record.availableEvents.includes('ASSIGN');
   const targets = pools.filter((p) => p.key !== pool.key && p.policyId === pool.policyId);
-  // A refused assignee or owner (not a member, disabled) by their name, a pool by its own; an id the
-  // pool does not know stays as sent.
-  const names: RefusalNames = {
-    userName: (id) => (policy.members.some((m) => m.userId === id) ? personName(id) : id),
-    poolName: (key) => {
-      const found = pools.find((p) => p.key === key);
-      return found ? text(found.name, key) : key;
-    },
-  };
 
   const claimIt = async () => {
     setBusy(true);
@@ -115,7 +105,6 @@ export function RecordActions(props: {
       )}
       {dialog === 'assign' && (
         <AssignDialog
-          names={names}
           onClose={() => setDialog(null)}
           onAssign={async (userId) => {
             props.onChanged(await assign(pool.key, record.id, userId));
@@ -125,7 +114,6 @@ export function RecordActions(props: {
       )}
       {dialog === 'move' && (
         <MoveDialog
-          names={names}
           targets={targets.map((p) => ({ key: p.key, name: p.name }))}
           onClose={() => setDialog(null)}
           onMove={async (to) => {
@@ -139,14 +127,10 @@ export function RecordActions(props: {
   );
 }
 
-function AssignDialog(props: {
-  names: RefusalNames;
-  onClose: () => void;
-  onAssign: (userId: string) => Promise<void>;
-}) {
+function AssignDialog(props: { onClose: () => void; onAssign: (userId: string) => Promise<void> }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { words } = useWorkspace();
+  const { words, refusalNames } = useWorkspace();
   const [userId, setUserId] = useState('');
   const [error, setError] = useState<string | null>(null);
   return (
@@ -165,7 +149,7 @@ function AssignDialog(props: {
         onSubmit={() => {
           props
             .onAssign(userId)
-            .catch((e) => setError(refusalOf(e, i18n, { words, names: props.names }).text));
+            .catch((e) => setError(refusalOf(e, i18n, { words, names: refusalNames }).text));
         }}
       />
     </Dialog>
@@ -173,14 +157,13 @@ function AssignDialog(props: {
 }
 
 function MoveDialog(props: {
-  names: RefusalNames;
   targets: { key: string; name: { en: string; zh?: string } }[];
   onClose: () => void;
   onMove: (pool: string) => Promise<void>;
 }) {
   const i18n = useI18n();
   const { t, text } = i18n;
-  const { words } = useWorkspace();
+  const { words, refusalNames } = useWorkspace();
   const [to, setTo] = useState(props.targets[0]?.key ?? '');
   const [error, setError] = useState<string | null>(null);
   return (
@@ -206,7 +189,7 @@ function MoveDialog(props: {
         onSubmit={() => {
           props
             .onMove(to)
-            .catch((e) => setError(refusalOf(e, i18n, { words, names: props.names }).text));
+            .catch((e) => setError(refusalOf(e, i18n, { words, names: refusalNames }).text));
         }}
       />
     </Dialog>

@@ -3,6 +3,7 @@
 import { createContext, useCallback, useContext, useMemo, useRef, type ReactNode } from 'react';
 import type { User } from '../api/auth.api.js';
 import { getPoolPolicy, type Pool, type PoolPolicy } from '../api/pools.api.js';
+import type { RefusalNames } from '../api/refusal-words.js';
 import { useI18n } from '../i18n/i18n.js';
 import { poolWords, type PoolWords } from './claim-refusal.js';
 import { fieldLabelOf } from './field-labels.js';
@@ -24,6 +25,11 @@ export interface Workspace {
   stateLabel: (state: string) => string;
   eventLabel: (type: string) => string;
   fieldTitle: (field: string) => string;
+  /**
+   * What a refusal worded by code names: a member by their name, a pool by its own; an id or key the
+   * workspace does not know stays as sent (a typed import cell is not shortened as an id).
+   */
+  refusalNames: RefusalNames;
   /** The pool's words for a claim and for itself, for buttons and messages: `t(key, words)`. */
   words: PoolWords;
   /** The policy version a record runs on (records keep the version they started with). */
@@ -91,6 +97,13 @@ export function WorkspaceProvider(props: {
       stateLabel: (state) => text(policy.states[state]?.label, state),
       eventLabel: (type) => text(policy.events[type]?.label, type),
       fieldTitle: (field) => fieldLabelOf(field, policy.entity.schema.properties[field], lang),
+      refusalNames: {
+        userName: (id) => names.get(id) ?? id,
+        poolName: (key) => {
+          const found = pools.find((p) => p.key === key);
+          return found ? text(found.name, key) : key;
+        },
+      },
       words,
       policyFor,
       reload,
