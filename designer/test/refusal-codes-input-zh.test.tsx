@@ -98,6 +98,13 @@ const refusals: [string, string, string, Record<string, unknown>, string][] = [
   ],
   [
     '/body',
+    "is not JSON: Expected ',' or '}' after property value in JSON at position 6",
+    'body-not-json',
+    { reason: "Expected ',' or '}' after property value in JSON at position 6", character: 7 },
+    '提交的内容不是有效的 JSON：第 7 个字符处有误',
+  ],
+  [
+    '/body',
     'has a forbidden __proto__ key',
     'forbidden-key',
     { key: '__proto__' },
@@ -108,7 +115,7 @@ const refusals: [string, string, string, Record<string, unknown>, string][] = [
     'must be a finite number',
     'not-finite',
     {},
-    '“/limit”的值必须是有限的数字',
+    '“limit”的值必须是有限的数字',
   ],
   [
     '/headers/idempotency-key',

@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 // The runtime's refusals that now carry a code (a list's state filter the pool's policy has not, a stats
-// breakdown by a field without fixed values, a body of a media type no route takes or over the limit): in
+// breakdown by a field without fixed values, a body of a media type no route takes, without one, over the
+// limit or of another size than its Content-Length, an import past its byte, row or cell bounds): in
 // 中文 each reads as a Chinese sentence naming its values, a 413 and a 415 too; in English the server's
 // words stay. A refused assignee or owner (the single-record assign and move dialogs, the admin's member
 // form) is named by their display name, not their id. The details are those the runtime sends
@@ -73,6 +74,61 @@ const refusals: [number, string, string, string, string, Record<string, unknown>
     'too-large',
     { limit: 1048576 },
     '提交的内容超过了 1.0 MB 的上限',
+  ],
+  [
+    415,
+    'POOL_ERR_INVALID_PAYLOAD',
+    '/headers/content-type',
+    'must be application/json',
+    'content-type',
+    { value: '', allowed: ['application/json'] },
+    '请求没有注明内容类型（Content-Type），可用的类型：application/json',
+  ],
+  [
+    400,
+    'POOL_ERR_INVALID_PAYLOAD',
+    '/headers/content-length',
+    'does not match the size of the body sent',
+    'content-length',
+    { value: '5' },
+    '提交的内容与请求头 Content-Length 声明的大小（5 字节）不符，请重新提交',
+  ],
+  // An import past its bounds (runtime-api/test/import-limits.test.ts).
+  [
+    413,
+    'POOL_ERR_TOO_LARGE',
+    '/body',
+    'is larger than the import limit of 10485760 bytes',
+    'too-large',
+    { limit: 10485760 },
+    '提交的内容超过了 10.5 MB 的上限',
+  ],
+  [
+    413,
+    'POOL_ERR_TOO_LARGE',
+    '/body',
+    'has more than 50 rows, the import limit',
+    'too-many-rows',
+    { limit: 50 },
+    '文件超过了 50 行，这是一次导入的上限，请拆分后再导入',
+  ],
+  [
+    413,
+    'POOL_ERR_TOO_LARGE',
+    '/body',
+    'line 3 has a cell longer than the import limit of 1000 characters',
+    'cell-too-long',
+    { line: 3, limit: 1000 },
+    '第 3 行有单元格超过 1000 个字符，这是导入的上限',
+  ],
+  [
+    413,
+    'POOL_ERR_TOO_LARGE',
+    '/body',
+    'line 1 has a line longer than the import limit of 1000 characters',
+    'line-too-long',
+    { line: 1, limit: 1000 },
+    '第 1 行超过 1000 个字符，这是导入的上限',
   ],
 ];
 

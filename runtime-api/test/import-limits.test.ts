@@ -38,7 +38,14 @@ describe.each(backends)('import limits and CSV export (%s)', (backend) => {
     expect(res.json().error).toMatchObject({
       code: 'POOL_ERR_TOO_LARGE',
       message: '/body has more than 50 rows, the import limit',
-      details: [{ path: '/body' }],
+      details: [
+        {
+          path: '/body',
+          message: 'has more than 50 rows, the import limit',
+          code: 'too-many-rows',
+          params: { limit: 50 },
+        },
+      ],
     });
     expect(await count()).toBe(before);
     expect((await importCsv(rows(50))).json()).toMatchObject({ imported: 50, failed: 0 });
@@ -49,14 +56,29 @@ describe.each(backends)('import limits and CSV export (%s)', (backend) => {
     const before = await count();
     const res = await importCsv(`name,industry\nFine,trade\n${'x'.repeat(1001)},trade\n`);
     expect(res.statusCode).toBe(413);
-    expect(res.json().error.message).toBe(
-      '/body line 3 has a cell longer than the import limit of 1000 characters',
+    expect(res.json().error.details).toEqual([
+      {
+        path: '/body',
+        message: 'line 3 has a cell longer than the import limit of 1000 characters',
+        code: 'cell-too-long',
+        params: { line: 3, limit: 1000 },
+      },
+    ]);
+    const nd = await importCsv(
+      `{"data":{"name":"ok"}}\n{"data":{"name":"${'y'.repeat(1000)}"}}\n`,
+      {
+        'content-type': 'application/x-ndjson',
+      },
     );
-    const nd = await importCsv(`{"data":{"name":"${'y'.repeat(1000)}"}}\n`, {
-      'content-type': 'application/x-ndjson',
-    });
     expect(nd.statusCode).toBe(413);
-    expect(nd.json().error.message).toContain('line 1 has a line longer than');
+    expect(nd.json().error.details).toEqual([
+      {
+        path: '/body',
+        message: 'line 2 has a line longer than the import limit of 1000 characters',
+        code: 'line-too-long',
+        params: { line: 2, limit: 1000 },
+      },
+    ]);
     expect(await count()).toBe(before);
   });
 
@@ -90,17 +112,25 @@ describe.each(backends)('import limits and CSV export (%s)', (backend) => {
           headers: { authorization: `Bearer ${own['boss']}`, 'content-type': 'text/csv' },
           payload,
         });
+      const tooLarge = {
+        code: 'POOL_ERR_TOO_LARGE',
+        message: '/body is larger than the import limit of 1000 bytes',
+        details: [
+          {
+            path: '/body',
+            message: 'is larger than the import limit of 1000 bytes',
+            code: 'too-large',
+            params: { limit: 1000 },
+          },
+        ],
+      };
       const declared = await send(rows(100));
       expect(declared.statusCode).toBe(413);
-      expect(declared.json().error.message).toBe(
-        '/body is larger than the import limit of 1000 bytes',
-      );
+      expect(declared.json().error).toEqual(tooLarge);
       // No content-length: counted as it arrives.
       const streamed = await send(Readable.from([Buffer.from(rows(100))]));
       expect(streamed.statusCode).toBe(413);
-      expect(streamed.json().error.message).toBe(
-        '/body is larger than the import limit of 1000 bytes',
-      );
+      expect(streamed.json().error).toEqual(tooLarge);
       expect(Number((await small.app.db('records').count({ n: '*' }).first())?.['n'])).toBe(0);
     } finally {
       await small.close();

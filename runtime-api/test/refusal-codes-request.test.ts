@@ -1,5 +1,5 @@
 // Refusals of a list's state filter, a stats breakdown and Fastify's own refusals of a body (a media type
-// no route takes, a body over the limit) carry a stable detail code and params beside their English
+// no route takes, a body over the limit or of another size than its Content-Length) carry a stable detail code and params beside their English
 // message; each reply keeps its status and POOL_ERR_* code.
 import { describe, expect, it } from 'vitest';
 import { badInputApp } from './bad-input-helpers.js';
@@ -89,6 +89,32 @@ describe.each(backends)('refusal codes: state filter, breakdown, body (%s)', (ba
       'too-large',
       { limit: 1048576 },
     );
+    expect(await count('records')).toBe(records);
+  });
+
+  it('words a body of another size than its Content-Length said, and writes nothing', async () => {
+    const { t, tokens, count } = setup;
+    const records = await count('records');
+    for (const declared of ['5', '100']) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/pools/crm/records',
+        headers: {
+          authorization: `Bearer ${tokens['alice']}`,
+          'content-type': 'application/json',
+          'content-length': declared,
+        },
+        payload: JSON.stringify({ data: { name: 'Sized Co' } }),
+      });
+      expectRefusal(
+        { status: res.statusCode, body: res.json() },
+        INVALID,
+        '/headers/content-length',
+        'does not match the size of the body sent',
+        'content-length',
+        { value: declared },
+      );
+    }
     expect(await count('records')).toBe(records);
   });
 });

@@ -91,6 +91,11 @@ const DETAIL_CODE: Record<string, MessageKey> = {
   'too-large': 'errBodyTooLarge',
   // An import's body and CSV header.
   'body-incomplete': 'errBodyIncomplete',
+  'content-length': 'errContentLength',
+  // An import past its bounds (413): rows, a CSV cell, an NDJSON line.
+  'too-many-rows': 'errTooManyRows',
+  'cell-too-long': 'errCellTooLong',
+  'line-too-long': 'errLineTooLong',
   'column-repeated': 'errColumnRepeated',
   'unknown-column': 'errUnknownColumn',
   // A request's form: the input guard, Idempotency-Key, a list's cursor and filters, a stats range.
@@ -111,6 +116,17 @@ const DETAIL_CODE: Record<string, MessageKey> = {
   'state-not-in-policy': 'errStateNotInPolicy',
   'not-breakdown-field': 'errNotBreakdownField',
 };
+
+/**
+ * A detail code's words, where its params call for other ones: a request with no Content-Type at all,
+ * and a body that is not JSON where the parser said at which character.
+ */
+function ownWords(code: string, params: Record<string, unknown>): MessageKey | undefined {
+  if (code === 'content-type' && params['value'] === '') return 'errContentTypeMissing';
+  if (code === 'body-not-json' && typeof params['character'] === 'number')
+    return 'errBodyNotJsonAt';
+  return Object.hasOwn(DETAIL_CODE, code) ? DETAIL_CODE[code] : undefined;
+}
 
 /** A detail the client words by its own code (DETAIL_CODE): a 413's or 415's too (a body's refusal). */
 const hasOwnCode = (detail: RefusalDetail): boolean =>
@@ -136,7 +152,7 @@ export function detailZh(detail: RefusalDetail, { t }: Words, names: RefusalName
     detail.params !== null && typeof detail.params === 'object'
       ? (detail.params as Record<string, unknown>)
       : {};
-  const own = typeof detail.code === 'string' ? DETAIL_CODE[detail.code] : undefined;
+  const own = typeof detail.code === 'string' ? ownWords(detail.code, params) : undefined;
   if (own) {
     // A text in both languages (an admission rule's message) is read in Chinese where it has it; a
     // list (the values a filter allows) as one.
@@ -155,7 +171,8 @@ export function detailZh(detail: RefusalDetail, { t }: Words, names: RefusalName
     const states = params['states'];
     return t(own, {
       ...Object.fromEntries(Object.keys(params).map((key) => [key, name(key)])),
-      field: names.field?.(path) ?? path,
+      // A field the namer does not know by its path as a reader says it: `/data/score` is data.score.
+      field: names.field?.(path) ?? path.replace(/^\//, '').replaceAll('/', '.'),
       pool: names.poolName?.(pool) ?? pool,
       policy: name('policy'),
       expected: name('expected'),

@@ -57,6 +57,13 @@ export const errorEn = {
   errBodyTooLarge: 'what was sent is larger than the limit of {size}',
   // An import's body and CSV header.
   errBodyIncomplete: 'the upload ended before it was complete: send the file again',
+  errContentTypeMissing: 'the request names no content type (accepted: {allowed})',
+  errContentLength:
+    'what was sent is not the size its Content-Length header said ({value} bytes): send it again',
+  errTooManyRows: 'the file has more than {limit} rows, the most one import takes: split it',
+  errCellTooLong: 'line {line} has a cell longer than {limit} characters, the import limit',
+  errLineTooLong: 'line {line} is longer than {limit} characters, the import limit',
+  errBodyNotJsonAt: 'what was sent is not JSON: it goes wrong at character {character}',
   errColumnRepeated: 'column {index}, "{column}", repeats column {first}',
   errUnknownColumn:
     'column "{column}" is not a field of this pool (its fields: {fields}; and ownerId)',
@@ -138,6 +145,12 @@ export const errorZh: Record<keyof typeof errorEn, string> = {
   errContentType: '不接受内容类型（Content-Type）“{value}”，可用的类型：{allowed}',
   errBodyTooLarge: '提交的内容超过了 {size} 的上限',
   errBodyIncomplete: '上传在完成前中断了，请重新上传文件',
+  errContentTypeMissing: '请求没有注明内容类型（Content-Type），可用的类型：{allowed}',
+  errContentLength: '提交的内容与请求头 Content-Length 声明的大小（{value} 字节）不符，请重新提交',
+  errTooManyRows: '文件超过了 {limit} 行，这是一次导入的上限，请拆分后再导入',
+  errCellTooLong: '第 {line} 行有单元格超过 {limit} 个字符，这是导入的上限',
+  errLineTooLong: '第 {line} 行超过 {limit} 个字符，这是导入的上限',
+  errBodyNotJsonAt: '提交的内容不是有效的 JSON：第 {character} 个字符处有误',
   errColumnRepeated: '第 {index} 列“{column}”与第 {first} 列重名',
   errUnknownColumn: '列“{column}”不是此公海的字段（可用的字段：{fields}，以及 ownerId）',
   errBodyNotJson: '提交的内容不是有效的 JSON：{reason}',

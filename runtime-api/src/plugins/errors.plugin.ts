@@ -22,12 +22,13 @@ function fieldOf(item: ValidationItem, context: string | undefined): string {
 const BODY_TYPES = ['application/json'];
 
 /**
- * Fastify's refusal of a body as a detail; a body too large or of a type no route takes has a code and
- * params a client words in its language (the import's content-type code for the same refusal).
+ * Fastify's refusal of a body as a detail, with a code and params a client words in its language: a body
+ * too large, of a type no route takes (the import's content-type code for the same refusal), or of
+ * another size than its Content-Length said.
  */
 function bodyRefusal(
   error: FastifyError,
-  contentType: string | undefined,
+  headers: { 'content-type'?: string | undefined; 'content-length'?: string | undefined },
   limit: number,
 ): { path: string; message: string; code?: string; params?: Record<string, unknown> } {
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
@@ -38,7 +39,7 @@ function bodyRefusal(
       params: { limit },
     };
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    const value = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+    const value = (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     return {
       path: '/headers/content-type',
       message: `must be ${BODY_TYPES.join(' or ')}`,
@@ -46,6 +47,13 @@ function bodyRefusal(
       params: { value, allowed: BODY_TYPES },
     };
   }
+  if (error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH')
+    return {
+      path: '/headers/content-length',
+      message: 'does not match the size of the body sent',
+      code: 'content-length',
+      params: { value: headers['content-length'] ?? '' },
+    };
   return { path: '/body', message: error.message };
 }
 
@@ -100,7 +108,7 @@ export const errorsPlugin = fp(
         // field: the body, or the Content-Type header.
         if (error.code?.startsWith('FST_ERR_CTP_')) {
           const limit = request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? 1048576;
-          const detail = bodyRefusal(error, request.headers['content-type'], limit);
+          const detail = bodyRefusal(error, request.headers, limit);
           return reply.status(status).send({
             error: { code, message: `${detail.path} ${detail.message}`, details: [detail] },
           });

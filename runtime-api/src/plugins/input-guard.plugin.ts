@@ -64,6 +64,17 @@ const nulMessage = 'must not contain a NUL character';
 const nulAt = (path: string) => RuntimeError.invalid(path, nulMessage, 'nul-character');
 
 /** JSON.parse refusing __proto__ and constructor.prototype keys, as Fastify's own parser does. */
+/**
+ * Where JSON.parse gave up, as a 1-based character of the body, when its message says (V8 names a
+ * position for most errors, and an unexpected end is at the end); undefined when it does not.
+ */
+function characterOf(reason: string, text: string): number | undefined {
+  const at = /at position (\d+)/.exec(reason);
+  if (at) return Number(at[1]) + 1;
+  if (reason.startsWith('Unexpected end of JSON input')) return text.length;
+  return undefined;
+}
+
 function parseSafely(text: string): unknown {
   const forbidden = (key: string) =>
     RuntimeError.invalid('/body', `has a forbidden ${key} key`, 'forbidden-key', { key });
@@ -98,8 +109,12 @@ export const inputGuardPlugin = fp(
       } catch (e) {
         if (e instanceof RuntimeError) return done(e);
         const reason = (e as Error).message;
+        const character = characterOf(reason, body);
         return done(
-          RuntimeError.invalid('/body', `is not JSON: ${reason}`, 'body-not-json', { reason }),
+          RuntimeError.invalid('/body', `is not JSON: ${reason}`, 'body-not-json', {
+            reason,
+            ...(character === undefined ? {} : { character }),
+          }),
         );
       }
       const nul = findNul(parsed, '/body');

@@ -24,9 +24,26 @@ export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
   maxCellChars: 100_000,
 };
 
-export function tooLarge(message: string): RuntimeError {
-  return new RuntimeError('POOL_ERR_TOO_LARGE', `/body ${message}`, [{ path: '/body', message }]);
+/**
+ * An import past a bound (413), with the bound's detail code and params: `too-large {limit}` (bytes, the
+ * code Fastify's own body limit is refused with), `too-many-rows {limit}`, `cell-too-long {line, limit}`
+ * (CSV) and `line-too-long {line, limit}` (NDJSON).
+ */
+export function tooLarge(
+  message: string,
+  code: 'too-large' | 'too-many-rows' | 'cell-too-long' | 'line-too-long',
+  params: Record<string, number>,
+): RuntimeError {
+  return new RuntimeError('POOL_ERR_TOO_LARGE', `/body ${message}`, [
+    { path: '/body', message, code, params },
+  ]);
 }
+
+/** A body past the import's byte limit (by its declared length, or while it streams). */
+export const tooManyBytes = (maxBytes: number): RuntimeError =>
+  tooLarge(`is larger than the import limit of ${maxBytes} bytes`, 'too-large', {
+    limit: maxBytes,
+  });
 
 export interface Spooled {
   path: string;
@@ -59,8 +76,7 @@ export async function spool(body: Readable, maxBytes: number): Promise<Spooled> 
       body.on('data', (chunk: Buffer) => {
         if (refused) return;
         bytes += chunk.length;
-        if (bytes > maxBytes)
-          return fail(tooLarge(`is larger than the import limit of ${maxBytes} bytes`));
+        if (bytes > maxBytes) return fail(tooManyBytes(maxBytes));
         hash.update(chunk);
         if (!file.write(chunk)) {
           body.pause();
@@ -110,12 +126,17 @@ export async function checkImport(
     }
   } catch (e) {
     if (!(e instanceof CellTooLong)) throw e;
-    const what = format === 'csv' ? 'a cell' : 'a line';
+    const [what, code] =
+      format === 'csv' ? ['a cell', 'cell-too-long'] : ['a line', 'line-too-long'];
     throw tooLarge(
       `line ${e.line} has ${what} longer than the import limit of ${e.max} characters`,
+      code as 'cell-too-long' | 'line-too-long',
+      { line: e.line, limit: e.max },
     );
   }
   if (rows > limits.maxRows)
-    throw tooLarge(`has more than ${limits.maxRows} rows, the import limit`);
+    throw tooLarge(`has more than ${limits.maxRows} rows, the import limit`, 'too-many-rows', {
+      limit: limits.maxRows,
+    });
   return rows;
 }

@@ -7,7 +7,7 @@ import { csvLine } from '../../services/csv.js';
 import {
   checkImport,
   spool,
-  tooLarge,
+  tooManyBytes,
   type ImportLimits,
   type Spooled,
 } from '../../services/import-limits.js';
@@ -59,7 +59,7 @@ export default function transferRoutes(app: FastifyInstance): void {
         try {
           if (Number(request.headers['content-length'] ?? 0) > maxBytes) {
             payload.resume(); // dropped unread
-            throw tooLarge(`is larger than the import limit of ${maxBytes} bytes`);
+            throw tooManyBytes(maxBytes);
           }
           request.importBody = await spool(payload, maxBytes);
         } catch (e) {
