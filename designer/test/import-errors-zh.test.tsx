@@ -142,7 +142,9 @@ describe('import report in Chinese', () => {
       .map((cell) => cell.textContent ?? '');
     expect(problems).toEqual([
       // Both wrong fields of the row, by their titles.
-      `行业只能是以下之一：${INDUSTRIES.join('、')}；级别只能是以下之一：A、B、C`,
+      // Each choice as the value to write, with its Chinese name beside it.
+      '行业只能是以下之一：software（软件）、manufacturing（制造）、finance（金融）、trade（贸易）、' +
+        'retail（零售）、education（教育）、other（其他）；级别只能是以下之一：A、B、C',
       '必须填写名称',
       '这一行有 2 个单元格，表头有 4 列',
       '这一行不是有效的 JSON',

@@ -44,7 +44,8 @@ describe('import page', () => {
     );
     const fields = screen.getByTestId('import-fields');
     expect(fields.textContent).toContain('industry');
-    expect(fields.textContent).toContain('software / manufacturing');
+    // A choice as the value the file holds, with its Chinese name beside it.
+    expect(fields.textContent).toContain('software（软件） / manufacturing（制造）');
     expect(fields.textContent).toContain('负责人');
     // The column a row cannot do without says so (the CRM's entity requires its name).
     const marked = [...fields.querySelectorAll('li')].filter((li) =>

@@ -12,7 +12,7 @@ import {
   SCHEMA_WORDS,
   TYPE_WORDS,
 } from '../i18n/problem-messages.js';
-import { valueLabel } from '../workspace/field-labels.js';
+import { choiceWords, valueLabel } from '../workspace/field-labels.js';
 import { fieldLabel } from './form-labels.js';
 
 type Params = Problem['params'];
@@ -42,8 +42,15 @@ function fieldWords(path: string, lang: Lang): string {
   return words;
 }
 
+/**
+ * A value a schema allows: a policy keyword's by its name; a record field's choice as the value to
+ * write, with its Chinese name beside it where it has one (`manufacturing（制造）`).
+ */
 function valueWords(value: unknown, lang: Lang): string {
-  return enumValueLabel(value, lang) ?? (typeof value === 'string' ? value : JSON.stringify(value));
+  const keyword = enumValueLabel(value, lang);
+  if (keyword !== undefined) return keyword;
+  if (typeof value !== 'string') return JSON.stringify(value);
+  return choiceWords(value, lang);
 }
 
 function typeWords(value: unknown, lang: Lang): string {

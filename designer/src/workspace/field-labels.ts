@@ -127,6 +127,15 @@ export function valueLabel(value: unknown, lang: Lang): string {
   return lang === 'zh' ? (VALUES[text] ?? text) : text;
 }
 
+/**
+ * A choice as the value a file or request must hold, with its name for people beside it where that
+ * differs (`manufacturing（制造）` in Chinese): what an import's hint and its refusals show.
+ */
+export function choiceWords(value: string, lang: Lang): string {
+  const label = valueLabel(value, lang);
+  return label === value || label === '—' ? value : `${value}（${label}）`;
+}
+
 /** An object schema with Chinese titles and choice names, as an rjsf uiSchema beside it. */
 export function localizeForm(
   schema: Record<string, unknown>,

@@ -11,6 +11,7 @@ import {
 import { detailZh, refusalWords, type RefusalNames } from '../api/refusal-words.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useWorkspace } from './workspace-context.js';
+import { choiceWords } from './field-labels.js';
 
 /** Data rows in a file (a CSV's header is not one): the denominator of the progress bar. */
 export function countRows(text: string, format: 'csv' | 'ndjson'): number {
@@ -120,7 +121,7 @@ export function ImportPage() {
               <li key={f}>
                 <code>{f}</code> {fieldTitle(f)}
                 {required.has(f) && <strong> ({t('importRequired')})</strong>}
-                {choices ? `: ${choices.map(String).join(' / ')}` : ''}
+                {choices ? `: ${choices.map((c) => choiceWords(String(c), lang)).join(' / ')}` : ''}
               </li>
             );
           })}
