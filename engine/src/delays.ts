@@ -8,8 +8,20 @@ import type { Calendar, Delay, Policy } from './schema.types.js';
 const DAY = 86_400_000;
 
 /**
+ * A value as a delay's number: a number, or a string holding one (a CSV cell). A missing field (null),
+ * a blank string, a boolean or an object is no number, where `Number()` would read 0 or 1 and arm a
+ * timer due at once.
+ */
+function numeric(raw: unknown): number {
+  if (typeof raw === 'number') return raw;
+  if (typeof raw === 'string' && raw.trim() !== '') return Number(raw);
+  return Number.NaN;
+}
+
+/**
  * A delay field's value: a finite number, not negative but for `until` (an instant, clamped to now).
- * Anything else is POOL_ERR_INVALID_DELAY naming the delay, not a NaN timer.
+ * Anything else (a missing field included) is POOL_ERR_INVALID_DELAY naming the delay, not a NaN timer
+ * nor one due at once.
  */
 function num(
   logic: unknown,
@@ -19,7 +31,7 @@ function num(
   name: string,
 ): number {
   const raw = evaluate(logic, data, rules, `delay ${name}`);
-  const value = Number(raw);
+  const value = numeric(raw);
   if (!Number.isFinite(value) || (field !== 'until' && value < 0)) {
     raise(
       new EngineError(

@@ -161,14 +161,40 @@ describe('delays that are not finite non-negative numbers', () => {
   (policy.delays as Record<string, unknown>)['release'] = { days: { var: 'entity.wait' } };
   const compiled = compile(policy);
 
-  it.each([['abc'], [-1]])('POOL_ERR_INVALID_DELAY naming the delay for %j', (wait) => {
-    const error = thrown(() =>
-      start(compiled, { entity: { name: 'ACME', wait }, now: T0, ownerId: 'u1' }),
+  // A missing field, a blank text or a boolean is no number of days (Number() would read 0 or 1 and
+  // arm a timer due at once); a number as text (a CSV cell) is one.
+  it.each([['abc'], [-1], [null], [''], ['  '], [true], [false]])(
+    'POOL_ERR_INVALID_DELAY naming the delay for %j',
+    (wait) => {
+      const error = thrown(() =>
+        start(compiled, { entity: { name: 'ACME', wait }, now: T0, ownerId: 'u1' }),
+      );
+      expect(error.code).toBe('POOL_ERR_INVALID_DELAY');
+      expect(error.status).toBe(422);
+      expect(error.message).toContain('delay "release" days');
+      expect(error.details).toMatchObject({ delay: 'release', field: 'days', value: wait });
+    },
+  );
+
+  it('a field left out is no number either; a number as text is one', () => {
+    const missing = thrown(() =>
+      start(compiled, { entity: { name: 'ACME' }, now: T0, ownerId: 'u1' }),
     );
-    expect(error.code).toBe('POOL_ERR_INVALID_DELAY');
-    expect(error.status).toBe(422);
-    expect(error.message).toContain('delay "release" days');
-    expect(error.details).toMatchObject({ delay: 'release', field: 'days', value: wait });
+    expect(missing.details).toMatchObject({ delay: 'release', field: 'days', value: null });
+    const text = start(compiled, { entity: { name: 'ACME', wait: ' 7 ' }, now: T0, ownerId: 'u1' });
+    expect(text.snapshot.timers['xstate.after.release.crm.owned']?.dueAt).toBe(T0 + 7 * 86_400_000);
+  });
+
+  it('an until time that is not set is refused, not due at once', () => {
+    // The CRM's nurtureUntil is null until a NURTURE event sets it.
+    const until = template();
+    (until.delays as Record<string, unknown>)['release'] = {
+      until: { var: 'instance.nurtureUntil' },
+    };
+    const error = thrown(() =>
+      start(compile(until), { entity: { name: 'ACME' }, now: T0, ownerId: 'u1' }),
+    );
+    expect(error.details).toMatchObject({ delay: 'release', field: 'until', value: null });
   });
 
   it('also when a step re-enters the state', () => {

@@ -100,9 +100,10 @@ describe.each(backends)('import rows refused at start (%s)', (backend) => {
   it('refuses a row whose delay field is not a number of days, naming the delay, field and value', async () => {
     const now = Date.parse((await call(t.app, t.adminToken, 'GET', '/api/clock')).body.now);
     // A cell of a number-or-text field stays text: "7" counts as 7 days, "-3" as minus three.
-    const csv = ['name,followUpDays', 'Vague,next week', 'Weekly,7', 'Backwards,-3'];
+    // A blank cell leaves the field out: no number of days either, not a timer due at once.
+    const csv = ['name,followUpDays', 'Vague,next week', 'Weekly,7', 'Backwards,-3', 'Blank,'];
     const report = await importRows('follow', `${csv.join('\n')}\n`);
-    expect(report).toMatchObject({ rows: 3, imported: 1, failed: 2 });
+    expect(report).toMatchObject({ rows: 4, imported: 1, failed: 3 });
     expect(report.errors).toEqual([
       {
         line: 2,
@@ -117,6 +118,13 @@ describe.each(backends)('import rows refused at start (%s)', (backend) => {
         message: 'delay "followUp" days is "-3", not a finite non-negative number',
         code: 'POOL_ERR_INVALID_DELAY',
         params: { delay: 'followUp', field: 'days', value: '-3' },
+      },
+      {
+        line: 5,
+        path: '',
+        message: 'delay "followUp" days is null, not a finite non-negative number',
+        code: 'POOL_ERR_INVALID_DELAY',
+        params: { delay: 'followUp', field: 'days', value: null },
       },
     ]);
     expect(await namesIn('follow')).toEqual(['Weekly']);
