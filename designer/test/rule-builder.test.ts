@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   builderOperators,
   collectVarPaths,
+  hasIncompleteRule,
   logicToQuery,
   queryToLogic,
   ruleFields,
@@ -76,11 +77,49 @@ describe('rule builder <-> JSON-logic', () => {
   });
 
   it('falls back to raw JSON for what the builder cannot show', () => {
-    // Arithmetic (the CRM score), truthiness tests, custom operators, bare values.
+    // Arithmetic (the CRM score), truthiness of what is not a field, custom operators, bare values.
     expect(roundTrip(policy.score)).toBeNull();
-    expect(roundTrip({ '!!': { var: 'entity.phone' } })).toBeNull();
+    expect(roundTrip({ '!!': { '+': [{ var: 'entity.urgency' }, 1] } })).toBeNull();
+    expect(roundTrip({ '!': [{ var: 'entity.phone' }] })).toBeNull();
     expect(roundTrip({ daysSince: [{ var: 'instance.lastActivityAt' }] })).toBeNull();
     expect(roundTrip(42)).toBeNull();
+  });
+
+  it('shows "is empty" and "is not empty" of a field: a lead without a phone (the demo routing)', () => {
+    const noPhone = { '!': { var: 'entity.phone' } };
+    const fields = ruleFields(policy, noPhone);
+    expect(logicToQuery(noPhone, fields)?.rules).toEqual([
+      { field: 'entity.phone', operator: 'empty', value: '' },
+    ]);
+    expect(roundTrip(noPhone)).toEqual(noPhone);
+    const rules = [
+      {
+        and: [{ '!!': { var: 'entity.phone' } }, { '==': [{ var: 'entity.level' }, 'A'] }],
+      },
+      { or: [{ '!': { var: 'instance.tags' } }, { '!': { '!': { var: 'entity.name' } } }] },
+    ];
+    for (const rule of rules) expect(roundTrip(rule)).toEqual(rule);
+    // Picked in the builder, it needs no value: the rule is complete and written.
+    const picked = {
+      combinator: 'and',
+      rules: [{ field: 'entity.phone', operator: 'notEmpty', value: '' }],
+    };
+    expect(hasIncompleteRule(picked)).toBe(false);
+    expect(queryToLogic(picked)).toEqual({ '!!': { var: 'entity.phone' } });
+    // Offered on every field, lists too (an empty tag list), in both languages.
+    for (const field of ruleFields(policy).filter((f) => f.name !== '$rule')) {
+      const names = ((field.operators ?? builderOperators()) as { name: string }[]).map(
+        (o) => o.name,
+      );
+      expect(names, field.name).toEqual(expect.arrayContaining(['empty', 'notEmpty']));
+    }
+    const zhLabel = (name: string) => builderOperators('zh').find((o) => o.name === name)?.label;
+    expect(['null', 'notNull', 'empty', 'notEmpty'].map(zhLabel)).toEqual([
+      '是 null',
+      '不是 null',
+      '为空',
+      '不为空',
+    ]);
   });
 
   it('treats an empty builder as always true', () => {

@@ -57,3 +57,46 @@ describe('rule builder with an incomplete condition', () => {
     expect(screen.queryByTestId('rule-incomplete')).toBeNull();
   });
 });
+
+describe('rule builder: empty fields and negated groups', () => {
+  const show = (value: unknown, lang: 'en' | 'zh' = 'en') =>
+    render(
+      <I18nProvider lang={lang}>
+        <RuleEditor value={value} policy={policy} testId="rule" onChange={() => undefined} />
+      </I18nProvider>,
+    );
+
+  it('shows "phone is empty" (the demo routing\'s rule) in the builder, with no value to fill', () => {
+    const view = show({ '!': { var: 'entity.phone' } }, 'zh');
+    expect(screen.queryByText('可视化编辑器无法展示此规则，请编辑 JSON。')).toBeNull();
+    const operator = view.container.querySelector('select.rule-operators') as HTMLSelectElement;
+    expect(operator.value).toBe('empty');
+    expect(operator.selectedOptions[0]?.textContent).toBe('为空');
+    expect(view.container.querySelector('.rule-value')).toBeNull();
+  });
+
+  it('writes "is not empty" picked in the builder as !! of the field', () => {
+    const written: unknown[] = [];
+    const view = render(
+      <I18nProvider lang="en">
+        <RuleEditor
+          value={{ '==': [{ var: 'entity.phone' }, '123'] }}
+          policy={policy}
+          testId="rule"
+          onChange={(next) => written.push(next)}
+        />
+      </I18nProvider>,
+    );
+    const operator = view.container.querySelector('select.rule-operators') as HTMLSelectElement;
+    fireEvent.change(operator, { target: { value: 'notEmpty' } });
+    expect(written.at(-1)).toEqual({ '!!': { var: 'entity.phone' } });
+  });
+
+  it('shows a negated condition with its "not" ticked, not as the condition it negates', () => {
+    const view = show({ '!': { '==': [{ var: 'entity.industry' }, 'trade'] } });
+    const toggles = [
+      ...view.container.querySelectorAll<HTMLInputElement>('.ruleGroup-notToggle input'),
+    ];
+    expect(toggles.map((t) => t.checked)).toContain(true);
+  });
+});

@@ -36,8 +36,8 @@ const INSTANCE_FIELDS: {
 const ZH_OPERATORS: Record<string, string> = {
   contains: '包含',
   doesNotContain: '不包含',
-  null: '为空',
-  notNull: '不为空',
+  null: '是 null',
+  notNull: '不是 null',
   in: '属于',
   notIn: '不属于',
   between: '介于',
@@ -52,19 +52,38 @@ const ZH_OPERATORS: Record<string, string> = {
  */
 const UNSUPPORTED = new Set(['beginsWith', 'doesNotBeginWith', 'endsWith', 'doesNotEndWith']);
 
+/**
+ * "Is empty" and "is not empty": JSON-logic's `{"!": {"var": f}}` and `{"!!": {"var": f}}`, true of a
+ * field that is missing, null, blank text ("") or 0 (and the reverse). What a routing rule means by "a
+ * lead without a phone"; react-querybuilder's "is null" (`==` null) misses "" and cannot show them.
+ */
+const EMPTY = 'empty';
+const NOT_EMPTY = 'notEmpty';
+
+function emptyOperators(zh: boolean): { name: string; label: string; arity: 'unary' }[] {
+  return [
+    { name: EMPTY, label: zh ? '为空' : 'is empty', arity: 'unary' },
+    { name: NOT_EMPTY, label: zh ? '不为空' : 'is not empty', arity: 'unary' },
+  ];
+}
+
 /** The operators the builder offers for fields without their own list, labelled in the language. */
-export function builderOperators(lang: 'en' | 'zh' = 'en'): { name: string; label: string }[] {
-  return defaultOperators
-    .filter((o) => !UNSUPPORTED.has(o.name))
-    .map((o) => ({
-      name: o.name,
-      label: lang === 'zh' ? (ZH_OPERATORS[o.name] ?? o.label) : o.label,
-    }));
+export function builderOperators(
+  lang: 'en' | 'zh' = 'en',
+): { name: string; label: string; arity?: 'unary' }[] {
+  const zh = lang === 'zh';
+  return [
+    ...defaultOperators
+      .filter((o) => !UNSUPPORTED.has(o.name))
+      .map((o) => ({ name: o.name, label: zh ? (ZH_OPERATORS[o.name] ?? o.label) : o.label })),
+    ...emptyOperators(zh),
+  ];
 }
 
 const listOperators = (zh: boolean) => [
   { name: 'contains', label: zh ? '包含' : 'contains' },
   { name: 'doesNotContain', label: zh ? '不包含' : 'does not contain' },
+  ...emptyOperators(zh),
 ];
 
 /** The pseudo-field for `{"rule": name}`: a named rule of the policy holds. */
@@ -169,22 +188,55 @@ export function hasIncompleteRule(query: RuleGroupType): boolean {
   return query.rules.some((rule) => {
     if (typeof rule === 'string') return false;
     if ('rules' in rule) return hasIncompleteRule(rule);
-    if (rule.field === NAMED_RULE_FIELD) return false;
-    return formatQuery({ combinator: 'and', rules: [rule] }, { format: 'jsonlogic' }) === false;
+    return formatLogic({ combinator: 'and', rules: [rule] }) === false;
+  });
+}
+
+/** A query as JSON-logic: a named rule as `{"rule": name}`, "is (not) empty" as `!` (`!!`) of the field. */
+function formatLogic(query: RuleGroupType): unknown {
+  return formatQuery(query, {
+    format: 'jsonlogic',
+    ruleProcessor: (rule, options): unknown => {
+      if (rule.field === NAMED_RULE_FIELD) return { rule: rule.value as unknown };
+      if (rule.operator === EMPTY) return { '!': { var: rule.field } };
+      if (rule.operator === NOT_EMPTY) return { '!!': { var: rule.field } };
+      return defaultRuleProcessorJsonLogic(rule, options) as unknown;
+    },
   });
 }
 
 export function queryToLogic(query: RuleGroupType): unknown {
   if (query.rules.length === 0) return true;
-  return simplifyLogic(
-    formatQuery(query, {
-      format: 'jsonlogic',
-      ruleProcessor: (rule, options): unknown =>
-        rule.field === NAMED_RULE_FIELD
-          ? { rule: rule.value as unknown }
-          : (defaultRuleProcessorJsonLogic(rule, options) as unknown),
-    }),
-  );
+  return simplifyLogic(formatLogic(query));
+}
+
+/** A field's path when `logic` is `{"var": path}` (or `{"var": [path]}`), else undefined. */
+function varPath(logic: unknown): string | undefined {
+  if (!logic || typeof logic !== 'object' || Array.isArray(logic)) return undefined;
+  const entries = Object.entries(logic);
+  if (entries.length !== 1 || entries[0]![0] !== 'var') return undefined;
+  const arg = entries[0]![1];
+  const path: unknown = Array.isArray(arg) && arg.length === 1 ? arg[0] : arg;
+  return typeof path === 'string' && path !== '' ? path : undefined;
+}
+
+// Stand-ins the parser reads as "is (not) empty" conditions: its own `!` would read `{"!": {"var": f}}`
+// as a negated group it cannot fill.
+const EMPTY_OP = '$poolflow.empty';
+const NOT_EMPTY_OP = '$poolflow.notEmpty';
+
+/** `logic` with each `!` / `!!` of a bare field replaced by the parser's stand-ins. */
+function markEmptyTests(logic: unknown): unknown {
+  if (Array.isArray(logic)) return logic.map(markEmptyTests);
+  if (!logic || typeof logic !== 'object') return logic;
+  const entries = Object.entries(logic);
+  if (entries.length === 1) {
+    const [op, arg] = entries[0]!;
+    const path = op === '!' || op === '!!' ? varPath(Array.isArray(arg) ? arg[0] : arg) : undefined;
+    if (path !== undefined && (!Array.isArray(arg) || arg.length === 1))
+      return { [op === '!' ? EMPTY_OP : NOT_EMPTY_OP]: path };
+  }
+  return Object.fromEntries(entries.map(([key, value]) => [key, markEmptyTests(value)]));
 }
 
 /** The builder's query for a rule, or null when the builder cannot show it without loss. */
@@ -201,10 +253,12 @@ export function logicToQuery(logic: unknown, fields: Field[]): RuleGroupType | n
           operator: '=',
           value: Array.isArray(value) ? (value[0] as unknown) : value,
         }),
+        [EMPTY_OP]: (field: string) => ({ field, operator: EMPTY, value: '' }),
+        [NOT_EMPTY_OP]: (field: string) => ({ field, operator: NOT_EMPTY, value: '' }),
       },
     } as unknown as Parameters<typeof parseJsonLogic>[1];
     query = parseJsonLogic(
-      logic as Parameters<typeof parseJsonLogic>[0],
+      markEmptyTests(logic) as Parameters<typeof parseJsonLogic>[0],
       options,
     ) as unknown as RuleGroupType;
   } catch {

@@ -98,6 +98,9 @@ export function RuleEditor({ value, onChange, policy, testId }: RuleEditorProps)
           onQueryChange={onQueryChange}
           parseNumbers="strict-limited"
           enableMountQueryChange={false}
+          // A negated group (`{"!": {...}}`) shows, and can be set, as such: without the toggle it read
+          // as the condition it negates.
+          showNotToggle
           {...(lang === 'zh' ? ZH : {})}
           controlClassnames={{ queryBuilder: 'qb-compact' }}
         />
