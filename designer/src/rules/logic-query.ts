@@ -210,14 +210,17 @@ export function queryToLogic(query: RuleGroupType): unknown {
   return simplifyLogic(formatLogic(query));
 }
 
-/** A field's path when `logic` is `{"var": path}` (or `{"var": [path]}`), else undefined. */
-function varPath(logic: unknown): string | undefined {
+/** An object's one operator and its argument, when it has exactly one key. */
+function onlyOperator(logic: unknown): [string, unknown] | undefined {
   if (!logic || typeof logic !== 'object' || Array.isArray(logic)) return undefined;
-  const entries = Object.entries(logic);
-  if (entries.length !== 1 || entries[0]![0] !== 'var') return undefined;
-  const arg = entries[0]![1];
-  const path: unknown = Array.isArray(arg) && arg.length === 1 ? arg[0] : arg;
-  return typeof path === 'string' && path !== '' ? path : undefined;
+  const entries = Object.entries(logic as Record<string, unknown>);
+  return entries.length === 1 ? entries[0] : undefined;
+}
+
+/** A field's path when `logic` is `{"var": path}`, else undefined. */
+function varPath(logic: unknown): string | undefined {
+  const [op, path] = onlyOperator(logic) ?? [];
+  return op === 'var' && typeof path === 'string' && path !== '' ? path : undefined;
 }
 
 // Stand-ins the parser reads as "is (not) empty" conditions: its own `!` would read `{"!": {"var": f}}`
@@ -225,18 +228,22 @@ function varPath(logic: unknown): string | undefined {
 const EMPTY_OP = '$poolflow.empty';
 const NOT_EMPTY_OP = '$poolflow.notEmpty';
 
-/** `logic` with each `!` / `!!` of a bare field replaced by the parser's stand-ins. */
+/**
+ * `logic` with each `!` / `!!` of a bare field replaced by the parser's stand-ins (the forms the builder
+ * writes; `{"!": [{"var": f}]}` and `{"var": [f]}` stay, and so open as raw JSON: shown, never rewritten).
+ */
 function markEmptyTests(logic: unknown): unknown {
   if (Array.isArray(logic)) return logic.map(markEmptyTests);
   if (!logic || typeof logic !== 'object') return logic;
-  const entries = Object.entries(logic);
-  if (entries.length === 1) {
-    const [op, arg] = entries[0]!;
-    const path = op === '!' || op === '!!' ? varPath(Array.isArray(arg) ? arg[0] : arg) : undefined;
-    if (path !== undefined && (!Array.isArray(arg) || arg.length === 1))
-      return { [op === '!' ? EMPTY_OP : NOT_EMPTY_OP]: path };
-  }
-  return Object.fromEntries(entries.map(([key, value]) => [key, markEmptyTests(value)]));
+  const [op, arg] = onlyOperator(logic) ?? [];
+  const path = op === '!' || op === '!!' ? varPath(arg) : undefined;
+  if (path !== undefined) return { [op === '!' ? EMPTY_OP : NOT_EMPTY_OP]: path };
+  return Object.fromEntries(
+    Object.entries(logic as Record<string, unknown>).map(([key, value]) => [
+      key,
+      markEmptyTests(value),
+    ]),
+  );
 }
 
 /** The builder's query for a rule, or null when the builder cannot show it without loss. */
