@@ -118,4 +118,32 @@ describe.each(backends)('sweeper (%s)', (backend) => {
       { n: 0 },
     ]);
   });
+
+  it('fires a record’s earlier due timers first when a batch reads on past them (kill -9 test, CI)', async () => {
+    const created = await call(t.app, tokens['alice']!, 'POST', '/api/pools/crm/records', {
+      data: { name: 'Skipped Ltd' },
+      ownerId: ids['alice'],
+    });
+    const recordId = created.body.id as string;
+    const dueOf = async (delay: string): Promise<number> => {
+      const row = (await t.app
+        .db('timers')
+        .where({ record_id: recordId, timer_key: `xstate.after.${delay}.crm.owned` })
+        .first()) as { due_at: Date | string };
+      return new Date(row.due_at).getTime();
+    };
+    const escalateDue = await dueOf('escalate');
+    expect(await dueOf('remind')).toBeLessThan(escalateDue);
+    await t.app.clock.advance(t.app.db, 31 * 86_400_000);
+    // A sweep loop whose cursor is past remind's due time (it read on while another sweeper held the
+    // record, as in a kill -9 of that sweeper): its batch reads escalate and release, not remind.
+    // Escalate re-enters the state, which cancels remind: fired first, remind was lost for good.
+    await t.app.sweeper.sweepOnce(1000, new Map(), { fromMs: escalateDue });
+    await t.app.sweeper.sweepAll();
+    const history = (await t.app
+      .db('history')
+      .where({ record_id: recordId, event_type: 'TIMER' })
+      .orderBy('seq')) as { payload: { timer: string } }[];
+    expect(history.map((h) => h.payload.timer)).toEqual(['remind', 'escalate', 'release']);
+  });
 });

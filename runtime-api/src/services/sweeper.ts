@@ -77,6 +77,45 @@ const DUE = `SELECT t.timer_key, (extract(epoch FROM t.due_at) * 1000)::float8 A
   WHERE t.due_at >= to_timestamp(?::float8 / 1000) AND t.due_at <= ?
   ORDER BY t.due_at LIMIT ? FOR UPDATE OF r, t SKIP LOCKED`;
 
+// A batch's records' other due timers (completeDue): locked as DUE locks them; SKIP LOCKED, so a row an
+// admin's retry holds is left for the next pass rather than waited for while the record is locked.
+const MORE_DUE = `SELECT t.record_id, t.timer_key, (extract(epoch FROM t.due_at) * 1000)::float8 AS due_ms, t.attempts
+  FROM timers t WHERE t.record_id = ANY(?::uuid[]) AND t.due_at <= ? FOR UPDATE SKIP LOCKED`;
+
+/**
+ * Adds to each record's timers in the batch the others its snapshot holds that are due by `now`. A
+ * batch may hold a record's later timer and not an earlier one (it reads on from its cursor, past a
+ * timer another sweeper held then; or LIMIT cut between them), and a later timer fired first may cancel
+ * the earlier one (its transition re-enters the state): that timer was lost, never fired (the kill -9
+ * process test caught 2,000 reminders lost so). Read only for such records, which a sweep that keeps
+ * up never has. A failed timer waiting for its retry has its row's `due_at` later, so it stays out.
+ */
+async function completeDue(
+  trx: Knex.Transaction,
+  timersOf: Map<string, DueRow[]>,
+  now: number,
+): Promise<void> {
+  const missing: string[] = [];
+  for (const [recordId, rows] of timersOf) {
+    const pending = (rows[0] as DueRow).snapshot.timers;
+    for (const key of Object.keys(pending)) {
+      if ((pending[key]?.dueAt ?? Infinity) <= now && !rows.some((r) => r.timer_key === key)) {
+        missing.push(recordId);
+        break;
+      }
+    }
+  }
+  if (missing.length === 0) return;
+  const more = await trx.raw<{
+    rows: { record_id: string; timer_key: string; due_ms: number; attempts: number }[];
+  }>(MORE_DUE, [missing, new Date(now).toISOString()]);
+  for (const { record_id, timer_key, due_ms, attempts } of more.rows) {
+    const rows = timersOf.get(record_id);
+    if (!rows || rows.some((r) => r.timer_key === timer_key)) continue;
+    rows.push({ ...(rows[0] as DueRow), timer_key, due_ms, attempts });
+  }
+}
+
 /**
  * Where a sweep loop's next batch starts reading due timers (epoch ms; -Infinity: from the first). Fired
  * timers leave dead index entries at the head of `timers_due` until VACUUM, and while any transaction
@@ -170,6 +209,7 @@ export class Sweeper {
         if (list) list.push(d);
         else timersOf.set(d.id, [d]);
       }
+      await completeDue(trx, timersOf, now);
       // From here each record is let go once written into the batch, so its objects die young.
       due.rows.length = 0;
       const batch = new OutcomeBatch(this.metrics);
