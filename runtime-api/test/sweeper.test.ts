@@ -137,7 +137,7 @@ describe.each(backends)('sweeper (%s)', (backend) => {
     await t.app.clock.advance(t.app.db, 31 * 86_400_000);
     // A sweep loop whose cursor is past remind's due time (it read on while another sweeper held the
     // record, as in a kill -9 of that sweeper): its batch reads escalate and release, not remind.
-    // Escalate re-enters the state, which cancels remind: fired first, remind was lost for good.
+    // Release leaves the owned state, which cancels remind: fired first, remind was lost for good.
     await t.app.sweeper.sweepOnce(1000, new Map(), { fromMs: escalateDue });
     await t.app.sweeper.sweepAll();
     const history = (await t.app

@@ -86,7 +86,7 @@ const MORE_DUE = `SELECT t.record_id, t.timer_key, (extract(epoch FROM t.due_at)
  * Adds to each record's timers in the batch the others its snapshot holds that are due by `now`. A
  * batch may hold a record's later timer and not an earlier one (it reads on from its cursor, past a
  * timer another sweeper held then; or LIMIT cut between them), and a later timer fired first may cancel
- * the earlier one (its transition re-enters the state): that timer was lost, never fired (the kill -9
+ * the earlier one (its transition leaves the state): that timer was lost, never fired (the kill -9
  * process test caught 2,000 reminders lost so). Read only for such records, which a sweep that keeps
  * up never has. A failed timer waiting for its retry has its row's `due_at` later, so it stays out.
  */
