@@ -115,8 +115,8 @@ describe('rule builder <-> JSON-logic', () => {
     }
     const zhLabel = (name: string) => builderOperators('zh').find((o) => o.name === name)?.label;
     expect(['null', 'notNull', 'empty', 'notEmpty'].map(zhLabel)).toEqual([
-      '是 null',
-      '不是 null',
+      '无值',
+      '有值',
       '为空',
       '不为空',
     ]);

@@ -36,8 +36,8 @@ const INSTANCE_FIELDS: {
 const ZH_OPERATORS: Record<string, string> = {
   contains: '包含',
   doesNotContain: '不包含',
-  null: '是 null',
-  notNull: '不是 null',
+  null: '无值',
+  notNull: '有值',
   in: '属于',
   notIn: '不属于',
   between: '介于',
