@@ -26,6 +26,16 @@ const CRM_STATES = ['owned', 'pool', 'nurture', 'review', 'won', 'lost'];
 
 describe.each(backends)('refusal codes: state filter, breakdown, body (%s)', (backend) => {
   const setup = badInputApp(backend);
+  /** A new record's POST as alice, with the body and headers as given. */
+  const post = async (payload: string, headers: Record<string, string>): Promise<Reply> => {
+    const res = await setup.t.app.inject({
+      method: 'POST',
+      url: '/api/pools/crm/records',
+      headers: { authorization: `Bearer ${setup.tokens['alice']}`, ...headers },
+      payload,
+    });
+    return { status: res.statusCode, body: res.json() };
+  };
 
   it("words a state filter that is no state of the pool's policy, in the list and the export", async () => {
     const { t, tokens } = setup;
@@ -56,17 +66,8 @@ describe.each(backends)('refusal codes: state filter, breakdown, body (%s)', (ba
   });
 
   it('words a body of a media type no route takes, or over the limit, and writes nothing', async () => {
-    const { t, tokens, count } = setup;
+    const { count } = setup;
     const records = await count('records');
-    const post = async (payload: string, headers: Record<string, string>): Promise<Reply> => {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/api/pools/crm/records',
-        headers: { authorization: `Bearer ${tokens['alice']}`, ...headers },
-        payload,
-      });
-      return { status: res.statusCode, body: res.json() };
-    };
     for (const [type, value] of [
       ['application/xml; charset=utf-8', 'application/xml'],
       ['', ''],
@@ -93,21 +94,14 @@ describe.each(backends)('refusal codes: state filter, breakdown, body (%s)', (ba
   });
 
   it('words a body of another size than its Content-Length said, and writes nothing', async () => {
-    const { t, tokens, count } = setup;
+    const { count } = setup;
     const records = await count('records');
     for (const declared of ['5', '100']) {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/api/pools/crm/records',
-        headers: {
-          authorization: `Bearer ${tokens['alice']}`,
+      expectRefusal(
+        await post(JSON.stringify({ data: { name: 'Sized Co' } }), {
           'content-type': 'application/json',
           'content-length': declared,
-        },
-        payload: JSON.stringify({ data: { name: 'Sized Co' } }),
-      });
-      expectRefusal(
-        { status: res.statusCode, body: res.json() },
+        }),
         INVALID,
         '/headers/content-length',
         'does not match the size of the body sent',

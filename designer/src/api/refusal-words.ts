@@ -130,7 +130,7 @@ function ownWords(code: string, params: Record<string, unknown>): MessageKey | u
 
 /** A detail the client words by its own code (DETAIL_CODE): a 413's or 415's too (a body's refusal). */
 const hasOwnCode = (detail: RefusalDetail): boolean =>
-  typeof detail.code === 'string' && Object.hasOwn(DETAIL_CODE, detail.code);
+  typeof detail.code === 'string' && ownWords(detail.code, {}) !== undefined;
 
 const isProblemCode = (code: unknown): code is ProblemCode =>
   (PROBLEM_CODES as readonly unknown[]).includes(code);

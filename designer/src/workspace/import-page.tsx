@@ -10,8 +10,8 @@ import {
 } from '../api/transfer.api.js';
 import { detailZh, refusalWords, type RefusalNames } from '../api/refusal-words.js';
 import { useI18n } from '../i18n/i18n.js';
-import { useWorkspace } from './workspace-context.js';
 import { choiceWords } from './field-labels.js';
+import { useWorkspace } from './workspace-context.js';
 
 /** Data rows in a file (a CSV's header is not one): the denominator of the progress bar. */
 export function countRows(text: string, format: 'csv' | 'ndjson'): number {

@@ -105,7 +105,7 @@ export const errorsPlugin = fp(
                   ? 'POOL_ERR_TOO_LARGE'
                   : 'POOL_ERR_INVALID_PAYLOAD';
         // Body-level failures (too large, wrong media type, a Content-Length it did not match) name the
-        // field: the body, or the Content-Type header.
+        // field: the body, or the Content-Type or Content-Length header.
         if (error.code?.startsWith('FST_ERR_CTP_')) {
           const limit = request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? 1048576;
           const detail = bodyRefusal(error, request.headers, limit);

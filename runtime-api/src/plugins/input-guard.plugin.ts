@@ -63,7 +63,6 @@ const nulMessage = 'must not contain a NUL character';
 /** A NUL character at `path`: the code the import report gives a NUL cell (import.service.ts). */
 const nulAt = (path: string) => RuntimeError.invalid(path, nulMessage, 'nul-character');
 
-/** JSON.parse refusing __proto__ and constructor.prototype keys, as Fastify's own parser does. */
 /**
  * Where JSON.parse gave up, as a 1-based character of the body, when its message says (V8 names a
  * position for most errors, and an unexpected end is at the end); undefined when it does not.
@@ -75,6 +74,7 @@ function characterOf(reason: string, text: string): number | undefined {
   return undefined;
 }
 
+/** JSON.parse refusing __proto__ and constructor.prototype keys, as Fastify's own parser does. */
 function parseSafely(text: string): unknown {
   const forbidden = (key: string) =>
     RuntimeError.invalid('/body', `has a forbidden ${key} key`, 'forbidden-key', { key });

@@ -127,10 +127,12 @@ export async function checkImport(
   } catch (e) {
     if (!(e instanceof CellTooLong)) throw e;
     const [what, code] =
-      format === 'csv' ? ['a cell', 'cell-too-long'] : ['a line', 'line-too-long'];
+      format === 'csv'
+        ? (['a cell', 'cell-too-long'] as const)
+        : (['a line', 'line-too-long'] as const);
     throw tooLarge(
       `line ${e.line} has ${what} longer than the import limit of ${e.max} characters`,
-      code as 'cell-too-long' | 'line-too-long',
+      code,
       { line: e.line, limit: e.max },
     );
   }
