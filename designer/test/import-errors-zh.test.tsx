@@ -128,23 +128,29 @@ async function showReport(lang: Lang): Promise<string[]> {
     expect(screen.getByTestId<HTMLButtonElement>('import-start').disabled).toBe(false),
   );
   fireEvent.click(screen.getByTestId('import-start'));
-  await waitFor(() => expect(screen.getAllByTestId('import-error')).toHaveLength(errors.length));
+  // One table row per problem: a row with two wrong fields takes two.
+  const problems = errors.reduce((n, e) => n + (e.details?.length ?? 1), 0);
+  await waitFor(() => expect(screen.getAllByTestId('import-error')).toHaveLength(problems));
   return screen.getAllByTestId('import-error').map((row) => row.textContent ?? '');
 }
+
+/** The table's rows of one problem each, read as the message they should show (English). */
+const problemMessages = errors.flatMap((e) => (e.details ?? [e]).map((d) => d.message));
 
 describe('import report in Chinese', () => {
   it('words each row error by its code and params, naming fields, people and pools', async () => {
     const rows = await showReport('zh');
     // No row reads in the server's English.
-    for (const [i, row] of rows.entries()) expect(row).not.toContain(errors[i].message);
+    for (const [i, row] of rows.entries()) expect(row).not.toContain(problemMessages[i]);
     const problems = screen
       .getAllByTestId('import-error-problem')
       .map((cell) => cell.textContent ?? '');
     expect(problems).toEqual([
-      // Both wrong fields of the row, by their titles.
+      // Both wrong fields of the row, each in its own table row, by their titles.
       // Each choice as the value to write, with its Chinese name beside it.
       '行业只能是以下之一：software（软件）、manufacturing（制造）、finance（金融）、trade（贸易）、' +
-        'retail（零售）、education（教育）、other（其他）；级别只能是以下之一：A、B、C',
+        'retail（零售）、education（教育）、other（其他）',
+      '级别只能是以下之一：A、B、C',
       '必须填写名称',
       '这一行有 2 个单元格，表头有 4 列',
       '这一行不是有效的 JSON',
@@ -157,13 +163,19 @@ describe('import report in Chinese', () => {
       '被准入规则“no-phone”拒绝：线索必须有电话',
       '数据库拒绝写入这一行，未导入',
     ]);
-    expect(rows[0]).toContain('行业 (/data/industry)');
+    // The line once, beside its first field; the second field of that line under it.
+    expect(rows[0]).toMatch(/^2行业 \(\/data\/industry\)/);
+    expect(rows[1]).toMatch(/^级别 \(\/data\/level\)/);
+    expect(rows[2]).toMatch(/^3名称/);
     // The owner column by its name, as the import's field list names it.
-    expect(rows[5]).toContain('负责人 (/ownerId)');
+    expect(rows[6]).toContain('负责人 (/ownerId)');
   });
 
-  it('keeps the server’s English message in English', async () => {
+  it('keeps the server’s English message in English, one field a table row', async () => {
     const rows = await showReport('en');
-    for (const [i, row] of rows.entries()) expect(row).toContain(errors[i].message);
+    for (const [i, row] of rows.entries()) expect(row).toContain(problemMessages[i]);
+    expect(rows[0]).toContain('Industry (/data/industry)');
+    expect(rows[0]).not.toContain('Level (level) must be one of');
+    expect(rows[1]).toContain('Level (/data/level)Level (level) must be one of: A, B, C');
   });
 });

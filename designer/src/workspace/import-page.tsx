@@ -13,6 +13,9 @@ import { useI18n } from '../i18n/i18n.js';
 import { choiceWords } from './field-labels.js';
 import { useWorkspace } from './workspace-context.js';
 
+/** One problem of an import row: the row's own, or one of its fields' (details). */
+type RowProblem = Pick<ImportReport['errors'][number], 'path' | 'message' | 'code' | 'params'>;
+
 /** Data rows in a file (a CSV's header is not one): the denominator of the progress bar. */
 export function countRows(text: string, format: 'csv' | 'ndjson'): number {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '').length;
@@ -69,11 +72,9 @@ export function ImportPage() {
     ...refusalNames,
     field: (path) => rowField(path, fieldTitle, t('owner')),
   };
-  /** A row's problem: the server's English, or in Chinese each of its problems by code and params. */
-  const problemWords = (e: ImportReport['errors'][number]): string =>
-    lang === 'en'
-      ? e.message
-      : (e.details ?? [e]).map((d) => detailZh(d, i18n, names)).join(t('errFieldList'));
+  /** One problem of a row: the server's English, or in Chinese worded by its code and params. */
+  const problemWords = (problem: RowProblem): string =>
+    lang === 'en' ? problem.message : detailZh(problem, i18n, names);
 
   return (
     <div className="import-page" data-testid="import-page">
@@ -206,15 +207,23 @@ export function ImportPage() {
                   </tr>
                 </thead>
                 <tbody>
-                  {report.errors.map((e, i) => (
-                    <tr key={i} data-testid="import-error">
-                      <td className="num">{e.line}</td>
-                      <td>
-                        <code>{errorField(e.path, fieldTitle, t('owner'))}</code>
-                      </td>
-                      <td data-testid="import-error-problem">{problemWords(e)}</td>
-                    </tr>
-                  ))}
+                  {/* A row with several wrong fields: one table row per field, under its line. */}
+                  {report.errors.flatMap((e) => {
+                    const problems: RowProblem[] = e.details?.length ? e.details : [e];
+                    return problems.map((problem, i) => (
+                      <tr key={`${e.line}.${i}`} data-testid="import-error">
+                        {i === 0 && (
+                          <td className="num" rowSpan={problems.length}>
+                            {e.line}
+                          </td>
+                        )}
+                        <td>
+                          <code>{errorField(problem.path, fieldTitle, t('owner'))}</code>
+                        </td>
+                        <td data-testid="import-error-problem">{problemWords(problem)}</td>
+                      </tr>
+                    ));
+                  })}
                 </tbody>
               </table>
             )}
