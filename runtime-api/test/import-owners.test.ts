@@ -173,6 +173,51 @@ describe.each(backends)('import owners and messages (%s)', (backend) => {
     ]);
   });
 
+  it('names a wrong field and a wrong owner of one row together, and writes neither row', async () => {
+    const csv = [
+      'name,industry,level,ownerId',
+      'Bad level and stranger,trade,Z,nobody',
+      'Two fields and Li Wei,spaceships,Z,Li Wei',
+    ].join('\n');
+    const before = await t.app.db('records').where({ pool_key: 'crm' }).count({ n: '*' });
+    const res = await importBody('text/csv', `${csv}\n`);
+    expect(res.statusCode).toBe(200);
+    const report = res.json<{
+      imported: number;
+      failed: number;
+      errors: Record<string, unknown>[];
+    }>();
+    expect([report.imported, report.failed]).toEqual([0, 2]);
+    const [first, second] = report.errors;
+    // The row's own problem is its first field's; the owner's comes after, in the message and details.
+    expect(first).toMatchObject({ line: 2, path: '/data/level', code: 'schema' });
+    expect(first?.['message']).toBe(
+      'Level (level) must be one of: A, B, C; "nobody" is not a member of pool crm (by id, username or name)',
+    );
+    expect(first?.['details']).toEqual([
+      {
+        path: '/data/level',
+        message: 'Level (level) must be one of: A, B, C',
+        code: 'schema',
+        params: { keyword: 'enum', allowedValues: ['A', 'B', 'C'] },
+      },
+      {
+        path: '/ownerId',
+        message: '"nobody" is not a member of pool crm (by id, username or name)',
+        code: 'not-member',
+        params: { user: 'nobody', pool: 'crm' },
+      },
+    ]);
+    expect(
+      (second?.['details'] as { path: string; code: string }[]).map((d) => [d.path, d.code]),
+    ).toEqual([
+      ['/data/industry', 'schema'],
+      ['/data/level', 'schema'],
+      ['/ownerId', 'owner-ambiguous'],
+    ]);
+    expect(await t.app.db('records').where({ pool_key: 'crm' }).count({ n: '*' })).toEqual(before);
+  });
+
   it('gives each refused NDJSON row a code and params: bad JSON, not an object, no data, owner types', async () => {
     const lines = [
       '{"data":{"name":"Fine","industry":"trade"}}',

@@ -81,7 +81,7 @@ export interface ImportReport {
      */
     rule?: string;
     /**
-     * Each problem of a row that has several (its fields' schema errors); the first is the row's own.
+     * Each problem of a row that has several (its fields' schema errors, and its owner's); the first is the row's own.
      */
     details?: {
       path: string;

@@ -29,7 +29,7 @@ export interface ImportRowError extends RowProblem {
   line: number;
   /** The admission rule that refused the row (code POOL_ERR_NOT_ADMITTED). */
   rule?: string;
-  /** Each problem of a row that has several (its fields' schema errors), the first one being the row's. */
+  /** Each problem of a row that has several (its fields' schema errors, its owner's): the row's first. */
   details?: RowProblem[];
 }
 
@@ -59,16 +59,15 @@ const MAX_WRITE_RETRIES = 1_000;
 const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/** A row's problem as the report gives it: several (details) when more than one field is wrong. */
+type RowError = RowProblem & { details?: RowProblem[] };
+
 /**
  * A row's problem for the report, from an engine or runtime error: a list of details (the entity's
  * schema errors) gives the first one's path, code and params; else the error's own code, its details
  * as params (a rule over budget: rule, limit; a bad delay: delay, field, value).
  */
-function problem(
-  e: unknown,
-  path: string,
-  message: string,
-): RowProblem & { details?: RowProblem[] } {
+function problem(e: unknown, path: string, message: string): RowError {
   if (!(e instanceof EngineError)) return { path, message, code: 'start-failed', params: {} };
   const details = (Array.isArray(e.details) ? e.details : []) as Partial<RowProblem>[];
   const first = details[0];
@@ -85,6 +84,17 @@ function problem(
     message: details.map((d) => d.message).join('; ') || message,
     ...(details.length > 1 ? { details: details.map(worded) } : {}),
   };
+}
+
+/** One more problem of a row that has one already: the first stays the row's own, both are details. */
+function withProblem(first: RowError, next: RowProblem): RowError {
+  const details = [...(first.details ?? [first]), next].map(({ path, message, code, params }) => ({
+    path,
+    message,
+    code,
+    params,
+  }));
+  return { ...first, message: details.map((d) => d.message).join('; '), details };
 }
 
 export async function importRecords(
@@ -114,7 +124,7 @@ export async function importRecords(
   const starts = new StartSharing(compiled, actor);
   const progress = (): void =>
     onProgress({ rows: report.rows, imported: report.imported, failed: report.failed });
-  const fail = (line: number, error: RowProblem & { rule?: string; details?: RowProblem[] }) => {
+  const fail = (line: number, error: RowError & { rule?: string }) => {
     report.failed++;
     if (report.errors.length < MAX_ERRORS) report.errors.push({ line, ...error });
   };
@@ -174,23 +184,24 @@ export async function importRecords(
       });
       continue;
     }
+    let invalid: RowError | undefined;
     try {
       assertEntity(compiled, row.data);
     } catch (e) {
-      fail(row.line, problem(e, '/data', 'is invalid'));
-      continue;
+      invalid = problem(e, '/data', 'is invalid');
     }
+    // The owner is checked even when a field is wrong: the report names every problem of the row at once.
     const owner = row.ownerId ? owners.resolve(row.ownerId) : null;
-    if (owner && 'error' in owner) {
-      fail(row.line, {
-        path: '/ownerId',
-        message: owner.error,
-        code: owner.code,
-        params: owner.params,
-      });
+    const unowned: RowProblem | undefined =
+      owner && 'error' in owner
+        ? { path: '/ownerId', message: owner.error, code: owner.code, params: owner.params }
+        : undefined;
+    const refusal = invalid && unowned ? withProblem(invalid, unowned) : (invalid ?? unowned);
+    if (refusal) {
+      fail(row.line, refusal);
       continue;
     }
-    const ownerId = owner ? owner.id : null;
+    const ownerId = owner && !('error' in owner) ? owner.id : null;
     // One time per batch, read when its first row is started, as one transaction would read it.
     batch ??= new ImportBatch({
       poolKey,
