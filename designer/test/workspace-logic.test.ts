@@ -9,7 +9,7 @@ import { kindColour, niceMax, orderKinds, ticks } from '../src/workspace/charts/
 import { refusalOf } from '../src/workspace/claim-refusal.js';
 import { releaseDue } from '../src/workspace/countdown.js';
 import { formatDate, formatDateTime, formatDuration, urgencyOf } from '../src/workspace/format.js';
-import { countRows } from '../src/workspace/import-page.js';
+import { countRows } from '../src/workspace/import-file.js';
 import { fieldsParam } from '../src/workspace/use-record-list.js';
 import { crmPoolPolicy } from './workspace-fixtures.js';
 
@@ -132,6 +132,8 @@ describe('lists and imports', () => {
 
   it('counts a file’s data rows for the progress bar and tells the format by name', () => {
     expect(countRows('name,industry\nA,trade\nB,retail\n\n', 'csv')).toBe(2);
+    // A newline inside a quoted cell does not start a row (the import reads 2 rows, not 3).
+    expect(countRows('name,industry\r\n"Two\r\nlines",trade\r\nB,retail', 'csv')).toBe(2);
     expect(countRows('{"data":{}}\r\n{"data":{}}\n', 'ndjson')).toBe(2);
     expect(importFormat('leads.ndjson')).toBe('ndjson');
     expect(importFormat('leads.CSV')).toBe('csv');

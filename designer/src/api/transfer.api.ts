@@ -1,6 +1,7 @@
 // Import (CSV or NDJSON, progress streamed back as NDJSON lines) and file downloads with the token.
 import type { ImportReport } from './api.types.js';
 import { ApiError, apiFetch } from './client.js';
+import { saveBlob } from './save-file.js';
 
 // Generated from schemas/ (api.types.ts): the final report; progress lines carry its counts.
 export type { ImportReport };
@@ -62,13 +63,6 @@ export async function* ndjsonLines(response: Response): AsyncGenerator<string> {
 /** Downloads an authenticated file (a plain link cannot carry the bearer token); gives its size in bytes. */
 export async function download(path: string, fileName: string): Promise<number> {
   const blob = await (await apiFetch(path)).blob();
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(blob, fileName);
   return blob.size;
 }

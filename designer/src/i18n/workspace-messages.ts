@@ -174,6 +174,8 @@ export const workspaceEn = {
   field: 'Field',
   problem: 'Problem',
   moreErrors: '…and {count} more rejected rows.',
+  rejectedDownload: 'Download the {count} rejected rows',
+  rejectedHint: 'as your file had them, with its header: correct them and import that file again.',
   failedTimers: 'Failed timers',
   failedTimersHint:
     'Timers that could not run for a record. Each is retried after 1 min, 5 min, 30 min, 2 h and 12 h, then parked after 6 attempts. Fix the record or the policy, then retry.',
@@ -370,6 +372,8 @@ export const workspaceZh: Record<WorkspaceMessageKey, string> = {
   field: '字段',
   problem: '问题',
   moreErrors: '……还有 {count} 行被拒绝。',
+  rejectedDownload: '下载被拒绝的 {count} 行',
+  rejectedHint: '保持原文件的表头和内容，修改后可再次导入。',
   failedTimers: '失败的定时器',
   failedTimersHint:
     '无法为记录执行的定时器。系统会在 1 分钟、5 分钟、30 分钟、2 小时和 12 小时后重试，失败 6 次后挂起。请先修正记录或策略，再重试。',

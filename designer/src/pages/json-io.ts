@@ -1,15 +1,11 @@
 // JSON import and export of the policy document.
 import type { Policy } from '@poolflow/engine';
+import { saveBlob } from '../api/save-file.js';
 import type { I18n } from '../i18n/i18n.js';
 
 export function exportPolicy(policy: Policy): void {
   const blob = new Blob([`${JSON.stringify(policy, null, 2)}\n`], { type: 'application/json' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = `${policy.id}.json`;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  saveBlob(blob, `${policy.id}.json`);
 }
 
 /**

@@ -9,18 +9,14 @@ import {
   type ImportReport,
 } from '../api/transfer.api.js';
 import { detailZh, refusalWords, type RefusalNames } from '../api/refusal-words.js';
+import { saveBlob } from '../api/save-file.js';
 import { useI18n } from '../i18n/i18n.js';
 import { choiceWords } from './field-labels.js';
+import { countRows, rejectedFileName, rejectedRowsFile } from './import-file.js';
 import { useWorkspace } from './workspace-context.js';
 
 /** One problem of an import row: the row's own, or one of its fields' (details). */
 type RowProblem = Pick<ImportReport['errors'][number], 'path' | 'message' | 'code' | 'params'>;
-
-/** Data rows in a file (a CSV's header is not one): the denominator of the progress bar. */
-export function countRows(text: string, format: 'csv' | 'ndjson'): number {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '').length;
-  return format === 'csv' ? Math.max(0, lines - 1) : lines;
-}
 
 export function ImportPage() {
   const i18n = useI18n();
@@ -65,6 +61,14 @@ export function ImportPage() {
       setBusy(false);
     }
   };
+  /** The refused rows of the file the report is of, as a file of their own (its header first). */
+  const saveRejected = async (of: File, lines: ReadonlySet<number>) => {
+    const format = importFormat(of.name);
+    const text = rejectedRowsFile(await of.text(), format, lines);
+    const type = format === 'csv' ? 'text/csv' : 'application/x-ndjson';
+    saveBlob(new Blob([text], { type }), rejectedFileName(of.name, format));
+  };
+  const rejectedLines = new Set(report?.errors.map((e) => e.line));
   const share = progress && total > 0 ? Math.min(1, progress.rows / total) : report ? 1 : 0;
   // What a row's error names, in the words of the workspace: fields by their titles, people and pools
   // by their names. An owner cell that names no one is shown as it was typed, not shortened as an id.
@@ -197,6 +201,19 @@ export function ImportPage() {
             <div className={report.failed > 0 ? 'alert warn' : 'alert ok'}>
               {t('importDone', { imported: report.imported, failed: report.failed })}
             </div>
+            {file && rejectedLines.size > 0 && (
+              <p className="hint">
+                <button
+                  type="button"
+                  className="btn btn-link"
+                  data-testid="import-rejected"
+                  onClick={() => void saveRejected(file, rejectedLines).catch(setError)}
+                >
+                  ↓ {t('rejectedDownload', { count: rejectedLines.size })}
+                </button>{' '}
+                {t('rejectedHint')}
+              </p>
+            )}
             {report.errors.length > 0 && (
               <table className="data-table" data-testid="import-errors">
                 <thead>
