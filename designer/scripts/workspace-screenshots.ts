@@ -154,12 +154,12 @@ try {
   await shot(page, 'workspace-manager');
 
   await page.goto(`${url}/#/pools/crm/import`);
-  const rows = ['name,industry,level,urgency,phone'];
+  // Three rows with a bad industry, and one wrong in its level, its urgency and its owner at once.
+  const rows = ['name,industry,level,urgency,phone,ownerId'];
   for (let i = 1; i <= 1200; i++) {
     const bad = i % 400 === 0 ? 'aviation' : ['software', 'trade', 'retail'][i % 3];
-    rows.push(
-      `Lead ${i},${bad},${'ABC'[i % 3]},${i === 777 ? 9 : i % 6},1390000${String(i).padStart(4, '0')}`,
-    );
+    const [level, urgency, owner] = i === 777 ? ['Z', 9, 'nobody'] : ['ABC'[i % 3], i % 6, ''];
+    rows.push(`Lead ${i},${bad},${level},${urgency},1390000${String(i).padStart(4, '0')},${owner}`);
   }
   await page.getByTestId('import-input').setInputFiles({
     name: 'trade-fair-leads.csv',
