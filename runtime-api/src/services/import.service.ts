@@ -59,8 +59,21 @@ const MAX_WRITE_RETRIES = 1_000;
 const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** A row's problem as the report gives it: several (details) when more than one field is wrong. */
-type RowError = RowProblem & { details?: RowProblem[] };
+/** A refused row's error before its line is known. */
+type RowError = Omit<ImportRowError, 'line'>;
+
+/**
+ * A row's error from its problems: the first one's path, code and params, every message (each names its
+ * field, entity-check.ts), and the problems as details when there are several.
+ */
+function ofProblems(problems: RowProblem[], fallback: string): RowError {
+  const [first] = problems as [RowProblem, ...RowProblem[]];
+  return {
+    ...first,
+    message: problems.map((p) => p.message).join('; ') || fallback,
+    ...(problems.length > 1 ? { details: problems } : {}),
+  };
+}
 
 /**
  * A row's problem for the report, from an engine or runtime error: a list of details (the entity's
@@ -70,31 +83,15 @@ type RowError = RowProblem & { details?: RowProblem[] };
 function problem(e: unknown, path: string, message: string): RowError {
   if (!(e instanceof EngineError)) return { path, message, code: 'start-failed', params: {} };
   const details = (Array.isArray(e.details) ? e.details : []) as Partial<RowProblem>[];
-  const first = details[0];
-  if (!first) return { path, message, code: e.code, params: isObject(e.details) ? e.details : {} };
+  if (details.length === 0)
+    return { path, message, code: e.code, params: isObject(e.details) ? e.details : {} };
   const worded = (d: Partial<RowProblem>): RowProblem => ({
     path: d.path ?? path,
     message: d.message ?? '',
     code: d.code ?? e.code,
     params: d.params ?? {},
   });
-  return {
-    ...worded(first),
-    // Each detail's message names its field (entity-check.ts); the first one's path locates the row's.
-    message: details.map((d) => d.message).join('; ') || message,
-    ...(details.length > 1 ? { details: details.map(worded) } : {}),
-  };
-}
-
-/** One more problem of a row that has one already: the first stays the row's own, both are details. */
-function withProblem(first: RowError, next: RowProblem): RowError {
-  const details = [...(first.details ?? [first]), next].map(({ path, message, code, params }) => ({
-    path,
-    message,
-    code,
-    params,
-  }));
-  return { ...first, message: details.map((d) => d.message).join('; '), details };
+  return ofProblems(details.map(worded), message);
 }
 
 export async function importRecords(
@@ -124,7 +121,7 @@ export async function importRecords(
   const starts = new StartSharing(compiled, actor);
   const progress = (): void =>
     onProgress({ rows: report.rows, imported: report.imported, failed: report.failed });
-  const fail = (line: number, error: RowError & { rule?: string }) => {
+  const fail = (line: number, error: RowError) => {
     report.failed++;
     if (report.errors.length < MAX_ERRORS) report.errors.push({ line, ...error });
   };
@@ -196,9 +193,12 @@ export async function importRecords(
       owner && 'error' in owner
         ? { path: '/ownerId', message: owner.error, code: owner.code, params: owner.params }
         : undefined;
-    const refusal = invalid && unowned ? withProblem(invalid, unowned) : (invalid ?? unowned);
-    if (refusal) {
-      fail(row.line, refusal);
+    const problems = [
+      ...(invalid ? (invalid.details ?? [invalid]) : []),
+      ...(unowned ? [unowned] : []),
+    ];
+    if (problems.length > 0) {
+      fail(row.line, ofProblems(problems, 'is invalid'));
       continue;
     }
     const ownerId = owner && !('error' in owner) ? owner.id : null;
