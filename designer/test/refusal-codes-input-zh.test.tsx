@@ -80,7 +80,7 @@ const refusals: [string, string, string, Record<string, unknown>, string][] = [
     'repeats column 1, "name"',
     'column-repeated',
     { column: 'name', index: 4, first: 1 },
-    '第 4 列“name”与第 1 列重名',
+    '第 4 列“name”与第 1 列是同一个字段',
   ],
   [
     '/body/header/1',
@@ -88,6 +88,13 @@ const refusals: [string, string, string, Record<string, unknown>, string][] = [
     'unknown-column',
     { column: 'colour', fields: FIELDS },
     '列“colour”不是此公海的字段（可用的字段：name、industry、phone、level、urgency，以及 ownerId）',
+  ],
+  [
+    '/body/header/1',
+    '"电话" names fields phone and mobile: write the field\'s key',
+    'column-ambiguous',
+    { column: '电话', fields: ['phone', 'mobile'] },
+    '列“电话”同时是字段 phone、mobile 的名称：请写字段的键',
   ],
   [
     '/body',

@@ -14,6 +14,13 @@ export {
 export { checkClaim, type ClaimCheck } from './claim.js';
 export { NOT_BLANK } from './json-schema.js';
 export {
+  CHOICE_NAMES_ZH,
+  FIELD_NAMES_ZH,
+  ZH_TITLE,
+  choiceNameZh,
+  fieldNameZh,
+} from './field-names.js';
+export {
   auditDraw,
   auditReason,
   auditedEvents,

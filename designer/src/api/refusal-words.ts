@@ -98,6 +98,7 @@ const DETAIL_CODE: Record<string, MessageKey> = {
   'line-too-long': 'errLineTooLong',
   'column-repeated': 'errColumnRepeated',
   'unknown-column': 'errUnknownColumn',
+  'column-ambiguous': 'errColumnAmbiguous',
   // A request's form: the input guard, Idempotency-Key, a list's cursor and filters, a stats range.
   'body-not-json': 'errBodyNotJson',
   'forbidden-key': 'errForbiddenKey',

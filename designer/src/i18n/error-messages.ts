@@ -67,6 +67,7 @@ export const errorEn = {
   errColumnRepeated: 'column {index}, "{column}", repeats column {first}',
   errUnknownColumn:
     'column "{column}" is not a field of this pool (its fields: {fields}; and ownerId)',
+  errColumnAmbiguous: 'column "{column}" names fields {fields}: write the field\'s key',
   // A request's form: the input guard, Idempotency-Key, a list's cursor and filters, a stats range.
   errBodyNotJson: 'what was sent is not JSON: {reason}',
   errForbiddenKey: 'what was sent has a forbidden key "{key}"',
@@ -151,8 +152,9 @@ export const errorZh: Record<keyof typeof errorEn, string> = {
   errCellTooLong: '第 {line} 行有单元格超过 {limit} 个字符，这是导入的上限',
   errLineTooLong: '第 {line} 行超过 {limit} 个字符，这是导入的上限',
   errBodyNotJsonAt: '提交的内容不是有效的 JSON：第 {character} 个字符处有误',
-  errColumnRepeated: '第 {index} 列“{column}”与第 {first} 列重名',
+  errColumnRepeated: '第 {index} 列“{column}”与第 {first} 列是同一个字段',
   errUnknownColumn: '列“{column}”不是此公海的字段（可用的字段：{fields}，以及 ownerId）',
+  errColumnAmbiguous: '列“{column}”同时是字段 {fields} 的名称：请写字段的键',
   errBodyNotJson: '提交的内容不是有效的 JSON：{reason}',
   errForbiddenKey: '提交的内容含有不允许的键“{key}”',
   errNotFinite: '“{field}”的值必须是有限的数字',

@@ -162,6 +162,8 @@ export const workspaceEn = {
   importTitle: 'Import records',
   importColumns: 'Columns (CSV header) or keys (NDJSON "data"):',
   importTemplate: 'Download a template',
+  importNames:
+    "A CSV's header may also name a field by its title or Chinese name (负责人 for ownerId), and a cell a choice by its Chinese name; the template in 中文 has the Chinese header.",
   importRequired: 'required',
   importOwnerHint: 'the owner: a username, a user id, or a display name only one member has',
   dropFile: 'Drop a .csv or .ndjson file here, or click to choose one',
@@ -361,6 +363,8 @@ export const workspaceZh: Record<WorkspaceMessageKey, string> = {
   importTitle: '导入记录',
   importColumns: '列名（CSV 表头）或 NDJSON "data" 的键：',
   importTemplate: '下载模板',
+  importNames:
+    'CSV 表头也可以写字段的中文名或英文标题（ownerId 可写“负责人”），选项也可以写中文名；下载的模板用中文表头。',
   importRequired: '必填',
   importOwnerHint: '负责人：用户名、用户 ID，或仅一位成员使用的显示名',
   dropFile: '把 .csv 或 .ndjson 文件拖到这里，或点击选择',

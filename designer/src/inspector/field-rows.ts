@@ -1,6 +1,6 @@
 // An object JSON Schema (entity fields, event payload) as editable rows, and back again.
 import type { RJSFSchema } from '@rjsf/utils';
-import { ZH_TITLE } from '../workspace/field-labels.js';
+import { ZH_TITLE } from '@poolflow/engine';
 
 type Json = Record<string, unknown>;
 

@@ -111,13 +111,16 @@ export function ImportPage() {
             data-testid="import-template"
             onClick={() =>
               void download(
-                `/api/pools/${encodeURIComponent(pool.key)}/import-template`,
+                `/api/pools/${encodeURIComponent(pool.key)}/import-template?lang=${lang}`,
                 `${pool.key}-import.csv`,
               ).catch((e: unknown) => setError(e))
             }
           >
             ↓ {t('importTemplate')}
           </button>
+        </p>
+        <p className="hint" data-testid="import-names">
+          {t('importNames')}
         </p>
         <ul className="hint import-fields" data-testid="import-fields">
           {fields.map((f) => {

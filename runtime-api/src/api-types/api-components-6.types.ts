@@ -130,6 +130,16 @@ export interface ExportQuery {
 }
 /**
  * This interface was referenced by `ApiOperations`'s JSON-Schema
+ * via the `definition` "importTemplateQuery".
+ */
+export interface ImportTemplateQuery {
+  /**
+   * Language of the header: en writes the field keys and ownerId; zh each field's Chinese name (its x-title-zh, else the shared name of a template field; the key where none or where two fields share it) and 负责人. An import reads both.
+   */
+  lang?: 'en' | 'zh';
+}
+/**
+ * This interface was referenced by `ApiOperations`'s JSON-Schema
  * via the `definition` "statsQuery".
  */
 export interface StatsQuery {

@@ -70,6 +70,7 @@ import type {
   ExportQuery,
   ImportQuery,
   ImportReport,
+  ImportTemplateQuery,
   MoveBody,
   MoveReply,
   PoolStats,
@@ -153,6 +154,7 @@ export interface ApiOperations2 {
   };
   importTemplate: {
     params: PoolKeyParams;
+    query?: ImportTemplateQuery;
     reply: ImportTemplateReply;
   };
   getPoolStats: {
@@ -349,4 +351,3 @@ export type AdvanceClockReply = ClockAdvanceReply;
 export type ListActivityQuery = ActivityQuery;
 export type ListActivityReply = ActivityList;
 export type ListFailedTimersQuery = FailedTimerQuery;
-export type ListFailedTimersReply = FailedTimerList;

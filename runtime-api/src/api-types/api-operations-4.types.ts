@@ -16,6 +16,7 @@ import type {
 } from './api-components-8.types.js';
 import type { NoBody } from './api-operations-1.types.js';
 
+export type ListFailedTimersReply = FailedTimerList;
 export type RetryFailedTimersBody = TimerRetryBody;
 export type RetryFailedTimersReply = FailedTimerList;
 export type ListDeliveriesQuery = DeliveryQuery;

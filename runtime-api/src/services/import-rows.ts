@@ -5,6 +5,7 @@ import type { CompiledPolicy } from '@poolflow/engine';
 import { depthOf, MAX_JSON_DEPTH } from '../plugins/input-guard.plugin.js';
 import { RuntimeError } from '../runtime.error.js';
 import { csvText, parseCsv, splitLines } from './csv.js';
+import { choiceOf, EXPORT_COLUMNS, readHeader } from './import-columns.js';
 
 /**
  * What is wrong with a row: where, in English, and a stable `code` with `params` a client words in its
@@ -24,67 +25,39 @@ export interface ParsedRow {
   error?: RowProblem;
 }
 
-/** CSV cells are text: turn them into the entity schema's types (numbers, booleans); empty means absent. */
+/**
+ * CSV cells are text: turn them into the entity schema's types (numbers, booleans) and a choice written by
+ * its name into its value; empty means absent.
+ */
 function coerce(compiled: CompiledPolicy, field: string, raw: string): unknown {
   if (raw === '') return undefined;
-  const prop = compiled.policy.entity.schema.properties[field] as { type?: string } | undefined;
+  const prop = compiled.policy.entity.schema.properties[field] as
+    { type?: string; enum?: unknown[] } | undefined;
   if (prop?.type === 'integer' || prop?.type === 'number') {
     const n = Number(raw);
     return Number.isFinite(n) ? n : raw;
   }
   if (prop?.type === 'boolean') return raw === 'true' ? true : raw === 'false' ? false : raw;
-  return raw;
+  return choiceOf(prop, raw);
 }
-
-/** Columns an export writes besides the fields (transfer routes): an import ignores them. */
-const EXPORT_COLUMNS = ['id', 'state', 'stateLabel', 'owner', 'tags', 'score'];
 
 /** The column names of a CSV header row, as the rows are read by them. */
 const columnNames = (fields: string[]): string[] => fields.map((f) => f.trim());
 
-/** Whether a CSV column is read at all: a field, ownerId, or an export's own column (ignored). */
-const knownColumn = (fields: string[], name: string): boolean =>
-  fields.includes(name) || name === 'ownerId' || EXPORT_COLUMNS.includes(name);
-
 /**
- * Checks a CSV body's header before any row is read: a column named twice (one cell would be dropped), or
- * one that is not a field of the pool. Refused whole with a 400 naming the column (`/body/header/<index>`),
- * code column-repeated or unknown-column.
+ * Checks a CSV body's header before any row is read (import-columns.ts: a column by key, title or Chinese
+ * name). Refused whole with a 400 naming each wrong column (`/body/header/<index>`), code
+ * unknown-column, column-ambiguous or column-repeated.
  * A column without a name is skipped (spreadsheets add them); a row with a value in it fails alone.
  */
 export async function checkCsvHeader(compiled: CompiledPolicy, body: Readable): Promise<void> {
-  const fields = Object.keys(compiled.policy.entity.schema.properties);
   for await (const { fields: cells } of parseCsv(body)) {
-    const header = columnNames(cells);
-    const details = header.flatMap((name, i): RowProblem[] => {
-      const path = `/body/header/${i}`;
-      const first = header.indexOf(name);
-      if (name === '') return [];
-      if (first !== i)
-        return [
-          {
-            path,
-            message: `repeats column ${first + 1}, "${name}"`,
-            code: 'column-repeated',
-            params: { column: name, index: i + 1, first: first + 1 },
-          },
-        ];
-      if (!knownColumn(fields, name))
-        return [
-          {
-            path,
-            message: `"${name}" is not a field of this pool (its fields: ${fields.join(', ')}; and ownerId)`,
-            code: 'unknown-column',
-            params: { column: name, fields },
-          },
-        ];
-      return [];
-    });
-    if (details.length > 0)
+    const { problems } = readHeader(compiled, columnNames(cells));
+    if (problems.length > 0)
       throw new RuntimeError(
         'POOL_ERR_INVALID_PAYLOAD',
-        `the CSV header is refused: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`,
-        details,
+        `the CSV header is refused: ${problems.map((d) => `${d.path} ${d.message}`).join('; ')}`,
+        problems,
       );
     return;
   }
@@ -97,7 +70,7 @@ export async function* csvRows(
   let header: string[] | undefined;
   for await (const { line, fields } of parseCsv(body)) {
     if (!header) {
-      header = columnNames(fields);
+      header = readHeader(compiled, columnNames(fields)).targets;
       continue;
     }
     if (fields.length === 1 && fields[0] === '') continue;

@@ -15,7 +15,8 @@ import { checkCsvHeader } from '../../services/import-rows.js';
 import { importRecords } from '../../services/import.service.js';
 import type { RecordPageQuery } from '../../repositories/record.repository.js';
 import { listFilters } from '../records/field-filters.js';
-import type { ExportQuery } from '../../api.types.js';
+import type { ExportQuery, ImportTemplateQuery } from '../../api.types.js';
+import { templateHeader } from '../../services/import-columns.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -178,19 +179,19 @@ export default function transferRoutes(app: FastifyInstance): void {
     },
   );
 
-  // The header row an import reads: a manager fills it in (field titles and choices are on the import page).
-  app.get<{ Params: { pool: string } }>(
+  // The header row an import reads, by key or in Chinese: a manager fills it in (field titles and choices
+  // are on the import page).
+  app.get<{ Params: { pool: string }; Querystring: ImportTemplateQuery }>(
     '/api/pools/:pool/import-template',
     async (request, reply) => {
       const { pool } = request.params;
       await requirePoolRole(app, request, pool, 'manager');
       const row = await app.records.pool(pool);
       const compiled = await app.policies.get(row.policy_id, row.policy_version);
-      const fields = Object.keys(compiled.policy.entity.schema.properties);
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${pool}-import.csv"`)
-        .send(`\uFEFF${csvLine([...fields, 'ownerId'])}`);
+        .send(`\uFEFF${csvLine(templateHeader(compiled, request.query.lang ?? 'en'))}`);
     },
   );
 }
