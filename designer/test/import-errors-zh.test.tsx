@@ -169,6 +169,8 @@ describe('import report in Chinese', () => {
     expect(rows[2]).toMatch(/^3名称/);
     // The owner column by its name, as the import's field list names it.
     expect(rows[6]).toContain('负责人 (/ownerId)');
+    // A rule about the whole record (an admission rule) names the record, not a bare path.
+    expect(rows[9]).toMatch(/^10整条记录 \(\/data\)被准入规则/);
   });
 
   it('keeps the server’s English message in English, one field a table row', async () => {
@@ -177,5 +179,6 @@ describe('import report in Chinese', () => {
     expect(rows[0]).toContain('Industry (/data/industry)');
     expect(rows[0]).not.toContain('Level (level) must be one of');
     expect(rows[1]).toContain('Level (/data/level)Level (level) must be one of: A, B, C');
+    expect(rows[9]).toMatch(/^10The record \(\/data\)refused by admission rule/);
   });
 });

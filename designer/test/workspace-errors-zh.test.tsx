@@ -159,6 +159,28 @@ describe('the workspace, refused', () => {
     }
   }, 30_000);
 
+  it('a manager page opened by a member by its address: says it is for managers, asks nothing', async () => {
+    const { token, me } = await poolAdmin('just-member', 'leads', 'member');
+    asUser(token);
+    const asked: string[] = [];
+    const viaRuntime = globalThis.fetch;
+    vi.stubGlobal('fetch', (url: string, init?: RequestInit) => {
+      asked.push(url);
+      return viaRuntime(url, init);
+    });
+    const { go } = renderWorkspace('zh', me, 'analytics');
+    for (const view of ['analytics', 'import', 'failed-timers', 'audits'] as const) {
+      go(view);
+      const alert = await alertOf('[data-testid="managers-only"]');
+      expect(alert.textContent, view).toBe('此页面仅供主管查看。');
+      act(() => switchTo?.('en'));
+      expect(alert.textContent, view).toBe('This page is for the managers of the pool.');
+      act(() => switchTo?.('zh'));
+    }
+    // Not the refusal of an action on a record (负责人或主管), and no manager data was asked for.
+    expect(asked.filter((url) => /\/(stats|failed-timers|audits|import)/.test(url))).toEqual([]);
+  }, 30_000);
+
   it('a record that does not exist: its page says so in 中文, in English after a switch', async () => {
     const { token, me } = await poolAdmin('reader', 'leads');
     asUser(token);

@@ -238,7 +238,12 @@ export function ImportPage() {
                           </td>
                         )}
                         <td>
-                          <code>{errorField(problem.path, fieldTitle, t('owner'))}</code>
+                          <code>
+                            {errorField(problem.path, fieldTitle, {
+                              owner: t('owner'),
+                              record: t('importWholeRecord'),
+                            })}
+                          </code>
                         </td>
                         <td data-testid="import-error-problem">{problemWords(problem)}</td>
                       </tr>
@@ -270,8 +275,15 @@ function rowField(
   return field === undefined ? undefined : title(field);
 }
 
-/** "/data/industry" -> "Industry (/data/industry)", "/ownerId" -> "Owner (/ownerId)". */
-function errorField(path: string, title: (field: string) => string, owner: string): string {
-  const name = rowField(path, title, owner);
+/**
+ * "/data/industry" -> "Industry (/data/industry)", "/ownerId" -> "Owner (/ownerId)", "/data" (a rule
+ * about the whole record, such as an admission rule) -> "The record (/data)".
+ */
+function errorField(
+  path: string,
+  title: (field: string) => string,
+  words: { owner: string; record: string },
+): string {
+  const name = path === '/data' ? words.record : rowField(path, title, words.owner);
   return name === undefined ? path || '—' : `${name} (${path})`;
 }

@@ -97,7 +97,11 @@ export function WorkspacePage(props: {
       <div className="workspace" data-testid="workspace">
         <WorkspaceNav view={view} failedTimers={failedTimers} openAudits={openAudits} />
         <main className="page workspace-body">
-          {!allowed && <div className="alert error">{t('refusedForbidden')}</div>}
+          {!allowed && (
+            <div className="alert error" data-testid="managers-only">
+              {t('managersOnly')}
+            </div>
+          )}
           {allowed && view === 'pool' && <PoolView />}
           {allowed && view === 'mine' && <MyRecordsPage />}
           {allowed && view === 'record' && recordId && (
