@@ -53,6 +53,12 @@ describe.each(backends)('pool policy for members (%s)', (backend) => {
     // The timers that put a record back in the pool: the rep's countdown.
     expect(view.states.owned.releaseTimers).toEqual(['release']);
     expect(view.states.nurture.releaseTimers).toEqual(['nurtureEnd']);
+    // Events a state takes only when a rule holds (a follow-up counts with a real note): the workspace
+    // says when one did not count. Not the rules themselves.
+    expect(view.states.owned.guardedEvents).toEqual(['FOLLOW_UP']);
+    expect(view.states.nurture.guardedEvents).toEqual(['FOLLOW_UP']);
+    expect(view.states.won.guardedEvents).toBeUndefined();
+    expect(JSON.stringify(view)).not.toContain('countsAsFollowUp');
     expect(view.states.won).toMatchObject({ final: true, outcome: 'success' });
     // The tags its actions add (the pool's tag filter), not the actions themselves.
     expect(view.tags).toEqual(['hard']);

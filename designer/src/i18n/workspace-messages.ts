@@ -90,6 +90,10 @@ export const workspaceEn = {
   closedRecords: 'Closed records ({count})',
   updated: '“{title}” updated: {state}',
   updatedKept: '“{title}” updated: {state}; back to the {pool} in {left}',
+  notCounted:
+    '“{title}”: {event} recorded, but the pool’s rules did not count it, so the countdown did not restart: back to the {pool} in {left}.',
+  notCountedNoRelease:
+    '“{title}”: {event} recorded, but the pool’s rules did not count it: nothing restarted.',
   confirmEvent: '{event}: are you sure?',
   notBlank: 'Write something, not only spaces.',
   requiredField: 'Fill this in.',
@@ -295,6 +299,9 @@ export const workspaceZh: Record<WorkspaceMessageKey, string> = {
   closedRecords: '已结束的记录（{count}）',
   updated: '“{title}”已更新：{state}',
   updatedKept: '“{title}”已更新：{state}；{left}后回到{pool}',
+  notCounted:
+    '“{title}”：{event}已记录，但不符合公海规则，倒计时没有重新开始：{left}后回到{pool}。',
+  notCountedNoRelease: '“{title}”：{event}已记录，但不符合公海规则，没有重新计时。',
   confirmEvent: '确定要{event}吗？',
   notBlank: '请填写内容，不能只有空格。',
   requiredField: '此项必填。',

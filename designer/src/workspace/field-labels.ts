@@ -61,6 +61,9 @@ export function choiceWords(value: string, lang: Lang): string {
   return label === value || label === '—' ? value : `${value}（${label}）`;
 }
 
+/** The keyword of a field's Chinese hint, beside its (English) `description`. */
+const ZH_DESCRIPTION = 'x-description-zh';
+
 /** An object schema with Chinese titles and choice names, as an rjsf uiSchema beside it. */
 export function localizeForm(
   schema: Record<string, unknown>,
@@ -71,6 +74,11 @@ export function localizeForm(
   const localized: Record<string, Record<string, unknown>> = {};
   for (const [name, prop] of Object.entries(properties)) {
     localized[name] = { ...prop, title: fieldLabelOf(name, prop, lang) };
+    // A field's hint in Chinese (`x-description-zh` beside its `description`), shown under it.
+    const zhHint = prop[ZH_DESCRIPTION];
+    if (lang === 'zh' && typeof zhHint === 'string' && zhHint.trim()) {
+      localized[name]['description'] = zhHint;
+    }
     const ui: Record<string, unknown> = {};
     if (Array.isArray(prop['enum'])) {
       ui['ui:enumNames'] = (prop['enum'] as unknown[]).map((v) => valueLabel(v, lang));

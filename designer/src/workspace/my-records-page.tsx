@@ -10,6 +10,7 @@ import { formatDateTime, formatDuration, urgencyOf } from './format.js';
 import { RefusalAlert, useNotice } from './notice.js';
 import { FieldValue, listFields, RecordLink, recordTitle, Tags } from './record-cells.js';
 import { RecordActions } from './record-actions.js';
+import { useUncounted } from './event-outcome.js';
 import { useWorkspace } from './workspace-context.js';
 
 /** Reads every page of a list (my records are bounded by the pool's claim limit). */
@@ -54,6 +55,7 @@ export function MyRecordsPage() {
   const [error, setError] = useState<unknown>(null);
   const [refusal, setRefusal] = useState<(Refusal & { title: string }) | null>(null);
   const notice = useNotice();
+  const uncounted = useUncounted();
   // Countdowns move on while the page is open.
   const [, setTick] = useState(0);
   useEffect(() => {
@@ -80,7 +82,13 @@ export function MyRecordsPage() {
   }, [load]);
 
   const columns = listFields(policy.entity.schema.properties, policy.entity.titleField, 3);
-  const changed = (before: RecordDetail, after: RecordDetail | null) => {
+  const changed = (before: RecordDetail, after: RecordDetail | null, event?: string) => {
+    const warning = event ? uncounted(before, after, event) : null;
+    if (warning) {
+      notice.show(warning, 'warn');
+      void load();
+      return;
+    }
     const title = recordTitle(before, policy.entity.titleField);
     const state = after ? stateLabel(after.state) : '';
     // A kept record moves down the list (soonest release first): say where its release is now.
@@ -167,7 +175,7 @@ export function MyRecordsPage() {
                     <RecordActions
                       record={r}
                       compact
-                      onChanged={(next) => changed(r, next)}
+                      onChanged={(next, event) => changed(r, next, event)}
                       onRefused={(x) =>
                         setRefusal({ ...x, title: recordTitle(r, policy.entity.titleField) })
                       }

@@ -5,17 +5,30 @@ import type { Refusal } from './claim-refusal.js';
 import { formatDateTime } from './format.js';
 import { useWorkspace } from './workspace-context.js';
 
-export function useNotice(): { show: (text: string) => void; element: ReactNode } {
-  const [text, setText] = useState<string | null>(null);
+/**
+ * A confirmation at the bottom of the page for 5 seconds; a warning (`warn`: the event was recorded but
+ * did not count) stays until clicked.
+ */
+export function useNotice(): {
+  show: (text: string, tone?: 'warn') => void;
+  element: ReactNode;
+} {
+  const [notice, setNotice] = useState<{ text: string; tone: 'warn' | undefined } | null>(null);
   useEffect(() => {
-    if (!text) return;
-    const timer = setTimeout(() => setText(null), 5000);
+    if (!notice || notice.tone === 'warn') return;
+    const timer = setTimeout(() => setNotice(null), 5000);
     return () => clearTimeout(timer);
-  }, [text]);
-  const show = useCallback((next: string) => setText(next), []);
-  const element = text ? (
-    <div className="notice" role="status" data-testid="notice" onClick={() => setText(null)}>
-      {text}
+  }, [notice]);
+  const show = useCallback((text: string, tone?: 'warn') => setNotice({ text, tone }), []);
+  const element = notice ? (
+    <div
+      className={notice.tone === 'warn' ? 'notice warn' : 'notice'}
+      role={notice.tone === 'warn' ? 'alert' : 'status'}
+      data-testid="notice"
+      data-tone={notice.tone ?? 'info'}
+      onClick={() => setNotice(null)}
+    >
+      {notice.text}
     </div>
   ) : null;
   return { show, element };

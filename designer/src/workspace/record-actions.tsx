@@ -22,7 +22,8 @@ const tone = (type: string): string =>
 
 export function RecordActions(props: {
   record: RecordDetail;
-  onChanged: (record: RecordDetail | null) => void;
+  /** After a change; `event` is the policy event sent, if that was the change. */
+  onChanged: (record: RecordDetail | null, event?: string) => void;
   onRefused: (refusal: Refusal) => void;
   compact?: boolean;
 }) {
@@ -99,7 +100,7 @@ export function RecordActions(props: {
           onClose={() => setEvent(null)}
           onDone={(next) => {
             setEvent(null);
-            props.onChanged(next);
+            props.onChanged(next, event);
           }}
         />
       )}

@@ -18,6 +18,7 @@ import { daysBetween, formatDateTime, formatDuration, urgencyOf } from './format
 import { RefusalAlert, useNotice } from './notice.js';
 import { FieldValue, recordTitle, ReleaseReason, Tags } from './record-cells.js';
 import { RecordActions } from './record-actions.js';
+import { useUncounted } from './event-outcome.js';
 import { RecordTimeline } from './record-timeline.js';
 import { timerLabel } from './timer-label.js';
 import { useWorkspace } from './workspace-context.js';
@@ -32,6 +33,7 @@ export function RecordPage({ recordId }: { recordId: string }) {
   const [error, setError] = useState<unknown>(null);
   const [refusal, setRefusal] = useState<(Refusal & { title: string }) | null>(null);
   const notice = useNotice();
+  const uncounted = useUncounted();
 
   const load = useCallback(async () => {
     try {
@@ -89,8 +91,10 @@ export function RecordPage({ recordId }: { recordId: string }) {
         <div className="record-side">
           <RecordActions
             record={record}
-            onChanged={(next) => {
-              notice.show(t('updated', { title, state: next ? stateLabel(next.state) : '' }));
+            onChanged={(next, event) => {
+              const warning = event ? uncounted(record, next, event) : null;
+              if (warning) notice.show(warning, 'warn');
+              else notice.show(t('updated', { title, state: next ? stateLabel(next.state) : '' }));
               void load();
             }}
             onRefused={(x) => setRefusal({ ...x, title })}

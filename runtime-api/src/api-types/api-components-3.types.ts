@@ -164,6 +164,10 @@ export interface PoolPolicy {
       final: boolean;
       outcome?: string;
       releaseTimers: string[];
+      /**
+       * Events this state takes only when one of the policy's rules holds (a guarded branch leaves the state or enters it again, restarting its timers; another keeps the record where it is): when the rule does not hold, the event is recorded and nothing restarts. Absent when none.
+       */
+      guardedEvents?: string[];
     };
   };
   initial: string;

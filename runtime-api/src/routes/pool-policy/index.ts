@@ -31,11 +31,31 @@ export function policyTags(policy: Policy): string[] {
   return [...tags].sort();
 }
 
+/**
+ * The events a state takes only when a rule holds: a guarded branch leaves the state or enters it again
+ * (restarting its timers), and another keeps the record where it is, timers running. When the rule does
+ * not hold, the event is recorded and nothing restarts: the workspace tells the user (a follow-up too
+ * short to count). The rules themselves stay with the admins.
+ */
+function guardedOf(name: string, node: StateNode): { guardedEvents?: string[] } {
+  const moves = (x: Transition) =>
+    x.target !== undefined && (x.target !== name || x.reenter === true);
+  const events = Object.entries(node.on ?? {})
+    .filter(([, t]) => {
+      const branches = Array.isArray(t) ? t : typeof t === 'string' ? [] : [t];
+      return (
+        branches.some((x) => x.guard !== undefined && moves(x)) && branches.some((x) => !moves(x))
+      );
+    })
+    .map(([event]) => event);
+  return events.length > 0 ? { guardedEvents: events } : {};
+}
+
 /** Leaves out rules, score and actions: webhook params may hold URLs and headers members must not see. */
 export function poolPolicyView(policy: Policy): Omit<PoolPolicyView, 'pool' | 'members'> {
   const states = policy.machine.states;
   const pooled = (name: string) => states[name]?.meta?.pooled === true;
-  const view = (node: StateNode) => ({
+  const view = (name: string, node: StateNode) => ({
     ...(node.meta?.label ? { label: node.meta.label } : {}),
     pooled: node.meta?.pooled === true,
     final: node.type === 'final',
@@ -44,6 +64,7 @@ export function poolPolicyView(policy: Policy): Omit<PoolPolicyView, 'pool' | 'm
     releaseTimers: Object.entries(node.after ?? {})
       .filter(([, t]) => targetsOf(t).some(pooled))
       .map(([delay]) => delay),
+    ...guardedOf(name, node),
   });
   const { maxOwned, maxPerDay, previousOwnerCooldownDays } = policy.claim ?? {};
   // The label of the one pooled state names the pool ("Talent pool"); of two, neither does.
@@ -65,7 +86,9 @@ export function poolPolicyView(policy: Policy): Omit<PoolPolicyView, 'pool' | 'm
         { ...(e.label ? { label: e.label } : {}), ...(e.payload ? { payload: e.payload } : {}) },
       ]),
     ),
-    states: Object.fromEntries(Object.entries(states).map(([name, node]) => [name, view(node)])),
+    states: Object.fromEntries(
+      Object.entries(states).map(([name, node]) => [name, view(name, node)]),
+    ),
     initial: policy.machine.initial,
     tags: policyTags(policy),
     ...(poolWord ? { poolWord } : {}),

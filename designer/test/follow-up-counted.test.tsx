@@ -1,0 +1,143 @@
+// @vitest-environment jsdom
+// A follow-up the pool's rules do not count (the CRM's: a note of 10+ characters, not the last one again)
+// is recorded but restarts nothing. Against a real runtime, the rep is told so, with the date the customer
+// still goes back to the pool; a real follow-up restarts the countdown and says "updated". The note's
+// field says the rule before anything is sent, in English and in Chinese.
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { memoryImage } from '../../runtime-api/test/memory-image.js';
+import type { User } from '../src/api/auth.api.js';
+import { setToken } from '../src/api/client.js';
+import type { RecordDetail } from '../src/api/records.api.js';
+import { I18nProvider } from '../src/i18n/i18n.js';
+import type { Lang } from '../src/i18n/messages.js';
+import { WorkspacePage } from '../src/workspace/workspace-page.js';
+import { adminToken, apiCall, startRuntime, type Runtime } from '../scripts/harness.js';
+import { crm } from './fixtures.js';
+
+let runtime: Runtime;
+let admin: string;
+let rep: { token: string; me: User };
+const realFetch = globalThis.fetch;
+const asAdmin = <T = unknown,>(method: string, path: string, body?: unknown) =>
+  apiCall<T>(runtime.url, admin, method, path, body);
+
+beforeAll(async () => {
+  runtime = await startRuntime(memoryImage());
+  admin = await adminToken(runtime.url);
+  const password = 'rep-password-123';
+  const user = await asAdmin<{ id: string }>('POST', '/api/users', {
+    username: 'rep',
+    password,
+    displayName: 'Rep One',
+    roles: ['member'],
+  });
+  await asAdmin('POST', '/api/policies', { document: crm() });
+  await asAdmin('POST', '/api/policies/crm-customer-pool/publish', { message: 'first' });
+  await asAdmin('POST', '/api/pools', {
+    key: 'crm',
+    name: { en: 'Customers', zh: '客户公海' },
+    policyId: 'crm-customer-pool',
+    members: [{ userId: user.id }],
+  });
+  const login = await apiCall<{ token: string; user: User }>(
+    runtime.url,
+    null,
+    'POST',
+    '/api/auth/login',
+    { username: 'rep', password },
+  );
+  rep = { token: login.token, me: login.user };
+}, 120_000);
+
+afterAll(() => runtime?.close());
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+  localStorage.clear();
+});
+
+/** A customer the rep owns, an hour old (the manual clock moved on, as time does). */
+async function ownedCustomer(name: string): Promise<RecordDetail> {
+  const created = await asAdmin<RecordDetail>('POST', '/api/pools/crm/records', {
+    data: { name, phone: '13800000000' },
+    ownerId: rep.me.id,
+  });
+  await asAdmin('POST', '/api/clock/advance', { hours: 1 });
+  return created;
+}
+
+const releaseDueOf = async (id: string): Promise<string | undefined> =>
+  (await asAdmin<RecordDetail>('GET', `/api/pools/crm/records/${id}`)).timers.find(
+    (t) => t.delay === 'release',
+  )?.dueAt;
+
+function openRecord(id: string, lang: Lang) {
+  setToken(rep.token);
+  vi.stubGlobal('fetch', (url: string, init?: RequestInit) =>
+    realFetch(new URL(url, runtime.url), init),
+  );
+  localStorage.setItem('poolflow.lang', lang);
+  render(
+    <I18nProvider>
+      <WorkspacePage me={rep.me} pool="crm" view="record" recordId={id} />
+    </I18nProvider>,
+  );
+}
+
+async function followUp(channel: string, note: string): Promise<HTMLElement> {
+  fireEvent.click(await screen.findByTestId('event-FOLLOW_UP', undefined, { timeout: 10_000 }));
+  const form = screen.getByTestId('event-form-FOLLOW_UP');
+  const select = form.querySelector<HTMLSelectElement>('#event-FOLLOW_UP_channel')!;
+  const option = [...select.options].find((o) => o.textContent?.startsWith(channel))!;
+  fireEvent.change(select, { target: { value: option.value } });
+  fireEvent.change(form.querySelector('#event-FOLLOW_UP_note')!, { target: { value: note } });
+  fireEvent.click(screen.getByTestId('event-submit'));
+  return screen.findByTestId('notice', undefined, { timeout: 10_000 });
+}
+
+describe('a follow-up the pool’s rules do not count', () => {
+  it('is recorded, and the rep reads that the countdown did not restart; a real one restarts it', async () => {
+    const record = await ownedCustomer('ACME Trading');
+    const due = await releaseDueOf(record.id);
+    openRecord(record.id, 'en');
+    // The rule is said under the note before anything is sent.
+    fireEvent.click(await screen.findByTestId('event-FOLLOW_UP', undefined, { timeout: 10_000 }));
+    expect(screen.getByTestId('event-form-FOLLOW_UP').textContent).toContain(
+      'Counts as a follow-up, and restarts the countdown, with 10 or more characters',
+    );
+    fireEvent.click(screen.getByText('Cancel'));
+
+    const warning = await followUp('email', 'ok');
+    expect(warning.dataset['tone']).toBe('warn');
+    // 30 days from its creation an hour ago (the page's clock runs on by milliseconds: 22 h 59 min …).
+    expect(warning.textContent).toMatch(
+      /^“ACME Trading”: Follow up recorded, but the pool’s rules did not count it, so the countdown did not restart: back to the public pool in 29d 2[23]h\.$/,
+    );
+    expect(await releaseDueOf(record.id)).toBe(due);
+    // It stays until read (not the 5-second confirmation): clicked, it goes.
+    fireEvent.click(warning);
+    await waitFor(() => expect(screen.queryByTestId('notice')).toBeNull());
+
+    await asAdmin('POST', '/api/clock/advance', { hours: 1 });
+    const confirmation = await followUp('email', 'talked about the quote and the delivery date');
+    expect(confirmation.dataset['tone']).toBe('info');
+    expect(confirmation.textContent).toBe('“ACME Trading” updated: Owned');
+    expect(await releaseDueOf(record.id)).not.toBe(due);
+  }, 30_000);
+
+  it('says it in Chinese, the rule under the note too', async () => {
+    const record = await ownedCustomer('华星制造');
+    openRecord(record.id, 'zh');
+    fireEvent.click(await screen.findByTestId('event-FOLLOW_UP', undefined, { timeout: 10_000 }));
+    expect(screen.getByTestId('event-form-FOLLOW_UP').textContent).toContain(
+      '至少 10 个字、且与上一条不同，才算有效跟进并重新开始倒计时。',
+    );
+    fireEvent.click(screen.getByText('取消'));
+    const warning = await followUp('邮件', '好的');
+    expect(warning.textContent).toMatch(
+      /^“华星制造”：跟进已记录，但不符合公海规则，倒计时没有重新开始：29天2[23]小时后回到公海。$/,
+    );
+  }, 30_000);
+});
