@@ -137,7 +137,7 @@ describe('a follow-up the pool’s rules do not count', () => {
     fireEvent.click(screen.getByText('取消'));
     const warning = await followUp('邮件', '好的');
     expect(warning.textContent).toMatch(
-      /^“华星制造”：跟进已记录，但不符合公海规则，倒计时没有重新开始：29天2[23]小时后回到公海。$/,
+      /^“华星制造”：跟进已记录，但不符合公海的规则，倒计时没有重新开始：29天2[23]小时后回到公海。$/,
     );
   }, 30_000);
 });

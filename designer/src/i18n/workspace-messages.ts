@@ -300,8 +300,8 @@ export const workspaceZh: Record<WorkspaceMessageKey, string> = {
   updated: '“{title}”已更新：{state}',
   updatedKept: '“{title}”已更新：{state}；{left}后回到{pool}',
   notCounted:
-    '“{title}”：{event}已记录，但不符合公海规则，倒计时没有重新开始：{left}后回到{pool}。',
-  notCountedNoRelease: '“{title}”：{event}已记录，但不符合公海规则，没有重新计时。',
+    '“{title}”：{event}已记录，但不符合{pool}的规则，倒计时没有重新开始：{left}后回到{pool}。',
+  notCountedNoRelease: '“{title}”：{event}已记录，但不符合{pool}的规则，没有重新计时。',
   confirmEvent: '确定要{event}吗？',
   notBlank: '请填写内容，不能只有空格。',
   requiredField: '此项必填。',
