@@ -7,18 +7,17 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { memoryImage } from '../../runtime-api/test/memory-image.js';
 import type { User } from '../src/api/auth.api.js';
-import { setToken } from '../src/api/client.js';
 import type { RecordDetail } from '../src/api/records.api.js';
 import { I18nProvider } from '../src/i18n/i18n.js';
 import type { Lang } from '../src/i18n/messages.js';
 import { WorkspacePage } from '../src/workspace/workspace-page.js';
 import { adminToken, apiCall, startRuntime, type Runtime } from '../scripts/harness.js';
 import { crm } from './fixtures.js';
+import { fetchFrom } from './workspace-harness.js';
 
 let runtime: Runtime;
 let admin: string;
 let rep: { token: string; me: User };
-const realFetch = globalThis.fetch;
 const asAdmin = <T = unknown,>(method: string, path: string, body?: unknown) =>
   apiCall<T>(runtime.url, admin, method, path, body);
 
@@ -74,16 +73,22 @@ const releaseDueOf = async (id: string): Promise<string | undefined> =>
   )?.dueAt;
 
 function openRecord(id: string, lang: Lang) {
-  setToken(rep.token);
-  vi.stubGlobal('fetch', (url: string, init?: RequestInit) =>
-    realFetch(new URL(url, runtime.url), init),
-  );
+  fetchFrom(runtime.url, rep.token);
   localStorage.setItem('poolflow.lang', lang);
   render(
     <I18nProvider>
       <WorkspacePage me={rep.me} pool="crm" view="record" recordId={id} />
     </I18nProvider>,
   );
+}
+
+/** What the follow-up form says before anything is sent (the dialog is closed again). */
+async function followUpForm(): Promise<string> {
+  fireEvent.click(await screen.findByTestId('event-FOLLOW_UP', undefined, { timeout: 10_000 }));
+  const text = screen.getByTestId('event-form-FOLLOW_UP').textContent ?? '';
+  fireEvent.click(screen.getByTestId('event-submit').previousElementSibling!);
+  await waitFor(() => expect(screen.queryByTestId('event-form-FOLLOW_UP')).toBeNull());
+  return text;
 }
 
 async function followUp(channel: string, note: string): Promise<HTMLElement> {
@@ -103,11 +108,9 @@ describe('a follow-up the pool’s rules do not count', () => {
     const due = await releaseDueOf(record.id);
     openRecord(record.id, 'en');
     // The rule is said under the note before anything is sent.
-    fireEvent.click(await screen.findByTestId('event-FOLLOW_UP', undefined, { timeout: 10_000 }));
-    expect(screen.getByTestId('event-form-FOLLOW_UP').textContent).toContain(
+    expect(await followUpForm()).toContain(
       'Counts as a follow-up, and restarts the countdown, with 10 or more characters',
     );
-    fireEvent.click(screen.getByText('Cancel'));
 
     const warning = await followUp('email', 'ok');
     expect(warning.dataset['tone']).toBe('warn');
@@ -130,11 +133,9 @@ describe('a follow-up the pool’s rules do not count', () => {
   it('says it in Chinese, the rule under the note too', async () => {
     const record = await ownedCustomer('华星制造');
     openRecord(record.id, 'zh');
-    fireEvent.click(await screen.findByTestId('event-FOLLOW_UP', undefined, { timeout: 10_000 }));
-    expect(screen.getByTestId('event-form-FOLLOW_UP').textContent).toContain(
+    expect(await followUpForm()).toContain(
       '至少 10 个字、且与上一条不同，才算有效跟进并重新开始倒计时。',
     );
-    fireEvent.click(screen.getByText('取消'));
     const warning = await followUp('邮件', '好的');
     expect(warning.textContent).toMatch(
       /^“华星制造”：跟进已记录，但不符合公海的规则，倒计时没有重新开始：29天2[23]小时后回到公海。$/,

@@ -10,7 +10,6 @@ import { memoryImage } from '../../runtime-api/test/memory-image.js';
 import { RoutingPage } from '../src/admin/routing-page.js';
 import type { AdminPool } from '../src/api/admin.api.js';
 import type { User } from '../src/api/auth.api.js';
-import { setToken } from '../src/api/client.js';
 import { publishPolicy } from '../src/api/policies.api.js';
 import { getTemplate } from '../src/api/templates.api.js';
 import { I18nProvider, useI18n } from '../src/i18n/i18n.js';
@@ -20,12 +19,12 @@ import { PublishDialog } from '../src/pages/publish-dialog.js';
 import { RolloutDialog } from '../src/pages/rollout-dialog.js';
 import type { WorkspaceView } from '../src/pages/use-hash-route.js';
 import { WorkspacePage } from '../src/workspace/workspace-page.js';
+import { fetchFrom } from './workspace-harness.js';
 import { adminToken, apiCall, startRuntime, type Runtime } from '../scripts/harness.js';
 import { ROUTING_POLICY, ROUTING_POOLS, seedRoutingPools } from '../scripts/routing-seed.js';
 
 let runtime: Runtime;
 let admin: string;
-const realFetch = globalThis.fetch;
 const asAdmin = <T = unknown,>(method: string, path: string, body?: unknown) =>
   apiCall<T>(runtime.url, admin, method, path, body);
 
@@ -46,12 +45,7 @@ afterEach(() => {
 });
 
 /** The designer's requests go to the runtime (or to `server`), as `token`. */
-function asUser(token: string, server = runtime.url) {
-  setToken(token);
-  vi.stubGlobal('fetch', (url: string, init?: RequestInit) =>
-    realFetch(new URL(url, server), init),
-  );
-}
+const asUser = (token: string, server = runtime.url) => fetchFrom(server, token);
 
 /** A new user, admin of pool `pool` (a manager there, not an admin of the runtime), signed in. */
 async function poolAdmin(

@@ -1,9 +1,11 @@
 // A workspace for component tests: the CRM pool (Asia/Shanghai), its policy as members see it, an owned
 // record, the providers a workspace screen needs (language, signed-in user, pool, server clock), a
-// stubbed fetch that records each request, and pages of a history as the API serves them.
+// stubbed fetch that records each request (or one sent on to a real runtime), and pages of a history as
+// the API serves them.
 import type { ReactNode } from 'react';
 import { vi } from 'vitest';
 import type { User } from '../src/api/auth.api.js';
+import { setToken } from '../src/api/client.js';
 import type { Pool, PoolPolicy } from '../src/api/pools.api.js';
 import type { HistoryEntry, RecordDetail } from '../src/api/records.api.js';
 import { I18nProvider } from '../src/i18n/i18n.js';
@@ -96,6 +98,17 @@ export function stubFetch(
     }),
   );
   return calls;
+}
+
+/** fetch as Node has it, before any test stubs it. */
+const realFetch = globalThis.fetch;
+
+/** The designer's requests go to a real runtime at `server`, as the user of `token`. */
+export function fetchFrom(server: string, token: string): void {
+  setToken(token);
+  vi.stubGlobal('fetch', (url: string, init?: RequestInit) =>
+    realFetch(new URL(url, server), init),
+  );
 }
 
 /**
