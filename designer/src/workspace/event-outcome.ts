@@ -1,8 +1,9 @@
 // Whether an event counted: a state that takes an event only when a rule holds (the CRM's follow-up
 // restarts the countdown only with a note of 10+ characters, not the last one again) records it either
-// way. The user is told when it did not count, so no one believes a customer kept who is not.
+// way. The user is told when it did not count, so no one believes a customer kept who is not. The reply
+// tells: the event is the record's last activity; a state entered again (or left) was entered by it.
 import type { PoolPolicy } from '../api/pools.api.js';
-import type { PoolRecord, RecordTimer } from '../api/records.api.js';
+import type { PoolRecord } from '../api/records.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { releaseDue } from './countdown.js';
 import { formatDuration } from './format.js';
@@ -11,29 +12,26 @@ import { useWorkspace } from './workspace-context.js';
 
 interface Snapshot {
   state: string;
-  timers: RecordTimer[];
+  enteredStateAt?: string | undefined;
+  lastActivityAt?: string | undefined;
 }
 
-const timersKey = (timers: RecordTimer[]): string =>
-  timers
-    .map((t) => `${t.key}@${t.dueAt}`)
-    .sort()
-    .join(',');
-
 /**
- * An event the record's state takes only when a rule holds, after which the record is in the same state
- * with the same timers: the rule did not hold (the guarded branch would have left the state or restarted
- * its timers). False for any other event, or when the state has no timers to tell by.
+ * An event the record's state takes only when a rule holds, after which the record is in the same state,
+ * entered before the event: the rule did not hold (the guarded branch would have left the state or
+ * entered it again, restarting its timers). False for any other event. A record whose state was entered
+ * at the very instant of the event (only a manual clock does that) counts as re-entered.
  */
 export function notCounted(
   policy: Pick<PoolPolicy, 'states'>,
-  before: Snapshot,
+  before: Pick<Snapshot, 'state'>,
   after: Snapshot | null,
   type: string,
 ): boolean {
-  if (!after || after.state !== before.state || before.timers.length === 0) return false;
+  if (!after || after.state !== before.state) return false;
   if (!(policy.states[before.state]?.guardedEvents ?? []).includes(type)) return false;
-  return timersKey(after.timers) === timersKey(before.timers);
+  if (!after.enteredStateAt || !after.lastActivityAt) return false;
+  return Date.parse(after.enteredStateAt) < Date.parse(after.lastActivityAt);
 }
 
 /**
@@ -42,7 +40,7 @@ export function notCounted(
  */
 export function useUncounted(): (
   before: PoolRecord,
-  after: Snapshot | null,
+  after: PoolRecord | null,
   event: string,
 ) => string | null {
   const { t, lang } = useI18n();
