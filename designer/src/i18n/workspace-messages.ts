@@ -323,7 +323,7 @@ export const workspaceZh: Record<WorkspaceMessageKey, string> = {
   poolFacts: '进出{pool}',
   poolEntries: '进入{pool}次数',
   previousOwners: '历任负责人',
-  lastActivity: '最近跟进',
+  lastActivity: '最近活动',
   timeline: '时间线',
   timelineCut: '只显示此记录历史的最近 {count} 条，更早的未显示。',
   timerFired: '定时器“{delay}”触发',

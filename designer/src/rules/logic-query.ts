@@ -21,7 +21,7 @@ const INSTANCE_FIELDS: {
   {
     name: 'instance.lastActivityAt',
     label: 'Last activity (ms)',
-    zh: '最近跟进（毫秒）',
+    zh: '最近活动（毫秒）',
     kind: 'number',
   },
   {
