@@ -7,6 +7,7 @@ import { analyticsEn, analyticsZh } from '../src/i18n/analytics-messages.js';
 import { auditEn, auditZh } from '../src/i18n/audit-messages.js';
 import { notificationKindLabel } from '../src/i18n/editor-messages.js';
 import { workspaceEn, workspaceZh } from '../src/i18n/workspace-messages.js';
+import { importEn, importZh } from '../src/i18n/import-messages.js';
 import { fieldLabel, tagLabel } from '../src/workspace/field-labels.js';
 
 const root = join(import.meta.dirname, '..', '..', 'templates');
@@ -29,8 +30,8 @@ function actionParams(node: unknown, type: string, out: Record<string, unknown>[
 
 describe('words of the workspace fit every template', () => {
   it('no CRM words (customer, sales, won deal) in the strings every pool shows', () => {
-    const zh = { ...workspaceZh, ...analyticsZh, ...auditZh };
-    const en = { ...workspaceEn, ...analyticsEn, ...auditEn };
+    const zh = { ...workspaceZh, ...importZh, ...analyticsZh, ...auditZh };
+    const en = { ...workspaceEn, ...importEn, ...analyticsEn, ...auditEn };
     const crmZh = Object.entries(zh).filter(([, text]) => /客户|销售|成交|输单/.test(text));
     const crmEn = Object.entries(en).filter(([, text]) =>
       /customer|\bwon\b|\bwins\b|\blosses\b/i.test(text),
@@ -40,7 +41,7 @@ describe('words of the workspace fit every template', () => {
   });
 
   it('says 公海 only as the generic word: the rest names the pool by its {pool} word', () => {
-    const zh = { ...workspaceZh, ...analyticsZh, ...auditZh };
+    const zh = { ...workspaceZh, ...importZh, ...analyticsZh, ...auditZh };
     const crmWord = Object.keys(zh).filter((key) => /公海|入海/.test(zh[key as keyof typeof zh]));
     // `pool`: the word of a pool without one of its own, and the pool picker's; `noPools`: none yet.
     expect(crmWord).toEqual(['pool', 'noPools']);
