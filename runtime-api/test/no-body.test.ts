@@ -84,6 +84,7 @@ describe.each(backends)('routes without body fields (%s)', (backend) => {
         'POST /api/auth/logout',
         'POST /api/deliveries/:id/retry',
         'POST /api/notifications/read',
+        'POST /api/notifications/:id/read',
         'POST /api/pools/:pool/claim-next',
         'POST /api/pools/:pool/distribute',
         'POST /api/pools/:pool/records/:id/claim',
@@ -116,7 +117,9 @@ describe.each(backends)('routes without body fields (%s)', (backend) => {
       return op !== undefined && takesNoBody(op);
     });
     for (const route of none) {
-      const url = concrete(route.url, { id }).replace(':userId', ids['alice']!);
+      // A notification's id is a number (the route checks the id before the body).
+      const target = route.url.startsWith('/api/notifications/') ? '1' : id;
+      const url = concrete(route.url, { id: target }).replace(':userId', ids['alice']!);
       const res = await call(t.app, t.adminToken, route.method as 'POST' | 'DELETE', url, {
         unexpected: 1,
       });
@@ -130,7 +133,7 @@ describe.each(backends)('routes without body fields (%s)', (backend) => {
         },
       ]);
     }
-    expect(none).toHaveLength(7);
+    expect(none).toHaveLength(8);
     // The admin's session was not ended, alice is still a member, the record is still in the pool.
     expect((await call(t.app, t.adminToken, 'GET', '/api/me')).status).toBe(200);
     const record = await call(t.app, tokens['alice']!, 'GET', `/api/pools/crm/records/${id}`);

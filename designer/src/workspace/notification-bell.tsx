@@ -1,8 +1,14 @@
 // The bell in the top bar: unread count, the latest notifications (reminders before release,
-// reviews, assignments), a link to each record, and "mark all read". A notification's time reads in
+// reviews, assignments) and older ones on request, a link to each record that marks the notification
+// read, and "mark all read". A notification's time reads in
 // its pool's time zone, as every other date of that pool does (the browser's for one without a pool).
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { listNotifications, markAllRead, type Notification } from '../api/notifications.api.js';
+import {
+  listNotifications,
+  markAllRead,
+  markRead,
+  type Notification,
+} from '../api/notifications.api.js';
 import { listPools } from '../api/pools.api.js';
 import { notificationKindLabel } from '../i18n/editor-messages.js';
 import { useI18n } from '../i18n/i18n.js';
@@ -16,20 +22,52 @@ export function NotificationBell() {
   const { t, text, lang } = useI18n();
   const [unread, setUnread] = useState(0);
   const [items, setItems] = useState<Notification[]>([]);
+  /** Where older notifications start (null: none left). */
+  const [older, setOlder] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
   /** Time zones by pool key, read the first time the panel opens (null until then). */
   const [zones, setZones] = useState<Map<string, string> | null>(null);
   const box = useRef<HTMLDivElement>(null);
+  /** Older pages are shown: a poll then updates the count only, not the list being read. */
+  const paged = useRef(false);
 
   const refresh = useCallback(() => {
     listNotifications().then(
       (reply) => {
         setUnread(reply.unread);
+        if (paged.current) return;
         setItems(reply.items);
+        setOlder(reply.nextCursor);
       },
       () => undefined, // the bell stays as it was; the page shows real errors
     );
   }, []);
+  const showOlder = (cursor: string) => {
+    paged.current = true;
+    listNotifications(cursor).then(
+      (reply) => {
+        setUnread(reply.unread);
+        setItems((shown) => [
+          ...shown,
+          ...reply.items.filter((n) => !shown.some((s) => s.id === n.id)),
+        ]);
+        setOlder(reply.nextCursor);
+      },
+      () => undefined,
+    );
+  };
+  const opened = (n: Notification) => {
+    setOpen(false);
+    paged.current = false;
+    if (n.read) return;
+    markRead(n.id).then(
+      (reply) => {
+        setItems((shown) => shown.map((s) => (s.id === n.id ? { ...s, read: true } : s)));
+        setUnread((count) => Math.max(0, count - reply.marked));
+      },
+      () => undefined, // still unread: "mark all read" remains
+    );
+  };
   useEffect(() => {
     refresh();
     const timer = setInterval(refresh, POLL_MS);
@@ -49,7 +87,9 @@ export function NotificationBell() {
   useEffect(() => {
     if (!open) return;
     const close = (e: MouseEvent) => {
-      if (!box.current?.contains(e.target as Node)) setOpen(false);
+      if (box.current?.contains(e.target as Node)) return;
+      setOpen(false);
+      paged.current = false;
     };
     document.addEventListener('mousedown', close);
     return () => document.removeEventListener('mousedown', close);
@@ -67,6 +107,7 @@ export function NotificationBell() {
         aria-label={t('notifications')}
         data-testid="bell"
         onClick={() => {
+          paged.current = false;
           if (!open) refresh();
           setOpen(!open);
         }}
@@ -107,7 +148,7 @@ export function NotificationBell() {
                         })
                       : undefined
                   }
-                  onClick={() => setOpen(false)}
+                  onClick={() => opened(n)}
                 >
                   <span className={`kind kind-${n.kind}`}>{kindLabel(n.kind, t, lang)}</span>
                   <span className="bell-text">{text(n.message)}</span>
@@ -118,6 +159,16 @@ export function NotificationBell() {
               </li>
             ))}
           </ul>
+          {older && (
+            <button
+              type="button"
+              className="btn link small bell-older"
+              onClick={() => showOlder(older)}
+              data-testid="notifications-older"
+            >
+              {t('loadMore')}
+            </button>
+          )}
         </div>
       )}
     </div>

@@ -104,6 +104,13 @@ export interface NotificationsRead {
 }
 /**
  * This interface was referenced by `ApiOperations`'s JSON-Schema
+ * via the `definition` "notificationIdParams".
+ */
+export interface NotificationIdParams {
+  id: string;
+}
+/**
+ * This interface was referenced by `ApiOperations`'s JSON-Schema
  * via the `definition` "clock".
  */
 export interface Clock {
@@ -232,7 +239,3 @@ export interface FailedTimer {
    */
   nextRetryAt: string | null;
 }
-/**
- * This interface was referenced by `ApiOperations`'s JSON-Schema
- * via the `definition` "timerRetryBody".
- */

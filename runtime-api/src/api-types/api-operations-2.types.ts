@@ -245,4 +245,4 @@ export interface ApiOperations1 {
     reply: RecordDetail;
   };
 }
-/** Operations 41 to 64 (ApiOperations joins the parts). */
+/** Operations 41 to 65 (ApiOperations joins the parts). */

@@ -85,6 +85,7 @@ import type {
   ClockAdvanceReply,
   FailedTimerList,
   FailedTimerQuery,
+  NotificationIdParams,
   NotificationList,
   NotificationQuery,
   NotificationsRead,
@@ -172,6 +173,11 @@ export interface ApiOperations2 {
     reply: NotificationList;
   };
   markNotificationsRead: {
+    body?: NoBody;
+    reply: NotificationsRead;
+  };
+  markNotificationRead: {
+    params: NotificationIdParams;
     body?: NoBody;
     reply: NotificationsRead;
   };
@@ -345,9 +351,4 @@ export type ListNotificationsQuery = NotificationQuery;
 export type ListNotificationsReply = NotificationList;
 export type MarkNotificationsReadBody = NoBody;
 export type MarkNotificationsReadReply = NotificationsRead;
-export type GetClockReply = Clock;
-export type AdvanceClockBody = ClockAdvanceBody;
-export type AdvanceClockReply = ClockAdvanceReply;
-export type ListActivityQuery = ActivityQuery;
-export type ListActivityReply = ActivityList;
-export type ListFailedTimersQuery = FailedTimerQuery;
+export type MarkNotificationReadParams = NotificationIdParams;

@@ -54,6 +54,7 @@ export const apiRoutes = {
   getPoolRepStats: { method: 'GET', url: '/api/pools/:pool/stats/reps' },
   listNotifications: { method: 'GET', url: '/api/notifications' },
   markNotificationsRead: { method: 'POST', url: '/api/notifications/read' },
+  markNotificationRead: { method: 'POST', url: '/api/notifications/:id/read' },
   getClock: { method: 'GET', url: '/api/clock' },
   advanceClock: { method: 'POST', url: '/api/clock/advance' },
   listActivity: { method: 'GET', url: '/api/activity' },

@@ -14,6 +14,7 @@ import {
   activityLog,
   limitFreeStates,
   redactImportActivity,
+  notificationsByTime,
   webhooks,
 } from './operations-migrations.js';
 import { leanerRecords } from './leaner-records-migration.js';
@@ -248,6 +249,7 @@ const migrations: Migration[] = [
   activityLog,
   limitFreeStates,
   redactImportActivity,
+  notificationsByTime,
 ];
 
 /** A knex migration source over the in-code list. */

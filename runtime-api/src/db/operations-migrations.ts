@@ -242,3 +242,20 @@ export const redactImportActivity: Migration = {
     // What was dropped is gone.
   },
 };
+
+// The bell lists a user's notifications by when they happened, newest first (ids follow the order
+// rows were written, which a catch-up sweep or an import of old stories does not keep), and a
+// notification is marked read on its own when opened.
+export const notificationsByTime: Migration = {
+  name: '023_notifications_by_time',
+  async up(knex) {
+    await knex.raw(
+      'CREATE INDEX notifications_user_time ON notifications (user_id, created_at DESC, id DESC)',
+    );
+    await knex.raw('DROP INDEX notifications_user');
+  },
+  async down(knex) {
+    await knex.raw('CREATE INDEX notifications_user ON notifications (user_id, id DESC)');
+    await knex.raw('DROP INDEX notifications_user_time');
+  },
+};

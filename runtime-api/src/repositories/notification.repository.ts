@@ -13,15 +13,27 @@ declare module 'fastify' {
 export class NotificationRepository {
   constructor(private readonly db: Knex) {}
 
-  /** Newest first, `limit` of them, older than the notification `before` (a page's last) if given. */
+  /**
+   * Newest first (by when they happened, then id), `limit` of them, after the notification `before`
+   * (a page's last: its time and id) if given.
+   */
   list(
     userId: string,
-    options: { unread: boolean; limit: number; before?: string | undefined },
+    options: { unread: boolean; limit: number; before?: NotificationKey | undefined },
   ): Promise<NotificationRow[]> {
     const query = this.db('notifications').where({ user_id: userId });
     if (options.unread) void query.whereNull('read_at');
-    if (options.before !== undefined) void query.where('id', '<', options.before);
-    return query.orderBy('id', 'desc').limit(options.limit);
+    if (options.before !== undefined)
+      void query.whereRaw('(created_at, id) < (?, ?)', [
+        options.before.createdAt,
+        options.before.id,
+      ]);
+    return query
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(options.limit);
   }
 
   async unreadCount(userId: string): Promise<number> {
@@ -40,6 +52,28 @@ export class NotificationRepository {
       .whereNull('read_at')
       .update({ read_at: at });
   }
+
+  /**
+   * Marks one of the user's notifications read at `at`: 1 if it was unread, 0 if read already, null
+   * if the user has no such notification.
+   */
+  async markOneRead(userId: string, id: string, at: Date): Promise<0 | 1 | null> {
+    const { rows } = await this.db.raw<{ rows: { marked: boolean }[] }>(
+      `UPDATE notifications n SET read_at = COALESCE(o.was, ?)
+       FROM (SELECT id, read_at AS was FROM notifications WHERE user_id = ? AND id = ? FOR UPDATE) o
+       WHERE n.id = o.id
+       RETURNING o.was IS NULL AS marked`,
+      [at, userId, id],
+    );
+    const row = rows[0];
+    return row === undefined ? null : row.marked ? 1 : 0;
+  }
+}
+
+/** Where a page of notifications ends: the last one's time and id. */
+export interface NotificationKey {
+  createdAt: Date;
+  id: string;
 }
 
 export const notificationRepositoryPlugin = fp(
