@@ -150,6 +150,18 @@ export interface RecordParams {
 }
 /**
  * This interface was referenced by `ApiOperations`'s JSON-Schema
+ * via the `definition` "recordEdit".
+ */
+export interface RecordEdit {
+  /**
+   * Fields and their new values; null removes a field. The record as changed must pass the pool's entity schema; fields not named keep their values.
+   */
+  data: {
+    [k: string]: unknown;
+  };
+}
+/**
+ * This interface was referenced by `ApiOperations`'s JSON-Schema
  * via the `definition` "eventBody".
  */
 export interface EventBody {
@@ -222,15 +234,3 @@ export interface HistoryEntry {
  * This interface was referenced by `ApiOperations`'s JSON-Schema
  * via the `definition` "assignBulkBody".
  */
-export interface AssignBulkBody {
-  /**
-   * @minItems 1
-   * @maxItems 500
-   */
-  recordIds: string[];
-  userId: string;
-  /**
-   * Assign even where the pool's claim rules would refuse the assignee (recorded in history).
-   */
-  override?: boolean;
-}

@@ -59,6 +59,7 @@ import type {
 import type {
   EventBody,
   RecordDetail,
+  RecordEdit,
   RecordList,
   RecordListQuery,
   RecordParams,
@@ -234,15 +235,15 @@ export interface ApiOperations1 {
     params: RecordParams;
     reply: RecordDetail;
   };
+  editRecord: {
+    params: RecordParams;
+    body: RecordEdit;
+    reply: RecordDetail;
+  };
   sendEvent: {
     params: RecordParams;
     body: EventBody;
     reply: RecordDetail;
   };
-  claimRecord: {
-    params: RecordParams;
-    body?: NoBody;
-    reply: RecordDetail;
-  };
 }
-/** Operations 41 to 65 (ApiOperations joins the parts). */
+/** Operations 41 to 66 (ApiOperations joins the parts). */

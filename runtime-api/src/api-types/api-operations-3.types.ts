@@ -55,17 +55,18 @@ import type {
 } from './api-components-4.types.js';
 import type {
   AssignBody,
-  AssignBulkBody,
   EventBody,
   HistoryList,
   HistoryQuery,
   RecordDetail,
+  RecordEdit,
   RecordList,
   RecordListQuery,
   RecordParams,
   ReleaseBody,
 } from './api-components-5.types.js';
 import type {
+  AssignBulkBody,
   AssignBulkReply,
   ExportQuery,
   ImportQuery,
@@ -74,7 +75,6 @@ import type {
   MoveBody,
   MoveReply,
   PoolStats,
-  RepStatsQuery,
   StatsQuery,
 } from './api-components-6.types.js';
 import type {
@@ -90,6 +90,7 @@ import type {
   NotificationQuery,
   NotificationsRead,
   RepStats,
+  RepStatsQuery,
 } from './api-components-7.types.js';
 import type {
   Audit,
@@ -113,6 +114,11 @@ import type {
 import type { ApiOperations1 } from './api-operations-2.types.js';
 
 export interface ApiOperations2 {
+  claimRecord: {
+    params: RecordParams;
+    body?: NoBody;
+    reply: RecordDetail;
+  };
   assignRecord: {
     params: RecordParams;
     body: AssignBody;
@@ -313,6 +319,9 @@ export type ListRecordsQuery = RecordListQuery;
 export type ListRecordsReply = RecordList;
 export type GetRecordParams = RecordParams;
 export type GetRecordReply = RecordDetail;
+export type EditRecordParams = RecordParams;
+export type EditRecordBody = RecordEdit;
+export type EditRecordReply = RecordDetail;
 export type SendEventParams = RecordParams;
 export type SendEventBody = EventBody;
 export type SendEventReply = RecordDetail;
@@ -344,11 +353,3 @@ export type ImportTemplateParams = PoolKeyParams;
 export type GetPoolStatsParams = PoolKeyParams;
 export type GetPoolStatsQuery = StatsQuery;
 export type GetPoolStatsReply = PoolStats;
-export type GetPoolRepStatsParams = PoolKeyParams;
-export type GetPoolRepStatsQuery = RepStatsQuery;
-export type GetPoolRepStatsReply = RepStats;
-export type ListNotificationsQuery = NotificationQuery;
-export type ListNotificationsReply = NotificationList;
-export type MarkNotificationsReadBody = NoBody;
-export type MarkNotificationsReadReply = NotificationsRead;
-export type MarkNotificationReadParams = NotificationIdParams;

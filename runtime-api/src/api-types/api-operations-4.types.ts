@@ -8,7 +8,12 @@ import type {
   ClockAdvanceReply,
   FailedTimerList,
   FailedTimerQuery,
+  NotificationIdParams,
+  NotificationList,
+  NotificationQuery,
   NotificationsRead,
+  RepStats,
+  RepStatsQuery,
 } from './api-components-7.types.js';
 import type {
   Audit,
@@ -25,6 +30,14 @@ import type {
 } from './api-components-8.types.js';
 import type { NoBody } from './api-operations-1.types.js';
 
+export type GetPoolRepStatsParams = PoolKeyParams;
+export type GetPoolRepStatsQuery = RepStatsQuery;
+export type GetPoolRepStatsReply = RepStats;
+export type ListNotificationsQuery = NotificationQuery;
+export type ListNotificationsReply = NotificationList;
+export type MarkNotificationsReadBody = NoBody;
+export type MarkNotificationsReadReply = NotificationsRead;
+export type MarkNotificationReadParams = NotificationIdParams;
 export type MarkNotificationReadBody = NoBody;
 export type MarkNotificationReadReply = NotificationsRead;
 export type GetClockReply = Clock;

@@ -39,6 +39,7 @@ export const apiRoutes = {
   createRecord: { method: 'POST', url: '/api/pools/:pool/records' },
   listRecords: { method: 'GET', url: '/api/pools/:pool/records' },
   getRecord: { method: 'GET', url: '/api/pools/:pool/records/:id' },
+  editRecord: { method: 'PATCH', url: '/api/pools/:pool/records/:id' },
   sendEvent: { method: 'POST', url: '/api/pools/:pool/records/:id/events' },
   claimRecord: { method: 'POST', url: '/api/pools/:pool/records/:id/claim' },
   assignRecord: { method: 'POST', url: '/api/pools/:pool/records/:id/assign' },

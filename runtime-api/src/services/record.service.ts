@@ -27,6 +27,7 @@ import { Coalescer, ONLINE_BATCH } from './coalescer.js';
 import { readRecords, type EventRead, type RecordKey } from './event-read.js';
 import { rowAfter } from './record-row.js';
 import { OutcomeBatch, writeEach, writeOutcomes, type RecordOutcome } from './record-writer.js';
+import { editStep } from './record-edit.js';
 
 /** Conditional writes tried before an event locks its record; then locked attempts (bounds in README). */
 export const OPTIMISTIC_ATTEMPTS = 5;
@@ -206,6 +207,27 @@ export class RecordService {
         steps: [{ result, eventType: 'MOVE', payload, actorId: actor.id, at: now }],
       };
       return { read, result, outcome };
+    });
+  }
+
+  /**
+   * Edits a record's fields, as a step of its own (its `seq` advances, history has an EDIT with the
+   * fields' values before and after). `changes` gives fields their new values; null removes one. The
+   * record as changed must pass the entity schema (errors name `/body/data/<field>`). `authorize` sees
+   * the row the edit starts from.
+   */
+  edit(
+    poolKey: string,
+    recordId: string,
+    changes: Record<string, unknown>,
+    actor: Actor,
+    authorize: (row: RecordRow) => void,
+  ): Promise<EventOutcome> {
+    return this.untilWritten({ poolKey, recordId }, 'EDIT', async (_db, read) => {
+      authorize(read.row);
+      const row = read.row;
+      const compiled = await this.policies.get(row.policy_id, row.policy_version);
+      return editStep(compiled, read, changes, actor.id);
     });
   }
 

@@ -1,10 +1,17 @@
 // Records of a pool: create, list (pool / mine / all), read, send events, claim, assign, release, claim-next, history.
 import type { PoolEvent } from '@poolflow/engine';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { assertMayAct, maskData, maskedFields, requirePoolRole } from '../../access.js';
+import {
+  assertMayAct,
+  maskData,
+  maskedFields,
+  mayManagePool,
+  requirePoolRole,
+} from '../../access.js';
 import type { RecordRow } from '../../db/rows.js';
 import { listFilters } from './field-filters.js';
 import { RuntimeError } from '../../runtime.error.js';
+import { changedData } from '../../services/record-edit.js';
 import type { EventOutcome } from '../../services/record.service.js';
 import { readIntegrity, readsIntegrity } from '../../services/integrity.js';
 import { decodeCursor, encodeCursor } from '../../services/keyset-cursor.js';
@@ -112,6 +119,29 @@ export default function recordRoutes(app: FastifyInstance): void {
     return reply(request, { row, now: await app.clock.now(app.db) });
   });
 
+  // An edit of the fields: the owner's or a manager's, checked on the row the edit starts from. A
+  // change to nothing is answered with the record as it is, and writes nothing.
+  app.patch<{ Params: RecordParams; Body: { data: Record<string, unknown> } }>(
+    '/api/pools/:pool/records/:id',
+    async (request) => {
+      const { pool, id } = request.params;
+      await requirePoolRole(app, request, pool, 'member');
+      const authorize = (row: Pick<RecordRow, 'pool_key' | 'owner_id'>) => {
+        if (row.owner_id !== request.actor.id && !mayManagePool(request.actor, pool))
+          throw RuntimeError.forbidden('only the owner or a manager may edit this record');
+      };
+      const row = await app.recordRepository.get(pool, id);
+      if (!row) throw RuntimeError.notFound(`record ${id} in pool ${pool}`);
+      authorize(row);
+      if (Object.keys(changedData(row.data, request.body.data).after).length === 0)
+        return reply(request, { row, now: await app.clock.now(app.db) });
+      return reply(
+        request,
+        await app.records.edit(pool, id, request.body.data, request.actor, authorize),
+      );
+    },
+  );
+
   const mutate = (
     path: string,
     toEvent: (
@@ -182,7 +212,7 @@ export default function recordRoutes(app: FastifyInstance): void {
           at: h.at.toISOString(),
           actorId: h.actor_id,
           event: h.event_type,
-          payload: maskData(h.payload, masked),
+          payload: maskPayload(h.event_type, h.payload, masked),
           from: h.from_state,
           to: h.to_state,
           ownerFrom: h.owner_from,
@@ -217,3 +247,13 @@ function isoRoundTrips(value: string): boolean {
   // Years past 9999 print as +010000-…, which PostgreSQL does not read.
   return !Number.isNaN(time) && /^\d{4}-/.test(value) && new Date(time).toISOString() === value;
 }
+
+/** An event's payload as the actor may see it; an edit's values before and after are masked alike. */
+function maskPayload(event: string, payload: unknown, masked: string[]): unknown {
+  if (event !== 'EDIT' || masked.length === 0 || !isObject(payload))
+    return maskData(payload, masked);
+  return { before: maskData(payload['before'], masked), after: maskData(payload['after'], masked) };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);

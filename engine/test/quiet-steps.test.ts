@@ -1,5 +1,6 @@
+// Steps that leave a record's lifecycle as it was: a move to another pool, an edit of its fields.
 import { describe, expect, it } from 'vitest';
-import { compile, move, start, step } from '../src/index.js';
+import { compile, edit, move, start, step } from '../src/index.js';
 import { DAY, T0, template } from './fixtures.js';
 
 const crm = compile(template());
@@ -30,5 +31,24 @@ describe('move', () => {
     );
     expect(released.record.pooled).toBe(true);
     expect(released.snapshot.seq).toBe(3);
+  });
+});
+
+describe('edit', () => {
+  it('changes the fields and the score they give, and nothing of the lifecycle, not even the last activity', () => {
+    const owned = start(crm, { entity, now: T0, ownerId: 'alice', recordId: 'r1' });
+    const urgent = { ...entity, urgency: 5 };
+    const edited = edit(crm, owned.snapshot, urgent, { now: T0 + DAY });
+    expect(edited.snapshot.seq).toBe(owned.snapshot.seq + 1);
+    expect(edited.snapshot.value).toBe('owned');
+    expect(edited.snapshot.timers).toEqual(owned.snapshot.timers);
+    expect(edited.snapshot.instance).toEqual(owned.snapshot.instance);
+    expect(edited.effects).toEqual([]);
+    expect(edited.record.entity).toEqual(urgent);
+    // The CRM's score counts urgency: the edit's record says the new one.
+    expect(edited.record.score).toBeGreaterThan(owned.record.score);
+    // Not a follow-up: the customer still goes back to the pool 30 days after the last real activity.
+    const release = Object.entries(edited.snapshot.timers).find(([k]) => k.includes('release'))!;
+    expect(release[1].dueAt).toBe(T0 + 30 * DAY);
   });
 });

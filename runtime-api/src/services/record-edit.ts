@@ -1,0 +1,58 @@
+// An edit of a record's fields: what it changes (the fields given new values, their values before and
+// after), checked against the entity schema, as a step the writer writes like any other.
+import { edit, type CompiledPolicy } from '@poolflow/engine';
+import type { Stepped } from './claim-next.js';
+import { assertEntity } from './entity-check.js';
+import type { EventRead } from './event-read.js';
+
+/** The edit of the record `read` holds by `changes` (see changedData), for the user `actorId`. */
+export function editStep(
+  compiled: CompiledPolicy,
+  read: EventRead,
+  changes: Record<string, unknown>,
+  actorId: string,
+): Stepped {
+  const { row, now } = read;
+  const { data, before, after } = changedData(row.data, changes);
+  assertEntity(compiled, data, '/body/data');
+  const result = edit(compiled, row.snapshot, data, { now });
+  const titleField = compiled.policy.entity.titleField;
+  const step = { result, eventType: 'EDIT', payload: { before, after }, actorId, at: now };
+  return {
+    read,
+    result,
+    outcome: {
+      recordId: row.id,
+      poolKey: row.pool_key,
+      prevSeq: row.seq,
+      ...(titleField !== undefined ? { titleField } : {}),
+      steps: [step],
+    },
+  };
+}
+
+/**
+ * `data` with `changes` applied (null removes a field), and the changed fields' values before and after
+ * (null: absent). A field given its present value is no change.
+ */
+export function changedData(
+  data: Record<string, unknown>,
+  changes: Record<string, unknown>,
+): {
+  data: Record<string, unknown>;
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+} {
+  const next = { ...data };
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(changes)) {
+    const old = Object.hasOwn(data, field) ? data[field] : null;
+    if (JSON.stringify(old) === JSON.stringify(value)) continue;
+    before[field] = old;
+    after[field] = value;
+    if (value === null) delete next[field];
+    else next[field] = value;
+  }
+  return { data: next, before, after };
+}
