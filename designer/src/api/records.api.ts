@@ -108,6 +108,15 @@ export function sendEvent(
   );
 }
 
+/** Gives fields new values (null removes one); the owner's or a manager's. */
+export function editRecord(
+  pool: string,
+  id: string,
+  data: Record<string, unknown>,
+): Promise<RecordDetail> {
+  return api('PATCH', `${one(pool, id)}`, { data });
+}
+
 export function moveRecord(pool: string, id: string, to: string): Promise<MoveReply> {
   return api('POST', `${one(pool, id)}/move`, { pool: to });
 }

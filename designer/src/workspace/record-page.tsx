@@ -14,6 +14,7 @@ import { routeHash } from '../pages/use-hash-route.js';
 import type { Refusal } from './claim-refusal.js';
 import { blockedChannels, NextContact } from './contact-limit.js';
 import { releaseDue } from './countdown.js';
+import { EditRecordDialog } from './edit-record-dialog.js';
 import { daysBetween, formatDateTime, formatDuration, urgencyOf } from './format.js';
 import { RefusalAlert, useNotice } from './notice.js';
 import { FieldValue, recordTitle, ReleaseReason, Tags } from './record-cells.js';
@@ -26,12 +27,14 @@ import { useWorkspace } from './workspace-context.js';
 export function RecordPage({ recordId }: { recordId: string }) {
   const i18n = useI18n();
   const { t, lang } = i18n;
-  const { pool, policy, now, userName, personName, stateLabel, fieldTitle, words } = useWorkspace();
+  const { pool, policy, now, me, manager, userName, personName, stateLabel, fieldTitle, words } =
+    useWorkspace();
   const [record, setRecord] = useState<RecordDetail | null>(null);
   const [history, setHistory] = useState<History>({ steps: [], more: false });
   // The refusal as it came: worded at render, so in the language shown now.
   const [error, setError] = useState<unknown>(null);
   const [refusal, setRefusal] = useState<(Refusal & { title: string }) | null>(null);
+  const [editing, setEditing] = useState(false);
   const notice = useNotice();
   const uncounted = useUncounted();
 
@@ -105,7 +108,19 @@ export function RecordPage({ recordId }: { recordId: string }) {
       {refusal && <RefusalAlert refusal={refusal} onClose={() => setRefusal(null)} />}
       <div className="record-grid">
         <section className="panel">
-          <h3>{t('fields')}</h3>
+          <div className="panel-head">
+            <h3>{t('fields')}</h3>
+            {(manager || record.ownerId === me.id) && (
+              <button
+                type="button"
+                className="btn small"
+                onClick={() => setEditing(true)}
+                data-testid="edit-record"
+              >
+                {t('editFields')}
+              </button>
+            )}
+          </div>
           <dl className="fields" data-testid="record-fields">
             {Object.keys(policy.entity.schema.properties).map((f) => (
               <div key={f} className="field-line">
@@ -182,6 +197,17 @@ export function RecordPage({ recordId }: { recordId: string }) {
         )}
         <RecordTimeline history={history.steps} />
       </section>
+      {editing && (
+        <EditRecordDialog
+          record={record}
+          onClose={() => setEditing(false)}
+          onDone={(next) => {
+            setEditing(false);
+            notice.show(t('fieldsSaved', { title: recordTitle(next, policy.entity.titleField) }));
+            void load();
+          }}
+        />
+      )}
       {notice.element}
     </div>
   );

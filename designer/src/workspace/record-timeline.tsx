@@ -23,9 +23,18 @@ export function historyTimer(entry: HistoryEntry): string | undefined {
     : undefined;
 }
 
+/** An edit's fields with their values before and after (null: absent), as its payload holds them. */
+export function editedFields(entry: HistoryEntry): [string, unknown, unknown][] {
+  const payload = entry.payload as { before?: unknown; after?: unknown } | null | undefined;
+  const before = (payload?.before ?? {}) as Record<string, unknown>;
+  const after = (payload?.after ?? {}) as Record<string, unknown>;
+  return Object.keys(after).map((field) => [field, before[field] ?? null, after[field] ?? null]);
+}
+
 export function RecordTimeline({ history }: { history: HistoryEntry[] }) {
   const { t, lang } = useI18n();
-  const { pool, policy, userName, personName, stateLabel, eventLabel, words } = useWorkspace();
+  const { pool, policy, userName, personName, stateLabel, eventLabel, fieldTitle, words } =
+    useWorkspace();
   const payloadTitle = (event: string, key: string) => {
     const props = policy.events[event]?.payload?.['properties'] as
       Record<string, { title?: unknown }> | undefined;
@@ -42,6 +51,7 @@ export function RecordTimeline({ history }: { history: HistoryEntry[] }) {
     }
     if (kind === 'create') return t('eventCreate');
     if (kind === 'move') return t('eventMove', words);
+    if (kind === 'edit') return t('eventEdit');
     if (kind === 'audit') return auditStepTitle(entry, t, eventLabel);
     return eventLabel(entry.event);
   };
@@ -54,7 +64,7 @@ export function RecordTimeline({ history }: { history: HistoryEntry[] }) {
         const payload =
           entry.payload &&
           typeof entry.payload === 'object' &&
-          !['create', 'move', 'audit'].includes(kind)
+          !['create', 'move', 'audit', 'edit'].includes(kind)
             ? Object.entries(entry.payload as Record<string, unknown>).filter(
                 // The timer is named in the line itself.
                 ([key]) => key !== 'userId' && !(kind === 'timer' && key === 'timer'),
@@ -83,6 +93,16 @@ export function RecordTimeline({ history }: { history: HistoryEntry[] }) {
             </div>
             <div className="timeline-details">
               {kind === 'audit' && <AuditStepDetails entry={entry} />}
+              {kind === 'edit' && (
+                <span className="payload">
+                  {editedFields(entry).map(([field, before, after]) => (
+                    <span key={field} className="payload-item" data-field={field}>
+                      {fieldTitle(field)}: {before === null ? '—' : valueLabel(before, lang)} →{' '}
+                      <strong>{after === null ? '—' : valueLabel(after, lang)}</strong>
+                    </span>
+                  ))}
+                </span>
+              )}
               {ownerChanged && (
                 <span>
                   {t('owner')}: {ownerName(entry.ownerFrom)} →{' '}

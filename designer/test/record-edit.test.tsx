@@ -1,0 +1,142 @@
+// @vitest-environment jsdom
+// A rep corrects a customer's fields on the record page, against a real runtime: the form is the pool's
+// fields, only what changed is sent, the page and the timeline show the new values (before → after, in
+// Chinese with the choices' Chinese names), and the countdown to the pool does not restart. A member who
+// does not own the record is not offered the form.
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { memoryImage } from '../../runtime-api/test/memory-image.js';
+import type { User } from '../src/api/auth.api.js';
+import type { RecordDetail } from '../src/api/records.api.js';
+import { I18nProvider } from '../src/i18n/i18n.js';
+import type { Lang } from '../src/i18n/messages.js';
+import { WorkspacePage } from '../src/workspace/workspace-page.js';
+import { adminToken, apiCall, startRuntime, type Runtime } from '../scripts/harness.js';
+import { crm } from './fixtures.js';
+import { fetchFrom } from './workspace-harness.js';
+
+let runtime: Runtime;
+let admin: string;
+const reps: Record<string, { token: string; me: User }> = {};
+const asAdmin = <T = unknown,>(method: string, path: string, body?: unknown) =>
+  apiCall<T>(runtime.url, admin, method, path, body);
+
+beforeAll(async () => {
+  runtime = await startRuntime(memoryImage());
+  admin = await adminToken(runtime.url);
+  const members: { userId: string }[] = [];
+  for (const name of ['rep', 'other']) {
+    const password = `${name}-password-123`;
+    const user = await asAdmin<{ id: string }>('POST', '/api/users', {
+      username: name,
+      password,
+      displayName: name === 'rep' ? 'Rep One' : 'Other Rep',
+      roles: ['member'],
+    });
+    members.push({ userId: user.id });
+    const login = await apiCall<{ token: string; user: User }>(
+      runtime.url,
+      null,
+      'POST',
+      '/api/auth/login',
+      { username: name, password },
+    );
+    reps[name] = { token: login.token, me: login.user };
+  }
+  await asAdmin('POST', '/api/policies', { document: crm() });
+  await asAdmin('POST', '/api/policies/crm-customer-pool/publish', { message: 'first' });
+  await asAdmin('POST', '/api/pools', {
+    key: 'crm',
+    name: { en: 'Customers', zh: '客户公海' },
+    policyId: 'crm-customer-pool',
+    members,
+  });
+}, 120_000);
+
+afterAll(() => runtime?.close());
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+  localStorage.clear();
+});
+
+async function repsCustomer(name: string): Promise<RecordDetail> {
+  const created = await asAdmin<RecordDetail>('POST', '/api/pools/crm/records', {
+    data: { name, industry: 'trade', phone: '13800000000', level: 'C' },
+    ownerId: reps['rep'].me.id,
+  });
+  await asAdmin('POST', '/api/clock/advance', { days: 3 });
+  return created;
+}
+
+function openRecord(who: string, id: string, lang: Lang) {
+  fetchFrom(runtime.url, reps[who].token);
+  localStorage.setItem('poolflow.lang', lang);
+  render(
+    <I18nProvider>
+      <WorkspacePage me={reps[who].me} pool="crm" view="record" recordId={id} />
+    </I18nProvider>,
+  );
+}
+
+const field = (name: string) =>
+  screen.getByTestId('record-fields').querySelector(`[data-field="${name}"]`)?.textContent;
+
+describe('editing a record on its page', () => {
+  it('saves what changed, shows it in the fields and the timeline, and keeps the countdown', async () => {
+    const record = await repsCustomer('ACME Trading');
+    const releaseDue = record.timers.find((t) => t.delay === 'release')?.dueAt;
+    openRecord('rep', record.id, 'en');
+    fireEvent.click(await screen.findByTestId('edit-record', undefined, { timeout: 10_000 }));
+    const form = screen.getByTestId('edit-record-form');
+    expect(form.textContent).toContain(
+      'An edit is not a follow-up: the countdown to the public pool does not restart.',
+    );
+    fireEvent.change(form.querySelector('#edit-record_phone')!, {
+      target: { value: '13911112222' },
+    });
+    fireEvent.change(form.querySelector('#edit-record_level')!, { target: { value: '0' } });
+    fireEvent.click(screen.getByTestId('edit-record-submit'));
+
+    const notice = await screen.findByTestId('notice', undefined, { timeout: 10_000 });
+    expect(notice.textContent).toBe('“ACME Trading”: fields saved');
+    await waitFor(() => expect(field('phone')).toBe('13911112222'));
+    expect(field('level')).toBe('A');
+    const edit = screen
+      .getAllByTestId('timeline-entry')
+      .find((e) => e.dataset['event'] === 'EDIT')!;
+    expect(edit.textContent).toContain('Fields edited');
+    expect(edit.textContent).toContain('Phone: 13800000000 → 13911112222');
+    expect(edit.textContent).toContain('Level: C → A');
+
+    const saved = await asAdmin<RecordDetail>('GET', `/api/pools/crm/records/${record.id}`);
+    expect(saved.data).toEqual({
+      name: 'ACME Trading',
+      industry: 'trade',
+      phone: '13911112222',
+      level: 'A',
+    });
+    expect(saved.timers.find((t) => t.delay === 'release')?.dueAt).toBe(releaseDue);
+  }, 30_000);
+
+  it('reads in Chinese, choices by their Chinese names', async () => {
+    const record = await repsCustomer('华星贸易');
+    await apiCall(runtime.url, reps['rep'].token, 'PATCH', `/api/pools/crm/records/${record.id}`, {
+      data: { industry: 'manufacturing' },
+    });
+    openRecord('rep', record.id, 'zh');
+    const edit = await screen.findByText('修改资料', undefined, { timeout: 10_000 });
+    expect(edit.closest('[data-testid="timeline-entry"]')?.textContent).toContain(
+      '行业: 贸易 → 制造',
+    );
+    expect(screen.getByTestId('edit-record').textContent).toBe('编辑');
+  }, 30_000);
+
+  it('offers no form to a member who does not own the record', async () => {
+    const record = await repsCustomer('Globex');
+    openRecord('other', record.id, 'en');
+    await screen.findByTestId('record-fields', undefined, { timeout: 10_000 });
+    expect(screen.queryByTestId('edit-record')).toBeNull();
+  }, 30_000);
+});
