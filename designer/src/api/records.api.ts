@@ -108,6 +108,15 @@ export function sendEvent(
   );
 }
 
+/** A new record with `data`, owned by `ownerId` (a member's own, or a manager's choice) or in the pool (null). */
+export function createRecord(
+  pool: string,
+  data: Record<string, unknown>,
+  ownerId: string | null,
+): Promise<RecordDetail> {
+  return api('POST', `${base(pool)}/records`, { data, ownerId });
+}
+
 /** Gives fields new values (null removes one); the owner's or a manager's. */
 export function editRecord(
   pool: string,

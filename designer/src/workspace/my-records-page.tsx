@@ -11,6 +11,7 @@ import { RefusalAlert, useNotice } from './notice.js';
 import { FieldValue, listFields, RecordLink, recordTitle, Tags } from './record-cells.js';
 import { RecordActions } from './record-actions.js';
 import { useUncounted } from './event-outcome.js';
+import { NewRecordDialog } from './new-record-dialog.js';
 import { useWorkspace } from './workspace-context.js';
 
 /** Reads every page of a list (my records are bounded by the pool's claim limit). */
@@ -46,8 +47,9 @@ async function details(pool: string, records: PoolRecord[]): Promise<RecordDetai
 
 export function MyRecordsPage() {
   const i18n = useI18n();
-  const { t, lang } = i18n;
-  const { pool, policy, now, stateLabel, fieldTitle, words } = useWorkspace();
+  const { t, lang, text } = i18n;
+  const { pool, pools, policy, now, stateLabel, fieldTitle, words } = useWorkspace();
+  const [creating, setCreating] = useState(false);
   const [open, setOpen] = useState<RecordDetail[] | null>(null);
   const [closed, setClosed] = useState<PoolRecord[]>([]);
   const [showClosed, setShowClosed] = useState(false);
@@ -113,14 +115,43 @@ export function MyRecordsPage() {
           <h1>{t('myRecords')}</h1>
           <p className="muted">{t('myRecordsHint')}</p>
         </div>
-        {open && (
-          <span className="badge" data-testid="mine-count">
-            {t('ownedCount', { count: open.length })}
-            {policy.claim.maxOwned !== undefined &&
-              ` · ${t('ownedLimit', { limit: policy.claim.maxOwned })}`}
-          </span>
-        )}
+        <div className="head-actions">
+          {open && (
+            <span className="badge" data-testid="mine-count">
+              {t('ownedCount', { count: open.length })}
+              {policy.claim.maxOwned !== undefined &&
+                ` · ${t('ownedLimit', { limit: policy.claim.maxOwned })}`}
+            </span>
+          )}
+          <button
+            type="button"
+            className="btn primary"
+            onClick={() => setCreating(true)}
+            data-testid="new-record"
+          >
+            {t('newRecord')}
+          </button>
+        </div>
       </div>
+      {creating && (
+        <NewRecordDialog
+          onClose={() => setCreating(false)}
+          onDone={(created) => {
+            setCreating(false);
+            const title = recordTitle(created, policy.entity.titleField);
+            const there = pools.find((p) => p.key === created.pool);
+            notice.show(
+              created.pool === pool.key
+                ? t('recordCreated', { title, state: stateLabel(created.state) })
+                : t('recordCreatedElsewhere', {
+                    title,
+                    poolName: there ? text(there.name, there.key) : created.pool,
+                  }),
+            );
+            void load();
+          }}
+        />
+      )}
       {error !== null && <div className="alert error">{refusalWords(error, i18n)}</div>}
       {refusal && <RefusalAlert refusal={refusal} onClose={() => setRefusal(null)} />}
       <div className="table-wrap">

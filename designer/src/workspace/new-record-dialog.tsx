@@ -1,0 +1,86 @@
+// A new record, from the pool's fields (@rjsf/core, as the edit form): a member's own, or for a manager
+// their own or into the pool. The pool's limits apply (a rep at maxOwned is refused, in words), and its
+// routing rules may place the record in another pool.
+import Form from '@rjsf/core';
+import type { UiSchema } from '@rjsf/utils';
+import validator from '@rjsf/validator-ajv8';
+import { useMemo, useState } from 'react';
+import { createRecord, type RecordDetail } from '../api/records.api.js';
+import { plainFormErrors } from '../i18n/form-errors.js';
+import { useI18n } from '../i18n/i18n.js';
+import { Dialog, DialogActions } from '../pages/dialog.js';
+import { refusalOf, type Refusal } from './claim-refusal.js';
+import { localizeForm } from './field-labels.js';
+import { useWorkspace } from './workspace-context.js';
+
+export function NewRecordDialog(props: {
+  onClose: () => void;
+  onDone: (record: RecordDetail) => void;
+}) {
+  const i18n = useI18n();
+  const { t, lang } = i18n;
+  const { pool, policy, me, manager, words } = useWorkspace();
+  const [formData, setFormData] = useState<Record<string, unknown>>({});
+  const [pooled, setPooled] = useState(false);
+  const [error, setError] = useState<Refusal | null>(null);
+  const [busy, setBusy] = useState(false);
+  const form = useMemo(() => localizeForm(policy.entity.schema, lang), [policy, lang]);
+
+  const create = async (data: Record<string, unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      props.onDone(await createRecord(pool.key, data, pooled ? null : me.id));
+    } catch (e) {
+      setError(refusalOf(e, i18n, { timeZone: pool.timeZone, words }));
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title={t('newRecord')} onClose={props.onClose}>
+      <div className="schema-form event-form" data-testid="new-record-form">
+        <Form
+          schema={form.schema}
+          uiSchema={form.uiSchema as UiSchema}
+          formData={formData}
+          validator={validator}
+          idPrefix="new-record"
+          showErrorList={false}
+          noHtml5Validate
+          onChange={(e) => setFormData((e.formData ?? {}) as Record<string, unknown>)}
+          // Field errors show under the fields; nothing to log.
+          onError={() => undefined}
+          transformErrors={plainFormErrors(t)}
+          onSubmit={(e) => void create((e.formData ?? {}) as Record<string, unknown>)}
+        >
+          {manager && (
+            <label className="form-group new-record-owner">
+              <span className="control-label">{t('newRecordOwner')}</span>
+              <select
+                className="form-control"
+                value={pooled ? 'pool' : 'me'}
+                onChange={(e) => setPooled(e.target.value === 'pool')}
+                data-testid="new-record-owner"
+              >
+                <option value="me">{t('newRecordMine')}</option>
+                <option value="pool">{t('newRecordPooled', words)}</option>
+              </select>
+            </label>
+          )}
+          {error && (
+            <div className="alert error" data-testid="new-record-error" data-code={error.code}>
+              {error.text}
+            </div>
+          )}
+          <DialogActions
+            cancelLabel={t('cancel')}
+            onCancel={props.onClose}
+            submitLabel={t('newRecordCreate')}
+            testId="new-record-submit"
+            disabled={busy}
+          />
+        </Form>
+      </div>
+    </Dialog>
+  );
+}
