@@ -5,48 +5,23 @@
 // field says the rule before anything is sent, in English and in Chinese.
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { memoryImage } from '../../runtime-api/test/memory-image.js';
 import type { User } from '../src/api/auth.api.js';
 import type { RecordDetail } from '../src/api/records.api.js';
 import { I18nProvider } from '../src/i18n/i18n.js';
 import type { Lang } from '../src/i18n/messages.js';
 import { WorkspacePage } from '../src/workspace/workspace-page.js';
-import { adminToken, apiCall, startRuntime, type Runtime } from '../scripts/harness.js';
-import { crm } from './fixtures.js';
+import type { ApiCaller, Runtime } from '../scripts/harness.js';
+import { startCrmRuntime } from './crm-runtime.js';
 import { fetchFrom } from './workspace-harness.js';
 
 let runtime: Runtime;
-let admin: string;
+let asAdmin: ApiCaller;
 let rep: { token: string; me: User };
-const asAdmin = <T = unknown,>(method: string, path: string, body?: unknown) =>
-  apiCall<T>(runtime.url, admin, method, path, body);
 
 beforeAll(async () => {
-  runtime = await startRuntime(memoryImage());
-  admin = await adminToken(runtime.url);
-  const password = 'rep-password-123';
-  const user = await asAdmin<{ id: string }>('POST', '/api/users', {
-    username: 'rep',
-    password,
-    displayName: 'Rep One',
-    roles: ['member'],
-  });
-  await asAdmin('POST', '/api/policies', { document: crm() });
-  await asAdmin('POST', '/api/policies/crm-customer-pool/publish', { message: 'first' });
-  await asAdmin('POST', '/api/pools', {
-    key: 'crm',
-    name: { en: 'Customers', zh: '客户公海' },
-    policyId: 'crm-customer-pool',
-    members: [{ userId: user.id }],
-  });
-  const login = await apiCall<{ token: string; user: User }>(
-    runtime.url,
-    null,
-    'POST',
-    '/api/auth/login',
-    { username: 'rep', password },
-  );
-  rep = { token: login.token, me: login.user };
+  const crm = await startCrmRuntime({ rep: ['member'] });
+  ({ runtime, asAdmin } = crm);
+  rep = crm.users['rep']!;
 }, 120_000);
 
 afterAll(() => runtime?.close());

@@ -4,12 +4,11 @@
 // customer straight into the pool.
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { memoryImage } from '../../runtime-api/test/memory-image.js';
-import type { User } from '../src/api/auth.api.js';
 import type { RecordList } from '../src/api/records.api.js';
 import { I18nProvider } from '../src/i18n/i18n.js';
 import { WorkspacePage } from '../src/workspace/workspace-page.js';
-import { adminToken, apiCall, startRuntime, type Runtime } from '../scripts/harness.js';
+import { apiCall, type Runtime } from '../scripts/harness.js';
+import { startCrmRuntime, type CrmRuntime } from './crm-runtime.js';
 import { crm } from './fixtures.js';
 import { fetchFrom } from './workspace-harness.js';
 
@@ -17,46 +16,12 @@ import { fetchFrom } from './workspace-harness.js';
 const MAX_OWNED = 2;
 
 let runtime: Runtime;
-let admin: string;
-const users: Record<string, { token: string; me: User }> = {};
-const asAdmin = <T = unknown,>(method: string, path: string, body?: unknown) =>
-  apiCall<T>(runtime.url, admin, method, path, body);
+let users: CrmRuntime['users'];
 
 beforeAll(async () => {
-  runtime = await startRuntime(memoryImage());
-  admin = await adminToken(runtime.url);
-  const members: { userId: string }[] = [];
-  for (const [name, roles] of [
-    ['rep', ['member']],
-    ['boss', ['manager']],
-  ] as const) {
-    const password = `${name}-password-123`;
-    const user = await asAdmin<{ id: string }>('POST', '/api/users', {
-      username: name,
-      password,
-      displayName: name,
-      roles,
-    });
-    members.push({ userId: user.id });
-    const login = await apiCall<{ token: string; user: User }>(
-      runtime.url,
-      null,
-      'POST',
-      '/api/auth/login',
-      { username: name, password },
-    );
-    users[name] = { token: login.token, me: login.user };
-  }
   const policy = crm();
   policy.claim = { ...policy.claim, maxOwned: MAX_OWNED };
-  await asAdmin('POST', '/api/policies', { document: policy });
-  await asAdmin('POST', '/api/policies/crm-customer-pool/publish', { message: 'first' });
-  await asAdmin('POST', '/api/pools', {
-    key: 'crm',
-    name: { en: 'Customers', zh: '客户公海' },
-    policyId: 'crm-customer-pool',
-    members,
-  });
+  ({ runtime, users } = await startCrmRuntime({ rep: ['member'], boss: ['manager'] }, policy));
 }, 120_000);
 
 afterAll(() => runtime?.close());

@@ -3,58 +3,33 @@
 // reminder opened is read (the count drops, and stays dropped when the server is asked again).
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { memoryImage } from '../../runtime-api/test/memory-image.js';
 import type { User } from '../src/api/auth.api.js';
 import { I18nProvider } from '../src/i18n/i18n.js';
 import { NotificationBell } from '../src/workspace/notification-bell.js';
-import { adminToken, apiCall, startRuntime, type Runtime } from '../scripts/harness.js';
-import { crm } from './fixtures.js';
+import { apiCall, type ApiCaller, type Runtime } from '../scripts/harness.js';
+import { startCrmRuntime } from './crm-runtime.js';
 import { fetchFrom } from './workspace-harness.js';
 
 /** More than the bell's first page (30). */
 const CUSTOMERS = 32;
 
 let runtime: Runtime;
-let admin: string;
+let asAdmin: ApiCaller;
 let rep: { token: string; me: User };
-const asAdmin = <T = unknown,>(method: string, path: string, body?: unknown) =>
-  apiCall<T>(runtime.url, admin, method, path, body);
 
 beforeAll(async () => {
-  runtime = await startRuntime(memoryImage());
-  admin = await adminToken(runtime.url);
-  const password = 'rep-password-123';
-  const user = await asAdmin<{ id: string }>('POST', '/api/users', {
-    username: 'rep',
-    password,
-    displayName: 'Rep One',
-    roles: ['member'],
-  });
-  await asAdmin('POST', '/api/policies', { document: crm() });
-  await asAdmin('POST', '/api/policies/crm-customer-pool/publish', { message: 'first' });
-  await asAdmin('POST', '/api/pools', {
-    key: 'crm',
-    name: { en: 'Customers', zh: '客户公海' },
-    policyId: 'crm-customer-pool',
-    members: [{ userId: user.id }],
-  });
+  const crm = await startCrmRuntime({ rep: ['member'] });
+  ({ runtime, asAdmin } = crm);
+  rep = crm.users['rep']!;
   // One customer an hour, so each reminder (7 days before release) comes an hour after the last.
   for (let i = 1; i <= CUSTOMERS; i++) {
     await asAdmin('POST', '/api/pools/crm/records', {
       data: { name: `Customer ${i}` },
-      ownerId: user.id,
+      ownerId: rep.me.id,
     });
     await asAdmin('POST', '/api/clock/advance', { hours: 1 });
   }
   await asAdmin('POST', '/api/clock/advance', { days: 23 });
-  const login = await apiCall<{ token: string; user: User }>(
-    runtime.url,
-    null,
-    'POST',
-    '/api/auth/login',
-    { username: 'rep', password },
-  );
-  rep = { token: login.token, me: login.user };
 }, 180_000);
 
 afterAll(() => runtime?.close());

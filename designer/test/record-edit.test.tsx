@@ -5,52 +5,27 @@
 // does not own the record is not offered the form.
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { memoryImage } from '../../runtime-api/test/memory-image.js';
-import type { User } from '../src/api/auth.api.js';
 import type { RecordDetail } from '../src/api/records.api.js';
 import { I18nProvider } from '../src/i18n/i18n.js';
 import type { Lang } from '../src/i18n/messages.js';
 import { WorkspacePage } from '../src/workspace/workspace-page.js';
-import { adminToken, apiCall, startRuntime, type Runtime } from '../scripts/harness.js';
-import { crm } from './fixtures.js';
+import { apiCall, type ApiCaller, type Runtime } from '../scripts/harness.js';
+import { startCrmRuntime, type CrmRuntime } from './crm-runtime.js';
 import { fetchFrom } from './workspace-harness.js';
 
 let runtime: Runtime;
-let admin: string;
-const reps: Record<string, { token: string; me: User }> = {};
-const asAdmin = <T = unknown,>(method: string, path: string, body?: unknown) =>
-  apiCall<T>(runtime.url, admin, method, path, body);
+let asAdmin: ApiCaller;
+let reps: CrmRuntime['users'];
 
 beforeAll(async () => {
-  runtime = await startRuntime(memoryImage());
-  admin = await adminToken(runtime.url);
-  const members: { userId: string }[] = [];
-  for (const name of ['rep', 'other']) {
-    const password = `${name}-password-123`;
-    const user = await asAdmin<{ id: string }>('POST', '/api/users', {
-      username: name,
-      password,
-      displayName: name === 'rep' ? 'Rep One' : 'Other Rep',
-      roles: ['member'],
-    });
-    members.push({ userId: user.id });
-    const login = await apiCall<{ token: string; user: User }>(
-      runtime.url,
-      null,
-      'POST',
-      '/api/auth/login',
-      { username: name, password },
-    );
-    reps[name] = { token: login.token, me: login.user };
-  }
-  await asAdmin('POST', '/api/policies', { document: crm() });
-  await asAdmin('POST', '/api/policies/crm-customer-pool/publish', { message: 'first' });
-  await asAdmin('POST', '/api/pools', {
-    key: 'crm',
-    name: { en: 'Customers', zh: '客户公海' },
-    policyId: 'crm-customer-pool',
-    members,
-  });
+  ({
+    runtime,
+    asAdmin,
+    users: reps,
+  } = await startCrmRuntime({
+    rep: ['member'],
+    other: ['member'],
+  }));
 }, 120_000);
 
 afterAll(() => runtime?.close());

@@ -1,15 +1,11 @@
 // Edits a record's fields (its owner or a manager): the form is the pool's entity schema (@rjsf/core, as
 // the event forms); only what changed is sent, a cleared field as null. An edit restarts no countdown.
-import Form from '@rjsf/core';
-import type { UiSchema } from '@rjsf/utils';
-import validator from '@rjsf/validator-ajv8';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { editRecord, type RecordDetail } from '../api/records.api.js';
-import { plainFormErrors } from '../i18n/form-errors.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Dialog, DialogActions } from '../pages/dialog.js';
 import { refusalOf, type Refusal } from './claim-refusal.js';
-import { localizeForm } from './field-labels.js';
+import { FieldsForm } from './fields-form.js';
 import { recordTitle } from './record-cells.js';
 import { useWorkspace } from './workspace-context.js';
 
@@ -34,12 +30,11 @@ export function EditRecordDialog(props: {
 }) {
   const { record } = props;
   const i18n = useI18n();
-  const { t, lang } = i18n;
+  const { t } = i18n;
   const { pool, policy, words } = useWorkspace();
   const [formData, setFormData] = useState<Record<string, unknown>>(record.data);
   const [error, setError] = useState<Refusal | null>(null);
   const [busy, setBusy] = useState(false);
-  const form = useMemo(() => localizeForm(policy.entity.schema, lang), [policy, lang]);
   const title = recordTitle(record, policy.entity.titleField);
 
   const save = async (data: Record<string, unknown>) => {
@@ -58,19 +53,11 @@ export function EditRecordDialog(props: {
     <Dialog title={t('editFieldsTitle', { title })} onClose={props.onClose}>
       <div className="schema-form event-form" data-testid="edit-record-form">
         <p className="hint">{t('editNotActivity', words)}</p>
-        <Form
-          schema={form.schema}
-          uiSchema={form.uiSchema as UiSchema}
-          formData={formData}
-          validator={validator}
+        <FieldsForm
           idPrefix="edit-record"
-          showErrorList={false}
-          noHtml5Validate
-          onChange={(e) => setFormData((e.formData ?? {}) as Record<string, unknown>)}
-          // Field errors show under the fields; nothing to log.
-          onError={() => undefined}
-          transformErrors={plainFormErrors(t)}
-          onSubmit={(e) => void save((e.formData ?? {}) as Record<string, unknown>)}
+          formData={formData}
+          onChange={setFormData}
+          onSubmit={(data) => void save(data)}
         >
           {error && (
             <div className="alert error" data-testid="edit-record-error" data-code={error.code}>
@@ -84,7 +71,7 @@ export function EditRecordDialog(props: {
             testId="edit-record-submit"
             disabled={busy}
           />
-        </Form>
+        </FieldsForm>
       </div>
     </Dialog>
   );

@@ -1,16 +1,12 @@
 // A new record, from the pool's fields (@rjsf/core, as the edit form): a member's own, or for a manager
 // their own or into the pool. The pool's limits apply (a rep at maxOwned is refused, in words), and its
 // routing rules may place the record in another pool.
-import Form from '@rjsf/core';
-import type { UiSchema } from '@rjsf/utils';
-import validator from '@rjsf/validator-ajv8';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { createRecord, type RecordDetail } from '../api/records.api.js';
-import { plainFormErrors } from '../i18n/form-errors.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Dialog, DialogActions } from '../pages/dialog.js';
 import { refusalOf, type Refusal } from './claim-refusal.js';
-import { localizeForm } from './field-labels.js';
+import { FieldsForm } from './fields-form.js';
 import { useWorkspace } from './workspace-context.js';
 
 export function NewRecordDialog(props: {
@@ -18,13 +14,12 @@ export function NewRecordDialog(props: {
   onDone: (record: RecordDetail) => void;
 }) {
   const i18n = useI18n();
-  const { t, lang } = i18n;
-  const { pool, policy, me, manager, words } = useWorkspace();
+  const { t } = i18n;
+  const { pool, me, manager, words } = useWorkspace();
   const [formData, setFormData] = useState<Record<string, unknown>>({});
   const [pooled, setPooled] = useState(false);
   const [error, setError] = useState<Refusal | null>(null);
   const [busy, setBusy] = useState(false);
-  const form = useMemo(() => localizeForm(policy.entity.schema, lang), [policy, lang]);
 
   const create = async (data: Record<string, unknown>) => {
     setBusy(true);
@@ -39,19 +34,11 @@ export function NewRecordDialog(props: {
   return (
     <Dialog title={t('newRecord')} onClose={props.onClose}>
       <div className="schema-form event-form" data-testid="new-record-form">
-        <Form
-          schema={form.schema}
-          uiSchema={form.uiSchema as UiSchema}
-          formData={formData}
-          validator={validator}
+        <FieldsForm
           idPrefix="new-record"
-          showErrorList={false}
-          noHtml5Validate
-          onChange={(e) => setFormData((e.formData ?? {}) as Record<string, unknown>)}
-          // Field errors show under the fields; nothing to log.
-          onError={() => undefined}
-          transformErrors={plainFormErrors(t)}
-          onSubmit={(e) => void create((e.formData ?? {}) as Record<string, unknown>)}
+          formData={formData}
+          onChange={setFormData}
+          onSubmit={(data) => void create(data)}
         >
           {manager && (
             <label className="form-group new-record-owner">
@@ -79,7 +66,7 @@ export function NewRecordDialog(props: {
             testId="new-record-submit"
             disabled={busy}
           />
-        </Form>
+        </FieldsForm>
       </div>
     </Dialog>
   );
