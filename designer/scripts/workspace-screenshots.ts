@@ -137,6 +137,12 @@ try {
     await page.goto(`${url}/#/pools/crm/records/${review.id}`);
     await page.getByTestId('timeline-entry').first().waitFor();
     await shot(page, lang === 'en' ? 'workspace-record' : 'workspace-record-zh');
+    if (lang === 'en') {
+      // A correction of the fields: the pool's fields as a form, and what an edit does not do.
+      await page.getByTestId('edit-record').click();
+      await page.locator('#edit-record_phone').fill('13900001234');
+      await shot(page, 'workspace-record-edit');
+    }
     await page.context().close();
 
     const tall = await open('manager', lang, 1560);
