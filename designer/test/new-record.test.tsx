@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 // A new record from My records, against a real runtime: a rep's own customer appears in their list; the
 // pool's limit on owned records holds (refused in words, nothing created); a manager may put a new
-// customer straight into the pool.
+// customer straight into the pool; a name already in the pool is shown first, to claim rather than add twice.
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RecordList } from '../src/api/records.api.js';
@@ -92,5 +92,29 @@ describe('a new record', () => {
     expect(notice.textContent).toBe('“Umbrella” created: Public pool');
     expect(await listed('rep', 'pool')).toContain('Umbrella');
     expect(await listed('boss', 'mine')).not.toContain('Umbrella');
+  }, 30_000);
+
+  it('shows a record of the same name first, and creates another only when asked again', async () => {
+    // The manager's "Umbrella" is in the pool; typed again in capitals, it is found.
+    const pooledBefore = (await listed('boss', 'all')).filter((n) => n === 'Umbrella').length;
+    expect(pooledBefore).toBe(1);
+    openMine('boss');
+    await newCustomer('UMBRELLA');
+    const same = await screen.findByTestId('new-record-same', undefined, { timeout: 10_000 });
+    expect(same.textContent).toContain('Already here under this name');
+    expect(same.textContent).toContain('Umbrella · Public pool');
+    expect(same.querySelector('a')?.getAttribute('href')).toMatch(/records\//);
+    // Nothing was created by the first try.
+    expect((await listed('boss', 'all')).filter((n) => /umbrella/i.test(n as string))).toEqual([
+      'Umbrella',
+    ]);
+    const submit = screen.getByTestId('new-record-submit');
+    expect(submit.textContent).toBe('Create anyway');
+    fireEvent.click(submit);
+    const notice = await screen.findByTestId('notice', undefined, { timeout: 10_000 });
+    expect(notice.textContent).toBe('“UMBRELLA” created: Owned');
+    expect((await listed('boss', 'all')).filter((n) => /umbrella/i.test(n as string)).length).toBe(
+      2,
+    );
   }, 30_000);
 });

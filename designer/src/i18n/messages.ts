@@ -8,6 +8,7 @@ import { rolloutEn, rolloutZh } from './rollout-messages.js';
 import { routingEn, routingZh } from './routing-messages.js';
 import { gateEn, gateZh } from './gate-messages.js';
 import { importEn, importZh } from './import-messages.js';
+import { recordFormEn, recordFormZh } from './record-form-messages.js';
 import { workspaceEn, workspaceZh } from './workspace-messages.js';
 
 export type Lang = 'en' | 'zh';
@@ -148,6 +149,7 @@ export const en = {
   language: '中文',
   shortcuts: 'N add state · Del delete · F2 rename · Ctrl+Z/Y undo/redo · L layout · F fit',
   ...workspaceEn,
+  ...recordFormEn,
   ...importEn,
   ...gateEn,
   ...rolloutEn,
@@ -296,6 +298,7 @@ export const zh: Record<MessageKey, string> = {
   language: 'English',
   shortcuts: 'N 添加状态 · Del 删除 · F2 重命名 · Ctrl+Z/Y 撤销/重做 · L 布局 · F 适应',
   ...workspaceZh,
+  ...recordFormZh,
   ...importZh,
   ...gateZh,
   ...rolloutZh,

@@ -1,12 +1,19 @@
 // A new record, from the pool's fields (@rjsf/core, as the edit form): a member's own, or for a manager
 // their own or into the pool. The pool's limits apply (a rep at maxOwned is refused, in words), and its
-// routing rules may place the record in another pool.
+// routing rules may place the record in another pool. A record of the same name that the user can see
+// (in the pool, their own; a manager's, any) is shown first, to claim or open instead of a duplicate.
 import { useState } from 'react';
-import { createRecord, type RecordDetail } from '../api/records.api.js';
+import {
+  createRecord,
+  listRecords,
+  type PoolRecord,
+  type RecordDetail,
+} from '../api/records.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Dialog, DialogActions } from '../pages/dialog.js';
 import { refusalOf, type Refusal } from './claim-refusal.js';
 import { FieldsForm } from './fields-form.js';
+import { RecordLink, recordTitle } from './record-cells.js';
 import { useWorkspace } from './workspace-context.js';
 
 export function NewRecordDialog(props: {
@@ -15,16 +22,40 @@ export function NewRecordDialog(props: {
 }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { pool, me, manager, words } = useWorkspace();
+  const { pool, policy, me, manager, words, userName } = useWorkspace();
+
+  /** Records named `title` (case, spaces and full-width forms aside) in the views the user has. */
+  const sameName = async (title: string): Promise<PoolRecord[]> => {
+    const views = manager ? (['all'] as const) : (['pool', 'mine'] as const);
+    const key = nameKey(title);
+    const pages = await Promise.all(
+      views.map((view) => listRecords(pool.key, { view, q: key, limit: 20 })),
+    );
+    return pages
+      .flatMap((p) => p.items)
+      .filter((r) => nameKey(recordTitle(r, policy.entity.titleField)) === key);
+  };
   const [formData, setFormData] = useState<Record<string, unknown>>({});
   const [pooled, setPooled] = useState(false);
   const [error, setError] = useState<Refusal | null>(null);
   const [busy, setBusy] = useState(false);
+  /** Records of the name last sent that the user may see (null: none looked for yet). */
+  const [same, setSame] = useState<{ title: string; records: PoolRecord[] } | null>(null);
 
   const create = async (data: Record<string, unknown>) => {
     setBusy(true);
     setError(null);
     try {
+      const title = data[policy.entity.titleField ?? ''];
+      // Sent once more with the same name after the warning: created anyway.
+      if (typeof title === 'string' && title.trim() && nameKey(title) !== same?.title) {
+        const records = await sameName(title);
+        setSame({ title: nameKey(title), records });
+        if (records.length > 0) {
+          setBusy(false);
+          return;
+        }
+      }
       props.onDone(await createRecord(pool.key, data, pooled ? null : me.id));
     } catch (e) {
       setError(refusalOf(e, i18n, { timeZone: pool.timeZone, words }));
@@ -54,6 +85,18 @@ export function NewRecordDialog(props: {
               </select>
             </label>
           )}
+          {same && same.records.length > 0 && (
+            <div className="alert warn" data-testid="new-record-same">
+              <p>{t('newRecordSame', words)}</p>
+              <ul>
+                {same.records.map((r) => (
+                  <li key={r.id}>
+                    <RecordLink record={r} /> · {r.pooled ? words.poolTitle : userName(r.ownerId)}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
           {error && (
             <div className="alert error" data-testid="new-record-error" data-code={error.code}>
               {error.text}
@@ -62,7 +105,9 @@ export function NewRecordDialog(props: {
           <DialogActions
             cancelLabel={t('cancel')}
             onCancel={props.onClose}
-            submitLabel={t('newRecordCreate')}
+            submitLabel={
+              same && same.records.length > 0 ? t('newRecordAnyway') : t('newRecordCreate')
+            }
             testId="new-record-submit"
             disabled={busy}
           />
@@ -70,4 +115,9 @@ export function NewRecordDialog(props: {
       </div>
     </Dialog>
   );
+}
+
+/** A name as a duplicate check compares it: full-width forms, case and runs of spaces aside. */
+export function nameKey(name: string): string {
+  return name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
 }
