@@ -1,17 +1,24 @@
 // @vitest-environment jsdom
 // A rep corrects a customer's fields on the record page, against a real runtime: the form is the pool's
 // fields, only what changed is sent, the page and the timeline show the new values (before → after, in
-// Chinese with the choices' Chinese names), and the countdown to the pool does not restart. A member who
-// does not own the record is not offered the form.
+// Chinese with the choices' Chinese names), and the countdown to the pool does not restart (a key
+// account's is longer: it moves, still counted from the claim). A member who does not own the record is
+// not offered the form.
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RecordDetail } from '../src/api/records.api.js';
 import { I18nProvider } from '../src/i18n/i18n.js';
 import type { Lang } from '../src/i18n/messages.js';
+import { formatDateTime } from '../src/workspace/format.js';
 import { WorkspacePage } from '../src/workspace/workspace-page.js';
 import { apiCall, type ApiCaller, type Runtime } from '../scripts/harness.js';
 import { startCrmRuntime, type CrmRuntime } from './crm-runtime.js';
+import { crm } from './fixtures.js';
 import { fetchFrom } from './workspace-harness.js';
+
+const DAY = 86_400_000;
+/** A time as the page shows it: the pool's zone is the default, Asia/Shanghai. */
+const dateTime = (iso: string) => formatDateTime(iso, 'en', 'Asia/Shanghai');
 
 let runtime: Runtime;
 let asAdmin: ApiCaller;
@@ -22,10 +29,7 @@ beforeAll(async () => {
     runtime,
     asAdmin,
     users: reps,
-  } = await startCrmRuntime({
-    rep: ['member'],
-    other: ['member'],
-  }));
+  } = await startCrmRuntime({ rep: ['member'], other: ['member'] }, keyAccounts()));
 }, 120_000);
 
 afterAll(() => runtime?.close());
@@ -35,6 +39,16 @@ afterEach(() => {
   vi.unstubAllGlobals();
   localStorage.clear();
 });
+
+/** The CRM with a key account (level A) kept 60 days without a follow-up, others 30. */
+function keyAccounts() {
+  const policy = crm();
+  policy.delays = {
+    ...policy.delays,
+    release: { days: { if: [{ '==': [{ var: 'entity.level' }, 'A'] }, 60, 30] } },
+  };
+  return policy;
+}
 
 async function repsCustomer(name: string): Promise<RecordDetail> {
   const created = await asAdmin<RecordDetail>('POST', '/api/pools/crm/records', {
@@ -61,7 +75,10 @@ const field = (name: string) =>
 describe('editing a record on its page', () => {
   it('saves what changed, shows it in the fields and the timeline, and keeps the countdown', async () => {
     const record = await repsCustomer('ACME Trading');
-    const releaseDue = record.timers.find((t) => t.delay === 'release')?.dueAt;
+    const releaseDue = record.timers.find((t) => t.delay === 'release')!.dueAt;
+    // Level C: back to the pool 30 days after the claim; as a key account (A), 60 days after it.
+    expect(Date.parse(releaseDue)).toBe(Date.parse(record.createdAt!) + 30 * DAY);
+    const keyRelease = new Date(Date.parse(record.createdAt!) + 60 * DAY).toISOString();
     openRecord('rep', record.id, 'en');
     fireEvent.click(await screen.findByTestId('edit-record', undefined, { timeout: 10_000 }));
     const form = screen.getByTestId('edit-record-form');
@@ -84,6 +101,10 @@ describe('editing a record on its page', () => {
     expect(edit.textContent).toContain('Fields edited');
     expect(edit.textContent).toContain('Phone: 13800000000 → 13911112222');
     expect(edit.textContent).toContain('Level: C → A');
+    const moved = edit.querySelector('[data-timer="release"]')!;
+    expect(moved.textContent).toBe(
+      `Back to the public pool: ${dateTime(releaseDue)} → ${dateTime(keyRelease)}`,
+    );
 
     const saved = await asAdmin<RecordDetail>('GET', `/api/pools/crm/records/${record.id}`);
     expect(saved.data).toEqual({
@@ -92,7 +113,8 @@ describe('editing a record on its page', () => {
       phone: '13911112222',
       level: 'A',
     });
-    expect(saved.timers.find((t) => t.delay === 'release')?.dueAt).toBe(releaseDue);
+    // Counted from the claim, not from the edit (3 days later): an edit is no follow-up.
+    expect(saved.timers.find((t) => t.delay === 'release')?.dueAt).toBe(keyRelease);
   }, 30_000);
 
   it('reads in Chinese, choices by their Chinese names', async () => {

@@ -30,7 +30,7 @@ export {
   type RevokeEnv,
 } from './audit.js';
 export { nextContactAt, type Contacts } from './contact.js';
-export { edit, move, type MoveEnv } from './quiet-steps.js';
+export { edit, move, type EditEnv, type MoveEnv, type MovedTimer } from './quiet-steps.js';
 export {
   compileRouting,
   validateRouting,

@@ -1,14 +1,26 @@
 // Editing a customer's fields (PATCH /api/pools/:pool/records/:id): the owner or a manager corrects a
 // phone or raises the urgency; the score follows, the lifecycle does not (an edit keeps no customer
-// out of the pool), history keeps the values before and after, masked for those who may not see them.
+// out of the pool), history keeps the values before and after, masked for those who may not see them;
+// a timer whose delay reads a changed field moves (a key account is kept longer).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, build, call, crmPool, type TestApp } from './helpers.js';
+import { backends, build, call, crmPool, template, type TestApp } from './helpers.js';
 
 interface Step {
   event: string;
   actorId: string | null;
-  payload: { before?: Record<string, unknown>; after?: Record<string, unknown> } | null;
+  payload: {
+    before?: Record<string, unknown>;
+    after?: Record<string, unknown>;
+    timers?: Record<string, { before: string; after: string }>;
+  } | null;
 }
+
+interface Timer {
+  delay: string;
+  dueAt: string;
+}
+
+const DAY = 86_400_000;
 
 describe.each(backends)('editing a record (%s)', (backend) => {
   let t: TestApp;
@@ -140,5 +152,63 @@ describe.each(backends)('editing a record (%s)', (backend) => {
       before: { phone: '13700000000', urgency: null },
       after: { phone: '13755556666', urgency: 3 },
     });
+  });
+
+  it("moves the timers whose delays read a changed field, from the state's entry", async () => {
+    // The CRM with a key account (level A) kept 60 days without a follow-up, others 30.
+    const document = template('crm-customer-pool') as {
+      id: string;
+      delays: Record<string, unknown>;
+    };
+    document.id = 'crm-key-accounts';
+    document.delays['release'] = {
+      days: { if: [{ '==': [{ var: 'entity.level' }, 'A'] }, 60, 30] },
+    };
+    const admin = (method: 'POST', url: string, body: unknown) =>
+      call(t.app, t.adminToken, method, url, body);
+    expect((await admin('POST', '/api/policies', { document })).status).toBe(201);
+    const url = '/api/policies/crm-key-accounts/publish';
+    expect((await admin('POST', url, { message: 'by level' })).status).toBe(200);
+    const pool = await admin('POST', '/api/pools', {
+      key: 'keys',
+      name: { en: 'Key accounts', zh: '大客户' },
+      policyId: 'crm-key-accounts',
+      members: [{ userId: ids['alice'] }],
+    });
+    expect(pool.status).toBe(201);
+
+    const created = await as('alice')('POST', '/api/pools/keys/records', {
+      data: { name: 'Stark Industries', level: 'B' },
+      ownerId: ids['alice'],
+    });
+    expect(created.status).toBe(201);
+    const record = `/api/pools/keys/records/${created.body.id}`;
+    const dueOf = (timers: Timer[]) =>
+      Object.fromEntries(timers.map((x) => [x.delay, Date.parse(x.dueAt)]));
+    const claimed = Date.parse(created.body.createdAt as string);
+    expect(dueOf(created.body.timers)['release']).toBe(claimed + 30 * DAY);
+
+    await admin('POST', '/api/clock/advance', { days: 5 });
+    const upgraded = await as('alice')('PATCH', record, { data: { level: 'A' } });
+    expect(upgraded.status).toBe(200);
+    // Counted from the claim, not from the edit (an edit is no activity); the reminders follow.
+    expect(dueOf(upgraded.body.timers)).toEqual({
+      remind: claimed + 53 * DAY,
+      escalate: claimed + 57 * DAY,
+      release: claimed + 60 * DAY,
+    });
+    const step = ((await as('alice')('GET', `${record}/history`)).body.items as Step[]).at(-1)!;
+    expect(step.payload?.timers?.['release']).toEqual({
+      before: new Date(claimed + 30 * DAY).toISOString(),
+      after: new Date(claimed + 60 * DAY).toISOString(),
+    });
+    // Past day 30 the key account is still Alice's; on day 31 it is one no more, so its release,
+    // 30 days from the claim, is past: the next sweep takes it.
+    await admin('POST', '/api/clock/advance', { days: 26 });
+    expect((await as('alice')('GET', record)).body).toMatchObject({ state: 'owned' });
+    const downgraded = await as('alice')('PATCH', record, { data: { level: 'B' } });
+    expect(dueOf(downgraded.body.timers)['release']).toBe(claimed + 30 * DAY);
+    await admin('POST', '/api/clock/advance', { minutes: 1 });
+    expect((await as('alice')('GET', record)).body).toMatchObject({ state: 'pool', ownerId: null });
   });
 });

@@ -31,6 +31,16 @@ export function editedFields(entry: HistoryEntry): [string, unknown, unknown][] 
   return Object.keys(after).map((field) => [field, before[field] ?? null, after[field] ?? null]);
 }
 
+/** The timers an edit moved (their delays read a changed field): delay, due time before and after. */
+export function movedTimers(entry: HistoryEntry): [string, string, string][] {
+  const payload = entry.payload as { timers?: unknown } | null | undefined;
+  const timers = payload?.timers;
+  if (typeof timers !== 'object' || timers === null) return [];
+  return Object.entries(timers as Record<string, { before?: unknown; after?: unknown }>)
+    .filter(([, m]) => typeof m?.before === 'string' && typeof m.after === 'string')
+    .map(([delay, m]) => [delay, m.before as string, m.after as string]);
+}
+
 export function RecordTimeline({ history }: { history: HistoryEntry[] }) {
   const { t, lang } = useI18n();
   const { pool, policy, userName, personName, stateLabel, eventLabel, fieldTitle, words } =
@@ -99,6 +109,13 @@ export function RecordTimeline({ history }: { history: HistoryEntry[] }) {
                     <span key={field} className="payload-item" data-field={field}>
                       {fieldTitle(field)}: {before === null ? '—' : valueLabel(before, lang)} →{' '}
                       <strong>{after === null ? '—' : valueLabel(after, lang)}</strong>
+                    </span>
+                  ))}
+                  {movedTimers(entry).map(([delay, before, after]) => (
+                    <span key={delay} className="payload-item" data-timer={delay}>
+                      {timerLabel(delay, t, words) ?? delay}:{' '}
+                      {formatDateTime(before, lang, pool.timeZone)} →{' '}
+                      <strong>{formatDateTime(after, lang, pool.timeZone)}</strong>
                     </span>
                   ))}
                 </span>

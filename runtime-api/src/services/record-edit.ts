@@ -1,5 +1,6 @@
 // An edit of a record's fields: what it changes (the fields given new values, their values before and
-// after), checked against the entity schema, as a step the writer writes like any other.
+// after, and the timers whose delays read them), checked against the entity schema, as a step the writer
+// writes like any other.
 import { edit, type CompiledPolicy } from '@poolflow/engine';
 import type { Stepped } from './claim-next.js';
 import { assertEntity } from './entity-check.js';
@@ -15,9 +16,17 @@ export function editStep(
   const { row, now } = read;
   const { data, before, after } = changedData(row.data, changes);
   assertEntity(compiled, data, '/body/data');
-  const result = edit(compiled, row.snapshot, data, { now });
+  const result = edit(compiled, row.snapshot, data, { now, previous: row.data, recordId: row.id });
   const titleField = compiled.policy.entity.titleField;
-  const step = { result, eventType: 'EDIT', payload: { before, after }, actorId, at: now };
+  // The timers it moved, by delay: their due times before and after (ISO 8601).
+  const timers = Object.fromEntries(
+    result.movedTimers.map((m) => [
+      m.delay,
+      { before: new Date(m.before).toISOString(), after: new Date(m.after).toISOString() },
+    ]),
+  );
+  const payload = result.movedTimers.length > 0 ? { before, after, timers } : { before, after };
+  const step = { result, eventType: 'EDIT', payload, actorId, at: now };
   return {
     read,
     result,

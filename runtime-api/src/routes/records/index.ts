@@ -252,7 +252,11 @@ function isoRoundTrips(value: string): boolean {
 function maskPayload(event: string, payload: unknown, masked: string[]): unknown {
   if (event !== 'EDIT' || masked.length === 0 || !isObject(payload))
     return maskData(payload, masked);
-  return { before: maskData(payload['before'], masked), after: maskData(payload['after'], masked) };
+  return {
+    ...payload,
+    before: maskData(payload['before'], masked),
+    after: maskData(payload['after'], masked),
+  };
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
