@@ -12,5 +12,6 @@ export type * from './api-types/api-components-5.types.js';
 export type * from './api-types/api-components-6.types.js';
 export type * from './api-types/api-components-7.types.js';
 export type * from './api-types/api-components-8.types.js';
+export type * from './api-types/api-components-9.types.js';
 export { apiRoutes } from './api-types/api-routes.js';
 export type OperationId = keyof import('./api-types/api-operations-3.types.js').ApiOperations;

@@ -55,6 +55,7 @@ const ACTIONS: Record<string, { en: string; zh: string }> = {
   'pool.routing': { en: 'Changed routing', zh: '修改分流规则' },
   'pool.upgrade': { en: 'Started rollout', zh: '开始版本升级' },
   'records.assignBulk': { en: 'Assigned records in bulk', zh: '批量分配记录' },
+  'records.releaseBulk': { en: 'Released records in bulk', zh: '批量释放记录' },
   'records.import': { en: 'Imported records', zh: '导入记录' },
   'records.export': { en: 'Exported records', zh: '导出记录' },
   'clock.advance': { en: 'Advanced the clock', zh: '推进时钟' },

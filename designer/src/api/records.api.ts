@@ -9,6 +9,7 @@ import type {
   RecordListQuery,
   HistoryList,
   MoveReply,
+  ReleaseBulkReply,
 } from './api.types.js';
 import { api, apiIfChanged } from './client.js';
 
@@ -17,6 +18,7 @@ export type { HistoryEntry, PoolRecord, RecordDetail, RecordList };
 export type RecordTimer = RecordDetail['timers'][number];
 export type ListQuery = RecordListQuery & { view: NonNullable<RecordListQuery['view']> };
 export type BulkAssignResult = AssignBulkReply;
+export type BulkReleaseResult = ReleaseBulkReply;
 
 const base = (pool: string) => `/api/pools/${encodeURIComponent(pool)}`;
 const one = (pool: string, id: string) => `${base(pool)}/records/${encodeURIComponent(id)}`;
@@ -93,6 +95,15 @@ export function assignBulk(
   userId: string,
 ): Promise<BulkAssignResult> {
   return api('POST', `${base(pool)}/assign-bulk`, { recordIds, userId });
+}
+
+/** Releases records to the pool with one reason (managers): one result per record. */
+export function releaseBulk(
+  pool: string,
+  recordIds: string[],
+  reason: string,
+): Promise<BulkReleaseResult> {
+  return api('POST', `${base(pool)}/release-bulk`, { recordIds, reason });
 }
 
 export function sendEvent(

@@ -1,8 +1,9 @@
-// Manager tools over the pool view: assign the checked records to someone, and the pool's
-// distribution setting (manual, round robin, least loaded) with "distribute now", confirmed with the count.
+// Manager tools over the pool view: assign the checked records to someone (or, among all records,
+// release them to the pool with a reason: a rep who left), and the pool's distribution setting (manual,
+// round robin, least loaded) with "distribute now", confirmed with the count.
 import { useState } from 'react';
 import { distributeNow, setDistribution, type Distribution } from '../api/pools.api.js';
-import { assignBulk } from '../api/records.api.js';
+import { assignBulk, releaseBulk, type BulkAssignResult } from '../api/records.api.js';
 import { refusalWords } from '../api/refusal-words.js';
 import { getStats } from '../api/stats.api.js';
 import { useI18n } from '../i18n/i18n.js';
@@ -36,31 +37,38 @@ export function MemberSelect(props: {
 
 export function BulkAssignBar(props: {
   selected: string[];
-  onDone: (assignedIds: string[], message: string) => void;
+  /** Offer a release to the pool too (the all-records view: the checked records may be owned). */
+  releasable?: boolean;
+  onDone: (changedIds: string[], message: string) => void;
   onClear: () => void;
 }) {
   const i18n = useI18n();
   const { t } = i18n;
   const { pool, personName, words } = useWorkspace();
   const [userId, setUserId] = useState('');
+  const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
-  const run = async () => {
+  /** Runs a bulk request and words its outcome: all done, or how many and why the rest were refused. */
+  const run = async (
+    send: () => Promise<{ done: number; results: BulkAssignResult['results'] }>,
+    outcome: {
+      all: 'bulkAssigned' | 'bulkReleased';
+      some: 'bulkAssignedSome' | 'bulkReleasedSome';
+    },
+    assignee: string,
+  ) => {
     setBusy(true);
     try {
-      const reply = await assignBulk(pool.key, props.selected, userId);
-      const about = { assignee: personName(userId), words, timeZone: pool.timeZone };
-      const refused = reply.results.flatMap((r) => (r.ok || !r.error ? [] : [r.error]));
-      const reason = bulkRefusals(refused, i18n, about);
+      const { done, results } = await send();
+      const about = { assignee, words, timeZone: pool.timeZone };
+      const refused = results.flatMap((r) => (r.ok || !r.error ? [] : [r.error]));
+      const why = bulkRefusals(refused, i18n, about);
       const message =
         refused.length === 0
-          ? t('bulkAssigned', { count: reply.assigned })
-          : t('bulkAssignedSome', {
-              count: reply.assigned,
-              total: props.selected.length,
-              reason,
-            });
+          ? t(outcome.all, { ...words, count: done })
+          : t(outcome.some, { ...words, count: done, total: props.selected.length, reason: why });
       props.onDone(
-        reply.results.filter((r) => r.ok).map((r) => r.id),
+        results.filter((r) => r.ok).map((r) => r.id),
         message,
       );
     } catch (e) {
@@ -70,6 +78,25 @@ export function BulkAssignBar(props: {
       setBusy(false);
     }
   };
+  const assign = () =>
+    run(
+      async () => {
+        const reply = await assignBulk(pool.key, props.selected, userId);
+        return { done: reply.assigned, results: reply.results };
+      },
+      { all: 'bulkAssigned', some: 'bulkAssignedSome' },
+      personName(userId),
+    );
+  const release = () =>
+    run(
+      async () => {
+        const reply = await releaseBulk(pool.key, props.selected, reason.trim());
+        setReason('');
+        return { done: reply.released, results: reply.results };
+      },
+      { all: 'bulkReleased', some: 'bulkReleasedSome' },
+      '',
+    );
   return (
     <div className="bulk-bar" data-testid="bulk-bar">
       <strong>{t('selectedCount', { count: props.selected.length })}</strong>
@@ -79,11 +106,33 @@ export function BulkAssignBar(props: {
         type="button"
         className="btn primary"
         disabled={!userId || busy}
-        onClick={() => void run()}
+        onClick={() => void assign()}
         data-testid="bulk-assign"
       >
         {t('assign')}
       </button>
+      {props.releasable && (
+        <>
+          <input
+            type="text"
+            maxLength={500}
+            value={reason}
+            placeholder={t('bulkReleaseReason')}
+            aria-label={t('bulkReleaseReason')}
+            onChange={(e) => setReason(e.target.value)}
+            data-testid="bulk-release-reason"
+          />
+          <button
+            type="button"
+            className="btn"
+            disabled={!reason.trim() || busy}
+            onClick={() => void release()}
+            data-testid="bulk-release"
+          >
+            {t('bulkRelease', words)}
+          </button>
+        </>
+      )}
       <button type="button" className="btn link" onClick={props.onClear}>
         {t('clearSelection')}
       </button>

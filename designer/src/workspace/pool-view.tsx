@@ -230,6 +230,7 @@ export function PoolView() {
           {selected.length > 0 && (
             <BulkAssignBar
               selected={selected}
+              releasable={scope === 'all'}
               onClear={() => setSelected([])}
               onDone={(ids, message) => {
                 notice.show(message);

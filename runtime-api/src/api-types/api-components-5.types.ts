@@ -232,5 +232,5 @@ export interface HistoryEntry {
 }
 /**
  * This interface was referenced by `ApiOperations`'s JSON-Schema
- * via the `definition` "assignBulkBody".
+ * via the `definition` "releaseBulkBody".
  */

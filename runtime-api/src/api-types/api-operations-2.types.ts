@@ -246,4 +246,4 @@ export interface ApiOperations1 {
     reply: RecordDetail;
   };
 }
-/** Operations 41 to 66 (ApiOperations joins the parts). */
+/** Operations 41 to 67 (ApiOperations joins the parts). */

@@ -74,25 +74,25 @@ import type {
   ImportTemplateQuery,
   MoveBody,
   MoveReply,
-  PoolStats,
+  ReleaseBulkBody,
+  ReleaseBulkReply,
   StatsQuery,
 } from './api-components-6.types.js';
 import type {
-  ActivityList,
   ActivityQuery,
   Clock,
   ClockAdvanceBody,
   ClockAdvanceReply,
-  FailedTimerList,
-  FailedTimerQuery,
   NotificationIdParams,
   NotificationList,
   NotificationQuery,
   NotificationsRead,
+  PoolStats,
   RepStats,
   RepStatsQuery,
 } from './api-components-7.types.js';
 import type {
+  ActivityList,
   Audit,
   AuditList,
   AuditListQuery,
@@ -102,9 +102,11 @@ import type {
   DeliveryList,
   DeliveryParams,
   DeliveryQuery,
-  IntegrityList,
+  FailedTimerList,
+  FailedTimerQuery,
   TimerRetryBody,
 } from './api-components-8.types.js';
+import type { IntegrityList } from './api-components-9.types.js';
 import type {
   BackupDatabaseReply,
   ExportRecordsReply,
@@ -138,6 +140,11 @@ export interface ApiOperations2 {
     params: RecordParams;
     query?: HistoryQuery;
     reply: HistoryList;
+  };
+  releaseBulk: {
+    params: PoolKeyParams;
+    body: ReleaseBulkBody;
+    reply: ReleaseBulkReply;
   };
   assignBulk: {
     params: PoolKeyParams;
@@ -340,6 +347,7 @@ export type ClaimNextReply = RecordDetail;
 export type GetRecordHistoryParams = RecordParams;
 export type GetRecordHistoryQuery = HistoryQuery;
 export type GetRecordHistoryReply = HistoryList;
+export type ReleaseBulkParams = PoolKeyParams;
 export type AssignBulkParams = PoolKeyParams;
 export type MoveRecordParams = RecordParams;
 export type MoveRecordBody = MoveBody;
@@ -347,9 +355,3 @@ export type MoveRecordReply = MoveReply;
 export type ImportRecordsParams = PoolKeyParams;
 export type ImportRecordsQuery = ImportQuery;
 export type ImportRecordsReply = ImportReport;
-export type ExportRecordsParams = PoolKeyParams;
-export type ExportRecordsQuery = ExportQuery;
-export type ImportTemplateParams = PoolKeyParams;
-export type GetPoolStatsParams = PoolKeyParams;
-export type GetPoolStatsQuery = StatsQuery;
-export type GetPoolStatsReply = PoolStats;

@@ -46,6 +46,7 @@ export const apiRoutes = {
   releaseRecord: { method: 'POST', url: '/api/pools/:pool/records/:id/release' },
   claimNext: { method: 'POST', url: '/api/pools/:pool/claim-next' },
   getRecordHistory: { method: 'GET', url: '/api/pools/:pool/records/:id/history' },
+  releaseBulk: { method: 'POST', url: '/api/pools/:pool/release-bulk' },
   assignBulk: { method: 'POST', url: '/api/pools/:pool/assign-bulk' },
   moveRecord: { method: 'POST', url: '/api/pools/:pool/records/:id/move' },
   importRecords: { method: 'POST', url: '/api/pools/:pool/import' },
