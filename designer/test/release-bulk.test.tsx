@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
-// A rep leaves: the manager shows all records, filters by that rep, checks them and releases them to the
-// pool with a reason, against a real runtime. The won deal stays; the notice says how many went and why
+// A rep leaves (disabled: marked so in the owner filter, not offered to assign to): the manager shows all
+// records, filters by that rep, checks them and releases them to the pool with a reason, against a real
+// runtime. The won deal stays; the notice says how many went and why
 // the rest did not. The release is offered only among all records (pooled ones have no owner to leave).
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -51,6 +52,8 @@ describe('releasing records in bulk', () => {
       },
     );
     await customerOf('bob', 'Initech');
+    // Alice leaves the company.
+    await asAdmin('PATCH', `/api/users/${users['alice'].me.id}`, { disabled: true });
 
     fetchFrom(runtime.url, users['boss'].token);
     render(
@@ -59,11 +62,20 @@ describe('releasing records in bulk', () => {
       </I18nProvider>,
     );
     fireEvent.click(await screen.findByTestId('scope-all', undefined, { timeout: 10_000 }));
+    const aliceOption = screen
+      .getByTestId('filter-owner')
+      .querySelector(`option[value="${users['alice'].me.id}"]`);
+    expect(aliceOption?.textContent).toBe('alice (disabled)');
     fireEvent.change(screen.getByTestId('filter-owner'), {
       target: { value: users['alice'].me.id },
     });
     await waitFor(() => expect(screen.getAllByTestId('pool-row')).toHaveLength(3));
     fireEvent.click(screen.getByLabelText('Select all'));
+    // No one gets records from a disabled user's hands back into them.
+    const assignees = [...screen.getByTestId('bulk-user').querySelectorAll('option')].map(
+      (o) => o.textContent,
+    );
+    expect(assignees).toEqual(['Pick a person…', 'bob', 'boss']);
     // Nothing to release without a reason.
     expect(screen.getByTestId<HTMLButtonElement>('bulk-release').disabled).toBe(true);
     fireEvent.change(screen.getByTestId('bulk-release-reason'), {

@@ -37,6 +37,7 @@ export function crmPoolPolicy(): PoolPolicy {
         displayName: 'Alice Zhang',
         role: 'member',
         seniority: 'junior',
+        disabled: false,
       },
       {
         userId: 'u-bob',
@@ -44,6 +45,7 @@ export function crmPoolPolicy(): PoolPolicy {
         displayName: 'Bob Li',
         role: 'member',
         seniority: 'senior',
+        disabled: false,
       },
     ],
   };

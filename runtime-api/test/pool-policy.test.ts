@@ -22,6 +22,7 @@ describe.each(backends)('pool policy for members (%s)', (backend) => {
     ({ tokens, ids } = await crmPool(t, {
       alice: { attributes: { seniority: 'senior' } },
       bob: {},
+      carol: {},
     }));
   });
   afterAll(() => t.close());
@@ -70,6 +71,7 @@ describe.each(backends)('pool policy for members (%s)', (backend) => {
           displayName: 'alice',
           role: 'member',
           seniority: 'senior',
+          disabled: false,
         },
         {
           userId: ids['bob'],
@@ -77,9 +79,15 @@ describe.each(backends)('pool policy for members (%s)', (backend) => {
           displayName: 'bob',
           role: 'member',
           seniority: null,
+          disabled: false,
         },
       ]),
     );
+    // A user who left stays listed (the owner of their records), marked so.
+    await call(t.app, t.adminToken, 'PATCH', `/api/users/${ids['carol']}`, { disabled: true });
+    const after = await call(t.app, tokens['bob']!, 'GET', '/api/pools/crm/policy');
+    const carol = after.body.members.find((m: { userId: string }) => m.userId === ids['carol']);
+    expect(carol).toMatchObject({ username: 'carol', disabled: true });
     // Rules, score, the machine's actions (webhook URLs, headers) stay with the admins.
     const text = JSON.stringify(view);
     for (const hidden of ['isHard', 'eligible', 'notify', 'machine', 'score"', 'rules']) {

@@ -25,12 +25,15 @@ export function MemberSelect(props: {
       onChange={(e) => props.onChange(e.target.value)}
     >
       <option value="">{t('pickUser')}</option>
-      {policy.members.map((m) => (
-        <option key={m.userId} value={m.userId}>
-          {m.displayName || m.username}
-          {m.seniority === 'senior' ? ` · ${t('senior')}` : ''}
-        </option>
-      ))}
+      {/* A disabled user is given no records: not offered. */}
+      {policy.members
+        .filter((m) => !m.disabled)
+        .map((m) => (
+          <option key={m.userId} value={m.userId}>
+            {m.displayName || m.username}
+            {m.seniority === 'senior' ? ` · ${t('senior')}` : ''}
+          </option>
+        ))}
     </select>
   );
 }

@@ -180,7 +180,7 @@ export function PoolView() {
             </option>
             {policy.members.map((m) => (
               <option key={m.userId} value={m.userId}>
-                {userName(m.userId)}
+                {m.disabled ? t('ownerDisabled', { name: userName(m.userId) }) : userName(m.userId)}
               </option>
             ))}
           </select>

@@ -193,6 +193,10 @@ export interface PoolMember {
   displayName: string;
   role: string;
   seniority: string | null;
+  /**
+   * The user is disabled (left the company, say): given no records, still shown as the owner of theirs.
+   */
+  disabled: boolean;
 }
 /**
  * This interface was referenced by `ApiOperations`'s JSON-Schema
@@ -237,7 +241,3 @@ export interface RoutingMessage {
   en: string;
   zh?: string;
 }
-/**
- * This interface was referenced by `ApiOperations`'s JSON-Schema
- * via the `definition` "routingRule".
- */

@@ -2,6 +2,10 @@
 import type { AdmissionRule, RoutingMessage } from './api-components-3.types.js';
 import type { RoutingLogic1, RuleName } from './api-operations-1.types.js';
 
+/**
+ * This interface was referenced by `ApiOperations`'s JSON-Schema
+ * via the `definition` "routingRule".
+ */
 export interface RoutingRule {
   name: RuleName;
   when: RoutingLogic1;

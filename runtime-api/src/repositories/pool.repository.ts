@@ -15,7 +15,9 @@ declare module 'fastify' {
 type Db = Knex | Knex.Transaction;
 
 export type MemberWithUser = Pick<PoolMemberRow, 'user_id' | 'role'> &
-  Pick<UserRow, 'username' | 'display_name'> & { attributes: Record<string, unknown> | null };
+  Pick<UserRow, 'username' | 'display_name' | 'disabled_at'> & {
+    attributes: Record<string, unknown> | null;
+  };
 
 export class PoolRepository {
   constructor(private readonly db: Knex) {}
@@ -63,6 +65,7 @@ export class PoolRepository {
         'users.username',
         'users.display_name',
         'users.attributes',
+        'users.disabled_at',
       );
     // A join's columns are not typed by knex: these are pool_members' and users' (db/tables.ts).
     return rows as MemberWithUser[];

@@ -128,6 +128,7 @@ export default function poolPolicyRoutes(app: FastifyInstance): void {
           role: m.role,
           seniority:
             typeof m.attributes?.['seniority'] === 'string' ? m.attributes['seniority'] : null,
+          disabled: m.disabled_at !== null,
         })),
       };
     },
