@@ -130,6 +130,33 @@ describe('editing a record on its page', () => {
     expect(screen.getByTestId('edit-record').textContent).toBe('编辑');
   }, 30_000);
 
+  it('says when someone else changed a field meanwhile, and saves over it only when asked again', async () => {
+    const record = await repsCustomer('Soylent');
+    openRecord('rep', record.id, 'en');
+    fireEvent.click(await screen.findByTestId('edit-record', undefined, { timeout: 10_000 }));
+    // While the rep types, the manager corrects the phone.
+    await asAdmin('PATCH', `/api/pools/crm/records/${record.id}`, {
+      data: { phone: '13811111111' },
+    });
+    const form = screen.getByTestId('edit-record-form');
+    fireEvent.change(form.querySelector('#edit-record_phone')!, {
+      target: { value: '13922223333' },
+    });
+    fireEvent.click(screen.getByTestId('edit-record-submit'));
+    const conflict = await screen.findByTestId('edit-record-error', undefined, { timeout: 10_000 });
+    expect(conflict.textContent).toBe(
+      'Someone else changed this while you edited: now Phone: 13811111111. Save again to keep your values.',
+    );
+    const now = await asAdmin<RecordDetail>('GET', `/api/pools/crm/records/${record.id}`);
+    expect(now.data['phone']).toBe('13811111111');
+
+    fireEvent.click(screen.getByTestId('edit-record-submit'));
+    const notice = await screen.findByTestId('notice', undefined, { timeout: 10_000 });
+    expect(notice.textContent).toBe('“Soylent”: fields saved');
+    const saved = await asAdmin<RecordDetail>('GET', `/api/pools/crm/records/${record.id}`);
+    expect(saved.data['phone']).toBe('13922223333');
+  }, 30_000);
+
   it('offers no form to a member who does not own the record', async () => {
     const record = await repsCustomer('Globex');
     openRecord('other', record.id, 'en');

@@ -154,6 +154,49 @@ describe.each(backends)('editing a record (%s)', (backend) => {
     });
   });
 
+  it('refuses an edit made from values changed since, naming the field and its value now', async () => {
+    const record = await alicesCustomer('Soylent');
+    const url = `/api/pools/crm/records/${record.id}`;
+    // Mia and Alice both opened the record with the phone 13800000000; Mia saves first.
+    const seen = { phone: '13800000000' };
+    const mias = await as('mia')('PATCH', url, { data: { phone: '13811111111' }, base: seen });
+    expect(mias.status).toBe(200);
+    const edits = (await history('alice', record.id)).filter((s) => s.event === 'EDIT').length;
+    const alices = await as('alice')('PATCH', url, {
+      data: { phone: '13822222222', urgency: 2 },
+      base: { ...seen, urgency: 1 },
+    });
+    expect(alices.status).toBe(409);
+    expect(alices.body.error.code).toBe('POOL_ERR_CONFLICT');
+    expect(alices.body.error.details).toEqual([
+      {
+        path: '/body/data/phone',
+        message: 'was changed by someone else since you read it',
+        code: 'edit-conflict',
+        params: { field: 'phone', now: '13811111111' },
+      },
+    ]);
+    // Nothing of Alice's edit was written, not even the field nobody else changed.
+    const now = await as('alice')('GET', url);
+    expect(now.body.data).toMatchObject({ phone: '13811111111', urgency: 1 });
+    expect((await history('alice', record.id)).filter((s) => s.event === 'EDIT')).toHaveLength(
+      edits,
+    );
+    // From what she reads now, her edit goes through; a field nobody changed is no conflict.
+    const again = await as('alice')('PATCH', url, {
+      data: { phone: '13822222222', urgency: 2 },
+      base: { phone: '13811111111', urgency: 1 },
+    });
+    expect(again.status).toBe(200);
+    expect(again.body.data).toMatchObject({ phone: '13822222222', urgency: 2 });
+    // The same change made twice is no conflict either.
+    const twice = await as('mia')('PATCH', url, {
+      data: { phone: '13822222222' },
+      base: { phone: '13811111111' },
+    });
+    expect(twice.status).toBe(200);
+  });
+
   it("moves the timers whose delays read a changed field, from the state's entry", async () => {
     // The CRM with a key account (level A) kept 60 days without a follow-up, others 30.
     const document = template('crm-customer-pool') as {

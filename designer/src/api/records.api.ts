@@ -128,13 +128,17 @@ export function createRecord(
   return api('POST', `${base(pool)}/records`, { data, ownerId });
 }
 
-/** Gives fields new values (null removes one); the owner's or a manager's. */
+/**
+ * Gives fields new values (null removes one); the owner's or a manager's. `base`: the values the editor
+ * saw of those fields (a field changed since is a 409 POOL_ERR_CONFLICT).
+ */
 export function editRecord(
   pool: string,
   id: string,
   data: Record<string, unknown>,
+  base?: Record<string, unknown>,
 ): Promise<RecordDetail> {
-  return api('PATCH', `${one(pool, id)}`, { data });
+  return api('PATCH', `${one(pool, id)}`, base === undefined ? { data } : { data, base });
 }
 
 export function moveRecord(pool: string, id: string, to: string): Promise<MoveReply> {

@@ -6,6 +6,8 @@ export const recordFormEn = {
   editNotActivity: 'An edit is not a follow-up: the countdown to the {pool} does not restart.',
   saveFields: 'Save',
   fieldsSaved: '“{title}”: fields saved',
+  editConflict:
+    'Someone else changed this while you edited: now {fields}. Save again to keep your values.',
   newRecord: 'New record',
   newRecordOwner: 'Owner',
   newRecordMine: 'Me',
@@ -24,6 +26,7 @@ export const recordFormZh: Record<keyof typeof recordFormEn, string> = {
   editNotActivity: '修改资料不算跟进：回到{pool}的倒计时不会重新开始。',
   saveFields: '保存',
   fieldsSaved: '“{title}”：资料已保存',
+  editConflict: '你编辑期间已有他人修改：现为 {fields}。再次保存将以你填写的为准。',
   newRecord: '新建记录',
   newRecordOwner: '负责人',
   newRecordMine: '我',

@@ -159,6 +159,12 @@ export interface RecordEdit {
   data: {
     [k: string]: unknown;
   };
+  /**
+   * The values the editor saw of the fields it changes (null: absent). Given, a field whose value has changed since is a 409 POOL_ERR_CONFLICT naming /body/data/<field> with its value now, and nothing is written; without it the edit wins.
+   */
+  base?: {
+    [k: string]: unknown;
+  };
 }
 /**
  * This interface was referenced by `ApiOperations`'s JSON-Schema
@@ -230,7 +236,3 @@ export interface HistoryEntry {
   tags: string[];
   reason: string | null;
 }
-/**
- * This interface was referenced by `ApiOperations`'s JSON-Schema
- * via the `definition` "releaseBulkBody".
- */

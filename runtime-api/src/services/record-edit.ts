@@ -3,17 +3,23 @@
 // writes like any other.
 import { edit, type CompiledPolicy } from '@poolflow/engine';
 import type { Stepped } from './claim-next.js';
+import { RuntimeError } from '../runtime.error.js';
 import { assertEntity } from './entity-check.js';
 import type { EventRead } from './event-read.js';
 
-/** The edit of the record `read` holds by `changes` (see changedData), for the user `actorId`. */
+/**
+ * The edit of the record `read` holds by `changes` (see changedData), for the user `actorId`. With
+ * `base` (the values the editor saw), a field changed since is a conflict (see editConflicts).
+ */
 export function editStep(
   compiled: CompiledPolicy,
   read: EventRead,
   changes: Record<string, unknown>,
   actorId: string,
+  base?: Record<string, unknown>,
 ): Stepped {
   const { row, now } = read;
+  if (base !== undefined) assertNoConflict(row.data, changes, base);
   const { data, before, after } = changedData(row.data, changes);
   assertEntity(compiled, data, '/body/data');
   const result = edit(compiled, row.snapshot, data, { now, previous: row.data, recordId: row.id });
@@ -64,4 +70,33 @@ export function changedData(
     else next[field] = value;
   }
   return { data: next, before, after };
+}
+
+/**
+ * Refuses an edit made from values that are no longer the record's: each field the edit changes whose
+ * value the editor saw (`base`, null: absent) differs from its value now. A 409 naming
+ * `/body/data/<field>` with the value now, so the editor sees what changed and nothing is overwritten
+ * unseen. A field the edit sets to what it holds now is no conflict (the same change made twice).
+ */
+function assertNoConflict(
+  data: Record<string, unknown>,
+  changes: Record<string, unknown>,
+  base: Record<string, unknown>,
+): void {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  const details = Object.keys(changes)
+    .filter((field) => Object.hasOwn(base, field))
+    .filter((field) => !same(data[field], base[field]) && !same(data[field], changes[field]))
+    .map((field) => ({
+      path: `/body/data/${field}`,
+      message: 'was changed by someone else since you read it',
+      code: 'edit-conflict',
+      params: { field, now: data[field] ?? null },
+    }));
+  if (details.length > 0)
+    throw new RuntimeError(
+      'POOL_ERR_CONFLICT',
+      `the record changed since it was read: ${details.map((d) => d.params.field).join(', ')}`,
+      details,
+    );
 }

@@ -214,7 +214,8 @@ export class RecordService {
    * Edits a record's fields, as a step of its own (its `seq` advances, history has an EDIT with the
    * fields' values before and after). `changes` gives fields their new values; null removes one. The
    * record as changed must pass the entity schema (errors name `/body/data/<field>`). `authorize` sees
-   * the row the edit starts from.
+   * the row the edit starts from; `base`, the values the editor saw, is checked on it (a field changed
+   * since is a 409 POOL_ERR_CONFLICT).
    */
   edit(
     poolKey: string,
@@ -222,12 +223,13 @@ export class RecordService {
     changes: Record<string, unknown>,
     actor: Actor,
     authorize: (row: RecordRow) => void,
+    base?: Record<string, unknown>,
   ): Promise<EventOutcome> {
     return this.untilWritten({ poolKey, recordId }, 'EDIT', async (_db, read) => {
       authorize(read.row);
       const row = read.row;
       const compiled = await this.policies.get(row.policy_id, row.policy_version);
-      return editStep(compiled, read, changes, actor.id);
+      return editStep(compiled, read, changes, actor.id, base);
     });
   }
 

@@ -121,26 +121,33 @@ export default function recordRoutes(app: FastifyInstance): void {
 
   // An edit of the fields: the owner's or a manager's, checked on the row the edit starts from. A
   // change to nothing is answered with the record as it is, and writes nothing.
-  app.patch<{ Params: RecordParams; Body: { data: Record<string, unknown> } }>(
-    '/api/pools/:pool/records/:id',
-    async (request) => {
-      const { pool, id } = request.params;
-      await requirePoolRole(app, request, pool, 'member');
-      const authorize = (row: Pick<RecordRow, 'pool_key' | 'owner_id'>) => {
-        if (row.owner_id !== request.actor.id && !mayManagePool(request.actor, pool))
-          throw RuntimeError.forbidden('only the owner or a manager may edit this record');
-      };
-      const row = await app.recordRepository.get(pool, id);
-      if (!row) throw RuntimeError.notFound(`record ${id} in pool ${pool}`);
-      authorize(row);
-      if (Object.keys(changedData(row.data, request.body.data).after).length === 0)
-        return reply(request, { row, now: await app.clock.now(app.db) });
-      return reply(
-        request,
-        await app.records.edit(pool, id, request.body.data, request.actor, authorize),
-      );
-    },
-  );
+  app.patch<{
+    Params: RecordParams;
+    Body: { data: Record<string, unknown>; base?: Record<string, unknown> };
+  }>('/api/pools/:pool/records/:id', async (request) => {
+    const { pool, id } = request.params;
+    await requirePoolRole(app, request, pool, 'member');
+    const authorize = (row: Pick<RecordRow, 'pool_key' | 'owner_id'>) => {
+      if (row.owner_id !== request.actor.id && !mayManagePool(request.actor, pool))
+        throw RuntimeError.forbidden('only the owner or a manager may edit this record');
+    };
+    const row = await app.recordRepository.get(pool, id);
+    if (!row) throw RuntimeError.notFound(`record ${id} in pool ${pool}`);
+    authorize(row);
+    if (Object.keys(changedData(row.data, request.body.data).after).length === 0)
+      return reply(request, { row, now: await app.clock.now(app.db) });
+    return reply(
+      request,
+      await app.records.edit(
+        pool,
+        id,
+        request.body.data,
+        request.actor,
+        authorize,
+        request.body.base,
+      ),
+    );
+  });
 
   const mutate = (
     path: string,
