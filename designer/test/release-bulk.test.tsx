@@ -86,7 +86,7 @@ describe('releasing records in bulk', () => {
 
     const notice = await screen.findByTestId('notice', undefined, { timeout: 10_000 });
     expect(notice.textContent).toBe(
-      'Released 2 of 3; refused: RELEASE is not allowed in state won',
+      'Released 2 of 3; refused: their state keeps them (1 Won)',
     );
     const pooled = await apiCall<RecordList>(
       runtime.url,

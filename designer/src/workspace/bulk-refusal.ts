@@ -11,7 +11,13 @@ import { formatDateTime } from './format.js';
 export type BulkRowError = NonNullable<BulkAssignResult['results'][number]['error']>;
 
 type Words = Pick<I18n, 't' | 'lang'>;
-type About = { assignee: string; words: PoolWords; timeZone?: string };
+type About = {
+  assignee: string;
+  words: PoolWords;
+  timeZone?: string;
+  /** A state's label, for records refused because of their state. */
+  stateLabel?: (state: string) => string;
+};
 
 /**
  * Why the records were refused, for the bulk bar's notice. English keeps the first record's reason as
@@ -21,6 +27,9 @@ type About = { assignee: string; words: PoolWords; timeZone?: string };
 export function bulkRefusals(errors: BulkRowError[], i18n: Words, about: About): string {
   const first = errors[0];
   if (!first) return '';
+  // Records their state keeps (a won deal is not released): how many in which state, in any language.
+  const byState = inStates(errors, about, i18n.lang);
+  if (byState !== null) return i18n.t('bulkNotInState', { states: byState });
   if (i18n.lang === 'en') return first.message;
   const kinds = new Map<string, BulkRowError[]>();
   for (const error of errors) {
@@ -50,6 +59,26 @@ export function bulkRefusals(errors: BulkRowError[], i18n: Words, about: About):
 }
 
 const COOLDOWN = 'POOL_ERR_COOLDOWN';
+
+/**
+ * "6 Won, 4 Lost" (成交 6 条、输单 4 条) when every refusal is an event the record's state does not take
+ * (its details name the state), else null.
+ */
+function inStates(errors: BulkRowError[], about: About, lang: Words['lang']): string | null {
+  const counts = new Map<string, number>();
+  for (const error of errors) {
+    const state = (error.details as { state?: unknown } | undefined)?.state;
+    if (error.code !== 'POOL_ERR_EVENT_NOT_ALLOWED' || typeof state !== 'string') return null;
+    counts.set(state, (counts.get(state) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([state, count]) => {
+      const label = about.stateLabel?.(state) ?? state;
+      return lang === 'zh' ? `${label} ${count} 条` : `${count} ${label}`;
+    })
+    .join(lang === 'zh' ? '、' : ', ');
+}
 
 /** When a refusal ends (a cooldown's `until`), or ''. */
 function untilOf(error: BulkRowError): string {

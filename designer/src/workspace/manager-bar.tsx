@@ -47,7 +47,7 @@ export function BulkAssignBar(props: {
 }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { pool, personName, words } = useWorkspace();
+  const { pool, personName, words, stateLabel } = useWorkspace();
   const [userId, setUserId] = useState('');
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
@@ -63,7 +63,7 @@ export function BulkAssignBar(props: {
     setBusy(true);
     try {
       const { done, results } = await send();
-      const about = { assignee, words, timeZone: pool.timeZone };
+      const about = { assignee, words, timeZone: pool.timeZone, stateLabel };
       const refused = results.flatMap((r) => (r.ok || !r.error ? [] : [r.error]));
       const why = bulkRefusals(refused, i18n, about);
       const message =
