@@ -85,9 +85,7 @@ describe('releasing records in bulk', () => {
     fireEvent.click(screen.getByTestId('bulk-release'));
 
     const notice = await screen.findByTestId('notice', undefined, { timeout: 10_000 });
-    expect(notice.textContent).toBe(
-      'Released 2 of 3; refused: their state keeps them (1 Won)',
-    );
+    expect(notice.textContent).toBe('Released 2 of 3; refused: their state keeps them (1 Won)');
     const pooled = await apiCall<RecordList>(
       runtime.url,
       users['bob'].token,
