@@ -175,6 +175,33 @@ try {
   await page.getByTestId('import-start').click();
   await page.getByTestId('import-report').waitFor();
   await shot(page, 'workspace-import');
+
+  // A rep who left: disabled by an admin, their records found among all records (the owner filter
+  // marks them) and given back to the pool with a reason.
+  const admin = (
+    await apiCall<{ token: string }>(url, null, 'POST', '/api/auth/login', {
+      username: 'admin',
+      password: ADMIN_PASSWORD,
+    })
+  ).token;
+  const members = (
+    await apiCall<{ members: { userId: string; username: string }[] }>(
+      url,
+      manager,
+      'GET',
+      '/api/pools/crm/policy',
+    )
+  ).members;
+  const dave = members.find((m) => m.username === 'dave')!.userId;
+  await apiCall(url, admin, 'PATCH', `/api/users/${dave}`, { disabled: true });
+  await page.goto(`${url}/#/pools/crm`);
+  await page.reload(); // the pool's members as they are now
+  await page.getByTestId('scope-all').click();
+  await page.getByTestId('filter-owner').selectOption(dave);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=pool-row]').length > 0);
+  for (const row of (await page.getByTestId('row-check').all()).slice(0, 6)) await row.check();
+  await page.getByTestId('bulk-release-reason').fill('left the company');
+  await shot(page, 'workspace-release-bulk');
 } finally {
   await browser.close();
   await app.close();
