@@ -46,6 +46,10 @@ export function editStep(
   };
 }
 
+/** Two field values alike as JSON; absent (undefined) reads as null. */
+const sameValue = (a: unknown, b: unknown): boolean =>
+  JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
 /**
  * `data` with `changes` applied (null removes a field), and the changed fields' values before and after
  * (null: absent). A field given its present value is no change.
@@ -63,7 +67,7 @@ export function changedData(
   const after: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(changes)) {
     const old = Object.hasOwn(data, field) ? data[field] : null;
-    if (JSON.stringify(old) === JSON.stringify(value)) continue;
+    if (sameValue(old, value)) continue;
     before[field] = old;
     after[field] = value;
     if (value === null) delete next[field];
@@ -83,10 +87,11 @@ function assertNoConflict(
   changes: Record<string, unknown>,
   base: Record<string, unknown>,
 ): void {
-  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
   const details = Object.keys(changes)
     .filter((field) => Object.hasOwn(base, field))
-    .filter((field) => !same(data[field], base[field]) && !same(data[field], changes[field]))
+    .filter(
+      (field) => !sameValue(data[field], base[field]) && !sameValue(data[field], changes[field]),
+    )
     .map((field) => ({
       path: `/body/data/${field}`,
       message: 'was changed by someone else since you read it',

@@ -1,4 +1,5 @@
-// Record lifecycle in the database: one transaction per event, the record row locked, the engine step, the writes.
+// Record lifecycle in the database: create, events, claim-next, moves and edits, each an engine step
+// written through the write loop (until-written.ts).
 import { newRecordId } from './record-id.js';
 import {
   EngineError,
@@ -23,15 +24,11 @@ import { checkAssignee, requireOwnedRoom } from './assignee-claim.js';
 import { payloadAt } from './payload-errors.js';
 import { placeNew, routeOutcome } from './pool-routing.js';
 import { readIntegrity, readsIntegrity } from './integrity.js';
-import { Coalescer, ONLINE_BATCH } from './coalescer.js';
-import { readRecords, type EventRead, type RecordKey } from './event-read.js';
+import type { EventRead, RecordKey } from './event-read.js';
 import { rowAfter } from './record-row.js';
-import { OutcomeBatch, writeEach, writeOutcomes, type RecordOutcome } from './record-writer.js';
+import { writeOutcomes, type RecordOutcome } from './record-writer.js';
+import { StepWriter } from './until-written.js';
 import { editStep } from './record-edit.js';
-
-/** Conditional writes tried before an event locks its record; then locked attempts (bounds in README). */
-export const OPTIMISTIC_ATTEMPTS = 5;
-export const LOCKED_ATTEMPTS = 3;
 
 export interface Actor extends PoolUser {
   roles: string[];
@@ -65,21 +62,9 @@ export interface EventOutcome {
   now: number;
 }
 
-/** Writes one outcome on a transaction that holds its record's lock. */
-async function writeOne(
-  trx: Knex.Transaction,
-  outcome: RecordOutcome,
-  metrics: Metrics,
-): Promise<boolean> {
-  const batch = new OutcomeBatch(metrics);
-  batch.add(outcome);
-  return batch.written(trx);
-}
-
 export class RecordService {
-  /** Reads and writes of concurrent events, each kind grouped into one statement (group commit). */
-  readonly #reads: Coalescer<RecordKey, EventRead | null>;
-  readonly #writes: Coalescer<RecordOutcome, boolean>;
+  /** Each step's read, step and write until it lands (group commit, then locked retries). */
+  readonly #writer: StepWriter;
   readonly #claimNext: ClaimNext;
   /** Pools whose policy's rules read `user.integrity`: their events read it with the record. */
   readonly #integrityPools = new Set<string>();
@@ -90,8 +75,7 @@ export class RecordService {
     private readonly clock: Clock,
     private readonly metrics: Metrics,
   ) {
-    this.#reads = new Coalescer((keys) => readRecords(db, clock, keys), ONLINE_BATCH);
-    this.#writes = new Coalescer((outcomes) => writeEach(db, outcomes, metrics), ONLINE_BATCH);
+    this.#writer = new StepWriter(db, clock, metrics);
     this.#claimNext = new ClaimNext(db, clock, metrics, {
       prepare: (read, actor) => this.prepare(db, read, { type: 'CLAIM' }, actor, {}),
       finish: (stepped) => this.finish(db, stepped),
@@ -233,43 +217,14 @@ export class RecordService {
     });
   }
 
-  /**
-   * Reads, steps and writes until the write lands: the write is conditional on the record's `seq` (and
-   * a claim's on its claimant's), so if another event got there first the step is made again from the
-   * new row. After OPTIMISTIC_ATTEMPTS lost races the record is locked for the last attempts, so a record
-   * under heavy contention still makes progress.
-   */
-  private async untilWritten(
+  /** One step of one record through the write loop (until-written.ts), answered with its row. */
+  private untilWritten(
     key: RecordKey,
     label: string,
     prepare: (db: Knex | Knex.Transaction, read: EventRead) => Promise<Stepped>,
   ): Promise<EventOutcome> {
-    const found = (read: EventRead | null | undefined): EventRead => {
-      if (!read) throw RuntimeError.notFound(`record ${key.recordId} in pool ${key.poolKey}`);
-      return read;
-    };
-    // Grouped with concurrent events: one read statement, one conditional write statement.
-    const optimistic = async () => {
-      const stepped = await prepare(this.db, found(await this.#reads.submit(key)));
-      return (await this.#writes.submit(stepped.outcome)) ? this.finish(this.db, stepped) : null;
-    };
-    // Alone, with the row locked from the read to the write.
-    const locked = () =>
-      this.db.transaction(async (trx) => {
-        const [read] = await readRecords(trx, this.clock, [key], true);
-        const stepped = await prepare(trx, found(read));
-        return (await writeOne(trx, stepped.outcome, this.metrics))
-          ? this.finish(trx, stepped)
-          : null;
-      });
-    for (let i = 0; i < OPTIMISTIC_ATTEMPTS + LOCKED_ATTEMPTS; i++) {
-      const outcome = i < OPTIMISTIC_ATTEMPTS ? await optimistic() : await locked();
-      if (outcome) return outcome;
-      this.metrics.count('poolflow_write_conflicts_total', { type: label });
-    }
-    throw new RuntimeError(
-      'POOL_ERR_CONFLICT',
-      `record ${key.recordId} kept changing while the event was applied; try again`,
+    return this.#writer.untilWritten(key, label, prepare, (db, stepped) =>
+      this.finish(db, stepped),
     );
   }
 
