@@ -32,6 +32,13 @@ export {
 export { nextContactAt, type Contacts } from './contact.js';
 export { edit, move, type EditEnv, type MoveEnv, type MovedTimer } from './quiet-steps.js';
 export {
+  MAX_UNIQUE_FIELDS,
+  UNIQUE_FIELD_TYPES,
+  uniqueKeys,
+  uniqueValue,
+  type UniqueKey,
+} from './unique-keys.js';
+export {
   compileRouting,
   validateRouting,
   route,

@@ -135,6 +135,12 @@ export interface Entity {
    * Fields hidden from every member who does not own the record (the pool's managers and admins see all).
    */
   maskedInPool?: string[];
+  /**
+   * Fields no two records of the policy's pools may share (查重): a create, edit or import with a value another record has (case, spaces and full-width forms aside) is refused and names that record.
+   *
+   * @maxItems 5
+   */
+  uniqueFields?: string[];
 }
 export interface EventDefinition {
   label?: LocalizedText;

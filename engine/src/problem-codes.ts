@@ -13,6 +13,7 @@ export const PROBLEM_CODES = [
   'invalid-params',
   'unknown-state',
   'unknown-field',
+  'unique-field-type',
   'unknown-calendar',
   'unknown-delay',
   'unknown-event',

@@ -8,6 +8,7 @@ import { actions as registry } from './registry.js';
 import { auditProblems } from './audit.js';
 import { breakageProblems } from './validate-breakage.js';
 import { RuleChecker } from './validate-rules.js';
+import { UNIQUE_FIELD_TYPES } from './unique-keys.js';
 import type { Action, Actions, Guard, Policy, Transition, Transitions } from './schema.types.js';
 import type { ProblemCode } from './problem-codes.js';
 import type { JsonObject } from './types.js';
@@ -71,6 +72,26 @@ class Checker {
       ...this.rules.check(logic, pointer),
       ...ruleLimitProblems(logic, pointer, this.costs),
     );
+  }
+
+  /** Unique fields (查重): each an entity field holding text or a number. */
+  uniqueFields(): void {
+    const properties = this.policy.entity.schema.properties as Record<string, { type?: unknown }>;
+    for (const [i, field] of (this.policy.entity.uniqueFields ?? []).entries()) {
+      const at = `/entity/uniqueFields/${i}`;
+      if (!this.rules.entityFields.has(field)) {
+        this.add(at, 'unknown-field', `"${field}" is not an entity field`, { field });
+        continue;
+      }
+      const type = properties[field]?.type;
+      if (typeof type !== 'string' || !UNIQUE_FIELD_TYPES.includes(type))
+        this.add(
+          at,
+          'unique-field-type',
+          `unique field "${field}" must hold text or a number, not ${JSON.stringify(type ?? 'any value')}`,
+          { field, type: typeof type === 'string' ? type : JSON.stringify(type ?? null) },
+        );
+    }
   }
 
   guard(guard: Guard, pointer: string): void {
@@ -193,6 +214,7 @@ class Checker {
         );
       }
     }
+    this.uniqueFields();
     for (const [name, rule] of Object.entries(policy.rules ?? {}))
       this.logic(rule, `/rules/${escapePointer(name)}`);
     for (const name of this.costs.recursive) {
