@@ -24,7 +24,8 @@ export type PoolErrorCode =
   | 'POOL_ERR_CONFLICT'
   | 'POOL_ERR_CONTACT_LIMIT'
   | 'POOL_ERR_AUDIT_CLOSED'
-  | 'POOL_ERR_NOT_ADMITTED';
+  | 'POOL_ERR_NOT_ADMITTED'
+  | 'POOL_ERR_DUPLICATE';
 
 export const httpStatusOf: Record<PoolErrorCode, number> = {
   POOL_ERR_TAKEN: 409,
@@ -54,6 +55,8 @@ export const httpStatusOf: Record<PoolErrorCode, number> = {
   POOL_ERR_AUDIT_CLOSED: 409,
   // An admission rule of the entrance pool refused the record (details: rule, message).
   POOL_ERR_NOT_ADMITTED: 422,
+  // A unique field's value (entity.uniqueFields) another record of the policy holds (details: that record).
+  POOL_ERR_DUPLICATE: 409,
 };
 
 export class EngineError extends Error {

@@ -175,6 +175,14 @@ export interface DepartmentRow {
   created_at: Date;
 }
 
+/** A unique value (查重) a record holds under its policy (record-keys.ts). */
+export interface RecordKeyRow {
+  policy_id: string;
+  field: string;
+  value: string;
+  record_id: string;
+}
+
 declare module 'knex/types/tables.js' {
   interface Tables {
     settings: Table<SettingRow, InsertOf<SettingRow, 'value'>>;
@@ -269,5 +277,6 @@ declare module 'knex/types/tables.js' {
     >;
     pool_upgrade_failures: Table<PoolUpgradeFailureRow, InsertOf<PoolUpgradeFailureRow, 'error'>>;
     departments: Table<DepartmentRow, InsertOf<DepartmentRow, 'name', 'created_at'>>;
+    record_keys: Table<RecordKeyRow, RecordKeyRow>;
   }
 }

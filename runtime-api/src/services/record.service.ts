@@ -10,6 +10,7 @@ import {
   type PoolEvent,
   type PoolUser,
   type StepResult,
+  type UniqueKey,
 } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import { requireAssignee } from '../access.js';
@@ -28,7 +29,8 @@ import type { EventRead, RecordKey } from './event-read.js';
 import { rowAfter } from './record-row.js';
 import { writeOutcomes, type RecordOutcome } from './record-writer.js';
 import { StepWriter } from './until-written.js';
-import { editStep } from './record-edit.js';
+import { changedData, editStep } from './record-edit.js';
+import { holdKeys, keysOf } from './record-keys.js';
 
 export interface Actor extends PoolUser {
   roles: string[];
@@ -122,6 +124,8 @@ export class RecordService {
         ],
         this.metrics,
       );
+      // Its unique values (查重), under the constraint: a customer already there refuses the create.
+      await holdKeys(trx, pool.policy_id, id, keysOf(compiled, data), options.dataPath ?? '/data');
       this.metrics.count('poolflow_events_total', { type: 'CREATE' });
       return { row: await this.rowOf(trx, result, id, to.poolKey, now), result, now };
     });
@@ -209,12 +213,29 @@ export class RecordService {
     authorize: (row: RecordRow) => void,
     base?: Record<string, unknown>,
   ): Promise<EventOutcome> {
-    return this.untilWritten({ poolKey, recordId }, 'EDIT', async (_db, read) => {
-      authorize(read.row);
-      const row = read.row;
-      const compiled = await this.policies.get(row.policy_id, row.policy_version);
-      return editStep(compiled, read, changes, actor.id, base);
-    });
+    // An edit of a unique field (查重) writes the record's keys in the transaction of its step.
+    let keys: { policyId: string; keys: UniqueKey[] } | null = null;
+    return this.#writer.untilWritten(
+      { poolKey, recordId },
+      'EDIT',
+      async (_db, read) => {
+        authorize(read.row);
+        const row = read.row;
+        const compiled = await this.policies.get(row.policy_id, row.policy_version);
+        const stepped = editStep(compiled, read, changes, actor.id, base);
+        const unique = compiled.policy.entity.uniqueFields ?? [];
+        keys = Object.keys(changes).some((field) => unique.includes(field))
+          ? { policyId: row.policy_id, keys: keysOf(compiled, changedData(row.data, changes).data) }
+          : null;
+        return stepped;
+      },
+      async (db, stepped) => {
+        if (keys)
+          await holdKeys(db as Knex.Transaction, keys.policyId, recordId, keys.keys, '/body/data');
+        return this.finish(db, stepped);
+      },
+      true,
+    );
   }
 
   /** One step of one record through the write loop (until-written.ts), answered with its row. */

@@ -43,13 +43,15 @@ export class StepWriter {
    * Reads, steps (`prepare`) and writes until the write lands, then `finish`es: the write is conditional
    * on the record's `seq` (and a claim's on its claimant's), so if another event got there first the
    * step is made again from the new row. After OPTIMISTIC_ATTEMPTS lost races the record is locked for
-   * the last attempts, so a record under heavy contention still makes progress.
+   * the last attempts, so a record under heavy contention still makes progress. `locked`: every attempt
+   * locks the record, and `finish` runs in the write's transaction (a step that writes more rows with it).
    */
   async untilWritten<T>(
     key: RecordKey,
     label: string,
     prepare: (db: Knex | Knex.Transaction, read: EventRead) => Promise<Stepped>,
     finish: (db: Knex | Knex.Transaction, stepped: Stepped) => Promise<T>,
+    locked = false,
   ): Promise<T> {
     const found = (read: EventRead | null | undefined): EventRead => {
       if (!read) throw RuntimeError.notFound(`record ${key.recordId} in pool ${key.poolKey}`);
@@ -61,14 +63,14 @@ export class StepWriter {
       return (await this.#writes.submit(stepped.outcome)) ? finish(this.db, stepped) : null;
     };
     // Alone, with the row locked from the read to the write.
-    const locked = () =>
+    const alone = () =>
       this.db.transaction(async (trx) => {
         const [read] = await readRecords(trx, this.clock, [key], true);
         const stepped = await prepare(trx, found(read));
         return (await writeOne(trx, stepped.outcome, this.metrics)) ? finish(trx, stepped) : null;
       });
     for (let i = 0; i < OPTIMISTIC_ATTEMPTS + LOCKED_ATTEMPTS; i++) {
-      const outcome = i < OPTIMISTIC_ATTEMPTS ? await optimistic() : await locked();
+      const outcome = !locked && i < OPTIMISTIC_ATTEMPTS ? await optimistic() : await alone();
       if (outcome) return outcome;
       this.metrics.count('poolflow_write_conflicts_total', { type: label });
     }

@@ -1,0 +1,104 @@
+// Unique fields (查重): the keys a record holds in `record_keys` under its policy version's
+// `entity.uniqueFields`. A key is written in the transaction that creates or edits the record; its
+// primary key refuses a value another record of the policy holds, so two creates of one customer at
+// once cannot both land. A refusal names the record that holds the value (POOL_ERR_DUPLICATE, 409).
+import { createHash } from 'node:crypto';
+import { uniqueKeys, type CompiledPolicy, type UniqueKey } from '@poolflow/engine';
+import type { Knex } from 'knex';
+import { RuntimeError } from '../runtime.error.js';
+
+/** A compared value longer than this is kept as its SHA-256 (an index entry's size is bounded). */
+export const KEY_VALUE_CHARS = 200;
+
+const stored = (value: string): string =>
+  value.length <= KEY_VALUE_CHARS
+    ? value
+    : `sha256:${createHash('sha256').update(value).digest('hex')}`;
+
+/** The keys of a record's fields under its policy version, with their values as stored. */
+export function keysOf(compiled: CompiledPolicy, data: unknown): UniqueKey[] {
+  return uniqueKeys(compiled.policy.entity.uniqueFields, data).map((k) => ({
+    field: k.field,
+    value: stored(k.value),
+  }));
+}
+
+/** A record that holds a value asked for: the field, and where the record is. */
+export interface KeyHolder {
+  field: string;
+  value: string;
+  recordId: string;
+  poolKey: string;
+  ownerId: string | null;
+}
+
+/** The records of a policy that hold any of `keys` (one per key held), other than `except`. */
+export async function keyHolders(
+  db: Knex | Knex.Transaction,
+  policyId: string,
+  keys: readonly UniqueKey[],
+  except?: string,
+): Promise<KeyHolder[]> {
+  if (keys.length === 0) return [];
+  const { rows } = await db.raw<{ rows: KeyHolder[] }>(
+    `SELECT k.field, k.value, k.record_id AS "recordId", r.pool_key AS "poolKey", r.owner_id AS "ownerId"
+     FROM unnest(?::text[], ?::text[]) AS q(field, value)
+     JOIN record_keys k ON k.policy_id = ? AND k.field = q.field AND k.value = q.value
+     JOIN records r ON r.id = k.record_id
+     WHERE k.record_id <> ?::uuid`,
+    [
+      keys.map((k) => k.field),
+      keys.map((k) => k.value),
+      policyId,
+      except ?? '00000000-0000-0000-0000-000000000000',
+    ],
+  );
+  return rows;
+}
+
+/**
+ * The refusal of a value other records hold: one detail per field, naming `<dataPath>/<field>` and the
+ * record that holds it (its id, pool and owner: null while it is in the pool), so a rep can open it.
+ */
+export function duplicateError(holders: readonly KeyHolder[], dataPath: string): RuntimeError {
+  const details = holders.map((h) => ({
+    path: `${dataPath}/${h.field}`,
+    message: `is the same as record ${h.recordId}'s in pool ${h.poolKey}`,
+    code: 'duplicate',
+    params: { field: h.field, recordId: h.recordId, pool: h.poolKey, ownerId: h.ownerId },
+  }));
+  const fields = holders.map((h) => h.field).join(', ');
+  return new RuntimeError(
+    'POOL_ERR_DUPLICATE',
+    `another record already has this ${fields}: ${holders[0]?.recordId ?? ''}`,
+    details,
+  );
+}
+
+/**
+ * Writes the keys a record holds from now on (`keys`) and lets go of its others; a key another record
+ * holds throws duplicateError, and the caller's transaction then writes nothing. Keys the record already
+ * holds are kept as they are.
+ */
+export async function holdKeys(
+  trx: Knex.Transaction,
+  policyId: string,
+  recordId: string,
+  keys: readonly UniqueKey[],
+  dataPath: string,
+): Promise<void> {
+  await trx.raw(
+    `DELETE FROM record_keys WHERE record_id = ?::uuid
+       AND (policy_id, field, value) NOT IN (SELECT ?, f, v FROM unnest(?::text[], ?::text[]) AS q(f, v))`,
+    [recordId, policyId, keys.map((k) => k.field), keys.map((k) => k.value)],
+  );
+  if (keys.length === 0) return;
+  await trx.raw(
+    `INSERT INTO record_keys (policy_id, field, value, record_id)
+     SELECT ?, f, v, ?::uuid FROM unnest(?::text[], ?::text[]) AS q(f, v)
+     ON CONFLICT DO NOTHING`,
+    [policyId, recordId, keys.map((k) => k.field), keys.map((k) => k.value)],
+  );
+  const taken = await keyHolders(trx, policyId, keys, recordId);
+  if (taken.length > 0) throw duplicateError(taken, dataPath);
+}
