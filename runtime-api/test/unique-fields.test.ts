@@ -134,6 +134,50 @@ describe.each(backends)('unique fields (%s)', (backend) => {
     });
   });
 
+  it('refuses imported rows that repeat an earlier row or a record, and writes the others', async () => {
+    const held = await create('alice', 'east', { name: 'Imported Already Ltd' });
+    const csv = [
+      'name,industry,phone',
+      'Fresh Import One,trade,139 1111 0001',
+      'fresh  import ONE,retail,',
+      'Imported already ltd,trade,',
+      'Fresh Import Two,trade,13911110001',
+      'Fresh Import Three,trade,',
+    ].join('\n');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/pools/west/import',
+      headers: { authorization: `Bearer ${tokens['mia']}`, 'content-type': 'text/csv' },
+      payload: csv,
+    });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+    const report = res.json<{ imported: number; failed: number; errors: unknown[] }>();
+    expect(report).toMatchObject({ imported: 2, failed: 3 });
+    expect(report.errors).toEqual([
+      expect.objectContaining({
+        line: 3,
+        path: '/data/name',
+        code: 'duplicate-row',
+        params: { field: 'name', line: 2 },
+      }),
+      expect.objectContaining({
+        line: 4,
+        path: '/data/name',
+        code: 'duplicate',
+        params: { field: 'name', recordId: held.body.id, pool: 'east', ownerId: ids['alice'] },
+      }),
+      expect.objectContaining({
+        line: 5,
+        path: '/data/phone',
+        code: 'duplicate-row',
+        params: { field: 'phone', line: 2 },
+      }),
+    ]);
+    expect(await listed('west', 'Fresh Import')).toBe(2);
+    // What the import wrote is kept unique too.
+    expect((await create('alice', 'east', { name: 'FRESH IMPORT THREE' })).status).toBe(409);
+  });
+
   it('leaves exactly one record of many creates of one customer at once', async () => {
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>

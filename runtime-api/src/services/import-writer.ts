@@ -3,7 +3,7 @@
 // FROM STDIN there) and for the rare rows whose start has effects beyond timers and the owner.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Effect, PoolSnapshot, StepResult } from '@poolflow/engine';
+import type { Effect, PoolSnapshot, StepResult, UniqueKey } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -18,6 +18,8 @@ export interface StartedRow {
   result: StepResult;
   /** The entrance pool's routing sent the row to another pool (by this rule). */
   routed?: { pool: string; rule: string };
+  /** Its unique values (查重, record-keys.ts), written with it. */
+  keys?: UniqueKey[];
 }
 
 export interface ImportWrite {
@@ -29,6 +31,8 @@ export interface ImportWrite {
   copy: boolean;
   /** Counts the moves a start asked for that were skipped (poolflow_moves_skipped_total). */
   metrics?: WriteMetrics | undefined;
+  /** The policy the rows' unique values are kept under (record_keys). */
+  policyId?: string;
 }
 
 /** COPY data is sent in chunks of about this many characters (one CopyData message each). */
@@ -146,6 +150,8 @@ const snapshotTexts = new WeakMap<PoolSnapshot, { snapshot: string; timers: stri
 /** One row of a batch: its COPY lines (records, timers, history), or its outcome for the generic writer. */
 interface Entry {
   line: number;
+  recordId: string;
+  keys?: UniqueKey[] | undefined;
   /** The pool the row is written in. */
   pool: string;
   copy?: [record: string, timers: string, history: string];
@@ -183,6 +189,19 @@ export class ImportBatch {
     return this.#entries.map((e) => e.line);
   }
 
+  /** The rows' unique values (查重), by line. */
+  get keys(): { line: number; keys: UniqueKey[] }[] {
+    return this.#entries.flatMap((e) => (e.keys?.length ? [{ line: e.line, keys: e.keys }] : []));
+  }
+
+  /** The batch without the rows of `lines` (refused before the write). */
+  without(lines: ReadonlySet<number>): ImportBatch {
+    return new ImportBatch(
+      this.w,
+      this.#entries.filter((e) => !lines.has(e.line)),
+    );
+  }
+
   /** The two halves of the batch (a failed write is retried by halves). */
   split(): [ImportBatch, ImportBatch] {
     const half = Math.ceil(this.#entries.length / 2);
@@ -213,6 +232,8 @@ export class ImportBatch {
     if (!w.copy || !copyable(row.result, w.actorId)) {
       this.#entries.push({
         line: row.line,
+        recordId: row.recordId,
+        keys: row.keys,
         pool: row.routed?.pool ?? w.poolKey,
         outcome: importOutcome(row, w),
       });
@@ -269,6 +290,8 @@ export class ImportBatch {
     ].join('\t');
     this.#entries.push({
       line: row.line,
+      recordId: id,
+      keys: row.keys,
       pool: row.routed?.pool ?? w.poolKey,
       copy: [`${recordLine}\n`, timerLines, `${historyLine}\n`],
     });
@@ -288,6 +311,21 @@ export class ImportBatch {
     }
     const others = this.#entries.flatMap((e) => (e.outcome ? [e.outcome] : []));
     if (others.length > 0) await writeOutcomes(trx, others, this.w.metrics);
+    // Their unique values, under the constraint: a value another record took meanwhile fails the batch.
+    const keyed = this.#entries.flatMap((e) =>
+      (e.keys ?? []).map((k) => ({ ...k, recordId: e.recordId })),
+    );
+    if (keyed.length > 0 && this.w.policyId !== undefined)
+      await trx.raw(
+        `INSERT INTO record_keys (policy_id, field, value, record_id)
+         SELECT ?, f, v, r FROM unnest(?::text[], ?::text[], ?::uuid[]) AS q(f, v, r)`,
+        [
+          this.w.policyId,
+          keyed.map((k) => k.field),
+          keyed.map((k) => k.value),
+          keyed.map((k) => k.recordId),
+        ],
+      );
   }
 }
 

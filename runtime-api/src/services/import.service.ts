@@ -11,6 +11,7 @@ import type { Clock } from './clock.js';
 import { csvRows, ndjsonRows, type RowProblem } from './import-rows.js';
 import { StartSharing } from './import-starts.js';
 import { ImportBatch, supportsCopy } from './import-writer.js';
+import { UniqueRows } from './unique-rows.js';
 import { assertEntity } from './entity-check.js';
 import { poolOwners } from './import-owners.js';
 import { compiledRouting, poolRoutings, routeNew } from './pool-routing.js';
@@ -125,9 +126,14 @@ export async function importRecords(
     report.failed++;
     if (report.errors.length < MAX_ERRORS) report.errors.push({ line, ...error });
   };
+  // Unique fields (查重): a row with a value an earlier row of the file has is refused here; one with a
+  // value a record has already, when its batch is written (unique-rows.ts).
+  const unique = new UniqueRows(db, compiled);
   let retries = 0;
   /** Writes a batch in one transaction; if it fails, each half again, so one refused row loses no other. */
-  const write = async (batch: ImportBatch): Promise<void> => {
+  const write = async (whole: ImportBatch): Promise<void> => {
+    const batch = whole.without(await unique.taken(whole, fail));
+    if (batch.size === 0) return;
     try {
       await db.transaction((trx) => batch.write(trx));
       report.imported += batch.size;
@@ -202,6 +208,12 @@ export async function importRecords(
       continue;
     }
     const ownerId = owner && !('error' in owner) ? owner.id : null;
+    const keys = unique.keys(row.data);
+    const repeated = unique.repeated(keys);
+    if (repeated) {
+      fail(row.line, repeated);
+      continue;
+    }
     // One time per batch, read when its first row is started, as one transaction would read it.
     batch ??= new ImportBatch({
       poolKey,
@@ -209,6 +221,7 @@ export async function importRecords(
       at: await clock.now(db),
       copy,
       metrics,
+      policyId: compiled.policy.id,
     });
     const recordId = newRecordId();
     try {
@@ -223,7 +236,15 @@ export async function importRecords(
         });
         continue;
       }
-      batch.add({ line: row.line, recordId, ownerId, result, ...(routed ? { routed } : {}) });
+      batch.add({
+        line: row.line,
+        recordId,
+        ownerId,
+        result,
+        ...(routed ? { routed } : {}),
+        ...(keys.length > 0 ? { keys } : {}),
+      });
+      unique.seen(keys, row.line);
     } catch (e) {
       if (e instanceof EngineError && e.code === 'POOL_ERR_NOT_ADMITTED') {
         // params: the rule and its message in both languages (routing.ts notAdmitted).
