@@ -168,6 +168,10 @@ export interface Upgrade {
    * Records that could not move (they stay on their version).
    */
   failed: number;
+  /**
+   * Records that moved onto a version with unique fields (entity.uniqueFields) holding a value another record of the policy already has: they moved, but hold no key for that value (the first record keeps it; a create or edit of it is still refused).
+   */
+  duplicates?: number;
   toVersion: number;
   fromVersions?: number[];
   timers?: string;

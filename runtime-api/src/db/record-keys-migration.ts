@@ -15,8 +15,15 @@ export const recordKeys: Migration = {
       t.primary(['policy_id', 'field', 'value']);
     });
     await knex.raw('CREATE INDEX record_keys_record ON record_keys (record_id)');
+    // Records an upgrade moved onto unique fields whose value another record already held.
+    await knex.schema.alterTable('pool_upgrades', (t) => {
+      t.integer('duplicates').notNullable().defaultTo(0);
+    });
   },
   async down(knex) {
+    await knex.schema.alterTable('pool_upgrades', (t) => {
+      t.dropColumn('duplicates');
+    });
     await knex.schema.dropTable('record_keys');
   },
 };

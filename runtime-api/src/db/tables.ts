@@ -272,7 +272,13 @@ declare module 'knex/types/tables.js' {
       InsertOf<
         UpgradeRow,
         'from_versions' | 'state_map',
-        'from_versions' | 'state_map' | 'done' | 'failed' | 'started_by' | 'finished_at'
+        | 'from_versions'
+        | 'state_map'
+        | 'done'
+        | 'failed'
+        | 'duplicates'
+        | 'started_by'
+        | 'finished_at'
       >
     >;
     pool_upgrade_failures: Table<PoolUpgradeFailureRow, InsertOf<PoolUpgradeFailureRow, 'error'>>;

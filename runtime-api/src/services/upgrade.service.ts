@@ -17,6 +17,7 @@ import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
 import type { PolicyStore } from './policy-store.js';
 import { OutcomeBatch } from './record-writer.js';
+import { UpgradeKeys } from './record-keys.js';
 import { errorOf } from './timer-failures.js';
 import {
   moving,
@@ -37,6 +38,7 @@ export interface UpgradeRow {
   total: number;
   done: number;
   failed: number;
+  duplicates: number;
   started_by: string | null;
   started_at: Date;
   finished_at: Date | null;
@@ -49,6 +51,7 @@ export interface UpgradeView {
   total: number;
   done: number;
   failed: number;
+  duplicates: number;
   toVersion: number;
   fromVersions: number[];
   timers: TimersMode;
@@ -84,6 +87,7 @@ export function upgradeView(row: UpgradeRow): UpgradeView {
     total: row.total,
     done: row.done,
     failed: row.failed,
+    duplicates: row.duplicates,
     toVersion: row.to_version,
     fromVersions: row.from_versions,
     timers: row.timers,
@@ -308,9 +312,11 @@ export class UpgradeService {
       const to = await this.policies.get(upgrade.policy_id, upgrade.to_version, trx);
       const batch = new OutcomeBatch(this.metrics);
       const failures: { upgrade_id: string; record_id: string; error: string; at: Date }[] = [];
+      const keyed = new UpgradeKeys(to);
       for (const row of rows) {
         try {
           const from = await this.policies.get(upgrade.policy_id, row.policy_version, trx);
+          keyed.add(from, row.id, row.data);
           const result = migrateSnapshot(from, to, row.snapshot, {
             entity: row.data,
             now,
@@ -349,10 +355,12 @@ export class UpgradeService {
         }
       }
       await batch.write(trx);
+      const failedIds = new Set(failures.map((f) => f.record_id));
+      const duplicates = await keyed.write(trx, upgrade.policy_id, failedIds);
       if (failures.length > 0) await trx('pool_upgrade_failures').insert(failures);
       await trx('pool_upgrades')
         .where({ id: upgrade.id })
-        .increment({ done: batch.size, failed: failures.length });
+        .increment({ done: batch.size, failed: failures.length, duplicates });
       this.metrics.count('poolflow_upgraded_records_total', {}, batch.size);
       return rows.length;
     });

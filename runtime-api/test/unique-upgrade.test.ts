@@ -1,0 +1,77 @@
+// Unique fields (查重) added by a new version: the pool's upgrade gives each record its keys, reports the
+// records whose value another record already had (they move, not refused: the data is what it is), and
+// from then on a create or edit of a value any of them has is refused. A version without them frees all.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends, build, call, crmPool, template, type TestApp } from './helpers.js';
+
+describe.each(backends)('unique fields by upgrade (%s)', (backend) => {
+  let t: TestApp;
+  let tokens: Record<string, string>;
+  let ids: Record<string, string>;
+  const admin = () => t.adminToken;
+  const advance = async (days: number) => {
+    const res = await call(t.app, admin(), 'POST', '/api/clock/advance', { days });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+  };
+  const create = (name: string, ownerId: string | null = ids['alice']!) =>
+    call(t.app, tokens['alice']!, 'POST', '/api/pools/crm/records', { data: { name }, ownerId });
+  const publish = async (uniqueFields: string[] | undefined) => {
+    const doc = template('crm-customer-pool');
+    const entity = doc['entity'] as Record<string, unknown>;
+    doc['entity'] = uniqueFields ? { ...entity, uniqueFields } : entity;
+    const draft = await call(t.app, admin(), 'PUT', '/api/policies/crm-customer-pool/draft', {
+      document: doc,
+    });
+    expect(draft.status, JSON.stringify(draft.body)).toBe(200);
+    const res = await call(t.app, admin(), 'POST', '/api/policies/crm-customer-pool/publish', {
+      message: uniqueFields ? 'names unique' : 'names free',
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body.version as number;
+  };
+  const upgradeTo = async (toVersion: number) => {
+    const res = await call(t.app, admin(), 'POST', '/api/pools/crm/upgrade', { toVersion });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    await advance(0.01);
+    const view = await call(t.app, admin(), 'GET', `/api/pools/crm/upgrades/${res.body.id}`);
+    expect(view.body.status).toBe('done');
+    return view.body as { done: number; failed: number; duplicates: number };
+  };
+
+  beforeAll(async () => {
+    t = await build(backend);
+    ({ tokens, ids } = await crmPool(t, { alice: {}, boss: { roles: ['manager'] } }));
+  });
+  afterAll(() => t.close());
+
+  it('keys every moved record, counts the duplicates it found, and refuses new ones after', async () => {
+    // On v1 nothing is unique: the same customer three times, one of them in the pool.
+    for (const [name, owner] of [
+      ['Twice Ltd', ids['alice']],
+      ['TWICE  ltd', null],
+      ['twice ltd', ids['alice']],
+      ['Once Ltd', ids['alice']],
+    ] as const)
+      expect((await create(name, owner)).status).toBe(201);
+    const v2 = await publish(['name']);
+    const view = await upgradeTo(v2);
+    // Four moved; two of them share a value an earlier record holds.
+    expect(view).toMatchObject({ done: 4, failed: 0, duplicates: 2 });
+    expect((await create('once ltd')).status).toBe(409);
+    const again = await create('Twice Ltd');
+    expect(again.status).toBe(409);
+    expect(again.body.error.details[0]).toMatchObject({
+      code: 'duplicate',
+      params: { field: 'name' },
+    });
+    expect((await create('Thrice Ltd')).status).toBe(201);
+  });
+
+  it('frees every value when a version keeps no unique fields', async () => {
+    const v3 = await publish(undefined);
+    expect(await upgradeTo(v3)).toMatchObject({ failed: 0, duplicates: 0 });
+    const left = await t.app.db('record_keys').count({ n: '*' }).first();
+    expect(Number((left as { n: unknown }).n)).toBe(0);
+    expect((await create('Once Ltd')).status).toBe(201);
+  });
+});
