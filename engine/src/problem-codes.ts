@@ -14,6 +14,7 @@ export const PROBLEM_CODES = [
   'unknown-state',
   'unknown-field',
   'unique-field-type',
+  'unique-field-set',
   'unknown-calendar',
   'unknown-delay',
   'unknown-event',

@@ -166,6 +166,17 @@ class Checker {
             `"${field}" is not a writable entity or instance field`,
             { field, action: 'set' },
           );
+        } else if (
+          field.startsWith('entity.') &&
+          (this.policy.entity.uniqueFields ?? []).includes(field.slice('entity.'.length))
+        ) {
+          // Unique values are kept by creates, edits and imports (record_keys), not by steps.
+          this.add(
+            `${at}/params/field`,
+            'unique-field-set',
+            `"set" may not write unique field "${field.slice('entity.'.length)}"`,
+            { field: field.slice('entity.'.length) },
+          );
         }
       }
     });

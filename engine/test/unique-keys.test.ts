@@ -48,6 +48,23 @@ describe('unique fields (查重)', () => {
     expect(problems[0]?.message).toContain('"tags"');
   });
 
+  it('refuses a set action that writes a unique field', () => {
+    const problems = problemsWith(['name'], (p) => {
+      const states = p.machine.states as Record<string, Record<string, unknown>>;
+      states['won']!['entry'] = [
+        { type: 'set', params: { field: 'entity.name', value: 'renamed' } },
+        { type: 'set', params: { field: 'entity.level', value: 'A' } },
+      ];
+    });
+    expect(problems).toMatchObject([
+      {
+        path: '/machine/states/won/entry/0/params/field',
+        code: 'unique-field-set',
+        params: { field: 'name' },
+      },
+    ]);
+  });
+
   it('keeps at most five fields, each once', () => {
     expect(problemsWith(['name', 'name'])).toMatchObject([
       { path: '/entity/uniqueFields', code: 'schema' },

@@ -22,6 +22,7 @@ export const PROBLEMS_ZH: Record<ProblemCode, Template> = {
     p['which'] === 'initial' ? '初始状态“{state}”不存在' : '目标状态“{state}”不存在',
   'unknown-field': '“{field}”不是记录的字段',
   'unique-field-type': '查重字段“{field}”必须是文本或数字字段（现为 {type}）',
+  'unique-field-set': '“设置字段”动作不能写入查重字段“{field}”',
   'unknown-calendar': '定时器“{delay}”使用的工作日历“{calendar}”未定义',
   'unknown-delay': '状态“{state}”的定时器“{delay}”未在定时器中定义',
   'unknown-event': '审核的事件“{event}”未在事件中声明',
