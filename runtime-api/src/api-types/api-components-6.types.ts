@@ -115,7 +115,7 @@ export interface ImportReport {
      */
     message: string;
     /**
-     * What is wrong, for a client's own words: schema (params: Ajv's keyword and params), cell-count, unnamed-column, not-json, not-object, too-deep, data-required, nul-character, not-member, user-disabled, owner-ambiguous, not-written, or the engine's code (POOL_ERR_NOT_ADMITTED, POOL_ERR_RULE_BUDGET, POOL_ERR_INVALID_DELAY).
+     * What is wrong, for a client's own words: schema (params: Ajv's keyword and params), cell-count, unnamed-column, not-json, not-object, too-deep, data-required, nul-character, not-member, user-disabled, owner-ambiguous, not-written, duplicate (params: field, recordId, pool, ownerId), duplicate-row (params: field, line), or the engine's code (POOL_ERR_NOT_ADMITTED, POOL_ERR_RULE_BUDGET, POOL_ERR_INVALID_DELAY).
      */
     code: string;
     /**
