@@ -74,6 +74,8 @@ const HELP_ZH: Record<string, string> = {
   "Field shown as the record's title.": '作为记录标题显示的字段。',
   "Fields hidden from every member who does not own the record (the pool's managers and admins see all).":
     '对不是负责人的成员隐藏的字段（公海管理者和管理员可见全部）。',
+  "Fields no two records of the policy's pools may share (查重): a create, edit or import with a value another record has (case, spaces and full-width forms aside) is refused and names that record.":
+    '本策略各公海中任意两条记录都不能相同的字段（查重）：新建、编辑或导入时，若值与另一条记录相同（不计大小写、空格和全角半角），将被拒绝并指出那条记录。',
   'JSON Schema of the event payload.': '事件所带字段的 JSON Schema。',
   'A duration from entry (days/hours/minutes/months, each a number or a JSON-logic giving one; hours and minutes count business time when a calendar is named), an absolute time (until, JSON-logic giving epoch ms), raw milliseconds (ms), or a duration before/after another delay of the same state (before/after: its name).':
     '从进入状态起算的时长（月/天/小时/分钟，可为数字或给出数字的 JSON-logic；指定工作日历时小时和分钟按工作时间计），或绝对时间（截止时间：给出毫秒时间戳的 JSON-logic），或毫秒数，或同一状态中另一个定时器之前/之后的时长。',

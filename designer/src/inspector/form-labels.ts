@@ -29,6 +29,10 @@ const LABELS: Record<string, [string, string]> = {
   schema: ['Fields', '字段'],
   titleField: ['Title field', '标题字段'],
   maskedInPool: ['Hidden from members who do not own the record', '仅负责人和管理者可见'],
+  uniqueFields: [
+    'Unique: no two records may share the value (查重)',
+    '查重字段（不允许两条记录相同）',
+  ],
   payload: ['Payload fields', '事件字段'],
   pooled: ['Pool state: no owner, claimable', '公海状态：无负责人，可领取'],
   outcome: ['Outcome (analytics)', '结果（用于分析）'],

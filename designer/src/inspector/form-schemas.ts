@@ -1,7 +1,7 @@
 // rjsf schemas and ui schemas generated from schemas/policy.schema.json: local $refs inlined, rule
 // references (JSON-logic) rendered by the rule editor, number-or-logic delays by a number input.
 import policySchema from '@poolflow/schemas/policy.schema.json' with { type: 'json' };
-import type { Policy } from '@poolflow/engine';
+import { UNIQUE_FIELD_TYPES, type Policy } from '@poolflow/engine';
 import type { RJSFSchema, UiSchema } from '@rjsf/utils';
 
 type Json = Record<string, unknown>;
@@ -148,19 +148,39 @@ export function actionParamsForm(paramsSchema: Json): FormSpec {
   return toForm({ ...paramsSchema, title: '' });
 }
 
-/** Entity: fields as rows, the title field and the fields masked while pooled (from the fields). */
-export function entityForm(fieldNames: string[]): FormSpec {
+/** The fields a policy may keep unique (查重): text and number fields, and any it already lists. */
+export function uniqueFieldChoices(entity: Policy['entity']): string[] {
+  const properties = entity.schema.properties as Record<string, { type?: unknown }>;
+  const listed = entity.uniqueFields ?? [];
+  return Object.keys(properties).filter((field) => {
+    const type = properties[field]?.type;
+    return (
+      (typeof type === 'string' && UNIQUE_FIELD_TYPES.includes(type)) || listed.includes(field)
+    );
+  });
+}
+
+/**
+ * Entity: fields as rows, the title field, the fields masked while pooled (from the fields) and the
+ * unique fields (from those `uniqueFieldChoices` gives).
+ */
+export function entityForm(fieldNames: string[], uniqueChoices: string[] = fieldNames): FormSpec {
   const spec = toForm({ ...prop('entity'), title: '' });
   const properties = spec.schema.properties as Record<string, Json>;
-  const choices = fieldNames.length > 0 ? { enum: fieldNames } : {};
+  const choices = (names: string[]) => (names.length > 0 ? { enum: names } : {});
   properties['schema'] = { type: 'object', title: 'Fields' };
-  properties['titleField'] = { ...properties['titleField'], ...choices };
+  properties['titleField'] = { ...properties['titleField'], ...choices(fieldNames) };
   properties['maskedInPool'] = {
     ...properties['maskedInPool'],
-    items: { type: 'string', ...choices },
+    items: { type: 'string', ...choices(fieldNames) },
+  };
+  properties['uniqueFields'] = {
+    ...properties['uniqueFields'],
+    items: { type: 'string', ...choices(uniqueChoices) },
   };
   spec.uiSchema['schema'] = { 'ui:field': 'schemaFields' };
   spec.uiSchema['maskedInPool'] = { 'ui:widget': 'checkboxes', 'ui:inline': true };
+  spec.uiSchema['uniqueFields'] = { 'ui:widget': 'checkboxes', 'ui:inline': true };
   return spec;
 }
 

@@ -14,6 +14,7 @@ import {
   withoutEmptyLabel,
   generalForm,
   rulesForm,
+  uniqueFieldChoices,
   type FormSpec,
 } from './form-schemas.js';
 import { SchemaForm } from './schema-form.js';
@@ -51,7 +52,10 @@ function sliceOf(policy: Policy, section: Exclude<SettingsSection, 'score'>): Sl
       };
     case 'entity':
       return {
-        spec: entityForm(Object.keys(policy.entity.schema.properties)),
+        spec: entityForm(
+          Object.keys(policy.entity.schema.properties),
+          uniqueFieldChoices(policy.entity),
+        ),
         value: policy.entity,
         apply: (v) => ({ ...policy, entity: v as Policy['entity'] }),
       };

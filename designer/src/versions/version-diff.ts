@@ -50,6 +50,7 @@ const FIELDS_ZH: Record<string, string> = {
   schema: '字段',
   titleField: '标题字段',
   maskedInPool: '隐藏字段',
+  uniqueFields: '查重字段',
   maxOwned: '最多持有数',
   maxPerDay: '每日最多领取',
   previousOwnerCooldownDays: '原负责人冷却期',
