@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 // The import report's rows in Chinese: each error worded by the code and params the runtime sends
 // (import.service.ts), naming fields by their titles and people and pools by their names; English keeps
-// the server's message.
+// the server's message, but for a duplicate's (查重), which names a record by its id.
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ImportReport } from '../src/api/transfer.api.js';
@@ -18,6 +18,9 @@ afterEach(() => {
 /** The CRM template's industries (the values the runtime lists in its enum error). */
 const INDUSTRIES = crmPoolPolicy().entity.schema.properties['industry'].enum as string[];
 const industryMessage = `Industry (industry) must be one of: ${INDUSTRIES.join(', ')}`;
+
+/** The record a duplicate row's name is already held by. */
+const HOLDER = '5d0c9a4e-7d1f-4a43-9d0e-2f3c1b6a8e11';
 
 /** The errors as the runtime now sends them (runtime-api/test/import-owners.test.ts asserts these). */
 const errors: ImportReport['errors'] = [
@@ -109,6 +112,21 @@ const errors: ImportReport['errors'] = [
     code: 'not-written',
     params: { reason: 'invalid input syntax for type json' },
   },
+  // A unique field's value (查重) a record of the policy holds, or an earlier line of the file.
+  {
+    line: 12,
+    path: '/data/name',
+    message: `is the same as record ${HOLDER}'s in pool crm`,
+    code: 'duplicate',
+    params: { field: 'name', recordId: HOLDER, pool: 'crm', ownerId: 'u-bob' },
+  },
+  {
+    line: 13,
+    path: '/data/name',
+    message: "is the same as line 2's",
+    code: 'duplicate-row',
+    params: { field: 'name', line: 2 },
+  },
 ];
 
 async function showReport(lang: Lang): Promise<string[]> {
@@ -162,6 +180,9 @@ describe('import report in Chinese', () => {
       // The admission rule's own Chinese message.
       '被准入规则“no-phone”拒绝：线索必须有电话',
       '数据库拒绝写入这一行，未导入',
+      // A duplicate names the pool by its name, not the record's id.
+      '与客户公海中的另一条记录重复',
+      '与第 2 行重复',
     ]);
     // The line once, beside its first field; the second field of that line under it.
     expect(rows[0]).toMatch(/^2行业 \(\/data\/industry\)/);
@@ -175,7 +196,13 @@ describe('import report in Chinese', () => {
 
   it('keeps the server’s English message in English, one field a table row', async () => {
     const rows = await showReport('en');
+    const duplicates = rows.splice(-2);
     for (const [i, row] of rows.entries()) expect(row).toContain(problemMessages[i]);
+    // A duplicate in words naming the pool, not the server's record id.
+    expect(duplicates).toEqual([
+      '12Name (/data/name)is already another record’s (in Customers)',
+      '13Name (/data/name)is the same as line 2',
+    ]);
     expect(rows[0]).toContain('Industry (/data/industry)');
     expect(rows[0]).not.toContain('Level (level) must be one of');
     expect(rows[1]).toContain('Level (/data/level)Level (level) must be one of: A, B, C');

@@ -6,7 +6,7 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../src/api/client.js';
-import { detailZh, refusalWords } from '../src/api/refusal-words.js';
+import { detailWords, detailZh, refusalWords } from '../src/api/refusal-words.js';
 import type { BulkAssignResult } from '../src/api/records.api.js';
 import { makeI18n } from '../src/i18n/i18n.js';
 import type { Lang } from '../src/i18n/messages.js';
@@ -67,6 +67,33 @@ describe('refusals with a code of their own, in Chinese', () => {
     ],
     ['/body/reason', 'must not be blank', 'blank-reason', {}, '释放原因不能为空'],
   ];
+  it('words a duplicate (查重) by its code: the 409 as a sentence, its detail naming the pool', () => {
+    const detail = {
+      path: '/body/data/name',
+      message: "is the same as record r-1's in pool crm",
+      code: 'duplicate',
+      params: { field: 'name', recordId: 'r-1', pool: 'crm', ownerId: null },
+    };
+    const refusal = new ApiError(
+      409,
+      'POOL_ERR_DUPLICATE',
+      'another record already has this name: r-1',
+      [detail],
+    );
+    expect(refusalWords(refusal, zh)).toBe(
+      '已有另一条记录使用了相同的值：请打开那条记录，不要重复添加。',
+    );
+    expect(refusalWords(refusal, words('en'))).toBe('another record already has this name: r-1');
+    const poolName = (key: string) => (key === 'crm' ? '客户公海' : key);
+    expect(detailZh(detail, zh, { poolName })).toBe('与客户公海中的另一条记录重复');
+    // In English too in the client's words: the server's names the record by its id.
+    expect(detailWords(detail, words('en'), { poolName: () => 'Customers' })).toBe(
+      'is already another record’s (in Customers)',
+    );
+    const row = { path: '/data/name', message: "is the same as line 2's", code: 'duplicate-row' };
+    expect(detailWords({ ...row, params: { field: 'name', line: 2 } }, zh)).toBe('与第 2 行重复');
+  });
+
   it.each(refusals)('words %s (%s) in Chinese', (path, message, code, params, text) => {
     const refusal = invalid({ path, message, code, params });
     expect(refusalWords(refusal, zh)).toBe(text);

@@ -43,6 +43,8 @@ const BY_CODE: Record<string, MessageKey> = {
   POOL_ERR_INTERNAL: 'errInternal',
   // The dry run's problems at the start of a rollout: the dialog's preview words each of them.
   POOL_ERR_UPGRADE_REFUSED: 'errUpgradeRefused',
+  // A unique field's value (查重) another record holds: the record dialogs name that record.
+  POOL_ERR_DUPLICATE: 'errDuplicate',
   // The client's own code for a reply without the runtime's error shape.
   POOL_ERR_HTTP: 'errUnreachable',
 };
@@ -78,6 +80,9 @@ const DETAIL_CODE: Record<string, MessageKey> = {
   'owner-ambiguous': 'errOwnerAmbiguous',
   'not-written': 'errNotWritten',
   'start-failed': 'errStartFailed',
+  // A unique field's value another record holds, or an earlier line of the file (查重).
+  duplicate: 'errDuplicateRecord',
+  'duplicate-row': 'errDuplicateRow',
   POOL_ERR_NOT_ADMITTED: 'errNotAdmitted',
   POOL_ERR_RULE_BUDGET: 'errRuleBudget',
   POOL_ERR_INVALID_DELAY: 'errInvalidDelay',
@@ -195,6 +200,16 @@ export function detailZh(detail: RefusalDetail, { t }: Words, names: RefusalName
     ? { path, code: detail.code, message: '', params }
     : { path, code: 'schema', message: '', params: { keyword: 'other' } };
   return problemText(problem, names.policy, 'zh', names.field);
+}
+
+/** Detail codes whose server English names ids (a record's, a pool's key): worded here in English too. */
+const WORDED_IN_ENGLISH = new Set(['duplicate', 'duplicate-row']);
+
+/** One detail in the user's language: in Chinese as detailZh words it; in English the server's text. */
+export function detailWords(detail: RefusalDetail, i18n: Words, names: RefusalNames = {}): string {
+  const ours = typeof detail.code === 'string' && WORDED_IN_ENGLISH.has(detail.code);
+  if (i18n.lang === 'zh' || ours) return detailZh(detail, i18n, names);
+  return typeof detail.message === 'string' ? detail.message : '';
 }
 
 /**

@@ -32,6 +32,10 @@ export const errorEn = {
   errUserDisabled: 'user "{user}" is disabled: records go to enabled users only',
   errUnknownDepartment: 'no department "{value}"',
   errBlankReason: 'the release reason must not be blank',
+  // A value a unique field (查重) keeps once: a create's or edit's refusal, an import row's.
+  errDuplicate: 'Another record already has this value: open that record rather than add it twice.',
+  errDuplicateRecord: 'is already another record’s (in {pool})',
+  errDuplicateRow: 'is the same as line {line}',
   // An import row's problems (the import report's codes).
   errCellCount: 'has {cells} cells, the header has {columns}',
   errUnnamedColumn: 'has a value in column {column}, which has no name',
@@ -126,6 +130,9 @@ export const errorZh: Record<keyof typeof errorEn, string> = {
   errUserDisabled: '用户“{user}”已停用：记录只能交给启用的用户',
   errUnknownDepartment: '没有部门“{value}”',
   errBlankReason: '释放原因不能为空',
+  errDuplicate: '已有另一条记录使用了相同的值：请打开那条记录，不要重复添加。',
+  errDuplicateRecord: '与{pool}中的另一条记录重复',
+  errDuplicateRow: '与第 {line} 行重复',
   errCellCount: '这一行有 {cells} 个单元格，表头有 {columns} 列',
   errUnnamedColumn: '第 {column} 列没有列名，这一行却在其中填了值',
   errNotJson: '这一行不是有效的 JSON',

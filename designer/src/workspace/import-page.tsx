@@ -8,7 +8,7 @@ import {
   type ImportProgress,
   type ImportReport,
 } from '../api/transfer.api.js';
-import { detailZh, refusalWords, type RefusalNames } from '../api/refusal-words.js';
+import { detailWords, refusalWords, type RefusalNames } from '../api/refusal-words.js';
 import { saveBlob } from '../api/save-file.js';
 import { useI18n } from '../i18n/i18n.js';
 import { choiceWords } from './field-labels.js';
@@ -76,9 +76,8 @@ export function ImportPage() {
     ...refusalNames,
     field: (path) => rowField(path, fieldTitle, t('owner')),
   };
-  /** One problem of a row: the server's English, or in Chinese worded by its code and params. */
-  const problemWords = (problem: RowProblem): string =>
-    lang === 'en' ? problem.message : detailZh(problem, i18n, names);
+  /** One problem of a row: the server's English (a duplicate's, naming no ids), or Chinese by its code. */
+  const problemWords = (problem: RowProblem): string => detailWords(problem, i18n, names);
 
   return (
     <div className="import-page" data-testid="import-page">
