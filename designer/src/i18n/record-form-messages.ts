@@ -1,4 +1,5 @@
-// Strings of a record's own forms: editing its fields on the record page, a new record from My records.
+// Strings of a record's own forms: editing its fields on the record page, a new record from My records,
+// and either refused for a unique field's value another record holds.
 
 export const recordFormEn = {
   editFields: 'Edit',
@@ -18,6 +19,14 @@ export const recordFormEn = {
     'Already here under this name: open the record (one in the {pool} you may {claimVerb}) rather than add it twice.',
   recordCreated: '“{title}” created: {state}',
   recordCreatedElsewhere: '“{title}” created in {poolName}, by its routing rules',
+  // A unique field's value (查重) another record holds: whose that record is, and a link to it.
+  duplicateOwned: '{field} is already another record’s, owned by {user}{where}.',
+  duplicateYours: '{field} is already one of your records{where}.',
+  duplicatePooled:
+    '{field} is already another record’s, in the {pool}{where}: {claimVerb} it rather than add it again.',
+  duplicateSomeone: '{field} is already another record’s, owned by another member{where}.',
+  duplicateWhere: ' ({poolName})',
+  duplicateOpen: 'Open it',
 } as const;
 
 export const recordFormZh: Record<keyof typeof recordFormEn, string> = {
@@ -36,4 +45,10 @@ export const recordFormZh: Record<keyof typeof recordFormEn, string> = {
   newRecordSame: '已有同名记录：请打开该记录（在{pool}中的可以{claim}），不要重复添加。',
   recordCreated: '“{title}”已创建：{state}',
   recordCreatedElsewhere: '“{title}”已按分流规则创建在{poolName}',
+  duplicateOwned: '{field}与另一条记录重复，负责人为{user}{where}。',
+  duplicateYours: '{field}与你自己的一条记录重复{where}。',
+  duplicatePooled: '{field}与{pool}中的一条记录重复{where}：请{claim}该记录，不要重复添加。',
+  duplicateSomeone: '{field}与另一条记录重复，负责人是其他成员{where}。',
+  duplicateWhere: '（在{poolName}）',
+  duplicateOpen: '打开该记录',
 };

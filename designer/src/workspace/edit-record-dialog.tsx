@@ -1,13 +1,15 @@
 // Edits a record's fields (its owner or a manager): the form is the pool's entity schema (@rjsf/core, as
 // the event forms); only what changed is sent, a cleared field as null, with the values the form was
 // opened on: a field someone else changed meanwhile is refused (409) and said so with its value now,
-// and saving again keeps the editor's. An edit restarts no countdown.
+// and saving again keeps the editor's. A unique field's value (查重) another record holds is refused,
+// naming that record. An edit restarts no countdown.
 import { useState } from 'react';
 import { ApiError } from '../api/client.js';
 import { editRecord, type RecordDetail } from '../api/records.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Dialog, DialogActions } from '../pages/dialog.js';
 import { refusalOf, type Refusal } from './claim-refusal.js';
+import { duplicatesOf, DuplicateRefusal, type Duplicate } from './duplicate-refusal.js';
 import { valueLabel } from './field-labels.js';
 import { FieldsForm } from './fields-form.js';
 import { recordTitle } from './record-cells.js';
@@ -40,6 +42,7 @@ export function EditRecordDialog(props: {
   /** The values the edit is made from: those the form opened on, then those a conflict said are now. */
   const [seen, setSeen] = useState<Record<string, unknown>>(record.data);
   const [error, setError] = useState<Refusal | null>(null);
+  const [duplicates, setDuplicates] = useState<Duplicate[]>([]);
   const [busy, setBusy] = useState(false);
   const title = recordTitle(record, policy.entity.titleField);
 
@@ -48,12 +51,16 @@ export function EditRecordDialog(props: {
     if (Object.keys(changes).length === 0) return props.onClose();
     setBusy(true);
     setError(null);
+    setDuplicates([]);
     const base = Object.fromEntries(Object.keys(changes).map((f) => [f, seen[f] ?? null]));
     try {
       props.onDone(await editRecord(pool.key, record.id, changes, base));
     } catch (e) {
       const changed = conflictsOf(e);
-      if (changed.length > 0) {
+      const taken = duplicatesOf(e);
+      if (taken.length > 0) {
+        setDuplicates(taken);
+      } else if (changed.length > 0) {
         // Saving again keeps the editor's values over those now.
         setSeen({ ...seen, ...Object.fromEntries(changed) });
         const fields = changed
@@ -76,6 +83,9 @@ export function EditRecordDialog(props: {
           onChange={setFormData}
           onSubmit={(data) => void save(data)}
         >
+          {duplicates.length > 0 && (
+            <DuplicateRefusal duplicates={duplicates} testId="edit-record-duplicate" />
+          )}
           {error && (
             <div className="alert error" data-testid="edit-record-error" data-code={error.code}>
               {error.text}

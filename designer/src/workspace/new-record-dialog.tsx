@@ -1,7 +1,9 @@
 // A new record, from the pool's fields (@rjsf/core, as the edit form): a member's own, or for a manager
 // their own or into the pool. The pool's limits apply (a rep at maxOwned is refused, in words), and its
 // routing rules may place the record in another pool. A record of the same name that the user can see
-// (in the pool, their own; a manager's, any) is shown first, to claim or open instead of a duplicate.
+// (in the pool, their own; a manager's, any) is shown first, to claim or open instead of a duplicate. A
+// unique field's value (查重) any record of the policy holds is refused by the server, naming that record.
+import { uniqueValue } from '@poolflow/engine';
 import { useState } from 'react';
 import {
   createRecord,
@@ -12,6 +14,7 @@ import {
 import { useI18n } from '../i18n/i18n.js';
 import { Dialog, DialogActions } from '../pages/dialog.js';
 import { refusalOf, type Refusal } from './claim-refusal.js';
+import { duplicatesOf, DuplicateRefusal, type Duplicate } from './duplicate-refusal.js';
 import { FieldsForm } from './fields-form.js';
 import { RecordLink, recordTitle } from './record-cells.js';
 import { useWorkspace } from './workspace-context.js';
@@ -28,8 +31,9 @@ export function NewRecordDialog(props: {
   const sameName = async (title: string): Promise<PoolRecord[]> => {
     const views = manager ? (['all'] as const) : (['pool', 'mine'] as const);
     const key = nameKey(title);
+    const q = searchWords(title);
     const pages = await Promise.all(
-      views.map((view) => listRecords(pool.key, { view, q: key, limit: 20 })),
+      views.map((view) => listRecords(pool.key, { view, q, limit: 20 })),
     );
     return pages
       .flatMap((p) => p.items)
@@ -38,6 +42,8 @@ export function NewRecordDialog(props: {
   const [formData, setFormData] = useState<Record<string, unknown>>({});
   const [pooled, setPooled] = useState(false);
   const [error, setError] = useState<Refusal | null>(null);
+  /** The fields the server refused as other records' values: "Create anyway" would be refused again. */
+  const [duplicates, setDuplicates] = useState<Duplicate[]>([]);
   const [busy, setBusy] = useState(false);
   /** Records of the name last sent that the user may see (null: none looked for yet). */
   const [same, setSame] = useState<{ title: string; records: PoolRecord[] } | null>(null);
@@ -45,6 +51,7 @@ export function NewRecordDialog(props: {
   const create = async (data: Record<string, unknown>) => {
     setBusy(true);
     setError(null);
+    setDuplicates([]);
     try {
       const title = data[policy.entity.titleField ?? ''];
       // Sent once more with the same name after the warning: created anyway.
@@ -58,10 +65,14 @@ export function NewRecordDialog(props: {
       }
       props.onDone(await createRecord(pool.key, data, pooled ? null : me.id));
     } catch (e) {
-      setError(refusalOf(e, i18n, { timeZone: pool.timeZone, words }));
+      const taken = duplicatesOf(e);
+      if (taken.length > 0) setDuplicates(taken);
+      else setError(refusalOf(e, i18n, { timeZone: pool.timeZone, words }));
       setBusy(false);
     }
   };
+  // Refused as a duplicate, the records of the same name are not offered to create beside.
+  const sameShown = same !== null && same.records.length > 0 && duplicates.length === 0;
   return (
     <Dialog title={t('newRecord')} onClose={props.onClose}>
       <div className="schema-form event-form" data-testid="new-record-form">
@@ -85,7 +96,7 @@ export function NewRecordDialog(props: {
               </select>
             </label>
           )}
-          {same && same.records.length > 0 && (
+          {sameShown && (
             <div className="alert warn" data-testid="new-record-same">
               <p>{t('newRecordSame', words)}</p>
               <ul>
@@ -97,6 +108,9 @@ export function NewRecordDialog(props: {
               </ul>
             </div>
           )}
+          {duplicates.length > 0 && (
+            <DuplicateRefusal duplicates={duplicates} testId="new-record-duplicate" />
+          )}
           {error && (
             <div className="alert error" data-testid="new-record-error" data-code={error.code}>
               {error.text}
@@ -105,9 +119,7 @@ export function NewRecordDialog(props: {
           <DialogActions
             cancelLabel={t('cancel')}
             onCancel={props.onClose}
-            submitLabel={
-              same && same.records.length > 0 ? t('newRecordAnyway') : t('newRecordCreate')
-            }
+            submitLabel={sameShown ? t('newRecordAnyway') : t('newRecordCreate')}
             testId="new-record-submit"
             disabled={busy}
           />
@@ -117,7 +129,15 @@ export function NewRecordDialog(props: {
   );
 }
 
-/** A name as a duplicate check compares it: full-width forms, case and runs of spaces aside. */
+/**
+ * A name as a duplicate check compares it, as the server compares a unique field's values: full-width
+ * forms, case and spaces aside (a blank name is '').
+ */
 export function nameKey(name: string): string {
+  return uniqueValue(name) ?? '';
+}
+
+/** The text a list is searched by for a name: its words as the search keeps them (lower case, spaced). */
+function searchWords(name: string): string {
   return name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
 }

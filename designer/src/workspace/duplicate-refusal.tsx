@@ -1,0 +1,71 @@
+// A new record or an edit refused for a unique field's value (查重) another record of the policy holds
+// (409 POOL_ERR_DUPLICATE): each field taken, whose record holds it, and a link to open that record.
+import { ApiError } from '../api/client.js';
+import { useI18n } from '../i18n/i18n.js';
+import { routeHash } from '../pages/use-hash-route.js';
+import { useWorkspace } from './workspace-context.js';
+
+/** A field whose value another record holds: that record, its pool and owner (null: in the pool). */
+export interface Duplicate {
+  field: string;
+  recordId: string;
+  pool: string;
+  ownerId: string | null;
+}
+
+/** The fields a 409 POOL_ERR_DUPLICATE names, with the records holding their values (none: not one). */
+export function duplicatesOf(e: unknown): Duplicate[] {
+  if (!(e instanceof ApiError) || e.code !== 'POOL_ERR_DUPLICATE' || !Array.isArray(e.details))
+    return [];
+  return (e.details as { code?: unknown; params?: Record<string, unknown> }[]).flatMap((d) => {
+    const { field, recordId, pool, ownerId } = d.params ?? {};
+    if (d.code !== 'duplicate' || typeof field !== 'string' || typeof recordId !== 'string')
+      return [];
+    if (typeof pool !== 'string') return [];
+    return [{ field, recordId, pool, ownerId: typeof ownerId === 'string' ? ownerId : null }];
+  });
+}
+
+export function DuplicateRefusal(props: { duplicates: Duplicate[]; testId: string }) {
+  const { t, lang } = useI18n();
+  const { me, pool, policy, words, fieldTitle, refusalNames } = useWorkspace();
+  /** The refusal of one field: whose the record is, as far as the pool's members say. */
+  const text = (d: Duplicate): string => {
+    const poolName = refusalNames.poolName?.(d.pool) ?? d.pool;
+    const vars = {
+      ...words,
+      field: fieldTitle(d.field),
+      // The pool is named only when it is another one of the policy's.
+      where: d.pool === pool.key ? '' : t('duplicateWhere', { poolName }),
+    };
+    if (d.ownerId === null) return t('duplicatePooled', vars);
+    if (d.ownerId === me.id) return t('duplicateYours', vars);
+    const owner = policy.members.find((m) => m.userId === d.ownerId);
+    if (!owner) return t('duplicateSomeone', vars);
+    return t('duplicateOwned', { ...vars, user: owner.displayName || owner.username });
+  };
+  return (
+    <div className="alert error" data-testid={props.testId} data-code="POOL_ERR_DUPLICATE">
+      <ul>
+        {props.duplicates.map((d) => (
+          <li key={d.field} data-field={d.field}>
+            {text(d)}
+            {lang === 'zh' ? '' : ' '}
+            <a
+              className="record-link"
+              href={routeHash({
+                page: 'workspace',
+                pool: d.pool,
+                view: 'record',
+                recordId: d.recordId,
+              })}
+              data-testid="duplicate-record"
+            >
+              {t('duplicateOpen')}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
