@@ -54,8 +54,10 @@ export function NewRecordDialog(props: {
     setDuplicates([]);
     try {
       const title = data[policy.entity.titleField ?? ''];
-      // Sent once more with the same name after the warning: created anyway.
-      if (typeof title === 'string' && title.trim() && nameKey(title) !== same?.title) {
+      // Sent once more with the same name after the warning: created anyway. A unique title (查重) is
+      // the server's to check, among all the policy's records: its refusal names the one it found.
+      const unique = policy.entity.uniqueFields?.includes(policy.entity.titleField ?? '') ?? false;
+      if (!unique && typeof title === 'string' && title.trim() && nameKey(title) !== same?.title) {
         const records = await sameName(title);
         setSame({ title: nameKey(title), records });
         if (records.length > 0) {

@@ -79,6 +79,7 @@ export function poolPolicyView(policy: Policy): Omit<PoolPolicyView, 'pool' | 'm
       schema: policy.entity.schema,
       ...(policy.entity.titleField ? { titleField: policy.entity.titleField } : {}),
       maskedInPool: policy.entity.maskedInPool ?? [],
+      uniqueFields: policy.entity.uniqueFields ?? [],
     },
     events: Object.fromEntries(
       Object.entries(policy.events ?? {}).map(([type, e]) => [
