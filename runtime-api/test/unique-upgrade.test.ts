@@ -53,10 +53,39 @@ describe.each(backends)('unique fields by upgrade (%s)', (backend) => {
       ['Once Ltd', ids['alice']],
     ] as const)
       expect((await create(name, owner)).status).toBe(201);
+    // A customer won under v1 stays on v1 (final), and is still one customer.
+    const won = await create('Won Forever Ltd');
+    const win = await call(
+      t.app,
+      tokens['alice']!,
+      'POST',
+      `/api/pools/crm/records/${won.body.id}/events`,
+      {
+        type: 'WIN',
+        payload: {},
+      },
+    );
+    expect(win.status, JSON.stringify(win.body)).toBe(200);
     const v2 = await publish(['name']);
     const view = await upgradeTo(v2);
     // Four moved; two of them share a value an earlier record holds.
     expect(view).toMatchObject({ done: 4, failed: 0, duplicates: 2 });
+    const stayed = await call(t.app, admin(), 'GET', `/api/pools/crm/records/${won.body.id}`);
+    expect(stayed.body).toMatchObject({ policyVersion: 1, state: 'won' });
+    expect((await create('WON forever ltd')).status).toBe(409);
+    // Renamed, the won customer holds its new name and frees the old one.
+    const renamed = await call(
+      t.app,
+      tokens['alice']!,
+      'PATCH',
+      `/api/pools/crm/records/${won.body.id}`,
+      {
+        data: { name: 'Won Renamed Ltd' },
+      },
+    );
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+    expect((await create('won renamed ltd')).status).toBe(409);
+    expect((await create('Won Forever Ltd')).status).toBe(201);
     expect((await create('once ltd')).status).toBe(409);
     const again = await create('Twice Ltd');
     expect(again.status).toBe(409);

@@ -17,10 +17,17 @@ const stored = (value: string): string =>
 
 /** The keys of a record's fields under its policy version, with their values as stored. */
 export function keysOf(compiled: CompiledPolicy, data: unknown): UniqueKey[] {
-  return uniqueKeys(compiled.policy.entity.uniqueFields, data).map((k) => ({
-    field: k.field,
-    value: stored(k.value),
-  }));
+  return keysFor(compiled.policy.entity.uniqueFields ?? [], data);
+}
+
+/** The keys of a record's `fields`, with their values as stored. */
+export function keysFor(fields: readonly string[], data: unknown): UniqueKey[] {
+  return uniqueKeys(fields, data).map((k) => ({ field: k.field, value: stored(k.value) }));
+}
+
+/** The fields a record holds keys for now (its version's, or a later version's set by an upgrade). */
+export async function heldFields(db: Knex | Knex.Transaction, recordId: string): Promise<string[]> {
+  return db('record_keys').where({ record_id: recordId }).distinct().pluck('field');
 }
 
 /** A record that holds a value asked for: the field, and where the record is. */
@@ -101,60 +108,4 @@ export async function holdKeys(
   );
   const taken = await keyHolders(trx, policyId, keys, recordId);
   if (taken.length > 0) throw duplicateError(taken, dataPath);
-}
-
-/**
- * The keys of an upgrade's batch: each record's keys under the version it moves to, written with the
- * batch. A value another record holds already is no refusal (the record moves, without that key; the
- * first holder keeps it): it is counted, and the upgrade reports the count as `duplicates`.
- */
-export class UpgradeKeys {
-  readonly #rows: { recordId: string; keys: UniqueKey[] }[] = [];
-  /** Whether the versions moved from or to keep unique fields (else there is nothing to write). */
-  #unique: boolean;
-
-  constructor(private readonly to: CompiledPolicy) {
-    this.#unique = (to.policy.entity.uniqueFields ?? []).length > 0;
-  }
-
-  add(from: CompiledPolicy, recordId: string, data: unknown): void {
-    if ((from.policy.entity.uniqueFields ?? []).length > 0) this.#unique = true;
-    this.#rows.push({ recordId, keys: keysOf(this.to, data) });
-  }
-
-  /** Writes the keys of the records that moved (not `stayed`); returns how many share a value. */
-  async write(
-    trx: Knex.Transaction,
-    policyId: string,
-    stayed: ReadonlySet<string>,
-  ): Promise<number> {
-    if (!this.#unique) return 0;
-    const rows = this.#rows.filter((r) => !stayed.has(r.recordId));
-    const keys = rows.flatMap((r) => r.keys.map((k) => ({ ...k, recordId: r.recordId })));
-    const wanted = [
-      keys.map((k) => k.recordId),
-      keys.map((k) => k.field),
-      keys.map((k) => k.value),
-    ];
-    await trx.raw(
-      `DELETE FROM record_keys k WHERE k.record_id = ANY(?::uuid[]) AND NOT EXISTS (
-         SELECT 1 FROM unnest(?::uuid[], ?::text[], ?::text[]) AS q(r, f, v)
-         WHERE q.r = k.record_id AND q.f = k.field AND q.v = k.value)`,
-      [rows.map((r) => r.recordId), ...wanted],
-    );
-    if (keys.length === 0) return 0;
-    // A key neither written now nor the record's own before is another record's value.
-    const { rows: counted } = await trx.raw<{ rows: { n: number }[] }>(
-      `WITH wanted AS (SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[]) AS q(r, f, v)),
-         put AS (
-           INSERT INTO record_keys (policy_id, field, value, record_id)
-           SELECT ?, f, v, r FROM wanted ON CONFLICT DO NOTHING RETURNING record_id, field, value)
-       SELECT count(DISTINCT w.r)::int AS n FROM wanted w
-       WHERE NOT EXISTS (SELECT 1 FROM put p WHERE p.record_id = w.r AND p.field = w.f AND p.value = w.v)
-         AND NOT EXISTS (SELECT 1 FROM record_keys k
-           WHERE k.policy_id = ? AND k.field = w.f AND k.value = w.v AND k.record_id = w.r)`,
-      [...wanted, policyId, policyId],
-    );
-    return counted[0]?.n ?? 0;
-  }
 }

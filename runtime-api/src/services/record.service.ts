@@ -10,7 +10,6 @@ import {
   type PoolEvent,
   type PoolUser,
   type StepResult,
-  type UniqueKey,
 } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import { requireAssignee } from '../access.js';
@@ -30,7 +29,7 @@ import { rowAfter } from './record-row.js';
 import { writeOutcomes, type RecordOutcome } from './record-writer.js';
 import { StepWriter } from './until-written.js';
 import { changedData, editStep } from './record-edit.js';
-import { holdKeys, keysOf } from './record-keys.js';
+import { heldFields, holdKeys, keysFor, keysOf } from './record-keys.js';
 
 export interface Actor extends PoolUser {
   roles: string[];
@@ -213,8 +212,9 @@ export class RecordService {
     authorize: (row: RecordRow) => void,
     base?: Record<string, unknown>,
   ): Promise<EventOutcome> {
-    // An edit of a unique field (查重) writes the record's keys in the transaction of its step.
-    let keys: { policyId: string; keys: UniqueKey[] } | null = null;
+    // An edit of a unique field (查重) writes the record's keys in the transaction of its step: the
+    // fields of its version, and those a later version's upgrade keyed it by (a final record).
+    let edited: { policyId: string; unique: string[]; data: Record<string, unknown> } | null = null;
     return this.#writer.untilWritten(
       { poolKey, recordId },
       'EDIT',
@@ -224,14 +224,22 @@ export class RecordService {
         const compiled = await this.policies.get(row.policy_id, row.policy_version);
         const stepped = editStep(compiled, read, changes, actor.id, base);
         const unique = compiled.policy.entity.uniqueFields ?? [];
-        keys = Object.keys(changes).some((field) => unique.includes(field))
-          ? { policyId: row.policy_id, keys: keysOf(compiled, changedData(row.data, changes).data) }
-          : null;
+        edited = { policyId: row.policy_id, unique, data: changedData(row.data, changes).data };
         return stepped;
       },
       async (db, stepped) => {
-        if (keys)
-          await holdKeys(db as Knex.Transaction, keys.policyId, recordId, keys.keys, '/body/data');
+        const trx = db as Knex.Transaction;
+        if (edited) {
+          const fields = [...new Set([...edited.unique, ...(await heldFields(trx, recordId))])];
+          if (Object.keys(changes).some((field) => fields.includes(field)))
+            await holdKeys(
+              trx,
+              edited.policyId,
+              recordId,
+              keysFor(fields, edited.data),
+              '/body/data',
+            );
+        }
         return this.finish(db, stepped);
       },
       true,

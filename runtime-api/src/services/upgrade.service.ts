@@ -17,7 +17,7 @@ import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
 import type { PolicyStore } from './policy-store.js';
 import { OutcomeBatch } from './record-writer.js';
-import { UpgradeKeys } from './record-keys.js';
+import { keyStayers, UpgradeKeys } from './upgrade-keys.js';
 import { errorOf } from './timer-failures.js';
 import {
   moving,
@@ -229,6 +229,7 @@ export class UpgradeService {
       return (await trx('pool_upgrades').where({ id: upgrade.id }).first())!;
     });
     this.metrics.count('poolflow_upgrades_started_total');
+    await keyStayers(this.db, this.policies, row);
     return upgradeView(row);
   }
 
