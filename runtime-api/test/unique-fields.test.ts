@@ -118,6 +118,30 @@ describe.each(backends)('unique fields (%s)', (backend) => {
     expect(other.status).toBe(200);
   });
 
+  it("says a duplicate before the pool's admission rules refuse the form", async () => {
+    const routing = await call(t.app, t.adminToken, 'PUT', '/api/pools/west/routing', {
+      admission: [
+        {
+          name: 'no-phone',
+          when: { '!': { var: 'entity.phone' } },
+          message: { en: 'needs a phone' },
+        },
+      ],
+      rules: [],
+    });
+    expect(routing.status, JSON.stringify(routing.body)).toBe(200);
+    const held = await create('alice', 'west', { name: 'Admitted Co', phone: '13700000001' });
+    expect(held.status).toBe(201);
+    // No phone and a name that is there: the rep learns of the record, not of the phone.
+    const again = await create('bob', 'west', { name: 'admitted co' });
+    expect(again.status).toBe(409);
+    expect(again.body.error.details[0].params.recordId).toBe(held.body.id);
+    expect((await create('bob', 'west', { name: 'Not Admitted Co' })).body.error.code).toBe(
+      'POOL_ERR_NOT_ADMITTED',
+    );
+    await call(t.app, t.adminToken, 'PUT', '/api/pools/west/routing', { admission: [], rules: [] });
+  });
+
   it('names a pooled holder with no owner', async () => {
     const held = await create('alice', 'east', { name: 'Pooled Customer Co' });
     const released = await as('alice')('POST', `/api/pools/east/records/${held.body.id}/release`, {

@@ -29,7 +29,14 @@ import { rowAfter } from './record-row.js';
 import { writeOutcomes, type RecordOutcome } from './record-writer.js';
 import { StepWriter } from './until-written.js';
 import { changedData, editStep } from './record-edit.js';
-import { heldFields, holdKeys, keysFor, keysOf } from './record-keys.js';
+import {
+  duplicateError,
+  heldFields,
+  holdKeys,
+  keyHolders,
+  keysFor,
+  keysOf,
+} from './record-keys.js';
 
 export interface Actor extends PoolUser {
   roles: string[];
@@ -102,6 +109,12 @@ export class RecordService {
     return this.db.transaction(async (trx) => {
       if (ownerId !== null)
         await requireAssignee(trx, poolKey, ownerId, options.ownerPath ?? '/ownerId');
+      // A customer already there (查重) is said first: rather than the form's other refusals, the rep
+      // learns there is a record to open or claim. The keys' constraint below still decides.
+      const keys = keysOf(compiled, data);
+      const dataPath = options.dataPath ?? '/data';
+      const taken = await keyHolders(trx, pool.policy_id, keys);
+      if (taken.length > 0) throw duplicateError(taken, dataPath);
       const now = await this.clock.now(trx);
       const id = newRecordId();
       const result = start(compiled, { entity: data, now, ownerId, user: actor, recordId: id });
@@ -124,7 +137,7 @@ export class RecordService {
         this.metrics,
       );
       // Its unique values (查重), under the constraint: a customer already there refuses the create.
-      await holdKeys(trx, pool.policy_id, id, keysOf(compiled, data), options.dataPath ?? '/data');
+      await holdKeys(trx, pool.policy_id, id, keys, dataPath);
       this.metrics.count('poolflow_events_total', { type: 'CREATE' });
       return { row: await this.rowOf(trx, result, id, to.poolKey, now), result, now };
     });
