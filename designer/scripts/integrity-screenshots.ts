@@ -1,7 +1,8 @@
 // Screenshots of pool integrity for the README: `npm run build -w @poolflow/designer && node --import tsx
 // designer/scripts/integrity-screenshots.ts` seeds a CRM pool that audits follow-ups (a short note is
 // always picked, others sampled), has a rep follow up on a few customers and a manager decide one, and
-// writes docs/screenshots/audit-queue.png, audit-queue-zh.png and record-next-call.png.
+// writes docs/screenshots/audit-queue.png, audit-queue-zh.png, record-next-call.png and
+// record-duplicate.png (a manager adding a customer the rep has: refused as a duplicate, 查重).
 import { join } from 'node:path';
 import { pageAs, startScreenshots } from './harness.js';
 import { INTEGRITY_POOL as POOL, passwordOf, seedIntegrity } from './integrity-seed.js';
@@ -70,6 +71,17 @@ try {
   await page.screenshot({ path: join(out, 'record-next-call.png') });
   console.log('docs/screenshots/record-next-call.png');
   await page.context().close();
+
+  // The manager adds a customer the rep has already (查重): refused, naming whose it is.
+  const boss = await as('wang', 'en', 700);
+  await boss.goto(`${runtime.url}/#/pools/${POOL}/mine`);
+  await boss.getByTestId('new-record').click();
+  await boss.locator('#new-record_name').fill('  ACME software');
+  await boss.getByTestId('new-record-submit').click();
+  await boss.getByTestId('new-record-duplicate').waitFor();
+  await boss.screenshot({ path: join(out, 'record-duplicate.png') });
+  console.log('docs/screenshots/record-duplicate.png');
+  await boss.context().close();
 } finally {
   await browser.close();
   await runtime.close();

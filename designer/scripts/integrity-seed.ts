@@ -1,6 +1,6 @@
 // Seeds a runtime for the pool-integrity browser test and screenshots: a CRM pool whose policy audits
-// follow-ups (every one unless told otherwise) and allows one call per customer in 48 hours, a rep and a manager,
-// and customers the rep owns. Follow-ups are sent by the callers (the test asserts what they change).
+// follow-ups (every one unless told otherwise), allows one call per customer in 48 hours and keeps
+// customer names unique, a rep and a manager, and customers the rep owns. Follow-ups are sent by the callers (the test asserts what they change).
 import { loadTemplate } from '../test/fixtures.js';
 import { ADMIN_PASSWORD, apiCall, type Runtime } from './harness.js';
 
@@ -60,6 +60,8 @@ export async function seedIntegrity(
   await call('admin', 'POST', '/api/policies', {
     document: {
       ...policy,
+      // One record per customer name (查重): a duplicate is refused, naming the record.
+      entity: { ...policy.entity, uniqueFields: ['name'] },
       audit,
       contact: { call: { max: 1, per: { hours: 48 } } },
     },
