@@ -41,6 +41,13 @@ export function movedTimers(entry: HistoryEntry): [string, string, string][] {
     .map(([delay, m]) => [delay, m.before as string, m.after as string]);
 }
 
+/** A rollout's versions, from its MIGRATE step's payload ("?" where one is missing). */
+export function rollout(entry: HistoryEntry): { from: string; to: string } {
+  const payload = entry.payload as { fromVersion?: unknown; toVersion?: unknown } | null;
+  const version = (v: unknown) => (typeof v === 'number' ? String(v) : '?');
+  return { from: version(payload?.fromVersion), to: version(payload?.toVersion) };
+}
+
 export function RecordTimeline({ history }: { history: HistoryEntry[] }) {
   const { t, lang } = useI18n();
   const { pool, policy, userName, personName, stateLabel, eventLabel, fieldTitle, words } =
@@ -62,6 +69,7 @@ export function RecordTimeline({ history }: { history: HistoryEntry[] }) {
     if (kind === 'create') return t('eventCreate');
     if (kind === 'move') return t('eventMove', words);
     if (kind === 'edit') return t('eventEdit');
+    if (kind === 'migrate') return t('eventMigrate', rollout(entry));
     if (kind === 'audit') return auditStepTitle(entry, t, eventLabel);
     return eventLabel(entry.event);
   };
@@ -74,7 +82,7 @@ export function RecordTimeline({ history }: { history: HistoryEntry[] }) {
         const payload =
           entry.payload &&
           typeof entry.payload === 'object' &&
-          !['create', 'move', 'audit', 'edit'].includes(kind)
+          !['create', 'move', 'audit', 'edit', 'migrate'].includes(kind)
             ? Object.entries(entry.payload as Record<string, unknown>).filter(
                 // The timer is named in the line itself.
                 ([key]) => key !== 'userId' && !(kind === 'timer' && key === 'timer'),
