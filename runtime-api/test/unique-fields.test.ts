@@ -142,6 +142,27 @@ describe.each(backends)('unique fields (%s)', (backend) => {
     await call(t.app, t.adminToken, 'PUT', '/api/pools/west/routing', { admission: [], rules: [] });
   });
 
+  it('tells a form which records have its unique values before it creates or edits', async () => {
+    const held = await create('alice', 'east', { name: 'Lookup Ltd', phone: '13600000001' });
+    const check = (data: Record<string, unknown>, recordId?: string) =>
+      as('bob')('POST', '/api/pools/west/duplicates', { data, ...(recordId ? { recordId } : {}) });
+    const found = await check({ name: ' LOOKUP ltd', phone: '136 0000 0001', level: 'A' });
+    expect(found.status).toBe(200);
+    expect(found.body.items).toEqual([
+      { field: 'name', recordId: held.body.id, pool: 'east', ownerId: ids['alice'] },
+      { field: 'phone', recordId: held.body.id, pool: 'east', ownerId: ids['alice'] },
+    ]);
+    // Its own values are no duplicates of an edit; other values, blanks and other fields find nothing.
+    expect((await check({ name: 'Lookup Ltd' }, held.body.id)).body.items).toEqual([]);
+    expect((await check({ name: 'Lookup Ltd Two', phone: '', level: 'A' })).body.items).toEqual([]);
+    // Members only, and a body that names what is wrong.
+    const outsider = await call(t.app, null, 'POST', '/api/pools/west/duplicates', { data: {} });
+    expect(outsider.status).toBe(401);
+    const bad = await check({ name: 'x' }, 'not-a-uuid');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].path).toBe('/body/recordId');
+  });
+
   it('names a pooled holder with no owner', async () => {
     const held = await create('alice', 'east', { name: 'Pooled Customer Co' });
     const released = await as('alice')('POST', `/api/pools/east/records/${held.body.id}/release`, {

@@ -44,6 +44,40 @@ export interface RecordDetail {
 }
 /**
  * This interface was referenced by `ApiOperations`'s JSON-Schema
+ * via the `definition` "duplicatesBody".
+ */
+export interface DuplicatesBody {
+  /**
+   * A record's fields as a form holds them; only the policy's unique fields are looked up.
+   */
+  data: {
+    [k: string]: unknown;
+  };
+  /**
+   * The record being edited: its own values are no duplicates.
+   */
+  recordId?: string;
+}
+/**
+ * This interface was referenced by `ApiOperations`'s JSON-Schema
+ * via the `definition` "duplicatesReply".
+ */
+export interface DuplicatesReply {
+  /**
+   * One per unique field whose value another record has: that record.
+   */
+  items: {
+    field: string;
+    recordId: string;
+    pool: string;
+    /**
+     * Its owner; null while it is in the pool (claim it).
+     */
+    ownerId: string | null;
+  }[];
+}
+/**
+ * This interface was referenced by `ApiOperations`'s JSON-Schema
  * via the `definition` "recordListQuery".
  */
 export interface RecordListQuery {
@@ -204,35 +238,4 @@ export interface HistoryQuery {
    * nextCursor of the previous page.
    */
   cursor?: string;
-}
-/**
- * This interface was referenced by `ApiOperations`'s JSON-Schema
- * via the `definition` "historyList".
- */
-export interface HistoryList {
-  /**
-   * @maxItems 500
-   */
-  items: HistoryEntry[];
-  /**
-   * Cursor of the next page; null on the last page.
-   */
-  nextCursor: string | null;
-}
-/**
- * This interface was referenced by `ApiOperations`'s JSON-Schema
- * via the `definition` "historyEntry".
- */
-export interface HistoryEntry {
-  seq: number;
-  at: string;
-  actorId: string | null;
-  event: string;
-  payload: unknown;
-  from: string;
-  to: string;
-  ownerFrom: string | null;
-  ownerTo: string | null;
-  tags: string[];
-  reason: string | null;
 }

@@ -57,7 +57,8 @@ import type {
   UpgradeParams,
 } from './api-components-4.types.js';
 import type {
-  EventBody,
+  DuplicatesBody,
+  DuplicatesReply,
   RecordDetail,
   RecordEdit,
   RecordList,
@@ -226,6 +227,11 @@ export interface ApiOperations1 {
     body: RecordCreate;
     reply: RecordDetail;
   };
+  findDuplicates: {
+    params: PoolKeyParams;
+    body: DuplicatesBody;
+    reply: DuplicatesReply;
+  };
   listRecords: {
     params: PoolKeyParams;
     query?: RecordListQuery;
@@ -240,10 +246,5 @@ export interface ApiOperations1 {
     body: RecordEdit;
     reply: RecordDetail;
   };
-  sendEvent: {
-    params: RecordParams;
-    body: EventBody;
-    reply: RecordDetail;
-  };
 }
-/** Operations 41 to 67 (ApiOperations joins the parts). */
+/** Operations 41 to 68 (ApiOperations joins the parts). */

@@ -55,8 +55,9 @@ import type {
 } from './api-components-4.types.js';
 import type {
   AssignBody,
+  DuplicatesBody,
+  DuplicatesReply,
   EventBody,
-  HistoryList,
   HistoryQuery,
   RecordDetail,
   RecordEdit,
@@ -69,6 +70,7 @@ import type {
   AssignBulkBody,
   AssignBulkReply,
   ExportQuery,
+  HistoryList,
   ImportQuery,
   ImportReport,
   ImportTemplateQuery,
@@ -116,6 +118,11 @@ import type {
 import type { ApiOperations1 } from './api-operations-2.types.js';
 
 export interface ApiOperations2 {
+  sendEvent: {
+    params: RecordParams;
+    body: EventBody;
+    reply: RecordDetail;
+  };
   claimRecord: {
     params: RecordParams;
     body?: NoBody;
@@ -321,6 +328,9 @@ export type GetUpgradeReply = Upgrade;
 export type CreateRecordParams = PoolKeyParams;
 export type CreateRecordBody = RecordCreate;
 export type CreateRecordReply = RecordDetail;
+export type FindDuplicatesParams = PoolKeyParams;
+export type FindDuplicatesBody = DuplicatesBody;
+export type FindDuplicatesReply = DuplicatesReply;
 export type ListRecordsParams = PoolKeyParams;
 export type ListRecordsQuery = RecordListQuery;
 export type ListRecordsReply = RecordList;
@@ -347,11 +357,3 @@ export type ClaimNextReply = RecordDetail;
 export type GetRecordHistoryParams = RecordParams;
 export type GetRecordHistoryQuery = HistoryQuery;
 export type GetRecordHistoryReply = HistoryList;
-export type ReleaseBulkParams = PoolKeyParams;
-export type AssignBulkParams = PoolKeyParams;
-export type MoveRecordParams = RecordParams;
-export type MoveRecordBody = MoveBody;
-export type MoveRecordReply = MoveReply;
-export type ImportRecordsParams = PoolKeyParams;
-export type ImportRecordsQuery = ImportQuery;
-export type ImportRecordsReply = ImportReport;

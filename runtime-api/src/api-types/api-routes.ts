@@ -37,6 +37,7 @@ export const apiRoutes = {
   listUpgrades: { method: 'GET', url: '/api/pools/:pool/upgrades' },
   getUpgrade: { method: 'GET', url: '/api/pools/:pool/upgrades/:id' },
   createRecord: { method: 'POST', url: '/api/pools/:pool/records' },
+  findDuplicates: { method: 'POST', url: '/api/pools/:pool/duplicates' },
   listRecords: { method: 'GET', url: '/api/pools/:pool/records' },
   getRecord: { method: 'GET', url: '/api/pools/:pool/records/:id' },
   editRecord: { method: 'PATCH', url: '/api/pools/:pool/records/:id' },

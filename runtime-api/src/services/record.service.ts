@@ -36,6 +36,7 @@ import {
   keyHolders,
   keysFor,
   keysOf,
+  type KeyHolder,
 } from './record-keys.js';
 
 export interface Actor extends PoolUser {
@@ -141,6 +142,16 @@ export class RecordService {
       this.metrics.count('poolflow_events_total', { type: 'CREATE' });
       return { row: await this.rowOf(trx, result, id, to.poolKey, now), result, now };
     });
+  }
+
+  /**
+   * The records of the pool's policy that have `data`'s unique values (查重), other than `except`: a
+   * form's check before it creates or edits (the write itself still decides).
+   */
+  async duplicates(poolKey: string, data: unknown, except?: string): Promise<KeyHolder[]> {
+    const pool = await this.pool(poolKey);
+    const compiled = await this.policies.get(pool.policy_id, pool.policy_version);
+    return keyHolders(this.db, pool.policy_id, keysOf(compiled, data), except);
   }
 
   /**

@@ -51,6 +51,26 @@ export default function recordRoutes(app: FastifyInstance): void {
     return res.status(201).send(await reply(request, outcome));
   });
 
+  // 查重 before a create or an edit: which records have the form's unique values (POST: no names or
+  // phones in URLs and access logs).
+  app.post<{ Params: PoolParams; Body: { data: Record<string, unknown>; recordId?: string } }>(
+    '/api/pools/:pool/duplicates',
+    async (request) => {
+      const { pool } = request.params;
+      await requirePoolRole(app, request, pool, 'member');
+      const { data, recordId } = request.body;
+      const found = await app.records.duplicates(pool, data, recordId);
+      return {
+        items: found.map((h) => ({
+          field: h.field,
+          recordId: h.recordId,
+          pool: h.poolKey,
+          ownerId: h.ownerId,
+        })),
+      };
+    },
+  );
+
   app.get<{ Params: PoolParams; Querystring: ListQuery }>(
     '/api/pools/:pool/records',
     async (request, res) => {
