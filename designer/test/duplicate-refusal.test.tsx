@@ -3,7 +3,7 @@
 // unique. A new record or an edit with a name another record has (in other capitals and spacing) is
 // refused in words naming the field, whose record it is (an owner by name, yours, or in the pool to
 // claim) and where, with a link to open it; "Create anyway" is not offered again, and nothing is written.
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RecordDetail, RecordList } from '../src/api/records.api.js';
 import { I18nProvider } from '../src/i18n/i18n.js';
@@ -125,6 +125,26 @@ describe('a new record with a name another record has', () => {
     );
     expect(linkOf(refusal)).toBe(`#/pools/west/records/${held.id}`);
     expect(await named('western')).toEqual(['Western Traders']);
+  }, 30_000);
+});
+
+describe('the check as a name is typed', () => {
+  it('names the record when the field is left, before anything is sent, and clears for a free name', async () => {
+    const held = await customer('Checked Early Co', 'alice');
+    openMine('bob', 'en');
+    fireEvent.click(await screen.findByTestId('new-record', undefined, { timeout: 10_000 }));
+    const input = screen.getByTestId('new-record-form').querySelector('#new-record_name')!;
+    fireEvent.change(input, { target: { value: 'checked  EARLY co' } });
+    fireEvent.blur(input);
+    const early = await screen.findByTestId('new-record-duplicate', undefined, {
+      timeout: 10_000,
+    });
+    expect(early.textContent).toBe('Name is already another record’s, owned by alice. Open it');
+    expect(linkOf(early)).toBe(`#/pools/crm/records/${held.id}`);
+    fireEvent.change(input, { target: { value: 'Checked Later Co' } });
+    fireEvent.blur(input);
+    await waitFor(() => expect(screen.queryByTestId('new-record-duplicate')).toBeNull());
+    expect(await named('checked')).toEqual(['Checked Early Co']);
   }, 30_000);
 });
 

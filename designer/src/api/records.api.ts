@@ -119,6 +119,26 @@ export function sendEvent(
   );
 }
 
+/** A record of the pool's policy that has one of a form's unique values (查重); ownerId null: pooled. */
+export interface DuplicateHolder {
+  field: string;
+  recordId: string;
+  pool: string;
+  ownerId: string | null;
+}
+
+/**
+ * The records that have `data`'s unique values, other than `recordId` (an edit's own): a form's check
+ * before it creates or edits; the write itself still decides (409 POOL_ERR_DUPLICATE).
+ */
+export function findDuplicates(
+  pool: string,
+  data: Record<string, unknown>,
+  recordId?: string,
+): Promise<{ items: DuplicateHolder[] }> {
+  return api('POST', `${base(pool)}/duplicates`, recordId ? { data, recordId } : { data });
+}
+
 /** A new record with `data`, owned by `ownerId` (a member's own, or a manager's choice) or in the pool (null). */
 export function createRecord(
   pool: string,

@@ -1,6 +1,9 @@
 // A new record or an edit refused for a unique field's value (查重) another record of the policy holds
 // (409 POOL_ERR_DUPLICATE): each field taken, whose record holds it, and a link to open that record.
+import { uniqueValue } from '@poolflow/engine';
+import { useRef, useState } from 'react';
 import { ApiError } from '../api/client.js';
+import { findDuplicates } from '../api/records.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { routeHash } from '../pages/use-hash-route.js';
 import { useWorkspace } from './workspace-context.js';
@@ -24,6 +27,35 @@ export function duplicatesOf(e: unknown): Duplicate[] {
     if (typeof pool !== 'string') return [];
     return [{ field, recordId, pool, ownerId: typeof ownerId === 'string' ? ownerId : null }];
   });
+}
+
+/**
+ * 查重 as a form is filled: when a unique field is left with a value, the records that have it (other
+ * than `recordId`, an edit's own) are found at once, before the form is sent. `found` also takes a
+ * refusal's duplicates; a field whose check fails keeps what it showed (the write still decides).
+ */
+export function useDuplicateCheck(recordId?: string) {
+  const { pool, policy } = useWorkspace();
+  const [found, setFound] = useState<Duplicate[]>([]);
+  /** The latest check per field: an older answer arriving late is dropped. */
+  const latest = useRef(new Map<string, number>());
+  const check = async (field: string, value: unknown): Promise<void> => {
+    if (!(policy.entity.uniqueFields ?? []).includes(field)) return;
+    const n = (latest.current.get(field) ?? 0) + 1;
+    latest.current.set(field, n);
+    let items: Duplicate[] = [];
+    if (uniqueValue(value) !== null) {
+      try {
+        const reply = await findDuplicates(pool.key, { [field]: value }, recordId);
+        items = reply.items.filter((d) => d.field === field);
+      } catch {
+        return;
+      }
+    }
+    if (latest.current.get(field) !== n) return;
+    setFound((now) => [...now.filter((d) => d.field !== field), ...items]);
+  };
+  return { found, setFound, check };
 }
 
 export function DuplicateRefusal(props: { duplicates: Duplicate[]; testId: string }) {

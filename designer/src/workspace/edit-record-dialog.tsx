@@ -9,7 +9,7 @@ import { editRecord, type RecordDetail } from '../api/records.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Dialog, DialogActions } from '../pages/dialog.js';
 import { refusalOf, type Refusal } from './claim-refusal.js';
-import { duplicatesOf, DuplicateRefusal, type Duplicate } from './duplicate-refusal.js';
+import { duplicatesOf, DuplicateRefusal, useDuplicateCheck } from './duplicate-refusal.js';
 import { valueLabel } from './field-labels.js';
 import { FieldsForm } from './fields-form.js';
 import { recordTitle } from './record-cells.js';
@@ -42,7 +42,7 @@ export function EditRecordDialog(props: {
   /** The values the edit is made from: those the form opened on, then those a conflict said are now. */
   const [seen, setSeen] = useState<Record<string, unknown>>(record.data);
   const [error, setError] = useState<Refusal | null>(null);
-  const [duplicates, setDuplicates] = useState<Duplicate[]>([]);
+  const { found: duplicates, setFound: setDuplicates, check } = useDuplicateCheck(record.id);
   const [busy, setBusy] = useState(false);
   const title = recordTitle(record, policy.entity.titleField);
 
@@ -82,6 +82,7 @@ export function EditRecordDialog(props: {
           formData={formData}
           onChange={setFormData}
           onSubmit={(data) => void save(data)}
+          onBlur={(field, value) => void check(field, value)}
         >
           {duplicates.length > 0 && (
             <DuplicateRefusal duplicates={duplicates} testId="edit-record-duplicate" />

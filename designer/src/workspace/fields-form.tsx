@@ -14,6 +14,8 @@ export function FieldsForm(props: {
   formData: Record<string, unknown>;
   onChange: (data: Record<string, unknown>) => void;
   onSubmit: (data: Record<string, unknown>) => void;
+  /** A field left, with its value (a unique field's check, 查重). */
+  onBlur?: (field: string, value: unknown) => void;
   /** Under the fields: errors and the dialog's buttons. */
   children: ReactNode;
 }) {
@@ -30,6 +32,10 @@ export function FieldsForm(props: {
       showErrorList={false}
       noHtml5Validate
       onChange={(e) => props.onChange((e.formData ?? {}) as Record<string, unknown>)}
+      // rjsf names a field `<idPrefix>_<field>`.
+      onBlur={(id: string, value: unknown) =>
+        props.onBlur?.(id.slice(props.idPrefix.length + 1), value)
+      }
       // Field errors show under the fields; nothing to log.
       onError={() => undefined}
       transformErrors={plainFormErrors(t)}

@@ -14,7 +14,7 @@ import {
 import { useI18n } from '../i18n/i18n.js';
 import { Dialog, DialogActions } from '../pages/dialog.js';
 import { refusalOf, type Refusal } from './claim-refusal.js';
-import { duplicatesOf, DuplicateRefusal, type Duplicate } from './duplicate-refusal.js';
+import { duplicatesOf, DuplicateRefusal, useDuplicateCheck } from './duplicate-refusal.js';
 import { FieldsForm } from './fields-form.js';
 import { RecordLink, recordTitle } from './record-cells.js';
 import { useWorkspace } from './workspace-context.js';
@@ -43,7 +43,7 @@ export function NewRecordDialog(props: {
   const [pooled, setPooled] = useState(false);
   const [error, setError] = useState<Refusal | null>(null);
   /** The fields the server refused as other records' values: "Create anyway" would be refused again. */
-  const [duplicates, setDuplicates] = useState<Duplicate[]>([]);
+  const { found: duplicates, setFound: setDuplicates, check } = useDuplicateCheck();
   const [busy, setBusy] = useState(false);
   /** Records of the name last sent that the user may see (null: none looked for yet). */
   const [same, setSame] = useState<{ title: string; records: PoolRecord[] } | null>(null);
@@ -83,6 +83,7 @@ export function NewRecordDialog(props: {
           formData={formData}
           onChange={setFormData}
           onSubmit={(data) => void create(data)}
+          onBlur={(field, value) => void check(field, value)}
         >
           {manager && (
             <label className="form-group new-record-owner">
