@@ -51,7 +51,7 @@ describe('unique fields (查重)', () => {
   it('refuses a set action that writes a unique field', () => {
     const problems = problemsWith(['name'], (p) => {
       const states = p.machine.states as Record<string, Record<string, unknown>>;
-      states['won']!['entry'] = [
+      states['won']['entry'] = [
         { type: 'set', params: { field: 'entity.name', value: 'renamed' } },
         { type: 'set', params: { field: 'entity.level', value: 'A' } },
       ];

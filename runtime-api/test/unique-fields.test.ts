@@ -19,7 +19,10 @@ describe.each(backends)('unique fields (%s)', (backend) => {
   beforeAll(async () => {
     t = await build(backend);
     ({ tokens, ids } = await crmPool(t, { alice: {}, bob: {}, mia: { roles: ['manager'] } }));
-    const document = { ...template('crm-customer-pool'), id: 'crm-unique' };
+    const document: Record<string, unknown> = {
+      ...template('crm-customer-pool'),
+      id: 'crm-unique',
+    };
     const entity = document['entity'] as Record<string, unknown>;
     document['entity'] = { ...entity, uniqueFields: ['name', 'phone'] };
     const members = Object.values(ids);
