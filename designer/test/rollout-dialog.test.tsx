@@ -10,7 +10,7 @@ import type { Upgrade, UpgradePreview } from '../src/api/upgrades.api.js';
 import { I18nProvider, makeI18n } from '../src/i18n/i18n.js';
 import type { Lang } from '../src/i18n/messages.js';
 import { RolloutDialog } from '../src/pages/rollout-dialog.js';
-import { previewSentences } from '../src/pages/rollout-text.js';
+import { previewSentences, progressText } from '../src/pages/rollout-text.js';
 import { crm } from './fixtures.js';
 
 afterEach(() => {
@@ -329,5 +329,20 @@ describe('rollout preview sentences', () => {
     );
     const zh = previewSentences(preview, { from: 1, to: 2 }, makeI18n('zh'));
     expect(zh[2]).toContain('76 条记录立即到期（到期的定时器，一条记录可能有多个：');
+  });
+});
+
+describe('rollout progress in words', () => {
+  it('counts the records that moved sharing a unique value (查重), in English and Chinese', () => {
+    const done = { ...upgrade('done', 1240), duplicates: 3 };
+    expect(progressText(done, makeI18n('en'))).toBe(
+      '1,240 of 1,240 records moved, 3 share a unique value with another record (查重: the first keeps it)',
+    );
+    expect(progressText({ ...upgrade('failed', 1238, 2), duplicates: 1 }, makeI18n('zh'))).toBe(
+      '已升级 1,238 / 1,240 条记录，2 条失败，1 条与其他记录的查重字段重复（先有的记录保留该值）',
+    );
+    expect(progressText(upgrade('done', 1240), makeI18n('en'))).toBe(
+      '1,240 of 1,240 records moved',
+    );
   });
 });

@@ -114,9 +114,12 @@ export function progressText(upgrade: Upgrade, i18n: I18n): string {
     done: n(upgrade.done),
     total: n(upgrade.total),
   });
-  return upgrade.failed > 0
-    ? `${moved}${i18n.t('listSeparator')}${i18n.t('rolloutFailedCount', { count: n(upgrade.failed) })}`
-    : moved;
+  const parts = [moved];
+  if (upgrade.failed > 0) parts.push(i18n.t('rolloutFailedCount', { count: n(upgrade.failed) }));
+  // Records whose unique value (查重) another record had: moved, without that value's key.
+  if ((upgrade.duplicates ?? 0) > 0)
+    parts.push(i18n.t('rolloutDuplicates', { count: n(upgrade.duplicates ?? 0) }));
+  return parts.join(i18n.t('listSeparator'));
 }
 
 /** How far along the bar is: done and failed both count as handled. */
