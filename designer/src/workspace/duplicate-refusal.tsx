@@ -5,7 +5,7 @@ import { useRef, useState } from 'react';
 import { ApiError } from '../api/client.js';
 import { findDuplicates } from '../api/records.api.js';
 import { useI18n } from '../i18n/i18n.js';
-import { routeHash } from '../pages/use-hash-route.js';
+import { RecordIdLink } from './record-cells.js';
 import { useWorkspace } from './workspace-context.js';
 
 /** A field whose value another record holds: that record, its pool and owner (null: in the pool). */
@@ -83,18 +83,12 @@ export function DuplicateRefusal(props: { duplicates: Duplicate[]; testId: strin
           <li key={d.field} data-field={d.field}>
             {text(d)}
             {lang === 'zh' ? '' : ' '}
-            <a
-              className="record-link"
-              href={routeHash({
-                page: 'workspace',
-                pool: d.pool,
-                view: 'record',
-                recordId: d.recordId,
-              })}
-              data-testid="duplicate-record"
-            >
-              {t('duplicateOpen')}
-            </a>
+            <RecordIdLink
+              recordId={d.recordId}
+              pool={d.pool}
+              title={t('duplicateOpen')}
+              testId="duplicate-record"
+            />
           </li>
         ))}
       </ul>

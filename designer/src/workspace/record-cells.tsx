@@ -20,15 +20,23 @@ export function RecordLink({ record }: { record: PoolRecord }) {
   );
 }
 
-/** A link to a record's page in this pool, by its id (lists of timers and audits carry no record). */
-export function RecordIdLink(props: { recordId: string; title: string; testId?: string }) {
+/**
+ * A link to a record's page by its id (lists of timers and audits carry no record), in this pool or in
+ * `pool` (another of the policy's, where a duplicate was found).
+ */
+export function RecordIdLink(props: {
+  recordId: string;
+  title: string;
+  testId?: string;
+  pool?: string;
+}) {
   const { pool } = useWorkspace();
   return (
     <a
       className="record-link"
       href={routeHash({
         page: 'workspace',
-        pool: pool.key,
+        pool: props.pool ?? pool.key,
         view: 'record',
         recordId: props.recordId,
       })}
