@@ -1,5 +1,6 @@
 // A pool upgrade in the real server (system clock), killed -9 mid-upgrade and restarted: the restarted
-// server's upgrade worker finishes it, and every record moved exactly once. PostgreSQL only (PGlite is one
+// server's upgrade worker finishes it, and every record moved exactly once. v2 keeps names unique (查重):
+// each moved record holds its name's key once, and the ten repeated names are counted, not refused. PostgreSQL only (PGlite is one
 // connection inside one process, so nothing survives to resume from another transaction's view).
 import { start } from '@poolflow/engine';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -28,7 +29,9 @@ describe.skipIf(!url)('pool upgrade in the real server (PostgreSQL only)', () =>
       const outcomes: RecordOutcome[] = [];
       for (let i = from; i < Math.min(from + 1000, RECORDS); i++) {
         const recordId = crypto.randomUUID();
-        const entity = { name: `Customer ${i}`, industry: 'trade', urgency: i % 6 };
+        // One name in a thousand repeats the one before: v2's unique names find ten duplicates.
+        const name = `Customer ${i % 1000 === 999 ? i - 1 : i}`;
+        const entity = { name, industry: 'trade', urgency: i % 6 };
         const result = start(compiled, { entity, now, ownerId: null, recordId });
         outcomes.push({
           recordId,
@@ -40,8 +43,12 @@ describe.skipIf(!url)('pool upgrade in the real server (PostgreSQL only)', () =>
       }
       await app.db.transaction((trx) => writeOutcomes(trx, outcomes));
     }
-    const v2 = template('crm-customer-pool') as { delays: Record<string, unknown> };
+    const v2 = template('crm-customer-pool') as {
+      delays: Record<string, unknown>;
+      entity: Record<string, unknown>;
+    };
     v2.delays['release'] = { days: 45 };
+    v2.entity['uniqueFields'] = ['name'];
     await call(app, adminToken, 'PUT', '/api/policies/crm-customer-pool/draft', { document: v2 });
     const published = await call(
       app,
@@ -113,7 +120,13 @@ describe.skipIf(!url)('pool upgrade in the real server (PostgreSQL only)', () =>
           headers: { authorization: `Bearer ${token2}` },
         })
       ).json()) as Record<string, unknown>;
-      expect(status).toMatchObject({ status: 'done', total: RECORDS, done: RECORDS, failed: 0 });
+      expect(status).toMatchObject({
+        status: 'done',
+        total: RECORDS,
+        done: RECORDS,
+        failed: 0,
+        duplicates: 10,
+      });
       console.log(
         `kill -9 mid-upgrade of ${RECORDS} records: ${afterKill.done} moved before the kill, the rest after the restart`,
       );
@@ -129,7 +142,9 @@ describe.skipIf(!url)('pool upgrade in the real server (PostgreSQL only)', () =>
          (SELECT count(DISTINCT record_id) FROM history WHERE event_type = 'MIGRATE')::int AS records,
          (SELECT count(*) FROM (SELECT record_id FROM history WHERE event_type = 'MIGRATE'
             GROUP BY record_id HAVING count(*) > 1) d)::int AS twice,
-         (SELECT count(*) FROM records WHERE seq = 2 AND (snapshot->>'policyVersion')::int = 2)::int AS seq2`,
+         (SELECT count(*) FROM records WHERE seq = 2 AND (snapshot->>'policyVersion')::int = 2)::int AS seq2,
+         (SELECT count(*) FROM record_keys)::int AS keys,
+         (SELECT count(DISTINCT record_id) FROM record_keys)::int AS keyed`,
     );
     expect(check.rows[0]).toEqual({
       v2: RECORDS,
@@ -137,6 +152,8 @@ describe.skipIf(!url)('pool upgrade in the real server (PostgreSQL only)', () =>
       records: RECORDS,
       twice: 0,
       seq2: RECORDS,
+      keys: RECORDS - 10,
+      keyed: RECORDS - 10,
     });
   }, 120_000);
 });
