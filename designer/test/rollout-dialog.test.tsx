@@ -10,6 +10,7 @@ import type { Upgrade, UpgradePreview } from '../src/api/upgrades.api.js';
 import { I18nProvider, makeI18n } from '../src/i18n/i18n.js';
 import type { Lang } from '../src/i18n/messages.js';
 import { RolloutDialog } from '../src/pages/rollout-dialog.js';
+import { PoolProgress } from '../src/pages/rollout-preview.js';
 import { previewSentences, progressText } from '../src/pages/rollout-text.js';
 import { crm } from './fixtures.js';
 
@@ -344,5 +345,56 @@ describe('rollout progress in words', () => {
     expect(progressText(upgrade('done', 1240), makeI18n('en'))).toBe(
       '1,240 of 1,240 records moved',
     );
+  });
+});
+
+describe('rollout progress lists the records sharing a unique value', () => {
+  it('links each record that moved to the record that keeps the value, in its own pool', () => {
+    const done: Upgrade = {
+      ...upgrade('done', 1240),
+      duplicates: 2,
+      duplicateRecords: [
+        {
+          recordId: 'aaaaaaaa-0000-4000-8000-000000000001',
+          field: 'name',
+          heldBy: 'bbbbbbbb-0000-4000-8000-000000000002',
+          heldByPool: 'crm',
+        },
+        {
+          recordId: 'cccccccc-0000-4000-8000-000000000003',
+          field: 'phone',
+          heldBy: 'dddddddd-0000-4000-8000-000000000004',
+          heldByPool: 'crm-new',
+        },
+      ],
+    };
+    render(
+      <I18nProvider lang="en">
+        <PoolProgress pool={POOLS[0]} upgrade={done} toVersion={2} />
+      </I18nProvider>,
+    );
+    const list = screen.getByTestId('rollout-duplicates');
+    expect(list.textContent).toContain(
+      'These records moved sharing a unique value (查重) with the record that keeps it:',
+    );
+    const items = within(list).getAllByRole('listitem');
+    expect(items.map((li) => li.textContent)).toEqual([
+      'aaaaaaaa name → bbbbbbbb',
+      'cccccccc phone → dddddddd',
+    ]);
+    const holders = within(list).getAllByTestId('duplicate-holder');
+    expect(holders.map((a) => a.getAttribute('href'))).toEqual([
+      '#/pools/crm/records/bbbbbbbb-0000-4000-8000-000000000002',
+      '#/pools/crm-new/records/dddddddd-0000-4000-8000-000000000004',
+    ]);
+  });
+
+  it('shows no list when no record shares a value', () => {
+    render(
+      <I18nProvider lang="en">
+        <PoolProgress pool={POOLS[0]} upgrade={upgrade('done', 1240)} toVersion={2} />
+      </I18nProvider>,
+    );
+    expect(screen.queryByTestId('rollout-duplicates')).toBeNull();
   });
 });

@@ -35,7 +35,12 @@ describe.each(backends)('unique fields by upgrade (%s)', (backend) => {
     await advance(0.01);
     const view = await call(t.app, admin(), 'GET', `/api/pools/crm/upgrades/${res.body.id}`);
     expect(view.body.status).toBe('done');
-    return view.body as { done: number; failed: number; duplicates: number };
+    return view.body as {
+      done: number;
+      failed: number;
+      duplicates: number;
+      duplicateRecords?: { recordId: string; field: string; heldBy: string; heldByPool: string }[];
+    };
   };
 
   beforeAll(async () => {
@@ -46,13 +51,17 @@ describe.each(backends)('unique fields by upgrade (%s)', (backend) => {
 
   it('keys every moved record, counts the duplicates it found, and refuses new ones after', async () => {
     // On v1 nothing is unique: the same customer three times, one of them in the pool.
+    const twice: string[] = [];
     for (const [name, owner] of [
       ['Twice Ltd', ids['alice']],
       ['TWICE  ltd', null],
       ['twice ltd', ids['alice']],
       ['Once Ltd', ids['alice']],
-    ] as const)
-      expect((await create(name, owner)).status).toBe(201);
+    ] as const) {
+      const created = await create(name, owner);
+      expect(created.status).toBe(201);
+      if (name !== 'Once Ltd') twice.push(created.body.id as string);
+    }
     // A customer won under v1 stays on v1 (final), and is still one customer.
     const won = await create('Won Forever Ltd');
     const win = await call(
@@ -70,6 +79,21 @@ describe.each(backends)('unique fields by upgrade (%s)', (backend) => {
     const view = await upgradeTo(v2);
     // Four moved; two of them share a value an earlier record holds.
     expect(view).toMatchObject({ done: 4, failed: 0, duplicates: 2 });
+    // Which ones, and the record that keeps the name: one of the three, the other two listed.
+    const listed = view.duplicateRecords ?? [];
+    expect(listed).toHaveLength(2);
+    const keeper = twice.find((id) => !listed.some((d) => d.recordId === id));
+    expect(keeper).toBeDefined();
+    for (const d of listed)
+      expect(d).toEqual({
+        recordId: expect.any(String),
+        field: 'name',
+        heldBy: keeper,
+        heldByPool: 'crm',
+      });
+    expect(listed.map((d) => d.recordId).sort()).toEqual(
+      twice.filter((id) => id !== keeper).sort(),
+    );
     const stayed = await call(t.app, admin(), 'GET', `/api/pools/crm/records/${won.body.id}`);
     expect(stayed.body).toMatchObject({ policyVersion: 1, state: 'won' });
     expect((await create('WON forever ltd')).status).toBe(409);

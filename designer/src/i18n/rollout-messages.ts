@@ -59,6 +59,8 @@ export const rolloutEn = {
   rolloutRunning: 'Rolling out…',
   rolloutDone: 'Done: the pool runs v{version}.',
   rolloutFailures: 'These records could not move and stay on their version:',
+  rolloutDuplicateList:
+    'These records moved sharing a unique value (查重) with the record that keeps it:',
   poolsBehind: '{count} pools on older versions',
   poolBehind: '1 pool on an older version',
   listSeparator: ', ',
@@ -123,6 +125,7 @@ export const rolloutZh: Record<keyof typeof rolloutEn, string> = {
   rolloutRunning: '升级中…',
   rolloutDone: '完成：公海已运行 v{version}。',
   rolloutFailures: '以下记录无法升级，留在原版本：',
+  rolloutDuplicateList: '以下记录已升级，但查重字段与另一条记录重复（→ 保留该值的记录）：',
   poolsBehind: '{count} 个公海在旧版本上',
   poolBehind: '1 个公海在旧版本上',
   listSeparator: '，',

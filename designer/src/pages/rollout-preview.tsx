@@ -4,6 +4,7 @@ import type { Policy } from '@poolflow/engine';
 import type { Pool } from '../api/pools.api.js';
 import type { Upgrade, UpgradePreview } from '../api/upgrades.api.js';
 import { useI18n } from '../i18n/i18n.js';
+import { PoolRecordLink } from '../workspace/record-cells.js';
 import {
   formatCount,
   labelIn,
@@ -148,18 +149,40 @@ export function PoolProgress(props: { pool: Pool; upgrade: Upgrade; toVersion: n
       <div className={upgrade.failed > 0 ? 'progress-text bad' : 'progress-text'}>
         {progressText(upgrade, i18n)}
       </div>
+      {upgrade.duplicateRecords && upgrade.duplicateRecords.length > 0 && (
+        <div className="alert warn" data-testid="rollout-duplicates">
+          {t('rolloutDuplicateList')}
+          <ul>
+            {upgrade.duplicateRecords.map((d) => (
+              <li key={`${d.recordId}-${d.field}`}>
+                <RecordCode pool={pool.key} recordId={d.recordId} /> {d.field} →{' '}
+                <RecordCode pool={d.heldByPool} recordId={d.heldBy} testId="duplicate-holder" />
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {upgrade.failures && upgrade.failures.length > 0 && (
         <div className="alert error" data-testid="rollout-failures">
           {t('rolloutFailures')}
           <ul>
             {upgrade.failures.map((f) => (
               <li key={f.recordId}>
-                <code>{f.recordId.slice(0, 8)}</code> {f.error.message}
+                <RecordCode pool={pool.key} recordId={f.recordId} /> {f.error.message}
               </li>
             ))}
           </ul>
         </div>
       )}
     </div>
+  );
+}
+
+/** A record by the start of its id, linked to its page in the workspace. */
+function RecordCode(props: { pool: string; recordId: string; testId?: string | undefined }) {
+  return (
+    <PoolRecordLink pool={props.pool} recordId={props.recordId} testId={props.testId}>
+      <code>{props.recordId.slice(0, 8)}</code>
+    </PoolRecordLink>
   );
 }

@@ -1,5 +1,6 @@
 // Pieces of a record shown in tables and on its page: title, field values (masked ones locked),
 // tags, why it was last released, and its Claim button.
+import type { ReactNode } from 'react';
 import type { PoolRecord } from '../api/records.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { routeHash } from '../pages/use-hash-route.js';
@@ -32,17 +33,31 @@ export function RecordIdLink(props: {
 }) {
   const { pool } = useWorkspace();
   return (
+    <PoolRecordLink pool={props.pool ?? pool.key} recordId={props.recordId} testId={props.testId}>
+      {props.title}
+    </PoolRecordLink>
+  );
+}
+
+/** A link to a record's page in a named pool, usable outside the workspace (the rollout's lists). */
+export function PoolRecordLink(props: {
+  pool: string;
+  recordId: string;
+  testId?: string | undefined;
+  children: ReactNode;
+}) {
+  return (
     <a
       className="record-link"
       href={routeHash({
         page: 'workspace',
-        pool: props.pool ?? pool.key,
+        pool: props.pool,
         view: 'record',
         recordId: props.recordId,
       })}
       data-testid={props.testId ?? 'record-link'}
     >
-      {props.title}
+      {props.children}
     </a>
   );
 }

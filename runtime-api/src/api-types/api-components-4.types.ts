@@ -184,6 +184,15 @@ export interface Upgrade {
   };
   startedAt: string;
   finishedAt?: string;
+  /**
+   * The records that share a unique value with another record (duplicates), at most 100: the field, and the record that keeps the value and its pool.
+   */
+  duplicateRecords?: {
+    recordId: string;
+    field: string;
+    heldBy: string;
+    heldByPool: string;
+  }[];
   failures?: {
     recordId: string;
     error: {

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { audits } from './audits-migration.js';
 import { authNotify } from './auth-notify-migration.js';
 import { claimants } from './claimants-migration.js';
-import { recordKeys } from './record-keys-migration.js';
+import { recordKeys, upgradeDuplicates } from './record-keys-migration.js';
 import { routing } from './routing-migration.js';
 import {
   authHardening,
@@ -252,6 +252,7 @@ const migrations: Migration[] = [
   redactImportActivity,
   notificationsByTime,
   recordKeys,
+  upgradeDuplicates,
 ];
 
 /** A knex migration source over the in-code list. */

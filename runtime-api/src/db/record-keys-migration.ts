@@ -27,3 +27,20 @@ export const recordKeys: Migration = {
     await knex.schema.dropTable('record_keys');
   },
 };
+
+// The records an upgrade found sharing a unique value with another record, listed in its view.
+export const upgradeDuplicates: Migration = {
+  name: '025_upgrade_duplicates',
+  async up(knex) {
+    await knex.schema.createTable('pool_upgrade_duplicates', (t) => {
+      t.uuid('upgrade_id').notNullable().references('pool_upgrades.id').onDelete('CASCADE');
+      t.uuid('record_id').notNullable().references('records.id').onDelete('CASCADE');
+      t.text('field').notNullable();
+      t.uuid('held_by').notNullable();
+      t.primary(['upgrade_id', 'record_id', 'field']);
+    });
+  },
+  async down(knex) {
+    await knex.schema.dropTable('pool_upgrade_duplicates');
+  },
+};

@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import type { Tables } from 'knex/types/tables.js';
 import type { OutboxEffect } from '../services/outbox.js';
 import type { ScenarioFailure } from '../services/publish-gate.js';
-import type { UpgradeRow } from '../services/upgrade.service.js';
+import type { UpgradeRow } from '../services/upgrade-view.js';
 import type { PoolRow, RecordRow, UserRow } from './rows.js';
 
 /** A json or jsonb column as written: JSON text (pg writes an object as JSON too, not an array). */

@@ -33,12 +33,16 @@ export class UpgradeKeys {
     this.#rows.push({ recordId, keys: keysOf(this.to, data) });
   }
 
-  /** Writes the keys of the records that moved (not `stayed`); returns how many share a value. */
+  /**
+   * Writes the keys of the records that moved (not `stayed`) and lists those whose value another record
+   * holds (pool_upgrade_duplicates, with that record); returns how many share a value.
+   */
   async write(
     trx: Knex.Transaction,
-    policyId: string,
+    upgrade: { id: string; policy_id: string },
     stayed: ReadonlySet<string>,
   ): Promise<number> {
+    const policyId = upgrade.policy_id;
     if (!this.#unique) return 0;
     const rows = this.#rows.filter((r) => !stayed.has(r.recordId));
     const keys = rows.flatMap((r) => r.keys.map((k) => ({ ...k, recordId: r.recordId })));
@@ -54,17 +58,28 @@ export class UpgradeKeys {
       [rows.map((r) => r.recordId), ...wanted],
     );
     if (keys.length === 0) return 0;
-    // A key neither written now nor the record's own before is another record's value.
+    // A key neither written now nor the record's own before is another record's value: the record
+    // that holds it wrote it in this statement (the same batch) or before.
     const { rows: counted } = await trx.raw<{ rows: { n: number }[] }>(
       `WITH wanted AS (SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[]) AS q(r, f, v)),
          put AS (
            INSERT INTO record_keys (policy_id, field, value, record_id)
-           SELECT ?, f, v, r FROM wanted ON CONFLICT DO NOTHING RETURNING record_id, field, value)
-       SELECT count(DISTINCT w.r)::int AS n FROM wanted w
-       WHERE NOT EXISTS (SELECT 1 FROM put p WHERE p.record_id = w.r AND p.field = w.f AND p.value = w.v)
-         AND NOT EXISTS (SELECT 1 FROM record_keys k
-           WHERE k.policy_id = ? AND k.field = w.f AND k.value = w.v AND k.record_id = w.r)`,
-      [...wanted, policyId, policyId],
+           SELECT ?, f, v, r FROM wanted ON CONFLICT DO NOTHING RETURNING record_id, field, value),
+         shared AS (
+           SELECT w.r, w.f, coalesce(
+             (SELECT p.record_id FROM put p WHERE p.field = w.f AND p.value = w.v LIMIT 1),
+             (SELECT k.record_id FROM record_keys k
+              WHERE k.policy_id = ? AND k.field = w.f AND k.value = w.v LIMIT 1)) AS held_by
+           FROM wanted w
+           WHERE NOT EXISTS (SELECT 1 FROM put p WHERE p.record_id = w.r AND p.field = w.f AND p.value = w.v)
+             AND NOT EXISTS (SELECT 1 FROM record_keys k
+               WHERE k.policy_id = ? AND k.field = w.f AND k.value = w.v AND k.record_id = w.r)),
+         listed AS (
+           INSERT INTO pool_upgrade_duplicates (upgrade_id, record_id, field, held_by)
+           SELECT ?::uuid, r, f, held_by FROM shared WHERE held_by IS NOT NULL
+           ON CONFLICT DO NOTHING)
+       SELECT count(DISTINCT r)::int AS n FROM shared`,
+      [...wanted, policyId, policyId, policyId, upgrade.id],
     );
     return counted[0]?.n ?? 0;
   }
@@ -101,9 +116,31 @@ export async function keyStayers(
     for (const row of rows)
       keyed.add(await policies.get(upgrade.policy_id, row.policy_version), row.id, row.data);
     duplicates += await db.transaction(async (trx) => {
-      const n = await keyed.write(trx, upgrade.policy_id, new Set());
+      const n = await keyed.write(trx, upgrade, new Set());
       if (n > 0) await trx('pool_upgrades').where({ id: upgrade.id }).increment({ duplicates: n });
       return n;
     });
   }
+}
+
+/** Records of an upgrade listed with the value they share, at most this many in its view. */
+export const DUPLICATES_SHOWN = 100;
+
+/** A record an upgrade moved whose unique value another record holds: the field and that record. */
+export interface UpgradeDuplicate {
+  recordId: string;
+  field: string;
+  heldBy: string;
+  heldByPool: string;
+}
+
+/** The records an upgrade found sharing a unique value, oldest first, at most DUPLICATES_SHOWN. */
+export async function upgradeDuplicates(db: Knex, upgradeId: string): Promise<UpgradeDuplicate[]> {
+  const { rows } = await db.raw<{ rows: UpgradeDuplicate[] }>(
+    `SELECT d.record_id AS "recordId", d.field, d.held_by AS "heldBy", h.pool_key AS "heldByPool"
+     FROM pool_upgrade_duplicates d JOIN records h ON h.id = d.held_by
+     WHERE d.upgrade_id = ? ORDER BY d.record_id, d.field LIMIT ?`,
+    [upgradeId, DUPLICATES_SHOWN],
+  );
+  return rows;
 }

@@ -3,12 +3,7 @@
 // one upgrade together. A record's `policy_version` says whether it moved: after a crash the batches go on
 // where they stopped, and no record moves twice. Each moved record gets one MIGRATE history row.
 import { randomUUID } from 'node:crypto';
-import {
-  migrateSnapshot,
-  type CompiledPolicy,
-  type PoolSnapshot,
-  type TimersMode,
-} from '@poolflow/engine';
+import { migrateSnapshot, type CompiledPolicy, type PoolSnapshot } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import type { PoolRow } from '../db/rows.js';
 import type { InsertRow } from '../db/tables.js';
@@ -17,7 +12,8 @@ import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
 import type { PolicyStore } from './policy-store.js';
 import { OutcomeBatch } from './record-writer.js';
-import { keyStayers, UpgradeKeys } from './upgrade-keys.js';
+import { keyStayers, upgradeDuplicates, UpgradeKeys } from './upgrade-keys.js';
+import { upgradeView, type UpgradeRow, type UpgradeView } from './upgrade-view.js';
 import { errorOf } from './timer-failures.js';
 import {
   moving,
@@ -25,42 +21,6 @@ import {
   type UpgradePreview,
   type UpgradeRequest,
 } from './upgrade-plan.js';
-
-export interface UpgradeRow {
-  id: string;
-  pool_key: string;
-  policy_id: string;
-  to_version: number;
-  from_versions: number[];
-  state_map: Record<string, string>;
-  timers: TimersMode;
-  status: 'running' | 'done' | 'failed';
-  total: number;
-  done: number;
-  failed: number;
-  duplicates: number;
-  started_by: string | null;
-  started_at: Date;
-  finished_at: Date | null;
-}
-
-export interface UpgradeView {
-  id: string;
-  pool: string;
-  status: UpgradeRow['status'];
-  total: number;
-  done: number;
-  failed: number;
-  duplicates: number;
-  toVersion: number;
-  fromVersions: number[];
-  timers: TimersMode;
-  stateMap: Record<string, string>;
-  startedAt: string;
-  finishedAt?: string;
-  /** Records that could not move (they stay on their version), at most FAILURES_SHOWN. */
-  failures?: { recordId: string; error: { code: string; message: string } }[];
-}
 
 const FAILURES_SHOWN = 100;
 
@@ -77,24 +37,6 @@ interface BatchRow {
   seq: number;
   data: Record<string, unknown>;
   snapshot: PoolSnapshot;
-}
-
-export function upgradeView(row: UpgradeRow): UpgradeView {
-  return {
-    id: row.id,
-    pool: row.pool_key,
-    status: row.status,
-    total: row.total,
-    done: row.done,
-    failed: row.failed,
-    duplicates: row.duplicates,
-    toVersion: row.to_version,
-    fromVersions: row.from_versions,
-    timers: row.timers,
-    stateMap: row.state_map,
-    startedAt: row.started_at.toISOString(),
-    ...(row.finished_at ? { finishedAt: row.finished_at.toISOString() } : {}),
-  };
 }
 
 export class UpgradeService {
@@ -240,11 +182,13 @@ export class UpgradeService {
       .where({ upgrade_id: id })
       .orderBy('at')
       .limit(FAILURES_SHOWN);
+    const duplicateRecords = row.duplicates > 0 ? await upgradeDuplicates(this.db, id) : [];
     return {
       ...upgradeView(row),
       ...(failures.length > 0
         ? { failures: failures.map((f) => ({ recordId: f.record_id, error: f.error })) }
         : {}),
+      ...(duplicateRecords.length > 0 ? { duplicateRecords } : {}),
     };
   }
 
@@ -357,7 +301,7 @@ export class UpgradeService {
       }
       await batch.write(trx);
       const failedIds = new Set(failures.map((f) => f.record_id));
-      const duplicates = await keyed.write(trx, upgrade.policy_id, failedIds);
+      const duplicates = await keyed.write(trx, upgrade, failedIds);
       if (failures.length > 0) await trx('pool_upgrade_failures').insert(failures);
       await trx('pool_upgrades')
         .where({ id: upgrade.id })
