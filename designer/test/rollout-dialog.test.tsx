@@ -230,7 +230,10 @@ describe('rollout dialog', () => {
 
   it('starts the upgrade and shows its progress until it ends', async () => {
     const failures = [
-      { recordId: 'abcdef12-0000', error: { code: 'POOL_ERR_INVALID_DELAY', message: 'no date' } },
+      {
+        recordId: '0193a1b2-0000-7000-8000-0000abcdef12',
+        error: { code: 'POOL_ERR_INVALID_DELAY', message: 'no date' },
+      },
     ];
     // One poll fails on the way: it is tried again.
     const calls = stubApi([
@@ -349,52 +352,66 @@ describe('rollout progress in words', () => {
 });
 
 describe('rollout progress lists the records sharing a unique value', () => {
-  it('links each record that moved to the record that keeps the value, in its own pool', () => {
-    const done: Upgrade = {
-      ...upgrade('done', 1240),
-      duplicates: 2,
-      duplicateRecords: [
-        {
-          recordId: 'aaaaaaaa-0000-4000-8000-000000000001',
-          field: 'name',
-          heldBy: 'bbbbbbbb-0000-4000-8000-000000000002',
-          heldByPool: 'crm',
-        },
-        {
-          recordId: 'cccccccc-0000-4000-8000-000000000003',
-          field: 'phone',
-          heldBy: 'dddddddd-0000-4000-8000-000000000004',
-          heldByPool: 'crm-new',
-        },
-      ],
-    };
+  const done: Upgrade = {
+    ...upgrade('done', 1240),
+    duplicates: 2,
+    duplicateRecords: [
+      {
+        recordId: '0193a1b2-0000-7000-8000-00000000aa01',
+        field: 'name',
+        value: 'ACME  Ltd',
+        heldBy: '0193a1b2-0000-7000-8000-00000000bb02',
+        heldByPool: 'crm',
+      },
+      {
+        recordId: '0193a1b2-0000-7000-8000-00000000cc03',
+        field: 'name',
+        value: null, // edited away since
+        heldBy: '0193a1b2-0000-7000-8000-00000000dd04',
+        heldByPool: 'crm-new',
+      },
+    ],
+  };
+  const renderProgress = (lang: Lang, shown: Upgrade) =>
     render(
-      <I18nProvider lang="en">
-        <PoolProgress pool={POOLS[0]} upgrade={done} toVersion={2} />
+      <I18nProvider lang={lang}>
+        <PoolProgress pool={POOLS[0]} upgrade={shown} toVersion={2} doc={v2()} pools={POOLS} />
       </I18nProvider>,
     );
+
+  it('names each record by its value and links it and the record that keeps the value', () => {
+    renderProgress('en', done);
     const list = screen.getByTestId('rollout-duplicates');
     expect(list.textContent).toContain(
-      'These records moved sharing a unique value (查重) with the record that keeps it:',
+      'These records moved sharing a unique value (查重) with another record, which keeps it:',
     );
     const items = within(list).getAllByRole('listitem');
     expect(items.map((li) => li.textContent)).toEqual([
-      'aaaaaaaa name → bbbbbbbb',
-      'cccccccc phone → dddddddd',
+      'ACME  Ltd (Name) — kept by a record in Customers',
+      '0000cc03 (Name) — kept by a record in Pool crm-new',
     ]);
-    const holders = within(list).getAllByTestId('duplicate-holder');
-    expect(holders.map((a) => a.getAttribute('href'))).toEqual([
-      '#/pools/crm/records/bbbbbbbb-0000-4000-8000-000000000002',
-      '#/pools/crm-new/records/dddddddd-0000-4000-8000-000000000004',
+    const href = (id: string) =>
+      within(list)
+        .getAllByTestId(id)
+        .map((a) => a.getAttribute('href'));
+    expect(href('duplicate-moved')).toEqual([
+      '#/pools/crm/records/0193a1b2-0000-7000-8000-00000000aa01',
+      '#/pools/crm/records/0193a1b2-0000-7000-8000-00000000cc03',
+    ]);
+    expect(href('duplicate-holder')).toEqual([
+      '#/pools/crm/records/0193a1b2-0000-7000-8000-00000000bb02',
+      '#/pools/crm-new/records/0193a1b2-0000-7000-8000-00000000dd04',
     ]);
   });
 
+  it('reads in Chinese', () => {
+    renderProgress('zh', done);
+    const items = within(screen.getByTestId('rollout-duplicates')).getAllByRole('listitem');
+    expect(items[0]?.textContent).toBe('ACME  Ltd (名称) — 保留该值的记录在客户公海');
+  });
+
   it('shows no list when no record shares a value', () => {
-    render(
-      <I18nProvider lang="en">
-        <PoolProgress pool={POOLS[0]} upgrade={upgrade('done', 1240)} toVersion={2} />
-      </I18nProvider>,
-    );
+    renderProgress('en', upgrade('done', 1240));
     expect(screen.queryByTestId('rollout-duplicates')).toBeNull();
   });
 });

@@ -13,6 +13,14 @@ import type {
 } from './api.types.js';
 import { api, apiIfChanged } from './client.js';
 
+/**
+ * A record's id cut short where it has no title: its last 8 hex digits. Ids are UUIDv7, whose first
+ * digits are the time they were made, so records made together share them; the last ones are random.
+ */
+export function shortRecordId(id: string): string {
+  return id.slice(-8);
+}
+
 // Types generated from schemas/ (api.types.ts): a list item, a record with its events, a history row.
 export type { HistoryEntry, PoolRecord, RecordDetail, RecordList };
 export type RecordTimer = RecordDetail['timers'][number];

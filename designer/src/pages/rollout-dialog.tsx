@@ -229,6 +229,8 @@ export function RolloutDialog(props: {
               pool={byKey.get(pool)!}
               upgrade={upgrade}
               toVersion={version}
+              doc={docs.get(version)}
+              pools={pools ?? []}
             />
           ))
         ) : (

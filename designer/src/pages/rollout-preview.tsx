@@ -4,6 +4,8 @@ import type { Policy } from '@poolflow/engine';
 import type { Pool } from '../api/pools.api.js';
 import type { Upgrade, UpgradePreview } from '../api/upgrades.api.js';
 import { useI18n } from '../i18n/i18n.js';
+import { shortRecordId } from '../api/records.api.js';
+import { fieldLabelOf } from '../workspace/field-labels.js';
 import { PoolRecordLink } from '../workspace/record-cells.js';
 import {
   formatCount,
@@ -124,8 +126,19 @@ export function PoolPreview(props: {
   );
 }
 
-export function PoolProgress(props: { pool: Pool; upgrade: Upgrade; toVersion: number }) {
-  const { pool, upgrade, toVersion } = props;
+/**
+ * A pool's upgrade as it runs: the bar, the counts in words, and the records it listed: those that
+ * moved sharing a unique value (by that value, with the record that keeps it and its pool; `doc` is the
+ * version rolled out, for the field's name) and those that could not move.
+ */
+export function PoolProgress(props: {
+  pool: Pool;
+  upgrade: Upgrade;
+  toVersion: number;
+  doc?: Policy | undefined;
+  pools?: readonly Pool[];
+}) {
+  const { pool, upgrade, toVersion, doc, pools = [] } = props;
   const i18n = useI18n();
   const { t, text } = i18n;
   const name = text(pool.name, pool.key);
@@ -153,12 +166,22 @@ export function PoolProgress(props: { pool: Pool; upgrade: Upgrade; toVersion: n
         <div className="alert warn" data-testid="rollout-duplicates">
           {t('rolloutDuplicateList')}
           <ul>
-            {upgrade.duplicateRecords.map((d) => (
-              <li key={`${d.recordId}-${d.field}`}>
-                <RecordCode pool={pool.key} recordId={d.recordId} /> {d.field} →{' '}
-                <RecordCode pool={d.heldByPool} recordId={d.heldBy} testId="duplicate-holder" />
-              </li>
-            ))}
+            {upgrade.duplicateRecords.map((d) => {
+              const holderPool = pools.find((p) => p.key === d.heldByPool);
+              return (
+                <li key={`${d.recordId}-${d.field}`}>
+                  <PoolRecordLink pool={pool.key} recordId={d.recordId} testId="duplicate-moved">
+                    {d.value ?? shortRecordId(d.recordId)}
+                  </PoolRecordLink>{' '}
+                  ({fieldLabelOf(d.field, doc?.entity.schema.properties[d.field], i18n.lang)}) —{' '}
+                  <PoolRecordLink pool={d.heldByPool} recordId={d.heldBy} testId="duplicate-holder">
+                    {t('rolloutDuplicateHolder', {
+                      pool: holderPool ? text(holderPool.name, holderPool.key) : d.heldByPool,
+                    })}
+                  </PoolRecordLink>
+                </li>
+              );
+            })}
           </ul>
         </div>
       )}
@@ -168,21 +191,15 @@ export function PoolProgress(props: { pool: Pool; upgrade: Upgrade; toVersion: n
           <ul>
             {upgrade.failures.map((f) => (
               <li key={f.recordId}>
-                <RecordCode pool={pool.key} recordId={f.recordId} /> {f.error.message}
+                <PoolRecordLink pool={pool.key} recordId={f.recordId}>
+                  <code>{shortRecordId(f.recordId)}</code>
+                </PoolRecordLink>{' '}
+                {f.error.message}
               </li>
             ))}
           </ul>
         </div>
       )}
     </div>
-  );
-}
-
-/** A record by the start of its id, linked to its page in the workspace. */
-function RecordCode(props: { pool: string; recordId: string; testId?: string | undefined }) {
-  return (
-    <PoolRecordLink pool={props.pool} recordId={props.recordId} testId={props.testId}>
-      <code>{props.recordId.slice(0, 8)}</code>
-    </PoolRecordLink>
   );
 }

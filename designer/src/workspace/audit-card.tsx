@@ -2,7 +2,7 @@
 // the record's recent history; Confirmed / Fake… while open, the verdict and what it revoked once closed.
 import type { ReactNode } from 'react';
 import type { Audit } from '../api/audits.api.js';
-import type { HistoryEntry } from '../api/records.api.js';
+import { shortRecordId, type HistoryEntry } from '../api/records.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { valueLabel } from './field-labels.js';
 import { RevokedTimers } from './audit-step.js';
@@ -40,7 +40,7 @@ export function AuditCard(props: {
   const when = (iso: string) => formatDateTime(iso, lang, pool.timeZone);
   const channel = payloadText(audit.payload, 'channel');
   const note = payloadText(audit.payload, 'note');
-  const title = audit.recordTitle ?? audit.recordId.slice(0, 8);
+  const title = audit.recordTitle ?? shortRecordId(audit.recordId);
   return (
     <li
       className={`panel audit-card ${audit.status}`}

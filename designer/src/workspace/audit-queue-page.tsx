@@ -9,7 +9,7 @@ import {
   type Verdict,
 } from '../api/audits.api.js';
 import { ApiError } from '../api/client.js';
-import { getHistory, type HistoryEntry } from '../api/records.api.js';
+import { getHistory, shortRecordId, type HistoryEntry } from '../api/records.api.js';
 import { refusalWords } from '../api/refusal-words.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Dialog, DialogActions } from '../pages/dialog.js';
@@ -82,7 +82,7 @@ export function AuditQueuePage({ onOpen }: { onOpen?: (badge: string | null) => 
 
   const decide = async (audit: Audit, verdict: Verdict, note?: string) => {
     setBusy(audit.id);
-    const title = audit.recordTitle ?? audit.recordId.slice(0, 8);
+    const title = audit.recordTitle ?? shortRecordId(audit.recordId);
     try {
       await decideAudit(pool.key, audit.id, verdict, note);
       notice.show(t(verdict === 'fake' ? 'auditMarkedFake' : 'auditConfirmed', { title }));

@@ -2,7 +2,7 @@
 // how often it was tried and when it is tried next (or that it is parked), with a Retry per row.
 import { useCallback, useEffect, useState } from 'react';
 import { serverNow } from '../api/pools.api.js';
-import { getRecord } from '../api/records.api.js';
+import { getRecord, shortRecordId } from '../api/records.api.js';
 import { refusalWords } from '../api/refusal-words.js';
 import {
   FAILED_TIMERS_LIMIT,
@@ -82,7 +82,7 @@ export function FailedTimersPage({ onCount }: { onCount?: (count: number) => voi
     void load();
   }, [load]);
 
-  const titleOf = (id: string) => titles[id] ?? id.slice(0, 8);
+  const titleOf = (id: string) => titles[id] ?? shortRecordId(id);
   const retry = async (row: FailedTimer) => {
     setBusy(`${row.recordId}/${row.timerKey}`);
     try {

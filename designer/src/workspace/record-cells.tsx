@@ -1,7 +1,7 @@
 // Pieces of a record shown in tables and on its page: title, field values (masked ones locked),
 // tags, why it was last released, and its Claim button.
 import type { ReactNode } from 'react';
-import type { PoolRecord } from '../api/records.api.js';
+import { shortRecordId, type PoolRecord } from '../api/records.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { routeHash } from '../pages/use-hash-route.js';
 import { blockedClaim } from './claim-refusal.js';
@@ -11,7 +11,7 @@ import { useWorkspace } from './workspace-context.js';
 
 export function recordTitle(record: PoolRecord, titleField: string | undefined): string {
   const value = titleField ? record.data[titleField] : undefined;
-  return typeof value === 'string' && value !== '' ? value : record.id.slice(0, 8);
+  return typeof value === 'string' && value !== '' ? value : shortRecordId(record.id);
 }
 
 export function RecordLink({ record }: { record: PoolRecord }) {

@@ -185,11 +185,15 @@ export interface Upgrade {
   startedAt: string;
   finishedAt?: string;
   /**
-   * The records that share a unique value with another record (duplicates), at most 100: the field, and the record that keeps the value and its pool.
+   * The records that share a unique value with another record (duplicates), at most 100: the field and its value, and the record that keeps the value and its pool.
    */
   duplicateRecords?: {
     recordId: string;
     field: string;
+    /**
+     * The record's value of the field now, as text (null once edited away).
+     */
+    value: string | null;
     heldBy: string;
     heldByPool: string;
   }[];

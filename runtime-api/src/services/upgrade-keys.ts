@@ -126,10 +126,14 @@ export async function keyStayers(
 /** Records of an upgrade listed with the value they share, at most this many in its view. */
 export const DUPLICATES_SHOWN = 100;
 
-/** A record an upgrade moved whose unique value another record holds: the field and that record. */
+/**
+ * A record an upgrade moved whose unique value another record holds: the field, the record's value of
+ * it now (null once edited away) and the record that keeps it.
+ */
 export interface UpgradeDuplicate {
   recordId: string;
   field: string;
+  value: string | null;
   heldBy: string;
   heldByPool: string;
 }
@@ -137,8 +141,10 @@ export interface UpgradeDuplicate {
 /** The records an upgrade found sharing a unique value, oldest first, at most DUPLICATES_SHOWN. */
 export async function upgradeDuplicates(db: Knex, upgradeId: string): Promise<UpgradeDuplicate[]> {
   const { rows } = await db.raw<{ rows: UpgradeDuplicate[] }>(
-    `SELECT d.record_id AS "recordId", d.field, d.held_by AS "heldBy", h.pool_key AS "heldByPool"
-     FROM pool_upgrade_duplicates d JOIN records h ON h.id = d.held_by
+    `SELECT d.record_id AS "recordId", d.field, r.data->>d.field AS value, d.held_by AS "heldBy",
+       h.pool_key AS "heldByPool"
+     FROM pool_upgrade_duplicates d
+     JOIN records r ON r.id = d.record_id JOIN records h ON h.id = d.held_by
      WHERE d.upgrade_id = ? ORDER BY d.record_id, d.field LIMIT ?`,
     [upgradeId, DUPLICATES_SHOWN],
   );
