@@ -2,6 +2,7 @@
 // records whose value another record already had (they move, not refused: the data is what it is), and
 // from then on a create or edit of a value any of them has is refused. A version without them frees all.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Upgrade } from '../src/api.types.js';
 import { backends, build, call, crmPool, template, type TestApp } from './helpers.js';
 
 describe.each(backends)('unique fields by upgrade (%s)', (backend) => {
@@ -35,18 +36,7 @@ describe.each(backends)('unique fields by upgrade (%s)', (backend) => {
     await advance(0.01);
     const view = await call(t.app, admin(), 'GET', `/api/pools/crm/upgrades/${res.body.id}`);
     expect(view.body.status).toBe('done');
-    return view.body as {
-      done: number;
-      failed: number;
-      duplicates: number;
-      duplicateRecords?: {
-        recordId: string;
-        field: string;
-        value: string | null;
-        heldBy: string;
-        heldByPool: string;
-      }[];
-    };
+    return view.body as Upgrade;
   };
 
   beforeAll(async () => {
