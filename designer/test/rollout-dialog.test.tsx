@@ -407,7 +407,7 @@ describe('rollout progress lists the records sharing a unique value', () => {
   it('reads in Chinese', () => {
     renderProgress('zh', done);
     const items = within(screen.getByTestId('rollout-duplicates')).getAllByRole('listitem');
-    expect(items[0]?.textContent).toBe('ACME  Ltd (名称) — 保留该值的记录在客户公海');
+    expect(items[0]?.textContent).toBe('ACME  Ltd（名称）— 保留该值的记录在客户公海');
   });
 
   it('shows no list when no record shares a value', () => {

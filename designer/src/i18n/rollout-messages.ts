@@ -61,6 +61,7 @@ export const rolloutEn = {
   rolloutFailures: 'These records could not move and stay on their version:',
   rolloutDuplicateList:
     'These records moved sharing a unique value (查重) with another record, which keeps it:',
+  rolloutDuplicateField: ' ({field}) — ',
   rolloutDuplicateHolder: 'kept by a record in {pool}',
   poolsBehind: '{count} pools on older versions',
   poolBehind: '1 pool on an older version',
@@ -127,6 +128,7 @@ export const rolloutZh: Record<keyof typeof rolloutEn, string> = {
   rolloutDone: '完成：公海已运行 v{version}。',
   rolloutFailures: '以下记录无法升级，留在原版本：',
   rolloutDuplicateList: '以下记录已升级，但查重字段与另一条记录重复（该值由那条记录保留）：',
+  rolloutDuplicateField: '（{field}）— ',
   rolloutDuplicateHolder: '保留该值的记录在{pool}',
   poolsBehind: '{count} 个公海在旧版本上',
   poolBehind: '1 个公海在旧版本上',

@@ -172,8 +172,10 @@ export function PoolProgress(props: {
                 <li key={`${d.recordId}-${d.field}`}>
                   <PoolRecordLink pool={pool.key} recordId={d.recordId} testId="duplicate-moved">
                     {d.value ?? shortRecordId(d.recordId)}
-                  </PoolRecordLink>{' '}
-                  ({fieldLabelOf(d.field, doc?.entity.schema.properties[d.field], i18n.lang)}) —{' '}
+                  </PoolRecordLink>
+                  {t('rolloutDuplicateField', {
+                    field: fieldLabelOf(d.field, doc?.entity.schema.properties[d.field], i18n.lang),
+                  })}
                   <PoolRecordLink pool={d.heldByPool} recordId={d.heldBy} testId="duplicate-holder">
                     {t('rolloutDuplicateHolder', {
                       pool: holderPool ? text(holderPool.name, holderPool.key) : d.heldByPool,
