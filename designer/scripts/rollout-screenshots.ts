@@ -1,7 +1,8 @@
 // Screenshots of the rollout dialog for the README: `npm run build -w @poolflow/designer && node
 // --import tsx designer/scripts/rollout-screenshots.ts` seeds two CRM pools on v1 (records followed up
-// on different days, some released), shortens the protection period to 21 days in the draft,
-// publishes v2 in the designer, previews the rollout and runs it, and writes
+// on different days, some released; three North customers are East's again), shortens the protection
+// period to 21 days and makes names unique (查重) in the draft, publishes v2 in the designer, previews
+// the rollout and runs it, and writes
 // docs/screenshots/rollout-preview.png and rollout-progress.png (the publish step, the Chinese preview
 // and the workspace header go to /tmp/rollout-*.png for a look).
 import { join } from 'node:path';
@@ -44,7 +45,11 @@ try {
     });
     for (let i = 0; i < (key === 'east' ? 150 : 40); i++) {
       const { id } = await call<{ id: string }>('POST', `/api/pools/${key}/records`, {
-        data: { name: `Customer ${key} ${i + 1}`, industry: 'trade' },
+        // North's first three are East's customers again: v2's duplicate check lists them.
+        data: {
+          name: key === 'north' && i < 3 ? `Customer east ${i + 1}` : `Customer ${key} ${i + 1}`,
+          industry: 'trade',
+        },
         ownerId: rep.id,
       });
       records[key].push(id);
@@ -66,11 +71,11 @@ try {
   for (const [pool, ids] of Object.entries(records))
     for (const id of ids.slice(-5))
       await call('POST', `/api/pools/${pool}/records/${id}/release`, { reason: 'not a fit' });
-  const { draft } = await call<{ draft: { delays: Record<string, unknown> } }>(
-    'GET',
-    `/api/policies/${POLICY}`,
-  );
+  const { draft } = await call<{
+    draft: { delays: Record<string, unknown>; entity: Record<string, unknown> };
+  }>('GET', `/api/policies/${POLICY}`);
   draft.delays = { ...draft.delays, release: { days: 21 } };
+  draft.entity = { ...draft.entity, uniqueFields: ['name'] };
   await call('PUT', `/api/policies/${POLICY}/draft`, { document: draft });
 
   const open = async (lang: 'en' | 'zh'): Promise<Page> => {
@@ -106,7 +111,7 @@ try {
   // English: publish v2 in the designer, roll it out from the publish dialog.
   const page = await open('en');
   await page.getByTestId('publish').click();
-  await page.getByTestId('publish-message').fill('Protection period 21 days');
+  await page.getByTestId('publish-message').fill('Protection period 21 days; unique names');
   await page.getByTestId('publish-submit').click();
   await page.getByTestId('published-pools').waitFor();
   await shot(page, 'rollout-published', '/tmp');
