@@ -334,6 +334,23 @@ describe('rollout preview sentences', () => {
     const zh = previewSentences(preview, { from: 1, to: 2 }, makeI18n('zh'));
     expect(zh[2]).toContain('76 条记录立即到期（到期的定时器，一条记录可能有多个：');
   });
+
+  it('says ahead how many records would share a unique value (查重), and nothing when none', () => {
+    const last = (duplicates: number | undefined, lang: Lang) =>
+      previewSentences(
+        duplicates === undefined ? DRY_RUN : { ...DRY_RUN, duplicates },
+        { from: 1, to: 2 },
+        makeI18n(lang),
+      ).at(-1);
+    expect(last(3, 'en')).toBe(
+      '3 records share a unique value (查重) with another record: they move, and the first record keeps the value.',
+    );
+    expect(last(1, 'zh')).toBe(
+      '1 条记录的查重字段与其他记录重复：照常升级，由先有的记录保留该值。',
+    );
+    expect(last(0, 'en')).not.toContain('查重');
+    expect(last(undefined, 'en')).not.toContain('查重');
+  });
 });
 
 describe('rollout progress in words', () => {

@@ -209,9 +209,11 @@ describe.each(backends)('simulate (%s)', (backend) => {
       running = false;
       await pings;
     }
-    // A bound, not a benchmark: before the budget one of these held the server for seconds.
+    // A bound, not a benchmark: before the budget one of these held the server for seconds. A loaded
+    // machine (two cores shared with other test files) stretched an answer to 990 ms once, with the
+    // budget working: 1,500 ms still tells a held server from a busy one.
     if (process.env['SHOW_STALL'])
       console.log(`slowest /healthz during the attacks: ${slowest} ms`);
-    expect(slowest).toBeLessThan(500);
+    expect(slowest).toBeLessThan(1500);
   });
 });

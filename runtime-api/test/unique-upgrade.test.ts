@@ -30,12 +30,19 @@ describe.each(backends)('unique fields by upgrade (%s)', (backend) => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body.version as number;
   };
+  /** Rolls the pool out to `toVersion`; its dry run first, which must foresee the duplicates found. */
   const upgradeTo = async (toVersion: number) => {
+    const dry = await call(t.app, admin(), 'POST', '/api/pools/crm/upgrade', {
+      toVersion,
+      dryRun: true,
+    });
+    expect(dry.status, JSON.stringify(dry.body)).toBe(200);
     const res = await call(t.app, admin(), 'POST', '/api/pools/crm/upgrade', { toVersion });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     await advance(0.01);
     const view = await call(t.app, admin(), 'GET', `/api/pools/crm/upgrades/${res.body.id}`);
     expect(view.body.status).toBe('done');
+    expect(dry.body.duplicates).toBe(view.body.duplicates);
     return view.body as Upgrade;
   };
 

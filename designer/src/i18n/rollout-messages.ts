@@ -40,6 +40,10 @@ export const rolloutEn = {
   rolloutTimersRemoved: '{count} stop (gone from this version)',
   rolloutDueAtOnce: '{count} records fall due at once{delays}: they move on in the next sweep.',
   rolloutDueAtOnceOne: '1 record falls due at once{delays}: it moves on in the next sweep.',
+  rolloutDuplicatesAhead:
+    '{count} records share a unique value (查重) with another record: they move, and the first record keeps the value.',
+  rolloutDuplicatesAheadOne:
+    '1 record shares a unique value (查重) with another record: it moves, and the first record keeps the value.',
   rolloutDueDelays: ' ({parts})',
   rolloutDueTimers: ' (timers due, a record may have several: {parts})',
   rolloutStateRemoved:
@@ -108,6 +112,9 @@ export const rolloutZh: Record<keyof typeof rolloutEn, string> = {
   rolloutTimersRemoved: '{count} 个停止（新版本已删除）',
   rolloutDueAtOnce: '{count} 条记录立即到期{delays}：将在下一轮扫描时继续流转。',
   rolloutDueAtOnceOne: '1 条记录立即到期{delays}：将在下一轮扫描时继续流转。',
+  rolloutDuplicatesAhead:
+    '{count} 条记录的查重字段与其他记录重复：照常升级，由先有的记录保留该值。',
+  rolloutDuplicatesAheadOne: '1 条记录的查重字段与其他记录重复：照常升级，由先有的记录保留该值。',
   rolloutDueDelays: '（{parts}）',
   rolloutDueTimers: '（到期的定时器，一条记录可能有多个：{parts}）',
   rolloutStateRemoved:

@@ -20,6 +20,7 @@ type Counted =
   | 'rolloutLeftBehind'
   | 'rolloutMoving'
   | 'rolloutDueAtOnce'
+  | 'rolloutDuplicatesAhead'
   | 'rolloutStateRemoved'
   | 'rolloutStateProblem'
   | 'rolloutProgress';
@@ -35,8 +36,8 @@ export function labelIn(doc: Policy | undefined, state: string, i18n: I18n): str
 }
 
 /**
- * The preview's sentences: how many records move, what happens to their timers, and who falls due
- * at once. Zero parts are left out ("none earlier" tells nothing an admin needs).
+ * The preview's sentences: how many records move, what happens to their timers, who falls due
+ * at once, and how many would share a unique value (查重) with another record. Zero parts are left out ("none earlier" tells nothing an admin needs).
  */
 export function previewSentences(
   preview: UpgradePreview,
@@ -67,6 +68,9 @@ export function previewSentences(
         })
       : t('rolloutNoneDueAtOnce'),
   );
+  const duplicates = preview.duplicates ?? 0;
+  if (duplicates > 0)
+    lines.push(t(counted('rolloutDuplicatesAhead', duplicates), { count: n(duplicates) }));
   return lines;
 }
 

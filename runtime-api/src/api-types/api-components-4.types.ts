@@ -127,6 +127,10 @@ export interface UpgradePreview {
   dueAtOnceByDelay?: {
     [k: string]: number;
   };
+  /**
+   * The dry run's count of the records that would share a unique value (查重) with another record: they move, the first record keeps the value.
+   */
+  duplicates?: number;
   problems: UpgradeProblem[];
 }
 /**

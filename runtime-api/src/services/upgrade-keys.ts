@@ -5,7 +5,7 @@
 import type { CompiledPolicy, UniqueKey } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import type { PolicyStore } from './policy-store.js';
-import { keysOf } from './record-keys.js';
+import { keysFor, keysOf } from './record-keys.js';
 
 /** Final records keyed a transaction when an upgrade starts (README: limits). */
 export const STAYER_BATCH = 1000;
@@ -121,6 +121,62 @@ export async function keyStayers(
       return n;
     });
   }
+}
+
+/**
+ * The dry run's count of the records an upgrade would find sharing a unique value (查重), as the upgrade
+ * keys them: the pool's final records, then its moving ones, each in id order, STAYER_BATCH at a time; a
+ * record counts when a value of it is another record's key already or an earlier one of them has it.
+ */
+export async function previewDuplicates(
+  db: Knex | Knex.Transaction,
+  pool: { key: string; policy_id: string },
+  to: CompiledPolicy,
+): Promise<number> {
+  const fields = to.policy.entity.uniqueFields ?? [];
+  if (fields.length === 0) return 0;
+  const seen = new Set<string>();
+  let duplicates = 0;
+  for (const done of [true, false]) {
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const query = db('records')
+        .where({ pool_key: pool.key, policy_id: pool.policy_id, done })
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(STAYER_BATCH)
+        .select('id', 'data');
+      // As the upgrade takes them: final records on another version, running ones on an older one.
+      if (done) query.whereNot({ policy_version: to.policy.version });
+      else query.where('policy_version', '<', to.policy.version);
+      const rows: { id: string; data: unknown }[] = await query;
+      if (rows.length === 0) break;
+      after = rows[rows.length - 1]!.id;
+      const keyed = rows.map((r) => ({ id: r.id, keys: keysFor(fields, r.data) }));
+      const all = keyed.flatMap((r) => r.keys);
+      const { rows: held } = await db.raw<{
+        rows: { field: string; value: string; record_id: string }[];
+      }>(
+        `SELECT k.field, k.value, k.record_id FROM record_keys k
+         JOIN unnest(?::text[], ?::text[]) AS q(f, v) ON k.field = q.f AND k.value = q.v
+         WHERE k.policy_id = ?`,
+        [all.map((k) => k.field), all.map((k) => k.value), pool.policy_id],
+      );
+      const holder = new Map(held.map((h) => [`${h.field}\u0000${h.value}`, h.record_id]));
+      for (const r of keyed) {
+        let shared = false;
+        for (const k of r.keys) {
+          const key = `${k.field}\u0000${k.value}`;
+          const by = holder.get(key);
+          if (by === r.id) continue; // its own key, held before the upgrade
+          if (by !== undefined || seen.has(key)) shared = true;
+          seen.add(key);
+        }
+        if (shared) duplicates++;
+      }
+    }
+  }
+  return duplicates;
 }
 
 /** Records of an upgrade listed with the value they share, at most this many in its view. */

@@ -49,6 +49,8 @@ export interface UpgradePreview extends UpgradePlan {
   dueAtOnce: number;
   /** The same records counted per delay (a record may count under several). */
   dueAtOnceByDelay: Record<string, number>;
+  /** The dry run's only: records that would share a unique value with another (upgrade-keys.ts). */
+  duplicates?: number;
 }
 
 /** The records an upgrade moves: the pool's, of its policy, running, on an older version. */

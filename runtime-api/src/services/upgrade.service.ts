@@ -12,7 +12,7 @@ import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
 import type { PolicyStore } from './policy-store.js';
 import { OutcomeBatch } from './record-writer.js';
-import { keyStayers, upgradeDuplicates, UpgradeKeys } from './upgrade-keys.js';
+import { keyStayers, previewDuplicates, upgradeDuplicates, UpgradeKeys } from './upgrade-keys.js';
 import { upgradeView, type UpgradeRow, type UpgradeView } from './upgrade-view.js';
 import { errorOf } from './timer-failures.js';
 import {
@@ -110,6 +110,7 @@ export class UpgradeService {
     const to = await this.#target(this.db, pool, request.toVersion);
     const now = await this.clock.now(this.db);
     const preview = await previewUpgrade(this.db, this.policies, pool, to, request, now);
+    preview.duplicates = await previewDuplicates(this.db, pool, to);
     const running = await this.#running(this.db, poolKey);
     if (running) preview.problems.unshift(running);
     return preview;
