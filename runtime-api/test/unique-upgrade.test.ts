@@ -133,4 +133,30 @@ describe.each(backends)('unique fields by upgrade (%s)', (backend) => {
     expect(Number((left as { n: unknown }).n)).toBe(0);
     expect((await create('Once Ltd')).status).toBe(201);
   });
+
+  it('gives a value to the customer won before one added again, though added after it', async () => {
+    // On v3 names are free: a rep adds a customer, then a colleague's won deal is the same one.
+    const again = await create('Keep Ltd');
+    const kept = await create('KEEP ltd');
+    for (const res of [again, kept]) expect(res.status).toBe(201);
+    const win = await call(
+      t.app,
+      tokens['alice']!,
+      'POST',
+      `/api/pools/crm/records/${kept.body.id}/events`,
+      { type: 'WIN', payload: {} },
+    );
+    expect(win.status, JSON.stringify(win.body)).toBe(200);
+    // Still there from the first test: Twice Ltd three times, Once Ltd twice.
+    const view = await upgradeTo(await publish(['name']));
+    expect(view).toMatchObject({ failed: 0, duplicates: 4 });
+    // The won record is keyed as the upgrade starts, before the records it moves: it keeps the name.
+    expect(view.duplicateRecords).toContainEqual({
+      recordId: again.body.id,
+      field: 'name',
+      value: 'Keep Ltd',
+      heldBy: kept.body.id,
+      heldByPool: 'crm',
+    });
+  });
 });
