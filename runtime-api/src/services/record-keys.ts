@@ -26,7 +26,7 @@ export function keysFor(fields: readonly string[], data: unknown): UniqueKey[] {
 }
 
 /** The fields a record holds keys for now (its version's, or a later version's set by an upgrade). */
-export async function heldFields(db: Knex | Knex.Transaction, recordId: string): Promise<string[]> {
+async function heldFields(db: Knex | Knex.Transaction, recordId: string): Promise<string[]> {
   return db('record_keys').where({ record_id: recordId }).distinct().pluck('field');
 }
 
@@ -106,6 +106,33 @@ export async function holdKeys(
      ON CONFLICT DO NOTHING`,
     [policyId, recordId, keys.map((k) => k.field), keys.map((k) => k.value)],
   );
-  const taken = await keyHolders(trx, policyId, keys, recordId);
+  await refuseHeld(trx, policyId, keys, dataPath, recordId);
+}
+
+/** Throws duplicateError (at `dataPath`) when a record other than `except` holds any of `keys`. */
+export async function refuseHeld(
+  db: Knex | Knex.Transaction,
+  policyId: string,
+  keys: readonly UniqueKey[],
+  dataPath: string,
+  except?: string,
+): Promise<void> {
+  const taken = await keyHolders(db, policyId, keys, except);
   if (taken.length > 0) throw duplicateError(taken, dataPath);
+}
+
+/**
+ * An edit's keys, in the transaction of its step: when it changes a unique field of the record's
+ * version (`unique`) or one a later version's upgrade keyed it by (a final record), the record holds
+ * the values of all those fields as edited (`data`).
+ */
+export async function holdEditedKeys(
+  trx: Knex.Transaction,
+  edited: { policyId: string; recordId: string; unique: readonly string[]; data: unknown },
+  changed: readonly string[],
+): Promise<void> {
+  const fields = [...new Set([...edited.unique, ...(await heldFields(trx, edited.recordId))])];
+  if (!changed.some((field) => fields.includes(field))) return;
+  const keys = keysFor(fields, edited.data);
+  await holdKeys(trx, edited.policyId, edited.recordId, keys, '/body/data');
 }

@@ -30,12 +30,11 @@ import { writeOutcomes, type RecordOutcome } from './record-writer.js';
 import { StepWriter } from './until-written.js';
 import { changedData, editStep } from './record-edit.js';
 import {
-  duplicateError,
-  heldFields,
+  holdEditedKeys,
   holdKeys,
   keyHolders,
-  keysFor,
   keysOf,
+  refuseHeld,
   type KeyHolder,
 } from './record-keys.js';
 
@@ -114,8 +113,7 @@ export class RecordService {
       // learns there is a record to open or claim. The keys' constraint below still decides.
       const keys = keysOf(compiled, data);
       const dataPath = options.dataPath ?? '/data';
-      const taken = await keyHolders(trx, pool.policy_id, keys);
-      if (taken.length > 0) throw duplicateError(taken, dataPath);
+      await refuseHeld(trx, pool.policy_id, keys, dataPath);
       const now = await this.clock.now(trx);
       const id = newRecordId();
       const result = start(compiled, { entity: data, now, ownerId, user: actor, recordId: id });
@@ -236,9 +234,8 @@ export class RecordService {
     authorize: (row: RecordRow) => void,
     base?: Record<string, unknown>,
   ): Promise<EventOutcome> {
-    // An edit of a unique field (查重) writes the record's keys in the transaction of its step: the
-    // fields of its version, and those a later version's upgrade keyed it by (a final record).
-    let edited: { policyId: string; unique: string[]; data: Record<string, unknown> } | null = null;
+    // An edit of a unique field (查重) writes the record's keys in the transaction of its step.
+    let edited: Parameters<typeof holdEditedKeys>[1] | null = null;
     return this.#writer.untilWritten(
       { poolKey, recordId },
       'EDIT',
@@ -248,22 +245,12 @@ export class RecordService {
         const compiled = await this.policies.get(row.policy_id, row.policy_version);
         const stepped = editStep(compiled, read, changes, actor.id, base);
         const unique = compiled.policy.entity.uniqueFields ?? [];
-        edited = { policyId: row.policy_id, unique, data: changedData(row.data, changes).data };
+        const data = changedData(row.data, changes).data;
+        edited = { policyId: row.policy_id, recordId, unique, data };
         return stepped;
       },
       async (db, stepped) => {
-        const trx = db as Knex.Transaction;
-        if (edited) {
-          const fields = [...new Set([...edited.unique, ...(await heldFields(trx, recordId))])];
-          if (Object.keys(changes).some((field) => fields.includes(field)))
-            await holdKeys(
-              trx,
-              edited.policyId,
-              recordId,
-              keysFor(fields, edited.data),
-              '/body/data',
-            );
-        }
+        if (edited) await holdEditedKeys(db as Knex.Transaction, edited, Object.keys(changes));
         return this.finish(db, stepped);
       },
       true,
