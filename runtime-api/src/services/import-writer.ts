@@ -7,6 +7,7 @@ import type { Effect, PoolSnapshot, StepResult, UniqueKey } from '@poolflow/engi
 import type { Knex } from 'knex';
 import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { insertKeys } from './record-keys.js';
 import { searchText } from './record-row.js';
 import { writeOutcomes, type RecordOutcome, type WriteMetrics } from './record-writer.js';
 
@@ -315,17 +316,7 @@ export class ImportBatch {
     const keyed = this.#entries.flatMap((e) =>
       (e.keys ?? []).map((k) => ({ ...k, recordId: e.recordId })),
     );
-    if (keyed.length > 0 && this.w.policyId !== undefined)
-      await trx.raw(
-        `INSERT INTO record_keys (policy_id, field, value, record_id)
-         SELECT ?, f, v, r FROM unnest(?::text[], ?::text[], ?::uuid[]) AS q(f, v, r)`,
-        [
-          this.w.policyId,
-          keyed.map((k) => k.field),
-          keyed.map((k) => k.value),
-          keyed.map((k) => k.recordId),
-        ],
-      );
+    if (this.w.policyId !== undefined) await insertKeys(trx, this.w.policyId, keyed);
   }
 }
 

@@ -100,11 +100,11 @@ export async function holdKeys(
     [recordId, policyId, keys.map((k) => k.field), keys.map((k) => k.value)],
   );
   if (keys.length === 0) return;
-  await trx.raw(
-    `INSERT INTO record_keys (policy_id, field, value, record_id)
-     SELECT ?, f, v, ?::uuid FROM unnest(?::text[], ?::text[]) AS q(f, v)
-     ON CONFLICT DO NOTHING`,
-    [policyId, recordId, keys.map((k) => k.field), keys.map((k) => k.value)],
+  await insertKeys(
+    trx,
+    policyId,
+    keys.map((k) => ({ ...k, recordId })),
+    'skip-taken',
   );
   await refuseHeld(trx, policyId, keys, dataPath, recordId);
 }
@@ -135,4 +135,23 @@ export async function holdEditedKeys(
   if (!changed.some((field) => fields.includes(field))) return;
   const keys = keysFor(fields, edited.data);
   await holdKeys(trx, edited.policyId, edited.recordId, keys, '/body/data');
+}
+
+/**
+ * Inserts records' keys under the policy. A key another record holds fails the statement (and so the
+ * transaction), or with `skip-taken` is left out for the caller to check (holdKeys, which names it).
+ */
+export async function insertKeys(
+  trx: Knex.Transaction,
+  policyId: string,
+  keyed: readonly (UniqueKey & { recordId: string })[],
+  taken: 'fail' | 'skip-taken' = 'fail',
+): Promise<void> {
+  if (keyed.length === 0) return;
+  await trx.raw(
+    `INSERT INTO record_keys (policy_id, field, value, record_id)
+     SELECT ?, f, v, r FROM unnest(?::text[], ?::text[], ?::uuid[]) AS q(f, v, r)
+     ${taken === 'skip-taken' ? 'ON CONFLICT DO NOTHING' : ''}`,
+    [policyId, keyed.map((k) => k.field), keyed.map((k) => k.value), keyed.map((k) => k.recordId)],
+  );
 }
