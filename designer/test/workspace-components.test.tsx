@@ -8,6 +8,7 @@ import { I18nProvider } from '../src/i18n/i18n.js';
 import type { Lang } from '../src/i18n/messages.js';
 import { BarList } from '../src/workspace/charts/bar-list.js';
 import { FlowChart } from '../src/workspace/charts/flow-chart.js';
+import { LineChart } from '../src/workspace/charts/line-chart.js';
 import { EventDialog } from '../src/workspace/event-dialog.js';
 import { NotificationBell } from '../src/workspace/notification-bell.js';
 import { RecordActions } from '../src/workspace/record-actions.js';
@@ -285,6 +286,32 @@ describe('charts', () => {
     expect(height(bars[4]) / height(bars[2])).toBeCloseTo(2);
     expect(y(bars[0]) + height(bars[0])).toBeCloseTo(y(bars[2]));
     expect(y(bars[1]) + height(bars[1])).toBeCloseTo(y(bars[0]));
+  });
+
+  it('labels the axes of counts in whole records', () => {
+    const tickLabels = () =>
+      [...document.querySelectorAll('.grid text')].map((t) => t.textContent ?? '');
+    const { unmount } = render(
+      <LineChart
+        testId="pool-size"
+        points={[
+          { day: '2026-12-05', value: 19 },
+          { day: '2026-12-06', value: 26 },
+        ]}
+      />,
+    );
+    expect(tickLabels()).toEqual(['0', '10', '20', '30']);
+    unmount();
+    render(
+      <FlowChart
+        days={[{ day: '2026-12-06', inflow: { create: 2, timer: 1 }, outflow: { claim: 1 } }]}
+        kindLabel={(k) => k}
+        inLabel="in"
+        outLabel="out"
+      />,
+    );
+    // Above the axis 0, 2, 4; below it −2, −4 (3 a day read 1.5 and 3 before).
+    expect(tickLabels()).toEqual(['0', '2', '−2', '4', '−4']);
   });
 
   it('draws one bar per row and series, longer for larger values', () => {

@@ -5,7 +5,7 @@ import { ApiError } from '../src/api/client.js';
 import { importFormat, ndjsonLines } from '../src/api/transfer.api.js';
 import { makeI18n } from '../src/i18n/i18n.js';
 import { parseRoute, routeHash, type Route } from '../src/pages/use-hash-route.js';
-import { kindColour, niceMax, orderKinds, ticks } from '../src/workspace/charts/chart-scale.js';
+import { countAxis, kindColour, niceMax, orderKinds } from '../src/workspace/charts/chart-scale.js';
 import { refusalOf } from '../src/workspace/claim-refusal.js';
 import { releaseDue } from '../src/workspace/countdown.js';
 import { formatDate, formatDateTime, formatDuration, urgencyOf } from '../src/workspace/format.js';
@@ -89,9 +89,28 @@ describe('release countdown', () => {
 });
 
 describe('chart scales', () => {
-  it('rounds the axis up to a nice number and spaces the ticks evenly', () => {
+  it('rounds a bar scale up to a nice number', () => {
     expect([0, 1, 7, 11, 60, 83, 1234].map(niceMax)).toEqual([1, 1, 8, 12, 60, 100, 1500]);
-    expect(ticks(60, 4)).toEqual([0, 15, 30, 45, 60]);
+  });
+
+  it('steps an axis of counts in whole numbers, up to the lowest tick at or above the largest value', () => {
+    // The public pool of the demo held 26 records: the axis read 0, 7.5, 15, 22.5, 30 records.
+    expect(countAxis(26)).toEqual([0, 10, 20, 30]);
+    expect(countAxis(60)).toEqual([0, 20, 40, 60]);
+    expect(countAxis(83)).toEqual([0, 25, 50, 75, 100]);
+    expect(countAxis(1234)).toEqual([0, 400, 800, 1200, 1600]);
+    expect(countAxis(0)).toEqual([0, 1]);
+    expect(countAxis(3)).toEqual([0, 1, 2, 3]);
+    // The flow chart's two steps each way: 3 records a day read 0, 2, 4 (not 1.5).
+    expect(countAxis(3, 2)).toEqual([0, 2, 4]);
+    expect(countAxis(7, 2)).toEqual([0, 4, 8]);
+    for (const value of [1, 5, 9, 13, 26, 99, 101, 777, 4321, 99_999])
+      for (const intervals of [2, 4]) {
+        const axis = countAxis(value, intervals);
+        expect(axis.every(Number.isInteger)).toBe(true);
+        expect(axis.length - 1).toBeLessThanOrEqual(intervals);
+        expect(axis[axis.length - 1]).toBeGreaterThanOrEqual(value);
+      }
   });
 
   it('orders and colours flow kinds the same way everywhere', () => {

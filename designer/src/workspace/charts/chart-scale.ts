@@ -10,9 +10,24 @@ export function niceMax(value: number): number {
   return 10 * power;
 }
 
-/** Evenly spaced ticks from 0 to max (inclusive), `count` intervals. */
-export function ticks(max: number, count = 4): number[] {
-  return Array.from({ length: count + 1 }, (_, i) => (max / count) * i);
+/** Whole steps an axis of counts may take, in each power of ten (2.5 only where it is whole: 25, 250…). */
+const COUNT_STEPS = [1, 2, 2.5, 3, 4, 5];
+
+/**
+ * The ticks of an axis of counts (records, claims), from 0 to the top tick: at most `intervals` equal
+ * steps, each a whole number, the top the lowest such tick at or above `value` (at least 1). A count
+ * axis never reads 7.5 records.
+ */
+export function countAxis(value: number, intervals = 4): number[] {
+  const top = Math.max(1, Math.ceil(value));
+  for (let power = 1; ; power *= 10) {
+    for (const m of COUNT_STEPS) {
+      const step = m * power;
+      const n = Math.ceil(top / step);
+      if (Number.isInteger(step) && n <= intervals)
+        return Array.from({ length: n + 1 }, (_, i) => i * step);
+    }
+  }
 }
 
 /** Maps [0, max] onto [0, size]. */

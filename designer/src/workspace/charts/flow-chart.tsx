@@ -1,5 +1,5 @@
 // Inflow and outflow per day, stacked by kind: what came into the pool above the axis, what left below.
-import { kindColour, niceMax, orderKinds, scale, shortNumber, ticks } from './chart-scale.js';
+import { countAxis, kindColour, orderKinds, scale, shortNumber } from './chart-scale.js';
 import { ChartFrame, LegendItem } from './chart-frame.js';
 import { useWidth } from './use-width.js';
 
@@ -25,11 +25,13 @@ export function FlowChart(props: {
   const kinds = orderKinds(
     days.flatMap((d) => [...Object.keys(d.inflow), ...Object.keys(d.outflow)]),
   );
-  const maxIn = niceMax(Math.max(0, ...days.map((d) => sum(d.inflow))));
-  const maxOut = niceMax(Math.max(0, ...days.map((d) => sum(d.outflow))));
   const plotH = H - PAD.top - PAD.bottom;
-  // The axis splits the height in proportion to the larger side, so both read on one scale.
-  const max = Math.max(maxIn, maxOut);
+  // Both sides read on one scale, set by the larger: whole counts, two steps each way.
+  const ticks = countAxis(
+    Math.max(0, ...days.map((d) => Math.max(sum(d.inflow), sum(d.outflow)))),
+    2,
+  );
+  const max = ticks[ticks.length - 1];
   const y = scale(max, plotH / 2);
   const axis = PAD.top + plotH / 2;
   const slot = (W - PAD.left - PAD.right) / Math.max(1, days.length);
@@ -54,7 +56,7 @@ export function FlowChart(props: {
         </>
       }
     >
-      {ticks(max, 2).map((v) => (
+      {ticks.map((v) => (
         <g key={v} className="grid">
           <line x1={PAD.left} x2={W - PAD.right} y1={axis - y(v)} y2={axis - y(v)} />
           <line x1={PAD.left} x2={W - PAD.right} y1={axis + y(v)} y2={axis + y(v)} />

@@ -1,5 +1,5 @@
 // A value over days as a line with a soft area under it (pool size over time).
-import { niceMax, scale, shortNumber, ticks } from './chart-scale.js';
+import { countAxis, scale, shortNumber } from './chart-scale.js';
 import { ChartFrame } from './chart-frame.js';
 import { useWidth } from './use-width.js';
 
@@ -9,7 +9,8 @@ const PAD = { left: 40, right: 16, top: 14, bottom: 28 };
 export function LineChart(props: { points: { day: string; value: number }[]; testId: string }) {
   const { points } = props;
   const [box, W] = useWidth<HTMLDivElement>(760);
-  const max = niceMax(Math.max(0, ...points.map((p) => p.value)));
+  const ticks = countAxis(Math.max(0, ...points.map((p) => p.value)));
+  const max = ticks[ticks.length - 1];
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
   const y = scale(max, plotH);
@@ -24,7 +25,7 @@ export function LineChart(props: { points: { day: string; value: number }[]; tes
   const last = points[points.length - 1];
   return (
     <ChartFrame box={box} width={W} height={H} testId={props.testId}>
-      {ticks(max).map((v) => (
+      {ticks.map((v) => (
         <g key={v} className="grid">
           <line
             x1={PAD.left}
