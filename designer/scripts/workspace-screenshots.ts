@@ -68,8 +68,13 @@ const token = async (username: string) =>
 const list = async (as: string, query: string) =>
   (await apiCall<{ items: Rec[] }>(url, as, 'GET', `/api/pools/crm/records?${query}`)).items;
 
-async function open(username: string, lang: 'en' | 'zh', height = 900): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height } });
+async function open(
+  username: string,
+  lang: 'en' | 'zh',
+  height = 900,
+  width = 1440,
+): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height } });
   await context.addInitScript((l) => localStorage.setItem('poolflow.lang', l), lang);
   const page = await context.newPage();
   await logInAs(page, url, username, DEMO_PASSWORD);
@@ -202,6 +207,15 @@ try {
   for (const row of (await page.getByTestId('row-check').all()).slice(0, 6)) await row.check();
   await page.getByTestId('bulk-release-reason').fill('left the company');
   await shot(page, 'workspace-release-bulk');
+
+  // 5. A rep on a phone (390 × 844): her records and the pool as cards.
+  const phone = await open('alice', 'en', 844, 390);
+  await phone.goto(`${url}/#/pools/crm/mine`);
+  await phone.getByTestId('countdown').first().waitFor();
+  await shot(phone, 'workspace-phone-my-records');
+  await phone.getByTestId('ws-tab-pool').click();
+  await phone.getByTestId('pool-row').first().waitFor();
+  await shot(phone, 'workspace-phone-pool');
 } finally {
   await browser.close();
   await app.close();

@@ -8,6 +8,7 @@ import { refusalWords } from '../api/refusal-words.js';
 import { useI18n } from '../i18n/i18n.js';
 import { formatDateTime } from '../workspace/format.js';
 import { PageHead } from './page-head.js';
+import { cellLabels } from '../pages/cell-labels.js';
 
 // The page's own strings (the shared message files belong to other pages).
 const TEXT = {
@@ -150,7 +151,7 @@ export function ActivityPage(props: { users: AdminUser[] }) {
       )}
       {items && items.length === 0 && <p className="muted">{text.none}</p>}
       {items && items.length > 0 && (
-        <table className="data-table" data-testid="activity-table">
+        <table ref={cellLabels} className="data-table" data-testid="activity-table">
           <thead>
             <tr>
               <th>{text.when}</th>

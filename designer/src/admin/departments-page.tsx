@@ -9,6 +9,7 @@ import {
 } from '../api/admin.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { AdminForm } from './admin-form.js';
+import { cellLabels } from '../pages/cell-labels.js';
 
 export function DepartmentsPage(props: {
   departments: Department[];
@@ -40,7 +41,7 @@ export function DepartmentsPage(props: {
   return (
     <section data-testid="admin-departments" className="admin-split">
       <div className="table-wrap">
-        <table className="data-table" data-testid="department-table">
+        <table ref={cellLabels} className="data-table" data-testid="department-table">
           <thead>
             <tr>
               <th>{t('adminDepartmentKey')}</th>

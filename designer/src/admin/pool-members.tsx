@@ -10,6 +10,7 @@ import {
 } from '../api/admin.api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { AdminForm, refusalText } from './admin-form.js';
+import { cellLabels } from '../pages/cell-labels.js';
 
 interface MemberForm {
   userId?: string;
@@ -69,7 +70,7 @@ export function PoolMembers(props: { pool: AdminPool; users: AdminUser[]; onChan
       <h3>{t('adminMembers')}</h3>
       {error !== null && <div className="alert error">{refusalText(error, i18n, names)}</div>}
       <div className="table-wrap">
-        <table className="data-table" data-testid="member-table">
+        <table ref={cellLabels} className="data-table" data-testid="member-table">
           <thead>
             <tr>
               <th>{t('adminUser')}</th>

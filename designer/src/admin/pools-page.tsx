@@ -15,6 +15,7 @@ import { refusalText } from './admin-form.js';
 import { CreatePoolDialog, DEFAULT_TIME_ZONE, PoolSettingsForm } from './pool-forms.js';
 import { PoolMembers } from './pool-members.js';
 import { RoutingPage } from './routing-page.js';
+import { cellLabels } from '../pages/cell-labels.js';
 
 const poolHash = (key?: string) => ({
   page: 'admin' as const,
@@ -111,7 +112,7 @@ export function PoolsPage(props: {
       </div>
       {error !== null && <div className="alert error">{refusalText(error, i18n)}</div>}
       <div className="table-wrap">
-        <table className="data-table" data-testid="pool-admin-table">
+        <table ref={cellLabels} className="data-table" data-testid="pool-admin-table">
           <thead>
             <tr>
               <th>{t('adminPool')}</th>

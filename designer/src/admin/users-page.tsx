@@ -12,6 +12,7 @@ import {
 import { useI18n } from '../i18n/i18n.js';
 import { refusalText } from './admin-form.js';
 import { PasswordDialog, roleLabel, UserDialog } from './user-forms.js';
+import { cellLabels } from '../pages/cell-labels.js';
 
 /** Users whose username or display name contains the query (case-insensitive). */
 export function searchUsers(users: AdminUser[], query: string): AdminUser[] {
@@ -93,7 +94,7 @@ export function UsersPage(props: {
         </div>
       )}
       <div className="table-wrap">
-        <table className="data-table" data-testid="user-table">
+        <table ref={cellLabels} className="data-table" data-testid="user-table">
           <thead>
             <tr>
               <th>{t('username')}</th>

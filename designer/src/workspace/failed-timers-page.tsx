@@ -17,6 +17,7 @@ import { useNotice } from './notice.js';
 import { RecordIdLink, recordTitle } from './record-cells.js';
 import { timerLabel } from './timer-label.js';
 import { useWorkspace } from './workspace-context.js';
+import { cellLabels } from '../pages/cell-labels.js';
 
 /** Records whose titles are fetched (one GET each); further rows show the record's short id. */
 const TITLED_RECORDS = 25;
@@ -135,7 +136,7 @@ export function FailedTimersPage({ onCount }: { onCount?: (count: number) => voi
       )}
       {items && items.length > 0 && (
         <div className="table-wrap">
-          <table className="data-table" data-testid="failed-timers-table">
+          <table ref={cellLabels} className="data-table" data-testid="failed-timers-table">
             <thead>
               <tr>
                 <th>{t('record')}</th>

@@ -14,6 +14,7 @@ import { useI18n } from '../i18n/i18n.js';
 import { choiceWords } from './field-labels.js';
 import { countRows, rejectedFileName, rejectedRowsFile } from './import-file.js';
 import { useWorkspace } from './workspace-context.js';
+import { cellLabels } from '../pages/cell-labels.js';
 
 /** One problem of an import row: the row's own, or one of its fields' (details). */
 type RowProblem = Pick<ImportReport['errors'][number], 'path' | 'message' | 'code' | 'params'>;
@@ -217,7 +218,7 @@ export function ImportPage() {
               </p>
             )}
             {report.errors.length > 0 && (
-              <table className="data-table" data-testid="import-errors">
+              <table ref={cellLabels} className="data-table" data-testid="import-errors">
                 <thead>
                   <tr>
                     <th className="num">{t('line')}</th>

@@ -13,6 +13,7 @@ import { RecordActions } from './record-actions.js';
 import { useUncounted } from './event-outcome.js';
 import { NewRecordDialog } from './new-record-dialog.js';
 import { useWorkspace } from './workspace-context.js';
+import { cellLabels } from '../pages/cell-labels.js';
 
 /** Reads every page of a list (my records are bounded by the pool's claim limit). */
 async function allMine(pool: string): Promise<PoolRecord[]> {
@@ -155,7 +156,7 @@ export function MyRecordsPage() {
       {error !== null && <div className="alert error">{refusalWords(error, i18n)}</div>}
       {refusal && <RefusalAlert refusal={refusal} onClose={() => setRefusal(null)} />}
       <div className="table-wrap">
-        <table className="data-table" data-testid="mine-table">
+        <table ref={cellLabels} className="data-table" data-testid="mine-table">
           <thead>
             <tr>
               <th>{fieldTitle(policy.entity.titleField ?? 'name')}</th>

@@ -22,6 +22,7 @@ import {
 import { RefusalAlert, useNotice } from './notice.js';
 import { fieldsParam, useRecordList } from './use-record-list.js';
 import { useWorkspace } from './workspace-context.js';
+import { cellLabels } from '../pages/cell-labels.js';
 
 /** The export of what the list shows: its view, filters and order, state labels in the page's language. */
 export function exportPath(
@@ -247,7 +248,7 @@ export function PoolView() {
         <div className="alert error">{refusalWords(list.error, i18n, names)}</div>
       )}
       <div className="table-wrap">
-        <table className="data-table" data-testid="pool-table">
+        <table ref={cellLabels} className="data-table" data-testid="pool-table">
           <thead>
             <tr>
               {manager && (

@@ -2,6 +2,7 @@
 // (audits passed, violations) per rep.
 import type { RepStats } from '../../api/stats.api.js';
 import { useI18n } from '../../i18n/i18n.js';
+import { cellLabels } from '../../pages/cell-labels.js';
 import '../integrity.css';
 
 const COLUMNS = [
@@ -18,7 +19,7 @@ export function RepTable(props: { reps: RepStats['reps']; name: (userId: string)
   if (props.reps.length === 0) return <p className="muted">{t('noData')}</p>;
   return (
     <div className="table-wrap">
-      <table className="data-table rep-table" data-testid="rep-table">
+      <table ref={cellLabels} className="data-table rep-table" data-testid="rep-table">
         <thead>
           <tr>
             <th>{t('repName')}</th>

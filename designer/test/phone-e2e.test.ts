@@ -1,0 +1,136 @@
+// A rep on a phone (390 × 844, as an iPhone 12–15 shows a page), in Debian's Chromium against the real
+// runtime: the top bar and My records fit the screen, each record a card whose values are named by
+// their columns, and a follow-up is a tap away with its dialog inside the screen. At desktop width the
+// same list stays a table.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  adminToken,
+  apiCall,
+  ensureDesignerBuilt,
+  launchChromium,
+  logIn,
+  logInAs,
+  startRuntime,
+  type Runtime,
+} from '../scripts/harness.js';
+import { crm } from './fixtures.js';
+import { memoryImage } from '../../runtime-api/test/memory-image.js';
+
+const PHONE = { width: 390, height: 844 };
+
+let runtime: Runtime;
+let browser: Browser;
+
+beforeAll(async () => {
+  await ensureDesignerBuilt();
+  runtime = await startRuntime(memoryImage());
+  const admin = await adminToken(runtime.url);
+  const api = <T>(token: string, method: string, path: string, body?: unknown) =>
+    apiCall<T>(runtime.url, token, method, path, body);
+  const alice = await api<{ id: string }>(admin, 'POST', '/api/users', {
+    username: 'alice',
+    password: 'alice-password',
+    displayName: 'Alice Zhang',
+    roles: ['member'],
+  });
+  await api(admin, 'POST', '/api/policies', { document: crm() });
+  await api(admin, 'POST', '/api/policies/crm-customer-pool/publish', { message: 'phone' });
+  await api(admin, 'POST', '/api/pools', {
+    key: 'crm',
+    name: { en: 'Customer public pool', zh: '客户公海' },
+    policyId: 'crm-customer-pool',
+    members: [{ userId: alice.id }],
+  });
+  for (const name of ['Huaxin Logistics', 'Jinmao Software'])
+    await api(admin, 'POST', '/api/pools/crm/records', {
+      data: { name, industry: 'manufacturing', level: 'B', urgency: 3, phone: '13845253059' },
+      ownerId: alice.id,
+    });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await runtime?.close();
+});
+
+async function myRecords(viewport: { width: number; height: number }): Promise<Page> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  await logInAs(page, runtime.url, 'alice', 'alice-password');
+  await page.goto(`${runtime.url}/#/pools/crm/mine`);
+  await page.getByTestId('mine-row').first().waitFor();
+  return page;
+}
+
+/** Whether the element lies wholly within the screen's width (nothing to scroll sideways to). */
+async function withinWidth(page: Page, selector: string): Promise<boolean> {
+  const box = await page.locator(selector).first().boundingBox();
+  if (!box) throw new Error(`${selector} is not shown`);
+  return box.x >= 0 && box.x + box.width <= (page.viewportSize()?.width ?? 0) + 0.5;
+}
+
+describe('the workspace on a phone', () => {
+  it('fits My records to the screen as cards, each value under its column name, and opens a follow-up inside it', async () => {
+    const page = await myRecords(PHONE);
+    try {
+      // The page itself never scrolls sideways, and the top bar keeps Log out on the screen.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        PHONE.width,
+      );
+      expect(await withinWidth(page, '.top-bar-right button:has-text("Log out")')).toBe(true);
+      expect(await withinWidth(page, '[data-testid=current-user]')).toBe(true);
+      // Each record a card: no column header row; its release countdown named by its column.
+      await expect(page.locator('[data-testid=mine-table] thead').isVisible()).resolves.toBe(false);
+      expect(await page.getByTestId('mine-row').count()).toBe(2);
+      expect(await withinWidth(page, '[data-testid=mine-row]')).toBe(true);
+      const countdownCell = page.locator('[data-testid=mine-row] td:has([data-testid=countdown])');
+      const label = await countdownCell
+        .first()
+        .evaluate((td) => getComputedStyle(td, '::before').content);
+      expect(label).toBe('"Back to the public pool in"');
+      // Follow up: on the screen, a tap away, and its dialog inside the screen.
+      const followUp = page.getByTestId('mine-row').first().getByTestId('event-FOLLOW_UP');
+      expect(await withinWidth(page, '[data-testid=mine-row] [data-testid=event-FOLLOW_UP]')).toBe(
+        true,
+      );
+      await followUp.click();
+      await page.getByTestId('event-form-FOLLOW_UP').waitFor();
+      expect(await withinWidth(page, '.dialog')).toBe(true);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it("keeps an admin's Log out on the screen beside three sections, and the users list within it", async () => {
+    const page = await (await browser.newContext({ viewport: PHONE })).newPage();
+    try {
+      await logIn(page, runtime.url);
+      await page.goto(`${runtime.url}/#/admin/users`);
+      await page.getByTestId('user-table').waitFor();
+      expect(await withinWidth(page, '.top-bar-right button:has-text("Log out")')).toBe(true);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        PHONE.width,
+      );
+      expect(await withinWidth(page, '[data-testid=user-table] tbody tr')).toBe(true);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('keeps My records a table with its header at desktop width', async () => {
+    const page = await myRecords({ width: 1280, height: 800 });
+    try {
+      await expect(page.locator('[data-testid=mine-table] thead').isVisible()).resolves.toBe(true);
+      const countdownCell = page.locator('[data-testid=mine-row] td:has([data-testid=countdown])');
+      expect(
+        await countdownCell.first().evaluate((td) => getComputedStyle(td, '::before').content),
+      ).toBe('none');
+      // One row, one line: the name, countdown and buttons side by side.
+      const row = await page.getByTestId('mine-row').first().boundingBox();
+      expect(row?.height).toBeLessThan(90);
+    } finally {
+      await page.context().close();
+    }
+  });
+});
