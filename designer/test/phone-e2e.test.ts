@@ -97,6 +97,13 @@ describe('the workspace on a phone', () => {
       await followUp.click();
       await page.getByTestId('event-form-FOLLOW_UP').waitFor();
       expect(await withinWidth(page, '.dialog')).toBe(true);
+      // The whole width of the screen, and read from the left (the card's values align right).
+      const dialog = await page.locator('.dialog').evaluate((d) => ({
+        width: d.getBoundingClientRect().width,
+        align: getComputedStyle(d).textAlign,
+      }));
+      expect(dialog.width).toBeGreaterThan(PHONE.width * 0.9);
+      expect(['left', 'start']).toContain(dialog.align);
     } finally {
       await page.context().close();
     }
