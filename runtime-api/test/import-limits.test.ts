@@ -1,7 +1,8 @@
 // Imports past their byte, row or cell bound are refused whole (413) with memory bounded; an idempotent import
 // replays its first report; CSV exports neutralise cells a spreadsheet would run as formulas.
+import { readdirSync, readlinkSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { csvCell } from '../src/services/csv.js';
 import { backends, build, crmPool, listen, type TestApp } from './helpers.js';
 
@@ -50,6 +51,35 @@ describe.each(backends)('import limits and CSV export (%s)', (backend) => {
     expect(await count()).toBe(before);
     expect((await importCsv(rows(50))).json()).toMatchObject({ imported: 50, failed: 0 });
     expect(await count()).toBe(before + 50);
+  });
+
+  it('closes and removes the spooled body of every import, refused or not', async () => {
+    // This process's open files that are import bodies (Linux names each descriptor in /proc).
+    const spooledOpen = (): string[] =>
+      readdirSync('/proc/self/fd').flatMap((fd) => {
+        try {
+          const target = readlinkSync(`/proc/self/fd/${fd}`);
+          return target.includes('poolflow-import-') ? [target] : [];
+        } catch {
+          return []; // closed since it was listed
+        }
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      statuses.push((await importCsv(rows(51))).statusCode); // too many rows
+      statuses.push((await importCsv('nom,industry\nAcme,trade\n')).statusCode); // header refused
+    }
+    statuses.push((await importCsv(rows(2, 'Kept'))).statusCode);
+    expect(statuses).toEqual([
+      ...Array<number>(10)
+        .fill(0)
+        .map((_, i) => (i % 2 ? 400 : 413)),
+      200,
+    ]);
+    // The body is removed as the response ends: before, each refused import's body stayed open (its
+    // descriptor leaked until the process ran out of them), and one still opening when its file went
+    // failed with an uncaught ENOENT that ended the process.
+    await vi.waitFor(() => expect(spooledOpen()).toEqual([]), { timeout: 5000, interval: 20 });
   });
 
   it('refuses a cell past the limit, naming its line, and an NDJSON line past it', async () => {

@@ -1,7 +1,7 @@
 // Import bounds (bytes, rows, cell length): the body is copied to a temporary file while counting and hashed,
 // then checked whole before any row is written, so an import past a bound writes nothing.
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,7 +60,29 @@ export interface Spooled {
  */
 export async function spool(body: Readable, maxBytes: number): Promise<Spooled> {
   const path = join(tmpdir(), `poolflow-import-${randomUUID()}`);
-  const remove = () => rm(path, { force: true });
+  // The file's read streams not closed yet. A refused import's body (the stream the route was handed)
+  // is never read: left alone it kept its file descriptor open for good, and one still opening when
+  // the file was removed failed with ENOENT on a stream nobody listened to, which ended the process.
+  const streams = new Set<ReadStream>();
+  const open = (): ReadStream => {
+    const stream = createReadStream(path);
+    streams.add(stream);
+    stream.once('close', () => streams.delete(stream));
+    return stream;
+  };
+  /** Closes every stream of the file (waiting for one still opening), then removes the file. */
+  const remove = async (): Promise<void> => {
+    await Promise.all(
+      [...streams].map(
+        (stream) =>
+          new Promise<void>((resolve) => {
+            stream.once('close', () => resolve());
+            stream.destroy();
+          }),
+      ),
+    );
+    await rm(path, { force: true });
+  };
   const hash = createHash('sha256');
   const file = createWriteStream(path);
   let bytes = 0;
@@ -100,7 +122,7 @@ export async function spool(body: Readable, maxBytes: number): Promise<Spooled> 
     await remove();
     throw e;
   }
-  return { path, bytes, sha256: hash.digest('hex'), open: () => createReadStream(path), remove };
+  return { path, bytes, sha256: hash.digest('hex'), open, remove };
 }
 
 /** Counts rows and cell lengths of a spooled body; throws POOL_ERR_TOO_LARGE past a limit. */
