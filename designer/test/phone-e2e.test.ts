@@ -5,12 +5,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  adminToken,
-  apiCall,
+  adminApi,
   ensureDesignerBuilt,
   launchChromium,
   logIn,
-  logInAs,
+  pageAs,
   startRuntime,
   type Runtime,
 } from '../scripts/harness.js';
@@ -25,25 +24,23 @@ let browser: Browser;
 beforeAll(async () => {
   await ensureDesignerBuilt();
   runtime = await startRuntime(memoryImage());
-  const admin = await adminToken(runtime.url);
-  const api = <T>(token: string, method: string, path: string, body?: unknown) =>
-    apiCall<T>(runtime.url, token, method, path, body);
-  const alice = await api<{ id: string }>(admin, 'POST', '/api/users', {
+  const api = await adminApi(runtime.url);
+  const alice = await api<{ id: string }>('POST', '/api/users', {
     username: 'alice',
     password: 'alice-password',
     displayName: 'Alice Zhang',
     roles: ['member'],
   });
-  await api(admin, 'POST', '/api/policies', { document: crm() });
-  await api(admin, 'POST', '/api/policies/crm-customer-pool/publish', { message: 'phone' });
-  await api(admin, 'POST', '/api/pools', {
+  await api('POST', '/api/policies', { document: crm() });
+  await api('POST', '/api/policies/crm-customer-pool/publish', { message: 'phone' });
+  await api('POST', '/api/pools', {
     key: 'crm',
     name: { en: 'Customer public pool', zh: '客户公海' },
     policyId: 'crm-customer-pool',
     members: [{ userId: alice.id }],
   });
   for (const name of ['Huaxin Logistics', 'Jinmao Software'])
-    await api(admin, 'POST', '/api/pools/crm/records', {
+    await api('POST', '/api/pools/crm/records', {
       data: { name, industry: 'manufacturing', level: 'B', urgency: 3, phone: '13845253059' },
       ownerId: alice.id,
     });
@@ -56,8 +53,12 @@ afterAll(async () => {
 });
 
 async function myRecords(viewport: { width: number; height: number }): Promise<Page> {
-  const page = await (await browser.newContext({ viewport })).newPage();
-  await logInAs(page, runtime.url, 'alice', 'alice-password');
+  const page = await pageAs(
+    browser,
+    runtime.url,
+    { username: 'alice', password: 'alice-password' },
+    { viewport },
+  );
   await page.goto(`${runtime.url}/#/pools/crm/mine`);
   await page.getByTestId('mine-row').first().waitFor();
   return page;
