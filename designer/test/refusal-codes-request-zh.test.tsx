@@ -1,11 +1,12 @@
 // @vitest-environment jsdom
 // The runtime's refusals that now carry a code (a list's state filter the pool's policy has not, a stats
-// breakdown by a field without fixed values, a body of a media type no route takes, without one, over the
-// limit or of another size than its Content-Length, an import past its byte, row or cell bounds): in
-// 中文 each reads as a Chinese sentence naming its values, a 413 and a 415 too; in English the server's
-// words stay. A refused assignee or owner (the single-record assign and move dialogs, the admin's member
-// form) is named by their display name, not their id. The details are those the runtime sends
-// (runtime-api/test/refusal-codes-request.test.ts, disabled-assignee.test.ts, distribution.test.ts).
+// breakdown by a field without fixed values, an event the pool has not or a payload field it does not
+// take, a body of a media type no route takes, without one, over the limit or of another size than its
+// Content-Length, an import past its byte, row or cell bounds): in 中文 each reads as a Chinese sentence
+// naming its values, a 413 and a 415 too; in English the server's words stay. A refused assignee or
+// owner (the single-record assign and move dialogs, the admin's member form) is named by their display
+// name, not their id. The details are those the runtime sends (runtime-api/test/refusal-codes-request.test.ts,
+// bad-input-records.test.ts, disabled-assignee.test.ts, distribution.test.ts).
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PoolMembers } from '../src/admin/pool-members.js';
@@ -47,6 +48,24 @@ const refusals: [number, string, string, string, string, Record<string, unknown>
     'state-not-in-policy',
     { state: 'closed', states: CRM_STATES },
     '此公海没有状态“closed”（它的状态：owned、pool、nurture、review、won、lost）',
+  ],
+  [
+    400,
+    'POOL_ERR_INVALID_PAYLOAD',
+    '/body/type',
+    'this pool has no event FOLLOWUP; its events: FOLLOW_UP, CLAIM, WIN',
+    'unknown-event',
+    { type: 'FOLLOWUP', events: ['FOLLOW_UP', 'CLAIM', 'WIN'] },
+    '此公海没有事件“FOLLOWUP”（它的事件：FOLLOW_UP、CLAIM、WIN）',
+  ],
+  [
+    400,
+    'POOL_ERR_INVALID_PAYLOAD',
+    '/body/payload/junk',
+    'is not a known field',
+    'schema',
+    { keyword: 'additionalProperties', additionalProperty: 'junk' },
+    '“junk”不是可识别的字段',
   ],
   [
     400,

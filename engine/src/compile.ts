@@ -113,6 +113,26 @@ function userEventOf(event: { type: string }): PoolEvent {
   return event;
 }
 
+/**
+ * The payload of an event whose policy gives it no schema: none (absent, null or `{}`), but for what the
+ * runtime's own routes send with ASSIGN and RELEASE. Anything else would be kept in the record's history
+ * as sent (a claim's "userId" naming someone else, a megabyte of junk) where every member reads it.
+ */
+const NO_PAYLOAD = { type: 'object', additionalProperties: false };
+const IMPLIED_PAYLOADS: Readonly<Record<string, object>> = {
+  ASSIGN: {
+    type: 'object',
+    required: ['userId'],
+    additionalProperties: false,
+    properties: { userId: { type: 'string', minLength: 1 } },
+  },
+  RELEASE: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { reason: { type: 'string', maxLength: 500 } },
+  },
+};
+
 // One Ajv for every compile, its validators by schema text: a new Ajv per compile cost tens of
 // milliseconds, on the request thread of every simulation.
 const payloadAjv = newAjv();
@@ -340,8 +360,9 @@ export function compile(policy: Policy, options: CompileOptions = {}): CompiledP
   ) as unknown as AnyStateMachine;
 
   const payloadValidators = new Map<string, ValidateFunction>();
-  for (const [type, def] of Object.entries(policy.events ?? {})) {
-    if (def.payload) payloadValidators.set(type, payloadValidator(def.payload));
+  for (const type of eventTypes) {
+    const schema = policy.events?.[type]?.payload ?? IMPLIED_PAYLOADS[type] ?? NO_PAYLOAD;
+    payloadValidators.set(type, payloadValidator(schema));
   }
 
   return {

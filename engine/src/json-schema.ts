@@ -52,12 +52,26 @@ function schemaErrors(errors: ErrorObject[] | null | undefined, prefix: string):
   return out;
 }
 
-/** ajv's errors as `{path, message}` details under `prefix`. */
+/** A refusal's detail: the field, what is wrong with it, and a code and params to word it by. */
+export interface SchemaDetail {
+  path: string;
+  message: string;
+  /** `schema`: `params` are the validator's keyword and params. */
+  code: 'schema';
+  params: JsonObject;
+}
+
+/** ajv's errors as details under `prefix`, each with code `schema` and the keyword and its params. */
 export function schemaDetails(
   errors: ErrorObject[] | null | undefined,
   prefix = '',
-): { path: string; message: string }[] {
-  return schemaErrors(errors, prefix).map(({ path, message }) => ({ path, message }));
+): SchemaDetail[] {
+  return schemaErrors(errors, prefix).map(({ path, message, params }) => ({
+    path,
+    message,
+    code: 'schema',
+    params,
+  }));
 }
 
 /** ajv's errors as problems whose paths are JSON pointers under `prefix`. */

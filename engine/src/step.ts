@@ -235,6 +235,7 @@ function startUnbudgeted(compiled: CompiledPolicy, options: StartOptions): StepR
 }
 
 function assertPayload(compiled: CompiledPolicy, event: PoolEvent): void {
+  // Every event type has one (compile.ts: an event with no schema of its own takes no payload).
   const validator = compiled.payloadValidators.get(event.type);
   if (!validator) return;
   const payload = event.payload ?? {};
@@ -295,7 +296,12 @@ function stepUnbudgeted(
     if (!compiled.eventTypes.includes(event.type)) {
       const message = `this pool has no event ${event.type}; its events: ${compiled.eventTypes.join(', ')}`;
       throw new EngineError('POOL_ERR_INVALID_PAYLOAD', `/type ${message}`, [
-        { path: '/type', message },
+        {
+          path: '/type',
+          message,
+          code: 'unknown-event',
+          params: { type: event.type, events: [...compiled.eventTypes] },
+        },
       ]);
     }
     assertPayload(compiled, event);

@@ -7,6 +7,7 @@ import {
   step,
   availableEvents,
   type Effect,
+  type PoolEvent,
   type PoolSnapshot,
 } from '../src/index.js';
 import { DAY, T0, template } from './fixtures.js';
@@ -178,11 +179,19 @@ describe('step', () => {
         { entity, now: T0, user: alice },
       ),
     );
+    // Each detail carries the validator's keyword and params, so a client words it in its language.
     expect(unknownField.details).toEqual([
-      { path: '/payload/by', message: 'is not a known field' },
+      {
+        path: '/payload/by',
+        message: 'is not a known field',
+        code: 'schema',
+        params: { keyword: 'additionalProperties', additionalProperty: 'by' },
+      },
       {
         path: '/payload/channel',
         message: 'must be equal to one of the allowed values: call, visit, email, wechat',
+        code: 'schema',
+        params: { keyword: 'enum', allowedValues: ['call', 'visit', 'email', 'wechat'] },
       },
     ]);
     // An event the policy does not have is bad input naming the type, whatever the state.
@@ -195,8 +204,67 @@ describe('step', () => {
       {
         path: '/type',
         message: expect.stringMatching(/^this pool has no event DELETE; its events: .*FOLLOW_UP/),
+        code: 'unknown-event',
+        params: { type: 'DELETE', events: expect.arrayContaining(['FOLLOW_UP', 'CLAIM']) },
       },
     ]);
+  });
+
+  it('takes no payload for an event whose policy gives it no schema, but what ASSIGN and RELEASE carry', () => {
+    const pooled = start(crm, { entity, now: T0, ownerId: null });
+    // CLAIM has no payload schema in the template: a field would be kept in history as sent.
+    const claim = refusal(() =>
+      step(
+        crm,
+        pooled.snapshot,
+        { type: 'CLAIM', payload: { userId: 'alice', junk: 'x'.repeat(1000) } },
+        { entity, now: T0, user: bob },
+      ),
+    );
+    expect(claim.code).toBe('POOL_ERR_INVALID_PAYLOAD');
+    expect(claim.details).toEqual([
+      expect.objectContaining({ path: '/payload/userId', message: 'is not a known field' }),
+      expect.objectContaining({ path: '/payload/junk', message: 'is not a known field' }),
+    ]);
+    // None, null or {} is no payload.
+    for (const payload of [undefined, null, {}]) {
+      const claimed = step(
+        crm,
+        pooled.snapshot,
+        { type: 'CLAIM', ...(payload === undefined ? {} : { payload }) } as PoolEvent,
+        { entity, now: T0, user: bob },
+      );
+      expect(claimed.record.ownerId).toBe('bob');
+    }
+    // A policy whose ASSIGN and RELEASE have no schema still takes what the runtime's routes send.
+    const bare = template();
+    delete bare.events?.['ASSIGN']?.payload;
+    delete bare.events?.['RELEASE']?.payload;
+    const policy = compile(bare);
+    const assigned = step(
+      policy,
+      pooled.snapshot,
+      { type: 'ASSIGN', payload: { userId: 'alice' } },
+      { entity, now: T0, user: bob },
+    );
+    expect(assigned.record.ownerId).toBe('alice');
+    const released = step(
+      policy,
+      assigned.snapshot,
+      { type: 'RELEASE', payload: { reason: 'no budget' } },
+      { entity, now: T0 + DAY, user: alice },
+    );
+    expect(released.record.state).toBe('pool');
+    expect(
+      refusal(() =>
+        step(
+          policy,
+          pooled.snapshot,
+          { type: 'ASSIGN', payload: {} },
+          { entity, now: T0, user: bob },
+        ),
+      ).details,
+    ).toEqual([expect.objectContaining({ path: '/payload/userId' })]);
   });
 
   it('claim rules use the claimant counts the caller passes', () => {

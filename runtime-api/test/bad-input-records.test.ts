@@ -53,16 +53,45 @@ describe.each(backends)('bad input (%s)', (backend) => {
     });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('POOL_ERR_INVALID_PAYLOAD');
+    // Each detail as every other 400's: the validator's keyword and params, to word it by.
     expect(res.body.error.details).toEqual([
-      { path: '/body/payload/note', message: "must have required property 'note'" },
-      { path: '/body/payload/colour', message: 'is not a known field' },
+      {
+        path: '/body/payload/note',
+        message: "must have required property 'note'",
+        code: 'schema',
+        params: { keyword: 'required', missingProperty: 'note' },
+      },
+      {
+        path: '/body/payload/colour',
+        message: 'is not a known field',
+        code: 'schema',
+        params: { keyword: 'additionalProperties', additionalProperty: 'colour' },
+      },
       {
         path: '/body/payload/channel',
         message: 'must be equal to one of the allowed values: call, visit, email, wechat',
+        code: 'schema',
+        params: { keyword: 'enum', allowedValues: ['call', 'visit', 'email', 'wechat'] },
       },
     ]);
     expect(res.body.error.message).toContain('/body/payload/colour is not a known field');
     expect(await count('history', { record_id: recordId })).toBe(history);
+  });
+
+  it('refuses a payload on an event whose policy gives it none, writing nothing', async () => {
+    const { t, tokens, recordId, count, eventsUrl } = setup;
+    const history = await count('history', { record_id: recordId });
+    // WIN has no payload in the CRM template: a field sent with it was kept in history as sent.
+    const win = await call(t.app, tokens['alice']!, 'POST', eventsUrl(), {
+      type: 'WIN',
+      payload: { userId: 'bob', junk: 'x'.repeat(10_000) },
+    });
+    expect(win.status).toBe(400);
+    expect(win.body.error.code).toBe('POOL_ERR_INVALID_PAYLOAD');
+    expect(paths(win.body)).toEqual(['/body/payload/userId', '/body/payload/junk']);
+    expect(await count('history', { record_id: recordId })).toBe(history);
+    const record = await call(t.app, tokens['alice']!, 'GET', eventsUrl().replace(/\/events$/, ''));
+    expect(record.body.state).toBe('owned');
   });
 
   it('replays a retried event once and refuses its key for another body', async () => {
@@ -105,6 +134,8 @@ describe.each(backends)('bad input (%s)', (backend) => {
       {
         path: '/body/type',
         message: expect.stringMatching(/^this pool has no event FOLLOWUP; its events: .*FOLLOW_UP/),
+        code: 'unknown-event',
+        params: { type: 'FOLLOWUP', events: expect.arrayContaining(['FOLLOW_UP', 'CLAIM']) },
       },
     ]);
     expect(await count('history', { record_id: recordId })).toBe(history);
@@ -136,7 +167,12 @@ describe.each(backends)('bad input (%s)', (backend) => {
       );
       expect(event.status, JSON.stringify(reason)).toBe(400);
       expect(event.body.error.details).toEqual([
-        { path: '/body/payload/reason', message: 'must not be blank' },
+        {
+          path: '/body/payload/reason',
+          message: 'must not be blank',
+          code: 'schema',
+          params: { keyword: 'pattern', pattern: '\\S' },
+        },
       ]);
     }
     const after = await call(t.app, tokens['alice']!, 'GET', `/api/pools/crm/records/${recordId}`);

@@ -118,8 +118,9 @@ const DETAIL_CODE: Record<string, MessageKey> = {
   'range-floor': 'errRangeFloor',
   'from-not-before-to': 'errFromNotBeforeTo',
   'range-too-long': 'errRangeTooLong',
-  // A list's state filter, a stats breakdown.
+  // A list's state filter, a stats breakdown, an event the pool's policy does not have.
   'state-not-in-policy': 'errStateNotInPolicy',
+  'unknown-event': 'errUnknownEvent',
   'not-breakdown-field': 'errNotBreakdownField',
 };
 

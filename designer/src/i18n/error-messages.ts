@@ -89,6 +89,7 @@ export const errorEn = {
   errRangeTooLong: 'the range from {from} to {to} is longer than {limit} days',
   // A list's state filter, a stats breakdown.
   errStateNotInPolicy: 'this pool has no state "{state}" (its states: {states})',
+  errUnknownEvent: 'this pool has no event "{type}" (its events: {events})',
   errNotBreakdownField:
     '"{name}" is not a field with fixed values: the statistics cannot be broken down by it (fields: {allowed})',
   // A bulk assignment's refused record: the claim rules as they apply to the assignee.
@@ -176,6 +177,7 @@ export const errorZh: Record<keyof typeof errorEn, string> = {
   errFromNotBeforeTo: '开始时间 {from} 必须早于结束时间 {to}',
   errRangeTooLong: '统计范围 {from} 至 {to} 超过了 {limit} 天',
   errStateNotInPolicy: '此公海没有状态“{state}”（它的状态：{states}）',
+  errUnknownEvent: '此公海没有事件“{type}”（它的事件：{events}）',
   errNotBreakdownField: '字段“{name}”没有固定的可选值，统计不能按它细分（可用的字段：{allowed}）',
   errAssigneeClaimLimit: '{user}已持有 {owned} 条，最多 {limit} 条',
   errAssigneeDailyLimit: '{user}今天已{claim} {limit} 条，已达上限',
