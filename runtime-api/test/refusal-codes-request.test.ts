@@ -68,12 +68,14 @@ describe.each(backends)('refusal codes: state filter, breakdown, body (%s)', (ba
   it('words a body of a media type no route takes, or over the limit, and writes nothing', async () => {
     const { count } = setup;
     const records = await count('records');
-    for (const [type, value] of [
-      ['application/xml; charset=utf-8', 'application/xml'],
-      ['', ''],
+    for (const [type, value, body] of [
+      ['application/xml; charset=utf-8', 'application/xml', '<data name="x"/>'],
+      ['', '', '<data name="x"/>'],
+      // JSON sent as text is refused for its type, not as a string that "must be object".
+      ['text/plain', 'text/plain', '{"data":{"name":"ACME"}}'],
     ] as const) {
       expectRefusal(
-        await post('<data name="x"/>', type ? { 'content-type': type } : {}),
+        await post(body, type ? { 'content-type': type } : {}),
         [415, 'POOL_ERR_INVALID_PAYLOAD'],
         '/headers/content-type',
         'must be application/json',

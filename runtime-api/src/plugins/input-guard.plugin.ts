@@ -93,6 +93,9 @@ function parseSafely(text: string): unknown {
 
 export const inputGuardPlugin = fp(
   (app: FastifyInstance) => {
+    // No route takes text: a JSON body sent as text/plain is a 415 naming the header (as any other type
+    // is), not Fastify's string body refused as "must be object".
+    app.removeContentTypeParser('text/plain');
     app.removeContentTypeParser('application/json');
     app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
       const body = text as string;
