@@ -224,6 +224,14 @@ describe.each(backends)('failed timers (%s)', (backend) => {
     const calm = await create('spin', { name: 'Calm', spin: 45 });
     const swept = await advance({ minutes: 60 });
     expect(swept.failed).toBe(1);
+    // A manager of other pools learns nothing of a record outside them: the answer is the one a record
+    // that does not exist gets (it named the record's pool).
+    const retry = (recordId: string) =>
+      call(t.app, tokens['boss']!, 'POST', '/api/timers/failed/retry', { recordId });
+    const outside = await retry(loop);
+    const missing = await retry('01a24e88-0000-7000-8000-000000000000');
+    expect(outside.status).toBe(403);
+    expect(outside.body).toEqual(missing.body);
     // 101 steps: more than a default page of history (100), so read in one page of 500.
     const history = await call(
       t.app,

@@ -1,6 +1,6 @@
 // Failed timers: listed for admins (and a pool's managers, for their pool) and retried on request.
 import type { FastifyInstance } from 'fastify';
-import { requirePoolRole, requireRole } from '../../access.js';
+import { mayWorkInPool, requirePoolRole, requireRole } from '../../access.js';
 import { RuntimeError } from '../../runtime.error.js';
 import { listFailed, retryFailed } from '../../services/timer-failures.js';
 
@@ -21,8 +21,9 @@ export default function timerRoutes(app: FastifyInstance): void {
     async (request) => {
       const { recordId, timerKey } = request.body;
       const record = await app.recordRepository.poolOf(recordId);
-      if (!record) {
-        // Outsiders learn nothing about record ids: only admins hear that a record does not exist.
+      if (!record || !mayWorkInPool(request.actor, record.pool_key)) {
+        // Outsiders learn nothing about record ids: a record outside their pools answers as one that
+        // does not exist, and only admins (who work in every pool) hear that it does not.
         requireRole(request, 'admin');
         throw RuntimeError.notFound(`record ${recordId}`);
       }
