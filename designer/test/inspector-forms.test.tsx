@@ -4,7 +4,7 @@ import { cleanup, fireEvent, render, screen, within } from '@testing-library/rea
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatDelay } from '../src/canvas/edge-label.js';
 import { I18nProvider } from '../src/i18n/i18n.js';
-import { PolicySettings } from '../src/inspector/policy-settings.js';
+import { PolicySettings, SECTIONS } from '../src/inspector/policy-settings.js';
 import { ProblemsPanel } from '../src/inspector/problems-panel.js';
 import { StateInspector } from '../src/inspector/state-inspector.js';
 import { TransitionInspector } from '../src/inspector/transition-inspector.js';
@@ -92,6 +92,28 @@ describe('inspector forms', () => {
     expect(rules).toHaveLength(2);
     expect(rules[0]?.querySelector<HTMLInputElement>('.rule-value')?.value).toBe('hard');
     expect(rules[1]?.querySelector<HTMLSelectElement>('.rule-value')?.value).toBe('isSenior');
+  });
+
+  it('changes nothing by opening a settings section, one the policy does not have included', () => {
+    // The CRM template has no calendars: opening the section made `calendars: {}` an edit (an undo
+    // step and a draft save) without a click.
+    const policy = crm();
+    expect(policy.calendars).toBeUndefined();
+    for (const section of SECTIONS) {
+      const onChange = vi.fn();
+      render(
+        <I18nProvider lang="en">
+          <PolicySettings
+            policy={policy}
+            section={section}
+            onSection={() => undefined}
+            onChange={onChange}
+          />
+        </I18nProvider>,
+      );
+      expect(onChange, section).not.toHaveBeenCalled();
+      cleanup();
+    }
   });
 
   it('shows the score, which the builder cannot show, as raw JSON and applies edits', () => {

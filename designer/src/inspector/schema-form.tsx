@@ -29,6 +29,16 @@ function translator(lang: Lang) {
   };
 }
 
+/**
+ * An empty object or list: what rjsf hands back on opening a form for a part the policy does not have
+ * (calendars). It is no edit: taken as one, opening the section made an undo step and saved the draft.
+ */
+const isEmpty = (data: unknown): boolean =>
+  data === undefined ||
+  (Array.isArray(data)
+    ? data.length === 0
+    : data !== null && typeof data === 'object' && Object.keys(data).length === 0);
+
 export interface SchemaFormProps<T> {
   spec: FormSpec;
   value: T | undefined;
@@ -70,7 +80,8 @@ export function SchemaForm<T>({
         noHtml5Validate
         experimental_defaultFormStateBehavior={{ emptyObjectFields: 'skipDefaults' }}
         onChange={(e) => {
-          if (!sameJson(e.formData, value)) onChange(e.formData as T);
+          if (!sameJson(e.formData, value) && !(value === undefined && isEmpty(e.formData)))
+            onChange(e.formData as T);
         }}
       />
     </div>
