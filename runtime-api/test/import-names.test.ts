@@ -1,5 +1,6 @@
 // A Chinese sales team's spreadsheet imports as it is: columns named 名称, 行业, 负责人 (or the fields'
-// English titles), choices written 制造; the template in Chinese has that header and imports back.
+// English titles), choices written 制造; the template in Chinese has that header and imports back; a
+// file with a byte order mark (Excel's "CSV UTF-8") reads as one without.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, build, call, crmPool, publishPool, template, type TestApp } from './helpers.js';
 
@@ -70,6 +71,31 @@ describe.each(backends)('import by names people use (%s)', (backend) => {
     });
     expect(second).toMatchObject({ data: { name: '甲 远航贸易', industry: 'trade', level: 'A' } });
     expect(second!.ownerId).toBeNull();
+  });
+
+  it('reads a file Excel saved as "CSV UTF-8" (a byte order mark, every cell quoted), and NDJSON with a mark', async () => {
+    // The mark before the first quote made the header's cell `"名称"`, no field: the file refused whole.
+    const csv = ['"名称","电话"', '"乙 引号贸易","13800000002"'].join('\r\n');
+    const res = await importCsv(`\uFEFF${csv}\r\n`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json<Report>()).toMatchObject({ imported: 1, errors: [] });
+    // NDJSON: the first line was not JSON.
+    const ndjson = await t.app.inject({
+      method: 'POST',
+      url: '/api/pools/crm/import',
+      headers: {
+        authorization: `Bearer ${tokens['boss']}`,
+        'content-type': 'application/x-ndjson',
+      },
+      payload: '\uFEFF{"data":{"name":"乙 一行"}}\r\n{"data":{"name":"乙 二行"}}\r\n',
+    });
+    expect(ndjson.statusCode, ndjson.body).toBe(200);
+    expect(ndjson.json<Report>()).toMatchObject({ imported: 2, errors: [] });
+    expect((await named('乙')).map((r) => r.data['name'])).toEqual([
+      '乙 一行',
+      '乙 二行',
+      '乙 引号贸易',
+    ]);
   });
 
   it('reads English titles and choices in any case, keys as before', async () => {

@@ -18,6 +18,27 @@ export class CellTooLong extends Error {
 }
 
 /**
+ * The chunks as text, decoded as UTF-8 across their boundaries (a character split between two chunks
+ * stays whole), without a leading byte order mark: Excel's "CSV UTF-8" and Windows tools write one,
+ * and a header's first quote behind it was read as text (`"name"` not a field), an NDJSON line's as
+ * not JSON.
+ */
+async function* texts(chunks: AsyncIterable<string | Buffer>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  let first = true;
+  for await (const chunk of chunks) {
+    let text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    if (first && text !== '') {
+      first = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    yield text;
+  }
+  const end = decoder.end();
+  if (end !== '') yield end;
+}
+
+/**
  * Parses CSV from text chunks, yielding rows as soon as they are complete. A cell longer than
  * `maxCellChars` throws CellTooLong as soon as it passes the bound.
  */
@@ -25,8 +46,6 @@ export async function* parseCsv(
   chunks: AsyncIterable<string | Buffer>,
   maxCellChars = Infinity,
 ): AsyncGenerator<CsvRow> {
-  // Decoded across chunk boundaries: a multi-byte character split between two chunks stays whole.
-  const decoder = new StringDecoder('utf8');
   let field = '';
   let fields: string[] = [];
   let quoted = false;
@@ -34,8 +53,7 @@ export async function* parseCsv(
   let line = 1;
   let rowLine = 1;
   let sawAny = false;
-  for await (const chunk of chunks) {
-    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+  for await (const text of texts(chunks)) {
     for (let i = 0; i < text.length; i++) {
       const c = text[i]!;
       if (field.length > maxCellChars) throw new CellTooLong(rowLine, maxCellChars);
@@ -91,11 +109,10 @@ export async function* splitLines(
   chunks: AsyncIterable<string | Buffer>,
   maxChars = Infinity,
 ): AsyncGenerator<string> {
-  const decoder = new StringDecoder('utf8');
   let line = 1;
   let rest = '';
-  for await (const chunk of chunks) {
-    const text = rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk));
+  for await (const chunk of texts(chunks)) {
+    const text = rest + chunk;
     let start = 0;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
       if (nl - start > maxChars) throw new CellTooLong(line, maxChars);
@@ -106,8 +123,6 @@ export async function* splitLines(
     rest = text.slice(start);
     if (rest.length > maxChars) throw new CellTooLong(line, maxChars);
   }
-  rest += decoder.end();
-  if (rest.length > maxChars) throw new CellTooLong(line, maxChars);
   if (rest !== '') yield rest.endsWith('\r') ? rest.slice(0, -1) : rest;
 }
 
