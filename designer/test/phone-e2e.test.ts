@@ -1,7 +1,7 @@
 // A rep on a phone (390 × 844, as an iPhone 12–15 shows a page), in Debian's Chromium against the real
 // runtime: the top bar and My records fit the screen, each record a card whose values are named by
-// their columns, and a follow-up is a tap away with its dialog inside the screen. At desktop width the
-// same list stays a table.
+// their columns, and a follow-up is a tap away with its dialog inside the screen and its warning out of
+// the way. An admin's page fits it in Chinese. At desktop width the same list stays a table.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -44,6 +44,8 @@ beforeAll(async () => {
       data: { name, industry: 'manufacturing', level: 'B', urgency: 3, phone: '13845253059' },
       ownerId: alice.id,
     });
+  // A day on: a follow-up that counts moves the release a day later, so one that does not is told apart.
+  await api('POST', '/api/clock/advance', { days: 1 });
   browser = await launchChromium();
 });
 
@@ -105,6 +107,28 @@ describe('the workspace on a phone', () => {
       }));
       expect(dialog.width).toBeGreaterThan(PHONE.width * 0.9);
       expect(['left', 'start']).toContain(dialog.align);
+      // A note too short to count is recorded with a warning that waits until tapped: the last card's
+      // buttons can still be scrolled clear of it (it covered them, with nothing below to scroll to).
+      await page.locator('#event-FOLLOW_UP_channel').selectOption('call');
+      await page.locator('#event-FOLLOW_UP_note').fill('short');
+      await page.getByTestId('event-submit').click();
+      const warning = page.locator('[data-testid=notice][data-tone=warn]');
+      await warning.waitFor();
+      expect(await withinWidth(page, '[data-testid=notice]')).toBe(true);
+      const last = page.getByTestId('mine-row').last().getByTestId('event-FOLLOW_UP');
+      // Scrolled to the end of whatever scrolls the list (the page, or a box around it).
+      await last.evaluate((button) => {
+        let box: Element | null = button.parentElement;
+        while (
+          box &&
+          !(box.scrollHeight > box.clientHeight && getComputedStyle(box).overflowY !== 'visible')
+        )
+          box = box.parentElement;
+        (box ?? document.scrollingElement)!.scrollTop = 1e9;
+      });
+      const lastButton = await last.boundingBox();
+      const notice = await warning.boundingBox();
+      expect(lastButton!.y + lastButton!.height).toBeLessThanOrEqual(notice!.y);
     } finally {
       await page.context().close();
     }
@@ -123,6 +147,30 @@ describe('the workspace on a phone', () => {
       expect(await withinWidth(page, '[data-testid=user-table] tbody tr')).toBe(true);
     } finally {
       await page.context().close();
+    }
+  });
+
+  it("keeps the Chinese admin page's title on one line, its sections and user count beside or under it", async () => {
+    const context = await browser.newContext({ viewport: PHONE });
+    await context.addInitScript(() => localStorage.setItem('poolflow.lang', 'zh'));
+    const page = await context.newPage();
+    try {
+      await logIn(page, runtime.url);
+      await page.goto(`${runtime.url}/#/admin/users`);
+      await page.getByTestId('user-table').waitFor();
+      // 管理 read one character a line beside the section buttons, and "6 个用户" two lines.
+      for (const selector of ['.admin-title h1', '.admin-count']) {
+        const oneLine = await page.locator(selector).evaluate((e) => {
+          const style = getComputedStyle(e);
+          return e.getBoundingClientRect().height < parseFloat(style.fontSize) * 2;
+        });
+        expect(oneLine, selector).toBe(true);
+      }
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        PHONE.width,
+      );
+    } finally {
+      await context.close();
     }
   });
 

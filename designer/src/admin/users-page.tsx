@@ -77,7 +77,7 @@ export function UsersPage(props: {
           value={query}
           onChange={(e) => setQuery(e.target.value)}
         />
-        <span className="muted">{t('adminUserCount', { count: shown.length })}</span>
+        <span className="muted admin-count">{t('adminUserCount', { count: shown.length })}</span>
         <button
           type="button"
           className="btn primary"
