@@ -1,6 +1,8 @@
 // Audited events (抽查): which events go to the managers' audit queue (a deterministic sample or the
 // policy's force rule), and the revocation of a fake one's effect on the record's timers.
 import type { CompiledPolicy } from './compile.js';
+import { EngineError } from './engine.error.js';
+import { timersOnEntry } from './entry-timers.js';
 import { evaluate, truthy } from './logic/json-logic.js';
 import type { Policy } from './schema.types.js';
 import { recordView } from './step.js';
@@ -103,6 +105,9 @@ export function markAudit(compiled: CompiledPolicy, input: AuditInput, result: S
     typeof note === 'string' ? note.slice(0, LAST_NOTE_MAX) : null;
   if (reason) {
     result.audit = { reason, ...changedTimers(input.before.timers, result.snapshot.timers) };
+    const before = input.before.instance.enteredStateAt;
+    const after = result.snapshot.instance.enteredStateAt;
+    if (before !== after) result.audit.entry = { before, after };
   }
 }
 
@@ -130,31 +135,56 @@ export interface Revocation {
   restored: string[];
 }
 
+const own = <T>(map: Record<string, T>, key: string): T | undefined =>
+  Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
+
+/**
+ * The timers of the record's state as if it had been entered when it was before the fake event, under
+ * the record's version now: for a record a rollout (`recompute`) or an edit re-armed since the event,
+ * whose timers no longer have the due times the event set. Undefined where a delay cannot be worked
+ * out (its rule fails now): those timers are left as they are.
+ */
+function rearmedBefore(
+  compiled: CompiledPolicy,
+  snapshot: PoolSnapshot,
+  entity: JsonObject,
+  enteredBefore: number,
+): Record<string, PendingTimer> | undefined {
+  try {
+    const instance = { ...snapshot.instance, enteredStateAt: enteredBefore };
+    return timersOnEntry(compiled, snapshot.value, { entity, instance }, enteredBefore);
+  } catch (e) {
+    if (e instanceof EngineError) return undefined;
+    throw e;
+  }
+}
+
 /**
  * Revokes what a fake event did to the record's timers. Each timer it set that is still pending with the
  * due time it set goes back to its due time before the event (due now if that has passed), or is
  * cancelled if the event armed it anew; a timer a later event replaced, or that has fired, is left alone.
+ * An event that re-entered the state (`mark.entry`) has the entry time put back too, while the record is
+ * still in that entry (no later event re-entered it): then a timer a rollout or an edit re-armed since
+ * is put back to its due time for the earlier entry under the record's version now.
  */
 export function revoke(
   compiled: CompiledPolicy,
   snapshot: PoolSnapshot,
-  mark: Pick<AuditMark, 'timersBefore' | 'timersAfter'>,
+  mark: Pick<AuditMark, 'timersBefore' | 'timersAfter' | 'entry'>,
   env: RevokeEnv,
 ): Revocation {
   const timers: Record<string, PendingTimer> = { ...snapshot.timers };
   const raw: EffectInput[] = [];
   const restored: string[] = [];
-  for (const [key, set] of Object.entries(mark.timersAfter)) {
-    const now = Object.prototype.hasOwnProperty.call(timers, key) ? timers[key] : undefined;
-    if (!now || now.dueAt !== set.dueAt || now.state !== set.state) continue;
-    const was = Object.prototype.hasOwnProperty.call(mark.timersBefore, key)
-      ? mark.timersBefore[key]
-      : undefined;
+  const sameEntry =
+    mark.entry !== undefined && snapshot.instance.enteredStateAt === mark.entry.after;
+  let rearmed: Record<string, PendingTimer> | undefined;
+  const put = (key: string, was: PendingTimer | undefined): void => {
     restored.push(key);
     if (!was) {
       delete timers[key];
       raw.push({ type: 'cancel', timerKey: key });
-      continue;
+      return;
     }
     const dueAt = Math.max(was.dueAt, env.now);
     timers[key] = { ...was, dueAt };
@@ -164,6 +194,24 @@ export function revoke(
       dueAt,
       event: { type: key, timerKey: key, dueAt },
     });
+  };
+  for (const [key, set] of Object.entries(mark.timersAfter)) {
+    const now = own(timers, key);
+    if (now && now.dueAt === set.dueAt && now.state === set.state) {
+      put(key, own(mark.timersBefore, key));
+      continue;
+    }
+    if (!sameEntry || mark.entry === undefined) continue;
+    // Re-armed since the event within the same entry (a rollout, an edit): the timer of that delay now.
+    const pendingKey = Object.keys(timers).find((k) => timers[k]?.delay === set.delay);
+    if (pendingKey === undefined) continue;
+    if (!own(mark.timersBefore, key)) {
+      put(pendingKey, undefined);
+      continue;
+    }
+    rearmed ??= rearmedBefore(compiled, snapshot, env.entity, mark.entry.before);
+    const again = rearmed && Object.values(rearmed).find((t) => t.delay === set.delay);
+    if (again) put(pendingKey, { dueAt: again.dueAt, delay: again.delay, state: again.state });
   }
   if (env.rep !== null) {
     const title = recordTitle(env.entity, env.recordId, compiled.policy.entity.titleField);
@@ -179,7 +227,11 @@ export function revoke(
   }
   const seq = snapshot.seq + 1;
   const effects = raw.map((e, index) => ({ ...e, key: `${env.recordId}:${seq}:${index}` }));
-  const next: PoolSnapshot = { ...snapshot, seq, timers };
+  const instance =
+    sameEntry && mark.entry !== undefined
+      ? { ...snapshot.instance, enteredStateAt: mark.entry.before }
+      : snapshot.instance;
+  const next: PoolSnapshot = { ...snapshot, seq, timers, instance };
   return {
     result: {
       snapshot: next,

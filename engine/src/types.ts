@@ -173,6 +173,13 @@ export interface AuditMark {
   reason: 'sample' | 'force';
   timersBefore: Record<string, PendingTimer>;
   timersAfter: Record<string, PendingTimer>;
+  /**
+   * When the event re-entered the record's state (a follow-up restarting the protection period): when
+   * the state was entered before it and by it (`instance.enteredStateAt`, epoch ms). A revocation
+   * puts the entry time back, so nothing that later re-arms the state's timers from it (a rollout's
+   * `recompute`, an edit of a field a delay reads) gives the fake event's protection back.
+   */
+  entry?: { before: number; after: number };
 }
 
 export interface ClaimantStats {

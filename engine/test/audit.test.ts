@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { auditDraw, revoke } from '../src/audit.js';
-import { compile, simulate, start, step, validate, type PoolSnapshot } from '../src/index.js';
+import {
+  compile,
+  migrateSnapshot,
+  simulate,
+  start,
+  step,
+  validate,
+  type PoolSnapshot,
+} from '../src/index.js';
 import type { Policy, Scenario } from '../src/schema.types.js';
 import { DAY, T0, template } from './fixtures.js';
 
@@ -168,6 +176,65 @@ describe('revoke', () => {
     expect(r.revoked).toBe(false);
     expect(r.result.snapshot.timers).toEqual(later.snapshot.timers);
     expect(r.result.effects.map((e) => e.type)).toEqual(['notify']);
+  });
+});
+
+describe('revoke and rollouts', () => {
+  // Version 2 releases after 20 days instead of 30; a rollout re-arms timers from the state's entry.
+  const v2 = compile({
+    ...audited({ force }),
+    version: 2,
+    delays: { ...plain().delays, release: { days: 20 } },
+  });
+  const rollOut = (snapshot: PoolSnapshot, now: number) =>
+    migrateSnapshot(crm, v2, snapshot, { timers: 'recompute', now, entity, recordId: 'r1' })
+      .snapshot;
+  const dueOf = (s: PoolSnapshot, delay: string) =>
+    Object.values(s.timers).find((t) => t.delay === delay)?.dueAt;
+
+  it('puts the entry time back, so a rollout after the verdict gives no protection back', () => {
+    const fake = followUp(owned().snapshot, 'ok', T0 + 10 * DAY);
+    expect(fake.audit?.entry).toEqual({ before: T0, after: T0 + 10 * DAY });
+    const r = revoke(crm, fake.snapshot, fake.audit!, {
+      entity,
+      now: T0 + 12 * DAY,
+      recordId: 'r1',
+      rep: 'alice',
+    });
+    expect(r.result.snapshot.instance.enteredStateAt).toBe(T0);
+    // Re-armed from the entry the verdict put back: 20 days from T0, not from the fake follow-up.
+    const rolled = rollOut(r.result.snapshot, T0 + 13 * DAY);
+    expect(dueOf(rolled, 'release')).toBe(T0 + 20 * DAY);
+    expect(dueOf(rolled, 'escalate')).toBe(T0 + 17 * DAY);
+  });
+
+  it('revokes a fake event whose timers a rollout re-armed since, in the new version’s terms', () => {
+    const fake = followUp(owned().snapshot, 'ok', T0 + 10 * DAY);
+    const rolled = rollOut(fake.snapshot, T0 + 11 * DAY);
+    expect(dueOf(rolled, 'release')).toBe(T0 + 30 * DAY);
+    const r = revoke(v2, rolled, fake.audit!, {
+      entity,
+      now: T0 + 12 * DAY,
+      recordId: 'r1',
+      rep: 'alice',
+    });
+    expect(r.revoked).toBe(true);
+    expect(dueOf(r.result.snapshot, 'release')).toBe(T0 + 20 * DAY);
+    expect(dueOf(r.result.snapshot, 'escalate')).toBe(T0 + 17 * DAY);
+    expect(r.result.snapshot.instance.enteredStateAt).toBe(T0);
+    expect(r.result.effects).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'schedule', dueAt: T0 + 20 * DAY })]),
+    );
+    // A later follow-up is a new entry: a rollout after it leaves the fake one nothing to revoke.
+    const later = followUp(fake.snapshot, 'visited the plant', T0 + 11 * DAY);
+    const after = revoke(v2, rollOut(later.snapshot, T0 + 12 * DAY), fake.audit!, {
+      entity,
+      now: T0 + 13 * DAY,
+      recordId: 'r1',
+      rep: 'alice',
+    });
+    expect(after.revoked).toBe(false);
+    expect(after.result.snapshot.instance.enteredStateAt).toBe(T0 + 11 * DAY);
   });
 });
 

@@ -1,7 +1,8 @@
 // The audit queue on both backends: forced and sampled follow-ups are queued for the pool's managers; a
 // fake verdict puts the release back where it was (due at once if that has passed), records a violation,
 // notifies the rep and writes history, exactly once under concurrent verdicts; claim rules read
-// user.integrity; sampling over 10,000 follow-ups stays within its binomial bound.
+// user.integrity; a rollout neither undoes a fake verdict nor keeps one from revoking; sampling over
+// 10,000 follow-ups stays within its binomial bound.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, build, call, crmPool, publishPool, template, type TestApp } from './helpers.js';
 
@@ -30,7 +31,7 @@ describe.each(backends)('audit queue (%s)', (backend) => {
   let t: TestApp;
   let tokens: Record<string, string>;
   let ids: Record<string, string>;
-  const api = (who: string, method: 'GET' | 'POST', url: string, body?: unknown) =>
+  const api = (who: string, method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown) =>
     call(t.app, who === 'admin' ? t.adminToken : tokens[who]!, method, url, body);
   const advance = async (body: Record<string, number>) =>
     expect((await api('admin', 'POST', '/api/clock/advance', body)).status).toBe(200);
@@ -201,6 +202,69 @@ describe.each(backends)('audit queue (%s)', (backend) => {
     expect(noop.body.revoked).toBe(false);
     const after = await api('boss', 'GET', `/api/pools/audited/records/${replaced.id}`);
     expect(releaseAt(after.body)).toBe(releaseAt(before.body));
+  });
+
+  it('keeps a fake verdict through a rollout, before or after it: the release counts from before the fake follow-up', async () => {
+    await publishPool(t, auditedPolicy('crm-rollout', 0), 'rollout', Object.values(ids));
+    const inRollout = async (name: string) => {
+      const res = await api('boss', 'POST', '/api/pools/rollout/records', {
+        data: { name },
+        ownerId: ids['rep'],
+      });
+      expect(res.status).toBe(201);
+      return res.body as { id: string; timers: { delay: string; dueAt: string }[] };
+    };
+    const get = async (id: string) =>
+      (await api('boss', 'GET', `/api/pools/rollout/records/${id}`)).body as {
+        timers: { delay: string; dueAt: string }[];
+      };
+    const auditOf = async (recordId: string) => {
+      const list = await api('boss', 'GET', '/api/pools/rollout/audits?status=open');
+      return (list.body.items as { id: string; recordId: string }[]).find(
+        (a) => a.recordId === recordId,
+      )!.id;
+    };
+    const fakeVerdict = (auditId: string) =>
+      api('boss', 'POST', `/api/pools/rollout/audits/${auditId}`, { verdict: 'fake' });
+    const revokedFirst = await inRollout('Revoked Then Rolled Co');
+    const rolledFirst = await inRollout('Rolled Then Revoked Co');
+    const entered = releaseAt(revokedFirst) - 30 * DAY;
+    await advance({ days: 10 });
+    for (const { id } of [revokedFirst, rolledFirst]) {
+      const res = await api('rep', 'POST', `/api/pools/rollout/records/${id}/events`, {
+        type: 'FOLLOW_UP',
+        payload: { channel: 'visit', note: `said we talked ${AUDIT_ME}` },
+      });
+      expect(res.status).toBe(200);
+      expect(releaseAt(res.body)).toBe(entered + 40 * DAY);
+    }
+    const first = await fakeVerdict(await auditOf(revokedFirst.id));
+    expect(first.body.revoked).toBe(true);
+    expect(releaseAt(await get(revokedFirst.id))).toBe(entered + 30 * DAY);
+
+    // Version 2 releases after 20 days; the rollout re-arms every record's timers from its state's entry.
+    const v2 = {
+      ...auditedPolicy('crm-rollout', 0),
+      delays: { ...(template('crm-customer-pool')['delays'] as object), release: { days: 20 } },
+    };
+    expect(
+      (await api('admin', 'PUT', '/api/policies/crm-rollout/draft', { document: v2 })).status,
+    ).toBe(200);
+    expect(
+      (await api('admin', 'POST', '/api/policies/crm-rollout/publish', { message: 'v2' })).status,
+    ).toBe(200);
+    expect(
+      (await api('admin', 'POST', '/api/pools/rollout/upgrade', { toVersion: 2 })).status,
+    ).toBe(202);
+    await advance({ minutes: 1 });
+    // Revoked before the rollout: 20 days from the entry before the fake follow-up, not from it.
+    expect(releaseAt(await get(revokedFirst.id))).toBe(entered + 20 * DAY);
+    // Rolled out before its verdict: the rollout re-armed it from the fake follow-up (day 10 + 20)...
+    expect(releaseAt(await get(rolledFirst.id))).toBe(entered + 30 * DAY);
+    // ...and the fake verdict still takes that protection back, in version 2's terms.
+    const second = await fakeVerdict(await auditOf(rolledFirst.id));
+    expect(second.body.revoked).toBe(true);
+    expect(releaseAt(await get(rolledFirst.id))).toBe(entered + 20 * DAY);
   });
 
   it("leaves a manager's own follow-up to another manager: deciding it oneself is a 403 and it stays open", async () => {

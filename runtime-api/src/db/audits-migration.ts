@@ -40,3 +40,22 @@ export const audits: Migration = {
     await knex.schema.dropTableIfExists('audits');
   },
 };
+
+// When an audited event re-entered the record's state: the entry time before it and its own, so a fake
+// verdict puts the entry back (engine AuditMark.entry). NULL for an event that did not, and for audits
+// written before this column (their revocation restores timers only, as it did).
+export const auditEntry: Migration = {
+  name: '026_audit_entry',
+  async up(knex) {
+    await knex.schema.alterTable('audits', (t) => {
+      t.timestamp('entered_before', { useTz: true });
+      t.timestamp('entered_after', { useTz: true });
+    });
+  },
+  async down(knex) {
+    await knex.schema.alterTable('audits', (t) => {
+      t.dropColumn('entered_before');
+      t.dropColumn('entered_after');
+    });
+  },
+};

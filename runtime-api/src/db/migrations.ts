@@ -1,6 +1,6 @@
 // Schema migrations, kept in code so the same list runs on PGlite and PostgreSQL.
 import type { Knex } from 'knex';
-import { audits } from './audits-migration.js';
+import { auditEntry, audits } from './audits-migration.js';
 import { authNotify } from './auth-notify-migration.js';
 import { claimants } from './claimants-migration.js';
 import { recordKeys, upgradeDuplicates } from './record-keys-migration.js';
@@ -253,6 +253,7 @@ const migrations: Migration[] = [
   notificationsByTime,
   recordKeys,
   upgradeDuplicates,
+  auditEntry,
 ];
 
 /** A knex migration source over the in-code list. */

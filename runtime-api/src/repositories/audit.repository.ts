@@ -15,6 +15,9 @@ export interface AuditRow {
   reason: 'sample' | 'force';
   timers_before: Record<string, { dueAt: number; delay: string; state: string }>;
   timers_after: Record<string, { dueAt: number; delay: string; state: string }>;
+  /** The state's entry time before and by the event, when it re-entered the state (else NULL). */
+  entered_before: Date | null;
+  entered_after: Date | null;
   status: 'open' | 'closed';
   verdict: 'confirmed' | 'fake' | null;
   note: string | null;

@@ -28,5 +28,7 @@ export function auditRow(
     reason: audit?.reason ?? 'sample',
     timers_before: audit?.timersBefore ?? {},
     timers_after: audit?.timersAfter ?? {},
+    entered_before: audit?.entry?.before ?? null,
+    entered_after: audit?.entry?.after ?? null,
   };
 }

@@ -199,7 +199,13 @@ export class AuditService {
     const { result, revoked, restored } = revoke(
       compiled,
       row.snapshot,
-      { timersBefore: audit.timers_before, timersAfter: audit.timers_after },
+      {
+        timersBefore: audit.timers_before,
+        timersAfter: audit.timers_after,
+        ...(audit.entered_before && audit.entered_after
+          ? { entry: { before: +audit.entered_before, after: +audit.entered_after } }
+          : {}),
+      },
       { entity: row.data, now, recordId: row.id, rep: audit.actor_id },
     );
     const timers = restored.map((timerKey) => {

@@ -101,6 +101,8 @@ export const AUDIT: Column[] = [
   ['reason', 'text'],
   ['timers_before', 'jsonb'],
   ['timers_after', 'jsonb'],
+  ['entered_before', 'timestamptz'],
+  ['entered_after', 'timestamptz'],
 ];
 export const OUTBOX: Column[] = [
   ['effect_key', 'text'],
