@@ -115,10 +115,37 @@ function userEventOf(event: { type: string }): PoolEvent {
 
 /**
  * The payload of an event whose policy gives it no schema: none (absent, null or `{}`), but for what the
- * runtime's own routes send with ASSIGN and RELEASE. Anything else would be kept in the record's history
+ * runtime's own routes send with ASSIGN and RELEASE, and any object where the policy reads it. Anything else would be kept in the record's history
  * as sent (a claim's "userId" naming someone else, a megabyte of junk) where every member reads it.
  */
 const NO_PAYLOAD = { type: 'object', additionalProperties: false };
+/** The payload of an event with no schema that the policy reads fields of: any object, as it was. */
+const FREE_PAYLOAD = { type: 'object' };
+
+/**
+ * Whether the policy may read `event.payload` when `type` happens: in its transitions (guards, actions),
+ * in any state's entry or exit actions, or in a named rule those mention. Erring towards yes (a rule's
+ * name anywhere in them counts as a use), so a published policy that reads a payload it never declared
+ * keeps taking it.
+ */
+function readsPayload(policy: Policy, type: string): boolean {
+  const rules = policy.rules ?? {};
+  const seen = new Set<string>();
+  const reads = (json: unknown): boolean => {
+    const text = JSON.stringify(json ?? null);
+    if (text.includes('event.payload')) return true;
+    for (const [name, body] of Object.entries(rules)) {
+      if (seen.has(name) || !text.includes(JSON.stringify(name))) continue;
+      seen.add(name);
+      if (reads(body)) return true;
+    }
+    return false;
+  };
+  return reads(
+    Object.values(policy.machine.states).map((node) => [node.on?.[type], node.entry, node.exit]),
+  );
+}
+
 const IMPLIED_PAYLOADS: Readonly<Record<string, object>> = {
   ASSIGN: {
     type: 'object',
@@ -361,7 +388,10 @@ export function compile(policy: Policy, options: CompileOptions = {}): CompiledP
 
   const payloadValidators = new Map<string, ValidateFunction>();
   for (const type of eventTypes) {
-    const schema = policy.events?.[type]?.payload ?? IMPLIED_PAYLOADS[type] ?? NO_PAYLOAD;
+    const schema =
+      policy.events?.[type]?.payload ??
+      IMPLIED_PAYLOADS[type] ??
+      (readsPayload(policy, type) ? FREE_PAYLOAD : NO_PAYLOAD);
     payloadValidators.set(type, payloadValidator(schema));
   }
 

@@ -265,6 +265,21 @@ describe('step', () => {
         ),
       ).details,
     ).toEqual([expect.objectContaining({ path: '/payload/userId' })]);
+    // A policy that reads a payload it never declared (a guard on event.payload) keeps taking it.
+    const reading = template();
+    reading.rules = { ...reading.rules, bigDeal: { '>': [{ var: 'event.payload.amount' }, 100] } };
+    reading.machine.states['owned']!.on = {
+      ...reading.machine.states['owned']!.on,
+      WIN: [{ target: 'won', guard: 'bigDeal' }],
+    };
+    const readingPolicy = compile(reading);
+    const won = step(
+      readingPolicy,
+      start(readingPolicy, { entity, now: T0, ownerId: 'alice' }).snapshot,
+      { type: 'WIN', payload: { amount: 500 } },
+      { entity, now: T0, user: alice },
+    );
+    expect(won.record.state).toBe('won');
   });
 
   it('claim rules use the claimant counts the caller passes', () => {
