@@ -268,8 +268,8 @@ describe('step', () => {
     // A policy that reads a payload it never declared (a guard on event.payload) keeps taking it.
     const reading = template();
     reading.rules = { ...reading.rules, bigDeal: { '>': [{ var: 'event.payload.amount' }, 100] } };
-    reading.machine.states['owned']!.on = {
-      ...reading.machine.states['owned']!.on,
+    reading.machine.states['owned'].on = {
+      ...reading.machine.states['owned'].on,
       WIN: [{ target: 'won', guard: 'bigDeal' }],
     };
     const readingPolicy = compile(reading);
