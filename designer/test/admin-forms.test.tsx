@@ -280,6 +280,36 @@ const pool: AdminPool = {
 };
 
 describe('pools', () => {
+  it('offers the latest version of the policy chosen, not the version of the one before', async () => {
+    const calls = stubApi({
+      'GET /api/policies': {
+        items: [
+          { id: 'crm', name: { en: 'CRM' }, latestVersion: 4, updatedAt: '' },
+          { id: 'hr', name: { en: 'Talent pool' }, latestVersion: 1, updatedAt: '' },
+        ],
+      },
+      'POST /api/pools': { ...pool, key: 'talent', policyId: 'hr', policyVersion: 1 },
+    });
+    const onCreated = vi.fn();
+    render(
+      <Ui>
+        <CreatePoolDialog departments={null} onClose={() => undefined} onCreated={onCreated} />
+      </Ui>,
+    );
+    const form = await screen.findByTestId('pool-form');
+    const [policy, version] = [...form.querySelectorAll('select')];
+    expect(version.selectedOptions[0].textContent).toBe('v4');
+    // rjsf's select values are option indexes: the second policy.
+    fireEvent.change(policy, { target: { value: '1' } });
+    // v4 was kept: the select showed nothing and Create was refused "must be equal to constant".
+    await waitFor(() => expect(version.selectedOptions[0]?.textContent).toBe('v1'));
+    fireEvent.change(input(form, 'key'), { target: { value: 'talent' } });
+    fireEvent.change(input(form, 'nameEn'), { target: { value: 'Talent' } });
+    fireEvent.click(screen.getByTestId('pool-form-submit'));
+    await waitFor(() => expect(onCreated).toHaveBeenCalledWith('talent'));
+    expect(writes(calls)[0].body).toMatchObject({ policyId: 'hr', policyVersion: 1 });
+  });
+
   it('creates a pool from a published policy version, in Asia/Shanghai by default', async () => {
     const calls = stubApi({
       'GET /api/policies': {

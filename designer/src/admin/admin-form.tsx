@@ -48,6 +48,8 @@ export function AdminForm<T extends object>(props: {
   onSubmit: (value: T) => Promise<unknown>;
   onCancel?: () => void;
   onChange?: (value: T) => void;
+  /** The form's value after a change, made to fit it (another policy: its latest version). */
+  adjust?: (next: T, previous: T) => T;
   /** What the refusal's names read as (users by their display names where the page knows them). */
   names?: RefusalNames;
   children?: ReactNode;
@@ -73,8 +75,9 @@ export function AdminForm<T extends object>(props: {
         // Field errors show under the fields; nothing to log (rjsf's default writes a console error).
         onError={() => undefined}
         onChange={(e) => {
-          setValue(e.formData as T);
-          props.onChange?.(e.formData as T);
+          const next = props.adjust ? props.adjust(e.formData as T, value) : (e.formData as T);
+          setValue(next);
+          props.onChange?.(next);
         }}
         onSubmit={(e) => {
           setBusy(true);

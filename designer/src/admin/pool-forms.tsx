@@ -139,6 +139,13 @@ export function CreatePoolDialog(props: {
           testId="pool-form"
           submitLabel={t('create')}
           onChange={(form) => setPolicyId(form.policyId)}
+          // Another policy: its latest version (the one chosen before may be one it has not).
+          adjust={(next, previous) => {
+            const latest = policies.find((p) => p.id === next.policyId)?.latestVersion;
+            return next.policyId === previous.policyId || latest === undefined
+              ? next
+              : { ...next, policyVersion: latest };
+          }}
           onSubmit={async (form) => {
             const policy = policies.find((p) => p.id === form.policyId);
             const version =
