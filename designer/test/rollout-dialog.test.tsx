@@ -335,6 +335,16 @@ describe('rollout preview sentences', () => {
     expect(zh[2]).toContain('76 条记录立即到期（到期的定时器，一条记录可能有多个：');
   });
 
+  it('tells timers that start again (a reminder fired already) from new ones, not "new in this version"', () => {
+    const timers = { ...DRY_RUN.timers, added: 29 };
+    const [, en] = previewSentences({ ...DRY_RUN, timers }, { from: 1, to: 2 }, makeI18n('en'));
+    expect(en).toContain(
+      '29 start (not pending before: new in this version, or fired already and due again)',
+    );
+    const [, zh] = previewSentences({ ...DRY_RUN, timers }, { from: 1, to: 2 }, makeI18n('zh'));
+    expect(zh).toContain('29 个开始计时（此前未在计时：新版本新增的，或已触发过、将再次到期的）');
+  });
+
   it('says ahead how many records would share a unique value (查重), and nothing when none', () => {
     const last = (duplicates: number | undefined, lang: Lang) =>
       previewSentences(

@@ -36,7 +36,8 @@ export const rolloutEn = {
   rolloutTimersUnchanged: '{count} keep their due time',
   rolloutTimersLater: '{count} fall due later',
   rolloutTimersEarlier: '{count} fall due earlier',
-  rolloutTimersAdded: '{count} start (new in this version)',
+  rolloutTimersAdded:
+    '{count} start (not pending before: new in this version, or fired already and due again)',
   rolloutTimersRemoved: '{count} stop (gone from this version)',
   rolloutDueAtOnce: '{count} records fall due at once{delays}: they move on in the next sweep.',
   rolloutDueAtOnceOne: '1 record falls due at once{delays}: it moves on in the next sweep.',
@@ -108,7 +109,7 @@ export const rolloutZh: Record<keyof typeof rolloutEn, string> = {
   rolloutTimersUnchanged: '{count} 个到期时间不变',
   rolloutTimersLater: '{count} 个推迟到期',
   rolloutTimersEarlier: '{count} 个提前到期',
-  rolloutTimersAdded: '{count} 个新开始（新版本新增）',
+  rolloutTimersAdded: '{count} 个开始计时（此前未在计时：新版本新增的，或已触发过、将再次到期的）',
   rolloutTimersRemoved: '{count} 个停止（新版本已删除）',
   rolloutDueAtOnce: '{count} 条记录立即到期{delays}：将在下一轮扫描时继续流转。',
   rolloutDueAtOnceOne: '1 条记录立即到期{delays}：将在下一轮扫描时继续流转。',
