@@ -318,4 +318,20 @@ describe('audit queue', () => {
     expect(screen.getByTestId('timeline-entry').textContent).toContain('跟进被标记为虚假');
     expect(screen.getByTestId('audit-step').textContent).toContain('Bob Li 记违规一次');
   });
+
+  it('names an actor who is no member of the pool (an admin rolling it out) by the name history gives', () => {
+    const migrated: HistoryEntry = {
+      ...step(9, 'MIGRATE', { fromVersion: 1, toVersion: 2 }),
+      actorId: 'u-admin-f27823d6',
+      actorName: 'Administrator',
+    };
+    render(
+      <Workspace>
+        <RecordTimeline history={[migrated]} />
+      </Workspace>,
+    );
+    const row = screen.getByTestId('timeline-entry');
+    expect(row.textContent).toContain('· Administrator');
+    expect(row.textContent).not.toContain('u-admin-');
+  });
 });

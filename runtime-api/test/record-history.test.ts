@@ -14,12 +14,14 @@ describe.each(backends)('record history pages (%s)', (backend) => {
   let t: TestApp;
   let token: string;
   let url: string;
+  let aliceId: string;
   const STEPS = 250;
 
   beforeAll(async () => {
     t = await build(backend);
     const { tokens, ids } = await crmPool(t, { alice: {} });
     token = tokens['alice']!;
+    aliceId = ids['alice']!;
     const created = await call(t.app, token, 'POST', '/api/pools/crm/records', {
       data: { name: 'ACME' },
       ownerId: ids['alice'],
@@ -98,6 +100,35 @@ describe.each(backends)('record history pages (%s)', (backend) => {
 
     // order=asc is the default, spelt out.
     expect((await page('?order=asc&limit=3')).items.map((h) => h.seq)).toEqual([1, 2, 3]);
+  });
+
+  it("names each step's actor, an admin who is no member of the pool too", async () => {
+    const created = await call(t.app, token, 'POST', '/api/pools/crm/records', {
+      data: { name: 'Named Steps Co' },
+    });
+    const id = created.body.id as string;
+    const assigned = await call(
+      t.app,
+      t.adminToken,
+      'POST',
+      `/api/pools/crm/records/${id}/assign`,
+      { userId: aliceId },
+    );
+    expect(assigned.status, JSON.stringify(assigned.body)).toBe(200);
+    const users = (await call(t.app, t.adminToken, 'GET', '/api/users')).body.items as {
+      id: string;
+      username: string;
+      displayName: string;
+    }[];
+    const admin = users.find((u) => u.username === 'admin')!;
+    const alice = users.find((u) => u.id === aliceId)!;
+    const history = (await call(t.app, token, 'GET', `/api/pools/crm/records/${id}/history`)).body
+      .items as { event: string; actorId: string | null; actorName: string | null }[];
+    // The workspace showed the admin as "f27823d6…": it names people from the pool's members.
+    expect(history.map((h) => [h.event, h.actorId, h.actorName])).toEqual([
+      ['CREATE', aliceId, alice.displayName || alice.username],
+      ['ASSIGN', admin.id, admin.displayName || 'admin'],
+    ]);
   });
 
   it('refuses an order other than asc or desc, naming it', async () => {

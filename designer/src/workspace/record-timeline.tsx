@@ -101,7 +101,7 @@ export function RecordTimeline({ history }: { history: HistoryEntry[] }) {
               <strong>{what(entry)}</strong>
               <span className="muted">
                 {' '}
-                · {entry.actorId ? personName(entry.actorId) : t('system')}
+                · {entry.actorId ? (entry.actorName ?? personName(entry.actorId)) : t('system')}
               </span>
               {moved && (
                 <span className="timeline-move moved">

@@ -21,6 +21,10 @@ export interface HistoryEntry {
   seq: number;
   at: string;
   actorId: string | null;
+  /**
+   * The actor's display name (username when none); null for the system. Admins who act on a record are no members of its pool.
+   */
+  actorName?: string | null;
   event: string;
   payload: unknown;
   from: string;
@@ -234,7 +238,3 @@ export interface StatsQuery {
   convertDays?: number;
   format?: 'json' | 'csv';
 }
-/**
- * This interface was referenced by `ApiOperations`'s JSON-Schema
- * via the `definition` "poolStats".
- */

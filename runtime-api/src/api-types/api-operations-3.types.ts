@@ -81,7 +81,6 @@ import type {
   StatsQuery,
 } from './api-components-6.types.js';
 import type {
-  ActivityQuery,
   Clock,
   ClockAdvanceBody,
   ClockAdvanceReply,
@@ -95,11 +94,11 @@ import type {
 } from './api-components-7.types.js';
 import type {
   ActivityList,
+  ActivityQuery,
   Audit,
   AuditList,
   AuditListQuery,
   AuditParams,
-  AuditVerdict,
   Delivery,
   DeliveryList,
   DeliveryParams,
@@ -108,7 +107,7 @@ import type {
   FailedTimerQuery,
   TimerRetryBody,
 } from './api-components-8.types.js';
-import type { IntegrityList } from './api-components-9.types.js';
+import type { AuditVerdict, IntegrityList } from './api-components-9.types.js';
 import type {
   BackupDatabaseReply,
   ExportRecordsReply,

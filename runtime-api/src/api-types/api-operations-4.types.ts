@@ -10,7 +10,6 @@ import type {
   StatsQuery,
 } from './api-components-6.types.js';
 import type {
-  ActivityQuery,
   Clock,
   ClockAdvanceBody,
   ClockAdvanceReply,
@@ -24,11 +23,11 @@ import type {
 } from './api-components-7.types.js';
 import type {
   ActivityList,
+  ActivityQuery,
   Audit,
   AuditList,
   AuditListQuery,
   AuditParams,
-  AuditVerdict,
   Delivery,
   DeliveryList,
   DeliveryParams,
@@ -37,7 +36,7 @@ import type {
   FailedTimerQuery,
   TimerRetryBody,
 } from './api-components-8.types.js';
-import type { IntegrityList } from './api-components-9.types.js';
+import type { AuditVerdict, IntegrityList } from './api-components-9.types.js';
 import type { NoBody } from './api-operations-1.types.js';
 
 export type ReleaseBulkParams = PoolKeyParams;

@@ -114,14 +114,22 @@ export class RecordRepository {
     after: { seq: number; id: string } | null,
     limit: number,
     order: 'asc' | 'desc' = 'asc',
-  ): Promise<HistoryRow[]> {
-    const query = this.db('history').where({ record_id: recordId });
+  ): Promise<(HistoryRow & { actor_name: string | null })[]> {
+    // With the actor's name: an admin or a department admin who acts on a record (a rollout, a move)
+    // is no member of its pool, so the pool's member list cannot name them.
+    const query = this.db('history as h')
+      .leftJoin('users as u', 'u.id', 'h.actor_id')
+      .where('h.record_id', recordId)
+      .select('h.*', this.db.raw("COALESCE(NULLIF(u.display_name, ''), u.username) AS actor_name"));
     if (after)
-      void query.whereRaw(`(seq, id) ${order === 'asc' ? '>' : '<'} (?, ?)`, [after.seq, after.id]);
+      void query.whereRaw(`(h.seq, h.id) ${order === 'asc' ? '>' : '<'} (?, ?)`, [
+        after.seq,
+        after.id,
+      ]);
     return query
       .orderBy([
-        { column: 'seq', order },
-        { column: 'id', order },
+        { column: 'h.seq', order },
+        { column: 'h.id', order },
       ])
       .limit(limit);
   }

@@ -238,6 +238,7 @@ export default function recordRoutes(app: FastifyInstance): void {
           seq: h.seq,
           at: h.at.toISOString(),
           actorId: h.actor_id,
+          actorName: h.actor_name,
           event: h.event_type,
           payload: maskPayload(h.event_type, h.payload, masked),
           from: h.from_state,
