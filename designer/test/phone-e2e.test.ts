@@ -145,6 +145,14 @@ describe('the workspace on a phone', () => {
         PHONE.width,
       );
       expect(await withinWidth(page, '[data-testid=user-table] tbody tr')).toBe(true);
+      // Departments and the New department card one under the other: side by side the card took the
+      // width and covered the list.
+      await page.goto(`${runtime.url}/#/admin/departments`);
+      const [list, card] = await page
+        .locator('[data-testid=admin-departments] > *')
+        .evaluateAll((parts) => parts.map((p) => p.getBoundingClientRect().toJSON() as DOMRect));
+      expect(list!.width).toBeGreaterThan(PHONE.width * 0.8);
+      expect(card!.top).toBeGreaterThanOrEqual(list!.bottom);
     } finally {
       await page.context().close();
     }
