@@ -151,8 +151,8 @@ describe('the workspace on a phone', () => {
       const [list, card] = await page
         .locator('[data-testid=admin-departments] > *')
         .evaluateAll((parts) => parts.map((p) => p.getBoundingClientRect().toJSON() as DOMRect));
-      expect(list!.width).toBeGreaterThan(PHONE.width * 0.8);
-      expect(card!.top).toBeGreaterThanOrEqual(list!.bottom);
+      expect(list.width).toBeGreaterThan(PHONE.width * 0.8);
+      expect(card.top).toBeGreaterThanOrEqual(list.bottom);
     } finally {
       await page.context().close();
     }
