@@ -135,8 +135,8 @@ export interface Revocation {
   restored: string[];
 }
 
-const own = <T>(map: Record<string, T>, key: string): T | undefined =>
-  Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
+const ownValue = <T>(map: Record<string, T>, key: string): T | undefined =>
+  Object.hasOwn(map, key) ? map[key] : undefined;
 
 /**
  * The timers of the record's state as if it had been entered when it was before the fake event, under
@@ -176,8 +176,11 @@ export function revoke(
   const timers: Record<string, PendingTimer> = { ...snapshot.timers };
   const raw: EffectInput[] = [];
   const restored: string[] = [];
-  const sameEntry =
-    mark.entry !== undefined && snapshot.instance.enteredStateAt === mark.entry.after;
+  // The entry the fake event made, while the record is still in it (no later event re-entered).
+  const entry =
+    mark.entry !== undefined && snapshot.instance.enteredStateAt === mark.entry.after
+      ? mark.entry
+      : undefined;
   let rearmed: Record<string, PendingTimer> | undefined;
   const put = (key: string, was: PendingTimer | undefined): void => {
     restored.push(key);
@@ -196,20 +199,20 @@ export function revoke(
     });
   };
   for (const [key, set] of Object.entries(mark.timersAfter)) {
-    const now = own(timers, key);
+    const now = ownValue(timers, key);
     if (now && now.dueAt === set.dueAt && now.state === set.state) {
-      put(key, own(mark.timersBefore, key));
+      put(key, ownValue(mark.timersBefore, key));
       continue;
     }
-    if (!sameEntry || mark.entry === undefined) continue;
+    if (entry === undefined) continue;
     // Re-armed since the event within the same entry (a rollout, an edit): the timer of that delay now.
     const pendingKey = Object.keys(timers).find((k) => timers[k]?.delay === set.delay);
     if (pendingKey === undefined) continue;
-    if (!own(mark.timersBefore, key)) {
+    if (!ownValue(mark.timersBefore, key)) {
       put(pendingKey, undefined);
       continue;
     }
-    rearmed ??= rearmedBefore(compiled, snapshot, env.entity, mark.entry.before);
+    rearmed ??= rearmedBefore(compiled, snapshot, env.entity, entry.before);
     const again = rearmed && Object.values(rearmed).find((t) => t.delay === set.delay);
     if (again) put(pendingKey, { dueAt: again.dueAt, delay: again.delay, state: again.state });
   }
@@ -227,10 +230,9 @@ export function revoke(
   }
   const seq = snapshot.seq + 1;
   const effects = raw.map((e, index) => ({ ...e, key: `${env.recordId}:${seq}:${index}` }));
-  const instance =
-    sameEntry && mark.entry !== undefined
-      ? { ...snapshot.instance, enteredStateAt: mark.entry.before }
-      : snapshot.instance;
+  const instance = entry
+    ? { ...snapshot.instance, enteredStateAt: entry.before }
+    : snapshot.instance;
   const next: PoolSnapshot = { ...snapshot, seq, timers, instance };
   return {
     result: {
