@@ -354,6 +354,36 @@ describe('pools', () => {
     });
   });
 
+  it('offers no blank choice in its selects; in Chinese its field errors are Chinese words', async () => {
+    const calls = stubApi({
+      'GET /api/policies': {
+        items: [{ id: 'crm', name: { en: 'CRM' }, latestVersion: 2, updatedAt: '' }],
+      },
+    });
+    render(
+      <Ui lang="zh">
+        <CreatePoolDialog departments={departments} onClose={() => undefined} onCreated={vi.fn()} />
+      </Ui>,
+    );
+    const form = await screen.findByTestId('pool-form');
+    const options = (name: string) =>
+      [...form.querySelector<HTMLSelectElement>(`[id$='_${name}']`)!.options].map(
+        (o) => o.textContent,
+      );
+    // rjsf put a blank option before "No department" (and before every choice the form starts with).
+    expect(options('departmentId')).toEqual(['无部门', '销售部']);
+    expect(options('distribution')[0]).not.toBe('');
+    expect(options('policyVersion')).toEqual(['v2', 'v1']);
+    fireEvent.change(input(form, 'key'), { target: { value: 'Sales East!' } });
+    fireEvent.change(input(form, 'nameEn'), { target: { value: 'x'.repeat(201) } });
+    fireEvent.click(screen.getByTestId('pool-form-submit'));
+    await waitFor(() => expect(form.textContent).toContain('最多 200 个字符。'));
+    expect(form.textContent).toContain('格式不符合要求。');
+    // Ajv's English ("must match pattern", "must NOT have more than 200 characters") is gone.
+    expect(form.textContent).not.toMatch(/must/);
+    expect(writes(calls)).toEqual([]);
+  });
+
   it('adds a manager with a capacity and removes a member', async () => {
     const calls = stubApi({
       'POST /api/pools/east/members': pool,

@@ -25,6 +25,33 @@ function AttributesField(props: FieldProps) {
 
 const fields = { attributes: AttributesField };
 
+/** The values a select offers: its enum, or its oneOf's consts. */
+function choicesOf(property: RJSFSchema): unknown[] | undefined {
+  if (Array.isArray(property.enum)) return property.enum;
+  if (!Array.isArray(property.oneOf)) return undefined;
+  return property.oneOf.map((o) => (typeof o === 'object' ? o.const : undefined));
+}
+
+/**
+ * The schema with each select's value as its default: rjsf offers a blank option before the choices
+ * of a select without a default ("" before "No department", a distribution of none), which only lets
+ * a user pick no valid value.
+ */
+function choicesDefaulted(schema: RJSFSchema, value: object): RJSFSchema {
+  const properties = schema.properties;
+  if (!properties) return schema;
+  const now = value as Record<string, unknown>;
+  const next: Record<string, RJSFSchema | boolean> = {};
+  for (const [name, property] of Object.entries(properties)) {
+    const choices = typeof property === 'object' ? choicesOf(property) : undefined;
+    next[name] =
+      typeof property === 'object' && property.default === undefined && choices?.includes(now[name])
+        ? { ...property, default: now[name] as RJSFSchema['default'] }
+        : property;
+  }
+  return { ...schema, properties: next };
+}
+
 /**
  * The runtime's refusal in words: in English its message, and the field it names when there is one;
  * in Chinese by its code and details (api/refusal-words.ts).
@@ -63,7 +90,7 @@ export function AdminForm<T extends object>(props: {
   return (
     <div className="schema-form admin-form" data-testid={props.testId}>
       <Form
-        schema={props.schema}
+        schema={choicesDefaulted(props.schema, value)}
         uiSchema={props.uiSchema ?? {}}
         formData={value}
         validator={validator}

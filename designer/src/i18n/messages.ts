@@ -7,6 +7,7 @@ import { errorEn, errorZh } from './error-messages.js';
 import { rolloutEn, rolloutZh } from './rollout-messages.js';
 import { routingEn, routingZh } from './routing-messages.js';
 import { gateEn, gateZh } from './gate-messages.js';
+import { formErrorEn, formErrorZh } from './form-error-messages.js';
 import { importEn, importZh } from './import-messages.js';
 import { recordFormEn, recordFormZh } from './record-form-messages.js';
 import { workspaceEn, workspaceZh } from './workspace-messages.js';
@@ -150,6 +151,7 @@ export const en = {
   shortcuts: 'N add state · Del delete · F2 rename · Ctrl+Z/Y undo/redo · L layout · F fit',
   ...workspaceEn,
   ...recordFormEn,
+  ...formErrorEn,
   ...importEn,
   ...gateEn,
   ...rolloutEn,
@@ -299,6 +301,7 @@ export const zh: Record<MessageKey, string> = {
   shortcuts: 'N 添加状态 · Del 删除 · F2 重命名 · Ctrl+Z/Y 撤销/重做 · L 布局 · F 适应',
   ...workspaceZh,
   ...recordFormZh,
+  ...formErrorZh,
   ...importZh,
   ...gateZh,
   ...rolloutZh,
