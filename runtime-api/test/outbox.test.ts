@@ -249,7 +249,7 @@ describe.each(backends)('webhook targets (%s)', (backend) => {
 });
 
 describe('private address ranges', () => {
-  it('classifies loopback, private, link-local, site-local, mapped, NAT64 and 6to4 forms as private, public ones not', () => {
+  it('classifies loopback, private, link-local, site-local, reserved, mapped, translated, NAT64, 6to4 and Teredo forms as private, public ones not', () => {
     const cases: [string, boolean][] = [
       ['127.0.0.1', true],
       ['127.255.0.9', true],
@@ -280,6 +280,28 @@ describe('private address ranges', () => {
       ['fec0::1', true],
       ['::127.0.0.1', true],
       ['2606:4700::1111', false],
+      // IPv4-translated (::ffff:0:0/96), local-use NAT64, and a well-known NAT64 carrying 0.0.0.0.
+      ['::ffff:0:7f00:1', true],
+      ['::ffff:0:808:808', false],
+      ['64:ff9b:1::a00:1', true],
+      ['64:ff9b:1::808:808', false],
+      ['64:ff9b:1:ab00::1', true],
+      ['64:ff9b::', true],
+      ['64:ff9b::c000:201', true],
+      ['64:ff9b::808:808', false],
+      // Teredo is refused whatever it carries; documentation, discard and TEST-NET ranges are reserved.
+      ['2001:0:4136:e378:8000:63bf:3fff:fdd2', true],
+      ['2001::ffff:ffff', true],
+      ['2001:db8::1', true],
+      ['100::1', true],
+      ['100::ffff:ffff:ffff:ffff', true],
+      ['100:0:0:1::1', false],
+      ['192.0.2.1', true],
+      ['198.51.100.7', true],
+      ['203.0.113.255', true],
+      ['203.0.114.1', false],
+      ['::ffff:203.0.113.9', true],
+      ['2001:4860:4860::8888', false],
       ['not an address', true],
     ];
     for (const [address, expected] of cases)

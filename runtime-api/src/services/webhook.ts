@@ -9,8 +9,8 @@ import { BlockList, isIP, type LookupFunction } from 'node:net';
 /** A webhook that must not be sent (a private target, a bad URL): failed for good, never retried. */
 export class WebhookRefused extends Error {}
 
-const blocked = new BlockList();
-for (const [net, bits] of [
+// One table of refused blocks, both families; an IPv4 address embedded in an IPv6 one is judged by the IPv4 rows.
+const BLOCKS: readonly (readonly [string, number])[] = [
   ['0.0.0.0', 8], // "this network", 0.0.0.0 reaches the local host
   ['10.0.0.0', 8],
   ['100.64.0.0', 10], // carrier-grade NAT
@@ -18,21 +18,26 @@ for (const [net, bits] of [
   ['169.254.0.0', 16], // link-local, cloud metadata services
   ['172.16.0.0', 12],
   ['192.0.0.0', 24],
+  ['192.0.2.0', 24], // TEST-NET-1
   ['192.168.0.0', 16],
   ['198.18.0.0', 15],
+  ['198.51.100.0', 24], // TEST-NET-2
+  ['203.0.113.0', 24], // TEST-NET-3
   ['224.0.0.0', 4], // multicast
   ['240.0.0.0', 4], // reserved, broadcast
-] as const)
-  blocked.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [
   ['::', 128],
   ['::1', 128],
+  ['64:ff9b:1::', 48], // local-use NAT64 past its /96 form: where the IPv4 address sits is the network's choice
+  ['100::', 64], // discard
+  ['2001::', 32], // Teredo: the client's address is obfuscated and reached through a relay
+  ['2001:db8::', 32], // documentation
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
   ['fec0::', 10], // site-local (deprecated, still routed by some networks)
   ['ff00::', 8], // multicast
-] as const)
-  blocked.addSubnet(net, bits, 'ipv6');
+];
+const blocked = new BlockList();
+for (const [net, bits] of BLOCKS) blocked.addSubnet(net, bits, isIP(net) === 4 ? 'ipv4' : 'ipv6');
 
 /** The eight 16-bit words of a valid IPv6 address (zone dropped, a dotted IPv4 tail as two words). */
 function ipv6Words(address: string): number[] {
@@ -50,27 +55,31 @@ function ipv6Words(address: string): number[] {
 }
 
 /**
- * The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible, NAT64 or 6to4 (2002:aabb:ccdd::)
- * IPv6 address.
+ * The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d),
+ * IPv4-compatible, NAT64 (64:ff9b::/96, local-use 64:ff9b:1::/96) or 6to4 (2002:aabb:ccdd::) IPv6 address.
  */
 function embeddedIpv4(address: string): string | null {
   const n = ipv6Words(address);
   const zeros = (from: number, to: number) => n.slice(from, to).every((w) => w === 0);
   const mapped = zeros(0, 5) && (n[5] === 0xffff || n[5] === 0);
-  const nat64 = n[0] === 0x64 && n[1] === 0xff9b && zeros(2, 6);
+  const translated = zeros(0, 4) && n[4] === 0xffff && n[5] === 0;
+  const nat64 = n[0] === 0x64 && n[1] === 0xff9b && (n[2] === 0 || n[2] === 1) && zeros(3, 6);
   const sixToFour = n[0] === 0x2002;
-  if (!mapped && !nat64 && !sixToFour) return null;
+  if (!mapped && !translated && !nat64 && !sixToFour) return null;
   const [hi = 0, lo = 0] = sixToFour ? n.slice(1, 3) : n.slice(6);
   return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
 }
 
-/** True for addresses a webhook may not reach: loopback, private, link-local, unspecified, multicast. */
+/**
+ * True for addresses a webhook may not reach: loopback, private, link-local, unspecified, multicast,
+ * documentation, discard, Teredo, and IPv6 forms carrying such an IPv4 address.
+ */
 export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return blocked.check(address, 'ipv4');
   if (family !== 6) return true; // not an address at all: refuse
   const v4 = embeddedIpv4(address);
-  if (v4 !== null && v4 !== '0.0.0.0') return blocked.check(v4, 'ipv4');
+  if (v4 !== null) return blocked.check(v4, 'ipv4');
   return blocked.check(address, 'ipv6');
 }
 
