@@ -40,6 +40,7 @@ export const PROBLEM_CODES = [
   'rule-constant',
   'rule-type-mismatch',
   'blank-name',
+  'transition-does-nothing',
   // routing documents (validateRouting)
   'duplicate-name',
 ] as const;

@@ -268,6 +268,32 @@ function blankNameProblems(policy: Policy): Problem[] {
 }
 
 /**
+ * `transition-does-nothing`: an event's transition with no target and no actions. XState takes it as
+ * forbidding the event, so the runtime refuses the event in that state; an admin who wrote
+ * `"RESPOND": {"actions": []}` meant "take it again", which needs an action (or a target).
+ */
+function doesNothingProblems(policy: Policy): Problem[] {
+  const problems: Problem[] = [];
+  for (const [state, node] of Object.entries(policy.machine.states)) {
+    for (const [event, value] of Object.entries(node.on ?? {})) {
+      const list = transitionList(value);
+      list.forEach((t, i) => {
+        const actions =
+          t.actions === undefined ? [] : Array.isArray(t.actions) ? t.actions : [t.actions];
+        if (t.target !== undefined || actions.length > 0) return;
+        problems.push({
+          path: `/machine/states/${escapePointer(state)}/on/${escapePointer(event)}${Array.isArray(value) ? `/${i}` : ''}`,
+          code: 'transition-does-nothing',
+          message: `${event} in state "${state}" has no target and no action, so the event is refused there: give it an action (to take it and stay) or a target, or remove it`,
+          params: { event, state },
+        });
+      });
+    }
+  }
+  return problems;
+}
+
+/**
  * The checks of this file, for validate(): run on a schema-valid policy only. Relative delays are
  * always checked (a bad one cannot run); the rest only with `breakage` (see ValidateOptions).
  */
@@ -290,5 +316,6 @@ export function breakageProblems(policy: Policy, breakage = true): Problem[] {
     ...constantProblems(policy, folder),
     ...typeMismatchProblems(policy),
     ...blankNameProblems(policy),
+    ...doesNothingProblems(policy),
   ];
 }

@@ -210,6 +210,44 @@ describe('step', () => {
     ]);
   });
 
+  it('service template: a further RESPOND in In progress is taken and kept as the last response', () => {
+    // The service template's In progress: RESPOND again logs another reply to the customer.
+    const service = compile(template('service-ticket-pool'));
+    const ann = { id: 'ann' };
+    const ticket = { subject: 'Printer down' };
+    const queued = start(service, { entity: ticket, now: T0, ownerId: null });
+    const taken = step(
+      service,
+      queued.snapshot,
+      { type: 'CLAIM' },
+      { entity: ticket, now: T0, user: ann },
+    );
+    const respond = (snapshot: PoolSnapshot, note: string, now: number) =>
+      step(
+        service,
+        snapshot,
+        { type: 'RESPOND', payload: { note } },
+        { entity: ticket, now, user: ann },
+      );
+    const first = respond(taken.snapshot, 'Looking into it.', T0 + 60_000);
+    expect(first.record.state).toBe('inProgress');
+    expect(availableEvents(service, first.snapshot, ticket, ann, T0)).toContain('RESPOND');
+    // It was refused "RESPOND is not allowed in state inProgress": `{"actions": []}` forbids it.
+    const again = respond(first.snapshot, 'Courier booked.', T0 + 120_000);
+    expect(again.record.state).toBe('inProgress');
+    expect(again.snapshot.instance.eventCounts['RESPOND']).toBe(2);
+    expect(again.snapshot.instance).toMatchObject({
+      firstResponseAt: T0 + 60_000,
+      lastResponseAt: T0 + 120_000,
+    });
+    // An event no transition takes is still refused.
+    expect(
+      refusal(() =>
+        step(service, first.snapshot, { type: 'REOPEN' }, { entity: ticket, now: T0, user: ann }),
+      ).code,
+    ).toBe('POOL_ERR_EVENT_NOT_ALLOWED');
+  });
+
   it('takes no payload for an event whose policy gives it no schema, but what ASSIGN and RELEASE carry', () => {
     const pooled = start(crm, { entity, now: T0, ownerId: null });
     // CLAIM has no payload schema in the template: a field would be kept in history as sent.

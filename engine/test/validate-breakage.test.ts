@@ -335,3 +335,30 @@ describe('names of only blanks', () => {
     expect(() => compile(policy, { published: true })).not.toThrow();
   });
 });
+
+describe('transition-does-nothing', () => {
+  it('an event with no target and no action is refused in its state: validate says so', () => {
+    const problems = problemsAfter((p) => {
+      (states(p)['inProgress']['on'] as Record<string, unknown>)['RESPOND'] = { actions: [] };
+    }, 'service-ticket-pool');
+    expect(problems).toEqual([
+      expect.objectContaining({
+        path: '/machine/states/inProgress/on/RESPOND',
+        code: 'transition-does-nothing',
+      }),
+    ]);
+    // And the runtime refuses it: XState takes such a transition as forbidding the event.
+    expect(problems[0].message).toContain('refused');
+  });
+
+  it('no problem for a transition with a target or an action, nor for a guarded list that has one', () => {
+    expect(
+      problemsAfter((p) => {
+        (states(p)['inProgress']['on'] as Record<string, unknown>)['RESPOND'] = [
+          { guard: { '==': [{ var: 'entity.subject' }, 'x'] }, target: 'resolved' },
+          { actions: [{ type: 'tag', params: { add: 'replied' } }] },
+        ];
+      }, 'service-ticket-pool'),
+    ).toEqual([]);
+  });
+});

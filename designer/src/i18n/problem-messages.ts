@@ -71,6 +71,8 @@ export const PROBLEMS_ZH: Record<ProblemCode, Template> = {
     p['values'] !== undefined
       ? 'entity.{field} 永远不会等于这个值：{value} 不是它的可选值（{values}）'
       : 'entity.{field} 是{fieldTypes}字段，却与{valueType} {value} 比较，永远不会成立',
+  'transition-does-nothing':
+    '状态“{state}”中的事件“{event}”既无目标状态也无动作，该状态下会拒绝此事件：请给它一个动作（受理后留在原状态）或目标状态，或删除它',
   'blank-name': (p) =>
     p['state'] !== undefined ? '状态“{state}”的英文显示名只有空白' : '策略名称不能只有空白',
   'duplicate-name': '名称“{name}”已被前面的规则使用',
