@@ -8,6 +8,8 @@ import { timersOnEntry, type EntryData } from './entry-timers.js';
 import { withinBudget } from './logic/budget.js';
 import { scoreOf, toEpoch } from './step.js';
 import { timerKeyOf } from './entry-timers.js';
+import { transitionList } from './policy-guards.js';
+import type { Transitions } from './schema.types.js';
 import type { JsonObject, PendingTimer, PoolSnapshot, StepResult } from './types.js';
 
 export type TimersMode = 'recompute' | 'keep';
@@ -191,10 +193,26 @@ export function migrateTimers(
   for (const t of Object.values(onEntry)) armed.set(t.delay, t.dueAt);
   const timers: Record<string, PendingTimer> = {};
   const timerChanges: TimerChange[] = [];
+  const dueOf = (delay: string, recomputed: number): number | null => {
+    const old = pending.get(delay);
+    const dueAt = move.mode === 'keep' && old ? old.dueAt : recomputed;
+    return !old && firedBefore.has(delay) && dueAt <= move.now ? null : dueAt;
+  };
+  const after = to.policy.machine.states[move.toState]?.after ?? {};
+  // The first overdue timer that takes the record out of its state: it fires at once.
+  let leavesAt = Infinity;
+  for (const [delay, recomputed] of armed) {
+    const dueAt = dueOf(delay, recomputed);
+    if (dueAt !== null && dueAt <= move.now && leaves(after[delay], move.toState))
+      leavesAt = Math.min(leavesAt, dueAt);
+  }
   for (const [delay, recomputed] of armed) {
     const old = pending.get(delay);
-    let dueAt: number | null = move.mode === 'keep' && old ? old.dueAt : recomputed;
-    if (!old && firedBefore.has(delay) && dueAt <= move.now) dueAt = null;
+    let dueAt = dueOf(delay, recomputed);
+    // An overdue notice (a reminder "in 7 days", an escalation) would go out with the record already
+    // leaving: it is not sent. Overdue timers that change the record still fire, in order.
+    if (dueAt !== null && dueAt <= move.now && leavesAt <= move.now && onlyNotifies(after[delay]))
+      dueAt = null;
     if (dueAt !== null)
       timers[timerKeyOf(to, move.toState, delay)] = { dueAt, delay, state: move.toState };
     if (old || dueAt !== null)
@@ -204,4 +222,25 @@ export function migrateTimers(
     if (!armed.has(delay)) timerChanges.push({ delay, before: old.dueAt, after: null });
   }
   return { timers, timerChanges };
+}
+
+/** An unguarded timer transition to another state (one that leaves it whenever it fires). */
+function leaves(transitions: Transitions | undefined, state: string): boolean {
+  if (transitions === undefined) return false;
+  const first = transitionList(transitions)[0];
+  return first?.guard === undefined && first?.target !== undefined && first.target !== state;
+}
+
+/** A timer transition that stays and only notifies people (a reminder, a warning, an escalation). */
+function onlyNotifies(transitions: Transitions | undefined): boolean {
+  if (transitions === undefined) return false;
+  return transitionList(transitions).every((t) => {
+    const actions =
+      t.actions === undefined ? [] : Array.isArray(t.actions) ? t.actions : [t.actions];
+    return (
+      t.target === undefined &&
+      actions.length > 0 &&
+      actions.every((a) => typeof a === 'object' && a !== null && a.type === 'notify')
+    );
+  });
 }

@@ -72,6 +72,52 @@ describe('migrateSnapshot', () => {
     expect(due.snapshot.value).toBe('pool');
   });
 
+  it('sends no reminder or escalation a shortened release makes overdue with it: the record leaves at once', () => {
+    // v2 releases after 10 days: a record followed up on day 10 is due for release on day 20, its
+    // reminder on day 13 and its escalation on day 17. Rolled out on day 25, all three are overdue.
+    const shorter = version2((doc) => {
+      doc.delays = { ...doc.delays, release: { days: 10 } };
+    });
+    const delays = (s: PoolSnapshot) =>
+      Object.fromEntries(Object.values(s.timers).map((t) => [t.delay, t.dueAt]));
+    const late = migrateSnapshot(v1, shorter, followedUpOnDay10(), {
+      entity,
+      now: T0 + 25 * DAY,
+    });
+    // The owner was told "goes to the public pool in 7 days" as the release fired in the same sweep.
+    expect(delays(late.snapshot)).toEqual({ release: T0 + 20 * DAY });
+    expect(late.timerChanges).toEqual(
+      expect.arrayContaining([
+        { delay: 'remind', before: T0 + 33 * DAY, after: null },
+        { delay: 'escalate', before: T0 + 37 * DAY, after: null },
+      ]),
+    );
+    // On day 14 only the reminder is overdue: the record stays 6 more days, so it is sent at once.
+    const early = migrateSnapshot(v1, shorter, followedUpOnDay10(), {
+      entity,
+      now: T0 + 14 * DAY,
+    });
+    expect(delays(early.snapshot)).toEqual({
+      remind: T0 + 13 * DAY,
+      escalate: T0 + 17 * DAY,
+      release: T0 + 20 * DAY,
+    });
+    // A timer that changes the record (a tag here) still fires before the release.
+    const tagging = version2((doc) => {
+      doc.delays = { ...doc.delays, release: { days: 10 } };
+      const after = (doc.machine.states['owned'] as { after: Record<string, unknown> }).after;
+      after['escalate'] = { actions: [{ type: 'tag', params: { add: 'escalated' } }] };
+    });
+    const tagged = migrateSnapshot(v1, tagging, followedUpOnDay10(), {
+      entity,
+      now: T0 + 25 * DAY,
+    });
+    expect(delays(tagged.snapshot)).toEqual({
+      escalate: T0 + 17 * DAY,
+      release: T0 + 20 * DAY,
+    });
+  });
+
   it('keep leaves the due time of a timer the new state still has', () => {
     const moved = migrateSnapshot(v1, version2(), followedUpOnDay10(), {
       entity,
