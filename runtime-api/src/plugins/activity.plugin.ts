@@ -1,9 +1,9 @@
 // The activity log: every successful request of an operation the contract marks `activity`
 // (schemas/api-operations.json: users and roles, departments, policies, pools, members, routing,
 // rollouts, imports, exports, backups, …) writes who did what to what. It is written before the response
-// leaves, so the log shows a change as soon as its caller knows of it; a failed write is logged and the
-// response goes out all the same (the change itself has committed). Record events are not logged here:
-// each record's history has them.
+// leaves, so the log shows a change as soon as its caller knows of it; a failed write is logged, tried
+// again without the request's details, and the response goes out all the same (the change itself has
+// committed). Record events are not logged here: each record's history has them.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Readable } from 'node:stream';
@@ -73,16 +73,21 @@ export const activityPlugin = fp(
         // A replayed response (Idempotency-Key) was logged when it first ran; a dry run changes nothing.
         if (reply.getHeader('idempotent-replayed') !== undefined) return payload;
         if ((request.body as { dryRun?: unknown } | undefined)?.dryRun === true) return payload;
+        // Dated by the runtime's clock in the insert itself: one statement, not a clock query first.
+        const entry = { actor_id: request.actor.id, action, target: targetOf(request, payload) };
         try {
-          // Dated by the runtime's clock in the insert itself: one statement, not a clock query first.
-          await app.activityRepository.insert({
-            actor_id: request.actor.id,
-            action,
-            target: targetOf(request, payload),
-            details: activityDetails(request),
-          });
+          await app.activityRepository.insert({ ...entry, details: activityDetails(request) });
         } catch (error) {
-          request.log.error({ err: error, action }, 'activity log entry not written');
+          // The change has committed: who did it must still show, if not with what (the request's
+          // text is what the database is likeliest to have refused).
+          const { method, routeOptions } = request;
+          const where = { action, actor: entry.actor_id, method, route: routeOptions.url };
+          request.log.error({ err: error, ...where }, 'activity log entry written without details');
+          try {
+            await app.activityRepository.insert({ ...entry, details: { unwritable: true } });
+          } catch (again) {
+            request.log.error({ err: again, ...where }, 'activity log entry not written');
+          }
         }
         return payload;
       },

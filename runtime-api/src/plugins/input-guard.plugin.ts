@@ -1,5 +1,6 @@
 // Input the database or the validators cannot take is refused as a 400 naming the field: NUL characters
-// (PostgreSQL text refuses them) in paths, query strings, headers and JSON bodies, and JSON nested too deep.
+// in paths, query strings, headers and JSON bodies, unpaired UTF-16 surrogates in JSON bodies (PostgreSQL
+// refuses both), and JSON nested too deep.
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -10,20 +11,45 @@ export const MAX_JSON_DEPTH = 128;
 
 const pointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
-/** The JSON pointer of the first string (or key) holding U+0000, or null. Depth is bounded by the parser. */
-export function findNul(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return value.includes('\0') ? path : null;
+/** What makes text unwritable: PostgreSQL refuses U+0000, and `\ud800` alone in JSON (22P02). */
+export type TextFault = 'nul-character' | 'unpaired-surrogate';
+
+/** Under the u flag a well-formed pair is one code point: only a lone half matches (!isWellFormed()). */
+const UNPAIRED_SURROGATE = /\p{Surrogate}/u;
+
+/** The English words of each fault; the code is for a client's own (README: refusal codes). */
+export const TEXT_FAULT_MESSAGES: Record<TextFault, string> = {
+  'nul-character': 'must not contain a NUL character',
+  'unpaired-surrogate': 'must not contain an unpaired UTF-16 surrogate',
+};
+
+function faultOf(text: string): TextFault | null {
+  if (text.includes('\0')) return 'nul-character';
+  return UNPAIRED_SURROGATE.test(text) ? 'unpaired-surrogate' : null;
+}
+
+/** The first string (or key) the database cannot take, as a JSON pointer and its fault, or null. */
+export function findBadText(
+  value: unknown,
+  path: string,
+): { path: string; code: TextFault } | null {
+  if (typeof value === 'string') {
+    const code = faultOf(value);
+    return code ? { path, code } : null;
+  }
   if (value === null || typeof value !== 'object') return null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = findNul(value[i], `${path}/${i}`);
+      const found = findBadText(value[i], `${path}/${i}`);
       if (found) return found;
     }
     return null;
   }
+  // Depth is bounded by the parser (MAX_JSON_DEPTH).
   for (const [key, item] of Object.entries(value)) {
-    if (key.includes('\0')) return `${path}/${pointer(key)}`;
-    const found = findNul(item, `${path}/${pointer(key)}`);
+    const code = faultOf(key);
+    if (code) return { path: `${path}/${pointer(key)}`, code };
+    const found = findBadText(item, `${path}/${pointer(key)}`);
     if (found) return found;
   }
   return null;
@@ -59,9 +85,9 @@ export function depthOf(text: string, max: number): number {
   return depth;
 }
 
-const nulMessage = 'must not contain a NUL character';
-/** A NUL character at `path`: the code the import report gives a NUL cell (import.service.ts). */
-const nulAt = (path: string) => RuntimeError.invalid(path, nulMessage, 'nul-character');
+/** Unwritable text at `path`: the codes the import report gives such a cell (import.service.ts). */
+const badTextAt = ({ path, code }: { path: string; code: TextFault }) =>
+  RuntimeError.invalid(path, TEXT_FAULT_MESSAGES[code], code);
 
 /**
  * Where JSON.parse gave up, as a 1-based character of the body, when its message says (V8 names a
@@ -120,21 +146,23 @@ export const inputGuardPlugin = fp(
           }),
         );
       }
-      const nul = findNul(parsed, '/body');
-      if (nul) return done(nulAt(nul));
+      const bad = findBadText(parsed, '/body');
+      if (bad) return done(badTextAt(bad));
       done(null, parsed);
     });
 
     // Before authentication and membership checks, which look the path's pool up in the database.
     app.addHook('onRequest', (request, _reply, done) => {
       if (!request.url.startsWith('/api/')) return done();
+      // A URL is UTF-8: a lone surrogate (%ED%A0%80) never decodes into its params or query.
       if (request.url.includes('%00') || request.url.includes('\0')) {
-        const params = findNul(request.params, '/params');
-        const path = params ?? findNul(request.query, '/querystring') ?? '/url';
-        return done(nulAt(path));
+        const bad =
+          findBadText(request.params, '/params') ?? findBadText(request.query, '/querystring');
+        return done(badTextAt(bad ?? { path: '/url', code: 'nul-character' }));
       }
       for (const [name, value] of Object.entries(request.headers)) {
-        if (findNul(value, '') !== null) return done(nulAt(`/headers/${name}`));
+        const bad = findBadText(value, `/headers/${name}`);
+        if (bad) return done(badTextAt({ path: `/headers/${name}`, code: bad.code }));
       }
       done();
     });

@@ -22,7 +22,8 @@ export interface ParsedRow {
   line: number;
   data?: Record<string, unknown>;
   ownerId?: string | null;
-  error?: RowProblem;
+  /** The row's problem; `details` lists each when there are several (the first is the row's). */
+  error?: RowProblem & { details?: RowProblem[] };
 }
 
 /**
@@ -115,6 +116,17 @@ export async function* csvRows(
   }
 }
 
+/** The keys an NDJSON line may carry. */
+const LINE_KEYS = ['data', 'ownerId'];
+
+/** A key a line may not carry, in Ajv's words (the designer says it as a form's unknown field). */
+const unknownKey = (key: string): RowProblem => ({
+  path: `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+  message: `${key} is not a key of an import line (${LINE_KEYS.join(', ')})`,
+  code: 'schema',
+  params: { keyword: 'additionalProperties', additionalProperty: key },
+});
+
 export async function* ndjsonRows(body: Readable): AsyncGenerator<ParsedRow> {
   let line = 0;
   for await (const text of splitLines(body)) {
@@ -137,6 +149,16 @@ export async function* ndjsonRows(body: Readable): AsyncGenerator<ParsedRow> {
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
         const error = { code: 'not-object', params: {}, path: '' };
         yield { line, error: { ...error, message: 'is not JSON: not an object' } };
+        continue;
+      }
+      // As a JSON body's additionalProperties: false, a key a line may not carry (a `state`) is refused,
+      // not dropped.
+      const unknown = Object.keys(parsed).filter((key) => !LINE_KEYS.includes(key));
+      if (unknown.length > 0) {
+        const problems = unknown.map(unknownKey);
+        const message = problems.map((p) => p.message).join('; ');
+        const details = problems.length > 1 ? { details: problems } : {};
+        yield { line, error: { ...problems[0]!, message, ...details } };
         continue;
       }
       const { data, ownerId } = parsed as { data?: unknown; ownerId?: unknown };

@@ -4,9 +4,10 @@
 // checked and started.
 import type { Readable } from 'node:stream';
 import { EngineError, type CompiledPolicy } from '@poolflow/engine';
+import type { FastifyBaseLogger } from 'fastify';
 import type { Knex } from 'knex';
 import { notMember, poolMemberIds } from '../access.js';
-import { findNul } from '../plugins/input-guard.plugin.js';
+import { findBadText, TEXT_FAULT_MESSAGES } from '../plugins/input-guard.plugin.js';
 import type { Clock } from './clock.js';
 import { csvRows, ndjsonRows, type RowProblem } from './import-rows.js';
 import { StartSharing } from './import-starts.js';
@@ -63,6 +64,14 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 /** A refused row's error before its line is known. */
 type RowError = Omit<ImportRowError, 'line'>;
 
+/** A row the database refused, whatever it said. */
+const NOT_WRITTEN: RowError = {
+  path: '',
+  message: 'not written: the database refused the row',
+  code: 'not-written',
+  params: {},
+};
+
 /**
  * A row's error from its problems: the first one's path, code and params, every message (each names its
  * field, entity-check.ts), and the problems as details when there are several.
@@ -105,6 +114,7 @@ export async function importRecords(
   actor: Actor,
   onProgress: (p: ImportProgress) => void,
   metrics?: WriteMetrics,
+  log?: FastifyBaseLogger,
 ): Promise<ImportReport> {
   const report: ImportReport = { rows: 0, imported: 0, failed: 0, errors: [], routed: {} };
   // The entrance pool's routing, compiled once: each row is admitted and routed as it is started.
@@ -144,10 +154,11 @@ export async function importRecords(
         for (const half of batch.split()) await write(half);
         return;
       }
-      // Rolled back whole: none of these rows is half-written; report each of them.
-      const reason = (e as Error).message;
-      const error = { path: '', code: 'not-written', params: { reason } };
-      for (const line of batch.lines) fail(line, { ...error, message: `not written: ${reason}` });
+      // Rolled back whole: none of these rows is half-written; report each of them. Not in the
+      // database's words: knex puts the statement (kilobytes, with the rows' values) before them. The
+      // log keeps the error, without values (log-serializers.ts).
+      log?.error({ err: e, pool: poolKey, lines: batch.lines }, 'import rows not written');
+      for (const line of batch.lines) fail(line, NOT_WRITTEN);
     }
   };
 
@@ -176,15 +187,11 @@ export async function importRecords(
       fail(row.line, row.error ?? { path: '', message: 'is invalid', code: 'invalid', params: {} });
       continue;
     }
-    // PostgreSQL refuses U+0000 in JSON: one such cell would fail its whole batch, so it fails alone here.
-    const nul = findNul(row.data, '/data');
-    if (nul) {
-      fail(row.line, {
-        path: nul,
-        message: 'must not contain a NUL character',
-        code: 'nul-character',
-        params: {},
-      });
+    // PostgreSQL refuses U+0000 and a lone surrogate in JSON: one such cell would fail its whole batch
+    // (and every retry of its halves), so it fails alone here.
+    const bad = findBadText(row.data, '/data') ?? findBadText(row.ownerId, '/ownerId');
+    if (bad) {
+      fail(row.line, { ...bad, message: TEXT_FAULT_MESSAGES[bad.code], params: {} });
       continue;
     }
     let invalid: RowError | undefined;

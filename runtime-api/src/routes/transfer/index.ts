@@ -99,6 +99,7 @@ export default function transferRoutes(app: FastifyInstance): void {
           request.actor,
           onProgress,
           app.metrics,
+          request.log,
         );
       if (!(request.headers.accept ?? '').includes('application/x-ndjson'))
         return run(() => undefined);
