@@ -14,6 +14,22 @@ function toRows(value: Record<string, unknown>): Row[] {
   }));
 }
 
+type AttributeValue = string | number | boolean | null;
+
+/**
+ * Attributes as the runtime takes them (text, numbers, true, false, null): any other value, set before
+ * the runtime bounded them, is sent as the JSON text the editor shows for it.
+ */
+export function scalarAttributes(value: Record<string, unknown>): Record<string, AttributeValue> {
+  const out: Record<string, AttributeValue> = {};
+  for (const [key, v] of Object.entries(value))
+    out[key] =
+      typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null
+        ? v
+        : JSON.stringify(v);
+  return out;
+}
+
 /** Rows back to an object; rows without a key are dropped, numbers and booleans stay typed. */
 export function rowsToAttributes(rows: Row[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};

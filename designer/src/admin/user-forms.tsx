@@ -14,6 +14,7 @@ import { useI18n, type I18n } from '../i18n/i18n.js';
 import type { Lang, MessageKey } from '../i18n/messages.js';
 import { Dialog } from '../pages/dialog.js';
 import { AdminForm } from './admin-form.js';
+import { scalarAttributes } from './attributes-editor.js';
 
 export const roleLabel: Record<Role, MessageKey> = {
   admin: 'adminRoleAdmin',
@@ -128,7 +129,7 @@ export function UserDialog(props: {
       await updateUser(user.id, {
         displayName: form.displayName ?? user.displayName,
         roles: roles ?? user.roles,
-        attributes: form.attributes ?? {},
+        attributes: scalarAttributes(form.attributes ?? {}),
         ...department,
       });
     } else {
@@ -137,7 +138,7 @@ export function UserDialog(props: {
         password: form.password ?? '',
         displayName: form.displayName ?? '',
         roles: roles ?? ['member'],
-        attributes: form.attributes ?? {},
+        attributes: scalarAttributes(form.attributes ?? {}),
         ...(form.departmentId ? { departmentId: form.departmentId } : {}),
       });
     }

@@ -70,10 +70,17 @@ export interface UserCreate {
    * @maxItems 4
    */
   roles?: ('admin' | 'departmentAdmin' | 'manager' | 'member')[];
-  attributes?: {
-    [k: string]: unknown;
-  };
+  attributes?: UserAttributes;
   departmentId?: string | null;
+}
+/**
+ * What rules read as user.attributes.*: at most 50, each key at most 100 characters, each value text of at most 1,000 characters, a number, true, false or null.
+ *
+ * This interface was referenced by `ApiOperations`'s JSON-Schema
+ * via the `definition` "userAttributes".
+ */
+export interface UserAttributes {
+  [k: string]: string | number | boolean | null;
 }
 /**
  * This interface was referenced by `ApiOperations`'s JSON-Schema
@@ -93,9 +100,7 @@ export interface UserPatch {
    * @maxItems 4
    */
   roles?: ('admin' | 'departmentAdmin' | 'manager' | 'member')[];
-  attributes?: {
-    [k: string]: unknown;
-  };
+  attributes?: UserAttributes;
   disabled?: boolean;
   password?: string;
   departmentId?: string | null;
@@ -234,7 +239,3 @@ export interface PolicySummary {
   updatedAt: string;
   departmentId: string | null;
 }
-/**
- * This interface was referenced by `ApiOperations`'s JSON-Schema
- * via the `definition` "policyCreateBody".
- */

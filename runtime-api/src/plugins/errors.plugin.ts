@@ -1,5 +1,5 @@
 // One error handler: POOL_ERR_* codes with their status; validation errors name the field; 5xx hide internals.
-import { EngineError } from '@poolflow/engine';
+import { EngineError, NOT_BLANK } from '@poolflow/engine';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -74,7 +74,10 @@ export const errorsPlugin = fp(
               : // A choice lists what it allows, as an event payload's does (engine/json-schema.ts).
                 item.keyword === 'enum' && Array.isArray(allowed)
                 ? `${item.message ?? 'is invalid'}: ${allowed.join(', ')}`
-                : (item.message ?? 'is invalid');
+                : // Text that must hold more than blanks (a password), as the engine words it.
+                  item.keyword === 'pattern' && item.params?.['pattern'] === NOT_BLANK
+                  ? 'must not be blank'
+                  : (item.message ?? 'is invalid');
           // Ajv's keyword and params beside the English: a client words the problem in its own
           // language, as it does a policy's schema problems (engine json-schema.ts).
           return {

@@ -26,7 +26,8 @@ function newAjv(
   externalSchemas: unknown,
   options: Options,
 ): (schema: AnySchema) => ValidateFunction {
-  const ajv = new Ajv(options);
+  // Union types are meant (a user attribute is text, a number, true, false or null), not a strict-mode slip.
+  const ajv = new Ajv({ ...options, allowUnionTypes: true });
   addFormats(ajv);
   for (const schema of Object.values(externalSchemas as Record<string, AnySchema>))
     ajv.addSchema(schema);
