@@ -122,7 +122,7 @@ export interface CompileOptions {
 }
 
 export function compile(policy: Policy, options: CompileOptions = {}): CompiledPolicy {
-  const result = validate(policy, { breakage: options.published !== true });
+  const result = validate(policy, { breakage: options.published !== true, scenarios: false });
   if (!result.valid) {
     throw new EngineError(
       'POOL_ERR_INVALID_POLICY',

@@ -1,5 +1,6 @@
 // Named delays: JSON-logic durations evaluated on state entry, in calendar or business time.
 import { addBusinessDays, addBusinessTime } from './calendar.js';
+import { MAX_DURATION_MS, withinMaxDuration } from './duration.js';
 import { EngineError } from './engine.error.js';
 import { raise } from './logic/budget.js';
 import { addMonths, evaluate, type LogicData } from './logic/json-logic.js';
@@ -51,11 +52,31 @@ export function referenceOf(delay: Delay): { name: string; sign: -1 | 1 } | unde
   return undefined;
 }
 
+/** `due`, or POOL_ERR_INVALID_DELAY when it lies more than MAX_DURATION_MS ahead of `now` (or is NaN). */
+function bounded(due: number, now: number, name: string): number {
+  if (!withinMaxDuration(now, due)) {
+    raise(
+      new EngineError(
+        'POOL_ERR_INVALID_DELAY',
+        `delay "${name}" would fall due more than 100 years after it is armed`,
+        {
+          delay: name,
+          field: 'due',
+          value: Number.isFinite(due) ? due : null,
+          limitMs: MAX_DURATION_MS,
+        },
+      ),
+    );
+  }
+  return due;
+}
+
 /** Relative delays may chain (A before B after C); validation refuses cycles, this bounds the rest. */
 const MAX_REFERENCE_DEPTH = 16;
 
 /**
- * The absolute due time of a delay entered at `now` (epoch ms, never before now). A relative delay
+ * The absolute due time of a delay entered at `now` (epoch ms, never before now nor more than 100
+ * years after: POOL_ERR_INVALID_DELAY). A relative delay
  * (`before`/`after` another delay's name) is that delay's due time for the same entry, minus or plus
  * its amount in calendar time; one due before the entry is due at the entry (a reminder "7 days
  * before release" on a 5-day release fires at once).
@@ -86,12 +107,17 @@ export function dueTime(
     const base = dueTime(target, now, data, policy, reference.name, depth + 1);
     // Business time only counts forward (calendar.ts): a relative amount is calendar time.
     const amount = amountOf(delay, base, reference.sign, undefined, data, rules, name);
-    return Math.max(now, Math.round(amount));
+    return bounded(Math.max(now, Math.round(amount)), now, name);
   }
-  if (delay.until !== undefined) return Math.max(now, num(delay.until, data, rules, 'until', name));
+  if (delay.until !== undefined)
+    return bounded(Math.max(now, num(delay.until, data, rules, 'until', name)), now, name);
   const calendar: Calendar | undefined =
     delay.calendar === undefined ? undefined : policy.calendars?.[delay.calendar];
-  return Math.max(now, Math.round(amountOf(delay, now, 1, calendar, data, rules, name)));
+  return bounded(
+    Math.max(now, Math.round(amountOf(delay, now, 1, calendar, data, rules, name))),
+    now,
+    name,
+  );
 }
 
 /** `from` moved by the delay's months/days/hours/minutes/ms, forward (+1) or back (-1). */

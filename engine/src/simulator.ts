@@ -1,16 +1,16 @@
 // Runs a scenario on the real engine with simulated time: due timers fire in order between steps.
-import scenarioSchema from '@poolflow/schemas/scenario.schema.json' with { type: 'json' };
-import routingSchema from '@poolflow/schemas/routing.schema.json' with { type: 'json' };
 import { compile, type CompiledPolicy } from './compile.js';
 import { addDuration } from './duration.js';
-import { newAjv } from './json-schema.js';
 import { EngineError } from './engine.error.js';
 import { scaledBudget, withinBudget } from './logic/budget.js';
 import type { Policy, Scenario } from './schema.types.js';
+import { checkScenario, DEFAULT_START, SIMULATION_LIMITS } from './scenario-check.js';
 import { SimulatedAudits, verdictStep } from './simulator-audit.js';
 import { SimulatedPool } from './simulate-routing.js';
 import { start, step } from './step.js';
 import type { Audience, Effect, JsonObject, PoolSnapshot, PoolUser } from './types.js';
+
+export { checkScenario, SIMULATION_LIMITS };
 
 export interface TraceEntry {
   at: string;
@@ -48,30 +48,6 @@ export interface SimulationResult {
   final: { state: string; ownerId: string | null; tags: string[]; score: number };
 }
 
-// The scenario's `routing` refers to routing.schema.json by the scenario schema's base URI.
-const validateScenario = newAjv()
-  .addSchema({ ...routingSchema, $id: new URL('routing.schema.json', scenarioSchema.$id).href })
-  .compile(scenarioSchema);
-const DEFAULT_START = '2026-01-05T09:00:00+08:00';
-
-/**
- * What one simulation may do, so that it stays within tens of milliseconds (a simulation runs on
- * the request thread). Past a limit it stops with POOL_ERR_RULE_BUDGET (422), details name the limit.
- */
-export const SIMULATION_LIMITS = Object.freeze({
-  /** Steps of the scenario. */
-  maxSteps: 500,
-  /** Timers fired between steps, over the whole simulation. */
-  maxTimerFirings: 1_000,
-  /** Trace entries (start, steps, timer firings). */
-  maxTraceEntries: 1_500,
-  /**
-   * The rule budget of the whole simulation, in rule budgets of one evaluation (budget.ts); its
-   * clock backstop is twice one evaluation's (100 ms by default).
-   */
-  ruleBudgets: 5,
-});
-
 function overSimulationBudget(what: string, trace: readonly TraceEntry[]): never {
   throw new EngineError('POOL_ERR_RULE_BUDGET', `the simulation exceeded its budget: ${what}`, {
     limit: what,
@@ -80,19 +56,6 @@ function overSimulationBudget(what: string, trace: readonly TraceEntry[]): never
   });
 }
 const DAY = 86_400_000;
-
-export function checkScenario(scenario: unknown): { path: string; message: string }[] {
-  if (validateScenario(scenario)) {
-    const steps = (scenario as unknown as Scenario).steps.length;
-    return steps > SIMULATION_LIMITS.maxSteps
-      ? [{ path: '/steps', message: `must have at most ${SIMULATION_LIMITS.maxSteps} items` }]
-      : [];
-  }
-  return (validateScenario.errors ?? []).map((e) => ({
-    path: e.instancePath || '/',
-    message: e.message ?? 'is invalid',
-  }));
-}
 
 /** When a refusal says the step becomes allowed (its details' `until`), normalised to ISO; else null. */
 function untilOf(rejected: EngineError | undefined): string | null {

@@ -6,6 +6,14 @@ import type { Policy } from './schema.types.js';
 import { instanceFields, type JsonObject } from './types.js';
 import type { Problem } from './validate.js';
 
+/** Names of prototype members: a `var` path through one reads nothing (ownPath), so it is refused. */
+const PROTOTYPE_MEMBERS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The first segment of a dotted path that names a prototype member, if any. */
+function prototypeSegment(path: string): string | undefined {
+  return path.split('.').find((segment) => PROTOTYPE_MEMBERS.has(segment));
+}
+
 /** Operators whose arguments after the first read the current item (`var` "" or a field of it). */
 const ESCAPE_SCOPED = new Set(['map', 'filter', 'reduce', 'all', 'some', 'none']);
 
@@ -14,7 +22,11 @@ export class RuleChecker {
   readonly instanceExtra: Set<string>;
   #problems: Problem[] = [];
 
-  constructor(readonly policy: Policy) {
+  /** `strict`: the checks added since versions were first published (off for those: compile.ts). */
+  constructor(
+    readonly policy: Policy,
+    readonly strict = true,
+  ) {
     this.entityFields = new Set(Object.keys(policy.entity.schema.properties));
     this.instanceExtra = new Set(Object.keys(policy.context ?? {}));
   }
@@ -24,6 +36,19 @@ export class RuleChecker {
     this.#problems = [];
     this.walk(logic, pointer, false);
     return this.#problems;
+  }
+
+  /** Entity fields named like a prototype member: no rule could read them (prototypeSegment). */
+  fieldNameProblems(): Problem[] {
+    if (!this.strict) return [];
+    return [...this.entityFields]
+      .filter((field) => PROTOTYPE_MEMBERS.has(field))
+      .map((field) => ({
+        path: `/entity/schema/properties/${escapePointer(field)}`,
+        code: 'schema',
+        message: `/entity/schema/properties has a name that is not allowed: "${field}" (a prototype member's name; rules could not read it)`,
+        params: { keyword: 'propertyNames', propertyName: field },
+      }));
   }
 
   private add(path: string, code: ProblemCode, message: string, params: JsonObject): void {
@@ -95,7 +120,16 @@ export class RuleChecker {
             operator: value,
           });
         }
-        if (kind === 'var' && !scoped && !this.varPathKnown(value)) {
+        if (kind !== 'var') return;
+        const member = this.strict ? prototypeSegment(value) : undefined;
+        if (member !== undefined) {
+          this.add(
+            p,
+            'unknown-var',
+            `"${value}" reads "${member}", a prototype member, not a field: rules read own fields only`,
+            { field: value, member },
+          );
+        } else if (!scoped && !this.varPathKnown(value)) {
           this.add(p, 'unknown-var', `"${value}" is not an entity or instance field`, {
             field: value,
           });

@@ -7,6 +7,8 @@ import { isWritableField } from './actions/set.action.js';
 import { actions as registry } from './registry.js';
 import { auditProblems } from './audit.js';
 import { breakageProblems } from './validate-breakage.js';
+import { delayRangeProblems } from './validate-delays.js';
+import { savedScenarioProblems } from './scenario-check.js';
 import { RuleChecker } from './validate-rules.js';
 import { UNIQUE_FIELD_TYPES } from './unique-keys.js';
 import type { Action, Actions, Guard, Policy, Transition, Transitions } from './schema.types.js';
@@ -57,10 +59,13 @@ class Checker {
   readonly rules: RuleChecker;
   readonly costs: RuleCosts;
 
-  constructor(readonly policy: Policy) {
+  constructor(
+    readonly policy: Policy,
+    strict = true,
+  ) {
     this.costs = new RuleCosts(policy.rules ?? {});
     this.states = new Set(Object.keys(policy.machine.states));
-    this.rules = new RuleChecker(policy);
+    this.rules = new RuleChecker(policy, strict);
   }
 
   add(path: string, code: ProblemCode, message: string, params: JsonObject): void {
@@ -226,6 +231,7 @@ class Checker {
       }
     }
     this.uniqueFields();
+    this.problems.push(...this.rules.fieldNameProblems());
     for (const [name, rule] of Object.entries(policy.rules ?? {}))
       this.logic(rule, `/rules/${escapePointer(name)}`);
     for (const name of this.costs.recursive) {
@@ -355,10 +361,13 @@ export function ruleProblems(policy: Policy, logic: unknown, pointer: string): P
 
 export interface ValidateOptions {
   /**
-   * Check for silent breakage (timer-never-fires, rule-constant, rule-type-mismatch; default true).
+   * Check for silent breakage (timer-never-fires, rule-constant, rule-type-mismatch; prototype
+   * members in `var` paths, delays past 100 years; default true).
    * Off for versions already published: records run on them, whatever checks came later.
    */
   breakage?: boolean;
+  /** Check `scenarios` against the scenario schema (default true); compile() skips them: no record runs them. */
+  scenarios?: boolean;
 }
 
 /** Validates a policy document; never throws. */
@@ -373,10 +382,13 @@ export function validate(document: unknown, options: ValidateOptions = {}): Vali
   if (!validateSchema(document)) {
     return { valid: false, problems: schemaProblems(validateSchema.errors) };
   }
-  const checker = new Checker(document as unknown as Policy);
+  const policy = document as unknown as Policy;
+  const strict = options.breakage ?? true;
+  const checker = new Checker(policy, strict);
   checker.run();
-  checker.problems.push(
-    ...breakageProblems(document as unknown as Policy, options.breakage ?? true),
-  );
+  checker.problems.push(...breakageProblems(policy, strict));
+  if (strict) checker.problems.push(...delayRangeProblems(policy));
+  if (options.scenarios ?? true)
+    checker.problems.push(...savedScenarioProblems(policy.scenarios ?? []));
   return { valid: checker.problems.length === 0, problems: checker.problems };
 }
