@@ -146,7 +146,7 @@ describe.each(backends)('concurrent claims over HTTP (%s)', (backend) => {
     expect(forHer.status).toBe(422);
     expect(forHer.body.error).toMatchObject({
       code: 'POOL_ERR_CLAIM_LIMIT',
-      message: `user ${ids[rep]} already owns 3 records (limit 3)`,
+      message: `${rep} already owns 3 records (limit 3)`,
       details: { owned: 3, limit: 3 },
     });
     // Unowned, it goes to the pool as ever.

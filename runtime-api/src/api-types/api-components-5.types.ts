@@ -216,6 +216,10 @@ export interface EventBody {
  */
 export interface AssignBody {
   userId: string;
+  /**
+   * Assign even where the pool's claim rules would refuse the assignee (recorded in history).
+   */
+  override?: boolean;
 }
 /**
  * This interface was referenced by `ApiOperations`'s JSON-Schema
@@ -228,14 +232,3 @@ export interface ReleaseBody {
  * This interface was referenced by `ApiOperations`'s JSON-Schema
  * via the `definition` "historyQuery".
  */
-export interface HistoryQuery {
-  limit?: number;
-  /**
-   * asc: oldest step first (the default); desc: newest first, so the latest steps of a long history come in the first page. A cursor marks the last step of its page; ask the next page in the same order.
-   */
-  order?: 'asc' | 'desc';
-  /**
-   * nextCursor of the previous page.
-   */
-  cursor?: string;
-}

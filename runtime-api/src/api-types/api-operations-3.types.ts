@@ -58,7 +58,6 @@ import type {
   DuplicatesBody,
   DuplicatesReply,
   EventBody,
-  HistoryQuery,
   RecordDetail,
   RecordEdit,
   RecordList,
@@ -71,6 +70,7 @@ import type {
   AssignBulkReply,
   ExportQuery,
   HistoryList,
+  HistoryQuery,
   ImportQuery,
   ImportReport,
   ImportTemplateQuery,
@@ -78,7 +78,6 @@ import type {
   MoveReply,
   ReleaseBulkBody,
   ReleaseBulkReply,
-  StatsQuery,
 } from './api-components-6.types.js';
 import type {
   Clock,
@@ -91,6 +90,7 @@ import type {
   PoolStats,
   RepStats,
   RepStatsQuery,
+  StatsQuery,
 } from './api-components-7.types.js';
 import type {
   ActivityList,

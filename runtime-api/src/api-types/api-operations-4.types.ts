@@ -7,7 +7,6 @@ import type {
   ImportReport,
   MoveBody,
   MoveReply,
-  StatsQuery,
 } from './api-components-6.types.js';
 import type {
   Clock,
@@ -20,6 +19,7 @@ import type {
   PoolStats,
   RepStats,
   RepStatsQuery,
+  StatsQuery,
 } from './api-components-7.types.js';
 import type {
   ActivityList,

@@ -1,5 +1,5 @@
-// Push distribution counts an ASSIGN as the assignee's own claim: their claimant row read (and locked by
-// the write's seq check), then the policy's eligibility, cooldown and limits as a claim would meet them.
+// An ASSIGN counts as the assignee's own claim (one, bulk, an event, push distribution): their claimant
+// row read (and locked by the write's seq check), then the policy's eligibility, cooldown and limits.
 import { checkClaim, EngineError, type CompiledPolicy } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import type { RecordRow } from '../db/rows.js';
@@ -7,18 +7,24 @@ import { RuntimeError } from '../runtime.error.js';
 import { readClaimants, type ClaimantRead } from './event-read.js';
 import { readIntegrity, readsIntegrity } from './integrity.js';
 
-/** Refuses an ASSIGN its assignee could not claim (SendOptions.assigneeClaims); counts it as their claim. */
+/**
+ * Refuses an ASSIGN of a pooled record its assignee could not claim; counts it as their claim. A refusal
+ * keeps the claim's code and details; its message names the assignee, unless the actor assigns to self.
+ */
 export async function checkAssignee(
   db: Knex | Knex.Transaction,
   row: RecordRow,
   compiled: CompiledPolicy,
   userId: string,
+  actorId: string,
   now: number,
 ): Promise<ClaimantRead | undefined> {
   if (!compiled.pooledStates.has(row.snapshot.value)) return undefined; // the step refuses it anyway
   const [claimant] = await readClaimants(db, row.pool_key, [userId], now);
   if (!claimant) throw RuntimeError.notFound(`pool ${row.pool_key}`);
-  const user = await db('users').where({ id: userId }).first('roles', 'attributes');
+  const user = await db('users')
+    .where({ id: userId })
+    .first('roles', 'attributes', 'username', 'display_name');
   const refusal = checkClaim(compiled, {
     state: row.snapshot.value,
     instance: row.snapshot.instance,
@@ -32,8 +38,41 @@ export async function checkAssignee(
     now,
     claimant: claimant.stats,
   });
+  if (refusal && userId !== actorId) throw aboutAssignee(refusal, nameOf(user, userId));
   if (refusal) throw refusal;
   return claimant;
+}
+
+interface UserNames {
+  username: string;
+  display_name: string;
+}
+
+/** How a message names a user: "Amy Wong (amy)", "amy" where that is their display name too. */
+function nameOf(user: UserNames | undefined, userId: string): string {
+  if (!user) return `user ${userId}`;
+  const display = user.display_name.trim();
+  return display === '' || display === user.username
+    ? user.username
+    : `${display} (${user.username})`;
+}
+
+/** "Amy Wong (amy) already owns 3 records (limit 3)"; without a name, said to the user themselves. */
+const ownsMessage = (name: string | null, owned: number, limit: number): string =>
+  `${name === null ? 'you already own' : `${name} already owns`} ${owned} records (limit ${limit})`;
+
+/** A claim's refusal said of the assignee, not "you": the same code and details, another message. */
+function aboutAssignee(refusal: EngineError, name: string): EngineError {
+  const details = (refusal.details ?? {}) as { until?: string; owned?: number; limit?: number };
+  const { until = '?', owned = 0, limit = 0 } = details;
+  const messages: Partial<Record<EngineError['code'], string>> = {
+    POOL_ERR_NOT_ELIGIBLE: `${name} is not eligible to claim this record`,
+    POOL_ERR_COOLDOWN: `${name} released this record recently and may not have it again until ${until}`,
+    POOL_ERR_CLAIM_LIMIT: ownsMessage(name, owned, limit),
+    POOL_ERR_DAILY_LIMIT: `${name} reached ${limit} claims today`,
+  };
+  const message = messages[refusal.code];
+  return message === undefined ? refusal : new EngineError(refusal.code, message, refusal.details);
 }
 
 /**
@@ -63,8 +102,14 @@ export async function requireOwnedRoom(
     .count<{ n: number | string }[]>({ n: '*' });
   const owned = Number(n);
   if (owned >= limit) {
-    const who = ownerId === actorId ? 'you already own' : `user ${ownerId} already owns`;
-    throw new EngineError('POOL_ERR_CLAIM_LIMIT', `${who} ${owned} records (limit ${limit})`, {
+    const owner =
+      ownerId === actorId
+        ? null
+        : nameOf(
+            await trx('users').where({ id: ownerId }).first('username', 'display_name'),
+            ownerId,
+          );
+    throw new EngineError('POOL_ERR_CLAIM_LIMIT', ownsMessage(owner, owned, limit), {
       owned,
       limit,
     });

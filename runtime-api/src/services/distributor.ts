@@ -161,13 +161,13 @@ export class Distributor {
     userId: string,
   ): Promise<'assigned' | 'record-refused' | 'member-refused' | 'member-full'> {
     try {
+      // The member is checked again as their claim would be, their row locked (no override): another
+      // run (another process) may have given them one.
       await this.records.send(poolKey, recordId, { type: 'ASSIGN', payload: { userId } }, SYSTEM, {
         authorize: (row) => {
           if (!row.pooled)
             throw new EngineError('POOL_ERR_TAKEN', 'the record is not in the pool any more');
         },
-        // Checked again with the member locked: another run (another process) may have given them one.
-        assigneeClaims: true,
       });
       return 'assigned';
     } catch (e) {

@@ -55,12 +55,10 @@ export interface SendOptions {
    */
   payloadPath?: string;
   /**
-   * An ASSIGN checked as the assignee's own claim would be (push distribution): their row locked, then the
-   * policy's eligibility, cooldown and limits, so parallel runs cannot push anyone past a limit.
+   * Every ASSIGN of a pooled record (one, bulk, an event, distribution) is checked as the assignee's own
+   * claim would be (assignee-claim.ts), unless a manager overrides: then the history row says so.
    */
-  assigneeClaims?: boolean;
-  /** Written into the history row's payload with the event's own (e.g. a manager's override). */
-  recordedWith?: Record<string, unknown>;
+  override?: boolean;
 }
 
 export interface EventOutcome {
@@ -299,10 +297,10 @@ export class RecordService {
         : undefined;
     if (event.type === 'ASSIGN') {
       const to = event.payload?.['userId'];
-      if (typeof to === 'string')
+      if (typeof to === 'string') {
         await requireAssignee(db, poolKey, to, `${options.payloadPath ?? '/payload'}/userId`);
-      if (typeof to === 'string' && options.assigneeClaims)
-        claimant = await checkAssignee(db, row, compiled, to, now);
+        if (!options.override) claimant = await checkAssignee(db, row, compiled, to, actor.id, now);
+      }
     }
     const user = await this.withIntegrity(db, compiled, read, actor);
     let result: StepResult;
@@ -328,9 +326,10 @@ export class RecordService {
         {
           result,
           eventType: event.type,
-          payload: options.recordedWith
-            ? { ...event.payload, ...options.recordedWith }
-            : (event.payload ?? null),
+          payload:
+            options.override && event.type === 'ASSIGN'
+              ? { ...event.payload, override: true }
+              : (event.payload ?? null),
           actorId: actor.id,
           at: now,
         },

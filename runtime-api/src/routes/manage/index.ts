@@ -20,18 +20,14 @@ export default function manageRoutes(app: FastifyInstance): void {
     await requirePoolRole(app, request, pool, 'manager');
     // Checked once before any record: an outsider named here is a 400 and nothing is assigned.
     await requireAssignee(app.db, pool, request.body.userId, '/body/userId');
-    // The assignee gets a pooled record only if they could claim it themselves (eligibility,
-    // cooldown, limits), unless the manager overrides, which the history row records.
+    // As one assign: the assignee gets a pooled record only if they could claim it themselves
+    // (eligibility, cooldown, limits), unless the manager overrides, which the history row records.
     const override = request.body.override === true;
     const results = await sendEach(
       app,
       request,
       { type: 'ASSIGN', payload: { userId: request.body.userId } },
-      {
-        payloadPath: '/body',
-        assigneeClaims: !override,
-        ...(override ? { recordedWith: { override: true } } : {}),
-      },
+      { payloadPath: '/body', ...(override ? { override } : {}) },
     );
     return { assigned: results.filter((r) => r.ok).length, results };
   });

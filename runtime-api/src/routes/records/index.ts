@@ -12,7 +12,7 @@ import type { RecordRow } from '../../db/rows.js';
 import { listFilters } from './field-filters.js';
 import { RuntimeError } from '../../runtime.error.js';
 import { changedData } from '../../services/record-edit.js';
-import type { EventOutcome } from '../../services/record.service.js';
+import type { EventOutcome, SendOptions } from '../../services/record.service.js';
 import { readIntegrity, readsIntegrity } from '../../services/integrity.js';
 import { decodeCursor, encodeCursor } from '../../services/keyset-cursor.js';
 import { recordReply, type RecordReply } from '../record-view.js';
@@ -176,6 +176,7 @@ export default function recordRoutes(app: FastifyInstance): void {
     ) => PoolEvent,
     level: 'member' | 'manager' = 'member',
     payloadPath = '/body',
+    options: (body: Record<string, unknown>) => SendOptions = () => ({}),
   ) =>
     app.post<{ Params: RecordParams; Body: Record<string, unknown> }>(
       `/api/pools/:pool/records/:id${path}`,
@@ -186,7 +187,11 @@ export default function recordRoutes(app: FastifyInstance): void {
         const authorize = (row: RecordRow) => assertMayAct(request.actor, row, event);
         return reply(
           request,
-          await app.records.send(pool, id, event, request.actor, { authorize, payloadPath }),
+          await app.records.send(pool, id, event, request.actor, {
+            ...options(request.body),
+            authorize,
+            payloadPath,
+          }),
         );
       },
     );
@@ -197,6 +202,10 @@ export default function recordRoutes(app: FastifyInstance): void {
     '/assign',
     (r) => ({ type: 'ASSIGN', payload: { userId: String(r.body['userId']) } }),
     'manager',
+    '/body',
+    // As in bulk: a pooled record goes only to someone who could claim it (the assignee's claim
+    // rules), unless the manager overrides, which the history row records.
+    (body) => (body['override'] === true ? { override: true } : {}),
   );
   mutate('/release', (r) => {
     const reason = String(r.body['reason']);
