@@ -63,6 +63,12 @@ export interface AppOptions extends ServicesOptions {
   designerRoot?: string;
   /** Largest accepted request body in bytes. */
   bodyLimit?: number;
+  /**
+   * How long a request may take to arrive, headers and body, in ms (default REQUEST_TIMEOUT_MS): a
+   * body shorter than its Content-Length, or one sent a byte at a time, is then answered 408 and its
+   * connection closed, instead of holding it open for ever (Fastify's default is no limit).
+   */
+  requestTimeoutMs?: number;
   /** Sees every route as it is registered (tests enumerate the API with it). */
   onRoute?: (route: RouteOptions) => void;
   /** How long Idempotency-Key responses are replayed, in hours (default 24). */
@@ -75,12 +81,24 @@ export interface AppOptions extends ServicesOptions {
   metricsToken?: string | undefined;
 }
 
+/** The default of AppOptions.requestTimeoutMs: a 10 MB import arrives in it at 90 KB/s. */
+export const REQUEST_TIMEOUT_MS = 120_000;
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const app = Fastify({
     // Request lines without query strings, errors without SQL values (log-serializers.ts).
     logger: withSafeSerializers(options.logger ?? false),
     trustProxy: options.trustProxy ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    requestTimeout,
+    // Given to Node's server as well: set only after it is made (as Fastify does), Node keeps its 60 s
+    // headers time-out and never cuts a late body off. Node looks for requests past their time every
+    // 30 s by default; a shorter limit is looked at a quarter of it apart.
+    http: {
+      requestTimeout,
+      connectionsCheckingInterval: Math.min(30_000, Math.ceil(requestTimeout / 4)),
+    },
     // No limit on how long a plugin may take to start: opening the database runs the migrations, which
     // on a large database (or the embedded one on a slow, busy machine) take longer than Fastify's 10 s,
     // and the start then failed with "Plugin did not start in time: 'services'". An unreachable

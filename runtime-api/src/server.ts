@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildApp } from './app.js';
+import { buildApp, REQUEST_TIMEOUT_MS } from './app.js';
 import { exitIfDataDirInUse } from './db/data-dir-lock.js';
 import { jobIntervals, PURGE_JOBS, type JobIntervals } from './jobs/jobs.js';
 import { DEFAULT_KEY_HOURS } from './plugins/idempotency.plugin.js';
@@ -60,6 +60,8 @@ const importLimits: ImportLimits = {
   maxRows: wholeNumber('POOLFLOW_IMPORT_MAX_ROWS', DEFAULT_IMPORT_LIMITS.maxRows),
   maxCellChars: wholeNumber('POOLFLOW_IMPORT_MAX_CELL', DEFAULT_IMPORT_LIMITS.maxCellChars),
 };
+// How long a request may take to arrive (a body shorter than its Content-Length is not waited for longer).
+const requestTimeoutMs = wholeNumber('POOLFLOW_REQUEST_TIMEOUT_MS', REQUEST_TIMEOUT_MS, 1000);
 // How long notifications and finished webhook deliveries are kept (the purge-retention job).
 const retention: Retention = {
   notificationDays: wholeNumber('POOLFLOW_NOTIFICATION_DAYS', DEFAULT_RETENTION.notificationDays),
@@ -132,6 +134,7 @@ const app = await buildApp({
   logger: { level: env['LOG_LEVEL'] ?? 'info' },
   idempotencyKeyHours: keyHours,
   importLimits,
+  requestTimeoutMs,
   retention,
   webhookAllowPrivate,
   loginLimits,

@@ -65,3 +65,31 @@ describe('requests the HTTP parser refuses', () => {
     );
   });
 });
+
+describe('a request that does not arrive in time', () => {
+  let t: TestApp;
+  let base: string;
+  beforeAll(async () => {
+    // Fastify's default is no limit: a body shorter than its Content-Length held the connection for ever.
+    t = await build('pglite', { requestTimeoutMs: 400 });
+    base = await listen(t.app);
+  });
+  afterAll(() => t.close());
+
+  it('answers a body shorter than its Content-Length with 408 and closes the connection', async () => {
+    const body = '{"username"';
+    const res = await raw(
+      base,
+      `POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length + 100}\r\n\r\n${body}`,
+    );
+    expect(res.status).toBe(408);
+    expect(JSON.parse(res.body)).toEqual({
+      error: {
+        code: 'POOL_ERR_INVALID_PAYLOAD',
+        message: '/ did not arrive in time',
+        details: [{ path: '/', message: 'did not arrive in time' }],
+      },
+    });
+    expect(res.headers).toContain('connection: close');
+  });
+});
