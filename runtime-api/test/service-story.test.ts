@@ -85,6 +85,20 @@ describe.each(backends)('service ticket pool over HTTP (%s)', (backend) => {
     expect(unread.map((n) => n.kind)).toEqual(['sla-breach', 'sla-warning']);
     expect(Date.parse(unread[0]!.createdAt)).toBeGreaterThan(Date.parse(unread[1]!.createdAt));
     await call(t.app, tokens['agent']!, 'POST', '/api/notifications/read');
+    // The breach is an escalation: the pool's managers (here its admin, the lead) hear of it too.
+    const leads = (
+      (await call(t.app, tokens['lead']!, 'GET', '/api/notifications')).body.items as {
+        kind: string;
+        recordId: string;
+        message: { en: string };
+      }[]
+    ).filter((n) => n.recordId === created.body.id);
+    expect(leads.map((n) => [n.kind, n.message.en])).toEqual([
+      [
+        'sla-breach',
+        'Escalation: ticket "Printer on fire" got no response within 4 business hours and is back in the queue. Please see that it is taken.',
+      ],
+    ]);
   });
 
   it('a ticket the agent responded to keeps no SLA timer: nothing says it goes back to the queue', async () => {
