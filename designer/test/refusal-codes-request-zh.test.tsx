@@ -200,9 +200,9 @@ describe('refusals of a state filter, a breakdown and a body, in Chinese', () =>
 const EAST: Pool = { ...CRM_POOL, id: 'east', key: 'east', name: { en: 'East', zh: '华东客户' } };
 
 /** The record's actions as the CRM's manager sees them (East is a pool it may move to). */
-function renderActions(extra: Parameters<typeof ownedRecord>[0]) {
+function renderActions(extra: Parameters<typeof ownedRecord>[0], lang: 'en' | 'zh' = 'zh') {
   const { container } = render(
-    <I18nProvider lang="zh">
+    <I18nProvider lang={lang}>
       <WorkspaceProvider
         me={BOSS}
         pools={[CRM_POOL, EAST]}
@@ -247,6 +247,35 @@ describe('a refused assignee or owner, by name', () => {
     fireEvent.click(screen.getByTestId('assign-submit'));
     expect(await refusal()).toBe(text);
     expect(calls.map((c) => c.body)).toEqual([{ userId: 'u-bob' }]);
+  });
+
+  // A claim rule refusing the assignee speaks of them, not of the manager who assigns ("you").
+  it.each([
+    ['zh', 'Bob Li已持有 3 条，最多 3 条'],
+    ['en', 'Bob Li (bob) already owns 3 records (limit 3)'],
+  ])('the assign dialog words a claim limit as the assignee’s (%s)', async (lang, text) => {
+    stubFetch((r) =>
+      r.url === '/api/pools/crm/records/r1/assign'
+        ? {
+            status: 422,
+            body: {
+              error: {
+                code: 'POOL_ERR_CLAIM_LIMIT',
+                message: 'Bob Li (bob) already owns 3 records (limit 3)',
+                details: { owned: 3, limit: 3 },
+              },
+            },
+          }
+        : undefined,
+    );
+    const refusal = renderActions(
+      { ownerId: null, pooled: true, availableEvents: ['ASSIGN'] },
+      lang as 'en' | 'zh',
+    );
+    fireEvent.click(screen.getByTestId('assign'));
+    fireEvent.change(screen.getByTestId('assign-user'), { target: { value: 'u-bob' } });
+    fireEvent.click(screen.getByTestId('assign-submit'));
+    expect(await refusal()).toBe(text);
   });
 
   it('the move dialog words an owner who is not a member of the target pool by names', async () => {

@@ -60,6 +60,24 @@ export function bulkRefusals(errors: BulkRowError[], i18n: Words, about: About):
 
 const COOLDOWN = 'POOL_ERR_COOLDOWN';
 
+/** The claim rules an assignment is checked by, as they apply to the assignee. */
+const ASSIGNEE_RULES: ReadonlySet<string> = new Set([
+  'POOL_ERR_CLAIM_LIMIT',
+  'POOL_ERR_DAILY_LIMIT',
+  COOLDOWN,
+  'POOL_ERR_NOT_ELIGIBLE',
+]);
+
+/**
+ * Why the assignment of one record was refused by a claim rule, about the assignee (a bulk
+ * assignment's words for its one record), or null for any other refusal: it reads as the request's.
+ */
+export function assigneeRefusal(error: unknown, i18n: Words, about: About): string | null {
+  if (!(error instanceof ApiError) || !ASSIGNEE_RULES.has(error.code)) return null;
+  const { code, message, details } = error;
+  return bulkRefusals([{ code, message, details } as BulkRowError], i18n, about);
+}
+
 /**
  * "6 Won, 4 Lost" (成交 6 条、输单 4 条) when every refusal is an event the record's state does not take
  * (its details name the state), else null.

@@ -6,6 +6,7 @@ import { useI18n } from '../i18n/i18n.js';
 import { Dialog, DialogActions } from '../pages/dialog.js';
 import { navigate } from '../pages/use-hash-route.js';
 import { refusalOf, type Refusal } from './claim-refusal.js';
+import { assigneeRefusal } from './bulk-refusal.js';
 import { EventDialog } from './event-dialog.js';
 import { MemberSelect } from './manager-bar.js';
 import { useWorkspace } from './workspace-context.js';
@@ -131,7 +132,7 @@ export function RecordActions(props: {
 function AssignDialog(props: { onClose: () => void; onAssign: (userId: string) => Promise<void> }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { words, refusalNames } = useWorkspace();
+  const { words, refusalNames, personName, pool, stateLabel } = useWorkspace();
   const [userId, setUserId] = useState('');
   const [error, setError] = useState<string | null>(null);
   return (
@@ -148,9 +149,19 @@ function AssignDialog(props: { onClose: () => void; onAssign: (userId: string) =
         testId="assign-submit"
         disabled={!userId}
         onSubmit={() => {
-          props
-            .onAssign(userId)
-            .catch((e) => setError(refusalOf(e, i18n, { words, names: refusalNames }).text));
+          props.onAssign(userId).catch((e) => {
+            // A claim rule speaks of the assignee ("Bob Li already holds 3 records"), not of "you".
+            const about = {
+              assignee: personName(userId),
+              words,
+              timeZone: pool.timeZone,
+              stateLabel,
+            };
+            setError(
+              assigneeRefusal(e, i18n, about) ??
+                refusalOf(e, i18n, { words, names: refusalNames }).text,
+            );
+          });
         }}
       />
     </Dialog>
