@@ -455,3 +455,33 @@ describe('step', () => {
     });
   });
 });
+
+describe('CRM manager review', () => {
+  // A record five reps gave up on waits for a manager: the fifth claimer owns it meanwhile, but may
+  // neither release it nor close it as lost (the review would be skipped).
+  const inReview = start(crm, { entity, now: T0, ownerId: 'u5', state: 'review' });
+  const release = { type: 'RELEASE', payload: { reason: 'not for me' } };
+
+  it('refuses the rep who owns it a release or a loss, and does not offer them', () => {
+    const rep = { id: 'u5', roles: ['member'] };
+    for (const event of [release, { type: 'LOSE' }]) {
+      const error = refusal(() =>
+        step(crm, inReview.snapshot, event, { entity, now: T0 + DAY, user: rep }),
+      );
+      expect(error.code).toBe('POOL_ERR_EVENT_NOT_ALLOWED');
+    }
+    const offered = availableEvents(crm, inReview.snapshot, entity, rep, T0 + DAY);
+    expect(offered).not.toContain('RELEASE');
+    expect(offered).not.toContain('LOSE');
+  });
+
+  it('lets a manager or an admin send it back to the pool or close it', () => {
+    for (const roles of [['manager'], ['admin']]) {
+      const user = { id: 'boss', roles };
+      const back = step(crm, inReview.snapshot, release, { entity, now: T0 + DAY, user });
+      expect(back.record).toMatchObject({ state: 'pool', ownerId: null });
+      const lost = step(crm, inReview.snapshot, { type: 'LOSE' }, { entity, now: T0 + DAY, user });
+      expect(lost.record.state).toBe('lost');
+    }
+  });
+});
