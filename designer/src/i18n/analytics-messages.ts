@@ -14,7 +14,7 @@ export const analyticsEn = {
   defTimeInPool:
     'Exits from the {pool} in the range ({exits}): time from the record’s latest entry into the {pool} to the exit. Median and 90th percentile. An assignment on entry counts as 0 hours.',
   defReps:
-    'Per rep, in the range: claims and follow-ups they made; successes, failures and releases (by a timer, or by hand with the reason) of records they owned at the time. Load: records they own now that are not done.',
+    'Per rep, in the range: claims and follow-ups they made; successes, failures and releases of records they owned at the time: by a timer when their hold ran out (a record they parked, e.g. in long-term nurture, coming back on its date is not counted), or by hand with the reason. Load: records they own now that are not done.',
   defBreakdown:
     'Total and in the {pool}: records with this value now. Converted: the conversion’s converted records with this value (the same definition as the conversion card).',
   repsTitle: 'Per rep',
@@ -45,7 +45,7 @@ export const analyticsZh: Record<keyof typeof analyticsEn, string> = {
   defTimeInPool:
     '范围内离开{pool}的次数（{exits}）：从记录最近一次进入{pool}到离开的时长，取中位数和 90 分位。进入即自动分配记为 0 小时。',
   defReps:
-    '按成员统计范围内：本人的领取和跟进次数；其当时负责的记录的成功、失败和释放（到期释放，或手动释放及原因）。当前负载：本人现在负责且未结束的记录数。',
+    '按成员统计范围内：本人的领取和跟进次数；其当时负责的记录的成功、失败和释放：到期释放（本人负责期间到期未跟进；长期培育等搁置后按期回池的不计入本人），或手动释放及原因。当前负载：本人现在负责且未结束的记录数。',
   defBreakdown:
     '总数和在{pool}：当前具有该值的记录。转化：转化率中已转化的记录，按该值分组（与转化率同一口径）。',
   repsTitle: '按成员',

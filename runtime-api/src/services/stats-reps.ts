@@ -18,13 +18,14 @@ type Kind = 'claim' | 'followUp' | 'win' | 'loss' | 'timedOut' | 'release';
 
 /**
  * One pass over the pool's history at [from, to) (history_pool_at): claims and follow-ups go to their
- * actor; wins, losses and releases to the owner before the event. Load: records the rep owns in the pool
+ * actor; wins, losses and releases to the owner before the event, a timer's release only from a held
+ * state (a parked record's planned return is no one's timeout). Load: records the rep owns in the pool
  * now that are not done and count toward the claim limit (records_owner), as claim limits count them.
  */
 export async function repStats(
   db: Knex,
   pool: string,
-  states: { pooled: string[]; success: string[]; failure: string[] },
+  states: { pooled: string[]; success: string[]; failure: string[]; held: string[] },
   range: { from: number; to: number },
 ): Promise<RepStats> {
   const [events, load, members, audits] = await Promise.all([
@@ -35,7 +36,7 @@ export async function repStats(
                      WHEN event_type = :followUp THEN 'followUp'
                      WHEN to_state = ANY(:success) AND from_state <> ALL(:success) THEN 'win'
                      WHEN to_state = ANY(:failure) AND from_state <> ALL(:failure) THEN 'loss'
-                     WHEN to_state = ANY(:pooled) AND from_state <> ALL(:pooled) AND event_type = 'TIMER'
+                     WHEN to_state = ANY(:pooled) AND from_state = ANY(:held) AND event_type = 'TIMER'
                        THEN 'timedOut'
                      WHEN to_state = ANY(:pooled) AND from_state <> ALL(:pooled) AND event_type = 'RELEASE'
                        THEN 'release'
@@ -50,6 +51,7 @@ export async function repStats(
         pooled: states.pooled,
         success: states.success,
         failure: states.failure,
+        held: states.held.filter((state) => !states.pooled.includes(state)),
         from: new Date(range.from),
         to: new Date(range.to),
       },

@@ -1,7 +1,7 @@
 // The stats rollup job: counts closed pool-local days of history into stats_flows, stats_claims,
 // stats_exits and stats_exit_days, and folds the record tally's deltas into stats_tally, so stats read
 // a row per day.
-import type { CompiledPolicy } from '@poolflow/engine';
+import type { CompiledPolicy, Transition } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import type { Clock } from './clock.js';
 import type { PolicyStore } from './policy-store.js';
@@ -35,6 +35,7 @@ export interface PoolStates {
   pooled: string[];
   success: string[];
   failure: string[];
+  held: string[];
 }
 
 export interface RollupResult {
@@ -48,18 +49,26 @@ export function localDate(ts: number, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone }).format(ts);
 }
 
-/** Pool, success and failure states (`meta.outcome`) in every version of the pool's policy seen so far. */
-export function statesOf(policies: CompiledPolicy[]): {
-  pooled: string[];
-  success: string[];
-  failure: string[];
-} {
+/**
+ * Pool, success and failure states (`meta.outcome`) in every version of the pool's policy seen so far,
+ * and the held states: where a record given to a rep is (a claim or an assignment from a pool state puts
+ * it there, or it starts there owned). A timer from a held state to the pool is the rep's timeout; one
+ * from a state the rep parked the record in (nurture, re-engage later) is its planned return.
+ */
+export function statesOf(policies: CompiledPolicy[]): Omit<PoolStates, 'timeZone'> {
   const pooled = new Set<string>();
   const success = new Set<string>();
   const failure = new Set<string>();
+  const held = new Set<string>();
   for (const p of policies) {
-    for (const [name, node] of Object.entries(p.policy.machine.states)) {
-      if (node.meta?.pooled) pooled.add(name);
+    const { initial, states } = p.policy.machine;
+    if (states[initial]?.meta?.pooled !== true) held.add(initial);
+    for (const [name, node] of Object.entries(states)) {
+      if (node.meta?.pooled) {
+        pooled.add(name);
+        for (const event of ['CLAIM', 'ASSIGN'])
+          for (const target of targetsOf(node.on?.[event])) held.add(target);
+      }
       const outcome = (node.meta as Record<string, unknown> | undefined)?.['outcome'];
       if (outcome === 'success') success.add(name);
       if (outcome === 'failure') failure.add(name);
@@ -70,7 +79,14 @@ export function statesOf(policies: CompiledPolicy[]): {
     pooled: [...pooled].sort(),
     success: [...success].sort(),
     failure: [...failure].sort(),
+    held: [...held].sort(),
   };
+}
+
+/** The states a transition (or its branches) leads to. */
+function targetsOf(t: string | Transition | Transition[] | undefined): string[] {
+  const branches = t === undefined ? [] : typeof t === 'string' ? [{ target: t }] : [t].flat();
+  return branches.flatMap((b) => (b.target === undefined ? [] : [b.target]));
 }
 
 /** A pool's zone and states, from every published version of its policy. */
