@@ -111,4 +111,58 @@ describe.each(backends)('bad user input (%s)', (backend) => {
     expect(ok.status).toBe(200);
     expect(ok.body.attributes).toEqual(bounded);
   });
+
+  it('refuses a username that differs from a taken one only by case, naming it', async () => {
+    const { t, count } = setup;
+    const users = await count('users');
+    for (const username of ['Alice', 'ALICE', 'alice']) {
+      const created = await call(t.app, t.adminToken, 'POST', '/api/users', {
+        username,
+        password: 'another-alice-password',
+      });
+      expect(created.status).toBe(400);
+      expect(created.body.error.details).toEqual([
+        expect.objectContaining({
+          path: '/body/username',
+          code: 'key-taken',
+          params: { value: username },
+        }),
+      ]);
+    }
+    expect(await count('users')).toBe(users);
+  });
+
+  it('refuses a new pool listing one user twice, naming the second; nothing is written', async () => {
+    const { t, ids, count } = setup;
+    const [pools, members] = [await count('pools'), await count('pool_members')];
+    const admin = (await call(t.app, t.adminToken, 'GET', '/api/me')).body.id as string;
+    const cases = [
+      { list: [ids['alice']!, ids['alice']!], at: 1, first: 0 },
+      { list: [admin, ids['alice']!, admin], at: 2, first: 0 },
+    ];
+    for (const { list, at, first } of cases) {
+      const created = await call(t.app, t.adminToken, 'POST', '/api/pools', {
+        key: 'twice',
+        name: { en: 'Twice' },
+        policyId: 'crm-customer-pool',
+        members: list.map((userId, i) => ({ userId, ...(i === at ? { role: 'admin' } : {}) })),
+      });
+      expect(created.status).toBe(400);
+      expect(created.body.error.details).toEqual([
+        expect.objectContaining({
+          path: `/body/members/${at}/userId`,
+          code: 'member-repeated',
+          params: { userId: list[at], first },
+        }),
+      ]);
+    }
+    expect([await count('pools'), await count('pool_members')]).toEqual([pools, members]);
+
+    // Adding a member again through the pool's members is a change (here none), not a second membership.
+    const again = await call(t.app, t.adminToken, 'POST', '/api/pools/crm/members', {
+      userId: ids['alice'],
+    });
+    expect(again.status).toBe(200);
+    expect(again.body.members).toEqual([{ userId: ids['alice'], role: 'member', capacity: null }]);
+  });
 });

@@ -21,6 +21,7 @@ import {
 import { leanerRecords } from './leaner-records-migration.js';
 import { statsClaimLookups, statsConversion, statsExitDays } from './stats-conversion-migration.js';
 import { statsRollup } from './stats-rollup-migration.js';
+import { usernameCase } from './username-case-migration.js';
 
 export interface Migration {
   name: string;
@@ -254,6 +255,7 @@ const migrations: Migration[] = [
   recordKeys,
   upgradeDuplicates,
   auditEntry,
+  usernameCase,
 ];
 
 /** A knex migration source over the in-code list. */

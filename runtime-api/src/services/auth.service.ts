@@ -2,6 +2,7 @@
 import { createHmac, randomBytes, randomUUID, scrypt, timingSafeEqual } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { UserRow } from '../db/rows.js';
+import { FOLDED_USERNAME } from '../db/username-case-migration.js';
 import { RuntimeError } from '../runtime.error.js';
 import { databaseClock, type Clock } from './clock.js';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from './login-limiter.js';
@@ -25,6 +26,14 @@ export function passwordSettingProblem(name: string, value: string | undefined):
 /** Unknown usernames are checked against this hash, so they cost the same scrypt as known ones. */
 const DUMMY_HASH = `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${'A'.repeat(22)}$${'A'.repeat(43)}`;
 const WRONG_LOGIN = 'wrong username or password';
+
+/** `value` (or a name differing from it only by case, `holder`) is a user's already. */
+function usernameTaken(value: string, holder = value): RuntimeError {
+  const by = holder === value ? '' : ` (as ${holder})`;
+  return RuntimeError.invalid('/body/username', `username ${value} is taken${by}`, 'key-taken', {
+    value,
+  });
+}
 
 type StoredUser = UserRow;
 
@@ -107,16 +116,9 @@ export class AuthService {
     attributes?: Record<string, unknown> | undefined;
     departmentId?: string | null | undefined;
   }): Promise<PublicUser> {
-    const existing = await this.db('users').where({ username: input.username }).first('id');
-    if (existing)
-      throw RuntimeError.invalid(
-        '/body/username',
-        `username ${input.username} is taken`,
-        'key-taken',
-        {
-          value: input.username,
-        },
-      );
+    // Names differing only by case are one name (a unique index on lower(username) too, migration 027).
+    const taken = await this.byFoldedName(input.username).first('username');
+    if (taken) throw usernameTaken(input.username, taken.username);
     const row: StoredUser = {
       id: randomUUID(),
       username: input.username,
@@ -135,16 +137,8 @@ export class AuthService {
         attributes: JSON.stringify(row.attributes),
       });
     } catch (e) {
-      // Two creations of one name at once: the unique index decides, the loser hears why.
-      if ((e as { code?: unknown }).code === '23505')
-        throw RuntimeError.invalid(
-          '/body/username',
-          `username ${input.username} is taken`,
-          'key-taken',
-          {
-            value: input.username,
-          },
-        );
+      // Two creations of one name (in any case) at once: the unique index decides, the loser hears why.
+      if ((e as { code?: unknown }).code === '23505') throw usernameTaken(input.username);
       throw e;
     }
     return publicUser(row);
@@ -186,7 +180,10 @@ export class AuthService {
     address: string,
   ): Promise<{ token: string; user: PublicUser }> {
     await this.limiter.take(username, address);
-    const row = await this.db('users').where({ username }).first();
+    // Whatever the case. A database that held two names differing only by case when migration 027 ran
+    // keeps both: each logs in by its exact name.
+    const named = await this.byFoldedName(username);
+    const row = named.length === 1 ? named[0] : named.find((u) => u.username === username);
     const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
     if (!row || !ok || row.disabled_at) {
       await this.limiter.failed(address);
@@ -194,6 +191,11 @@ export class AuthService {
     }
     await this.limiter.succeeded(username);
     return { token: await this.openSession(row.id), user: publicUser(row) };
+  }
+
+  /** Users whose username is `name` whatever the case of A-Z (the expression of migration 027's index). */
+  private byFoldedName(name: string) {
+    return this.db('users').whereRaw(`${FOLDED_USERNAME} = lower(?::text COLLATE "C")`, [name]);
   }
 
   private async openSession(userId: string): Promise<string> {

@@ -41,6 +41,9 @@ export function addressKey(ip: string): string {
     .join(':')}::/64`;
 }
 
+/** The key a username's attempts are counted under: login takes any case of a name, so must the count. */
+const userKey = (username: string): string => username.toLowerCase();
+
 interface Counted {
   kind: AttemptKind;
   attempts: number;
@@ -81,7 +84,7 @@ export class LoginLimiter {
              SELECT kind, attempts, window_start FROM login_attempts
              WHERE kind = 'address' AND key = ?
                AND window_start > ${now} - make_interval(secs => ?)) c`,
-      [username, windowSecs, windowSecs, windowSecs, addressKey(address), windowSecs],
+      [userKey(username), windowSecs, windowSecs, windowSecs, addressKey(address), windowSecs],
     );
     const over = rows.filter((r) =>
       r.kind === 'user' ? r.attempts > this.limits.perUser : r.attempts >= this.limits.perAddress,
@@ -113,7 +116,9 @@ export class LoginLimiter {
 
   /** After a successful login: the username starts afresh. */
   async succeeded(username: string): Promise<void> {
-    await this.db('login_attempts').where({ kind: 'user', key: username }).delete();
+    await this.db('login_attempts')
+      .where({ kind: 'user', key: userKey(username) })
+      .delete();
   }
 
   /** Drops counts whose window has closed, in chunks (purge.ts); returns how many. */

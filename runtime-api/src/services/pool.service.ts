@@ -53,6 +53,22 @@ export function checkTimeZone(zone: string | undefined, path: string): void {
     );
 }
 
+/** A user listed twice in a new pool's members: one membership each, so the second is refused. */
+function checkMembersOnce(members: readonly { userId: string }[]): void {
+  const seen = new Map<string, number>();
+  members.forEach(({ userId }, i) => {
+    const first = seen.get(userId);
+    if (first !== undefined)
+      throw RuntimeError.invalid(
+        `/body/members/${i}/userId`,
+        `user ${userId} is listed already (members/${first})`,
+        'member-repeated',
+        { userId, first },
+      );
+    seen.set(userId, i);
+  });
+}
+
 export class PoolService {
   constructor(
     private readonly db: Knex,
@@ -95,6 +111,7 @@ export class PoolService {
         );
       }
       const members = body.members ?? [];
+      checkMembersOnce(members);
       if (members.length > 0) {
         const ids = members.map((m) => m.userId);
         // Users of other departments do not exist for a department admin.
