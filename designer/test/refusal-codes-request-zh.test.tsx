@@ -252,7 +252,7 @@ describe('a refused assignee or owner, by name', () => {
   // A claim rule refusing the assignee speaks of them, not of the manager who assigns ("you").
   it.each([
     ['zh', 'Bob Li已持有 3 条，最多 3 条'],
-    ['en', 'Bob Li (bob) already owns 3 records (limit 3)'],
+    ['en', 'Bob Li already holds 3 records and may hold 3'],
   ])('the assign dialog words a claim limit as the assignee’s (%s)', async (lang, text) => {
     stubFetch((r) =>
       r.url === '/api/pools/crm/records/r1/assign'

@@ -180,15 +180,16 @@ describe('bulk assignment', () => {
       '已分配 0/5 条；被拒绝：其中 3 条Bob Li刚释放过：最早 2026年12月6日 13:12 之后才能再分配给此人；' +
         '2 条：Bob Li已持有 5 条，最多 5 条',
     );
-    // English: the first record's reason, as the server said it.
+    // English: the first record's reason, a claim rule about the assignee, its date in the pool's zone
+    // (the server says it in UTC, as an ISO time).
     expect(await assignFive('en', { body: reply })).toBe(
-      'Assigned 0 of 5; refused: POOL_ERR_COOLDOWN r1',
+      'Assigned 0 of 5; refused: Bob Li released it recently and may have it again from 12 Dec 2026, 13:12',
     );
   });
 
-  it('keeps the server’s reason in English', async () => {
+  it('says a claim rule about the assignee in English too, not as the server said it', async () => {
     const text = await assignThree('en', { body: refusedRows });
-    expect(text).toBe('Assigned 1 of 3; refused: you already own 5 records (limit 5)');
+    expect(text).toBe('Assigned 1 of 3; refused: Bob Li already holds 5 records and may hold 5');
   });
 
   it('names the disabled assignee by name when the whole assignment is refused', async () => {

@@ -20,8 +20,8 @@ type About = {
 };
 
 /**
- * Why the records were refused, for the bulk bar's notice. English keeps the first record's reason as
- * the server said it. Chinese gives each kind of refusal once, with how many records it refused; the
+ * Why the records were refused, for the bulk bar's notice. English gives the first record's reason: a
+ * claim rule in the designer's words about the assignee, any other as the server said it. Chinese gives each kind of refusal once, with how many records it refused; the
  * cooldowns (each record's own end) as one sentence with the first of them to end.
  */
 export function bulkRefusals(errors: BulkRowError[], i18n: Words, about: About): string {
@@ -30,7 +30,9 @@ export function bulkRefusals(errors: BulkRowError[], i18n: Words, about: About):
   // Records their state keeps (a won deal is not released): how many in which state, in any language.
   const byState = inStates(errors, about, i18n.lang);
   if (byState !== null) return i18n.t('bulkNotInState', { states: byState });
-  if (i18n.lang === 'en') return first.message;
+  // A claim rule in the designer's words (a date in the pool's time zone, not the server's ISO time).
+  if (i18n.lang === 'en')
+    return ASSIGNEE_RULES.has(first.code) ? bulkRowRefusal(first, i18n, about) : first.message;
   const kinds = new Map<string, BulkRowError[]>();
   for (const error of errors) {
     const kind = error.code === COOLDOWN ? COOLDOWN : bulkRowRefusal(error, i18n, about);
@@ -75,7 +77,7 @@ const ASSIGNEE_RULES: ReadonlySet<string> = new Set([
 export function assigneeRefusal(error: unknown, i18n: Words, about: About): string | null {
   if (!(error instanceof ApiError) || !ASSIGNEE_RULES.has(error.code)) return null;
   const { code, message, details } = error;
-  return bulkRefusals([{ code, message, details } as BulkRowError], i18n, about);
+  return bulkRowRefusal({ code, message, details } as BulkRowError, i18n, about);
 }
 
 /**
@@ -104,7 +106,7 @@ function untilOf(error: BulkRowError): string {
   return error.until ?? (typeof details['until'] === 'string' ? details['until'] : '');
 }
 
-/** One refused record in Chinese. */
+/** One refused record in the user's words. */
 function bulkRowRefusal(error: BulkRowError, i18n: Words, about: About): string {
   const details = (error.details ?? {}) as Record<string, unknown>;
   const num = (key: string) => (typeof details[key] === 'number' ? details[key] : '?');
