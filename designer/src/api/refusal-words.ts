@@ -70,6 +70,7 @@ const DETAIL_CODE: Record<string, MessageKey> = {
   'user-disabled': 'errUserDisabled',
   'unknown-department': 'errUnknownDepartment',
   'blank-reason': 'errBlankReason',
+  'member-repeated': 'errMemberRepeated',
   // An import row's own problems (import-rows.ts, import.service.ts).
   'cell-count': 'errCellCount',
   'unnamed-column': 'errUnnamedColumn',
@@ -77,6 +78,7 @@ const DETAIL_CODE: Record<string, MessageKey> = {
   'not-object': 'errNotObject',
   'data-required': 'errDataRequired',
   'nul-character': 'errNulCharacter',
+  'unpaired-surrogate': 'errUnpairedSurrogate',
   'owner-ambiguous': 'errOwnerAmbiguous',
   'not-written': 'errNotWritten',
   'start-failed': 'errStartFailed',
