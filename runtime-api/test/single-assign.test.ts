@@ -162,6 +162,39 @@ describe.each(backends)('single assign meets the claim rules (%s)', (backend) =>
     expect(plainHistory.body.items.at(-1).payload).toEqual({ userId: ids['ben'] });
   });
 
+  it("hands a held record on only within the assignee's maxOwned, unless overridden", async () => {
+    // Amy holds at least one record of `tight` (limit 1: a 422 here when she holds one already); the
+    // boss holds this one.
+    await call(t.app, boss(), 'POST', '/api/pools/tight/records', {
+      data: { name: 'Amy First' },
+      ownerId: ids['amy'],
+    });
+    const id = await create('tight', 'Boss Held', ids['boss']);
+    const before = await historyCount(id);
+    for (const send of [
+      () => assign('tight', id, { userId: ids['amy'] }),
+      () => bulkRefusal('tight', id, ids['amy']!),
+    ]) {
+      const res = await send();
+      const error = 'status' in res ? (res.body.error as { code: string; message: string }) : res;
+      if ('status' in res) expect(res.status).toBe(422);
+      expect(error.code).toBe('POOL_ERR_CLAIM_LIMIT');
+      expect(error.message).toMatch(/^Amy Wong \(amy\) already owns \d+ records \(limit 1\)$/);
+    }
+    const record = await call(t.app, boss(), 'GET', `/api/pools/tight/records/${id}`);
+    expect(record.body).toMatchObject({ state: 'owned', ownerId: ids['boss'] });
+    expect(await historyCount(id)).toBe(before);
+    // Cooldowns are about the pool: a held record goes back to its previous owner if she has room.
+    const roomy = await create('crm', 'Back To Amy', ids['amy']);
+    await call(t.app, boss(), 'POST', `/api/pools/crm/records/${roomy}/assign`, {
+      userId: ids['ben'],
+    });
+    const back = await assign('crm', roomy, { userId: ids['amy'] });
+    expect(back.body).toMatchObject({ state: 'owned', ownerId: ids['amy'] });
+    const forced = await assign('tight', id, { userId: ids['amy'], override: true });
+    expect(forced.body).toMatchObject({ state: 'owned', ownerId: ids['amy'] });
+  });
+
   it('names the owner, not their id, when a record created for them is past their maxOwned', async () => {
     await create('tight', 'Ben Co', ids['ben']);
     const created = await call(t.app, boss(), 'POST', '/api/pools/tight/records', {

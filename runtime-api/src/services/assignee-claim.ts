@@ -19,12 +19,28 @@ export async function checkAssignee(
   actorId: string,
   now: number,
 ): Promise<ClaimantRead | undefined> {
-  if (!compiled.pooledStates.has(row.snapshot.value)) return undefined; // the step refuses it anyway
+  const pooled = compiled.pooledStates.has(row.snapshot.value);
+  const maxOwned = compiled.policy.claim?.maxOwned;
+  // A held record handed on meets only the assignee's room (maxOwned): cooldowns, eligibility and
+  // daily claims are about taking from the pool. Its owner keeping it is no change of room.
+  if (!pooled && (maxOwned === undefined || userId === row.owner_id)) return undefined;
   const [claimant] = await readClaimants(db, row.pool_key, [userId], now);
   if (!claimant) throw RuntimeError.notFound(`pool ${row.pool_key}`);
   const user = await db('users')
     .where({ id: userId })
     .first('roles', 'attributes', 'username', 'display_name');
+  if (!pooled) {
+    const { owned } = claimant.stats;
+    if (maxOwned !== undefined && owned >= maxOwned) {
+      const name = userId === actorId ? null : nameOf(user, userId);
+      throw new EngineError('POOL_ERR_CLAIM_LIMIT', ownsMessage(name, owned, maxOwned), {
+        owned,
+        limit: maxOwned,
+      });
+    }
+    // The write is conditional on these counts, as a claim's is: a claim in between steps it again.
+    return claimant;
+  }
   const refusal = checkClaim(compiled, {
     state: row.snapshot.value,
     instance: row.snapshot.instance,
