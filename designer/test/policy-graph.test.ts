@@ -162,7 +162,7 @@ describe('edits', () => {
     ]);
     expect(renamed.layout?.['mine']).toEqual({ x: 0, y: 0 });
     expect(Object.keys(renamed.machine.states)[0]).toBe('mine');
-    expect(validate(renamed)).toEqual({ valid: true, problems: [] });
+    expect(validate(renamed)).toEqual({ valid: true, problems: [], warnings: [] });
     expect(renameState(crm(), 'owned', 'pool')).toEqual(crm());
     expect(renameState(crm(), 'owned', 'not valid')).toEqual(crm());
   });
@@ -183,7 +183,7 @@ describe('edits', () => {
     // The new state is now reachable but has no way out.
     expect(validate(into.policy).problems.map((p) => p.code)).toEqual(['no-exit']);
     const out = addTransition(into.policy, added.name, 'pool', 'GIVE_UP');
-    expect(validate(out.policy)).toEqual({ valid: true, problems: [] });
+    expect(validate(out.policy)).toEqual({ valid: true, problems: [], warnings: [] });
 
     const moved = moveTransition(out.policy, out.ref, 'on', 'RELEASE');
     expect(moved.ref).toEqual({ source: 'state', kind: 'on', key: 'RELEASE', index: 0 });

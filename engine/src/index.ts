@@ -1,6 +1,7 @@
 // Public entry of @poolflow/engine.
 export { compile, type CompiledPolicy, type CompileOptions } from './compile.js';
 export { validate, type Problem, type ValidationResult, type ValidateOptions } from './validate.js';
+export { policyWarnings } from './validate-warnings.js';
 export { PROBLEM_CODES, type ProblemCode } from './problem-codes.js';
 export {
   start,

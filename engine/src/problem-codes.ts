@@ -43,6 +43,8 @@ export const PROBLEM_CODES = [
   'transition-does-nothing',
   // routing documents (validateRouting)
   'duplicate-name',
+  // warnings: said, never making a policy invalid (ValidationResult.warnings)
+  'calendar-holidays-ending',
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];

@@ -8,11 +8,13 @@ import { actions as registry } from './registry.js';
 import { auditProblems } from './audit.js';
 import { breakageProblems } from './validate-breakage.js';
 import { delayRangeProblems } from './validate-delays.js';
+import { policyWarnings } from './validate-warnings.js';
 import { savedScenarioProblems } from './scenario-check.js';
 import { RuleChecker } from './validate-rules.js';
 import { UNIQUE_FIELD_TYPES } from './unique-keys.js';
 import type { Action, Actions, Guard, Policy, Transition, Transitions } from './schema.types.js';
 import type { ProblemCode } from './problem-codes.js';
+import type { Problem, ValidateOptions, ValidationResult } from './validation-result.js';
 import type { JsonObject } from './types.js';
 import {
   RULE_LIMITS,
@@ -23,20 +25,7 @@ import {
 } from './validate-limits.js';
 import './builtin-actions.js';
 
-export interface Problem {
-  /** JSON pointer into the policy document. */
-  path: string;
-  code: ProblemCode;
-  /** In English, for API users and the CLI. */
-  message: string;
-  /** What the message names (a state, an operator, a limit; Ajv's keyword and params), for its words in another language. */
-  params: JsonObject;
-}
-
-export interface ValidationResult {
-  valid: boolean;
-  problems: Problem[];
-}
+export type { Problem, ValidateOptions, ValidationResult } from './validation-result.js';
 
 const ajv = newAjv();
 ajv.addSchema(ruleSchema);
@@ -359,17 +348,6 @@ export function ruleProblems(policy: Policy, logic: unknown, pointer: string): P
   return checker.problems;
 }
 
-export interface ValidateOptions {
-  /**
-   * Check for silent breakage (timer-never-fires, rule-constant, rule-type-mismatch; prototype
-   * members in `var` paths, delays past 100 years; default true).
-   * Off for versions already published: records run on them, whatever checks came later.
-   */
-  breakage?: boolean;
-  /** Check `scenarios` against the scenario schema (default true); compile() skips them: no record runs them. */
-  scenarios?: boolean;
-}
-
 /** Validates a policy document; never throws. */
 export function validate(document: unknown, options: ValidateOptions = {}): ValidationResult {
   // Before ajv and the walks below, which recurse: a document nested thousands deep is refused here.
@@ -377,10 +355,14 @@ export function validate(document: unknown, options: ValidateOptions = {}): Vali
   if (deep !== undefined) {
     const message = `${deep} nests more than ${RULE_LIMITS.maxJsonDepth} levels`;
     const params = { limit: RULE_LIMITS.maxJsonDepth };
-    return { valid: false, problems: [{ path: deep, code: 'too-deep', message, params }] };
+    return {
+      valid: false,
+      problems: [{ path: deep, code: 'too-deep', message, params }],
+      warnings: [],
+    };
   }
   if (!validateSchema(document)) {
-    return { valid: false, problems: schemaProblems(validateSchema.errors) };
+    return { valid: false, problems: schemaProblems(validateSchema.errors), warnings: [] };
   }
   const policy = document as unknown as Policy;
   const strict = options.breakage ?? true;
@@ -390,5 +372,6 @@ export function validate(document: unknown, options: ValidateOptions = {}): Vali
   if (strict) checker.problems.push(...delayRangeProblems(policy));
   if (options.scenarios ?? true)
     checker.problems.push(...savedScenarioProblems(policy.scenarios ?? []));
-  return { valid: checker.problems.length === 0, problems: checker.problems };
+  const warnings = policyWarnings(policy, options.now ?? Date.now());
+  return { valid: checker.problems.length === 0, problems: checker.problems, warnings };
 }

@@ -70,6 +70,20 @@ describe('poolflow validate', () => {
     expect(r.out).toContain(`${file}: invalid (1 problem)`);
   });
 
+  it('prints a warning and still reports the policy valid, exit 0', async () => {
+    const policy = readJson(join(root, 'templates', 'service-ticket-pool', 'policy.json')) as {
+      calendars: { cn: { holidays: string[] } };
+    };
+    policy.calendars.cn.holidays = ['2020-10-01'];
+    const file = writeJson('old-holidays.json', policy);
+    const r = await run('validate', file);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(
+      /^\/calendars\/cn\/holidays\s+calendar-holidays-ending\s+calendar "cn" lists holidays up to 2020-10-01/m,
+    );
+    expect(r.out).toMatch(/: valid \(\d+ states, \d+ transitions; 1 warning\)\n$/);
+  });
+
   it('aligns the columns of several problems', async () => {
     const file = writeJson('not-a-policy.json', { id: 'x', version: 'one' });
     const r = await run('validate', file);

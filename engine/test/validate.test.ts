@@ -15,7 +15,7 @@ const states = (p: Policy) => p.machine.states as Record<string, Record<string, 
 
 describe('validate', () => {
   it('accepts the CRM template', () => {
-    expect(validate(template())).toEqual({ valid: true, problems: [] });
+    expect(validate(template())).toEqual({ valid: true, problems: [], warnings: [] });
   });
 
   it.each([

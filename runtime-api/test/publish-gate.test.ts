@@ -46,7 +46,13 @@ describe.each(backends)('publish gate (%s)', (backend) => {
   it('publishes a policy whose saved scenarios pass, as before', async () => {
     const res = await publish({ message: 'first' });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ id: ID, version: 1, forced: false, failedScenarios: [] });
+    expect(res.body).toEqual({
+      id: ID,
+      version: 1,
+      forced: false,
+      failedScenarios: [],
+      warnings: [],
+    });
   });
 
   it('refuses a draft whose saved scenarios fail, naming scenario, step and expectation', async () => {

@@ -76,6 +76,8 @@ export const PROBLEMS_ZH: Record<ProblemCode, Template> = {
   'blank-name': (p) =>
     p['state'] !== undefined ? '状态“{state}”的英文显示名只有空白' : '策略名称不能只有空白',
   'duplicate-name': '名称“{name}”已被前面的规则使用',
+  'calendar-holidays-ending':
+    '工作日历“{calendar}”的节假日只列到 {lastHoliday}，没有下一年的：此后的节假日会按工作日计算（按工作时间计的定时器会提前到期），请在节假日公布后补上',
 };
 
 /** Ajv's keywords (a few by their params) in words: `{field}` is the field the error is about. */

@@ -8,6 +8,8 @@ export function BottomPanel(props: {
   tab: BottomTab;
   onTab: (tab: BottomTab) => void;
   problems: number;
+  /** Validation warnings: counted apart, in amber (they do not block publishing). */
+  warnings?: number;
   children: ReactNode;
 }) {
   const { t } = useI18n();
@@ -32,6 +34,11 @@ export function BottomPanel(props: {
                 data-testid="problem-count"
               >
                 {props.problems}
+              </span>
+            )}
+            {tab === 'problems' && (props.warnings ?? 0) > 0 && (
+              <span className="count warn" data-testid="warning-count" title={t('warning')}>
+                {props.warnings}
               </span>
             )}
           </button>

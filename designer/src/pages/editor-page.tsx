@@ -212,9 +212,19 @@ function Editor({ detail }: { detail: PolicyDetail }) {
             onChange={update}
           />
           <div className="shortcuts muted">{t('shortcuts')}</div>
-          <BottomPanel tab={tab} onTab={setTab} problems={validation.problems.length}>
+          <BottomPanel
+            tab={tab}
+            onTab={setTab}
+            problems={validation.problems.length}
+            warnings={validation.warnings.length}
+          >
             {tab === 'problems' && (
-              <ProblemsPanel policy={policy} problems={validation.problems} onPick={pickProblem} />
+              <ProblemsPanel
+                policy={policy}
+                problems={validation.problems}
+                warnings={validation.warnings}
+                onPick={pickProblem}
+              />
             )}
             {tab === 'simulator' && (
               <SimulatorPanel

@@ -37,9 +37,12 @@ export async function validateCommand(arg: string, out: (line: string) => void):
     out(`${file}: invalid (${plural(result.problems.length, 'problem')})`);
     return EXIT.failed;
   }
+  // Warnings are printed as problems are, but leave the policy valid and the exit code 0.
+  for (const line of problemLines(result.warnings)) out(line);
   const size = machineSize(document as Policy);
+  const warned = result.warnings.length > 0 ? `; ${plural(result.warnings.length, 'warning')}` : '';
   out(
-    `${file}: valid (${plural(size.states, 'state')}, ${plural(size.transitions, 'transition')})`,
+    `${file}: valid (${plural(size.states, 'state')}, ${plural(size.transitions, 'transition')}${warned})`,
   );
   return EXIT.ok;
 }

@@ -62,8 +62,15 @@ export interface PolicyDetail {
  * via the `definition` "validationResult".
  */
 export interface ValidationResult {
+  /**
+   * No problems: the policy may be published. Warnings do not count.
+   */
   valid: boolean;
   problems: Problem[];
+  /**
+   * What may go wrong later (calendar-holidays-ending: a business calendar lists no holiday in the year after now, on the runtime's clock); never makes the policy invalid nor blocks publishing.
+   */
+  warnings: Problem[];
 }
 /**
  * This interface was referenced by `ApiOperations`'s JSON-Schema
@@ -115,6 +122,10 @@ export interface PublishReply {
   version: number;
   forced: boolean;
   failedScenarios: ScenarioFailure[];
+  /**
+   * What validation warns of in the published version (as validationResult.warnings, paths into the document); the version is published all the same.
+   */
+  warnings: Problem[];
 }
 /**
  * A saved scenario that failed at publish: its first failing step and expectation, or why it could not run.

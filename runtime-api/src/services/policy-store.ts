@@ -2,6 +2,7 @@
 import {
   compile,
   EngineError,
+  policyWarnings,
   type CompiledPolicy,
   type Policy,
   type Problem,
@@ -19,6 +20,8 @@ export interface PublishOptions {
   /** Publish even though saved scenarios fail; the version records it (a message is then required). */
   force: boolean;
   actorId: string;
+  /** The runtime's time, that warnings are judged at. */
+  now: number;
 }
 
 export interface Published {
@@ -26,6 +29,8 @@ export interface Published {
   version: number;
   forced: boolean;
   failedScenarios: ScenarioFailure[];
+  /** What validation warns of (a calendar's holidays running out): said, never refusing the version. */
+  warnings: Problem[];
 }
 
 export interface VersionSummary {
@@ -150,7 +155,8 @@ export class PolicyStore {
         forced,
         failed_scenarios: forced ? JSON.stringify(failures) : null,
       });
-      return { id: row.id, version, forced, failedScenarios: failures };
+      const warnings = policyWarnings(document, options.now);
+      return { id: row.id, version, forced, failedScenarios: failures, warnings };
     });
   }
 

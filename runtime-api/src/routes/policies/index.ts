@@ -81,7 +81,8 @@ export default function policyRoutes(app: FastifyInstance): void {
     await requirePolicyAccess(app.db, request, request.params.id);
     const row = await app.policies.draft(request.params.id);
     if (!row) throw RuntimeError.notFound(`policy ${request.params.id}`);
-    return { ...summary(row), draft: row.draft, validation: validate(row.draft) };
+    const now = await app.clock.now(app.db);
+    return { ...summary(row), draft: row.draft, validation: validate(row.draft, { now }) };
   });
 
   // A draft may be invalid while it is being edited; its problems come back with it.
@@ -101,12 +102,14 @@ export default function policyRoutes(app: FastifyInstance): void {
           },
         );
       const row = await app.policies.saveDraft(request.params.id, document);
-      return { ...summary(row), draft: row.draft, validation: validate(row.draft) };
+      const now = await app.clock.now(app.db);
+      return { ...summary(row), draft: row.draft, validation: validate(row.draft, { now }) };
     },
   );
 
-  app.post<{ Body: { document: unknown } }>('/api/policies/validate', (request) =>
-    validate(request.body.document),
+  // Warnings (a calendar's holidays running out) are judged on the runtime's clock.
+  app.post<{ Body: { document: unknown } }>('/api/policies/validate', async (request) =>
+    validate(request.body.document, { now: await app.clock.now(app.db) }),
   );
 
   // The publish gate (services/publish-gate.ts): saved scenarios run first; a failure is a 422
@@ -129,6 +132,7 @@ export default function policyRoutes(app: FastifyInstance): void {
         message,
         force,
         actorId: request.actor.id,
+        now: await app.clock.now(app.db),
       });
     },
   );
