@@ -61,7 +61,13 @@ export {
   type ActionContext,
   type ActionDefinition,
 } from './registry.js';
-export { defineOperator, evaluate, truthy, allowedOperators } from './logic/json-logic.js';
+export {
+  defineOperator,
+  evaluate,
+  truthy,
+  allowedOperators,
+  escapePointer,
+} from './logic/json-logic.js';
 export { setRuleBudget, ruleBudget, DEFAULT_RULE_BUDGET, type RuleBudget } from './logic/budget.js';
 export { RULE_LIMITS } from './validate-limits.js';
 export { addBusinessTime, isTimeZone, localDay } from './calendar.js';

@@ -1,27 +1,8 @@
 // Requests Node's HTTP parser refuses (a header too large, a header that is not valid HTTP) are answered
 // with the contract's error shape and the security headers, like every other error of the API.
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, listen, type TestApp } from './helpers.js';
-
-/** Sends raw bytes to the server and reads the whole reply (the server closes the connection). */
-function raw(
-  base: string,
-  request: string,
-): Promise<{ status: number; headers: string; body: string }> {
-  const { hostname, port } = new URL(base);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.write(request));
-    let text = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => (text += chunk));
-    socket.on('error', reject);
-    socket.on('close', () => {
-      const [head = '', body = ''] = text.split('\r\n\r\n');
-      resolve({ status: Number(head.split(' ')[1]), headers: head.toLowerCase(), body });
-    });
-  });
-}
+import { raw } from './server-process.js';
 
 describe('requests the HTTP parser refuses', () => {
   let t: TestApp;

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importRecords, type ImportReport } from '../src/services/import.service.js';
 import { backends, build, crmPool, type TestApp } from './helpers.js';
+import { importThroughRoute, recordNamesIn } from './import-helpers.js';
 
 const surrogate = {
   message: 'must not contain an unpaired UTF-16 surrogate',
@@ -18,26 +19,9 @@ describe.each(backends)('import rows with text the database refuses (%s)', (back
   let boss: string;
   let bossId: string;
 
-  const importNdjson = async (pool: string, lines: string[]): Promise<ImportReport> => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: `/api/pools/${pool}/import`,
-      headers: { authorization: `Bearer ${boss}`, 'content-type': 'application/x-ndjson' },
-      payload: `${lines.join('\n')}\n`,
-    });
-    expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
-    return res.json<ImportReport>();
-  };
-  /** The names of the pool's records, as written. */
-  const namesIn = async (pool: string): Promise<string[]> =>
-    (
-      await t.app
-        .db('records')
-        .where({ pool_key: pool })
-        .select<{ name: string }[]>(t.app.db.raw(`data->>'name' AS name`))
-    )
-      .map((r) => r.name)
-      .sort();
+  const importNdjson = (pool: string, lines: string[]): Promise<ImportReport> =>
+    importThroughRoute(t, boss, pool, `${lines.join('\n')}\n`, 'application/x-ndjson');
+  const namesIn = (pool: string) => recordNamesIn(t, pool);
 
   beforeAll(async () => {
     t = await build(backend);

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followUpPolicy, notesPolicy } from './fixtures/import-refusal-policies.js';
 import { backends, build, call, crmPool, publishPool, type TestApp } from './helpers.js';
+import { importThroughRoute, recordNamesIn } from './import-helpers.js';
 
 const DAY = 86_400_000;
 
@@ -18,26 +19,9 @@ describe.each(backends)('import rows refused at start (%s)', (backend) => {
   let t: TestApp;
   let boss: string;
 
-  const importRows = async (pool: string, body: string, type = 'text/csv'): Promise<Report> => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: `/api/pools/${pool}/import`,
-      headers: { authorization: `Bearer ${boss}`, 'content-type': type },
-      payload: body,
-    });
-    expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
-    return res.json<Report>();
-  };
-  /** The names of the pool's records, as written. */
-  const namesIn = async (pool: string): Promise<string[]> =>
-    (
-      await t.app
-        .db('records')
-        .where({ pool_key: pool })
-        .select<{ name: string }[]>(t.app.db.raw(`data->>'name' AS name`))
-    )
-      .map((r) => r.name)
-      .sort();
+  const importRows = (pool: string, body: string, type?: string): Promise<Report> =>
+    importThroughRoute(t, boss, pool, body, type) as Promise<Report>;
+  const namesIn = (pool: string) => recordNamesIn(t, pool);
 
   beforeAll(async () => {
     t = await build(backend);

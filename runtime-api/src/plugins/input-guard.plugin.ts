@@ -2,14 +2,13 @@
 // in paths, query strings, headers and JSON bodies, unpaired UTF-16 surrogates in JSON bodies (PostgreSQL
 // refuses both), and JSON nested too deep.
 import { Readable } from 'node:stream';
+import { escapePointer } from '@poolflow/engine';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { RuntimeError } from '../runtime.error.js';
 
 /** Deepest JSON body accepted; policies nest far less, and recursive code below it stays safe. */
 export const MAX_JSON_DEPTH = 128;
-
-const pointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** What makes text unwritable: PostgreSQL refuses U+0000, and `\ud800` alone in JSON (22P02). */
 export type TextFault = 'nul-character' | 'unpaired-surrogate';
@@ -48,8 +47,8 @@ export function findBadText(
   // Depth is bounded by the parser (MAX_JSON_DEPTH).
   for (const [key, item] of Object.entries(value)) {
     const code = faultOf(key);
-    if (code) return { path: `${path}/${pointer(key)}`, code };
-    const found = findBadText(item, `${path}/${pointer(key)}`);
+    if (code) return { path: `${path}/${escapePointer(key)}`, code };
+    const found = findBadText(item, `${path}/${escapePointer(key)}`);
     if (found) return found;
   }
   return null;
@@ -61,7 +60,7 @@ function findNonFinite(value: unknown, path: string): string | null {
   if (value === null || typeof value !== 'object') return null;
   if (value instanceof Readable) return null; // a streamed body (import) is not walked
   for (const [key, item] of Object.entries(value)) {
-    const found = findNonFinite(item, `${path}/${pointer(key)}`);
+    const found = findNonFinite(item, `${path}/${escapePointer(key)}`);
     if (found) return found;
   }
   return null;

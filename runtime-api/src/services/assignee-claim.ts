@@ -26,21 +26,16 @@ export async function checkAssignee(
   if (!pooled && (maxOwned === undefined || userId === row.owner_id)) return undefined;
   const [claimant] = await readClaimants(db, row.pool_key, [userId], now);
   if (!claimant) throw RuntimeError.notFound(`pool ${row.pool_key}`);
-  const user = await db('users')
-    .where({ id: userId })
-    .first('roles', 'attributes', 'username', 'display_name');
   if (!pooled) {
     const { owned } = claimant.stats;
-    if (maxOwned !== undefined && owned >= maxOwned) {
-      const name = userId === actorId ? null : nameOf(user, userId);
-      throw new EngineError('POOL_ERR_CLAIM_LIMIT', ownsMessage(name, owned, maxOwned), {
-        owned,
-        limit: maxOwned,
-      });
-    }
+    if (maxOwned !== undefined && owned >= maxOwned)
+      throw await overOwnedLimit(db, userId, actorId, owned, maxOwned);
     // The write is conditional on these counts, as a claim's is: a claim in between steps it again.
     return claimant;
   }
+  const user = await db('users')
+    .where({ id: userId })
+    .first('roles', 'attributes', 'username', 'display_name');
   const refusal = checkClaim(compiled, {
     state: row.snapshot.value,
     instance: row.snapshot.instance,
@@ -117,17 +112,20 @@ export async function requireOwnedRoom(
     .where({ pool_key: poolKey, owner_id: ownerId, done: false, limit_free: false })
     .count<{ n: number | string }[]>({ n: '*' });
   const owned = Number(n);
-  if (owned >= limit) {
-    const owner =
-      ownerId === actorId
-        ? null
-        : nameOf(
-            await trx('users').where({ id: ownerId }).first('username', 'display_name'),
-            ownerId,
-          );
-    throw new EngineError('POOL_ERR_CLAIM_LIMIT', ownsMessage(owner, owned, limit), {
-      owned,
-      limit,
-    });
-  }
+  if (owned >= limit) throw await overOwnedLimit(trx, ownerId, actorId, owned, limit);
+}
+
+/** POOL_ERR_CLAIM_LIMIT for `userId`, holding `owned` of `limit`: said to them, or naming them. */
+async function overOwnedLimit(
+  db: Knex | Knex.Transaction,
+  userId: string,
+  actorId: string,
+  owned: number,
+  limit: number,
+): Promise<EngineError> {
+  const name =
+    userId === actorId
+      ? null
+      : nameOf(await db('users').where({ id: userId }).first('username', 'display_name'), userId);
+  return new EngineError('POOL_ERR_CLAIM_LIMIT', ownsMessage(name, owned, limit), { owned, limit });
 }

@@ -1,7 +1,7 @@
 // Import rows from CSV or NDJSON, streamed: each row is parsed into entity data and an owner, or an error
 // naming its line and field (checks against the policy come after, in import.service.ts).
 import type { Readable } from 'node:stream';
-import type { CompiledPolicy } from '@poolflow/engine';
+import { escapePointer, type CompiledPolicy } from '@poolflow/engine';
 import { depthOf, MAX_JSON_DEPTH } from '../plugins/input-guard.plugin.js';
 import { RuntimeError } from '../runtime.error.js';
 import { csvText, parseCsv, splitLines } from './csv.js';
@@ -121,7 +121,7 @@ const LINE_KEYS = ['data', 'ownerId'];
 
 /** A key a line may not carry, in Ajv's words (the designer says it as a form's unknown field). */
 const unknownKey = (key: string): RowProblem => ({
-  path: `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+  path: `/${escapePointer(key)}`,
   message: `${key} is not a key of an import line (${LINE_KEYS.join(', ')})`,
   code: 'schema',
   params: { keyword: 'additionalProperties', additionalProperty: key },

@@ -1,5 +1,6 @@
 // Where a record may move: a pool of its pool's department running its policy. The one rule behind
 // routing rules, the manual move, a policy's moveToPool actions (at publish and at the write).
+import { escapePointer } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import type { PoolRow } from '../db/rows.js';
 
@@ -63,7 +64,6 @@ export async function moveTargets(
 /** A policy's moveToPool actions: the pool each names and the pointer to it in the document. */
 export function moveActions(document: { machine: unknown }): { pool: string; path: string }[] {
   const found: { pool: string; path: string }[] = [];
-  const escape = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1');
   const walk = (value: unknown, path: string): void => {
     if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}/${i}`));
     else if (value !== null && typeof value === 'object') {
@@ -71,7 +71,7 @@ export function moveActions(document: { machine: unknown }): { pool: string; pat
       const pool = (o['params'] as { pool?: unknown } | undefined)?.pool;
       if (o['type'] === 'moveToPool' && typeof pool === 'string')
         found.push({ pool, path: `${path}/params/pool` });
-      else for (const [k, v] of Object.entries(o)) walk(v, `${path}/${escape(k)}`);
+      else for (const [k, v] of Object.entries(o)) walk(v, `${path}/${escapePointer(k)}`);
     }
   };
   walk(document.machine, '/machine');
