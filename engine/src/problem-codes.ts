@@ -16,6 +16,7 @@ export const PROBLEM_CODES = [
   'unique-field-type',
   'unique-field-set',
   'unknown-calendar',
+  'unknown-time-zone',
   'unknown-delay',
   'unknown-event',
   'invalid-payload-schema',
@@ -41,6 +42,7 @@ export const PROBLEM_CODES = [
   'rule-type-mismatch',
   'blank-name',
   'transition-does-nothing',
+  'calendar-no-working-time',
   // routing documents (validateRouting)
   'duplicate-name',
   // warnings: said, never making a policy invalid (ValidationResult.warnings)

@@ -7,6 +7,7 @@ import { isWritableField } from './actions/set.action.js';
 import { actions as registry } from './registry.js';
 import { auditProblems } from './audit.js';
 import { breakageProblems } from './validate-breakage.js';
+import { calendarProblems } from './validate-calendars.js';
 import { delayRangeProblems } from './validate-delays.js';
 import { policyWarnings } from './validate-warnings.js';
 import { savedScenarioProblems } from './scenario-check.js';
@@ -369,7 +370,7 @@ export function validate(document: unknown, options: ValidateOptions = {}): Vali
   const checker = new Checker(policy, strict);
   checker.run();
   checker.problems.push(...breakageProblems(policy, strict));
-  if (strict) checker.problems.push(...delayRangeProblems(policy));
+  if (strict) checker.problems.push(...delayRangeProblems(policy), ...calendarProblems(policy));
   if (options.scenarios ?? true)
     checker.problems.push(...savedScenarioProblems(policy.scenarios ?? []));
   const warnings = policyWarnings(policy, options.now ?? Date.now());

@@ -49,6 +49,28 @@ describe.each(backends)('bad input (%s)', (backend) => {
     expect(await count('policy_versions')).toBe(versions);
   });
 
+  it('refuses a business calendar whose time zone is a typo: no version, so no ticket step fails on it', async () => {
+    const { t, count } = setup;
+    const service = structuredClone(template('service-ticket-pool')) as {
+      id: string;
+      calendars: { cn: { timeZone: string } };
+    };
+    service.id = 'typo-zone';
+    service.calendars.cn.timeZone = 'Asia/Shangai';
+    const policies = await count('policies');
+    const res = await call(t.app, t.adminToken, 'POST', '/api/policies', { document: service });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('POOL_ERR_INVALID_POLICY');
+    expect(res.body.error.details).toContainEqual(
+      expect.objectContaining({
+        path: '/document/calendars/cn/timeZone',
+        code: 'unknown-time-zone',
+        params: { calendar: 'cn', timeZone: 'Asia/Shangai' },
+      }),
+    );
+    expect(await count('policies')).toBe(policies);
+  });
+
   it('names /body/<field> when a key, username or policy id is taken, or a pool member or version is unknown', async () => {
     const { t, ids, count } = setup;
     const pools = await count('pools');

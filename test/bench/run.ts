@@ -3,6 +3,7 @@ import { engineBench } from './engine.bench.js';
 import { renderBench } from '../../designer/bench/render.bench.js';
 import type { Bench } from './harness.js';
 import { importBench } from './import.bench.js';
+import { publishGateBench } from './publish-gate.bench.js';
 import { statsBench } from './stats.bench.js';
 import { runtimeClaimsBench } from './runtime-claims.bench.js';
 import { runtimeEventsBench } from './runtime-events.bench.js';
@@ -15,6 +16,11 @@ const benches: Bench[] = [
     name: 'engine',
     description: 'engine step() vs bare XState transition() on the CRM template',
     run: engineBench,
+  },
+  {
+    name: 'publish-gate',
+    description: "the saved scenarios a publish runs: each template's, and 50 x 40 steps",
+    run: publishGateBench,
   },
   {
     name: 'runtime-sweep',

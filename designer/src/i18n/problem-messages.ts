@@ -24,6 +24,8 @@ export const PROBLEMS_ZH: Record<ProblemCode, Template> = {
   'unique-field-type': '查重字段“{field}”必须是文本或数字字段（现为 {type}）',
   'unique-field-set': '“设置字段”动作不能写入查重字段“{field}”',
   'unknown-calendar': '定时器“{delay}”使用的工作日历“{calendar}”未定义',
+  'unknown-time-zone':
+    '工作日历“{calendar}”的时区“{timeZone}”不是有效的 IANA 时区（例如 Asia/Shanghai）',
   'unknown-delay': '状态“{state}”的定时器“{delay}”未在定时器中定义',
   'unknown-event': '审核的事件“{event}”未在事件中声明',
   'invalid-payload-schema': '事件“{event}”的字段定义不是有效的 JSON Schema',
@@ -73,6 +75,10 @@ export const PROBLEMS_ZH: Record<ProblemCode, Template> = {
       : 'entity.{field} 是{fieldTypes}字段，却与{valueType} {value} 比较，永远不会成立',
   'transition-does-nothing':
     '状态“{state}”中的事件“{event}”既无目标状态也无动作，该状态下会拒绝此事件：请给它一个动作（受理后留在原状态）或目标状态，或删除它',
+  'calendar-no-working-time': (p) =>
+    p['start'] !== undefined
+      ? '工作日历“{calendar}”的下班时间 {end} 不晚于上班时间 {start}：没有工作时间（不支持跨午夜的营业时间）'
+      : '工作日历“{calendar}”没有工作日，也没有调休上班日：没有工作时间',
   'blank-name': (p) =>
     p['state'] !== undefined ? '状态“{state}”的英文显示名只有空白' : '策略名称不能只有空白',
   'duplicate-name': '名称“{name}”已被前面的规则使用',

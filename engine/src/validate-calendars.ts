@@ -1,0 +1,48 @@
+// Validation of business calendars: what the schema cannot see and every step counting business time on
+// them would otherwise fail on (a RangeError at run time, the record's event or timer refused).
+import { isTimeZone } from './calendar.js';
+import { escapePointer } from './logic/json-logic.js';
+import type { Policy } from './schema.types.js';
+import type { Problem } from './validation-result.js';
+
+const minutesOf = (hm: string): number => {
+  const [h, m] = hm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+};
+
+/**
+ * A calendar whose time zone Intl does not know (a typo such as Asia/Shangai: `unknown-time-zone`),
+ * whose opening hours close before they open, or that has no working weekday nor make-up workday
+ * (`calendar-no-working-time`: business time on it never passes).
+ */
+export function calendarProblems(policy: Policy): Problem[] {
+  const problems: Problem[] = [];
+  for (const [name, calendar] of Object.entries(policy.calendars ?? {})) {
+    const at = `/calendars/${escapePointer(name)}`;
+    if (!isTimeZone(calendar.timeZone)) {
+      problems.push({
+        path: `${at}/timeZone`,
+        code: 'unknown-time-zone',
+        message: `calendar "${name}" has time zone "${calendar.timeZone}", which is not an IANA time zone (such as Asia/Shanghai)`,
+        params: { calendar: name, timeZone: calendar.timeZone },
+      });
+    }
+    const { start, end } = calendar.hours;
+    if (minutesOf(end) <= minutesOf(start)) {
+      problems.push({
+        path: `${at}/hours`,
+        code: 'calendar-no-working-time',
+        message: `calendar "${name}" closes at ${end}, not after it opens at ${start}: it has no working time (hours past midnight are not supported)`,
+        params: { calendar: name, start, end },
+      });
+    } else if (calendar.workingDays.length === 0 && (calendar.workdays ?? []).length === 0) {
+      problems.push({
+        path: `${at}/workingDays`,
+        code: 'calendar-no-working-time',
+        message: `calendar "${name}" has no working weekday nor make-up workday: it has no working time`,
+        params: { calendar: name },
+      });
+    }
+  }
+  return problems;
+}
