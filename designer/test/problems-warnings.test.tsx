@@ -1,13 +1,14 @@
 // @vitest-environment jsdom
 // Validation warnings in the Problems panel: listed after the problems as warnings, in both languages,
-// counted apart in amber, and the policy still "can be published".
+// counted apart in amber, and the policy still "can be published"; the publish dialog says them first.
 import { validate, type Policy } from '@poolflow/engine';
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { I18nProvider } from '../src/i18n/i18n.js';
 import type { Lang } from '../src/i18n/messages.js';
 import { ProblemsPanel } from '../src/inspector/problems-panel.js';
 import { BottomPanel } from '../src/pages/bottom-panel.js';
+import { PublishDialog } from '../src/pages/publish-dialog.js';
 import { loadTemplate } from './fixtures.js';
 
 afterEach(cleanup);
@@ -84,5 +85,50 @@ describe('Problems panel warnings', () => {
       'warning',
     ]);
     expect(screen.getByTestId('problem-count').className).toBe('count bad');
+  });
+});
+
+describe('the publish dialog', () => {
+  function dialog(policy: Policy, lang: Lang, onPublish = vi.fn(() => Promise.resolve(2))) {
+    render(
+      <I18nProvider lang={lang}>
+        <PublishDialog
+          policyId={policy.id}
+          policy={policy}
+          warnings={validate(policy).warnings}
+          onPublish={onPublish}
+          onOpenScenario={() => undefined}
+          onRollout={() => undefined}
+          onClose={() => undefined}
+        />
+      </I18nProvider>,
+    );
+    return onPublish;
+  }
+
+  it('says the warnings before publishing, and publishes all the same', async () => {
+    const onPublish = dialog(staleCalendar(), 'en');
+    const said = screen.getByTestId('publish-warnings');
+    expect(said.textContent).toContain('This version can be published; note first:');
+    expect(said.textContent).toContain('calendar "cn" lists holidays up to 2020-10-01');
+    expect(said.querySelector('li')?.dataset['code']).toBe('calendar-holidays-ending');
+    fireEvent.change(screen.getByTestId('publish-message'), { target: { value: 'new SLA' } });
+    fireEvent.click(screen.getByTestId('publish-submit'));
+    await waitFor(() => expect(onPublish).toHaveBeenCalledWith('new SLA', false));
+    await screen.findByTestId('published-step');
+  });
+
+  it('in Chinese, and says nothing for a policy without warnings', () => {
+    dialog(staleCalendar(), 'zh');
+    const said = screen.getByTestId('publish-warnings').textContent;
+    expect(said).toContain('可以发布，但请先留意：');
+    expect(said).toContain('工作日历“cn”的节假日只列到 2020-10-01');
+    cleanup();
+    const listed = loadTemplate('service-ticket-pool');
+    // The next two years (UTC's year may be behind Shanghai's on 31 December).
+    const year = new Date().getUTCFullYear();
+    listed.calendars!['cn'].holidays = [`${year + 1}-01-01`, `${year + 2}-01-01`];
+    dialog(listed, 'en');
+    expect(screen.queryByTestId('publish-warnings')).toBeNull();
   });
 });

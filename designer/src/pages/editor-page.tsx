@@ -252,6 +252,7 @@ function Editor({ detail }: { detail: PolicyDetail }) {
         <PublishDialog
           policyId={policy.id}
           policy={policy}
+          warnings={validation.warnings}
           onPublish={publish}
           onOpenScenario={(failure) => {
             setPublishing(false);

@@ -1,10 +1,11 @@
 // Publishes the draft as a new immutable version, with a message.
-import type { Policy } from '@poolflow/engine';
+import type { Policy, Problem } from '@poolflow/engine';
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client.js';
 import type { ScenarioFailure } from '../api/policies.api.js';
 import { refusalWords } from '../api/refusal-words.js';
 import { useI18n } from '../i18n/i18n.js';
+import { problemText } from '../inspector/problem-text.js';
 import { Dialog, DialogActions } from './dialog.js';
 import { PublishedStep } from './published-step.js';
 import { ScenarioRefusal } from './scenario-refusal.js';
@@ -13,6 +14,8 @@ export function PublishDialog(props: {
   policyId: string;
   /** The draft being published: its saved scenarios are what the publish gate runs. */
   policy: Policy;
+  /** The draft's validation warnings: said before publishing, which they do not stop. */
+  warnings?: Problem[];
   /** Publishes and answers the new version; `force` publishes past failing saved scenarios. */
   onPublish: (message: string, force: boolean) => Promise<number>;
   /** Opens a failing saved scenario in the simulator, at its failing step. */
@@ -58,11 +61,24 @@ export function PublishDialog(props: {
     );
   }
   const forcing = refusal !== null;
+  const warnings = props.warnings ?? [];
   return (
     <Dialog title={t('publishTitle')} onClose={props.onClose} wide={forcing}>
       <form onSubmit={(e) => void submit(e)}>
         {refusal && (
           <ScenarioRefusal policy={props.policy} failures={refusal} onOpen={props.onOpenScenario} />
+        )}
+        {warnings.length > 0 && (
+          <div className="alert warn publish-warnings" data-testid="publish-warnings">
+            <p>{t('publishWarnings')}</p>
+            <ul>
+              {warnings.map((w, i) => (
+                <li key={`${w.path}-${w.code}-${i}`} data-code={w.code}>
+                  {problemText(w, props.policy, i18n.lang)}
+                </li>
+              ))}
+            </ul>
+          </div>
         )}
         <label className="field">
           <span>{forcing ? t('gateForceMessage') : t('publishMessage')}</span>
