@@ -32,10 +32,12 @@ afterEach(() => {
   localStorage.clear();
 });
 
-/** A customer the rep owns, an hour old (the manual clock moved on, as time does). */
+let phones = 0;
+
+/** A customer the rep owns, an hour old (the manual clock moved on, as time does); its own phone. */
 async function ownedCustomer(name: string): Promise<RecordDetail> {
   const created = await asAdmin<RecordDetail>('POST', '/api/pools/crm/records', {
-    data: { name, phone: '13800000000' },
+    data: { name, phone: `1380000000${phones++}` },
     ownerId: rep.me.id,
   });
   await asAdmin('POST', '/api/clock/advance', { hours: 1 });

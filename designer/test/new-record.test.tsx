@@ -21,6 +21,9 @@ let users: CrmRuntime['users'];
 beforeAll(async () => {
   const policy = crm();
   policy.claim = { ...policy.claim, maxOwned: MAX_OWNED };
+  // Without the template's duplicate check: a same name is then shown, and may be created anyway (a
+  // policy that checks names refuses it instead: duplicate-refusal.test.tsx).
+  delete policy.entity.uniqueFields;
   ({ runtime, users } = await startCrmRuntime({ rep: ['member'], boss: ['manager'] }, policy));
 }, 120_000);
 

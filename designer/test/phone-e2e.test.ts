@@ -39,9 +39,13 @@ beforeAll(async () => {
     policyId: 'crm-customer-pool',
     members: [{ userId: alice.id }],
   });
-  for (const name of ['Huaxin Logistics', 'Jinmao Software'])
+  // Each customer has its own phone: the CRM template checks phones for duplicates.
+  for (const [name, phone] of [
+    ['Huaxin Logistics', '13845253059'],
+    ['Jinmao Software', '13845253060'],
+  ])
     await api('POST', '/api/pools/crm/records', {
-      data: { name, industry: 'manufacturing', level: 'B', urgency: 3, phone: '13845253059' },
+      data: { name, industry: 'manufacturing', level: 'B', urgency: 3, phone },
       ownerId: alice.id,
     });
   // A day on: a follow-up that counts moves the release a day later, so one that does not is told apart.

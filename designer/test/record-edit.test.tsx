@@ -50,9 +50,11 @@ function keyAccounts() {
   return policy;
 }
 
+/** A customer of the rep's, three days old; the first has phone 13800000000, the others their own. */
+let phones = 0;
 async function repsCustomer(name: string): Promise<RecordDetail> {
   const created = await asAdmin<RecordDetail>('POST', '/api/pools/crm/records', {
-    data: { name, industry: 'trade', phone: '13800000000', level: 'C' },
+    data: { name, industry: 'trade', phone: `1380000000${phones++}`, level: 'C' },
     ownerId: reps['rep'].me.id,
   });
   await asAdmin('POST', '/api/clock/advance', { days: 3 });

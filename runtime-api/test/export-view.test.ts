@@ -1,7 +1,15 @@
 // Export writes what a manager sees: the records of the list view (filters, order), owners by name,
 // states by label, with a BOM so a spreadsheet reads Chinese; the import template is the header an import reads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, build, call, crmPool, type TestApp } from './helpers.js';
+import {
+  backends,
+  build,
+  call,
+  crmPool,
+  crmWithoutUniqueFields,
+  publishPool,
+  type TestApp,
+} from './helpers.js';
 
 describe.each(backends)('export of a view and the import template (%s)', (backend) => {
   let t: TestApp;
@@ -11,6 +19,8 @@ describe.each(backends)('export of a view and the import template (%s)', (backen
   beforeAll(async () => {
     t = await build(backend);
     ({ tokens, ids } = await crmPool(t, { boss: { roles: ['manager'] }, rep: {} }));
+    // Where an export is read back as new records: the CRM template's names and phones are unique.
+    await publishPool(t, crmWithoutUniqueFields('crm-copies'), 'copy', [ids['boss']!, ids['rep']!]);
     const csv = [
       'name,industry,level,ownerId',
       '华东制造,manufacturing,A,rep',
@@ -83,14 +93,28 @@ describe.each(backends)('export of a view and the import template (%s)', (backen
     expect(
       (await call(t.app, tokens['rep']!, 'GET', '/api/pools/crm/import-template')).status,
     ).toBe(403);
-    // An export (BOM, labels and owner names included) imports back into the same pool as new records.
-    const again = await t.app.inject({
-      method: 'POST',
-      url: '/api/pools/crm/import',
-      headers: { authorization: `Bearer ${tokens['boss']}`, 'content-type': 'text/csv' },
-      payload: await exported('view=all'),
-    });
-    expect(again.json<{ imported: number; errors: unknown[] }>()).toMatchObject({
+    // An export (BOM, labels and owner names included) read back into its own pool is the same
+    // customers again: each row refused as a duplicate, naming the record that has the name.
+    const csv = await exported('view=all');
+    const import_ = (pool: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/pools/${pool}/import`,
+        headers: { authorization: `Bearer ${tokens['boss']}`, 'content-type': 'text/csv' },
+        payload: csv,
+      });
+    const again = (await import_('crm')).json<{
+      imported: number;
+      errors: { code: string; params: { field: string } }[];
+    }>();
+    expect(again.imported).toBe(0);
+    expect(again.errors.map((e) => [e.code, e.params.field])).toEqual([
+      ['duplicate', 'name'],
+      ['duplicate', 'name'],
+      ['duplicate', 'name'],
+    ]);
+    // Into a pool whose policy checks no duplicates, it imports back as new records.
+    expect((await import_('copy')).json<{ imported: number; errors: unknown[] }>()).toMatchObject({
       imported: 3,
       errors: [],
     });
@@ -110,12 +134,6 @@ describe.each(backends)('export of a view and the import template (%s)', (backen
     // A spreadsheet must not run it as a formula: the export writes it as text.
     expect(body).toContain(",'=Guarded Co,,'+86 138 0000 0000,");
     expect(body).toContain(",''=Guarded Quote,,''+1,");
-    await call(t.app, t.adminToken, 'POST', '/api/pools', {
-      key: 'copy',
-      name: { en: 'Copy' },
-      policyId: 'crm-customer-pool',
-      members: [{ userId: ids['boss'] }],
-    });
     const back = await t.app.inject({
       method: 'POST',
       url: '/api/pools/copy/import',
@@ -123,7 +141,12 @@ describe.each(backends)('export of a view and the import template (%s)', (backen
       payload: body,
     });
     expect(back.json<{ imported: number }>().imported).toBe(2);
-    const copied = await call(t.app, tokens['boss']!, 'GET', '/api/pools/copy/records?view=all');
+    const copied = await call(
+      t.app,
+      tokens['boss']!,
+      'GET',
+      '/api/pools/copy/records?view=all&q=Guarded',
+    );
     expect(
       copied.body.items
         .map((r: { data: { name: string } }) => r.data)

@@ -72,6 +72,17 @@ export function template(id: string): Record<string, unknown> {
   return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
 }
 
+/**
+ * The CRM template as policy `id` without its duplicate check (`entity.uniqueFields`): for tests that
+ * import the same customers again on purpose (an export read back, the same rows in many pools).
+ */
+export function crmWithoutUniqueFields(id: string): Record<string, unknown> {
+  const document = template('crm-customer-pool') as { id: string; entity: Record<string, unknown> };
+  document.id = id;
+  delete document.entity['uniqueFields'];
+  return document;
+}
+
 /** A JSON request as a user: returns status and parsed body. */
 export async function call(
   app: FastifyInstance,

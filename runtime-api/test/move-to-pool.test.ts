@@ -61,9 +61,11 @@ describe.each(backends)('moveToPool actions (%s)', (backend) => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
   };
   /** A rep creates an unowned record in pool-a: it enters the pool state, whose entry moves it. */
+  let phones = 0;
   const createInPoolA = async (name: string) => {
+    // Each with its own phone: the CRM template's phones are unique.
     const res = await call(t.app, tokens['rep']!, 'POST', '/api/pools/pool-a/records', {
-      data: { name, phone: '13900000000' },
+      data: { name, phone: `1370000${String(++phones).padStart(4, '0')}` },
       ownerId: null,
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);

@@ -35,9 +35,10 @@ describe.each(backends)('editing a record (%s)', (backend) => {
 
   const as = (who: string) => (method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown) =>
     call(t.app, tokens[who]!, method, url, body);
-  const alicesCustomer = async (name: string) => {
+  // The CRM's phones are unique: each customer is created with its own.
+  const alicesCustomer = async (name: string, phone = '13800000000') => {
     const created = await as('alice')('POST', '/api/pools/crm/records', {
-      data: { name, industry: 'trade', phone: '13800000000', urgency: 1 },
+      data: { name, industry: 'trade', phone, urgency: 1 },
       ownerId: ids['alice'],
     });
     expect(created.status).toBe(201);
@@ -121,7 +122,7 @@ describe.each(backends)('editing a record (%s)', (backend) => {
   });
 
   it('is no activity: the customer goes back to the pool on the date it would have', async () => {
-    const record = await alicesCustomer('Initech');
+    const record = await alicesCustomer('Initech', '13800000003');
     await call(t.app, t.adminToken, 'POST', '/api/clock/advance', { days: 20 });
     const edited = await as('alice')('PATCH', `/api/pools/crm/records/${record.id}`, {
       data: { urgency: 4 },
@@ -155,10 +156,10 @@ describe.each(backends)('editing a record (%s)', (backend) => {
   });
 
   it('refuses an edit made from values changed since, naming the field and its value now', async () => {
-    const record = await alicesCustomer('Soylent');
+    const record = await alicesCustomer('Soylent', '13800000004');
     const url = `/api/pools/crm/records/${record.id}`;
-    // Mia and Alice both opened the record with the phone 13800000000; Mia saves first.
-    const seen = { phone: '13800000000' };
+    // Mia and Alice both opened the record with the phone 13800000004; Mia saves first.
+    const seen = { phone: '13800000004' };
     const mias = await as('mia')('PATCH', url, { data: { phone: '13811111111' }, base: seen });
     expect(mias.status).toBe(200);
     const edits = (await history('alice', record.id)).filter((s) => s.event === 'EDIT').length;

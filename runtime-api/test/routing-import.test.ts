@@ -15,10 +15,13 @@ const LEVELS = ['A', 'B', 'C'];
 
 const ROUTING = { admission: [noPhone], rules: [nurture, byIndustry('finance')] };
 
-/** Row i of the import: every industry meets every level; one row in 50 has no phone. */
+/**
+ * Row i of the import: every industry meets every level; one row in 50 has no phone. Names and phones
+ * are each row's own (the CRM template checks both for duplicates).
+ */
 function row(i: number): { name: string; industry: string; level: string; phone?: string } {
   const r = { name: `L${i}`, industry: INDUSTRIES[i % INDUSTRIES.length]!, level: LEVELS[i % 3]! };
-  return i % 50 === 0 ? r : { ...r, phone: '1' };
+  return i % 50 === 0 ? r : { ...r, phone: String(13_000_000_000 + i) };
 }
 
 /** Where the rules put row i, worked out by hand: refused, or the pool it lands in. */

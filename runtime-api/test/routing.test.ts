@@ -206,7 +206,7 @@ describe.each(backends)('pool routing (%s)', (backend) => {
     );
     expect(JSON.stringify(history.body)).toContain('"routedBy":"nurture"');
     const stays = await call(t.app, tokens['alice']!, 'POST', '/api/pools/crm/records', {
-      data: { name: 'Target Co', phone: '1', level: 'A', industry: 'software' },
+      data: { name: 'Target Co', phone: '2', level: 'A', industry: 'software' },
     });
     expect(stays.body).toMatchObject({ pool: 'crm' });
   });
@@ -215,7 +215,7 @@ describe.each(backends)('pool routing (%s)', (backend) => {
     /** Creates a record of `industry` owned by alice, who releases it: the release's reply and the id. */
     const releaseOne = async (industry: string) => {
       const created = await call(t.app, tokens['alice']!, 'POST', '/api/pools/crm/records', {
-        data: { name: `${industry} Co`, phone: '1', level: 'B', industry },
+        data: { name: `${industry} Co`, phone: `tel ${industry}`, level: 'B', industry },
         ownerId: ids['alice'],
       });
       expect(created.body).toMatchObject({ pool: 'crm', ownerId: ids['alice'] });
@@ -237,10 +237,10 @@ describe.each(backends)('pool routing (%s)', (backend) => {
     expect((await releaseOne('retail')).body).toMatchObject({ pool: 'crm', ownerId: null });
   });
   it('imports a routed row only for an owner who is a member of the pool it lands in', async () => {
-    const lead = { name: 'Kiosk', phone: '1', level: 'C', industry: 'retail' };
+    const lead = { name: 'Kiosk', phone: '3', level: 'C', industry: 'retail' };
     const rows = [
       { data: lead, ownerId: ids['alice'] },
-      { data: lead, ownerId: ids['boss'] },
+      { data: { ...lead, name: 'Kiosk 2', phone: '4' }, ownerId: ids['boss'] },
       { data: { name: 'Nobody' } },
     ];
     const res = await t.app.inject({
