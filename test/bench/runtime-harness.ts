@@ -233,7 +233,8 @@ export async function seedRecords(
     await knex.raw(
       `INSERT INTO records (id, pool_key, policy_id, policy_version, state, owner_id, pooled, done, tags,
          score, data, snapshot, seq, search, created_at, updated_at)
-       SELECT gen_random_uuid(), ?, ?, ?, s.state, o.owner, s.pooled, false, s.tags, s.score, s.data,
+       SELECT gen_random_uuid(), ?, ?, ?, s.state, o.owner, s.pooled, false, s.tags, s.score,
+         jsonb_set(s.data, '{name}', to_jsonb((s.data->>'name') || ' #' || g.i)),
          (CASE WHEN o.owner IS NULL THEN s.snapshot
               ELSE jsonb_set(s.snapshot, '{instance,ownerId}', to_jsonb(o.owner)) END)::json,
          s.seq, s.search, s.created_at, s.updated_at
@@ -258,6 +259,18 @@ export async function seedRecords(
        jsonb_build_object('type', t.key, 'timerKey', t.key, 'dueAt', (t.value->>'dueAt')::bigint)
      FROM records r, json_each(r.snapshot->'timers') AS t(key, value)`,
   );
+  // Each record its own name (shape name and number) and, where the policy checks duplicates (the CRM
+  // template checks names and phones), its keys, as a create writes them: the data holds the invariant
+  // an upgrade or an edit relies on. Values are ASCII without blanks to fold: lower() is uniqueValue.
+  const unique = compiled.policy.entity.uniqueFields ?? [];
+  if (unique.length > 0)
+    await knex.raw(
+      `INSERT INTO record_keys (policy_id, field, value, record_id)
+       SELECT r.policy_id, f.field, lower(regexp_replace(r.data->>f.field, '\\s+', '', 'g')), r.id
+       FROM records r, unnest(?::text[]) AS f(field)
+       WHERE r.policy_id = ? AND coalesce(r.data->>f.field, '') <> ''`,
+      [unique, compiled.policy.id],
+    );
   for (const sql of indexes) await knex.raw(sql);
   await knex.raw('DROP TABLE seed_shapes');
   await knex.raw('VACUUM ANALYZE records');

@@ -39,6 +39,15 @@ export interface KeyHolder {
   ownerId: string | null;
 }
 
+/**
+ * One key's holder, looked up by the primary key: LIMIT 1 keeps the planner from flattening the lateral
+ * into a join, which it ran as a hash join over every key of the policy (and every record) for each
+ * batch of an import or a dry run (EXPLAIN: a sequential scan of 100,000 keys, 25 ms a batch of 1,000).
+ * Binds the policy id; reads `q.field` and `q.value` of the row it is joined to.
+ */
+export const KEY_PROBE = `SELECT k.record_id FROM record_keys k
+  WHERE k.policy_id = ? AND k.field = q.field AND k.value = q.value LIMIT 1`;
+
 /** The records of a policy that hold any of `keys` (one per key held), other than `except`. */
 export async function keyHolders(
   db: Knex | Knex.Transaction,
@@ -48,10 +57,10 @@ export async function keyHolders(
 ): Promise<KeyHolder[]> {
   if (keys.length === 0) return [];
   const { rows } = await db.raw<{ rows: KeyHolder[] }>(
-    `SELECT k.field, k.value, k.record_id AS "recordId", r.pool_key AS "poolKey", r.owner_id AS "ownerId"
+    `SELECT q.field, q.value, k.record_id AS "recordId", r.pool_key AS "poolKey", r.owner_id AS "ownerId"
      FROM unnest(?::text[], ?::text[]) AS q(field, value)
-     JOIN record_keys k ON k.policy_id = ? AND k.field = q.field AND k.value = q.value
-     JOIN records r ON r.id = k.record_id
+     CROSS JOIN LATERAL (${KEY_PROBE}) k
+     CROSS JOIN LATERAL (SELECT r.pool_key, r.owner_id FROM records r WHERE r.id = k.record_id LIMIT 1) r
      WHERE k.record_id <> ?::uuid`,
     [
       keys.map((k) => k.field),

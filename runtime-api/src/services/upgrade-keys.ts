@@ -5,7 +5,7 @@
 import type { CompiledPolicy, UniqueKey } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import type { PolicyStore } from './policy-store.js';
-import { keysFor, keysOf } from './record-keys.js';
+import { KEY_PROBE, keysFor, keysOf } from './record-keys.js';
 
 /** Final records keyed a transaction when an upgrade starts (README: limits). */
 export const STAYER_BATCH = 1000;
@@ -157,9 +157,8 @@ export async function previewDuplicates(
       const { rows: held } = await db.raw<{
         rows: { field: string; value: string; record_id: string }[];
       }>(
-        `SELECT k.field, k.value, k.record_id FROM record_keys k
-         JOIN unnest(?::text[], ?::text[]) AS q(f, v) ON k.field = q.f AND k.value = q.v
-         WHERE k.policy_id = ?`,
+        `SELECT q.field, q.value, k.record_id FROM unnest(?::text[], ?::text[]) AS q(field, value)
+         CROSS JOIN LATERAL (${KEY_PROBE}) k`,
         [all.map((k) => k.field), all.map((k) => k.value), pool.policy_id],
       );
       const holder = new Map(held.map((h) => [`${h.field}\u0000${h.value}`, h.record_id]));
