@@ -59,6 +59,53 @@ describe.each(backends)('HR talent pool over HTTP (%s)', (backend) => {
     expect(claimed.body).toMatchObject({ state: 'owned', ownerId: ids['rec1'] });
   });
 
+  it('keeps one record per candidate by phone and e-mail: a colleague’s candidate is named, not added again', async () => {
+    const { app } = t;
+    const first = await call(app, tokens['rec1']!, 'POST', '/api/pools/talent/records', {
+      data: {
+        name: 'Han Meimei',
+        position: 'Designer',
+        phone: '139 1234 5678',
+        email: 'Han.Meimei@example.com',
+      },
+      ownerId: ids['rec1'],
+    });
+    expect(first.status).toBe(201);
+    const before = await app.db('records').where({ pool_key: 'talent' }).count({ n: '*' }).first();
+    // rec2 types the same phone without spaces and the e-mail in other case: both name rec1's record.
+    const again = await call(app, tokens['rec2']!, 'POST', '/api/pools/talent/records', {
+      data: {
+        name: 'Meimei Han',
+        position: 'Designer',
+        phone: '13912345678',
+        email: 'han.meimei@EXAMPLE.com',
+      },
+      ownerId: ids['rec2'],
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('POOL_ERR_DUPLICATE');
+    expect(
+      (again.body.error.details as { path: string; params: { recordId: string } }[]).map((d) => [
+        d.path,
+        d.params.recordId,
+      ]),
+    ).toEqual([
+      ['/body/data/phone', first.body.id],
+      ['/body/data/email', first.body.id],
+    ]);
+    const after = await app.db('records').where({ pool_key: 'talent' }).count({ n: '*' }).first();
+    expect(after).toEqual(before);
+    // A candidate with neither is no duplicate of anyone.
+    for (const name of ['No Contact One', 'No Contact Two'])
+      expect(
+        (
+          await call(app, tokens['rec2']!, 'POST', '/api/pools/talent/records', {
+            data: { name, position: 'Intern' },
+          })
+        ).status,
+      ).toBe(201);
+  });
+
   it('refuses a blank name or note and a start date that is no date, naming the field; nothing written', async () => {
     const { app } = t;
     const blank = await call(app, tokens['rec1']!, 'POST', '/api/pools/talent/records', {
