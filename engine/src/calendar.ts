@@ -96,7 +96,8 @@ export function localDay(ts: number, timeZone: string): { start: number; end: nu
   };
 }
 
-function parseHm(hm: string): number {
+/** Minutes since midnight of an "HH:MM" time. */
+export function parseHm(hm: string): number {
   const [h, m] = hm.split(':').map(Number);
   return (h ?? 0) * 60 + (m ?? 0);
 }

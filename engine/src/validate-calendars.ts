@@ -1,14 +1,9 @@
 // Validation of business calendars: what the schema cannot see and every step counting business time on
 // them would otherwise fail on (a RangeError at run time, the record's event or timer refused).
-import { isTimeZone } from './calendar.js';
+import { isTimeZone, parseHm } from './calendar.js';
 import { escapePointer } from './logic/json-logic.js';
 import type { Policy } from './schema.types.js';
 import type { Problem } from './validation-result.js';
-
-const minutesOf = (hm: string): number => {
-  const [h, m] = hm.split(':').map(Number);
-  return (h ?? 0) * 60 + (m ?? 0);
-};
 
 /**
  * A calendar whose time zone Intl does not know (a typo such as Asia/Shangai: `unknown-time-zone`),
@@ -28,7 +23,7 @@ export function calendarProblems(policy: Policy): Problem[] {
       });
     }
     const { start, end } = calendar.hours;
-    if (minutesOf(end) <= minutesOf(start)) {
+    if (parseHm(end) <= parseHm(start)) {
       problems.push({
         path: `${at}/hours`,
         code: 'calendar-no-working-time',

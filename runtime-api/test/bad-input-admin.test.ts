@@ -6,6 +6,20 @@ import { backends, call, template } from './helpers.js';
 describe.each(backends)('bad input (%s)', (backend) => {
   const setup = badInputApp(backend);
 
+  /**
+   * Creating `document` is a 400 POOL_ERR_INVALID_POLICY whose details hold `problem` (with what it
+   * names, for a client to word it in its own language), and no policy is written.
+   */
+  const refusedPolicy = async (document: unknown, problem: Record<string, unknown>) => {
+    const { t, count } = setup;
+    const policies = await count('policies');
+    const res = await call(t.app, t.adminToken, 'POST', '/api/policies', { document });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('POOL_ERR_INVALID_POLICY');
+    expect(res.body.error.details).toContainEqual(expect.objectContaining(problem));
+    expect(await count('policies')).toBe(policies);
+  };
+
   it('refuses a policy using an operator outside the allow-list, naming where', async () => {
     const { t, count } = setup;
     const crm = template('crm-customer-pool');
@@ -17,19 +31,11 @@ describe.each(backends)('bad input (%s)', (backend) => {
         isHard: { method: [{ var: 'entity.name' }, 'constructor'] },
       },
     };
-    const policies = await count('policies');
-    const res = await call(t.app, t.adminToken, 'POST', '/api/policies', { document: bad });
-    expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe('POOL_ERR_INVALID_POLICY');
-    expect(res.body.error.details).toContainEqual(
-      // With what it names, for a client to word it in its own language.
-      expect.objectContaining({
-        path: '/document/rules/isHard/method',
-        code: 'unknown-operator',
-        params: { operator: 'method' },
-      }),
-    );
-    expect(await count('policies')).toBe(policies);
+    await refusedPolicy(bad, {
+      path: '/document/rules/isHard/method',
+      code: 'unknown-operator',
+      params: { operator: 'method' },
+    });
 
     // A draft may hold it while being edited, but it can never be published.
     const draft = await call(t.app, t.adminToken, 'PUT', '/api/policies/crm-customer-pool/draft', {
@@ -50,25 +56,17 @@ describe.each(backends)('bad input (%s)', (backend) => {
   });
 
   it('refuses a business calendar whose time zone is a typo: no version, so no ticket step fails on it', async () => {
-    const { t, count } = setup;
     const service = structuredClone(template('service-ticket-pool')) as {
       id: string;
       calendars: { cn: { timeZone: string } };
     };
     service.id = 'typo-zone';
     service.calendars.cn.timeZone = 'Asia/Shangai';
-    const policies = await count('policies');
-    const res = await call(t.app, t.adminToken, 'POST', '/api/policies', { document: service });
-    expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe('POOL_ERR_INVALID_POLICY');
-    expect(res.body.error.details).toContainEqual(
-      expect.objectContaining({
-        path: '/document/calendars/cn/timeZone',
-        code: 'unknown-time-zone',
-        params: { calendar: 'cn', timeZone: 'Asia/Shangai' },
-      }),
-    );
-    expect(await count('policies')).toBe(policies);
+    await refusedPolicy(service, {
+      path: '/document/calendars/cn/timeZone',
+      code: 'unknown-time-zone',
+      params: { calendar: 'cn', timeZone: 'Asia/Shangai' },
+    });
   });
 
   it('names /body/<field> when a key, username or policy id is taken, or a pool member or version is unknown', async () => {
