@@ -166,4 +166,26 @@ describe.each(backends)('unique fields by upgrade (%s)', (backend) => {
       heldByPool: 'crm',
     });
   });
+
+  it('keeps the keys an upgrade to the same fields finds held, and lists the records without them again', async () => {
+    const keys = async () =>
+      await t.app
+        .db('record_keys')
+        .orderBy(['record_id', 'field'])
+        .select('record_id', 'field', 'value');
+    const before = await keys();
+    expect(before.length).toBeGreaterThan(0);
+    // The same fields again: no key moves, and the four records that share a name without holding it
+    // (two Twice Ltd, one Once Ltd, Keep Ltd) are the upgrade's duplicates again, named as before.
+    const view = await upgradeTo(await publish(['name']));
+    expect(view).toMatchObject({ failed: 0, duplicates: 4 });
+    expect(view.duplicateRecords?.map((d) => d.value).sort()).toEqual([
+      'Keep Ltd',
+      'Once Ltd',
+      'TWICE  ltd',
+      'twice ltd',
+    ]);
+    expect(await keys()).toEqual(before);
+    expect((await create('keep LTD')).status).toBe(409);
+  });
 });

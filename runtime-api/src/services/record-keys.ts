@@ -25,6 +25,9 @@ export function keysFor(fields: readonly string[], data: unknown): UniqueKey[] {
   return uniqueKeys(fields, data).map((k) => ({ field: k.field, value: stored(k.value) }));
 }
 
+/** A key as one string (a map's or a set's entry). */
+export const keyName = (k: UniqueKey): string => `${k.field}\u0000${k.value}`;
+
 /** The fields a record holds keys for now (its version's, or a later version's set by an upgrade). */
 async function heldFields(db: Knex | Knex.Transaction, recordId: string): Promise<string[]> {
   return db('record_keys').where({ record_id: recordId }).distinct().pluck('field');

@@ -6,9 +6,7 @@
 import type { CompiledPolicy, UniqueKey } from '@poolflow/engine';
 import type { Knex } from 'knex';
 import type { RowProblem } from './import-rows.js';
-import { duplicateError, keyHolders, keysOf } from './record-keys.js';
-
-const keyOf = (k: UniqueKey): string => `${k.field}\u0000${k.value}`;
+import { duplicateError, keyHolders, keyName, keysOf } from './record-keys.js';
 
 /** The rows of a batch that have unique values. */
 interface KeyedRows {
@@ -35,7 +33,7 @@ export class UniqueRows {
   /** The problem of a row with a value an earlier accepted row has, or null. */
   repeated(keys: readonly UniqueKey[]): RowProblem | null {
     for (const k of keys) {
-      const line = this.#lines.get(keyOf(k));
+      const line = this.#lines.get(keyName(k));
       if (line !== undefined)
         return {
           path: `/data/${k.field}`,
@@ -49,7 +47,7 @@ export class UniqueRows {
 
   /** Marks a row's values as taken by line `line`. */
   seen(keys: readonly UniqueKey[], line: number): void {
-    for (const k of keys) if (!this.#lines.has(keyOf(k))) this.#lines.set(keyOf(k), line);
+    for (const k of keys) if (!this.#lines.has(keyName(k))) this.#lines.set(keyName(k), line);
   }
 
   /**
@@ -70,9 +68,9 @@ export class UniqueRows {
       rows.flatMap((r) => r.keys),
     );
     if (held.length === 0) return refused;
-    const holders = new Map(held.map((h) => [keyOf(h), h]));
+    const holders = new Map(held.map((h) => [keyName(h), h]));
     for (const row of rows) {
-      const found = row.keys.flatMap((k) => holders.get(keyOf(k)) ?? []);
+      const found = row.keys.flatMap((k) => holders.get(keyName(k)) ?? []);
       if (found.length === 0) continue;
       const [first] = (duplicateError(found, '/data').details ?? []) as RowProblem[];
       if (first) fail(row.line, first);

@@ -109,8 +109,12 @@ export class UpgradeService {
     const pool = await this.#pool(this.db, poolKey, false);
     const to = await this.#target(this.db, pool, request.toVersion);
     const now = await this.clock.now(this.db);
-    const preview = await previewUpgrade(this.db, this.policies, pool, to, request, now);
-    preview.duplicates = await previewDuplicates(this.db, pool, to);
+    // Both read the pool's records, each in its own statements (on PostgreSQL, on two connections at once).
+    const [preview, duplicates] = await Promise.all([
+      previewUpgrade(this.db, this.policies, pool, to, request, now),
+      previewDuplicates(this.db, pool, to),
+    ]);
+    preview.duplicates = duplicates;
     const running = await this.#running(this.db, poolKey);
     if (running) preview.problems.unshift(running);
     return preview;
