@@ -3,6 +3,7 @@ import { validate, type Policy } from '@poolflow/engine';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatDelay } from '../src/canvas/edge-label.js';
+import { withMode } from '../src/inspector/delay-field.js';
 import { I18nProvider } from '../src/i18n/i18n.js';
 import { PolicySettings, SECTIONS } from '../src/inspector/policy-settings.js';
 import { ProblemsPanel } from '../src/inspector/problems-panel.js';
@@ -210,6 +211,21 @@ describe('inspector forms', () => {
   it('labels a relative timer on the canvas as "7d before release"', () => {
     expect(formatDelay({ before: 'release', days: 7 }, 'en')).toBe('7d before release');
     expect(formatDelay({ after: 'release', hours: 2 }, 'zh')).toBe('release 后 2 小时');
+    // On a calendar, a relative amount is working time: the label says so.
+    expect(formatDelay({ before: 'firstResponse', hours: 1, calendar: 'cn' }, 'en')).toBe(
+      '1h (business) before firstResponse',
+    );
+  });
+
+  it('keeps a business calendar when a timer becomes relative, and drops its until time', () => {
+    expect(withMode({ hours: 1, calendar: 'cn' }, 'before', 'firstResponse')).toEqual({
+      hours: 1,
+      calendar: 'cn',
+      before: 'firstResponse',
+    });
+    expect(withMode({ until: { var: 'instance.nurtureUntil' } }, 'after', 'release')).toEqual({
+      after: 'release',
+    });
   });
 
   it('lists a half-built "who may claim" rule (name == "") as a problem instead of "No problems"', () => {

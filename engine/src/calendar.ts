@@ -117,45 +117,83 @@ function workingDayTest(calendar: Calendar): (p: LocalParts) => boolean {
   };
 }
 
-/** Adds `ms` of working time to `start`, counting only the calendar's opening hours. */
-export function addBusinessTime(start: number, ms: number, calendar: Calendar): number {
+/** The instants a working day opens and closes, or null for a day off. */
+function openingOf(
+  p: Pick<LocalParts, 'year' | 'month' | 'day' | 'weekday'>,
+  calendar: Calendar,
+  isWorking: (p: LocalParts) => boolean,
+): { opensAt: number; closesAt: number } | null {
   const open = parseHm(calendar.hours.start);
   const close = parseHm(calendar.hours.end);
+  if (close <= open || !isWorking({ ...p, minutes: 0, seconds: 0 })) return null;
+  return {
+    opensAt: zonedTime(p.year, p.month, p.day, open, calendar.timeZone),
+    closesAt: zonedTime(p.year, p.month, p.day, close, calendar.timeZone),
+  };
+}
+
+/** The calendar date `days` after (or before) a local date, with its ISO weekday. */
+function dateAfter(p: Pick<LocalParts, 'year' | 'month' | 'day'>, days: number) {
+  // Noon of the UTC date: whole days away, whatever the zone's offset.
+  const d = new Date(utcMidnight(p.year, p.month, p.day) + days * DAY + DAY / 2);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    weekday: ((d.getUTCDay() + 6) % 7) + 1,
+  };
+}
+
+/**
+ * Moves `start` by `ms` of working time, forward (`sign` 1) or back (-1), counting only the calendar's
+ * opening hours: back, an instant is `ms` of working time before `start` (one business hour before
+ * Monday 09:30 is Friday 17:30 on a 09:00-18:00 calendar).
+ */
+export function addBusinessTime(
+  start: number,
+  ms: number,
+  calendar: Calendar,
+  sign: 1 | -1 = 1,
+): number {
   const isWorking = workingDayTest(calendar);
   let t = start;
   let remaining = ms;
+  let date: Pick<LocalParts, 'year' | 'month' | 'day' | 'weekday'> = localParts(
+    t,
+    calendar.timeZone,
+  );
   for (let guard = 0; guard < 3660; guard++) {
-    const p = localParts(t, calendar.timeZone);
-    if (isWorking(p) && close > open) {
-      const opensAt = zonedTime(p.year, p.month, p.day, open, calendar.timeZone);
-      const closesAt = zonedTime(p.year, p.month, p.day, close, calendar.timeZone);
-      if (t < opensAt) t = opensAt;
-      if (t < closesAt) {
-        const available = closesAt - t;
-        if (remaining <= available) return t + remaining;
+    const hours = openingOf(date, calendar, isWorking);
+    if (hours) {
+      // The working time of this day on the side of `t` the count goes.
+      const from = sign > 0 ? Math.max(t, hours.opensAt) : Math.min(t, hours.closesAt);
+      const available = sign > 0 ? hours.closesAt - from : from - hours.opensAt;
+      if (available > 0) {
+        if (remaining <= available) return from + sign * remaining;
         remaining -= available;
       }
     }
-    // Next local midnight (noon of the next UTC day, then back to its local midnight: DST-safe).
-    const next = new Date(utcMidnight(p.year, p.month, p.day) + DAY + DAY / 2);
-    t = zonedTime(
-      next.getUTCFullYear(),
-      next.getUTCMonth() + 1,
-      next.getUTCDate(),
-      0,
-      calendar.timeZone,
-    );
+    // The next (or previous) local day, from its start (or its end: the local midnight after it).
+    const next = dateAfter(date, sign);
+    const boundary = sign > 0 ? next : date;
+    t = zonedTime(boundary.year, boundary.month, boundary.day, 0, calendar.timeZone);
+    date = next;
   }
   throw new RangeError('calendar has no working time within ten years');
 }
 
-/** Adds whole working days to `start`, keeping the time of day. */
-export function addBusinessDays(start: number, days: number, calendar: Calendar): number {
+/** Moves `start` by whole working days, forward (`sign` 1) or back (-1), keeping the time of day. */
+export function addBusinessDays(
+  start: number,
+  days: number,
+  calendar: Calendar,
+  sign: 1 | -1 = 1,
+): number {
   const isWorking = workingDayTest(calendar);
   let t = start;
   let left = days;
   for (let guard = 0; left > 0 && guard < 3660; guard++) {
-    t += DAY;
+    t += sign * DAY;
     const p = localParts(t, calendar.timeZone);
     if (isWorking(p)) left--;
   }

@@ -78,8 +78,8 @@ const MAX_REFERENCE_DEPTH = 16;
  * The absolute due time of a delay entered at `now` (epoch ms, never before now nor more than 100
  * years after: POOL_ERR_INVALID_DELAY). A relative delay
  * (`before`/`after` another delay's name) is that delay's due time for the same entry, minus or plus
- * its amount in calendar time; one due before the entry is due at the entry (a reminder "7 days
- * before release" on a 5-day release fires at once).
+ * its amount (in calendar time, or working time on the delay's own calendar); one due before the entry
+ * is due at the entry (a reminder "7 days before release" on a 5-day release fires at once).
  */
 export function dueTime(
   delay: Delay,
@@ -91,6 +91,8 @@ export function dueTime(
 ): number {
   const rules = policy.rules ?? {};
   const reference = referenceOf(delay);
+  const calendar: Calendar | undefined =
+    delay.calendar === undefined ? undefined : policy.calendars?.[delay.calendar];
   if (reference !== undefined) {
     const target = Object.prototype.hasOwnProperty.call(policy.delays ?? {}, reference.name)
       ? policy.delays?.[reference.name]
@@ -105,14 +107,12 @@ export function dueTime(
       );
     }
     const base = dueTime(target, now, data, policy, reference.name, depth + 1);
-    // Business time only counts forward (calendar.ts): a relative amount is calendar time.
-    const amount = amountOf(delay, base, reference.sign, undefined, data, rules, name);
+    // With a calendar, the amount is working time before (or after) the reference's due time.
+    const amount = amountOf(delay, base, reference.sign, calendar, data, rules, name);
     return bounded(Math.max(now, Math.round(amount)), now, name);
   }
   if (delay.until !== undefined)
     return bounded(Math.max(now, num(delay.until, data, rules, 'until', name)), now, name);
-  const calendar: Calendar | undefined =
-    delay.calendar === undefined ? undefined : policy.calendars?.[delay.calendar];
   return bounded(
     Math.max(now, Math.round(amountOf(delay, now, 1, calendar, data, rules, name))),
     now,
@@ -135,12 +135,12 @@ function amountOf(
     t = addMonths(t, sign * num(delay.months, data, rules, 'months', name));
   if (delay.days !== undefined) {
     const days = num(delay.days, data, rules, 'days', name);
-    t = calendar ? addBusinessDays(t, days, calendar) : t + sign * days * DAY;
+    t = calendar ? addBusinessDays(t, days, calendar, sign) : t + sign * days * DAY;
   }
   let ms = 0;
   if (delay.hours !== undefined) ms += num(delay.hours, data, rules, 'hours', name) * 3_600_000;
   if (delay.minutes !== undefined) ms += num(delay.minutes, data, rules, 'minutes', name) * 60_000;
   if (delay.ms !== undefined) ms += num(delay.ms, data, rules, 'ms', name);
-  if (ms > 0) t = calendar ? addBusinessTime(t, ms, calendar) : t + sign * ms;
+  if (ms > 0) t = calendar ? addBusinessTime(t, ms, calendar, sign) : t + sign * ms;
   return t;
 }

@@ -164,11 +164,11 @@ export interface Delay {
   until?: Rule;
   calendar?: string;
   /**
-   * Relative delay: due this long (months/days/hours/minutes/ms, calendar time) before the due time of the named delay, armed in the same state. Clamped to the time of entry.
+   * Relative delay: due this long (months/days/hours/minutes/ms: calendar time, or working time when the delay names a calendar) before the due time of the named delay, armed in the same state. Clamped to the time of entry.
    */
   before?: string;
   /**
-   * Relative delay: due this long (months/days/hours/minutes/ms, calendar time) after the due time of the named delay, armed in the same state.
+   * Relative delay: due this long (months/days/hours/minutes/ms: calendar time, or working time when the delay names a calendar) after the due time of the named delay, armed in the same state.
    */
   after?: string;
 }

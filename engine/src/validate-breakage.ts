@@ -20,7 +20,7 @@ function has(object: object | undefined, key: string): boolean {
   return object !== undefined && Object.prototype.hasOwnProperty.call(object, key);
 }
 
-/** Problems of relative delays: unknown or cyclic references, `until`/`calendar` beside them, unarmed. */
+/** Problems of relative delays: unknown or cyclic references, `until` beside them, unarmed. */
 function relativeDelayProblems(policy: Policy): Problem[] {
   const problems: Problem[] = [];
   const delays = policy.delays ?? {};
@@ -37,15 +37,14 @@ function relativeDelayProblems(policy: Policy): Problem[] {
         params: { delay: name, beside: 'before' },
       });
     }
-    for (const extra of ['until', 'calendar'] as const) {
-      if (delay[extra] !== undefined) {
-        problems.push({
-          path: `${at}/${extra}`,
-          code: 'delay-relative-invalid',
-          message: `delay "${name}" counts ${field} "${reference.name}": it cannot also have ${extra === 'until' ? 'an until time' : 'a calendar (its amount is calendar time)'}`,
-          params: { delay: name, direction: field, reference: reference.name, beside: extra },
-        });
-      }
+    // A calendar beside it is allowed: the amount is then working time before or after the reference.
+    if (delay.until !== undefined) {
+      problems.push({
+        path: `${at}/until`,
+        code: 'delay-relative-invalid',
+        message: `delay "${name}" counts ${field} "${reference.name}": it cannot also have an until time`,
+        params: { delay: name, direction: field, reference: reference.name, beside: 'until' },
+      });
     }
     if (!has(delays, reference.name)) {
       problems.push({

@@ -32,6 +32,11 @@ function add(start: string, ms: number, calendar: Calendar): string {
   return new Date(addBusinessTime(Date.parse(start), ms, calendar)).toISOString();
 }
 
+/** The instant `ms` of business time before `end`. */
+function back(end: string, ms: number, calendar: Calendar): string {
+  return new Date(addBusinessTime(Date.parse(end), ms, calendar, -1)).toISOString();
+}
+
 function at(local: string): string {
   return new Date(local).toISOString();
 }
@@ -229,5 +234,58 @@ describe('dates in any year', () => {
     // One hour on Friday, one on Monday from 09:00.
     expect(addBusinessTime(friday, 2 * HOUR, utc)).toBe(friday + 3 * DAY - 7 * HOUR);
     expect(addBusinessDays(friday, 1, utc)).toBe(friday + 3 * DAY);
+  });
+});
+
+describe('business time counted back (a warning before an SLA)', () => {
+  it('counts back within one working day, to opening time at most', () => {
+    expect(back('2026-01-12T14:00:00+08:00', HOUR, shanghai)).toBe(at('2026-01-12T13:00:00+08:00'));
+    expect(back('2026-01-12T10:00:00+08:00', HOUR, shanghai)).toBe(at('2026-01-12T09:00:00+08:00'));
+  });
+
+  it('puts one hour before Monday 09:30 at Friday 17:30, not Monday 08:30', () => {
+    expect(back('2026-01-12T09:30:00+08:00', HOUR, shanghai)).toBe(at('2026-01-09T17:30:00+08:00'));
+  });
+
+  it('counts from closing time when the end lies after it, or on a day off', () => {
+    expect(back('2026-01-12T21:00:00+08:00', HOUR, shanghai)).toBe(at('2026-01-12T17:00:00+08:00'));
+    // Sunday night: Friday's last hour.
+    expect(back('2026-01-11T23:00:00+08:00', HOUR, shanghai)).toBe(at('2026-01-09T17:00:00+08:00'));
+  });
+
+  it('skips holidays: before Wednesday 6 May 09:30 is Thursday 30 April', () => {
+    expect(back('2026-05-06T09:30:00+08:00', HOUR, shanghai)).toBe(at('2026-04-30T17:30:00+08:00'));
+  });
+
+  it('keeps the length of working time across the spring DST change in Berlin', () => {
+    // Monday 30 March 2026 10:00 CEST; Friday 27 March was CET: 2 h back is Friday 16:00 CET.
+    expect(back('2026-03-30T10:00:00+02:00', 2 * HOUR, berlin)).toBe(
+      at('2026-03-27T16:00:00+01:00'),
+    );
+  });
+
+  it('undoes adding: for times in working hours, back(add(t, x), x) is t', () => {
+    const starts = [
+      '2026-01-09T17:00:00+08:00',
+      '2026-04-30T10:15:00+08:00',
+      '2026-01-12T09:00:00+08:00',
+    ];
+    for (const start of starts) {
+      for (const ms of [MINUTE, HOUR, 4 * HOUR, 9 * HOUR, 30 * HOUR]) {
+        const ahead = addBusinessTime(Date.parse(start), ms, shanghai);
+        expect(addBusinessTime(ahead, ms, shanghai, -1), `${start} + ${ms / MINUTE} min`).toBe(
+          Date.parse(start),
+        );
+      }
+    }
+  });
+
+  it('counts whole working days back, keeping the time of day', () => {
+    // Two working days before Wednesday 6 May 10:00 (Labour Day from Friday to Tuesday): 29 April.
+    expect(
+      new Date(
+        addBusinessDays(Date.parse('2026-05-06T10:00:00+08:00'), 2, shanghai, -1),
+      ).toISOString(),
+    ).toBe(at('2026-04-29T10:00:00+08:00'));
   });
 });

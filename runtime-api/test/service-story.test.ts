@@ -101,6 +101,53 @@ describe.each(backends)('service ticket pool over HTTP (%s)', (backend) => {
     ]);
   });
 
+  it('warns one business hour before a breach on Monday morning: on Friday at 17:30, before the weekend', async () => {
+    // The manual clock starts at the real time: move it to the next Friday 14:30 Beijing time (06:30
+    // UTC) whose Friday and Monday are working days of the template's calendar.
+    const calendar = (
+      template('service-ticket-pool') as { calendars: { cn: { holidays: string[] } } }
+    ).calendars.cn;
+    const clock = Date.parse((await call(t.app, tokens['lead']!, 'GET', '/api/clock')).body.now);
+    const day = 86_400_000;
+    let friday = Date.UTC(
+      new Date(clock).getUTCFullYear(),
+      new Date(clock).getUTCMonth(),
+      new Date(clock).getUTCDate() + 1,
+      6,
+      30,
+    );
+    const off = (ms: number) => calendar.holidays.includes(new Date(ms).toISOString().slice(0, 10));
+    while (new Date(friday).getUTCDay() !== 5 || off(friday) || off(friday + 3 * day))
+      friday += day;
+    await call(t.app, t.adminToken, 'POST', '/api/clock/advance', {
+      minutes: (friday - clock) / 60_000,
+    });
+    const created = await call(t.app, tokens['lead']!, 'POST', '/api/pools/tickets/records', {
+      data: { subject: 'VPN drops at night' },
+    });
+    const claimed = await call(
+      t.app,
+      tokens['agent']!,
+      'POST',
+      `/api/pools/tickets/records/${created.body.id}/claim`,
+    );
+    expect(claimed.status).toBe(200);
+    const due = Object.fromEntries(
+      (claimed.body.timers as { delay: string; dueAt: string }[]).map((x) => [x.delay, x.dueAt]),
+    );
+    const hour = 3_600_000;
+    // 14:30 + 4 business hours: 3.5 on Friday, the last half hour on Monday from 09:00 (01:30 UTC).
+    expect(due['firstResponse']).toBe(new Date(friday + 3 * day - 5 * hour).toISOString());
+    // One business hour before Monday 09:30 is Friday 17:30, not Monday 08:30 before anyone is in.
+    expect(due['slaWarning']).toBe(new Date(friday + 3 * hour).toISOString());
+    await call(t.app, tokens['agent']!, 'POST', '/api/notifications/read');
+    await call(t.app, t.adminToken, 'POST', '/api/clock/advance', { hours: 3, minutes: 1 });
+    const told = ((await inbox()) as unknown as { kind: string; recordId: string }[]).filter(
+      (n) => n.recordId === created.body.id,
+    );
+    expect(told.map((n) => n.kind)).toEqual(['sla-warning']);
+  });
+
   it('a ticket the agent responded to keeps no SLA timer: nothing says it goes back to the queue', async () => {
     const created = await call(t.app, tokens['lead']!, 'POST', '/api/pools/tickets/records', {
       data: { subject: 'Refund please', category: 'billing' },

@@ -45,9 +45,7 @@ export const PROBLEMS_ZH: Record<ProblemCode, Template> = {
   'delay-relative-invalid': (p) =>
     p['beside'] === 'before'
       ? '定时器“{delay}”不能同时设在另一个定时器之前和之后：只保留一个'
-      : p['beside'] === 'until'
-        ? '定时器“{delay}”设在“{reference}”{direction}，不能再设截止时间'
-        : '定时器“{delay}”设在“{reference}”{direction}，不能再指定工作日历（它的时长按日历时间计）',
+      : '定时器“{delay}”设在“{reference}”{direction}，不能再设截止时间',
   'delay-unknown-reference': '定时器“{delay}”设在“{reference}”{direction}，但“{reference}”未定义',
   'delay-reference-cycle':
     '定时器“{delay}”设在“{reference}”{direction}，而“{reference}”又绕回到“{delay}”：相对定时器不能成环',

@@ -32,7 +32,7 @@ export function delayMode(delay: Delay | undefined): DelayMode {
 
 /**
  * The delay with another mode: the reference moves between `before` and `after`; a relative delay
- * counts calendar time from its reference, so `until` and `calendar` go.
+ * counts from its reference, so `until` goes (a calendar stays: its amount is then working time).
  */
 export function withMode(delay: Delay, mode: DelayMode, reference: string | undefined): Delay {
   const rest: Delay = { ...delay };
@@ -40,7 +40,6 @@ export function withMode(delay: Delay, mode: DelayMode, reference: string | unde
   delete rest.after;
   if (mode === 'fixed' || reference === undefined) return rest;
   delete rest.until;
-  delete rest.calendar;
   return { ...rest, [mode]: reference };
 }
 
@@ -59,14 +58,14 @@ export function DelayField(props: FieldProps) {
   const reference = delay.before ?? delay.after;
   const ObjectField = props.registry.fields['ObjectField'];
   const hidden = { 'ui:widget': 'hidden' };
-  // The reference is edited by the selectors above; a relative delay has no until nor calendar.
+  // The reference is edited by the selectors above; a relative delay has no until.
   const uiSchema: UiSchema = { ...props.uiSchema };
   delete uiSchema['ui:field']; // or ObjectField would render this field again
   Object.assign(uiSchema, {
     before: hidden,
     after: hidden,
     // `until` is a rule (no JSON type): a hidden widget cannot render it, an empty field can.
-    ...(mode === 'fixed' ? {} : { until: { 'ui:field': NoField }, calendar: hidden }),
+    ...(mode === 'fixed' ? {} : { until: { 'ui:field': NoField } }),
   });
   const change = (next: Delay) => props.onChange(next, props.fieldPathId.path);
   const testId = `delay-${own}`;
