@@ -117,23 +117,15 @@ function workingDayTest(calendar: Calendar): (p: LocalParts) => boolean {
   };
 }
 
-/** The instants a working day opens and closes, or null for a day off. */
-function openingOf(
-  p: Pick<LocalParts, 'year' | 'month' | 'day' | 'weekday'>,
-  calendar: Calendar,
-  isWorking: (p: LocalParts) => boolean,
-): { opensAt: number; closesAt: number } | null {
-  const open = parseHm(calendar.hours.start);
-  const close = parseHm(calendar.hours.end);
-  if (close <= open || !isWorking({ ...p, minutes: 0, seconds: 0 })) return null;
-  return {
-    opensAt: zonedTime(p.year, p.month, p.day, open, calendar.timeZone),
-    closesAt: zonedTime(p.year, p.month, p.day, close, calendar.timeZone),
-  };
+/** Whether a calendar's hours run past midnight (a night shift: `end` earlier than `start`). */
+export function isOvernight(calendar: Calendar): boolean {
+  return parseHm(calendar.hours.end) < parseHm(calendar.hours.start);
 }
 
+type LocalDate = Pick<LocalParts, 'year' | 'month' | 'day' | 'weekday'>;
+
 /** The calendar date `days` after (or before) a local date, with its ISO weekday. */
-function dateAfter(p: Pick<LocalParts, 'year' | 'month' | 'day'>, days: number) {
+function dateAfter(p: Pick<LocalParts, 'year' | 'month' | 'day'>, days: number): LocalDate {
   // Noon of the UTC date: whole days away, whatever the zone's offset.
   const d = new Date(utcMidnight(p.year, p.month, p.day) + days * DAY + DAY / 2);
   return {
@@ -145,9 +137,30 @@ function dateAfter(p: Pick<LocalParts, 'year' | 'month' | 'day'>, days: number) 
 }
 
 /**
+ * The working window that opens on a local date, or null for a day off (or hours that never open). A
+ * night shift closes on the next date: it belongs to the date it opens on, whose holiday or working day
+ * decides (Friday 22:00 to Saturday 06:00 is worked on a Monday-Friday calendar).
+ */
+function windowOf(
+  date: LocalDate,
+  calendar: Calendar,
+  isWorking: (p: LocalParts) => boolean,
+): { opensAt: number; closesAt: number } | null {
+  const open = parseHm(calendar.hours.start);
+  const close = parseHm(calendar.hours.end);
+  if (close === open || !isWorking({ ...date, minutes: 0, seconds: 0 })) return null;
+  const closing = close < open ? dateAfter(date, 1) : date;
+  return {
+    opensAt: zonedTime(date.year, date.month, date.day, open, calendar.timeZone),
+    closesAt: zonedTime(closing.year, closing.month, closing.day, close, calendar.timeZone),
+  };
+}
+
+/**
  * Moves `start` by `ms` of working time, forward (`sign` 1) or back (-1), counting only the calendar's
  * opening hours: back, an instant is `ms` of working time before `start` (one business hour before
- * Monday 09:30 is Friday 17:30 on a 09:00-18:00 calendar).
+ * Monday 09:30 is Friday 17:30 on a 09:00-18:00 calendar). Walks the working windows in order from
+ * the one that may hold `start` (a night shift's opened the day before, counting forward).
  */
 export function addBusinessTime(
   start: number,
@@ -158,26 +171,21 @@ export function addBusinessTime(
   const isWorking = workingDayTest(calendar);
   let t = start;
   let remaining = ms;
-  let date: Pick<LocalParts, 'year' | 'month' | 'day' | 'weekday'> = localParts(
-    t,
-    calendar.timeZone,
-  );
+  let date = localParts(t, calendar.timeZone);
+  if (sign > 0 && isOvernight(calendar)) date = { ...date, ...dateAfter(date, -1) };
   for (let guard = 0; guard < 3660; guard++) {
-    const hours = openingOf(date, calendar, isWorking);
-    if (hours) {
-      // The working time of this day on the side of `t` the count goes.
-      const from = sign > 0 ? Math.max(t, hours.opensAt) : Math.min(t, hours.closesAt);
-      const available = sign > 0 ? hours.closesAt - from : from - hours.opensAt;
+    const window = windowOf(date, calendar, isWorking);
+    if (window) {
+      // The working time of this window on the side of `t` the count goes.
+      const from = sign > 0 ? Math.max(t, window.opensAt) : Math.min(t, window.closesAt);
+      const available = sign > 0 ? window.closesAt - from : from - window.opensAt;
       if (available > 0) {
         if (remaining <= available) return from + sign * remaining;
         remaining -= available;
+        t = sign > 0 ? window.closesAt : window.opensAt;
       }
     }
-    // The next (or previous) local day, from its start (or its end: the local midnight after it).
-    const next = dateAfter(date, sign);
-    const boundary = sign > 0 ? next : date;
-    t = zonedTime(boundary.year, boundary.month, boundary.day, 0, calendar.timeZone);
-    date = next;
+    date = { ...date, ...dateAfter(date, sign) };
   }
   throw new RangeError('calendar has no working time within ten years');
 }

@@ -181,6 +181,9 @@ export interface Calendar {
    * ISO weekdays that are working days (1 = Monday ... 7 = Sunday).
    */
   workingDays: number[];
+  /**
+   * Opening hours, local time. An end earlier than the start is a night shift (22:00 to 06:00): it closes the next day and belongs to the date it opens on.
+   */
   hours: {
     start: string;
     end: string;

@@ -7,7 +7,7 @@ import type { Problem } from './validation-result.js';
 
 /**
  * A calendar whose time zone Intl does not know (a typo such as Asia/Shangai: `unknown-time-zone`),
- * whose opening hours close before they open, or that has no working weekday nor make-up workday
+ * whose opening hours close when they open, or that has no working weekday nor make-up workday
  * (`calendar-no-working-time`: business time on it never passes).
  */
 export function calendarProblems(policy: Policy): Problem[] {
@@ -23,11 +23,12 @@ export function calendarProblems(policy: Policy): Problem[] {
       });
     }
     const { start, end } = calendar.hours;
-    if (parseHm(end) <= parseHm(start)) {
+    // An end earlier than the start is a night shift (calendar.ts); the same time is no window at all.
+    if (parseHm(end) === parseHm(start)) {
       problems.push({
         path: `${at}/hours`,
         code: 'calendar-no-working-time',
-        message: `calendar "${name}" closes at ${end}, not after it opens at ${start}: it has no working time (hours past midnight are not supported)`,
+        message: `calendar "${name}" closes at ${end}, the time it opens: it has no working time (for round-the-clock hours use 00:00 to 24:00)`,
         params: { calendar: name, start, end },
       });
     } else if (calendar.workingDays.length === 0 && (calendar.workdays ?? []).length === 0) {

@@ -289,3 +289,52 @@ describe('business time counted back (a warning before an SLA)', () => {
     ).toBe(at('2026-04-29T10:00:00+08:00'));
   });
 });
+
+describe('a night shift (22:00 to 06:00, Monday to Friday, Beijing time)', () => {
+  const night: Calendar = { ...shanghai, hours: { start: '22:00', end: '06:00' } };
+
+  it('counts through midnight into the next morning', () => {
+    expect(add('2026-01-12T23:00:00+08:00', 4 * HOUR, night)).toBe(at('2026-01-13T03:00:00+08:00'));
+    // From 05:00 Tuesday (Monday's shift): one hour left, the other three from Tuesday 22:00.
+    expect(add('2026-01-13T05:00:00+08:00', 4 * HOUR, night)).toBe(at('2026-01-14T01:00:00+08:00'));
+  });
+
+  it('starts counting at the shift when started in the day', () => {
+    expect(add('2026-01-12T12:00:00+08:00', HOUR, night)).toBe(at('2026-01-12T23:00:00+08:00'));
+  });
+
+  it("works Friday's shift into Saturday morning, then nothing until Monday 22:00", () => {
+    expect(add('2026-01-09T23:00:00+08:00', 8 * HOUR, night)).toBe(at('2026-01-12T23:00:00+08:00'));
+    // Saturday 01:00 lies in Friday's shift; Sunday night is no shift.
+    expect(add('2026-01-10T01:00:00+08:00', HOUR, night)).toBe(at('2026-01-10T02:00:00+08:00'));
+    expect(add('2026-01-11T23:00:00+08:00', HOUR, night)).toBe(at('2026-01-12T23:00:00+08:00'));
+  });
+
+  it('has no shift opening on a holiday: the night of Labour Day is off, the night before it is not', () => {
+    // Thursday 30 April's shift runs to Friday 1 May 06:00; Friday's (a holiday) does not open.
+    expect(add('2026-05-01T05:00:00+08:00', 2 * HOUR, night)).toBe(at('2026-05-06T23:00:00+08:00'));
+  });
+
+  it('counts back through midnight and over days off', () => {
+    expect(back('2026-01-13T03:00:00+08:00', 4 * HOUR, night)).toBe(
+      at('2026-01-12T23:00:00+08:00'),
+    );
+    // One hour before Monday 22:30: Saturday 05:30, the end of Friday's shift.
+    expect(back('2026-01-12T22:30:00+08:00', HOUR, night)).toBe(at('2026-01-10T05:30:00+08:00'));
+  });
+
+  it('undoes adding: for times in a shift, back(add(t, x), x) is t', () => {
+    for (const start of [
+      '2026-01-12T22:00:00+08:00',
+      '2026-01-13T05:59:00+08:00',
+      '2026-01-09T23:30:00+08:00',
+    ]) {
+      for (const ms of [MINUTE, HOUR, 8 * HOUR, 30 * HOUR]) {
+        const ahead = addBusinessTime(Date.parse(start), ms, night);
+        expect(addBusinessTime(ahead, ms, night, -1), `${start} + ${ms / MINUTE} min`).toBe(
+          Date.parse(start),
+        );
+      }
+    }
+  });
+});

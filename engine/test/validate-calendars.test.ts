@@ -35,19 +35,38 @@ describe('validate: business calendars', () => {
     expect(() => compile(policy)).toThrow(/unknown-time-zone|Asia\/Shangai/);
   });
 
-  it('refuses hours that close before, or when, they open', () => {
-    for (const hours of [
-      { start: '18:00', end: '09:00' },
-      { start: '09:00', end: '09:00' },
-    ]) {
-      expect(problemsOf(withCalendar((c) => (c.hours = hours)))).toEqual([
-        {
-          path: '/calendars/cn/hours',
-          code: 'calendar-no-working-time',
-          params: { calendar: 'cn', ...hours },
-        },
-      ]);
-    }
+  it('refuses hours that close when they open, and takes a night shift', () => {
+    const hours = { start: '09:00', end: '09:00' };
+    expect(problemsOf(withCalendar((c) => (c.hours = hours)))).toEqual([
+      {
+        path: '/calendars/cn/hours',
+        code: 'calendar-no-working-time',
+        params: { calendar: 'cn', ...hours },
+      },
+    ]);
+    // 22:00 to 06:00: closes the next morning. A ticket assigned at 23:00 on a Monday night must be
+    // answered by 03:00; its agent is warned at 02:00.
+    const night = withCalendar((c) => (c.hours = { start: '22:00', end: '06:00' }));
+    expect(problemsOf(night)).toEqual([]);
+    const compiled = compile(night);
+    const monday = Date.parse('2026-12-14T23:00:00+08:00');
+    const { snapshot } = start(compiled, { entity: { subject: 'Server down' }, now: monday });
+    const assigned = step(
+      compiled,
+      snapshot,
+      { type: 'ASSIGN', payload: { userId: 'u1' } },
+      { entity: { subject: 'Server down' }, now: monday, user: { id: 'm1', roles: ['manager'] } },
+    );
+    const due = Object.fromEntries(
+      Object.values(assigned.snapshot.timers).map((t) => [
+        t.delay,
+        new Date(t.dueAt).toISOString(),
+      ]),
+    );
+    expect(due).toMatchObject({
+      firstResponse: new Date('2026-12-15T03:00:00+08:00').toISOString(),
+      slaWarning: new Date('2026-12-15T02:00:00+08:00').toISOString(),
+    });
   });
 
   it('refuses a calendar with no working weekday and no make-up workday', () => {

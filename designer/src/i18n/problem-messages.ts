@@ -75,7 +75,7 @@ export const PROBLEMS_ZH: Record<ProblemCode, Template> = {
     '状态“{state}”中的事件“{event}”既无目标状态也无动作，该状态下会拒绝此事件：请给它一个动作（受理后留在原状态）或目标状态，或删除它',
   'calendar-no-working-time': (p) =>
     p['start'] !== undefined
-      ? '工作日历“{calendar}”的下班时间 {end} 不晚于上班时间 {start}：没有工作时间（不支持跨午夜的营业时间）'
+      ? '工作日历“{calendar}”的下班时间 {end} 与上班时间 {start} 相同：没有工作时间（全天营业请填 00:00 至 24:00）'
       : '工作日历“{calendar}”没有工作日，也没有调休上班日：没有工作时间',
   'blank-name': (p) =>
     p['state'] !== undefined ? '状态“{state}”的英文显示名只有空白' : '策略名称不能只有空白',
