@@ -102,12 +102,15 @@ export function parseHm(hm: string): number {
   return (h ?? 0) * 60 + (m ?? 0);
 }
 
-function isoDate(p: LocalParts): string {
+/** A local calendar date with its ISO weekday. */
+type LocalDate = Pick<LocalParts, 'year' | 'month' | 'day' | 'weekday'>;
+
+function isoDate(p: LocalDate): string {
   return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
 }
 
 /** Whether a local date is a working day: by weekday, or a make-up workday (调休); holidays never are. */
-function workingDayTest(calendar: Calendar): (p: LocalParts) => boolean {
+function workingDayTest(calendar: Calendar): (p: LocalDate) => boolean {
   const holidays = new Set(calendar.holidays ?? []);
   const workdays = new Set(calendar.workdays ?? []);
   const weekdays = new Set(calendar.workingDays);
@@ -117,15 +120,8 @@ function workingDayTest(calendar: Calendar): (p: LocalParts) => boolean {
   };
 }
 
-/** Whether a calendar's hours run past midnight (a night shift: `end` earlier than `start`). */
-export function isOvernight(calendar: Calendar): boolean {
-  return parseHm(calendar.hours.end) < parseHm(calendar.hours.start);
-}
-
-type LocalDate = Pick<LocalParts, 'year' | 'month' | 'day' | 'weekday'>;
-
-/** The calendar date `days` after (or before) a local date, with its ISO weekday. */
-function dateAfter(p: Pick<LocalParts, 'year' | 'month' | 'day'>, days: number): LocalDate {
+/** The calendar date `days` after (or before) a local date. */
+function dateAfter(p: LocalDate, days: number): LocalDate {
   // Noon of the UTC date: whole days away, whatever the zone's offset.
   const d = new Date(utcMidnight(p.year, p.month, p.day) + days * DAY + DAY / 2);
   return {
@@ -137,30 +133,13 @@ function dateAfter(p: Pick<LocalParts, 'year' | 'month' | 'day'>, days: number):
 }
 
 /**
- * The working window that opens on a local date, or null for a day off (or hours that never open). A
- * night shift closes on the next date: it belongs to the date it opens on, whose holiday or working day
- * decides (Friday 22:00 to Saturday 06:00 is worked on a Monday-Friday calendar).
- */
-function windowOf(
-  date: LocalDate,
-  calendar: Calendar,
-  isWorking: (p: LocalParts) => boolean,
-): { opensAt: number; closesAt: number } | null {
-  const open = parseHm(calendar.hours.start);
-  const close = parseHm(calendar.hours.end);
-  if (close === open || !isWorking({ ...date, minutes: 0, seconds: 0 })) return null;
-  const closing = close < open ? dateAfter(date, 1) : date;
-  return {
-    opensAt: zonedTime(date.year, date.month, date.day, open, calendar.timeZone),
-    closesAt: zonedTime(closing.year, closing.month, closing.day, close, calendar.timeZone),
-  };
-}
-
-/**
  * Moves `start` by `ms` of working time, forward (`sign` 1) or back (-1), counting only the calendar's
  * opening hours: back, an instant is `ms` of working time before `start` (one business hour before
  * Monday 09:30 is Friday 17:30 on a 09:00-18:00 calendar). Walks the working windows in order from
- * the one that may hold `start` (a night shift's opened the day before, counting forward).
+ * the one that may hold `start`. Hours ending earlier than they start are a night shift: it closes on
+ * the next date and belongs to the date it opens on, whose holiday or working day decides (Friday 22:00
+ * to Saturday 06:00 is worked on a Monday-Friday calendar); counting forward starts from the shift that
+ * opened the day before.
  */
 export function addBusinessTime(
   start: number,
@@ -169,23 +148,28 @@ export function addBusinessTime(
   sign: 1 | -1 = 1,
 ): number {
   const isWorking = workingDayTest(calendar);
+  const open = parseHm(calendar.hours.start);
+  const close = parseHm(calendar.hours.end);
+  const zone = calendar.timeZone;
   let t = start;
   let remaining = ms;
-  let date = localParts(t, calendar.timeZone);
-  if (sign > 0 && isOvernight(calendar)) date = { ...date, ...dateAfter(date, -1) };
+  let date: LocalDate = localParts(t, zone);
+  if (sign > 0 && close < open) date = dateAfter(date, -1);
   for (let guard = 0; guard < 3660; guard++) {
-    const window = windowOf(date, calendar, isWorking);
-    if (window) {
+    if (close !== open && isWorking(date)) {
+      const closing = close < open ? dateAfter(date, 1) : date;
+      const opensAt = zonedTime(date.year, date.month, date.day, open, zone);
+      const closesAt = zonedTime(closing.year, closing.month, closing.day, close, zone);
       // The working time of this window on the side of `t` the count goes.
-      const from = sign > 0 ? Math.max(t, window.opensAt) : Math.min(t, window.closesAt);
-      const available = sign > 0 ? window.closesAt - from : from - window.opensAt;
+      const from = sign > 0 ? Math.max(t, opensAt) : Math.min(t, closesAt);
+      const available = sign > 0 ? closesAt - from : from - opensAt;
       if (available > 0) {
         if (remaining <= available) return from + sign * remaining;
         remaining -= available;
-        t = sign > 0 ? window.closesAt : window.opensAt;
+        t = sign > 0 ? closesAt : opensAt;
       }
     }
-    date = { ...date, ...dateAfter(date, sign) };
+    date = dateAfter(date, sign);
   }
   throw new RangeError('calendar has no working time within ten years');
 }

@@ -76,11 +76,17 @@ export class UpgradeKeys {
       trx,
       rows.map((r) => r.recordId),
     );
-    // Keys held that the version moved to does not give (another field, another value, another policy).
-    const wantedOf = new Map(rows.map((r) => [r.recordId, new Set(r.keys.map(keyName))]));
-    const dropped = held.filter(
-      (h) => h.policyId !== policyId || !wantedOf.get(h.recordId)?.has(keyName(h)),
-    );
+    // Each held key is kept when the version moved to gives the record that value (under this policy),
+    // else dropped (another field, another value, another policy).
+    const named = (recordId: string, k: UniqueKey): string => `${recordId}\u0000${keyName(k)}`;
+    const wantedKeys = new Set(rows.flatMap((r) => r.keys.map((k) => named(r.recordId, k))));
+    const kept = new Set<string>();
+    const dropped: HeldKey[] = [];
+    for (const h of held) {
+      const name = named(h.recordId, h);
+      if (h.policyId === policyId && wantedKeys.has(name)) kept.add(name);
+      else dropped.push(h);
+    }
     if (dropped.length > 0) {
       await trx.raw(
         `DELETE FROM record_keys k USING unnest(?::text[], ?::text[], ?::text[], ?::uuid[]) AS d(p, f, v, r)
@@ -93,13 +99,9 @@ export class UpgradeKeys {
         ],
       );
     }
-    const gone = new Set(dropped);
-    const kept = new Set(
-      held.filter((h) => !gone.has(h)).map((h) => `${h.recordId}\u0000${keyName(h)}`),
-    );
     const keys = rows.flatMap((r) =>
       r.keys
-        .filter((k) => !kept.has(`${r.recordId}\u0000${keyName(k)}`))
+        .filter((k) => !kept.has(named(r.recordId, k)))
         .map((k) => ({ ...k, recordId: r.recordId })),
     );
     if (keys.length === 0) return 0;
