@@ -206,6 +206,24 @@ export async function httpPost(
   return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
 }
 
+/** Saves `document` as its policy's draft and publishes it; the version published. */
+export async function publishVersion(
+  t: TestApp,
+  document: Record<string, unknown>,
+  message: string,
+  force = false,
+): Promise<number> {
+  const id = String(document['id']);
+  const draft = await call(t.app, t.adminToken, 'PUT', `/api/policies/${id}/draft`, { document });
+  if (draft.status !== 200) throw new Error(JSON.stringify(draft.body));
+  const published = await call(t.app, t.adminToken, 'POST', `/api/policies/${id}/publish`, {
+    message,
+    ...(force ? { force } : {}),
+  });
+  if (published.status !== 200) throw new Error(JSON.stringify(published.body));
+  return published.body.version as number;
+}
+
 /** Creates and publishes a policy document (if new) and opens a pool on it with the given members. */
 export async function publishPool(
   t: TestApp,

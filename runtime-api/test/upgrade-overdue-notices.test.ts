@@ -2,7 +2,15 @@
 // reminder ("goes to the public pool in 7 days") and the manager's escalation, overdue with it, are not
 // sent as the record is released in the same sweep. Through the upgrade route and the clock's sweep.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, build, call, crmPool, template, type TestApp } from './helpers.js';
+import {
+  backends,
+  build,
+  call,
+  crmPool,
+  publishVersion,
+  template,
+  type TestApp,
+} from './helpers.js';
 
 describe.each(backends)('rollout with overdue notices (%s)', (backend) => {
   let t: TestApp;
@@ -37,21 +45,7 @@ describe.each(backends)('rollout with overdue notices (%s)', (backend) => {
     // v2: 10 days. Release (day 10), reminder (day 3) and escalation (day 7) are all overdue.
     const v2 = template('crm-customer-pool') as { delays: Record<string, unknown> };
     v2.delays['release'] = { days: 10 };
-    const draft = await call(t.app, admin(), 'PUT', '/api/policies/crm-customer-pool/draft', {
-      document: v2,
-    });
-    expect(draft.status, JSON.stringify(draft.body)).toBe(200);
-    const published = await call(
-      t.app,
-      admin(),
-      'POST',
-      '/api/policies/crm-customer-pool/publish',
-      {
-        message: 'ten days',
-        force: true,
-      },
-    );
-    expect(published.status, JSON.stringify(published.body)).toBe(200);
+    expect(await publishVersion(t, v2, 'ten days', true)).toBe(2);
     const preview = await call(t.app, admin(), 'POST', '/api/pools/crm/upgrade', {
       toVersion: 2,
       dryRun: true,

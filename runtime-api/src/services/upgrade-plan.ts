@@ -11,6 +11,7 @@ import {
   type TimersMode,
 } from '@poolflow/engine';
 import type { Knex } from 'knex';
+import { eachBatch } from '../db/cursor.js';
 import type { PolicyStore } from './policy-store.js';
 
 export interface UpgradeRequest {
@@ -133,12 +134,42 @@ interface TimerRow {
   timers: string | null;
   data: Record<string, unknown> | null;
   instance: string | null;
-  n: number;
+}
+
+/** Records a dry run reads at once (README: limits): its memory does not grow with the pool. */
+export const DRY_RUN_BATCH = 5000;
+
+// The moving records: for those whose new state's delays read only the entry time, that time and their
+// timers (grouped per batch: records imported together have the same); the others with their data. Not
+// grouped in SQL: a cursor's GROUP BY reads every record before the first group comes back, where rows
+// come back as the scan goes, and each batch is worked out while the database reads the next.
+const LIGHT = `SELECT policy_version AS v, state, snapshot->'instance'->>'enteredStateAt' AS entered,
+    snapshot->>'timers' AS timers, NULL AS data, NULL AS instance
+  FROM records WHERE ${moving()} AND policy_version || ':' || state = ANY(?)`;
+const WHOLE = `SELECT policy_version AS v, state, NULL AS entered, snapshot->>'timers' AS timers, data,
+    snapshot->>'instance' AS instance
+  FROM records WHERE ${moving()} AND policy_version || ':' || state = ANY(?)`;
+
+/** A batch's rows as groups of equal inputs, each with its count (rows read whole count one each). */
+function groupsOf(rows: TimerRow[]): { row: TimerRow; n: number }[] {
+  const groups = new Map<string, { row: TimerRow; n: number }>();
+  const each: { row: TimerRow; n: number }[] = [];
+  for (const row of rows) {
+    if (row.entered === null) {
+      each.push({ row, n: 1 });
+      continue;
+    }
+    const key = `${row.v}\u0000${row.state}\u0000${row.entered}\u0000${row.timers}`;
+    const group = groups.get(key);
+    if (group) group.n++;
+    else groups.set(key, { row, n: 1 });
+  }
+  return [...groups.values(), ...each];
 }
 
 /**
- * The dry run: the plan plus the moving records' timers under the new version. Records whose new
- * state's delays read only the entry time are grouped in SQL by their inputs; the others are read whole.
+ * The dry run: the plan plus the moving records' timers under the new version, read through a cursor
+ * `batch` rows at a time (in a read-only transaction of its own, repeatable read, unless in the caller's).
  * A record whose delay fails to evaluate is a `timer-error` problem.
  */
 export async function previewUpgrade(
@@ -148,7 +179,14 @@ export async function previewUpgrade(
   to: CompiledPolicy,
   request: UpgradeRequest,
   now: number,
+  batch = DRY_RUN_BATCH,
 ): Promise<UpgradePreview> {
+  if (!db.isTransaction) {
+    return db.transaction((trx) => previewUpgrade(trx, policies, pool, to, request, now, batch), {
+      isolationLevel: 'repeatable read',
+      readOnly: true,
+    });
+  }
   const stateMap = request.stateMap ?? {};
   const mode = request.timers ?? 'recompute';
   const plan = await planUpgrade(db, policies, pool, to, stateMap);
@@ -159,30 +197,9 @@ export async function previewUpgrade(
   const whole: string[] = [];
   for (const m of plan.moves)
     (readsOnlyEntryTime(to, m.toState) ? light : whole).push(`${m.fromVersion}:${m.fromState}`);
-  const params = [pool.key, pool.policy_id, to.policy.version];
-  const groups: TimerRow[] = [];
-  if (light.length > 0) {
-    const { rows } = await db.raw<{ rows: TimerRow[] }>(
-      `SELECT policy_version AS v, state, snapshot->'instance'->>'enteredStateAt' AS entered,
-         snapshot->>'timers' AS timers, NULL AS data, NULL AS instance, count(*)::int AS n
-       FROM records WHERE ${moving()} AND policy_version || ':' || state = ANY(?)
-       GROUP BY 1, 2, 3, 4`,
-      [...params, light],
-    );
-    groups.push(...rows);
-  }
-  if (whole.length > 0) {
-    const { rows } = await db.raw<{ rows: TimerRow[] }>(
-      `SELECT policy_version AS v, state, NULL AS entered, snapshot->>'timers' AS timers, data,
-         snapshot->>'instance' AS instance, 1 AS n
-       FROM records WHERE ${moving()} AND policy_version || ':' || state = ANY(?)`,
-      [...params, whole],
-    );
-    groups.push(...rows);
-  }
   const targets = new Map(plan.moves.map((m) => [`${m.fromVersion}:${m.fromState}`, m.toState]));
   const failed = new Map<string, UpgradeProblem>();
-  for (const g of groups) {
+  const tally = async (g: TimerRow, n: number): Promise<void> => {
     const from = await policies.get(pool.policy_id, g.v, db);
     const toState = targets.get(`${g.v}:${g.state}`) as string;
     const instance = (
@@ -207,24 +224,40 @@ export async function previewUpgrade(
         fromVersion: g.v,
         records: 0,
       };
-      problem.records = (problem.records ?? 0) + g.n;
+      problem.records = (problem.records ?? 0) + n;
       failed.set(key, problem);
-      continue;
+      return;
     }
     let due = false;
     for (const c of changes) {
-      if (c.before === null) timers.added += g.n;
-      else if (c.after === null) timers.removed += g.n;
-      else if (c.after < c.before) timers.earlier += g.n;
-      else if (c.after > c.before) timers.later += g.n;
-      else timers.unchanged += g.n;
+      if (c.before === null) timers.added += n;
+      else if (c.after === null) timers.removed += n;
+      else if (c.after < c.before) timers.earlier += n;
+      else if (c.after > c.before) timers.later += n;
+      else timers.unchanged += n;
       // Due at once because of the upgrade: a timer not yet due before, due by now under the new version.
       if (c.after !== null && c.after <= now && (c.before === null || c.before > now)) {
         due = true;
-        dueAtOnceByDelay[c.delay] = (dueAtOnceByDelay[c.delay] ?? 0) + g.n;
+        dueAtOnceByDelay[c.delay] = (dueAtOnceByDelay[c.delay] ?? 0) + n;
       }
     }
-    if (due) dueAtOnce += g.n;
+    if (due) dueAtOnce += n;
+  };
+  const params = [pool.key, pool.policy_id, to.policy.version];
+  for (const [sql, states] of [
+    [LIGHT, light],
+    [WHOLE, whole],
+  ] as const) {
+    if (states.length === 0) continue;
+    await eachBatch<TimerRow>(
+      db as Knex.Transaction,
+      sql,
+      [...params, states],
+      batch,
+      async (rows) => {
+        for (const { row, n } of groupsOf(rows)) await tally(row, n);
+      },
+    );
   }
   return {
     ...plan,
