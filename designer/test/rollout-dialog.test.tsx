@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
 // The rollout dialog against a stubbed API: only pools on an older version are offered, with their
-// running records; the dry run reads in plain words (en and zh); a removed state is a problem in red
-// until it is mapped; Start posts the upgrade and shows its progress until done.
+// running records (counted one pool at a time); the dry run reads in plain words (en and zh); a
+// removed state is a problem in red until it is mapped; Start posts the upgrade and shows its
+// progress until done.
 import type { Policy } from '@poolflow/engine';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -183,6 +184,51 @@ describe('rollout dialog', () => {
     expect(screen.getByTestId('rollout-mapping').textContent).toContain(
       'Records in “Manager review” move to',
     );
+  });
+
+  it('counts one pool at a time, and asks no more once closed', async () => {
+    stubApi([], 4);
+    const stubbed = globalThis.fetch;
+    // The first pool's dry run is held until released; every dry run asked for is noted.
+    const asked: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    vi.stubGlobal('fetch', (url: string, init?: RequestInit) => {
+      if (init?.method !== 'POST') return stubbed(url, init);
+      asked.push(url);
+      return url === '/api/pools/crm/upgrade'
+        ? held.then(() => stubbed(url, init))
+        : stubbed(url, init);
+    });
+    const view = renderDialog();
+    await screen.findByTestId('rollout-pool-crm');
+    await waitFor(() => expect(asked).toEqual(['/api/pools/crm/upgrade']));
+    expect(screen.getByTestId('rollout-pool-count').textContent).toBe('counting…');
+    release();
+    // Then the pool already on v2, whose four records an earlier rollout left on v1.
+    await waitFor(() =>
+      expect(asked).toEqual(['/api/pools/crm/upgrade', '/api/pools/crm-new/upgrade']),
+    );
+    await screen.findByTestId('rollout-pool-crm-new');
+    view.unmount();
+
+    // Closed while the first count runs: the second pool is not asked.
+    asked.length = 0;
+    let releaseAgain!: () => void;
+    const heldAgain = new Promise<void>((resolve) => (releaseAgain = resolve));
+    vi.stubGlobal('fetch', (url: string, init?: RequestInit) => {
+      if (init?.method !== 'POST') return stubbed(url, init);
+      asked.push(url);
+      return heldAgain.then(() => stubbed(url, init));
+    });
+    const again = renderDialog();
+    await waitFor(() => expect(asked).toEqual(['/api/pools/crm/upgrade']));
+    again.unmount();
+    releaseAgain();
+    await heldAgain;
+    // Let the answer reach the closed dialog's loop (macrotasks, not time).
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(asked).toEqual(['/api/pools/crm/upgrade']);
   });
 
   it('previews in plain words, shows problems in red, and needs a fresh clean preview to start', async () => {

@@ -81,19 +81,27 @@ export function RolloutDialog(props: {
       setDocs(new Map(loaded.map((d) => [d.version, d.document])));
       setPools(behind);
       setChosen(behind.map((p) => p.key));
+      // One dry run at a time, and none once the dialog is closed: each reads every record of its pool
+      // that would move, and a policy's pools may hold millions of them together.
       for (const pool of [...behind, ...current]) {
-        void previewUpgrade(pool.key, { toVersion: version }).then(
-          (preview) => {
-            if (!live) return;
-            setCounts((c) => ({ ...c, [pool.key]: preview }));
-            if (pool.policyVersion === version && preview.total > 0) {
-              setPools((p) => [...(p ?? []), pool]);
-              setChosen((c) => [...c, pool.key]);
-            }
-          },
+        let preview: UpgradePreview | undefined;
+        let failure: unknown;
+        try {
+          preview = await previewUpgrade(pool.key, { toVersion: version });
+        } catch (e) {
+          failure = e;
+        }
+        if (!live) return;
+        if (preview === undefined) {
           // A runtime that refuses an upgrade to the version a pool runs has nothing to offer here.
-          (e: unknown) => live && pool.policyVersion < version && setError(e),
-        );
+          if (pool.policyVersion < version) setError(failure);
+          continue;
+        }
+        setCounts((c) => ({ ...c, [pool.key]: preview }));
+        if (pool.policyVersion === version && preview.total > 0) {
+          setPools((p) => [...(p ?? []), pool]);
+          setChosen((c) => [...c, pool.key]);
+        }
       }
     };
     load().catch((e: unknown) => live && setError(e));
