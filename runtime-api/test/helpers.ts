@@ -206,6 +206,12 @@ export async function httpPost(
   return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
 }
 
+/** Moves the manual clock on by `days` (running the jobs it runs), as an admin. */
+export async function advanceClock(t: TestApp, days: number): Promise<void> {
+  const res = await call(t.app, t.adminToken, 'POST', '/api/clock/advance', { days });
+  if (res.status !== 200) throw new Error(JSON.stringify(res.body));
+}
+
 /** Saves `document` as its policy's draft and publishes it; the version published. */
 export async function publishVersion(
   t: TestApp,

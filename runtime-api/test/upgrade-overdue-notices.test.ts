@@ -3,6 +3,7 @@
 // sent as the record is released in the same sweep. Through the upgrade route and the clock's sweep.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  advanceClock,
   backends,
   build,
   call,
@@ -17,10 +18,7 @@ describe.each(backends)('rollout with overdue notices (%s)', (backend) => {
   let tokens: Record<string, string>;
   let ids: Record<string, string>;
   const admin = () => t.adminToken;
-  const advance = async (days: number) => {
-    const res = await call(t.app, admin(), 'POST', '/api/clock/advance', { days });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-  };
+  const advance = (days: number) => advanceClock(t, days);
   const inbox = async (user: string) =>
     (await call(t.app, tokens[user]!, 'GET', '/api/notifications')).body.items as {
       kind: string;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PolicyStore } from '../src/services/policy-store.js';
 import { DRY_RUN_BATCH, previewUpgrade } from '../src/services/upgrade-plan.js';
 import {
+  advanceClock,
   backends,
   build,
   call,
@@ -18,11 +19,7 @@ describe.each(backends)('the dry run in batches (%s)', (backend) => {
   let t: TestApp;
   let tokens: Record<string, string>;
   let ids: Record<string, string>;
-  const admin = () => t.adminToken;
-  const advance = async (days: number) => {
-    const res = await call(t.app, admin(), 'POST', '/api/clock/advance', { days });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-  };
+  const advance = (days: number) => advanceClock(t, days);
   const create = async (name: string, ownerId: string | null) => {
     const res = await call(t.app, tokens['alice']!, 'POST', '/api/pools/crm/records', {
       data: { name },

@@ -35,3 +35,15 @@ export async function eachBatch<Row>(
   }
   await trx.raw(`CLOSE ${cursor}`);
 }
+
+/**
+ * Runs `read` in one snapshot of the database: the caller's transaction, or a read-only repeatable-read
+ * one of its own (what a read by cursor, which needs a transaction, and its neighbours then agree on).
+ */
+export function inSnapshot<T>(
+  db: Knex | Knex.Transaction,
+  read: (trx: Knex.Transaction) => Promise<T>,
+): Promise<T> {
+  if (db.isTransaction) return read(db as Knex.Transaction);
+  return db.transaction(read, { isolationLevel: 'repeatable read', readOnly: true });
+}

@@ -4,7 +4,7 @@
 // one a rep cannot add again under v2. A value another record already holds is counted, not refused.
 import type { CompiledPolicy, UniqueKey } from '@poolflow/engine';
 import type { Knex } from 'knex';
-import { eachBatch } from '../db/cursor.js';
+import { eachBatch, inSnapshot } from '../db/cursor.js';
 import type { PolicyStore } from './policy-store.js';
 import { KEY_PROBE, keyName, keysFor, keysOf } from './record-keys.js';
 
@@ -194,12 +194,7 @@ export async function previewDuplicates(
 ): Promise<number> {
   const fields = to.policy.entity.uniqueFields ?? [];
   if (fields.length === 0) return 0;
-  if (!db.isTransaction) {
-    return db.transaction((trx) => previewDuplicates(trx, pool, to), {
-      isolationLevel: 'repeatable read',
-      readOnly: true,
-    });
-  }
+  if (!db.isTransaction) return inSnapshot(db, (trx) => previewDuplicates(trx, pool, to));
   const seen = new Set<string>();
   let duplicates = 0;
   const count = async (

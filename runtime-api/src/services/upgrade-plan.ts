@@ -11,7 +11,7 @@ import {
   type TimersMode,
 } from '@poolflow/engine';
 import type { Knex } from 'knex';
-import { eachBatch } from '../db/cursor.js';
+import { eachBatch, inSnapshot } from '../db/cursor.js';
 import type { PolicyStore } from './policy-store.js';
 
 export interface UpgradeRequest {
@@ -181,12 +181,8 @@ export async function previewUpgrade(
   now: number,
   batch = DRY_RUN_BATCH,
 ): Promise<UpgradePreview> {
-  if (!db.isTransaction) {
-    return db.transaction((trx) => previewUpgrade(trx, policies, pool, to, request, now, batch), {
-      isolationLevel: 'repeatable read',
-      readOnly: true,
-    });
-  }
+  if (!db.isTransaction)
+    return inSnapshot(db, (trx) => previewUpgrade(trx, policies, pool, to, request, now, batch));
   const stateMap = request.stateMap ?? {};
   const mode = request.timers ?? 'recompute';
   const plan = await planUpgrade(db, policies, pool, to, stateMap);
