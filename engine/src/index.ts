@@ -63,6 +63,7 @@ export {
 } from './registry.js';
 export {
   defineOperator,
+  removeOperator,
   evaluate,
   truthy,
   allowedOperators,

@@ -47,6 +47,14 @@ export class ActionRegistry {
     return action;
   }
 
+  /**
+   * Takes a custom action away again (a module unloaded, a test file done with it): policies naming it
+   * no longer validate. Says whether it was there.
+   */
+  unregister(type: string): boolean {
+    return this.#actions.delete(type);
+  }
+
   get(type: string): ActionDefinition<JsonObject> | undefined {
     return this.#actions.get(type);
   }

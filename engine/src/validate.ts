@@ -31,7 +31,8 @@ export type { Problem, ValidateOptions, ValidationResult } from './validation-re
 const ajv = newAjv();
 ajv.addSchema(ruleSchema);
 const validateSchema = ajv.compile(policySchema);
-const paramsValidators = new Map<string, ReturnType<typeof ajv.compile>>();
+// By the registered definition, not its type: an action registered again may bring another schema.
+const paramsValidators = new WeakMap<object, ReturnType<typeof ajv.compile>>();
 
 function toArray<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
@@ -126,10 +127,10 @@ class Checker {
         );
         return;
       }
-      let validateParams = paramsValidators.get(type);
+      let validateParams = paramsValidators.get(def);
       if (!validateParams) {
         validateParams = ajv.compile(def.paramsSchema);
-        paramsValidators.set(type, validateParams);
+        paramsValidators.set(def, validateParams);
       }
       if (!validateParams(params)) {
         for (const p of schemaProblems(validateParams.errors, `${at}/params`)) {

@@ -1,11 +1,17 @@
 // Compiled JSON-logic keeps its guarantees: the allow-list, safe paths, the frame, registrations.
 import jsonLogic from 'json-logic-js';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { EngineError } from '../src/engine.error.js';
 import { compileLogic, type OperatorFn } from '../src/logic/compile-logic.js';
-import { defineOperator, evaluate, truthy } from '../src/logic/json-logic.js';
+import { defineOperator, evaluate, removeOperator, truthy } from '../src/logic/json-logic.js';
 import { outcome, shared } from './compile-logic-helpers.js';
 import { DAY } from './fixtures.js';
+
+// The operators two tests register are the process's: gone when this file ends (vitest.config.ts).
+afterAll(() => {
+  removeOperator('testLater');
+  removeOperator('testTwice');
+});
 
 describe('compiled JSON-logic keeps its guarantees', () => {
   it.each(['constructor.constructor', '__proto__', 'toString', 'entity.__proto__', 'nums.push'])(
@@ -72,6 +78,16 @@ describe('compiled JSON-logic keeps its guarantees', () => {
     expect(evaluate(rule, {})).toBe(6);
     defineOperator('testTwice', (n) => Number(n) * 3);
     expect(evaluate(rule, {})).toBe(9);
+  });
+
+  it('refuses rules using an operator taken away again, and keeps core operators', () => {
+    defineOperator('testGone', (n) => Number(n) + 1);
+    expect(evaluate({ testGone: 1 }, {})).toBe(2);
+    expect(removeOperator('testGone')).toBe(true);
+    expect(() => evaluate({ testGone: 1 }, {})).toThrow(EngineError);
+    expect(removeOperator('testGone')).toBe(false);
+    expect(removeOperator('max')).toBe(false);
+    expect(evaluate({ max: [1, 3] }, {})).toBe(3);
   });
 
   it('lets a registration replace a core operator but not a special form', () => {

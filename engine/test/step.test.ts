@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
+  actions,
   compile,
   defineAction,
   EngineError,
@@ -9,10 +10,13 @@ import {
   type Effect,
   type PoolEvent,
   type PoolSnapshot,
+  validate,
 } from '../src/index.js';
 import { DAY, T0, template } from './fixtures.js';
 
 const crm = compile(template());
+// The custom action one test registers is the process's: gone when this file ends (vitest.config.ts).
+afterAll(() => actions.unregister('createTask'));
 const entity = { name: 'ACME Trading', industry: 'trade', phone: '13800000000' };
 const alice = { id: 'alice' };
 const bob = { id: 'bob' };
@@ -413,6 +417,25 @@ describe('step', () => {
     const badParams = template();
     badParams.machine.states['owned'].entry = [{ type: 'createTask', params: {} }];
     expect(() => compile(badParams)).toThrow(/createTask/);
+  });
+
+  it('refuses a custom action taken away again, and checks one registered again by its new schema', () => {
+    const policy = template();
+    policy.machine.states['owned'].entry = [{ type: 'stampOnce', params: { label: 'x' } }];
+    const codes = () => validate(policy).problems.map((p) => p.code);
+    const stamp = (required: string) => ({
+      type: 'stampOnce',
+      paramsSchema: { type: 'object', required: [required], properties: {} },
+      run: () => undefined,
+    });
+    defineAction(stamp('label'));
+    expect(codes()).toEqual([]);
+    expect(actions.unregister('stampOnce')).toBe(true);
+    expect(codes()).toEqual(['unknown-action']);
+    defineAction(stamp('colour'));
+    expect(codes()).toEqual(['invalid-params']);
+    expect(actions.unregister('stampOnce')).toBe(true);
+    expect(actions.unregister('stampOnce')).toBe(false);
   });
 
   it('runs an action list in order: each action sees what the ones before it did', () => {

@@ -1,5 +1,5 @@
 // The designer lists the server's actions, custom ones included, with the params schema its forms render.
-import { defineAction } from '@poolflow/engine';
+import { actions, defineAction } from '@poolflow/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, build, call, type TestApp } from './helpers.js';
 
@@ -8,7 +8,10 @@ describe.each(backends)('GET /api/actions (%s)', (backend) => {
   beforeAll(async () => {
     t = await build(backend);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    actions.unregister('sendSms');
+    await t.close();
+  });
 
   it('lists built-in and custom actions with their params schemas', async () => {
     defineAction({

@@ -2,10 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { actions, defineAction, type ActionDefinition } from '@poolflow/engine';
 import type { FastifyInstance, RouteOptions } from 'fastify';
-import { afterAll, expect } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { buildApp, type AppOptions } from '../src/app.js';
-import { checkReplies, contractViolations } from './contract-check.js';
+import { checkReplies } from './contract-check.js';
 import { memoryImage } from './memory-image.js';
 
 export type Backend = 'pglite' | 'postgres';
@@ -20,10 +21,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-// Every reply of every test app is checked against the contract (contract-check.ts); a mismatch fails the file.
-afterAll(() => {
-  expect(contractViolations, 'replies that do not match schemas/api-operations.json').toEqual([]);
-});
+// Every reply of every test app is checked against the contract (contract-check.ts); a mismatch fails the
+// file (test/contract.setup.ts).
 
 export async function build(backend: Backend, options: Partial<AppOptions> = {}): Promise<TestApp> {
   const url = backend === 'postgres' ? process.env['DATABASE_URL'] : undefined;
@@ -51,6 +50,19 @@ export async function build(backend: Backend, options: Partial<AppOptions> = {})
       await app.close();
     },
   };
+}
+
+/**
+ * A module's custom action, registered for this test file only: the registry is the process's, and the
+ * test files of a worker share a process (vitest.config.ts), so the next file must not find it there.
+ */
+export function customActionForFile<P>(action: ActionDefinition<P>): void {
+  beforeAll(() => {
+    defineAction(action);
+  });
+  afterAll(() => {
+    actions.unregister(action.type);
+  });
 }
 
 export async function login(

@@ -1,23 +1,26 @@
 // An import row whose start throws something other than an engine error (a module's custom action
 // failing on entry) is refused alone as start-failed; the other rows are written. Apart from
 // import-refusals.test.ts: a custom action stops the import sharing starts between rows.
-import { actions, defineAction } from '@poolflow/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entryActionPolicy } from './fixtures/import-refusal-policies.js';
-import { backends, build, crmPool, publishPool, type TestApp } from './helpers.js';
+import {
+  backends,
+  build,
+  crmPool,
+  customActionForFile,
+  publishPool,
+  type TestApp,
+} from './helpers.js';
 
 // A module's action that looks the account up elsewhere: it throws a plain Error for one it cannot find.
-if (!actions.has('lookupAccount')) {
-  defineAction({
-    type: 'lookupAccount',
-    paramsSchema: { type: 'object', additionalProperties: false, properties: {} },
-    run(ctx) {
-      if (ctx.entity['account'] === 'missing')
-        throw new Error('no account "missing" in the ledger');
-      ctx.instance.tags.push('looked-up');
-    },
-  });
-}
+customActionForFile({
+  type: 'lookupAccount',
+  paramsSchema: { type: 'object', additionalProperties: false, properties: {} },
+  run(ctx) {
+    if (ctx.entity['account'] === 'missing') throw new Error('no account "missing" in the ledger');
+    ctx.instance.tags.push('looked-up');
+  },
+});
 
 describe.each(backends)('import row whose start fails (%s)', (backend) => {
   let t: TestApp;

@@ -7,6 +7,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** The path of the migrated PGlite image file the global set-up wrote. */
     pgliteImage: string;
+    /** A migrated PGlite data folder the global set-up made; servers on fresh storage start from a copy. */
+    pgliteDataDir: string;
   }
 }
 

@@ -2,13 +2,13 @@
 // from outside: over HTTP, in its database and in its log lines.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
-import { afterEach, expect } from 'vitest';
+import { afterEach, expect, inject } from 'vitest';
 
 export const ADMIN_PASSWORD = 'admin-password-for-process-tests';
 const serverFile = join(import.meta.dirname, '..', 'dist', 'server.js');
@@ -182,7 +182,7 @@ export async function within<T>(
 
 /**
  * Where a test's server keeps its data: a fresh schema on the test's PostgreSQL (with `sweepWorkers`
- * sweep threads), or a fresh PGlite folder. `env` is for the server; `cleanup` drops it all.
+ * sweep threads), or a fresh PGlite folder, migrated. `env` is for the server; `cleanup` drops it all.
  */
 export async function serverStorage(
   backend: 'pglite' | 'postgres',
@@ -206,6 +206,9 @@ export async function serverStorage(
     };
   }
   const dir = mkdtempSync(join(tmpdir(), 'poolflow-server-'));
+  // A copy of the run's migrated data folder: what the server's own first start would make, without its
+  // initdb (test/pglite-image.setup.ts). Tests of a first start on an empty folder make their own.
+  cpSync(inject('pgliteDataDir'), dir, { recursive: true });
   return {
     env: { POOLFLOW_DATA_DIR: dir },
     cleanup: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),

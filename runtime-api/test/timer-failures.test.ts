@@ -1,6 +1,5 @@
 // A record whose timer step fails never stalls the sweep: its timer is marked failed, listed for admins,
 // counted, retried with backoff (or at once on request), and every other record and pool is released.
-import { defineAction, actions } from '@poolflow/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   backends,
@@ -10,21 +9,20 @@ import {
   publishPool,
   type TestApp,
   build,
+  customActionForFile,
 } from './helpers.js';
 import { SETTLE_TIMER, spinPolicy, waitPolicy } from './fixtures/timer-policies.js';
 
 // With `poison: true` writes a NUL character into the entity: PostgreSQL refuses it in jsonb, so the
 // record's write fails. With `poison: 'throw'` the action throws, so the step fails.
-if (!actions.has('poison')) {
-  defineAction({
-    type: 'poison',
-    paramsSchema: { type: 'object', additionalProperties: false, properties: {} },
-    run(ctx) {
-      if (ctx.entity['poison'] === true) ctx.entity['note'] = 'bad\u0000byte';
-      if (ctx.entity['poison'] === 'throw') throw new Error('the poison action threw');
-    },
-  });
-}
+customActionForFile({
+  type: 'poison',
+  paramsSchema: { type: 'object', additionalProperties: false, properties: {} },
+  run(ctx) {
+    if (ctx.entity['poison'] === true) ctx.entity['note'] = 'bad\u0000byte';
+    if (ctx.entity['poison'] === 'throw') throw new Error('the poison action threw');
+  },
+});
 
 const MINUTE = 60_000;
 

@@ -105,6 +105,21 @@ export function defineOperator(name: string, fn: OperatorFn): void {
   allowed.add(name);
 }
 
+/**
+ * Takes an operator registered by defineOperator away again (a module unloaded, a test file done with
+ * it): rules that use it are refused from then on. Core operators, replaced or not, stay. Says whether
+ * it took one away.
+ */
+export function removeOperator(name: string): boolean {
+  if ((coreOperators as readonly string[]).includes(name) || !shared.operators.delete(name)) {
+    return false;
+  }
+  jsonLogic.rm_operation(name);
+  allowed.delete(name);
+  shared.version++;
+  return true;
+}
+
 export function isAllowedOperator(name: string): boolean {
   return allowed.has(name);
 }

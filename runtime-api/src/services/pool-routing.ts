@@ -16,9 +16,11 @@ import type { Knex } from 'knex';
 import { requireAssignee } from '../access.js';
 import type { RecordOutcome } from './record-writer.js';
 
-/** Compiled routings kept per process (by policy version and text); past it the cache starts over. */
+/** Compiled routings kept per compiled policy (by text); past it that policy's cache starts over. */
 const MAX_COMPILED = 200;
-const compiledRoutings = new Map<string, CompiledRouting>();
+// By the compiled policy itself, not its id and version: the routing's rules come from it, and two apps of
+// one process (tests) may each hold a different policy under the same id and version.
+const compiledRoutings = new WeakMap<CompiledPolicy, Map<string, CompiledRouting>>();
 
 /** The compiled routing of a pool's `routing` column (null: the pool routes nothing). */
 export function compiledRouting(
@@ -27,12 +29,14 @@ export function compiledRouting(
 ): CompiledRouting | null {
   if (routing === null || routing === undefined) return null;
   const text = typeof routing === 'string' ? routing : JSON.stringify(routing);
-  const key = `${policy.policy.id}@${policy.policy.version}\u0000${text}`;
-  let compiled = compiledRoutings.get(key);
+  let byText = compiledRoutings.get(policy);
+  if (byText === undefined)
+    compiledRoutings.set(policy, (byText = new Map<string, CompiledRouting>()));
+  let compiled = byText.get(text);
   if (compiled === undefined) {
-    compiled = compileRouting(JSON.parse(text), policy.rules);
-    if (compiledRoutings.size >= MAX_COMPILED) compiledRoutings.clear();
-    compiledRoutings.set(key, compiled);
+    compiled = compileRouting(JSON.parse(text) as Routing, policy.rules);
+    if (byText.size >= MAX_COMPILED) byText.clear();
+    byText.set(text, compiled);
   }
   return compiled.admission.length + compiled.create.length + compiled.release.length > 0
     ? compiled
