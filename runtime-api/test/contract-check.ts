@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { isDeepStrictEqual } from 'node:util';
 import { apiSchemas } from '../src/api-contract.js';
 
-/** What replies broke the contract in this test file (test/contract.setup.ts fails the file when not empty). */
+/** What replies broke the contract in this test file (test/file.setup.ts fails the file when not empty). */
 export const contractViolations: string[] = [];
 /** Routes and statuses seen, so a test can tell the check ran. */
 export const checkedReplies = new Set<string>();

@@ -22,7 +22,7 @@ export interface TestApp {
 }
 
 // Every reply of every test app is checked against the contract (contract-check.ts); a mismatch fails the
-// file (test/contract.setup.ts).
+// file (test/file.setup.ts).
 
 export async function build(backend: Backend, options: Partial<AppOptions> = {}): Promise<TestApp> {
   const url = backend === 'postgres' ? process.env['DATABASE_URL'] : undefined;

@@ -3,8 +3,8 @@
 // connection inside one process.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { start } from '@poolflow/engine';
-import { afterEach, describe, expect, it } from 'vitest';
+import { actions, start } from '@poolflow/engine';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Metrics } from '../src/services/metrics.js';
 import { writeOutcomes, type RecordOutcome } from '../src/services/record-writer.js';
 import { SweepWorkers } from '../src/services/sweep-workers.js';
@@ -12,6 +12,9 @@ import { spinPolicy } from './fixtures/timer-policies.js';
 import { build, call, crmPool, publishPool, template, type TestApp } from './helpers.js';
 import { freePort, ServerProcess, urlWithSchema, within } from './server-process.js';
 import { Worker } from './sweep-process.js';
+
+// The custom action one test imports (fixtures/stamp-action.js) is the process's: gone when this file ends.
+afterAll(() => actions.unregister('stamp'));
 
 const DAY = 86_400_000;
 const RECORDS = 10_000;

@@ -1,0 +1,28 @@
+// Set-up of every test file. The test files of one worker share their modules (vitest.config.ts,
+// isolate: false), so what one file leaves in a module the next would find:
+// - the replies its test apps gave must match the contract (schemas/api-operations.json; contract-check.ts
+//   records them): the record is emptied when a file starts and checked when it ends, so a file answers
+//   only for its own replies;
+// - the engine's registries of custom actions and operators are the process's: a file that registers one
+//   takes it away again (helpers.ts, customActionForFile), or it fails here rather than in a later file.
+import { actions, allowedOperators } from '@poolflow/engine';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { contractViolations } from '../runtime-api/test/contract-check.js';
+
+let registered: { actions: string[]; operators: string[] };
+const registries = () => ({
+  actions: actions.list().map((a) => a.type),
+  operators: allowedOperators(),
+});
+
+beforeAll(() => {
+  contractViolations.length = 0;
+  registered = registries();
+});
+
+afterAll(() => {
+  expect(contractViolations, 'replies that do not match schemas/api-operations.json').toEqual([]);
+  expect(registries(), 'custom actions and operators this file left registered').toEqual(
+    registered,
+  );
+});
