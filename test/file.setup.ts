@@ -3,17 +3,19 @@
 // - the replies its test apps gave must match the contract (schemas/api-operations.json; contract-check.ts
 //   records them): the record is emptied when a file starts and checked when it ends, so a file answers
 //   only for its own replies;
-// - the engine's registries of custom actions and operators are the process's: a file that registers one
-//   takes it away again (helpers.ts, customActionForFile), or it fails here rather than in a later file.
-import { actions, allowedOperators } from '@poolflow/engine';
+// - the engine's registries of custom actions and operators, and its rule budget, are the process's: a
+//   file that registers one takes it away again (helpers.ts, customActionForFile) and puts the budget
+//   back, or it fails here rather than a later file.
+import { actions, allowedOperators, ruleBudget } from '@poolflow/engine';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { contractViolations } from '../runtime-api/test/contract-check.js';
 
-let registered: { actions: string[]; operators: string[] };
 const registries = () => ({
   actions: actions.list().map((a) => a.type),
   operators: allowedOperators(),
+  budget: ruleBudget(),
 });
+let registered: ReturnType<typeof registries>;
 
 beforeAll(() => {
   contractViolations.length = 0;
@@ -22,7 +24,7 @@ beforeAll(() => {
 
 afterAll(() => {
   expect(contractViolations, 'replies that do not match schemas/api-operations.json').toEqual([]);
-  expect(registries(), 'custom actions and operators this file left registered').toEqual(
+  expect(registries(), 'custom actions, operators or rule budget this file left changed').toEqual(
     registered,
   );
 });
