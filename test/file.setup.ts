@@ -5,9 +5,11 @@
 //   only for its own replies;
 // - the engine's registries of custom actions and operators, and its rule budget, are the process's: a
 //   file that registers one takes it away again (helpers.ts, customActionForFile) and puts the budget
-//   back, or it fails here rather than a later file.
+//   back, or it fails here rather than a later file;
+// - the designer's API client keeps its bearer token in its module: each file starts logged out.
 import { actions, allowedOperators, ruleBudget } from '@poolflow/engine';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { setToken } from '../designer/src/api/client.js';
 import { contractViolations } from '../runtime-api/test/contract-check.js';
 
 const registries = () => ({
@@ -18,6 +20,7 @@ const registries = () => ({
 let registered: ReturnType<typeof registries>;
 
 beforeAll(() => {
+  setToken(null);
   contractViolations.length = 0;
   registered = registries();
 });
