@@ -22,11 +22,11 @@ export default defineConfig({
     // One migrated PGlite image per run: in-memory test apps start from it (test/pglite-image.setup.ts).
     globalSetup: ['test/pglite-image.setup.ts'],
     // The test files of one worker share their modules: each file otherwise loaded the server's modules
-    // again, compiled PGlite's WebAssembly and every route's schemas again (about 2 s of CPU a file,
-    // half the time of a short file; the suite took 15 min 22 s before, 10 min 28 s to 11 min 57 s
-    // after, README: Tests). Nothing of a test's state lives in a module: every test builds its own app on its own
-    // database; what a file registers in the engine's process-wide registries it takes away again
-    // (helpers.ts, customActionForFile), or test/file.setup.ts fails it; the contract record is per file.
+    // again, compiled PGlite's WebAssembly and every route's schemas again (about 2 s of CPU a file, half
+    // the time of a short file; the suite took 15 min 22 s before, 11 min 57 s after: README, Tests).
+    // Nothing of a test's state lives in a module: every test builds its own app on its own database;
+    // what a file registers in the engine's process-wide registries it takes away again (helpers.ts,
+    // customActionForFile), or test/file.setup.ts fails it; the contract record is per file.
     isolate: false,
     setupFiles: ['test/file.setup.ts'],
     // Most of a test file's time is spent waiting on a server process, PostgreSQL or Chromium, so two
