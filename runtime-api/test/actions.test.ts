@@ -1,29 +1,26 @@
 // The designer lists the server's actions, custom ones included, with the params schema its forms render.
-import { actions, defineAction } from '@poolflow/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, build, call, type TestApp } from './helpers.js';
+import { backends, build, call, customActionForFile, type TestApp } from './helpers.js';
+
+customActionForFile({
+  type: 'sendSms',
+  description: 'Text the owner',
+  paramsSchema: {
+    type: 'object',
+    required: ['text'],
+    properties: { text: { type: 'string' } },
+  },
+  run: () => undefined,
+});
 
 describe.each(backends)('GET /api/actions (%s)', (backend) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await build(backend);
   });
-  afterAll(async () => {
-    actions.unregister('sendSms');
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   it('lists built-in and custom actions with their params schemas', async () => {
-    defineAction({
-      type: 'sendSms',
-      description: 'Text the owner',
-      paramsSchema: {
-        type: 'object',
-        required: ['text'],
-        properties: { text: { type: 'string' } },
-      },
-      run: () => undefined,
-    });
     const res = await call(t.app, t.adminToken, 'GET', '/api/actions');
     expect(res.status).toBe(200);
     const types = res.body.items.map((a: { type: string }) => a.type);

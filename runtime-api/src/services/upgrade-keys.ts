@@ -194,55 +194,56 @@ export async function previewDuplicates(
 ): Promise<number> {
   const fields = to.policy.entity.uniqueFields ?? [];
   if (fields.length === 0) return 0;
-  if (!db.isTransaction) return inSnapshot(db, (trx) => previewDuplicates(trx, pool, to));
-  const seen = new Set<string>();
-  let duplicates = 0;
-  const count = async (
-    rows: { id: string; data: unknown; held: Omit<HeldKey, 'recordId'>[] }[],
-  ): Promise<void> => {
-    // Each record's values other than those it holds itself (held before the upgrade).
-    const keyed = rows.map((r) => {
-      const own = new Set(r.held.filter((k) => k.policyId === pool.policy_id).map(keyName));
-      return keysFor(fields, r.data).filter((k) => !own.has(keyName(k)));
-    });
-    const others = keyed.flat();
-    const holders = new Set<string>();
-    if (others.length > 0) {
-      const { rows: held } = await db.raw<{ rows: UniqueKey[] }>(
-        `SELECT q.field, q.value FROM unnest(?::text[], ?::text[]) AS q(field, value)
-         WHERE EXISTS (${KEY_PROBE})`,
-        [others.map((k) => k.field), others.map((k) => k.value), pool.policy_id],
-      );
-      for (const h of held) holders.add(keyName(h));
-    }
-    for (const keys of keyed) {
-      let shared = false;
-      for (const k of keys) {
-        const key = keyName(k);
-        if (holders.has(key) || seen.has(key)) shared = true;
-        seen.add(key);
+  return inSnapshot(db, async (trx) => {
+    const seen = new Set<string>();
+    let duplicates = 0;
+    const count = async (
+      rows: { id: string; data: unknown; held: Omit<HeldKey, 'recordId'>[] }[],
+    ): Promise<void> => {
+      // Each record's values other than those it holds itself (held before the upgrade).
+      const keyed = rows.map((r) => {
+        const own = new Set(r.held.filter((k) => k.policyId === pool.policy_id).map(keyName));
+        return keysFor(fields, r.data).filter((k) => !own.has(keyName(k)));
+      });
+      const others = keyed.flat();
+      const holders = new Set<string>();
+      if (others.length > 0) {
+        const { rows: held } = await trx.raw<{ rows: UniqueKey[] }>(
+          `SELECT q.field, q.value FROM unnest(?::text[], ?::text[]) AS q(field, value)
+           WHERE EXISTS (${KEY_PROBE})`,
+          [others.map((k) => k.field), others.map((k) => k.value), pool.policy_id],
+        );
+        for (const h of held) holders.add(keyName(h));
       }
-      if (shared) duplicates++;
+      for (const keys of keyed) {
+        let shared = false;
+        for (const k of keys) {
+          const key = keyName(k);
+          if (holders.has(key) || seen.has(key)) shared = true;
+          seen.add(key);
+        }
+        if (shared) duplicates++;
+      }
+    };
+    for (const done of [true, false]) {
+      // As the upgrade takes them: final records on another version, running ones on an older one. Each
+      // with the keys it holds, read by record alone: with the policy too, the planner (without statistics
+      // of fresh keys) intersected the record's index entries with every key of the policy.
+      await eachBatch(
+        trx,
+        `SELECT r.id, r.data, COALESCE((SELECT json_agg(json_build_object('policyId', k.policy_id,
+             'field', k.field, 'value', k.value)) FROM record_keys k WHERE k.record_id = r.id), '[]') AS held
+         FROM records r
+         WHERE r.pool_key = ? AND r.policy_id = ? AND r.done = ?
+           AND ${done ? 'r.policy_version <> ?' : 'r.policy_version < ?'}
+         ORDER BY r.id`,
+        [pool.key, pool.policy_id, done, to.policy.version],
+        STAYER_BATCH,
+        count,
+      );
     }
-  };
-  for (const done of [true, false]) {
-    // As the upgrade takes them: final records on another version, running ones on an older one. Each
-    // with the keys it holds, read by record alone: with the policy too, the planner (without statistics
-    // of fresh keys) intersected the record's index entries with every key of the policy.
-    await eachBatch(
-      db as Knex.Transaction,
-      `SELECT r.id, r.data, COALESCE((SELECT json_agg(json_build_object('policyId', k.policy_id,
-           'field', k.field, 'value', k.value)) FROM record_keys k WHERE k.record_id = r.id), '[]') AS held
-       FROM records r
-       WHERE r.pool_key = ? AND r.policy_id = ? AND r.done = ?
-         AND ${done ? 'r.policy_version <> ?' : 'r.policy_version < ?'}
-       ORDER BY r.id`,
-      [pool.key, pool.policy_id, done, to.policy.version],
-      STAYER_BATCH,
-      count,
-    );
-  }
-  return duplicates;
+    return duplicates;
+  });
 }
 
 /** Records of an upgrade listed with the value they share, at most this many in its view. */
